@@ -1,0 +1,56 @@
+/**
+ * Every audit action, as a past-tense name. Denied attempts use the action they were refused,
+ * with outcome `denied`.
+ */
+export const AUDIT_ACTIONS = [
+  'auth.login_succeeded',
+  'auth.login_failed',
+  'auth.totp_enrolled',
+  'auth.logout',
+  'auth.enrollment_completed',
+  'user.created',
+  'user.updated',
+  'user.activated',
+  'user.deactivated',
+  'user.login_method_changed',
+  'user.role_changed',
+  'user.enrollment_link_issued',
+  'user.2fa_reset',
+  'user.sessions_revoked',
+  'user.listed',
+  'user.viewed',
+  'organization.created',
+  'organization.updated',
+  'organization.deleted',
+  'space.created',
+  'space.updated',
+  'space.deleted',
+  'space.member_added',
+  'space.member_removed',
+  'audit.listed',
+  'audit.viewed',
+  'audit.exported',
+  'audit.verified',
+  'superadmin.bootstrapped',
+  'demo.seeded',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export type AuditOutcome = 'success' | 'denied' | 'failure';
+
+/** A before/after pair of the fields a change touched. */
+export interface AuditDiff {
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+}
+
+/** What a command says about one thing that happened; the actor and time are added on append. */
+export interface AuditEventInput {
+  action: AuditAction;
+  outcome?: AuditOutcome;
+  targetType?: string;
+  targetId?: string;
+  targetLabel?: string;
+  reason?: string | null;
+  diff?: AuditDiff;
+  details?: Record<string, unknown>;
+}

@@ -1,0 +1,142 @@
+import {
+  AbilityBuilder,
+  createMongoAbility,
+  type ForcedSubject,
+  type MongoAbility,
+  type MongoQuery,
+} from '@casl/ability';
+import type { Role } from '../directory/entities.ts';
+import type { Actor } from '../shared/actor.ts';
+
+/** What a user action can be. Reads of chats do not exist: the service has no such capability. */
+export const USER_ACTIONS = [
+  'update',
+  'activate',
+  'deactivate',
+  'changeLoginMethod',
+  'reset2fa',
+  'revokeSessions',
+  'issueEnrollmentLink',
+] as const;
+export type UserAction = (typeof USER_ACTIONS)[number];
+
+export type Action =
+  | 'read'
+  | 'create'
+  | 'delete'
+  | 'grant'
+  | 'manageMembers'
+  | 'export'
+  | 'verify'
+  | 'configure'
+  | 'run'
+  | 'approve'
+  | UserAction;
+
+/** The facts about a person that authorization looks at. */
+export interface UserSubject {
+  id: string;
+  rank: number;
+}
+
+/** A change of someone's back-office role; `none` stands for a plain user. */
+export interface RoleGrantSubject {
+  targetId: string;
+  targetRank: number;
+  from: Role | 'none';
+  to: Role | 'none';
+}
+
+export type SubjectName =
+  | 'User'
+  | 'BackofficeAccount'
+  | 'RoleGrant'
+  | 'Organization'
+  | 'Space'
+  | 'AuditEvent'
+  | 'DirectorySource'
+  | 'SyncRun';
+
+export type Subjects =
+  | SubjectName
+  | (UserSubject & ForcedSubject<'User'>)
+  | (RoleGrantSubject & ForcedSubject<'RoleGrant'>);
+
+/** The CASL ability of one actor. */
+export type AppAbility = MongoAbility<[Action, Subjects], MongoQuery>;
+
+const DIRECTORY: SubjectName[] = ['Organization', 'Space'];
+const STAFF_USER_ACTIONS: UserAction[] = ['activate', 'deactivate', 'changeLoginMethod'];
+/** Actions nobody may take on their own account. */
+const NEVER_ON_SELF: UserAction[] = [
+  'activate',
+  'deactivate',
+  'changeLoginMethod',
+  'reset2fa',
+  'issueEnrollmentLink',
+];
+
+/**
+ * Defines what an actor may do, exactly as the roles matrix of DESIGN.md says. Rank rules are
+ * conditions on the target's stored `rank`, so the same rules filter lists in the database.
+ */
+export function defineAbilityFor(actor: Pick<Actor, 'userId' | 'role'>): AppAbility {
+  const { can, cannot, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
+  switch (actor.role) {
+    case 'superadmin':
+      can('read', [
+        'User',
+        'BackofficeAccount',
+        ...DIRECTORY,
+        'AuditEvent',
+        'DirectorySource',
+        'SyncRun',
+      ]);
+      can('create', 'User');
+      // A superadmin may act on another superadmin: no rank condition.
+      can([...USER_ACTIONS], 'User');
+      can('grant', 'RoleGrant', { to: { $in: ['none', 'staff', 'admin', 'auditor'] } });
+      can(['create', 'update', 'delete'], DIRECTORY);
+      can('manageMembers', 'Space');
+      can(['export', 'verify'], 'AuditEvent');
+      can(['configure', 'run'], 'DirectorySource');
+      can('approve', 'SyncRun');
+      break;
+    case 'admin':
+      can('read', ['User', ...DIRECTORY, 'DirectorySource', 'SyncRun']);
+      can('create', 'User');
+      can([...USER_ACTIONS], 'User', { rank: { $lt: 2 } });
+      can('grant', 'RoleGrant', {
+        targetRank: { $lt: 2 },
+        from: { $in: ['none', 'staff'] },
+        to: { $in: ['none', 'staff'] },
+      });
+      can('manageMembers', 'Space');
+      can('run', 'DirectorySource');
+      can('approve', 'SyncRun');
+      break;
+    case 'staff':
+      can('read', 'User');
+      can('create', 'User');
+      can(STAFF_USER_ACTIONS, 'User', { rank: 0 });
+      break;
+    case 'auditor':
+      can('read', [
+        'User',
+        'BackofficeAccount',
+        ...DIRECTORY,
+        'AuditEvent',
+        'DirectorySource',
+        'SyncRun',
+      ]);
+      can(['export', 'verify'], 'AuditEvent');
+      break;
+    default:
+      break;
+  }
+  if (actor.userId) {
+    cannot(NEVER_ON_SELF, 'User', { id: actor.userId });
+    cannot('grant', 'RoleGrant', { targetId: actor.userId });
+  }
+  return build();
+}

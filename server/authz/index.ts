@@ -1,0 +1,84 @@
+import { subject } from '@casl/ability';
+import { packRules, rulesToCondition } from '@casl/ability/extra';
+import type { FilterQuery } from '@mikro-orm/core';
+import type { Role } from '../directory/entities.ts';
+import { ForbiddenError } from '../shared/errors.ts';
+import type {
+  Action,
+  AppAbility,
+  RoleGrantSubject,
+  SubjectName,
+  Subjects,
+  UserSubject,
+} from './abilities.ts';
+
+export * from './abilities.ts';
+
+/** Wraps a person's facts as a CASL `User` subject. */
+export function asUserSubject(user: { id: string; rank: number }) {
+  return subject('User', { id: user.id, rank: user.rank } satisfies UserSubject);
+}
+
+/** Wraps a role change as a CASL `RoleGrant` subject. */
+export function asRoleGrant(
+  target: { id: string; rank: number; role: Role | null },
+  to: Role | null,
+) {
+  return subject('RoleGrant', {
+    targetId: target.id,
+    targetRank: target.rank,
+    from: target.role ?? 'none',
+    to: to ?? 'none',
+  } satisfies RoleGrantSubject);
+}
+
+/** Describes the audited attempt behind an authorization check. */
+export interface AttemptInfo {
+  /** The audit action the attempt would have recorded, e.g. `user.deactivated`. */
+  auditAction: string;
+  targetType?: string;
+  targetId?: string;
+  targetLabel?: string;
+}
+
+/** Throws a ForbiddenError (audited as `denied` by the command runner) unless the ability allows. */
+export function authorize(
+  ability: AppAbility,
+  action: Action,
+  target: Subjects,
+  attempt: AttemptInfo,
+): void {
+  if (ability.can(action, target)) return;
+  throw new ForbiddenError({
+    action: attempt.auditAction,
+    targetType: attempt.targetType,
+    targetId: attempt.targetId,
+    targetLabel: attempt.targetLabel,
+  });
+}
+
+/**
+ * The database filter equivalent to `ability.can(action, <row>)` for every row of a subject type,
+ * so that a list never shows what a single read would refuse. `null` means no row at all.
+ */
+export function accessibleWhere<T extends object>(
+  ability: AppAbility,
+  action: Action,
+  subjectType: SubjectName,
+): FilterQuery<T> | null {
+  const condition = rulesToCondition(
+    ability.rulesFor(action, subjectType),
+    (rule) => (rule.inverted ? { $not: rule.conditions } : rule.conditions) as object,
+    {
+      and: (conditions) => ({ $and: conditions }),
+      or: (conditions) => ({ $or: conditions }),
+      empty: () => ({}),
+    },
+  );
+  return condition as FilterQuery<T> | null;
+}
+
+/** The ability's rules in CASL's packed form, for the admin UI (`GET /api/v1/me`). */
+export function packedRulesOf(ability: AppAbility) {
+  return packRules(ability.rules);
+}

@@ -1,0 +1,111 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+
+/** Back-office roles, lowest to highest. `null` is a plain messenger user. */
+export const ROLES = ['staff', 'admin', 'auditor', 'superadmin'] as const;
+export type Role = (typeof ROLES)[number];
+export const USER_STATUSES = ['pending', 'active', 'deactivated'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+export const LOGIN_METHODS = ['password', 'ldap'] as const;
+export type LoginMethod = (typeof LOGIN_METHODS)[number];
+export const SOURCES = ['manual', 'import', 'ad', 'hr', 'scim'] as const;
+export type Source = (typeof SOURCES)[number];
+export const ORGANIZATION_KINDS = ['department', 'project'] as const;
+
+/**
+ * A person: a messenger user, and possibly a back-office operator (`role`).
+ * Foreign keys are plain ids: related rows are loaded by explicit queries, never lazily.
+ */
+export const User = defineEntity({
+  name: 'User',
+  tableName: 'app_user',
+  versionProperty: 'version',
+  properties: {
+    id: p.uuid().primary(),
+    username: p.text().nullable(),
+    familyName: p.text(),
+    givenName: p.text(),
+    middleName: p.text().nullable(),
+    displayName: p.text(),
+    email: p.text().nullable(),
+    phone: p.text().nullable(),
+    title: p.text().nullable(),
+    organizationId: p.uuid().nullable(),
+    status: p.enum([...USER_STATUSES]).default('pending'),
+    statusChangedAt: p.datetime().nullable(),
+    statusChangedById: p.uuid().nullable(),
+    statusReason: p.text().nullable(),
+    loginMethod: p.enum([...LOGIN_METHODS]).default('password'),
+    role: p.enum([...ROLES]).nullable(),
+    rank: p.smallint().default(0),
+    passwordHash: p.text().nullable(),
+    passwordChangedAt: p.datetime().nullable(),
+    addedById: p.uuid().nullable(),
+    initiatedBy: p.text().nullable(),
+    source: p.enum([...SOURCES]).default('manual'),
+    externalId: p.text().nullable(),
+    lastLoginAt: p.datetime().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+    version: p.integer().version(),
+  },
+});
+export type User = InferEntity<typeof User>;
+
+/** A department or project; organizations form a tree. */
+export const Organization = defineEntity({
+  name: 'Organization',
+  tableName: 'organization',
+  versionProperty: 'version',
+  properties: {
+    id: p.uuid().primary(),
+    name: p.text(),
+    kind: p.enum([...ORGANIZATION_KINDS]),
+    parentId: p.uuid().nullable(),
+    description: p.text().nullable(),
+    source: p.enum([...SOURCES]).default('manual'),
+    externalId: p.text().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+    version: p.integer().version(),
+  },
+});
+export type Organization = InferEntity<typeof Organization>;
+
+/** A group of chats and members. Spaces have no owner: they outlive whoever created them. */
+export const Space = defineEntity({
+  name: 'Space',
+  tableName: 'space',
+  versionProperty: 'version',
+  properties: {
+    id: p.uuid().primary(),
+    name: p.text(),
+    description: p.text().nullable(),
+    organizationId: p.uuid().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+    version: p.integer().version(),
+  },
+});
+export type Space = InferEntity<typeof Space>;
+
+/** A person's membership of a space. */
+export const SpaceMember = defineEntity({
+  name: 'SpaceMember',
+  tableName: 'space_member',
+  properties: {
+    spaceId: p.uuid().primary(),
+    userId: p.uuid().primary(),
+    addedAt: p.datetime().onCreate(() => new Date()),
+    addedById: p.uuid().nullable(),
+  },
+});
+export type SpaceMember = InferEntity<typeof SpaceMember>;

@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import type Koa from 'koa';
+import type { Logger } from '../logger.ts';
+import type { AppState } from './types.ts';
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Assigns a request id (honouring a sane incoming X-Request-Id), the client meta and a child logger; logs each request. */
+export function requestContext(logger: Logger): Koa.Middleware<AppState> {
+  return async (ctx, next) => {
+    const incoming = ctx.get('x-request-id');
+    const requestId = SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const userAgent = ctx.get('user-agent').slice(0, 512) || null;
+    ctx.state.meta = { requestId, ip: ctx.ip || null, userAgent };
+    ctx.state.log = logger.child({ requestId });
+    ctx.set('X-Request-Id', requestId);
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      ctx.state.log.info(
+        {
+          method: ctx.method,
+          path: ctx.path,
+          status: ctx.status,
+          ms: Math.round((performance.now() - started) * 10) / 10,
+          user: ctx.state.auth?.actor.label,
+        },
+        'request',
+      );
+    }
+  };
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { User } from '../directory/entities.ts';
+import type { RequestMeta } from '../shared/actor.ts';
+import type { Services } from '../shared/services.ts';
+import { hashToken, hmac, newToken } from '../shared/tokens.ts';
+import { BackofficeSession } from './entities.ts';
+
+/** Cookie holding the back-office session token. */
+export const SESSION_COOKIE = 'fb_session';
+/** Cookie holding the login challenge between the password and TOTP steps. */
+export const CHALLENGE_COOKIE = 'fb_login';
+/** Header unsafe requests must carry the session's CSRF token in. */
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** The CSRF token bound to a session (HMAC of its id; nothing to store). */
+export function csrfTokenFor(services: Services, sessionId: string): string {
+  return hmac(services.keys.csrf, `csrf:${sessionId}`);
+}
+
+/** Starts a back-office session for a person who passed both factors; returns the cookie token. */
+export function createBackofficeSession(
+  em: EntityManager,
+  services: Services,
+  userId: string,
+  meta: RequestMeta,
+): { token: string; session: BackofficeSession } {
+  const token = newToken();
+  const now = services.now();
+  const session = em.create(BackofficeSession, {
+    id: randomUUID(),
+    tokenHash: hashToken(token),
+    userId,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + services.config.session.absoluteTimeoutHours * 3_600_000),
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+  });
+  return { token, session };
+}
+
+/** Why a session token was not accepted. */
+export type SessionRejection = 'unknown' | 'revoked' | 'expired' | 'idle' | 'no_access';
+
+const LAST_SEEN_GRANULARITY_MS = 30_000;
+
+/**
+ * Resolves a session cookie to its session and person, enforcing the absolute and idle timeouts
+ * and that the person is still active and still holds a back-office role.
+ */
+export async function resolveBackofficeSession(
+  services: Services,
+  token: string,
+): Promise<{ session: BackofficeSession; user: User } | { rejected: SessionRejection }> {
+  const em = services.orm.em.fork();
+  const session = await em.findOne(BackofficeSession, { tokenHash: hashToken(token) });
+  if (!session) return { rejected: 'unknown' };
+  if (session.revokedAt) return { rejected: 'revoked' };
+  const now = services.now();
+  if (session.expiresAt <= now) return { rejected: 'expired' };
+  const idleLimit = services.config.session.idleTimeoutMinutes * 60_000;
+  if (now.getTime() - session.lastSeenAt.getTime() > idleLimit) return { rejected: 'idle' };
+  const user = await em.findOne(User, { id: session.userId });
+  if (!user || user.status !== 'active' || !user.role) return { rejected: 'no_access' };
+  if (now.getTime() - session.lastSeenAt.getTime() > LAST_SEEN_GRANULARITY_MS) {
+    await em.nativeUpdate(BackofficeSession, { id: session.id }, { lastSeenAt: now });
+  }
+  return { session, user };
+}
+
+/** Revokes every live back-office session of a person (role withdrawn, deactivated, 2FA reset). */
+export async function revokeBackofficeSessions(
+  em: EntityManager,
+  userId: string,
+  at: Date,
+): Promise<number> {
+  return em.nativeUpdate(BackofficeSession, { userId, revokedAt: null }, { revokedAt: at });
+}

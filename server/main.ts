@@ -1,0 +1,61 @@
+import type { Server } from 'node:http';
+import { createApp } from './app.ts';
+import { hasActiveSuperadmin, startServices } from './bootstrap.ts';
+import { ConfigError, loadConfig, publicBaseUrl } from './config.ts';
+import { createLogger } from './logger.ts';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.log.level);
+  const { services, database } = await startServices(config, logger);
+  const { app } = createApp(services);
+  const server: Server = app.listen(config.http.port, config.http.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  const url = publicBaseUrl(config);
+  logger.info({ url, embeddedDatabase: database.embedded !== null }, `listening on ${url}`);
+  if (!(await hasActiveSuperadmin(services))) {
+    logger.warn(
+      'No superadmin exists yet. Create the first one with:  npm run cli -- create-superadmin --username <name> --display-name "<Full Name>"  (the password is read from stdin)',
+    );
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('graceful shutdown timed out; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    server.close();
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.once('close', () => resolve()));
+    await database.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,55 @@
+/** One field-level problem in a request. */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/**
+ * An error with an HTTP status and a stable machine-readable `code`, rendered as RFC 9457
+ * `application/problem+json`. Commands throw these; anything else becomes a 500 `internal`.
+ */
+export class AppError extends Error {
+  override name = 'AppError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: { errors?: FieldProblem[]; [key: string]: unknown } = {},
+  ) {
+    super(message);
+  }
+}
+
+/** 400: the request is malformed or fails validation. */
+export const badRequest = (code: string, message: string, errors?: FieldProblem[]) =>
+  new AppError(400, code, message, errors ? { errors } : {});
+/** 401: no valid session or credentials. */
+export const unauthenticated = (message = 'Authentication required', code = 'unauthenticated') =>
+  new AppError(401, code, message);
+/** 404: nothing there, or nothing the caller may know about. */
+export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`);
+/** 409: the request conflicts with the current state. */
+export const conflict = (code: string, message: string) => new AppError(409, code, message);
+/** 422: well-formed, but a business rule refuses it. */
+export const unprocessable = (code: string, message: string, extra: Record<string, unknown> = {}) =>
+  new AppError(422, code, message, extra);
+
+/** What a denied attempt was trying to do, for its audit event. */
+export interface DeniedAttempt {
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  targetLabel?: string;
+}
+
+/** 403: the actor may not do this. Carries the attempt so it can be audited as `denied`. */
+export class ForbiddenError extends AppError {
+  override name = 'ForbiddenError';
+  constructor(
+    readonly attempt: DeniedAttempt,
+    message = 'You are not allowed to do this',
+    code = 'forbidden',
+  ) {
+    super(403, code, message);
+  }
+}

@@ -1,0 +1,77 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { createApp } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
+import { openOrm } from '../../server/db/orm.ts';
+import { createLogger } from '../../server/logger.ts';
+import { deriveKeys } from '../../server/shared/secrets.ts';
+import type { Services } from '../../server/shared/services.ts';
+
+/** A test's own database, services and running HTTP server. */
+export interface TestContext {
+  services: Services;
+  baseUrl: string;
+  databaseUrl: string;
+  /** Sets the service clock (undefined: real time). */
+  setNow(now: Date | undefined): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Clones the migrated template into a database of this test file's own, then starts the real
+ * app on a loopback port. Nothing is mocked: the database is a real PostgreSQL.
+ */
+export async function startTestContext(
+  overrides: Record<string, unknown> = {},
+): Promise<TestContext> {
+  const adminUrl = inject('pgAdminUrl');
+  const template = inject('pgTemplate');
+  const name = `frisbee_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const admin = new pg.Client(adminUrl);
+  await admin.connect();
+  await admin.query(`create database "${name}" template "${template}"`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  const config = loadConfig(
+    { DATABASE_URL: databaseUrl, SECRET_KEY: randomBytes(32).toString('base64') },
+    { log: { level: process.env.TEST_LOG_LEVEL ?? 'silent' }, http: { port: 0 }, ...overrides },
+  );
+  const orm = await openOrm(databaseUrl, { poolMax: 10 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  let fixedNow: Date | undefined;
+  const services: Services = {
+    config,
+    orm,
+    pool,
+    keys: deriveKeys(Buffer.from(config.secretKey ?? '', 'base64')),
+    logger: createLogger(config.log.level),
+    now: () => fixedNow ?? new Date(),
+  };
+  const { app } = createApp(services);
+  const server: Server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    services,
+    databaseUrl,
+    baseUrl: `http://127.0.0.1:${port}`,
+    setNow: (now) => {
+      fixedNow = now;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool.end();
+      await orm.close(true);
+      const cleanup = new pg.Client(adminUrl);
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists "${name}" with (force)`);
+      await cleanup.end();
+    },
+  };
+}
