@@ -1,4 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
@@ -11,10 +13,10 @@ declare module 'vitest' {
     pgAdminUrl: string;
     /** Name of the migrated template database each test file clones. */
     pgTemplate: string;
+    /** Id of this test run; prefixes every database it creates. */
+    pgRunId: string;
   }
 }
-
-const TEMPLATE = 'frisbee_test_template';
 
 /**
  * Starts one real PostgreSQL for the whole run (embedded, or the server in TEST_DATABASE_URL),
@@ -22,39 +24,43 @@ const TEMPLATE = 'frisbee_test_template';
  */
 export default async function setup(project: TestProject) {
   let server: EmbeddedServer | null = null;
+  let dir: string | null = null;
   let adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
-    const dir = join(process.cwd(), 'test/.artifacts/postgres');
-    mkdirSync(dir, { recursive: true });
+    // A cluster of this run's own, so concurrent runs never share a data directory.
+    dir = mkdtempSync(join(tmpdir(), 'frisbee-test-pg-'));
+    // PostgreSQL runs as the unprivileged `postgres` user, which must be able to enter it.
+    chmodSync(dir, 0o755);
     server = await startEmbeddedPostgres(dir);
     adminUrl = server.url('postgres');
   }
+  // Every database of this run carries the run id, so runs sharing a server do not collide.
+  const runId = randomBytes(4).toString('hex');
+  const template = `frisbee_test_${runId}_template`;
   const admin = new pg.Client(adminUrl);
   await admin.connect();
-  // Drop clones left by an interrupted run, then rebuild the template from the migrations.
-  const stale = await admin.query<{ datname: string }>(
-    "select datname from pg_database where datname like 'frisbee_test_%'",
-  );
-  for (const { datname } of stale.rows)
-    await admin.query(`drop database if exists "${datname}" with (force)`);
-  await admin.query(`create database "${TEMPLATE}"`);
+  await admin.query(`create database "${template}"`);
   const templateUrl = new URL(adminUrl);
-  templateUrl.pathname = `/${TEMPLATE}`;
+  templateUrl.pathname = `/${template}`;
   const orm = await openOrm(templateUrl.toString());
   await migrate(orm);
   await orm.close(true);
   await admin.end();
   project.provide('pgAdminUrl', adminUrl);
-  project.provide('pgTemplate', TEMPLATE);
+  project.provide('pgTemplate', template);
+  project.provide('pgRunId', runId);
   return async () => {
     const cleanup = new pg.Client(adminUrl);
     await cleanup.connect();
-    const clones = await cleanup.query<{ datname: string }>(
-      "select datname from pg_database where datname like 'frisbee_test_%'",
+    const ours = await cleanup.query<{ datname: string }>(
+      'select datname from pg_database where datname like $1',
+      [`frisbee_test_${runId}_%`],
     );
-    for (const { datname } of clones.rows)
+    for (const { datname } of ours.rows) {
       await cleanup.query(`drop database if exists "${datname}" with (force)`);
+    }
     await cleanup.end();
     if (server) await server.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   };
 }

@@ -29,7 +29,7 @@ export async function startTestContext(
 ): Promise<TestContext> {
   const adminUrl = inject('pgAdminUrl');
   const template = inject('pgTemplate');
-  const name = `frisbee_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const name = `frisbee_test_${inject('pgRunId')}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const admin = new pg.Client(adminUrl);
   await admin.connect();
   await admin.query(`create database "${name}" template "${template}"`);

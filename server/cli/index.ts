@@ -1,0 +1,67 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.ts';
+import { createLogger } from '../logger.ts';
+import type { CliCommand } from './types.ts';
+
+/** Every operator command; each module owns its arguments and output. */
+const commands: Record<string, () => Promise<CliCommand>> = {
+  migrate: async () => (await import('./migrate.ts')).migrateCommand,
+  'create-superadmin': async () => (await import('./createSuperadmin.ts')).createSuperadminCommand,
+  audit: async () => (await import('./audit.ts')).auditCommand,
+  'seed-demo': async () => (await import('./seedDemo.ts')).seedDemoCommand,
+};
+
+function usage(): string {
+  return [
+    'Usage: npm run cli -- <command> [options]',
+    '',
+    'Commands:',
+    '  migrate                                         apply pending database migrations',
+    '  create-superadmin --username U --display-name N create the first superadmin (password on stdin)',
+    '  audit verify                                    check the audit hash chain',
+    '  audit export [--format csv|ndjson] [--from ISO] [--to ISO]  write the audit log to stdout',
+    '  seed-demo [--people 2000]                       load a realistic demo directory',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || !commands[name]) {
+    process.stderr.write(`${usage()}\n`);
+    return name && name !== '--help' && name !== '-h' ? 2 : 0;
+  }
+  const command = await (commands[name] as () => Promise<CliCommand>)();
+  const parsed = parseArgs({
+    args: rest,
+    options: command.options,
+    allowPositionals: true,
+    strict: true,
+  });
+  const config = loadConfig();
+  // Logs go to stderr so that command output on stdout stays machine-readable.
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', {
+    write: (line: string) => process.stderr.write(line),
+  });
+  return command.run({
+    config,
+    logger,
+    values: parsed.values,
+    positionals: parsed.positionals,
+    stdin: process.stdin,
+    stdout: process.stdout,
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const message =
+      error instanceof ConfigError || error instanceof TypeError
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
+    process.stderr.write(`${message}\n`);
+    process.exit(1);
+  },
+);
