@@ -92,7 +92,7 @@ export async function recordDenied(
           targetType: attempt.targetType,
           targetId: attempt.targetId,
           targetLabel: attempt.targetLabel,
-          details: { code: error.code, message: error.message },
+          details: { errorCode: error.code, message: error.message },
         },
       ],
       services.now(),

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { type AppAbility, authorize } from '../../authz/index.ts';
+import type { Actor } from '../../shared/actor.ts';
+import { runCommand } from '../../shared/command.ts';
+import type { Services } from '../../shared/services.ts';
+import { User } from '../entities.ts';
+import { labelOf, pick } from './common.ts';
+import { presentOne, type UserView } from './presentUser.ts';
+import { PROFILE_FIELDS } from './sourceOwnership.ts';
+
+/** What a new person is created with. */
+export interface CreateUserInput {
+  username?: string | null;
+  familyName: string;
+  givenName: string;
+  middleName?: string | null;
+  displayName?: string;
+  email?: string | null;
+  phone?: string | null;
+  title?: string | null;
+  organizationId?: string | null;
+  initiatedBy?: string | null;
+  /** New people wait in `pending` unless the caller activates them at once. */
+  status?: 'pending' | 'active';
+}
+
+/** Adds a person by hand (source `manual`), recording who added them. */
+export function createUser(
+  services: Services,
+  actor: Actor,
+  ability: AppAbility,
+  input: CreateUserInput,
+): Promise<UserView> {
+  return runCommand(
+    services,
+    actor,
+    async ({ em, audit }) => {
+      authorize(ability, 'create', 'User', { auditAction: 'user.created', targetType: 'user' });
+      const status = input.status ?? 'pending';
+      const now = services.now();
+      const user = em.create(User, {
+        id: randomUUID(),
+        username: input.username ?? null,
+        familyName: input.familyName,
+        givenName: input.givenName,
+        middleName: input.middleName ?? null,
+        displayName: input.displayName ?? `${input.givenName} ${input.familyName}`,
+        email: input.email ?? null,
+        phone: input.phone ?? null,
+        title: input.title ?? null,
+        organizationId: input.organizationId ?? null,
+        initiatedBy: input.initiatedBy ?? null,
+        status,
+        statusChangedAt: status === 'active' ? now : null,
+        statusChangedById: status === 'active' ? actor.userId : null,
+        role: null,
+        rank: 0,
+        source: 'manual',
+        addedById: actor.userId,
+      });
+      // Flush now so unique and foreign-key violations surface before the view is built.
+      await em.flush();
+      audit({
+        action: 'user.created',
+        targetType: 'user',
+        targetId: user.id,
+        targetLabel: labelOf(user),
+        diff: { after: pick(user, [...PROFILE_FIELDS, 'status', 'source']) },
+      });
+      return presentOne(em, user);
+    },
+    ability,
+  );
+}

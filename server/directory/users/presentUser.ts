@@ -1,0 +1,117 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { User } from '../entities.ts';
+
+/** A person as the API shows them. Never carries the password hash. */
+export interface UserView {
+  id: string;
+  username: string | null;
+  familyName: string;
+  givenName: string;
+  middleName: string | null;
+  displayName: string;
+  email: string | null;
+  phone: string | null;
+  title: string | null;
+  organization: { id: string; name: string } | null;
+  status: User['status'];
+  statusChangedAt: string | null;
+  statusChangedBy: PersonRef | null;
+  statusReason: string | null;
+  loginMethod: User['loginMethod'];
+  role: User['role'];
+  addedBy: PersonRef | null;
+  initiatedBy: string | null;
+  source: User['source'];
+  externalId: string | null;
+  lastLoginAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+/** Another person referred to from a card (who added, who changed the status). */
+export interface PersonRef {
+  id: string;
+  displayName: string;
+}
+
+/** The names a card refers to, resolved for a whole page at once. */
+export interface UserRefs {
+  organizations: Map<string, string>;
+  people: Map<string, string>;
+}
+
+/** The stored facts a view is built from (a loaded entity, or a row of the list query). */
+export type UserRecord = Omit<User, 'passwordHash' | 'passwordChangedAt'>;
+
+const iso = (value: Date | null | undefined) => (value ? new Date(value).toISOString() : null);
+
+/**
+ * Resolves the organization and people names of a page of persons in one query, so presenting
+ * a page never costs a query per row.
+ */
+export async function loadUserRefs(em: EntityManager, users: UserRecord[]): Promise<UserRefs> {
+  const organizationIds = [...new Set(users.map((u) => u.organizationId).filter(isId))];
+  const personIds = [
+    ...new Set(users.flatMap((u) => [u.addedById, u.statusChangedById]).filter(isId)),
+  ];
+  const refs: UserRefs = { organizations: new Map(), people: new Map() };
+  if (organizationIds.length === 0 && personIds.length === 0) return refs;
+  const rows = await em.execute<{ kind: 'o' | 'p'; id: string; name: string }[]>(
+    `select 'o' as kind, id, name from organization where id = any(?::uuid[])
+     union all
+     select 'p' as kind, id, display_name as name from app_user where id = any(?::uuid[])`,
+    // PostgreSQL array literals: the driver would expand a JS array into a list of values.
+    [`{${organizationIds.join(',')}}`, `{${personIds.join(',')}}`],
+  );
+  for (const row of rows)
+    (row.kind === 'o' ? refs.organizations : refs.people).set(row.id, row.name);
+  return refs;
+}
+
+function isId(value: string | null | undefined): value is string {
+  return typeof value === 'string';
+}
+
+function personRef(id: string | null | undefined, refs: UserRefs): PersonRef | null {
+  if (!id) return null;
+  return { id, displayName: refs.people.get(id) ?? '' };
+}
+
+/** Builds the API view of a person. */
+export function presentUser(user: UserRecord, refs: UserRefs): UserView {
+  const organizationId = user.organizationId ?? null;
+  return {
+    id: user.id,
+    username: user.username ?? null,
+    familyName: user.familyName,
+    givenName: user.givenName,
+    middleName: user.middleName ?? null,
+    displayName: user.displayName,
+    email: user.email ?? null,
+    phone: user.phone ?? null,
+    title: user.title ?? null,
+    organization: organizationId
+      ? { id: organizationId, name: refs.organizations.get(organizationId) ?? '' }
+      : null,
+    status: user.status,
+    statusChangedAt: iso(user.statusChangedAt),
+    statusChangedBy: personRef(user.statusChangedById, refs),
+    statusReason: user.statusReason ?? null,
+    loginMethod: user.loginMethod,
+    role: user.role ?? null,
+    addedBy: personRef(user.addedById, refs),
+    initiatedBy: user.initiatedBy ?? null,
+    source: user.source,
+    externalId: user.externalId ?? null,
+    lastLoginAt: iso(user.lastLoginAt),
+    createdAt: iso(user.createdAt) ?? '',
+    updatedAt: iso(user.updatedAt) ?? '',
+    version: user.version,
+  };
+}
+
+/** Presents one loaded person (one extra query for the names it refers to). */
+export async function presentOne(em: EntityManager, user: UserRecord): Promise<UserView> {
+  return presentUser(user, await loadUserRefs(em, [user]));
+}

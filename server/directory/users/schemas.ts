@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import {
+  email,
+  line,
+  listOf,
+  order,
+  paging,
+  paragraph,
+  phone,
+  username,
+  uuid,
+} from '../../http/schemas.ts';
+import { LOGIN_METHODS, ROLES, SOURCES, USER_STATUSES } from '../entities.ts';
+import { USER_SORTS } from './userQuery.ts';
+
+const name = line(200);
+const profile = {
+  username: username.nullable(),
+  familyName: name,
+  givenName: name,
+  middleName: name.nullable(),
+  displayName: line(400),
+  email: email.nullable(),
+  phone: phone.nullable(),
+  title: line(300).nullable(),
+  organizationId: uuid.nullable(),
+  initiatedBy: line(300).nullable(),
+};
+
+/** `POST /users`. */
+export const createUserBody = z
+  .object({
+    ...profile,
+    username: profile.username.optional(),
+    middleName: profile.middleName.optional(),
+    displayName: profile.displayName.optional(),
+    email: profile.email.optional(),
+    phone: profile.phone.optional(),
+    title: profile.title.optional(),
+    organizationId: profile.organizationId.optional(),
+    initiatedBy: profile.initiatedBy.optional(),
+    status: z.enum(['pending', 'active']).optional(),
+  })
+  .strict();
+
+/** `PATCH /users/:id`: any profile fields plus the version the editor saw. */
+export const updateUserBody = z
+  .object({
+    username: profile.username.optional(),
+    familyName: profile.familyName.optional(),
+    givenName: profile.givenName.optional(),
+    middleName: profile.middleName.optional(),
+    displayName: profile.displayName.optional(),
+    email: profile.email.optional(),
+    phone: profile.phone.optional(),
+    title: profile.title.optional(),
+    organizationId: profile.organizationId.optional(),
+    initiatedBy: profile.initiatedBy.optional(),
+    version: z.number().int().min(1),
+  })
+  .strict();
+
+/** `POST /users/:id/deactivate`: a reason is mandatory. */
+export const deactivateBody = z
+  .object({ reason: paragraph(1000).pipe(z.string().min(1, 'must not be empty')) })
+  .strict();
+
+/** `POST /users/:id/activate`. */
+export const activateBody = z.object({ reason: paragraph(1000).optional() }).strict();
+
+/** `PUT /users/:id/login-method`. */
+export const loginMethodBody = z.object({ loginMethod: z.enum(LOGIN_METHODS) }).strict();
+
+/** `PUT /users/:id/role`; `superadmin` parses but is always refused (403). */
+export const roleBody = z
+  .object({ role: z.enum(ROLES).nullable(), reason: paragraph(1000).optional() })
+  .strict();
+
+/** Query of `GET /users`; `role=none` selects plain users. */
+export function userListQuery(maxLimit: number, defaultLimit: number) {
+  return z
+    .object({
+      q: paragraph(200).optional(),
+      organizationId: uuid.optional(),
+      spaceId: uuid.optional(),
+      status: z.enum(USER_STATUSES).optional(),
+      role: z.enum([...ROLES, 'none']).optional(),
+      source: z.enum(SOURCES).optional(),
+      addedBy: uuid.optional(),
+      sort: z.enum(USER_SORTS).default('name'),
+      order,
+      ...paging(maxLimit, defaultLimit),
+    })
+    .strict();
+}
+
+/** Query of `GET /backoffice-accounts`: everyone listed holds a role. */
+export function backofficeListQuery(maxLimit: number, defaultLimit: number) {
+  return userListQuery(maxLimit, defaultLimit).extend({ role: z.enum(ROLES).optional() });
+}
+
+const personRef = z.object({ id: z.string(), displayName: z.string() }).nullable();
+
+/** A person as the API returns them. */
+export const userView = z.object({
+  id: z.string(),
+  username: z.string().nullable(),
+  familyName: z.string(),
+  givenName: z.string(),
+  middleName: z.string().nullable(),
+  displayName: z.string(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  title: z.string().nullable(),
+  organization: z.object({ id: z.string(), name: z.string() }).nullable(),
+  status: z.enum(USER_STATUSES),
+  statusChangedAt: z.string().nullable(),
+  statusChangedBy: personRef,
+  statusReason: z.string().nullable(),
+  loginMethod: z.enum(LOGIN_METHODS),
+  role: z.enum(ROLES).nullable(),
+  addedBy: personRef,
+  initiatedBy: z.string().nullable(),
+  source: z.enum(SOURCES),
+  externalId: z.string().nullable(),
+  lastLoginAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+});
+
+/** A page of people. */
+export const userList = listOf(userView);

@@ -1,0 +1,77 @@
+import { type AppAbility, asUserSubject, authorize } from '../../authz/index.ts';
+import type { Actor } from '../../shared/actor.ts';
+import { runCommand } from '../../shared/command.ts';
+import { conflict, unprocessable } from '../../shared/errors.ts';
+import type { Services } from '../../shared/services.ts';
+import { labelOf, loadUser, requireAnyRight } from './common.ts';
+import { presentOne, type UserView } from './presentUser.ts';
+import { ownedFields, type ProfileField } from './sourceOwnership.ts';
+
+/** Profile changes; `null` clears an optional field. */
+export type ProfileChanges = Partial<Record<ProfileField, string | null>>;
+
+/** A profile edit, guarded by the version the editor last saw. */
+export interface UpdateUserInput {
+  version: number;
+  changes: ProfileChanges;
+}
+
+/**
+ * Edits a person's profile. Only fields whose value actually changes count, so a form that
+ * sends a synced person's unchanged source-owned fields back is accepted.
+ */
+export function updateUser(
+  services: Services,
+  actor: Actor,
+  ability: AppAbility,
+  id: string,
+  input: UpdateUserInput,
+): Promise<UserView> {
+  return runCommand(
+    services,
+    actor,
+    async ({ em, audit }) => {
+      requireAnyRight(ability, 'update', 'user.updated', id);
+      const user = await loadUser(em, id);
+      authorize(ability, 'update', asUserSubject(user), {
+        auditAction: 'user.updated',
+        targetType: 'user',
+        targetId: id,
+        targetLabel: labelOf(user),
+      });
+      if (input.version !== user.version)
+        throw conflict('version_conflict', 'The record was changed by someone else; reload it');
+      const changed = (Object.keys(input.changes) as ProfileField[]).filter(
+        (field) => (input.changes[field] ?? null) !== (user[field] ?? null),
+      );
+      const owned = ownedFields(user.source).filter((field) => changed.includes(field));
+      if (owned.length > 0)
+        throw unprocessable(
+          'source_owned_field',
+          `These fields are maintained by the ${user.source} source and cannot be edited by hand`,
+          { fields: owned },
+        );
+      if (changed.length === 0) return presentOne(em, user);
+      const before: Record<string, unknown> = {};
+      const after: Record<string, unknown> = {};
+      // Assigned field by field so only touched columns end up in the versioned UPDATE.
+      const target = user as unknown as Record<ProfileField, string | null>;
+      for (const field of changed) {
+        before[field] = user[field] ?? null;
+        after[field] = input.changes[field] ?? null;
+        target[field] = input.changes[field] ?? null;
+      }
+      // The versioned UPDATE fails (409 version_conflict) if someone saved in between.
+      await em.flush();
+      audit({
+        action: 'user.updated',
+        targetType: 'user',
+        targetId: user.id,
+        targetLabel: labelOf(user),
+        diff: { before, after },
+      });
+      return presentOne(em, user);
+    },
+    ability,
+  );
+}

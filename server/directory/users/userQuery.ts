@@ -1,0 +1,127 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager, QBFilterQuery } from '@mikro-orm/postgresql';
+import { type Role, type Source, User, type UserStatus } from '../entities.ts';
+import { presentUser, type UserRecord, type UserRefs, type UserView } from './presentUser.ts';
+import { searchConditions } from './searchTerms.ts';
+
+/** Sort keys of the people list. */
+export const USER_SORTS = ['name', 'createdAt', 'status', 'updatedAt'] as const;
+export type UserSort = (typeof USER_SORTS)[number];
+
+/** Filters, sort and page of the people list. */
+export interface UserListParams {
+  q?: string;
+  organizationId?: string;
+  spaceId?: string;
+  status?: UserStatus;
+  /** A role, `none` for plain users, or `any` for everyone holding a role. */
+  role?: Role | 'none' | 'any';
+  source?: Source;
+  addedBy?: string;
+  sort: UserSort;
+  order: 'asc' | 'desc';
+  offset: number;
+  limit: number;
+}
+
+// ICU collation so that Cyrillic and Latin names sort as people expect (app_user_sort_name_idx).
+const NAME = 'u.family_name collate "und-x-icu" #, u.given_name collate "und-x-icu" #';
+const ORDER: Record<UserSort, string> = {
+  name: `${NAME}, u.id #`,
+  createdAt: 'u.created_at #, u.id #',
+  updatedAt: 'u.updated_at #, u.id #',
+  status: `u.status #, ${NAME}, u.id #`,
+};
+// The same orders as expressions no index matches. With a search, matches of a name fragment
+// cluster in name order, so walking the name index and filtering (the planner's favourite
+// for a small LIMIT) reads most of the table; these force the trigram bitmap scan + top-N sort.
+const SEARCH_NAME =
+  '(u.family_name || \'\') collate "und-x-icu" #, (u.given_name || \'\') collate "und-x-icu" #';
+const SEARCH_ORDER: Record<UserSort, string> = {
+  name: `${SEARCH_NAME}, u.id #`,
+  createdAt: "u.created_at + interval '0' #, u.id #",
+  updatedAt: "u.updated_at + interval '0' #, u.id #",
+  status: `(u.status || '') #, ${SEARCH_NAME}, u.id #`,
+};
+
+const COLUMNS = `u.id, u.username, u.family_name as "familyName", u.given_name as "givenName",
+  u.middle_name as "middleName", u.display_name as "displayName", u.email, u.phone, u.title,
+  u.organization_id as "organizationId", u.status, u.status_changed_at as "statusChangedAt",
+  u.status_changed_by_id as "statusChangedById", u.status_reason as "statusReason",
+  u.login_method as "loginMethod", u.role, u.rank, u.added_by_id as "addedById",
+  u.initiated_by as "initiatedBy", u.source, u.external_id as "externalId",
+  u.last_login_at as "lastLoginAt", u.created_at as "createdAt", u.updated_at as "updatedAt",
+  u.version, o.name as "organizationName", a.display_name as "addedByName",
+  s.display_name as "statusChangedByName"`;
+
+type Row = UserRecord & {
+  organizationName: string | null;
+  addedByName: string | null;
+  statusChangedByName: string | null;
+};
+
+/**
+ * The filtered people query: the caller's read rules (a MikroORM filter from CASL, compiled by
+ * the query builder) plus the search and filter conditions as parameterized SQL.
+ */
+function filtered(em: EntityManager, access: FilterQuery<User>, params: UserListParams) {
+  const query = em
+    .createQueryBuilder(User, 'u')
+    .where(access as QBFilterQuery<User>)
+    .getKnexQuery();
+  for (const { sql, bindings } of searchConditions(params.q)) query.andWhereRaw(sql, bindings);
+  if (params.organizationId) query.andWhereRaw('u.organization_id = ?', [params.organizationId]);
+  if (params.status) query.andWhereRaw('u.status = ?', [params.status]);
+  if (params.source) query.andWhereRaw('u.source = ?', [params.source]);
+  if (params.addedBy) query.andWhereRaw('u.added_by_id = ?', [params.addedBy]);
+  if (params.role === 'none') query.andWhereRaw('u.role is null');
+  else if (params.role === 'any') query.andWhereRaw('u.role is not null');
+  else if (params.role) query.andWhereRaw('u.role = ?', [params.role]);
+  if (params.spaceId)
+    query.andWhereRaw(
+      'exists (select 1 from space_member m where m.space_id = ? and m.user_id = u.id)',
+      [params.spaceId],
+    );
+  return query;
+}
+
+/**
+ * One page of people (with organization and people names joined in the same query) and the
+ * total count (a second, index-only-friendly query).
+ */
+export async function queryUsers(
+  em: EntityManager,
+  access: FilterQuery<User>,
+  params: UserListParams,
+): Promise<{ data: UserView[]; total: number }> {
+  const knex = em.getKnex();
+  const order = (params.q ? SEARCH_ORDER : ORDER)[params.sort].replaceAll('#', params.order);
+  // Limit first, join names after: a LIMIT right above the sort lets PostgreSQL keep a top-N
+  // heap instead of sorting every match, and the joins then run for one page only.
+  const matched = filtered(em, access, params)
+    .clearSelect()
+    .select('u.*')
+    .orderByRaw(order)
+    .limit(params.limit)
+    .offset(params.offset);
+  const page = knex
+    .select(knex.raw(COLUMNS))
+    .from(matched.as('u'))
+    .leftJoin('organization as o', 'o.id', 'u.organization_id')
+    .leftJoin('app_user as a', 'a.id', 'u.added_by_id')
+    .leftJoin('app_user as s', 's.id', 'u.status_changed_by_id')
+    .orderByRaw(order);
+  const count = filtered(em, access, params).clearSelect().count({ total: '*' });
+  const rows = await em.execute<Row[]>(page);
+  const [counted] = await em.execute<{ total: string | number }[]>(count);
+  const data = rows.map((row) => presentUser(row, refsOf(row)));
+  return { data, total: Number(counted?.total ?? 0) };
+}
+
+function refsOf(row: Row): UserRefs {
+  const refs: UserRefs = { organizations: new Map(), people: new Map() };
+  if (row.organizationId) refs.organizations.set(row.organizationId, row.organizationName ?? '');
+  if (row.addedById) refs.people.set(row.addedById, row.addedByName ?? '');
+  if (row.statusChangedById) refs.people.set(row.statusChangedById, row.statusChangedByName ?? '');
+  return refs;
+}
