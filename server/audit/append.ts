@@ -9,9 +9,24 @@ interface ChainHeadRow {
   hash: Buffer;
 }
 
+// A UTF-16 surrogate without its pair: PostgreSQL cannot store it (jsonb refuses it, text turns
+// it into U+FFFD), so the hashed content would differ from the stored one or the append would fail.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** A deep copy with lone surrogates replaced by U+FFFD, as PostgreSQL would store them. */
+function wellFormed<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\uFFFD') as T;
+  if (Array.isArray(value)) return value.map((item) => wellFormed(item)) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [wellFormed(key), wellFormed(item)]),
+    ) as T;
+  return value;
+}
+
 /** Builds the stored, hashed content of one event. */
 function contentOf(actor: Actor, event: AuditEventInput, seq: bigint, at: Date): ChainedContent {
-  return {
+  return wellFormed({
     seq: seq.toString(),
     at: at.toISOString(),
     actorId: actor.userId,
@@ -28,7 +43,7 @@ function contentOf(actor: Actor, event: AuditEventInput, seq: bigint, at: Date):
     reason: event.reason ?? null,
     diff: event.diff ? redact(event.diff) : null,
     details: event.details ? redact(event.details) : null,
-  };
+  });
 }
 
 /**

@@ -77,7 +77,8 @@ export async function verifyAuditChain(pool: pg.Pool, key: Buffer): Promise<Veri
     );
     const headSeq = head.rows[0]?.seq ?? '0';
     const stream = client.query(
-      new QueryStream(`select ${AUDIT_ROW_COLUMNS} from audit_event order by seq`, [], {
+      // Qualified: a bare `seq` in ORDER BY is the text output column (1, 10, 100, 2, ...).
+      new QueryStream(`select ${AUDIT_ROW_COLUMNS} from audit_event e order by e.seq`, [], {
         batchSize: 2000,
       }),
     );

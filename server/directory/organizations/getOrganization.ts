@@ -1,0 +1,25 @@
+import { authorize } from '../../authz/index.ts';
+import type { Actor } from '../../shared/actor.ts';
+import { runCommand } from '../../shared/command.ts';
+import { notFound } from '../../shared/errors.ts';
+import type { Services } from '../../shared/services.ts';
+import type { OrganizationDetailView } from './schemas.ts';
+import { loadOrganizationView } from './views.ts';
+
+/** One organization with its parent, children count and member count. */
+export async function getOrganization(
+  services: Services,
+  actor: Actor,
+  id: string,
+): Promise<OrganizationDetailView> {
+  return runCommand(services, actor, async ({ em, ability }) => {
+    authorize(ability, 'read', 'Organization', {
+      auditAction: 'organization.viewed',
+      targetType: 'Organization',
+      targetId: id,
+    });
+    const view = await loadOrganizationView(em, id);
+    if (!view) throw notFound('Organization');
+    return view;
+  });
+}

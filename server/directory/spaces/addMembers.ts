@@ -1,0 +1,64 @@
+import { authorize } from '../../authz/index.ts';
+import type { Actor } from '../../shared/actor.ts';
+import { runCommand } from '../../shared/command.ts';
+import { unprocessable } from '../../shared/errors.ts';
+import type { Services } from '../../shared/services.ts';
+import { assertSpaceExists } from './listMembers.ts';
+import type { AddMembersResult } from './schemas.ts';
+
+/**
+ * Adds people to a space (superadmin, admin) in one set-based insert; people already in it are
+ * skipped, and any unknown id refuses the whole call (422 `unknown_users`). Each person actually
+ * added is one `space.member_added` event whose target is that person, so a person's history
+ * (`targetId`) shows their memberships; the space is in `details`.
+ */
+export async function addMembers(
+  services: Services,
+  actor: Actor,
+  spaceId: string,
+  userIds: string[],
+): Promise<AddMembersResult> {
+  return runCommand(services, actor, async ({ em, ability, audit }) => {
+    authorize(ability, 'manageMembers', 'Space', {
+      auditAction: 'space.member_added',
+      targetType: 'Space',
+      targetId: spaceId,
+    });
+    const space = await assertSpaceExists(em, spaceId);
+    const wanted = JSON.stringify([...new Set(userIds)]);
+    const unknown = await em.execute<{ id: string }[]>(
+      `select w.id from (select distinct value::uuid as id from jsonb_array_elements_text(?::jsonb)) w
+        where not exists (select 1 from app_user u where u.id = w.id) order by w.id`,
+      [wanted],
+    );
+    if (unknown.length > 0)
+      throw unprocessable('unknown_users', 'Some of these people do not exist', {
+        userIds: unknown.map((row) => row.id),
+      });
+    const added = await em.execute<{ id: string; label: string }[]>(
+      `with inserted as (
+         insert into space_member (space_id, user_id, added_at, added_by_id)
+         select ?, u.id, ?::timestamptz, ?::uuid from app_user u
+          where u.id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
+         on conflict do nothing
+         returning user_id)
+       select u.id, coalesce(u.username, u.display_name) as label
+         from inserted i join app_user u on u.id = i.user_id order by u.id`,
+      [spaceId, services.now().toISOString(), actor.userId, wanted],
+    );
+    for (const person of added) {
+      audit({
+        action: 'space.member_added',
+        targetType: 'User',
+        targetId: person.id,
+        targetLabel: person.label,
+        details: { spaceId, spaceName: space.name },
+      });
+    }
+    const addedIds = new Set(added.map((row) => row.id));
+    return {
+      added: [...addedIds],
+      alreadyMembers: [...new Set(userIds)].filter((id) => !addedIds.has(id)),
+    };
+  });
+}

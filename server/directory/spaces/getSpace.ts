@@ -1,0 +1,21 @@
+import { authorize } from '../../authz/index.ts';
+import type { Actor } from '../../shared/actor.ts';
+import { runCommand } from '../../shared/command.ts';
+import { notFound } from '../../shared/errors.ts';
+import type { Services } from '../../shared/services.ts';
+import type { SpaceView } from './schemas.ts';
+import { loadSpaceView } from './views.ts';
+
+/** One space with its organization and member count. */
+export async function getSpace(services: Services, actor: Actor, id: string): Promise<SpaceView> {
+  return runCommand(services, actor, async ({ em, ability }) => {
+    authorize(ability, 'read', 'Space', {
+      auditAction: 'space.viewed',
+      targetType: 'Space',
+      targetId: id,
+    });
+    const view = await loadSpaceView(em, id);
+    if (!view) throw notFound('Space');
+    return view;
+  });
+}

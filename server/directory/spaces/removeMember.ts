@@ -1,0 +1,38 @@
+import { authorize } from '../../authz/index.ts';
+import type { Actor } from '../../shared/actor.ts';
+import { runCommand } from '../../shared/command.ts';
+import { notFound } from '../../shared/errors.ts';
+import type { Services } from '../../shared/services.ts';
+import { assertSpaceExists } from './listMembers.ts';
+
+/** Removes a person from a space (superadmin, admin); 404 if they are not a member. */
+export async function removeMember(
+  services: Services,
+  actor: Actor,
+  spaceId: string,
+  userId: string,
+): Promise<void> {
+  await runCommand(services, actor, async ({ em, ability, audit }) => {
+    authorize(ability, 'manageMembers', 'Space', {
+      auditAction: 'space.member_removed',
+      targetType: 'User',
+      targetId: userId,
+    });
+    const space = await assertSpaceExists(em, spaceId);
+    const [removed] = await em.execute<{ label: string }[]>(
+      `with deleted as (
+         delete from space_member where space_id = ? and user_id = ? returning user_id)
+       select coalesce(u.username, u.display_name) as label
+         from deleted d join app_user u on u.id = d.user_id`,
+      [spaceId, userId],
+    );
+    if (!removed) throw notFound('Membership');
+    audit({
+      action: 'space.member_removed',
+      targetType: 'User',
+      targetId: userId,
+      targetLabel: removed.label,
+      details: { spaceId, spaceName: space.name },
+    });
+  });
+}
