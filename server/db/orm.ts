@@ -3,8 +3,10 @@ import { defineConfig, MikroORM } from '@mikro-orm/postgresql';
 import { Organization, Space, SpaceMember, User } from '../directory/entities.ts';
 import {
   BackofficeSession,
+  DeviceSession,
   EnrollmentToken,
   LoginChallenge,
+  RecoveryCode,
   TotpFactor,
 } from '../identity/entities.ts';
 import { migrationsList } from './migrations/index.ts';
@@ -22,6 +24,8 @@ export const entities = [
   LoginChallenge,
   TotpFactor,
   EnrollmentToken,
+  DeviceSession,
+  RecoveryCode,
 ];
 
 /** Opens the ORM on a PostgreSQL URL; does not migrate. */

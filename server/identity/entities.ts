@@ -25,6 +25,10 @@ export const LoginChallenge = defineEntity({
   properties: {
     tokenHash: p.blob().primary(),
     userId: p.uuid(),
+    /** `backoffice` (cookie session) or `messenger` (device session token). */
+    purpose: p.enum(['backoffice', 'messenger']).default('backoffice'),
+    /** The device a messenger login is for: name, platform. */
+    device: p.json<{ name?: string | null; platform?: string | null }>().nullable(),
     pendingTotpSecret: p.text().nullable(),
     attempts: p.smallint().default(0),
     createdAt: p.datetime().onCreate(() => new Date()),
@@ -61,3 +65,38 @@ export const EnrollmentToken = defineEntity({
   },
 });
 export type EnrollmentToken = InferEntity<typeof EnrollmentToken>;
+
+/** A messenger login on one device; the core introspects its token. Only the token's hash is stored. */
+export const DeviceSession = defineEntity({
+  name: 'DeviceSession',
+  tableName: 'device_session',
+  properties: {
+    id: p.uuid().primary(),
+    userId: p.uuid(),
+    tokenHash: p.blob(),
+    deviceName: p.text().nullable(),
+    platform: p.text().nullable(),
+    ip: p.text().nullable(),
+    userAgent: p.text().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    lastSeenAt: p.datetime().onCreate(() => new Date()),
+    expiresAt: p.datetime(),
+    revokedAt: p.datetime().nullable(),
+    revokedReason: p.text().nullable(),
+    revokedById: p.uuid().nullable(),
+  },
+});
+export type DeviceSession = InferEntity<typeof DeviceSession>;
+
+/** A one-time recovery code for a lost authenticator, stored as a hash. */
+export const RecoveryCode = defineEntity({
+  name: 'RecoveryCode',
+  tableName: 'recovery_code',
+  properties: {
+    userId: p.uuid().primary(),
+    codeHash: p.blob().primary(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    usedAt: p.datetime().nullable(),
+  },
+});
+export type RecoveryCode = InferEntity<typeof RecoveryCode>;

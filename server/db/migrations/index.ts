@@ -1,7 +1,12 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261121000000Initial } from './Migration20261121000000Initial.ts';
+import { Migration20261121010000MessengerIdentity } from './Migration20261121010000MessengerIdentity.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121000000Initial', class: Migration20261121000000Initial },
+  {
+    name: 'Migration20261121010000MessengerIdentity',
+    class: Migration20261121010000MessengerIdentity,
+  },
 ];
