@@ -2,6 +2,7 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { registerAuditRoutes } from './audit/routes.ts';
+import { registerCoreRoutes } from './core/routes.ts';
 import { registerOrganizationRoutes } from './directory/organizationRoutes.ts';
 import { registerSpaceRoutes } from './directory/spaceRoutes.ts';
 import { registerUserRoutes } from './directory/userRoutes.ts';
@@ -11,7 +12,9 @@ import { problemMiddleware } from './http/problem.ts';
 import { requestContext } from './http/requestContext.ts';
 import { type ApiScope, RouteRegistry } from './http/route.ts';
 import type { AppRouter, AppState } from './http/types.ts';
+import { registerMessengerAuthRoutes } from './identity/messengerRoutes.ts';
 import { registerIdentityRoutes } from './identity/routes.ts';
+import { registerSessionAdminRoutes } from './identity/sessionAdminRoutes.ts';
 import { AppError, badRequest } from './shared/errors.ts';
 import type { Services } from './shared/services.ts';
 
@@ -87,6 +90,9 @@ export function createApp(services: Services): { app: Koa<AppState>; registry: R
   registerOrganizationRoutes(scope);
   registerSpaceRoutes(scope);
   registerAuditRoutes(scope);
+  registerMessengerAuthRoutes(scope);
+  registerSessionAdminRoutes(scope);
+  registerCoreRoutes(scope);
   let openapi: unknown = null;
   api.get('/openapi.json', (ctx) => {
     openapi ??= buildOpenApi(registry, API_VERSION);

@@ -66,7 +66,8 @@ function operationOf(spec: RouteSpec): JsonSchema {
     },
   };
   const errorStatuses = new Set([400, ...(spec.errors ?? [])]);
-  if ((spec.auth ?? 'session') === 'session') {
+  const auth = spec.auth ?? 'session';
+  if (auth !== 'none') {
     errorStatuses.add(401);
     errorStatuses.add(403);
   }
@@ -90,9 +91,7 @@ function operationOf(spec: RouteSpec): JsonSchema {
           },
         }
       : {}),
-    ...((spec.auth ?? 'session') === 'session'
-      ? { security: [{ session: [] }] }
-      : { security: [] }),
+    security: auth === 'none' ? [] : [{ [auth]: [] }],
     responses,
   };
 }
@@ -117,6 +116,16 @@ export function buildOpenApi(registry: RouteRegistry, version: string): JsonSche
     components: {
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: 'fb_session' },
+        device: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A messenger device-session token from POST /api/v1/auth/login/verify',
+        },
+        coreKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key of the messaging core (configuration: core.apiKeys)',
+        },
       },
       schemas: { Problem: problemSchema },
     },

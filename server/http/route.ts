@@ -1,13 +1,17 @@
 import type Koa from 'koa';
 import type { ZodType, z } from 'zod';
 import type { Services } from '../shared/services.ts';
-import { requireSession } from './authenticate.ts';
+import { authMiddleware } from './authenticators.ts';
 import type { AppContext, AppRouter, AppState, Authenticated } from './types.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-/** How a route authenticates its caller. */
-export type RouteAuth = 'session' | 'none';
+/**
+ * How a route authenticates its caller: `session` — a back-office cookie session (+ CSRF token on
+ * unsafe methods); `device` — a messenger device-session bearer token; `coreKey` — an API key of
+ * the messaging core; `none` — nobody (login steps, health).
+ */
+export type RouteAuth = 'session' | 'device' | 'coreKey' | 'none';
 
 /** A documented API route; its zod schemas validate the request and generate the OpenAPI document. */
 export interface RouteSpec<
@@ -80,7 +84,8 @@ export function defineRoute<P extends ZodType, Q extends ZodType, B extends ZodT
 ): void {
   scope.registry.routes.push({ prefix: scope.prefix, spec: spec as unknown as RouteSpec });
   const middlewares: Koa.Middleware<AppState>[] = [];
-  if ((spec.auth ?? 'session') === 'session') middlewares.push(requireSession(scope.services));
+  const authenticate = authMiddleware(spec.auth ?? 'session', scope.services);
+  if (authenticate) middlewares.push(authenticate);
   const run: Koa.Middleware<AppState> = async (ctx) => {
     const routed = ctx as AppContext & {
       params?: Record<string, string>;

@@ -1,0 +1,25 @@
+import type { User } from '../directory/entities.ts';
+import type { Services } from '../shared/services.ts';
+import { verifyLdapPassword } from './ldap/authenticate.ts';
+import { verifyPassword } from './passwords.ts';
+
+/**
+ * What checking a person's first factor found. `unavailable` means the directory could not be
+ * asked (down, misconfigured): the login fails without counting as a wrong password.
+ */
+export type CredentialCheck = 'ok' | 'wrong' | 'disabled' | 'unavailable';
+
+/**
+ * Checks a password by the person's login method: the local argon2id hash for `password`, a bind
+ * to the directory as that person for `ldap`. A null person is checked against a dummy hash so
+ * that unknown usernames take as long as known ones.
+ */
+export async function checkCredentials(
+  services: Services,
+  user: User | null,
+  password: string,
+): Promise<CredentialCheck> {
+  if (user?.loginMethod === 'ldap') return verifyLdapPassword(services, user, password);
+  const ok = await verifyPassword(user?.passwordHash ?? null, password);
+  return ok && user?.passwordHash ? 'ok' : 'wrong';
+}
