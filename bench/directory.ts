@@ -1,0 +1,226 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createApp } from '../server/app.ts';
+import {
+  type AppendResult,
+  measureAppends,
+  timeVerify,
+  type VerifyTiming,
+} from './directory/appends.ts';
+import {
+  type AuditListResult,
+  type ExportResult,
+  measureAuditLists,
+  measureExports,
+} from './directory/audit.ts';
+import { buildData, type DataState, readState } from './directory/data.ts';
+import { measureDeactivate } from './directory/deactivate.ts';
+import { measureSearch, type SearchResult } from './directory/search.ts';
+import { BENCH_DATA_DIR, openBenchDatabase } from './support/database.ts';
+import { signInSuperadmin } from './support/session.ts';
+import { fmt, type Latency, table } from './support/stats.ts';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+interface Results {
+  state: DataState;
+  reused: boolean;
+  search: SearchResult[] | string;
+  auditLists: AuditListResult[] | string;
+  exports: ExportResult[] | string;
+  deactivate: Latency | string;
+  appends: AppendResult[];
+  verify: VerifyTiming;
+  load: string;
+}
+
+/** Runs a stage, turning a failure into the reason it could not be measured. */
+async function stage<T>(name: string, run: () => Promise<T>): Promise<T | string> {
+  log(`${name}…`);
+  try {
+    return await run();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    log(`  ${name} not measured: ${reason}`);
+    return `not measured: ${reason.slice(0, 200)}`;
+  }
+}
+
+const mark = (ok: boolean) => (ok ? 'yes' : '**no**');
+
+function latencyRow(name: string, l: Latency, target: number, extra: string): string[] {
+  return [
+    name,
+    String(l.n),
+    fmt(l.p50),
+    fmt(l.p95),
+    fmt(l.p99),
+    `≤ ${target}`,
+    mark(l.p95 <= target),
+    extra,
+  ];
+}
+
+function report(r: Results): string {
+  const out: string[] = [];
+  const s = r.state;
+  out.push(
+    `Data set: ${s.people.toLocaleString('en-US')} people, ${s.auditEvents.toLocaleString('en-US')} audit events, built ${s.builtAt}${r.reused ? ' (reused)' : ''}: people ${s.peopleSeconds.toFixed(1)} s, audit events ${s.auditSeconds.toFixed(1)} s (${fmt(s.auditEvents / s.auditSeconds)} events/s), VACUUM ANALYZE ${s.analyzeSeconds.toFixed(1)} s.`,
+    '',
+    'Latencies in ms, sequential requests over loopback HTTP, measured with performance.now() around fetch + body read, after 20 warm-up requests.',
+    '',
+  );
+  const header = ['Request', 'n', 'p50', 'p95', 'p99', 'target p95', 'met', 'notes'];
+  const rows: string[][] = [];
+  if (typeof r.search === 'string')
+    rows.push(['GET /users?q=…', '', '', '', '', '≤ 30', '', r.search]);
+  else
+    for (const x of r.search)
+      rows.push(
+        latencyRow(
+          `GET /users?q= ${x.kind}`,
+          x.latency,
+          30,
+          `e.g. \`${x.example}\`, mean total ${fmt(x.meanTotal)}`,
+        ),
+      );
+  if (typeof r.auditLists === 'string')
+    rows.push(['GET /audit-events', '', '', '', '', '≤ 50', '', r.auditLists]);
+  else
+    for (const x of r.auditLists)
+      rows.push(
+        latencyRow(`GET /audit-events ${x.kind}`, x.latency, 50, `mean rows ${fmt(x.meanRows)}`),
+      );
+  if (typeof r.deactivate === 'string')
+    rows.push(['POST /users/:id/deactivate', '', '', '', '', '≤ 25', '', r.deactivate]);
+  else
+    rows.push(
+      latencyRow('POST /users/:id/deactivate', r.deactivate, 25, 'different person each time'),
+    );
+  out.push(table(header, rows), '');
+  const throughput: string[][] = [];
+  if (typeof r.exports === 'string')
+    throughput.push(['GET /audit-events/export', '', '≥ 50,000/s', '', r.exports]);
+  else
+    for (const x of r.exports)
+      throughput.push([
+        `export ${x.format}`,
+        `${fmt(x.perSecond)} events/s`,
+        '≥ 50,000/s',
+        mark(x.perSecond >= 50_000),
+        `${x.events.toLocaleString('en-US')} events, ${fmt(x.megabytes)} MiB in ${x.seconds.toFixed(1)} s, client ${x.client}`,
+      ]);
+  for (const a of r.appends) {
+    const main = a.label === 'product';
+    throughput.push([
+      `audit appends, ${a.writers} concurrent writer${a.writers > 1 ? 's' : ''}${main ? '' : ` (${a.label})`}`,
+      `${fmt(a.perSecond)} events/s`,
+      main ? '≥ 1,000/s' : '',
+      main ? mark(a.perSecond >= 1000) : '',
+      `${a.events.toLocaleString('en-US')} events in ${a.seconds.toFixed(1)} s`,
+    ]);
+  }
+  const v = r.verify;
+  throughput.push([
+    'verifyAuditChain (whole chain)',
+    v.ok ? 'ok' : `**broken**: ${v.problem}`,
+    'ok',
+    mark(v.ok),
+    `${v.checked.toLocaleString('en-US')} events in ${v.seconds.toFixed(1)} s (${fmt(v.checked / v.seconds)} events/s)`,
+  ]);
+  out.push(table(['Measure', 'figure', 'target', 'met', 'notes'], throughput));
+  out.push('', `Load average (1/5/15 min) during the run: ${r.load}.`);
+  return out.join('\n');
+}
+
+/**
+ * `npm run bench -- directory [--fresh] [--requests 200] [--append-seconds 10]
+ * [--only search,audit,export,deactivate,appends]`: builds (or
+ * reuses) 100,000 people and 1,000,000 audit events in bench/.data/directory, starts the real app
+ * on loopback and measures search, audit lists, export, deactivation and concurrent appends.
+ */
+export async function runDirectoryBenchmark(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      fresh: { type: 'boolean', default: false },
+      requests: { type: 'string', default: '200' },
+      'append-seconds': { type: 'string', default: '10' },
+      only: { type: 'string' },
+    },
+  });
+  const requests = Number(values.requests);
+  const only = values.only?.split(',');
+  const want = (name: string) => !only || only.includes(name);
+  const skipped = 'skipped (--only)';
+  const dir = join(BENCH_DATA_DIR, 'directory');
+  const existing = values.fresh ? null : readState(dir);
+  log(existing ? `reusing the data built ${existing.builtAt}` : 'building a fresh data set');
+  const loadStart = loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' / ');
+  const db = await openBenchDatabase('directory', { fresh: existing === null, poolMax: 16 });
+  let server: Server | null = null;
+  try {
+    const { services } = db;
+    const state = existing ?? (await buildData(services, db.dir, log));
+    const { app } = createApp(services);
+    const listening: Server = app.listen(0, '127.0.0.1');
+    server = listening;
+    await new Promise<void>((resolve) => listening.once('listening', resolve));
+    const baseUrl = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+    const { client } = await signInSuperadmin(services, baseUrl);
+    const targets = await services.pool.query<{ id: string; label: string }>(
+      'select id::text as id, display_name as label from app_user order by random() limit 1000',
+    );
+    const results: Results = {
+      state,
+      reused: existing !== null,
+      search: !want('search')
+        ? skipped
+        : await stage('search', () => measureSearch(services, client, requests)),
+      auditLists: !want('audit')
+        ? skipped
+        : await stage('audit lists', () => measureAuditLists(services, client, requests)),
+      exports: !want('export')
+        ? skipped
+        : await stage('audit exports', () => measureExports(client)),
+      deactivate: !want('deactivate')
+        ? skipped
+        : await stage('deactivate', () => measureDeactivate(services, client, requests)),
+      appends: [],
+      verify: { ok: false, checked: 0, seconds: 0, problem: 'not run' },
+      load: '',
+    };
+    const seconds = Number(values['append-seconds']);
+    for (const [label, writers, asyncCommit] of [
+      ['product', 8, false],
+      ['1 writer, for comparison', 1, false],
+      ['experiment: synchronous_commit off', 8, true],
+    ] as const) {
+      if (!want('appends')) break;
+      results.appends.push(
+        await measureAppends(services, targets.rows, { label, writers, seconds, asyncCommit }),
+      );
+    }
+    results.verify = await timeVerify(services);
+    results.load = `${loadStart} at the start, ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' / ')} at the end`;
+    const [version] = (
+      await services.pool.query<{ v: string }>("select current_setting('server_version') as v")
+    ).rows;
+    log(`PostgreSQL ${version?.v}`);
+    process.stdout.write(`${report(results)}\n`);
+  } finally {
+    if (server) {
+      const open: Server = server;
+      open.closeAllConnections();
+      await new Promise<void>((resolve) => open.close(() => resolve()));
+    }
+    await db.close();
+  }
+}

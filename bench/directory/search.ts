@@ -1,0 +1,114 @@
+import { Random } from '../../server/demo/random.ts';
+import type { Services } from '../../server/shared/services.ts';
+import { type BenchClient, sequential } from '../support/client.ts';
+import { type Latency, latency } from '../support/stats.ts';
+
+interface Sample {
+  familyName: string;
+  givenName: string;
+  username: string;
+  phone: string;
+  organizationId: string;
+}
+
+/** One measured kind of search. */
+export interface SearchResult {
+  kind: string;
+  example: string;
+  latency: Latency;
+  meanTotal: number;
+}
+
+type Fragment = (person: Sample, rng: Random) => string;
+
+const lower = (text: string) => text.toLocaleLowerCase('ru');
+
+/** Cyrillic fragments: a family-name prefix, a given name plus a family prefix, ё written as е. */
+const cyrillic: Fragment = (p, rng) => {
+  const family = lower(p.familyName);
+  switch (rng.int(0, 2)) {
+    case 0:
+      return family.slice(0, rng.int(4, Math.max(4, family.length)));
+    case 1:
+      return `${p.givenName} ${p.familyName.slice(0, 4)}`;
+    default:
+      return family.replaceAll('ё', 'е').slice(0, 6);
+  }
+};
+
+/** Latin fragments: a username prefix or an English family-name prefix. */
+const latin: Fragment = (p, rng) => p.username.slice(0, rng.int(4, Math.min(9, p.username.length)));
+
+/** Phone fragments in the formats people type. */
+const phone: Fragment = (p, rng) => {
+  const d = p.phone.slice(2); // 10 national digits after +7
+  switch (rng.int(0, 4)) {
+    case 0:
+      return `+7 ${d.slice(0, 3)} ${d.slice(3, 6)}`;
+    case 1:
+      return `8 (${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6, 8)}`;
+    case 2:
+      return `${d.slice(3, 6)}-${d.slice(6, 8)}-${d.slice(8)}`;
+    case 3:
+      return d.slice(3);
+    default:
+      return `${d.slice(0, 3)}${d.slice(3, 6)}`;
+  }
+};
+
+/**
+ * GET /api/v1/users?q=... for Cyrillic, Latin and phone fragments taken from random people, each
+ * without a filter, with status=active and with the person's organizationId: `count` sequential
+ * requests per kind after a warm-up.
+ */
+export async function measureSearch(
+  services: Services,
+  client: BenchClient,
+  count = 200,
+): Promise<SearchResult[]> {
+  const latinPeople = await services.pool.query<Sample>(
+    `select family_name as "familyName", given_name as "givenName", username, phone,
+       organization_id::text as "organizationId"
+     from app_user where phone is not null and organization_id is not null and username is not null
+     order by random() limit 2000`,
+  );
+  const people = latinPeople.rows;
+  const russian = people.filter((p) => /^[А-ЯЁ]/.test(p.familyName));
+  const rng = new Random(7);
+  const kinds: [string, readonly Sample[], Fragment][] = [
+    ['Cyrillic name', russian, cyrillic],
+    ['Latin name', people, latin],
+    ['phone', people, phone],
+  ];
+  const filters: [string, (p: Sample) => string][] = [
+    ['', () => ''],
+    [' + status', () => '&status=active'],
+    [' + organizationId', (p) => `&organizationId=${p.organizationId}`],
+  ];
+  const results: SearchResult[] = [];
+  for (const [name, pool, fragment] of kinds) {
+    for (const [filterName, filter] of filters) {
+      let totals = 0;
+      let example = '';
+      const samples = await sequential(count, 20, async (i) => {
+        const person = rng.pick(pool);
+        const q = fragment(person, rng);
+        if (i === 20) example = q;
+        const result = await client.timed(
+          'GET',
+          `/api/v1/users?q=${encodeURIComponent(q)}${filter(person)}`,
+        );
+        if (i >= 20 && result.status === 200)
+          totals += (JSON.parse(result.body) as { total: number }).total;
+        return result;
+      });
+      results.push({
+        kind: `${name}${filterName}`,
+        example,
+        latency: latency(samples),
+        meanTotal: totals / count,
+      });
+    }
+  }
+  return results;
+}

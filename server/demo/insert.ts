@@ -1,0 +1,76 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { DemoOrganization } from './organizations.ts';
+import type { DemoPerson } from './people.ts';
+import type { DemoSpace } from './spaces.ts';
+
+/** Rows per multi-row INSERT. */
+export const BATCH_SIZE = 5000;
+
+/** Inserts organizations with one INSERT ... SELECT FROM jsonb_to_recordset per batch. */
+export async function insertOrganizations(
+  em: EntityManager,
+  rows: readonly DemoOrganization[],
+  at: Date,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += BATCH_SIZE) {
+    await em.execute(
+      `insert into organization (id, name, kind, parent_id, description, external_id, created_at, updated_at)
+       select r."id"::uuid, r."name", r."kind", r."parentId"::uuid, r."description", r."externalId", ?, ?
+       from jsonb_to_recordset(?::jsonb) as r("id" text, "name" text, "kind" text, "parentId" text,
+         "description" text, "externalId" text)`,
+      [at, at, JSON.stringify(rows.slice(i, i + BATCH_SIZE))],
+    );
+  }
+}
+
+/** Inserts one batch of people with a single INSERT ... SELECT FROM jsonb_to_recordset. */
+export async function insertPeople(em: EntityManager, rows: readonly DemoPerson[]): Promise<void> {
+  if (rows.length === 0) return;
+  await em.execute(
+    `insert into app_user (id, username, family_name, given_name, middle_name, display_name, email,
+       phone, title, organization_id, status, status_changed_at, status_changed_by_id, status_reason,
+       role, rank, added_by_id, initiated_by, source, created_at, updated_at)
+     select r."id"::uuid, r."username", r."familyName", r."givenName", r."middleName", r."displayName",
+       r."email", r."phone", r."title", r."organizationId"::uuid, r."status",
+       r."statusChangedAt"::timestamptz, r."statusChangedById"::uuid, r."statusReason", r."role",
+       r."rank", r."addedById"::uuid, r."initiatedBy", r."source", r."createdAt"::timestamptz,
+       coalesce(r."statusChangedAt", r."createdAt")::timestamptz
+     from jsonb_to_recordset(?::jsonb) as r("id" text, "username" text, "familyName" text,
+       "givenName" text, "middleName" text, "displayName" text, "email" text, "phone" text,
+       "title" text, "organizationId" text, "status" text, "statusChangedAt" text,
+       "statusChangedById" text, "statusReason" text, "role" text, "rank" smallint,
+       "addedById" text, "initiatedBy" text, "source" text, "createdAt" text)`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** Inserts spaces with one INSERT per batch. */
+export async function insertSpaces(
+  em: EntityManager,
+  rows: readonly DemoSpace[],
+  at: Date,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += BATCH_SIZE) {
+    await em.execute(
+      `insert into space (id, name, description, organization_id, created_at, updated_at)
+       select r."id"::uuid, r."name", r."description", r."organizationId"::uuid, ?, ?
+       from jsonb_to_recordset(?::jsonb) as r("id" text, "name" text, "description" text,
+         "organizationId" text)`,
+      [at, at, JSON.stringify(rows.slice(i, i + BATCH_SIZE).map(({ size: _, ...row }) => row))],
+    );
+  }
+}
+
+/** Inserts one batch of memberships ([spaceId, userId] pairs) with a single INSERT. */
+export async function insertMemberships(
+  em: EntityManager,
+  pairs: readonly (readonly [string, string])[],
+  at: Date,
+): Promise<void> {
+  if (pairs.length === 0) return;
+  await em.execute(
+    `insert into space_member (space_id, user_id, added_at)
+     select (p->>0)::uuid, (p->>1)::uuid, ? from jsonb_array_elements(?::jsonb) as p`,
+    [at, JSON.stringify(pairs)],
+  );
+}
