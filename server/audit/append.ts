@@ -1,21 +1,20 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../shared/actor.ts';
 import type { AuditEventInput } from './actions.ts';
-import { type ChainedContent, chainHash } from './chain.ts';
+import { type ChainedContent, canonicalJson } from './chain.ts';
 import { redact } from './redact.ts';
-
-interface ChainHeadRow {
-  seq: string;
-  hash: Buffer;
-}
 
 // A UTF-16 surrogate without its pair: PostgreSQL cannot store it (jsonb refuses it, text turns
 // it into U+FFFD), so the hashed content would differ from the stored one or the append would fail.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** A deep copy with lone surrogates replaced by U+FFFD, as PostgreSQL would store them. */
+/**
+ * A deep copy as PostgreSQL can store it: lone surrogates become U+FFFD (as text would store
+ * them) and NUL characters are dropped (neither text nor jsonb accepts them).
+ */
 function wellFormed<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\uFFFD') as T;
+  if (typeof value === 'string')
+    return value.replace(LONE_SURROGATE, '\uFFFD').replaceAll('\u0000', '') as T;
   if (Array.isArray(value)) return value.map((item) => wellFormed(item)) as T;
   if (value && typeof value === 'object')
     return Object.fromEntries(
@@ -25,9 +24,9 @@ function wellFormed<T>(value: T): T {
 }
 
 /** Builds the stored, hashed content of one event. */
-function contentOf(actor: Actor, event: AuditEventInput, seq: bigint, at: Date): ChainedContent {
-  return wellFormed({
-    seq: seq.toString(),
+function contentOf(actor: Actor, event: AuditEventInput, seq: string, at: Date): ChainedContent {
+  const content = wellFormed({
+    seq: '',
     at: at.toISOString(),
     actorId: actor.userId,
     actorLabel: actor.label,
@@ -44,12 +43,30 @@ function contentOf(actor: Actor, event: AuditEventInput, seq: bigint, at: Date):
     diff: event.diff ? redact(event.diff) : null,
     details: event.details ? redact(event.details) : null,
   });
+  return { ...content, seq };
+}
+
+// Stands in for the sequence number, which only the database knows once it holds the chain lock.
+// NUL never survives into stored content (wellFormed drops it), so it cannot collide with a value.
+const SEQ_PLACEHOLDER = '\u0000seq\u0000';
+const SEQ_SLOT = `"seq":${JSON.stringify(SEQ_PLACEHOLDER)}`;
+
+/** The canonical JSON of an event split around its `seq` value, for audit_append() to complete. */
+function canonicalParts(content: ChainedContent): { before: string; after: string } {
+  const canonical = canonicalJson(content);
+  const slot = canonical.indexOf(SEQ_SLOT);
+  if (slot < 0) throw new Error('audit event content has no seq slot');
+  return {
+    before: `${canonical.slice(0, slot)}"seq":`,
+    after: canonical.slice(slot + SEQ_SLOT.length),
+  };
 }
 
 /**
- * Appends events to the audit chain inside the caller's transaction. The chain head's row lock
- * serializes writers until commit, so call this last in a transaction to keep the lock short.
- * Returns the sequence numbers assigned.
+ * Stages events for the audit chain inside the caller's transaction; the database chains them
+ * during COMMIT (deferred trigger audit_chain_pending: seq numbers and
+ * hash(n) = HMAC-SHA256(key, hash(n-1) || canonical JSON), exactly as chainHash() computes), so
+ * they are committed with the change or not at all, and the chain lock is held only at commit.
  */
 export async function appendAuditEvents(
   em: EntityManager,
@@ -57,36 +74,21 @@ export async function appendAuditEvents(
   actor: Actor,
   events: AuditEventInput[],
   at: Date = new Date(),
-): Promise<string[]> {
-  if (events.length === 0) return [];
-  const [head] = await em.execute<ChainHeadRow[]>(
-    'select seq::text as seq, hash from audit_chain_head where id = 1 for update',
+): Promise<void> {
+  if (events.length === 0) return;
+  const rows = events.map((event) => {
+    const { seq: _placeholder, ...content } = contentOf(actor, event, SEQ_PLACEHOLDER, at);
+    return { ...content, ...canonicalParts({ ...content, seq: SEQ_PLACEHOLDER }) };
+  });
+  // Through knex with bind parameters: em.execute() would inline them into the SQL text, and the
+  // key must never appear in a statement (pg_stat_activity, server logs). set_config(..., true)
+  // keeps it for this transaction only.
+  const query = em.getKnex().raw(
+    `with chain_key as (select set_config('audit.chain_key', ?, true))
+     insert into audit_pending (events) select ?::jsonb from chain_key`,
+    [key.toString('hex'), JSON.stringify(rows)],
   );
-  if (!head) throw new Error('audit chain head is missing');
-  let seq = BigInt(head.seq);
-  let previous = head.hash;
-  const rows: (ChainedContent & { hash: string })[] = [];
-  for (const event of events) {
-    seq += 1n;
-    const content = contentOf(actor, event, seq, at);
-    const hash = chainHash(key, previous, content);
-    rows.push({ ...content, hash: hash.toString('hex') });
-    previous = hash;
-  }
-  await em.execute(
-    `with inserted as (
-       insert into audit_event (seq, at, actor_id, actor_label, actor_role, ip, user_agent, request_id,
-         action, target_type, target_id, target_label, outcome, reason, diff, details, hash)
-       select r."seq"::bigint, r."at"::timestamptz, r."actorId"::uuid, r."actorLabel", r."actorRole",
-         r."ip", r."userAgent", r."requestId", r."action", r."targetType", r."targetId",
-         r."targetLabel", r."outcome", r."reason", r."diff", r."details", decode(r."hash", 'hex')
-       from jsonb_to_recordset(?::jsonb) as r("seq" text, "at" text, "actorId" text,
-         "actorLabel" text, "actorRole" text, "ip" text, "userAgent" text, "requestId" text,
-         "action" text, "targetType" text, "targetId" text, "targetLabel" text, "outcome" text,
-         "reason" text, "diff" jsonb, "details" jsonb, "hash" text)
-       returning 1)
-     update audit_chain_head set seq = ?, hash = ? where id = 1`,
-    [JSON.stringify(rows), seq.toString(), previous],
-  );
-  return rows.map((row) => row.seq);
+  const transaction = em.getTransactionContext();
+  if (!transaction) throw new Error('appendAuditEvents must run inside a transaction');
+  await query.transacting(transaction);
 }

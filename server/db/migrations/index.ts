@@ -1,6 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261121000000Initial } from './Migration20261121000000Initial.ts';
 import { Migration20261121010000MessengerIdentity } from './Migration20261121010000MessengerIdentity.ts';
+import { Migration20261121020000AuditAppendFunction } from './Migration20261121020000AuditAppendFunction.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -8,5 +9,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261121010000MessengerIdentity',
     class: Migration20261121010000MessengerIdentity,
+  },
+  {
+    name: 'Migration20261121020000AuditAppendFunction',
+    class: Migration20261121020000AuditAppendFunction,
   },
 ];
