@@ -4,6 +4,7 @@
  */
 const benchmarks: Record<string, () => Promise<(args: string[]) => Promise<void>>> = {
   directory: async () => (await import('./directory.ts')).runDirectoryBenchmark,
+  identity: async () => (await import('./identity.ts')).runIdentityBenchmark,
 };
 
 async function main(argv: string[]): Promise<number> {

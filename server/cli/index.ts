@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   'create-superadmin': async () => (await import('./createSuperadmin.ts')).createSuperadminCommand,
   audit: async () => (await import('./audit.ts')).auditCommand,
   'seed-demo': async () => (await import('./seedDemo.ts')).seedDemoCommand,
+  'core-key': async () => (await import('./coreKey.ts')).coreKeyCommand,
 };
 
 function usage(): string {
@@ -21,6 +22,7 @@ function usage(): string {
     '  audit verify                                    check the audit hash chain',
     '  audit export [--format csv|ndjson] [--from ISO] [--to ISO]  write the audit log to stdout',
     '  seed-demo [--people 2000]                       load a realistic demo directory',
+    '  core-key generate --name N                      print a new messaging-core API key and its config line',
   ].join('\n');
 }
 

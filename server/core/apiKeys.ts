@@ -1,11 +1,64 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type Koa from 'koa';
+import type { Config } from '../config.ts';
 import type { AppState } from '../http/types.ts';
 import { unauthenticated } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
+import { keyRejectionAuditor, type RejectionReason } from './keyRejections.ts';
 
-/** Requires an API key of the messaging core; sets `ctx.state.core`. */
-export function requireCoreKey(_services: Services): Koa.Middleware<AppState> {
-  return async () => {
-    throw unauthenticated('Core API keys are not configured yet', 'core_key_invalid');
+interface StoredKey {
+  name: string;
+  hash: Buffer;
+}
+
+/** The SHA-256 of a presented key, the form keys are configured in. */
+export function coreKeyHash(key: string): Buffer {
+  return createHash('sha256').update(key, 'utf8').digest();
+}
+
+function storedKeys(config: Config): StoredKey[] {
+  return config.core.apiKeys.map((key) => ({
+    name: key.name,
+    hash: Buffer.from(key.sha256, 'hex'),
+  }));
+}
+
+/**
+ * The name of the configured key whose hash equals the presented key's, or null. Every key is
+ * compared in constant time and the loop never exits early, so the timing tells nothing about
+ * which key (or how much of one) matched.
+ */
+export function matchCoreKey(keys: readonly StoredKey[], presented: string): string | null {
+  const hash = coreKeyHash(presented);
+  let found: string | null = null;
+  for (const key of keys) {
+    if (timingSafeEqual(hash, key.hash) && found === null) found = key.name;
+  }
+  return found;
+}
+
+const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
+
+/**
+ * Requires `Authorization: Bearer <key>` with one of the messaging core's API keys (configured as
+ * SHA-256 hashes; several may be live during a rotation); sets `ctx.state.core`. Failures are
+ * 401 `core_key_invalid` and audited as `core.key_rejected`, at most once a minute per client
+ * IP per process, so a flood of bad keys cannot flood the audit chain. Keys are never logged.
+ */
+export function requireCoreKey(services: Services): Koa.Middleware<AppState> {
+  const keys = storedKeys(services.config);
+  const rejections = keyRejectionAuditor(services);
+  return async (ctx, next) => {
+    const header = ctx.get('authorization');
+    const presented = BEARER.exec(header)?.[1] ?? null;
+    const name = presented === null ? null : matchCoreKey(keys, presented);
+    if (name === null) {
+      const reason: RejectionReason =
+        header === '' ? 'missing' : presented === null ? 'malformed' : 'unknown';
+      await rejections.record(ctx.state.meta, reason);
+      throw unauthenticated('A valid core API key is required', 'core_key_invalid');
+    }
+    ctx.state.core = { keyName: name };
+    await next();
   };
 }

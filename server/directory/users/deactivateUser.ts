@@ -1,5 +1,6 @@
 import { type AppAbility, asUserSubject, authorize } from '../../authz/index.ts';
 import { revokeBackofficeSessions } from '../../identity/backofficeSession.ts';
+import { revokeDeviceSessions } from '../../identity/sessions/revokeDeviceSessions.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { runCommand } from '../../shared/command.ts';
 import { conflict } from '../../shared/errors.ts';
@@ -8,7 +9,7 @@ import { guardLastSuperadmin, labelOf, loadUser, requireAnyRight } from './commo
 import { presentOne, type UserView } from './presentUser.ts';
 
 /**
- * Deactivates a person and cuts their back-office sessions in the same transaction. For a
+ * Deactivates a person and cuts their back-office and device sessions in the same transaction. For a
  * synced person the manual status sticks: who, when and why are kept in `status_changed_*`.
  */
 export function deactivateUser(
@@ -40,6 +41,13 @@ export function deactivateUser(
       user.statusChangedById = actor.userId;
       user.statusReason = reason;
       const sessionsRevoked = await revokeBackofficeSessions(em, user.id, now);
+      const deviceSessionsRevoked = await revokeDeviceSessions(
+        em,
+        user.id,
+        now,
+        reason,
+        actor.userId,
+      );
       await em.flush();
       audit({
         action: 'user.deactivated',
@@ -48,7 +56,7 @@ export function deactivateUser(
         targetLabel: labelOf(user),
         reason,
         diff: { before, after: { status: user.status } },
-        details: { sessionsRevoked, source: user.source },
+        details: { sessionsRevoked, deviceSessionsRevoked, source: user.source },
       });
       return presentOne(em, user);
     },

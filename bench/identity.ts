@@ -1,0 +1,168 @@
+import { spawn } from 'node:child_process';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { projectRoot } from '../server/config.ts';
+import { coreKey } from '../test/core/deviceSessions.ts';
+import { type ServiceProcess, startServiceProcess } from '../test/core/serviceProcess.ts';
+import { seedDeviceSessions } from './identity/data.ts';
+import { measureRevocation, type RevocationResult } from './identity/revocation.ts';
+import { openBenchDatabase } from './support/database.ts';
+import { fmt, type Latency, table } from './support/stats.ts';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** One load run, as bench/identity/load.ts reports it. */
+interface LoadResult {
+  requestsPerSecond: number;
+  total: number;
+  seconds: number;
+  connections: number;
+  latency: Latency;
+  autocannonLatency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+/** Runs the load generator as a separate process against `url`; tokens go in on stdin. */
+function runLoad(url: string, key: string, tokens: string[], seconds: number, connections: number) {
+  return new Promise<LoadResult>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'bench/identity/load.ts', url, String(seconds), String(connections)],
+      {
+        cwd: projectRoot,
+        env: { ...process.env, CORE_KEY: key },
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`load generator exited with ${code}`));
+      else resolve(JSON.parse(out) as LoadResult);
+    });
+    child.stdin.end(JSON.stringify(tokens));
+  });
+}
+
+const mark = (ok: boolean) => (ok ? 'yes' : '**no**');
+
+function report(loads: LoadResult[], revocation: RevocationResult, sessions: number): string {
+  const rows = loads.map((l) => [
+    String(l.connections),
+    `${l.seconds} s`,
+    l.total.toLocaleString('en-US'),
+    fmt(l.requestsPerSecond),
+    fmt(l.latency.p50),
+    fmt(l.latency.p95),
+    fmt(l.latency.p99),
+    String(l.non2xx + l.errors + l.timeouts),
+    mark(l.requestsPerSecond >= 3000 && l.latency.p99 <= 10),
+  ]);
+  const r = revocation;
+  return [
+    `Introspection: ${sessions.toLocaleString('en-US')} live device sessions, POST /api/v1/core/introspect with a random one of them per request, from autocannon 9 in a separate process over loopback, against one service process (\`server/main.ts\`, LOG_LEVEL=warn) while a second one runs idle; latencies in ms from every response time.`,
+    '',
+    table(
+      [
+        'connections',
+        'duration',
+        'requests',
+        'req/s',
+        'p50',
+        'p95',
+        'p99',
+        'errors',
+        'target met (≥ 3,000 req/s, p99 ≤ 10 ms)',
+      ],
+      rows,
+    ),
+    '',
+    `Revocation across two service processes: ${r.trials.toLocaleString('en-US')} trials (new session; introspect on process 2 → live; DELETE /users/:id/sessions/:sid on process 1; introspect on process 2 as soon as that call returned).`,
+    '',
+    table(
+      [
+        'trials',
+        'stale `active: true` after the revoke returned',
+        'target',
+        'met',
+        'revoke p50 / p95 / p99 ms',
+        'introspect after p50 / p99 ms',
+      ],
+      [
+        [
+          String(r.trials),
+          String(r.stale),
+          '0',
+          mark(r.stale === 0 && r.notLiveBefore === 0),
+          `${fmt(r.revoke.p50)} / ${fmt(r.revoke.p95)} / ${fmt(r.revoke.p99)}`,
+          `${fmt(r.introspectAfter.p50)} / ${fmt(r.introspectAfter.p99)}`,
+        ],
+      ],
+    ),
+  ].join('\n');
+}
+
+/** `npm run bench -- identity [--fresh] [--seconds 10] [--connections 8,16,32] [--trials 1000]`. */
+export async function runIdentityBenchmark(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      fresh: { type: 'boolean', default: false },
+      seconds: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '8,16,32' },
+      trials: { type: 'string', default: '1000' },
+      sessions: { type: 'string', default: '10000' },
+    },
+  });
+  const sessions = Number(values.sessions);
+  const db = await openBenchDatabase('identity', { fresh: values.fresh, poolMax: 4 });
+  const processes: ServiceProcess[] = [];
+  try {
+    log(`seeding ${sessions} device sessions…`);
+    const tokens = await seedDeviceSessions(db.services.pool, sessions);
+    const key = coreKey('bench');
+    const env = {
+      DATABASE_URL: db.url,
+      SECRET_KEY: db.services.config.secretKey ?? '',
+      CORE_API_KEYS: `${key.name}:${key.sha256}`,
+    };
+    log('starting two service processes…');
+    for (const started of await Promise.allSettled([
+      startServiceProcess(env),
+      startServiceProcess(env),
+    ])) {
+      if (started.status === 'fulfilled') processes.push(started.value);
+      else throw started.reason;
+    }
+    const [first, second] = processes as [ServiceProcess, ServiceProcess];
+    log('warm-up (3 s)…');
+    await runLoad(first.baseUrl, key.key, tokens, 3, 16);
+    const loads: LoadResult[] = [];
+    for (const connections of String(values.connections).split(',').map(Number)) {
+      log(`introspect load: ${connections} connections, ${values.seconds} s…`);
+      loads.push(
+        await runLoad(first.baseUrl, key.key, tokens, Number(values.seconds), connections),
+      );
+    }
+    log(`revocation: ${values.trials} trials across two processes…`);
+    const revocation = await measureRevocation(
+      db.services,
+      first.baseUrl,
+      second.baseUrl,
+      key.key,
+      Number(values.trials),
+    );
+    const machine = `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, load average ${loadavg()
+      .map((v) => v.toFixed(1))
+      .join(' ')} at the end`;
+    process.stdout.write(`${report(loads, revocation, sessions)}\n\nMachine: ${machine}.\n`);
+  } finally {
+    await Promise.all(processes.map((p) => p.stop()));
+    await db.close();
+  }
+}

@@ -1,0 +1,90 @@
+import { deviceSessionLifetimes } from '../identity/messenger/deviceSessions.ts';
+import type { Services } from '../shared/services.ts';
+import { hashToken } from '../shared/tokens.ts';
+
+/** A live device session as the messaging core learns it. */
+export interface LiveSession {
+  sid: string;
+  sub: string;
+  username: string | null;
+  /** Seconds since the epoch. */
+  iat: number;
+  exp: number;
+}
+
+interface Row {
+  sid: string;
+  sub: string;
+  username: string | null;
+  iat: string;
+  exp: string;
+  stale: boolean;
+}
+
+/** `last_seen_at` is written at most this often per session. */
+export const LAST_SEEN_GRANULARITY_MS = 60_000;
+
+// The hot path: one statement, named so each pooled connection plans it once. It uses the unique
+// index on token_hash and the primary key of app_user; no ORM, no entity hydration. Every rule of
+// liveness is in the WHERE clause, so "revoked", "expired", "idle", "unknown token" and "person
+// not active" are all the same empty answer.
+const LOOKUP = {
+  name: 'core_introspect_v1',
+  text: `select s.id as sid, s.user_id as sub, u.username,
+                floor(extract(epoch from s.created_at))::int8 as iat,
+                floor(extract(epoch from s.expires_at))::int8 as exp,
+                s.last_seen_at < $3 as stale
+           from device_session s join app_user u on u.id = s.user_id
+          where s.token_hash = $1 and s.revoked_at is null and s.expires_at > $2
+            and s.last_seen_at >= $4
+            and u.status = 'active'`,
+};
+
+// Conditional, so concurrent introspections of the same stale session write once (the second
+// re-checks the condition after the first commits and updates nothing).
+const TOUCH = {
+  name: 'core_touch_session_v1',
+  text: 'update device_session set last_seen_at = $2 where id = $1 and last_seen_at < $3',
+};
+
+/**
+ * Resolves a device-session token to its live session, or null. Reads the database on every call
+ * and caches nothing, so a revocation is seen by every process as soon as its transaction has
+ * committed (see docs: a cache would need a round trip to be as strict). Not audited: an event per
+ * call would serialize every introspection on the audit chain's lock.
+ */
+export async function lookupDeviceToken(
+  services: Services,
+  token: string,
+): Promise<LiveSession | null> {
+  const now = services.now();
+  const { idleMs } = deviceSessionLifetimes(services.config);
+  const staleBefore = new Date(now.getTime() - LAST_SEEN_GRANULARITY_MS);
+  const idleBefore = new Date(now.getTime() - idleMs);
+  const { rows } = await services.pool.query<Row>({
+    ...LOOKUP,
+    values: [hashToken(token), now, staleBefore, idleBefore],
+  });
+  const row = rows[0];
+  if (!row) return null;
+  if (row.stale) await touch(services, row.sid, now, staleBefore);
+  return {
+    sid: row.sid,
+    sub: row.sub,
+    username: row.username,
+    iat: Number(row.iat),
+    exp: Number(row.exp),
+  };
+}
+
+/**
+ * Records use of a session. Awaited (at most once a minute per session, so rarely on the hot
+ * path) and never fatal: the answer is already decided, but a failure is logged, not lost.
+ */
+async function touch(services: Services, sid: string, now: Date, staleBefore: Date) {
+  try {
+    await services.pool.query({ ...TOUCH, values: [sid, now, staleBefore] });
+  } catch (error) {
+    services.logger.error({ err: error, sid }, 'could not record device session use');
+  }
+}

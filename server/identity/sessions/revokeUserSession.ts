@@ -1,0 +1,90 @@
+import type { AppAbility } from '../../authz/index.ts';
+import { labelOf } from '../../directory/users/common.ts';
+import type { Actor } from '../../shared/actor.ts';
+import { runCommand } from '../../shared/command.ts';
+import { conflict, notFound } from '../../shared/errors.ts';
+import type { Services } from '../../shared/services.ts';
+import { loadAuthorizedTarget } from './access.ts';
+
+interface RevokedRow {
+  id: string;
+  device_name: string | null;
+  platform: string | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+const REASON = 'Revoked by an administrator';
+
+/**
+ * Revokes one session (device or back-office) of a person. The session must belong to that
+ * person (404 otherwise, so ids of other people's sessions cannot be probed); an already revoked
+ * one is a 409. Audited as `session.revoked` with the device in the event.
+ */
+export function revokeUserSession(
+  services: Services,
+  actor: Actor,
+  ability: AppAbility,
+  userId: string,
+  sessionId: string,
+): Promise<{ id: string; kind: 'device' | 'backoffice' }> {
+  return runCommand(
+    services,
+    actor,
+    async ({ em, audit }) => {
+      const user = await loadAuthorizedTarget(
+        em,
+        ability,
+        'revokeSessions',
+        'session.revoked',
+        userId,
+      );
+      const now = services.now();
+      // `for update` so a concurrent revoke of the same session waits and then sees it revoked.
+      const [device] = await em.execute<(RevokedRow & { revoked_at: Date | string | null })[]>(
+        `select id, device_name, platform, ip, user_agent, revoked_at from device_session
+          where id = ? and user_id = ? for update`,
+        [sessionId, userId],
+      );
+      const [backoffice] = device
+        ? []
+        : await em.execute<(RevokedRow & { revoked_at: Date | string | null })[]>(
+            `select id, null as device_name, null as platform, ip, user_agent, revoked_at
+               from backoffice_session where id = ? and user_id = ? for update`,
+            [sessionId, userId],
+          );
+      const found = device ?? backoffice;
+      if (!found) throw notFound('Session');
+      if (found.revoked_at) throw conflict('already_revoked', 'This session is already revoked');
+      const kind = device ? 'device' : 'backoffice';
+      if (device) {
+        await em.execute(
+          `update device_session set revoked_at = ?, revoked_reason = ?, revoked_by_id = ?
+            where id = ?`,
+          [now, REASON, actor.userId, sessionId],
+        );
+      } else {
+        await em.execute('update backoffice_session set revoked_at = ? where id = ?', [
+          now,
+          sessionId,
+        ]);
+      }
+      audit({
+        action: 'session.revoked',
+        targetType: 'user',
+        targetId: user.id,
+        targetLabel: labelOf(user),
+        details: {
+          sessionId,
+          kind,
+          deviceName: found.device_name,
+          platform: found.platform,
+          ip: found.ip,
+          userAgent: found.user_agent,
+        },
+      });
+      return { id: sessionId, kind };
+    },
+    ability,
+  );
+}

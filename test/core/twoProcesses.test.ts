@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SESSION_COOKIE } from '../../server/identity/backofficeSession.ts';
+import { ApiClient } from '../support/api.ts';
+import { createPerson, signedIn } from '../support/factories.ts';
+import { startTestContext, type TestContext } from '../support/harness.ts';
+import { coreKey, createDeviceSession } from './deviceSessions.ts';
+import { type ServiceProcess, startServiceProcess } from './serviceProcess.ts';
+
+const TRIALS = 100;
+const key = coreKey('core-two-processes');
+let context: TestContext;
+const processes: ServiceProcess[] = [];
+
+beforeAll(async () => {
+  context = await startTestContext();
+  const env = {
+    DATABASE_URL: context.databaseUrl,
+    SECRET_KEY: context.services.config.secretKey ?? '',
+    CORE_API_KEYS: `${key.name}:${key.sha256}`,
+  };
+  const started = await Promise.allSettled([startServiceProcess(env), startServiceProcess(env)]);
+  for (const result of started) if (result.status === 'fulfilled') processes.push(result.value);
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}, 180_000);
+
+afterAll(async () => {
+  // Stopped by pid even when a test failed.
+  await Promise.all(processes.map((p) => p.stop()));
+  await context.close();
+}, 60_000);
+
+describe('revocation across two service processes', () => {
+  it(`holds at once on the other process (${TRIALS} trials)`, async () => {
+    const [first, second] = processes;
+    if (!first || !second) throw new Error('both processes must run');
+    const { api } = await signedIn(context, 'admin');
+    const admin = new ApiClient(first.baseUrl);
+    admin.setCookie(SESSION_COOKIE, api.cookie(SESSION_COOKIE) ?? '');
+    admin.csrfToken = api.csrfToken;
+    const introspect = async (token: string) => {
+      const response = await new ApiClient(second.baseUrl).request<{ active: boolean }>(
+        'POST',
+        '/api/v1/core/introspect',
+        { body: { token }, headers: { authorization: `Bearer ${key.key}` } },
+      );
+      expect(response.status).toBe(200);
+      return response.body.active;
+    };
+    const person = await createPerson(context.services);
+    let stale = 0;
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const session = await createDeviceSession(context.services, person.id);
+      expect(await introspect(session.token)).toBe(true);
+      const revoke = await admin.delete(`/api/v1/users/${person.id}/sessions/${session.id}`);
+      expect(revoke.status).toBe(204);
+      if (await introspect(session.token)) stale += 1;
+    }
+    expect(stale).toBe(0);
+  }, 120_000);
+});
