@@ -5,6 +5,15 @@ import type { AppState } from './types.ts';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+// Machine-to-machine endpoints called thousands of times a second: their successful requests are
+// logged at debug, so the access log stays readable and the hot path does not pay for a JSON line.
+const HIGH_VOLUME_PATHS = new Set([
+  '/healthz',
+  '/readyz',
+  '/api/v1/core/introspect',
+  '/api/v1/core/authenticate',
+]);
+
 /** Assigns a request id (honouring a sane incoming X-Request-Id), the client meta and a child logger; logs each request. */
 export function requestContext(logger: Logger): Koa.Middleware<AppState> {
   return async (ctx, next) => {
@@ -18,7 +27,8 @@ export function requestContext(logger: Logger): Koa.Middleware<AppState> {
     try {
       await next();
     } finally {
-      ctx.state.log.info(
+      const quiet = ctx.status < 400 && HIGH_VOLUME_PATHS.has(ctx.path);
+      ctx.state.log[quiet ? 'debug' : 'info'](
         {
           method: ctx.method,
           path: ctx.path,
