@@ -3,9 +3,42 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { directorySourcesSchema } from './identity/ldap/sourceConfig.ts';
 
 /** The project root (where `config/` lives), independent of the process's working directory. */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** A core API key: a name (for logs and audit) and the SHA-256 (hex) of the key. */
+const coreApiKey = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 characters: A-Z a-z 0-9 . _ -'),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits')
+      .transform((hex) => hex.toLowerCase()),
+  })
+  .strict();
+
+/** `CORE_API_KEYS=name:sha256hex,...` (replaces the file's list), or a list of keys. */
+const coreApiKeys = z.preprocess(
+  (value) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item !== '')
+          .map((item) => {
+            const [name = '', sha256 = ''] = item.split(':');
+            return { name, sha256 };
+          })
+      : value,
+  z
+    .array(coreApiKey)
+    .refine(
+      (keys) => new Set(keys.map((k) => k.name)).size === keys.length,
+      'names must be unique',
+    ),
+);
 
 const configSchema = z
   .object({
@@ -54,6 +87,30 @@ const configSchema = z
         defaultLimit: z.coerce.number().int().min(1),
       })
       .strict(),
+    /** Directories people log in against (`ldap` login method) and, later, sync from. */
+    directorySources: directorySourcesSchema,
+    identity: z
+      .object({
+        /** Ask every messenger user for a second factor, not only people with a back-office role. */
+        requireSecondFactorForEveryone: z.boolean(),
+        messengerSession: z
+          .object({
+            idleTimeoutDays: z.coerce.number().int().min(1),
+            absoluteTimeoutDays: z.coerce.number().int().min(1),
+          })
+          .strict(),
+        lockout: z
+          .object({
+            failuresBeforeLock: z.coerce.number().int().min(1),
+            baseLockSeconds: z.coerce.number().int().min(1),
+            maxLockSeconds: z.coerce.number().int().min(1),
+            forgetAfterHours: z.coerce.number().int().min(1),
+          })
+          .strict(),
+      })
+      .strict(),
+    /** The messaging core's API keys, as SHA-256 hashes (several at once, for rotation). */
+    core: z.object({ apiKeys: coreApiKeys }).strict(),
   })
   .strict();
 
@@ -97,6 +154,7 @@ const envMapping: Record<string, string[]> = {
   DATABASE_URL: ['database', 'url'],
   SECRET_KEY: ['secretKey'],
   LOG_LEVEL: ['log', 'level'],
+  CORE_API_KEYS: ['core', 'apiKeys'],
 };
 
 function envOverrides(env: NodeJS.ProcessEnv): Tree {

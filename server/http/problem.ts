@@ -117,6 +117,10 @@ export function sendProblem(ctx: AppContext, error: AppError): void {
     ...error.extra,
   };
   ctx.status = error.status;
+  // Rate limits, lockouts and a busy hasher say when to come back; HTTP clients read the header.
+  const retryAfter = error.extra.retryAfterSeconds;
+  if (typeof retryAfter === 'number')
+    ctx.set('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
   ctx.type = 'application/problem+json';
   ctx.body = body;
 }

@@ -45,17 +45,6 @@ function setCookie(
   });
 }
 
-/** Copies a problem's `retryAfterSeconds` (rate limits, a busy hasher) to Retry-After. */
-async function withRetryAfter<T>(ctx: AppContext, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    const seconds = error instanceof AppError ? error.extra.retryAfterSeconds : undefined;
-    if (typeof seconds === 'number') ctx.set('Retry-After', String(seconds));
-    throw error;
-  }
-}
-
 const meSchema = z.object({
   user: z.object({
     id: z.uuid(),
@@ -113,7 +102,7 @@ export function registerIdentityRoutes(scope: ApiScope): void {
       errors: [401, 429, 503],
     },
     async ({ body, ctx, services }) => {
-      const result = await withRetryAfter(ctx, () => startLogin(services, ctx.state.meta, body));
+      const result = await startLogin(services, ctx.state.meta, body);
       setCookie(ctx, services, CHALLENGE_COOKIE, result.challengeToken, {
         path: CHALLENGE_PATH,
         expires: result.expiresAt,
@@ -231,7 +220,7 @@ export function registerIdentityRoutes(scope: ApiScope): void {
       errors: [410, 422, 503],
     },
     async ({ body, ctx, services }) => {
-      await withRetryAfter(ctx, () => completeEnrollment(services, ctx.state.meta, body));
+      await completeEnrollment(services, ctx.state.meta, body);
       return undefined;
     },
   );

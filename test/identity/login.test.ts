@@ -124,7 +124,11 @@ describe('back-office login', () => {
     expect(replayed.body.code).toBe('invalid_code');
     expect(replayed.body.attemptsLeft).toBe(4);
     const failures = await auditEvents(context, 'auth.login_failed', person.id);
-    expect(failures.at(-1)?.details).toEqual({ step: 'totp', reason: 'replayed_totp' });
+    expect(failures.at(-1)?.details).toEqual({
+      channel: 'backoffice',
+      step: 'totp',
+      reason: 'replayed_totp',
+    });
 
     // The next time step's code is accepted.
     context.setNow(new Date((usedStep + 1) * 30_000 + 1_000));
@@ -156,7 +160,11 @@ describe('back-office login', () => {
     });
     expect(dead.body.code).toBe('login_challenge_invalid');
     const failures = await auditEvents(context, 'auth.login_failed', person.id);
-    expect(failures.at(-1)?.details).toEqual({ step: 'totp', reason: 'challenge_exhausted' });
+    expect(failures.at(-1)?.details).toEqual({
+      channel: 'backoffice',
+      step: 'totp',
+      reason: 'challenge_exhausted',
+    });
 
     // Five failures are the account's budget: even the right password now waits.
     const locked = await api.post<Problem>('/api/v1/session', {
@@ -200,7 +208,7 @@ describe('back-office login', () => {
       const events = (await auditEvents(context, 'auth.login_failed')).filter(
         (event) => event.target_label === username,
       );
-      expect(events.at(-1)?.details).toEqual({ step: 'password', reason });
+      expect(events.at(-1)?.details).toEqual({ channel: 'backoffice', step: 'password', reason });
       expect(events.at(-1)?.outcome).toBe('failure');
     }
     expect(await auditText(context)).not.toContain('not the right password');
@@ -252,7 +260,11 @@ describe('back-office login', () => {
       context.setNow(undefined);
     }
     const failures = await auditEvents(context, 'auth.login_failed', person.id);
-    expect(failures.at(-1)?.details).toEqual({ step: 'totp', reason: 'challenge_expired' });
+    expect(failures.at(-1)?.details).toEqual({
+      channel: 'backoffice',
+      step: 'totp',
+      reason: 'challenge_expired',
+    });
   });
 });
 

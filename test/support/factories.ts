@@ -88,3 +88,45 @@ export async function signedIn(
   const user = await createPerson(context.services, { ...overrides, role });
   return { user, api: await signIn(context, user) };
 }
+
+/** Attributes a test may set on a device session it creates. */
+export interface DeviceSessionOverrides {
+  deviceName?: string | null;
+  platform?: string | null;
+  createdAt?: Date;
+  lastSeenAt?: Date;
+  expiresAt?: Date;
+  revokedAt?: Date | null;
+}
+
+/**
+ * Inserts a messenger device session for a person (test setup, as the messenger login would
+ * leave it); returns its bearer token and id.
+ */
+export async function createDeviceSession(
+  services: Services,
+  user: User,
+  overrides: DeviceSessionOverrides = {},
+): Promise<{ token: string; sessionId: string }> {
+  // Imported here so that this helper is a pure append (other helpers share the import block).
+  const { DeviceSession } = await import('../../server/identity/entities.ts');
+  const { hashToken, newToken } = await import('../../server/shared/tokens.ts');
+  const em = services.orm.em.fork();
+  const token = newToken();
+  const now = services.now();
+  const session = em.create(DeviceSession, {
+    id: randomUUID(),
+    userId: user.id,
+    tokenHash: hashToken(token),
+    deviceName: overrides.deviceName === undefined ? 'Test phone' : overrides.deviceName,
+    platform: overrides.platform === undefined ? 'ios' : overrides.platform,
+    ip: '127.0.0.1',
+    userAgent: 'vitest',
+    createdAt: overrides.createdAt ?? now,
+    lastSeenAt: overrides.lastSeenAt ?? now,
+    expiresAt: overrides.expiresAt ?? new Date(now.getTime() + 90 * 86_400_000),
+    revokedAt: overrides.revokedAt ?? null,
+  });
+  await em.flush();
+  return { token, sessionId: session.id };
+}

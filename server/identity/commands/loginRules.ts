@@ -6,19 +6,70 @@ export const CHALLENGE_TTL_MS = 5 * 60_000;
 /** Wrong TOTP codes one challenge tolerates before it dies and the password is asked again. */
 export const CHALLENGE_MAX_ATTEMPTS = 5;
 
-/** Why a back-office login was refused; recorded in the `auth.login_failed` event. */
+/** Why a login was refused; recorded in the `auth.login_failed` event. */
 export type LoginFailureReason =
   | 'unknown_user'
   | 'no_password'
   | 'wrong_password'
+  | 'directory_disabled'
+  | 'directory_unavailable'
   | 'no_role'
   | 'status_pending'
   | 'status_deactivated'
   | 'rate_limited'
+  | 'locked'
   | 'wrong_totp'
   | 'replayed_totp'
+  | 'wrong_recovery_code'
   | 'challenge_expired'
   | 'challenge_exhausted';
+
+/** Which login a step belongs to: the back-office cookie session or a messenger device session. */
+export type LoginChannel = 'backoffice' | 'messenger';
+
+/** The device a messenger login is for, as the client names it. */
+export interface DeviceInfo {
+  name: string | null;
+  platform: string | null;
+}
+
+/** The sign-in step an audit event is about. */
+export type LoginStep = 'password' | 'totp' | 'recovery_code';
+
+/**
+ * Failures that count against the account (rate limit and lockout): a wrong guess at a secret.
+ * A refusal before any check (rate limited, locked) or a directory outage does not.
+ */
+export const COUNTED_FAILURES: ReadonlySet<LoginFailureReason> = new Set<LoginFailureReason>([
+  'unknown_user',
+  'no_password',
+  'wrong_password',
+  'directory_disabled',
+  'no_role',
+  'status_pending',
+  'status_deactivated',
+  'wrong_totp',
+  'replayed_totp',
+  'wrong_recovery_code',
+  'challenge_exhausted',
+]);
+
+/**
+ * The `details` of a login audit event. Back-office events keep their original shape
+ * (`{step, reason}`, which existing audit consumers and tests rely on); messenger events also
+ * name the channel and the device.
+ */
+export function loginDetails(
+  channel: LoginChannel,
+  step: LoginStep,
+  fields: { reason?: LoginFailureReason; device?: DeviceInfo | null; sessionId?: string },
+): Record<string, unknown> {
+  const details: Record<string, unknown> = { channel, step };
+  if (fields.reason) details.reason = fields.reason;
+  if (fields.sessionId) details.sessionId = fields.sessionId;
+  if (channel === 'messenger' && fields.device) details.device = fields.device;
+  return details;
+}
 
 /**
  * The one answer every refused password step gets, whatever the reason, so that a caller cannot
@@ -26,6 +77,12 @@ export type LoginFailureReason =
  */
 export const invalidCredentials = () =>
   new AppError(401, 'invalid_credentials', 'Wrong username or password');
+
+/** 401 `invalid_code`: a wrong (or replayed) second-factor code; the challenge lives on. */
+export const invalidCode = (attemptsLeft: number) =>
+  new AppError(401, 'invalid_code', 'The code is not valid; check the authenticator app', {
+    attemptsLeft,
+  });
 
 /** 401 `login_challenge_invalid`: no live password step to continue; sign in again. */
 export const challengeInvalid = () =>
@@ -35,11 +92,28 @@ export const challengeInvalid = () =>
     'The sign-in attempt has expired or was not started; enter your password again',
   );
 
-/** Why this person may not sign in to the back office at all (null: they may). */
-export function ineligibility(user: User): LoginFailureReason | null {
-  if (!user.passwordHash) return 'no_password';
-  if (!user.role) return 'no_role';
+/** 503 `directory_unavailable`: the directory that checks this person's password cannot be asked. */
+export const directoryUnavailable = () =>
+  new AppError(
+    503,
+    'directory_unavailable',
+    'The sign-in directory is unavailable; try again later',
+    {
+      retryAfterSeconds: 30,
+    },
+  );
+
+/** Why this person may not use the messenger (null: they may). Any active person may. */
+export function messengerIneligibility(user: User): LoginFailureReason | null {
   if (user.status === 'pending') return 'status_pending';
   if (user.status === 'deactivated') return 'status_deactivated';
   return null;
+}
+
+/** Why this person may not sign in to the back office at all (null: they may). */
+export function ineligibility(user: User): LoginFailureReason | null {
+  // An `ldap` person has no local password: the directory checks it.
+  if (user.loginMethod === 'password' && !user.passwordHash) return 'no_password';
+  if (!user.role) return 'no_role';
+  return messengerIneligibility(user);
 }

@@ -1,88 +1,30 @@
-import { User } from '../../directory/entities.ts';
+import type { User } from '../../directory/entities.ts';
 import { anonymousActor, type RequestMeta } from '../../shared/actor.ts';
 import { runCommand } from '../../shared/command.ts';
-import type { AppError } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import { hashToken, newToken } from '../../shared/tokens.ts';
 import { LoginChallenge, TotpFactor } from '../entities.ts';
-import { verifyPassword } from '../passwords.ts';
-import { loginLimiter, TooManyAttemptsError } from '../rateLimit.ts';
 import { encryptTotpSecret, newTotpSecret, qrCodeDataUrl, totpUri } from '../totp.ts';
-import {
-  CHALLENGE_TTL_MS,
-  ineligibility,
-  invalidCredentials,
-  type LoginFailureReason,
-} from './loginRules.ts';
+import { passFirstFactor } from './firstFactor.ts';
+import { CHALLENGE_TTL_MS, type DeviceInfo, ineligibility } from './loginRules.ts';
 
-/** What the password step answers: the cookie token of the challenge and the next step. */
+/** What the password step answers: the token of the challenge and the next step. */
 export type StartLoginResult = { challengeToken: string; expiresAt: Date } & (
   | { next: 'totp' }
   | { next: 'totp_enroll'; otpauthUri: string; qrCode: string }
 );
 
-async function recordFailure(
-  services: Services,
-  meta: RequestMeta,
-  username: string,
-  user: User | null,
-  reason: LoginFailureReason,
-  error: AppError,
-): Promise<never> {
-  await runCommand(services, anonymousActor(meta), async (ctx) => {
-    ctx.audit({
-      action: 'auth.login_failed',
-      outcome: 'failure',
-      targetType: 'User',
-      targetId: user?.id,
-      targetLabel: username,
-      details: { step: 'password', reason },
-    });
-    return ctx.failAfterCommit(error);
-  });
-  throw error;
-}
-
 /**
- * The password step of a back-office login. Counts the attempt against the account and IP
- * limits, checks the password (against a dummy hash when there is nothing to check, for equal
- * timing), and on success opens a short-lived challenge for the TOTP step; a person without a
- * confirmed or operator-issued factor gets a fresh secret to enroll. Every refusal is audited
- * and answers the same `invalid_credentials`.
+ * Opens the short-lived challenge between a correct password and the TOTP step. A person without
+ * a confirmed or operator-issued factor gets a fresh secret to enroll, kept encrypted in the
+ * challenge until a code confirms it.
  */
-export async function startLogin(
+export async function openLoginChallenge(
   services: Services,
   meta: RequestMeta,
-  input: { username: string; password: string },
+  user: User,
+  options: { purpose: LoginChallenge['purpose']; device?: DeviceInfo | null },
 ): Promise<StartLoginResult> {
-  const username = input.username.toLowerCase();
-  try {
-    await loginLimiter(services).consume(username, meta.ip);
-  } catch (error) {
-    if (error instanceof TooManyAttemptsError)
-      return recordFailure(services, meta, username, null, 'rate_limited', error);
-    throw error;
-  }
-
-  // Read outside the transaction: the hash takes tens of milliseconds and needs no connection.
-  const user = await services.orm.em.fork().findOne(User, { username });
-  const passwordOk = await verifyPassword(user?.passwordHash ?? null, input.password);
-  let reason: LoginFailureReason | null = null;
-  if (!user) reason = 'unknown_user';
-  else if (!user.passwordHash) reason = 'no_password';
-  else if (!passwordOk) reason = 'wrong_password';
-  else reason = ineligibility(user);
-  if (reason || !user)
-    return recordFailure(
-      services,
-      meta,
-      username,
-      user,
-      reason ?? 'unknown_user',
-      invalidCredentials(),
-    );
-
-  await loginLimiter(services).passwordAccepted(username, meta.ip);
   const challengeToken = newToken();
   const now = services.now();
   const expiresAt = new Date(now.getTime() + CHALLENGE_TTL_MS);
@@ -96,6 +38,8 @@ export async function startLogin(
     em.create(LoginChallenge, {
       tokenHash: hashToken(challengeToken),
       userId: user.id,
+      purpose: options.purpose,
+      device: options.device ?? null,
       pendingTotpSecret: secret ? encryptTotpSecret(services.keys.totp, secret, user.id) : null,
       attempts: 0,
       createdAt: now,
@@ -111,4 +55,22 @@ export async function startLogin(
       qrCode: await qrCodeDataUrl(otpauthUri),
     };
   });
+}
+
+/**
+ * The password step of a back-office login (see passFirstFactor for the checks, limits and
+ * lockout); on success opens the challenge for the TOTP step, which every back-office role needs.
+ */
+export async function startLogin(
+  services: Services,
+  meta: RequestMeta,
+  input: { username: string; password: string },
+): Promise<StartLoginResult> {
+  const user = await passFirstFactor(
+    services,
+    meta,
+    { channel: 'backoffice', ...input },
+    ineligibility,
+  );
+  return openLoginChallenge(services, meta, user, { purpose: 'backoffice' });
 }

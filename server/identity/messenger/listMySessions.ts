@@ -1,0 +1,48 @@
+import type { DeviceAuthenticated } from '../../http/types.ts';
+import type { Services } from '../../shared/services.ts';
+import { DeviceSession } from '../entities.ts';
+import { deviceSessionLifetimes } from './deviceSessions.ts';
+
+/** One of my live device sessions, as the messenger's "devices" screen shows it. */
+export interface MySessionView {
+  id: string;
+  deviceName: string | null;
+  platform: string | null;
+  ip: string | null;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  current: boolean;
+}
+
+/**
+ * The caller's live device sessions (not revoked, not expired, not idle), most recently used
+ * first, the current one marked. Reading one's own devices is not a privileged action: not audited.
+ */
+export async function listMySessions(
+  services: Services,
+  device: DeviceAuthenticated,
+): Promise<MySessionView[]> {
+  const now = services.now();
+  const idleSince = new Date(now.getTime() - deviceSessionLifetimes(services.config).idleMs);
+  const sessions = await services.orm.em.fork().find(
+    DeviceSession,
+    {
+      userId: device.user.id,
+      revokedAt: null,
+      expiresAt: { $gt: now },
+      lastSeenAt: { $gte: idleSince },
+    },
+    { orderBy: { lastSeenAt: 'desc', id: 'asc' }, limit: 500 },
+  );
+  return sessions.map((session) => ({
+    id: session.id,
+    deviceName: session.deviceName ?? null,
+    platform: session.platform ?? null,
+    ip: session.ip ?? null,
+    createdAt: session.createdAt.toISOString(),
+    lastSeenAt: session.lastSeenAt.toISOString(),
+    expiresAt: session.expiresAt.toISOString(),
+    current: session.id === device.sessionId,
+  }));
+}

@@ -1,0 +1,23 @@
+import type { DeviceAuthenticated } from '../../http/types.ts';
+import { runCommand } from '../../shared/command.ts';
+import type { Services } from '../../shared/services.ts';
+import { DeviceSession } from '../entities.ts';
+import { deviceOfSession } from './deviceSessions.ts';
+
+/** Ends the caller's own device session (the row is kept, revoked, for the record). */
+export async function logoutDevice(services: Services, device: DeviceAuthenticated): Promise<void> {
+  await runCommand(services, device.actor, async ({ em, audit }) => {
+    const session = await em.findOne(DeviceSession, { id: device.sessionId });
+    if (!session || session.revokedAt) return;
+    session.revokedAt = services.now();
+    session.revokedReason = 'Signed out';
+    session.revokedById = device.user.id;
+    audit({
+      action: 'auth.logout',
+      targetType: 'User',
+      targetId: device.user.id,
+      targetLabel: device.actor.label,
+      details: { channel: 'messenger', sessionId: session.id, device: deviceOfSession(session) },
+    });
+  });
+}

@@ -1,0 +1,45 @@
+import { LockMode } from '@mikro-orm/core';
+import type { DeviceAuthenticated } from '../../http/types.ts';
+import { runCommand } from '../../shared/command.ts';
+import { notFound } from '../../shared/errors.ts';
+import type { Services } from '../../shared/services.ts';
+import { DeviceSession } from '../entities.ts';
+import { deviceOfSession, isDeviceSessionLive } from './deviceSessions.ts';
+
+/**
+ * Revokes one of the caller's own live device sessions (a lost phone, from another device). A
+ * session of someone else, or one already ended, is a 404: ids of others' sessions cannot be
+ * probed. Revoking the current session is allowed and works like logout.
+ */
+export async function revokeMySession(
+  services: Services,
+  device: DeviceAuthenticated,
+  sessionId: string,
+): Promise<void> {
+  await runCommand(services, device.actor, async ({ em, audit }) => {
+    const now = services.now();
+    // Locked so that a concurrent revoke of the same session waits and then finds it ended.
+    const session = await em.findOne(
+      DeviceSession,
+      { id: sessionId, userId: device.user.id },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    if (!session || !isDeviceSessionLive(services.config, session, now)) throw notFound('Session');
+    session.revokedAt = now;
+    session.revokedReason = 'Revoked by its owner';
+    session.revokedById = device.user.id;
+    audit({
+      action: 'session.revoked',
+      targetType: 'User',
+      targetId: device.user.id,
+      targetLabel: device.actor.label,
+      details: {
+        channel: 'messenger',
+        sessionId: session.id,
+        device: deviceOfSession(session),
+        by: 'owner',
+        current: session.id === device.sessionId,
+      },
+    });
+  });
+}
