@@ -1,0 +1,57 @@
+/**
+ * The contract between directory readers (AD / LDAP, later HR files and SCIM) and the
+ * reconciliation engine: readers turn a source's entries into SourcePerson records, page by
+ * page; the engine stages them, plans the changes and applies them set-based.
+ */
+
+/** One person as a source describes them, already mapped to our attribute names. */
+export interface SourcePerson {
+  /** Stable id in the source: AD objectGUID as the standard GUID string, LDAP entryUUID, HR number. */
+  externalId: string;
+  /** Distinguished name (LDAP) or the source's own locator, for people reading the plan. */
+  locator: string;
+  username: string | null;
+  familyName: string | null;
+  givenName: string | null;
+  middleName: string | null;
+  displayName: string | null;
+  email: string | null;
+  /** As found in the source; the engine normalizes to E.164 (invalid numbers are reported). */
+  phone: string | null;
+  title: string | null;
+  /** Department (or company) name, mapped to an organization by the engine. */
+  department: string | null;
+  /** HR correlation key (AD employeeID, HR personnel number). */
+  employeeId: string | null;
+  /** Disabled, expired or locked in the source. */
+  disabled: boolean;
+  /** Distinguished names of the groups the person is in (nested ones too when enabled). */
+  groups: string[];
+}
+
+/** Where an incremental read continues from. */
+export interface SyncCursor {
+  /** AD: the DC's invocationId; if it changes, the next run must be full. */
+  invocationId?: string;
+  /** AD: highestCommittedUSN read before the search started. */
+  highestCommittedUsn?: string;
+  /** Generic LDAP: the greatest modifyTimestamp seen (generalized time). */
+  modifyTimestamp?: string;
+}
+
+/** How a run reads its source. */
+export type ReadMode = 'full' | 'incremental';
+
+/** A read of a source in progress: pages of people, and the cursor to continue from next time. */
+export interface DirectoryRead {
+  mode: ReadMode;
+  /** Known before the first page (AD reads highestCommittedUSN first, so nothing is missed). */
+  cursor: SyncCursor;
+  /** Pages of at most the configured page size; ends when the source has no more entries. */
+  pages: AsyncIterable<SourcePerson[]>;
+}
+
+/** Something that reads a directory source. Throws on any error: partial reads must not pass. */
+export interface DirectoryReader {
+  read(options: { mode: ReadMode; since?: SyncCursor | null }): Promise<DirectoryRead>;
+}
