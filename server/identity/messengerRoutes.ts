@@ -184,9 +184,11 @@ export function registerMessengerAuthRoutes(scope: ApiScope): void {
       path: '/auth/2fa/enroll',
       operationId: 'enrollSecondFactor',
       summary: 'Start setting up TOTP (for a person without a second factor)',
-      description: 'Confirm with POST /auth/2fa/confirm within 10 minutes.',
+      description:
+        'Asks for the password again, so a stolen token alone cannot enroll an authenticator. Confirm with POST /auth/2fa/confirm within 10 minutes.',
       tags,
       auth: 'device',
+      body: z.object({ password: z.string().min(1).max(1024) }).strict(),
       response: {
         description: 'The secret to add to an authenticator app',
         schema: z.object({
@@ -195,10 +197,10 @@ export function registerMessengerAuthRoutes(scope: ApiScope): void {
           expiresAt: z.iso.datetime(),
         }),
       },
-      errors: [409],
+      errors: [409, 422, 503],
     },
-    async ({ ctx, services }) => {
-      const offer = await enrollSecondFactor(services, deviceAuth(ctx));
+    async ({ ctx, services, body }) => {
+      const offer = await enrollSecondFactor(services, deviceAuth(ctx), body.password);
       return { ...offer, expiresAt: offer.expiresAt.toISOString() };
     },
   );

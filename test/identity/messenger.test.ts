@@ -284,8 +284,17 @@ describe('second factor from a signed-in device', () => {
     const person = await backofficePerson(context, null);
     const { token } = await messengerLogIn(context, person.username as string);
     const device = deviceClient(context, token);
+    // A stolen token alone is not enough: the password is asked again.
+    const noPassword = await device.post<Problem>('/api/v1/auth/2fa/enroll');
+    expect(noPassword.status).toBe(400);
+    const wrongPassword = await device.post<Problem>('/api/v1/auth/2fa/enroll', {
+      password: 'not-the-password',
+    });
+    expect(wrongPassword.status).toBe(422);
+    expect(wrongPassword.body.code).toBe('password_incorrect');
     const offer = await device.post<{ otpauthUri: string; qrCode: string }>(
       '/api/v1/auth/2fa/enroll',
+      { password: GOOD_PASSWORD },
     );
     expect(offer.status).toBe(200);
     const secret = secretOf(offer.body.otpauthUri);
@@ -299,7 +308,9 @@ describe('second factor from a signed-in device', () => {
     expect(confirmed.body.recoveryCodes).toHaveLength(10);
     const [enrolled] = await auditEvents(context, 'auth.totp_enrolled', person.id);
     expect(enrolled?.details).toMatchObject({ via: 'messenger_settings', device: PHONE });
-    const twice = await device.post<Problem>('/api/v1/auth/2fa/enroll');
+    const twice = await device.post<Problem>('/api/v1/auth/2fa/enroll', {
+      password: GOOD_PASSWORD,
+    });
     expect(twice.status).toBe(409);
     expect(twice.body.code).toBe('second_factor_exists');
 

@@ -1,6 +1,8 @@
 import type { DeviceAuthenticated } from '../../http/types.ts';
 import { runCommand } from '../../shared/command.ts';
+import { AppError } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
+import { checkCredentials } from '../credentials.ts';
 import { LoginChallenge, TotpFactor } from '../entities.ts';
 import { encryptTotpSecret, newTotpSecret, qrCodeDataUrl, totpUri } from '../totp.ts';
 import { ENROLLMENT_TTL_MS, enrollmentKey, factorExists } from './enrollment.ts';
@@ -15,13 +17,36 @@ export interface EnrollmentOffer {
 /**
  * Starts a TOTP enrollment from a signed-in messenger for a person without a factor (where the
  * policy did not require one at login). A new call replaces the pending secret. Nothing is
- * enrolled until confirmSecondFactor gets a valid code for it.
+ * enrolled until confirmSecondFactor gets a valid code for it. The password is asked again: a
+ * stolen device token alone must not let a thief bind their own authenticator to the account.
  */
 export async function enrollSecondFactor(
   services: Services,
   device: DeviceAuthenticated,
+  password: string,
 ): Promise<EnrollmentOffer> {
   const userId = device.user.id;
+  const check = await checkCredentials(services, device.user, password);
+  if (check === 'unavailable')
+    throw new AppError(
+      503,
+      'directory_unavailable',
+      'The directory cannot be reached; try again later',
+    );
+  if (check !== 'ok') {
+    await runCommand(services, device.actor, async (ctx) => {
+      ctx.audit({
+        action: 'auth.login_failed',
+        outcome: 'failure',
+        targetType: 'User',
+        targetId: userId,
+        targetLabel: device.user.username ?? userId,
+        details: { channel: 'messenger', step: 'reauthenticate', reason: `password_${check}` },
+      });
+    });
+    // 422, not 401: the device session itself is fine, and an app must not sign out over a typo.
+    throw new AppError(422, 'password_incorrect', 'The password is not correct');
+  }
   const now = services.now();
   const secret = newTotpSecret();
   const expiresAt = new Date(now.getTime() + ENROLLMENT_TTL_MS);
