@@ -1,0 +1,83 @@
+import { lazy } from 'react';
+import { Admin, CustomRoutes, Resource } from 'react-admin';
+import { Route } from 'react-router-dom';
+import { EnrollPage } from './auth/EnrollPage';
+import { LoginPage } from './auth/LoginPage';
+import { i18nProvider } from './i18n/i18nProvider';
+import { authProvider } from './providers/authProvider';
+import { dataProvider } from './providers/dataProvider';
+import { resourceIcons } from './resources/icons';
+import { theme } from './theme';
+
+// One chunk per screen: the initial bundle holds only the shell, providers and login.
+const Dashboard = lazy(() => import('./dashboard/Dashboard'));
+const UserList = lazy(() => import('./resources/users/UserList'));
+const UserShow = lazy(() => import('./resources/users/UserShow'));
+const UserCreate = lazy(() => import('./resources/users/UserCreate'));
+const UserEdit = lazy(() => import('./resources/users/UserEdit'));
+const AccountList = lazy(() => import('./resources/backoffice/AccountList'));
+const OrganizationList = lazy(() => import('./resources/organizations/OrganizationList'));
+const OrganizationCreate = lazy(() => import('./resources/organizations/OrganizationCreate'));
+const OrganizationEdit = lazy(() => import('./resources/organizations/OrganizationEdit'));
+const SpaceList = lazy(() => import('./resources/spaces/SpaceList'));
+const SpaceShow = lazy(() => import('./resources/spaces/SpaceShow'));
+const SpaceCreate = lazy(() => import('./resources/spaces/SpaceCreate'));
+const SpaceEdit = lazy(() => import('./resources/spaces/SpaceEdit'));
+const AuditList = lazy(() => import('./resources/audit/AuditList'));
+const AuditShow = lazy(() => import('./resources/audit/AuditShow'));
+
+/** The back-office: react-admin over `/api/v1`, resources shown as the CASL rules allow. */
+export function App() {
+  return (
+    <Admin
+      title="Frisbee"
+      dataProvider={dataProvider}
+      authProvider={authProvider}
+      i18nProvider={i18nProvider}
+      loginPage={LoginPage}
+      dashboard={Dashboard}
+      theme={theme}
+      requireAuth
+      disableTelemetry
+    >
+      <Resource
+        name="users"
+        icon={resourceIcons.users}
+        list={UserList}
+        show={UserShow}
+        create={UserCreate}
+        edit={UserEdit}
+        recordRepresentation="displayName"
+      />
+      <Resource
+        name="backoffice-accounts"
+        icon={resourceIcons.backoffice}
+        list={AccountList}
+        recordRepresentation="displayName"
+      />
+      <Resource
+        name="organizations"
+        icon={resourceIcons.organizations}
+        list={OrganizationList}
+        create={OrganizationCreate}
+        edit={OrganizationEdit}
+        recordRepresentation="name"
+      />
+      <Resource
+        name="spaces"
+        icon={resourceIcons.spaces}
+        list={SpaceList}
+        show={SpaceShow}
+        create={SpaceCreate}
+        edit={SpaceEdit}
+        recordRepresentation="name"
+      />
+      <Resource name="audit-events" icon={resourceIcons.audit} list={AuditList} show={AuditShow} />
+      <Resource name="user-sessions" />
+      <Resource name="space-members" />
+      <CustomRoutes noLayout>
+        <Route path="/enroll" element={<EnrollPage />} />
+      </CustomRoutes>
+    </Admin>
+  );
+}

@@ -1,0 +1,104 @@
+/** Back-office roles; `null` is a plain messenger user. */
+export type Role = 'superadmin' | 'admin' | 'auditor' | 'staff';
+export type UserStatus = 'pending' | 'active' | 'deactivated';
+export type Source = 'manual' | 'import' | 'ad' | 'hr' | 'scim';
+export type LoginMethod = 'password' | 'ldap';
+
+/** A reference to a person as the API embeds it. */
+export interface PersonRef {
+  id: string;
+  displayName: string;
+}
+
+/** A person as `GET /users/:id` answers it. */
+export interface UserRecord {
+  id: string;
+  username: string | null;
+  familyName: string;
+  givenName: string;
+  middleName: string | null;
+  displayName: string;
+  email: string | null;
+  phone: string | null;
+  title: string | null;
+  organization: { id: string; name: string } | null;
+  organizationId?: string | null;
+  status: UserStatus;
+  statusChangedAt: string | null;
+  statusChangedBy: PersonRef | null;
+  statusReason: string | null;
+  loginMethod: LoginMethod;
+  role: Role | null;
+  addedBy: PersonRef | null;
+  initiatedBy: string | null;
+  source: Source;
+  externalId: string | null;
+  lastLoginAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+/** A device or back-office session of a person. */
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  kind: 'device' | 'backoffice';
+  deviceName: string | null;
+  platform: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  revokedReason: string | null;
+  live: boolean;
+}
+
+/** One audit event. */
+export interface AuditEventRecord {
+  id: number;
+  at: string;
+  actor: { id: string | null; label: string; role: string | null };
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  action: string;
+  target: { type: string | null; id: string | null; label: string | null };
+  outcome: 'success' | 'denied' | 'failure';
+  reason: string | null;
+  diff: { before?: Record<string, unknown>; after?: Record<string, unknown> } | null;
+  details: unknown;
+}
+
+/** An organization (with tree fields when listed as a tree). */
+export interface OrganizationRecord {
+  id: string;
+  name: string;
+  kind: 'department' | 'project';
+  parentId: string | null;
+  description: string | null;
+  source: Source;
+  childrenCount: number;
+  memberCount: number;
+  version: number;
+  depth?: number;
+  pathNames?: string[];
+}
+
+/** What `GET /me` and `POST /session/totp` answer. */
+export interface MeBody {
+  user: { id: string; username: string | null; displayName: string; role: Role | null };
+  role: Role | null;
+  rules: unknown[];
+  csrfToken: string;
+}
+
+/** A page of a list route. */
+export interface Page<T> {
+  data: T[];
+  total: number;
+  totalIsEstimate?: boolean;
+  nextCursor?: string | null;
+}

@@ -1,0 +1,92 @@
+import { Alert, Box, Button, TextField, Typography } from '@mui/material';
+import { type FormEvent, useState } from 'react';
+import { useTranslate } from 'react-admin';
+import { Link, useSearchParams } from 'react-router-dom';
+import { completeEnrollment } from '../providers/authProvider';
+import { AuthCard } from './AuthCard';
+
+/** `#/enroll?token=…`: a new back-office person sets their password from the one-time link. */
+export function EnrollPage() {
+  const translate = useTranslate();
+  const [params] = useSearchParams();
+  const token = params.get('token') ?? '';
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (password !== confirm) {
+      setError(translate('app.enroll.mismatch'));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await completeEnrollment(token, password);
+      setDone(true);
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <AuthCard title={translate('app.enroll.title')}>
+      {error && (
+        <Alert severity="error" role="alert" sx={{ mt: 2 }}>
+          {error}
+        </Alert>
+      )}
+      {!token && <Alert severity="warning">{translate('app.enroll.missing_token')}</Alert>}
+      {done ? (
+        <Box sx={{ mt: 2 }}>
+          <Alert severity="success">{translate('app.enroll.done')}</Alert>
+          <Button component={Link} to="/login" variant="contained" sx={{ mt: 2 }}>
+            {translate('app.enroll.to_login')}
+          </Button>
+        </Box>
+      ) : (
+        <Box component="form" onSubmit={submit}>
+          <Typography variant="body2" sx={{ mt: 2 }}>
+            {translate('app.enroll.help')}
+          </Typography>
+          <TextField
+            id="new-password"
+            type="password"
+            label={translate('app.enroll.password')}
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            fullWidth
+            margin="normal"
+            required
+          />
+          <TextField
+            id="confirm-password"
+            type="password"
+            label={translate('app.enroll.confirm')}
+            autoComplete="new-password"
+            value={confirm}
+            onChange={(e) => setConfirm(e.target.value)}
+            fullWidth
+            margin="normal"
+            required
+          />
+          <Button
+            type="submit"
+            variant="contained"
+            fullWidth
+            disabled={busy || !token}
+            sx={{ mt: 2 }}
+          >
+            {translate('app.enroll.submit')}
+          </Button>
+        </Box>
+      )}
+    </AuthCard>
+  );
+}

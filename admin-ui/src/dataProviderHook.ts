@@ -1,0 +1,7 @@
+import { useDataProvider } from 'react-admin';
+import type { AppDataProvider } from './providers/dataProvider';
+
+/** The app's data provider with its custom methods, typed. */
+export function useAppDataProvider(): AppDataProvider {
+  return useDataProvider<AppDataProvider>();
+}

@@ -1,0 +1,75 @@
+import { createMongoAbility, type MongoAbility, subject } from '@casl/ability';
+import { type PackRule, unpackRules } from '@casl/ability/extra';
+import type { Role } from '../api/types';
+
+/** The CASL ability of the signed-in person, as the server computed it. */
+export type AppAbility = MongoAbility;
+
+const RANKS: Record<Role, number> = { superadmin: 3, admin: 2, auditor: 2, staff: 1 };
+
+/** A person's rank from their back-office role (0 for a plain user), as the server stores it. */
+export function rankOf(role: Role | null | undefined): number {
+  return role ? RANKS[role] : 0;
+}
+
+/** Builds the ability from the packed rules in `/me`. */
+export function abilityFromPacked(packed: unknown[]): AppAbility {
+  const rules = unpackRules(packed as PackRule<never>[]);
+  return createMongoAbility(rules);
+}
+
+/** The CASL subject of a person, with the fields the rules look at. */
+export function userSubject(record: { id: string; role: Role | null }) {
+  return subject('User', { id: record.id, rank: rankOf(record.role) });
+}
+
+/** The CASL subject of a role change of `target` to `to` (`none` for a plain user). */
+export function roleGrantSubject(target: { id: string; role: Role | null }, to: Role | 'none') {
+  return subject('RoleGrant', {
+    targetId: target.id,
+    targetRank: rankOf(target.role),
+    from: target.role ?? 'none',
+    to,
+  });
+}
+
+/** The resources of the UI and the CASL subject names they show. */
+const RESOURCE_SUBJECTS: Record<string, string> = {
+  users: 'User',
+  'backoffice-accounts': 'BackofficeAccount',
+  organizations: 'Organization',
+  spaces: 'Space',
+  'audit-events': 'AuditEvent',
+  'user-sessions': 'User',
+  'space-members': 'Space',
+};
+
+/** react-admin's action names mapped to the server's. */
+const ACTIONS: Record<string, string> = {
+  list: 'read',
+  show: 'read',
+  create: 'create',
+  edit: 'update',
+  delete: 'delete',
+  export: 'export',
+};
+
+/**
+ * Answers whether the signed-in person may do `action` on `resource` (optionally a `record`),
+ * from the same rules the server enforces. The server stays the authority.
+ */
+export function canAccessWith(
+  ability: AppAbility,
+  action: string,
+  resource: string,
+  record?: { id?: unknown; role?: Role | null },
+): boolean {
+  const subjectName = RESOURCE_SUBJECTS[resource];
+  if (!subjectName) return false;
+  const caslAction = ACTIONS[action] ?? action;
+  if (resource === 'users' && record && typeof record.id === 'string') {
+    return ability.can(caslAction, userSubject({ id: record.id, role: record.role ?? null }));
+  }
+  if (resource === 'space-members') return ability.can('manageMembers', 'Space');
+  return ability.can(caslAction, subjectName);
+}

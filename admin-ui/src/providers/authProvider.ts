@@ -1,0 +1,90 @@
+import type { AuthProvider } from 'react-admin';
+import { api, setCsrfToken } from '../api/http';
+import type { MeBody } from '../api/types';
+import { type AppAbility, abilityFromPacked, canAccessWith } from './ability';
+
+/** What the password step answers: which second step comes next. */
+export interface PasswordStep {
+  next: 'totp' | 'totp_enroll';
+  otpauthUri?: string;
+  qrCode?: string;
+}
+
+interface Session {
+  me: MeBody;
+  ability: AppAbility;
+}
+
+let current: Promise<Session | null> | null = null;
+
+function remember(me: MeBody): Session {
+  setCsrfToken(me.csrfToken);
+  const session = { me, ability: abilityFromPacked(me.rules) };
+  current = Promise.resolve(session);
+  return session;
+}
+
+async function loadSession(): Promise<Session | null> {
+  current ??= api<MeBody>('GET', '/me')
+    .then(remember)
+    .catch(() => null);
+  const session = await current;
+  if (!session) current = null;
+  return session;
+}
+
+/** Step 1 of signing in: username and password. Answers which second step follows. */
+export function startLogin(username: string, password: string): Promise<PasswordStep> {
+  return api<PasswordStep>('POST', '/session', { username, password });
+}
+
+/** Sets the password of a new back-office account from its one-time enrollment token. */
+export async function completeEnrollment(token: string, password: string): Promise<void> {
+  await api<unknown>('POST', '/enrollment', { token, password });
+}
+
+/** The signed-in person's id, once known (for "not on yourself" checks in views). */
+export async function currentUserId(): Promise<string | null> {
+  return (await loadSession())?.me.user.id ?? null;
+}
+
+/**
+ * react-admin's auth provider for the cookie session: `login({code})` is the TOTP step (the
+ * password step is {@link startLogin}, driven by the login page); `getPermissions` answers the
+ * CASL ability built from the packed rules of `/me`, which `canAccess` consults.
+ */
+export const authProvider: AuthProvider = {
+  async login(params: { code: string }) {
+    const me = await api<MeBody>('POST', '/session/totp', { code: params.code });
+    remember(me);
+  },
+  async logout() {
+    const had = current !== null;
+    current = null;
+    if (had) await api<unknown>('DELETE', '/session').catch(() => undefined);
+    setCsrfToken(null);
+  },
+  async checkAuth() {
+    if (!(await loadSession())) throw new Error('ra.auth.auth_check_error');
+  },
+  async checkError(error: { status?: number }) {
+    if (error?.status === 401) {
+      current = null;
+      throw new Error('ra.notification.logged_out');
+    }
+  },
+  async getIdentity() {
+    const session = await loadSession();
+    if (!session) throw new Error('ra.auth.auth_check_error');
+    const { user } = session.me;
+    return { id: user.id, fullName: user.displayName, role: session.me.role };
+  },
+  async getPermissions() {
+    return (await loadSession())?.ability ?? null;
+  },
+  async canAccess({ action, resource, record }) {
+    const session = await loadSession();
+    if (!session) return false;
+    return canAccessWith(session.ability, action, resource, record);
+  },
+};

@@ -1,0 +1,200 @@
+import type {
+  CreateParams,
+  DataProvider,
+  DeleteManyParams,
+  DeleteParams,
+  GetListParams,
+  GetManyParams,
+  GetManyReferenceParams,
+  GetOneParams,
+  Identifier,
+  RaRecord,
+  UpdateParams,
+} from 'react-admin';
+import { api, queryString } from '../api/http';
+import type { LoginMethod, Page, Role, SessionRecord, UserRecord } from '../api/types';
+import { RESOURCES, type ResourceSpec } from './resources';
+
+function spec(resource: string): ResourceSpec {
+  const found = RESOURCES[resource];
+  if (!found) throw new Error(`Unknown resource ${resource}`);
+  return found;
+}
+
+/** Adds what react-admin inputs need (`organizationId` for a person's organization). */
+function normalize(resource: string, record: Record<string, unknown>): RaRecord {
+  const row = record as RaRecord;
+  if (resource === 'users' || resource === 'backoffice-accounts') {
+    const organization = record.organization as { id: string } | null | undefined;
+    return { ...row, organizationId: organization?.id ?? null };
+  }
+  return row;
+}
+
+function filterParams(allowed: readonly string[], filter: Record<string, unknown>) {
+  const out: Record<string, unknown> = {};
+  for (const key of allowed) {
+    const value = filter[key];
+    if (value === undefined || value === null || value === '') continue;
+    out[key] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return out;
+}
+
+function listQuery(s: ResourceSpec, params: Partial<GetListParams>): string {
+  const { page = 1, perPage = 25 } = params.pagination ?? {};
+  const sort = params.sort && s.sorts ? s.sorts[params.sort.field] : undefined;
+  return queryString({
+    ...filterParams(s.filters, params.filter ?? {}),
+    offset: (page - 1) * perPage,
+    limit: perPage,
+    ...(sort ? { sort, order: params.sort?.order === 'DESC' ? 'desc' : 'asc' } : {}),
+  });
+}
+
+/** The body of a create/update: only writable fields, empty nullable values as null. */
+function bodyOf(
+  s: ResourceSpec,
+  data: Record<string, unknown>,
+  previous?: Record<string, unknown>,
+) {
+  const body: Record<string, unknown> = {};
+  for (const key of s.writable ?? []) {
+    if (!(key in data)) continue;
+    let value = data[key];
+    if (value === '' || value === undefined) value = s.nullable?.includes(key) ? null : undefined;
+    if (value === undefined) continue;
+    if (previous && (previous[key] ?? null) === value) continue;
+    body[key] = value;
+  }
+  return body;
+}
+
+async function listSessions(userId: Identifier, query: string) {
+  const page = await api<Page<Omit<SessionRecord, 'userId'>>>(
+    'GET',
+    `/users/${encodeURIComponent(String(userId))}/sessions${query}`,
+  );
+  return { data: page.data.map((row) => ({ ...row, userId: String(userId) })), total: page.total };
+}
+
+async function listMembers(spaceId: Identifier, query: string) {
+  const page = await api<Page<{ userId: string }>>(
+    'GET',
+    `/spaces/${encodeURIComponent(String(spaceId))}/members${query}`,
+  );
+  return { data: page.data.map((row) => ({ ...row, id: row.userId, spaceId })), total: page.total };
+}
+
+const id = (value: Identifier) => encodeURIComponent(String(value));
+
+/** The actions on people and spaces beyond CRUD; each answers what the API answers. */
+export interface CustomMethods {
+  deactivate(userId: Identifier, reason: string): Promise<UserRecord>;
+  activate(userId: Identifier, reason?: string): Promise<UserRecord>;
+  setLoginMethod(userId: Identifier, loginMethod: LoginMethod): Promise<UserRecord>;
+  setRole(userId: Identifier, role: Role | null, reason?: string): Promise<UserRecord>;
+  resetSecondFactor(userId: Identifier, reason: string): Promise<Record<string, number | boolean>>;
+  revokeAllSessions(userId: Identifier, reason: string): Promise<Record<string, number>>;
+  issueEnrollmentLink(userId: Identifier): Promise<{ url: string; expiresAt: string }>;
+  addSpaceMembers(spaceId: Identifier, userIds: string[]): Promise<{ added: string[] }>;
+  verifyAudit(): Promise<{ ok: boolean; checked: number; firstProblem: unknown }>;
+  countUsers(filter: Record<string, string>): Promise<number>;
+}
+
+/** The app's data provider: react-admin's methods plus {@link CustomMethods}. */
+export type AppDataProvider = DataProvider & CustomMethods;
+
+const core = {
+  async getList(resource: string, params: GetListParams) {
+    const s = spec(resource);
+    const page = await api<Page<Record<string, unknown>>>(
+      'GET',
+      `${s.path}${listQuery(s, params)}`,
+    );
+    return { data: page.data.map((row) => normalize(resource, row)), total: page.total };
+  },
+  async getOne(resource: string, params: GetOneParams) {
+    const row = await api<Record<string, unknown>>(
+      'GET',
+      `${spec(resource).path}/${id(params.id)}`,
+    );
+    return { data: normalize(resource, row) };
+  },
+  async getMany(resource: string, params: GetManyParams) {
+    const path = spec(resource === 'backoffice-accounts' ? 'users' : resource).path;
+    const rows = await Promise.all(
+      params.ids.map((one) => api<Record<string, unknown>>('GET', `${path}/${id(one)}`)),
+    );
+    return { data: rows.map((row) => normalize(resource, row)) };
+  },
+  async getManyReference(resource: string, params: GetManyReferenceParams) {
+    const query = listQuery({ path: '', filters: ['q'] }, params);
+    if (resource === 'user-sessions') return listSessions(params.id, query);
+    if (resource === 'space-members') return listMembers(params.id, query);
+    const s = spec(resource);
+    const filter = { ...params.filter, [params.target]: params.id };
+    const page = await api<Page<Record<string, unknown>>>(
+      'GET',
+      `${s.path}${listQuery(s, { ...params, filter })}`,
+    );
+    return { data: page.data.map((row) => normalize(resource, row)), total: page.total };
+  },
+  async create(resource: string, params: CreateParams) {
+    const s = spec(resource);
+    const row = await api<Record<string, unknown>>('POST', s.path, bodyOf(s, params.data));
+    return { data: normalize(resource, row) };
+  },
+  async update(resource: string, params: UpdateParams) {
+    const s = spec(resource);
+    const previous = params.previousData as Record<string, unknown>;
+    const body = { ...bodyOf(s, params.data, previous), version: previous.version };
+    const row = await api<Record<string, unknown>>('PATCH', `${s.path}/${id(params.id)}`, body);
+    return { data: normalize(resource, row) };
+  },
+  async updateMany() {
+    throw new Error('Not supported');
+  },
+  async delete(resource: string, params: DeleteParams) {
+    const previous = (params.previousData ?? {}) as Record<string, unknown>;
+    if (resource === 'user-sessions') {
+      await api('DELETE', `/users/${id(previous.userId as string)}/sessions/${id(params.id)}`);
+    } else if (resource === 'space-members') {
+      await api('DELETE', `/spaces/${id(previous.spaceId as string)}/members/${id(params.id)}`);
+    } else {
+      await api('DELETE', `${spec(resource).path}/${id(params.id)}`);
+    }
+    return { data: { ...previous, id: params.id } };
+  },
+  async deleteMany(resource: string, params: DeleteManyParams) {
+    await Promise.all(params.ids.map((one) => api('DELETE', `${spec(resource).path}/${id(one)}`)));
+    return { data: params.ids };
+  },
+};
+
+/**
+ * react-admin data provider for `/api/v1`: pagination and sort become `offset`/`limit`/`sort`/
+ * `order`, filters become query parameters, updates are PATCHes of the changed fields with the
+ * `version` last read, and errors are problem+json mapped to react-admin errors.
+ */
+export const dataProvider: AppDataProvider = {
+  // The methods are written for plain records; react-admin's signatures are generic over them.
+  ...(core as unknown as DataProvider),
+  deactivate: (userId, reason) => api('POST', `/users/${id(userId)}/deactivate`, { reason }),
+  activate: (userId, reason) =>
+    api('POST', `/users/${id(userId)}/activate`, reason ? { reason } : {}),
+  setLoginMethod: (userId, loginMethod) =>
+    api('PUT', `/users/${id(userId)}/login-method`, { loginMethod }),
+  setRole: (userId, role, reason) =>
+    api('PUT', `/users/${id(userId)}/role`, reason ? { role, reason } : { role }),
+  resetSecondFactor: (userId, reason) => api('POST', `/users/${id(userId)}/2fa/reset`, { reason }),
+  revokeAllSessions: (userId, reason) =>
+    api('POST', `/users/${id(userId)}/sessions/revoke-all`, { reason }),
+  issueEnrollmentLink: (userId) => api('POST', `/users/${id(userId)}/enrollment-link`, {}),
+  addSpaceMembers: (spaceId, userIds) => api('POST', `/spaces/${id(spaceId)}/members`, { userIds }),
+  verifyAudit: () => api('POST', '/audit-events/verify', {}),
+  async countUsers(filter) {
+    const page = await api<Page<unknown>>('GET', `/users${queryString({ ...filter, limit: 1 })}`);
+    return page.total;
+  },
+};

@@ -1,0 +1,86 @@
+/** How each UI resource maps onto the API: path, accepted filters, sort fields, editable fields. */
+export interface ResourceSpec {
+  path: string;
+  filters: readonly string[];
+  /** react-admin field name → the API's `sort` value; absent: the list is not sortable. */
+  sorts?: Readonly<Record<string, string>>;
+  /** Fields a create/update body may carry (request schemas are strict). */
+  writable?: readonly string[];
+  /** Fields whose empty value is sent as null. */
+  nullable?: readonly string[];
+}
+
+const USER_FILTERS = [
+  'q',
+  'organizationId',
+  'spaceId',
+  'status',
+  'role',
+  'source',
+  'addedBy',
+] as const;
+const USER_SORTS = {
+  displayName: 'name',
+  familyName: 'name',
+  name: 'name',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt',
+  status: 'status',
+};
+const USER_FIELDS = [
+  'username',
+  'familyName',
+  'givenName',
+  'middleName',
+  'displayName',
+  'email',
+  'phone',
+  'title',
+  'organizationId',
+  'initiatedBy',
+] as const;
+
+/** The resources the data provider knows. */
+export const RESOURCES: Readonly<Record<string, ResourceSpec>> = {
+  users: {
+    path: '/users',
+    filters: USER_FILTERS,
+    sorts: USER_SORTS,
+    writable: [...USER_FIELDS, 'status'],
+    nullable: [
+      'username',
+      'middleName',
+      'email',
+      'phone',
+      'title',
+      'organizationId',
+      'initiatedBy',
+    ],
+  },
+  'backoffice-accounts': { path: '/backoffice-accounts', filters: USER_FILTERS, sorts: USER_SORTS },
+  organizations: {
+    path: '/organizations',
+    filters: ['q', 'parentId', 'kind', 'tree'],
+    writable: ['name', 'kind', 'parentId', 'description'],
+    nullable: ['parentId', 'description'],
+  },
+  spaces: {
+    path: '/spaces',
+    filters: ['q', 'organizationId'],
+    writable: ['name', 'description', 'organizationId'],
+    nullable: ['description', 'organizationId'],
+  },
+  'audit-events': {
+    path: '/audit-events',
+    filters: ['actorId', 'action', 'targetId', 'targetType', 'outcome', 'from', 'to'],
+  },
+};
+
+/** Fields of a person that a directory source owns (read-only by hand), as the server says. */
+export const SOURCE_OWNED: Readonly<Record<string, readonly string[]>> = {
+  manual: [],
+  ad: USER_FIELDS.filter((field) => field !== 'initiatedBy'),
+  hr: ['familyName', 'givenName', 'middleName', 'title', 'organizationId', 'email', 'phone'],
+  scim: ['familyName', 'givenName', 'middleName', 'title', 'organizationId', 'email', 'phone'],
+  import: ['familyName', 'givenName', 'middleName', 'title', 'organizationId', 'email', 'phone'],
+};

@@ -1,0 +1,60 @@
+import { Box } from '@mui/material';
+import { Show, useRecordContext, useTranslate } from 'react-admin';
+import type { AuditEventRecord } from '../../api/types';
+import { Row, Section } from '../../components/Section';
+import { useFormat } from '../../format';
+import { DiffView } from './DiffView';
+import { ActionField, ActorField, TargetField } from './fields';
+
+function Body() {
+  const record = useRecordContext<AuditEventRecord>();
+  const translate = useTranslate();
+  const { dateTime } = useFormat();
+  if (!record) return null;
+  const f = (field: string) => translate(`resources.audit-events.fields.${field}`);
+  const hasDetails = record.details !== null && record.details !== undefined;
+  return (
+    <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 2, p: 2 }}>
+      <Section title={`${f('id')} ${record.id}`}>
+        <Row label={f('at')}>{dateTime(record.at)}</Row>
+        <Row label={f('actor')}>
+          <ActorField />
+          {record.actor.role &&
+            ` (${translate(`app.role.${record.actor.role}`, { _: record.actor.role })})`}
+        </Row>
+        <Row label={f('action')}>
+          <ActionField />
+        </Row>
+        <Row label={f('target')}>
+          <TargetField />
+          {record.target.type && ` · ${record.target.type}`}
+        </Row>
+        <Row label={f('outcome')}>
+          {translate(`app.outcome.${record.outcome}`, { _: record.outcome })}
+        </Row>
+        <Row label={f('reason')}>{record.reason}</Row>
+        <Row label={f('ip')}>{record.ip}</Row>
+        <Row label={f('requestId')}>{record.requestId}</Row>
+      </Section>
+      <Section title={translate('app.audit.diff')}>
+        <DiffView diff={record.diff} />
+      </Section>
+      {hasDetails && (
+        <Section title={translate('app.audit.details')} wide>
+          <Box component="pre" sx={{ fontSize: 12, whiteSpace: 'pre-wrap', m: 0 }}>
+            {JSON.stringify(record.details, null, 2)}
+          </Box>
+        </Section>
+      )}
+    </Box>
+  );
+}
+
+/** One audit event with a readable before/after view of what changed. */
+export default function AuditShow() {
+  return (
+    <Show>
+      <Body />
+    </Show>
+  );
+}

@@ -1,0 +1,49 @@
+import {
+  Datagrid,
+  FilterButton,
+  List,
+  SearchInput,
+  SelectInput,
+  TextField,
+  TopToolbar,
+} from 'react-admin';
+import { DateTime } from '../../components/DateTime';
+import { EnumField, enumChoices } from '../../components/EnumField';
+import { ROLES, STATUSES } from '../users/constants';
+
+const filters = [
+  <SearchInput key="q" source="q" alwaysOn placeholder="resources.users.fields.q" />,
+  <SelectInput key="role" source="role" choices={enumChoices(ROLES, 'app.role')} alwaysOn />,
+  <SelectInput key="status" source="status" choices={enumChoices(STATUSES, 'app.status')} />,
+];
+
+/**
+ * Who holds which back-office role. Roles are granted and withdrawn from a person's card
+ * (the "Back-office role" action), which offers only what the rules allow.
+ */
+export default function AccountList() {
+  return (
+    <List
+      filters={filters}
+      actions={
+        <TopToolbar>
+          <FilterButton />
+        </TopToolbar>
+      }
+      sort={{ field: 'displayName', order: 'ASC' }}
+      exporter={false}
+    >
+      <Datagrid
+        rowClick={(id) => `/users/${id}/show`}
+        bulkActionButtons={false}
+        data-testid="accounts"
+      >
+        <TextField source="displayName" sortBy="name" label="resources.users.fields.displayName" />
+        <TextField source="username" sortable={false} label="resources.users.fields.username" />
+        <EnumField source="role" prefix="app.role" label="resources.users.fields.role" />
+        <EnumField source="status" prefix="app.status" chip label="resources.users.fields.status" />
+        <DateTime source="lastLoginAt" label="resources.users.fields.lastLoginAt" />
+      </Datagrid>
+    </List>
+  );
+}

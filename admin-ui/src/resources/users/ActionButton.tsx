@@ -1,0 +1,59 @@
+import type { ReactElement, ReactNode } from 'react';
+import { useState } from 'react';
+import { Button, useNotify, useRefresh } from 'react-admin';
+import { ReasonDialog, type ReasonDialogProps } from '../../components/ReasonDialog';
+
+/** Props of {@link ActionButton}. */
+export interface ActionButtonProps {
+  label: string;
+  icon: ReactElement;
+  title: string;
+  help?: string;
+  reason: ReasonDialogProps['reason'];
+  confirmLabel?: string;
+  children?: ReactNode;
+  /** Runs the action; answers the success message (a translation key) and its arguments. */
+  run(reason: string): Promise<{ message: string; args?: Record<string, unknown> } | undefined>;
+}
+
+/** A button that opens a confirmation dialog, runs an action, and reports its outcome. */
+export function ActionButton(props: ActionButtonProps) {
+  const notify = useNotify();
+  const refresh = useRefresh();
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const confirm = async (reason: string) => {
+    setBusy(true);
+    try {
+      const done = await props.run(reason);
+      if (done) notify(done.message, { type: 'success', messageArgs: done.args });
+      setOpen(false);
+      refresh();
+    } catch (error) {
+      notify(error instanceof Error ? error.message : String(error), { type: 'error' });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <Button label={props.label} onClick={() => setOpen(true)}>
+        {props.icon}
+      </Button>
+      <ReasonDialog
+        open={open}
+        title={props.title}
+        help={props.help}
+        reason={props.reason}
+        busy={busy}
+        confirmLabel={props.confirmLabel}
+        onConfirm={confirm}
+        onClose={() => setOpen(false)}
+      >
+        {props.children}
+      </ReasonDialog>
+    </>
+  );
+}

@@ -1,0 +1,91 @@
+import Block from '@mui/icons-material/Block';
+import CheckCircle from '@mui/icons-material/CheckCircle';
+import KeyOff from '@mui/icons-material/KeyOff';
+import Logout from '@mui/icons-material/Logout';
+import { EditButton, TopToolbar, useRecordContext, useTranslate } from 'react-admin';
+import type { UserRecord } from '../../api/types';
+import { useAppDataProvider } from '../../dataProviderHook';
+import { userSubject } from '../../providers/ability';
+import { useAbility } from '../../providers/useAbility';
+import { ActionButton } from './ActionButton';
+import { EnrollmentLinkButton } from './EnrollmentLinkButton';
+import { LoginMethodButton } from './LoginMethodButton';
+import { RoleButton } from './RoleButton';
+
+/** The actions on a person's card, each shown only when the rules allow it on this person. */
+export function UserActions() {
+  const record = useRecordContext<UserRecord>();
+  const ability = useAbility();
+  const translate = useTranslate();
+  const dataProvider = useAppDataProvider();
+  if (!record) return null;
+  const target = userSubject(record);
+  const can = (action: string) => ability.can(action, target);
+  const name = record.displayName;
+  return (
+    <TopToolbar sx={{ flexWrap: 'wrap' }}>
+      {can('update') && <EditButton />}
+      {record.status !== 'deactivated' && can('deactivate') && (
+        <ActionButton
+          label="app.action.deactivate"
+          icon={<Block />}
+          title={translate('app.action.deactivate_title', { name })}
+          reason="required"
+          confirmLabel={translate('app.action.deactivate')}
+          run={async (reason) => {
+            await dataProvider.deactivate(record.id, reason);
+            return { message: 'app.action.deactivated' };
+          }}
+        />
+      )}
+      {record.status !== 'active' && can('activate') && (
+        <ActionButton
+          label="app.action.activate"
+          icon={<CheckCircle />}
+          title={translate('app.action.activate_title', { name })}
+          reason="optional"
+          confirmLabel={translate('app.action.activate')}
+          run={async (reason) => {
+            await dataProvider.activate(record.id, reason || undefined);
+            return { message: 'app.action.activated' };
+          }}
+        />
+      )}
+      {can('changeLoginMethod') && <LoginMethodButton record={record} />}
+      {ability.can('grant', 'RoleGrant') && <RoleButton record={record} />}
+      {can('reset2fa') && (
+        <ActionButton
+          label="app.action.reset_2fa"
+          icon={<KeyOff />}
+          title={translate('app.action.reset_2fa_title', { name })}
+          help={translate('app.action.reset_2fa_help')}
+          reason="required"
+          run={async (reason) => {
+            const result = await dataProvider.resetSecondFactor(record.id, reason);
+            const sessions =
+              Number(result.deviceSessionsRevoked ?? 0) +
+              Number(result.backofficeSessionsRevoked ?? 0);
+            return { message: 'app.action.reset_2fa_done', args: { sessions } };
+          }}
+        />
+      )}
+      {can('revokeSessions') && (
+        <ActionButton
+          label="app.action.revoke_all"
+          icon={<Logout />}
+          title={translate('app.action.revoke_all_title', { name })}
+          reason="required"
+          run={async (reason) => {
+            const result = await dataProvider.revokeAllSessions(record.id, reason);
+            const count =
+              (result.deviceSessionsRevoked ?? 0) + (result.backofficeSessionsRevoked ?? 0);
+            return { message: 'app.action.revoked_all', args: { count } };
+          }}
+        />
+      )}
+      {record.role !== null && can('issueEnrollmentLink') && (
+        <EnrollmentLinkButton record={record} />
+      )}
+    </TopToolbar>
+  );
+}

@@ -1,0 +1,60 @@
+import {
+  CreateButton,
+  DatagridConfigurable,
+  FilterButton,
+  List,
+  SelectColumnsButton,
+  TextField,
+  TopToolbar,
+  useCanAccess,
+} from 'react-admin';
+import { DateTime } from '../../components/DateTime';
+import { EnumField } from '../../components/EnumField';
+import { BulkDeactivateButton } from './BulkDeactivateButton';
+import { useUserFilters } from './userFilters';
+
+function ListActions() {
+  const { canAccess: canCreate } = useCanAccess({ action: 'create', resource: 'users' });
+  return (
+    <TopToolbar>
+      <FilterButton />
+      <SelectColumnsButton />
+      {canCreate && <CreateButton />}
+    </TopToolbar>
+  );
+}
+
+/** People: search by name, phone or email, filters, server-side sort and paging. */
+export default function UserList() {
+  const filters = useUserFilters();
+  const { canAccess: canDeactivate } = useCanAccess({ action: 'deactivate', resource: 'users' });
+  return (
+    <List
+      filters={filters}
+      actions={<ListActions />}
+      sort={{ field: 'displayName', order: 'ASC' }}
+      perPage={25}
+      debounce={250}
+    >
+      <DatagridConfigurable
+        rowClick="show"
+        bulkActionButtons={canDeactivate ? <BulkDeactivateButton /> : false}
+        omit={['source', 'createdAt']}
+      >
+        <TextField source="displayName" sortBy="name" />
+        <TextField source="email" sortable={false} />
+        <TextField source="phone" sortable={false} />
+        <TextField
+          source="organization.name"
+          label="resources.users.fields.organizationId"
+          sortable={false}
+        />
+        <EnumField source="status" prefix="app.status" chip />
+        <EnumField source="role" prefix="app.role" empty="none" sortable={false} />
+        <EnumField source="source" prefix="app.source" sortable={false} />
+        <DateTime source="createdAt" />
+        <DateTime source="updatedAt" />
+      </DatagridConfigurable>
+    </List>
+  );
+}

@@ -1,0 +1,98 @@
+import { Box, Chip } from '@mui/material';
+import { Show, useCanAccess, useRecordContext, useTranslate } from 'react-admin';
+import { Link } from 'react-router-dom';
+import type { UserRecord } from '../../api/types';
+import { Row, Section } from '../../components/Section';
+import { useFormat } from '../../format';
+import { AuditHistory } from './AuditHistory';
+import { SessionsPanel } from './SessionsPanel';
+import { StatusHistory } from './StatusHistory';
+import { UserActions } from './UserActions';
+
+const usersOf = (organizationId: string) =>
+  `/users?filter=${encodeURIComponent(JSON.stringify({ organizationId }))}`;
+
+function PersonLink({ person }: { person: { id: string; displayName: string } | null }) {
+  if (!person) return <>—</>;
+  return <Link to={`/users/${person.id}/show`}>{person.displayName}</Link>;
+}
+
+function Card() {
+  const record = useRecordContext<UserRecord>();
+  const translate = useTranslate();
+  const { dateTime } = useFormat();
+  const { canAccess: canReadAudit } = useCanAccess({ action: 'list', resource: 'audit-events' });
+  const { canAccess: canReadOrgs } = useCanAccess({ action: 'list', resource: 'organizations' });
+  if (!record) return null;
+  const f = (field: string) => translate(`resources.users.fields.${field}`);
+  return (
+    <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 2, p: 2 }}>
+      <Section title={translate('app.card.profile')}>
+        <Row label={f('displayName')}>{record.displayName}</Row>
+        <Row label={f('familyName')}>{record.familyName}</Row>
+        <Row label={f('givenName')}>{record.givenName}</Row>
+        <Row label={f('middleName')}>{record.middleName}</Row>
+        <Row label={f('username')}>{record.username}</Row>
+        <Row label={f('email')}>{record.email}</Row>
+        <Row label={f('phone')}>{record.phone}</Row>
+        <Row label={f('title')}>{record.title}</Row>
+        <Row label={f('status')}>
+          <Chip size="small" variant="outlined" label={translate(`app.status.${record.status}`)} />
+        </Row>
+        <Row label={f('role')}>{translate(`app.role.${record.role ?? 'none'}`)}</Row>
+        <Row label={f('loginMethod')}>{translate(`app.login_method.${record.loginMethod}`)}</Row>
+        <Row label={f('lastLoginAt')}>{dateTime(record.lastLoginAt)}</Row>
+      </Section>
+      <Section title={translate('app.card.provenance')}>
+        <Row label={f('source')}>{translate(`app.source.${record.source}`)}</Row>
+        <Row label={f('externalId')}>{record.externalId}</Row>
+        <Row label={f('addedBy')}>
+          <PersonLink person={record.addedBy} />
+        </Row>
+        <Row label={f('initiatedBy')}>{record.initiatedBy}</Row>
+        <Row label={f('createdAt')}>{dateTime(record.createdAt)}</Row>
+        <Row label={f('updatedAt')}>{dateTime(record.updatedAt)}</Row>
+      </Section>
+      <Section title={translate('app.card.organization_spaces')}>
+        <Row label={f('organizationId')}>
+          {record.organization &&
+            (canReadOrgs ? (
+              <Link to={usersOf(record.organization.id)}>{record.organization.name}</Link>
+            ) : (
+              record.organization.name
+            ))}
+        </Row>
+        {/* The API has no "spaces of a person" route yet; the spaces list links members. */}
+      </Section>
+      <Section title={translate('app.card.two_factor')}>
+        <Row label={f('loginMethod')}>{translate(`app.login_method.${record.loginMethod}`)}</Row>
+        <Box sx={{ color: 'text.secondary', fontSize: 13 }}>
+          {translate('app.card.two_factor_help')}
+        </Box>
+      </Section>
+      <Section title={translate('app.card.status_history')} wide>
+        <StatusHistory record={record} fromAudit={canReadAudit ?? false} />
+      </Section>
+      <SessionsPanel record={record} />
+      {canReadAudit && (
+        <Section title={translate('app.card.audit')} wide>
+          <AuditHistory />
+        </Section>
+      )}
+    </Box>
+  );
+}
+
+/** A person's card: profile, provenance, organization, 2FA, status history, sessions, audit. */
+export default function UserShow() {
+  return (
+    <Show actions={<UserActions />} title={<Title />}>
+      <Card />
+    </Show>
+  );
+}
+
+function Title() {
+  const record = useRecordContext<UserRecord>();
+  return <span>{record?.displayName ?? ''}</span>;
+}

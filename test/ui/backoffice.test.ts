@@ -1,0 +1,219 @@
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '../../server/directory/entities.ts';
+import { backofficePerson, GOOD_PASSWORD } from '../identity/loginFlow.ts';
+import { createDeviceSession, createPerson } from '../support/factories.ts';
+import { startTestContext, type TestContext } from '../support/harness.ts';
+import { expectNotice, hasButton, openRow, openUser, runAction, searchPeople } from './actions.ts';
+import {
+  browserAvailable,
+  createSuperadminByCli,
+  ensureAdminUiBuilt,
+  launchChromium,
+  newPage,
+  shot,
+  uiLogin,
+} from './browser.ts';
+
+const RUN = browserAvailable();
+const ROOT_PASSWORD = 'root operator passphrase';
+
+let context: TestContext;
+let browser: Browser;
+const people: Record<string, User> = {};
+/** Enrollment URLs (hash part) handed out by the superadmin, by username. */
+const links: Record<string, string> = {};
+
+describe.runIf(RUN)('admin UI in a real browser', () => {
+  beforeAll(async () => {
+    ensureAdminUiBuilt();
+    context = await startTestContext();
+    browser = await launchChromium();
+    const s = context.services;
+    people.leaver = await createPerson(s, {
+      familyName: 'Смирнова',
+      givenName: 'Анна',
+      phone: '+79161234567',
+    });
+    people.lostPhone = await createPerson(s, { familyName: 'Кузнецов', givenName: 'Пётр' });
+    people.stolen = await createPerson(s, { familyName: 'Волков', givenName: 'Олег' });
+    people.future = await createPerson(s, {
+      username: 'orlova',
+      familyName: 'Орлова',
+      givenName: 'Ольга',
+    });
+    people.clerk = await createPerson(s, {
+      username: 'belov',
+      familyName: 'Белов',
+      givenName: 'Борис',
+    });
+    await createDeviceSession(s, people.lostPhone, { deviceName: 'Pixel 8' });
+    await createDeviceSession(s, people.stolen, { deviceName: 'iPhone 15', platform: 'ios' });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await context?.close();
+  });
+
+  /** Appoints `person` to `role` (Russian UI) and records the enrollment link it issues. */
+  async function appoint(page: Page, person: User, roleLabel: string, name: string) {
+    await openUser(page, context, person.id);
+    await runAction(page, 'Роль в бэк-офисе', { choice: roleLabel, reason: 'Назначение' });
+    await expectNotice(page, 'Роль изменена');
+    await page.getByRole('button', { name: 'Ссылка для входа' }).click();
+    const url = await page.getByTestId('enrollment-url').inputValue();
+    links[person.username as string] = new URL(url).hash;
+    await shot(page, `${name}-enrollment-link-ru`);
+    await page.getByRole('dialog').getByRole('button', { name: 'Закрыть' }).click();
+  }
+
+  it('a superadmin from the CLI signs in with TOTP and appoints an admin and a staff member', async () => {
+    const uri = await createSuperadminByCli(context, 'root', 'Корнев Иван', ROOT_PASSWORD);
+    const page = await newPage(browser, 'ru');
+    await page.goto(`${context.baseUrl}/admin/`);
+    await page.locator('#username').waitFor();
+    await shot(page, '01-login-ru');
+    await uiLogin(page, context, {
+      username: 'root',
+      password: ROOT_PASSWORD,
+      secret: new URL(uri).searchParams.get('secret') ?? '',
+      shotName: '02-totp-ru',
+    });
+    await expect.poll(() => page.getByText('Люди по статусам').count()).toBeGreaterThan(0);
+    await shot(page, '03-dashboard-superadmin-ru');
+    await appoint(page, people.future as User, 'Администратор', '04-admin');
+    await appoint(page, people.clerk as User, 'Сотрудник', '05-staff');
+    await page.goto(`${context.baseUrl}/admin/#/backoffice-accounts`);
+    await page.locator('[data-testid="accounts"] tbody tr', { hasText: 'Орлова' }).waitFor();
+    await shot(page, '06-backoffice-accounts-ru');
+    await page.close();
+  }, 120_000);
+
+  it('the admin enrolls, finds people by name and phone, deactivates, resets 2FA, revokes a session', async () => {
+    const page = await newPage(browser, 'en');
+    await page.goto(`${context.baseUrl}/admin/${links.orlova}`);
+    await page.locator('#new-password').fill(GOOD_PASSWORD);
+    await page.locator('#confirm-password').fill(GOOD_PASSWORD);
+    await shot(page, '10-enroll-password-en');
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.getByText('Your password is set').waitFor();
+    await uiLogin(page, context, {
+      username: 'orlova',
+      password: GOOD_PASSWORD,
+      shotName: '11-totp-enroll-qr-en',
+    });
+
+    expect(await searchPeople(page, context, 'смирн', 'Смирнова')).toBe(1);
+    await shot(page, '12-users-search-name-en');
+    expect(await searchPeople(page, context, '916 123', 'Смирнова')).toBe(1);
+    await openRow(page, 'Смирнова');
+    await runAction(page, 'Deactivate', { reason: 'Left the company (HR-1234)' });
+    await expectNotice(page, 'Deactivated');
+    await expect
+      .poll(() => page.getByText('Left the company (HR-1234)').count())
+      .toBeGreaterThan(0);
+    await shot(page, '13-user-card-deactivated-en');
+
+    await openUser(page, context, (people.lostPhone as User).id);
+    await page.getByRole('button', { name: 'Reset 2FA' }).click();
+    await shot(page, '14-reset-2fa-dialog-en');
+    await page.getByRole('dialog').locator('textarea[name="reason"]').fill('Lost phone');
+    await page.getByRole('dialog').locator('button[type="submit"]').click();
+    await expectNotice(page, /Second factor reset/);
+
+    await openUser(page, context, (people.stolen as User).id);
+    const sessions = page.getByTestId('sessions');
+    await sessions.getByText('iPhone 15').waitFor();
+    await sessions.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('dialog').locator('button[type="submit"]').click();
+    await expectNotice(page, 'Session revoked');
+    await sessions.getByText('Ended').waitFor();
+    await shot(page, '15-sessions-revoked-en');
+    await page.close();
+  }, 120_000);
+
+  it('the staff member sees no audit log or role management and cannot act on an admin', async () => {
+    const page = await newPage(browser, 'ru');
+    await page.goto(`${context.baseUrl}/admin/${links.belov}`);
+    await page.locator('#new-password').fill(GOOD_PASSWORD);
+    await page.locator('#confirm-password').fill(GOOD_PASSWORD);
+    await page.getByRole('button', { name: 'Задать пароль' }).click();
+    await page.getByText('Пароль задан').waitFor();
+    await uiLogin(page, context, { username: 'belov', password: GOOD_PASSWORD });
+    await shot(page, '20-dashboard-staff-ru');
+    const menu = page.locator('.RaSidebar-fixed, .MuiDrawer-root');
+    await menu.getByText('Люди').first().waitFor();
+    expect(await menu.getByText('Журнал аудита').count()).toBe(0);
+    expect(await menu.getByText('Роли в бэк-офисе').count()).toBe(0);
+
+    await openUser(page, context, (people.future as User).id);
+    await shot(page, '21-staff-on-admin-card-ru');
+    expect(await hasButton(page, 'Деактивировать')).toBe(false);
+    expect(await hasButton(page, 'Роль в бэк-офисе')).toBe(false);
+    expect(await hasButton(page, 'Сбросить 2FA')).toBe(false);
+    await openUser(page, context, (people.stolen as User).id);
+    expect(await hasButton(page, 'Деактивировать')).toBe(true);
+    expect(await hasButton(page, 'Роль в бэк-офисе')).toBe(false);
+
+    await page.goto(`${context.baseUrl}/admin/#/audit-events`);
+    await page.waitForLoadState('networkidle');
+    expect(await page.getByTestId('audit-list').count()).toBe(0);
+    await shot(page, '22-staff-audit-denied-ru');
+    await page.close();
+  }, 120_000);
+
+  it('an auditor filters the audit log, sees the events above, and exports them', async () => {
+    await backofficePerson(context, 'auditor', { username: 'auditor', familyName: 'Ревизорова' });
+    const page = await newPage(browser, 'en');
+    await uiLogin(page, context, { username: 'auditor', password: GOOD_PASSWORD });
+    await page.goto(`${context.baseUrl}/admin/#/audit-events`);
+    const list = page.getByTestId('audit-list');
+    await list.waitFor();
+    await shot(page, '30-audit-log-en');
+
+    const deactivated = encodeURIComponent(JSON.stringify({ action: 'user.deactivated' }));
+    await page.goto(`${context.baseUrl}/admin/#/audit-events?filter=${deactivated}`);
+    await list.locator('tbody tr', { hasText: people.leaver?.username ?? '-' }).waitFor();
+    expect(await list.locator('tbody tr').count()).toBe(1);
+    await list.getByText('Left the company (HR-1234)').waitFor();
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-csv').click(),
+    ]);
+    const csv = readFileSync((await download.path()) as string, 'utf8');
+    expect(csv).toContain('user.deactivated');
+    expect(csv).toContain('Left the company (HR-1234)');
+    expect(csv).not.toContain('user.2fa_reset');
+
+    await list.locator('tbody tr').first().click();
+    await page.getByTestId('diff').waitFor();
+    await shot(page, '31-audit-event-diff-en');
+
+    const reset = encodeURIComponent(JSON.stringify({ action: 'user.2fa_reset' }));
+    await page.goto(`${context.baseUrl}/admin/#/audit-events?filter=${reset}`);
+    await list.locator('tbody tr', { hasText: people.lostPhone?.username ?? '-' }).waitFor();
+    const revoked = encodeURIComponent(JSON.stringify({ action: 'session.revoked' }));
+    await page.goto(`${context.baseUrl}/admin/#/audit-events?filter=${revoked}`);
+    await list.locator('tbody tr', { hasText: people.stolen?.username ?? '-' }).waitFor();
+
+    await page.getByRole('button', { name: 'Verify the chain' }).click();
+    await page
+      .getByTestId('chain-status')
+      .getByText(/Intact/)
+      .waitFor();
+    await shot(page, '32-audit-verified-en');
+
+    // The language switch, remembered across a reload.
+    await page
+      .getByRole('button', { name: /language|english|русский/i })
+      .first()
+      .click();
+    await page.getByRole('menuitem', { name: 'Русский' }).click();
+    await page.reload();
+    await page.getByText('Журнал аудита').first().waitFor();
+    await shot(page, '33-audit-log-ru');
+    await page.close();
+  }, 120_000);
+});
