@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UserCard } from '../../server/directory/users/getUser.ts';
 import type { UserView } from '../../server/directory/users/presentUser.ts';
 import { ApiClient } from '../support/api.ts';
 import { createPerson, signedIn } from '../support/factories.ts';
@@ -142,6 +143,29 @@ describe('GET /users/:id', () => {
         displayName: staff.user.displayName,
       });
     }
+  });
+
+  it("shows the person's second-factor state and spaces", async () => {
+    const person = await createPerson(context.services);
+    const card = async () => (await admin.api.get<UserCard>(`/api/v1/users/${person.id}`)).body;
+    expect((await card()).secondFactor).toEqual({ enrolled: false, enrolledAt: null });
+    expect((await card()).spaces).toEqual([]);
+    const em = context.services.orm.em.fork();
+    await em.execute(
+      "insert into totp_factor (user_id, secret_encrypted, confirmed_at) values (?, 'x', now())",
+      [person.id],
+    );
+    // Spaces are created by superadmins; members are added by admins.
+    const created = (
+      await superadmin.api.post<{ id: string }>('/api/v1/spaces', { name: 'Проект Ёлка' })
+    ).body.id;
+    const added = await admin.api.post(`/api/v1/spaces/${created}/members`, {
+      userIds: [person.id],
+    });
+    expect(added.status).toBeLessThan(300);
+    const after = await card();
+    expect(after.secondFactor.enrolled).toBe(true);
+    expect(after.spaces).toEqual([{ id: created, name: 'Проект Ёлка' }]);
   });
 });
 

@@ -5,13 +5,22 @@ import type { Services } from '../../shared/services.ts';
 import { labelOf, loadUser, requireAnyRight } from './common.ts';
 import { presentOne, type UserView } from './presentUser.ts';
 
-/** A person's card, including who added them and who last changed their status. */
+/** The card shows at most this many spaces; a person in more is rare and the space list has paging. */
+const CARD_SPACES = 200;
+
+/** A person's card: the list view plus their second factor's state and their spaces. */
+export interface UserCard extends UserView {
+  secondFactor: { enrolled: boolean; enrolledAt: string | null };
+  spaces: { id: string; name: string }[];
+}
+
+/** A person's card, including who added them, who last changed their status, 2FA state and spaces. */
 export function getUser(
   services: Services,
   actor: Actor,
   ability: AppAbility,
   id: string,
-): Promise<UserView> {
+): Promise<UserCard> {
   return runCommand(
     services,
     actor,
@@ -24,7 +33,26 @@ export function getUser(
         targetId: id,
         targetLabel: labelOf(user),
       });
-      return presentOne(em, user);
+      // Sequential: one transaction, one connection, one entity manager.
+      const view = await presentOne(em, user);
+      const factors = await em.execute<{ confirmed_at: Date }[]>(
+        'select confirmed_at from totp_factor where user_id = ?',
+        [id],
+      );
+      const spaces = await em.execute<{ id: string; name: string }[]>(
+        `select s.id, s.name from space_member m join space s on s.id = m.space_id
+         where m.user_id = ? order by s.name collate "und-x-icu" limit ${CARD_SPACES}`,
+        [id],
+      );
+      const factor = factors[0];
+      return {
+        ...view,
+        secondFactor: {
+          enrolled: factor !== undefined,
+          enrolledAt: factor ? new Date(factor.confirmed_at).toISOString() : null,
+        },
+        spaces: spaces.map((space) => ({ id: space.id, name: space.name })),
+      };
     },
     ability,
   );

@@ -131,3 +131,9 @@ export const userView = z.object({
 
 /** A page of people. */
 export const userList = listOf(userView);
+
+/** A person's card (GET /users/:id): the list view plus 2FA state and spaces. */
+export const userCard = userView.extend({
+  secondFactor: z.object({ enrolled: z.boolean(), enrolledAt: z.iso.datetime().nullable() }),
+  spaces: z.array(z.object({ id: z.uuid(), name: z.string() })),
+});
