@@ -166,6 +166,9 @@ describe('GET /users/:id', () => {
     const after = await card();
     expect(after.secondFactor.enrolled).toBe(true);
     expect(after.spaces).toEqual([{ id: created, name: 'Проект Ёлка' }]);
+    // Staff see the card, not the Spaces section.
+    const forStaff = await staff.api.get<UserCard>(`/api/v1/users/${person.id}`);
+    expect(forStaff.body.spaces).toBeNull();
   });
 });
 

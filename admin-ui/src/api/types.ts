@@ -37,6 +37,10 @@ export interface UserRecord {
   createdAt: string;
   updatedAt: string;
   version: number;
+  /** Only on a single person's card (GET /users/:id). */
+  secondFactor?: { enrolled: boolean; enrolledAt: string | null };
+  /** Only on a single person's card (GET /users/:id). */
+  spaces?: { id: string; name: string }[] | null;
 }
 
 /** A device or back-office session of a person. */

@@ -104,8 +104,11 @@ export const appEn = {
       organization_spaces: 'Organization and spaces',
       sessions: 'Devices and sessions',
       two_factor: 'Second factor',
-      two_factor_help:
-        'The API does not report whether a factor is enrolled; a reset removes it and the person enrolls again at the next sign-in.',
+      two_factor_help: 'A reset removes it; the person enrolls again at the next sign-in.',
+      two_factor_enrolled: 'Enrolled',
+      two_factor_not_enrolled: 'Not enrolled',
+      spaces: 'Spaces',
+      no_spaces: 'In no space',
       audit: 'Audit history',
       actions: 'Actions',
       spaces_link: 'Spaces with this person',

@@ -11,7 +11,8 @@ const CARD_SPACES = 200;
 /** A person's card: the list view plus their second factor's state and their spaces. */
 export interface UserCard extends UserView {
   secondFactor: { enrolled: boolean; enrolledAt: string | null };
-  spaces: { id: string; name: string }[];
+  /** Null for those who may not see spaces (staff). */
+  spaces: { id: string; name: string }[] | null;
 }
 
 /** A person's card, including who added them, who last changed their status, 2FA state and spaces. */
@@ -39,11 +40,14 @@ export function getUser(
         'select confirmed_at from totp_factor where user_id = ?',
         [id],
       );
-      const spaces = await em.execute<{ id: string; name: string }[]>(
-        `select s.id, s.name from space_member m join space s on s.id = m.space_id
-         where m.user_id = ? order by s.name collate "und-x-icu" limit ${CARD_SPACES}`,
-        [id],
-      );
+      // Staff may see a person's card but not the Spaces section (DESIGN.md's matrix).
+      const spaces = ability.can('read', 'Space')
+        ? await em.execute<{ id: string; name: string }[]>(
+            `select s.id, s.name from space_member m join space s on s.id = m.space_id
+             where m.user_id = ? order by s.name collate "und-x-icu" limit ${CARD_SPACES}`,
+            [id],
+          )
+        : null;
       const factor = factors[0];
       return {
         ...view,
@@ -51,7 +55,7 @@ export function getUser(
           enrolled: factor !== undefined,
           enrolledAt: factor ? new Date(factor.confirmed_at).toISOString() : null,
         },
-        spaces: spaces.map((space) => ({ id: space.id, name: space.name })),
+        spaces: spaces?.map((space) => ({ id: space.id, name: space.name })) ?? null,
       };
     },
     ability,

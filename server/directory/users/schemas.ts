@@ -135,5 +135,5 @@ export const userList = listOf(userView);
 /** A person's card (GET /users/:id): the list view plus 2FA state and spaces. */
 export const userCard = userView.extend({
   secondFactor: z.object({ enrolled: z.boolean(), enrolledAt: z.iso.datetime().nullable() }),
-  spaces: z.array(z.object({ id: z.uuid(), name: z.string() })),
+  spaces: z.array(z.object({ id: z.uuid(), name: z.string() })).nullable(),
 });

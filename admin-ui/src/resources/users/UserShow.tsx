@@ -62,10 +62,26 @@ function Card() {
               record.organization.name
             ))}
         </Row>
-        {/* The API has no "spaces of a person" route yet; the spaces list links members. */}
+        {record.spaces !== null && (
+          <Row label={translate('app.card.spaces')}>
+            {record.spaces && record.spaces.length > 0
+              ? record.spaces.map((space, index) => (
+                  <span key={space.id}>
+                    {index > 0 && ', '}
+                    <Link to={`/spaces/${space.id}/show`}>{space.name}</Link>
+                  </span>
+                ))
+              : translate('app.card.no_spaces')}
+          </Row>
+        )}
       </Section>
       <Section title={translate('app.card.two_factor')}>
         <Row label={f('loginMethod')}>{translate(`app.login_method.${record.loginMethod}`)}</Row>
+        <Row label={translate('app.card.two_factor')}>
+          {record.secondFactor?.enrolled
+            ? `${translate('app.card.two_factor_enrolled')} ${dateTime(record.secondFactor.enrolledAt)}`
+            : translate('app.card.two_factor_not_enrolled')}
+        </Row>
         <Box sx={{ color: 'text.secondary', fontSize: 13 }}>
           {translate('app.card.two_factor_help')}
         </Box>
