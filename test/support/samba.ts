@@ -9,7 +9,17 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  cp,
+  lstat,
+  mkdtemp,
+  readFile,
+  rename,
+  rm,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -260,12 +270,27 @@ process.once('exit', () => {
   for (const kill of running) kill();
 });
 
-/** Provisions a fresh domain in a temp folder, starts it on its own loopback address. */
-export async function startSambaDc(): Promise<SambaDc> {
+/** What a DC template folder holds besides the copied DC folder (`dc/`). */
+interface TemplateInfo {
+  /** The folder the DC ran in when it was saved (smb.conf names it in its paths). */
+  dir: string;
+  adminPassword: string;
+}
+
+const TEMPLATE_INFO = 'frisbee-template.json';
+
+/**
+ * Provisions a fresh domain in a temp folder (or copies a saved one: `template`, see
+ * {@link buildSambaTemplate}), starts it on its own loopback address.
+ */
+export async function startSambaDc(options: { template?: string } = {}): Promise<SambaDc> {
   if (sambaMissing) throw new Error(`Samba is not installed: ${sambaMissing}`);
   const dir = await mkdtemp(join(tmpdir(), 'frisbee-samba-dc-'));
   const { address, lock } = await claimAddress(dir);
-  const adminPassword = `Adm1n-${randomBytes(9).toString('base64url')}`;
+  const template = options.template
+    ? (JSON.parse(await readFile(join(options.template, TEMPLATE_INFO), 'utf8')) as TemplateInfo)
+    : null;
+  const adminPassword = template?.adminPassword ?? `Adm1n-${randomBytes(9).toString('base64url')}`;
   const conf = join(dir, 'etc', 'smb.conf');
   const caFile = join(dir, 'tls', 'cert.pem');
   let child: ChildProcess | null = null;
@@ -356,23 +381,29 @@ export async function startSambaDc(): Promise<SambaDc> {
   };
 
   try {
-    await run(
-      SAMBA_TOOL,
-      [
-        'domain',
-        'provision',
-        `--realm=${REALM}`,
-        `--domain=${DOMAIN}`,
-        '--server-role=dc',
-        '--dns-backend=NONE',
-        '--use-rfc2307',
-        `--adminpass=${adminPassword}`,
-        `--targetdir=${dir}`,
-        '--option=interfaces=lo',
-        '--option=bind interfaces only=yes',
-      ],
-      { maxBuffer: 16 << 20 },
-    );
+    if (template && options.template) {
+      // A copy of a saved DC: only smb.conf names its folder (checked with grep over the tree).
+      await cp(join(options.template, 'dc'), dir, { recursive: true });
+      await writeFile(conf, (await readFile(conf, 'utf8')).replaceAll(template.dir, dir));
+      rmSync(join(dir, 'run'), { recursive: true, force: true });
+    } else
+      await run(
+        SAMBA_TOOL,
+        [
+          'domain',
+          'provision',
+          `--realm=${REALM}`,
+          `--domain=${DOMAIN}`,
+          '--server-role=dc',
+          '--dns-backend=NONE',
+          '--use-rfc2307',
+          `--adminpass=${adminPassword}`,
+          `--targetdir=${dir}`,
+          '--option=interfaces=lo',
+          '--option=bind interfaces only=yes',
+        ],
+        { maxBuffer: 16 << 20 },
+      );
     mkdirSync(join(dir, 'run'), { recursive: true });
     mkdirSync(join(dir, 'log'), { recursive: true });
     mkdirSync(join(dir, 'tls'), { recursive: true });
@@ -482,4 +513,40 @@ function tail(path: string): string {
   } catch {
     return '(no output)';
   }
+}
+
+/**
+ * A saved DC folder to start copies of (`startSambaDc({ template: folder })`, ~2 s instead of
+ * provisioning and filling it again). Built once: when `folder` holds no template, a DC is
+ * provisioned, `populate` fills it, and the stopped DC's folder is saved under `folder/dc`.
+ */
+export async function buildSambaTemplate(
+  folder: string,
+  populate: (dc: SambaDc) => Promise<void>,
+): Promise<string> {
+  if (existsSync(join(folder, TEMPLATE_INFO))) return folder;
+  const dc = await startSambaDc();
+  try {
+    await populate(dc);
+    await dc.stop();
+    const partial = `${folder}.partial-${process.pid}`;
+    await rm(partial, { recursive: true, force: true });
+    mkdirSync(partial, { recursive: true });
+    // Sockets (msg.sock) and pid files belong to the stopped process, not to the directory.
+    await cp(dc.dir, join(partial, 'dc'), {
+      recursive: true,
+      filter: async (path) =>
+        !/\/(msg\.sock|run|samba\.out)(\/|$)/.test(path.slice(dc.dir.length)) &&
+        !(await lstat(path)).isSocket(), // e.g. private/ldapi
+    });
+    const info: TemplateInfo = { dir: dc.dir, adminPassword: dc.adminPassword };
+    await writeFile(join(partial, TEMPLATE_INFO), JSON.stringify(info));
+    // Whole or nothing: a build that dies halfway leaves no template that looks complete.
+    await rm(folder, { recursive: true, force: true });
+    mkdirSync(join(folder, '..'), { recursive: true });
+    await rename(partial, folder);
+  } finally {
+    await dc.close();
+  }
+  return folder;
 }

@@ -20,6 +20,45 @@ const attributeSchema = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'must be an attribute name (letters, digits, hyphens)');
 
+/** SourcePerson fields a source's attributes map onto (`groups` reads DN-valued attributes). */
+export const syncAttributeFields = [
+  'username',
+  'givenName',
+  'familyName',
+  'middleName',
+  'displayName',
+  'email',
+  'phone',
+  'title',
+  'department',
+  'employeeId',
+  'groups',
+] as const;
+
+/** One attribute, or several tried in order (the first with a value wins). */
+const attributeListSchema = z.union([attributeSchema, z.array(attributeSchema).min(1)]);
+
+/** Partial: a field left out keeps the kind's default; null maps the field to nothing. */
+const attributeMappingSchema = z
+  .object(
+    Object.fromEntries(
+      syncAttributeFields.map((field) => [field, attributeListSchema.nullable().optional()]),
+    ) as Record<
+      (typeof syncAttributeFields)[number],
+      z.ZodOptional<z.ZodNullable<typeof attributeListSchema>>
+    >,
+  )
+  .strict();
+
+/** A group (by DN) whose members are given spaces and/or an organization by the sync engine. */
+const groupMappingSchema = z
+  .object({
+    group: z.string().min(1),
+    spaces: z.array(z.string().min(1)).default([]),
+    organization: z.string().min(1).nullable().default(null),
+  })
+  .strict();
+
 const commonFields = {
   /** Stable id; synced people will record it (issue 4), so never rename a source in use. */
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lowercase letters, digits, _ and -'),
@@ -38,6 +77,18 @@ const commonFields = {
   baseDn: z.string().min(1),
   /** Connect timeout and per-operation timeout. */
   timeoutMs: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  /** Sync: entries per page of the paged search (AD's MaxPageSize is 1,000 by default). */
+  pageSize: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  /** Sync: overrides of the attribute mapping (see syncAttributeFields); unset fields keep the kind's default. */
+  attributes: attributeMappingSchema.default({}),
+  /** Sync: where group searches start (groups often live outside the people's OU); default baseDn. */
+  groupBaseDn: z.string().min(1).optional(),
+  /** Sync: which entries are groups (for group mappings and membership reads). */
+  groupFilter: filterSchema.optional(),
+  /** Sync: groups whose members get spaces / an organization (resolved by the sync engine). */
+  groupMappings: z.array(groupMappingSchema).default([]),
+  /** Sync: count members of nested groups as members (AD: LDAP_MATCHING_RULE_IN_CHAIN). */
+  nestedGroups: z.boolean().default(false),
 };
 
 const activeDirectorySchema = z

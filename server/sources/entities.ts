@@ -1,0 +1,119 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+
+/** Kinds of LDAP directory a source can be. */
+export const SOURCE_KINDS = ['active-directory', 'ldap'] as const;
+/** What a run was asked to do. A dry run reads everything and stops after the plan. */
+export const RUN_MODES = ['full', 'incremental', 'dry-run'] as const;
+export type RunMode = (typeof RUN_MODES)[number];
+/** Where a run is: `running` reads and plans; `planned` is the end of a dry run. */
+export const RUN_STATUSES = [
+  'running',
+  'planned',
+  'awaiting_approval',
+  'applying',
+  'succeeded',
+  'failed',
+  'cancelled',
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+/** What a plan does to one person. */
+export const PLAN_ACTIONS = [
+  'create',
+  'update',
+  'deactivate',
+  'reactivate',
+  'conflict',
+  'unchanged',
+] as const;
+export type PlanAction = (typeof PLAN_ACTIONS)[number];
+
+/** A directory source defined through the API (config sources live only in the configuration). */
+export const DirectorySourceRow = defineEntity({
+  name: 'DirectorySourceRow',
+  tableName: 'directory_source',
+  versionProperty: 'version',
+  properties: {
+    id: p.string().primary(),
+    kind: p.enum([...SOURCE_KINDS]),
+    name: p.text(),
+    config: p.json<Record<string, unknown>>(),
+    schedule: p.json<Record<string, unknown>>(),
+    thresholds: p.json<Record<string, unknown>>(),
+    correlateBy: p.text(),
+    enabled: p.boolean().default(true),
+    cursor: p.json<Record<string, unknown>>().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+    version: p.integer().version(),
+  },
+});
+export type DirectorySourceRow = InferEntity<typeof DirectorySourceRow>;
+
+/** One sync run: its mode, status, counts, cursor and who asked for it. */
+export const SyncRun = defineEntity({
+  name: 'SyncRun',
+  tableName: 'sync_run',
+  properties: {
+    id: p.uuid().primary(),
+    sourceId: p.text(),
+    mode: p.enum([...RUN_MODES]),
+    readMode: p.text().nullable(),
+    status: p.enum([...RUN_STATUSES]),
+    counts: p.json<Record<string, number>>(),
+    cursorBefore: p.json<Record<string, unknown>>().nullable(),
+    cursorAfter: p.json<Record<string, unknown>>().nullable(),
+    requestedById: p.uuid().nullable(),
+    requestedBy: p.text(),
+    startedAt: p.datetime(),
+    finishedAt: p.datetime().nullable(),
+    durationMs: p.integer().nullable(),
+    error: p.text().nullable(),
+    safety: p.text().nullable(),
+    approvedById: p.uuid().nullable(),
+    approvedAt: p.datetime().nullable(),
+    cancelRequestedAt: p.datetime().nullable(),
+  },
+});
+export type SyncRun = InferEntity<typeof SyncRun>;
+
+/** One person's line in a run's plan. */
+export const SyncPlanItem = defineEntity({
+  name: 'SyncPlanItem',
+  tableName: 'sync_plan_item',
+  properties: {
+    runId: p.uuid().primary(),
+    seq: p.integer().primary(),
+    action: p.enum([...PLAN_ACTIONS]),
+    userId: p.uuid().nullable(),
+    externalId: p.text().nullable(),
+    locator: p.text().nullable(),
+    label: p.text().nullable(),
+    diff: p.json<Record<string, { from: unknown; to: unknown }>>(),
+    record: p.json<Record<string, unknown>>().nullable(),
+    link: p.boolean().default(false),
+    reason: p.text().nullable(),
+    blocked: p.text().nullable(),
+    appliedAt: p.datetime().nullable(),
+    outcome: p.text().nullable(),
+    outcomeReason: p.text().nullable(),
+  },
+});
+export type SyncPlanItem = InferEntity<typeof SyncPlanItem>;
+
+/** Entries of a read in progress (written and read set-based; mapped for completeness). */
+export const SyncStaging = defineEntity({
+  name: 'SyncStaging',
+  tableName: 'sync_staging',
+  properties: {
+    runId: p.uuid().primary(),
+    externalId: p.text().primary(),
+    record: p.json<Record<string, unknown>>(),
+  },
+});
+export type SyncStaging = InferEntity<typeof SyncStaging>;
+
+/** Every entity of directory sync, for the ORM's list. */
+export const syncEntities = [DirectorySourceRow, SyncRun, SyncPlanItem, SyncStaging];

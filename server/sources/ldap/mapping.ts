@@ -1,0 +1,164 @@
+import type { Entry } from 'ldapts';
+import { UAC_ACCOUNTDISABLE } from '../../identity/ldap/accountState.ts';
+import type { DirectorySource } from '../../identity/ldap/sourceConfig.ts';
+import { syncAttributeFields } from '../../identity/ldap/sourceConfig.ts';
+import type { SourcePerson } from '../types.ts';
+import { formatGuid } from './guid.ts';
+
+/** A mapped SourcePerson field. */
+export type MappedField = (typeof syncAttributeFields)[number];
+
+/** Field → attributes tried in order (empty: not mapped). */
+export type AttributeMapping = Record<MappedField, string[]>;
+
+const AD_DEFAULTS: AttributeMapping = {
+  username: ['sAMAccountName', 'userPrincipalName'],
+  givenName: ['givenName'],
+  familyName: ['sn'],
+  middleName: ['middleName'],
+  displayName: ['displayName'],
+  email: ['mail'],
+  phone: ['telephoneNumber', 'mobile'],
+  title: ['title'],
+  department: ['department', 'company'],
+  employeeId: ['employeeID'],
+  groups: ['memberOf'],
+};
+
+const LDAP_DEFAULTS: AttributeMapping = {
+  username: ['uid'],
+  givenName: ['givenName'],
+  familyName: ['sn'],
+  middleName: [],
+  displayName: ['displayName', 'cn'],
+  email: ['mail'],
+  phone: ['telephoneNumber', 'mobile'],
+  title: ['title'],
+  department: ['departmentNumber', 'ou'],
+  employeeId: ['employeeNumber'],
+  groups: ['memberOf'],
+};
+
+/** The kind's defaults with the source's overrides applied. */
+export function attributeMapping(source: DirectorySource): AttributeMapping {
+  const mapping = { ...(source.kind === 'active-directory' ? AD_DEFAULTS : LDAP_DEFAULTS) };
+  for (const field of syncAttributeFields) {
+    const override = source.attributes[field];
+    if (override === undefined) continue;
+    mapping[field] = override === null ? [] : Array.isArray(override) ? override : [override];
+  }
+  return mapping;
+}
+
+/** The attribute holding the external id, and whether it is binary. */
+export function idAttributeOf(source: DirectorySource): string {
+  return source.kind === 'active-directory' ? 'objectGUID' : source.idAttribute;
+}
+
+/** Every attribute a people search asks for. */
+export function requestedAttributes(source: DirectorySource): string[] {
+  const names = new Set<string>([idAttributeOf(source)]);
+  for (const list of Object.values(attributeMapping(source)))
+    for (const name of list) names.add(name);
+  if (source.kind === 'active-directory') {
+    names.add('userAccountControl');
+    names.add('accountExpires');
+  } else {
+    names.add('modifyTimestamp');
+    if (source.lockAttribute) names.add(source.lockAttribute);
+  }
+  return [...names];
+}
+
+type Values = Array<string | Buffer>;
+
+/** The entry's attributes by lower-cased name, each as a list (ldapts gives one value bare). */
+export function valuesByName(entry: Entry): Map<string, Values> {
+  const map = new Map<string, Values>();
+  for (const [key, raw] of Object.entries(entry)) {
+    if (key === 'dn') continue;
+    // "member;range=0-1499" and the like keep their options; plain names are what we map.
+    map.set(key.toLowerCase(), Array.isArray(raw) ? raw : [raw]);
+  }
+  return map;
+}
+
+function text(value: string | Buffer): string {
+  return typeof value === 'string' ? value : value.toString('utf8');
+}
+
+/** First non-empty value of the first attribute in `names` that has one; trimmed. */
+function first(values: Map<string, Values>, names: readonly string[]): string | null {
+  for (const name of names)
+    for (const value of values.get(name.toLowerCase()) ?? []) {
+      const trimmed = text(value).trim();
+      if (trimmed !== '') return trimmed;
+    }
+  return null;
+}
+
+/** All values of all the attributes in `names`, de-duplicated. */
+function all(values: Map<string, Values>, names: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const name of names)
+    for (const value of values.get(name.toLowerCase()) ?? []) out.add(text(value));
+  return [...out];
+}
+
+const NEVER_EXPIRES = new Set(['0', '9223372036854775807']);
+const FILETIME_UNIX_OFFSET = 116_444_736_000_000_000n;
+
+function adDisabled(values: Map<string, Values>, now: Date): boolean {
+  const uac = Number.parseInt(first(values, ['userAccountControl']) ?? '0', 10);
+  if (Number.isFinite(uac) && uac & UAC_ACCOUNTDISABLE) return true;
+  const expires = first(values, ['accountExpires']);
+  if (expires === null || NEVER_EXPIRES.has(expires) || !/^\d+$/.test(expires)) return false;
+  // Compared in FILETIME ticks: no precision lost to a Number conversion.
+  return BigInt(expires) <= BigInt(now.getTime()) * 10_000n + FILETIME_UNIX_OFFSET;
+}
+
+/** Same rule as the login check (accountState.ts): any value but FALSE in the lock attribute. */
+function ldapLocked(source: DirectorySource, values: Map<string, Values>): boolean {
+  if (source.kind !== 'ldap' || !source.lockAttribute) return false;
+  const lock = first(values, [source.lockAttribute]);
+  return lock !== null && lock.toLowerCase() !== 'false';
+}
+
+function externalIdOf(source: DirectorySource, values: Map<string, Values>, dn: string): string {
+  const raw = values.get(idAttributeOf(source).toLowerCase())?.[0];
+  if (raw === undefined)
+    throw new Error(`entry ${dn} has no ${idAttributeOf(source)}: cannot identify it`);
+  if (source.kind === 'active-directory') {
+    if (typeof raw === 'string') throw new Error(`objectGUID of ${dn} came back as text`);
+    return formatGuid(raw);
+  }
+  return text(raw).trim().toLowerCase();
+}
+
+/** Turns a directory entry into a SourcePerson with the source's mapping. */
+export function toSourcePerson(
+  source: DirectorySource,
+  mapping: AttributeMapping,
+  entry: Entry,
+  now: Date,
+): SourcePerson {
+  const values = valuesByName(entry);
+  const username = first(values, mapping.username);
+  return {
+    externalId: externalIdOf(source, values, entry.dn),
+    locator: entry.dn,
+    username: username === null ? null : username.toLowerCase(),
+    familyName: first(values, mapping.familyName),
+    givenName: first(values, mapping.givenName),
+    middleName: first(values, mapping.middleName),
+    displayName: first(values, mapping.displayName),
+    email: first(values, mapping.email),
+    phone: first(values, mapping.phone),
+    title: first(values, mapping.title),
+    department: first(values, mapping.department),
+    employeeId: first(values, mapping.employeeId),
+    disabled:
+      source.kind === 'active-directory' ? adDisabled(values, now) : ldapLocked(source, values),
+    groups: all(values, mapping.groups),
+  };
+}

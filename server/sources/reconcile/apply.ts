@@ -1,0 +1,319 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { systemActor } from '../../shared/actor.ts';
+import { runCommand } from '../../shared/command.ts';
+import type { Services } from '../../shared/services.ts';
+import type { SyncSource } from '../registry.ts';
+import { coreEvents } from './outbox.ts';
+
+/** How apply proceeds; the hooks let a run stop between batches (cancel) and tests break one. */
+export interface ApplyOptions {
+  batchSize: number;
+  /** Called inside each batch's transaction, after its statements: throwing rolls the batch back. */
+  onBatch?: (batch: number) => void | Promise<void>;
+  /** Asked before each batch; true stops the apply (a cancelled run). */
+  shouldStop?: () => Promise<boolean>;
+}
+
+/** What an apply did. */
+export interface ApplyCounts {
+  applied: number;
+  skipped: number;
+  failed: number;
+  sessionsRevoked: number;
+  organizationsCreated: number;
+  stopped: boolean;
+}
+
+const CHANGES = `('create', 'update', 'deactivate', 'reactivate')`;
+// The items of one batch not applied yet: every statement of the batch is scoped by this.
+const BATCH = `p.run_id = ? and p.seq between ? and ? and p.applied_at is null and p.blocked is null`;
+// Same switch as the guard in server/directory/users/common.ts (guardLastSuperadmin).
+const LAST_SUPERADMIN_LOCK = 730_001;
+
+const FIELDS: [string, string][] = [
+  ['username', 'username'],
+  ['familyName', 'family_name'],
+  ['givenName', 'given_name'],
+  ['middleName', 'middle_name'],
+  ['displayName', 'display_name'],
+  ['email', 'email'],
+  ['phone', 'phone'],
+  ['title', 'title'],
+];
+
+// The organization of a department name: an existing one of that name (roots first), else the
+// one this batch created.
+const orgOf = (name: string) => `left join lateral (
+  select o.id from organization o where lower(o.name) = lower(${name})
+   order by o.parent_id nulls first, o.created_at, o.id limit 1) org on true`;
+
+/** Hand-edited or re-synced since the plan: a field is set only if it still holds the planned `from`. */
+const fieldSets = FIELDS.map(
+  ([field, column]) =>
+    `${column} = case when p.diff -> '${field}' is not null and u.${column} is not distinct from p.diff->'${field}'->>'from'
+       then p.diff->'${field}'->>'to' else u.${column} end`,
+).join(',\n');
+
+const STATUS_CHANGE = `p.action in ('deactivate', 'reactivate')`;
+
+const UPDATE_SQL = `
+update app_user u set
+  ${fieldSets},
+  organization_id = case when p.diff -> 'organization' is not null then org.id else u.organization_id end,
+  employee_number = case when p.diff -> 'employeeNumber' is not null then p.diff->'employeeNumber'->>'to' else u.employee_number end,
+  source = case when p.link then ? else u.source end,
+  source_id = case when p.link then ? else u.source_id end,
+  external_id = case when p.link then p.external_id else u.external_id end,
+  status = case p.action when 'deactivate' then 'deactivated' when 'reactivate' then 'active' else u.status end,
+  status_changed_at = case when ${STATUS_CHANGE} then ? else u.status_changed_at end,
+  status_changed_by_id = case when ${STATUS_CHANGE} then null else u.status_changed_by_id end,
+  status_reason = case when ${STATUS_CHANGE} then left('directory source ' || ? || ': ' || coalesce(p.reason, ''), 1000) else u.status_reason end,
+  status_source = case when ${STATUS_CHANGE} then ? else u.status_source end,
+  status_source_at = case when ${STATUS_CHANGE} then ? else u.status_source_at end,
+  version = u.version + 1,
+  updated_at = ?
+from sync_plan_item p ${orgOf(`p.diff->'organization'->>'to'`)}
+where ${BATCH} and p.action in ('update', 'deactivate', 'reactivate') and u.id = p.user_id
+  and (p.action <> 'deactivate' or u.status <> 'deactivated')
+  and (p.action <> 'reactivate' or (u.status = 'deactivated' and u.status_source = ?
+       and u.status_source_at is not distinct from u.status_changed_at))
+returning u.id, p.seq, p.action, p.diff, p.reason, p.external_id, coalesce(u.username, u.display_name) as label`;
+
+const CREATE_SQL = `
+insert into app_user (id, username, family_name, given_name, middle_name, display_name, email, phone,
+  title, organization_id, status, status_changed_at, status_source, status_source_at, login_method,
+  source, source_id, external_id, employee_number, created_at, updated_at)
+select p.user_id, p.record->>'username', p.record->>'familyName', p.record->>'givenName',
+       p.record->>'middleName', p.record->>'displayName', p.record->>'email', p.record->>'phone',
+       p.record->>'title', org.id, 'active', ?, ?, ?, ?, ?, ?, p.external_id,
+       p.record->>'employeeId', ?, ?
+  from sync_plan_item p ${orgOf(`p.record->>'department'`)}
+ where ${BATCH} and p.action = 'create'
+on conflict do nothing
+returning id, coalesce(username, display_name) as label, external_id`;
+
+const ORGANIZATIONS_SQL = `
+with names as (
+  select distinct on (lower(n)) n from (
+    select p.record->>'department' as n from sync_plan_item p where ${BATCH} and p.action = 'create'
+    union all
+    select p.diff->'organization'->>'to' from sync_plan_item p where ${BATCH} and p.diff -> 'organization' is not null
+  ) x where n is not null order by lower(n), n
+)
+insert into organization (id, name, kind, source)
+select gen_random_uuid(), n, 'department', ? from names
+ where not exists (select 1 from organization o where lower(o.name) = lower(names.n))
+on conflict do nothing
+returning id, name`;
+
+interface ChangedRow {
+  id: string;
+  seq: number;
+  action: 'update' | 'deactivate' | 'reactivate';
+  diff: Record<string, { from: unknown; to: unknown }>;
+  reason: string | null;
+  external_id: string | null;
+  label: string;
+}
+
+function split(diff: ChangedRow['diff']) {
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  for (const [field, change] of Object.entries(diff)) {
+    before[field] = change.from;
+    after[field] = change.to;
+  }
+  return { before, after };
+}
+
+const AUDIT_ACTION = {
+  update: 'user.updated',
+  deactivate: 'user.deactivated',
+  reactivate: 'user.activated',
+} as const;
+
+/** Revokes, set-based, the device and back-office sessions of the people a batch deactivated. */
+async function revokeSessions(em: EntityManager, ids: string[], at: Date, reason: string) {
+  if (ids.length === 0) return 0;
+  const list = JSON.stringify(ids);
+  const devices = await em.execute<{ id: string }[]>(
+    `update device_session set revoked_at = ?, revoked_reason = ?, revoked_by_id = null
+      where user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
+        and revoked_at is null returning id`,
+    [at, reason, list],
+  );
+  const backoffice = await em.execute<{ id: string }[]>(
+    `update backoffice_session set revoked_at = ?
+      where user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
+        and revoked_at is null returning id`,
+    [at, list],
+  );
+  return devices.length + backoffice.length;
+}
+
+/** Holds back, in this batch, deactivations that would remove the last active superadmin. */
+async function guardSuperadmins(em: EntityManager, batch: unknown[]): Promise<void> {
+  const targets = await em.execute<{ id: string }[]>(
+    `select u.id from sync_plan_item p join app_user u on u.id = p.user_id
+      where ${BATCH} and p.action = 'deactivate' and u.role = 'superadmin' and u.status = 'active'`,
+    batch,
+  );
+  if (targets.length === 0) return;
+  await em.execute('select pg_advisory_xact_lock(?)', [LAST_SUPERADMIN_LOCK]);
+  const [row] = await em.execute<{ n: number }[]>(
+    `select count(*)::int as n from app_user where role = 'superadmin' and status = 'active'
+        and id not in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
+    [JSON.stringify(targets.map((t) => t.id))],
+  );
+  if ((row?.n ?? 0) > 0) return;
+  await em.execute(
+    `update sync_plan_item p set blocked = 'last_superadmin'
+      where ${BATCH} and p.user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
+    [...batch, JSON.stringify(targets.map((t) => t.id))],
+  );
+}
+
+/**
+ * Applies one batch of a stored plan in one transaction: organizations, creates, updates and
+ * status changes as one statement each, sessions of deactivated people revoked, items marked
+ * applied, and one audit event per changed person (the source as the actor), all committed
+ * together. A batch that fails leaves nothing behind, so apply can simply be run again.
+ */
+async function applyBatch(
+  services: Services,
+  source: SyncSource,
+  runId: string,
+  range: [number, number],
+  index: number,
+  options: ApplyOptions,
+): Promise<Omit<ApplyCounts, 'stopped'>> {
+  const actor = systemActor(`source:${source.id}`);
+  return runCommand(services, actor, async ({ em, audit, emit }) => {
+    const now = services.now();
+    const batch = [runId, range[0], range[1]];
+    const details = { sourceId: source.id, runId };
+    await guardSuperadmins(em, batch);
+    const orgs = await em.execute<{ id: string; name: string }[]>(ORGANIZATIONS_SQL, [
+      ...batch,
+      ...batch,
+      source.userSource,
+    ]);
+    for (const org of orgs)
+      audit({
+        action: 'organization.created',
+        targetType: 'organization',
+        targetId: org.id,
+        targetLabel: org.name,
+        details,
+      });
+    const created = await em.execute<{ id: string; label: string; external_id: string }[]>(
+      CREATE_SQL,
+      [now, source.id, now, source.loginMethod, source.userSource, source.id, now, now, ...batch],
+    );
+    for (const row of created)
+      audit({
+        action: 'user.created',
+        targetType: 'user',
+        targetId: row.id,
+        targetLabel: row.label,
+        details: { ...details, externalId: row.external_id },
+      });
+    const changed = await em.execute<ChangedRow[]>(UPDATE_SQL, [
+      source.userSource,
+      source.id,
+      now,
+      source.id,
+      source.id,
+      now,
+      now,
+      ...batch,
+      source.id,
+    ]);
+    const deactivated = changed.filter((row) => row.action === 'deactivate').map((row) => row.id);
+    const sessionsRevoked = await revokeSessions(
+      em,
+      deactivated,
+      now,
+      `deactivated by directory source ${source.id}`,
+    );
+    for (const row of changed)
+      audit({
+        action: AUDIT_ACTION[row.action],
+        targetType: 'user',
+        targetId: row.id,
+        targetLabel: row.label,
+        reason: row.reason,
+        diff: split(row.diff),
+        details: { ...details, externalId: row.external_id },
+      });
+    // Within a run, each person has at most one item that changes them: ids identify items.
+    const outbox = await coreEvents(em, [
+      ...created.map((row) => ({ id: row.id, action: 'create' as const, reason: null })),
+      ...changed,
+    ]);
+    for (const event of outbox) emit(event);
+    const done = JSON.stringify([...created, ...changed].map((row) => row.id));
+    const marked = await em.execute<{ outcome: string }[]>(
+      `update sync_plan_item p set applied_at = ?,
+         outcome = case when p.user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
+                        then 'applied' when p.action = 'create' then 'failed' else 'skipped' end,
+         outcome_reason = case
+           when p.user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb)) then null
+           when p.action = 'create' then 'the login, email or id is taken since the plan'
+           else 'the person changed since the plan' end
+       where ${BATCH} and p.action in ${CHANGES}
+       returning p.outcome`,
+      [now, done, done, ...batch],
+    );
+    await options.onBatch?.(index);
+    return {
+      applied: marked.filter((row) => row.outcome === 'applied').length,
+      skipped: marked.filter((row) => row.outcome === 'skipped').length,
+      failed: marked.filter((row) => row.outcome === 'failed').length,
+      sessionsRevoked,
+      organizationsCreated: orgs.length,
+    };
+  });
+}
+
+/**
+ * Applies a run's stored plan batch by batch, in plan order. Items already applied (by an
+ * earlier, interrupted apply of the same run) are skipped, so calling it again resumes.
+ */
+export async function applyPlan(
+  services: Services,
+  source: SyncSource,
+  runId: string,
+  options: ApplyOptions,
+): Promise<ApplyCounts> {
+  const totals: ApplyCounts = {
+    applied: 0,
+    skipped: 0,
+    failed: 0,
+    sessionsRevoked: 0,
+    organizationsCreated: 0,
+    stopped: false,
+  };
+  let after = 0;
+  for (let index = 0; ; index += 1) {
+    if (await options.shouldStop?.()) return { ...totals, stopped: true };
+    const { rows } = await services.pool.query<{ lo: number | null; hi: number | null }>(
+      `select min(seq) as lo, max(seq) as hi from (
+         select seq from sync_plan_item
+          where run_id = $1 and seq > $2 and applied_at is null and blocked is null
+            and action in ${CHANGES}
+          order by seq limit $3) b`,
+      [runId, after, options.batchSize],
+    );
+    const lo = rows[0]?.lo;
+    const hi = rows[0]?.hi;
+    if (lo == null || hi == null) return totals;
+    const counts = await applyBatch(services, source, runId, [lo, hi], index, options);
+    totals.applied += counts.applied;
+    totals.skipped += counts.skipped;
+    totals.failed += counts.failed;
+    totals.sessionsRevoked += counts.sessionsRevoked;
+    totals.organizationsCreated += counts.organizationsCreated;
+    after = hi;
+  }
+}

@@ -1,0 +1,281 @@
+import type pg from 'pg';
+import { ownedFields } from '../../directory/users/sourceOwnership.ts';
+import { normalizePerson } from '../normalize.ts';
+import type { SyncSource } from '../registry.ts';
+import type { SourcePerson } from '../types.ts';
+
+/** Any pg connection: the pool, or a client holding a transaction. */
+export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
+
+/**
+ * Stages one page of a read with one statement (a JSON array expanded by jsonb_array_elements).
+ * A repeated external id keeps its last entry. Returns the number of entries staged.
+ */
+export async function stagePage(
+  db: Queryable,
+  runId: string,
+  people: readonly SourcePerson[],
+): Promise<number> {
+  if (people.length === 0) return 0;
+  const unique = new Map(people.map((person) => [person.externalId, normalizePerson(person)]));
+  await db.query(
+    `insert into sync_staging (run_id, external_id, record)
+     select $1, x->>'externalId', x from jsonb_array_elements($2::jsonb) x
+     on conflict (run_id, external_id) do update set record = excluded.record`,
+    [runId, JSON.stringify([...unique.values()])],
+  );
+  return unique.size;
+}
+
+// Source-owned profile fields: the diff's key, the app_user column, the staged record's key.
+const COLUMNS: Record<string, string> = {
+  username: 'username',
+  familyName: 'family_name',
+  givenName: 'given_name',
+  middleName: 'middle_name',
+  displayName: 'display_name',
+  email: 'email',
+  phone: 'phone',
+  title: 'title',
+};
+
+const KEY_JOIN: Record<SyncSource['settings']['correlateBy'], string> = {
+  employeeId: `u.employee_number = s.r->>'employeeId'`,
+  email: `lower(u.email) = s.r->>'email'`,
+  username: `u.username = s.r->>'username'`,
+};
+
+/** The jsonb expression of one person's attribute diff, for the fields the source owns. */
+function diffExpression(source: SyncSource): string {
+  const owned = ownedFields(source.userSource);
+  const parts: string[] = [];
+  for (const field of owned) {
+    const column = COLUMNS[field];
+    if (column) {
+      const current = field === 'email' ? `lower(j.u_${column})` : `j.u_${column}`;
+      parts.push(`case when ${current} is distinct from j.r->>'${field}'
+        then jsonb_build_object('${field}', jsonb_build_object('from', to_jsonb(j.u_${column}), 'to', j.r->'${field}'))
+        else '{}'::jsonb end`);
+    }
+  }
+  if (owned.includes('organizationId'))
+    parts.push(`case when lower(j.u_org) is distinct from lower(j.r->>'department')
+      then jsonb_build_object('organization', jsonb_build_object('from', to_jsonb(j.u_org), 'to', j.r->'department'))
+      else '{}'::jsonb end`);
+  // The correlation key itself: set when the source has one, never cleared by a source without.
+  parts.push(`case when j.r->>'employeeId' is not null and j.u_employee_number is distinct from j.r->>'employeeId'
+    then jsonb_build_object('employeeNumber', jsonb_build_object('from', to_jsonb(j.u_employee_number), 'to', j.r->'employeeId'))
+    else '{}'::jsonb end`);
+  return `case when j.uid is null then '{}'::jsonb else ${parts.join(' || ')} end`;
+}
+
+/** The people a run's source entries describe, matched and diffed, inserted as plan items. */
+function entriesSql(source: SyncSource): string {
+  const userColumns = Object.values(COLUMNS)
+    .map((column) => `u.${column} as u_${column}`)
+    .join(', ');
+  // The source's own deactivation: the last status change was its own (no one changed it since).
+  const ownDeactivation = `(j.status_source = $2 and j.status_source_at is not distinct from j.status_changed_at)`;
+  return `
+with s as (select external_id, record as r from sync_staging where run_id = $1),
+by_ext as (
+  select s.external_id, u.id as user_id
+    from s join app_user u on u.source_id = $2 and u.external_id = s.external_id
+),
+cand as (
+  select s.external_id, u.id as user_id
+    from s join app_user u on ${KEY_JOIN[source.settings.correlateBy]}
+   where not exists (select 1 from by_ext b where b.external_id = s.external_id)
+     -- Never take a person owned by another source of the same kind.
+     and (u.source_id is null or (u.source_id <> $2 and u.source <> $3))
+),
+cand_n as (
+  select external_id, count(*)::int as n, (array_agg(user_id))[1] as user_id
+    from cand group by external_id
+),
+claimed as (select user_id, count(*)::int as n from cand group by user_id),
+m as (
+  select s.external_id, s.r, b.user_id as ext_user,
+         case when b.user_id is null and c.n = 1 and cl.n = 1 then c.user_id end as link_user,
+         case when b.user_id is null and c.n > 1
+                then format('%s people match by %s; link one by hand', c.n, $4::text)
+              when b.user_id is null and c.n = 1 and cl.n > 1
+                then format('%s entries of the source match the same person by %s', cl.n, $4::text)
+         end as conflict
+    from s
+    left join by_ext b using (external_id)
+    left join cand_n c using (external_id)
+    left join claimed cl on cl.user_id = c.user_id
+),
+j as (
+  select m.external_id, m.r, m.conflict, m.link_user is not null as link,
+         u.id as uid, u.status, u.status_source, u.status_source_at, u.status_changed_at,
+         u.employee_number as u_employee_number, o.name as u_org, ${userColumns}
+    from m
+    left join app_user u on u.id = coalesce(m.ext_user, m.link_user)
+    left join organization o on o.id = u.organization_id
+),
+d as (
+  select j.*, (${diffExpression(source)}) as diff, (j.r->>'disabled')::boolean as disabled,
+         case when j.uid is null or j.conflict is not null then null
+              when (j.r->>'disabled')::boolean and j.status <> 'deactivated' then 'deactivate'
+              when not (j.r->>'disabled')::boolean and j.status = 'deactivated' and ${ownDeactivation}
+                then 'reactivate'
+         end as status_change,
+         (j.uid is not null and not (j.r->>'disabled')::boolean and j.status = 'deactivated'
+          and not ${ownDeactivation}) as kept_deactivated
+    from j
+),
+a as (
+  select d.*,
+         case when d.conflict is not null then 'conflict'
+              when d.uid is null and d.disabled then 'unchanged'
+              when d.uid is null then 'create'
+              when d.status_change is not null then d.status_change
+              when d.diff <> '{}'::jsonb or d.link then 'update'
+              else 'unchanged'
+         end as action
+    from d
+)
+insert into sync_plan_item (run_id, seq, action, user_id, external_id, locator, label, diff, record, link, reason)
+select $1, row_number() over (order by a.external_id), a.action,
+       case when a.action = 'create' then gen_random_uuid() when a.action <> 'conflict' then a.uid end,
+       a.external_id, a.r->>'locator', coalesce(a.r->>'username', a.r->>'displayName'),
+       case when a.action in ('conflict', 'create') then '{}'::jsonb
+            when a.action in ('deactivate', 'reactivate') then a.diff || jsonb_build_object('status',
+              jsonb_build_object('from', a.status, 'to', case a.action when 'deactivate' then 'deactivated' else 'active' end))
+            else a.diff end,
+       case when a.action = 'create' then a.r - 'problems' end,
+       a.link and a.action <> 'conflict',
+       nullif(concat_ws('; ',
+         a.conflict,
+         case when a.uid is null and a.disabled and a.conflict is null then 'disabled in the source; not created' end,
+         case when a.action = 'deactivate' then 'disabled in the source' end,
+         case when a.action = 'reactivate' then 'enabled again in the source' end,
+         case when a.kept_deactivated then 'deactivated by hand; stays deactivated' end,
+         case when a.link and a.action <> 'conflict' then 'linked by ' || $4::text end,
+         nullif(array_to_string(array(select jsonb_array_elements_text(a.r->'problems')), '; '), '')
+       ), '')
+  from a`;
+}
+
+// People of this source that a full read no longer returns: deactivated, never deleted.
+const MISSING_SQL = `
+insert into sync_plan_item (run_id, seq, action, user_id, external_id, label, diff, reason)
+select $1, (select coalesce(max(seq), 0) from sync_plan_item where run_id = $1)
+           + row_number() over (order by u.external_id, u.id),
+       'deactivate', u.id, u.external_id, coalesce(u.username, u.display_name),
+       jsonb_build_object('status', jsonb_build_object('from', u.status, 'to', 'deactivated')),
+       'not found in the source'
+  from app_user u
+ where u.source_id = $2 and u.status <> 'deactivated'
+   and not exists (select 1 from sync_staging st where st.run_id = $1 and st.external_id = u.external_id)`;
+
+/**
+ * A login or email that would collide with another person (or another entry of the same read):
+ * a create becomes a conflict; other changes keep going without that field.
+ */
+function uniquenessSql(field: 'username' | 'email'): string {
+  const current = field === 'email' ? 'lower(x.email)' : 'x.username';
+  return `
+with wanted as (
+  select p.seq, p.user_id, p.action,
+         case when p.action = 'create' then p.record->>'${field}' else p.diff->'${field}'->>'to' end as value
+    from sync_plan_item p
+   where p.run_id = $1 and p.action in ('create', 'update', 'deactivate', 'reactivate')
+),
+counted as (select w.*, count(*) over (partition by w.value) as same from wanted w where w.value is not null),
+-- Materialized, and joined as a semi-join: the plan's rows are not analyzed yet (same
+-- transaction), and a re-evaluated window per row made 10,000 creates take minutes.
+clash as materialized (
+  select c.seq from counted c
+   where c.same > 1
+      or exists (select 1 from app_user x where ${current} = c.value and x.id is distinct from c.user_id)
+)
+update sync_plan_item p
+   set action = case when p.action = 'create' then 'conflict' else p.action end,
+       user_id = case when p.action = 'create' then null else p.user_id end,
+       record = case when p.action = 'create' then null else p.record end,
+       diff = p.diff - '${field}',
+       reason = concat_ws('; ', p.reason, '${field} ' ||
+         coalesce(p.record->>'${field}', p.diff->'${field}'->>'to') || ' belongs to another person')
+ where p.run_id = $1 and p.seq in (select seq from clash)`;
+}
+
+// An update left with nothing to change (a clashing field removed) is unchanged after all.
+const EMPTIED_SQL = `
+update sync_plan_item set action = 'unchanged'
+ where run_id = $1 and action = 'update' and diff = '{}'::jsonb and not link`;
+
+// Deactivating every active superadmin would lock everyone out: hold those items back.
+const LAST_SUPERADMIN_SQL = `
+update sync_plan_item p set blocked = 'last_superadmin'
+  from app_user u
+ where p.run_id = $1 and p.action = 'deactivate' and u.id = p.user_id
+   and u.role = 'superadmin' and u.status = 'active'
+   and not exists (
+     select 1 from app_user o
+      where o.role = 'superadmin' and o.status = 'active'
+        and not exists (select 1 from sync_plan_item q
+                         where q.run_id = p.run_id and q.action = 'deactivate' and q.user_id = o.id))`;
+
+/** How many items of each action a plan has, and how many are blocked. */
+export type PlanCounts = Record<string, number>;
+
+/** Counts a run's plan items by action. */
+export async function countPlan(db: Queryable, runId: string): Promise<PlanCounts> {
+  const { rows } = await db.query<{ action: string; n: number; blocked: number }>(
+    `select action, count(*)::int as n, count(*) filter (where blocked is not null)::int as blocked
+       from sync_plan_item where run_id = $1 group by action`,
+    [runId],
+  );
+  const counts: PlanCounts = {
+    create: 0,
+    update: 0,
+    deactivate: 0,
+    reactivate: 0,
+    conflict: 0,
+    unchanged: 0,
+    blocked: 0,
+  };
+  for (const row of rows) {
+    counts[row.action] = row.n;
+    counts.blocked = (counts.blocked ?? 0) + row.blocked;
+  }
+  return counts;
+}
+
+/**
+ * Computes a run's plan from its staged entries against the people in the database, in a few
+ * set-based statements, then empties the staging area. `full`: people of the source the read
+ * did not return are deactivated. Does not change any person: a dry run stops here.
+ */
+export async function computePlan(
+  db: Queryable,
+  runId: string,
+  source: SyncSource,
+  full: boolean,
+): Promise<PlanCounts> {
+  await db.query(entriesSql(source), [
+    runId,
+    source.id,
+    source.userSource,
+    source.settings.correlateBy,
+  ]);
+  if (full) await db.query(MISSING_SQL, [runId, source.id]);
+  await db.query(uniquenessSql('username'), [runId]);
+  await db.query(uniquenessSql('email'), [runId]);
+  await db.query(EMPTIED_SQL, [runId]);
+  await db.query(LAST_SUPERADMIN_SQL, [runId]);
+  await db.query('delete from sync_staging where run_id = $1', [runId]);
+  return countPlan(db, runId);
+}
+
+/** People the source manages now (not deactivated): the base of the safety shares. */
+export async function managedCount(db: Queryable, sourceId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `select count(*)::int as n from app_user where source_id = $1 and status <> 'deactivated'`,
+    [sourceId],
+  );
+  return rows[0]?.n ?? 0;
+}

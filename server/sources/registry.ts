@@ -1,0 +1,108 @@
+import type { Source } from '../directory/entities.ts';
+import { type DirectorySource, directorySourceSchema } from '../identity/ldap/sourceConfig.ts';
+import { notFound } from '../shared/errors.ts';
+import type { Services } from '../shared/services.ts';
+import { DirectorySourceRow } from './entities.ts';
+import { DEFAULT_SYNC_SETTINGS, type SyncSettings, syncSettingsSchema } from './settings.ts';
+import type { DirectoryReader } from './types.ts';
+
+/** A source the engine can sync: its connection settings, its sync settings and where it is defined. */
+export interface SyncSource {
+  id: string;
+  name: string;
+  /** `config`: from config/ (read-only through the API); `api`: a directory_source row. */
+  origin: 'config' | 'api';
+  connection: DirectorySource;
+  settings: SyncSettings;
+  /** The `source` value people of this source get (sourceOwnership.ts decides what it owns). */
+  userSource: Source;
+  /** Login method given to the people it creates. */
+  loginMethod: 'ldap' | 'password';
+  version: number | null;
+}
+
+function fromConfig(services: Services, connection: DirectorySource): SyncSource {
+  const listed = services.config.directorySync.sources[connection.id];
+  return {
+    id: connection.id,
+    name: connection.id,
+    origin: 'config',
+    connection,
+    // Not listed under directorySync: a login-only source, never synced on a schedule.
+    settings: listed ?? { ...DEFAULT_SYNC_SETTINGS, enabled: false },
+    userSource: 'ad',
+    loginMethod: 'ldap',
+    version: null,
+  };
+}
+
+/** Builds a SyncSource from its row (validated again: the row is only ever written validated). */
+export function fromRow(row: DirectorySourceRow): SyncSource {
+  return {
+    id: row.id,
+    name: row.name,
+    origin: 'api',
+    connection: directorySourceSchema.parse({ ...row.config, id: row.id, kind: row.kind }),
+    settings: syncSettingsSchema.parse({
+      enabled: row.enabled,
+      schedule: row.schedule,
+      thresholds: row.thresholds,
+      correlateBy: row.correlateBy,
+    }),
+    userSource: 'ad',
+    loginMethod: 'ldap',
+    version: row.version,
+  };
+}
+
+/** Every source: config ones first (in config order), then API ones by id. */
+export async function listSources(services: Services): Promise<SyncSource[]> {
+  const rows = await services.orm.em
+    .fork()
+    .find(DirectorySourceRow, {}, { orderBy: { id: 'asc' } });
+  const configured = services.config.directorySources.map((source) => fromConfig(services, source));
+  const ids = new Set(configured.map((source) => source.id));
+  return [...configured, ...rows.filter((row) => !ids.has(row.id)).map(fromRow)];
+}
+
+/** One source by id, or 404. */
+export async function findSource(services: Services, id: string): Promise<SyncSource> {
+  const configured = services.config.directorySources.find((source) => source.id === id);
+  if (configured) return fromConfig(services, configured);
+  const row = await services.orm.em.fork().findOne(DirectorySourceRow, { id });
+  if (!row) throw notFound('Directory source');
+  return fromRow(row);
+}
+
+/** Makes the reader of a source. */
+export type ReaderFactory = (
+  source: SyncSource,
+  services: Services,
+) => DirectoryReader | Promise<DirectoryReader>;
+
+const overrides = new WeakMap<Services, ReaderFactory>();
+
+/**
+ * Replaces how readers are made for one running service (tests drive the engine with in-memory
+ * readers through the real API this way; nothing else is replaced).
+ */
+export function useReaderFactory(services: Services, factory: ReaderFactory | null): void {
+  if (factory) overrides.set(services, factory);
+  else overrides.delete(services);
+}
+
+interface LdapReaderModule {
+  createDirectoryReader(source: DirectorySource, services: Services): DirectoryReader;
+}
+
+// Loaded lazily: the LDAP reader (server/sources/ldap/reader.ts) pulls in ldapts, which runs
+// that never touch a directory (dry runs of tests, the CLI's help) need not load.
+const LDAP_READER = './ldap/reader.ts';
+
+/** The reader of a source: the override if a test set one, else the LDAP reader. */
+export async function readerFor(services: Services, source: SyncSource): Promise<DirectoryReader> {
+  const override = overrides.get(services);
+  if (override) return override(source, services);
+  const module = (await import(LDAP_READER)) as LdapReaderModule;
+  return module.createDirectoryReader(source.connection, services);
+}

@@ -1,0 +1,246 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { authorize } from '../authz/index.ts';
+import type { Actor } from '../shared/actor.ts';
+import { runCommand } from '../shared/command.ts';
+import { conflict, notFound } from '../shared/errors.ts';
+import type { Services } from '../shared/services.ts';
+import type { RunMode } from './entities.ts';
+import { findSource } from './registry.ts';
+import { type StartedRun, startApprovedApply, startRun } from './runs.ts';
+import type { ListRunsQuery, PlanItemView, PlanQuery, RunView } from './schemas.ts';
+
+interface RunRow {
+  id: string;
+  source_id: string;
+  mode: RunView['mode'];
+  read_mode: string | null;
+  status: RunView['status'];
+  counts: Record<string, number>;
+  cursor_before: Record<string, unknown> | null;
+  cursor_after: Record<string, unknown> | null;
+  requested_by: string;
+  requested_by_id: string | null;
+  started_at: Date | string;
+  finished_at: Date | string | null;
+  duration_ms: number | null;
+  error: string | null;
+  safety: string | null;
+  approved_by_id: string | null;
+  approved_at: Date | string | null;
+}
+
+const iso = (value: Date | string | null) =>
+  value === null ? null : new Date(value).toISOString();
+
+function presentRun(row: RunRow): RunView {
+  return {
+    id: row.id,
+    sourceId: row.source_id,
+    mode: row.mode,
+    readMode: row.read_mode,
+    status: row.status,
+    counts: row.counts,
+    cursorBefore: row.cursor_before,
+    cursorAfter: row.cursor_after,
+    requestedBy: row.requested_by,
+    requestedById: row.requested_by_id,
+    startedAt: iso(row.started_at) ?? '',
+    finishedAt: iso(row.finished_at),
+    durationMs: row.duration_ms,
+    error: row.error,
+    safety: row.safety,
+    approvedById: row.approved_by_id,
+    approvedAt: iso(row.approved_at),
+  };
+}
+
+async function loadRun(em: EntityManager, id: string): Promise<RunView> {
+  const [row] = await em.execute<RunRow[]>('select * from sync_run where id = ?', [id]);
+  if (!row) throw notFound('Sync run');
+  return presentRun(row);
+}
+
+/** Reads a run without an actor check (after the caller was authorized). */
+export function readRun(services: Services, id: string): Promise<RunView> {
+  return loadRun(services.orm.em.fork(), id);
+}
+
+/**
+ * Starts a run on demand (superadmin, admin): 409 `sync_already_running` while another run of
+ * the source is live. Audited with the requester as the actor; the run's outcome is audited
+ * with the source as the actor.
+ */
+export function requestSync(
+  services: Services,
+  actor: Actor,
+  sourceId: string,
+  mode: RunMode,
+): Promise<StartedRun> {
+  return runCommand(services, actor, async ({ ability, audit }) => {
+    authorize(ability, 'run', 'DirectorySource', {
+      auditAction: 'sync_run.requested',
+      targetType: 'directory_source',
+      targetId: sourceId,
+    });
+    const source = await findSource(services, sourceId);
+    const started = await startRun(services, source, mode, actor);
+    audit({
+      action: 'sync_run.requested',
+      targetType: 'sync_run',
+      targetId: started.runId,
+      targetLabel: source.id,
+      details: { sourceId, mode },
+    });
+    return started;
+  });
+}
+
+/** A page of runs, newest first. */
+export function listRuns(
+  services: Services,
+  actor: Actor,
+  query: ListRunsQuery,
+): Promise<{ data: RunView[]; total: number }> {
+  return runCommand(services, actor, async ({ em, ability }) => {
+    authorize(ability, 'read', 'SyncRun', {
+      auditAction: 'sync_run.listed',
+      targetType: 'sync_run',
+    });
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.sourceId) {
+      where.push('source_id = ?');
+      params.push(query.sourceId);
+    }
+    if (query.status) {
+      where.push('status = ?');
+      params.push(query.status);
+    }
+    const filter = where.length ? `where ${where.join(' and ')}` : '';
+    const rows = await em.execute<RunRow[]>(
+      `select * from sync_run ${filter} order by started_at desc, id limit ? offset ?`,
+      [...params, query.limit, query.offset],
+    );
+    const [count] = await em.execute<{ n: number }[]>(
+      `select count(*)::int as n from sync_run ${filter}`,
+      params,
+    );
+    return { data: rows.map(presentRun), total: count?.n ?? 0 };
+  });
+}
+
+/** One run: status, counts, cursor, errors. */
+export function getRun(services: Services, actor: Actor, id: string): Promise<RunView> {
+  return runCommand(services, actor, async ({ em, ability }) => {
+    authorize(ability, 'read', 'SyncRun', {
+      auditAction: 'sync_run.viewed',
+      targetType: 'sync_run',
+      targetId: id,
+    });
+    return loadRun(em, id);
+  });
+}
+
+/** A page of a run's plan, in plan order; filter by action and search by name or locator. */
+export function getPlan(
+  services: Services,
+  actor: Actor,
+  id: string,
+  query: PlanQuery,
+): Promise<{ data: PlanItemView[]; total: number }> {
+  return runCommand(services, actor, async ({ em, ability }) => {
+    authorize(ability, 'read', 'SyncRun', {
+      auditAction: 'sync_run.viewed',
+      targetType: 'sync_run',
+      targetId: id,
+    });
+    await loadRun(em, id);
+    const where = ['run_id = ?'];
+    const params: unknown[] = [id];
+    if (query.action) {
+      where.push('action = ?');
+      params.push(query.action);
+    }
+    if (query.q) {
+      where.push(`(label ilike ? or locator ilike ? or external_id = ?)`);
+      const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      params.push(pattern, pattern, query.q);
+    }
+    const filter = where.join(' and ');
+    const rows = await em.execute<(PlanItemView & { [key: string]: unknown })[]>(
+      `select seq, action, user_id as "userId", external_id as "externalId", locator, label, diff,
+              record, link, reason, blocked, outcome, outcome_reason as "outcomeReason"
+         from sync_plan_item where ${filter} order by seq limit ? offset ?`,
+      [...params, query.limit, query.offset],
+    );
+    const [count] = await em.execute<{ n: number }[]>(
+      `select count(*)::int as n from sync_plan_item where ${filter}`,
+      params,
+    );
+    return { data: rows, total: count?.n ?? 0 };
+  });
+}
+
+/** Approves a run held by the deactivation threshold (admin and up) and starts its apply. */
+export function approveRun(services: Services, actor: Actor, id: string): Promise<StartedRun> {
+  return runCommand(services, actor, async ({ em, ability, audit }) => {
+    authorize(ability, 'approve', 'SyncRun', {
+      auditAction: 'sync_run.approved',
+      targetType: 'sync_run',
+      targetId: id,
+    });
+    const run = await loadRun(em, id);
+    if (run.status !== 'awaiting_approval')
+      throw conflict('not_awaiting_approval', 'This run is not waiting for an approval');
+    const source = await findSource(services, run.sourceId);
+    const started = await startApprovedApply(services, source, id);
+    await em.execute('update sync_run set approved_by_id = ?, approved_at = ? where id = ?', [
+      actor.userId,
+      services.now(),
+      id,
+    ]);
+    audit({
+      action: 'sync_run.approved',
+      targetType: 'sync_run',
+      targetId: id,
+      targetLabel: run.sourceId,
+      details: { counts: run.counts, safety: run.safety },
+    });
+    return started;
+  });
+}
+
+/**
+ * Cancels a run (superadmin, admin): one waiting for approval ends at once; a live one stops at
+ * its next page or batch (batches already applied stay applied).
+ */
+export function cancelRun(services: Services, actor: Actor, id: string): Promise<RunView> {
+  return runCommand(services, actor, async ({ em, ability, audit }) => {
+    authorize(ability, 'run', 'DirectorySource', {
+      auditAction: 'sync_run.cancelled',
+      targetType: 'sync_run',
+      targetId: id,
+    });
+    const run = await loadRun(em, id);
+    if (run.status === 'awaiting_approval')
+      await em.execute(
+        `update sync_run set status = 'cancelled', finished_at = ?, cancel_requested_at = ?
+          where id = ?`,
+        [services.now(), services.now(), id],
+      );
+    else if (run.status === 'running' || run.status === 'applying')
+      await em.execute('update sync_run set cancel_requested_at = ? where id = ?', [
+        services.now(),
+        id,
+      ]);
+    else throw conflict('run_finished', 'This run has already finished');
+    audit({
+      action: 'sync_run.cancelled',
+      targetType: 'sync_run',
+      targetId: id,
+      targetLabel: run.sourceId,
+      details: { status: run.status },
+    });
+    return loadRun(em, id);
+  });
+}

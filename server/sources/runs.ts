@@ -1,0 +1,382 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { AuditEventInput } from '../audit/actions.ts';
+import { type Actor, systemActor } from '../shared/actor.ts';
+import { runCommand } from '../shared/command.ts';
+import { conflict } from '../shared/errors.ts';
+import type { Services } from '../shared/services.ts';
+import type { RunMode, RunStatus } from './entities.ts';
+import { applyPlan } from './reconcile/apply.ts';
+import { computePlan, countPlan, managedCount, stagePage } from './reconcile/plan.ts';
+import { readerFor, type SyncSource } from './registry.ts';
+import { assessSafety, blockDeactivations, pendingDeactivations } from './safety.ts';
+import type { DirectoryRead, DirectoryReader, SyncCursor } from './types.ts';
+
+/** Engine knobs; tests shrink batches and break one on purpose. */
+export interface EngineOptions {
+  batchSize: number;
+  onBatch?: (batch: number) => void | Promise<void>;
+}
+
+const engineOptions = new WeakMap<Services, EngineOptions>();
+const inFlight = new WeakMap<Services, Set<Promise<unknown>>>();
+
+/** Sets the engine knobs of one running service. */
+export function configureEngine(services: Services, options: Partial<EngineOptions>): void {
+  engineOptions.set(services, { ...optionsOf(services), ...options });
+}
+
+function optionsOf(services: Services): EngineOptions {
+  return engineOptions.get(services) ?? { batchSize: 2_000 };
+}
+
+/** Waits for every run this process started in the background (shutdown, tests). */
+export async function drainRuns(services: Services): Promise<void> {
+  await Promise.allSettled([...(inFlight.get(services) ?? [])]);
+}
+
+function track<T>(services: Services, promise: Promise<T>): Promise<T> {
+  const set = inFlight.get(services) ?? new Set();
+  inFlight.set(services, set);
+  set.add(promise);
+  void promise.finally(() => set.delete(promise)).catch(() => {});
+  return promise;
+}
+
+/** A held per-source lock: one run per source at a time, across every process. */
+interface SourceLease {
+  client: pg.PoolClient;
+  release(): Promise<void>;
+}
+
+// Session-level advisory lock keyed by (namespace, hash of the source id): held by one pooled
+// connection for the whole run, released by PostgreSQL itself if the process dies.
+const LOCK_NAMESPACE = 7_301;
+
+async function lockSource(services: Services, sourceId: string): Promise<SourceLease> {
+  const client = await services.pool.connect();
+  try {
+    const { rows } = await client.query<{ ok: boolean }>(
+      'select pg_try_advisory_lock($1, hashtext($2)) as ok',
+      [LOCK_NAMESPACE, sourceId],
+    );
+    if (!rows[0]?.ok) throw conflict('sync_already_running', 'A sync of this source is running');
+  } catch (error) {
+    client.release();
+    throw error;
+  }
+  return {
+    client,
+    release: async () => {
+      try {
+        await client.query('select pg_advisory_unlock($1, hashtext($2))', [
+          LOCK_NAMESPACE,
+          sourceId,
+        ]);
+        client.release();
+      } catch (error) {
+        client.release(error as Error);
+      }
+    },
+  };
+}
+
+/** Records how a run ended and audits it with the source as the actor. */
+async function finishRun(
+  services: Services,
+  source: SyncSource,
+  runId: string,
+  status: RunStatus,
+  patch: { counts?: Record<string, number>; error?: string; cursorAfter?: SyncCursor | null },
+): Promise<void> {
+  const event: AuditEventInput = {
+    action: status === 'failed' ? 'sync_run.failed' : 'sync_run.completed',
+    outcome: status === 'failed' ? 'failure' : 'success',
+    targetType: 'sync_run',
+    targetId: runId,
+    targetLabel: source.id,
+    reason: patch.error ?? null,
+    details: { sourceId: source.id, status, counts: patch.counts ?? null },
+  };
+  const final = !['awaiting_approval'].includes(status);
+  await runCommand(services, systemActor(`source:${source.id}`), async ({ em, audit }) => {
+    await em.execute(
+      `update sync_run set status = ?, counts = coalesce(?::jsonb, counts), error = ?,
+         finished_at = case when ? then ?::timestamptz end,
+         duration_ms = case when ? then (extract(epoch from (?::timestamptz - started_at)) * 1000)::int end,
+         cursor_after = coalesce(?::jsonb, cursor_after)
+       where id = ?`,
+      [
+        status,
+        patch.counts ? JSON.stringify(patch.counts) : null,
+        patch.error ?? null,
+        final,
+        services.now(),
+        final,
+        services.now(),
+        patch.cursorAfter ? JSON.stringify(patch.cursorAfter) : null,
+        runId,
+      ],
+    );
+    if (status === 'succeeded' && patch.cursorAfter)
+      await em.execute('update directory_source set cursor = ?::jsonb where id = ?', [
+        JSON.stringify(patch.cursorAfter),
+        source.id,
+      ]);
+    audit(event);
+  });
+}
+
+/** The cursor to continue from: that of the latest successful run that read the source. */
+async function lastCursor(db: pg.PoolClient, sourceId: string): Promise<SyncCursor | null> {
+  const { rows } = await db.query<{ cursor_after: SyncCursor | null }>(
+    `select cursor_after from sync_run
+      where source_id = $1 and status = 'succeeded' and mode <> 'dry-run' and cursor_after is not null
+      order by started_at desc limit 1`,
+    [sourceId],
+  );
+  return rows[0]?.cursor_after ?? null;
+}
+
+async function isCancelled(services: Services, runId: string): Promise<boolean> {
+  const { rows } = await services.pool.query<{ c: boolean }>(
+    'select cancel_requested_at is not null as c from sync_run where id = $1',
+    [runId],
+  );
+  return rows[0]?.c ?? false;
+}
+
+/** Opens the read; a changed AD invocationId (restored or replaced DC) means a full read. */
+async function openRead(
+  services: Services,
+  source: SyncSource,
+  mode: RunMode,
+  since: SyncCursor | null,
+  given: DirectoryReader | undefined,
+): Promise<DirectoryRead> {
+  const reader = given ?? (await readerFor(services, source));
+  if (mode !== 'incremental' || since === null) return reader.read({ mode: 'full', since: null });
+  let read: DirectoryRead;
+  try {
+    read = await reader.read({ mode: 'incremental', since });
+  } catch (error) {
+    // The LDAP reader refuses a cursor it cannot continue (IncrementalNotPossibleError).
+    if ((error as { code?: unknown }).code !== 'incremental_not_possible') throw error;
+    services.logger.info({ sourceId: source.id, reason: messageOf(error) }, 'full read instead');
+    return reader.read({ mode: 'full', since: null });
+  }
+  const replaced =
+    read.mode === 'incremental' &&
+    since?.invocationId !== undefined &&
+    read.cursor.invocationId !== undefined &&
+    read.cursor.invocationId !== since.invocationId;
+  return replaced ? reader.read({ mode: 'full', since: null }) : read;
+}
+
+/** Applies a planned run and records the outcome. */
+async function applyRun(
+  services: Services,
+  source: SyncSource,
+  runId: string,
+  cursorAfter: SyncCursor | null,
+): Promise<void> {
+  const db = services.pool;
+  await db.query(`update sync_run set status = 'applying' where id = $1`, [runId]);
+  try {
+    const result = await applyPlan(services, source, runId, {
+      ...optionsOf(services),
+      shouldStop: () => isCancelled(services, runId),
+    });
+    const counts = { ...(await countPlan(db, runId)), ...countsOf(result) };
+    const { rows } = await db.query<{ counts: Record<string, number> }>(
+      'select counts from sync_run where id = $1',
+      [runId],
+    );
+    const merged = { ...rows[0]?.counts, ...counts };
+    if (result.stopped) await finishRun(services, source, runId, 'cancelled', { counts: merged });
+    else await finishRun(services, source, runId, 'succeeded', { counts: merged, cursorAfter });
+  } catch (error) {
+    services.logger.error({ err: error, sourceId: source.id, runId }, 'sync apply failed');
+    await finishRun(services, source, runId, 'failed', { error: messageOf(error) });
+  }
+}
+
+function countsOf(result: Awaited<ReturnType<typeof applyPlan>>): Record<string, number> {
+  return {
+    applied: result.applied,
+    skipped: result.skipped,
+    failed: result.failed,
+    sessionsRevoked: result.sessionsRevoked,
+    organizationsCreated: result.organizationsCreated,
+  };
+}
+
+function messageOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).slice(0, 2_000);
+}
+
+/** Reads, plans, checks safety and (unless a dry run or held for approval) applies. */
+async function execute(
+  services: Services,
+  source: SyncSource,
+  runId: string,
+  mode: RunMode,
+  lease: SourceLease,
+  reader: DirectoryReader | undefined,
+): Promise<void> {
+  const db = lease.client;
+  let read: DirectoryRead;
+  let entries = 0;
+  try {
+    const since = mode === 'incremental' ? await lastCursor(db, source.id) : null;
+    read = await openRead(services, source, mode, since, reader);
+    await db.query('update sync_run set read_mode = $2, cursor_before = $3 where id = $1', [
+      runId,
+      read.mode,
+      since ? JSON.stringify(since) : null,
+    ]);
+    for await (const page of read.pages) {
+      entries += await stagePage(db, runId, page);
+      if (await isCancelled(services, runId)) {
+        await db.query('delete from sync_staging where run_id = $1', [runId]);
+        await finishRun(services, source, runId, 'cancelled', { counts: { read: entries } });
+        return;
+      }
+    }
+  } catch (error) {
+    // A read that failed midway plans nothing and applies nothing: nobody is deactivated.
+    await db.query('delete from sync_staging where run_id = $1', [runId]);
+    await finishRun(services, source, runId, 'failed', {
+      error: `read failed: ${messageOf(error)}`,
+      counts: { read: entries },
+    });
+    return;
+  }
+  const full = read.mode === 'full';
+  const managed = await managedCount(db, source.id);
+  await db.query('begin');
+  try {
+    await computePlan(db, runId, source, full);
+    await db.query('commit');
+  } catch (error) {
+    await db.query('rollback');
+    await db.query('delete from sync_staging where run_id = $1', [runId]);
+    await finishRun(services, source, runId, 'failed', {
+      error: `plan failed: ${messageOf(error)}`,
+    });
+    return;
+  }
+  const verdict = assessSafety({
+    full,
+    read: entries,
+    managed,
+    thresholds: source.settings.thresholds,
+  });
+  if (verdict.blockReason) {
+    await blockDeactivations(db, runId, verdict.blockReason);
+    await db.query('update sync_run set safety = $2 where id = $1', [runId, verdict.blockReason]);
+  }
+  const deactivations = await pendingDeactivations(db, runId);
+  const counts = { read: entries, managed, ...(await countPlan(db, runId)) };
+  await db.query('update sync_run set counts = $2, cursor_after = $3 where id = $1', [
+    runId,
+    JSON.stringify(counts),
+    JSON.stringify(read.cursor),
+  ]);
+  if (mode === 'dry-run') {
+    await finishRun(services, source, runId, 'planned', { counts });
+    return;
+  }
+  if (full)
+    // A newer full plan replaces any older one still waiting for an approval.
+    await db.query(
+      `update sync_run set status = 'cancelled', error = 'superseded by run ' || $2::text,
+         finished_at = now()
+       where source_id = $1 and status = 'awaiting_approval' and id <> $2`,
+      [source.id, runId],
+    );
+  if (deactivations > verdict.approvalLimit) {
+    await db.query('update sync_run set safety = $2 where id = $1', [
+      runId,
+      `${deactivations} deactivations exceed the limit of ${verdict.approvalLimit}: approval needed`,
+    ]);
+    await finishRun(services, source, runId, 'awaiting_approval', { counts });
+    return;
+  }
+  await applyRun(services, source, runId, read.cursor);
+}
+
+/** A run that was started: its id, and the promise of its end (plan, approval wait or apply). */
+export interface StartedRun {
+  runId: string;
+  done: Promise<void>;
+}
+
+/**
+ * Starts a run of a source: takes the source's lock (409 `sync_already_running` if another run
+ * holds it, in any process), records the run, and continues in the background. `reader`
+ * replaces the source's own (HR files and feeds bring theirs; LDAP sources leave it unset).
+ */
+export async function startRun(
+  services: Services,
+  source: SyncSource,
+  mode: RunMode,
+  requestedBy: Actor,
+  reader?: DirectoryReader,
+): Promise<StartedRun> {
+  const lease = await lockSource(services, source.id);
+  const runId = randomUUID();
+  try {
+    // Whatever is still "live" for this source died with its process (we hold the lock now).
+    await lease.client.query(
+      `update sync_run set status = 'failed', error = 'interrupted (the process running it stopped)',
+         finished_at = now()
+       where source_id = $1 and status in ('running', 'applying')`,
+      [source.id],
+    );
+    await lease.client.query(
+      `insert into sync_run (id, source_id, mode, status, requested_by_id, requested_by, started_at)
+       values ($1, $2, $3, 'running', $4, $5, $6)`,
+      [runId, source.id, mode, requestedBy.userId, requestedBy.label, services.now()],
+    );
+  } catch (error) {
+    await lease.release();
+    throw error;
+  }
+  const done = track(
+    services,
+    execute(services, source, runId, mode, lease, reader)
+      .catch((error: unknown) => {
+        services.logger.error({ err: error, sourceId: source.id, runId }, 'sync run failed');
+        return finishRun(services, source, runId, 'failed', { error: messageOf(error) });
+      })
+      .finally(() => lease.release()),
+  );
+  return { runId, done };
+}
+
+/**
+ * Applies a run that waited for approval (the caller has authorized and audited the approval),
+ * under the source's lock. Blocked items stay blocked: approval lifts the threshold only.
+ */
+export async function startApprovedApply(
+  services: Services,
+  source: SyncSource,
+  runId: string,
+): Promise<StartedRun> {
+  const lease = await lockSource(services, source.id);
+  const { rows } = await lease.client.query<{ cursor_after: SyncCursor | null }>(
+    `update sync_run set status = 'applying' where id = $1 and status = 'awaiting_approval'
+     returning cursor_after`,
+    [runId],
+  );
+  if (rows.length === 0) {
+    await lease.release();
+    throw conflict('not_awaiting_approval', 'This run is not waiting for an approval');
+  }
+  const done = track(
+    services,
+    applyRun(services, source, runId, rows[0]?.cursor_after ?? null).finally(() => lease.release()),
+  );
+  return { runId, done };
+}

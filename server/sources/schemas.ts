@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { line, paging, uuid } from '../http/schemas.ts';
+import { PLAN_ACTIONS, RUN_MODES, RUN_STATUSES } from './entities.ts';
+import type { SyncSource } from './registry.ts';
+import { CORRELATION_KEYS, scheduleSchema, thresholdsSchema } from './settings.ts';
+
+/** A source id in a path. */
+export const sourceIdParams = z
+  .object({ id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'not a source id') })
+  .strict();
+
+/**
+ * The connection settings of a source, as `directorySources` entries take them (without `id`);
+ * validated by the same schema (server/identity/ldap/sourceConfig.ts). The bind password is
+ * never sent: only the NAME of the environment variable that holds it.
+ */
+const connection = z.record(z.string(), z.unknown());
+
+/** POST /directory-sources. */
+export const createSourceBody = z
+  .object({
+    id: sourceIdParams.shape.id,
+    name: line(200),
+    connection,
+    enabled: z.boolean().default(true),
+    schedule: scheduleSchema.optional(),
+    thresholds: thresholdsSchema.optional(),
+    correlateBy: z.enum(CORRELATION_KEYS).default('employeeId'),
+  })
+  .strict();
+export type CreateSourceBody = z.infer<typeof createSourceBody>;
+
+/** PATCH /directory-sources/:id: `connection` keys are merged into the current ones. */
+export const updateSourceBody = z
+  .object({
+    name: line(200).optional(),
+    connection: connection.optional(),
+    enabled: z.boolean().optional(),
+    schedule: scheduleSchema.optional(),
+    thresholds: thresholdsSchema.optional(),
+    correlateBy: z.enum(CORRELATION_KEYS).optional(),
+  })
+  .strict();
+export type UpdateSourceBody = z.infer<typeof updateSourceBody>;
+
+/** A source as the API shows it (no secrets exist in it to hide: only a variable's name). */
+export const sourceView = z.object({
+  id: z.string(),
+  name: z.string(),
+  origin: z.enum(['config', 'api']),
+  kind: z.enum(['active-directory', 'ldap']),
+  connection: z.record(z.string(), z.unknown()),
+  enabled: z.boolean(),
+  schedule: scheduleSchema,
+  thresholds: thresholdsSchema,
+  correlateBy: z.enum(CORRELATION_KEYS),
+});
+export type SourceView = z.infer<typeof sourceView>;
+
+/** Presents a source. */
+export function presentSource(source: SyncSource): SourceView {
+  const { id: _id, ...connectionSettings } = source.connection;
+  return {
+    id: source.id,
+    name: source.name,
+    origin: source.origin,
+    kind: source.connection.kind,
+    connection: connectionSettings,
+    enabled: source.settings.enabled,
+    schedule: source.settings.schedule,
+    thresholds: source.settings.thresholds,
+    correlateBy: source.settings.correlateBy,
+  };
+}
+
+/** POST /directory-sources/:id/sync. */
+export const syncBody = z.object({ mode: z.enum(RUN_MODES).default('incremental') }).strict();
+/** `?wait=true`: answer when the run has planned, applied or stopped to wait for approval. */
+export const syncQuery = z.object({ wait: z.enum(['true', 'false']).default('false') }).strict();
+
+/** GET /sync-runs. */
+export function listRunsQuery(maxLimit: number, defaultLimit: number) {
+  return z
+    .object({
+      sourceId: sourceIdParams.shape.id.optional(),
+      status: z.enum(RUN_STATUSES).optional(),
+      ...paging(maxLimit, defaultLimit),
+    })
+    .strict();
+}
+export type ListRunsQuery = z.infer<ReturnType<typeof listRunsQuery>>;
+
+/** GET /sync-runs/:id/plan. */
+export function planQuery(maxLimit: number, defaultLimit: number) {
+  return z
+    .object({
+      action: z.enum(PLAN_ACTIONS).optional(),
+      q: line(200).optional(),
+      ...paging(maxLimit, defaultLimit),
+    })
+    .strict();
+}
+export type PlanQuery = z.infer<ReturnType<typeof planQuery>>;
+
+/** A run as the API shows it. */
+export const runView = z.object({
+  id: uuid,
+  sourceId: z.string(),
+  mode: z.enum(RUN_MODES),
+  readMode: z.string().nullable(),
+  status: z.enum(RUN_STATUSES),
+  counts: z.record(z.string(), z.number()),
+  cursorBefore: z.record(z.string(), z.unknown()).nullable(),
+  cursorAfter: z.record(z.string(), z.unknown()).nullable(),
+  requestedBy: z.string(),
+  requestedById: z.string().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  error: z.string().nullable(),
+  safety: z.string().nullable(),
+  approvedById: z.string().nullable(),
+  approvedAt: z.string().nullable(),
+});
+export type RunView = z.infer<typeof runView>;
+
+/** One person's line of a plan. */
+export const planItemView = z.object({
+  seq: z.number(),
+  action: z.enum(PLAN_ACTIONS),
+  userId: z.string().nullable(),
+  externalId: z.string().nullable(),
+  locator: z.string().nullable(),
+  label: z.string().nullable(),
+  diff: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
+  record: z.record(z.string(), z.unknown()).nullable(),
+  link: z.boolean(),
+  reason: z.string().nullable(),
+  blocked: z.string().nullable(),
+  outcome: z.string().nullable(),
+  outcomeReason: z.string().nullable(),
+});
+export type PlanItemView = z.infer<typeof planItemView>;

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/** How a source's people are linked to people already in the directory (after the external id). */
+export const CORRELATION_KEYS = ['employeeId', 'email', 'username'] as const;
+export type CorrelationKey = (typeof CORRELATION_KEYS)[number];
+
+// Five cron fields (minute hour day month weekday), as pg-boss schedules take them.
+const cron = z
+  .string()
+  .trim()
+  .regex(/^(\S+\s+){4}\S+$/, 'must be a cron expression of five fields');
+
+/** When scheduled runs happen; null turns that kind of run off. */
+export const scheduleSchema = z
+  .object({
+    incremental: cron.nullable().default('*/5 * * * *'),
+    full: cron.nullable().default('30 2 * * *'),
+  })
+  .strict();
+export type SyncSchedule = z.infer<typeof scheduleSchema>;
+
+/**
+ * Safety thresholds. A full read with fewer entries than `minShareOfManaged` of the people the
+ * source manages deactivates nobody. A plan deactivating more than
+ * `min(maxDeactivations, max(1, floor(maxDeactivationShare × managed)))` people waits for approval
+ * ("10% or 50 people", whichever is smaller; one leaver never needs an approval).
+ */
+export const thresholdsSchema = z
+  .object({
+    minShareOfManaged: z.number().min(0).max(1).default(0.5),
+    maxDeactivationShare: z.number().min(0).max(1).default(0.1),
+    maxDeactivations: z.number().int().min(0).max(1_000_000).default(50),
+  })
+  .strict();
+export type SyncThresholds = z.infer<typeof thresholdsSchema>;
+
+/** Sync settings of one source (API sources keep them in their row, config sources below). */
+export const syncSettingsSchema = z
+  .object({
+    /** Scheduled runs on; runs on demand are always possible. */
+    enabled: z.boolean().default(true),
+    schedule: scheduleSchema.default({ incremental: '*/5 * * * *', full: '30 2 * * *' }),
+    thresholds: thresholdsSchema.default({
+      minShareOfManaged: 0.5,
+      maxDeactivationShare: 0.1,
+      maxDeactivations: 50,
+    }),
+    correlateBy: z.enum(CORRELATION_KEYS).default('employeeId'),
+  })
+  .strict();
+export type SyncSettings = z.infer<typeof syncSettingsSchema>;
+
+/** Default sync settings. */
+export const DEFAULT_SYNC_SETTINGS: SyncSettings = syncSettingsSchema.parse({});
+
+/**
+ * `directorySync` in the configuration: sync settings of the sources listed under
+ * `directorySources`, by source id. A config source not listed here is used for logins only
+ * (it can still be synced on demand), so adding this feature syncs nobody by surprise.
+ */
+export const directorySyncConfigSchema = z
+  .object({ sources: z.record(z.string(), syncSettingsSchema).default({}) })
+  .strict()
+  .default({ sources: {} });
+
+/** `jobs` in the configuration: background jobs (pg-boss) in this process. */
+export const jobsConfigSchema = z
+  .object({ enabled: z.boolean().default(true) })
+  .strict()
+  .default({ enabled: true });

@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drainRuns } from '../../server/sources/runs.ts';
+import type { ApiClient } from '../support/api.ts';
+import { createPerson, signedIn } from '../support/factories.ts';
+import { startTestContext, type TestContext } from '../support/harness.ts';
+import type { MemoryDirectory } from './memoryDirectory.ts';
+import { sourcePerson } from './memoryDirectory.ts';
+import { defineSource, memoryDirectories, peopleOf, planOf, sync } from './support.ts';
+
+let context: TestContext;
+let api: ApiClient;
+let directories: Map<string, MemoryDirectory>;
+
+beforeAll(async () => {
+  context = await startTestContext({ jobs: { enabled: false } });
+  directories = memoryDirectories(context.services);
+  ({ api } = await signedIn(context, 'superadmin'));
+});
+
+afterAll(async () => {
+  await drainRuns(context.services);
+  await context.close();
+});
+
+describe('plan and apply', () => {
+  it('creates, updates, deactivates, reactivates and leaves the unchanged alone', async () => {
+    const { id, directory } = await defineSource(api, directories);
+    const anna = sourcePerson({
+      givenName: 'Анна',
+      department: 'Бухгалтерия',
+      phone: '8 916 123-45-67',
+    });
+    const boris = sourcePerson({ givenName: 'Борис', department: 'Бухгалтерия', title: 'Инженер' });
+    const vera = sourcePerson({ givenName: 'Вера', department: 'ИТ' });
+    directory.put(anna, boris, vera);
+    const first = await sync(api, id);
+    expect(first.status).toBe('succeeded');
+    expect(first.counts).toMatchObject({ read: 3, create: 3, applied: 3 });
+    let people = await peopleOf(context.services, id);
+    expect(people.map((p) => [p.given_name, p.status, p.organization, p.source])).toEqual(
+      [anna, boris, vera]
+        .sort((a, b) => a.externalId.localeCompare(b.externalId))
+        .map((p) => [p.givenName, 'active', p.department, 'ad']),
+    );
+    expect(people.find((p) => p.external_id === anna.externalId)?.phone).toBe('+79161234567');
+
+    directory.change(boris.externalId, { title: 'Ведущий инженер', department: 'ИТ' });
+    directory.change(vera.externalId, { disabled: true });
+    const second = await sync(api, id);
+    expect(second.counts).toMatchObject({ update: 1, deactivate: 1, unchanged: 1 });
+    const plan = await planOf(api, second.id);
+    const borisLine = plan.find((line) => line.externalId === boris.externalId);
+    expect(borisLine?.diff).toEqual({
+      title: { from: 'Инженер', to: 'Ведущий инженер' },
+      organization: { from: 'Бухгалтерия', to: 'ИТ' },
+    });
+    people = await peopleOf(context.services, id);
+    expect(people.find((p) => p.external_id === vera.externalId)?.status).toBe('deactivated');
+    expect(people.find((p) => p.external_id === boris.externalId)?.title).toBe('Ведущий инженер');
+
+    directory.change(vera.externalId, { disabled: false });
+    const third = await sync(api, id);
+    expect(third.counts).toMatchObject({ reactivate: 1, unchanged: 2 });
+    people = await peopleOf(context.services, id);
+    expect(people.every((p) => p.status === 'active')).toBe(true);
+    // Departments became organizations once each, however many people share them.
+    const { rows } = await context.services.pool.query(
+      `select name from organization where name in ('Бухгалтерия', 'ИТ') order by name`,
+    );
+    expect(rows).toEqual([{ name: 'Бухгалтерия' }, { name: 'ИТ' }]);
+  });
+
+  it('deactivates people missing from a full read, never from an incremental one', async () => {
+    const { id, directory } = await defineSource(api, directories);
+    const people = Array.from({ length: 12 }, () => sourcePerson());
+    directory.put(...people);
+    await sync(api, id);
+    directory.remove(people[0]?.externalId ?? '');
+    const incremental = await sync(api, id, 'incremental');
+    expect(incremental.readMode).toBe('incremental');
+    expect(incremental.counts.deactivate).toBe(0);
+    const full = await sync(api, id, 'full');
+    expect(full.counts.deactivate).toBe(1);
+    const rows = await peopleOf(context.services, id);
+    expect(rows).toHaveLength(12);
+    expect(rows.filter((p) => p.status === 'deactivated').map((p) => p.external_id)).toEqual([
+      people[0]?.externalId,
+    ]);
+  });
+
+  it('keeps a manual deactivation of a synced person', async () => {
+    const { id, directory } = await defineSource(api, directories);
+    const person = sourcePerson();
+    directory.put(person);
+    await sync(api, id);
+    const [row] = await peopleOf(context.services, id);
+    const { api: admin } = await signedIn(context, 'admin');
+    const response = await admin.request('POST', `/api/v1/users/${row?.id}/deactivate`, {
+      body: { reason: 'left the company' },
+    });
+    expect(response.status, response.text).toBe(200);
+    directory.change(person.externalId, { title: 'Changed' });
+    const run = await sync(api, id);
+    const [line] = await planOf(api, run.id);
+    expect(line?.action).toBe('update');
+    expect(line?.reason).toContain('deactivated by hand; stays deactivated');
+    const [after] = await peopleOf(context.services, id);
+    expect(after?.status).toBe('deactivated');
+    expect(after?.title).toBe('Changed');
+  });
+});
+
+describe('correlation', () => {
+  it('links a person created by hand by employee id, and by email', async () => {
+    const { id, directory } = await defineSource(api, directories);
+    const manual = await createPerson(context.services, { email: 'olga.k@corp.example' });
+    await context.services.pool.query(
+      `update app_user set employee_number = 'E-100' where id = $1`,
+      [manual.id],
+    );
+    const entry = sourcePerson({ employeeId: 'E-100', email: 'olga.k@corp.example' });
+    directory.put(entry);
+    const run = await sync(api, id);
+    const [line] = await planOf(api, run.id);
+    expect(line?.action).toBe('update');
+    expect(line?.userId).toBe(manual.id);
+    expect(line?.reason).toContain('linked by employeeId');
+    const [row] = await peopleOf(context.services, id);
+    expect(row).toMatchObject({ id: manual.id, source: 'ad', external_id: entry.externalId });
+
+    const byEmail = await defineSource(api, directories, { correlateBy: 'email' });
+    const other = await createPerson(context.services, { email: 'Semen.P@corp.example' });
+    byEmail.directory.put(sourcePerson({ email: 'semen.p@corp.example' }));
+    await sync(api, byEmail.id);
+    const [linked] = await peopleOf(context.services, byEmail.id);
+    expect(linked?.id).toBe(other.id);
+  });
+
+  it('records two candidates as a conflict and merges nobody', async () => {
+    const { id, directory } = await defineSource(api, directories);
+    const a = await createPerson(context.services);
+    const b = await createPerson(context.services);
+    await context.services.pool.query(
+      `update app_user set employee_number = 'E-DUP' where id in ($1, $2)`,
+      [a.id, b.id],
+    );
+    directory.put(sourcePerson({ employeeId: 'E-DUP' }));
+    const run = await sync(api, id);
+    expect(run.counts).toMatchObject({ conflict: 1, create: 0 });
+    const [line] = await planOf(api, run.id);
+    expect(line?.reason).toContain('2 people match by employeeId');
+    expect(await peopleOf(context.services, id)).toHaveLength(0);
+  });
+});
+
+describe('the last superadmin', () => {
+  it('is never deactivated by a sync', async () => {
+    const { id, directory } = await defineSource(api, directories);
+    const { rows } = await context.services.pool.query<{ id: string }>(
+      `select id from app_user where role = 'superadmin' and status = 'active'`,
+    );
+    expect(rows).toHaveLength(1);
+    await context.services.pool.query(
+      `update app_user set employee_number = 'E-ROOT' where id = $1`,
+      [rows[0]?.id],
+    );
+    directory.put(sourcePerson({ employeeId: 'E-ROOT', disabled: true }));
+    const run = await sync(api, id);
+    const [line] = await planOf(api, run.id);
+    expect(line).toMatchObject({ action: 'deactivate', blocked: 'last_superadmin' });
+    const { rows: after } = await context.services.pool.query(
+      'select status from app_user where id = $1',
+      [rows[0]?.id],
+    );
+    expect(after).toEqual([{ status: 'active' }]);
+  });
+});

@@ -1,0 +1,231 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configureEngine, drainRuns } from '../../server/sources/runs.ts';
+import type { RunView } from '../../server/sources/schemas.ts';
+import type { ApiClient } from '../support/api.ts';
+import { createDeviceSession, signedIn } from '../support/factories.ts';
+import { startTestContext, type TestContext } from '../support/harness.ts';
+import { type MemoryDirectory, sourcePerson } from './memoryDirectory.ts';
+import { defineSource, memoryDirectories, peopleOf, planOf, sync } from './support.ts';
+
+let context: TestContext;
+let api: ApiClient;
+let directories: Map<string, MemoryDirectory>;
+
+beforeAll(async () => {
+  context = await startTestContext({ jobs: { enabled: false } });
+  directories = memoryDirectories(context.services);
+  ({ api } = await signedIn(context, 'superadmin'));
+});
+
+afterAll(async () => {
+  await drainRuns(context.services);
+  await context.close();
+});
+
+async function syncedSource(count: number) {
+  const source = await defineSource(api, directories);
+  const people = Array.from({ length: count }, () => sourcePerson());
+  source.directory.put(...people);
+  const run = await sync(api, source.id);
+  expect(run.status).toBe('succeeded');
+  return { ...source, people };
+}
+
+const active = async (sourceId: string) =>
+  (await peopleOf(context.services, sourceId)).filter((p) => p.status === 'active').length;
+
+describe('nobody is deactivated by a read that looks broken', () => {
+  it('a full read of zero entries', async () => {
+    const { id, directory } = await syncedSource(5);
+    directory.clear();
+    const run = await sync(api, id);
+    expect(run.status).toBe('succeeded');
+    expect(run.safety).toContain('no entries');
+    expect(run.counts).toMatchObject({ deactivate: 5, blocked: 5, applied: 0 });
+    const plan = await planOf(api, run.id);
+    expect(plan.every((line) => line.blocked?.includes('no entries'))).toBe(true);
+    expect(await active(id)).toBe(5);
+  });
+
+  it('a full read of fewer than half the people the source manages', async () => {
+    const { id, directory, people } = await syncedSource(10);
+    directory.remove(...people.slice(0, 6).map((p) => p.externalId));
+    const run = await sync(api, id);
+    expect(run.safety).toContain('fewer than 50%');
+    expect(run.counts.blocked).toBe(6);
+    expect(await active(id)).toBe(10);
+  });
+
+  it('a read that fails midway plans and applies nothing', async () => {
+    const { id, directory, people } = await syncedSource(9);
+    directory.remove(people[0]?.externalId ?? '');
+    directory.put(sourcePerson());
+    directory.failAfterPages = 1;
+    const run = await sync(api, id);
+    expect(run.status).toBe('failed');
+    expect(run.error).toContain('read failed');
+    expect(await planOf(api, run.id)).toEqual([]);
+    expect(await active(id)).toBe(9);
+    expect(await peopleOf(context.services, id)).toHaveLength(9);
+  });
+});
+
+describe('the deactivation threshold', () => {
+  it('holds a plan for approval; staff may not approve; an admin approves and it is applied', async () => {
+    const { id, directory, people } = await syncedSource(12);
+    directory.remove(...people.slice(0, 2).map((p) => p.externalId));
+    // 12 managed: 10% is 1, so 2 deactivations need an approval.
+    const run = await sync(api, id);
+    expect(run.status).toBe('awaiting_approval');
+    expect(run.safety).toContain('approval');
+    expect(await active(id)).toBe(12);
+
+    const { api: staff } = await signedIn(context, 'staff');
+    const denied = await staff.request('POST', `/api/v1/sync-runs/${run.id}/approve`);
+    expect(denied.status).toBe(403);
+    const { rows: deniedEvents } = await context.services.pool.query(
+      `select outcome from audit_event where action = 'sync_run.approved' and target_id = $1`,
+      [run.id],
+    );
+    expect(deniedEvents).toEqual([{ outcome: 'denied' }]);
+
+    const { user: adminUser, api: admin } = await signedIn(context, 'admin');
+    const approved = await admin.request<RunView>(
+      'POST',
+      `/api/v1/sync-runs/${run.id}/approve?wait=true`,
+    );
+    expect(approved.status, approved.text).toBe(202);
+    expect(approved.body.status).toBe('succeeded');
+    expect(approved.body.approvedById).toBe(adminUser.id);
+    expect(await active(id)).toBe(10);
+    const again = await admin.request('POST', `/api/v1/sync-runs/${run.id}/approve`);
+    expect(again.status).toBe(409);
+  });
+
+  it('a cancelled plan is never applied', async () => {
+    const { id, directory, people } = await syncedSource(12);
+    directory.remove(...people.slice(0, 3).map((p) => p.externalId));
+    const run = await sync(api, id);
+    expect(run.status).toBe('awaiting_approval');
+    const cancelled = await api.request<RunView>('POST', `/api/v1/sync-runs/${run.id}/cancel`);
+    expect(cancelled.body.status).toBe('cancelled');
+    const approve = await api.request('POST', `/api/v1/sync-runs/${run.id}/approve`);
+    expect(approve.status).toBe(409);
+    expect(await active(id)).toBe(12);
+  });
+});
+
+describe('runs', () => {
+  it('one run per source at a time: a second request gets 409', async () => {
+    const { id, directory } = await syncedSource(2);
+    let open: () => void = () => {};
+    directory.gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const first = await api.request<RunView>('POST', `/api/v1/directory-sources/${id}/sync`, {
+      body: { mode: 'full' },
+    });
+    expect(first.status).toBe(202);
+    expect(first.body.status).toBe('running');
+    const second = await api.request<{ code: string }>(
+      'POST',
+      `/api/v1/directory-sources/${id}/sync`,
+      { body: { mode: 'incremental' } },
+    );
+    expect(second.status).toBe(409);
+    expect(second.body.code).toBe('sync_already_running');
+    directory.gate = null;
+    open();
+    await drainRuns(context.services);
+    const done = await api.request<RunView>('GET', `/api/v1/sync-runs/${first.body.id}`);
+    expect(done.body.status).toBe('succeeded');
+  });
+
+  it('a dry run plans exactly what a real run from the same state applies', async () => {
+    // 30 people: two deactivations stay under the approval threshold (10%).
+    const { id, directory, people } = await syncedSource(30);
+    directory.change(people[1]?.externalId ?? '', { title: 'Директор', department: 'Правление' });
+    directory.change(people[2]?.externalId ?? '', { disabled: true });
+    directory.remove(people[3]?.externalId ?? '');
+    directory.put(sourcePerson({ department: 'Правление' }));
+    const before = await peopleOf(context.services, id);
+    const dry = await sync(api, id, 'dry-run');
+    expect(dry.status).toBe('planned');
+    expect(await peopleOf(context.services, id)).toEqual(before);
+    const real = await sync(api, id, 'full');
+    expect(real.status).toBe('succeeded');
+    // Creates get their ids at plan time, so only those differ.
+    const comparable = (lines: Awaited<ReturnType<typeof planOf>>) =>
+      lines.map(({ outcome: _o, userId, action, ...rest }) => ({
+        ...rest,
+        action,
+        userId: action === 'create' ? null : userId,
+      }));
+    const realPlan = await planOf(api, real.id);
+    expect(comparable(realPlan)).toEqual(comparable(await planOf(api, dry.id)));
+    expect(
+      realPlan.filter((l) => l.action !== 'unchanged').every((l) => l.outcome === 'applied'),
+    ).toBe(true);
+  });
+
+  it('an apply killed halfway ends, run again, in the same state with nothing duplicated', async () => {
+    const { id, directory } = await syncedSource(0);
+    const people = Array.from({ length: 10 }, (_, i) =>
+      sourcePerson({ department: `Отдел ${i % 3}` }),
+    );
+    directory.put(...people);
+    configureEngine(context.services, {
+      batchSize: 3,
+      onBatch: (batch) => {
+        if (batch === 2) throw new Error('killed');
+      },
+    });
+    const broken = await sync(api, id);
+    configureEngine(context.services, { batchSize: 2_000, onBatch: undefined });
+    expect(broken.status).toBe('failed');
+    expect(await peopleOf(context.services, id)).toHaveLength(6);
+    const rerun = await sync(api, id);
+    expect(rerun.status).toBe('succeeded');
+    expect(rerun.counts).toMatchObject({ create: 4, unchanged: 6 });
+    const rows = await peopleOf(context.services, id);
+    expect(rows).toHaveLength(10);
+    expect(new Set(rows.map((r) => r.external_id)).size).toBe(10);
+    const { rows: orgs } = await context.services.pool.query(
+      `select name, count(*)::int as n from organization where name like 'Отдел %' group by name`,
+    );
+    expect(orgs.every((o: { n: number }) => o.n === 1)).toBe(true);
+  });
+
+  it('revokes every session of a person it deactivates, and audits with the source as actor', async () => {
+    const { id, directory, people } = await syncedSource(3);
+    const [row] = (await peopleOf(context.services, id)).filter(
+      (p) => p.external_id === people[0]?.externalId,
+    );
+    const user = { id: row?.id ?? '' } as Parameters<typeof createDeviceSession>[1];
+    await createDeviceSession(context.services, user);
+    await createDeviceSession(context.services, user);
+    directory.change(people[0]?.externalId ?? '', { disabled: true });
+    const run = await sync(api, id);
+    expect(run.counts.sessionsRevoked).toBe(2);
+    const { rows: live } = await context.services.pool.query(
+      'select id from device_session where user_id = $1 and revoked_at is null',
+      [row?.id],
+    );
+    expect(live).toEqual([]);
+    const { rows: events } = await context.services.pool.query(
+      `select actor_label, actor_id, action, details->>'runId' as run from audit_event
+        where target_id = $1 order by seq`,
+      [row?.id],
+    );
+    expect(events.map((e: { action: string }) => e.action)).toEqual([
+      'user.created',
+      'user.deactivated',
+    ]);
+    expect(
+      events.every(
+        (e: { actor_label: string; actor_id: string | null }) =>
+          e.actor_label === `source:${id}` && e.actor_id === null,
+      ),
+    ).toBe(true);
+  });
+});

@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drainRuns } from '../../server/sources/runs.ts';
+import type { RunView } from '../../server/sources/schemas.ts';
+import type { ApiClient } from '../support/api.ts';
+import { createDeviceSession, signedIn } from '../support/factories.ts';
+import { startTestContext, type TestContext } from '../support/harness.ts';
+import { type SambaDc, sambaAvailable, startSambaDc } from '../support/samba.ts';
+import { addOu, addPeople, deleteEntry, setDisabled } from '../support/sambaPeople.ts';
+import { type PersonRow, peopleOf, planOf, sync } from './support.ts';
+
+/** The whole engine (real LDAP reader → plan → apply) against a real Samba AD DC. */
+
+const PASSWORD_ENV = 'TEST_SYNC_AD_PASSWORD';
+const SOURCE = 'samba-ad';
+const META = 'Отдел (R&D) *север* \\ )(|(cn=*';
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+describe.skipIf(!sambaAvailable)('directory sync against Samba AD', () => {
+  let dc: SambaDc;
+  let context: TestContext;
+  let api: ApiClient;
+  let dns: string[];
+  const byLogin = async () =>
+    new Map((await peopleOf(context.services, SOURCE)).map((p) => [p.username, p] as const));
+
+  beforeAll(async () => {
+    dc = await startSambaDc();
+    process.env[PASSWORD_ENV] = dc.adminPassword;
+    const staff = await addOu(dc, 'Staff');
+    dns = await addPeople(dc, [
+      {
+        name: 'ivanov',
+        parent: staff,
+        givenName: 'Иван',
+        sn: 'Иванов',
+        mail: 'ivanov@corp.example.test',
+        department: 'Бухгалтерия',
+        employeeID: 'E-1',
+        telephoneNumber: '+7 495 123-45-67',
+      },
+      {
+        name: 'petrova',
+        parent: staff,
+        givenName: 'Мария',
+        sn: 'Петрова',
+        department: META,
+        title: 'Инженер',
+      },
+      {
+        name: 'sidorov',
+        parent: staff,
+        givenName: 'Олег',
+        sn: 'Сидоров',
+        department: 'Бухгалтерия',
+      },
+      { name: 'kuznetsov', parent: staff, givenName: 'Пётр', sn: 'Кузнецов' },
+      { name: 'gone', parent: staff, sn: 'Уволенный', disabled: true },
+    ]);
+    context = await startTestContext({ jobs: { enabled: false } });
+    ({ api } = await signedIn(context, 'superadmin'));
+    const created = await api.request('POST', '/api/v1/directory-sources', {
+      body: {
+        id: SOURCE,
+        name: 'Samba AD',
+        connection: {
+          kind: 'active-directory',
+          url: dc.url,
+          allowPlain: true,
+          bindDn: dc.adminDn,
+          bindPasswordEnv: PASSWORD_ENV,
+          baseDn: staff,
+        },
+      },
+    });
+    expect(created.status, created.text).toBe(201);
+  });
+
+  afterAll(async () => {
+    if (context) {
+      await drainRuns(context.services);
+      await context.close();
+    }
+    await dc?.close();
+  });
+
+  it('a full sync creates the enabled people with their attributes and organizations', async () => {
+    const run = await sync(api, SOURCE, 'full');
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    expect(run.counts).toMatchObject({ read: 5, create: 4, unchanged: 1 });
+    const people = await byLogin();
+    expect([...people.keys()].sort()).toEqual(['ivanov', 'kuznetsov', 'petrova', 'sidorov']);
+    expect(people.get('ivanov')).toMatchObject({
+      family_name: 'Иванов',
+      given_name: 'Иван',
+      email: 'ivanov@corp.example.test',
+      phone: '+74951234567',
+      employee_number: 'E-1',
+      organization: 'Бухгалтерия',
+      status: 'active',
+      source: 'ad',
+    } satisfies Partial<PersonRow>);
+    expect(people.get('petrova')?.organization).toBe(META);
+    expect(people.get('ivanov')?.external_id).toMatch(GUID);
+  });
+
+  it('an incremental sync picks up a rename and a disabled account, and cuts the sessions', async () => {
+    const petrova = (await byLogin()).get('petrova');
+    await createDeviceSession(context.services, { id: petrova?.id ?? '' } as Parameters<
+      typeof createDeviceSession
+    >[1]);
+    await dc.setAttributes('ivanov', { sn: 'Иванов-Петров', title: 'Главный бухгалтер' });
+    await setDisabled(dc, dns[1] ?? '', true);
+    const run = await sync(api, SOURCE, 'incremental');
+    expect(run.readMode).toBe('incremental');
+    expect(run.counts).toMatchObject({ update: 1, deactivate: 1, sessionsRevoked: 1 });
+    const plan = await planOf(api, run.id);
+    expect(plan.find((l) => l.action === 'update')?.diff).toMatchObject({
+      familyName: { from: 'Иванов', to: 'Иванов-Петров' },
+      title: { from: null, to: 'Главный бухгалтер' },
+    });
+    const people = await byLogin();
+    expect(people.get('petrova')?.status).toBe('deactivated');
+    expect(people.get('ivanov')?.family_name).toBe('Иванов-Петров');
+  });
+
+  it('a deleted person is deactivated by the next full run, not by incremental ones', async () => {
+    await deleteEntry(dc, dns[3] ?? '');
+    const incremental = await sync(api, SOURCE, 'incremental');
+    expect(incremental.counts.deactivate ?? 0).toBe(0);
+    const full = await sync(api, SOURCE, 'full');
+    expect(full.counts.deactivate).toBe(1);
+    expect((await byLogin()).get('kuznetsov')?.status).toBe('deactivated');
+  });
+
+  it('a filter that suddenly matches nothing deactivates nobody', async () => {
+    const patched = await api.request('PATCH', `/api/v1/directory-sources/${SOURCE}`, {
+      body: { connection: { userFilter: '(sAMAccountName=nobody-here-*)' } },
+    });
+    expect(patched.status, patched.text).toBe(200);
+    const run = await sync(api, SOURCE, 'full');
+    expect(run.counts.read).toBe(0);
+    expect(run.safety).toContain('no entries');
+    const active = [...(await byLogin()).values()].filter((p) => p.status === 'active');
+    expect(active.map((p) => p.username).sort()).toEqual(['ivanov', 'sidorov']);
+    await api.request('PATCH', `/api/v1/directory-sources/${SOURCE}`, {
+      body: { connection: { userFilter: '(&(objectCategory=person)(objectClass=user))' } },
+    });
+  });
+
+  it('a DC that is down fails the run and deactivates nobody', async () => {
+    await dc.stop();
+    try {
+      const run: RunView = await sync(api, SOURCE, 'full');
+      expect(run.status).toBe('failed');
+      expect(run.error).toContain('read failed');
+      const active = [...(await byLogin()).values()].filter((p) => p.status === 'active');
+      expect(active).toHaveLength(2);
+    } finally {
+      await dc.start();
+    }
+  });
+});

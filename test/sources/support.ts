@@ -1,0 +1,114 @@
+import { expect } from 'vitest';
+import type { Services } from '../../server/shared/services.ts';
+import { useReaderFactory } from '../../server/sources/registry.ts';
+import type { RunView } from '../../server/sources/schemas.ts';
+import type { ApiClient } from '../support/api.ts';
+import { MemoryDirectory } from './memoryDirectory.ts';
+
+let sources = 0;
+
+/** In-memory directories by source id, served to the engine instead of LDAP readers. */
+export function memoryDirectories(services: Services): Map<string, MemoryDirectory> {
+  const directories = new Map<string, MemoryDirectory>();
+  useReaderFactory(services, (source) => {
+    const directory = directories.get(source.id);
+    if (!directory) throw new Error(`no test directory for ${source.id}`);
+    return directory;
+  });
+  return directories;
+}
+
+/** Defines a source through the API and gives it an in-memory directory. */
+export async function defineSource(
+  api: ApiClient,
+  directories: Map<string, MemoryDirectory>,
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; directory: MemoryDirectory }> {
+  sources += 1;
+  const id = `src${Date.now().toString(36)}${sources}`;
+  const response = await api.request('POST', '/api/v1/directory-sources', {
+    body: {
+      id,
+      name: `Test AD ${sources}`,
+      connection: {
+        kind: 'active-directory',
+        url: 'ldaps://dc.corp.example.test',
+        bindDn: 'CN=svc-sync,CN=Users,DC=corp,DC=example,DC=test',
+        bindPasswordEnv: 'TEST_AD_PASSWORD',
+        baseDn: 'DC=corp,DC=example,DC=test',
+      },
+      ...extra,
+    },
+  });
+  expect(response.status, response.text).toBe(201);
+  const directory = new MemoryDirectory();
+  directories.set(id, directory);
+  return { id, directory };
+}
+
+/** Runs a sync through the API and waits for it. */
+export async function sync(
+  api: ApiClient,
+  sourceId: string,
+  mode: 'full' | 'incremental' | 'dry-run' = 'full',
+): Promise<RunView> {
+  const response = await api.request<RunView>(
+    'POST',
+    `/api/v1/directory-sources/${sourceId}/sync?wait=true`,
+    { body: { mode } },
+  );
+  expect(response.status, response.text).toBe(202);
+  return response.body;
+}
+
+/** A plan item as tests compare them. */
+export interface PlanLine {
+  action: string;
+  externalId: string | null;
+  userId: string | null;
+  diff: Record<string, { from: unknown; to: unknown }>;
+  reason: string | null;
+  blocked: string | null;
+  outcome: string | null;
+  label: string | null;
+}
+
+/** A run's whole plan. */
+export async function planOf(api: ApiClient, runId: string): Promise<PlanLine[]> {
+  const response = await api.request<{ data: PlanLine[] }>(
+    'GET',
+    `/api/v1/sync-runs/${runId}/plan?limit=200`,
+  );
+  expect(response.status, response.text).toBe(200);
+  return response.body.data;
+}
+
+/** A person's row as the engine leaves it. */
+export interface PersonRow {
+  id: string;
+  username: string | null;
+  family_name: string;
+  given_name: string;
+  email: string | null;
+  phone: string | null;
+  title: string | null;
+  status: string;
+  source: string;
+  source_id: string | null;
+  external_id: string | null;
+  employee_number: string | null;
+  organization: string | null;
+  version: number;
+}
+
+/** The people of a source (or any people matching `where`). */
+export async function peopleOf(services: Services, sourceId: string): Promise<PersonRow[]> {
+  const { rows } = await services.pool.query<PersonRow>(
+    `select u.id, u.username, u.family_name, u.given_name, u.email, u.phone, u.title, u.status,
+            u.source, u.source_id, u.external_id, u.employee_number, o.name as organization, u.version
+       from app_user u left join organization o on o.id = u.organization_id
+      where u.source_id = $1 order by u.external_id`,
+    [sourceId],
+  );
+  return rows;
+}
