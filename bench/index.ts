@@ -5,6 +5,8 @@
 const benchmarks: Record<string, () => Promise<(args: string[]) => Promise<void>>> = {
   directory: async () => (await import('./directory.ts')).runDirectoryBenchmark,
   identity: async () => (await import('./identity.ts')).runIdentityBenchmark,
+  sync: async () => (await import('./sync.ts')).runSyncBenchmark,
+  core: async () => (await import('./core.ts')).runCoreBenchmark,
 };
 
 async function main(argv: string[]): Promise<number> {

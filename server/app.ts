@@ -2,6 +2,7 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { registerAuditRoutes } from './audit/routes.ts';
+import { registerDeliveryRoutes } from './core/deliveryRoutes.ts';
 import { registerCoreRoutes } from './core/routes.ts';
 import { registerOrganizationRoutes } from './directory/organizationRoutes.ts';
 import { registerSpaceRoutes } from './directory/spaceRoutes.ts';
@@ -17,6 +18,7 @@ import { registerIdentityRoutes } from './identity/routes.ts';
 import { registerSessionAdminRoutes } from './identity/sessionAdminRoutes.ts';
 import { AppError, badRequest } from './shared/errors.ts';
 import type { Services } from './shared/services.ts';
+import { registerDirectorySyncRoutes } from './sources/routes.ts';
 
 /** The API version reported in the OpenAPI document. */
 export const API_VERSION = '1.0.0';
@@ -93,6 +95,8 @@ export function createApp(services: Services): { app: Koa<AppState>; registry: R
   registerMessengerAuthRoutes(scope);
   registerSessionAdminRoutes(scope);
   registerCoreRoutes(scope);
+  registerDirectorySyncRoutes(scope);
+  registerDeliveryRoutes(scope);
   let openapi: unknown = null;
   api.get('/openapi.json', (ctx) => {
     openapi ??= buildOpenApi(registry, API_VERSION);

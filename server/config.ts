@@ -3,7 +3,9 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { coreDeliveryConfig, resolveConnectorSecrets } from './core/config.ts';
 import { directorySourcesSchema } from './identity/ldap/sourceConfig.ts';
+import { directorySyncConfigSchema, jobsConfigSchema } from './sources/settings.ts';
 
 /** The project root (where `config/` lives), independent of the process's working directory. */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -89,6 +91,9 @@ const configSchema = z
       .strict(),
     /** Directories people log in against (`ldap` login method) and, later, sync from. */
     directorySources: directorySourcesSchema,
+    /** Sync settings of config sources (server/sources/settings.ts); jobs: pg-boss schedules. */
+    directorySync: directorySyncConfigSchema,
+    jobs: jobsConfigSchema,
     identity: z
       .object({
         /** Ask every messenger user for a second factor, not only people with a back-office role. */
@@ -110,7 +115,8 @@ const configSchema = z
       })
       .strict(),
     /** The messaging core's API keys, as SHA-256 hashes (several at once, for rotation). */
-    core: z.object({ apiKeys: coreApiKeys }).strict(),
+    /** ...and the connectors the outbox delivers to (server/core/config.ts). */
+    core: z.object({ apiKeys: coreApiKeys, ...coreDeliveryConfig }).strict(),
   })
   .strict();
 
@@ -191,6 +197,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Tree
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const config = result.data;
+  const secretProblems = resolveConnectorSecrets(config.core.connectors, env);
+  if (secretProblems.length > 0)
+    throw new ConfigError(`Invalid configuration:\n  - ${secretProblems.join('\n  - ')}`);
   config.dataDir = resolve(config.dataDir);
   if (config.database.url && !config.secretKey) {
     throw new ConfigError(

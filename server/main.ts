@@ -2,7 +2,9 @@ import type { Server } from 'node:http';
 import { createApp } from './app.ts';
 import { hasActiveSuperadmin, startServices } from './bootstrap.ts';
 import { ConfigError, loadConfig, publicBaseUrl } from './config.ts';
+import { startCore } from './core/outbox/startCore.ts';
 import { createLogger } from './logger.ts';
+import { startSyncScheduler } from './sources/scheduler.ts';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -17,6 +19,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.log.level);
   const { services, database } = await startServices(config, logger);
+  const core = await startCore(services);
+  const syncScheduler = config.jobs.enabled ? await startSyncScheduler(services) : null;
   const { app } = createApp(services);
   const server: Server = app.listen(config.http.port, config.http.host);
   await new Promise<void>((resolve, reject) => {
@@ -45,6 +49,8 @@ async function main(): Promise<void> {
     server.close();
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.once('close', () => resolve()));
+    await core.stop();
+    await syncScheduler?.stop();
     await database.close();
     logger.info('stopped');
     process.exit(0);

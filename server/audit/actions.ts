@@ -23,6 +23,10 @@ export const AUDIT_ACTIONS = [
   'user.sessions_listed',
   'session.revoked',
   'core.key_rejected',
+  'core.deliveries_listed',
+  'core.delivery_retried',
+  'core.delivery_skipped',
+  'core.reconciled',
   'user.listed',
   'user.viewed',
   'organization.created',
@@ -44,6 +48,17 @@ export const AUDIT_ACTIONS = [
   'audit.verified',
   'superadmin.bootstrapped',
   'demo.seeded',
+  'directory_source.listed',
+  'directory_source.viewed',
+  'directory_source.created',
+  'directory_source.updated',
+  'sync_run.requested',
+  'sync_run.listed',
+  'sync_run.viewed',
+  'sync_run.completed',
+  'sync_run.failed',
+  'sync_run.approved',
+  'sync_run.cancelled',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditOutcome = 'success' | 'denied' | 'failure';

@@ -31,6 +31,7 @@ export type Action =
   | 'configure'
   | 'run'
   | 'approve'
+  | 'retry'
   | UserAction;
 
 /** The facts about a person that authorization looks at. */
@@ -55,7 +56,8 @@ export type SubjectName =
   | 'Space'
   | 'AuditEvent'
   | 'DirectorySource'
-  | 'SyncRun';
+  | 'SyncRun'
+  | 'CoreDelivery';
 
 export type Subjects =
   | SubjectName
@@ -101,6 +103,7 @@ export function defineAbilityFor(actor: Pick<Actor, 'userId' | 'role'>): AppAbil
       can(['export', 'verify'], 'AuditEvent');
       can(['configure', 'run'], 'DirectorySource');
       can('approve', 'SyncRun');
+      can(['read', 'retry'], 'CoreDelivery');
       break;
     case 'admin':
       can('read', ['User', ...DIRECTORY, 'DirectorySource', 'SyncRun']);
@@ -114,6 +117,7 @@ export function defineAbilityFor(actor: Pick<Actor, 'userId' | 'role'>): AppAbil
       can('manageMembers', 'Space');
       can('run', 'DirectorySource');
       can('approve', 'SyncRun');
+      can(['read', 'retry'], 'CoreDelivery');
       break;
     case 'staff':
       can('read', 'User');
@@ -130,6 +134,7 @@ export function defineAbilityFor(actor: Pick<Actor, 'userId' | 'role'>): AppAbil
         'SyncRun',
       ]);
       can(['export', 'verify'], 'AuditEvent');
+      can('read', 'CoreDelivery');
       break;
     default:
       break;

@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   audit: async () => (await import('./audit.ts')).auditCommand,
   'seed-demo': async () => (await import('./seedDemo.ts')).seedDemoCommand,
   'core-key': async () => (await import('./coreKey.ts')).coreKeyCommand,
+  sync: async () => (await import('./sync.ts')).syncCommand,
 };
 
 function usage(): string {
@@ -23,6 +24,7 @@ function usage(): string {
     '  audit export [--format csv|ndjson] [--from ISO] [--to ISO]  write the audit log to stdout',
     '  seed-demo [--people 2000]                       load a realistic demo directory',
     '  core-key generate --name N                      print a new messaging-core API key and its config line',
+    '  sync --source ID [--mode full|incremental|dry-run]  run a directory sync and print the run',
   ].join('\n');
 }
 

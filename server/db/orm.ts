@@ -9,6 +9,7 @@ import {
   RecoveryCode,
   TotpFactor,
 } from '../identity/entities.ts';
+import { syncEntities } from '../sources/entities.ts';
 import { migrationsList } from './migrations/index.ts';
 
 export type { EntityManager } from '@mikro-orm/postgresql';
@@ -26,6 +27,7 @@ export const entities = [
   EnrollmentToken,
   DeviceSession,
   RecoveryCode,
+  ...syncEntities,
 ];
 
 /** Opens the ORM on a PostgreSQL URL; does not migrate. */

@@ -61,8 +61,13 @@ export async function resolveBackofficeSession(
   if (session.expiresAt <= now) return { rejected: 'expired' };
   const idleLimit = services.config.session.idleTimeoutMinutes * 60_000;
   if (now.getTime() - session.lastSeenAt.getTime() > idleLimit) return { rejected: 'idle' };
-  const user = await em.findOne(User, { id: session.userId });
-  if (!user || user.status !== 'active' || !user.role) return { rejected: 'no_access' };
+  // Only an active person who still holds a back-office role keeps a back-office session.
+  const user = await em.findOne(User, {
+    id: session.userId,
+    status: 'active',
+    role: { $ne: null },
+  });
+  if (!user) return { rejected: 'no_access' };
   if (now.getTime() - session.lastSeenAt.getTime() > LAST_SEEN_GRANULARITY_MS) {
     await em.nativeUpdate(BackofficeSession, { id: session.id }, { lastSeenAt: now });
   }

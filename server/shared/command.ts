@@ -2,6 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuditEventInput } from '../audit/actions.ts';
 import { appendAuditEvents } from '../audit/append.ts';
 import { type AppAbility, defineAbilityFor } from '../authz/index.ts';
+import { emitMany } from '../core/outbox/emit.ts';
+import type { OutboxEvent } from '../core/outbox/events.ts';
 import type { Actor } from './actor.ts';
 import { type AppError, ForbiddenError } from './errors.ts';
 import type { Services } from './services.ts';
@@ -14,6 +16,8 @@ export interface CommandContext {
   services: Services;
   /** Records an audit event; written in the same transaction, just before commit. */
   audit(event: AuditEventInput): void;
+  /** Enqueues a change for the messaging core; written to the outbox in this transaction. */
+  emit(event: OutboxEvent): void;
   /**
    * Commits what was done so far (typically the audit of a failed login) and then makes the
    * command fail with `error`. Use when a refusal itself must be recorded.
@@ -40,6 +44,7 @@ export async function runCommand<T>(
   ability: AppAbility = defineAbilityFor(actor),
 ): Promise<T> {
   const events: AuditEventInput[] = [];
+  const outbox: OutboxEvent[] = [];
   let deferred: AppError | null = null;
   let result: T | undefined;
   try {
@@ -50,6 +55,7 @@ export async function runCommand<T>(
         ability,
         services,
         audit: (event) => events.push(event),
+        emit: (event) => outbox.push(event),
         failAfterCommit: (error) => {
           throw new FailAfterCommit(error);
         },
@@ -62,6 +68,7 @@ export async function runCommand<T>(
         deferred = error.error;
       }
       await em.flush();
+      await emitMany(em, outbox);
       await appendAuditEvents(em, services.keys.audit, actor, events, services.now());
       return value;
     });

@@ -45,6 +45,7 @@ const ALL_ACTIONS: readonly Action[] = [
   'configure',
   'run',
   'approve',
+  'retry',
   'activate',
   'deactivate',
   'changeLoginMethod',
@@ -166,6 +167,12 @@ const SUBJECT_EXPECTED: Record<OtherSubject, Partial<Record<Action, readonly Act
   SyncRun: {
     read: ['superadmin', 'admin', 'auditor'],
     approve: ['superadmin', 'admin'],
+  },
+  // Outbox deliveries to the messaging core (issue 6): admin and up; the auditor reads only.
+  // `retry` also covers skipping a dead event.
+  CoreDelivery: {
+    read: ['superadmin', 'admin', 'auditor'],
+    retry: ['superadmin', 'admin'],
   },
 };
 const OTHER_SUBJECTS = Object.keys(SUBJECT_EXPECTED) as OtherSubject[];

@@ -84,7 +84,10 @@ describe('core API keys', () => {
       expect((await introspect(session.token, key.key)).body.active).toBe(true);
     }
     // The old key is removed from the configuration (a restart with the new list).
-    const config = { ...context.services.config, core: { apiKeys: [newKey] } };
+    const config = {
+      ...context.services.config,
+      core: { ...context.services.config.core, apiKeys: [newKey] },
+    };
     const { app } = createApp({ ...context.services, config });
     const server: Server = app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', resolve));

@@ -175,7 +175,8 @@ describe.runIf(RUN)('admin UI in a real browser', () => {
     const deactivated = encodeURIComponent(JSON.stringify({ action: 'user.deactivated' }));
     await page.goto(`${context.baseUrl}/admin/#/audit-events?filter=${deactivated}`);
     await list.locator('tbody tr', { hasText: people.leaver?.username ?? '-' }).waitFor();
-    expect(await list.locator('tbody tr').count()).toBe(1);
+    // The unfiltered page may still be on screen for a moment: wait for the filtered one.
+    await expect.poll(() => list.locator('tbody tr').count(), { timeout: 15_000 }).toBe(1);
     await list.getByText('Left the company (HR-1234)').waitFor();
 
     const [download] = await Promise.all([

@@ -2,6 +2,8 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261121000000Initial } from './Migration20261121000000Initial.ts';
 import { Migration20261121010000MessengerIdentity } from './Migration20261121010000MessengerIdentity.ts';
 import { Migration20261121020000AuditAppendFunction } from './Migration20261121020000AuditAppendFunction.ts';
+import { Migration20261121030000DirectorySync } from './Migration20261121030000DirectorySync.ts';
+import { Migration20261121040000Outbox } from './Migration20261121040000Outbox.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -14,4 +16,6 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261121020000AuditAppendFunction',
     class: Migration20261121020000AuditAppendFunction,
   },
+  { name: 'Migration20261121030000DirectorySync', class: Migration20261121030000DirectorySync },
+  { name: 'Migration20261121040000Outbox', class: Migration20261121040000Outbox },
 ];

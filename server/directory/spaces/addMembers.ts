@@ -18,7 +18,7 @@ export async function addMembers(
   spaceId: string,
   userIds: string[],
 ): Promise<AddMembersResult> {
-  return runCommand(services, actor, async ({ em, ability, audit }) => {
+  return runCommand(services, actor, async ({ em, ability, audit, emit }) => {
     authorize(ability, 'manageMembers', 'Space', {
       auditAction: 'space.member_added',
       targetType: 'Space',
@@ -35,14 +35,14 @@ export async function addMembers(
       throw unprocessable('unknown_users', 'Some of these people do not exist', {
         userIds: unknown.map((row) => row.id),
       });
-    const added = await em.execute<{ id: string; label: string }[]>(
+    const added = await em.execute<{ id: string; label: string; username: string | null }[]>(
       `with inserted as (
          insert into space_member (space_id, user_id, added_at, added_by_id)
          select ?, u.id, ?::timestamptz, ?::uuid from app_user u
           where u.id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
          on conflict do nothing
          returning user_id)
-       select u.id, coalesce(u.username, u.display_name) as label
+       select u.id, coalesce(u.username, u.display_name) as label, u.username
          from inserted i join app_user u on u.id = i.user_id order by u.id`,
       [spaceId, services.now().toISOString(), actor.userId, wanted],
     );
@@ -55,6 +55,19 @@ export async function addMembers(
         details: { spaceId, spaceName: space.name },
       });
     }
+    // One event for the whole call; people without a username have no core account.
+    const inCore = added.flatMap((p) =>
+      p.username ? [{ userId: p.id, username: p.username }] : [],
+    );
+    if (inCore.length > 0)
+      emit({
+        type: 'space.members_changed',
+        key: spaceId,
+        spaceId,
+        name: space.name,
+        added: inCore,
+        removed: [],
+      });
     const addedIds = new Set(added.map((row) => row.id));
     return {
       added: [...addedIds],

@@ -14,7 +14,7 @@ export async function createSpace(
   actor: Actor,
   input: CreateSpaceInput,
 ): Promise<SpaceView> {
-  return runCommand(services, actor, async ({ em, ability, audit }) => {
+  return runCommand(services, actor, async ({ em, ability, audit, emit }) => {
     authorize(ability, 'create', 'Space', {
       auditAction: 'space.created',
       targetType: 'Space',
@@ -35,6 +35,7 @@ export async function createSpace(
       targetLabel: space.name,
       diff: { after: fields },
     });
+    emit({ type: 'space.upserted', key: space.id, spaceId: space.id, name: space.name });
     return (await loadSpaceView(em, space.id)) as SpaceView;
   });
 }

@@ -8,7 +8,7 @@ import { Space } from '../entities.ts';
 
 /** Deletes a space and its memberships (superadmin only); the event records how many there were. */
 export async function deleteSpace(services: Services, actor: Actor, id: string): Promise<void> {
-  await runCommand(services, actor, async ({ em, ability, audit }) => {
+  await runCommand(services, actor, async ({ em, ability, audit, emit }) => {
     authorize(ability, 'delete', 'Space', {
       auditAction: 'space.deleted',
       targetType: 'Space',
@@ -37,5 +37,6 @@ export async function deleteSpace(services: Services, actor: Actor, id: string):
       },
       details: { membersRemoved: count?.members ?? 0 },
     });
+    emit({ type: 'space.deleted', key: id, spaceId: id, name: space.name });
   });
 }

@@ -12,17 +12,17 @@ export async function removeMember(
   spaceId: string,
   userId: string,
 ): Promise<void> {
-  await runCommand(services, actor, async ({ em, ability, audit }) => {
+  await runCommand(services, actor, async ({ em, ability, audit, emit }) => {
     authorize(ability, 'manageMembers', 'Space', {
       auditAction: 'space.member_removed',
       targetType: 'User',
       targetId: userId,
     });
     const space = await assertSpaceExists(em, spaceId);
-    const [removed] = await em.execute<{ label: string }[]>(
+    const [removed] = await em.execute<{ label: string; username: string | null }[]>(
       `with deleted as (
          delete from space_member where space_id = ? and user_id = ? returning user_id)
-       select coalesce(u.username, u.display_name) as label
+       select coalesce(u.username, u.display_name) as label, u.username
          from deleted d join app_user u on u.id = d.user_id`,
       [spaceId, userId],
     );
@@ -34,5 +34,14 @@ export async function removeMember(
       targetLabel: removed.label,
       details: { spaceId, spaceName: space.name },
     });
+    if (removed.username)
+      emit({
+        type: 'space.members_changed',
+        key: spaceId,
+        spaceId,
+        name: space.name,
+        added: [],
+        removed: [{ userId, username: removed.username }],
+      });
   });
 }

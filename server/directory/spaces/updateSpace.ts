@@ -16,7 +16,7 @@ export async function updateSpace(
   id: string,
   input: UpdateSpaceInput,
 ): Promise<SpaceView> {
-  return runCommand(services, actor, async ({ em, ability, audit }) => {
+  return runCommand(services, actor, async ({ em, ability, audit, emit }) => {
     authorize(ability, 'update', 'Space', {
       auditAction: 'space.updated',
       targetType: 'Space',
@@ -40,6 +40,7 @@ export async function updateSpace(
       targetLabel: space.name,
       diff,
     });
+    emit({ type: 'space.upserted', key: space.id, spaceId: space.id, name: space.name });
     return (await loadSpaceView(em, id)) as SpaceView;
   });
 }

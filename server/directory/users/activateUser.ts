@@ -1,4 +1,5 @@
 import { type AppAbility, asUserSubject, authorize } from '../../authz/index.ts';
+import { loadCorePerson } from '../../core/outbox/corePerson.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { runCommand } from '../../shared/command.ts';
 import { conflict } from '../../shared/errors.ts';
@@ -17,7 +18,7 @@ export function activateUser(
   return runCommand(
     services,
     actor,
-    async ({ em, audit }) => {
+    async ({ em, audit, emit }) => {
       requireAnyRight(ability, 'activate', 'user.activated', id);
       const user = await loadUser(em, id);
       authorize(ability, 'activate', asUserSubject(user), {
@@ -42,6 +43,8 @@ export function activateUser(
         reason,
         diff: { before, after: { status: user.status } },
       });
+      const person = await loadCorePerson(em, user);
+      if (person) emit({ type: 'person.reactivated', key: user.id, person });
       return presentOne(em, user);
     },
     ability,

@@ -1,4 +1,5 @@
 import { type AppAbility, asRoleGrant, authorize } from '../../authz/index.ts';
+import { loadCorePerson } from '../../core/outbox/corePerson.ts';
 import { revokeBackofficeSessions } from '../../identity/backofficeSession.ts';
 import { type Actor, rankOf } from '../../shared/actor.ts';
 import { runCommand } from '../../shared/command.ts';
@@ -23,7 +24,7 @@ export function changeRole(
   return runCommand(
     services,
     actor,
-    async ({ em, audit }) => {
+    async ({ em, audit, emit }) => {
       requireAnyRight(ability, 'grant', 'user.role_changed', id, 'RoleGrant');
       const user = await loadUser(em, id);
       authorize(
@@ -54,6 +55,9 @@ export function changeRole(
         diff: { before: { role: previous }, after: { role } },
         details: { sessionsRevoked },
       });
+      // The core's copy is refreshed so it can follow what the person may do in the messenger.
+      const person = await loadCorePerson(em, user);
+      if (person) emit({ type: 'person.upserted', key: user.id, person });
       return presentOne(em, user);
     },
     ability,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type AppAbility, authorize } from '../../authz/index.ts';
+import { loadCorePerson } from '../../core/outbox/corePerson.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { runCommand } from '../../shared/command.ts';
 import type { Services } from '../../shared/services.ts';
@@ -34,7 +35,7 @@ export function createUser(
   return runCommand(
     services,
     actor,
-    async ({ em, audit }) => {
+    async ({ em, audit, emit }) => {
       authorize(ability, 'create', 'User', { auditAction: 'user.created', targetType: 'user' });
       const status = input.status ?? 'pending';
       const now = services.now();
@@ -67,6 +68,8 @@ export function createUser(
         targetLabel: labelOf(user),
         diff: { after: pick(user, [...PROFILE_FIELDS, 'status', 'source']) },
       });
+      const person = await loadCorePerson(em, user);
+      if (person) emit({ type: 'person.upserted', key: user.id, person });
       return presentOne(em, user);
     },
     ability,

@@ -22,7 +22,7 @@ export function deactivateUser(
   return runCommand(
     services,
     actor,
-    async ({ em, audit }) => {
+    async ({ em, audit, emit }) => {
       requireAnyRight(ability, 'deactivate', 'user.deactivated', id);
       const user = await loadUser(em, id);
       authorize(ability, 'deactivate', asUserSubject(user), {
@@ -58,6 +58,15 @@ export function deactivateUser(
         diff: { before, after: { status: user.status } },
         details: { sessionsRevoked, deviceSessionsRevoked, source: user.source },
       });
+      // Deactivation also ends the core's sessions (e.g. ejabberd's ban_account kicks them).
+      if (user.username)
+        emit({
+          type: 'person.deactivated',
+          key: user.id,
+          userId: user.id,
+          username: user.username,
+          reason,
+        });
       return presentOne(em, user);
     },
     ability,

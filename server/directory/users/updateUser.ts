@@ -1,4 +1,5 @@
 import { type AppAbility, asUserSubject, authorize } from '../../authz/index.ts';
+import { loadCorePerson } from '../../core/outbox/corePerson.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { runCommand } from '../../shared/command.ts';
 import { conflict, unprocessable } from '../../shared/errors.ts';
@@ -30,7 +31,7 @@ export function updateUser(
   return runCommand(
     services,
     actor,
-    async ({ em, audit }) => {
+    async ({ em, audit, emit }) => {
       requireAnyRight(ability, 'update', 'user.updated', id);
       const user = await loadUser(em, id);
       authorize(ability, 'update', asUserSubject(user), {
@@ -70,6 +71,8 @@ export function updateUser(
         targetLabel: labelOf(user),
         diff: { before, after },
       });
+      const person = await loadCorePerson(em, user);
+      if (person) emit({ type: 'person.upserted', key: user.id, person });
       return presentOne(em, user);
     },
     ability,

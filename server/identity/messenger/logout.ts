@@ -6,7 +6,7 @@ import { deviceOfSession } from './deviceSessions.ts';
 
 /** Ends the caller's own device session (the row is kept, revoked, for the record). */
 export async function logoutDevice(services: Services, device: DeviceAuthenticated): Promise<void> {
-  await runCommand(services, device.actor, async ({ em, audit }) => {
+  await runCommand(services, device.actor, async ({ em, audit, emit }) => {
     const session = await em.findOne(DeviceSession, { id: device.sessionId });
     if (!session || session.revokedAt) return;
     session.revokedAt = services.now();
@@ -19,5 +19,13 @@ export async function logoutDevice(services: Services, device: DeviceAuthenticat
       targetLabel: device.actor.label,
       details: { channel: 'messenger', sessionId: session.id, device: deviceOfSession(session) },
     });
+    if (device.user.username)
+      emit({
+        type: 'sessions.revoked',
+        key: device.user.id,
+        userId: device.user.id,
+        username: device.user.username,
+        sessionIds: [session.id],
+      });
   });
 }

@@ -16,7 +16,7 @@ export async function revokeMySession(
   device: DeviceAuthenticated,
   sessionId: string,
 ): Promise<void> {
-  await runCommand(services, device.actor, async ({ em, audit }) => {
+  await runCommand(services, device.actor, async ({ em, audit, emit }) => {
     const now = services.now();
     // Locked so that a concurrent revoke of the same session waits and then finds it ended.
     const session = await em.findOne(
@@ -41,5 +41,13 @@ export async function revokeMySession(
         current: session.id === device.sessionId,
       },
     });
+    if (device.user.username)
+      emit({
+        type: 'sessions.revoked',
+        key: device.user.id,
+        userId: device.user.id,
+        username: device.user.username,
+        sessionIds: [session.id],
+      });
   });
 }

@@ -25,7 +25,7 @@ export function resetSecondFactor(
   return runCommand(
     services,
     actor,
-    async ({ em, audit }) => {
+    async ({ em, audit, emit }) => {
       const user = await loadAuthorizedTarget(em, ability, 'reset2fa', 'user.2fa_reset', userId);
       const now = services.now();
       const factors = await em.execute<{ user_id: string }[]>(
@@ -51,6 +51,11 @@ export function resetSecondFactor(
         reason,
         details: { ...result },
       });
+      if (user.username) {
+        const who = { key: user.id, userId: user.id, username: user.username };
+        emit({ type: 'sessions.revoked', ...who, sessionIds: 'all' });
+        emit({ type: 'second_factor.reset', ...who });
+      }
       return result;
     },
     ability,

@@ -22,7 +22,7 @@ export function revokeAllUserSessions(
   return runCommand(
     services,
     actor,
-    async ({ em, audit }) => {
+    async ({ em, audit, emit }) => {
       const user = await loadAuthorizedTarget(
         em,
         ability,
@@ -43,6 +43,14 @@ export function revokeAllUserSessions(
         reason,
         details: { ...result },
       });
+      if (user.username)
+        emit({
+          type: 'sessions.revoked',
+          key: user.id,
+          userId: user.id,
+          username: user.username,
+          sessionIds: 'all',
+        });
       return result;
     },
     ability,

@@ -31,7 +31,7 @@ export function revokeUserSession(
   return runCommand(
     services,
     actor,
-    async ({ em, audit }) => {
+    async ({ em, audit, emit }) => {
       const user = await loadAuthorizedTarget(
         em,
         ability,
@@ -83,6 +83,15 @@ export function revokeUserSession(
           userAgent: found.user_agent,
         },
       });
+      // Back-office sessions are this service's own; only device sessions exist in the core.
+      if (device && user.username)
+        emit({
+          type: 'sessions.revoked',
+          key: user.id,
+          userId: user.id,
+          username: user.username,
+          sessionIds: [sessionId],
+        });
       return { id: sessionId, kind };
     },
     ability,

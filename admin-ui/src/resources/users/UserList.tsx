@@ -1,9 +1,8 @@
 import {
   CreateButton,
-  DatagridConfigurable,
+  Datagrid,
   FilterButton,
   List,
-  SelectColumnsButton,
   TextField,
   TopToolbar,
   useCanAccess,
@@ -18,7 +17,6 @@ function ListActions() {
   return (
     <TopToolbar>
       <FilterButton />
-      <SelectColumnsButton />
       {canCreate && <CreateButton />}
     </TopToolbar>
   );
@@ -34,12 +32,11 @@ export default function UserList() {
       actions={<ListActions />}
       sort={{ field: 'displayName', order: 'ASC' }}
       perPage={25}
-      debounce={250}
+      debounce={100}
     >
-      <DatagridConfigurable
+      <Datagrid
         rowClick="show"
         bulkActionButtons={canDeactivate ? <BulkDeactivateButton /> : false}
-        omit={['source', 'createdAt']}
       >
         <TextField source="displayName" sortBy="name" />
         <TextField source="email" sortable={false} />
@@ -51,10 +48,8 @@ export default function UserList() {
         />
         <EnumField source="status" prefix="app.status" chip />
         <EnumField source="role" prefix="app.role" empty="none" sortable={false} />
-        <EnumField source="source" prefix="app.source" sortable={false} />
-        <DateTime source="createdAt" />
         <DateTime source="updatedAt" />
-      </DatagridConfigurable>
+      </Datagrid>
     </List>
   );
 }
