@@ -7,7 +7,7 @@ import { runCommand } from '../shared/command.ts';
 import { notFound } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
 import { AUDIT_ACTIONS, type AuditAction, type AuditEventInput } from './actions.ts';
-import { type VerifyResult, verifyAuditChain } from './verify.ts';
+import { type AuditRow, type VerifyResult, verifyAuditChain } from './verify.ts';
 
 /**
  * Counting stops here: an exact count(*) over millions of events costs more than the page
@@ -108,24 +108,9 @@ export const AUDIT_VIEW_COLUMNS = `seq::text as seq,
   actor_role, ip, user_agent, request_id, action, target_type, target_id, target_label, outcome,
   reason, diff, details`;
 
-/** A row of AUDIT_VIEW_COLUMNS. */
-export interface AuditViewRow {
-  seq: string;
+/** A row of AUDIT_VIEW_COLUMNS: a stored row with its time as text and without its hash. */
+export interface AuditViewRow extends Omit<AuditRow, 'at' | 'hash'> {
   at: string;
-  actor_id: string | null;
-  actor_label: string;
-  actor_role: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  request_id: string | null;
-  action: string;
-  target_type: string | null;
-  target_id: string | null;
-  target_label: string | null;
-  outcome: string;
-  reason: string | null;
-  diff: unknown;
-  details: unknown;
 }
 
 /** An audit event as the API presents it. */
