@@ -16,6 +16,11 @@ export interface StagedRecord {
   department: string | null;
   employeeId: string | null;
   disabled: boolean;
+  /**
+   * Distinguished names of the person's groups, lower-cased: group mappings compare DNs
+   * case-insensitively, as LDAP does for the attribute types DNs are made of.
+   */
+  groups: string[];
   /** Values that could not be used as they are (kept for the plan's reason). */
   problems: string[];
 }
@@ -74,6 +79,7 @@ export function normalizePerson(person: SourcePerson): StagedRecord {
     department: text(person.department, 200),
     employeeId: text(person.employeeId, 100),
     disabled: person.disabled,
+    groups: [...new Set(person.groups.map((dn) => dn.normalize('NFC').trim().toLowerCase()))],
     problems,
   };
 }

@@ -208,6 +208,7 @@ function countsOf(result: Awaited<ReturnType<typeof applyPlan>>): Record<string,
     failed: result.failed,
     sessionsRevoked: result.sessionsRevoked,
     organizationsCreated: result.organizationsCreated,
+    spacesCreated: result.spacesCreated,
   };
 }
 

@@ -4,6 +4,7 @@ import { runCommand } from '../../shared/command.ts';
 import type { Services } from '../../shared/services.ts';
 import type { SyncSource } from '../registry.ts';
 import { coreEvents } from './outbox.ts';
+import { applySpaces } from './spaces.ts';
 
 /** How apply proceeds; the hooks let a run stop between batches (cancel) and tests break one. */
 export interface ApplyOptions {
@@ -21,6 +22,8 @@ export interface ApplyCounts {
   failed: number;
   sessionsRevoked: number;
   organizationsCreated: number;
+  /** Spaces named by group mappings that the apply created. */
+  spacesCreated: number;
   stopped: boolean;
 }
 
@@ -175,7 +178,8 @@ async function guardSuperadmins(em: EntityManager, batch: unknown[]): Promise<vo
 
 /**
  * Applies one batch of a stored plan in one transaction: organizations, creates, updates and
- * status changes as one statement each, sessions of deactivated people revoked, items marked
+ * status changes as one statement each, sessions of deactivated people revoked, memberships of
+ * mapped spaces added and removed (spaces.ts), items marked
  * applied, and one audit event per changed person (the source as the actor), all committed
  * together. A batch that fails leaves nothing behind, so apply can simply be run again.
  */
@@ -252,7 +256,12 @@ async function applyBatch(
       ...changed,
     ]);
     for (const event of outbox) emit(event);
-    const done = JSON.stringify([...created, ...changed].map((row) => row.id));
+    const ids = [...created, ...changed].map((row) => row.id);
+    // After the people exist (and their core upserts are queued): memberships of mapped spaces.
+    const spaces = await applySpaces(em, batch, ids, now, details);
+    for (const event of spaces.audit) audit(event);
+    for (const event of spaces.events) emit(event);
+    const done = JSON.stringify(ids);
     const marked = await em.execute<{ outcome: string }[]>(
       `update sync_plan_item p set applied_at = ?,
          outcome = case when p.user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
@@ -272,6 +281,7 @@ async function applyBatch(
       failed: marked.filter((row) => row.outcome === 'failed').length,
       sessionsRevoked,
       organizationsCreated: orgs.length,
+      spacesCreated: spaces.spacesCreated,
     };
   });
 }
@@ -292,6 +302,7 @@ export async function applyPlan(
     failed: 0,
     sessionsRevoked: 0,
     organizationsCreated: 0,
+    spacesCreated: 0,
     stopped: false,
   };
   let after = 0;
@@ -314,6 +325,7 @@ export async function applyPlan(
     totals.failed += counts.failed;
     totals.sessionsRevoked += counts.sessionsRevoked;
     totals.organizationsCreated += counts.organizationsCreated;
+    totals.spacesCreated += counts.spacesCreated;
     after = hi;
   }
 }

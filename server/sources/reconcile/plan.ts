@@ -3,6 +3,7 @@ import { ownedFields } from '../../directory/users/sourceOwnership.ts';
 import { normalizePerson } from '../normalize.ts';
 import type { SyncSource } from '../registry.ts';
 import type { SourcePerson } from '../types.ts';
+import { mappingParams } from './groupMappings.ts';
 
 /** Any pg connection: the pool, or a client holding a transaction. */
 export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
@@ -69,15 +70,68 @@ function diffExpression(source: SyncSource): string {
   return `case when j.uid is null then '{}'::jsonb else ${parts.join(' || ')} end`;
 }
 
+/**
+ * The staged entries with group mappings resolved, as `r`: `department` becomes the
+ * organization of the first mapping (config order) whose group the person is in, if any, and
+ * `spaces` lists the mapped spaces of every such mapping (sorted, for a stable diff). Without
+ * mappings, the staged record as it is. `$5`: the mappings as JSON (see groupMappings.ts).
+ */
+function stagedSql(mapped: boolean): string {
+  if (!mapped)
+    return `s as (select external_id, record - 'groups' as r from sync_staging where run_id = $1)`;
+  return `mp as (
+  select (x->>'ord')::int as ord, x->>'group' as grp, x->'spaces' as spaces, x->>'organization' as org
+    from jsonb_array_elements($5::jsonb) x
+),
+s as (
+  select st.external_id,
+         (st.record - 'groups') || jsonb_build_object(
+           'department', coalesce(
+             (select mp.org from mp where mp.org is not null and st.record->'groups' ? mp.grp
+               order by mp.ord limit 1),
+             st.record->>'department'),
+           'spaces', coalesce(
+             (select jsonb_agg(t.n order by lower(t.n)) from (
+                select distinct n from mp cross join jsonb_array_elements_text(mp.spaces) n
+                 where st.record->'groups' ? mp.grp) t),
+             '[]'::jsonb)) as r
+    from sync_staging st where st.run_id = $1
+)`;
+}
+
+/**
+ * The diff of a person's mapped spaces: only spaces some mapping names count (`$6`), so a
+ * membership added by hand elsewhere is never touched. Nobody deactivated (or being
+ * deactivated) gets one: they keep their memberships, the core already bans them.
+ */
+function spacesDiff(ownDeactivation: string): string {
+  const sorted = (set: string) =>
+    `array(select lower(x) from jsonb_array_elements_text(${set}) x order by 1)`;
+  return `case when j.uid is not null and not (j.r->>'disabled')::boolean
+       and (j.status <> 'deactivated' or ${ownDeactivation})
+       and ${sorted('j.u_spaces')} is distinct from ${sorted(`j.r->'spaces'`)}
+    then jsonb_build_object('spaces', jsonb_build_object('from', j.u_spaces, 'to', j.r->'spaces'))
+    else '{}'::jsonb end`;
+}
+
 /** The people a run's source entries describe, matched and diffed, inserted as plan items. */
-function entriesSql(source: SyncSource): string {
+function entriesSql(source: SyncSource, mapped: boolean): string {
   const userColumns = Object.values(COLUMNS)
     .map((column) => `u.${column} as u_${column}`)
     .join(', ');
   // The source's own deactivation: the last status change was its own (no one changed it since).
   const ownDeactivation = `(j.status_source = $2 and j.status_source_at is not distinct from j.status_changed_at)`;
+  // The person's current memberships of mapped spaces (one index probe per person, same statement).
+  const currentSpaces = mapped
+    ? `left join lateral (
+      select coalesce(jsonb_agg(sp.name order by lower(sp.name)), '[]'::jsonb) as names
+        from space_member sm join space sp on sp.id = sm.space_id
+       where sm.user_id = u.id
+         and lower(sp.name) in (select lower(value) from jsonb_array_elements_text($6::jsonb))
+    ) cur on true`
+    : '';
   return `
-with s as (select external_id, record as r from sync_staging where run_id = $1),
+with ${stagedSql(mapped)},
 by_ext as (
   select s.external_id, u.id as user_id
     from s join app_user u on u.source_id = $2 and u.external_id = s.external_id
@@ -111,12 +165,15 @@ j as (
   select m.external_id, m.r, m.conflict, m.link_user is not null as link,
          u.id as uid, u.status, u.status_source, u.status_source_at, u.status_changed_at,
          u.employee_number as u_employee_number, o.name as u_org, ${userColumns}
+         ${mapped ? `, coalesce(cur.names, '[]'::jsonb) as u_spaces` : ''}
     from m
     left join app_user u on u.id = coalesce(m.ext_user, m.link_user)
     left join organization o on o.id = u.organization_id
+    ${currentSpaces}
 ),
 d as (
-  select j.*, (${diffExpression(source)}) as diff, (j.r->>'disabled')::boolean as disabled,
+  select j.*, (${diffExpression(source)})${mapped ? ` || ${spacesDiff(ownDeactivation)}` : ''} as diff,
+         (j.r->>'disabled')::boolean as disabled,
          case when j.uid is null or j.conflict is not null then null
               when (j.r->>'disabled')::boolean and j.status <> 'deactivated' then 'deactivate'
               when not (j.r->>'disabled')::boolean and j.status = 'deactivated' and ${ownDeactivation}
@@ -256,11 +313,15 @@ export async function computePlan(
   source: SyncSource,
   full: boolean,
 ): Promise<PlanCounts> {
-  await db.query(entriesSql(source), [
+  const { mappings, spaceNames } = mappingParams(source);
+  const mapped = mappings.length > 0;
+  // $5 and $6 only when the statement uses them: PostgreSQL refuses parameters it cannot type.
+  await db.query(entriesSql(source, mapped), [
     runId,
     source.id,
     source.userSource,
     source.settings.correlateBy,
+    ...(mapped ? [JSON.stringify(mappings), JSON.stringify(spaceNames)] : []),
   ]);
   if (full) await db.query(MISSING_SQL, [runId, source.id]);
   await db.query(uniquenessSql('username'), [runId]);
