@@ -25,6 +25,11 @@ const SpaceCreate = lazy(() => import('./resources/spaces/SpaceCreate'));
 const SpaceEdit = lazy(() => import('./resources/spaces/SpaceEdit'));
 const AuditList = lazy(() => import('./resources/audit/AuditList'));
 const AuditShow = lazy(() => import('./resources/audit/AuditShow'));
+const SourceList = lazy(() => import('./resources/sources/SourceList'));
+const SourceShow = lazy(() => import('./resources/sources/SourceShow'));
+const SourceEdit = lazy(() => import('./resources/sources/SourceEdit'));
+const RunList = lazy(() => import('./resources/syncRuns/RunList'));
+const RunShow = lazy(() => import('./resources/syncRuns/RunShow'));
 
 /** The back-office: react-admin over `/api/v1`, resources shown as the CASL rules allow. */
 export function App() {
@@ -73,6 +78,15 @@ export function App() {
         recordRepresentation="name"
       />
       <Resource name="audit-events" icon={resourceIcons.audit} list={AuditList} show={AuditShow} />
+      <Resource
+        name="directory-sources"
+        icon={resourceIcons.sources}
+        list={SourceList}
+        show={SourceShow}
+        edit={SourceEdit}
+        recordRepresentation="name"
+      />
+      <Resource name="sync-runs" icon={resourceIcons.syncRuns} list={RunList} show={RunShow} />
       <Resource name="user-sessions" />
       <Resource name="space-members" />
       <CustomRoutes noLayout>

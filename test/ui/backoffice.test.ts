@@ -15,6 +15,7 @@ import {
   shot,
   uiLogin,
 } from './browser.ts';
+import { sourceWithPlan } from './syncSetup.ts';
 
 const RUN = browserAvailable();
 const ROOT_PASSWORD = 'root operator passphrase';
@@ -215,6 +216,30 @@ describe.runIf(RUN)('admin UI in a real browser', () => {
     await page.reload();
     await page.getByText('Журнал аудита').first().waitFor();
     await shot(page, '33-audit-log-ru');
+    await page.close();
+  }, 120_000);
+  it('an admin opens the directory sources and a dry run plan as a readable diff', async () => {
+    const { sourceId, run } = await sourceWithPlan(context);
+    await backofficePerson(context, 'admin', { username: 'syncadmin', familyName: 'Синицына' });
+    const page = await newPage(browser, 'en');
+    await uiLogin(page, context, { username: 'syncadmin', password: GOOD_PASSWORD });
+    await page.getByTestId('sync-runs-widget').getByText('Planned').first().waitFor();
+    await shot(page, '40-dashboard-sync-en');
+    await page.goto(`${context.baseUrl}/admin/#/directory-sources`);
+    await page.getByTestId('sources').getByText(sourceId).waitFor();
+    await shot(page, '41-directory-sources-en');
+    await openRow(page, sourceId);
+    await page.getByRole('button', { name: 'Dry run' }).waitFor();
+    await page.getByTestId('runs').locator('tbody tr').first().waitFor();
+    await shot(page, '42-directory-source-en');
+    await page.goto(`${context.baseUrl}/admin/#/sync-runs/${run.id}/show`);
+    const plan = page.getByTestId('plan');
+    await plan.getByText('Главный бухгалтер').waitFor();
+    await shot(page, '43-sync-run-plan-en');
+    await page.getByTestId('plan-action-filter').click();
+    await page.getByRole('option', { name: 'Update' }).click();
+    await expect.poll(() => plan.locator('tbody tr').count()).toBe(1);
+    await plan.getByText('Бухгалтер', { exact: true }).waitFor();
     await page.close();
   }, 120_000);
 });

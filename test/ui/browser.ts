@@ -88,7 +88,7 @@ export async function uiLogin(
   if (credentials.shotName) await shot(page, credentials.shotName);
   await page.locator('#code').fill(await codeFor(context, secret));
   await page.locator('form button[type="submit"]').click();
-  await page.getByTestId('sync-placeholder').waitFor();
+  await page.getByTestId('dashboard').waitFor();
   return secret;
 }
 

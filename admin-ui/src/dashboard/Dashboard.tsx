@@ -1,9 +1,12 @@
-import { Box, Card, CardContent, CardHeader, Skeleton, Typography } from '@mui/material';
+import { Box, Skeleton, Typography } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
 import { useCanAccess, useTranslate } from 'react-admin';
 import { Link } from 'react-router-dom';
 import { useAppDataProvider } from '../dataProviderHook';
 import { useFormat } from '../format';
+import { DeliveryWidget } from './DeliveryWidget';
+import { Panel } from './Panel';
+import { SyncWidget } from './SyncWidget';
 
 const STATUSES = ['active', 'pending', 'deactivated'] as const;
 const ROLES = ['superadmin', 'admin', 'auditor', 'staff'] as const;
@@ -33,18 +36,9 @@ function CountRow({ label, filter }: { label: string; filter: Record<string, str
   );
 }
 
-function Panel({ title, children }: { title: string; children: React.ReactNode }) {
-  return (
-    <Card component="section" aria-label={title} sx={{ flex: '1 1 300px' }}>
-      <CardHeader title={title} slotProps={{ title: { variant: 'h6', component: 'h2' } }} />
-      <CardContent sx={{ pt: 0 }}>{children}</CardContent>
-    </Card>
-  );
-}
-
 /**
- * The overview: people by status and back-office accounts by role. The marked area below is
- * where the sync-run and core-delivery widgets go when those capabilities land.
+ * The overview: people by status, back-office accounts by role, the last sync runs with the
+ * plans waiting for approval, and failed deliveries to the messaging core — each as the rules allow.
  */
 export default function Dashboard() {
   const translate = useTranslate();
@@ -54,8 +48,13 @@ export default function Dashboard() {
     action: 'list',
     resource: 'backoffice-accounts',
   });
+  const { canAccess: canReadRuns } = useCanAccess({ action: 'list', resource: 'sync-runs' });
+  const { canAccess: canReadDeliveries } = useCanAccess({
+    action: 'list',
+    resource: 'core-deliveries',
+  });
   return (
-    <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 2, mt: 2 }}>
+    <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 2, mt: 2 }} data-testid="dashboard">
       <Typography variant="h5" component="h1" sx={{ width: '100%' }}>
         {translate('app.dashboard.title')}
       </Typography>
@@ -81,19 +80,8 @@ export default function Dashboard() {
           </Box>
         </Panel>
       )}
-      {/* PLACEHOLDER (issue: AD/HR sync, core delivery): last sync runs and their state, plans
-          waiting for approval, failed deliveries to the messaging core. Replace these cards with
-          the real widgets when those routes exist. */}
-      <Panel title={translate('app.dashboard.sync_placeholder')}>
-        <Typography color="text.secondary" data-testid="sync-placeholder">
-          {translate('app.dashboard.placeholder_help')}
-        </Typography>
-      </Panel>
-      <Panel title={translate('app.dashboard.delivery_placeholder')}>
-        <Typography color="text.secondary" data-testid="delivery-placeholder">
-          {translate('app.dashboard.placeholder_help')}
-        </Typography>
-      </Panel>
+      {canReadRuns && <SyncWidget />}
+      {canReadDeliveries && <DeliveryWidget />}
     </Box>
   );
 }

@@ -42,6 +42,9 @@ const RESOURCE_SUBJECTS: Record<string, string> = {
   'audit-events': 'AuditEvent',
   'user-sessions': 'User',
   'space-members': 'Space',
+  'directory-sources': 'DirectorySource',
+  'sync-runs': 'SyncRun',
+  'core-deliveries': 'CoreDelivery',
 };
 
 /** react-admin's action names mapped to the server's. */
@@ -66,7 +69,11 @@ export function canAccessWith(
 ): boolean {
   const subjectName = RESOURCE_SUBJECTS[resource];
   if (!subjectName) return false;
-  const caslAction = ACTIONS[action] ?? action;
+  // Changing a source's settings is `configure` on the server.
+  const caslAction =
+    resource === 'directory-sources' && action === 'edit'
+      ? 'configure'
+      : (ACTIONS[action] ?? action);
   if (resource === 'users' && record && typeof record.id === 'string') {
     return ability.can(caslAction, userSubject({ id: record.id, role: record.role ?? null }));
   }

@@ -12,6 +12,13 @@ import type {
   UpdateParams,
 } from 'react-admin';
 import { api, queryString } from '../api/http';
+import type {
+  DeliverySummary,
+  PlanAction,
+  PlanItem,
+  RunMode,
+  SyncRunRecord,
+} from '../api/syncTypes';
 import type { LoginMethod, Page, Role, SessionRecord, UserRecord } from '../api/types';
 import { RESOURCES, type ResourceSpec } from './resources';
 
@@ -100,6 +107,20 @@ export interface CustomMethods {
   addSpaceMembers(spaceId: Identifier, userIds: string[]): Promise<{ added: string[] }>;
   verifyAudit(): Promise<{ ok: boolean; checked: number; firstProblem: unknown }>;
   countUsers(filter: Record<string, string>): Promise<number>;
+  syncSource(sourceId: Identifier, mode: RunMode): Promise<SyncRunRecord>;
+  approveRun(runId: Identifier): Promise<SyncRunRecord>;
+  cancelRun(runId: Identifier): Promise<SyncRunRecord>;
+  getPlan(runId: Identifier, query: PlanQuery): Promise<Page<PlanItem>>;
+  listRuns(query: Record<string, string | number>): Promise<Page<SyncRunRecord>>;
+  deliverySummary(): Promise<DeliverySummary>;
+}
+
+/** A page of a run's plan, optionally one action only or matching a text. */
+export interface PlanQuery {
+  action?: PlanAction;
+  q?: string;
+  offset: number;
+  limit: number;
 }
 
 /** The app's data provider: react-admin's methods plus {@link CustomMethods}. */
@@ -193,6 +214,12 @@ export const dataProvider: AppDataProvider = {
   issueEnrollmentLink: (userId) => api('POST', `/users/${id(userId)}/enrollment-link`, {}),
   addSpaceMembers: (spaceId, userIds) => api('POST', `/spaces/${id(spaceId)}/members`, { userIds }),
   verifyAudit: () => api('POST', '/audit-events/verify', {}),
+  syncSource: (sourceId, mode) => api('POST', `/directory-sources/${id(sourceId)}/sync`, { mode }),
+  approveRun: (runId) => api('POST', `/sync-runs/${id(runId)}/approve`),
+  cancelRun: (runId) => api('POST', `/sync-runs/${id(runId)}/cancel`),
+  getPlan: (runId, query) => api('GET', `/sync-runs/${id(runId)}/plan${queryString({ ...query })}`),
+  listRuns: (query) => api('GET', `/sync-runs${queryString(query)}`),
+  deliverySummary: () => api('GET', '/core/deliveries/summary'),
   async countUsers(filter) {
     const page = await api<Page<unknown>>('GET', `/users${queryString({ ...filter, limit: 1 })}`);
     return page.total;

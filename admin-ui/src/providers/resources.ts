@@ -74,6 +74,12 @@ export const RESOURCES: Readonly<Record<string, ResourceSpec>> = {
     path: '/audit-events',
     filters: ['actorId', 'action', 'targetId', 'targetType', 'outcome', 'from', 'to'],
   },
+  'directory-sources': {
+    path: '/directory-sources',
+    filters: [],
+    writable: ['name', 'enabled', 'schedule', 'thresholds', 'correlateBy'],
+  },
+  'sync-runs': { path: '/sync-runs', filters: ['sourceId', 'status'] },
 };
 
 /** Fields of a person that a directory source owns (read-only by hand), as the server says. */

@@ -1,0 +1,95 @@
+/** Modes of a sync run. */
+export const RUN_MODES = ['dry-run', 'full', 'incremental'] as const;
+/** A sync run's mode. */
+export type RunMode = (typeof RUN_MODES)[number];
+
+/** Where a run is, as the API says. */
+export const RUN_STATUSES = [
+  'running',
+  'planned',
+  'awaiting_approval',
+  'applying',
+  'succeeded',
+  'failed',
+  'cancelled',
+] as const;
+/** A sync run's status. */
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** What a plan does to one person. */
+export const PLAN_ACTIONS = [
+  'create',
+  'update',
+  'deactivate',
+  'reactivate',
+  'conflict',
+  'unchanged',
+] as const;
+/** A plan item's action. */
+export type PlanAction = (typeof PLAN_ACTIONS)[number];
+
+/** How a source matches directory entries to people. */
+export const CORRELATION_KEYS = ['employeeId', 'email', 'username'] as const;
+
+/** A directory source (no secrets: only the name of the variable holding the bind password). */
+export interface DirectorySourceRecord {
+  id: string;
+  name: string;
+  origin: 'config' | 'api';
+  kind: 'active-directory' | 'ldap';
+  connection: Record<string, unknown>;
+  enabled: boolean;
+  schedule: { incremental: string | null; full: string | null };
+  thresholds: { minShareOfManaged: number; maxDeactivationShare: number; maxDeactivations: number };
+  correlateBy: (typeof CORRELATION_KEYS)[number];
+}
+
+/** A sync run. */
+export interface SyncRunRecord {
+  id: string;
+  sourceId: string;
+  mode: RunMode;
+  readMode: string | null;
+  status: RunStatus;
+  counts: Record<string, number>;
+  cursorBefore: Record<string, unknown> | null;
+  cursorAfter: Record<string, unknown> | null;
+  requestedBy: string;
+  requestedById: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  error: string | null;
+  safety: string | null;
+  approvedById: string | null;
+  approvedAt: string | null;
+}
+
+/** One person's line of a run's plan. */
+export interface PlanItem {
+  seq: number;
+  action: PlanAction;
+  userId: string | null;
+  externalId: string | null;
+  locator: string | null;
+  label: string | null;
+  diff: Record<string, { from: unknown; to: unknown }>;
+  record: Record<string, unknown> | null;
+  link: boolean;
+  reason: string | null;
+  blocked: string | null;
+  outcome: string | null;
+  outcomeReason: string | null;
+}
+
+/** Delivery counts per connector of the messaging core's outbox. */
+export interface DeliverySummary {
+  data: {
+    connector: string;
+    pending: number;
+    dead: number;
+    delivered: number;
+    skipped: number;
+    oldestPendingAt: string | null;
+  }[];
+}

@@ -1,0 +1,126 @@
+import {
+  Alert,
+  Chip,
+  MenuItem,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TablePagination,
+  TableRow,
+  TextField,
+} from '@mui/material';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslate } from 'react-admin';
+import { Link } from 'react-router-dom';
+import { PLAN_ACTIONS, type PlanAction, type PlanItem } from '../../api/syncTypes';
+import { useAppDataProvider } from '../../dataProviderHook';
+import { PlanDiff } from './PlanDiff';
+
+const ACTION_COLORS: Record<PlanAction, 'success' | 'info' | 'error' | 'warning' | 'default'> = {
+  create: 'success',
+  update: 'info',
+  deactivate: 'error',
+  reactivate: 'success',
+  conflict: 'warning',
+  unchanged: 'default',
+};
+
+function Person({ item }: { item: PlanItem }) {
+  const name = item.label ?? item.locator ?? item.externalId ?? '—';
+  return item.userId ? <Link to={`/users/${item.userId}/show`}>{name}</Link> : <span>{name}</span>;
+}
+
+/** A run's plan, one row per person (action chip, diff, note), filterable by action and paged. */
+export function PlanTable({ runId }: { runId: string }) {
+  const translate = useTranslate();
+  const dataProvider = useAppDataProvider();
+  const [action, setAction] = useState<PlanAction | ''>('');
+  const [page, setPage] = useState(0);
+  const [perPage, setPerPage] = useState(25);
+  const query = { action: action || undefined, offset: page * perPage, limit: perPage };
+  const { data, error } = useQuery({
+    queryKey: ['sync-runs', runId, 'plan', query],
+    queryFn: () => dataProvider.getPlan(runId, query),
+    placeholderData: keepPreviousData,
+  });
+  const t = (key: string) => translate(`app.sync.${key}`);
+  return (
+    <>
+      <TextField
+        select
+        size="small"
+        label={t('filter_action')}
+        value={action}
+        onChange={(event) => {
+          setAction(event.target.value as PlanAction | '');
+          setPage(0);
+        }}
+        sx={{ minWidth: 220, mb: 1 }}
+        data-testid="plan-action-filter"
+      >
+        <MenuItem value="">{t('all_actions')}</MenuItem>
+        {PLAN_ACTIONS.map((value) => (
+          <MenuItem key={value} value={value}>
+            {translate(`app.sync.action.${value}`)}
+          </MenuItem>
+        ))}
+      </TextField>
+      {error && <Alert severity="error">{String(error)}</Alert>}
+      <Table size="small" aria-label={t('plan')} data-testid="plan">
+        <TableHead>
+          <TableRow>
+            <TableCell>{t('person')}</TableCell>
+            <TableCell>{t('plan_action')}</TableCell>
+            <TableCell>{t('changes')}</TableCell>
+            <TableCell>{t('note')}</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {data?.data.length === 0 && (
+            <TableRow>
+              <TableCell colSpan={4}>{t('plan_empty')}</TableCell>
+            </TableRow>
+          )}
+          {data?.data.map((item) => (
+            <TableRow key={item.seq}>
+              <TableCell>
+                <Person item={item} />
+              </TableCell>
+              <TableCell>
+                <Chip
+                  size="small"
+                  variant="outlined"
+                  color={ACTION_COLORS[item.action]}
+                  label={translate(`app.sync.action.${item.action}`)}
+                />
+              </TableCell>
+              <TableCell>
+                <PlanDiff diff={item.diff} />
+              </TableCell>
+              <TableCell>
+                {[item.reason, item.blocked, item.outcome, item.outcomeReason]
+                  .filter(Boolean)
+                  .join(' · ') || '—'}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      <TablePagination
+        component="div"
+        count={data?.total ?? 0}
+        page={page}
+        rowsPerPage={perPage}
+        rowsPerPageOptions={[10, 25, 50, 100]}
+        onPageChange={(_event, next) => setPage(next)}
+        onRowsPerPageChange={(event) => {
+          setPerPage(Number(event.target.value));
+          setPage(0);
+        }}
+        labelRowsPerPage={t('per_page')}
+      />
+    </>
+  );
+}
