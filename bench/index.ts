@@ -7,6 +7,7 @@ const benchmarks: Record<string, () => Promise<(args: string[]) => Promise<void>
   identity: async () => (await import('./identity.ts')).runIdentityBenchmark,
   sync: async () => (await import('./sync.ts')).runSyncBenchmark,
   core: async () => (await import('./core.ts')).runCoreBenchmark,
+  ui: async () => (await import('./ui.ts')).runUiBenchmark,
 };
 
 async function main(argv: string[]): Promise<number> {
