@@ -7,7 +7,14 @@ export async function searchPeople(page: Page, context: TestContext, q: string, 
   await page.goto(`${context.baseUrl}/admin/#/users`);
   const box = page.locator('input[name="q"]');
   await box.waitFor();
+  // The list may still show an earlier search whose rows also match `expected`: wait for the
+  // answer to this query, so no debounced filter update is pending when the caller clicks a row.
+  const answered = page.waitForResponse((response) => {
+    const url = new URL(response.url());
+    return url.pathname === '/api/v1/users' && url.searchParams.get('q') === q;
+  });
   await box.fill(q);
+  await answered;
   const rows = page.locator('table tbody tr');
   await expect
     .poll(async () => {
