@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coreEvents } from '../../server/sources/reconcile/outbox.ts';
+import { createPerson } from '../support/factories.ts';
+import { startTestContext, type TestContext } from '../support/harness.ts';
+
+let context: TestContext;
+beforeAll(async () => {
+  context = await startTestContext();
+});
+afterAll(async () => {
+  await context.close();
+});
+
+describe('what a sync batch tells the messaging core', () => {
+  it('maps creates, updates, deactivations and reactivations, in batch order, one query', async () => {
+    const person = (familyName: string) => createPerson(context.services, { familyName });
+    const a = await person('Алексеев');
+    const b = await person('Борисов');
+    const c = await person('Васильев');
+    const d = await person('Григорьев');
+    const noAccount = await createPerson(context.services);
+    const em = context.services.orm.em.fork();
+    // A person without a username has no account in the core and gets no event.
+    await em.execute('update app_user set username = null where id = ?', [noAccount.id]);
+    const events = await coreEvents(em, [
+      { id: d.id, action: 'reactivate', reason: null },
+      { id: a.id, action: 'create', reason: null },
+      { id: noAccount.id, action: 'update', reason: null },
+      { id: b.id, action: 'update', reason: null },
+      { id: c.id, action: 'deactivate', reason: 'left the company' },
+    ]);
+    expect(events.map((event) => [event.type, event.key])).toEqual([
+      ['person.reactivated', d.id],
+      ['person.upserted', a.id],
+      ['person.upserted', b.id],
+      ['person.deactivated', c.id],
+    ]);
+    expect(events[1]).toMatchObject({
+      person: { userId: a.id, username: a.username, familyName: 'Алексеев' },
+    });
+    expect(events[3]).toMatchObject({ username: c.username, reason: 'left the company' });
+    expect(await coreEvents(em, [])).toEqual([]);
+  });
+});
