@@ -6,7 +6,6 @@ import type { Services } from '../../shared/services.ts';
 import { hashToken } from '../../shared/tokens.ts';
 import { createBackofficeSession } from '../backofficeSession.ts';
 import { LoginChallenge } from '../entities.ts';
-import { AccountLockedError, lockedForSeconds } from '../lockout.ts';
 import {
   challengeInvalid,
   ineligibility,
@@ -14,7 +13,12 @@ import {
   type LoginFailureReason,
   loginDetails,
 } from './loginRules.ts';
-import { checkChallengeTotp, lockChallenge, settleSecondFactor } from './secondFactor.ts';
+import {
+  admitChallenge,
+  checkChallengeTotp,
+  lockChallenge,
+  settleSecondFactor,
+} from './secondFactor.ts';
 
 /** A completed login: the person and the new session's cookie token. */
 export interface CompleteLoginResult {
@@ -64,18 +68,7 @@ export async function completeLogin(
       };
       const challenge = await lockChallenge(em, tokenHash, 'backoffice');
       if (!challenge) throw challengeInvalid();
-      if (challenge.expiresAt <= now) {
-        em.remove(challenge);
-        return fail('challenge_expired', challengeInvalid());
-      }
-      const lockedFor = await lockedForSeconds(services, label);
-      if (lockedFor > 0) return fail('locked', new AccountLockedError(lockedFor));
-      const user = await em.findOneOrFail(User, { id: challenge.userId });
-      const refusal = ineligibility(user);
-      if (refusal) {
-        em.remove(challenge);
-        return fail(refusal, challengeInvalid());
-      }
+      const user = await admitChallenge(ctx, challenge, label, ineligibility, fail);
       const outcome = await checkChallengeTotp(ctx, challenge, user, input.code, {});
       if (!outcome.ok) {
         const error =

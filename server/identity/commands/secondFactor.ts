@@ -1,13 +1,19 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { User } from '../../directory/entities.ts';
+import { User } from '../../directory/entities.ts';
 import type { CommandContext } from '../../shared/command.ts';
+import type { AppError } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import { LoginChallenge, TotpFactor } from '../entities.ts';
-import { clearLockout, recordFailedAttempt } from '../lockout.ts';
+import {
+  AccountLockedError,
+  clearLockout,
+  lockedForSeconds,
+  recordFailedAttempt,
+} from '../lockout.ts';
 import { loginLimiter, TooManyAttemptsError } from '../rateLimit.ts';
 import { checkTotp, decryptTotpSecret } from '../totp.ts';
-import { CHALLENGE_MAX_ATTEMPTS, type LoginFailureReason } from './loginRules.ts';
+import { CHALLENGE_MAX_ATTEMPTS, challengeInvalid, type LoginFailureReason } from './loginRules.ts';
 
 // Wrong guesses at a code; refusals for other reasons (expired challenge, deactivated meanwhile)
 // are no guess and do not count.
@@ -139,4 +145,32 @@ export async function settleSecondFactor(
     .catch((limited: unknown) => {
       if (!(limited instanceof TooManyAttemptsError)) throw limited;
     });
+}
+
+/**
+ * The checks every code step makes before it looks at the code, shared by the back-office and
+ * messenger logins so they cannot drift apart: the challenge is still live, the account is not
+ * locked, and the person may still sign in on this channel. A refusal goes through `fail`
+ * (which audits it and commits); otherwise the person is returned.
+ */
+export async function admitChallenge(
+  ctx: CommandContext,
+  challenge: LoginChallenge,
+  account: string,
+  ineligibility: (user: User) => LoginFailureReason | null,
+  fail: (reason: LoginFailureReason, error: AppError) => never,
+): Promise<User> {
+  if (challenge.expiresAt <= ctx.services.now()) {
+    ctx.em.remove(challenge);
+    return fail('challenge_expired', challengeInvalid());
+  }
+  const lockedFor = await lockedForSeconds(ctx.services, account);
+  if (lockedFor > 0) return fail('locked', new AccountLockedError(lockedFor));
+  const user = await ctx.em.findOneOrFail(User, { id: challenge.userId });
+  const refusal = ineligibility(user);
+  if (refusal) {
+    ctx.em.remove(challenge);
+    return fail(refusal, challengeInvalid());
+  }
+  return user;
 }

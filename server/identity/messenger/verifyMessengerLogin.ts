@@ -14,13 +14,13 @@ import {
   messengerIneligibility,
 } from '../commands/loginRules.ts';
 import {
+  admitChallenge,
   checkChallengeTotp,
   countChallengeFailure,
   lockChallenge,
   settleSecondFactor,
 } from '../commands/secondFactor.ts';
 import { LoginChallenge, type LoginChallenge as LoginChallengeRow } from '../entities.ts';
-import { AccountLockedError, lockedForSeconds } from '../lockout.ts';
 import { consumeRecoveryCode, replaceRecoveryCodes } from '../recoveryCodes.ts';
 import { deviceOfSession, openDeviceSession } from './deviceSessions.ts';
 import type { IssuedDeviceSession } from './startMessengerLogin.ts';
@@ -105,18 +105,7 @@ export async function verifyMessengerLogin(
         });
         return ctx.failAfterCommit(error);
       };
-      if (challenge.expiresAt <= now) {
-        em.remove(challenge);
-        return fail('challenge_expired', challengeInvalid());
-      }
-      const lockedFor = await lockedForSeconds(services, label);
-      if (lockedFor > 0) return fail('locked', new AccountLockedError(lockedFor));
-      const user = await em.findOneOrFail(User, { id: challenge.userId });
-      const refusal = messengerIneligibility(user);
-      if (refusal) {
-        em.remove(challenge);
-        return fail(refusal, challengeInvalid());
-      }
+      const user = await admitChallenge(ctx, challenge, label, messengerIneligibility, fail);
 
       let result: CodeResult;
       if (input.recoveryCode !== undefined) {
