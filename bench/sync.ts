@@ -3,7 +3,7 @@ import { directorySourceSchema } from '../server/identity/ldap/sourceConfig.ts';
 import { systemActor } from '../server/shared/actor.ts';
 import type { Services } from '../server/shared/services.ts';
 import { createDirectoryReader } from '../server/sources/ldap/reader.ts';
-import type { SyncSource } from '../server/sources/registry.ts';
+import type { DirectorySyncSource } from '../server/sources/registry.ts';
 import { useReaderFactory } from '../server/sources/registry.ts';
 import { readRun } from '../server/sources/runCommands.ts';
 import { startRun } from '../server/sources/runs.ts';
@@ -63,20 +63,22 @@ function generatedReader(total: number, changed: Set<number>, pageSize = 1_000):
   };
 }
 
-function source(id: string, connection: SyncSource['connection']): SyncSource {
+function source(id: string, connection: DirectorySyncSource['connection']): DirectorySyncSource {
   return {
     id,
     name: id,
+    kind: 'directory',
     origin: 'api',
     connection,
     settings: { ...DEFAULT_SYNC_SETTINGS, enabled: false },
+    linkBy: DEFAULT_SYNC_SETTINGS.correlateBy,
     userSource: 'ad',
     loginMethod: 'ldap',
     version: null,
   };
 }
 
-const fakeConnection = (id: string): SyncSource['connection'] =>
+const fakeConnection = (id: string): DirectorySyncSource['connection'] =>
   directorySourceSchema.parse({
     id,
     kind: 'ldap',
@@ -87,7 +89,11 @@ const fakeConnection = (id: string): SyncSource['connection'] =>
   });
 
 /** Runs a sync to its end; returns seconds and the run. */
-async function timedRun(services: Services, src: SyncSource, mode: 'full' | 'incremental') {
+async function timedRun(
+  services: Services,
+  src: DirectorySyncSource,
+  mode: 'full' | 'incremental',
+) {
   const start = performance.now();
   const started = await startRun(services, src, mode, systemActor('bench'));
   await started.done;

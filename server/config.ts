@@ -5,42 +5,12 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { coreDeliveryConfig, resolveConnectorSecrets } from './core/config.ts';
 import { directorySourcesSchema } from './identity/ldap/sourceConfig.ts';
+import { namedHashList } from './shared/namedHashes.ts';
+import { hrConfigSchema } from './sources/hr/config.ts';
 import { directorySyncConfigSchema, jobsConfigSchema } from './sources/settings.ts';
 
 /** The project root (where `config/` lives), independent of the process's working directory. */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** A core API key: a name (for logs and audit) and the SHA-256 (hex) of the key. */
-const coreApiKey = z
-  .object({
-    name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 characters: A-Z a-z 0-9 . _ -'),
-    sha256: z
-      .string()
-      .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits')
-      .transform((hex) => hex.toLowerCase()),
-  })
-  .strict();
-
-/** `CORE_API_KEYS=name:sha256hex,...` (replaces the file's list), or a list of keys. */
-const coreApiKeys = z.preprocess(
-  (value) =>
-    typeof value === 'string'
-      ? value
-          .split(',')
-          .map((item) => item.trim())
-          .filter((item) => item !== '')
-          .map((item) => {
-            const [name = '', sha256 = ''] = item.split(':');
-            return { name, sha256 };
-          })
-      : value,
-  z
-    .array(coreApiKey)
-    .refine(
-      (keys) => new Set(keys.map((k) => k.name)).size === keys.length,
-      'names must be unique',
-    ),
-);
 
 const configSchema = z
   .object({
@@ -94,6 +64,8 @@ const configSchema = z
     /** Sync settings of config sources (server/sources/settings.ts); jobs: pg-boss schedules. */
     directorySync: directorySyncConfigSchema,
     jobs: jobsConfigSchema,
+    /** HR feeds: time zone of effective dates, attribute precedence, imports, SCIM tokens. */
+    hr: hrConfigSchema,
     identity: z
       .object({
         /** Ask every messenger user for a second factor, not only people with a back-office role. */
@@ -116,7 +88,7 @@ const configSchema = z
       .strict(),
     /** The messaging core's API keys, as SHA-256 hashes (several at once, for rotation). */
     /** ...and the connectors the outbox delivers to (server/core/config.ts). */
-    core: z.object({ apiKeys: coreApiKeys, ...coreDeliveryConfig }).strict(),
+    core: z.object({ apiKeys: namedHashList, ...coreDeliveryConfig }).strict(),
   })
   .strict();
 
@@ -161,6 +133,8 @@ const envMapping: Record<string, string[]> = {
   SECRET_KEY: ['secretKey'],
   LOG_LEVEL: ['log', 'level'],
   CORE_API_KEYS: ['core', 'apiKeys'],
+  SCIM_TOKENS: ['hr', 'scim', 'tokens'],
+  TIME_ZONE: ['hr', 'timeZone'],
 };
 
 function envOverrides(env: NodeJS.ProcessEnv): Tree {

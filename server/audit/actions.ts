@@ -59,6 +59,20 @@ export const AUDIT_ACTIONS = [
   'sync_run.failed',
   'sync_run.approved',
   'sync_run.cancelled',
+  'import.uploaded',
+  'import.applied',
+  'import.discarded',
+  'import.listed',
+  'import.viewed',
+  'scim_token.created',
+  'scim_token.revoked',
+  'scim_token.listed',
+  'scim.request_denied',
+  'scheduled_change.created',
+  'scheduled_change.updated',
+  'scheduled_change.cancelled',
+  'scheduled_change.fired',
+  'scheduled_change.listed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditOutcome = 'success' | 'denied' | 'failure';

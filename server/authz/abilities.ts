@@ -57,7 +57,10 @@ export type SubjectName =
   | 'AuditEvent'
   | 'DirectorySource'
   | 'SyncRun'
-  | 'CoreDelivery';
+  | 'CoreDelivery'
+  | 'Import'
+  | 'ScimToken'
+  | 'ScheduledChange';
 
 export type Subjects =
   | SubjectName
@@ -104,6 +107,10 @@ export function defineAbilityFor(actor: Pick<Actor, 'userId' | 'role'>): AppAbil
       can(['configure', 'run'], 'DirectorySource');
       can('approve', 'SyncRun');
       can(['read', 'retry'], 'CoreDelivery');
+      can(['read', 'create'], 'Import');
+      can(['read', 'create', 'delete'], 'ScimToken');
+      // Scheduling a person's status change also needs activate / deactivate on that person.
+      can(['read', 'create', 'delete'], 'ScheduledChange');
       break;
     case 'admin':
       can('read', ['User', ...DIRECTORY, 'DirectorySource', 'SyncRun']);
@@ -118,11 +125,16 @@ export function defineAbilityFor(actor: Pick<Actor, 'userId' | 'role'>): AppAbil
       can('run', 'DirectorySource');
       can('approve', 'SyncRun');
       can(['read', 'retry'], 'CoreDelivery');
+      can(['read', 'create'], 'Import');
+      can(['read', 'create', 'delete'], 'ScheduledChange');
       break;
     case 'staff':
       can('read', 'User');
       can('create', 'User');
       can(STAFF_USER_ACTIONS, 'User', { rank: 0 });
+      // "Add users (by hand or CSV)": imports; what an import may change is checked per person.
+      can(['read', 'create'], 'Import');
+      can(['read', 'create', 'delete'], 'ScheduledChange');
       break;
     case 'auditor':
       can('read', [
@@ -134,7 +146,7 @@ export function defineAbilityFor(actor: Pick<Actor, 'userId' | 'role'>): AppAbil
         'SyncRun',
       ]);
       can(['export', 'verify'], 'AuditEvent');
-      can('read', 'CoreDelivery');
+      can('read', ['CoreDelivery', 'Import', 'ScimToken', 'ScheduledChange']);
       break;
     default:
       break;

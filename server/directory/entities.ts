@@ -43,6 +43,18 @@ export const User = defineEntity({
     initiatedBy: p.text().nullable(),
     source: p.enum([...SOURCES]).default('manual'),
     externalId: p.text().nullable(),
+    /** The directory source (AD / LDAP) that owns the person, with `externalId` its id there. */
+    sourceId: p.text().nullable(),
+    /** HR's personnel number: the key every HR channel identifies the person by. */
+    employeeNumber: p.text().nullable(),
+    /** The HR channel that feeds the person ('hr-import', 'scim'), if any. */
+    hrSourceId: p.text().nullable(),
+    /** SCIM's externalId (the HR platform's own id for the person). */
+    scimExternalId: p.text().nullable(),
+    /** First working day (YYYY-MM-DD), from HR. */
+    hireDate: p.string().columnType('date').nullable(),
+    /** Last working day (YYYY-MM-DD), from HR: the person is deactivated at its end. */
+    terminationDate: p.string().columnType('date').nullable(),
     lastLoginAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
@@ -87,6 +99,10 @@ export const Space = defineEntity({
     name: p.text(),
     description: p.text().nullable(),
     organizationId: p.uuid().nullable(),
+    /** Who made the space: `manual`, or the source that owns it (`scim` for SCIM groups). */
+    source: p.enum([...SOURCES]).default('manual'),
+    /** The owning source's id for the space (SCIM's externalId). */
+    externalId: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

@@ -3,6 +3,9 @@ import { type DirectorySource, directorySourceSchema } from '../identity/ldap/so
 import { notFound } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
 import { DirectorySourceRow } from './entities.ts';
+import { HR_SOURCE_IDS, hrSource } from './hr/source.ts';
+import type { PeopleSourceKind } from './precedence.ts';
+import type { CorrelationKey } from './settings.ts';
 import { DEFAULT_SYNC_SETTINGS, type SyncSettings, syncSettingsSchema } from './settings.ts';
 import type { DirectoryReader } from './types.ts';
 
@@ -10,10 +13,18 @@ import type { DirectoryReader } from './types.ts';
 export interface SyncSource {
   id: string;
   name: string;
-  /** `config`: from config/ (read-only through the API); `api`: a directory_source row. */
-  origin: 'config' | 'api';
-  connection: DirectorySource;
+  /**
+   * `directory`: AD / LDAP, people linked by (source_id, external_id). `hr`: an HR channel
+   * (imports), people linked by their employee number; see precedence.ts for who wins what.
+   */
+  kind: PeopleSourceKind;
+  /** `config`: from config/ (read-only through the API); `api`: a directory_source row; `builtin`: HR channels. */
+  origin: 'config' | 'api' | 'builtin';
+  /** The LDAP connection; null for HR channels, which bring their reader to each run. */
+  connection: DirectorySource | null;
   settings: SyncSettings;
+  /** How a person not linked yet is found (after the link itself); null: never, always create. */
+  linkBy: CorrelationKey | null;
   /** The `source` value people of this source get (sourceOwnership.ts decides what it owns). */
   userSource: Source;
   /** Login method given to the people it creates. */
@@ -21,15 +32,24 @@ export interface SyncSource {
   version: number | null;
 }
 
-function fromConfig(services: Services, connection: DirectorySource): SyncSource {
+/** A directory source (AD / LDAP): always has its connection. */
+export interface DirectorySyncSource extends SyncSource {
+  kind: 'directory';
+  origin: 'config' | 'api';
+  connection: DirectorySource;
+}
+
+function fromConfig(services: Services, connection: DirectorySource): DirectorySyncSource {
   const listed = services.config.directorySync.sources[connection.id];
   return {
     id: connection.id,
     name: connection.id,
+    kind: 'directory',
     origin: 'config',
     connection,
     // Not listed under directorySync: a login-only source, never synced on a schedule.
     settings: listed ?? { ...DEFAULT_SYNC_SETTINGS, enabled: false },
+    linkBy: (listed ?? DEFAULT_SYNC_SETTINGS).correlateBy,
     userSource: 'ad',
     loginMethod: 'ldap',
     version: null,
@@ -37,18 +57,21 @@ function fromConfig(services: Services, connection: DirectorySource): SyncSource
 }
 
 /** Builds a SyncSource from its row (validated again: the row is only ever written validated). */
-export function fromRow(row: DirectorySourceRow): SyncSource {
+export function fromRow(row: DirectorySourceRow): DirectorySyncSource {
+  const settings = syncSettingsSchema.parse({
+    enabled: row.enabled,
+    schedule: row.schedule,
+    thresholds: row.thresholds,
+    correlateBy: row.correlateBy,
+  });
   return {
     id: row.id,
     name: row.name,
+    kind: 'directory',
     origin: 'api',
     connection: directorySourceSchema.parse({ ...row.config, id: row.id, kind: row.kind }),
-    settings: syncSettingsSchema.parse({
-      enabled: row.enabled,
-      schedule: row.schedule,
-      thresholds: row.thresholds,
-      correlateBy: row.correlateBy,
-    }),
+    settings,
+    linkBy: settings.correlateBy,
     userSource: 'ad',
     loginMethod: 'ldap',
     version: row.version,
@@ -56,7 +79,7 @@ export function fromRow(row: DirectorySourceRow): SyncSource {
 }
 
 /** Every source: config ones first (in config order), then API ones by id. */
-export async function listSources(services: Services): Promise<SyncSource[]> {
+export async function listSources(services: Services): Promise<DirectorySyncSource[]> {
   const rows = await services.orm.em
     .fork()
     .find(DirectorySourceRow, {}, { orderBy: { id: 'asc' } });
@@ -65,13 +88,20 @@ export async function listSources(services: Services): Promise<SyncSource[]> {
   return [...configured, ...rows.filter((row) => !ids.has(row.id)).map(fromRow)];
 }
 
-/** One source by id, or 404. */
-export async function findSource(services: Services, id: string): Promise<SyncSource> {
+/** One directory source (AD / LDAP) by id, or 404. */
+export async function findSource(services: Services, id: string): Promise<DirectorySyncSource> {
   const configured = services.config.directorySources.find((source) => source.id === id);
   if (configured) return fromConfig(services, configured);
   const row = await services.orm.em.fork().findOne(DirectorySourceRow, { id });
   if (!row) throw notFound('Directory source');
   return fromRow(row);
+}
+
+/** The source of a run: an HR channel by its built-in id, else a directory source (or 404). */
+export function findRunSource(services: Services, id: string): Promise<SyncSource> {
+  if ((HR_SOURCE_IDS as readonly string[]).includes(id))
+    return Promise.resolve(hrSource(services, id as (typeof HR_SOURCE_IDS)[number]));
+  return findSource(services, id);
 }
 
 /** Makes the reader of a source. */
@@ -103,6 +133,8 @@ const LDAP_READER = './ldap/reader.ts';
 export async function readerFor(services: Services, source: SyncSource): Promise<DirectoryReader> {
   const override = overrides.get(services);
   if (override) return override(source, services);
+  if (!source.connection)
+    throw new Error(`source ${source.id} has no reader of its own: pass one to startRun`);
   const module = (await import(LDAP_READER)) as LdapReaderModule;
   return module.createDirectoryReader(source.connection, services);
 }

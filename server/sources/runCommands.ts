@@ -5,11 +5,12 @@ import { runCommand } from '../shared/command.ts';
 import { conflict, notFound } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
 import type { RunMode } from './entities.ts';
-import { findSource } from './registry.ts';
+import { findRunSource, findSource } from './registry.ts';
 import { type StartedRun, startApprovedApply, startRun } from './runs.ts';
 import type { ListRunsQuery, PlanItemView, PlanQuery, RunView } from './schemas.ts';
 
-interface RunRow {
+/** A sync_run row as stored. */
+export interface RunRow {
   id: string;
   source_id: string;
   mode: RunView['mode'];
@@ -27,12 +28,14 @@ interface RunRow {
   safety: string | null;
   approved_by_id: string | null;
   approved_at: Date | string | null;
+  details: Record<string, unknown>;
 }
 
 const iso = (value: Date | string | null) =>
   value === null ? null : new Date(value).toISOString();
 
-function presentRun(row: RunRow): RunView {
+/** A sync_run row as the API shows it. */
+export function presentRun(row: RunRow): RunView {
   return {
     id: row.id,
     sourceId: row.source_id,
@@ -51,6 +54,7 @@ function presentRun(row: RunRow): RunView {
     safety: row.safety,
     approvedById: row.approved_by_id,
     approvedAt: iso(row.approved_at),
+    details: row.details ?? {},
   };
 }
 
@@ -192,7 +196,7 @@ export function approveRun(services: Services, actor: Actor, id: string): Promis
     const run = await loadRun(em, id);
     if (run.status !== 'awaiting_approval')
       throw conflict('not_awaiting_approval', 'This run is not waiting for an approval');
-    const source = await findSource(services, run.sourceId);
+    const source = await findRunSource(services, run.sourceId);
     const started = await startApprovedApply(services, source, id);
     await em.execute('update sync_run set approved_by_id = ?, approved_at = ? where id = ?', [
       actor.userId,

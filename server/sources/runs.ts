@@ -224,6 +224,7 @@ async function execute(
   mode: RunMode,
   lease: SourceLease,
   reader: DirectoryReader | undefined,
+  options: RunOptions,
 ): Promise<void> {
   const db = lease.client;
   let read: DirectoryRead;
@@ -284,10 +285,35 @@ async function execute(
     JSON.stringify(counts),
     JSON.stringify(read.cursor),
   ]);
-  if (mode === 'dry-run') {
+  if (mode === 'dry-run' || options.stopAtPlan) {
+    // A dry run ends here; a held preview (imports) waits for startPlannedApply.
     await finishRun(services, source, runId, 'planned', { counts });
     return;
   }
+  await continueAfterPlan(
+    services,
+    source,
+    runId,
+    full,
+    verdict.approvalLimit,
+    deactivations,
+    counts,
+    read.cursor,
+  );
+}
+
+/** Supersedes older held plans (full runs), holds the plan for approval or applies it. */
+async function continueAfterPlan(
+  services: Services,
+  source: SyncSource,
+  runId: string,
+  full: boolean,
+  approvalLimit: number,
+  deactivations: number,
+  counts: Record<string, number>,
+  cursor: SyncCursor | null,
+): Promise<void> {
+  const db = services.pool;
   if (full)
     // A newer full plan replaces any older one still waiting for an approval.
     await db.query(
@@ -296,15 +322,27 @@ async function execute(
        where source_id = $1 and status = 'awaiting_approval' and id <> $2`,
       [source.id, runId],
     );
-  if (deactivations > verdict.approvalLimit) {
+  if (deactivations > approvalLimit) {
     await db.query('update sync_run set safety = $2 where id = $1', [
       runId,
-      `${deactivations} deactivations exceed the limit of ${verdict.approvalLimit}: approval needed`,
+      `${deactivations} deactivations exceed the limit of ${approvalLimit}: approval needed`,
     ]);
     await finishRun(services, source, runId, 'awaiting_approval', { counts });
     return;
   }
-  await applyRun(services, source, runId, read.cursor);
+  await applyRun(services, source, runId, cursor);
+}
+
+/** Extras of one run. */
+export interface RunOptions {
+  /**
+   * Stop after the plan with status `planned`, as a dry run does, but keep the plan appliable
+   * through startPlannedApply (an import's preview). The run's mode still says what the read
+   * is (`full`: the complete list, people missing from it are deactivated).
+   */
+  stopAtPlan?: boolean;
+  /** Facts about the run kept with it (an import's file name, hash, format, row errors). */
+  details?: Record<string, unknown>;
 }
 
 /** A run that was started: its id, and the promise of its end (plan, approval wait or apply). */
@@ -324,6 +362,7 @@ export async function startRun(
   mode: RunMode,
   requestedBy: Actor,
   reader?: DirectoryReader,
+  options: RunOptions = {},
 ): Promise<StartedRun> {
   const lease = await lockSource(services, source.id);
   const runId = randomUUID();
@@ -336,9 +375,17 @@ export async function startRun(
       [source.id],
     );
     await lease.client.query(
-      `insert into sync_run (id, source_id, mode, status, requested_by_id, requested_by, started_at)
-       values ($1, $2, $3, 'running', $4, $5, $6)`,
-      [runId, source.id, mode, requestedBy.userId, requestedBy.label, services.now()],
+      `insert into sync_run (id, source_id, mode, status, requested_by_id, requested_by, started_at, details)
+       values ($1, $2, $3, 'running', $4, $5, $6, $7)`,
+      [
+        runId,
+        source.id,
+        mode,
+        requestedBy.userId,
+        requestedBy.label,
+        services.now(),
+        JSON.stringify(options.details ?? {}),
+      ],
     );
   } catch (error) {
     await lease.release();
@@ -346,7 +393,7 @@ export async function startRun(
   }
   const done = track(
     services,
-    execute(services, source, runId, mode, lease, reader)
+    execute(services, source, runId, mode, lease, reader, options)
       .catch((error: unknown) => {
         services.logger.error({ err: error, sourceId: source.id, runId }, 'sync run failed');
         return finishRun(services, source, runId, 'failed', { error: messageOf(error) });
@@ -378,6 +425,62 @@ export async function startApprovedApply(
   const done = track(
     services,
     applyRun(services, source, runId, rows[0]?.cursor_after ?? null).finally(() => lease.release()),
+  );
+  return { runId, done };
+}
+
+/**
+ * Applies a held preview (a run that stopped at `planned` with stopAtPlan): under the source's
+ * lock, the same thresholds as a run that applies at once decide whether it waits for an
+ * approval. 409 `not_planned` if the run is not a held preview.
+ */
+export async function startPlannedApply(
+  services: Services,
+  source: SyncSource,
+  runId: string,
+): Promise<StartedRun> {
+  const lease = await lockSource(services, source.id);
+  const { rows } = await lease.client.query<{
+    mode: RunMode;
+    read_mode: string | null;
+    counts: Record<string, number>;
+    cursor_after: SyncCursor | null;
+  }>(
+    `update sync_run set status = 'running', finished_at = null, duration_ms = null
+      where id = $1 and status = 'planned' and mode <> 'dry-run'
+      returning mode, read_mode, counts, cursor_after`,
+    [runId],
+  );
+  const row = rows[0];
+  if (!row) {
+    await lease.release();
+    throw conflict('not_planned', 'This run is not a preview waiting to be applied');
+  }
+  const managed = row.counts.managed ?? 0;
+  const limit = assessSafety({
+    full: row.read_mode === 'full',
+    read: row.counts.read ?? 0,
+    managed,
+    thresholds: source.settings.thresholds,
+  }).approvalLimit;
+  const deactivations = await pendingDeactivations(lease.client, runId);
+  const done = track(
+    services,
+    continueAfterPlan(
+      services,
+      source,
+      runId,
+      row.read_mode === 'full',
+      limit,
+      deactivations,
+      row.counts,
+      row.cursor_after,
+    )
+      .catch((error: unknown) => {
+        services.logger.error({ err: error, sourceId: source.id, runId }, 'sync apply failed');
+        return finishRun(services, source, runId, 'failed', { error: messageOf(error) });
+      })
+      .finally(() => lease.release()),
   );
   return { runId, done };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { line, paging, uuid } from '../http/schemas.ts';
 import { PLAN_ACTIONS, RUN_MODES, RUN_STATUSES } from './entities.ts';
-import type { SyncSource } from './registry.ts';
+import type { DirectorySyncSource } from './registry.ts';
 import { CORRELATION_KEYS, scheduleSchema, thresholdsSchema } from './settings.ts';
 
 /** A source id in a path. */
@@ -58,7 +58,7 @@ export const sourceView = z.object({
 export type SourceView = z.infer<typeof sourceView>;
 
 /** Presents a source. */
-export function presentSource(source: SyncSource): SourceView {
+export function presentSource(source: DirectorySyncSource): SourceView {
   const { id: _id, ...connectionSettings } = source.connection;
   return {
     id: source.id,
@@ -121,6 +121,8 @@ export const runView = z.object({
   safety: z.string().nullable(),
   approvedById: z.string().nullable(),
   approvedAt: z.string().nullable(),
+  /** Facts kept with the run: an import's file name, SHA-256, format, mapping and row errors. */
+  details: z.record(z.string(), z.unknown()),
 });
 export type RunView = z.infer<typeof runView>;
 

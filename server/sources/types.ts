@@ -27,6 +27,16 @@ export interface SourcePerson {
   disabled: boolean;
   /** Distinguished names of the groups the person is in (nested ones too when enabled). */
   groups: string[];
+  /** HR: first working day, YYYY-MM-DD (a future one keeps the person pending until then). */
+  hireDate?: string | null;
+  /** HR: last working day, YYYY-MM-DD (the person is deactivated at its end, company time). */
+  terminationDate?: string | null;
+  /**
+   * Errors that make the entry unusable (an import row that failed validation): the plan lists
+   * it as a conflict with these reasons and applies nothing for it. The entry still counts as
+   * present, so a complete import never deactivates a person because their row was malformed.
+   */
+  errors?: string[];
 }
 
 /** Where an incremental read continues from. */

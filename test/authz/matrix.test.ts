@@ -174,6 +174,25 @@ const SUBJECT_EXPECTED: Record<OtherSubject, Partial<Record<Action, readonly Act
     read: ['superadmin', 'admin', 'auditor'],
     retry: ['superadmin', 'admin'],
   },
+  // HR imports (issue 7): "add users (by hand or CSV)" is staff and up; the auditor reads.
+  // A held import is approved as a SyncRun (admin and up).
+  Import: {
+    read: ['superadmin', 'admin', 'staff', 'auditor'],
+    create: ['superadmin', 'admin', 'staff'],
+  },
+  // SCIM bearer tokens configure an HR source: superadmin only; the auditor reads (no secrets).
+  ScimToken: {
+    read: ['superadmin', 'auditor'],
+    create: ['superadmin'],
+    delete: ['superadmin'],
+  },
+  // Scheduled activations / deactivations; creating or cancelling one also needs activate /
+  // deactivate on the person (rank rules of User apply there).
+  ScheduledChange: {
+    read: ['superadmin', 'admin', 'staff', 'auditor'],
+    create: ['superadmin', 'admin', 'staff'],
+    delete: ['superadmin', 'admin', 'staff'],
+  },
 };
 const OTHER_SUBJECTS = Object.keys(SUBJECT_EXPECTED) as OtherSubject[];
 

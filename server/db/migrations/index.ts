@@ -4,6 +4,7 @@ import { Migration20261121010000MessengerIdentity } from './Migration20261121010
 import { Migration20261121020000AuditAppendFunction } from './Migration20261121020000AuditAppendFunction.ts';
 import { Migration20261121030000DirectorySync } from './Migration20261121030000DirectorySync.ts';
 import { Migration20261121040000Outbox } from './Migration20261121040000Outbox.ts';
+import { Migration20261121050000HrFeeds } from './Migration20261121050000HrFeeds.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const migrationsList: MigrationObject[] = [
   },
   { name: 'Migration20261121030000DirectorySync', class: Migration20261121030000DirectorySync },
   { name: 'Migration20261121040000Outbox', class: Migration20261121040000Outbox },
+  { name: 'Migration20261121050000HrFeeds', class: Migration20261121050000HrFeeds },
 ];

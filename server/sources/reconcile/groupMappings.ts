@@ -37,7 +37,7 @@ export function mappingParams(source: SyncSource): MappingParams {
     canonical.set(key, clean);
     return clean;
   };
-  const mappings = source.connection.groupMappings.map((mapping, ord) => ({
+  const mappings = (source.connection?.groupMappings ?? []).map((mapping, ord) => ({
     ord,
     group: mapping.group.normalize('NFC').trim().toLowerCase(),
     spaces: [...new Set(mapping.spaces.flatMap((space) => name(space) ?? []))],
