@@ -7,7 +7,14 @@ import { conflict } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
 import type { RunMode, RunStatus } from './entities.ts';
 import { applyPlan } from './reconcile/apply.ts';
-import { computePlan, countPlan, managedCount, stagePage } from './reconcile/plan.ts';
+import {
+  computePlan,
+  countPlan,
+  managedCount,
+  planContextOf,
+  type Queryable,
+  stagePage,
+} from './reconcile/plan.ts';
 import { readerFor, type SyncSource } from './registry.ts';
 import { assessSafety, blockDeactivations, pendingDeactivations } from './safety.ts';
 import type { DirectoryRead, DirectoryReader, SyncCursor } from './types.ts';
@@ -258,7 +265,8 @@ async function execute(
   const managed = await managedCount(db, source.id);
   await db.query('begin');
   try {
-    await computePlan(db, runId, source, full);
+    await computePlan(db, runId, source, full, planContextOf(services));
+    await options.afterPlan?.(db, runId);
     await db.query('commit');
   } catch (error) {
     await db.query('rollback');
@@ -343,6 +351,12 @@ export interface RunOptions {
   stopAtPlan?: boolean;
   /** Facts about the run kept with it (an import's file name, hash, format, row errors). */
   details?: Record<string, unknown>;
+  /**
+   * Runs in the plan's transaction after the plan is computed, before the safety checks: a
+   * channel's own rules on the plan (an import requested by staff blocks items on people the
+   * requester may not change). Throwing fails the run.
+   */
+  afterPlan?: (db: Queryable, runId: string) => Promise<void>;
 }
 
 /** A run that was started: its id, and the promise of its end (plan, approval wait or apply). */

@@ -1,9 +1,9 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * HR feeds (issue 7) and group changes in incremental syncs (issue 4): the HR link of a person
- * (next to the directory link of issue 4), employment dates, scheduled status changes, SCIM
- * tokens and SCIM's own ids, import metadata on runs, and the groups a directory last reported.
+ * HR feeds (issue 7): the HR link of a person (next to the directory link of issue 4),
+ * employment dates, scheduled status changes, SCIM tokens and SCIM's own ids (people and
+ * spaces), and import metadata on runs.
  */
 export class Migration20261121050000HrFeeds extends Migration {
   override async up(): Promise<void> {
@@ -16,13 +16,9 @@ alter table app_user
   -- belongs to the directory source that may link the same person.
   add column scim_external_id text,
   add column hire_date date,
-  add column termination_date date,
-  -- Group DNs the directory source last reported (lower-cased): an incremental read that sees a
-  -- group change re-reads the people who were in it, not only those who are in it now.
-  add column source_groups jsonb;
+  add column termination_date date;
 create index app_user_hr_source_idx on app_user (hr_source_id) where hr_source_id is not null;
 create unique index app_user_scim_external_uq on app_user (scim_external_id) where scim_external_id is not null;
-create index app_user_source_groups_idx on app_user using gin (source_groups jsonb_path_ops) where source_groups is not null;
 create index app_user_termination_idx on app_user (termination_date) where termination_date is not null;
 
 -- Spaces: who made them. SCIM groups are spaces with source 'scim' and SCIM's externalId.

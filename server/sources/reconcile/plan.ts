@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { ownedFields } from '../../directory/users/sourceOwnership.ts';
+import type { Services } from '../../shared/services.ts';
 import { normalizePerson } from '../normalize.ts';
+import type { Precedence } from '../precedence.ts';
 import type { SyncSource } from '../registry.ts';
 import type { SourcePerson } from '../types.ts';
 import { mappingParams } from './groupMappings.ts';
@@ -276,6 +278,25 @@ update sync_plan_item p set blocked = 'last_superadmin'
         and not exists (select 1 from sync_plan_item q
                          where q.run_id = p.run_id and q.action = 'deactivate' and q.user_id = o.id))`;
 
+/** What a plan depends on besides the source and the staged entries. */
+export interface PlanContext {
+  /** Who wins each attribute of a person linked to a directory and to HR. */
+  precedence: Precedence;
+  /** The run's clock: termination and hire dates are compared with it. */
+  now: Date;
+  /** The company's time zone: a date ends and begins at midnight there. */
+  timeZone: string;
+}
+
+/** The plan context of a service (its clock, configured precedence and time zone). */
+export function planContextOf(services: Services): PlanContext {
+  return {
+    precedence: services.config.hr.precedence,
+    now: services.now(),
+    timeZone: services.config.hr.timeZone,
+  };
+}
+
 /** How many items of each action a plan has, and how many are blocked. */
 export type PlanCounts = Record<string, number>;
 
@@ -312,7 +333,9 @@ export async function computePlan(
   runId: string,
   source: SyncSource,
   full: boolean,
+  context: PlanContext,
 ): Promise<PlanCounts> {
+  void context;
   const { mappings, spaceNames } = mappingParams(source);
   const mapped = mappings.length > 0;
   // $5 and $6 only when the statement uses them: PostgreSQL refuses parameters it cannot type.
