@@ -21,8 +21,36 @@ export interface StagedRecord {
    * case-insensitively, as LDAP does for the attribute types DNs are made of.
    */
   groups: string[];
+  /** HR: first and last working day (YYYY-MM-DD), when the source carries them. */
+  hireDate: string | null;
+  terminationDate: string | null;
+  /** Errors that make the entry unusable: the plan lists it as a conflict (see SourcePerson). */
+  errors: string[];
+  /** The fields the source carries (SourcePerson.fields); absent: every field. */
+  fields?: string[];
   /** Values that could not be used as they are (kept for the plan's reason). */
   problems: string[];
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A calendar date YYYY-MM-DD that exists (2026-02-30 does not), else null with a problem. */
+function isoDate(
+  value: string | null | undefined,
+  label: string,
+  problems: string[],
+): string | null {
+  if (value == null || value.trim() === '') return null;
+  const trimmed = value.trim();
+  const parsed = new Date(`${trimmed}T00:00:00Z`);
+  if (
+    ISO_DATE.test(trimmed) &&
+    !Number.isNaN(parsed.getTime()) &&
+    parsed.toISOString().startsWith(trimmed)
+  )
+    return trimmed;
+  problems.push(`${label} ${JSON.stringify(trimmed)} is not a date`);
+  return null;
 }
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
@@ -80,6 +108,10 @@ export function normalizePerson(person: SourcePerson): StagedRecord {
     employeeId: text(person.employeeId, 100),
     disabled: person.disabled,
     groups: [...new Set(person.groups.map((dn) => dn.normalize('NFC').trim().toLowerCase()))],
+    hireDate: isoDate(person.hireDate, 'hire date', problems),
+    terminationDate: isoDate(person.terminationDate, 'termination date', problems),
+    errors: (person.errors ?? []).map((error) => text(error, 1_000) ?? 'invalid entry'),
+    ...(person.fields ? { fields: [...person.fields] } : {}),
     problems,
   };
 }

@@ -5,6 +5,7 @@ import { runCommand } from '../shared/command.ts';
 import { conflict, notFound } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
 import { DirectorySourceRow } from './entities.ts';
+import { HR_SOURCE_IDS } from './hr/source.ts';
 import { findSource, fromRow, listSources } from './registry.ts';
 import {
   type CreateSourceBody,
@@ -66,6 +67,9 @@ export function createDirectorySource(
       targetId: body.id,
     });
     refuseConfigSource(services, body.id);
+    // HR channels own these ids: people and runs are told apart by source id alone.
+    if ((HR_SOURCE_IDS as readonly string[]).includes(body.id))
+      throw conflict('reserved_source_id', `The id ${body.id} is reserved for an HR channel`);
     const connection = directorySourceSchema.parse({ ...body.connection, id: body.id });
     const { id: _id, kind, ...config } = connection;
     const row = em.create(DirectorySourceRow, {

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { systemActor } from '../../shared/actor.ts';
 import { runCommand } from '../../shared/command.ts';
 import type { Services } from '../../shared/services.ts';
+import { rescheduleFromDates } from '../hr/schedule/reschedule.ts';
 import type { SyncSource } from '../registry.ts';
 import { coreEvents } from './outbox.ts';
 import { applySpaces } from './spaces.ts';
@@ -42,7 +43,10 @@ const FIELDS: [string, string][] = [
   ['email', 'email'],
   ['phone', 'phone'],
   ['title', 'title'],
+  ['hireDate', 'hire_date'],
+  ['terminationDate', 'termination_date'],
 ];
+const DATE_COLUMNS: ReadonlySet<string> = new Set(['hire_date', 'termination_date']);
 
 // The organization of a department name: an existing one of that name (roots first), else the
 // one this batch created.
@@ -51,26 +55,38 @@ const orgOf = (name: string) => `left join lateral (
    order by o.parent_id nulls first, o.created_at, o.id limit 1) org on true`;
 
 /** Hand-edited or re-synced since the plan: a field is set only if it still holds the planned `from`. */
-const fieldSets = FIELDS.map(
-  ([field, column]) =>
-    `${column} = case when p.diff -> '${field}' is not null and u.${column} is not distinct from p.diff->'${field}'->>'from'
-       then p.diff->'${field}'->>'to' else u.${column} end`,
-).join(',\n');
+const fieldSets = FIELDS.map(([field, column]) => {
+  const date = DATE_COLUMNS.has(column);
+  const stored = date ? `u.${column}::text` : `u.${column}`;
+  const value = date ? `(p.diff->'${field}'->>'to')::date` : `p.diff->'${field}'->>'to'`;
+  return `${column} = case when p.diff -> '${field}' is not null and ${stored} is not distinct from p.diff->'${field}'->>'from'
+       then ${value} else u.${column} end`;
+}).join(',\n');
 
 const STATUS_CHANGE = `p.action in ('deactivate', 'reactivate')`;
 
-const UPDATE_SQL = `
+/**
+ * What linking a found person sets: a directory takes the person over (source, source_id,
+ * external_id; one parameter: the source id); HR records its channel next to any directory
+ * link (one parameter: the channel id), the employee number coming with the diff.
+ */
+const LINK_SETS = {
+  directory: `source = case when p.link then ? else u.source end,
+  source_id = case when p.link then ? else u.source_id end,
+  external_id = case when p.link then p.external_id else u.external_id end,`,
+  hr: `hr_source_id = case when p.link then coalesce(u.hr_source_id, ?) else u.hr_source_id end,`,
+} as const;
+
+const updateSql = (kind: SyncSource['kind']) => `
 update app_user u set
   ${fieldSets},
   organization_id = case when p.diff -> 'organization' is not null then org.id else u.organization_id end,
   employee_number = case when p.diff -> 'employeeNumber' is not null then p.diff->'employeeNumber'->>'to' else u.employee_number end,
-  source = case when p.link then ? else u.source end,
-  source_id = case when p.link then ? else u.source_id end,
-  external_id = case when p.link then p.external_id else u.external_id end,
+  ${LINK_SETS[kind]}
   status = case p.action when 'deactivate' then 'deactivated' when 'reactivate' then 'active' else u.status end,
   status_changed_at = case when ${STATUS_CHANGE} then ? else u.status_changed_at end,
   status_changed_by_id = case when ${STATUS_CHANGE} then null else u.status_changed_by_id end,
-  status_reason = case when ${STATUS_CHANGE} then left('directory source ' || ? || ': ' || coalesce(p.reason, ''), 1000) else u.status_reason end,
+  status_reason = case when ${STATUS_CHANGE} then left(? || ': ' || coalesce(p.reason, ''), 1000) else u.status_reason end,
   status_source = case when ${STATUS_CHANGE} then ? else u.status_source end,
   status_source_at = case when ${STATUS_CHANGE} then ? else u.status_source_at end,
   version = u.version + 1,
@@ -82,18 +98,29 @@ where ${BATCH} and p.action in ('update', 'deactivate', 'reactivate') and u.id =
        and u.status_source_at is not distinct from u.status_changed_at))
 returning u.id, p.seq, p.action, p.diff, p.reason, p.external_id, coalesce(u.username, u.display_name) as label`;
 
+/**
+ * Creates the planned people. Parameters: now (start of a future hire day is compared with it),
+ * time zone, status time, status source, status source time, login method, source kind, the
+ * directory source id or null, the HR channel id or null, created, updated, then the batch.
+ * A directory person is known by external_id; an HR person by the employee number.
+ */
 const CREATE_SQL = `
 insert into app_user (id, username, family_name, given_name, middle_name, display_name, email, phone,
-  title, organization_id, status, status_changed_at, status_source, status_source_at, login_method,
-  source, source_id, external_id, employee_number, created_at, updated_at)
+  title, organization_id, hire_date, termination_date, status, status_changed_at, status_source,
+  status_source_at, login_method, source, source_id, hr_source_id, external_id, employee_number,
+  created_at, updated_at)
 select p.user_id, p.record->>'username', p.record->>'familyName', p.record->>'givenName',
        p.record->>'middleName', p.record->>'displayName', p.record->>'email', p.record->>'phone',
-       p.record->>'title', org.id, 'active', ?, ?, ?, ?, ?, ?, p.external_id,
+       p.record->>'title', org.id, (p.record->>'hireDate')::date, (p.record->>'terminationDate')::date,
+       case when (p.record->>'hireDate')::date::timestamp at time zone ?::text > ?::timestamptz
+            then 'pending' else 'active' end,
+       ?, ?, ?, ?, ?, ?::text, ?::text,
+       case when ?::text is null then null else p.external_id end,
        p.record->>'employeeId', ?, ?
   from sync_plan_item p ${orgOf(`p.record->>'department'`)}
  where ${BATCH} and p.action = 'create'
 on conflict do nothing
-returning id, coalesce(username, display_name) as label, external_id`;
+returning id, coalesce(username, display_name) as label, external_id, status`;
 
 const ORGANIZATIONS_SQL = `
 with names as (
@@ -136,7 +163,7 @@ const AUDIT_ACTION = {
 } as const;
 
 /** Revokes, set-based, the device and back-office sessions of the people a batch deactivated. */
-async function revokeSessions(em: EntityManager, ids: string[], at: Date, reason: string) {
+export async function revokeSessions(em: EntityManager, ids: string[], at: Date, reason: string) {
   if (ids.length === 0) return 0;
   const list = JSON.stringify(ids);
   const devices = await em.execute<{ id: string }[]>(
@@ -194,6 +221,8 @@ async function applyBatch(
   const actor = systemActor(`source:${source.id}`);
   return runCommand(services, actor, async ({ em, audit, emit }) => {
     const now = services.now();
+    const hr = source.kind === 'hr';
+    const timeZone = services.config.hr.timeZone;
     const batch = [runId, range[0], range[1]];
     const details = { sourceId: source.id, runId };
     await guardSuperadmins(em, batch);
@@ -210,23 +239,35 @@ async function applyBatch(
         targetLabel: org.name,
         details,
       });
-    const created = await em.execute<{ id: string; label: string; external_id: string }[]>(
-      CREATE_SQL,
-      [now, source.id, now, source.loginMethod, source.userSource, source.id, now, now, ...batch],
-    );
+    const created = await em.execute<
+      { id: string; label: string; external_id: string | null; status: string }[]
+    >(CREATE_SQL, [
+      timeZone,
+      now,
+      now,
+      source.id,
+      now,
+      source.loginMethod,
+      source.userSource,
+      hr ? null : source.id,
+      hr ? source.id : null,
+      hr ? null : source.id,
+      now,
+      now,
+      ...batch,
+    ]);
     for (const row of created)
       audit({
         action: 'user.created',
         targetType: 'user',
         targetId: row.id,
         targetLabel: row.label,
-        details: { ...details, externalId: row.external_id },
+        details: { ...details, externalId: row.external_id, status: row.status },
       });
-    const changed = await em.execute<ChangedRow[]>(UPDATE_SQL, [
-      source.userSource,
-      source.id,
+    const changed = await em.execute<ChangedRow[]>(updateSql(source.kind), [
+      ...(hr ? [source.id] : [source.userSource, source.id]),
       now,
-      source.id,
+      `${hr ? 'HR' : 'directory source'} ${source.id}`,
       source.id,
       now,
       now,
@@ -257,6 +298,18 @@ async function applyBatch(
     ]);
     for (const event of outbox) emit(event);
     const ids = [...created, ...changed].map((row) => row.id);
+    // HR dates just written: schedule (or move, or cancel) leavers' deactivations and starters'
+    // activations, in this transaction.
+    if (hr && ids.length > 0)
+      for (const event of await rescheduleFromDates(em, {
+        userIds: ids,
+        sourceId: source.id,
+        actorLabel: actor.label,
+        actorId: null,
+        now,
+        timeZone,
+      }))
+        audit(event);
     // After the people exist (and their core upserts are queued): memberships of mapped spaces.
     const spaces = await applySpaces(em, batch, ids, now, details);
     for (const event of spaces.audit) audit(event);

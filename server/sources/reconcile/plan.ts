@@ -1,8 +1,7 @@
 import type pg from 'pg';
-import { ownedFields } from '../../directory/users/sourceOwnership.ts';
 import type { Services } from '../../shared/services.ts';
 import { normalizePerson } from '../normalize.ts';
-import type { Precedence } from '../precedence.ts';
+import { PROVIDED_BY, type Precedence, type SourcedField } from '../precedence.ts';
 import type { SyncSource } from '../registry.ts';
 import type { SourcePerson } from '../types.ts';
 import { mappingParams } from './groupMappings.ts';
@@ -30,8 +29,9 @@ export async function stagePage(
   return unique.size;
 }
 
-// Source-owned profile fields: the diff's key, the app_user column, the staged record's key.
-const COLUMNS: Record<string, string> = {
+// Profile fields a source can write: the diff's key (also the staged record's key) → the
+// app_user column. Dates are compared as text (YYYY-MM-DD).
+const COLUMNS: Partial<Record<SourcedField, string>> = {
   username: 'username',
   familyName: 'family_name',
   givenName: 'given_name',
@@ -40,33 +40,78 @@ const COLUMNS: Record<string, string> = {
   email: 'email',
   phone: 'phone',
   title: 'title',
+  hireDate: 'hire_date',
+  terminationDate: 'termination_date',
 };
+const DATE_FIELDS: ReadonlySet<string> = new Set(['hire_date', 'termination_date']);
 
-const KEY_JOIN: Record<SyncSource['settings']['correlateBy'], string> = {
+const KEY_JOIN: Record<NonNullable<SyncSource['linkBy']>, string> = {
   employeeId: `u.employee_number = s.r->>'employeeId'`,
   email: `lower(u.email) = s.r->>'email'`,
   username: `u.username = s.r->>'username'`,
 };
 
-/** The jsonb expression of one person's attribute diff, for the fields the source owns. */
-function diffExpression(source: SyncSource): string {
-  const owned = ownedFields(source.userSource);
+/** How each kind of source finds the people it already feeds, and whom it may link. */
+const LINKS = {
+  directory: {
+    byExt: 'u.source_id = $2 and u.external_id = s.external_id',
+    // Never take a person owned by another source of the same kind.
+    linkable: '(u.source_id is null or (u.source_id <> $2 and u.source <> $3))',
+    // The person is not fed by the other kind.
+    otherUnlinked: 'j.u_hr_source_id is null',
+    // Found by its own id yet not fed by this kind: never (the id is the directory link).
+    linkedById: 'false',
+  },
+  hr: {
+    // HR knows people by their employee number, whichever channel brought them in.
+    byExt: 'u.employee_number = s.external_id',
+    // ($3, the people's source kind, only matters to directories; it is typed here because
+    // PostgreSQL refuses a parameter it cannot type.)
+    linkable: `u.employee_number is null and $3::text <> ''`,
+    otherUnlinked: 'j.u_source_id is null',
+    // Found by employee number but fed by no HR channel yet (made by hand or by a directory).
+    linkedById: 'u.hr_source_id is null',
+  },
+} as const;
+
+/** SQL: a staged record's termination date has ended (end of that day in the time zone $6). */
+const terminated = (r: string) =>
+  `(${r}->>'terminationDate' is not null and
+    ((${r}->>'terminationDate')::date + 1)::timestamp at time zone $6::text <= $5::timestamptz)`;
+
+/** SQL: a staged record's hire date is still to come. */
+const startsLater = (r: string) =>
+  `(${r}->>'hireDate' is not null and
+    ((${r}->>'hireDate')::date)::timestamp at time zone $6::text > $5::timestamptz)`;
+
+/**
+ * The jsonb expression of one person's attribute diff: the fields the source's kind provides
+ * (only those the source carries, see SourcePerson.fields), minus those the other kind wins
+ * when the person is fed by both (precedence.ts).
+ */
+function diffExpression(source: SyncSource, precedence: Precedence): string {
+  const kind = source.kind;
   const parts: string[] = [];
-  for (const field of owned) {
+  const guard = (field: SourcedField, attribute: string) =>
+    `${precedence[field] === kind ? '' : `${LINKS[kind].otherUnlinked} and `}(j.r->'fields' is null or j.r->'fields' ? '${attribute}')`;
+  for (const field of PROVIDED_BY[kind]) {
     const column = COLUMNS[field];
     if (column) {
-      const current = field === 'email' ? `lower(j.u_${column})` : `j.u_${column}`;
-      parts.push(`case when ${current} is distinct from j.r->>'${field}'
-        then jsonb_build_object('${field}', jsonb_build_object('from', to_jsonb(j.u_${column}), 'to', j.r->'${field}'))
+      const stored = DATE_FIELDS.has(column) ? `j.u_${column}::text` : `j.u_${column}`;
+      const current = field === 'email' ? `lower(${stored})` : stored;
+      parts.push(`case when ${guard(field, field)} and ${current} is distinct from j.r->>'${field}'
+        then jsonb_build_object('${field}', jsonb_build_object('from', to_jsonb(${stored}), 'to', j.r->'${field}'))
         else '{}'::jsonb end`);
     }
   }
-  if (owned.includes('organizationId'))
-    parts.push(`case when lower(j.u_org) is distinct from lower(j.r->>'department')
+  if (PROVIDED_BY[kind].includes('organization'))
+    parts.push(`case when ${guard('organization', 'department')} and lower(j.u_org) is distinct from lower(j.r->>'department')
       then jsonb_build_object('organization', jsonb_build_object('from', to_jsonb(j.u_org), 'to', j.r->'department'))
       else '{}'::jsonb end`);
-  // The correlation key itself: set when the source has one, never cleared by a source without.
-  parts.push(`case when j.r->>'employeeId' is not null and j.u_employee_number is distinct from j.r->>'employeeId'
+  // The correlation key itself: set when the source has one, never cleared by a source without;
+  // a directory never renumbers a person HR identifies by that number.
+  const keyGuard = kind === 'directory' ? 'j.u_hr_source_id is null and ' : '';
+  parts.push(`case when ${keyGuard}j.r->>'employeeId' is not null and j.u_employee_number is distinct from j.r->>'employeeId'
     then jsonb_build_object('employeeNumber', jsonb_build_object('from', to_jsonb(j.u_employee_number), 'to', j.r->'employeeId'))
     else '{}'::jsonb end`);
   return `case when j.uid is null then '{}'::jsonb else ${parts.join(' || ')} end`;
@@ -76,14 +121,14 @@ function diffExpression(source: SyncSource): string {
  * The staged entries with group mappings resolved, as `r`: `department` becomes the
  * organization of the first mapping (config order) whose group the person is in, if any, and
  * `spaces` lists the mapped spaces of every such mapping (sorted, for a stable diff). Without
- * mappings, the staged record as it is. `$5`: the mappings as JSON (see groupMappings.ts).
+ * mappings, the staged record as it is. `$7`: the mappings as JSON (see groupMappings.ts).
  */
 function stagedSql(mapped: boolean): string {
   if (!mapped)
     return `s as (select external_id, record - 'groups' as r from sync_staging where run_id = $1)`;
   return `mp as (
   select (x->>'ord')::int as ord, x->>'group' as grp, x->'spaces' as spaces, x->>'organization' as org
-    from jsonb_array_elements($5::jsonb) x
+    from jsonb_array_elements($7::jsonb) x
 ),
 s as (
   select st.external_id,
@@ -102,14 +147,15 @@ s as (
 }
 
 /**
- * The diff of a person's mapped spaces: only spaces some mapping names count (`$6`), so a
+ * The diff of a person's mapped spaces: only spaces some mapping names count (`$8`), so a
  * membership added by hand elsewhere is never touched. Nobody deactivated (or being
  * deactivated) gets one: they keep their memberships, the core already bans them.
  */
-function spacesDiff(ownDeactivation: string): string {
+function spacesDiff(ownDeactivation: string, precedence: Precedence): string {
   const sorted = (set: string) =>
     `array(select lower(x) from jsonb_array_elements_text(${set}) x order by 1)`;
-  return `case when j.uid is not null and not (j.r->>'disabled')::boolean
+  const guard = precedence.spaces === 'directory' ? '' : 'j.u_hr_source_id is null and ';
+  return `case when ${guard}j.uid is not null and not j.gone
        and (j.status <> 'deactivated' or ${ownDeactivation})
        and ${sorted('j.u_spaces')} is distinct from ${sorted(`j.r->'spaces'`)}
     then jsonb_build_object('spaces', jsonb_build_object('from', j.u_spaces, 'to', j.r->'spaces'))
@@ -117,7 +163,8 @@ function spacesDiff(ownDeactivation: string): string {
 }
 
 /** The people a run's source entries describe, matched and diffed, inserted as plan items. */
-function entriesSql(source: SyncSource, mapped: boolean): string {
+function entriesSql(source: SyncSource, mapped: boolean, precedence: Precedence): string {
+  const links = LINKS[source.kind];
   const userColumns = Object.values(COLUMNS)
     .map((column) => `u.${column} as u_${column}`)
     .join(', ');
@@ -129,21 +176,22 @@ function entriesSql(source: SyncSource, mapped: boolean): string {
       select coalesce(jsonb_agg(sp.name order by lower(sp.name)), '[]'::jsonb) as names
         from space_member sm join space sp on sp.id = sm.space_id
        where sm.user_id = u.id
-         and lower(sp.name) in (select lower(value) from jsonb_array_elements_text($6::jsonb))
+         and lower(sp.name) in (select lower(value) from jsonb_array_elements_text($8::jsonb))
     ) cur on true`
     : '';
+  const keyJoin = source.linkBy ? KEY_JOIN[source.linkBy] : 'false';
   return `
 with ${stagedSql(mapped)},
 by_ext as (
-  select s.external_id, u.id as user_id
-    from s join app_user u on u.source_id = $2 and u.external_id = s.external_id
+  select s.external_id, count(*)::int as n, (array_agg(u.id order by u.id))[1] as user_id
+    from s join app_user u on ${links.byExt}
+   group by s.external_id
 ),
 cand as (
   select s.external_id, u.id as user_id
-    from s join app_user u on ${KEY_JOIN[source.settings.correlateBy]}
+    from s join app_user u on ${keyJoin}
    where not exists (select 1 from by_ext b where b.external_id = s.external_id)
-     -- Never take a person owned by another source of the same kind.
-     and (u.source_id is null or (u.source_id <> $2 and u.source <> $3))
+     and ${links.linkable}
 ),
 cand_n as (
   select external_id, count(*)::int as n, (array_agg(user_id))[1] as user_id
@@ -151,9 +199,14 @@ cand_n as (
 ),
 claimed as (select user_id, count(*)::int as n from cand group by user_id),
 m as (
-  select s.external_id, s.r, b.user_id as ext_user,
+  select s.external_id, s.r,
+         case when b.n = 1 then b.user_id end as ext_user,
          case when b.user_id is null and c.n = 1 and cl.n = 1 then c.user_id end as link_user,
-         case when b.user_id is null and c.n > 1
+         case when jsonb_array_length(coalesce(s.r->'errors', '[]'::jsonb)) > 0
+                then (select string_agg(e, '; ') from jsonb_array_elements_text(s.r->'errors') e)
+              when b.n > 1
+                then format('%s people have this id (%s); fix it by hand', b.n, s.external_id)
+              when b.user_id is null and c.n > 1
                 then format('%s people match by %s; link one by hand', c.n, $4::text)
               when b.user_id is null and c.n = 1 and cl.n > 1
                 then format('%s entries of the source match the same person by %s', cl.n, $4::text)
@@ -164,8 +217,13 @@ m as (
     left join claimed cl on cl.user_id = c.user_id
 ),
 j as (
-  select m.external_id, m.r, m.conflict, m.link_user is not null as link,
+  select m.external_id, m.r, m.conflict,
+         (m.link_user is not null or (m.ext_user is not null and ${links.linkedById})) as link,
+         m.link_user is null as by_id,
+         ${terminated('m.r')} as terminated,
+         ((m.r->>'disabled')::boolean or ${terminated('m.r')}) as gone,
          u.id as uid, u.status, u.status_source, u.status_source_at, u.status_changed_at,
+         u.source_id as u_source_id, u.hr_source_id as u_hr_source_id,
          u.employee_number as u_employee_number, o.name as u_org, ${userColumns}
          ${mapped ? `, coalesce(cur.names, '[]'::jsonb) as u_spaces` : ''}
     from m
@@ -174,21 +232,20 @@ j as (
     ${currentSpaces}
 ),
 d as (
-  select j.*, (${diffExpression(source)})${mapped ? ` || ${spacesDiff(ownDeactivation)}` : ''} as diff,
-         (j.r->>'disabled')::boolean as disabled,
+  select j.*, (${diffExpression(source, precedence)})${mapped ? ` || ${spacesDiff(ownDeactivation, precedence)}` : ''} as diff,
          case when j.uid is null or j.conflict is not null then null
-              when (j.r->>'disabled')::boolean and j.status <> 'deactivated' then 'deactivate'
-              when not (j.r->>'disabled')::boolean and j.status = 'deactivated' and ${ownDeactivation}
+              when j.gone and j.status <> 'deactivated' then 'deactivate'
+              when not j.gone and j.status = 'deactivated' and ${ownDeactivation}
                 then 'reactivate'
          end as status_change,
-         (j.uid is not null and not (j.r->>'disabled')::boolean and j.status = 'deactivated'
+         (j.uid is not null and not j.gone and j.status = 'deactivated'
           and not ${ownDeactivation}) as kept_deactivated
     from j
 ),
 a as (
   select d.*,
          case when d.conflict is not null then 'conflict'
-              when d.uid is null and d.disabled then 'unchanged'
+              when d.uid is null and d.gone then 'unchanged'
               when d.uid is null then 'create'
               when d.status_change is not null then d.status_change
               when d.diff <> '{}'::jsonb or d.link then 'update'
@@ -204,31 +261,44 @@ select $1, row_number() over (order by a.external_id), a.action,
             when a.action in ('deactivate', 'reactivate') then a.diff || jsonb_build_object('status',
               jsonb_build_object('from', a.status, 'to', case a.action when 'deactivate' then 'deactivated' else 'active' end))
             else a.diff end,
-       case when a.action = 'create' then a.r - 'problems' end,
+       case when a.action = 'create' then a.r - 'problems' - 'errors' - 'fields' end,
        a.link and a.action <> 'conflict',
        nullif(concat_ws('; ',
          a.conflict,
-         case when a.uid is null and a.disabled and a.conflict is null then 'disabled in the source; not created' end,
-         case when a.action = 'deactivate' then 'disabled in the source' end,
+         case when a.uid is null and a.gone and a.conflict is null then
+           case when a.terminated then 'left on ' || (a.r->>'terminationDate') || '; not created'
+                else 'disabled in the source; not created' end end,
+         case when a.action = 'deactivate' then
+           case when a.terminated then 'left on ' || (a.r->>'terminationDate') else 'disabled in the source' end end,
          case when a.action = 'reactivate' then 'enabled again in the source' end,
          case when a.kept_deactivated then 'deactivated by hand; stays deactivated' end,
-         case when a.link and a.action <> 'conflict' then 'linked by ' || $4::text end,
+         case when a.link and a.action <> 'conflict'
+           then 'linked by ' || case when a.by_id then 'employee number' else $4::text end end,
+         case when a.action = 'create' and ${startsLater('a.r')}
+           then 'starts on ' || (a.r->>'hireDate') || '; pending until then' end,
+         case when a.action in ('create', 'update') and not a.gone and a.r->>'terminationDate' is not null
+                   and (a.action = 'create' or a.diff ? 'terminationDate')
+           then 'leaves on ' || (a.r->>'terminationDate') || '; deactivation scheduled' end,
          nullif(array_to_string(array(select jsonb_array_elements_text(a.r->'problems')), '; '), '')
        ), '')
   from a`;
 }
 
 // People of this source that a full read no longer returns: deactivated, never deleted.
-const MISSING_SQL = `
+function missingSql(source: SyncSource): string {
+  const hr = source.kind === 'hr';
+  const key = hr ? 'u.employee_number' : 'u.external_id';
+  return `
 insert into sync_plan_item (run_id, seq, action, user_id, external_id, label, diff, reason)
 select $1, (select coalesce(max(seq), 0) from sync_plan_item where run_id = $1)
-           + row_number() over (order by u.external_id, u.id),
-       'deactivate', u.id, u.external_id, coalesce(u.username, u.display_name),
+           + row_number() over (order by ${key}, u.id),
+       'deactivate', u.id, ${key}, coalesce(u.username, u.display_name),
        jsonb_build_object('status', jsonb_build_object('from', u.status, 'to', 'deactivated')),
-       'not found in the source'
+       '${hr ? 'not in the complete list' : 'not found in the source'}'
   from app_user u
- where u.source_id = $2 and u.status <> 'deactivated'
-   and not exists (select 1 from sync_staging st where st.run_id = $1 and st.external_id = u.external_id)`;
+ where u.${hr ? 'hr_source_id' : 'source_id'} = $2 and u.status <> 'deactivated'
+   and not exists (select 1 from sync_staging st where st.run_id = $1 and st.external_id = ${key})`;
+}
 
 /**
  * A login or email that would collide with another person (or another entry of the same read):
@@ -335,18 +405,19 @@ export async function computePlan(
   full: boolean,
   context: PlanContext,
 ): Promise<PlanCounts> {
-  void context;
   const { mappings, spaceNames } = mappingParams(source);
   const mapped = mappings.length > 0;
-  // $5 and $6 only when the statement uses them: PostgreSQL refuses parameters it cannot type.
-  await db.query(entriesSql(source, mapped), [
+  // $7 and $8 only when the statement uses them: PostgreSQL refuses parameters it cannot type.
+  await db.query(entriesSql(source, mapped, context.precedence), [
     runId,
     source.id,
     source.userSource,
-    source.settings.correlateBy,
+    source.linkBy ?? 'nothing',
+    context.now,
+    context.timeZone,
     ...(mapped ? [JSON.stringify(mappings), JSON.stringify(spaceNames)] : []),
   ]);
-  if (full) await db.query(MISSING_SQL, [runId, source.id]);
+  if (full) await db.query(missingSql(source), [runId, source.id]);
   await db.query(uniquenessSql('username'), [runId]);
   await db.query(uniquenessSql('email'), [runId]);
   await db.query(EMPTIED_SQL, [runId]);
@@ -355,10 +426,14 @@ export async function computePlan(
   return countPlan(db, runId);
 }
 
-/** People the source manages now (not deactivated): the base of the safety shares. */
+/**
+ * People the source manages now (not deactivated): the base of the safety shares. Directory and
+ * HR source ids never collide (HR ids are reserved), so either link counts.
+ */
 export async function managedCount(db: Queryable, sourceId: string): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
-    `select count(*)::int as n from app_user where source_id = $1 and status <> 'deactivated'`,
+    `select count(*)::int as n from app_user
+      where (source_id = $1 or hr_source_id = $1) and status <> 'deactivated'`,
     [sourceId],
   );
   return rows[0]?.n ?? 0;
