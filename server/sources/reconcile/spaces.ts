@@ -21,7 +21,8 @@ with names as (
    where ${BATCH} and ${HAS_SPACES}
    order by lower(x.n), x.n
 )
-insert into space (id, name) select gen_random_uuid(), n from names
+-- Spaces a mapping names and nobody made yet: made by the directory (source 'ad').
+insert into space (id, name, source) select gen_random_uuid(), n, 'ad' from names
  where not exists (select 1 from space s where lower(s.name) = lower(names.n))
 on conflict do nothing
 returning id, name`;
