@@ -3,6 +3,7 @@ import { systemActor } from '../shared/actor.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
 import type { RunMode } from './entities.ts';
+import { startScheduledChangesJob } from './hr/schedule/job.ts';
 import { findSource, listSources } from './registry.ts';
 import { startRun } from './runs.ts';
 
@@ -51,6 +52,8 @@ export async function startSyncScheduler(services: Services): Promise<SyncSchedu
   });
   boss.on('error', (error) => services.logger.error({ err: error }, 'pg-boss error'));
   await boss.start();
+  // Scheduled status changes (issue 7) ride on the same pg-boss.
+  await startScheduledChangesJob(services, boss);
   const working = new Set<string>();
 
   const refresh = async () => {

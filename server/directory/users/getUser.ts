@@ -2,6 +2,8 @@ import { type AppAbility, asUserSubject, authorize } from '../../authz/index.ts'
 import type { Actor } from '../../shared/actor.ts';
 import { runCommand } from '../../shared/command.ts';
 import type { Services } from '../../shared/services.ts';
+import { liveChangesOf } from '../../sources/hr/schedule/present.ts';
+import type { ScheduledChangeView } from '../../sources/hr/schedule/schemas.ts';
 import { labelOf, loadUser, requireAnyRight } from './common.ts';
 import { presentOne, type UserView } from './presentUser.ts';
 
@@ -13,6 +15,8 @@ export interface UserCard extends UserView {
   secondFactor: { enrolled: boolean; enrolledAt: string | null };
   /** Null for those who may not see spaces (staff). */
   spaces: { id: string; name: string }[] | null;
+  /** Live scheduled status changes (a leaver's deactivation, a new hire's activation). */
+  scheduledChanges: ScheduledChangeView[] | null;
 }
 
 /** A person's card, including who added them, who last changed their status, 2FA state and spaces. */
@@ -35,7 +39,7 @@ export function getUser(
         targetLabel: labelOf(user),
       });
       // Sequential: one transaction, one connection, one entity manager.
-      const view = await presentOne(em, user);
+      const view = await presentOne(em, user, services.config.hr.precedence);
       const factors = await em.execute<{ confirmed_at: Date }[]>(
         'select confirmed_at from totp_factor where user_id = ?',
         [id],
@@ -48,6 +52,7 @@ export function getUser(
             [id],
           )
         : null;
+      const scheduled = ability.can('read', 'ScheduledChange') ? await liveChangesOf(em, id) : null;
       const factor = factors[0];
       return {
         ...view,
@@ -56,6 +61,7 @@ export function getUser(
           enrolledAt: factor ? new Date(factor.confirmed_at).toISOString() : null,
         },
         spaces: spaces?.map((space) => ({ id: space.id, name: space.name })) ?? null,
+        scheduledChanges: scheduled,
       };
     },
     ability,

@@ -30,7 +30,7 @@ export function listUsers(
           'Filtering by role is not allowed for your role',
           'forbidden_filter',
         );
-      return queryUsers(em, access, params);
+      return queryUsers(em, access, params, services.config.hr.precedence);
     },
     ability,
   );

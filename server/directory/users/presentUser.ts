@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { DEFAULT_PRECEDENCE, fieldOwners, type Precedence } from '../../sources/precedence.ts';
 import type { User } from '../entities.ts';
+import { ownedFields } from './sourceOwnership.ts';
 
 /** A person as the API shows them. Never carries the password hash. */
 export interface UserView {
@@ -23,6 +25,20 @@ export interface UserView {
   initiatedBy: string | null;
   source: User['source'];
   externalId: string | null;
+  /** The directory source (AD / LDAP) the person is linked to, if any. */
+  sourceId: string | null;
+  /** The HR channel ('hr-import', 'scim') that feeds the person, if any. */
+  hrSourceId: string | null;
+  employeeNumber: string | null;
+  /** YYYY-MM-DD. */
+  hireDate: string | null;
+  /** YYYY-MM-DD. */
+  terminationDate: string | null;
+  /**
+   * Attribute → the source id that maintains it (SOURCED_FIELDS names; `organization` is the
+   * department). Attributes absent here are edited by hand.
+   */
+  fieldOwners: Record<string, string>;
   lastLoginAt: string | null;
   createdAt: string;
   updatedAt: string;
@@ -45,6 +61,38 @@ export interface UserRefs {
 export type UserRecord = Omit<User, 'passwordHash' | 'passwordChangedAt'>;
 
 const iso = (value: Date | null | undefined) => (value ? new Date(value).toISOString() : null);
+
+// A date column as YYYY-MM-DD: the entity maps it as a string; a raw row may carry a Date.
+function day(value: string | Date | null | undefined): string | null {
+  if (!value) return null;
+  if (typeof value === 'string') return value.slice(0, 10);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
+}
+
+/**
+ * Who owns each attribute of a person: the winning linked source per `precedence`. A record
+ * without any source link but a non-manual `source` (people synced or imported before links
+ * existed) keeps the fixed ownership of its source kind, so it stays protected as before.
+ */
+export function ownersOf(
+  user: Pick<UserRecord, 'source' | 'sourceId' | 'hrSourceId'>,
+  precedence: Precedence = DEFAULT_PRECEDENCE,
+): Record<string, string> {
+  const links = { sourceId: user.sourceId ?? null, hrSourceId: user.hrSourceId ?? null };
+  if (links.sourceId !== null || links.hrSourceId !== null) {
+    const owners: Record<string, string> = {};
+    for (const [field, owner] of Object.entries(fieldOwners(links, precedence)))
+      if (owner) owners[field] = owner;
+    return owners;
+  }
+  return Object.fromEntries(
+    ownedFields(user.source).map((field) => [
+      field === 'organizationId' ? 'organization' : field,
+      user.source,
+    ]),
+  );
+}
 
 /**
  * Resolves the organization and people names of a page of persons in one query, so presenting
@@ -78,8 +126,12 @@ function personRef(id: string | null | undefined, refs: UserRefs): PersonRef | n
   return { id, displayName: refs.people.get(id) ?? '' };
 }
 
-/** Builds the API view of a person. */
-export function presentUser(user: UserRecord, refs: UserRefs): UserView {
+/** Builds the API view of a person; `precedence` is config hr.precedence (field owners). */
+export function presentUser(
+  user: UserRecord,
+  refs: UserRefs,
+  precedence: Precedence = DEFAULT_PRECEDENCE,
+): UserView {
   const organizationId = user.organizationId ?? null;
   return {
     id: user.id,
@@ -104,6 +156,12 @@ export function presentUser(user: UserRecord, refs: UserRefs): UserView {
     initiatedBy: user.initiatedBy ?? null,
     source: user.source,
     externalId: user.externalId ?? null,
+    sourceId: user.sourceId ?? null,
+    hrSourceId: user.hrSourceId ?? null,
+    employeeNumber: user.employeeNumber ?? null,
+    hireDate: day(user.hireDate),
+    terminationDate: day(user.terminationDate),
+    fieldOwners: ownersOf(user, precedence),
     lastLoginAt: iso(user.lastLoginAt),
     createdAt: iso(user.createdAt) ?? '',
     updatedAt: iso(user.updatedAt) ?? '',
@@ -111,7 +169,15 @@ export function presentUser(user: UserRecord, refs: UserRefs): UserView {
   };
 }
 
-/** Presents one loaded person (one extra query for the names it refers to). */
-export async function presentOne(em: EntityManager, user: UserRecord): Promise<UserView> {
-  return presentUser(user, await loadUserRefs(em, [user]));
+/**
+ * Presents one loaded person (one extra query for the names it refers to). Pass
+ * `services.config.hr.precedence` where the configuration is at hand; the default precedence
+ * is used otherwise.
+ */
+export async function presentOne(
+  em: EntityManager,
+  user: UserRecord,
+  precedence: Precedence = DEFAULT_PRECEDENCE,
+): Promise<UserView> {
+  return presentUser(user, await loadUserRefs(em, [user]), precedence);
 }

@@ -10,6 +10,7 @@ import {
   username,
   uuid,
 } from '../../http/schemas.ts';
+import { scheduledChangeView } from '../../sources/hr/schedule/schemas.ts';
 import { LOGIN_METHODS, ROLES, SOURCES, USER_STATUSES } from '../entities.ts';
 import { USER_SORTS } from './userQuery.ts';
 
@@ -123,6 +124,15 @@ export const userView = z.object({
   initiatedBy: z.string().nullable(),
   source: z.enum(SOURCES),
   externalId: z.string().nullable(),
+  /** The directory source (AD / LDAP) the person is linked to, if any. */
+  sourceId: z.string().nullable(),
+  /** The HR channel ('hr-import', 'scim') that feeds the person, if any. */
+  hrSourceId: z.string().nullable(),
+  employeeNumber: z.string().nullable(),
+  hireDate: z.string().nullable().describe('YYYY-MM-DD'),
+  terminationDate: z.string().nullable().describe('YYYY-MM-DD'),
+  /** Attribute → the source id that maintains it; absent attributes are edited by hand. */
+  fieldOwners: z.record(z.string(), z.string()),
   lastLoginAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -136,4 +146,6 @@ export const userList = listOf(userView);
 export const userCard = userView.extend({
   secondFactor: z.object({ enrolled: z.boolean(), enrolledAt: z.iso.datetime().nullable() }),
   spaces: z.array(z.object({ id: z.uuid(), name: z.string() })).nullable(),
+  /** Live scheduled status changes; null for those who may not read them. */
+  scheduledChanges: z.array(scheduledChangeView).nullable(),
 });

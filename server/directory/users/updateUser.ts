@@ -5,8 +5,8 @@ import { runCommand } from '../../shared/command.ts';
 import { conflict, unprocessable } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import { labelOf, loadUser, requireAnyRight } from './common.ts';
-import { presentOne, type UserView } from './presentUser.ts';
-import { ownedFields, type ProfileField } from './sourceOwnership.ts';
+import { ownersOf, presentOne, type UserView } from './presentUser.ts';
+import type { ProfileField } from './sourceOwnership.ts';
 
 /** Profile changes; `null` clears an optional field. */
 export type ProfileChanges = Partial<Record<ProfileField, string | null>>;
@@ -45,14 +45,21 @@ export function updateUser(
       const changed = (Object.keys(input.changes) as ProfileField[]).filter(
         (field) => (input.changes[field] ?? null) !== (user[field] ?? null),
       );
-      const owned = ownedFields(user.source).filter((field) => changed.includes(field));
-      if (owned.length > 0)
+      // Per person: the linked sources (directory, HR) and which one wins each attribute.
+      const precedence = services.config.hr.precedence;
+      const owners = ownersOf(user, precedence);
+      const ownerOf = (field: ProfileField) =>
+        owners[field === 'organizationId' ? 'organization' : field];
+      const owned = changed.filter((field) => ownerOf(field) !== undefined);
+      if (owned.length > 0) {
+        const sources = [...new Set(owned.map(ownerOf))].join(', ');
         throw unprocessable(
           'source_owned_field',
-          `These fields are maintained by the ${user.source} source and cannot be edited by hand`,
-          { fields: owned },
+          `These fields are maintained by ${sources} and cannot be edited by hand`,
+          { fields: owned, owners: Object.fromEntries(owned.map((f) => [f, ownerOf(f)])) },
         );
-      if (changed.length === 0) return presentOne(em, user);
+      }
+      if (changed.length === 0) return presentOne(em, user, precedence);
       const before: Record<string, unknown> = {};
       const after: Record<string, unknown> = {};
       // Assigned field by field so only touched columns end up in the versioned UPDATE.
@@ -73,7 +80,7 @@ export function updateUser(
       });
       const person = await loadCorePerson(em, user);
       if (person) emit({ type: 'person.upserted', key: user.id, person });
-      return presentOne(em, user);
+      return presentOne(em, user, precedence);
     },
     ability,
   );

@@ -1,5 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager, QBFilterQuery } from '@mikro-orm/postgresql';
+import type { Precedence } from '../../sources/precedence.ts';
 import { type Role, type Source, User, type UserStatus } from '../entities.ts';
 import { presentUser, type UserRecord, type UserRefs, type UserView } from './presentUser.ts';
 import { searchConditions } from './searchTerms.ts';
@@ -50,6 +51,8 @@ const COLUMNS = `u.id, u.username, u.family_name as "familyName", u.given_name a
   u.status_changed_by_id as "statusChangedById", u.status_reason as "statusReason",
   u.login_method as "loginMethod", u.role, u.rank, u.added_by_id as "addedById",
   u.initiated_by as "initiatedBy", u.source, u.external_id as "externalId",
+  u.source_id as "sourceId", u.hr_source_id as "hrSourceId", u.employee_number as "employeeNumber",
+  u.hire_date::text as "hireDate", u.termination_date::text as "terminationDate",
   u.last_login_at as "lastLoginAt", u.created_at as "createdAt", u.updated_at as "updatedAt",
   u.version, o.name as "organizationName", a.display_name as "addedByName",
   s.display_name as "statusChangedByName"`;
@@ -93,6 +96,7 @@ export async function queryUsers(
   em: EntityManager,
   access: FilterQuery<User>,
   params: UserListParams,
+  precedence?: Precedence,
 ): Promise<{ data: UserView[]; total: number }> {
   const knex = em.getKnex();
   const order = (params.q ? SEARCH_ORDER : ORDER)[params.sort].replaceAll('#', params.order);
@@ -114,7 +118,7 @@ export async function queryUsers(
   const count = filtered(em, access, params).clearSelect().count({ total: '*' });
   const rows = await em.execute<Row[]>(page);
   const [counted] = await em.execute<{ total: string | number }[]>(count);
-  const data = rows.map((row) => presentUser(row, refsOf(row)));
+  const data = rows.map((row) => presentUser(row, refsOf(row), precedence));
   return { data, total: Number(counted?.total ?? 0) };
 }
 

@@ -62,7 +62,17 @@ export async function completeEnrollment(
     token.usedAt = now;
     user.passwordHash = passwordHash;
     user.passwordChangedAt = now;
-    if (user.status === 'pending') {
+    // A new hire whose first day is still ahead (a live scheduled activation) stays pending:
+    // the scheduled change activates them on that day.
+    const [startsLater] =
+      user.status === 'pending'
+        ? await em.execute<{ id: string }[]>(
+            `select id from scheduled_change where user_id = ? and kind = 'activate'
+                and cancelled_at is null and fired_at is null and effective_at > ?`,
+            [user.id, now],
+          )
+        : [];
+    if (user.status === 'pending' && !startsLater) {
       user.status = 'active';
       user.statusChangedAt = now;
       user.statusChangedById = token.createdById;

@@ -1,0 +1,58 @@
+import { authorize } from '../../../authz/index.ts';
+import type { Actor } from '../../../shared/actor.ts';
+import { runCommand } from '../../../shared/command.ts';
+import type { Services } from '../../../shared/services.ts';
+import { presentScheduled, SCHEDULED_COLUMNS, type ScheduledRow } from './present.ts';
+import type { ListScheduledQuery, ScheduledChangeView } from './schemas.ts';
+
+const STATE_FILTER: Record<ListScheduledQuery['state'], string | null> = {
+  live: 'c.cancelled_at is null and c.fired_at is null',
+  fired: 'c.fired_at is not null',
+  cancelled: 'c.cancelled_at is not null',
+  all: null,
+};
+
+// Live changes soonest first (what happens next); the others newest first.
+const ORDER: Record<ListScheduledQuery['state'], string> = {
+  live: 'c.effective_at, c.id',
+  fired: 'c.fired_at desc, c.id',
+  cancelled: 'c.cancelled_at desc, c.id',
+  all: 'c.created_at desc, c.id',
+};
+
+/** Lists scheduled status changes: live ones by default, filtered by person and kind. */
+export function listScheduledChanges(
+  services: Services,
+  actor: Actor,
+  query: ListScheduledQuery,
+): Promise<{ data: ScheduledChangeView[]; total: number }> {
+  return runCommand(services, actor, async ({ em, ability }) => {
+    authorize(ability, 'read', 'ScheduledChange', {
+      auditAction: 'scheduled_change.listed',
+      targetType: 'scheduled_change',
+    });
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const state = STATE_FILTER[query.state];
+    if (state) where.push(state);
+    if (query.userId) {
+      where.push('c.user_id = ?');
+      params.push(query.userId);
+    }
+    if (query.kind) {
+      where.push('c.kind = ?');
+      params.push(query.kind);
+    }
+    const filter = where.length ? `where ${where.join(' and ')}` : '';
+    const rows = await em.execute<ScheduledRow[]>(
+      `select ${SCHEDULED_COLUMNS} from scheduled_change c join app_user u on u.id = c.user_id
+        ${filter} order by ${ORDER[query.state]} limit ? offset ?`,
+      [...params, query.limit, query.offset],
+    );
+    const [count] = await em.execute<{ n: number }[]>(
+      `select count(*)::int as n from scheduled_change c ${filter}`,
+      params,
+    );
+    return { data: rows.map(presentScheduled), total: count?.n ?? 0 };
+  });
+}
