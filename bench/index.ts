@@ -8,6 +8,7 @@ const benchmarks: Record<string, () => Promise<(args: string[]) => Promise<void>
   sync: async () => (await import('./sync.ts')).runSyncBenchmark,
   core: async () => (await import('./core.ts')).runCoreBenchmark,
   ui: async () => (await import('./ui.ts')).runUiBenchmark,
+  hr: async () => (await import('./hr/index.ts')).runHrBenchmark,
 };
 
 async function main(argv: string[]): Promise<number> {

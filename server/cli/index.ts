@@ -11,6 +11,8 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   'seed-demo': async () => (await import('./seedDemo.ts')).seedDemoCommand,
   'core-key': async () => (await import('./coreKey.ts')).coreKeyCommand,
   sync: async () => (await import('./sync.ts')).syncCommand,
+  import: async () => (await import('./import.ts')).importCommand,
+  'scim-token': async () => (await import('../sources/hr/scim/tokens/cli.ts')).scimTokenCommand,
 };
 
 function usage(): string {
@@ -25,6 +27,9 @@ function usage(): string {
     '  seed-demo [--people 2000]                       load a realistic demo directory',
     '  core-key generate --name N                      print a new messaging-core API key and its config line',
     '  sync --source ID [--mode full|incremental|dry-run]  run a directory sync and print the run',
+    '  import FILE [--scope partial|complete] [--mapping JSON] [--format csv|xlsx] [--apply] [--json]',
+    '                                                  plan (and apply) an HR file (CSV / XLSX)',
+    '  scim-token create --name N                      print a new SCIM bearer token and its config line',
   ].join('\n');
 }
 

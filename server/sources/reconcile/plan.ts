@@ -216,22 +216,25 @@ m as (
     left join cand_n c using (external_id)
     left join claimed cl on cl.user_id = c.user_id
 ),
-j as (
+-- Materialized (as is d): referenced several times below, these expressions (time-zone
+-- arithmetic, the jsonb diff) would otherwise be evaluated again for each reference.
+j as materialized (
   select m.external_id, m.r, m.conflict,
          (m.link_user is not null or (m.ext_user is not null and ${links.linkedById})) as link,
          m.link_user is null as by_id,
-         ${terminated('m.r')} as terminated,
-         ((m.r->>'disabled')::boolean or ${terminated('m.r')}) as gone,
+         t.terminated,
+         ((m.r->>'disabled')::boolean or t.terminated) as gone,
          u.id as uid, u.status, u.status_source, u.status_source_at, u.status_changed_at,
          u.source_id as u_source_id, u.hr_source_id as u_hr_source_id,
          u.employee_number as u_employee_number, o.name as u_org, ${userColumns}
          ${mapped ? `, coalesce(cur.names, '[]'::jsonb) as u_spaces` : ''}
     from m
+    cross join lateral (select ${terminated('m.r')} as terminated offset 0) t
     left join app_user u on u.id = coalesce(m.ext_user, m.link_user)
     left join organization o on o.id = u.organization_id
     ${currentSpaces}
 ),
-d as (
+d as materialized (
   select j.*, (${diffExpression(source, precedence)})${mapped ? ` || ${spacesDiff(ownDeactivation, precedence)}` : ''} as diff,
          case when j.uid is null or j.conflict is not null then null
               when j.gone and j.status <> 'deactivated' then 'deactivate'
@@ -407,6 +410,8 @@ export async function computePlan(
 ): Promise<PlanCounts> {
   const { mappings, spaceNames } = mappingParams(source);
   const mapped = mappings.length > 0;
+  // A plan of tens of thousands of people sorts and hashes in memory, not on disk.
+  await db.query(`set local work_mem = '64MB'`);
   // $7 and $8 only when the statement uses them: PostgreSQL refuses parameters it cannot type.
   await db.query(entriesSql(source, mapped, context.precedence), [
     runId,
