@@ -45,7 +45,7 @@ export function activateUser(
       });
       const person = await loadCorePerson(em, user);
       if (person) emit({ type: 'person.reactivated', key: user.id, person });
-      return presentOne(em, user);
+      return presentOne(em, user, services.config.hr.precedence);
     },
     ability,
   );

@@ -29,7 +29,8 @@ export function changeLoginMethod(
         targetId: id,
         targetLabel: labelOf(user),
       });
-      if (user.loginMethod === loginMethod) return presentOne(em, user);
+      if (user.loginMethod === loginMethod)
+        return presentOne(em, user, services.config.hr.precedence);
       const before = { loginMethod: user.loginMethod };
       const passwordCleared = user.passwordHash != null;
       user.loginMethod = loginMethod;
@@ -44,7 +45,7 @@ export function changeLoginMethod(
         diff: { before, after: { loginMethod } },
         details: { passwordCleared },
       });
-      return presentOne(em, user);
+      return presentOne(em, user, services.config.hr.precedence);
     },
     ability,
   );

@@ -39,7 +39,7 @@ export function changeRole(
         },
       );
       const previous = user.role ?? null;
-      if (previous === role) return presentOne(em, user);
+      if (previous === role) return presentOne(em, user, services.config.hr.precedence);
       await guardLastSuperadmin(em, user);
       user.role = role;
       user.rank = rankOf(role);
@@ -58,7 +58,7 @@ export function changeRole(
       // The core's copy is refreshed so it can follow what the person may do in the messenger.
       const person = await loadCorePerson(em, user);
       if (person) emit({ type: 'person.upserted', key: user.id, person });
-      return presentOne(em, user);
+      return presentOne(em, user, services.config.hr.precedence);
     },
     ability,
   );

@@ -70,7 +70,7 @@ export function createUser(
       });
       const person = await loadCorePerson(em, user);
       if (person) emit({ type: 'person.upserted', key: user.id, person });
-      return presentOne(em, user);
+      return presentOne(em, user, services.config.hr.precedence);
     },
     ability,
   );

@@ -67,7 +67,7 @@ export function deactivateUser(
           username: user.username,
           reason,
         });
-      return presentOne(em, user);
+      return presentOne(em, user, services.config.hr.precedence);
     },
     ability,
   );

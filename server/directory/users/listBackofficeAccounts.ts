@@ -24,7 +24,12 @@ export function listBackofficeAccounts(
       });
       const access = accessibleWhere<User>(ability, 'read', 'User');
       if (!access) throw new ForbiddenError({ action: 'user.listed', targetType: 'user' });
-      return queryUsers(em, access, { ...params, role: params.role ?? 'any' });
+      return queryUsers(
+        em,
+        access,
+        { ...params, role: params.role ?? 'any' },
+        services.config.hr.precedence,
+      );
     },
     ability,
   );

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DEFAULT_PRECEDENCE, fieldOwners, type Precedence } from '../../sources/precedence.ts';
+import { fieldOwners, type Precedence } from '../../sources/precedence.ts';
 import type { User } from '../entities.ts';
 import { ownedFields } from './sourceOwnership.ts';
 
@@ -77,7 +77,7 @@ function day(value: string | Date | null | undefined): string | null {
  */
 export function ownersOf(
   user: Pick<UserRecord, 'source' | 'sourceId' | 'hrSourceId'>,
-  precedence: Precedence = DEFAULT_PRECEDENCE,
+  precedence: Precedence,
 ): Record<string, string> {
   const links = { sourceId: user.sourceId ?? null, hrSourceId: user.hrSourceId ?? null };
   if (links.sourceId !== null || links.hrSourceId !== null) {
@@ -127,11 +127,7 @@ function personRef(id: string | null | undefined, refs: UserRefs): PersonRef | n
 }
 
 /** Builds the API view of a person; `precedence` is config hr.precedence (field owners). */
-export function presentUser(
-  user: UserRecord,
-  refs: UserRefs,
-  precedence: Precedence = DEFAULT_PRECEDENCE,
-): UserView {
+export function presentUser(user: UserRecord, refs: UserRefs, precedence: Precedence): UserView {
   const organizationId = user.organizationId ?? null;
   return {
     id: user.id,
@@ -177,7 +173,7 @@ export function presentUser(
 export async function presentOne(
   em: EntityManager,
   user: UserRecord,
-  precedence: Precedence = DEFAULT_PRECEDENCE,
+  precedence: Precedence,
 ): Promise<UserView> {
   return presentUser(user, await loadUserRefs(em, [user]), precedence);
 }

@@ -96,7 +96,7 @@ export async function queryUsers(
   em: EntityManager,
   access: FilterQuery<User>,
   params: UserListParams,
-  precedence?: Precedence,
+  precedence: Precedence,
 ): Promise<{ data: UserView[]; total: number }> {
   const knex = em.getKnex();
   const order = (params.q ? SEARCH_ORDER : ORDER)[params.sort].replaceAll('#', params.order);
