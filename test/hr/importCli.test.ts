@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../server/config.ts';
+import { type CliResult, runCli } from '../support/cli.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import { oneCFile } from './importSupport.ts';
 
@@ -16,29 +15,8 @@ afterAll(async () => {
 });
 
 /** Runs `npm run cli -- import ...` as an operator would. */
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'server/cli/index.ts', 'import', ...args], {
-      cwd: projectRoot,
-      env: {
-        ...process.env,
-        DATABASE_URL: context.databaseUrl,
-        SECRET_KEY: context.services.config.secretKey ?? '',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[]): Promise<CliResult> {
+  return runCli(context, ['import', ...args]);
 }
 
 describe('npm run cli -- import', () => {

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../server/config.ts';
 import { User } from '../../server/directory/entities.ts';
 import { TotpFactor } from '../../server/identity/entities.ts';
 import { ApiClient } from '../support/api.ts';
+import { type CliResult, runCli } from '../support/cli.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import { auditEvents, auditText, codeFor, type MeBody, type PasswordStep } from './loginFlow.ts';
 
@@ -18,33 +17,8 @@ afterAll(async () => {
 const PASSWORD = 'operator chose this one';
 
 /** Runs `create-superadmin` as an operator would, with the password piped on stdin. */
-function createSuperadmin(
-  args: string[],
-  stdin: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'server/cli/index.ts', 'create-superadmin', ...args], {
-      cwd: projectRoot,
-      env: {
-        ...process.env,
-        DATABASE_URL: context.databaseUrl,
-        SECRET_KEY: context.services.config.secretKey ?? '',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
+function createSuperadmin(args: string[], stdin: string): Promise<CliResult> {
+  return runCli(context, ['create-superadmin', ...args], stdin);
 }
 
 describe('npm run cli -- create-superadmin', () => {

@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { projectRoot } from '../../server/config.ts';
 import { codeFor, secretOf } from '../identity/loginFlow.ts';
+import { runCli } from '../support/cli.ts';
 import type { TestContext } from '../support/harness.ts';
 
 /** Debian's Chromium; browser tests never download a browser. */
@@ -93,48 +94,19 @@ export async function uiLogin(
 }
 
 /** Runs `create-superadmin` as an operator would; answers the printed otpauth URI. */
-export function createSuperadminByCli(
+export async function createSuperadminByCli(
   context: TestContext,
   username: string,
   displayName: string,
   password: string,
 ): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      'npx',
-      [
-        'tsx',
-        'server/cli/index.ts',
-        'create-superadmin',
-        '--username',
-        username,
-        '--display-name',
-        displayName,
-      ],
-      {
-        cwd: projectRoot,
-        env: {
-          ...process.env,
-          DATABASE_URL: context.databaseUrl,
-          SECRET_KEY: context.services.config.secretKey ?? '',
-          LOG_LEVEL: 'warn',
-        },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const uri = out.match(/otpauth:\/\/totp\/\S+/)?.[0];
-      if (code !== 0 || !uri) reject(new Error(`create-superadmin failed (${code}): ${out}`));
-      else resolve(uri);
-    });
-    child.stdin.end(`${password}\n`);
-  });
+  const run = await runCli(
+    context,
+    ['create-superadmin', '--username', username, '--display-name', displayName],
+    `${password}\n`,
+  );
+  const out = run.stdout + run.stderr;
+  const uri = out.match(/otpauth:\/\/totp\/\S+/)?.[0];
+  if (run.code !== 0 || !uri) throw new Error(`create-superadmin failed (${run.code}): ${out}`);
+  return uri;
 }
