@@ -30,6 +30,11 @@ const SourceShow = lazy(() => import('./resources/sources/SourceShow'));
 const SourceEdit = lazy(() => import('./resources/sources/SourceEdit'));
 const RunList = lazy(() => import('./resources/syncRuns/RunList'));
 const RunShow = lazy(() => import('./resources/syncRuns/RunShow'));
+const ImportList = lazy(() => import('./resources/imports/ImportList'));
+const ImportCreate = lazy(() => import('./resources/imports/ImportCreate'));
+const ImportShow = lazy(() => import('./resources/imports/ImportShow'));
+const ScheduledChangeList = lazy(() => import('./resources/scheduledChanges/ScheduledChangeList'));
+const ScimTokenList = lazy(() => import('./resources/scimTokens/ScimTokenList'));
 
 /** The back-office: react-admin over `/api/v1`, resources shown as the CASL rules allow. */
 export function App() {
@@ -87,6 +92,19 @@ export function App() {
         recordRepresentation="name"
       />
       <Resource name="sync-runs" icon={resourceIcons.syncRuns} list={RunList} show={RunShow} />
+      <Resource
+        name="imports"
+        icon={resourceIcons.imports}
+        list={ImportList}
+        create={ImportCreate}
+        show={ImportShow}
+      />
+      <Resource
+        name="scheduled-changes"
+        icon={resourceIcons.scheduledChanges}
+        list={ScheduledChangeList}
+      />
+      <Resource name="scim-tokens" icon={resourceIcons.scimTokens} list={ScimTokenList} />
       <Resource name="user-sessions" />
       <Resource name="space-members" />
       <CustomRoutes noLayout>

@@ -43,20 +43,20 @@ function toHttpError(status: number, body: unknown): HttpError {
   return new HttpError(message, status, problem);
 }
 
-/**
- * Calls the API with the session cookie, sending the CSRF token on unsafe requests; answers the
- * parsed JSON body (undefined for 204) or throws a react-admin `HttpError` carrying the problem's
- * `detail` as its message and the problem itself as its body.
- */
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function send<T>(
+  method: string,
+  path: string,
+  body: BodyInit | undefined,
+  contentType?: string,
+): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (!SAFE.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (contentType) headers['Content-Type'] = contentType;
   const response = await fetch(`${API_BASE}${path}`, {
     method,
     headers,
     credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body,
   });
   const text = response.status === 204 ? '' : await response.text();
   let parsed: unknown;
@@ -69,6 +69,24 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   }
   if (!response.ok) throw toHttpError(response.status, parsed);
   return parsed as T;
+}
+
+/**
+ * Calls the API with the session cookie, sending the CSRF token on unsafe requests; answers the
+ * parsed JSON body (undefined for 204) or throws a react-admin `HttpError` carrying the problem's
+ * `detail` as its message and the problem itself as its body.
+ */
+export function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  if (body === undefined) return send<T>(method, path, undefined);
+  return send<T>(method, path, JSON.stringify(body), 'application/json');
+}
+
+/**
+ * POSTs a multipart form (a file upload) like {@link api}: the same CSRF header and errors; the
+ * browser sets the multipart Content-Type with its boundary, so none is set here.
+ */
+export function upload<T>(path: string, form: FormData): Promise<T> {
+  return send<T>('POST', path, form);
 }
 
 /** The problem `code` of an error thrown by {@link api}, if any. */

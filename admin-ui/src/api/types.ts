@@ -41,6 +41,17 @@ export interface UserRecord {
   secondFactor?: { enrolled: boolean; enrolledAt: string | null };
   /** Only on a single person's card (GET /users/:id). */
   spaces?: { id: string; name: string }[] | null;
+  /** The directory source (AD / LDAP) the person is linked to, if any. */
+  sourceId?: string | null;
+  /** The HR channel (`hr-import`, `scim`) that feeds the person, if any. */
+  hrSourceId?: string | null;
+  employeeNumber?: string | null;
+  /** YYYY-MM-DD. */
+  hireDate?: string | null;
+  /** YYYY-MM-DD. */
+  terminationDate?: string | null;
+  /** Only on a single person's card: attribute → the source id that maintains it. */
+  fieldOwners?: Partial<Record<string, string>>;
 }
 
 /** A device or back-office session of a person. */

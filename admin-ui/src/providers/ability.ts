@@ -45,6 +45,9 @@ const RESOURCE_SUBJECTS: Record<string, string> = {
   'directory-sources': 'DirectorySource',
   'sync-runs': 'SyncRun',
   'core-deliveries': 'CoreDelivery',
+  imports: 'Import',
+  'scim-tokens': 'ScimToken',
+  'scheduled-changes': 'ScheduledChange',
 };
 
 /** react-admin's action names mapped to the server's. */

@@ -11,7 +11,15 @@ import type {
   RaRecord,
   UpdateParams,
 } from 'react-admin';
-import { api, queryString } from '../api/http';
+import type {
+  CreatedScimToken,
+  ImportMapping,
+  ImportRunRecord,
+  ImportScope,
+  ScheduledChangeRecord,
+  ScheduledKind,
+} from '../api/hrTypes';
+import { api, queryString, upload } from '../api/http';
 import type {
   DeliverySummary,
   PlanAction,
@@ -110,9 +118,31 @@ export interface CustomMethods {
   syncSource(sourceId: Identifier, mode: RunMode): Promise<SyncRunRecord>;
   approveRun(runId: Identifier): Promise<SyncRunRecord>;
   cancelRun(runId: Identifier): Promise<SyncRunRecord>;
-  getPlan(runId: Identifier, query: PlanQuery): Promise<Page<PlanItem>>;
+  /** A run's plan; an import's through `/imports` (whose readers may not read sync runs). */
+  getPlan(runId: Identifier, query: PlanQuery, base?: PlanBase): Promise<Page<PlanItem>>;
   listRuns(query: Record<string, string | number>): Promise<Page<SyncRunRecord>>;
   deliverySummary(): Promise<DeliverySummary>;
+  uploadImport(file: File, scope: ImportScope, mapping?: ImportMapping): Promise<ImportRunRecord>;
+  applyImport(runId: Identifier): Promise<ImportRunRecord>;
+  discardImport(runId: Identifier): Promise<ImportRunRecord>;
+  createScimToken(name: string): Promise<CreatedScimToken>;
+  revokeScimToken(tokenId: Identifier): Promise<unknown>;
+  scheduleChange(input: ScheduleInput): Promise<ScheduledChangeRecord>;
+  cancelScheduledChange(changeId: Identifier): Promise<ScheduledChangeRecord>;
+  listScheduledChanges(
+    query: Record<string, string | number>,
+  ): Promise<Page<ScheduledChangeRecord>>;
+}
+
+/** Where a plan is read: a sync run's or an import's. */
+export type PlanBase = 'sync-runs' | 'imports';
+
+/** A status change of a person planned for a date (YYYY-MM-DD). */
+export interface ScheduleInput {
+  userId: string;
+  kind: ScheduledKind;
+  date: string;
+  reason?: string;
 }
 
 /** A page of a run's plan, optionally one action only or matching a text. */
@@ -133,7 +163,9 @@ const core = {
       'GET',
       `${s.path}${listQuery(s, params)}`,
     );
-    return { data: page.data.map((row) => normalize(resource, row)), total: page.total };
+    // Short lists (SCIM tokens) come whole, without a total.
+    const total = page.total ?? page.data.length;
+    return { data: page.data.map((row) => normalize(resource, row)), total };
   },
   async getOne(resource: string, params: GetOneParams) {
     const row = await api<Record<string, unknown>>(
@@ -217,9 +249,25 @@ export const dataProvider: AppDataProvider = {
   syncSource: (sourceId, mode) => api('POST', `/directory-sources/${id(sourceId)}/sync`, { mode }),
   approveRun: (runId) => api('POST', `/sync-runs/${id(runId)}/approve`),
   cancelRun: (runId) => api('POST', `/sync-runs/${id(runId)}/cancel`),
-  getPlan: (runId, query) => api('GET', `/sync-runs/${id(runId)}/plan${queryString({ ...query })}`),
+  getPlan: (runId, query, base = 'sync-runs') =>
+    api('GET', `/${base}/${id(runId)}/plan${queryString({ ...query })}`),
   listRuns: (query) => api('GET', `/sync-runs${queryString(query)}`),
   deliverySummary: () => api('GET', '/core/deliveries/summary'),
+  uploadImport(file, scope, mapping) {
+    const form = new FormData();
+    form.append('scope', scope);
+    if (mapping) form.append('mapping', JSON.stringify(mapping));
+    // The file last: a streaming multipart parser has read the other fields by then.
+    form.append('file', file, file.name);
+    return upload('/imports', form);
+  },
+  applyImport: (runId) => api('POST', `/imports/${id(runId)}/apply`, {}),
+  discardImport: (runId) => api('POST', `/imports/${id(runId)}/discard`, {}),
+  createScimToken: (name) => api('POST', '/scim-tokens', { name }),
+  revokeScimToken: (tokenId) => api('DELETE', `/scim-tokens/${id(tokenId)}`),
+  scheduleChange: (input) => api('POST', '/scheduled-changes', input),
+  cancelScheduledChange: (changeId) => api('POST', `/scheduled-changes/${id(changeId)}/cancel`, {}),
+  listScheduledChanges: (query) => api('GET', `/scheduled-changes${queryString(query)}`),
   async countUsers(filter) {
     const page = await api<Page<unknown>>('GET', `/users${queryString({ ...filter, limit: 1 })}`);
     return page.total;

@@ -80,6 +80,9 @@ export const RESOURCES: Readonly<Record<string, ResourceSpec>> = {
     writable: ['name', 'enabled', 'schedule', 'thresholds', 'correlateBy'],
   },
   'sync-runs': { path: '/sync-runs', filters: ['sourceId', 'status'] },
+  imports: { path: '/imports', filters: ['status'] },
+  'scim-tokens': { path: '/scim-tokens', filters: [], writable: ['name'] },
+  'scheduled-changes': { path: '/scheduled-changes', filters: ['state', 'userId', 'kind'] },
 };
 
 /** Fields of a person that a directory source owns (read-only by hand), as the server says. */

@@ -1,10 +1,13 @@
 import AccountTree from '@mui/icons-material/AccountTree';
 import AdminPanelSettings from '@mui/icons-material/AdminPanelSettings';
+import EventNote from '@mui/icons-material/EventNote';
 import Groups from '@mui/icons-material/Groups';
+import Key from '@mui/icons-material/Key';
 import People from '@mui/icons-material/People';
 import ReceiptLong from '@mui/icons-material/ReceiptLong';
 import Storage from '@mui/icons-material/Storage';
 import SyncAlt from '@mui/icons-material/SyncAlt';
+import UploadFile from '@mui/icons-material/UploadFile';
 
 /** Menu icons per resource. */
 export const resourceIcons = {
@@ -15,4 +18,7 @@ export const resourceIcons = {
   audit: ReceiptLong,
   sources: Storage,
   syncRuns: SyncAlt,
+  imports: UploadFile,
+  scheduledChanges: EventNote,
+  scimTokens: Key,
 };

@@ -16,6 +16,7 @@ import { useTranslate } from 'react-admin';
 import { Link } from 'react-router-dom';
 import { PLAN_ACTIONS, type PlanAction, type PlanItem } from '../../api/syncTypes';
 import { useAppDataProvider } from '../../dataProviderHook';
+import type { PlanBase } from '../../providers/dataProvider';
 import { PlanDiff } from './PlanDiff';
 
 const ACTION_COLORS: Record<PlanAction, 'success' | 'info' | 'error' | 'warning' | 'default'> = {
@@ -29,11 +30,24 @@ const ACTION_COLORS: Record<PlanAction, 'success' | 'info' | 'error' | 'warning'
 
 function Person({ item }: { item: PlanItem }) {
   const name = item.label ?? item.locator ?? item.externalId ?? '—';
-  return item.userId ? <Link to={`/users/${item.userId}/show`}>{name}</Link> : <span>{name}</span>;
+  // A person to be created has no card until the plan is applied.
+  const exists = item.userId && (item.action !== 'create' || item.outcome === 'applied');
+  return exists ? <Link to={`/users/${item.userId}/show`}>{name}</Link> : <span>{name}</span>;
+}
+
+/** Props of {@link PlanTable}. */
+export interface PlanTableProps {
+  runId: string;
+  /** Where the plan is read (an import's through `/imports`); sync runs by default. */
+  base?: PlanBase;
+  /** Changes when the run moves on (its status), so outcomes are read again. */
+  revision?: string;
+  /** The run's counts per action: the filter then shows how many rows each action has. */
+  counts?: Record<string, number>;
 }
 
 /** A run's plan, one row per person (action chip, diff, note), filterable by action and paged. */
-export function PlanTable({ runId }: { runId: string }) {
+export function PlanTable({ runId, base = 'sync-runs', revision, counts }: PlanTableProps) {
   const translate = useTranslate();
   const dataProvider = useAppDataProvider();
   const [action, setAction] = useState<PlanAction | ''>('');
@@ -41,8 +55,8 @@ export function PlanTable({ runId }: { runId: string }) {
   const [perPage, setPerPage] = useState(25);
   const query = { action: action || undefined, offset: page * perPage, limit: perPage };
   const { data, error } = useQuery({
-    queryKey: ['sync-runs', runId, 'plan', query],
-    queryFn: () => dataProvider.getPlan(runId, query),
+    queryKey: [base, runId, 'plan', revision, query],
+    queryFn: () => dataProvider.getPlan(runId, query, base),
     placeholderData: keepPreviousData,
   });
   const t = (key: string) => translate(`app.sync.${key}`);
@@ -64,6 +78,7 @@ export function PlanTable({ runId }: { runId: string }) {
         {PLAN_ACTIONS.map((value) => (
           <MenuItem key={value} value={value}>
             {translate(`app.sync.action.${value}`)}
+            {counts?.[value] !== undefined && ` (${counts[value]})`}
           </MenuItem>
         ))}
       </TextField>
@@ -97,7 +112,7 @@ export function PlanTable({ runId }: { runId: string }) {
                 />
               </TableCell>
               <TableCell>
-                <PlanDiff diff={item.diff} />
+                <PlanDiff diff={item.diff} record={item.action === 'create' ? item.record : null} />
               </TableCell>
               <TableCell>
                 {[item.reason, item.blocked, item.outcome, item.outcomeReason]

@@ -1,9 +1,9 @@
 import Block from '@mui/icons-material/Block';
-import TaskAlt from '@mui/icons-material/TaskAlt';
 import { TopToolbar, useCanAccess, useRecordContext, useTranslate } from 'react-admin';
 import type { SyncRunRecord } from '../../api/syncTypes';
 import { useAppDataProvider } from '../../dataProviderHook';
 import { ActionButton } from '../users/ActionButton';
+import { ApproveRunButton } from './ApproveRunButton';
 
 const CANCELLABLE = new Set(['running', 'awaiting_approval', 'applying']);
 
@@ -12,27 +12,12 @@ export function RunActions() {
   const record = useRecordContext<SyncRunRecord>();
   const translate = useTranslate();
   const dataProvider = useAppDataProvider();
-  const { canAccess: canApprove } = useCanAccess({ action: 'approve', resource: 'sync-runs' });
   // Cancelling is `run` on the source, as the server checks it.
   const { canAccess: canRun } = useCanAccess({ action: 'run', resource: 'directory-sources' });
   if (!record) return <TopToolbar />;
-  const held = record.status === 'awaiting_approval';
   return (
     <TopToolbar>
-      {held && canApprove && (
-        <ActionButton
-          label={translate('app.sync.approve')}
-          icon={<TaskAlt />}
-          title={translate('app.sync.approve_title')}
-          help={translate('app.sync.approve_help', { safety: record.safety ?? '' })}
-          reason="none"
-          confirmLabel={translate('app.sync.approve')}
-          run={async () => {
-            await dataProvider.approveRun(record.id);
-            return { message: 'app.sync.approved' };
-          }}
-        />
-      )}
+      <ApproveRunButton run={record} />
       {CANCELLABLE.has(record.status) && canRun && (
         <ActionButton
           label={translate('app.sync.cancel')}

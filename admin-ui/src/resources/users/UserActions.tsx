@@ -7,6 +7,7 @@ import type { UserRecord } from '../../api/types';
 import { useAppDataProvider } from '../../dataProviderHook';
 import { userSubject } from '../../providers/ability';
 import { useAbility } from '../../providers/useAbility';
+import { ScheduleDeactivationButton } from '../scheduledChanges/ScheduleDeactivationButton';
 import { ActionButton } from './ActionButton';
 import { EnrollmentLinkButton } from './EnrollmentLinkButton';
 import { LoginMethodButton } from './LoginMethodButton';
@@ -38,6 +39,9 @@ export function UserActions() {
           }}
         />
       )}
+      {record.status !== 'deactivated' &&
+        can('deactivate') &&
+        ability.can('create', 'ScheduledChange') && <ScheduleDeactivationButton record={record} />}
       {record.status !== 'active' && can('activate') && (
         <ActionButton
           label="app.action.activate"

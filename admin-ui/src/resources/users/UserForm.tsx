@@ -11,20 +11,45 @@ import {
 } from 'react-admin';
 import type { UserRecord } from '../../api/types';
 import { enumChoices } from '../../components/EnumField';
+import { ownerLabel } from '../../components/SourceOwnerChip';
 import { SOURCE_OWNED } from '../../providers/resources';
 
 const byName = (q: string) => ({ q });
+
+/**
+ * Form field → the source that owns it: the server's `fieldOwners` (its `organization` is the
+ * form's `organizationId`), or, from a server that does not send them, the owned fields of the
+ * person's source kind.
+ */
+function ownersOf(record: UserRecord | undefined): Record<string, string> {
+  if (!record) return {};
+  if (record.fieldOwners) {
+    const out: Record<string, string> = {};
+    for (const [field, owner] of Object.entries(record.fieldOwners)) {
+      if (owner) out[field === 'organization' ? 'organizationId' : field] = owner;
+    }
+    return out;
+  }
+  const fields = SOURCE_OWNED[record.source] ?? [];
+  // No source id known: '' says "owned" without naming the source.
+  return Object.fromEntries(fields.map((field) => [field, '']));
+}
 
 /** The profile form; fields a directory source owns are read-only, with a note why. */
 export function UserForm({ creating }: { creating?: boolean }) {
   const record = useRecordContext<UserRecord>();
   const translate = useTranslate();
   const { canAccess: canListOrgs } = useCanAccess({ action: 'list', resource: 'organizations' });
-  const owned = new Set(SOURCE_OWNED[record?.source ?? 'manual'] ?? []);
-  const lock = (field: string) =>
-    owned.has(field)
-      ? { readOnly: true, disabled: true, helperText: translate('app.card.source_owned') }
-      : {};
+  const owners = ownersOf(record);
+  const lock = (field: string) => {
+    const owner = owners[field];
+    if (owner === undefined) return {};
+    const helperText =
+      record && owner !== ''
+        ? translate('app.owner.tooltip', { source: ownerLabel(owner, record, translate) })
+        : translate('app.card.source_owned');
+    return { readOnly: true, disabled: true, helperText };
+  };
   return (
     <SimpleForm sx={{ maxWidth: 640 }}>
       <TextInput source="familyName" required fullWidth {...lock('familyName')} />

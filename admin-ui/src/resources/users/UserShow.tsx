@@ -3,7 +3,9 @@ import { Show, useCanAccess, useRecordContext, useTranslate } from 'react-admin'
 import { Link } from 'react-router-dom';
 import type { UserRecord } from '../../api/types';
 import { Row, Section } from '../../components/Section';
+import { SourceOwnerChip } from '../../components/SourceOwnerChip';
 import { useFormat } from '../../format';
+import { PersonSchedule } from '../scheduledChanges/PersonSchedule';
 import { AuditHistory } from './AuditHistory';
 import { SessionsPanel } from './SessionsPanel';
 import { StatusHistory } from './StatusHistory';
@@ -20,7 +22,11 @@ function PersonLink({ person }: { person: { id: string; displayName: string } | 
 function Card() {
   const record = useRecordContext<UserRecord>();
   const translate = useTranslate();
-  const { dateTime } = useFormat();
+  const { dateTime, date } = useFormat();
+  const { canAccess: canReadSchedule } = useCanAccess({
+    action: 'list',
+    resource: 'scheduled-changes',
+  });
   const { canAccess: canReadAudit } = useCanAccess({ action: 'list', resource: 'audit-events' });
   const { canAccess: canReadOrgs } = useCanAccess({ action: 'list', resource: 'organizations' });
   if (!record) return null;
@@ -28,14 +34,38 @@ function Card() {
   return (
     <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 2, p: 2 }}>
       <Section title={translate('app.card.profile')}>
-        <Row label={f('displayName')}>{record.displayName}</Row>
-        <Row label={f('familyName')}>{record.familyName}</Row>
-        <Row label={f('givenName')}>{record.givenName}</Row>
-        <Row label={f('middleName')}>{record.middleName}</Row>
-        <Row label={f('username')}>{record.username}</Row>
-        <Row label={f('email')}>{record.email}</Row>
-        <Row label={f('phone')}>{record.phone}</Row>
-        <Row label={f('title')}>{record.title}</Row>
+        <Row label={f('displayName')}>
+          {record.displayName || '—'}
+          <SourceOwnerChip record={record} field="displayName" />
+        </Row>
+        <Row label={f('familyName')}>
+          {record.familyName || '—'}
+          <SourceOwnerChip record={record} field="familyName" />
+        </Row>
+        <Row label={f('givenName')}>
+          {record.givenName || '—'}
+          <SourceOwnerChip record={record} field="givenName" />
+        </Row>
+        <Row label={f('middleName')}>
+          {record.middleName || '—'}
+          <SourceOwnerChip record={record} field="middleName" />
+        </Row>
+        <Row label={f('username')}>
+          {record.username || '—'}
+          <SourceOwnerChip record={record} field="username" />
+        </Row>
+        <Row label={f('email')}>
+          {record.email || '—'}
+          <SourceOwnerChip record={record} field="email" />
+        </Row>
+        <Row label={f('phone')}>
+          {record.phone || '—'}
+          <SourceOwnerChip record={record} field="phone" />
+        </Row>
+        <Row label={f('title')}>
+          {record.title || '—'}
+          <SourceOwnerChip record={record} field="title" />
+        </Row>
         <Row label={f('status')}>
           <Chip size="small" variant="outlined" label={translate(`app.status.${record.status}`)} />
         </Row>
@@ -46,6 +76,17 @@ function Card() {
       <Section title={translate('app.card.provenance')}>
         <Row label={f('source')}>{translate(`app.source.${record.source}`)}</Row>
         <Row label={f('externalId')}>{record.externalId}</Row>
+        <Row label={f('sourceId')}>{record.sourceId}</Row>
+        <Row label={f('hrSourceId')}>{record.hrSourceId}</Row>
+        <Row label={f('employeeNumber')}>{record.employeeNumber}</Row>
+        <Row label={f('hireDate')}>
+          {record.hireDate ? date(record.hireDate) : '—'}
+          <SourceOwnerChip record={record} field="hireDate" />
+        </Row>
+        <Row label={f('terminationDate')}>
+          {record.terminationDate ? date(record.terminationDate) : '—'}
+          <SourceOwnerChip record={record} field="terminationDate" />
+        </Row>
         <Row label={f('addedBy')}>
           <PersonLink person={record.addedBy} />
         </Row>
@@ -61,6 +102,7 @@ function Card() {
             ) : (
               record.organization.name
             ))}
+          <SourceOwnerChip record={record} field="organization" />
         </Row>
         {record.spaces !== null && (
           <Row label={translate('app.card.spaces')}>
@@ -72,6 +114,7 @@ function Card() {
                   </span>
                 ))
               : translate('app.card.no_spaces')}
+            <SourceOwnerChip record={record} field="spaces" />
           </Row>
         )}
       </Section>
@@ -89,6 +132,7 @@ function Card() {
       <Section title={translate('app.card.status_history')} wide>
         <StatusHistory record={record} fromAudit={canReadAudit ?? false} />
       </Section>
+      {canReadSchedule && <PersonSchedule record={record} />}
       <SessionsPanel record={record} />
       {canReadAudit && (
         <Section title={translate('app.card.audit')} wide>
