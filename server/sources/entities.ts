@@ -1,31 +1,16 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
-/** Kinds of LDAP directory a source can be. */
-export const SOURCE_KINDS = ['active-directory', 'ldap'] as const;
-/** What a run was asked to do. A dry run reads everything and stops after the plan. */
-export const RUN_MODES = ['full', 'incremental', 'dry-run'] as const;
-export type RunMode = (typeof RUN_MODES)[number];
-/** Where a run is: `running` reads and plans; `planned` is the end of a dry run. */
-export const RUN_STATUSES = [
-  'running',
-  'planned',
-  'awaiting_approval',
-  'applying',
-  'succeeded',
-  'failed',
-  'cancelled',
-] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
-/** What a plan does to one person. */
-export const PLAN_ACTIONS = [
-  'create',
-  'update',
-  'deactivate',
-  'reactivate',
-  'conflict',
-  'unchanged',
-] as const;
-export type PlanAction = (typeof PLAN_ACTIONS)[number];
+import { PLAN_ACTIONS, RUN_MODES, RUN_STATUSES, SOURCE_KINDS } from './vocabulary.ts';
+
+export {
+  PLAN_ACTIONS,
+  type PlanAction,
+  RUN_MODES,
+  RUN_STATUSES,
+  type RunMode,
+  type RunStatus,
+  SOURCE_KINDS,
+} from './vocabulary.ts';
 
 /** A directory source defined through the API (config sources live only in the configuration). */
 export const DirectorySourceRow = defineEntity({

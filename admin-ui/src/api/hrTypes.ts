@@ -1,22 +1,8 @@
+import type { ImportField } from '../../../server/sources/vocabulary';
 import type { SyncRunRecord } from './syncTypes';
 
-/** Fields of a person an HR file's columns can map to. */
-export const IMPORT_FIELDS = [
-  'fullName',
-  'familyName',
-  'givenName',
-  'middleName',
-  'title',
-  'department',
-  'phone',
-  'email',
-  'employeeId',
-  'hireDate',
-  'terminationDate',
-  'username',
-] as const;
-/** One field of an import mapping. */
-export type ImportField = (typeof IMPORT_FIELDS)[number];
+/** Fields of a person an HR file's columns can map to (the server's list). */
+export { IMPORT_FIELDS, type ImportField } from '../../../server/sources/vocabulary';
 /** field → the file's header that feeds it. */
 export type ImportMapping = Partial<Record<ImportField, string>>;
 

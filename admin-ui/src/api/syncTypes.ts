@@ -1,32 +1,14 @@
-/** Modes of a sync run. */
-export const RUN_MODES = ['dry-run', 'full', 'incremental'] as const;
-/** A sync run's mode. */
-export type RunMode = (typeof RUN_MODES)[number];
+import type { PlanAction, RunMode, RunStatus } from '../../../server/sources/vocabulary';
 
-/** Where a run is, as the API says. */
-export const RUN_STATUSES = [
-  'running',
-  'planned',
-  'awaiting_approval',
-  'applying',
-  'succeeded',
-  'failed',
-  'cancelled',
-] as const;
-/** A sync run's status. */
-export type RunStatus = (typeof RUN_STATUSES)[number];
-
-/** What a plan does to one person. */
-export const PLAN_ACTIONS = [
-  'create',
-  'update',
-  'deactivate',
-  'reactivate',
-  'conflict',
-  'unchanged',
-] as const;
-/** A plan item's action. */
-export type PlanAction = (typeof PLAN_ACTIONS)[number];
+/** Run modes, run statuses and plan actions: the server's lists. */
+export {
+  PLAN_ACTIONS,
+  type PlanAction,
+  RUN_MODES,
+  RUN_STATUSES,
+  type RunMode,
+  type RunStatus,
+} from '../../../server/sources/vocabulary';
 
 /** How a source matches directory entries to people. */
 export const CORRELATION_KEYS = ['employeeId', 'email', 'username'] as const;

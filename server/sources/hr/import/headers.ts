@@ -1,21 +1,8 @@
 import { unprocessable } from '../../../shared/errors.ts';
 
-/** The attributes an import column can feed. */
-export const IMPORT_FIELDS = [
-  'fullName',
-  'familyName',
-  'givenName',
-  'middleName',
-  'title',
-  'department',
-  'phone',
-  'email',
-  'employeeId',
-  'hireDate',
-  'terminationDate',
-  'username',
-] as const;
-export type ImportField = (typeof IMPORT_FIELDS)[number];
+import { IMPORT_FIELDS, type ImportField } from '../../vocabulary.ts';
+
+export { IMPORT_FIELDS, type ImportField };
 
 /** Which header feeds each field (the header's text as in the file). */
 export type ColumnMapping = Partial<Record<ImportField, string>>;
