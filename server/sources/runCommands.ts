@@ -64,6 +64,64 @@ async function loadRun(em: EntityManager, id: string): Promise<RunView> {
   return presentRun(row);
 }
 
+/** A page of runs, newest first, of one source and / or in one status (no authorization). */
+export async function queryRuns(
+  em: EntityManager,
+  query: Pick<ListRunsQuery, 'sourceId' | 'status' | 'limit' | 'offset'>,
+): Promise<{ data: RunView[]; total: number }> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (query.sourceId) {
+    where.push('source_id = ?');
+    params.push(query.sourceId);
+  }
+  if (query.status) {
+    where.push('status = ?');
+    params.push(query.status);
+  }
+  const filter = where.length ? `where ${where.join(' and ')}` : '';
+  const rows = await em.execute<RunRow[]>(
+    `select * from sync_run ${filter} order by started_at desc, id limit ? offset ?`,
+    [...params, query.limit, query.offset],
+  );
+  const [count] = await em.execute<{ n: number }[]>(
+    `select count(*)::int as n from sync_run ${filter}`,
+    params,
+  );
+  return { data: rows.map(presentRun), total: count?.n ?? 0 };
+}
+
+/** A page of a run's plan in plan order, by action and text search (no authorization). */
+export async function queryPlan(
+  em: EntityManager,
+  runId: string,
+  query: PlanQuery,
+): Promise<{ data: PlanItemView[]; total: number }> {
+  const where = ['run_id = ?'];
+  const params: unknown[] = [runId];
+  if (query.action) {
+    where.push('action = ?');
+    params.push(query.action);
+  }
+  if (query.q) {
+    where.push(`(label ilike ? or locator ilike ? or external_id = ?)`);
+    const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    params.push(pattern, pattern, query.q);
+  }
+  const filter = where.join(' and ');
+  const rows = await em.execute<PlanItemView[]>(
+    `select seq, action, user_id as "userId", external_id as "externalId", locator, label, diff,
+            record, link, reason, blocked, outcome, outcome_reason as "outcomeReason"
+       from sync_plan_item where ${filter} order by seq limit ? offset ?`,
+    [...params, query.limit, query.offset],
+  );
+  const [count] = await em.execute<{ n: number }[]>(
+    `select count(*)::int as n from sync_plan_item where ${filter}`,
+    params,
+  );
+  return { data: rows, total: count?.n ?? 0 };
+}
+
 /** Reads a run without an actor check (after the caller was authorized). */
 export function readRun(services: Services, id: string): Promise<RunView> {
   return loadRun(services.orm.em.fork(), id);
@@ -110,26 +168,7 @@ export function listRuns(
       auditAction: 'sync_run.listed',
       targetType: 'sync_run',
     });
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.sourceId) {
-      where.push('source_id = ?');
-      params.push(query.sourceId);
-    }
-    if (query.status) {
-      where.push('status = ?');
-      params.push(query.status);
-    }
-    const filter = where.length ? `where ${where.join(' and ')}` : '';
-    const rows = await em.execute<RunRow[]>(
-      `select * from sync_run ${filter} order by started_at desc, id limit ? offset ?`,
-      [...params, query.limit, query.offset],
-    );
-    const [count] = await em.execute<{ n: number }[]>(
-      `select count(*)::int as n from sync_run ${filter}`,
-      params,
-    );
-    return { data: rows.map(presentRun), total: count?.n ?? 0 };
+    return queryRuns(em, query);
   });
 }
 
@@ -159,29 +198,7 @@ export function getPlan(
       targetId: id,
     });
     await loadRun(em, id);
-    const where = ['run_id = ?'];
-    const params: unknown[] = [id];
-    if (query.action) {
-      where.push('action = ?');
-      params.push(query.action);
-    }
-    if (query.q) {
-      where.push(`(label ilike ? or locator ilike ? or external_id = ?)`);
-      const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      params.push(pattern, pattern, query.q);
-    }
-    const filter = where.join(' and ');
-    const rows = await em.execute<(PlanItemView & { [key: string]: unknown })[]>(
-      `select seq, action, user_id as "userId", external_id as "externalId", locator, label, diff,
-              record, link, reason, blocked, outcome, outcome_reason as "outcomeReason"
-         from sync_plan_item where ${filter} order by seq limit ? offset ?`,
-      [...params, query.limit, query.offset],
-    );
-    const [count] = await em.execute<{ n: number }[]>(
-      `select count(*)::int as n from sync_plan_item where ${filter}`,
-      params,
-    );
-    return { data: rows, total: count?.n ?? 0 };
+    return queryPlan(em, id, query);
   });
 }
 
