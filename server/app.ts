@@ -18,6 +18,10 @@ import { registerIdentityRoutes } from './identity/routes.ts';
 import { registerSessionAdminRoutes } from './identity/sessionAdminRoutes.ts';
 import { AppError, badRequest } from './shared/errors.ts';
 import type { Services } from './shared/services.ts';
+import { registerImportRoutes } from './sources/hr/importRoutes.ts';
+import { registerScheduledChangeRoutes } from './sources/hr/scheduleRoutes.ts';
+import { scimMiddleware } from './sources/hr/scim/routes.ts';
+import { registerScimTokenRoutes } from './sources/hr/scim/tokens/routes.ts';
 import { registerDirectorySyncRoutes } from './sources/routes.ts';
 
 /** The API version reported in the OpenAPI document. */
@@ -39,7 +43,13 @@ const requireJsonBody: Koa.Middleware<AppState> = async (ctx, next) => {
   if (
     hasBody &&
     ctx.path.startsWith(API_PREFIX) &&
-    !ctx.is('application/json', 'application/*+json')
+    !ctx.is('application/json', 'application/*+json') &&
+    // HR file uploads are multipart (read by their route, within hr.import.maxFileBytes).
+    !(
+      ctx.method === 'POST' &&
+      ctx.path === `${API_PREFIX}/imports` &&
+      ctx.is('multipart/form-data')
+    )
   ) {
     throw new AppError(
       415,
@@ -57,6 +67,8 @@ export function createApp(services: Services): { app: Koa<AppState>; registry: R
   app.use(requestContext(services.logger));
   app.use(problemMiddleware());
   app.use(securityHeaders);
+  // SCIM answers its own requests (bearer token, SCIM JSON, SCIM errors) before the JSON API.
+  app.use(scimMiddleware(services));
   app.use(requireJsonBody);
   app.use(
     bodyParser({
@@ -96,7 +108,10 @@ export function createApp(services: Services): { app: Koa<AppState>; registry: R
   registerSessionAdminRoutes(scope);
   registerCoreRoutes(scope);
   registerDirectorySyncRoutes(scope);
+  registerScheduledChangeRoutes(scope);
+  registerImportRoutes(scope);
   registerDeliveryRoutes(scope);
+  registerScimTokenRoutes(scope);
   let openapi: unknown = null;
   api.get('/openapi.json', (ctx) => {
     openapi ??= buildOpenApi(registry, API_VERSION);

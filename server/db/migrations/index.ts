@@ -5,6 +5,7 @@ import { Migration20261121020000AuditAppendFunction } from './Migration202611210
 import { Migration20261121030000DirectorySync } from './Migration20261121030000DirectorySync.ts';
 import { Migration20261121040000Outbox } from './Migration20261121040000Outbox.ts';
 import { Migration20261121050000HrFeeds } from './Migration20261121050000HrFeeds.ts';
+import { Migration20261121060000ScimIndexes } from './Migration20261121060000ScimIndexes.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121030000DirectorySync', class: Migration20261121030000DirectorySync },
   { name: 'Migration20261121040000Outbox', class: Migration20261121040000Outbox },
   { name: 'Migration20261121050000HrFeeds', class: Migration20261121050000HrFeeds },
+  { name: 'Migration20261121060000ScimIndexes', class: Migration20261121060000ScimIndexes },
 ];

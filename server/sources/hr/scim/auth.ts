@@ -1,0 +1,110 @@
+import { timingSafeEqual } from 'node:crypto';
+import type Koa from 'koa';
+import { appendAuditEvents } from '../../../audit/append.ts';
+import type { AppState } from '../../../http/types.ts';
+import { anonymousActor, type RequestMeta } from '../../../shared/actor.ts';
+import type { Services } from '../../../shared/services.ts';
+import { ScimError } from './errors.ts';
+import { prefixOf, scimTokenHash } from './tokens/format.ts';
+
+/** The SCIM client of a request: the name of its token (config or database). */
+export interface ScimClient {
+  tokenName: string;
+  tokenId: string | null;
+}
+
+const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/i;
+const LAST_USED_EVERY = "interval '1 minute'";
+const DENIAL_WINDOW_MS = 60_000;
+const MAX_TRACKED_IPS = 10_000;
+
+/**
+ * Finds the client of a presented token: database tokens by their prefix, config tokens by
+ * hash. Every comparison is constant-time, and all config tokens are compared each time.
+ */
+export async function findScimClient(
+  services: Services,
+  presented: string,
+): Promise<ScimClient | null> {
+  const hash = scimTokenHash(presented);
+  let found: ScimClient | null = null;
+  for (const entry of services.config.hr.scim.tokens) {
+    const stored = Buffer.from(entry.sha256, 'hex');
+    if (timingSafeEqual(hash, stored) && found === null)
+      found = { tokenName: entry.name, tokenId: null };
+  }
+  if (found) return found;
+  const prefix = prefixOf(presented);
+  if (!prefix) return null;
+  const { rows } = await services.pool.query<{ id: string; name: string; token_hash: Buffer }>(
+    'select id, name, token_hash from scim_token where prefix = $1 and revoked_at is null',
+    [prefix],
+  );
+  const row = rows[0];
+  if (!row || row.token_hash.length !== hash.length || !timingSafeEqual(hash, row.token_hash))
+    return null;
+  // At most one write a minute per token, however busy the client.
+  await services.pool.query(
+    `update scim_token set last_used_at = now() where id = $1
+      and (last_used_at is null or last_used_at < now() - ${LAST_USED_EVERY})`,
+    [row.id],
+  );
+  return { tokenName: row.name, tokenId: row.id };
+}
+
+/**
+ * One `scim.request_denied` event per client IP per minute per process (with the count of
+ * refusals not audited since), so a flood of bad tokens cannot become a flood of audit writes.
+ */
+function denialAuditor(services: Services) {
+  const windows = new Map<string, { since: number; suppressed: number }>();
+  return async (meta: RequestMeta, reason: string) => {
+    const ip = meta.ip ?? 'unknown';
+    const now = Date.now();
+    const current = windows.get(ip);
+    if (current && now - current.since < DENIAL_WINDOW_MS) {
+      current.suppressed += 1;
+      return;
+    }
+    if (windows.size >= MAX_TRACKED_IPS) windows.clear();
+    windows.set(ip, { since: now, suppressed: 0 });
+    try {
+      await services.orm.em.fork().transactional((em) =>
+        appendAuditEvents(
+          em,
+          services.keys.audit,
+          anonymousActor(meta, 'scim-client'),
+          [
+            {
+              action: 'scim.request_denied',
+              outcome: 'failure',
+              details: { reason, notAuditedSincePrevious: current?.suppressed ?? 0 },
+            },
+          ],
+          services.now(),
+        ),
+      );
+    } catch (error) {
+      services.logger.error({ err: error, ip }, 'could not audit a refused SCIM token');
+    }
+  };
+}
+
+/** Requires a valid SCIM bearer token; 401 (with WWW-Authenticate) otherwise. */
+export function requireScimToken(
+  services: Services,
+): (ctx: Koa.ParameterizedContext<AppState>) => Promise<ScimClient> {
+  const deny = denialAuditor(services);
+  return async (ctx) => {
+    const header = ctx.get('authorization');
+    const presented = BEARER.exec(header)?.[1] ?? null;
+    const client = presented === null ? null : await findScimClient(services, presented);
+    if (client) return client;
+    await deny(
+      ctx.state.meta,
+      header === '' ? 'missing' : presented === null ? 'malformed' : 'unknown',
+    );
+    ctx.set('WWW-Authenticate', 'Bearer realm="scim"');
+    throw new ScimError(401, null, 'A valid SCIM bearer token is required');
+  };
+}

@@ -1,0 +1,75 @@
+import { runCommand } from '../../../../shared/command.ts';
+import { coreEvents } from '../../../reconcile/outbox.ts';
+import { type ScimRequest, scimActor } from '../context.ts';
+import { ScimError } from '../errors.ts';
+import { applyPatch, patchOperations } from '../patch.ts';
+import { canonicalBody } from '../resourceSchema.ts';
+import { userFields } from './input.ts';
+import { getUser } from './read.ts';
+import { lockUser, saveUser } from './save.ts';
+import { deactivateAudited } from './saveStatus.ts';
+import { USER_RESOURCE } from './schema.ts';
+
+type Resource = Record<string, unknown>;
+
+/** POST /Users: 201 with the new person (source scim). */
+export function createScimUser(request: ScimRequest, body: unknown) {
+  return saveUser(request, null, userFields(canonicalBody(body, USER_RESOURCE)));
+}
+
+/** PUT /Users/:id: replaces what SCIM may write of the person. */
+export async function replaceScimUser(
+  request: ScimRequest,
+  id: string,
+  body: unknown,
+  ifMatch: string | undefined,
+): Promise<Resource> {
+  await getUser(request, id);
+  const fields = userFields(canonicalBody(body, USER_RESOURCE));
+  return (await saveUser(request, id, fields, ifMatch)).resource;
+}
+
+/**
+ * PATCH /Users/:id: the operations are applied to the current resource, and the result is saved
+ * like a PUT. The version read is required at the write, so concurrent PATCHes never lose each
+ * other's changes (retried a few times, then 409).
+ */
+export async function patchScimUser(
+  request: ScimRequest,
+  id: string,
+  body: unknown,
+  ifMatch: string | undefined,
+): Promise<Resource> {
+  const operations = patchOperations(body);
+  for (let attempt = 0; ; attempt += 1) {
+    const current = await getUser(request, id);
+    const version = (current.meta as { version: string }).version;
+    if (ifMatch && ifMatch !== '*' && !ifMatch.split(',').some((tag) => tag.trim() === version))
+      throw new ScimError(
+        412,
+        null,
+        'The resource has changed (If-Match does not match its version)',
+      );
+    const fields = userFields(applyPatch(current, operations, USER_RESOURCE));
+    try {
+      return (await saveUser(request, id, fields, version)).resource;
+    } catch (error) {
+      if (!(error instanceof ScimError && error.status === 412) || attempt >= 3) {
+        if (error instanceof ScimError && error.status === 412)
+          throw new ScimError(409, null, 'The person changed concurrently; try again');
+        throw error;
+      }
+    }
+  }
+}
+
+/** DELETE /Users/:id: deactivates (sessions revoked), never erases; idempotent. */
+export async function deleteScimUser(request: ScimRequest, id: string): Promise<void> {
+  await runCommand(request.services, scimActor(request), async ({ em, audit, emit }) => {
+    const user = await lockUser(em, id, undefined, 'user.deactivated');
+    if (user.status === 'deactivated') return;
+    const reason = `deleted by SCIM client ${request.client.tokenName}`;
+    const change = await deactivateAudited(request, em, user, reason, audit);
+    for (const event of await coreEvents(em, [change])) emit(event);
+  });
+}
