@@ -162,6 +162,10 @@ async function openRead(
   given: DirectoryReader | undefined,
 ): Promise<DirectoryRead> {
   const reader = given ?? (await readerFor(services, source));
+  // An HR channel has no cursor: its reader returns the whole file, and `incremental` means
+  // the file lists only some people (nobody missing from it is deactivated).
+  if (source.kind === 'hr')
+    return reader.read({ mode: mode === 'incremental' ? 'incremental' : 'full', since: null });
   if (mode !== 'incremental' || since === null) return reader.read({ mode: 'full', since: null });
   let read: DirectoryRead;
   try {

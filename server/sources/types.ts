@@ -37,7 +37,26 @@ export interface SourcePerson {
    * present, so a complete import never deactivates a person because their row was malformed.
    */
   errors?: string[];
+  /**
+   * The attributes this source carries, when it carries only some (an HR file without an Email
+   * column): the others are left as they are instead of being cleared. Absent: all of them.
+   */
+  fields?: SourcedAttribute[];
 }
+
+/** Attributes of SourcePerson a source may carry or not (see SourcePerson.fields). */
+export type SourcedAttribute =
+  | 'username'
+  | 'familyName'
+  | 'givenName'
+  | 'middleName'
+  | 'displayName'
+  | 'email'
+  | 'phone'
+  | 'title'
+  | 'department'
+  | 'hireDate'
+  | 'terminationDate';
 
 /** Where an incremental read continues from. */
 export interface SyncCursor {
@@ -59,9 +78,21 @@ export interface DirectoryRead {
   cursor: SyncCursor;
   /** Pages of at most the configured page size; ends when the source has no more entries. */
   pages: AsyncIterable<SourcePerson[]>;
+  /**
+   * Incremental directory reads: the groups named by a group mapping (as the mapping spells
+   * them) whose membership changed since the cursor. Their current members are among the pages;
+   * people who LEFT them are not, so the engine re-reads (with `readPeople`) the people it has in
+   * those groups' mapped spaces and organizations. Complete only once the pages are consumed.
+   */
+  changedGroups?: () => string[];
 }
 
 /** Something that reads a directory source. Throws on any error: partial reads must not pass. */
 export interface DirectoryReader {
   read(options: { mode: ReadMode; since?: SyncCursor | null }): Promise<DirectoryRead>;
+  /**
+   * The current entries of the given people (by external id), in pages; people the source no
+   * longer has (or no longer matches the user filter) are simply absent. Throws on any error.
+   */
+  readPeople?(externalIds: readonly string[]): AsyncIterable<SourcePerson[]>;
 }
