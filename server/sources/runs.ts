@@ -13,10 +13,10 @@ import {
   managedCount,
   planContextOf,
   type Queryable,
-  stagePage,
 } from './reconcile/plan.ts';
 import { readerFor, type SyncSource } from './registry.ts';
 import { assessSafety, blockDeactivations, pendingDeactivations } from './safety.ts';
+import { type ReadProgress, stageGroupLeavers, stagePipelined } from './stageRead.ts';
 import type { DirectoryRead, DirectoryReader, SyncCursor } from './types.ts';
 
 /** Engine knobs; tests shrink batches and break one on purpose. */
@@ -239,32 +239,37 @@ async function execute(
 ): Promise<void> {
   const db = lease.client;
   let read: DirectoryRead;
-  let entries = 0;
+  const progress: ReadProgress = { entries: 0 };
   try {
     const since = mode === 'incremental' ? await lastCursor(db, source.id) : null;
-    read = await openRead(services, source, mode, since, reader);
+    const directory = reader ?? (await readerFor(services, source));
+    read = await openRead(services, source, mode, since, directory);
     await db.query('update sync_run set read_mode = $2, cursor_before = $3 where id = $1', [
       runId,
       read.mode,
       since ? JSON.stringify(since) : null,
     ]);
-    for await (const page of read.pages) {
-      entries += await stagePage(db, runId, page);
-      if (await isCancelled(services, runId)) {
-        await db.query('delete from sync_staging where run_id = $1', [runId]);
-        await finishRun(services, source, runId, 'cancelled', { counts: { read: entries } });
-        return;
-      }
+    const cancelled = () => isCancelled(services, runId);
+    // Pages are staged while the next one is fetched; then, on an incremental read whose mapped
+    // groups changed, the people who may have left those groups are re-read (stageRead.ts).
+    const finished =
+      (await stagePipelined(db, runId, read.pages, progress, cancelled)) &&
+      (await stageGroupLeavers(db, runId, source, read, directory, progress, cancelled));
+    if (!finished) {
+      await db.query('delete from sync_staging where run_id = $1', [runId]);
+      await finishRun(services, source, runId, 'cancelled', { counts: { read: progress.entries } });
+      return;
     }
   } catch (error) {
     // A read that failed midway plans nothing and applies nothing: nobody is deactivated.
     await db.query('delete from sync_staging where run_id = $1', [runId]);
     await finishRun(services, source, runId, 'failed', {
       error: `read failed: ${messageOf(error)}`,
-      counts: { read: entries },
+      counts: { read: progress.entries },
     });
     return;
   }
+  const entries = progress.entries;
   const full = read.mode === 'full';
   const managed = await managedCount(db, source.id);
   await db.query('begin');

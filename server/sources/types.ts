@@ -78,9 +78,21 @@ export interface DirectoryRead {
   cursor: SyncCursor;
   /** Pages of at most the configured page size; ends when the source has no more entries. */
   pages: AsyncIterable<SourcePerson[]>;
+  /**
+   * Incremental directory reads: the groups named by a group mapping (as the mapping spells
+   * them) whose membership changed since the cursor. Their current members are among the pages;
+   * people who LEFT them are not, so the engine re-reads (with `readPeople`) the people it has in
+   * those groups' mapped spaces and organizations. Complete only once the pages are consumed.
+   */
+  changedGroups?: () => string[];
 }
 
 /** Something that reads a directory source. Throws on any error: partial reads must not pass. */
 export interface DirectoryReader {
   read(options: { mode: ReadMode; since?: SyncCursor | null }): Promise<DirectoryRead>;
+  /**
+   * The current entries of the given people (by external id), in pages; people the source no
+   * longer has (or no longer matches the user filter) are simply absent. Throws on any error.
+   */
+  readPeople?(externalIds: readonly string[]): AsyncIterable<SourcePerson[]>;
 }

@@ -183,4 +183,49 @@ describe('group mappings', () => {
     expect(row?.status).toBe('deactivated');
     expect(await spacesOf(row?.id)).toEqual([names.allSpace, names.salesSpace]);
   });
+
+  it('takes a person who left a group out of its spaces on an incremental run (re-read by id)', async () => {
+    const { id, directory, names } = await mappedSource();
+    const leaver = sourcePerson({ groups: [names.sales], department: names.department });
+    const stayer = sourcePerson({ groups: [names.sales] });
+    const bystander = sourcePerson({ groups: [names.everyone] });
+    directory.put(leaver, stayer, bystander);
+    expect((await sync(api, id)).status).toBe('succeeded');
+    // AD: the group changes, the leaver does not; the group's current members no longer name them.
+    directory.moveQuietly(leaver.externalId, []);
+    const run = await sync(api, id, 'incremental');
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    // Only the people of the changed group's spaces and organization not read already.
+    expect(directory.readPeopleCalls.at(-1)?.sort()).toEqual(
+      [leaver.externalId, bystander.externalId].sort(),
+    );
+    const items = await planOf(api, run.id);
+    const item = items.find((line) => line.externalId === leaver.externalId);
+    expect(item?.diff).toEqual({
+      organization: { from: names.salesOrg, to: names.department },
+      spaces: { from: [names.allSpace, names.salesSpace], to: [] },
+    });
+    const rows = await peopleOf(context.services, id);
+    const row = (externalId: string) => rows.find((r) => r.external_id === externalId);
+    expect(await spacesOf(row(leaver.externalId)?.id)).toEqual([]);
+    expect(await spacesOf(row(stayer.externalId)?.id)).toEqual([names.allSpace, names.salesSpace]);
+    expect(await spacesOf(row(bystander.externalId)?.id)).toEqual([names.allSpace]);
+  });
+
+  it('fails an incremental run whose re-read of group leavers fails, and changes nothing', async () => {
+    const { id, directory, names } = await mappedSource();
+    const leaver = sourcePerson({ groups: [names.sales] });
+    directory.put(leaver);
+    await sync(api, id);
+    directory.moveQuietly(leaver.externalId, []);
+    directory.failReadPeople = true;
+    const run = await sync(api, id, 'incremental');
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/^read failed/);
+    const [row] = await peopleOf(context.services, id);
+    expect(await spacesOf(row?.id)).toEqual([names.allSpace, names.salesSpace]);
+    directory.failReadPeople = false;
+    expect((await sync(api, id, 'incremental')).status).toBe('succeeded');
+    expect(await spacesOf(row?.id)).toEqual([]);
+  });
 });

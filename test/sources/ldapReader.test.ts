@@ -232,7 +232,7 @@ describe.skipIf(!sambaAvailable)('AD reader (Samba DC)', () => {
     const { read } = await readAll(mapped);
     await changeGroupMembers(dc, groups.direct ?? '', 'add', [dns.mobile ?? '']);
     const changed = await readAll(mapped, 'incremental', read.cursor);
-    expect(changed.read.changedGroups).toContain(groups.direct);
+    expect(changed.read.changedGroups()).toContain(groups.direct);
     expect(changed.byUsername.get('mobile')?.groups).toEqual([groups.direct]);
     await changeGroupMembers(dc, groups.direct ?? '', 'delete', [dns.mobile ?? '']);
   });

@@ -106,7 +106,7 @@ describe.skipIf(!sambaAvailable)('AD reader over thousands of entries (Samba DC)
     const newcomer = personDn(dc, people[PEOPLE - 1] as BulkPerson);
     await changeGroupMembers(dc, bigGroup, 'add', [newcomer]);
     const changed = await readAll(mapped, 'incremental', read.cursor);
-    expect(changed.read.changedGroups).toEqual([bigGroup]);
+    expect(changed.read.changedGroups()).toEqual([bigGroup]);
     expect(changed.people.length).toBe(BIG_GROUP + 1);
     expect(changed.people.find((person) => person.locator === newcomer)?.groups).toContain(
       bigGroup,

@@ -45,6 +45,12 @@ export class MemoryDirectory implements DirectoryReader {
   /** Reads wait for this before the first page (to hold a run open). */
   gate: Promise<void> | null = null;
   reads: { mode: ReadMode; since: SyncCursor | null | undefined }[] = [];
+  /** Group DN (lower case) → the USN of its last membership change (see moveQuietly). */
+  private readonly groupUsns = new Map<string, number>();
+  /** External ids asked for through readPeople, per call. */
+  readPeopleCalls: string[][] = [];
+  /** readPeople throws (a DC dying after the pages). */
+  failReadPeople = false;
 
   /** Adds or replaces people (a change bumps their USN). */
   put(...people: SourcePerson[]): void {
@@ -59,6 +65,31 @@ export class MemoryDirectory implements DirectoryReader {
     const entry = this.people.get(externalId);
     if (!entry) throw new Error(`no ${externalId}`);
     this.put({ ...entry.person, ...patch });
+  }
+
+  /**
+   * Sets a person's groups the way AD records a membership change: the GROUPS get a new USN,
+   * the person does not (memberOf is a back link), so only the group shows as changed.
+   */
+  moveQuietly(externalId: string, groups: string[]): void {
+    const entry = this.people.get(externalId);
+    if (!entry) throw new Error(`no ${externalId}`);
+    const before = entry.person.groups;
+    entry.person = { ...entry.person, groups: [...groups] };
+    this.usn += 1;
+    for (const group of [...before, ...groups]) this.groupUsns.set(group.toLowerCase(), this.usn);
+  }
+
+  /** The current entries of the given people (those still in the directory). */
+  async *readPeople(externalIds: readonly string[]): AsyncIterable<SourcePerson[]> {
+    this.readPeopleCalls.push([...externalIds]);
+    if (this.failReadPeople) throw new Error('connection reset by the directory');
+    const found = externalIds.flatMap((id) => {
+      const entry = this.people.get(id);
+      return entry ? [{ ...entry.person }] : [];
+    });
+    for (let index = 0; index < found.length; index += this.pageSize)
+      yield found.slice(index, index + this.pageSize);
   }
 
   /** Deletes people (a full read no longer returns them). */
@@ -78,8 +109,18 @@ export class MemoryDirectory implements DirectoryReader {
       invocationId: this.invocationId,
       highestCommittedUsn: String(this.usn),
     };
+    // Incremental, like the LDAP reader: people changed since, and the current members of the
+    // groups whose membership changed since.
+    const changedGroups = [...this.groupUsns]
+      .filter(([, usn]) => options.mode === 'incremental' && usn > since)
+      .map(([group]) => group);
     const entries = [...this.people.values()]
-      .filter((entry) => options.mode === 'full' || entry.usn > since)
+      .filter(
+        (entry) =>
+          options.mode === 'full' ||
+          entry.usn > since ||
+          entry.person.groups.some((group) => changedGroups.includes(group.toLowerCase())),
+      )
       .map((entry) => entry.person);
     const { pageSize, failAfterPages, gate } = this;
     async function* pages(): AsyncIterable<SourcePerson[]> {
@@ -94,6 +135,6 @@ export class MemoryDirectory implements DirectoryReader {
       if (failAfterPages !== null && delivered >= failAfterPages && entries.length === 0)
         throw new Error('connection reset by the directory');
     }
-    return { mode: options.mode, cursor, pages: pages() };
+    return { mode: options.mode, cursor, pages: pages(), changedGroups: () => changedGroups };
   }
 }

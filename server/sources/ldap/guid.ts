@@ -15,16 +15,24 @@ export function formatGuid(bytes: Buffer): string {
   return `${swapped(0, 4)}-${swapped(4, 2)}-${swapped(6, 2)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** The GUID string as an LDAP filter value (`\XX` per byte, in AD's binary layout). */
-export function guidFilterValue(guid: string): string {
+/** The 16 bytes of a GUID string in AD's binary layout (what objectGUID holds). */
+export function guidBytes(guid: string): Buffer {
   const hex = guid.replaceAll('-', '');
   if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new Error(`not a GUID: ${guid}`);
   const bytes = Buffer.from(hex, 'hex');
-  const swapped = Buffer.concat([
+  return Buffer.concat([
     Buffer.from(bytes.subarray(0, 4)).reverse(),
     Buffer.from(bytes.subarray(4, 6)).reverse(),
     Buffer.from(bytes.subarray(6, 8)).reverse(),
     bytes.subarray(8),
   ]);
-  return [...swapped].map((byte) => `\\${byte.toString(16).padStart(2, '0')}`).join('');
+}
+
+/**
+ * The GUID string as an LDAP filter value (`\XX` per byte, in AD's binary layout), for people
+ * and logs. ldapts's filter parser turns `\XX` above 7F into a UTF-8 character, not a byte: to
+ * search by objectGUID, give ldapts an EqualityFilter with {@link guidBytes} instead.
+ */
+export function guidFilterValue(guid: string): string {
+  return [...guidBytes(guid)].map((byte) => `\\${byte.toString(16).padStart(2, '0')}`).join('');
 }

@@ -1,4 +1,4 @@
-import { type Client, Control, type Entry, type SearchOptions } from 'ldapts';
+import { type Client, Control, type Entry, type Filter, type SearchOptions } from 'ldapts';
 import type { DirectorySource } from '../../identity/ldap/sourceConfig.ts';
 import { DirectoryReadError } from './errors.ts';
 
@@ -12,7 +12,8 @@ const DOMAIN_SCOPE_OID = '1.2.840.113556.1.4.1339';
 /** One paged subtree search. */
 export interface PagedQuery {
   base: string;
-  filter: string;
+  /** A filter string, or a built Filter (binary values: see guid.ts). */
+  filter: string | Filter;
   attributes: string[];
   binary?: string[];
   scope?: SearchOptions['scope'];

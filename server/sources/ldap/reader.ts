@@ -12,9 +12,17 @@ import type {
 import { readAdState } from './adState.ts';
 import { IncrementalNotPossibleError } from './errors.ts';
 import { formatGeneralizedTime, parseGeneralizedTime } from './generalizedTime.ts';
-import { dnKey, groupFilterOf, groupMembers, nestedGroupsOf, nestedMembers } from './groups.ts';
+import {
+  adGroupChanges,
+  advanceTimestampCursor,
+  type GroupChanges,
+  ldapGroupChanges,
+} from './groupChanges.ts';
+import { dnKey } from './groups.ts';
 import { attributeMapping, idAttributeOf, requestedAttributes, toSourcePerson } from './mapping.ts';
+import { addGroups, mappedMembership } from './membership.ts';
 import { pagedSearch } from './pagedSearch.ts';
+import { readPeopleByIds } from './readPeople.ts';
 
 /** What a reader needs from the service: the clock (tests move it) and the environment. */
 export interface ReaderServices {
@@ -25,19 +33,14 @@ export interface ReaderServices {
   modifyTimestampOverlapMs?: number;
 }
 
-/** A read of an LDAP/AD source: also names the groups changed since the cursor (incremental). */
+/** A read of an LDAP/AD source: also names the mapped groups changed since the cursor. */
 export interface LdapDirectoryRead extends DirectoryRead {
+  /** Incremental reads: the mapped groups changed since the cursor (see DirectoryRead). */
+  changedGroups: () => string[];
   /**
-   * Incremental AD reads: groups (matching the group filter) changed since the cursor. AD does not
-   * bump a person's uSNChanged when only their group membership changes, so the current direct
-   * members of these groups are re-read and yielded too; people REMOVED from them are not
-   * visible here — the engine can re-check the people it has recorded in these groups.
-   */
-  changedGroups: string[];
-  /**
-   * The current direct members (DNs) of the changed groups that were read (the mapped ones, or
-   * all changed groups without mappings): someone recorded in such a group but missing here has
-   * left it.
+   * The current members (DNs, people matching the user filter for AD) of each changed mapped
+   * group, complete once the pages are consumed: someone recorded in such a group but missing
+   * here has left it.
    */
   changedGroupMembers: Map<string, string[]>;
   /**
@@ -63,6 +66,7 @@ const MODIFY_TIMESTAMP_OVERLAP_MS = 5 * 60_000;
 /** A DirectoryReader whose reads also name the groups changed since the cursor. */
 export interface LdapDirectoryReader extends DirectoryReader {
   read(options: { mode: ReadMode; since?: SyncCursor | null }): Promise<LdapDirectoryRead>;
+  readPeople(externalIds: readonly string[]): AsyncIterable<SourcePerson[]>;
 }
 
 /** Reads people from an AD or LDAP source page by page (see server/sources/types.ts). */
@@ -81,16 +85,14 @@ export function createDirectoryReader(
         throw error;
       }
     },
+    readPeople: (externalIds) => readPeopleByIds(source, services, externalIds),
   };
 }
 
 interface Plan {
   filter: string;
   cursor: SyncCursor;
-  changedGroups: string[];
-  changedGroupMembers: Map<string, string[]>;
-  /** Incremental: people to re-read because a group they are in changed. */
-  extraDns: string[];
+  groups: GroupChanges;
   /** Mapped group DN → member DN keys (nested, or direct for generic LDAP). */
   membership: Map<string, Set<string>>;
 }
@@ -102,21 +104,24 @@ async function startRead(
   mode: ReadMode,
   since: SyncCursor | null,
 ): Promise<LdapDirectoryRead> {
+  const membership = await mappedMembership(client, source);
   const plan =
     source.kind === 'active-directory'
       ? await planAd(client, source, mode, since)
-      : planLdap(
+      : await planLdap(
+          client,
           source,
           mode,
           since,
           services.modifyTimestampOverlapMs ?? MODIFY_TIMESTAMP_OVERLAP_MS,
+          membership.memberDns,
         );
-  plan.membership = await mappedMembership(client, source);
+  plan.membership = membership.keys;
   return {
     mode,
     cursor: plan.cursor,
-    changedGroups: plan.changedGroups,
-    changedGroupMembers: plan.changedGroupMembers,
+    changedGroups: () => [...plan.groups.changed],
+    changedGroupMembers: plan.groups.memberDns,
     pages: pages(client, source, services, plan),
     close: () => closeQuietly(client),
   };
@@ -134,15 +139,9 @@ async function planAd(
     invocationId: state.invocationId,
     highestCommittedUsn: state.highestCommittedUsn,
   };
+  const none = { changed: [], memberSearches: [], memberDns: new Map() };
   if (mode === 'full')
-    return {
-      filter: source.userFilter,
-      cursor,
-      changedGroups: [],
-      changedGroupMembers: new Map(),
-      extraDns: [],
-      membership: new Map(),
-    };
+    return { filter: source.userFilter, cursor, groups: none, membership: new Map() };
   if (
     !since?.invocationId ||
     !since.highestCommittedUsn ||
@@ -156,100 +155,45 @@ async function planAd(
       `source ${source.id}: the DC's invocationId changed (${since.invocationId} → ${state.invocationId}: another DC or a restore); run a full read`,
     );
   const from = (BigInt(since.highestCommittedUsn) + 1n).toString();
-  const changed: string[] = [];
-  for await (const page of pagedSearch(client, source, {
-    base: source.groupBaseDn ?? source.baseDn,
-    filter: `(&${groupFilterOf(source)}(uSNChanged>=${from}))`,
-    attributes: ['1.1'],
-  }))
-    for (const entry of page) changed.push(entry.dn);
-  const mapped = new Set(source.groupMappings.map((mapping) => dnKey(mapping.group)));
-  const watched = mapped.size > 0 ? changed.filter((dn) => mapped.has(dnKey(dn))) : changed;
-  const extra = new Set<string>();
-  const changedGroupMembers = new Map<string, string[]>();
-  for (const group of watched) {
-    const members = await groupMembers(client, group);
-    changedGroupMembers.set(group, members);
-    for (const member of members) extra.add(member);
-  }
   return {
     filter: `(&${source.userFilter}(uSNChanged>=${from}))`,
     cursor,
-    changedGroups: changed,
-    changedGroupMembers,
-    extraDns: [...extra],
+    groups: await adGroupChanges(client, source, from),
     membership: new Map(),
   };
 }
 
-function planLdap(
+async function planLdap(
+  client: Client,
   source: DirectorySource,
   mode: ReadMode,
   since: SyncCursor | null,
   overlapMs: number,
-): Plan {
-  const cursor: SyncCursor = since?.modifyTimestamp
-    ? { modifyTimestamp: since.modifyTimestamp }
-    : {};
+  memberDns: Map<string, string[]>,
+): Promise<Plan> {
+  const none = { changed: [], memberSearches: [], memberDns: new Map() };
   if (mode === 'full')
-    return {
-      filter: source.userFilter,
-      cursor: {},
-      changedGroups: [],
-      changedGroupMembers: new Map(),
-      extraDns: [],
-      membership: new Map(),
-    };
+    return { filter: source.userFilter, cursor: {}, groups: none, membership: new Map() };
   const last = since?.modifyTimestamp ? parseGeneralizedTime(since.modifyTimestamp) : null;
-  if (!last)
+  if (!since?.modifyTimestamp || !last)
     throw new IncrementalNotPossibleError(
       `source ${source.id}: no modifyTimestamp cursor saved; run a full read`,
     );
+  const cursor: SyncCursor = { modifyTimestamp: since.modifyTimestamp };
   const from = formatGeneralizedTime(new Date(last.getTime() - overlapMs));
   return {
     filter: `(&${source.userFilter}(modifyTimestamp>=${escapeFilterValue(from)}))`,
     cursor,
-    changedGroups: [],
-    changedGroupMembers: new Map(),
-    extraDns: [],
+    groups: await ldapGroupChanges(client, source, from, cursor, memberDns),
     membership: new Map(),
   };
 }
 
 /**
- * Members of the mapped groups, read once per run: AD with `nestedGroups` asks AD for the whole
- * chain per group; generic LDAP reads each group's member values (servers without a memberOf
- * overlay have no other way). AD without `nestedGroups` relies on memberOf alone.
+ * The pages: the people matching the plan's filter, then (incremental) the current members of
+ * the changed mapped groups not read yet. The client is closed when they end, fail, or the
+ * consumer stops early.
  */
-async function mappedMembership(
-  client: Client,
-  source: DirectorySource,
-): Promise<Map<string, Set<string>>> {
-  const membership = new Map<string, Set<string>>();
-  for (const { group } of source.groupMappings) {
-    if (source.kind === 'active-directory') {
-      if (source.nestedGroups) membership.set(group, await nestedMembers(client, source, group));
-      continue;
-    }
-    const { searchEntries } = await client.search(group, {
-      scope: 'base',
-      filter: '(objectClass=*)',
-      attributes: ['member', 'uniqueMember'],
-    });
-    const entry = searchEntries[0];
-    if (!entry) throw new Error(`mapped group ${group} not found in ${source.id}`);
-    const keys = new Set<string>();
-    for (const name of ['member', 'uniqueMember']) {
-      const raw = entry[name];
-      for (const value of Array.isArray(raw) ? raw : raw === undefined ? [] : [raw])
-        keys.add(dnKey(value.toString()));
-    }
-    membership.set(group, keys);
-  }
-  return membership;
-}
-
-/** The pages; the client is closed when they end, fail, or the consumer stops early. */
 async function* pages(
   client: Client,
   source: DirectorySource,
@@ -259,6 +203,8 @@ async function* pages(
   const mapping = attributeMapping(source);
   const attributes = requestedAttributes(source);
   const binary = source.kind === 'active-directory' ? [idAttributeOf(source)] : [];
+  const { groups } = plan;
+  const extra = groups.changed.length > 0;
   const seen = new Set<string>();
   const convert = async (entries: Entry[]) => {
     const now = services.now();
@@ -267,6 +213,14 @@ async function* pages(
     if (source.kind === 'ldap') advanceTimestampCursor(plan.cursor, entries);
     return people;
   };
+  // Entries not yielded yet (an entry changed itself AND is in a changed group comes once).
+  const unseen = (entries: Entry[]) =>
+    entries.filter((entry) => {
+      const key = dnKey(entry.dn);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
   try {
     for await (const entries of pagedSearch(client, source, {
       base: source.baseDn,
@@ -274,25 +228,44 @@ async function* pages(
       attributes,
       binary,
     })) {
-      if (plan.extraDns.length > 0) for (const entry of entries) seen.add(dnKey(entry.dn));
-      if (entries.length > 0) yield await convert(entries);
+      const fresh = extra ? unseen(entries) : entries;
+      if (fresh.length > 0) yield await convert(fresh);
     }
-    const extra = plan.extraDns.filter((dn) => !seen.has(dnKey(dn)));
-    for (let i = 0; i < extra.length; i += source.pageSize) {
-      const entries = await Promise.all(
-        extra
-          .slice(i, i + source.pageSize)
-          .map((dn) => readPerson(client, source, dn, attributes, binary)),
-      );
-      const found = entries.filter((entry): entry is Entry => entry !== null);
-      if (found.length > 0) yield await convert(found);
+    for (const { group, filter } of groups.memberSearches) {
+      const members: string[] = [];
+      groups.memberDns.set(group, members);
+      for await (const entries of pagedSearch(client, source, {
+        base: source.baseDn,
+        filter,
+        attributes,
+        binary,
+      })) {
+        for (const entry of entries) members.push(entry.dn);
+        const fresh = unseen(entries);
+        if (fresh.length > 0) yield await convert(fresh);
+      }
     }
+    // Members outside baseDn are not the source's people (a full read would not return them).
+    const base = `,${dnKey(source.baseDn)}`;
+    const dns = [...new Set([...groups.memberDns.values()].flat())].filter((dn) =>
+      dnKey(dn).endsWith(base),
+    );
+    if (groups.memberSearches.length === 0)
+      for (let i = 0; i < dns.length; i += source.pageSize) {
+        const chunk = dns.slice(i, i + source.pageSize).filter((dn) => !seen.has(dnKey(dn)));
+        // Pipelined on the one connection: base reads of one page at a time.
+        const entries = await Promise.all(
+          chunk.map((dn) => readPerson(client, source, dn, attributes, binary)),
+        );
+        const found = unseen(entries.filter((entry): entry is Entry => entry !== null));
+        if (found.length > 0) yield await convert(found);
+      }
   } finally {
     await closeQuietly(client);
   }
 }
 
-/** One entry by DN if it matches the user filter (a group member may be a computer or a group). */
+/** One entry by DN if it matches the user filter (a group member may be a group or be gone). */
 async function readPerson(
   client: Client,
   source: DirectorySource,
@@ -300,75 +273,17 @@ async function readPerson(
   attributes: string[],
   binary: string[],
 ): Promise<Entry | null> {
-  const { searchEntries } = await client.search(dn, {
-    scope: 'base',
-    filter: source.userFilter,
-    attributes,
-    explicitBufferAttributes: binary,
-  });
-  return searchEntries[0] ?? null;
-}
-
-/** Adds mapped groups (nested or read from group entries) and, when asked, per-person nested groups. */
-async function addGroups(
-  client: Client,
-  source: DirectorySource,
-  membership: Map<string, Set<string>>,
-  people: SourcePerson[],
-): Promise<void> {
-  if (
-    source.kind === 'active-directory' &&
-    source.nestedGroups &&
-    source.groupMappings.length === 0
-  ) {
-    // No mapped groups to ask about: one IN_CHAIN query per person, pipelined on the connection.
-    await Promise.all(
-      people.map(async (person) => {
-        person.groups = merge(person.groups, await nestedGroupsOf(client, source, person.locator));
-      }),
-    );
-    return;
+  try {
+    const { searchEntries } = await client.search(dn, {
+      scope: 'base',
+      filter: source.userFilter,
+      attributes,
+      explicitBufferAttributes: binary,
+    });
+    return searchEntries[0] ?? null;
+  } catch (error) {
+    // A member value naming an entry that no longer exists (no referential integrity overlay).
+    if ((error as { code?: unknown }).code === 0x20) return null;
+    throw error;
   }
-  if (membership.size === 0) return;
-  for (const person of people) {
-    const key = dnKey(person.locator);
-    const extra: string[] = [];
-    for (const [group, members] of membership) if (members.has(key)) extra.push(group);
-    if (extra.length > 0) person.groups = merge(person.groups, extra);
-  }
-}
-
-function merge(groups: string[], more: string[]): string[] {
-  const keys = new Set(groups.map(dnKey));
-  const out = [...groups];
-  for (const group of more)
-    if (!keys.has(dnKey(group))) {
-      keys.add(dnKey(group));
-      out.push(group);
-    }
-  return out;
-}
-
-const CANONICAL_TIME = /^\d{14}Z$/;
-
-/** `YYYYMMDDHHMMSSZ` (sorts as text); other GeneralizedTime forms are converted, junk is null. */
-function canonicalTime(value: string): string | null {
-  if (CANONICAL_TIME.test(value)) return value;
-  const date = parseGeneralizedTime(value);
-  return date ? formatGeneralizedTime(date) : null;
-}
-
-/** Generic LDAP: the cursor becomes the greatest modifyTimestamp read so far. */
-function advanceTimestampCursor(cursor: SyncCursor, entries: Entry[]): void {
-  // Compared as canonical text: no Date per entry on a 100k read.
-  let best = cursor.modifyTimestamp ? (canonicalTime(cursor.modifyTimestamp) ?? '') : '';
-  for (const entry of entries) {
-    const raw =
-      entry.modifyTimestamp ??
-      Object.entries(entry).find(([key]) => key.toLowerCase() === 'modifytimestamp')?.[1];
-    const value = Array.isArray(raw) ? raw[0] : raw;
-    const time = value === undefined ? null : canonicalTime(value.toString());
-    if (time !== null && time > best) best = time;
-  }
-  if (best !== '') cursor.modifyTimestamp = best;
 }

@@ -1,0 +1,153 @@
+import type { DirectorySource } from '../../server/identity/ldap/sourceConfig.ts';
+import { systemActor } from '../../server/shared/actor.ts';
+import type { Services } from '../../server/shared/services.ts';
+import { createDirectoryReader } from '../../server/sources/ldap/reader.ts';
+import { type DirectorySyncSource, useReaderFactory } from '../../server/sources/registry.ts';
+import { readRun } from '../../server/sources/runCommands.ts';
+import { startRun } from '../../server/sources/runs.ts';
+import { DEFAULT_SYNC_SETTINGS } from '../../server/sources/settings.ts';
+import type { DirectoryReader, SourcePerson } from '../../server/sources/types.ts';
+import { fmt } from '../support/stats.ts';
+import { sampleStatements } from './statementSampler.ts';
+
+/** A directory source as the engine sees it (no API, no config file). */
+export function syncSource(connection: DirectorySource): DirectorySyncSource {
+  return {
+    id: connection.id,
+    name: connection.id,
+    kind: 'directory',
+    origin: 'api',
+    connection,
+    settings: { ...DEFAULT_SYNC_SETTINGS, enabled: false },
+    linkBy: DEFAULT_SYNC_SETTINGS.correlateBy,
+    userSource: 'ad',
+    loginMethod: 'ldap',
+    version: null,
+  };
+}
+
+/** Peak memory of this process while something runs (sampled every 50 ms). */
+export interface MemoryPeak {
+  rssMiB: number;
+  heapMiB: number;
+}
+
+/** Starts sampling; `stop()` returns the peaks. */
+export function sampleMemory(): { stop(): MemoryPeak } {
+  let rss = 0;
+  let heap = 0;
+  const take = () => {
+    const usage = process.memoryUsage();
+    rss = Math.max(rss, usage.rss);
+    heap = Math.max(heap, usage.heapUsed);
+  };
+  take();
+  const timer = setInterval(take, 50);
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      return { rssMiB: rss / 2 ** 20, heapMiB: heap / 2 ** 20 };
+    },
+  };
+}
+
+/** Runs a sync to its end; returns seconds and the run (throws unless it succeeded). */
+export async function timedRun(
+  services: Services,
+  source: DirectorySyncSource,
+  mode: 'full' | 'incremental',
+) {
+  const start = performance.now();
+  const started = await startRun(services, source, mode, systemActor('bench'));
+  await started.done;
+  const seconds = (performance.now() - start) / 1_000;
+  const run = await readRun(services, started.runId);
+  if (run.status !== 'succeeded') throw new Error(`run ${run.status}: ${run.error ?? run.safety}`);
+  return { seconds, run };
+}
+
+/**
+ * The database half of a floor: `rows` (what the reader produced) inserted as JSON with
+ * multi-row statements of 1,000 into a scratch table. Returns seconds.
+ */
+export async function bulkInsertFloor(
+  services: Services,
+  pages: AsyncIterable<SourcePerson[]> | Iterable<SourcePerson[]>,
+): Promise<number> {
+  const batches: string[] = [];
+  for await (const page of pages)
+    for (let i = 0; i < page.length; i += 1_000)
+      batches.push(JSON.stringify(page.slice(i, i + 1_000)));
+  const client = await services.pool.connect();
+  try {
+    await client.query('create temporary table floor_people (r jsonb)');
+    const start = performance.now();
+    for (const batch of batches)
+      await client.query(
+        'insert into floor_people select x from jsonb_array_elements($1::jsonb) x',
+        [batch],
+      );
+    const seconds = (performance.now() - start) / 1_000;
+    await client.query('drop table floor_people');
+    return seconds;
+  } finally {
+    client.release();
+  }
+}
+
+/** The source's own reader, noting when its pages end (to split read + stage from the rest). */
+function timedReader(inner: DirectoryReader, marks: { readEnd: number }): DirectoryReader {
+  return {
+    async read(options) {
+      const read = await inner.read(options);
+      async function* pages(): AsyncGenerator<SourcePerson[]> {
+        yield* read.pages;
+        marks.readEnd = performance.now();
+      }
+      return { ...read, pages: pages() };
+    },
+  };
+}
+
+/**
+ * A full run of a directory source through its own reader, split into read + stage (until the
+ * last page), plan (until the run turns `applying`, polled every 100 ms) and apply.
+ */
+export async function phasedRun(
+  services: Services,
+  source: DirectorySyncSource,
+  options: { sampleSql?: boolean } = {},
+) {
+  const sql = options.sampleSql ? sampleStatements(services) : null;
+  const marks = { readEnd: 0 };
+  let applyingAt = 0;
+  const connection = source.connection;
+  if (!connection) throw new Error('a directory source');
+  useReaderFactory(services, () => timedReader(createDirectoryReader(connection, services), marks));
+  const poll = setInterval(() => {
+    void services.pool
+      .query<{ status: string }>(
+        'select status from sync_run where source_id = $1 order by started_at desc limit 1',
+        [source.id],
+      )
+      .then(({ rows }) => {
+        if (applyingAt === 0 && rows[0]?.status === 'applying') applyingAt = performance.now();
+      });
+  }, 100);
+  const start = performance.now();
+  try {
+    const run = await timedRun(services, source, 'full');
+    const end = start + run.seconds * 1_000;
+    const phases =
+      marks.readEnd > 0 && applyingAt > 0
+        ? `read + stage ${fmt((marks.readEnd - start) / 1_000)} s, plan ${fmt((applyingAt - marks.readEnd) / 1_000)} s, apply ${fmt((end - applyingAt) / 1_000)} s`
+        : 'phases not seen';
+    const statements = sql ? `; busiest SQL (share of samples): ${sql.stop()}` : '';
+    return { ...run, phases: `${phases}${statements}` };
+  } finally {
+    sql?.stop();
+    clearInterval(poll);
+    useReaderFactory(services, null);
+  }
+}

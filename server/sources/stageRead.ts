@@ -1,0 +1,97 @@
+import { mappingParams } from './reconcile/groupMappings.ts';
+import { type Queryable, stagePage } from './reconcile/plan.ts';
+import type { SyncSource } from './registry.ts';
+import type { DirectoryRead, DirectoryReader, SourcePerson } from './types.ts';
+
+/** How far a run's read got: entries staged so far (reported when the read fails midway). */
+export interface ReadProgress {
+  entries: number;
+}
+
+/**
+ * Stages every page of a read with the next page already requested: the source prepares page
+ * n + 1 (LDAP round trip, decoding, mapping) while PostgreSQL stages page n. Returns false when
+ * `cancelled` said so after a page. A failing page or staging throws; the reader is left (its
+ * connection closed) either way.
+ */
+export async function stagePipelined(
+  db: Queryable,
+  runId: string,
+  pages: AsyncIterable<SourcePerson[]>,
+  progress: ReadProgress,
+  cancelled: () => Promise<boolean>,
+): Promise<boolean> {
+  const iterator = pages[Symbol.asyncIterator]();
+  let done = false;
+  try {
+    let next = iterator.next();
+    for (;;) {
+      const result = await next;
+      if (result.done) {
+        done = true;
+        return true;
+      }
+      next = iterator.next();
+      // Awaited on the next turn; until then a failure must not count as unhandled.
+      next.catch(() => {});
+      progress.entries += await stagePage(db, runId, result.value);
+      if (await cancelled()) return false;
+    }
+  } finally {
+    if (!done) await iterator.return?.(undefined).catch(() => undefined);
+  }
+}
+
+// People of the source in a space or organization the changed groups map to, not staged yet.
+// Names are lower-cased by PostgreSQL on both sides (as the plan does): its lower() and
+// JavaScript's need not agree outside ASCII under every database locale.
+const LEAVERS_SQL = `
+select u.external_id
+  from space s join space_member sm on sm.space_id = s.id join app_user u on u.id = sm.user_id
+ where lower(s.name) in (select lower(x) from unnest($2::text[]) x) and u.source_id = $1 and u.external_id is not null
+   and not exists (select 1 from sync_staging st where st.run_id = $4 and st.external_id = u.external_id)
+union
+select u.external_id
+  from organization o join app_user u on u.organization_id = o.id
+ where lower(o.name) in (select lower(x) from unnest($3::text[]) x) and u.source_id = $1 and u.external_id is not null
+   and not exists (select 1 from sync_staging st where st.run_id = $4 and st.external_id = u.external_id)`;
+
+/**
+ * After an incremental read whose mapped groups changed: the people the source has in those
+ * groups' mapped spaces (or their mapped organization) who were not read — those may have LEFT
+ * a group, which changes the group and not them — are re-read by id and staged, so the plan
+ * recomputes their spaces and organization from their current groups. People the source no
+ * longer returns stay as they are (only a full read deactivates). Returns false if cancelled.
+ */
+export async function stageGroupLeavers(
+  db: Queryable,
+  runId: string,
+  source: SyncSource,
+  read: DirectoryRead,
+  reader: DirectoryReader,
+  progress: ReadProgress,
+  cancelled: () => Promise<boolean>,
+): Promise<boolean> {
+  const changed = new Set(
+    (read.changedGroups?.() ?? []).map((dn) => dn.normalize('NFC').trim().toLowerCase()),
+  );
+  if (read.mode !== 'incremental' || changed.size === 0 || !reader.readPeople) return true;
+  const mappings = mappingParams(source).mappings.filter((m) => changed.has(m.group));
+  const spaces = [...new Set(mappings.flatMap((m) => m.spaces))];
+  const orgs = [...new Set(mappings.flatMap((m) => m.organization ?? []))];
+  if (spaces.length === 0 && orgs.length === 0) return true;
+  const { rows } = await db.query<{ external_id: string }>(LEAVERS_SQL, [
+    source.id,
+    spaces,
+    orgs,
+    runId,
+  ]);
+  if (rows.length === 0) return true;
+  return stagePipelined(
+    db,
+    runId,
+    reader.readPeople(rows.map((row) => row.external_id)),
+    progress,
+    cancelled,
+  );
+}
