@@ -7,7 +7,18 @@ import type { CompareOp, FilterNode, FilterValue } from './filter.ts';
  * the expression indexes of the ScimIndexes migration serve it.
  */
 export type FilterColumn =
-  | { type: 'string'; expr: string; fold: boolean; cast?: string }
+  | {
+      type: 'string';
+      expr: string;
+      fold: boolean;
+      cast?: string;
+      /**
+       * A folded text column (fold_search) that contains this attribute and has a trigram
+       * index: `co` and `ew` use it first to find candidates, then compare exactly. One index
+       * serves every attribute it contains, instead of one trigram index each.
+       */
+      searchable?: string;
+    }
   | { type: 'uuid'; expr: string }
   | { type: 'datetime' | 'date'; expr: string }
   /** A boolean known by a condition (active: `u.status = 'active'`). */
@@ -16,7 +27,7 @@ export type FilterColumn =
    * userName: our login (lower-case). `eq` with an email-like value (Entra's UPN, Okta's login)
    * matches the person whose login is its local part and whose email is the value.
    */
-  | { type: 'login'; expr: string; email: string }
+  | { type: 'login'; expr: string; email: string; searchable?: string }
   /** A constant (emails.type is always "work"). */
   | { type: 'constant'; value: string }
   /** A custom predicate on a value ($n stands for the bound value): members.value. */
@@ -118,7 +129,7 @@ export function filterToSql(
         const text = String(value).toLowerCase();
         if (op === 'eq' && text.includes('@'))
           return `(${col.expr} = ${bind(text.split('@')[0])} and ${col.email} = ${bind(text)})`;
-        return stringCompare(col.expr, op, text);
+        return stringCompare(col.expr, op, text, col.searchable);
       }
       case 'constant':
         return stringCompare(`${bind(col.value)}::text`, op, String(value));
@@ -149,19 +160,25 @@ export function filterToSql(
       case 'string': {
         if (typeof value === 'boolean') wrong('expects a string');
         const text = String(value);
-        return stringCompare(col.expr, op, col.fold ? text.toLowerCase() : text);
+        return stringCompare(col.expr, op, col.fold ? text.toLowerCase() : text, col.searchable);
       }
     }
   }
 
-  function stringCompare(expr: string, op: CompareOp, value: string): string {
+  function stringCompare(expr: string, op: CompareOp, value: string, searchable?: string): string {
+    // The folded column contains fold_search(value) wherever the attribute contains value
+    // (fold_search maps character by character), so it can only narrow, never lose, matches.
+    const narrowed = (pattern: string) =>
+      searchable
+        ? `(${searchable} like fold_search(${bind(pattern)}) and ${expr} like ${bind(pattern)})`
+        : `${expr} like ${bind(pattern)}`;
     switch (op) {
       case 'co':
-        return `${expr} like ${bind(`%${escapeLike(value)}%`)}`;
+        return narrowed(`%${escapeLike(value)}%`);
       case 'sw':
         return `${expr} like ${bind(`${escapeLike(value)}%`)}`;
       case 'ew':
-        return `${expr} like ${bind(`%${escapeLike(value)}`)}`;
+        return narrowed(`%${escapeLike(value)}`);
       case 'ne':
         // ne keeps people without the attribute, as RFC 7644 reads it.
         return `${expr} is distinct from ${bind(value)}`;

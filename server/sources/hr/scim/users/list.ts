@@ -13,6 +13,13 @@ const ent = (name: string) => `${ENTERPRISE_SCHEMA}:${name}`.toLowerCase();
 const hr = (name: string) => `${HR_SCHEMA}:${name}`.toLowerCase();
 const folded = (expr: string): FilterColumn => ({ type: 'string', expr, fold: true });
 const exact = (expr: string): FilterColumn => ({ type: 'string', expr, fold: false });
+/** Case-insensitive, and held in search_text, whose trigram index narrows substring filters. */
+const searched = (expr: string): FilterColumn => ({
+  type: 'string',
+  expr,
+  fold: true,
+  searchable: 'u.search_text',
+});
 
 /**
  * The filterable User attributes (lower-case paths). Case-insensitive ones compare lower-cased
@@ -21,15 +28,18 @@ const exact = (expr: string): FilterColumn => ({ type: 'string', expr, fold: fal
 export const USER_COLUMNS: ReadonlyMap<string, FilterColumn> = new Map<string, FilterColumn>([
   ['id', { type: 'uuid', expr: 'u.id' }],
   ['externalid', exact('u.scim_external_id')],
-  ['username', { type: 'login', expr: 'u.username', email: 'lower(u.email)' }],
-  ['displayname', folded('lower(u.display_name)')],
-  ['name.familyname', folded('lower(u.family_name)')],
-  ['name.givenname', folded('lower(u.given_name)')],
-  ['name.middlename', folded('lower(u.middle_name)')],
+  [
+    'username',
+    { type: 'login', expr: 'u.username', email: 'lower(u.email)', searchable: 'u.search_text' },
+  ],
+  ['displayname', searched('lower(u.display_name)')],
+  ['name.familyname', searched('lower(u.family_name)')],
+  ['name.givenname', searched('lower(u.given_name)')],
+  ['name.middlename', searched('lower(u.middle_name)')],
   ['title', folded('lower(u.title)')],
   ['active', { type: 'boolean', when: "u.status = 'active'" }],
-  ['emails', folded('lower(u.email)')],
-  ['emails.value', folded('lower(u.email)')],
+  ['emails', searched('lower(u.email)')],
+  ['emails.value', searched('lower(u.email)')],
   ['emails.type', { type: 'constant', value: 'work' }],
   ['phonenumbers', exact('u.phone')],
   ['phonenumbers.value', exact('u.phone')],
