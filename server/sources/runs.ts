@@ -34,7 +34,7 @@ export function configureEngine(services: Services, options: Partial<EngineOptio
 }
 
 function optionsOf(services: Services): EngineOptions {
-  return engineOptions.get(services) ?? { batchSize: 2_000 };
+  return engineOptions.get(services) ?? { batchSize: 5_000 };
 }
 
 /** Waits for every run this process started in the background (shutdown, tests). */

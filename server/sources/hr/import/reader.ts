@@ -1,8 +1,8 @@
 import type { DirectoryReader, ReadMode, SourcePerson } from '../../types.ts';
 import type { ValidatedRow } from './rows.ts';
 
-/** Entries per staged page, as a directory read pages them. */
-export const IMPORT_PAGE_SIZE = 1_000;
+/** Entries per staged page: a few large staging statements rather than many small ones. */
+export const IMPORT_PAGE_SIZE = 5_000;
 
 /**
  * A directory reader over a parsed file: pages of its rows as SourcePerson entries. Rows with
