@@ -1,58 +1,13 @@
-import { appendAuditEvents } from '../audit/append.ts';
-import { anonymousActor, type RequestMeta } from '../shared/actor.ts';
+import { type RefusalAuditor, throttledRefusalAuditor } from '../audit/throttledRefusals.ts';
 import type { Services } from '../shared/services.ts';
 
 /** Why a core API key was refused. */
 export type RejectionReason = 'missing' | 'malformed' | 'unknown';
 
 /** Audits refused core API keys, rate-limited per client IP. */
-export interface KeyRejectionAuditor {
-  /** Audits this refusal unless one from the same IP was audited within the window. */
-  record(meta: RequestMeta, reason: RejectionReason): Promise<void>;
-}
+export type KeyRejectionAuditor = RefusalAuditor<RejectionReason>;
 
-const WINDOW_MS = 60_000;
-// Bounds memory under a flood from many addresses; forgetting only means auditing again.
-const MAX_TRACKED_IPS = 10_000;
-
-/**
- * One audit event per client IP per minute per process, carrying how many refusals from that IP
- * were not audited since the previous event. Per process is enough: the point is that a flood
- * cannot turn into one audit-chain write (and lock) per request, not an exact count.
- */
+/** One `core.key_rejected` event per client IP per minute (see throttledRefusals.ts). */
 export function keyRejectionAuditor(services: Services): KeyRejectionAuditor {
-  const windows = new Map<string, { since: number; suppressed: number }>();
-  return {
-    async record(meta, reason) {
-      const ip = meta.ip ?? 'unknown';
-      const now = Date.now();
-      const current = windows.get(ip);
-      if (current && now - current.since < WINDOW_MS) {
-        current.suppressed += 1;
-        return;
-      }
-      if (windows.size >= MAX_TRACKED_IPS) windows.clear();
-      windows.set(ip, { since: now, suppressed: 0 });
-      try {
-        await services.orm.em.fork().transactional((em) =>
-          appendAuditEvents(
-            em,
-            services.keys.audit,
-            anonymousActor(meta, 'core-client'),
-            [
-              {
-                action: 'core.key_rejected',
-                outcome: 'failure',
-                details: { reason, notAuditedSincePrevious: current?.suppressed ?? 0 },
-              },
-            ],
-            services.now(),
-          ),
-        );
-      } catch (error) {
-        // The caller is refused either way; a lost audit event must at least be visible.
-        services.logger.error({ err: error, ip }, 'could not audit a refused core API key');
-      }
-    },
-  };
+  return throttledRefusalAuditor(services, 'core.key_rejected', 'core-client');
 }

@@ -1,8 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type Koa from 'koa';
-import { appendAuditEvents } from '../../../audit/append.ts';
+import { throttledRefusalAuditor } from '../../../audit/throttledRefusals.ts';
 import type { AppState } from '../../../http/types.ts';
-import { anonymousActor, type RequestMeta } from '../../../shared/actor.ts';
 import type { Services } from '../../../shared/services.ts';
 import { ScimError } from './errors.ts';
 import { prefixOf, scimTokenHash } from './tokens/format.ts';
@@ -15,8 +14,6 @@ export interface ScimClient {
 
 const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/i;
 const LAST_USED_EVERY = "interval '1 minute'";
-const DENIAL_WINDOW_MS = 60_000;
-const MAX_TRACKED_IPS = 10_000;
 
 /**
  * Finds the client of a presented token: database tokens by their prefix, config tokens by
@@ -52,55 +49,21 @@ export async function findScimClient(
   return { tokenName: row.name, tokenId: row.id };
 }
 
-/**
- * One `scim.request_denied` event per client IP per minute per process (with the count of
- * refusals not audited since), so a flood of bad tokens cannot become a flood of audit writes.
- */
-function denialAuditor(services: Services) {
-  const windows = new Map<string, { since: number; suppressed: number }>();
-  return async (meta: RequestMeta, reason: string) => {
-    const ip = meta.ip ?? 'unknown';
-    const now = Date.now();
-    const current = windows.get(ip);
-    if (current && now - current.since < DENIAL_WINDOW_MS) {
-      current.suppressed += 1;
-      return;
-    }
-    if (windows.size >= MAX_TRACKED_IPS) windows.clear();
-    windows.set(ip, { since: now, suppressed: 0 });
-    try {
-      await services.orm.em.fork().transactional((em) =>
-        appendAuditEvents(
-          em,
-          services.keys.audit,
-          anonymousActor(meta, 'scim-client'),
-          [
-            {
-              action: 'scim.request_denied',
-              outcome: 'failure',
-              details: { reason, notAuditedSincePrevious: current?.suppressed ?? 0 },
-            },
-          ],
-          services.now(),
-        ),
-      );
-    } catch (error) {
-      services.logger.error({ err: error, ip }, 'could not audit a refused SCIM token');
-    }
-  };
-}
-
 /** Requires a valid SCIM bearer token; 401 (with WWW-Authenticate) otherwise. */
 export function requireScimToken(
   services: Services,
 ): (ctx: Koa.ParameterizedContext<AppState>) => Promise<ScimClient> {
-  const deny = denialAuditor(services);
+  const denials = throttledRefusalAuditor<'missing' | 'malformed' | 'unknown'>(
+    services,
+    'scim.request_denied',
+    'scim-client',
+  );
   return async (ctx) => {
     const header = ctx.get('authorization');
     const presented = BEARER.exec(header)?.[1] ?? null;
     const client = presented === null ? null : await findScimClient(services, presented);
     if (client) return client;
-    await deny(
+    await denials.record(
       ctx.state.meta,
       header === '' ? 'missing' : presented === null ? 'malformed' : 'unknown',
     );
