@@ -2,6 +2,7 @@ import PgBoss from 'pg-boss';
 import { systemActor } from '../shared/actor.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
+import { ensureQueue } from './ensureQueue.ts';
 import type { RunMode } from './entities.ts';
 import { startScheduledChangesJob } from './hr/schedule/job.ts';
 import { findSource, listSources } from './registry.ts';
@@ -70,7 +71,7 @@ export async function startSyncScheduler(services: Services): Promise<SyncSchedu
       if (schedule.name.startsWith(`${PREFIX}-`) && !wanted.has(schedule.name))
         await boss.unschedule(schedule.name);
     for (const [name, { cron, job }] of wanted) {
-      if (!(await boss.getQueue(name))) await boss.createQueue(name);
+      await ensureQueue(services, boss, name);
       await boss.schedule(name, cron, job);
       if (working.has(name)) continue;
       working.add(name);

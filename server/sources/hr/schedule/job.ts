@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss';
 import type { Services } from '../../../shared/services.ts';
+import { ensureQueue } from '../../ensureQueue.ts';
 import { fireDueChanges } from './fire.ts';
 
 /** The pg-boss queue that sweeps due scheduled changes. */
@@ -12,7 +13,7 @@ export const FIRE_QUEUE = 'scheduled-changes-fire';
  * whose instant has passed, so nothing is lost across restarts.
  */
 export async function startScheduledChangesJob(services: Services, boss: PgBoss): Promise<void> {
-  if (!(await boss.getQueue(FIRE_QUEUE))) await boss.createQueue(FIRE_QUEUE);
+  await ensureQueue(services, boss, FIRE_QUEUE);
   await boss.schedule(FIRE_QUEUE, '* * * * *', {});
   await boss.work(FIRE_QUEUE, async () => {
     const result = await fireDueChanges(services);
