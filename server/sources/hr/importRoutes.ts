@@ -8,7 +8,7 @@ import { applyImport } from './import/applyImport.ts';
 import { discardImport } from './import/discardImport.ts';
 import { getImport, getImportPlan, listImports } from './import/readImports.ts';
 import { applyQuery, listImportsQuery, uploadFields } from './import/schemas.ts';
-import { uploadImport } from './import/uploadImport.ts';
+import { authorizeUpload, uploadImport } from './import/uploadImport.ts';
 
 const tags = ['hr import'];
 
@@ -75,6 +75,7 @@ export function registerImportRoutes(scope: ApiScope): void {
       errors: [409, 413, 415, 422],
     },
     async ({ ctx, services, auth }) => {
+      await authorizeUpload(services, auth.actor);
       const upload = await readUpload(ctx, services.config.hr.import.maxFileBytes);
       const fields = uploadFields.parse(upload.fields);
       if (!upload.file)

@@ -47,9 +47,23 @@ function detailsOf(parsed: ParsedImport, scope: ImportScope): Record<string, unk
 }
 
 /**
+ * Refuses (and audits) an upload before its body is read: someone who may not import does not
+ * get to make the service buffer a file of up to `hr.import.maxFileBytes` first.
+ */
+export function authorizeUpload(services: Services, actor: Actor): Promise<void> {
+  return runCommand(services, actor, async ({ ability }) => {
+    authorize(ability, 'create', 'Import', {
+      auditAction: 'import.uploaded',
+      targetType: 'import',
+    });
+  });
+}
+
+/**
  * Uploads an HR file (staff and up): reads and validates it, then plans it as a run of the
  * `hr-import` source that stops at `planned` (the preview). Items on people of the requester's
- * rank or above are blocked (superadmins excepted). Audited `import.uploaded` with the file's name and SHA-256. Answers
+ * rank or above are blocked (superadmins excepted). Audited `import.uploaded` with the file's
+ * name and SHA-256. Answers
  * once the preview is planned (or failed).
  */
 export async function uploadImport(
