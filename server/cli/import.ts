@@ -10,6 +10,7 @@ import { IMPORT_FORMATS } from '../sources/hr/import/parse.ts';
 import { uploadFields } from '../sources/hr/import/schemas.ts';
 import { IMPORT_SCOPES, uploadImport } from '../sources/hr/import/uploadImport.ts';
 import type { RunView } from '../sources/schemas.ts';
+import { PLAN_ACTIONS } from '../sources/vocabulary.ts';
 import type { CliCommand } from './types.ts';
 
 /** Exit code when the import was not applied (failed, held for approval, refused). */
@@ -27,15 +28,7 @@ const args = z
 
 /** A short human summary of a run: status, counts, first row errors. */
 function summary(run: RunView): string {
-  const counts = [
-    'create',
-    'update',
-    'deactivate',
-    'reactivate',
-    'conflict',
-    'unchanged',
-    'blocked',
-  ]
+  const counts = [...PLAN_ACTIONS, 'blocked']
     .map((key) => `${key} ${run.counts[key] ?? 0}`)
     .join(', ');
   const d = run.details;

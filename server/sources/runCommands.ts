@@ -58,9 +58,19 @@ export function presentRun(row: RunRow): RunView {
   };
 }
 
-async function loadRun(em: EntityManager, id: string): Promise<RunView> {
-  const [row] = await em.execute<RunRow[]>('select * from sync_run where id = ?', [id]);
-  if (!row) throw notFound('Sync run');
+/** One run by id, of one source if `sourceId` is given; 404 (as `what`) otherwise. */
+export async function loadRun(
+  em: EntityManager,
+  id: string,
+  only: { sourceId: string; what: string } | null = null,
+): Promise<RunView> {
+  const [row] = only
+    ? await em.execute<RunRow[]>('select * from sync_run where id = ? and source_id = ?', [
+        id,
+        only.sourceId,
+      ])
+    : await em.execute<RunRow[]>('select * from sync_run where id = ?', [id]);
+  if (!row) throw notFound(only?.what ?? 'Sync run');
   return presentRun(row);
 }
 
