@@ -73,6 +73,13 @@ export async function uploadImport(
   /** The CLI (the operator at the server's shell) acts with a superadmin's ability. */
   ability?: AppAbility,
 ): Promise<RunView> {
+  // Parsed before the transaction, so a big file does not hold a connection while it is read
+  // (the route refuses people who may not import before it even reads the upload).
+  const parsed = await parseImport(input.bytes, {
+    fileName: input.fileName,
+    format: input.format,
+    mapping: input.mapping,
+  });
   const started = await runCommand(
     services,
     actor,
@@ -81,11 +88,6 @@ export async function uploadImport(
         auditAction: 'import.uploaded',
         targetType: 'import',
         targetLabel: input.fileName,
-      });
-      const parsed = await parseImport(input.bytes, {
-        fileName: input.fileName,
-        format: input.format,
-        mapping: input.mapping,
       });
       const mode = input.scope === 'complete' ? 'full' : 'incremental';
       const run = await startRun(
