@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { directorySourceSchema } from '../server/identity/ldap/sourceConfig.ts';
+import { directorySourceSchema } from '../server/shared/config/directorySources.ts';
 import type { Services } from '../server/shared/services.ts';
 import { useReaderFactory } from '../server/sources/registry.ts';
 import type {

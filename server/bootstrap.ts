@@ -1,5 +1,6 @@
 import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/database.ts';
+import { entities } from './entities.ts';
 import type { Logger } from './logger.ts';
 import { deriveKeys, loadMasterKey } from './shared/secrets.ts';
 import type { Services } from './shared/services.ts';
@@ -10,7 +11,7 @@ export async function startServices(
   logger: Logger,
 ): Promise<{ services: Services; database: Database }> {
   const keys = deriveKeys(loadMasterKey(config));
-  const database = await openDatabase(config, logger);
+  const database = await openDatabase(config, logger, entities);
   const services: Services = {
     config,
     orm: database.orm,

@@ -3,11 +3,11 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { coreDeliveryConfig, resolveConnectorSecrets } from './core/config.ts';
-import { directorySourcesSchema } from './identity/ldap/sourceConfig.ts';
+import { coreDeliveryConfig, resolveConnectorSecrets } from './shared/config/core.ts';
+import { directorySourcesSchema } from './shared/config/directorySources.ts';
+import { directorySyncConfigSchema, jobsConfigSchema } from './shared/config/directorySync.ts';
+import { hrConfigSchema } from './shared/config/hr.ts';
 import { namedHashList } from './shared/namedHashes.ts';
-import { hrConfigSchema } from './sources/hr/config.ts';
-import { directorySyncConfigSchema, jobsConfigSchema } from './sources/settings.ts';
 
 /** The project root (where `config/` lives), independent of the process's working directory. */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -61,7 +61,7 @@ const configSchema = z
       .strict(),
     /** Directories people log in against (`ldap` login method) and, later, sync from. */
     directorySources: directorySourcesSchema,
-    /** Sync settings of config sources (server/sources/settings.ts); jobs: pg-boss schedules. */
+    /** Sync settings of config sources (server/shared/config/directorySync.ts); jobs: pg-boss schedules. */
     directorySync: directorySyncConfigSchema,
     jobs: jobsConfigSchema,
     /** HR feeds: time zone of effective dates, attribute precedence, imports, SCIM tokens. */
@@ -87,7 +87,7 @@ const configSchema = z
       })
       .strict(),
     /** The messaging core's API keys, as SHA-256 hashes (several at once, for rotation). */
-    /** ...and the connectors the outbox delivers to (server/core/config.ts). */
+    /** ...and the connectors the outbox delivers to (server/shared/config/core.ts). */
     core: z.object({ apiKeys: namedHashList, ...coreDeliveryConfig }).strict(),
   })
   .strict();

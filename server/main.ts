@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { createApp } from './app.ts';
 import { hasActiveSuperadmin, startServices } from './bootstrap.ts';
 import { ConfigError, loadConfig, publicBaseUrl } from './config.ts';
-import { startCore } from './core/outbox/startCore.ts';
+import { startCore } from './core/delivery/startCore.ts';
 import { createLogger } from './logger.ts';
 import { startSyncScheduler } from './sources/scheduler.ts';
 

@@ -7,7 +7,7 @@ import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminUi } from '../server/http/adminUi.ts';
 import { problemMiddleware } from '../server/http/problem.ts';
-import type { AppState } from '../server/http/types.ts';
+import type { BaseState } from '../server/http/types.ts';
 import { startTestContext, type TestContext } from './support/harness.ts';
 
 interface RawResponse {
@@ -61,7 +61,7 @@ function expectRefused(response: RawResponse): void {
 
 /** A bare Koa app with just the problem middleware and the admin UI, on a loopback port. */
 async function serve(root: string): Promise<{ baseUrl: string; close(): Promise<void> }> {
-  const app = new Koa<AppState>();
+  const app = new Koa<BaseState>();
   app.use(problemMiddleware());
   app.use(adminUi({ root }));
   const server: Server = app.listen(0, '127.0.0.1');

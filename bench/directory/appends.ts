@@ -1,6 +1,6 @@
 import { verifyAuditChain } from '../../server/audit/verify.ts';
-import { systemActor } from '../../server/shared/actor.ts';
-import { runCommand } from '../../server/shared/command.ts';
+import { systemActor } from '../../server/authz/actor.ts';
+import { runCommand } from '../../server/commands/runCommand.ts';
 import type { Services } from '../../server/shared/services.ts';
 import { secondsSince } from '../support/stats.ts';
 

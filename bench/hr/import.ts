@@ -1,4 +1,5 @@
 import iconv from 'iconv-lite';
+import { systemActor } from '../../server/authz/actor.ts';
 import { defineAbilityFor } from '../../server/authz/index.ts';
 import {
   feminineFamilyName,
@@ -7,7 +8,6 @@ import {
   RUSSIAN_MALE_NAMES,
   RUSSIAN_TITLES,
 } from '../../server/demo/names.ts';
-import { systemActor } from '../../server/shared/actor.ts';
 import { applyImport } from '../../server/sources/hr/import/applyImport.ts';
 import { uploadImport } from '../../server/sources/hr/import/uploadImport.ts';
 import { openBenchDatabase } from '../support/database.ts';

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { loadConfig } from '../../server/config.ts';
 import { type EmbeddedServer, startEmbeddedPostgres } from '../../server/db/embeddedPostgres.ts';
 import { migrate, openOrm } from '../../server/db/orm.ts';
+import { entities } from '../../server/entities.ts';
 import { createLogger } from '../../server/logger.ts';
 import { deriveKeys } from '../../server/shared/secrets.ts';
 import type { Services } from '../../server/shared/services.ts';
@@ -58,7 +59,7 @@ export async function openBenchDatabase(
         http: { port: 0 },
       },
     );
-    const orm = await openOrm(url, { poolMax: options.poolMax });
+    const orm = await openOrm(url, entities, { poolMax: options.poolMax });
     await migrate(orm);
     const pool = new pg.Pool({ connectionString: url, max: 4 });
     const services: Services = {

@@ -1,11 +1,11 @@
-import type { DirectorySource } from '../../server/identity/ldap/sourceConfig.ts';
-import { systemActor } from '../../server/shared/actor.ts';
+import { systemActor } from '../../server/authz/actor.ts';
+import type { DirectorySource } from '../../server/shared/config/directorySources.ts';
+import { DEFAULT_SYNC_SETTINGS } from '../../server/shared/config/directorySync.ts';
 import type { Services } from '../../server/shared/services.ts';
 import { createDirectoryReader } from '../../server/sources/ldap/reader.ts';
 import { type DirectorySyncSource, useReaderFactory } from '../../server/sources/registry.ts';
 import { readRun } from '../../server/sources/runCommands.ts';
 import { startRun } from '../../server/sources/runs.ts';
-import { DEFAULT_SYNC_SETTINGS } from '../../server/sources/settings.ts';
 import type { DirectoryReader, SourcePerson } from '../../server/sources/types.ts';
 import { fmt } from '../support/stats.ts';
 import { sampleStatements } from './statementSampler.ts';

@@ -1,5 +1,8 @@
 import { closeQuietly, connectClient } from '../../server/identity/ldap/client.ts';
-import { bindPasswordOf, type DirectorySource } from '../../server/identity/ldap/sourceConfig.ts';
+import {
+  bindPasswordOf,
+  type DirectorySource,
+} from '../../server/shared/config/directorySources.ts';
 import { requestedAttributes } from '../../server/sources/ldap/mapping.ts';
 import { pagedSearch } from '../../server/sources/ldap/pagedSearch.ts';
 import { createDirectoryReader } from '../../server/sources/ldap/reader.ts';

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { directorySourceSchema } from '../../server/identity/ldap/sourceConfig.ts';
+import { directorySourceSchema } from '../../server/shared/config/directorySources.ts';
 import {
   buildOpenLdapTemplate,
   OPENLDAP_BASE_DN,

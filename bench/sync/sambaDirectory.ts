@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import {
   type DirectorySource,
   directorySourceSchema,
-} from '../../server/identity/ldap/sourceConfig.ts';
+} from '../../server/shared/config/directorySources.ts';
 import { buildSambaTemplate, type SambaDc, startSambaDc } from '../../test/support/samba.ts';
 import {
   addGroupWithMembers,

@@ -1,5 +1,5 @@
 import { Attribute, Change } from 'ldapts';
-import { directorySourceSchema } from '../../server/identity/ldap/sourceConfig.ts';
+import { directorySourceSchema } from '../../server/shared/config/directorySources.ts';
 import type { Services } from '../../server/shared/services.ts';
 import { createDirectoryReader } from '../../server/sources/ldap/reader.ts';
 import { useReaderFactory } from '../../server/sources/registry.ts';

@@ -15,6 +15,8 @@ export const AUDIT_ACTIONS = [
   'user.updated',
   'user.activated',
   'user.deactivated',
+  'user.suspended',
+  'user.credential_disclosed',
   'user.login_method_changed',
   'user.role_changed',
   'user.enrollment_link_issued',

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '../shared/actor.ts';
+import type { Actor } from '../authz/actor.ts';
 import type { AuditEventInput } from './actions.ts';
 import { type ChainedContent, canonicalJson } from './chain.ts';
 import { redact } from './redact.ts';

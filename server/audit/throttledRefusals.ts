@@ -1,4 +1,4 @@
-import { anonymousActor, type RequestMeta } from '../shared/actor.ts';
+import { anonymousActor, type RequestMeta } from '../authz/actor.ts';
 import type { Services } from '../shared/services.ts';
 import type { AuditAction } from './actions.ts';
 import { appendAuditEvents } from './append.ts';

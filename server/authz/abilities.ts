@@ -5,14 +5,15 @@ import {
   type MongoAbility,
   type MongoQuery,
 } from '@casl/ability';
-import type { Role } from '../directory/entities.ts';
-import type { Actor } from '../shared/actor.ts';
+import type { Actor } from './actor.ts';
+import type { Role } from './roles.ts';
 
 /** What a user action can be. Reads of chats do not exist: the service has no such capability. */
 export const USER_ACTIONS = [
   'update',
   'activate',
   'deactivate',
+  'suspend',
   'changeLoginMethod',
   'reset2fa',
   'revokeSessions',
@@ -71,11 +72,12 @@ export type Subjects =
 export type AppAbility = MongoAbility<[Action, Subjects], MongoQuery>;
 
 const DIRECTORY: SubjectName[] = ['Organization', 'Space'];
-const STAFF_USER_ACTIONS: UserAction[] = ['activate', 'deactivate', 'changeLoginMethod'];
+const STAFF_USER_ACTIONS: UserAction[] = ['activate', 'deactivate', 'suspend', 'changeLoginMethod'];
 /** Actions nobody may take on their own account. */
 const NEVER_ON_SELF: UserAction[] = [
   'activate',
   'deactivate',
+  'suspend',
   'changeLoginMethod',
   'reset2fa',
   'issueEnrollmentLink',

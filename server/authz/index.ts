@@ -1,7 +1,6 @@
 import { subject } from '@casl/ability';
 import { packRules, rulesToCondition } from '@casl/ability/extra';
 import type { FilterQuery } from '@mikro-orm/core';
-import type { Role } from '../directory/entities.ts';
 import { ForbiddenError } from '../shared/errors.ts';
 import type {
   Action,
@@ -11,6 +10,7 @@ import type {
   Subjects,
   UserSubject,
 } from './abilities.ts';
+import type { Role } from './roles.ts';
 
 export * from './abilities.ts';
 

@@ -1,12 +1,12 @@
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import { EXPORT_FORMATS, exportedEvent, streamAuditExport } from '../audit/export.ts';
-import { verifiedEvent } from '../audit/query.ts';
 import { type VerifyResult, verifyAuditChain } from '../audit/verify.ts';
+import { systemActor } from '../authz/actor.ts';
 import { startServices } from '../bootstrap.ts';
-import { timestamp } from '../http/schemas.ts';
-import { systemActor } from '../shared/actor.ts';
-import { runCommand } from '../shared/command.ts';
+import { EXPORT_FORMATS, exportedEvent, streamAuditExport } from '../commands/auditLog/export.ts';
+import { verifiedEvent } from '../commands/auditLog/query.ts';
+import { runCommand } from '../commands/runCommand.ts';
+import { timestamp } from '../shared/schemas.ts';
 import type { Services } from '../shared/services.ts';
 import type { CliCommand, CliInput } from './types.ts';
 

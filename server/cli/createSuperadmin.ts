@@ -3,15 +3,16 @@ import type { Readable } from 'node:stream';
 import type { ReadStream } from 'node:tty';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { z } from 'zod';
+import { systemActor } from '../authz/actor.ts';
+import { rankOf } from '../authz/roles.ts';
 import { startServices } from '../bootstrap.ts';
+import { runCommand } from '../commands/runCommand.ts';
 import { User } from '../directory/entities.ts';
-import { line, username as usernameSchema } from '../http/schemas.ts';
-import { TotpFactor } from '../identity/entities.ts';
 import { hashPassword, passwordProblems } from '../identity/passwords.ts';
-import { encryptTotpSecret, newTotpSecret, qrCodeTerminal, totpUri } from '../identity/totp.ts';
-import { rankOf, systemActor } from '../shared/actor.ts';
-import { runCommand } from '../shared/command.ts';
+import { newTotpSecret, qrCodeTerminal, totpUri } from '../identity/totp.ts';
+import { addEnrolledTotpFactor } from '../identity/totpFactors.ts';
 import { AppError, conflict } from '../shared/errors.ts';
+import { line, username as usernameSchema } from '../shared/schemas.ts';
 import type { CliCommand } from './types.ts';
 
 const PATRONYMIC = /(вич|вна|ична|инична|оглы|кызы)$/iu;
@@ -161,12 +162,7 @@ export const createSuperadminCommand: CliCommand = {
         });
         // Foreign keys are plain id columns, so the ORM does not order these inserts by itself.
         await em.flush();
-        em.create(TotpFactor, {
-          userId: person.id,
-          secretEncrypted: encryptTotpSecret(services.keys.totp, secret, person.id),
-          confirmedAt: now,
-          lastTimeStep: 0,
-        });
+        addEnrolledTotpFactor(em, services.keys, person.id, secret, now);
         audit({
           action: 'superadmin.bootstrapped',
           targetType: 'User',

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
+import { systemActor } from '../authz/actor.ts';
 import { defineAbilityFor } from '../authz/index.ts';
 import { startServices } from '../bootstrap.ts';
-import { systemActor } from '../shared/actor.ts';
 import { AppError } from '../shared/errors.ts';
 import { applyImport } from '../sources/hr/import/applyImport.ts';
 import { IMPORT_FORMATS } from '../sources/hr/import/parse.ts';

@@ -12,7 +12,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   'core-key': async () => (await import('./coreKey.ts')).coreKeyCommand,
   sync: async () => (await import('./sync.ts')).syncCommand,
   import: async () => (await import('./import.ts')).importCommand,
-  'scim-token': async () => (await import('../sources/hr/scim/tokens/cli.ts')).scimTokenCommand,
+  'scim-token': async () => (await import('./scimToken.ts')).scimTokenCommand,
 };
 
 function usage(): string {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { systemActor } from '../authz/actor.ts';
 import { startServices } from '../bootstrap.ts';
-import { systemActor } from '../shared/actor.ts';
 import { AppError } from '../shared/errors.ts';
 import { RUN_MODES } from '../sources/entities.ts';
 import { findSource } from '../sources/registry.ts';

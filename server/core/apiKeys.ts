@@ -1,10 +1,19 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type Koa from 'koa';
 import type { Config } from '../config.ts';
-import type { AppState } from '../http/types.ts';
+import type { BaseState } from '../http/types.ts';
 import { unauthenticated } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
 import { keyRejectionAuditor, type RejectionReason } from './keyRejections.ts';
+
+/** The messaging core calling with one of its API keys. */
+export interface CoreAuthenticated {
+  /** The configured name of the key used (keys rotate; several may be live). */
+  keyName: string;
+}
+
+/** Request state once `requireCoreKey` ran. */
+export type CoreKeyState = BaseState & { core?: CoreAuthenticated };
 
 interface StoredKey {
   name: string;
@@ -45,7 +54,7 @@ const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
  * 401 `core_key_invalid` and audited as `core.key_rejected`, at most once a minute per client
  * IP per process, so a flood of bad keys cannot flood the audit chain. Keys are never logged.
  */
-export function requireCoreKey(services: Services): Koa.Middleware<AppState> {
+export function requireCoreKey(services: Services): Koa.Middleware<CoreKeyState> {
   const keys = storedKeys(services.config);
   const rejections = keyRejectionAuditor(services);
   return async (ctx, next) => {

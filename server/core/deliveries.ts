@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import type { Actor } from '../authz/actor.ts';
 import { authorize } from '../authz/index.ts';
-import { paging } from '../http/schemas.ts';
-import type { Actor } from '../shared/actor.ts';
-import { runCommand } from '../shared/command.ts';
+import { runCommand } from '../commands/runCommand.ts';
 import { conflict, notFound } from '../shared/errors.ts';
+import { paging } from '../shared/schemas.ts';
 import type { Services } from '../shared/services.ts';
 
 /** Where an outbox row is in its life. */

@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { systemActor } from '../shared/actor.ts';
-import { runCommand } from '../shared/command.ts';
+import { systemActor } from '../authz/actor.ts';
+import { runCommand } from '../commands/runCommand.ts';
+import { loadCorePeople } from '../directory/people/corePerson.ts';
+import { emitMany } from '../outbox/emit.ts';
+import type { OutboxEvent } from '../outbox/events.ts';
 import type { Services } from '../shared/services.ts';
 import type { CoreConnector, CoreDifference, DirectoryAccount } from './connectors/types.ts';
-import { loadCorePeople } from './outbox/corePerson.ts';
-import { emitMany } from './outbox/emit.ts';
-import type { OutboxEvent } from './outbox/events.ts';
 
 // Any constant: the session-level advisory lock that lets one process run a reconciliation.
 const RECONCILE_LOCK = 730_006;
@@ -133,11 +133,11 @@ export class Reconciler {
   }
 }
 
-/** People with a core identity (a username) who are active or deactivated here. */
+/** People with a core identity (a username) who are active, or cut off (suspended, deactivated) here. */
 async function loadDirectory(services: Services): Promise<DirectoryAccount[]> {
   const { rows } = await services.pool.query<{ id: string; username: string; status: string }>(
     `select id, username, status from app_user
-      where username is not null and status in ('active', 'deactivated')`,
+      where username is not null and status in ('active', 'suspended', 'deactivated')`,
   );
   return rows.map((row) => ({
     userId: row.id,

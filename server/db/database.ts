@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { type EmbeddedServer, startEmbeddedPostgres } from './embeddedPostgres.ts';
-import { type MikroORM, migrate, openOrm } from './orm.ts';
+import { type MikroORM, migrate, type OrmEntities, openOrm } from './orm.ts';
 
 /** The open database: the ORM, a small raw pool for streaming and LISTEN, and how to close both. */
 export interface Database {
@@ -30,9 +30,14 @@ async function ensureDatabase(server: EmbeddedServer, name: string): Promise<voi
 
 /**
  * Opens the database named by the configuration: the external `database.url`, or an embedded
- * PostgreSQL in `<dataDir>/postgres` started for the life of this process. Applies migrations.
+ * PostgreSQL in `<dataDir>/postgres` started for the life of this process, mapping `entities`
+ * (server/entities.ts). Applies migrations.
  */
-export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+export async function openDatabase(
+  config: Config,
+  logger: Logger,
+  entities: OrmEntities,
+): Promise<Database> {
   let embedded: EmbeddedServer | null = null;
   let url = config.database.url;
   if (!url) {
@@ -44,7 +49,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     await ensureDatabase(embedded, EMBEDDED_DATABASE);
     url = embedded.url(EMBEDDED_DATABASE);
   }
-  const orm = await openOrm(url, {
+  const orm = await openOrm(url, entities, {
     poolMax: config.database.poolMax,
     log: (message) => logger.debug({ orm: message }, 'orm'),
   });

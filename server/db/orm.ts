@@ -1,38 +1,17 @@
 import { Migrator } from '@mikro-orm/migrations';
-import { defineConfig, MikroORM } from '@mikro-orm/postgresql';
-import { Organization, Space, SpaceMember, User } from '../directory/entities.ts';
-import {
-  BackofficeSession,
-  DeviceSession,
-  EnrollmentToken,
-  LoginChallenge,
-  RecoveryCode,
-  TotpFactor,
-} from '../identity/entities.ts';
-import { syncEntities } from '../sources/entities.ts';
+import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
 import { migrationsList } from './migrations/index.ts';
 
 export type { EntityManager } from '@mikro-orm/postgresql';
 export { MikroORM };
 
-/** Every entity the ORM knows. */
-export const entities = [
-  User,
-  Organization,
-  Space,
-  SpaceMember,
-  BackofficeSession,
-  LoginChallenge,
-  TotpFactor,
-  EnrollmentToken,
-  DeviceSession,
-  RecoveryCode,
-  ...syncEntities,
-];
+/** The entities the ORM maps (the list lives in server/entities.ts, above every capability). */
+export type OrmEntities = NonNullable<Options['entities']>;
 
-/** Opens the ORM on a PostgreSQL URL; does not migrate. */
+/** Opens the ORM on a PostgreSQL URL with the given entities; does not migrate. */
 export async function openOrm(
   url: string,
+  entities: OrmEntities,
   options: { poolMax?: number; debug?: boolean; log?: (message: string) => void } = {},
 ) {
   return MikroORM.init(

@@ -1,5 +1,5 @@
-import { systemActor } from '../shared/actor.ts';
-import { runCommand } from '../shared/command.ts';
+import { systemActor } from '../authz/actor.ts';
+import { runCommand } from '../commands/runCommand.ts';
 import { conflict } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
 import {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Role, Source, UserStatus } from '../directory/entities.ts';
-import { rankOf } from '../shared/actor.ts';
+import type { Role } from '../authz/roles.ts';
+import { rankOf } from '../authz/roles.ts';
+import type { Source, UserStatus } from '../directory/entities.ts';
 import {
   ENGLISH_FAMILY_NAMES,
   ENGLISH_FEMALE_NAMES,

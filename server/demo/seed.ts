@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Role } from '../directory/entities.ts';
+import type { Role } from '../authz/roles.ts';
 import {
   BATCH_SIZE,
   insertMemberships,

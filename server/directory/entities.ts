@@ -1,9 +1,7 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { ROLES } from '../authz/roles.ts';
 
-/** Back-office roles, lowest to highest. `null` is a plain messenger user. */
-export const ROLES = ['staff', 'admin', 'auditor', 'superadmin'] as const;
-export type Role = (typeof ROLES)[number];
-export const USER_STATUSES = ['pending', 'active', 'deactivated'] as const;
+export const USER_STATUSES = ['pending', 'active', 'suspended', 'deactivated'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 export const LOGIN_METHODS = ['password', 'ldap'] as const;
 export type LoginMethod = (typeof LOGIN_METHODS)[number];

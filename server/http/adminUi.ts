@@ -4,7 +4,7 @@ import { extname, resolve, sep } from 'node:path';
 import type Koa from 'koa';
 import { projectRoot } from '../config.ts';
 import { AppError } from '../shared/errors.ts';
-import type { AppState } from './types.ts';
+import type { BaseState } from './types.ts';
 
 /** Where the admin UI is mounted. */
 export const ADMIN_UI_PREFIX = '/admin';
@@ -70,7 +70,7 @@ async function fileSize(path: string): Promise<number | null> {
   }
 }
 
-function send(ctx: Koa.ParameterizedContext<AppState>, path: string, size: number): void {
+function send(ctx: Koa.ParameterizedContext<BaseState>, path: string, size: number): void {
   ctx.status = 200;
   ctx.type = extname(path) || 'application/octet-stream';
   ctx.length = size;
@@ -83,7 +83,7 @@ function send(ctx: Koa.ParameterizedContext<AppState>, path: string, size: numbe
  * path that would leave the build directory. Until the UI is built, `/admin` answers a small
  * placeholder page that points to the API's OpenAPI document.
  */
-export function adminUi(options: AdminUiOptions = {}): Koa.Middleware<AppState> {
+export function adminUi(options: AdminUiOptions = {}): Koa.Middleware<BaseState> {
   const root = resolve(options.root ?? ADMIN_UI_DIST);
   const indexPath = resolve(root, 'index.html');
   return async (ctx, next) => {

@@ -8,7 +8,7 @@ import {
 import type Koa from 'koa';
 import { ZodError } from 'zod';
 import { AppError } from '../shared/errors.ts';
-import type { AppContext } from './types.ts';
+import type { BaseContext } from './types.ts';
 
 /** The RFC 9457 body this service answers errors with. */
 export interface ProblemBody {
@@ -105,7 +105,7 @@ export function toAppError(error: unknown): AppError | null {
 }
 
 /** Writes a problem+json response. */
-export function sendProblem(ctx: AppContext, error: AppError): void {
+export function sendProblem(ctx: BaseContext, error: AppError): void {
   const body: ProblemBody = {
     type: `urn:frisbee:problem:${error.code}`,
     title: TITLES[error.status] ?? 'Error',
@@ -126,7 +126,7 @@ export function sendProblem(ctx: AppContext, error: AppError): void {
 }
 
 /** Catches every error below it and answers RFC 9457 problem+json; never leaks a stack trace. */
-export function problemMiddleware(): Koa.Middleware<AppContext['state']> {
+export function problemMiddleware(): Koa.Middleware<BaseContext['state']> {
   return async (ctx, next) => {
     try {
       await next();

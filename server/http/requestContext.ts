@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type Koa from 'koa';
 import type { Logger } from '../logger.ts';
-import type { AppState } from './types.ts';
+import type { BaseState } from './types.ts';
+
+/** The access log names the signed-in caller when an authenticator set `auth` (routes/types.ts). */
+type LoggedState = BaseState & { auth?: { actor: { label: string } } };
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -15,7 +18,7 @@ const HIGH_VOLUME_PATHS = new Set([
 ]);
 
 /** Assigns a request id (honouring a sane incoming X-Request-Id), the client meta and a child logger; logs each request. */
-export function requestContext(logger: Logger): Koa.Middleware<AppState> {
+export function requestContext(logger: Logger): Koa.Middleware<LoggedState> {
   return async (ctx, next) => {
     const incoming = ctx.get('x-request-id');
     const requestId = SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestMeta } from '../authz/actor.ts';
 import { User } from '../directory/entities.ts';
-import type { RequestMeta } from '../shared/actor.ts';
 import type { Services } from '../shared/services.ts';
 import { hashToken, hmac, newToken } from '../shared/tokens.ts';
 import { BackofficeSession } from './entities.ts';
@@ -72,13 +72,4 @@ export async function resolveBackofficeSession(
     await em.nativeUpdate(BackofficeSession, { id: session.id }, { lastSeenAt: now });
   }
   return { session, user };
-}
-
-/** Revokes every live back-office session of a person (role withdrawn, deactivated, 2FA reset). */
-export async function revokeBackofficeSessions(
-  em: EntityManager,
-  userId: string,
-  at: Date,
-): Promise<number> {
-  return em.nativeUpdate(BackofficeSession, { userId, revokedAt: null }, { revokedAt: at });
 }

@@ -1,13 +1,10 @@
 import type { User } from '../directory/entities.ts';
 import type { Services } from '../shared/services.ts';
+import type { CredentialCheck } from './credentialCheck.ts';
 import { verifyLdapPassword } from './ldap/authenticate.ts';
 import { verifyPassword } from './passwords.ts';
 
-/**
- * What checking a person's first factor found. `unavailable` means the directory could not be
- * asked (down, misconfigured): the login fails without counting as a wrong password.
- */
-export type CredentialCheck = 'ok' | 'wrong' | 'disabled' | 'unavailable';
+export type { CredentialCheck };
 
 /**
  * Checks a password by the person's login method: the local argon2id hash for `password`, a bind

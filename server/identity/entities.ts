@@ -62,6 +62,10 @@ export const EnrollmentToken = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
     expiresAt: p.datetime(),
     usedAt: p.datetime().nullable(),
+    /** Why a link was issued over existing credentials. */
+    reason: p.text().nullable(),
+    /** Issued for someone who already had credentials: listed on their card. */
+    disclosure: p.boolean().default(false),
   },
 });
 export type EnrollmentToken = InferEntity<typeof EnrollmentToken>;

@@ -1,43 +1,12 @@
-import type { Source } from '../directory/entities.ts';
-import { type DirectorySource, directorySourceSchema } from '../identity/ldap/sourceConfig.ts';
+import { type DirectorySource, directorySourceSchema } from '../shared/config/directorySources.ts';
+import { DEFAULT_SYNC_SETTINGS, syncSettingsSchema } from '../shared/config/directorySync.ts';
 import { notFound } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
 import { DirectorySourceRow } from './entities.ts';
 import { HR_SOURCE_IDS, hrSource } from './hr/source.ts';
-import type { PeopleSourceKind } from './precedence.ts';
-import type { CorrelationKey } from './settings.ts';
-import { DEFAULT_SYNC_SETTINGS, type SyncSettings, syncSettingsSchema } from './settings.ts';
-import type { DirectoryReader } from './types.ts';
+import type { DirectoryReader, DirectorySyncSource, SyncSource } from './types.ts';
 
-/** A source the engine can sync: its connection settings, its sync settings and where it is defined. */
-export interface SyncSource {
-  id: string;
-  name: string;
-  /**
-   * `directory`: AD / LDAP, people linked by (source_id, external_id). `hr`: an HR channel
-   * (imports), people linked by their employee number; see precedence.ts for who wins what.
-   */
-  kind: PeopleSourceKind;
-  /** `config`: from config/ (read-only through the API); `api`: a directory_source row; `builtin`: HR channels. */
-  origin: 'config' | 'api' | 'builtin';
-  /** The LDAP connection; null for HR channels, which bring their reader to each run. */
-  connection: DirectorySource | null;
-  settings: SyncSettings;
-  /** How a person not linked yet is found (after the link itself); null: never, always create. */
-  linkBy: CorrelationKey | null;
-  /** The `source` value people of this source get (sourceOwnership.ts decides what it owns). */
-  userSource: Source;
-  /** Login method given to the people it creates. */
-  loginMethod: 'ldap' | 'password';
-  version: number | null;
-}
-
-/** A directory source (AD / LDAP): always has its connection. */
-export interface DirectorySyncSource extends SyncSource {
-  kind: 'directory';
-  origin: 'config' | 'api';
-  connection: DirectorySource;
-}
+export type { DirectorySyncSource, SyncSource };
 
 function fromConfig(services: Services, connection: DirectorySource): DirectorySyncSource {
   const listed = services.config.directorySync.sources[connection.id];

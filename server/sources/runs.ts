@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { AuditEventInput } from '../audit/actions.ts';
-import { type Actor, systemActor } from '../shared/actor.ts';
-import { runCommand } from '../shared/command.ts';
+import { type Actor, systemActor } from '../authz/actor.ts';
+import { runCommand } from '../commands/runCommand.ts';
 import { conflict } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
 import type { RunMode, RunStatus } from './entities.ts';

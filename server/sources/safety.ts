@@ -1,5 +1,5 @@
+import type { SyncThresholds } from '../shared/config/directorySync.ts';
 import type { Queryable } from './reconcile/plan.ts';
-import type { SyncThresholds } from './settings.ts';
 
 /** What the safety rules say about a plan. */
 export interface SafetyVerdict {

@@ -1,5 +1,5 @@
 import PgBoss from 'pg-boss';
-import { systemActor } from '../shared/actor.ts';
+import { systemActor } from '../authz/actor.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
 import { ensureQueue } from './ensureQueue.ts';

@@ -1,8 +1,12 @@
 import { z } from 'zod';
-import { line, paging, uuid } from '../http/schemas.ts';
+import {
+  CORRELATION_KEYS,
+  scheduleSchema,
+  thresholdsSchema,
+} from '../shared/config/directorySync.ts';
+import { line, paging, uuid } from '../shared/schemas.ts';
 import { PLAN_ACTIONS, RUN_MODES, RUN_STATUSES } from './entities.ts';
 import type { DirectorySyncSource } from './registry.ts';
-import { CORRELATION_KEYS, scheduleSchema, thresholdsSchema } from './settings.ts';
 
 /** A source id in a path. */
 export const sourceIdParams = z
@@ -11,7 +15,7 @@ export const sourceIdParams = z
 
 /**
  * The connection settings of a source, as `directorySources` entries take them (without `id`);
- * validated by the same schema (server/identity/ldap/sourceConfig.ts). The bind password is
+ * validated by the same schema (server/shared/config/directorySources.ts). The bind password is
  * never sent: only the NAME of the environment variable that holds it.
  */
 const connection = z.record(z.string(), z.unknown());

@@ -1,7 +1,8 @@
+import type { Actor } from '../authz/actor.ts';
 import { authorize } from '../authz/index.ts';
-import { directorySourceSchema } from '../identity/ldap/sourceConfig.ts';
-import type { Actor } from '../shared/actor.ts';
-import { runCommand } from '../shared/command.ts';
+import { runCommand } from '../commands/runCommand.ts';
+import { directorySourceSchema } from '../shared/config/directorySources.ts';
+import { DEFAULT_SYNC_SETTINGS } from '../shared/config/directorySync.ts';
 import { conflict, notFound } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
 import { DirectorySourceRow } from './entities.ts';
@@ -13,7 +14,6 @@ import {
   type SourceView,
   type UpdateSourceBody,
 } from './schemas.ts';
-import { DEFAULT_SYNC_SETTINGS } from './settings.ts';
 
 /** Lists every source, config and API ones (read: superadmin, admin, auditor). */
 export function listDirectorySources(

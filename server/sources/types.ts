@@ -1,3 +1,8 @@
+import type { Source } from '../directory/entities.ts';
+import type { DirectorySource } from '../shared/config/directorySources.ts';
+import type { CorrelationKey, SyncSettings } from '../shared/config/directorySync.ts';
+import type { PeopleSourceKind } from '../shared/precedence.ts';
+
 /**
  * The contract between directory readers (AD / LDAP, later HR files and SCIM) and the
  * reconciliation engine: readers turn a source's entries into SourcePerson records, page by
@@ -95,4 +100,34 @@ export interface DirectoryReader {
    * longer has (or no longer matches the user filter) are simply absent. Throws on any error.
    */
   readPeople?(externalIds: readonly string[]): AsyncIterable<SourcePerson[]>;
+}
+
+/** A source the engine can sync: its connection settings, its sync settings and where it is defined. */
+export interface SyncSource {
+  id: string;
+  name: string;
+  /**
+   * `directory`: AD / LDAP, people linked by (source_id, external_id). `hr`: an HR channel
+   * (imports), people linked by their employee number; see shared/precedence.ts for who wins what.
+   */
+  kind: PeopleSourceKind;
+  /** `config`: from config/ (read-only through the API); `api`: a directory_source row; `builtin`: HR channels. */
+  origin: 'config' | 'api' | 'builtin';
+  /** The LDAP connection; null for HR channels, which bring their reader to each run. */
+  connection: DirectorySource | null;
+  settings: SyncSettings;
+  /** How a person not linked yet is found (after the link itself); null: never, always create. */
+  linkBy: CorrelationKey | null;
+  /** The `source` value people of this source get (sourceOwnership.ts decides what it owns). */
+  userSource: Source;
+  /** Login method given to the people it creates. */
+  loginMethod: 'ldap' | 'password';
+  version: number | null;
+}
+
+/** A directory source (AD / LDAP): always has its connection. */
+export interface DirectorySyncSource extends SyncSource {
+  kind: 'directory';
+  origin: 'config' | 'api';
+  connection: DirectorySource;
 }

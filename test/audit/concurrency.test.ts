@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../server/audit/verify.ts';
-import { systemActor } from '../../server/shared/actor.ts';
-import { runCommand } from '../../server/shared/command.ts';
+import { systemActor } from '../../server/authz/actor.ts';
+import { runCommand } from '../../server/commands/runCommand.ts';
 import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 

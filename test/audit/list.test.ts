@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEventInput } from '../../server/audit/actions.ts';
 import { appendAuditEvents } from '../../server/audit/append.ts';
-import { type Actor, systemActor } from '../../server/shared/actor.ts';
+import { type Actor, systemActor } from '../../server/authz/actor.ts';
 import { ApiClient } from '../support/api.ts';
 import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';

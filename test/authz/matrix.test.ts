@@ -18,7 +18,7 @@ import {
   type SubjectName,
   type Subjects,
 } from '../../server/authz/index.ts';
-import type { Role } from '../../server/directory/entities.ts';
+import type { Role } from '../../server/authz/roles.ts';
 import { ForbiddenError } from '../../server/shared/errors.ts';
 
 /** The acting person: one of the four back-office roles, or a plain user with no role. */
@@ -48,6 +48,7 @@ const ALL_ACTIONS: readonly Action[] = [
   'retry',
   'activate',
   'deactivate',
+  'suspend',
   'changeLoginMethod',
   'reset2fa',
   'revokeSessions',
@@ -83,6 +84,12 @@ const USER_EXPECTED: Partial<Record<Action, Partial<Record<ActorKind, readonly T
     staff: ['plain'],
   },
   deactivate: {
+    superadmin: ['plain', 'staff', 'admin', 'auditor', 'superadmin'],
+    admin: ['plain', 'staff'],
+    staff: ['plain'],
+  },
+  // Suspension cuts a person off as deactivation does: the same rights.
+  suspend: {
     superadmin: ['plain', 'staff', 'admin', 'auditor', 'superadmin'],
     admin: ['plain', 'staff'],
     staff: ['plain'],
@@ -441,6 +448,7 @@ describe('accessibleWhere(User) selects exactly what can() allows', () => {
     'update',
     'activate',
     'deactivate',
+    'suspend',
     'changeLoginMethod',
     'reset2fa',
     'revokeSessions',

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readVcard } from '../../server/core/connectors/ejabberd/vcard.ts';
 import { registerConnectors } from '../../server/core/connectors/registry.ts';
 import type { CoreConnector } from '../../server/core/connectors/types.ts';
-import { type DeliverySettings, DeliveryWorker } from '../../server/core/outbox/worker.ts';
+import { type DeliverySettings, DeliveryWorker } from '../../server/core/delivery/worker.ts';
 import { hashPassword } from '../../server/identity/passwords.ts';
 import { GOOD_PASSWORD } from '../identity/loginFlow.ts';
 import { messengerLogIn } from '../identity/messengerFlow.ts';

@@ -4,8 +4,8 @@ import {
   type EjabberdConnector,
 } from '../../server/core/connectors/ejabberd/index.ts';
 import type { DeliverableEvent } from '../../server/core/connectors/types.ts';
-import type { CorePerson, OutboxEvent } from '../../server/core/outbox/events.ts';
 import type { User } from '../../server/directory/entities.ts';
+import type { CorePerson, OutboxEvent } from '../../server/outbox/events.ts';
 import type { Ejabberd } from '../support/ejabberd.ts';
 
 /** A connector for the throw-away ejabberd (API trusted by IP, as the harness configures it). */

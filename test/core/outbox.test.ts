@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../server/authz/actor.ts';
+import { runCommand } from '../../server/commands/runCommand.ts';
 import { registerConnectors } from '../../server/core/connectors/registry.ts';
 import type { DeliveryView } from '../../server/core/deliveries.ts';
-import { emitMany } from '../../server/core/outbox/emit.ts';
-import { systemActor } from '../../server/shared/actor.ts';
-import { runCommand } from '../../server/shared/command.ts';
+import { emitMany } from '../../server/outbox/emit.ts';
 import { conflict } from '../../server/shared/errors.ts';
 import { ApiClient } from '../support/api.ts';
 import { createDeviceSession, createPerson, signedIn } from '../support/factories.ts';

@@ -1,8 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { emitMany } from '../../server/core/outbox/emit.ts';
-import type { OutboxEvent } from '../../server/core/outbox/events.ts';
+import { emitMany } from '../../server/outbox/emit.ts';
+import type { OutboxEvent } from '../../server/outbox/events.ts';
 import type { Services } from '../../server/shared/services.ts';
 
 /** One request the receiver got. */

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { userActor } from '../../server/authz/actor.ts';
 import { registerConnectors } from '../../server/core/connectors/registry.ts';
 import { createWebhookConnector } from '../../server/core/connectors/webhook.ts';
 import { resolveDeadDelivery } from '../../server/core/deliveries.ts';
-import { type DeliverySettings, DeliveryWorker } from '../../server/core/outbox/worker.ts';
-import { userActor } from '../../server/shared/actor.ts';
+import { type DeliverySettings, DeliveryWorker } from '../../server/core/delivery/worker.ts';
 import type { Services } from '../../server/shared/services.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import {

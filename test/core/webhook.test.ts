@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.ts';
-import type { WebhookConnectorConfig } from '../../server/core/config.ts';
 import type { DeliverableEvent } from '../../server/core/connectors/types.ts';
 import { createWebhookConnector, webhookFromConfig } from '../../server/core/connectors/webhook.ts';
 import {
@@ -8,6 +7,7 @@ import {
   signOne,
   verifySignature,
 } from '../../server/core/connectors/webhookSignature.ts';
+import type { WebhookConnectorConfig } from '../../server/shared/config/core.ts';
 import { type Receiver, startReceiver } from './outboxReceiver.ts';
 
 // The published Standard Webhooks test vector (the reference libraries' tests).

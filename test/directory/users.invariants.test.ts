@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { userActor } from '../../server/authz/actor.ts';
 import { defineAbilityFor } from '../../server/authz/index.ts';
 import type { User } from '../../server/directory/entities.ts';
-import { changeRole } from '../../server/directory/users/changeRole.ts';
-import { deactivateUser } from '../../server/directory/users/deactivateUser.ts';
-import { userActor } from '../../server/shared/actor.ts';
+import { changeRole } from '../../server/identity/people/changeRole.ts';
+import { deactivateUser } from '../../server/identity/people/deactivateUser.ts';
 import { AppError } from '../../server/shared/errors.ts';
 import { createPerson, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';

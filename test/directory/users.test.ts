@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UserCard } from '../../server/directory/users/getUser.ts';
 import type { UserView } from '../../server/directory/users/presentUser.ts';
+import type { UserCard } from '../../server/routes/users.ts';
 import { ApiClient } from '../support/api.ts';
 import { createPerson, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
@@ -345,7 +345,7 @@ describe('POST /users/:id/deactivate', () => {
     const [event] = await auditOf('user.deactivated', target.user.id);
     expect(event).toMatchObject({ outcome: 'success', reason: 'Уволен' });
     expect(event?.diff).toEqual({ before: { status: 'active' }, after: { status: 'deactivated' } });
-    expect(event?.details?.sessionsRevoked).toBe(1);
+    expect(event?.details?.artefactsRevoked).toMatchObject({ backofficeSessions: 1 });
     const again = await admin.api.post<Problem>(`/api/v1/users/${target.user.id}/deactivate`, {
       reason: 'again',
     });

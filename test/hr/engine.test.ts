@@ -5,7 +5,7 @@
  * on the real database.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemActor } from '../../server/shared/actor.ts';
+import { systemActor } from '../../server/authz/actor.ts';
 import { HR_IMPORT_SOURCE_ID, hrSource } from '../../server/sources/hr/source.ts';
 import { drainRuns, startPlannedApply, startRun } from '../../server/sources/runs.ts';
 import type { SourcePerson } from '../../server/sources/types.ts';

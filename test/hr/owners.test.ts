@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UserCard } from '../../server/directory/users/getUser.ts';
 import { ownersOf, type UserView } from '../../server/directory/users/presentUser.ts';
-import { DEFAULT_PRECEDENCE } from '../../server/sources/precedence.ts';
+import type { UserCard } from '../../server/routes/users.ts';
+import { DEFAULT_PRECEDENCE } from '../../server/shared/precedence.ts';
 import type { ApiClient } from '../support/api.ts';
 import { createPerson, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../server/directory/entities.ts';
+import type { Role } from '../../server/authz/roles.ts';
 import type { ScheduledChangeView } from '../../server/sources/hr/schedule/schemas.ts';
 import { ApiClient } from '../support/api.ts';
 import { createPerson, signedIn } from '../support/factories.ts';

@@ -14,7 +14,7 @@ import {
   AD_DEFAULT_USER_FILTER,
   type DirectorySource,
   directorySourceSchema,
-} from '../../server/identity/ldap/sourceConfig.ts';
+} from '../../server/shared/config/directorySources.ts';
 import type { Services } from '../../server/shared/services.ts';
 import { ApiClient } from '../support/api.ts';
 import { createPerson } from '../support/factories.ts';

@@ -1,4 +1,5 @@
-import type { Role, User } from '../../server/directory/entities.ts';
+import type { Role } from '../../server/authz/roles.ts';
+import type { User } from '../../server/directory/entities.ts';
 import { hashPassword } from '../../server/identity/passwords.ts';
 import { totpCode } from '../../server/identity/totp.ts';
 import { ApiClient, type ApiResponse } from '../support/api.ts';

@@ -323,7 +323,10 @@ describe('done when: two devices, one revoked, then a 2FA reset', () => {
     );
     expect(rows[0]?.n).toBe(0);
     const [event] = await auditOf('user.deactivated', user.id);
-    expect(event?.details).toMatchObject({ deviceSessionsRevoked: 2 });
+    expect(event?.details).toMatchObject({
+      door: 'console',
+      artefactsRevoked: { deviceSessions: 2 },
+    });
   });
 });
 

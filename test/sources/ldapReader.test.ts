@@ -3,7 +3,7 @@ import { escapeFilterValue } from '../../server/identity/ldap/filter.ts';
 import {
   type DirectorySource,
   directorySourceSchema,
-} from '../../server/identity/ldap/sourceConfig.ts';
+} from '../../server/shared/config/directorySources.ts';
 import { IncrementalNotPossibleError } from '../../server/sources/ldap/errors.ts';
 import { type SambaDc, sambaAvailable, startSambaDc } from '../support/samba.ts';
 import {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type DirectorySource,
   directorySourceSchema,
-} from '../../server/identity/ldap/sourceConfig.ts';
+} from '../../server/shared/config/directorySources.ts';
 import { groupMembers } from '../../server/sources/ldap/groups.ts';
 import { createDirectoryReader } from '../../server/sources/ldap/reader.ts';
 import { type SambaDc, sambaAvailable, startSambaDc } from '../support/samba.ts';

@@ -1,4 +1,4 @@
-import type { DirectorySource } from '../../server/identity/ldap/sourceConfig.ts';
+import type { DirectorySource } from '../../server/shared/config/directorySources.ts';
 import {
   createDirectoryReader,
   type LdapDirectoryRead,

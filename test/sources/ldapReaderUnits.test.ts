@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dateToFiletime } from '../../server/identity/ldap/accountState.ts';
-import { directorySourceSchema } from '../../server/identity/ldap/sourceConfig.ts';
+import { directorySourceSchema } from '../../server/shared/config/directorySources.ts';
 import {
   formatGeneralizedTime,
   parseGeneralizedTime,

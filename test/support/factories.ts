@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type Role, User, type UserStatus } from '../../server/directory/entities.ts';
+import { type Role, rankOf } from '../../server/authz/roles.ts';
+import { User, type UserStatus } from '../../server/directory/entities.ts';
 import {
   createBackofficeSession,
   csrfTokenFor,
   SESSION_COOKIE,
 } from '../../server/identity/backofficeSession.ts';
-import { rankOf } from '../../server/shared/actor.ts';
 import type { Services } from '../../server/shared/services.ts';
 import { ApiClient } from './api.ts';
 import type { TestContext } from './harness.ts';

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { type EmbeddedServer, startEmbeddedPostgres } from '../../server/db/embeddedPostgres.ts';
 import { migrate, openOrm } from '../../server/db/orm.ts';
+import { entities } from '../../server/entities.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -42,7 +43,7 @@ export default async function setup(project: TestProject) {
   await admin.query(`create database "${template}"`);
   const templateUrl = new URL(adminUrl);
   templateUrl.pathname = `/${template}`;
-  const orm = await openOrm(templateUrl.toString());
+  const orm = await openOrm(templateUrl.toString(), entities);
   await migrate(orm);
   await orm.close(true);
   await admin.end();

@@ -6,6 +6,7 @@ import { inject } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { openOrm } from '../../server/db/orm.ts';
+import { entities } from '../../server/entities.ts';
 import { createLogger } from '../../server/logger.ts';
 import { deriveKeys } from '../../server/shared/secrets.ts';
 import type { Services } from '../../server/shared/services.ts';
@@ -41,7 +42,7 @@ export async function startTestContext(
     { DATABASE_URL: databaseUrl, SECRET_KEY: randomBytes(32).toString('base64') },
     { log: { level: process.env.TEST_LOG_LEVEL ?? 'silent' }, http: { port: 0 }, ...overrides },
   );
-  const orm = await openOrm(databaseUrl, { poolMax: 10 });
+  const orm = await openOrm(databaseUrl, entities, { poolMax: 10 });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   let fixedNow: Date | undefined;
   const services: Services = {

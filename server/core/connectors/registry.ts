@@ -1,5 +1,5 @@
+import type { ConnectorConfig, WebhookConnectorConfig } from '../../shared/config/core.ts';
 import type { Services } from '../../shared/services.ts';
-import type { ConnectorConfig, WebhookConnectorConfig } from '../config.ts';
 // J's ejabberd connector plugs in here (server/core/connectors/ejabberd/index.ts).
 import { createEjabberdConnector } from './ejabberd/index.ts';
 import type { CoreConnector } from './types.ts';

@@ -1,12 +1,6 @@
-import type { OutboxEvent } from '../outbox/events.ts';
+import type { DeliverableEvent } from '../../outbox/events.ts';
 
-/** An outbox event as a connector receives it: `id` is stable across retries (idempotency key). */
-export type DeliverableEvent = OutboxEvent & {
-  /** The outbox row id (a bigint as a decimal string); the same on every redelivery. */
-  id: string;
-  /** When the change was committed here (ISO 8601). */
-  createdAt: string;
-};
+export type { DeliverableEvent };
 
 /** A person as the directory knows them, handed to a connector's reconciliation. */
 export interface DirectoryAccount {

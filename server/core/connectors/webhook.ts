@@ -1,4 +1,4 @@
-import type { WebhookConnectorConfig } from '../config.ts';
+import type { WebhookConnectorConfig } from '../../shared/config/core.ts';
 import { type CoreConnector, type DeliverableEvent, PermanentDeliveryError } from './types.ts';
 import { signatureHeader } from './webhookSignature.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { line, paging, paragraph, uuid } from '../../http/schemas.ts';
+import { line, paging, paragraph, uuid } from '../../shared/schemas.ts';
 import { ORGANIZATION_KINDS, SOURCES } from '../entities.ts';
 
 /** How many nodes `tree=true` returns at most; a directory larger than this is paged by `parentId`. */

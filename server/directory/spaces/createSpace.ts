@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../authz/actor.ts';
 import { authorize } from '../../authz/index.ts';
-import type { Actor } from '../../shared/actor.ts';
-import { runCommand } from '../../shared/command.ts';
+import { runCommand } from '../../commands/runCommand.ts';
 import type { Services } from '../../shared/services.ts';
 import { Space } from '../entities.ts';
 import { assertOrganizationExists } from './organizationRef.ts';

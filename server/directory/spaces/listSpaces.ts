@@ -1,6 +1,6 @@
+import type { Actor } from '../../authz/actor.ts';
 import { authorize } from '../../authz/index.ts';
-import type { Actor } from '../../shared/actor.ts';
-import { runCommand } from '../../shared/command.ts';
+import { runCommand } from '../../commands/runCommand.ts';
 import type { Services } from '../../shared/services.ts';
 import { containsPattern } from '../organizations/support.ts';
 import type { ListSpacesQuery, SpaceView } from './schemas.ts';

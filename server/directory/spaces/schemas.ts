@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { line, paging, paragraph, uuid } from '../../http/schemas.ts';
+import { line, paging, paragraph, uuid } from '../../shared/schemas.ts';
 import { USER_STATUSES } from '../entities.ts';
 
 /** Most people one `POST /spaces/:id/members` call adds. */

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuditAction } from '../../audit/actions.ts';
 import { type Action, type AppAbility, authorize, type SubjectName } from '../../authz/index.ts';
-import { conflict, notFound } from '../../shared/errors.ts';
+import { notFound } from '../../shared/errors.ts';
 import { User } from '../entities.ts';
 
 /** How a person is named in audit events. */
@@ -28,30 +28,6 @@ export async function loadUser(em: EntityManager, id: string): Promise<User> {
   const user = await em.findOne(User, { id });
   if (!user) throw notFound('User');
   return user;
-}
-
-// Any constant shared by every writer that can remove an active superadmin.
-const LAST_SUPERADMIN_LOCK = 730_001;
-
-/**
- * Refuses to deactivate or demote the last active superadmin. The transaction-level advisory
- * lock serializes every such change until commit, and the count runs after the lock is taken
- * (a fresh snapshot under READ COMMITTED), so two concurrent demotions cannot both pass.
- * Call it from any command that deactivates or demotes a person.
- */
-export async function guardLastSuperadmin(em: EntityManager, target: User): Promise<void> {
-  if (target.role !== 'superadmin' || target.status !== 'active') return;
-  await em.execute('select pg_advisory_xact_lock(?)', [LAST_SUPERADMIN_LOCK]);
-  const [row] = await em.execute<{ others: number }[]>(
-    `select count(*)::int as others from app_user
-      where role = 'superadmin' and status = 'active' and id <> ?`,
-    [target.id],
-  );
-  if (!row || row.others === 0)
-    throw conflict(
-      'last_superadmin',
-      'The last active superadmin cannot be deactivated or demoted',
-    );
 }
 
 /** Picks `fields` of a person for an audit diff. */

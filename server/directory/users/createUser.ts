@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../authz/actor.ts';
 import { type AppAbility, authorize } from '../../authz/index.ts';
-import { loadCorePerson } from '../../core/outbox/corePerson.ts';
-import type { Actor } from '../../shared/actor.ts';
-import { runCommand } from '../../shared/command.ts';
+import { runCommand } from '../../commands/runCommand.ts';
 import type { Services } from '../../shared/services.ts';
 import { User } from '../entities.ts';
+import { loadCorePerson } from '../people/corePerson.ts';
 import { labelOf, pick } from './common.ts';
 import { presentOne, type UserView } from './presentUser.ts';
 import { PROFILE_FIELDS } from './sourceOwnership.ts';

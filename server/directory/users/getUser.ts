@@ -1,22 +1,21 @@
+import type { Actor } from '../../authz/actor.ts';
 import { type AppAbility, asUserSubject, authorize } from '../../authz/index.ts';
-import type { Actor } from '../../shared/actor.ts';
-import { runCommand } from '../../shared/command.ts';
+import { runCommand } from '../../commands/runCommand.ts';
 import type { Services } from '../../shared/services.ts';
-import { liveChangesOf } from '../../sources/hr/schedule/present.ts';
-import type { ScheduledChangeView } from '../../sources/hr/schedule/schemas.ts';
 import { labelOf, loadUser, requireAnyRight } from './common.ts';
 import { presentOne, type UserView } from './presentUser.ts';
 
 /** The card shows at most this many spaces; a person in more is rare and the space list has paging. */
 const CARD_SPACES = 200;
 
-/** A person's card: the list view plus their second factor's state and their spaces. */
-export interface UserCard extends UserView {
+/**
+ * A person's card: the list view plus their second factor's state and their spaces. The API's
+ * card (GET /users/:id, server/routes/users.ts) adds the person's scheduled status changes.
+ */
+export interface PersonCard extends UserView {
   secondFactor: { enrolled: boolean; enrolledAt: string | null };
   /** Null for those who may not see spaces (staff). */
   spaces: { id: string; name: string }[] | null;
-  /** Live scheduled status changes (a leaver's deactivation, a new hire's activation). */
-  scheduledChanges: ScheduledChangeView[] | null;
 }
 
 /** A person's card, including who added them, who last changed their status, 2FA state and spaces. */
@@ -25,7 +24,7 @@ export function getUser(
   actor: Actor,
   ability: AppAbility,
   id: string,
-): Promise<UserCard> {
+): Promise<PersonCard> {
   return runCommand(
     services,
     actor,
@@ -52,7 +51,6 @@ export function getUser(
             [id],
           )
         : null;
-      const scheduled = ability.can('read', 'ScheduledChange') ? await liveChangesOf(em, id) : null;
       const factor = factors[0];
       return {
         ...view,
@@ -61,7 +59,6 @@ export function getUser(
           enrolledAt: factor ? new Date(factor.confirmed_at).toISOString() : null,
         },
         spaces: spaces?.map((space) => ({ id: space.id, name: space.name })) ?? null,
-        scheduledChanges: scheduled,
       };
     },
     ability,

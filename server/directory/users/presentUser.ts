@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { fieldOwners, type Precedence } from '../../sources/precedence.ts';
+import { fieldOwners, type Precedence } from '../../shared/precedence.ts';
 import type { User } from '../entities.ts';
 import { ownedFields } from './sourceOwnership.ts';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES } from '../../authz/roles.ts';
 import {
   email,
   line,
@@ -9,9 +10,8 @@ import {
   phone,
   username,
   uuid,
-} from '../../http/schemas.ts';
-import { scheduledChangeView } from '../../sources/hr/schedule/schemas.ts';
-import { LOGIN_METHODS, ROLES, SOURCES, USER_STATUSES } from '../entities.ts';
+} from '../../shared/schemas.ts';
+import { LOGIN_METHODS, SOURCES, USER_STATUSES } from '../entities.ts';
 import { USER_SORTS } from './userQuery.ts';
 
 const name = line(200);
@@ -142,10 +142,8 @@ export const userView = z.object({
 /** A page of people. */
 export const userList = listOf(userView);
 
-/** A person's card (GET /users/:id): the list view plus 2FA state and spaces. */
-export const userCard = userView.extend({
+/** A person's card: the list view plus 2FA state and spaces (the API adds scheduled changes). */
+export const personCard = userView.extend({
   secondFactor: z.object({ enrolled: z.boolean(), enrolledAt: z.iso.datetime().nullable() }),
   spaces: z.array(z.object({ id: z.uuid(), name: z.string() })).nullable(),
-  /** Live scheduled status changes; null for those who may not read them. */
-  scheduledChanges: z.array(scheduledChangeView).nullable(),
 });

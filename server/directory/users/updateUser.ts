@@ -1,9 +1,9 @@
+import type { Actor } from '../../authz/actor.ts';
 import { type AppAbility, asUserSubject, authorize } from '../../authz/index.ts';
-import { loadCorePerson } from '../../core/outbox/corePerson.ts';
-import type { Actor } from '../../shared/actor.ts';
-import { runCommand } from '../../shared/command.ts';
+import { runCommand } from '../../commands/runCommand.ts';
 import { conflict, unprocessable } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
+import { loadCorePerson } from '../people/corePerson.ts';
 import { labelOf, loadUser, requireAnyRight } from './common.ts';
 import { ownersOf, presentOne, type UserView } from './presentUser.ts';
 import type { ProfileField } from './sourceOwnership.ts';

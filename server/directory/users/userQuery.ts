@@ -1,7 +1,8 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager, QBFilterQuery } from '@mikro-orm/postgresql';
-import type { Precedence } from '../../sources/precedence.ts';
-import { type Role, type Source, User, type UserStatus } from '../entities.ts';
+import type { Role } from '../../authz/roles.ts';
+import type { Precedence } from '../../shared/precedence.ts';
+import { type Source, User, type UserStatus } from '../entities.ts';
 import { presentUser, type UserRecord, type UserRefs, type UserView } from './presentUser.ts';
 import { searchConditions } from './searchTerms.ts';
 

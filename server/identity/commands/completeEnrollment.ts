@@ -1,12 +1,13 @@
 import { LockMode } from '@mikro-orm/core';
+import { type RequestMeta, userActor } from '../../authz/actor.ts';
+import { runCommand } from '../../commands/runCommand.ts';
 import { User } from '../../directory/entities.ts';
-import { type RequestMeta, userActor } from '../../shared/actor.ts';
-import { runCommand } from '../../shared/command.ts';
 import { AppError, badRequest } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import { hashToken } from '../../shared/tokens.ts';
-import { revokeBackofficeSessions } from '../backofficeSession.ts';
-import { EnrollmentToken, LoginChallenge } from '../entities.ts';
+import { EnrollmentToken } from '../entities.ts';
+import { changeCredentials } from '../lifecycle/changeCredentials.ts';
+import { changeStatus } from '../lifecycle/changeStatus.ts';
 import { assertPasswordPolicy, hashPassword } from '../passwords.ts';
 
 const unknownLink = () =>
@@ -18,7 +19,7 @@ function linkGone(token: EnrollmentToken, user: User | null, now: Date): AppErro
     return new AppError(410, 'enrollment_link_used', 'This enrollment link was already used');
   if (token.expiresAt <= now)
     return new AppError(410, 'enrollment_link_expired', 'This enrollment link has expired');
-  if (!user || user.status === 'deactivated')
+  if (!user || user.status === 'deactivated' || user.status === 'suspended')
     return new AppError(410, 'enrollment_link_revoked', 'This enrollment link no longer applies');
   return null;
 }
@@ -28,7 +29,8 @@ function linkGone(token: EnrollmentToken, user: User | null, now: Date): AppErro
  *
  * A `pending` person becomes `active` here: the link was issued by an operator allowed to act on
  * them (issuing and activating need the same rank), and a person who has just set their password
- * is evidently ready to use the account. Their other sessions end, as with any password change.
+ * is evidently ready to use the account (the lifecycle activates them). As with every credential
+ * change, every earlier session and device token of the person ends and the core is told.
  */
 export async function completeEnrollment(
   services: Services,
@@ -46,7 +48,8 @@ export async function completeEnrollment(
   // Hashed before the transaction opens: no connection is held for the tens of milliseconds.
   const passwordHash = await hashPassword(input.password);
 
-  await runCommand(services, userActor(person, meta), async ({ em, audit }) => {
+  await runCommand(services, userActor(person, meta), async (ctx) => {
+    const { em, audit } = ctx;
     const now = services.now();
     // The lock makes "use once" hold against two simultaneous submissions of one link.
     const token = await em.findOne(
@@ -72,20 +75,30 @@ export async function completeEnrollment(
             [user.id, now],
           )
         : [];
+    await em.flush();
+    // A new password ends whatever proved the old credentials, on every device and the core.
+    const revoked = await changeCredentials(
+      ctx,
+      [user],
+      'password_set',
+      'password set through an enrollment link',
+    );
     if (user.status === 'pending' && !startsLater) {
-      user.status = 'active';
-      user.statusChangedAt = now;
-      user.statusChangedById = token.createdById;
-      user.statusReason = 'Enrollment completed';
+      await changeStatus(ctx, 'activate', [{ id: user.id, byId: token.createdById }], {
+        door: 'enrollment',
+        reason: 'Enrollment completed',
+        sourceId: null,
+        from: ['pending'],
+      });
+      await em.refresh(user);
     }
-    await revokeBackofficeSessions(em, user.id, now);
-    await em.nativeDelete(LoginChallenge, { userId: user.id });
     audit({
       action: 'auth.enrollment_completed',
       targetType: 'User',
       targetId: user.id,
       targetLabel: user.username ?? user.displayName,
       diff: { before, after: { status: user.status, passwordSet: true } },
+      details: { artefactsRevoked: revoked.get(user.id) },
     });
   });
 }

@@ -1,6 +1,6 @@
+import { anonymousActor, type RequestMeta } from '../../authz/actor.ts';
+import { runCommand } from '../../commands/runCommand.ts';
 import { User } from '../../directory/entities.ts';
-import { anonymousActor, type RequestMeta } from '../../shared/actor.ts';
-import { runCommand } from '../../shared/command.ts';
 import type { AppError } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import { checkCredentials } from '../credentials.ts';

@@ -15,6 +15,7 @@ export type LoginFailureReason =
   | 'directory_unavailable'
   | 'no_role'
   | 'status_pending'
+  | 'status_suspended'
   | 'status_deactivated'
   | 'rate_limited'
   | 'locked'
@@ -47,6 +48,7 @@ export const COUNTED_FAILURES: ReadonlySet<LoginFailureReason> = new Set<LoginFa
   'directory_disabled',
   'no_role',
   'status_pending',
+  'status_suspended',
   'status_deactivated',
   'wrong_totp',
   'replayed_totp',
@@ -106,6 +108,7 @@ export const directoryUnavailable = () =>
 /** Why this person may not use the messenger (null: they may). Any active person may. */
 export function messengerIneligibility(user: User): LoginFailureReason | null {
   if (user.status === 'pending') return 'status_pending';
+  if (user.status === 'suspended') return 'status_suspended';
   if (user.status === 'deactivated') return 'status_deactivated';
   return null;
 }

@@ -1,6 +1,6 @@
-import type { Authenticated } from '../../http/types.ts';
-import { runCommand } from '../../shared/command.ts';
+import { runCommand } from '../../commands/runCommand.ts';
 import type { Services } from '../../shared/services.ts';
+import type { Authenticated } from '../authenticated.ts';
 import { BackofficeSession } from '../entities.ts';
 
 /** Ends the caller's own back-office session (its row is kept, revoked, for the record). */

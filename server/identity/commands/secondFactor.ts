@@ -1,7 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CommandContext } from '../../commands/runCommand.ts';
 import { User } from '../../directory/entities.ts';
-import type { CommandContext } from '../../shared/command.ts';
 import type { AppError } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import { LoginChallenge, TotpFactor } from '../entities.ts';

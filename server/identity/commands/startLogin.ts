@@ -1,6 +1,6 @@
+import { anonymousActor, type RequestMeta } from '../../authz/actor.ts';
+import { runCommand } from '../../commands/runCommand.ts';
 import type { User } from '../../directory/entities.ts';
-import { anonymousActor, type RequestMeta } from '../../shared/actor.ts';
-import { runCommand } from '../../shared/command.ts';
 import type { Services } from '../../shared/services.ts';
 import { hashToken, newToken } from '../../shared/tokens.ts';
 import { LoginChallenge, TotpFactor } from '../entities.ts';

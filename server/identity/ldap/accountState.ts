@@ -1,5 +1,5 @@
 import type { Entry } from 'ldapts';
-import type { DirectorySource } from './sourceConfig.ts';
+import type { DirectorySource } from '../../shared/config/directorySources.ts';
 
 /** `userAccountControl` / `msDS-User-Account-Control-Computed` flags (MS-ADTS 2.2.16). */
 export const UAC_ACCOUNTDISABLE = 0x2;

@@ -1,12 +1,12 @@
 import type { Client, Entry } from 'ldapts';
 import type { User } from '../../directory/entities.ts';
+import { bindPasswordOf, type DirectorySource } from '../../shared/config/directorySources.ts';
 import type { Services } from '../../shared/services.ts';
-import type { CredentialCheck } from '../credentials.ts';
+import type { CredentialCheck } from '../credentialCheck.ts';
 import { isAccountBlocked, stateAttributes } from './accountState.ts';
 import { classifyBindError } from './bindErrors.ts';
 import { closeQuietly, connectClient } from './client.ts';
 import { hasControlCharacters, loginFilter } from './filter.ts';
-import { bindPasswordOf, type DirectorySource } from './sourceConfig.ts';
 import { sourceForUser } from './sources.ts';
 
 /** The person's one entry, or null when there is none or the name is ambiguous. */

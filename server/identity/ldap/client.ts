@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { Client } from 'ldapts';
-import type { DirectorySource } from './sourceConfig.ts';
+import type { DirectorySource } from '../../shared/config/directorySources.ts';
 
 /** TLS settings for a source: CA bundle (read per connection, so a replaced file is picked up). */
 export function tlsOptionsOf(source: DirectorySource): ConnectionOptions {

@@ -1,6 +1,6 @@
 import type { User } from '../../directory/entities.ts';
+import type { DirectorySource } from '../../shared/config/directorySources.ts';
 import type { Services } from '../../shared/services.ts';
-import type { DirectorySource } from './sourceConfig.ts';
 
 /**
  * The directory a person's password is checked against. For now the first configured source:

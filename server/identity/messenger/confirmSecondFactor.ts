@@ -1,6 +1,6 @@
-import type { DeviceAuthenticated } from '../../http/types.ts';
-import { runCommand } from '../../shared/command.ts';
+import { runCommand } from '../../commands/runCommand.ts';
 import type { Services } from '../../shared/services.ts';
+import type { DeviceAuthenticated } from '../authenticated.ts';
 import { countChallengeFailure, lockChallenge } from '../commands/secondFactor.ts';
 import { DeviceSession, TotpFactor } from '../entities.ts';
 import { replaceRecoveryCodes } from '../recoveryCodes.ts';

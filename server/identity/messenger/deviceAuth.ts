@@ -1,9 +1,9 @@
 import type Koa from 'koa';
+import { userActor } from '../../authz/actor.ts';
 import { User } from '../../directory/entities.ts';
-import type { AppState } from '../../http/types.ts';
-import { userActor } from '../../shared/actor.ts';
 import type { Services } from '../../shared/services.ts';
 import { hashToken } from '../../shared/tokens.ts';
+import type { DeviceState } from '../authenticated.ts';
 import { DeviceSession } from '../entities.ts';
 import { deviceSessionInvalid, isDeviceSessionLive } from './deviceSessions.ts';
 
@@ -18,7 +18,7 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]{20,128})$/;
  * token's SHA-256, not revoked, expired or idle, and its person active. Sets `ctx.state.device`.
  * Every refusal is the same 401 `device_session_invalid`, so the reason is not revealed.
  */
-export function requireDeviceSession(services: Services): Koa.Middleware<AppState> {
+export function requireDeviceSession(services: Services): Koa.Middleware<DeviceState> {
   return async (ctx, next) => {
     const match = BEARER.exec(ctx.get('authorization').trim());
     if (!match?.[1]) throw deviceSessionInvalid();

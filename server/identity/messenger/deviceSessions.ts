@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestMeta } from '../../authz/actor.ts';
 import type { Config } from '../../config.ts';
-import type { AppContext, DeviceAuthenticated } from '../../http/types.ts';
-import type { RequestMeta } from '../../shared/actor.ts';
 import { unauthenticated } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import { hashToken, newToken } from '../../shared/tokens.ts';
+import type { DeviceAuthenticated, DeviceContext } from '../authenticated.ts';
 import type { DeviceInfo } from '../commands/loginRules.ts';
 import { DeviceSession } from '../entities.ts';
 
@@ -61,7 +61,7 @@ export const deviceSessionInvalid = () =>
   unauthenticated('The session has ended; sign in again', 'device_session_invalid');
 
 /** The device session of a route declared with `auth: 'device'`. */
-export function deviceAuth(ctx: AppContext): DeviceAuthenticated {
+export function deviceAuth(ctx: DeviceContext): DeviceAuthenticated {
   const device = ctx.state.device;
   if (!device) throw deviceSessionInvalid();
   return device;

@@ -1,7 +1,7 @@
-import type { DeviceAuthenticated } from '../../http/types.ts';
-import { runCommand } from '../../shared/command.ts';
+import { runCommand } from '../../commands/runCommand.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
+import type { DeviceAuthenticated } from '../authenticated.ts';
 import { checkCredentials } from '../credentials.ts';
 import { LoginChallenge, TotpFactor } from '../entities.ts';
 import { encryptTotpSecret, newTotpSecret, qrCodeDataUrl, totpUri } from '../totp.ts';

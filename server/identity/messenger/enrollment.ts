@@ -1,7 +1,7 @@
-import type { DeviceAuthenticated } from '../../http/types.ts';
 import { AppError, conflict, unprocessable } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import { hashToken, hmac } from '../../shared/tokens.ts';
+import type { DeviceAuthenticated } from '../authenticated.ts';
 
 /** How long an enrollment started from the messenger's settings waits for its confirming code. */
 export const ENROLLMENT_TTL_MS = 10 * 60_000;

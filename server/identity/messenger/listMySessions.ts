@@ -1,5 +1,5 @@
-import type { DeviceAuthenticated } from '../../http/types.ts';
 import type { Services } from '../../shared/services.ts';
+import type { DeviceAuthenticated } from '../authenticated.ts';
 import { DeviceSession } from '../entities.ts';
 import { deviceSessionLifetimes } from './deviceSessions.ts';
 

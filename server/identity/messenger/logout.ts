@@ -1,6 +1,6 @@
-import type { DeviceAuthenticated } from '../../http/types.ts';
-import { runCommand } from '../../shared/command.ts';
+import { runCommand } from '../../commands/runCommand.ts';
 import type { Services } from '../../shared/services.ts';
+import type { DeviceAuthenticated } from '../authenticated.ts';
 import { DeviceSession } from '../entities.ts';
 import { deviceOfSession } from './deviceSessions.ts';
 

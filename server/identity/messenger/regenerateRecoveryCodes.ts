@@ -1,8 +1,8 @@
 import { LockMode } from '@mikro-orm/core';
-import type { DeviceAuthenticated } from '../../http/types.ts';
-import { runCommand } from '../../shared/command.ts';
+import { runCommand } from '../../commands/runCommand.ts';
 import { conflict } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
+import type { DeviceAuthenticated } from '../authenticated.ts';
 import { TotpFactor } from '../entities.ts';
 import { assertNotLocked, clearLockout, recordFailedAttempt } from '../lockout.ts';
 import { replaceRecoveryCodes } from '../recoveryCodes.ts';

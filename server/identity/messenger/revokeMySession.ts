@@ -1,8 +1,8 @@
 import { LockMode } from '@mikro-orm/core';
-import type { DeviceAuthenticated } from '../../http/types.ts';
-import { runCommand } from '../../shared/command.ts';
+import { runCommand } from '../../commands/runCommand.ts';
 import { notFound } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
+import type { DeviceAuthenticated } from '../authenticated.ts';
 import { DeviceSession } from '../entities.ts';
 import { deviceOfSession, isDeviceSessionLive } from './deviceSessions.ts';
 

@@ -1,6 +1,6 @@
+import { type RequestMeta, userActor } from '../../authz/actor.ts';
+import { runCommand } from '../../commands/runCommand.ts';
 import type { User } from '../../directory/entities.ts';
-import { type RequestMeta, userActor } from '../../shared/actor.ts';
-import { runCommand } from '../../shared/command.ts';
 import type { Services } from '../../shared/services.ts';
 import { passFirstFactor } from '../commands/firstFactor.ts';
 import { type DeviceInfo, loginDetails, messengerIneligibility } from '../commands/loginRules.ts';

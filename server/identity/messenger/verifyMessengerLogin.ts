@@ -1,6 +1,6 @@
+import { type RequestMeta, userActor } from '../../authz/actor.ts';
+import { type CommandContext, runCommand } from '../../commands/runCommand.ts';
 import { User } from '../../directory/entities.ts';
-import { type RequestMeta, userActor } from '../../shared/actor.ts';
-import { type CommandContext, runCommand } from '../../shared/command.ts';
 import type { AppError } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import { hashToken } from '../../shared/tokens.ts';

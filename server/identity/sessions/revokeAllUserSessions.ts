@@ -1,16 +1,17 @@
+import type { Actor } from '../../authz/actor.ts';
 import type { AppAbility } from '../../authz/index.ts';
+import { runCommand } from '../../commands/runCommand.ts';
 import { labelOf } from '../../directory/users/common.ts';
-import type { Actor } from '../../shared/actor.ts';
-import { runCommand } from '../../shared/command.ts';
 import type { Services } from '../../shared/services.ts';
-import { revokeBackofficeSessions } from '../backofficeSession.ts';
+import { countsOf } from '../lifecycle/changeCredentials.ts';
 import { loadAuthorizedTarget } from './access.ts';
-import { revokeDeviceSessions } from './revokeDeviceSessions.ts';
+import { revokeArtefacts } from './revokeArtefacts.ts';
 import type { RevokeAllResult } from './schemas.ts';
 
 /**
- * Cuts a person off every device and the back-office at once (a lost phone, a departure), in
- * one transaction. Audited as `user.sessions_revoked` with the counts.
+ * Cuts a person off every device and the back-office at once (a lost phone), in one
+ * transaction: every credential artefact ends (sessions, unused links, pending challenges).
+ * Audited as `user.sessions_revoked` with the counts.
  */
 export function revokeAllUserSessions(
   services: Services,
@@ -30,10 +31,13 @@ export function revokeAllUserSessions(
         'user.sessions_revoked',
         userId,
       );
-      const now = services.now();
+      const revoked = countsOf(
+        await revokeArtefacts(em, [user.id], { at: services.now(), reason, byId: actor.userId }),
+        user.id,
+      );
       const result: RevokeAllResult = {
-        deviceSessionsRevoked: await revokeDeviceSessions(em, user.id, now, reason, actor.userId),
-        backofficeSessionsRevoked: await revokeBackofficeSessions(em, user.id, now),
+        deviceSessionsRevoked: revoked.deviceSessions,
+        backofficeSessionsRevoked: revoked.backofficeSessions,
       };
       audit({
         action: 'user.sessions_revoked',
@@ -41,7 +45,7 @@ export function revokeAllUserSessions(
         targetId: user.id,
         targetLabel: labelOf(user),
         reason,
-        details: { ...result },
+        details: { ...result, artefactsRevoked: revoked },
       });
       if (user.username)
         emit({

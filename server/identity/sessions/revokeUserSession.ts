@@ -1,7 +1,7 @@
+import type { Actor } from '../../authz/actor.ts';
 import type { AppAbility } from '../../authz/index.ts';
+import { runCommand } from '../../commands/runCommand.ts';
 import { labelOf } from '../../directory/users/common.ts';
-import type { Actor } from '../../shared/actor.ts';
-import { runCommand } from '../../shared/command.ts';
 import { conflict, notFound } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import { loadAuthorizedTarget } from './access.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { paging, paragraph, uuid } from '../../http/schemas.ts';
+import { paging, paragraph, uuid } from '../../shared/schemas.ts';
 
 /** A reason an administrator must give (2FA reset, revoke all). */
 export const reasonBody = z

@@ -1,5 +1,5 @@
 import type { Services } from '../../shared/services.ts';
-import type { SyncSource } from '../registry.ts';
+import type { SyncSource } from '../types.ts';
 
 /** The built-in HR channels: file imports (CSV / XLSX) and the SCIM 2.0 endpoint. */
 export const HR_SOURCE_IDS = ['hr-import', 'scim'] as const;

@@ -1,6 +1,6 @@
 import type { Client, Entry } from 'ldapts';
 import { escapeFilterValue } from '../../identity/ldap/filter.ts';
-import type { DirectorySource } from '../../identity/ldap/sourceConfig.ts';
+import type { DirectorySource } from '../../shared/config/directorySources.ts';
 import type { SyncCursor } from '../types.ts';
 import { formatGeneralizedTime, parseGeneralizedTime } from './generalizedTime.ts';
 import { dnKey, groupFilterOf, IN_CHAIN } from './groups.ts';

@@ -1,6 +1,6 @@
 import type { Client } from 'ldapts';
 import { escapeFilterValue } from '../../identity/ldap/filter.ts';
-import type { DirectorySource } from '../../identity/ldap/sourceConfig.ts';
+import type { DirectorySource } from '../../shared/config/directorySources.ts';
 import { pagedSearch } from './pagedSearch.ts';
 
 /** LDAP_MATCHING_RULE_IN_CHAIN: AD walks nested group membership server-side. */

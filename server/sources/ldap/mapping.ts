@@ -1,7 +1,7 @@
 import type { Entry } from 'ldapts';
 import { UAC_ACCOUNTDISABLE } from '../../identity/ldap/accountState.ts';
-import type { DirectorySource } from '../../identity/ldap/sourceConfig.ts';
-import { syncAttributeFields } from '../../identity/ldap/sourceConfig.ts';
+import type { DirectorySource } from '../../shared/config/directorySources.ts';
+import { syncAttributeFields } from '../../shared/config/directorySources.ts';
 import type { SourcePerson } from '../types.ts';
 import { formatGuid } from './guid.ts';
 

@@ -1,5 +1,5 @@
 import type { Client } from 'ldapts';
-import type { DirectorySource } from '../../identity/ldap/sourceConfig.ts';
+import type { DirectorySource } from '../../shared/config/directorySources.ts';
 import type { SourcePerson } from '../types.ts';
 import { dnKey, nestedGroupsOf, nestedMembers } from './groups.ts';
 

@@ -1,5 +1,5 @@
 import { type Client, Control, type Entry, type Filter, type SearchOptions } from 'ldapts';
-import type { DirectorySource } from '../../identity/ldap/sourceConfig.ts';
+import type { DirectorySource } from '../../shared/config/directorySources.ts';
 import { DirectoryReadError } from './errors.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { AndFilter, EqualityFilter, type Filter, FilterParser, OrFilter } from 'ldapts';
 import { closeQuietly, connectClient } from '../../identity/ldap/client.ts';
-import { bindPasswordOf, type DirectorySource } from '../../identity/ldap/sourceConfig.ts';
+import { bindPasswordOf, type DirectorySource } from '../../shared/config/directorySources.ts';
 import type { SourcePerson } from '../types.ts';
 import { guidBytes } from './guid.ts';
 import { attributeMapping, idAttributeOf, requestedAttributes, toSourcePerson } from './mapping.ts';

@@ -1,7 +1,7 @@
 import type { Client, Entry } from 'ldapts';
 import { closeQuietly, connectClient } from '../../identity/ldap/client.ts';
 import { escapeFilterValue } from '../../identity/ldap/filter.ts';
-import { bindPasswordOf, type DirectorySource } from '../../identity/ldap/sourceConfig.ts';
+import { bindPasswordOf, type DirectorySource } from '../../shared/config/directorySources.ts';
 import type {
   DirectoryRead,
   DirectoryReader,

@@ -1,6 +1,10 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { systemActor } from '../../shared/actor.ts';
-import { runCommand } from '../../shared/command.ts';
+import { systemActor } from '../../authz/actor.ts';
+import { type CommandContext, runCommand } from '../../commands/runCommand.ts';
+import {
+  changeStatus,
+  type StatusResult,
+  type StatusTarget,
+} from '../../identity/lifecycle/changeStatus.ts';
 import type { Services } from '../../shared/services.ts';
 import { rescheduleFromDates } from '../hr/schedule/reschedule.ts';
 import type { SyncSource } from '../registry.ts';
@@ -31,8 +35,6 @@ export interface ApplyCounts {
 const CHANGES = `('create', 'update', 'deactivate', 'reactivate')`;
 // The items of one batch not applied yet: every statement of the batch is scoped by this.
 const BATCH = `p.run_id = ? and p.seq between ? and ? and p.applied_at is null and p.blocked is null`;
-// Same switch as the guard in server/directory/users/common.ts (guardLastSuperadmin).
-const LAST_SUPERADMIN_LOCK = 730_001;
 
 const FIELDS: [string, string][] = [
   ['username', 'username'],
@@ -63,8 +65,6 @@ const fieldSets = FIELDS.map(([field, column]) => {
        then ${value} else u.${column} end`;
 }).join(',\n');
 
-const STATUS_CHANGE = `p.action in ('deactivate', 'reactivate')`;
-
 /**
  * What linking a found person sets: a directory takes the person over (source, source_id,
  * external_id; one parameter: the source id); HR records its channel next to any directory
@@ -83,20 +83,19 @@ update app_user u set
   organization_id = case when p.diff -> 'organization' is not null then org.id else u.organization_id end,
   employee_number = case when p.diff -> 'employeeNumber' is not null then p.diff->'employeeNumber'->>'to' else u.employee_number end,
   ${LINK_SETS[kind]}
-  status = case p.action when 'deactivate' then 'deactivated' when 'reactivate' then 'active' else u.status end,
-  status_changed_at = case when ${STATUS_CHANGE} then ? else u.status_changed_at end,
-  status_changed_by_id = case when ${STATUS_CHANGE} then null else u.status_changed_by_id end,
-  status_reason = case when ${STATUS_CHANGE} then left(? || ': ' || coalesce(p.reason, ''), 1000) else u.status_reason end,
-  status_source = case when ${STATUS_CHANGE} then ? else u.status_source end,
-  status_source_at = case when ${STATUS_CHANGE} then ? else u.status_source_at end,
   version = u.version + 1,
   updated_at = ?
 from sync_plan_item p ${orgOf(`p.diff->'organization'->>'to'`)}
-where ${BATCH} and p.action in ('update', 'deactivate', 'reactivate') and u.id = p.user_id
-  and (p.action <> 'deactivate' or u.status <> 'deactivated')
-  and (p.action <> 'reactivate' or (u.status = 'deactivated' and u.status_source = ?
-       and u.status_source_at is not distinct from u.status_changed_at))
-returning u.id, p.seq, p.action, p.diff, p.reason, p.external_id, coalesce(u.username, u.display_name) as label`;
+where ${BATCH} and u.id = p.user_id
+  and (p.action = 'update' or (p.action in ('deactivate', 'reactivate')
+       and ((p.diff - 'status' - 'spaces') <> '{}'::jsonb or p.link)))
+returning u.id, p.seq, p.action, p.diff - 'status' as diff, p.reason, p.external_id,
+  coalesce(u.username, u.display_name) as label`;
+
+// The items of a batch that change a person's status, for the lifecycle.
+const STATUS_ITEMS_SQL = `
+select p.user_id, p.action, p.reason, p.external_id from sync_plan_item p
+ where ${BATCH} and p.action in ('deactivate', 'reactivate') order by p.seq`;
 
 /**
  * Creates the planned people. Parameters: now (start of a future hire day is compared with it),
@@ -156,51 +155,53 @@ function split(diff: ChangedRow['diff']) {
   return { before, after };
 }
 
-const AUDIT_ACTION = {
-  update: 'user.updated',
-  deactivate: 'user.deactivated',
-  reactivate: 'user.activated',
-} as const;
-
-/** Revokes, set-based, the device and back-office sessions of the people a batch deactivated. */
-export async function revokeSessions(em: EntityManager, ids: string[], at: Date, reason: string) {
-  if (ids.length === 0) return 0;
-  const list = JSON.stringify(ids);
-  const devices = await em.execute<{ id: string }[]>(
-    `update device_session set revoked_at = ?, revoked_reason = ?, revoked_by_id = null
-      where user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
-        and revoked_at is null returning id`,
-    [at, reason, list],
-  );
-  const backoffice = await em.execute<{ id: string }[]>(
-    `update backoffice_session set revoked_at = ?
-      where user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
-        and revoked_at is null returning id`,
-    [at, list],
-  );
-  return devices.length + backoffice.length;
+interface StatusItem {
+  user_id: string;
+  action: 'deactivate' | 'reactivate';
+  reason: string | null;
+  external_id: string | null;
 }
 
-/** Holds back, in this batch, deactivations that would remove the last active superadmin. */
-async function guardSuperadmins(em: EntityManager, batch: unknown[]): Promise<void> {
-  const targets = await em.execute<{ id: string }[]>(
-    `select u.id from sync_plan_item p join app_user u on u.id = p.user_id
-      where ${BATCH} and p.action = 'deactivate' and u.role = 'superadmin' and u.status = 'active'`,
-    batch,
-  );
-  if (targets.length === 0) return;
-  await em.execute('select pg_advisory_xact_lock(?)', [LAST_SUPERADMIN_LOCK]);
-  const [row] = await em.execute<{ n: number }[]>(
-    `select count(*)::int as n from app_user where role = 'superadmin' and status = 'active'
-        and id not in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
-    [JSON.stringify(targets.map((t) => t.id))],
-  );
-  if ((row?.n ?? 0) > 0) return;
-  await em.execute(
-    `update sync_plan_item p set blocked = 'last_superadmin'
-      where ${BATCH} and p.user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
-    [...batch, JSON.stringify(targets.map((t) => t.id))],
-  );
+/**
+ * Asks the lifecycle for the batch's deactivations and reactivations (sessions, core events,
+ * status history and audit are its own). A source reactivates only people it deactivated itself;
+ * an item the lifecycle holds back as the last active superadmin is marked blocked, as the plan
+ * would have shown it.
+ */
+async function applyStatusItems(
+  ctx: CommandContext,
+  source: SyncSource,
+  batch: unknown[],
+  details: Record<string, unknown>,
+): Promise<StatusResult[]> {
+  const items = await ctx.em.execute<StatusItem[]>(STATUS_ITEMS_SQL, batch);
+  const who = `${source.kind === 'hr' ? 'HR' : 'directory source'} ${source.id}`;
+  const targets = (action: StatusItem['action']): StatusTarget[] =>
+    items
+      .filter((item) => item.action === action)
+      .map((item) => ({
+        id: item.user_id,
+        reason: `${who}: ${item.reason ?? ''}`.slice(0, 1000),
+        details: { externalId: item.external_id },
+      }));
+  const cause = {
+    door: source.kind === 'hr' ? 'hr-import' : 'directory',
+    reason: `deactivated by ${who}`,
+    sourceId: source.id,
+    details,
+  } as const;
+  const results = [
+    await changeStatus(ctx, 'deactivate', targets('deactivate'), cause),
+    await changeStatus(ctx, 'activate', targets('reactivate'), { ...cause, from: ['deactivated'] }),
+  ];
+  const blocked = results.flatMap((r) => r.skipped.filter((s) => s.code === 'last_superadmin'));
+  if (blocked.length > 0)
+    await ctx.em.execute(
+      `update sync_plan_item p set blocked = 'last_superadmin'
+        where ${BATCH} and p.user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
+      [...batch, JSON.stringify(blocked.map((s) => s.id))],
+    );
+  return results;
 }
 
 /**
@@ -219,13 +220,13 @@ async function applyBatch(
   options: ApplyOptions,
 ): Promise<Omit<ApplyCounts, 'stopped'>> {
   const actor = systemActor(`source:${source.id}`);
-  return runCommand(services, actor, async ({ em, audit, emit }) => {
+  return runCommand(services, actor, async (ctx) => {
+    const { em, audit, emit } = ctx;
     const now = services.now();
     const hr = source.kind === 'hr';
     const timeZone = services.config.hr.timeZone;
     const batch = [runId, range[0], range[1]];
     const details = { sourceId: source.id, runId };
-    await guardSuperadmins(em, batch);
     const orgs = await em.execute<{ id: string; name: string }[]>(ORGANIZATIONS_SQL, [
       ...batch,
       ...batch,
@@ -267,37 +268,38 @@ async function applyBatch(
     const changed = await em.execute<ChangedRow[]>(updateSql(source.kind), [
       ...(hr ? [source.id] : [source.userSource, source.id]),
       now,
-      `${hr ? 'HR' : 'directory source'} ${source.id}`,
-      source.id,
-      now,
-      now,
       ...batch,
-      source.id,
     ]);
-    const deactivated = changed.filter((row) => row.action === 'deactivate').map((row) => row.id);
-    const sessionsRevoked = await revokeSessions(
-      em,
-      deactivated,
-      now,
-      `deactivated by directory source ${source.id}`,
-    );
     for (const row of changed)
-      audit({
-        action: AUDIT_ACTION[row.action],
-        targetType: 'user',
-        targetId: row.id,
-        targetLabel: row.label,
-        reason: row.reason,
-        diff: split(row.diff),
-        details: { ...details, externalId: row.external_id },
-      });
-    // Within a run, each person has at most one item that changes them: ids identify items.
+      if (Object.keys(row.diff).length > 0 || row.action === 'update')
+        audit({
+          action: 'user.updated',
+          targetType: 'user',
+          targetId: row.id,
+          targetLabel: row.label,
+          reason: row.action === 'update' ? row.reason : null,
+          diff: split(row.diff),
+          details: { ...details, externalId: row.external_id },
+        });
+    // The core hears of new and changed profiles first, then of status changes (the lifecycle's).
     const outbox = await coreEvents(em, [
-      ...created.map((row) => ({ id: row.id, action: 'create' as const, reason: null })),
-      ...changed,
+      ...created.map((row) => ({ id: row.id, action: 'create' as const })),
+      ...changed.map((row) => ({ id: row.id, action: 'update' as const })),
     ]);
     for (const event of outbox) emit(event);
-    const ids = [...created, ...changed].map((row) => row.id);
+    const statuses = await applyStatusItems(ctx, source, batch, details);
+    const statusChanged = statuses.flatMap((result) => result.changed);
+    const sessionsRevoked = statusChanged.reduce(
+      (sum, row) => sum + row.artefacts.deviceSessions + row.artefacts.backofficeSessions,
+      0,
+    );
+    // Within a run, each person has at most one item that changes them: ids identify items.
+    const applied = new Set([
+      ...created.map((row) => row.id),
+      ...changed.filter((row) => row.action === 'update').map((row) => row.id),
+      ...statusChanged.map((row) => row.id),
+    ]);
+    const ids = [...new Set([...applied, ...changed.map((row) => row.id)])];
     // HR dates just written: schedule (or move, or cancel) leavers' deactivations and starters'
     // activations, in this transaction.
     if (hr && ids.length > 0)
@@ -314,7 +316,7 @@ async function applyBatch(
     const spaces = await applySpaces(em, batch, ids, now, details);
     for (const event of spaces.audit) audit(event);
     for (const event of spaces.events) emit(event);
-    const done = JSON.stringify(ids);
+    const done = JSON.stringify([...applied]);
     const marked = await em.execute<{ outcome: string }[]>(
       `update sync_plan_item p set applied_at = ?,
          outcome = case when p.user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))

@@ -1,46 +1,20 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { loadCorePeople } from '../../core/outbox/corePerson.ts';
-import type { OutboxEvent } from '../../core/outbox/events.ts';
+import { loadCorePeople } from '../../directory/people/corePerson.ts';
+import type { OutboxEvent } from '../../outbox/events.ts';
 
 /**
- * What the messaging core must learn about a batch, as the manual commands tell it (one query
- * for every person of the batch): upserts for creates and updates, deactivations (the core then
- * ends their sessions) and reactivations.
+ * The profile upserts the messaging core must learn about a batch of created or changed people
+ * (one query for every person of the batch). Status changes are the lifecycle's to announce.
  */
 export async function coreEvents(
   em: EntityManager,
-  changes: {
-    id: string;
-    action: 'create' | 'update' | 'deactivate' | 'reactivate';
-    reason: string | null;
-  }[],
+  changes: { id: string; action: 'create' | 'update' }[],
 ): Promise<OutboxEvent[]> {
   if (changes.length === 0) return [];
   // People without a username have no account in the core; loadCorePeople leaves them out.
-  const people = new Map(
-    (
-      await loadCorePeople(
-        em,
-        changes.map((change) => change.id),
-      )
-    ).map((p) => [p.userId, p]),
+  const people = await loadCorePeople(
+    em,
+    changes.map((change) => change.id),
   );
-  const events: OutboxEvent[] = [];
-  for (const change of changes) {
-    const person = people.get(change.id);
-    if (!person) continue;
-    const key = person.userId;
-    if (change.action === 'deactivate')
-      events.push({
-        type: 'person.deactivated',
-        key,
-        userId: key,
-        username: person.username,
-        reason: change.reason,
-      });
-    else if (change.action === 'reactivate')
-      events.push({ type: 'person.reactivated', key, person });
-    else events.push({ type: 'person.upserted', key, person });
-  }
-  return events;
+  return people.map((person) => ({ type: 'person.upserted', key: person.userId, person }));
 }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
+import { PROVIDED_BY, type Precedence, type SourcedField } from '../../shared/precedence.ts';
 import type { Services } from '../../shared/services.ts';
 import { normalizePerson } from '../normalize.ts';
-import { PROVIDED_BY, type Precedence, type SourcedField } from '../precedence.ts';
 import type { SyncSource } from '../registry.ts';
 import type { SourcePerson } from '../types.ts';
 import { mappingParams } from './groupMappings.ts';
@@ -87,7 +87,7 @@ const startsLater = (r: string) =>
 /**
  * The jsonb expression of one person's attribute diff: the fields the source's kind provides
  * (only those the source carries, see SourcePerson.fields), minus those the other kind wins
- * when the person is fed by both (precedence.ts).
+ * when the person is fed by both (shared/precedence.ts).
  */
 function diffExpression(source: SyncSource, precedence: Precedence): string {
   const kind = source.kind;
@@ -169,7 +169,7 @@ function entriesSql(source: SyncSource, mapped: boolean, precedence: Precedence)
     .map((column) => `u.${column} as u_${column}`)
     .join(', ');
   // The source's own deactivation: the last status change was its own (no one changed it since).
-  const ownDeactivation = `(j.status_source = $2 and j.status_source_at is not distinct from j.status_changed_at)`;
+  const ownDeactivation = `(j.status_source is not distinct from $2 and j.status_source_at is not distinct from j.status_changed_at)`;
   // The person's current memberships of mapped spaces (one index probe per person, same statement).
   const currentSpaces = mapped
     ? `left join lateral (
@@ -339,18 +339,6 @@ const EMPTIED_SQL = `
 update sync_plan_item set action = 'unchanged'
  where run_id = $1 and action = 'update' and diff = '{}'::jsonb and not link`;
 
-// Deactivating every active superadmin would lock everyone out: hold those items back.
-const LAST_SUPERADMIN_SQL = `
-update sync_plan_item p set blocked = 'last_superadmin'
-  from app_user u
- where p.run_id = $1 and p.action = 'deactivate' and u.id = p.user_id
-   and u.role = 'superadmin' and u.status = 'active'
-   and not exists (
-     select 1 from app_user o
-      where o.role = 'superadmin' and o.status = 'active'
-        and not exists (select 1 from sync_plan_item q
-                         where q.run_id = p.run_id and q.action = 'deactivate' and q.user_id = o.id))`;
-
 /** What a plan depends on besides the source and the staged entries. */
 export interface PlanContext {
   /** Who wins each attribute of a person linked to a directory and to HR. */
@@ -426,7 +414,6 @@ export async function computePlan(
   await db.query(uniquenessSql('username'), [runId]);
   await db.query(uniquenessSql('email'), [runId]);
   await db.query(EMPTIED_SQL, [runId]);
-  await db.query(LAST_SUPERADMIN_SQL, [runId]);
   await db.query('delete from sync_staging where run_id = $1', [runId]);
   return countPlan(db, runId);
 }

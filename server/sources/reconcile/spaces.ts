@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuditEventInput } from '../../audit/actions.ts';
-import type { OutboxEvent } from '../../core/outbox/events.ts';
+import type { OutboxEvent } from '../../outbox/events.ts';
 
 // The items of one batch not applied yet (same scope as apply.ts's statements).
 const BATCH = `p.run_id = ? and p.seq between ? and ? and p.applied_at is null and p.blocked is null`;

@@ -58,7 +58,9 @@ export function createEjabberdConnector(
         return;
       }
       case 'person.deactivated':
-        // Nothing to cut off for someone who was never provisioned.
+      case 'person.suspended':
+        // Nothing to cut off for someone who was never provisioned. A suspension bans like a
+        // deactivation (sessions kicked, password scrambled); shared roster groups stay.
         if (await accountExists(api, local(event.username), host)) {
           await banAccount(api, local(event.username), host, event.reason ?? 'deactivated');
         }

@@ -1,4 +1,4 @@
-import type { CorePerson } from '../../outbox/events.ts';
+import type { CorePerson } from '../../../outbox/events.ts';
 import type { EjabberdApi } from './api.ts';
 
 /** The vCard (XEP-0054) fields the service owns for a person; absent values are empty. */

@@ -1,6 +1,6 @@
+import type { Actor } from '../../../authz/actor.ts';
 import { type AppAbility, authorize } from '../../../authz/index.ts';
-import type { Actor } from '../../../shared/actor.ts';
-import { runCommand } from '../../../shared/command.ts';
+import { runCommand } from '../../../commands/runCommand.ts';
 import type { Services } from '../../../shared/services.ts';
 import { readRun } from '../../runCommands.ts';
 import { type StartedRun, startPlannedApply } from '../../runs.ts';

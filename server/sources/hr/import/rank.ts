@@ -1,5 +1,5 @@
-import type { Actor } from '../../../shared/actor.ts';
-import { rankOf } from '../../../shared/actor.ts';
+import type { Actor } from '../../../authz/actor.ts';
+import { rankOf } from '../../../authz/roles.ts';
 import type { Queryable } from '../../reconcile/plan.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { line, paging } from '../../../http/schemas.ts';
+import { line, paging } from '../../../shared/schemas.ts';
 import { RUN_STATUSES } from '../../entities.ts';
 import { IMPORT_FIELDS, type ImportField } from './headers.ts';
 import { IMPORT_FORMATS } from './parse.ts';

@@ -1,17 +1,14 @@
 import type { AuditEventInput } from '../../../audit/actions.ts';
-import { systemActor } from '../../../shared/actor.ts';
-import { runCommand } from '../../../shared/command.ts';
-import type { Services } from '../../../shared/services.ts';
-import { revokeSessions } from '../../reconcile/apply.ts';
-import { coreEvents } from '../../reconcile/outbox.ts';
+import { systemActor } from '../../../authz/actor.ts';
+import { runCommand } from '../../../commands/runCommand.ts';
 import {
-  ACTIVATE_SQL,
-  CLAIM_SQL,
-  DEACTIVATE_SQL,
-  type DueRow,
-  lastSuperadmins,
-  setStatus,
-} from './statements.ts';
+  changeStatus,
+  type SkipCode,
+  type StatusTarget,
+} from '../../../identity/lifecycle/changeStatus.ts';
+import type { Services } from '../../../shared/services.ts';
+import { MANUAL_SOURCE_ID } from './manual.ts';
+import { CLAIM_SQL, type DueRow } from './statements.ts';
 
 /** How many due changes one transaction fires. */
 export const FIRE_BATCH = 500;
@@ -21,68 +18,60 @@ interface Outcome {
   reason: string | null;
 }
 
+/** Why a due change was not applied, in the words of its outcome. */
+function skippedBecause(code: SkipCode, row: DueRow): string {
+  if (code === 'last_superadmin') return 'the last active superadmin is never deactivated';
+  if (row.kind === 'deactivate') return 'already deactivated';
+  return `no longer pending (${row.status})`;
+}
+
+/**
+ * The lifecycle target of a due change: a change scheduled by hand is credited to whoever
+ * scheduled it, with their reason; an HR change is HR's word (its channel is the source).
+ */
+function targetOf(row: DueRow): StatusTarget {
+  const manual = row.source_id === MANUAL_SOURCE_ID;
+  const day = row.kind === 'deactivate' ? 'termination date ' : 'hire date ';
+  return {
+    id: row.user_id,
+    reason: manual
+      ? `scheduled for ${row.effective_date}${row.reason ? `: ${row.reason}` : ''}`
+      : `${day}${row.effective_date}`,
+    byId: manual ? row.created_by_id : null,
+    sourceId: manual ? null : row.source_id,
+    details: { scheduledChangeId: row.id, sourceId: row.source_id },
+  };
+}
+
 /** Fires one batch of due changes in one transaction; returns how many it claimed. */
 async function fireBatch(
   services: Services,
 ): Promise<{ fired: number; skipped: number; claimed: number }> {
-  return runCommand(services, systemActor('schedule'), async ({ em, audit, emit }) => {
-    const at = services.now();
-    const now = at.toISOString();
+  return runCommand(services, systemActor('schedule'), async (ctx) => {
+    const { em, audit } = ctx;
+    const now = services.now().toISOString();
     const due = await em.execute<DueRow[]>(CLAIM_SQL, [now, FIRE_BATCH]);
     if (due.length === 0) return { fired: 0, skipped: 0, claimed: 0 };
-    const leaving = due.filter((row) => row.kind === 'deactivate');
-    const blocked = await lastSuperadmins(em, leaving);
-    const deactivated = await setStatus(
-      em,
-      DEACTIVATE_SQL,
-      leaving.filter((row) => !blocked.has(row.id)),
-      'deactivated',
-      'termination date ',
-      now,
-    );
-    const activated = await setStatus(
-      em,
-      ACTIVATE_SQL,
-      due.filter((row) => row.kind === 'activate'),
-      'active',
-      'hire date ',
-      now,
-    );
-    await revokeSessions(
-      em,
-      deactivated.map((row) => row.id),
-      at,
-      'termination date reached',
-    );
-    const events = await coreEvents(em, [
-      ...deactivated.map((row) => ({
-        id: row.id,
-        action: 'deactivate' as const,
-        reason: row.reason,
-      })),
-      ...activated.map((row) => ({
-        id: row.id,
-        action: 'reactivate' as const,
-        reason: row.reason,
-      })),
-    ]);
-    for (const event of events) emit(event);
-
-    const applied = new Map([...deactivated, ...activated].map((row) => [row.change_id, row]));
+    // Leavers first: a person with both changes due ends deactivated (deactivation outranks).
+    const results = [
+      await changeStatus(
+        ctx,
+        'deactivate',
+        due.filter((row) => row.kind === 'deactivate').map(targetOf),
+        { door: 'schedule', reason: 'termination date reached', sourceId: null },
+      ),
+      await changeStatus(
+        ctx,
+        'activate',
+        due.filter((row) => row.kind === 'activate').map(targetOf),
+        { door: 'schedule', reason: 'hire date reached', sourceId: null, from: ['pending'] },
+      ),
+    ];
+    const skips = results.map((r) => new Map(r.skipped.map((item) => [item.id, item.code])));
     const outcomes: Outcome[] = due.map((row) => {
-      if (applied.has(row.id)) return { id: row.id, outcome: 'applied', reason: null };
-      if (blocked.has(row.id))
-        return {
-          id: row.id,
-          outcome: 'skipped',
-          reason: 'the last active superadmin is never deactivated',
-        };
-      return {
-        id: row.id,
-        outcome: 'skipped',
-        reason:
-          row.kind === 'deactivate' ? 'already deactivated' : `no longer pending (${row.status})`,
-      };
+      const code = skips[row.kind === 'deactivate' ? 0 : 1]?.get(row.user_id);
+      if (!code) return { id: row.id, outcome: 'applied', reason: null };
+      return { id: row.id, outcome: 'skipped', reason: skippedBecause(code, row) };
     });
     await em.execute(
       `update scheduled_change c set fired_at = ?::timestamptz, updated_at = ?::timestamptz,
@@ -92,22 +81,6 @@ async function fireBatch(
       [now, now, JSON.stringify(outcomes)],
     );
     const byId = new Map(due.map((row) => [row.id, row]));
-    for (const row of [...deactivated, ...activated]) {
-      const change = byId.get(row.change_id);
-      const deactivate = change?.kind === 'deactivate';
-      audit({
-        action: deactivate ? 'user.deactivated' : 'user.activated',
-        targetType: 'user',
-        targetId: row.id,
-        targetLabel: row.label,
-        reason: row.reason,
-        diff: {
-          before: { status: change?.status },
-          after: { status: deactivate ? 'deactivated' : 'active' },
-        },
-        details: { scheduledChangeId: row.change_id, sourceId: change?.source_id },
-      });
-    }
     for (const outcome of outcomes) {
       const row = byId.get(outcome.id) as DueRow;
       const event: AuditEventInput = {

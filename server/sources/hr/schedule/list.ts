@@ -1,8 +1,13 @@
-import { authorize } from '../../../authz/index.ts';
-import type { Actor } from '../../../shared/actor.ts';
-import { runCommand } from '../../../shared/command.ts';
+import type { Actor } from '../../../authz/actor.ts';
+import { type AppAbility, authorize } from '../../../authz/index.ts';
+import { runCommand } from '../../../commands/runCommand.ts';
 import type { Services } from '../../../shared/services.ts';
-import { presentScheduled, SCHEDULED_COLUMNS, type ScheduledRow } from './present.ts';
+import {
+  liveChangesOf,
+  presentScheduled,
+  SCHEDULED_COLUMNS,
+  type ScheduledRow,
+} from './present.ts';
 import type { ListScheduledQuery, ScheduledChangeView } from './schemas.ts';
 
 const STATE_FILTER: Record<ListScheduledQuery['state'], string | null> = {
@@ -55,4 +60,17 @@ export function listScheduledChanges(
     );
     return { data: rows.map(presentScheduled), total: count?.n ?? 0 };
   });
+}
+
+/**
+ * The live scheduled changes a person's card shows (GET /users/:id), or null for those who may not
+ * read scheduled changes: their card comes without the section.
+ */
+export async function liveChangesForCard(
+  services: Services,
+  ability: AppAbility,
+  userId: string,
+): Promise<ScheduledChangeView[] | null> {
+  if (!ability.can('read', 'ScheduledChange')) return null;
+  return liveChangesOf(services.orm.em.fork(), userId);
 }

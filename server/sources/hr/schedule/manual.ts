@@ -1,7 +1,7 @@
+import type { Actor } from '../../../authz/actor.ts';
 import { asUserSubject, authorize } from '../../../authz/index.ts';
+import { runCommand } from '../../../commands/runCommand.ts';
 import { labelOf, loadUser } from '../../../directory/users/common.ts';
-import type { Actor } from '../../../shared/actor.ts';
-import { runCommand } from '../../../shared/command.ts';
 import { conflict, unprocessable } from '../../../shared/errors.ts';
 import type { Services } from '../../../shared/services.ts';
 import { loadScheduled, presentScheduled } from './present.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { paging, paragraph, uuid } from '../../../http/schemas.ts';
+import { paging, paragraph, uuid } from '../../../shared/schemas.ts';
 
 /** Kinds of scheduled change. */
 export const SCHEDULED_KINDS = ['activate', 'deactivate'] as const;

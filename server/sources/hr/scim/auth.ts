@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type Koa from 'koa';
 import { throttledRefusalAuditor } from '../../../audit/throttledRefusals.ts';
-import type { AppState } from '../../../http/types.ts';
+import type { BaseState } from '../../../http/types.ts';
 import type { Services } from '../../../shared/services.ts';
 import { ScimError } from './errors.ts';
 import { prefixOf, scimTokenHash } from './tokens/format.ts';
@@ -52,7 +52,7 @@ export async function findScimClient(
 /** Requires a valid SCIM bearer token; 401 (with WWW-Authenticate) otherwise. */
 export function requireScimToken(
   services: Services,
-): (ctx: Koa.ParameterizedContext<AppState>) => Promise<ScimClient> {
+): (ctx: Koa.ParameterizedContext<BaseState>) => Promise<ScimClient> {
   const denials = throttledRefusalAuditor<'missing' | 'malformed' | 'unknown'>(
     services,
     'scim.request_denied',

@@ -1,4 +1,7 @@
-import { type Actor, type RequestMeta, systemActor } from '../../../shared/actor.ts';
+import type Router from '@koa/router';
+import type Koa from 'koa';
+import { type Actor, type RequestMeta, systemActor } from '../../../authz/actor.ts';
+import type { BaseState } from '../../../http/types.ts';
 import type { Services } from '../../../shared/services.ts';
 import type { ScimClient } from './auth.ts';
 
@@ -10,6 +13,13 @@ export interface ScimRequest {
   /** scheme://host of the request, for meta.location. */
   origin: string;
 }
+
+/** Koa state of a SCIM request once authenticated. */
+export interface ScimState extends BaseState {
+  scim: ScimRequest;
+}
+export type ScimContext = Koa.ParameterizedContext<ScimState> & { params: Record<string, string> };
+export type ScimRouter = Router<ScimState>;
 
 /** The audit actor of a SCIM client: `scim:<token name>`. */
 export function scimActor(request: ScimRequest): Actor {

@@ -30,10 +30,20 @@ function hrSchema(origin: string): Resource {
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'],
     id: HR_SCHEMA,
     name: 'HrUser',
-    description: 'Employment dates (YYYY-MM-DD, in the company time zone)',
+    description: 'Employment dates (YYYY-MM-DD, in the company time zone) and suspension',
     attributes: [
       dateAttribute('hireDate', 'First working day: a person hired later stays pending until then'),
       dateAttribute('terminationDate', 'Last working day: the person is deactivated at its end'),
+      {
+        name: 'suspended',
+        type: 'boolean',
+        multiValued: false,
+        description:
+          'A leave of absence or an investigation: true cuts the person off and keeps their memberships; false lifts a suspension SCIM made',
+        required: false,
+        mutability: 'readWrite',
+        returned: 'default',
+      },
     ],
     meta: { resourceType: 'Schema', location: `${origin}${SCIM_PREFIX}/Schemas/${HR_SCHEMA}` },
   };

@@ -1,10 +1,10 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type Koa from 'koa';
-import type { AppContext, AppState } from '../../../http/types.ts';
+import type { BaseContext, BaseState } from '../../../http/types.ts';
 import type { Services } from '../../../shared/services.ts';
 import { requireScimToken } from './auth.ts';
-import type { ScimRequest } from './context.ts';
+import type { ScimContext, ScimRouter } from './context.ts';
 import {
   discoveryList,
   discoveryOne,
@@ -24,16 +24,9 @@ import { registerGroupRoutes } from './groups/routes.ts';
 import { SCIM_PREFIX } from './urns.ts';
 import { registerUserRoutes } from './users/routes.ts';
 
-/** Koa state of a SCIM request once authenticated. */
-export interface ScimState extends AppState {
-  scim: ScimRequest;
-}
-export type ScimContext = Koa.ParameterizedContext<ScimState> & { params: Record<string, string> };
-export type ScimRouter = Router<ScimState>;
-
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
-function hasBody(ctx: AppContext): boolean {
+function hasBody(ctx: BaseContext): boolean {
   return Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '';
 }
 
@@ -60,7 +53,7 @@ function discoveryRoutes(router: ScimRouter): void {
  * the JSON API's body parser and problem+json rendering): bearer token first, then the media
  * type (JSON or SCIM JSON), the body, the route; every failure is a SCIM Error message.
  */
-export function scimMiddleware(services: Services): Koa.Middleware<AppState> {
+export function scimMiddleware(services: Services): Koa.Middleware<BaseState> {
   const router: ScimRouter = new Router({ prefix: SCIM_PREFIX });
   discoveryRoutes(router);
   registerUserRoutes(router);

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { runCommand } from '../../../../commands/runCommand.ts';
 import { Space } from '../../../../directory/entities.ts';
-import { runCommand } from '../../../../shared/command.ts';
 import { isUuid, type ScimRequest, scimActor } from '../context.ts';
 import { ScimError, scimNotFound } from '../errors.ts';
 import { canonicalBody } from '../resourceSchema.ts';

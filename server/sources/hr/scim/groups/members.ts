@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuditEventInput } from '../../../../audit/actions.ts';
-import type { OutboxEvent } from '../../../../core/outbox/events.ts';
+import type { OutboxEvent } from '../../../../outbox/events.ts';
 import { isUuid } from '../context.ts';
 import { scimBad } from '../errors.ts';
 

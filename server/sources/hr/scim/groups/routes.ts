@@ -1,5 +1,5 @@
+import type { ScimContext, ScimRouter } from '../context.ts';
 import { listParams } from '../params.ts';
-import type { ScimContext, ScimRouter } from '../routes.ts';
 import { answer } from '../users/routes.ts';
 import { createScimGroup, deleteScimGroup, replaceScimGroup } from './commands.ts';
 import { getGroup, listGroups } from './list.ts';

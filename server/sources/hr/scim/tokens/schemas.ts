@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { line } from '../../../../http/schemas.ts';
+import { line } from '../../../../shared/schemas.ts';
 
 /** POST /scim-tokens. */
 export const createTokenBody = z.object({ name: line(200) }).strict();

@@ -1,5 +1,4 @@
-import { runCommand } from '../../../../shared/command.ts';
-import { coreEvents } from '../../../reconcile/outbox.ts';
+import { runCommand } from '../../../../commands/runCommand.ts';
 import { type ScimRequest, scimActor } from '../context.ts';
 import { ScimError } from '../errors.ts';
 import { applyPatch, patchOperations } from '../patch.ts';
@@ -7,7 +6,7 @@ import { canonicalBody } from '../resourceSchema.ts';
 import { userFields } from './input.ts';
 import { getUser } from './read.ts';
 import { lockUser, saveUser } from './save.ts';
-import { deactivateAudited } from './saveStatus.ts';
+import { scimStatusChange } from './saveStatus.ts';
 import { USER_RESOURCE } from './schema.ts';
 
 type Resource = Record<string, unknown>;
@@ -65,11 +64,10 @@ export async function patchScimUser(
 
 /** DELETE /Users/:id: deactivates (sessions revoked), never erases; idempotent. */
 export async function deleteScimUser(request: ScimRequest, id: string): Promise<void> {
-  await runCommand(request.services, scimActor(request), async ({ em, audit, emit }) => {
-    const user = await lockUser(em, id, undefined, 'user.deactivated');
+  await runCommand(request.services, scimActor(request), async (ctx) => {
+    const user = await lockUser(ctx.em, id, undefined, 'user.deactivated');
     if (user.status === 'deactivated') return;
     const reason = `deleted by SCIM client ${request.client.tokenName}`;
-    const change = await deactivateAudited(request, em, user, reason, audit);
-    for (const event of await coreEvents(em, [change])) emit(event);
+    await scimStatusChange(request, ctx, user, 'deactivate', reason);
   });
 }

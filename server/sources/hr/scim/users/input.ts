@@ -69,7 +69,11 @@ export const userInput = z.looseObject({
     .nullable()
     .optional(),
   [HR_SCHEMA]: z
-    .looseObject({ hireDate: calendarDate, terminationDate: calendarDate })
+    .looseObject({
+      hireDate: calendarDate,
+      terminationDate: calendarDate,
+      suspended: z.boolean().nullable().optional(),
+    })
     .nullable()
     .optional(),
 });
@@ -90,6 +94,8 @@ export interface UserFields {
   externalId: string | null;
   /** Absent: the status is left alone. */
   active: boolean | undefined;
+  /** The HR extension's `suspended`; absent (or null): the suspension is left alone. */
+  suspended: boolean | undefined;
   hireDate: string | null;
   terminationDate: string | null;
 }
@@ -157,6 +163,7 @@ export function userFields(body: unknown): UserFields {
     employeeNumber: staged.employeeId,
     externalId: input.externalId?.trim() || null,
     active: input.active,
+    suspended: hr.suspended ?? undefined,
     hireDate: hr.hireDate ?? null,
     terminationDate: hr.terminationDate ?? null,
   };

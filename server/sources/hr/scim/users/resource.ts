@@ -11,7 +11,7 @@ export interface UserRow {
   email: string | null;
   phone: string | null;
   title: string | null;
-  status: 'pending' | 'active' | 'deactivated';
+  status: 'pending' | 'active' | 'suspended' | 'deactivated';
   employee_number: string | null;
   scim_external_id: string | null;
   hire_date: string | null;
@@ -68,6 +68,7 @@ export function userResource(row: UserRow, origin: string): Record<string, unkno
     [HR_SCHEMA]: {
       ...(row.hire_date ? { hireDate: row.hire_date } : {}),
       ...(row.termination_date ? { terminationDate: row.termination_date } : {}),
+      ...(row.status === 'suspended' ? { suspended: true } : {}),
     },
     meta: {
       resourceType: 'User',

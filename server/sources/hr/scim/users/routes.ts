@@ -1,6 +1,6 @@
+import type { ScimContext, ScimRouter } from '../context.ts';
 import { listParams } from '../params.ts';
 import { project } from '../projection.ts';
-import type { ScimContext, ScimRouter } from '../routes.ts';
 import { createScimUser, deleteScimUser, patchScimUser, replaceScimUser } from './commands.ts';
 import { listUsers } from './list.ts';
 import { getUser } from './read.ts';

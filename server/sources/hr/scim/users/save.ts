@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { runCommand } from '../../../../commands/runCommand.ts';
 import { User } from '../../../../directory/entities.ts';
-import { runCommand } from '../../../../shared/command.ts';
 import { ForbiddenError } from '../../../../shared/errors.ts';
-import { SOURCED_FIELDS, type SourcedField, writableFields } from '../../../precedence.ts';
+import {
+  SOURCED_FIELDS,
+  type SourcedField,
+  writableFields,
+} from '../../../../shared/precedence.ts';
 import { coreEvents } from '../../../reconcile/outbox.ts';
 import { SCIM_SOURCE_ID } from '../../source.ts';
 import { isUuid, type ScimRequest, scimActor } from '../context.ts';
@@ -61,7 +65,7 @@ export async function lockUser(
 
 /**
  * Creates (id null) or replaces a person from a SCIM User, in one transaction: profile fields
- * (only those HR wins when the person is also linked to a directory, see precedence.ts), the
+ * (only those HR wins when the person is also linked to a directory, see shared/precedence.ts), the
  * department, employee number and SCIM externalId, the status (active), and the dates with their
  * scheduled changes. Audited and sent to the messaging core like the manual commands.
  */
@@ -72,7 +76,8 @@ export function saveUser(
   ifMatch?: string,
 ): Promise<{ resource: Record<string, unknown>; created: boolean }> {
   const { services } = request;
-  return runCommand(services, scimActor(request), async ({ em, audit, emit }) => {
+  return runCommand(services, scimActor(request), async (ctx) => {
+    const { em, audit, emit } = ctx;
     const now = services.now();
     const existing = id ? await lockUser(em, id, ifMatch, 'user.updated') : null;
     const linked = existing?.sourceId != null;
@@ -116,7 +121,7 @@ export function saveUser(
     if (allowed.has('hireDate')) set('hireDate', fields.hireDate);
     if (allowed.has('terminationDate')) set('terminationDate', fields.terminationDate);
     if (!existing) {
-      user.status = await initialStatus(request, em, fields);
+      user.status = await initialStatus(request, ctx, fields);
       if (user.status !== 'active') user.statusReason = 'created by SCIM';
       // A new person's audit shows every value it was created with.
       for (const [key] of PROFILE) after[key] = user[key] ?? null;
@@ -137,13 +142,13 @@ export function saveUser(
           linkedToDirectory: linked,
         },
       });
-    const changes = existing ? await applyStatus(request, em, user, fields, audit) : [];
+    // The core hears of the profile first, then of any status change the lifecycle makes.
+    const profile = !existing ? 'create' : Object.keys(after).length > 0 ? 'update' : null;
+    if (profile)
+      for (const event of await coreEvents(em, [{ id: user.id, action: profile }])) emit(event);
+    if (existing) await applyStatus(request, ctx, user, fields);
     if (datesChanged || (!existing && (user.hireDate || user.terminationDate)))
-      await applyDates(request, em, user, audit, changes);
-    if (!existing) changes.unshift({ id: user.id, action: 'create', reason: null });
-    else if (Object.keys(after).length > 0)
-      changes.unshift({ id: user.id, action: 'update', reason: null });
-    for (const event of await coreEvents(em, changes)) emit(event);
+      await applyDates(request, ctx, user);
     return { resource: await loadUserResource(em, user.id, request.origin), created: !existing };
   });
 }

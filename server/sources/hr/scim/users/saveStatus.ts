@@ -1,20 +1,11 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AuditEventInput } from '../../../../audit/actions.ts';
+import type { CommandContext } from '../../../../commands/runCommand.ts';
 import type { User, UserStatus } from '../../../../directory/entities.ts';
+import { changeStatus, type LifecycleVerb } from '../../../../identity/lifecycle/changeStatus.ts';
 import { rescheduleFromDates } from '../../schedule/reschedule.ts';
 import { SCIM_SOURCE_ID } from '../../source.ts';
 import { type ScimRequest, scimActor } from '../context.ts';
 import type { UserFields } from './input.ts';
-import { activate, dayAhead, dayEnded, deactivate, markStatusSource } from './status.ts';
-
-/** A change the messaging core must hear about (see reconcile/outbox.ts coreEvents). */
-export interface CoreChange {
-  id: string;
-  action: 'create' | 'update' | 'deactivate' | 'reactivate';
-  reason: string | null;
-}
-
-type Audit = (event: AuditEventInput) => void;
+import { dayAhead, dayEnded } from './status.ts';
 
 /**
  * The status of a person SCIM creates: deactivated when sent inactive, pending while a hire date
@@ -22,80 +13,86 @@ type Audit = (event: AuditEventInput) => void;
  */
 export async function initialStatus(
   request: ScimRequest,
-  em: EntityManager,
+  ctx: CommandContext,
   fields: UserFields,
 ): Promise<UserStatus> {
   if (fields.active === false) return 'deactivated';
   const { timeZone } = request.services.config.hr;
-  if (fields.hireDate && (await dayAhead(em, fields.hireDate, timeZone, request.services.now())))
+  if (
+    fields.hireDate &&
+    (await dayAhead(ctx.em, fields.hireDate, timeZone, request.services.now()))
+  )
     return 'pending';
   return 'active';
 }
 
-/** Deactivates with the effects of a manual deactivation, audited; returns the core change. */
-export async function deactivateAudited(
+/** Asks the lifecycle for one SCIM change of `user`, then reloads the entity it changed. */
+export async function scimStatusChange(
   request: ScimRequest,
-  em: EntityManager,
+  ctx: CommandContext,
   user: User,
+  verb: LifecycleVerb,
   reason: string,
-  audit: Audit,
-): Promise<CoreChange> {
-  const before = { status: user.status };
-  const sessionsRevoked = await deactivate(em, user, request.services.now(), reason);
-  await em.flush();
-  await markStatusSource(em, user.id);
-  audit({
-    action: 'user.deactivated',
-    targetType: 'user',
-    targetId: user.id,
-    targetLabel: user.username ?? user.displayName,
+): Promise<void> {
+  await changeStatus(ctx, verb, [{ id: user.id }], {
+    door: 'scim',
     reason,
-    diff: { before, after: { status: user.status } },
-    details: { sessionsRevoked, source: SCIM_SOURCE_ID, client: request.client.tokenName },
+    sourceId: SCIM_SOURCE_ID,
+    details: { client: request.client.tokenName },
   });
-  return { id: user.id, action: 'deactivate', reason };
+  await ctx.em.refresh(user);
 }
 
 /**
- * Applies SCIM's `active` to an existing person: false deactivates (sessions revoked), true
- * activates a deactivated person, or a pending one whose hire date has come. Absent: unchanged.
+ * What SCIM's `active` and the HR extension's `suspended` ask of an existing person:
+ * `suspended: true` suspends (and then `active: false` only restates it); `active: false`
+ * deactivates; `suspended: false` or `active: true` activate, which the lifecycle refuses for a
+ * suspension or deactivation SCIM did not make itself. A pending person whose hire date is ahead
+ * stays pending (they read as inactive, so an echoed `active: false` must not deactivate them).
  */
-export async function applyStatus(
+async function askedVerb(
   request: ScimRequest,
-  em: EntityManager,
+  ctx: CommandContext,
   user: User,
   fields: UserFields,
-  audit: Audit,
-): Promise<CoreChange[]> {
-  const client = request.client.tokenName;
-  if (fields.active === false && user.status === 'active')
-    return [
-      await deactivateAudited(request, em, user, `deactivated by SCIM client ${client}`, audit),
-    ];
-  if (fields.active !== true || user.status === 'active') return [];
+): Promise<LifecycleVerb | null> {
+  if (fields.suspended === true) return user.status === 'active' ? 'suspend' : null;
   const { timeZone } = request.services.config.hr;
   const now = request.services.now();
-  if (
+  const startsLater =
     user.status === 'pending' &&
-    user.hireDate &&
-    (await dayAhead(em, user.hireDate, timeZone, now))
-  )
-    return [];
-  const before = { status: user.status };
-  const reason = `activated by SCIM client ${client}`;
-  activate(user, now, reason);
-  await em.flush();
-  await markStatusSource(em, user.id);
-  audit({
-    action: 'user.activated',
-    targetType: 'user',
-    targetId: user.id,
-    targetLabel: user.username ?? user.displayName,
-    reason,
-    diff: { before, after: { status: user.status } },
-    details: { source: SCIM_SOURCE_ID, client },
-  });
-  return [{ id: user.id, action: 'reactivate', reason }];
+    user.hireDate !== null &&
+    user.hireDate !== undefined &&
+    (await dayAhead(ctx.em, user.hireDate, timeZone, now));
+  if (fields.active === false)
+    return user.status === 'deactivated' || startsLater ? null : 'deactivate';
+  const lift =
+    fields.active === true || (fields.suspended === false && user.status === 'suspended');
+  return lift && user.status !== 'active' && !startsLater ? 'activate' : null;
+}
+
+const REASON: Record<LifecycleVerb, string> = {
+  deactivate: 'deactivated',
+  suspend: 'suspended',
+  activate: 'activated',
+};
+
+/** Applies SCIM's `active` and `suspended` to an existing person through the lifecycle. */
+export async function applyStatus(
+  request: ScimRequest,
+  ctx: CommandContext,
+  user: User,
+  fields: UserFields,
+): Promise<void> {
+  const verb = await askedVerb(request, ctx, user, fields);
+  if (verb)
+    await scimStatusChange(
+      request,
+      ctx,
+      user,
+      verb,
+      `${REASON[verb]} by SCIM client ${request.client.tokenName}`,
+    );
 }
 
 /**
@@ -104,14 +101,12 @@ export async function applyStatus(
  */
 export async function applyDates(
   request: ScimRequest,
-  em: EntityManager,
+  ctx: CommandContext,
   user: User,
-  audit: Audit,
-  changes: CoreChange[],
 ): Promise<void> {
   const { services } = request;
   const actor = scimActor(request);
-  const events = await rescheduleFromDates(em, {
+  const events = await rescheduleFromDates(ctx.em, {
     userIds: [user.id],
     sourceId: SCIM_SOURCE_ID,
     actorLabel: actor.label,
@@ -119,13 +114,17 @@ export async function applyDates(
     now: services.now(),
     timeZone: services.config.hr.timeZone,
   });
-  for (const event of events) audit(event);
+  for (const event of events) ctx.audit(event);
   const ended =
     user.terminationDate &&
     user.status !== 'deactivated' &&
-    (await dayEnded(em, user.terminationDate, services.config.hr.timeZone, services.now()));
-  if (ended) {
-    const reason = `termination date ${user.terminationDate} has passed (SCIM)`;
-    changes.push(await deactivateAudited(request, em, user, reason, audit));
-  }
+    (await dayEnded(ctx.em, user.terminationDate, services.config.hr.timeZone, services.now()));
+  if (ended)
+    await scimStatusChange(
+      request,
+      ctx,
+      user,
+      'deactivate',
+      `termination date ${user.terminationDate} has passed (SCIM)`,
+    );
 }

@@ -43,6 +43,6 @@ export const USER_RESOURCE = resourceSchema(
       'department',
       'manager',
     ],
-    [HR_SCHEMA]: ['hireDate', 'terminationDate'],
+    [HR_SCHEMA]: ['hireDate', 'terminationDate', 'suspended'],
   },
 );

@@ -1,44 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { User } from '../../../../directory/entities.ts';
-import { revokeBackofficeSessions } from '../../../../identity/backofficeSession.ts';
-import { revokeDeviceSessions } from '../../../../identity/sessions/revokeDeviceSessions.ts';
-import { SCIM_SOURCE_ID } from '../../source.ts';
-
-/**
- * Deactivates a person as a manual deactivation does (back-office and device sessions revoked in
- * the same transaction), marking SCIM as the source of the status so that a directory sync does
- * not undo it. Returns how many sessions were revoked.
- */
-export async function deactivate(
-  em: EntityManager,
-  user: User,
-  now: Date,
-  reason: string,
-): Promise<number> {
-  user.status = 'deactivated';
-  user.statusChangedAt = now;
-  user.statusChangedById = null;
-  user.statusReason = reason;
-  const backoffice = await revokeBackofficeSessions(em, user.id, now);
-  const devices = await revokeDeviceSessions(em, user.id, now, reason, null);
-  return backoffice + devices;
-}
-
-/** Activates a person (pending or deactivated). */
-export function activate(user: User, now: Date, reason: string): void {
-  user.status = 'active';
-  user.statusChangedAt = now;
-  user.statusChangedById = null;
-  user.statusReason = reason;
-}
-
-/** Records SCIM as the source of the person's current status (after the flush). */
-export async function markStatusSource(em: EntityManager, id: string): Promise<void> {
-  await em.execute(
-    'update app_user set status_source = ?, status_source_at = status_changed_at where id = ?',
-    [SCIM_SOURCE_ID, id],
-  );
-}
 
 /** Whether the last working day `date` has ended (end of that day in `timeZone`) at `now`. */
 export async function dayEnded(

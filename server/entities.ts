@@ -1,0 +1,25 @@
+import { Organization, Space, SpaceMember, User } from './directory/entities.ts';
+import {
+  BackofficeSession,
+  DeviceSession,
+  EnrollmentToken,
+  LoginChallenge,
+  RecoveryCode,
+  TotpFactor,
+} from './identity/entities.ts';
+import { syncEntities } from './sources/entities.ts';
+
+/** Every entity the ORM knows; handed to `openOrm` / `openDatabase` by whoever opens the database. */
+export const entities = [
+  User,
+  Organization,
+  Space,
+  SpaceMember,
+  BackofficeSession,
+  LoginChallenge,
+  TotpFactor,
+  EnrollmentToken,
+  DeviceSession,
+  RecoveryCode,
+  ...syncEntities,
+];

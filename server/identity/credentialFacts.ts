@@ -1,0 +1,71 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/** An enrollment link that disclosed a way into an account that already had credentials. */
+export interface CredentialDisclosure {
+  at: string;
+  byId: string | null;
+  byLabel: string | null;
+  reason: string | null;
+  expiresAt: string;
+  usedAt: string | null;
+}
+
+/** What the card tells of a person's credentials (never a credential itself). */
+export interface CredentialFacts {
+  /** Ever had a way in: a password, a directory login, a second factor, a session or a sign-in. */
+  hasCredentials: boolean;
+  /** Links issued over existing credentials, newest first. */
+  credentialDisclosures: CredentialDisclosure[];
+}
+
+/** How many disclosures the card lists (newest first). */
+const DISCLOSURES_SHOWN = 20;
+
+// Any trace of a credential, past or present: a link for such a person is a disclosure.
+const HAS_CREDENTIALS_SQL = `
+select (u.password_hash is not null or u.password_changed_at is not null
+        or u.last_login_at is not null or u.login_method = 'ldap'
+        or exists (select 1 from totp_factor f where f.user_id = u.id)
+        or exists (select 1 from device_session d where d.user_id = u.id)
+        or exists (select 1 from backoffice_session b where b.user_id = u.id)
+        or exists (select 1 from enrollment_token e where e.user_id = u.id and e.used_at is not null)
+       ) as has
+  from app_user u where u.id = ?`;
+
+/** Whether the person has ever had a credential (see HAS_CREDENTIALS_SQL). */
+export async function hasEverHadCredentials(em: EntityManager, userId: string): Promise<boolean> {
+  const [row] = await em.execute<{ has: boolean }[]>(HAS_CREDENTIALS_SQL, [userId]);
+  return row?.has === true;
+}
+
+/** The credential facts of a person's card. */
+export async function credentialFacts(em: EntityManager, userId: string): Promise<CredentialFacts> {
+  const rows = await em.execute<
+    {
+      created_at: Date;
+      created_by_id: string | null;
+      by_label: string | null;
+      reason: string | null;
+      expires_at: Date;
+      used_at: Date | null;
+    }[]
+  >(
+    `select e.created_at, e.created_by_id, coalesce(b.username, b.display_name) as by_label,
+            e.reason, e.expires_at, e.used_at
+       from enrollment_token e left join app_user b on b.id = e.created_by_id
+      where e.user_id = ? and e.disclosure order by e.created_at desc limit ?`,
+    [userId, DISCLOSURES_SHOWN],
+  );
+  const iso = (value: Date | null) => (value ? new Date(value).toISOString() : null);
+  return {
+    hasCredentials: await hasEverHadCredentials(em, userId),
+    credentialDisclosures: rows.map((row) => ({
+      at: new Date(row.created_at).toISOString(),
+      byId: row.created_by_id,
+      byLabel: row.by_label,
+      reason: row.reason,
+      expiresAt: new Date(row.expires_at).toISOString(),
+      usedAt: iso(row.used_at),
+    })),
+  };
+}

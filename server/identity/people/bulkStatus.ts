@@ -1,0 +1,107 @@
+import type { Actor } from '../../authz/actor.ts';
+import { type AppAbility, asUserSubject } from '../../authz/index.ts';
+import { runCommand } from '../../commands/runCommand.ts';
+import { requireAnyRight } from '../../directory/users/common.ts';
+import type { Services } from '../../shared/services.ts';
+import {
+  changeStatus,
+  type LifecycleVerb,
+  type SkipCode,
+  type StatusChanged,
+} from '../lifecycle/changeStatus.ts';
+import { STATUS_AUDIT_ACTION } from '../lifecycle/verbs.ts';
+
+/** At most this many people per bulk request (the console sends a page selection). */
+export const BULK_MAX = 1000;
+
+/** Why a person of a bulk request was left as they were. */
+export type BulkSkipCode = SkipCode | 'forbidden';
+
+/** What a bulk request changed and left, person by person. */
+export interface BulkStatusResult {
+  changed: Omit<StatusChanged, 'artefacts'>[];
+  skipped: { id: string; label: string | null; code: BulkSkipCode; message: string }[];
+}
+
+const MESSAGES: Record<BulkSkipCode, string> = {
+  forbidden: 'You may not change the status of this person',
+  not_found: 'No such person',
+  already_deactivated: 'Already deactivated',
+  already_suspended: 'Already suspended',
+  already_active: 'Already active',
+  last_superadmin: 'The last active superadmin cannot be deactivated or suspended',
+  kept_by_hand: 'Kept as set by hand',
+  not_eligible: 'Not in a status this change applies to',
+};
+
+/**
+ * The bulk door: one transaction for up to BULK_MAX people. Each person the caller may not act
+ * on (rank, themselves) is skipped as `forbidden` with a denied audit event; the lifecycle
+ * changes the rest set-based and reports who it left and why.
+ */
+export function changeStatuses(
+  services: Services,
+  actor: Actor,
+  ability: AppAbility,
+  verb: LifecycleVerb,
+  ids: readonly string[],
+  reason: string | null,
+): Promise<BulkStatusResult> {
+  const auditAction = STATUS_AUDIT_ACTION[verb];
+  return runCommand(
+    services,
+    actor,
+    async (ctx) => {
+      requireAnyRight(ability, verb, auditAction);
+      const unique = [...new Set(ids)];
+      const rows = await ctx.em.execute<{ id: string; rank: number; label: string }[]>(
+        `select id, rank, coalesce(username, display_name) as label from app_user
+          where id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
+        [JSON.stringify(unique)],
+      );
+      const found = new Map(rows.map((row) => [row.id, row]));
+      const result: BulkStatusResult = { changed: [], skipped: [] };
+      const allowed: string[] = [];
+      for (const id of unique) {
+        const row = found.get(id);
+        if (!row) continue; // the lifecycle reports it as not_found
+        if (ability.can(verb, asUserSubject(row))) {
+          allowed.push(id);
+          continue;
+        }
+        result.skipped.push({
+          id,
+          label: row.label,
+          code: 'forbidden',
+          message: MESSAGES.forbidden,
+        });
+        ctx.audit({
+          action: auditAction,
+          outcome: 'denied',
+          targetType: 'user',
+          targetId: id,
+          targetLabel: row.label,
+          reason,
+          details: { door: 'bulk', errorCode: 'forbidden' },
+        });
+      }
+      const missing = unique.filter((id) => !found.has(id)).map((id) => ({ id }));
+      const changed = await changeStatus(
+        ctx,
+        verb,
+        [...allowed.map((id) => ({ id })), ...missing],
+        {
+          door: 'bulk',
+          reason,
+          sourceId: null,
+          details: { requested: unique.length },
+        },
+      );
+      for (const { artefacts: _, ...row } of changed.changed) result.changed.push(row);
+      for (const row of changed.skipped)
+        result.skipped.push({ ...row, message: MESSAGES[row.code] });
+      return result;
+    },
+    ability,
+  );
+}

@@ -1,0 +1,60 @@
+import type { Actor } from '../../authz/actor.ts';
+import { type AppAbility, asUserSubject, authorize } from '../../authz/index.ts';
+import { runCommand } from '../../commands/runCommand.ts';
+import type { LoginMethod } from '../../directory/entities.ts';
+import { labelOf, loadUser, requireAnyRight } from '../../directory/users/common.ts';
+import { presentOne, type UserView } from '../../directory/users/presentUser.ts';
+import type { Services } from '../../shared/services.ts';
+import { changeCredentials, countsOf } from '../lifecycle/changeCredentials.ts';
+
+/**
+ * Switches how a person signs in. The stored password hash is cleared on any change, so
+ * credentials from before the switch stop working (a return to `password` needs a new one), and,
+ * as every credential change, every session, device token and pending link of the person ends.
+ */
+export function changeLoginMethod(
+  services: Services,
+  actor: Actor,
+  ability: AppAbility,
+  id: string,
+  loginMethod: LoginMethod,
+): Promise<UserView> {
+  return runCommand(
+    services,
+    actor,
+    async (ctx) => {
+      const { em, audit } = ctx;
+      requireAnyRight(ability, 'changeLoginMethod', 'user.login_method_changed', id);
+      const user = await loadUser(em, id);
+      authorize(ability, 'changeLoginMethod', asUserSubject(user), {
+        auditAction: 'user.login_method_changed',
+        targetType: 'user',
+        targetId: id,
+        targetLabel: labelOf(user),
+      });
+      if (user.loginMethod === loginMethod)
+        return presentOne(em, user, services.config.hr.precedence);
+      const before = { loginMethod: user.loginMethod };
+      const passwordCleared = user.passwordHash != null;
+      user.loginMethod = loginMethod;
+      user.passwordHash = null;
+      user.passwordChangedAt = null;
+      await em.flush();
+      // Whatever the old method proved must stop working: every session and device ends.
+      const revoked = countsOf(
+        await changeCredentials(ctx, [user], 'login_method_changed', null),
+        user.id,
+      );
+      audit({
+        action: 'user.login_method_changed',
+        targetType: 'user',
+        targetId: user.id,
+        targetLabel: labelOf(user),
+        diff: { before, after: { loginMethod } },
+        details: { passwordCleared, artefactsRevoked: revoked },
+      });
+      return presentOne(em, user, services.config.hr.precedence);
+    },
+    ability,
+  );
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { USER_STATUSES } from '../../directory/entities.ts';
+import { listOf, paragraph, uuid } from '../../shared/schemas.ts';
+import { DOORS } from '../lifecycle/doors.ts';
+import { BULK_MAX } from './bulkStatus.ts';
+
+const requiredReason = paragraph(1000).pipe(z.string().min(1, 'must not be empty'));
+
+/** `POST /users/:id/suspend`: a reason is mandatory. */
+export const suspendBody = z.object({ reason: requiredReason }).strict();
+
+/** `POST /users/:id/enrollment-link`: the reason is required for a person with credentials. */
+export const enrollmentLinkBody = z.object({ reason: paragraph(1000).optional() }).strict();
+
+const bulkIds = z
+  .array(uuid)
+  .min(1, 'must name at least one person')
+  .max(BULK_MAX, `at most ${BULK_MAX} people per request`);
+
+/** `POST /users/bulk/deactivate` and `/suspend`: people and a mandatory reason. */
+export const bulkCutOffBody = z.object({ ids: bulkIds, reason: requiredReason }).strict();
+
+/** `POST /users/bulk/activate`. */
+export const bulkActivateBody = z
+  .object({ ids: bulkIds, reason: paragraph(1000).optional() })
+  .strict();
+
+const status = z.enum(USER_STATUSES);
+
+/** The answer of a bulk request: who changed, who was left and why (a stable code). */
+export const bulkStatusResult = z.object({
+  changed: z.array(z.object({ id: uuid, label: z.string(), from: status, to: status })),
+  skipped: z.array(
+    z.object({ id: uuid, label: z.string().nullable(), code: z.string(), message: z.string() }),
+  ),
+});
+
+/** `GET /users/:id/status-history`. */
+export const statusHistory = listOf(
+  z.object({
+    at: z.iso.datetime(),
+    from: status,
+    to: status,
+    door: z.enum(DOORS),
+    sourceId: z.string().nullable(),
+    actorId: z.string().nullable(),
+    actorLabel: z.string(),
+    reason: z.string().nullable(),
+  }),
+);

@@ -1,0 +1,66 @@
+/**
+ * What the messaging core must learn, written to the outbox in the same transaction as the
+ * change and delivered after commit, in order per `key` (a person's or a space's id).
+ */
+
+/** A person as the core sees them. */
+export interface CorePerson {
+  userId: string;
+  username: string;
+  displayName: string;
+  familyName: string;
+  givenName: string;
+  middleName: string | null;
+  email: string | null;
+  phone: string | null;
+  title: string | null;
+  organization: { id: string; name: string } | null;
+}
+
+export type OutboxEvent =
+  | { type: 'person.upserted'; key: string; person: CorePerson }
+  | {
+      type: 'person.deactivated';
+      key: string;
+      userId: string;
+      username: string;
+      reason: string | null;
+    }
+  | {
+      /** Cut off like a deactivation, memberships kept: a leave of absence, an investigation. */
+      type: 'person.suspended';
+      key: string;
+      userId: string;
+      username: string;
+      reason: string | null;
+    }
+  | { type: 'person.reactivated'; key: string; person: CorePerson }
+  | {
+      type: 'sessions.revoked';
+      key: string;
+      userId: string;
+      username: string;
+      /** Device session ids, or 'all'. */
+      sessionIds: string[] | 'all';
+    }
+  | { type: 'second_factor.reset'; key: string; userId: string; username: string }
+  | { type: 'space.upserted'; key: string; spaceId: string; name: string }
+  | { type: 'space.deleted'; key: string; spaceId: string; name: string }
+  | {
+      type: 'space.members_changed';
+      key: string;
+      spaceId: string;
+      name: string;
+      added: { userId: string; username: string }[];
+      removed: { userId: string; username: string }[];
+    };
+
+export type OutboxEventType = OutboxEvent['type'];
+
+/** An outbox event as a connector receives it: `id` is stable across retries (idempotency key). */
+export type DeliverableEvent = OutboxEvent & {
+  /** The outbox row id (a bigint as a decimal string); the same on every redelivery. */
+  id: string;
+  /** When the change was committed here (ISO 8601). */
+  createdAt: string;
+};

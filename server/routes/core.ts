@@ -1,0 +1,70 @@
+import { lookupDeviceToken } from '../core/introspect.ts';
+import {
+  type AuthenticateResponse,
+  authenticateBody,
+  authenticateResponse,
+  type IntrospectResponse,
+  introspectBody,
+  introspectResponse,
+} from '../core/schemas.ts';
+import { type ApiScope, defineRoute } from './defineRoute.ts';
+
+const tags = ['core'];
+
+/** Declares the messaging core's API: token introspection and token-as-password authentication. */
+export function registerCoreRoutes(scope: ApiScope): void {
+  defineRoute(
+    scope,
+    {
+      method: 'post',
+      path: '/core/introspect',
+      operationId: 'introspectToken',
+      summary: 'Is this device-session token live? (RFC 7662 shape)',
+      description:
+        'Revoked, expired, idle or unknown tokens and people who are not active all answer exactly `{"active": false}`. Nothing is cached: a revocation holds from the moment its request returned, on every process.',
+      tags,
+      auth: 'coreKey',
+      body: introspectBody,
+      response: { description: 'The introspection answer', schema: introspectResponse },
+      errors: [400, 401],
+    },
+    async ({ body, services }): Promise<IntrospectResponse> => {
+      const session = await lookupDeviceToken(services, body.token);
+      if (!session) return { active: false };
+      return {
+        active: true,
+        sub: session.sub,
+        ...(session.username === null ? {} : { username: session.username }),
+        sid: session.sid,
+        exp: session.exp,
+        iat: session.iat,
+        token_type: 'device_session',
+      };
+    },
+  );
+  defineRoute(
+    scope,
+    {
+      method: 'post',
+      path: '/core/authenticate',
+      operationId: 'authenticateToken',
+      summary: 'Does this token belong to a live session of this username?',
+      description:
+        'For cores that pass the session token as the password (the ejabberd external-auth program).',
+      tags,
+      auth: 'coreKey',
+      body: authenticateBody,
+      response: { description: 'The answer', schema: authenticateResponse },
+      errors: [400, 401],
+    },
+    async ({ body, services }): Promise<AuthenticateResponse> => {
+      const session = await lookupDeviceToken(services, body.token);
+      // Usernames are stored lower-case; the core may send them in any case.
+      const username = body.username.trim().toLowerCase();
+      if (!session || session.username === null || session.username !== username) {
+        return { ok: false };
+      }
+      return { ok: true, sub: session.sub, sid: session.sid };
+    },
+  );
+}
