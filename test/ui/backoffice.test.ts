@@ -49,6 +49,7 @@ describe.runIf(RUN)('admin UI in a real browser', () => {
       familyName: 'Белов',
       givenName: 'Борис',
     });
+    people.onLeave = await createPerson(s, { familyName: 'Соколова', givenName: 'Мария' });
     await createDeviceSession(s, people.lostPhone, { deviceName: 'Pixel 8' });
     await createDeviceSession(s, people.stolen, { deviceName: 'iPhone 15', platform: 'ios' });
   }, 180_000);
@@ -161,6 +162,56 @@ describe.runIf(RUN)('admin UI in a real browser', () => {
     await page.waitForLoadState('networkidle');
     expect(await page.getByTestId('audit-list').count()).toBe(0);
     await shot(page, '22-staff-audit-denied-ru');
+    await page.close();
+  }, 120_000);
+
+  it('a staff member suspends a person from the card with a reason, sees it, and lifts it', async () => {
+    // Staff do not read the audit log: the status history on the card is theirs all the same.
+    await backofficePerson(context, 'staff', { username: 'kadrova', familyName: 'Кадрова' });
+    const page = await newPage(browser, 'ru');
+    await uiLogin(page, context, { username: 'kadrova', password: GOOD_PASSWORD });
+    const person = people.onLeave as User;
+    await openUser(page, context, person.id);
+    const status = page.getByTestId('status');
+    await expect.poll(() => status.textContent()).toBe('Активен');
+    expect(await hasButton(page, 'Снять приостановку')).toBe(false);
+
+    // The reason is required: the dialog cannot be confirmed without one.
+    await page.getByRole('button', { name: 'Приостановить' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await dialog.locator('button[type="submit"]').isDisabled()).toBe(true);
+    await dialog.locator('textarea[name="reason"]').fill('Отпуск по уходу за ребёнком');
+    await shot(page, '23-suspend-dialog-ru');
+    await dialog.locator('button[type="submit"]').click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expectNotice(page, 'Доступ приостановлен');
+    await expect.poll(() => status.textContent()).toBe('Приостановлен');
+    const history = page.getByTestId('status-history');
+    const suspended = history.locator('tbody tr', { hasText: 'Отпуск по уходу за ребёнком' });
+    await suspended.waitFor();
+    expect(await suspended.textContent()).toContain('Активен → Приостановлен');
+    expect(await suspended.textContent()).toContain('Консоль');
+    expect(await hasButton(page, 'Приостановить')).toBe(false);
+    expect(await hasButton(page, 'Снять приостановку')).toBe(true);
+    await shot(page, '24-card-suspended-ru');
+
+    // The list shows the new status too.
+    expect(await searchPeople(page, context, 'Соколова', 'Соколова')).toBe(1);
+    await page
+      .locator('table tbody tr', { hasText: 'Соколова' })
+      .getByText('Приостановлен')
+      .waitFor();
+    await openRow(page, 'Соколова');
+
+    await runAction(page, 'Снять приостановку', { reason: 'Вернулась из отпуска' });
+    await expectNotice(page, 'Приостановка снята');
+    await expect.poll(() => status.textContent()).toBe('Активен');
+    const lifted = history.locator('tbody tr').first();
+    await expect.poll(() => lifted.textContent()).toContain('Приостановлен → Активен');
+    expect(await lifted.textContent()).toContain('Вернулась из отпуска');
+    expect(await hasButton(page, 'Приостановить')).toBe(true);
+    await shot(page, '25-suspension-lifted-ru');
     await page.close();
   }, 120_000);
 

@@ -1,6 +1,6 @@
 /** Back-office roles; `null` is a plain messenger user. */
 export type Role = 'superadmin' | 'admin' | 'auditor' | 'staff';
-export type UserStatus = 'pending' | 'active' | 'deactivated';
+export type UserStatus = 'pending' | 'active' | 'suspended' | 'deactivated';
 export type Source = 'manual' | 'import' | 'ad' | 'hr' | 'scim';
 export type LoginMethod = 'password' | 'ldap';
 
@@ -52,6 +52,67 @@ export interface UserRecord {
   terminationDate?: string | null;
   /** Only on a single person's card: attribute → the source id that maintains it. */
   fieldOwners?: Partial<Record<string, string>>;
+  /**
+   * Only on a single person's card: whether the person has ever had a credential (a password, a
+   * second factor, a session, a sign-in); an enrollment link for them then needs a reason.
+   */
+  hasCredentials?: boolean;
+  /** Only on a single person's card: enrollment links that disclosed a way into the account. */
+  credentialDisclosures?: CredentialDisclosure[];
+}
+
+/** An enrollment link issued for a person who already had credentials. */
+export interface CredentialDisclosure {
+  at: string;
+  byId: string | null;
+  byLabel: string | null;
+  reason: string | null;
+  expiresAt: string | null;
+  usedAt: string | null;
+}
+
+/** Through which door a status change came (`docs/lifecycle.md`). */
+export type StatusDoor =
+  | 'console'
+  | 'bulk'
+  | 'hr-import'
+  | 'scim'
+  | 'schedule'
+  | 'directory'
+  | 'enrollment';
+
+/** One status change of a person, as `GET /users/:id/status-history` lists it. */
+export interface StatusChange {
+  at: string;
+  from: UserStatus | null;
+  to: UserStatus;
+  door: StatusDoor;
+  sourceId: string | null;
+  actorId: string | null;
+  actorLabel: string | null;
+  reason: string | null;
+}
+
+/** A status change asked of many people at once. */
+export type BulkStatusAction = 'deactivate' | 'suspend' | 'activate';
+
+/** Why a bulk request left a person as they were. */
+export type BulkSkipCode =
+  | 'forbidden'
+  | 'not_found'
+  | 'already_deactivated'
+  | 'already_suspended'
+  | 'already_active'
+  | 'last_superadmin'
+  // From the lifecycle's other doors; a bulk request is not expected to answer them.
+  | 'kept_by_hand'
+  | 'not_eligible';
+
+/** What `POST /users/bulk/{action}` answers. */
+export interface BulkStatusResult {
+  /** The people changed (the server's rows; only their number is shown). */
+  changed: unknown[];
+  skipped: { id: string; label: string | null; code: BulkSkipCode | string; message?: string }[];
 }
 
 /** A device or back-office session of a person. */

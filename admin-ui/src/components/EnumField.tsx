@@ -1,11 +1,6 @@
 import { Chip } from '@mui/material';
 import { useRecordContext, useTranslate } from 'react-admin';
-
-const STATUS_COLORS: Record<string, 'success' | 'warning' | 'default'> = {
-  active: 'success',
-  pending: 'warning',
-  deactivated: 'default',
-};
+import { STATUS_COLORS } from './StatusChip';
 
 /** Props of {@link EnumField}. */
 export interface EnumFieldProps {

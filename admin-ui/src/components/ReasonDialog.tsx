@@ -7,7 +7,7 @@ import {
   DialogTitle,
   TextField,
 } from '@mui/material';
-import { type FormEvent, type ReactNode, useId, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react';
 import { useTranslate } from 'react-admin';
 
 /** Props of {@link ReasonDialog}. */
@@ -19,6 +19,8 @@ export interface ReasonDialogProps {
   reason: 'required' | 'optional' | 'none';
   confirmLabel?: string;
   busy?: boolean;
+  /** A problem with the reason the server reported (shown at the field). */
+  error?: string;
   children?: ReactNode;
   onConfirm(reason: string): void;
   onClose(): void;
@@ -33,6 +35,10 @@ export function ReasonDialog(props: ReasonDialogProps) {
   const titleId = useId();
   const helpId = useId();
   const [reason, setReason] = useState('');
+  // Each opening starts with an empty reason (a confirmed action closes without `close`).
+  useEffect(() => {
+    if (props.open) setReason('');
+  }, [props.open]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (props.reason === 'required' && reason.trim() === '') return;
@@ -60,7 +66,8 @@ export function ReasonDialog(props: ReasonDialogProps) {
             <TextField
               name="reason"
               label={translate('app.action.reason')}
-              helperText={translate('app.action.reason_help')}
+              helperText={props.error ?? translate('app.action.reason_help')}
+              error={props.error !== undefined}
               value={reason}
               onChange={(event) => setReason(event.target.value)}
               required={props.reason === 'required'}

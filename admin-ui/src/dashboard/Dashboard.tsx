@@ -8,7 +8,7 @@ import { DeliveryWidget } from './DeliveryWidget';
 import { Panel } from './Panel';
 import { SyncWidget } from './SyncWidget';
 
-const STATUSES = ['active', 'pending', 'deactivated'] as const;
+const STATUSES = ['active', 'pending', 'suspended', 'deactivated'] as const;
 const ROLES = ['superadmin', 'admin', 'auditor', 'staff'] as const;
 
 function CountRow({ label, filter }: { label: string; filter: Record<string, string> }) {

@@ -27,7 +27,16 @@ import type {
   RunMode,
   SyncRunRecord,
 } from '../api/syncTypes';
-import type { LoginMethod, Page, Role, SessionRecord, UserRecord } from '../api/types';
+import type {
+  BulkStatusAction,
+  BulkStatusResult,
+  LoginMethod,
+  Page,
+  Role,
+  SessionRecord,
+  StatusChange,
+  UserRecord,
+} from '../api/types';
 import { RESOURCES, type ResourceSpec } from './resources';
 
 function spec(resource: string): ResourceSpec {
@@ -107,11 +116,23 @@ const id = (value: Identifier) => encodeURIComponent(String(value));
 export interface CustomMethods {
   deactivate(userId: Identifier, reason: string): Promise<UserRecord>;
   activate(userId: Identifier, reason?: string): Promise<UserRecord>;
+  suspend(userId: Identifier, reason: string): Promise<UserRecord>;
+  /** One request for many people; the server answers who changed and who was skipped, why. */
+  bulkStatus(
+    action: BulkStatusAction,
+    userIds: Identifier[],
+    reason?: string,
+  ): Promise<BulkStatusResult>;
+  statusHistory(userId: Identifier): Promise<{ data: StatusChange[] }>;
   setLoginMethod(userId: Identifier, loginMethod: LoginMethod): Promise<UserRecord>;
   setRole(userId: Identifier, role: Role | null, reason?: string): Promise<UserRecord>;
   resetSecondFactor(userId: Identifier, reason: string): Promise<Record<string, number | boolean>>;
   revokeAllSessions(userId: Identifier, reason: string): Promise<Record<string, number>>;
-  issueEnrollmentLink(userId: Identifier): Promise<{ url: string; expiresAt: string }>;
+  /** A reason is needed (422 `reason_required`) when the person already has credentials. */
+  issueEnrollmentLink(
+    userId: Identifier,
+    reason?: string,
+  ): Promise<{ url: string; expiresAt: string }>;
   addSpaceMembers(spaceId: Identifier, userIds: string[]): Promise<{ added: string[] }>;
   verifyAudit(): Promise<{ ok: boolean; checked: number; firstProblem: unknown }>;
   countUsers(filter: Record<string, string>): Promise<number>;
@@ -236,6 +257,13 @@ export const dataProvider: AppDataProvider = {
   deactivate: (userId, reason) => api('POST', `/users/${id(userId)}/deactivate`, { reason }),
   activate: (userId, reason) =>
     api('POST', `/users/${id(userId)}/activate`, reason ? { reason } : {}),
+  suspend: (userId, reason) => api('POST', `/users/${id(userId)}/suspend`, { reason }),
+  bulkStatus: (action, userIds, reason) =>
+    api('POST', `/users/bulk/${action}`, {
+      ids: userIds.map(String),
+      ...(reason ? { reason } : {}),
+    }),
+  statusHistory: (userId) => api('GET', `/users/${id(userId)}/status-history`),
   setLoginMethod: (userId, loginMethod) =>
     api('PUT', `/users/${id(userId)}/login-method`, { loginMethod }),
   setRole: (userId, role, reason) =>
@@ -243,7 +271,8 @@ export const dataProvider: AppDataProvider = {
   resetSecondFactor: (userId, reason) => api('POST', `/users/${id(userId)}/2fa/reset`, { reason }),
   revokeAllSessions: (userId, reason) =>
     api('POST', `/users/${id(userId)}/sessions/revoke-all`, { reason }),
-  issueEnrollmentLink: (userId) => api('POST', `/users/${id(userId)}/enrollment-link`, {}),
+  issueEnrollmentLink: (userId, reason) =>
+    api('POST', `/users/${id(userId)}/enrollment-link`, reason ? { reason } : {}),
   addSpaceMembers: (spaceId, userIds) => api('POST', `/spaces/${id(spaceId)}/members`, { userIds }),
   verifyAudit: () => api('POST', '/audit-events/verify', {}),
   syncSource: (sourceId, mode) => api('POST', `/directory-sources/${id(sourceId)}/sync`, { mode }),

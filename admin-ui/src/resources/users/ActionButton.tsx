@@ -1,6 +1,7 @@
 import type { ReactElement, ReactNode } from 'react';
 import { useState } from 'react';
-import { Button, useNotify, useRefresh } from 'react-admin';
+import { Button, useNotify, useRefresh, useTranslate } from 'react-admin';
+import { problemCode } from '../../api/http';
 import { ReasonDialog, type ReasonDialogProps } from '../../components/ReasonDialog';
 
 /** Props of {@link ActionButton}. */
@@ -20,6 +21,7 @@ export interface ActionButtonProps {
 export function ActionButton(props: ActionButtonProps) {
   const notify = useNotify();
   const refresh = useRefresh();
+  const translate = useTranslate();
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
 
@@ -31,7 +33,10 @@ export function ActionButton(props: ActionButtonProps) {
       setOpen(false);
       refresh();
     } catch (error) {
-      notify(error instanceof Error ? error.message : String(error), { type: 'error' });
+      const text = error instanceof Error ? error.message : String(error);
+      // A lifecycle refusal (already_suspended, last_superadmin…) reads in the UI's language.
+      const code = problemCode(error);
+      notify(code ? translate(`app.skip.${code}`, { _: text }) : text, { type: 'error' });
     } finally {
       setBusy(false);
     }

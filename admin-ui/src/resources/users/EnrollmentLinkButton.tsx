@@ -1,5 +1,6 @@
 import Link from '@mui/icons-material/Link';
 import {
+  Alert,
   Dialog,
   DialogActions,
   DialogContent,
@@ -9,25 +10,58 @@ import {
   TextField,
 } from '@mui/material';
 import { useId, useState } from 'react';
-import { Button, useNotify, useTranslate } from 'react-admin';
+import { Button, useNotify, useRefresh, useTranslate } from 'react-admin';
+import { problemCode } from '../../api/http';
 import type { UserRecord } from '../../api/types';
+import { ReasonDialog } from '../../components/ReasonDialog';
 import { useAppDataProvider } from '../../dataProviderHook';
 import { useFormat } from '../../format';
 
-/** Issues a one-time enrollment link for a back-office person and shows it to copy. */
+/**
+ * Issues a one-time enrollment link for a back-office person and shows it to copy. For someone
+ * who already has credentials the link discloses a way into their account: a dialog warns that
+ * it ends all their sessions and is recorded as a credential disclosure, and asks for a reason
+ * (the server answers 422 `reason_required` without one, shown at the field).
+ */
 export function EnrollmentLinkButton({ record }: { record: UserRecord }) {
   const translate = useTranslate();
   const notify = useNotify();
+  const refresh = useRefresh();
   const { dateTime } = useFormat();
   const dataProvider = useAppDataProvider();
   const titleId = useId();
   const [link, setLink] = useState<{ url: string; expiresAt: string } | null>(null);
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [reasonError, setReasonError] = useState<string | undefined>();
 
-  const issue = async () => {
+  const issue = async (reason?: string) => {
+    setBusy(true);
+    setReasonError(undefined);
     try {
-      setLink(await dataProvider.issueEnrollmentLink(record.id));
+      const issued = await dataProvider.issueEnrollmentLink(record.id, reason);
+      setAsking(false);
+      setLink(issued);
+      // A disclosure ended the person's sessions and is listed on the card: read it again.
+      if (reason) refresh();
     } catch (error) {
-      notify(error instanceof Error ? error.message : String(error), { type: 'error' });
+      if (problemCode(error) === 'reason_required') {
+        // The card did not know (or no longer tells) that the person has credentials.
+        setAsking(true);
+        setReasonError(translate('app.enrollment.reason_required'));
+      } else {
+        notify(error instanceof Error ? error.message : String(error), { type: 'error' });
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+  const start = () => {
+    if (record.hasCredentials) {
+      setReasonError(undefined);
+      setAsking(true);
+    } else {
+      void issue();
     }
   };
   const copy = async () => {
@@ -38,9 +72,23 @@ export function EnrollmentLinkButton({ record }: { record: UserRecord }) {
 
   return (
     <>
-      <Button label="app.action.enrollment_link" onClick={issue}>
+      <Button label="app.action.enrollment_link" onClick={start} disabled={busy && !asking}>
         <Link />
       </Button>
+      <ReasonDialog
+        open={asking}
+        title={translate('app.action.enrollment_link_title', { name: record.displayName })}
+        reason="required"
+        busy={busy}
+        error={reasonError}
+        confirmLabel={translate('app.enrollment.issue')}
+        onConfirm={(reason) => void issue(reason)}
+        onClose={() => setAsking(false)}
+      >
+        <Alert severity="warning" data-testid="disclosure-warning">
+          {translate('app.enrollment.disclosure_warning')}
+        </Alert>
+      </ReasonDialog>
       <Dialog
         open={link !== null}
         onClose={() => setLink(null)}

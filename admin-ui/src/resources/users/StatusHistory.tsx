@@ -1,46 +1,115 @@
-import { Datagrid, ReferenceManyField, TextField, useTranslate } from 'react-admin';
-import type { UserRecord } from '../../api/types';
-import { DateTime } from '../../components/DateTime';
+import {
+  Alert,
+  Skeleton,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@mui/material';
+import { useQuery } from '@tanstack/react-query';
+import { HttpError, useTranslate } from 'react-admin';
+import { Link } from 'react-router-dom';
+import type { StatusChange, UserRecord } from '../../api/types';
 import { Row } from '../../components/Section';
+import { StatusChip } from '../../components/StatusChip';
+import { useAppDataProvider } from '../../dataProviderHook';
 import { useFormat } from '../../format';
-import { ActionField, ActorField } from '../audit/fields';
 
-const STATUS_ACTIONS = ['user.created', 'user.activated', 'user.deactivated'].join(',');
+/** Who made a change: a link to their card when a person did, else the source / system label. */
+function Who({ change }: { change: StatusChange }) {
+  const label = change.actorLabel || change.sourceId || '—';
+  if (!change.actorId) return <>{label}</>;
+  return <Link to={`/users/${change.actorId}/show`}>{label}</Link>;
+}
 
-/**
- * A person's status history: their status events from the audit log when the viewer may read
- * it, else the last change as the person's record states it.
- */
-export function StatusHistory({ record, fromAudit }: { record: UserRecord; fromAudit: boolean }) {
+/** The last change as the person's record states it: shown when the history cannot be read. */
+function LastChange({ record }: { record: UserRecord }) {
   const translate = useTranslate();
   const { dateTime } = useFormat();
-  if (!fromAudit) {
-    const f = (field: string) => translate(`resources.users.fields.${field}`);
+  const f = (field: string) => translate(`resources.users.fields.${field}`);
+  return (
+    <>
+      <Row label={translate('app.card.current_status')}>
+        <StatusChip status={record.status} />
+      </Row>
+      <Row label={f('statusChangedAt')}>{dateTime(record.statusChangedAt)}</Row>
+      <Row label={f('statusChangedBy')}>{record.statusChangedBy?.displayName}</Row>
+      <Row label={f('statusReason')}>{record.statusReason}</Row>
+    </>
+  );
+}
+
+/**
+ * A person's status history from `GET /users/:id/status-history`, newest first: when, from → to,
+ * through which door (and source), who, why. Everyone who may read the person may read it.
+ */
+export function StatusHistory({ record }: { record: UserRecord }) {
+  const translate = useTranslate();
+  const { dateTime } = useFormat();
+  const dataProvider = useAppDataProvider();
+  const { data, isPending, isError } = useQuery({
+    // The record's version in the key: a status action on the card (which bumps it) reads it again.
+    queryKey: ['users', record.id, 'status-history', record.version],
+    queryFn: () => dataProvider.statusHistory(record.id),
+    // A refusal or a missing route does not change on a retry: show the last change at once.
+    retry: (failures, error) =>
+      failures < 2 && !(error instanceof HttpError && error.status >= 400 && error.status < 500),
+  });
+  if (isPending) return <Skeleton height={80} />;
+  if (isError) {
     return (
       <>
-        <Row label={translate('app.card.current_status')}>
-          {translate(`app.status.${record.status}`)}
-        </Row>
-        <Row label={f('statusChangedAt')}>{dateTime(record.statusChangedAt)}</Row>
-        <Row label={f('statusChangedBy')}>{record.statusChangedBy?.displayName}</Row>
-        <Row label={f('statusReason')}>{record.statusReason}</Row>
+        <Alert severity="warning" sx={{ mb: 1 }}>
+          {translate('app.history.unavailable')}
+        </Alert>
+        <LastChange record={record} />
       </>
     );
   }
+  const changes = data?.data ?? [];
+  if (changes.length === 0) {
+    return <Typography variant="body2">{translate('app.card.no_history')}</Typography>;
+  }
   return (
-    <ReferenceManyField
-      reference="audit-events"
-      target="targetId"
-      filter={{ action: STATUS_ACTIONS, outcome: 'success' }}
-      perPage={10}
-      empty={<span>{translate('app.card.no_history')}</span>}
-    >
-      <Datagrid bulkActionButtons={false} rowClick={false} data-testid="status-history">
-        <DateTime source="at" label="resources.audit-events.fields.at" />
-        <ActionField label="resources.audit-events.fields.action" />
-        <ActorField label="resources.audit-events.fields.actor" />
-        <TextField source="reason" label="resources.audit-events.fields.reason" />
-      </Datagrid>
-    </ReferenceManyField>
+    <Table size="small" data-testid="status-history">
+      <TableHead>
+        <TableRow>
+          <TableCell>{translate('app.history.at')}</TableCell>
+          <TableCell>{translate('app.history.change')}</TableCell>
+          <TableCell>{translate('app.history.door')}</TableCell>
+          <TableCell>{translate('app.history.actor')}</TableCell>
+          <TableCell>{translate('app.history.reason')}</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {changes.map((change) => (
+          // Two changes may share an instant, never also the same step from one status to another.
+          <TableRow key={`${change.at}|${change.from}|${change.to}|${change.door}`}>
+            <TableCell sx={{ whiteSpace: 'nowrap' }}>
+              <time dateTime={change.at}>{dateTime(change.at)}</time>
+            </TableCell>
+            <TableCell sx={{ whiteSpace: 'nowrap' }}>
+              {change.from ? <StatusChip status={change.from} /> : '—'}
+              <span> → </span>
+              <StatusChip status={change.to} />
+            </TableCell>
+            <TableCell>
+              {translate(`app.door.${change.door}`, { _: change.door })}
+              {change.sourceId && (
+                <Typography variant="caption" component="div" color="text.secondary">
+                  {change.sourceId}
+                </Typography>
+              )}
+            </TableCell>
+            <TableCell>
+              <Who change={change} />
+            </TableCell>
+            <TableCell sx={{ wordBreak: 'break-word' }}>{change.reason || '—'}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
   );
 }

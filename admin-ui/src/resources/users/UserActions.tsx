@@ -2,6 +2,7 @@ import Block from '@mui/icons-material/Block';
 import CheckCircle from '@mui/icons-material/CheckCircle';
 import KeyOff from '@mui/icons-material/KeyOff';
 import Logout from '@mui/icons-material/Logout';
+import PauseCircle from '@mui/icons-material/PauseCircle';
 import { EditButton, TopToolbar, useRecordContext, useTranslate } from 'react-admin';
 import type { UserRecord } from '../../api/types';
 import { useAppDataProvider } from '../../dataProviderHook';
@@ -23,6 +24,9 @@ export function UserActions() {
   const target = userSubject(record);
   const can = (action: string) => ability.can(action, target);
   const name = record.displayName;
+  // For a suspended person, activating reads "Lift suspension" (the same request).
+  const lifting = record.status === 'suspended';
+  const activate = lifting ? 'lift_suspension' : 'activate';
   return (
     <TopToolbar sx={{ flexWrap: 'wrap' }}>
       {can('update') && <EditButton />}
@@ -42,16 +46,30 @@ export function UserActions() {
       {record.status !== 'deactivated' &&
         can('deactivate') &&
         ability.can('create', 'ScheduledChange') && <ScheduleDeactivationButton record={record} />}
+      {(record.status === 'pending' || record.status === 'active') && can('suspend') && (
+        <ActionButton
+          label="app.action.suspend"
+          icon={<PauseCircle />}
+          title={translate('app.action.suspend_title', { name })}
+          help={translate('app.action.suspend_help')}
+          reason="required"
+          confirmLabel={translate('app.action.suspend')}
+          run={async (reason) => {
+            await dataProvider.suspend(record.id, reason);
+            return { message: 'app.action.suspended' };
+          }}
+        />
+      )}
       {record.status !== 'active' && can('activate') && (
         <ActionButton
-          label="app.action.activate"
+          label={`app.action.${activate}`}
           icon={<CheckCircle />}
-          title={translate('app.action.activate_title', { name })}
+          title={translate(`app.action.${activate}_title`, { name })}
           reason="optional"
-          confirmLabel={translate('app.action.activate')}
+          confirmLabel={translate(`app.action.${activate}`)}
           run={async (reason) => {
             await dataProvider.activate(record.id, reason || undefined);
-            return { message: 'app.action.activated' };
+            return { message: lifting ? 'app.action.suspension_lifted' : 'app.action.activated' };
           }}
         />
       )}

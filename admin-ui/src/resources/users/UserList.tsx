@@ -9,7 +9,7 @@ import {
 } from 'react-admin';
 import { DateTime } from '../../components/DateTime';
 import { EnumField } from '../../components/EnumField';
-import { BulkDeactivateButton } from './BulkDeactivateButton';
+import { BulkOutcomeProvider, BulkStatusButtons } from './BulkStatusButton';
 import { useUserFilters } from './userFilters';
 
 function ListActions() {
@@ -26,30 +26,32 @@ function ListActions() {
 export default function UserList() {
   const filters = useUserFilters();
   const { canAccess: canDeactivate } = useCanAccess({ action: 'deactivate', resource: 'users' });
+  const { canAccess: canSuspend } = useCanAccess({ action: 'suspend', resource: 'users' });
+  const { canAccess: canActivate } = useCanAccess({ action: 'activate', resource: 'users' });
+  const bulk = canDeactivate || canSuspend || canActivate;
   return (
-    <List
-      filters={filters}
-      actions={<ListActions />}
-      sort={{ field: 'displayName', order: 'ASC' }}
-      perPage={25}
-      debounce={100}
-    >
-      <Datagrid
-        rowClick="show"
-        bulkActionButtons={canDeactivate ? <BulkDeactivateButton /> : false}
+    <BulkOutcomeProvider>
+      <List
+        filters={filters}
+        actions={<ListActions />}
+        sort={{ field: 'displayName', order: 'ASC' }}
+        perPage={25}
+        debounce={100}
       >
-        <TextField source="displayName" sortBy="name" />
-        <TextField source="email" sortable={false} />
-        <TextField source="phone" sortable={false} />
-        <TextField
-          source="organization.name"
-          label="resources.users.fields.organizationId"
-          sortable={false}
-        />
-        <EnumField source="status" prefix="app.status" chip />
-        <EnumField source="role" prefix="app.role" empty="none" sortable={false} />
-        <DateTime source="updatedAt" />
-      </Datagrid>
-    </List>
+        <Datagrid rowClick="show" bulkActionButtons={bulk ? <BulkStatusButtons /> : false}>
+          <TextField source="displayName" sortBy="name" />
+          <TextField source="email" sortable={false} />
+          <TextField source="phone" sortable={false} />
+          <TextField
+            source="organization.name"
+            label="resources.users.fields.organizationId"
+            sortable={false}
+          />
+          <EnumField source="status" prefix="app.status" chip />
+          <EnumField source="role" prefix="app.role" empty="none" sortable={false} />
+          <DateTime source="updatedAt" />
+        </Datagrid>
+      </List>
+    </BulkOutcomeProvider>
   );
 }

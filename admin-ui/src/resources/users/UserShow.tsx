@@ -1,12 +1,14 @@
-import { Box, Chip } from '@mui/material';
+import { Box } from '@mui/material';
 import { Show, useCanAccess, useRecordContext, useTranslate } from 'react-admin';
 import { Link } from 'react-router-dom';
 import type { UserRecord } from '../../api/types';
 import { Row, Section } from '../../components/Section';
 import { SourceOwnerChip } from '../../components/SourceOwnerChip';
+import { StatusChip } from '../../components/StatusChip';
 import { useFormat } from '../../format';
 import { PersonSchedule } from '../scheduledChanges/PersonSchedule';
 import { AuditHistory } from './AuditHistory';
+import { CredentialDisclosures } from './CredentialDisclosures';
 import { SessionsPanel } from './SessionsPanel';
 import { StatusHistory } from './StatusHistory';
 import { UserActions } from './UserActions';
@@ -67,7 +69,7 @@ function Card() {
           <SourceOwnerChip record={record} field="title" />
         </Row>
         <Row label={f('status')}>
-          <Chip size="small" variant="outlined" label={translate(`app.status.${record.status}`)} />
+          <StatusChip status={record.status} testId="status" />
         </Row>
         <Row label={f('role')}>{translate(`app.role.${record.role ?? 'none'}`)}</Row>
         <Row label={f('loginMethod')}>{translate(`app.login_method.${record.loginMethod}`)}</Row>
@@ -130,8 +132,9 @@ function Card() {
         </Box>
       </Section>
       <Section title={translate('app.card.status_history')} wide>
-        <StatusHistory record={record} fromAudit={canReadAudit ?? false} />
+        <StatusHistory record={record} />
       </Section>
+      <CredentialDisclosures record={record} />
       {canReadSchedule && <PersonSchedule record={record} />}
       <SessionsPanel record={record} />
       {canReadAudit && (
@@ -143,7 +146,10 @@ function Card() {
   );
 }
 
-/** A person's card: profile, provenance, organization, 2FA, status history, sessions, audit. */
+/**
+ * A person's card: profile, provenance, organization, 2FA, status history, credential
+ * disclosures, scheduled changes, sessions, audit.
+ */
 export default function UserShow() {
   return (
     <Show actions={<UserActions />} title={<Title />}>

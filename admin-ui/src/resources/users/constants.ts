@@ -1,5 +1,5 @@
 /** Values of the people's coded fields, as the API has them. */
-export const STATUSES = ['pending', 'active', 'deactivated'] as const;
+export const STATUSES = ['pending', 'active', 'suspended', 'deactivated'] as const;
 export const ROLES = ['superadmin', 'admin', 'auditor', 'staff'] as const;
 export const SOURCES = ['manual', 'import', 'ad', 'hr', 'scim'] as const;
 export const LOGIN_METHODS = ['password', 'ldap'] as const;
