@@ -20,6 +20,38 @@ const bulk = { description: 'Who changed, and who was left and why', schema: bul
 
 /** Declares the lifecycle's doors of the console: one person, many people, and the history. */
 export function registerUserStatusRoutes(scope: ApiScope): void {
+  // Before the one-person routes: `/users/:id/deactivate` would otherwise take `bulk` for an id.
+  for (const verb of ['deactivate', 'suspend'] as const)
+    defineRoute(
+      scope,
+      {
+        method: 'post',
+        path: `/users/bulk/${verb}`,
+        operationId: `${verb}Users`,
+        summary: `${verb === 'deactivate' ? 'Deactivate' : 'Suspend'} many people at once`,
+        description:
+          'One transaction; people the caller may not act on, or who are already so, are skipped with a code.',
+        tags,
+        body: bulkCutOffBody,
+        response: bulk,
+      },
+      ({ body, services, auth }) =>
+        changeStatuses(services, auth.actor, auth.ability, verb, body.ids, body.reason),
+    );
+  defineRoute(
+    scope,
+    {
+      method: 'post',
+      path: '/users/bulk/activate',
+      operationId: 'activateUsers',
+      summary: 'Activate many people at once',
+      tags,
+      body: bulkActivateBody,
+      response: bulk,
+    },
+    ({ body, services, auth }) =>
+      changeStatuses(services, auth.actor, auth.ability, 'activate', body.ids, body.reason || null),
+  );
   defineRoute(
     scope,
     {
@@ -68,37 +100,6 @@ export function registerUserStatusRoutes(scope: ApiScope): void {
     },
     ({ params, body, services, auth }) =>
       activateUser(services, auth.actor, auth.ability, params.id, body.reason || null),
-  );
-  for (const verb of ['deactivate', 'suspend'] as const)
-    defineRoute(
-      scope,
-      {
-        method: 'post',
-        path: `/users/bulk/${verb}`,
-        operationId: `${verb}Users`,
-        summary: `${verb === 'deactivate' ? 'Deactivate' : 'Suspend'} many people at once`,
-        description:
-          'One transaction; people the caller may not act on, or who are already so, are skipped with a code.',
-        tags,
-        body: bulkCutOffBody,
-        response: bulk,
-      },
-      ({ body, services, auth }) =>
-        changeStatuses(services, auth.actor, auth.ability, verb, body.ids, body.reason),
-    );
-  defineRoute(
-    scope,
-    {
-      method: 'post',
-      path: '/users/bulk/activate',
-      operationId: 'activateUsers',
-      summary: 'Activate many people at once',
-      tags,
-      body: bulkActivateBody,
-      response: bulk,
-    },
-    ({ body, services, auth }) =>
-      changeStatuses(services, auth.actor, auth.ability, 'activate', body.ids, body.reason || null),
   );
   defineRoute(
     scope,

@@ -114,6 +114,7 @@ describe('SCIM tokens', () => {
     expect((hr.body.attributes as { name: string }[]).map((a) => a.name)).toEqual([
       'hireDate',
       'terminationDate',
+      'suspended',
     ]);
     const spc = await scim.get('/ServiceProviderConfig');
     expect(spc.body).toMatchObject({

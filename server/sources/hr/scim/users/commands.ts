@@ -3,6 +3,7 @@ import { type ScimRequest, scimActor } from '../context.ts';
 import { ScimError } from '../errors.ts';
 import { applyPatch, patchOperations } from '../patch.ts';
 import { canonicalBody } from '../resourceSchema.ts';
+import { HR_SCHEMA } from '../urns.ts';
 import { userFields } from './input.ts';
 import { getUser } from './read.ts';
 import { lockUser, saveUser } from './save.ts';
@@ -49,7 +50,7 @@ export async function patchScimUser(
         null,
         'The resource has changed (If-Match does not match its version)',
       );
-    const fields = userFields(applyPatch(current, operations, USER_RESOURCE));
+    const fields = statusAsked(current, applyPatch(current, operations, USER_RESOURCE));
     try {
       return (await saveUser(request, id, fields, version)).resource;
     } catch (error) {
@@ -60,6 +61,20 @@ export async function patchScimUser(
       }
     }
   }
+}
+
+/**
+ * The fields of a patched resource, where `active` and the HR extension's `suspended` count only
+ * if the PATCH changed them: a suspended person reads `active: false`, so a PATCH that only lifts
+ * the suspension must not read as "deactivate" because the unchanged `active: false` came along.
+ */
+function statusAsked(current: Resource, patched: Resource): ReturnType<typeof userFields> {
+  const fields = userFields(patched);
+  const suspendedOf = (resource: Resource) =>
+    (resource[HR_SCHEMA] as { suspended?: unknown } | undefined)?.suspended === true;
+  if (patched.active === current.active) fields.active = undefined;
+  if (suspendedOf(patched) === suspendedOf(current)) fields.suspended = undefined;
+  return fields;
 }
 
 /** DELETE /Users/:id: deactivates (sessions revoked), never erases; idempotent. */
