@@ -24,6 +24,8 @@ export interface StagedRecord {
   /** HR: first and last working day (YYYY-MM-DD), when the source carries them. */
   hireDate: string | null;
   terminationDate: string | null;
+  /** HR: suspended (true), not (false), or not said (absent). */
+  suspended?: boolean;
   /** Errors that make the entry unusable: the plan lists it as a conflict (see SourcePerson). */
   errors: string[];
   /** The fields the source carries (SourcePerson.fields); absent: every field. */
@@ -110,6 +112,7 @@ export function normalizePerson(person: SourcePerson): StagedRecord {
     groups: [...new Set(person.groups.map((dn) => dn.normalize('NFC').trim().toLowerCase()))],
     hireDate: isoDate(person.hireDate, 'hire date', problems),
     terminationDate: isoDate(person.terminationDate, 'termination date', problems),
+    ...(typeof person.suspended === 'boolean' ? { suspended: person.suspended } : {}),
     errors: (person.errors ?? []).map((error) => text(error, 1_000) ?? 'invalid entry'),
     ...(person.fields ? { fields: [...person.fields] } : {}),
     problems,

@@ -37,6 +37,11 @@ export interface SourcePerson {
   /** HR: last working day, YYYY-MM-DD (the person is deactivated at its end, company time). */
   terminationDate?: string | null;
   /**
+   * HR: on leave or under investigation (suspended, memberships kept); false lifts a suspension
+   * this source made. Absent: the source says nothing about it.
+   */
+  suspended?: boolean | null;
+  /**
    * Errors that make the entry unusable (an import row that failed validation): the plan lists
    * it as a conflict with these reasons and applies nothing for it. The entry still counts as
    * present, so a complete import never deactivates a person because their row was malformed.

@@ -24,6 +24,7 @@ export const PLAN_ACTIONS = [
   'create',
   'update',
   'deactivate',
+  'suspend',
   'reactivate',
   'conflict',
   'unchanged',
@@ -43,6 +44,7 @@ export const IMPORT_FIELDS = [
   'employeeId',
   'hireDate',
   'terminationDate',
+  'suspended',
   'username',
 ] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];

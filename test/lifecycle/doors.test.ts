@@ -56,6 +56,13 @@ interface DoorRow {
   clock?: Date;
 }
 
+/** The subject's own row of its HR file. */
+function ownRow(subject: Subject) {
+  const [own] = subject.hr ?? [];
+  if (!own) throw new Error('no HR row');
+  return own;
+}
+
 const scimStep = (verb: Verb, operations: unknown[]): Step => ({
   verb,
   run: (world, subject) => scimPatch(world, subject.id, operations),
@@ -204,6 +211,29 @@ const rows: DoorRow[] = [
       await importHr(world, [{ ...own, left: '01.03.2024' }]);
     },
     from: 'active',
+  },
+  {
+    door: 'hr-import',
+    verb: 'suspend',
+    how: 'a long leave in the «Состояние» column',
+    subject: 'hr',
+    act: (world, s) => importHr(world, [{ ...ownRow(s), state: 'декрет' }]).then(() => undefined),
+    from: 'active',
+  },
+  {
+    door: 'hr-import',
+    verb: 'activate',
+    how: 'back from a leave HR itself recorded',
+    subject: 'hr',
+    before: [
+      {
+        verb: 'suspend',
+        run: (world, s) =>
+          importHr(world, [{ ...ownRow(s), state: 'декрет' }]).then(() => undefined),
+      },
+    ],
+    act: (world, s) => importHr(world, [{ ...ownRow(s), state: '' }]).then(() => undefined),
+    from: 'suspended',
   },
   {
     door: 'hr-import',

@@ -239,6 +239,8 @@ export interface HrRow {
   hired: string;
   /** DD.MM.YYYY: the last working day. */
   left?: string;
+  /** The «Состояние» column: a long leave («декрет») suspends; empty lifts HR's own suspension. */
+  state?: string;
 }
 
 /** An HR row with unique names. */
@@ -257,9 +259,9 @@ export function hrRow(extra: Partial<HrRow> = {}): HrRow {
 
 /** A UTF-8, `;`-separated HR export with a login column. */
 export function hrFile(rows: readonly HrRow[]): Uint8Array {
-  const header = 'Табельный номер;Фамилия;Имя;Логин;E-mail;Дата приема;Дата увольнения';
+  const header = 'Табельный номер;Фамилия;Имя;Логин;E-mail;Дата приема;Дата увольнения;Состояние';
   const lines = rows.map((r) =>
-    [r.number, r.family, r.given, r.login, r.email, r.hired, r.left ?? ''].join(';'),
+    [r.number, r.family, r.given, r.login, r.email, r.hired, r.left ?? '', r.state ?? ''].join(';'),
   );
   return new TextEncoder().encode(`${[header, ...lines].join('\r\n')}\r\n`);
 }

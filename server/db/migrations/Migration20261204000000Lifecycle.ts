@@ -2,7 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * One lifecycle for a person (issue 11): the `suspended` status (a leave of absence, an
- * investigation), the status history every door writes through the lifecycle module, and the
+ * investigation; plans of HR files can suspend), the status history every door writes through the lifecycle module, and the
  * facts of an enrollment link that disclosed a way into an account that already had credentials.
  */
 export class Migration20261204000000Lifecycle extends Migration {
@@ -37,12 +37,21 @@ alter table enrollment_token
   add column reason text check (length(reason) <= 1000),
   add column disclosure boolean not null default false;
 create index enrollment_token_disclosure_idx on enrollment_token (user_id, created_at desc) where disclosure;
+
+-- An HR file can say a person is on leave: plans suspend them.
+alter table sync_plan_item drop constraint if exists sync_plan_item_action_check;
+alter table sync_plan_item add constraint sync_plan_item_action_check
+  check (action in ('create', 'update', 'deactivate', 'suspend', 'reactivate', 'conflict', 'unchanged'));
 `);
   }
 
   override async down(): Promise<void> {
     this.addSql(`
 drop table if exists user_status_change;
+delete from sync_plan_item where action = 'suspend';
+alter table sync_plan_item drop constraint if exists sync_plan_item_action_check;
+alter table sync_plan_item add constraint sync_plan_item_action_check
+  check (action in ('create', 'update', 'deactivate', 'reactivate', 'conflict', 'unchanged'));
 alter table enrollment_token drop column if exists reason, drop column if exists disclosure;
 update app_user set status = 'deactivated' where status = 'suspended';
 alter table app_user drop constraint if exists app_user_status_check;

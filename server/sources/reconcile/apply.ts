@@ -32,7 +32,7 @@ export interface ApplyCounts {
   stopped: boolean;
 }
 
-const CHANGES = `('create', 'update', 'deactivate', 'reactivate')`;
+const CHANGES = `('create', 'update', 'deactivate', 'suspend', 'reactivate')`;
 // The items of one batch not applied yet: every statement of the batch is scoped by this.
 const BATCH = `p.run_id = ? and p.seq between ? and ? and p.applied_at is null and p.blocked is null`;
 
@@ -87,7 +87,7 @@ update app_user u set
   updated_at = ?
 from sync_plan_item p ${orgOf(`p.diff->'organization'->>'to'`)}
 where ${BATCH} and u.id = p.user_id
-  and (p.action = 'update' or (p.action in ('deactivate', 'reactivate')
+  and (p.action = 'update' or (p.action in ('deactivate', 'suspend', 'reactivate')
        and ((p.diff - 'status' - 'spaces') <> '{}'::jsonb or p.link)))
 returning u.id, p.seq, p.action, p.diff - 'status' as diff, p.reason, p.external_id,
   coalesce(u.username, u.display_name) as label`;
@@ -95,7 +95,7 @@ returning u.id, p.seq, p.action, p.diff - 'status' as diff, p.reason, p.external
 // The items of a batch that change a person's status, for the lifecycle.
 const STATUS_ITEMS_SQL = `
 select p.user_id, p.action, p.reason, p.external_id from sync_plan_item p
- where ${BATCH} and p.action in ('deactivate', 'reactivate') order by p.seq`;
+ where ${BATCH} and p.action in ('deactivate', 'suspend', 'reactivate') order by p.seq`;
 
 /**
  * Creates the planned people. Parameters: now (start of a future hire day is compared with it),
@@ -111,7 +111,9 @@ insert into app_user (id, username, family_name, given_name, middle_name, displa
 select p.user_id, p.record->>'username', p.record->>'familyName', p.record->>'givenName',
        p.record->>'middleName', p.record->>'displayName', p.record->>'email', p.record->>'phone',
        p.record->>'title', org.id, (p.record->>'hireDate')::date, (p.record->>'terminationDate')::date,
-       case when (p.record->>'hireDate')::date::timestamp at time zone ?::text > ?::timestamptz
+       -- A newcomer already on leave is created suspended (by this source, which lifts it later).
+       case when coalesce((p.record->>'suspended')::boolean, false) then 'suspended'
+            when (p.record->>'hireDate')::date::timestamp at time zone ?::text > ?::timestamptz
             then 'pending' else 'active' end,
        ?, ?, ?, ?, ?, ?::text, ?::text,
        case when ?::text is null then null else p.external_id end,
@@ -138,7 +140,7 @@ returning id, name`;
 interface ChangedRow {
   id: string;
   seq: number;
-  action: 'update' | 'deactivate' | 'reactivate';
+  action: 'update' | 'deactivate' | 'suspend' | 'reactivate';
   diff: Record<string, { from: unknown; to: unknown }>;
   reason: string | null;
   external_id: string | null;
@@ -157,7 +159,7 @@ function split(diff: ChangedRow['diff']) {
 
 interface StatusItem {
   user_id: string;
-  action: 'deactivate' | 'reactivate';
+  action: 'deactivate' | 'suspend' | 'reactivate';
   reason: string | null;
   external_id: string | null;
 }
@@ -192,7 +194,16 @@ async function applyStatusItems(
   } as const;
   const results = [
     await changeStatus(ctx, 'deactivate', targets('deactivate'), cause),
-    await changeStatus(ctx, 'activate', targets('reactivate'), { ...cause, from: ['deactivated'] }),
+    await changeStatus(ctx, 'suspend', targets('suspend'), {
+      ...cause,
+      reason: `suspended by ${who}`,
+      from: ['active', 'pending'],
+    }),
+    await changeStatus(ctx, 'activate', targets('reactivate'), {
+      ...cause,
+      reason: `activated by ${who}`,
+      from: ['deactivated', 'suspended'],
+    }),
   ];
   const blocked = results.flatMap((r) => r.skipped.filter((s) => s.code === 'last_superadmin'));
   if (blocked.length > 0)

@@ -80,6 +80,10 @@ const terminated = (r: string) =>
     ((${r}->>'terminationDate')::date + 1)::timestamp at time zone $6::text <= $5::timestamptz)`;
 
 /** SQL: a staged record's hire date is still to come. */
+/** Whether the source says the person is suspended (`true`) or not (`false`); absent: neither. */
+const suspendedSaid = (r: string, value: boolean) =>
+  `coalesce((${r}->>'suspended')::boolean = ${value}, false)`;
+
 const startsLater = (r: string) =>
   `(${r}->>'hireDate' is not null and
     ((${r}->>'hireDate')::date)::timestamp at time zone $6::text > $5::timestamptz)`;
@@ -151,12 +155,12 @@ s as (
  * membership added by hand elsewhere is never touched. Nobody deactivated (or being
  * deactivated) gets one: they keep their memberships, the core already bans them.
  */
-function spacesDiff(ownDeactivation: string, precedence: Precedence): string {
+function spacesDiff(ownStatus: string, precedence: Precedence): string {
   const sorted = (set: string) =>
     `array(select lower(x) from jsonb_array_elements_text(${set}) x order by 1)`;
   const guard = precedence.spaces === 'directory' ? '' : 'j.u_hr_source_id is null and ';
   return `case when ${guard}j.uid is not null and not j.gone
-       and (j.status <> 'deactivated' or ${ownDeactivation})
+       and (j.status <> 'deactivated' or ${ownStatus})
        and ${sorted('j.u_spaces')} is distinct from ${sorted(`j.r->'spaces'`)}
     then jsonb_build_object('spaces', jsonb_build_object('from', j.u_spaces, 'to', j.r->'spaces'))
     else '{}'::jsonb end`;
@@ -168,8 +172,9 @@ function entriesSql(source: SyncSource, mapped: boolean, precedence: Precedence)
   const userColumns = Object.values(COLUMNS)
     .map((column) => `u.${column} as u_${column}`)
     .join(', ');
-  // The source's own deactivation: the last status change was its own (no one changed it since).
-  const ownDeactivation = `(j.status_source is not distinct from $2 and j.status_source_at is not distinct from j.status_changed_at)`;
+  // The source's own status: the last status change (a deactivation, a suspension) was its own
+  // and nobody changed it since.
+  const ownStatus = `(j.status_source is not distinct from $2 and j.status_source_at is not distinct from j.status_changed_at)`;
   // The person's current memberships of mapped spaces (one index probe per person, same statement).
   const currentSpaces = mapped
     ? `left join lateral (
@@ -235,14 +240,21 @@ j as materialized (
     ${currentSpaces}
 ),
 d as materialized (
-  select j.*, (${diffExpression(source, precedence)})${mapped ? ` || ${spacesDiff(ownDeactivation, precedence)}` : ''} as diff,
+  select j.*, (${diffExpression(source, precedence)})${mapped ? ` || ${spacesDiff(ownStatus, precedence)}` : ''} as diff,
          case when j.uid is null or j.conflict is not null then null
               when j.gone and j.status <> 'deactivated' then 'deactivate'
-              when not j.gone and j.status = 'deactivated' and ${ownDeactivation}
+              when not j.gone and j.status = 'deactivated' and ${ownStatus}
+                then 'reactivate'
+              when not j.gone and ${suspendedSaid('j.r', true)} and j.status in ('active', 'pending')
+                then 'suspend'
+              when not j.gone and ${suspendedSaid('j.r', false)} and j.status = 'suspended'
+                   and ${ownStatus}
                 then 'reactivate'
          end as status_change,
          (j.uid is not null and not j.gone and j.status = 'deactivated'
-          and not ${ownDeactivation}) as kept_deactivated
+          and not ${ownStatus}) as kept_deactivated,
+         (j.uid is not null and not j.gone and j.status = 'suspended'
+          and ${suspendedSaid('j.r', false)} and not ${ownStatus}) as kept_suspended
     from j
 ),
 a as (
@@ -261,8 +273,9 @@ select $1, row_number() over (order by a.external_id), a.action,
        case when a.action = 'create' then gen_random_uuid() when a.action <> 'conflict' then a.uid end,
        a.external_id, a.r->>'locator', coalesce(a.r->>'username', a.r->>'displayName'),
        case when a.action in ('conflict', 'create') then '{}'::jsonb
-            when a.action in ('deactivate', 'reactivate') then a.diff || jsonb_build_object('status',
-              jsonb_build_object('from', a.status, 'to', case a.action when 'deactivate' then 'deactivated' else 'active' end))
+            when a.action in ('deactivate', 'suspend', 'reactivate') then a.diff || jsonb_build_object('status',
+              jsonb_build_object('from', a.status, 'to', case a.action when 'deactivate' then 'deactivated'
+                when 'suspend' then 'suspended' else 'active' end))
             else a.diff end,
        case when a.action = 'create' then a.r - 'problems' - 'errors' - 'fields' end,
        a.link and a.action <> 'conflict',
@@ -273,8 +286,11 @@ select $1, row_number() over (order by a.external_id), a.action,
                 else 'disabled in the source; not created' end end,
          case when a.action = 'deactivate' then
            case when a.terminated then 'left on ' || (a.r->>'terminationDate') else 'disabled in the source' end end,
-         case when a.action = 'reactivate' then 'enabled again in the source' end,
+         case when a.action = 'reactivate' and a.status = 'suspended' then 'back from leave in the source' end,
+         case when a.action = 'reactivate' and a.status <> 'suspended' then 'enabled again in the source' end,
+         case when a.action = 'suspend' then 'on leave in the source' end,
          case when a.kept_deactivated then 'deactivated by hand; stays deactivated' end,
+         case when a.kept_suspended then 'suspended by hand; stays suspended' end,
          case when a.link and a.action <> 'conflict'
            then 'linked by ' || case when a.by_id then 'employee number' else $4::text end end,
          case when a.action = 'create' and ${startsLater('a.r')}
@@ -372,6 +388,7 @@ export async function countPlan(db: Queryable, runId: string): Promise<PlanCount
     create: 0,
     update: 0,
     deactivate: 0,
+    suspend: 0,
     reactivate: 0,
     conflict: 0,
     unchanged: 0,

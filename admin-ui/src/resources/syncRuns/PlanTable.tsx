@@ -23,6 +23,7 @@ const ACTION_COLORS: Record<PlanAction, 'success' | 'info' | 'error' | 'warning'
   create: 'success',
   update: 'info',
   deactivate: 'error',
+  suspend: 'warning',
   reactivate: 'success',
   conflict: 'warning',
   unchanged: 'default',

@@ -64,6 +64,17 @@ const ALIASES: Record<ImportField, readonly string[]> = {
     'Start date',
   ],
   terminationDate: ['Дата увольнения', 'Termination date', 'End date'],
+  suspended: [
+    'Приостановлен',
+    'Приостановка',
+    'Отсутствие',
+    'Длительное отсутствие',
+    'Отпуск по уходу',
+    'Состояние',
+    'Suspended',
+    'On leave',
+    'Leave of absence',
+  ],
   username: ['Логин', 'Имя пользователя', 'Username', 'Login', 'User name'],
 };
 

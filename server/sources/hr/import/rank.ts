@@ -19,7 +19,7 @@ export function rankRule(
               reason = concat_ws('; ', p.reason, 'the requester may not change this person (their rank)')
          from app_user u
         where p.run_id = $1 and u.id = p.user_id and u.rank >= $2
-          and p.action in ('update', 'deactivate', 'reactivate') and p.blocked is null`,
+          and p.action in ('update', 'deactivate', 'suspend', 'reactivate') and p.blocked is null`,
       [runId, rank],
     );
   };

@@ -1,6 +1,7 @@
 import type { SourcedAttribute, SourcePerson } from '../../types.ts';
 import { parseDate } from './dates.ts';
 import type { ImportField, ResolvedColumns } from './headers.ts';
+import { parseSuspension } from './suspension.ts';
 import type { Table, TableRow } from './table.ts';
 
 /** One problem of one row: its line in the file, the column's header and what is wrong. */
@@ -115,6 +116,13 @@ function validateRow(
   };
   const hireDate = date('hireDate');
   const terminationDate = date('terminationDate');
+  const mark = resolved.columns.suspended === undefined ? undefined : cell('suspended');
+  const suspended = mark === undefined ? undefined : parseSuspension(mark);
+  if (suspended === null)
+    fail(
+      'suspended',
+      `"${mark}" is not a suspension mark: use да / нет, «декрет», «отпуск по уходу», «отстранён»`,
+    );
   if (hireDate && terminationDate && terminationDate < hireDate)
     fail(
       'terminationDate',
@@ -137,6 +145,7 @@ function validateRow(
     groups: [],
     hireDate,
     terminationDate,
+    ...(suspended === undefined || suspended === null ? {} : { suspended }),
     fields,
   };
   return { row: row.line, person, errors };
