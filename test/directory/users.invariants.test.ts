@@ -102,6 +102,26 @@ describe('the last active superadmin', () => {
     }
   });
 
+  it('survives a demotion and a deactivation of the same superadmin at the same time', async () => {
+    // A demotion takes the guard's lock, then the person's row; the lifecycle must not hold the
+    // row while it waits for the lock (a deadlock would surface as a 500).
+    for (let round = 0; round < 5; round += 1) {
+      await context.services.orm.em
+        .fork()
+        .execute("update app_user set status = 'deactivated' where role = 'superadmin'");
+      const a = await createPerson(context.services, { role: 'superadmin' });
+      const b = await createPerson(context.services, { role: 'superadmin' });
+      const c = await createPerson(context.services, { role: 'superadmin' });
+      const results = await Promise.allSettled([
+        changeRole(context.services, actorOf(a), abilityOf(a), c.id, 'admin', null),
+        deactivateUser(context.services, actorOf(b), abilityOf(b), c.id, 'race'),
+      ]);
+      for (const result of results)
+        expect([null, 'version_conflict', 'last_superadmin']).toContain(codeOf(result));
+      expect(await activeSuperadmins()).toBeGreaterThanOrEqual(1);
+    }
+  });
+
   it('holds through the HTTP API too', async () => {
     const a = await signedIn(context, 'superadmin');
     const b = await signedIn(context, 'superadmin');

@@ -5,7 +5,7 @@ import { loadCorePeople } from '../../directory/people/corePerson.ts';
 import type { OutboxEvent } from '../../outbox/events.ts';
 import { type ArtefactCounts, NO_ARTEFACTS, revokeArtefacts } from '../sessions/revokeArtefacts.ts';
 import type { Door } from './doors.ts';
-import { lastSuperadmins } from './lastSuperadmin.ts';
+import { lastSuperadmins, lockBeforeSuperadmins } from './lastSuperadmin.ts';
 import { type LifecycleVerb, STATUS_AUDIT_ACTION } from './verbs.ts';
 
 export type { LifecycleVerb } from './verbs.ts';
@@ -162,7 +162,9 @@ export async function changeStatus(
   if (targets.length === 0) return result;
   const { em, actor } = ctx;
   const byTarget = new Map(targets.map((target) => [target.id, target]));
-  const rows = await em.execute<CurrentRow[]>(CURRENT_SQL, [JSON.stringify([...byTarget.keys()])]);
+  const ids = [...byTarget.keys()];
+  if (verb !== 'activate') await lockBeforeSuperadmins(em, ids);
+  const rows = await em.execute<CurrentRow[]>(CURRENT_SQL, [JSON.stringify(ids)]);
   const found = new Map(rows.map((row) => [row.id, row]));
   const planned: Planned[] = [];
   for (const target of byTarget.values()) {

@@ -27,6 +27,23 @@ export async function lastSuperadmins(
   return (row?.n ?? 0) > 0 ? new Set() : new Set(admins.map((admin) => admin.id));
 }
 
+/**
+ * Takes the guard's lock before any person is locked, when a superadmin is among `ids`: a demotion
+ * takes the lock and then the person's row, so a deactivation must not hold the row while it
+ * waits for the lock. (Taking it again later in the transaction is free.)
+ */
+export async function lockBeforeSuperadmins(
+  em: EntityManager,
+  ids: readonly string[],
+): Promise<void> {
+  const [row] = await em.execute<{ found: boolean }[]>(
+    `select exists (select 1 from app_user where role = 'superadmin'
+        and id in (select value::uuid from jsonb_array_elements_text(?::jsonb))) as found`,
+    [JSON.stringify(ids)],
+  );
+  if (row?.found) await em.execute('select pg_advisory_xact_lock(?)', [LAST_SUPERADMIN_LOCK]);
+}
+
 /** 409 `last_superadmin`. */
 export const lastSuperadminConflict = () =>
   conflict(
