@@ -44,6 +44,10 @@ export async function startTestContext(
   );
   const orm = await openOrm(databaseUrl, entities, { poolMax: 10 });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  // As the service's pool does (server/db/database.ts): an idle connection that fails is dropped,
+  // not thrown. pool.end() resolves before its sockets close, so close() below can drop the
+  // database while one is still closing; without a listener that is an uncaught 57P01.
+  pool.on('error', () => undefined);
   let fixedNow: Date | undefined;
   const services: Services = {
     config,
