@@ -2,9 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { userActor } from '../../server/authz/actor.ts';
 import { defineAbilityFor } from '../../server/authz/index.ts';
 import type { User } from '../../server/directory/entities.ts';
+import { toAppError } from '../../server/http/problem.ts';
 import { changeRole } from '../../server/identity/people/changeRole.ts';
 import { deactivateUser } from '../../server/identity/people/deactivateUser.ts';
-import { AppError } from '../../server/shared/errors.ts';
 import { createPerson, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 
@@ -39,7 +39,8 @@ async function activeSuperadmins(): Promise<number> {
 
 function codeOf(result: PromiseSettledResult<unknown>): string | null {
   if (result.status === 'fulfilled') return null;
-  return result.reason instanceof AppError ? result.reason.code : String(result.reason);
+  // The same translation the HTTP layer applies (an optimistic-lock failure is a 409 version_conflict).
+  return toAppError(result.reason)?.code ?? String(result.reason);
 }
 
 describe('the last active superadmin', () => {
