@@ -1,9 +1,11 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
+import { publicBaseUrl } from './config.ts';
 import { adminUi } from './http/adminUi.ts';
 import { problemMiddleware } from './http/problem.ts';
 import { requestContext } from './http/requestContext.ts';
+import { securityHeaders } from './http/securityHeaders.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerCoreRoutes } from './routes/core.ts';
 import { type ApiScope, RouteRegistry } from './routes/defineRoute.ts';
@@ -27,15 +29,6 @@ import { scimMiddleware } from './sources/hr/scim/routes.ts';
 /** The API version reported in the OpenAPI document. */
 export const API_VERSION = '1.0.0';
 const API_PREFIX = '/api/v1';
-
-/** Adds conservative security headers to every response. */
-const securityHeaders: Koa.Middleware<AppState> = async (ctx, next) => {
-  await next();
-  ctx.set('X-Content-Type-Options', 'nosniff');
-  ctx.set('Referrer-Policy', 'no-referrer');
-  ctx.set('X-Frame-Options', 'DENY');
-  ctx.set('Cache-Control', ctx.response.get('Cache-Control') || 'no-store');
-};
 
 /** Refuses request bodies that are not JSON on the JSON API, instead of silently ignoring them. */
 const requireJsonBody: Koa.Middleware<AppState> = async (ctx, next) => {
@@ -65,8 +58,9 @@ export function createApp(services: Services): { app: Koa<AppState>; registry: R
   const app = new Koa<AppState>({ proxy: services.config.http.trustProxy });
   const registry = new RouteRegistry();
   app.use(requestContext(services.logger));
+  // Outside the problem middleware: errors turned into problem+json get the headers too.
+  app.use(securityHeaders({ hsts: publicBaseUrl(services.config).startsWith('https://') }));
   app.use(problemMiddleware());
-  app.use(securityHeaders);
   // SCIM answers its own requests (bearer token, SCIM JSON, SCIM errors) before the JSON API.
   app.use(scimMiddleware(services));
   app.use(requireJsonBody);

@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { type FileHandle, open } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import type Koa from 'koa';
 import { projectRoot } from '../config.ts';
@@ -22,13 +22,15 @@ const ONE_YEAR = 'public, max-age=31536000, immutable';
 // Vite writes built assets as `assets/name-<hash>.ext`; such files never change under that name.
 const HASHED_ASSET = /^assets\/(?:.+\/)?[^/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;
 
+const PLACEHOLDER_STYLE =
+  'body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5;color:#222}';
 const PLACEHOLDER = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Back-office</title>
-<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5;color:#222}</style>
+<style>${PLACEHOLDER_STYLE}</style>
 </head>
 <body>
 <h1>Back-office</h1>
@@ -38,6 +40,14 @@ const PLACEHOLDER = `<!doctype html>
 </body>
 </html>
 `;
+/** The placeholder's own policy: nothing but its one inline style, allowed by its hash. */
+const PLACEHOLDER_CSP = [
+  "default-src 'none'",
+  `style-src 'sha256-${createHash('sha256').update(PLACEHOLDER_STYLE).digest('base64')}'`,
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 function invalidPath(): AppError {
   return new AppError(400, 'invalid_path', 'The requested path is not allowed');
@@ -61,20 +71,40 @@ function relativeFilePath(rawRest: string): string {
   return segments.filter((segment) => segment !== '').join('/');
 }
 
-async function fileSize(path: string): Promise<number | null> {
+/** A regular file, opened, with its size; null for anything else. */
+interface OpenFile {
+  handle: FileHandle;
+  size: number;
+}
+
+/**
+ * Opens a regular file (null if missing or not a file). Opening before answering, rather than
+ * streaming by name, makes a file that vanishes meanwhile (a redeploy replacing dist) a thrown
+ * error the problem middleware answers, not a stream error Koa answers with every header removed.
+ */
+async function openFile(path: string): Promise<OpenFile | null> {
+  let handle: FileHandle;
   try {
-    const info = await stat(path);
-    return info.isFile() ? info.size : null;
+    handle = await open(path, 'r');
   } catch {
     return null;
   }
+  try {
+    const info = await handle.stat();
+    if (info.isFile()) return { handle, size: info.size };
+  } catch {
+    // Treated as missing, below.
+  }
+  await handle.close();
+  return null;
 }
 
-function send(ctx: Koa.ParameterizedContext<BaseState>, path: string, size: number): void {
+function send(ctx: Koa.ParameterizedContext<BaseState>, path: string, file: OpenFile): void {
   ctx.status = 200;
   ctx.type = extname(path) || 'application/octet-stream';
-  ctx.length = size;
-  ctx.body = createReadStream(path);
+  ctx.length = file.size;
+  // The stream closes the handle when it ends or when Koa destroys it (an aborted request).
+  ctx.body = file.handle.createReadStream();
 }
 
 /**
@@ -93,31 +123,34 @@ export function adminUi(options: AdminUiOptions = {}): Koa.Middleware<BaseState>
       throw new AppError(405, 'method_not_allowed', 'Method not allowed on this resource');
     }
     const relative = relativeFilePath(path.slice(ADMIN_UI_PREFIX.length + 1));
-    const indexSize = await fileSize(indexPath);
-
-    if (indexSize === null) {
-      if (relative !== '') return next();
-      ctx.status = 200;
-      ctx.type = 'text/html; charset=utf-8';
-      ctx.set('Cache-Control', 'no-cache');
-      ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
-      ctx.body = PLACEHOLDER;
-      return;
-    }
 
     if (relative !== '') {
       const filePath = resolve(root, relative);
       if (!filePath.startsWith(`${root}${sep}`)) throw invalidPath();
-      const size = await fileSize(filePath);
-      if (size !== null) {
+      const file = await openFile(filePath);
+      if (file !== null) {
         ctx.set('Cache-Control', HASHED_ASSET.test(relative) ? ONE_YEAR : 'no-cache');
-        send(ctx, filePath, size);
+        send(ctx, filePath, file);
         return;
       }
-      // A missing file with an extension is a 404; anything else is a client-side route.
-      if (extname(relative) !== '') return next();
+    }
+
+    const index = await openFile(indexPath);
+    if (index === null) {
+      if (relative !== '') return next();
+      ctx.status = 200;
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.set('Cache-Control', 'no-cache');
+      ctx.set('Content-Security-Policy', PLACEHOLDER_CSP);
+      ctx.body = PLACEHOLDER;
+      return;
+    }
+    // A missing file with an extension is a 404; anything else is a client-side route.
+    if (relative !== '' && extname(relative) !== '') {
+      await index.handle.close();
+      return next();
     }
     ctx.set('Cache-Control', 'no-cache');
-    send(ctx, indexPath, indexSize);
+    send(ctx, indexPath, index);
   };
 }
