@@ -44,14 +44,15 @@ describe('SCIM filter parser', () => {
 
   it('translates to parameterized SQL, values never inlined', () => {
     const sql = filterToSql(parseFilter('userName sw "iv%" and not (title co "x")'), USER_COLUMNS);
-    expect(sql.sql).toBe('(u.username like $1 and (not coalesce(lower(u.title) like $2, false)))');
+    const userName = 'lower(coalesce(u.scim_user_name, u.username)) collate "C"';
+    expect(sql.sql).toBe(`(${userName} like $1 and (not coalesce(lower(u.title) like $2, false)))`);
     expect(sql.params).toEqual(['iv\\%%', '%x%']);
     expect(escapeLike('a_b%c\\')).toBe('a\\_b\\%c\\\\');
     const injection = filterToSql(
       parseFilter(`userName eq "x'; drop table app_user; --"`),
       USER_COLUMNS,
     );
-    expect(injection.sql).toBe('u.username = $1');
+    expect(injection.sql).toBe(`${userName} = $1`);
   });
 });
 

@@ -7,6 +7,7 @@ import { Migration20261121040000Outbox } from './Migration20261121040000Outbox.t
 import { Migration20261121050000HrFeeds } from './Migration20261121050000HrFeeds.ts';
 import { Migration20261121060000ScimIndexes } from './Migration20261121060000ScimIndexes.ts';
 import { Migration20261204000000Lifecycle } from './Migration20261204000000Lifecycle.ts';
+import { Migration20261204110000ScimResources } from './Migration20261204110000ScimResources.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -24,4 +25,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121050000HrFeeds', class: Migration20261121050000HrFeeds },
   { name: 'Migration20261121060000ScimIndexes', class: Migration20261121060000ScimIndexes },
   { name: 'Migration20261204000000Lifecycle', class: Migration20261204000000Lifecycle },
+  { name: 'Migration20261204110000ScimResources', class: Migration20261204110000ScimResources },
 ];

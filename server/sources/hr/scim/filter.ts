@@ -1,4 +1,5 @@
 import { scimBad } from './errors.ts';
+import { hasUnsafeCharacters } from './text.ts';
 
 /**
  * A SCIM filter (RFC 7644 §3.4.2.2) as a tree. Our own small parser: scimmy 1.3.5's Filter
@@ -53,11 +54,16 @@ function tokenize(input: string): Token[] {
         j += input[j] === '\\' ? 2 : 1;
       }
       if (j >= input.length) throw scimBad('invalidFilter', 'Unterminated string in filter');
+      let value: string;
       try {
-        tokens.push({ t: 'string', v: JSON.parse(`${raw}"`) as string });
+        value = JSON.parse(`${raw}"`) as string;
       } catch {
         throw scimBad('invalidFilter', 'Invalid escape in a filter string');
       }
+      // No stored value holds these (the input schemas refuse them), and PostgreSQL refuses NUL.
+      if (hasUnsafeCharacters(value))
+        throw scimBad('invalidFilter', 'A filter string holds a control character');
+      tokens.push({ t: 'string', v: value });
       i = j + 1;
     } else if (WORD.test(c)) {
       let j = i;

@@ -24,10 +24,19 @@ export type FilterColumn =
   /** A boolean known by a condition (active: `u.status = 'active'`). */
   | { type: 'boolean'; when: string }
   /**
-   * userName: our login (lower-case). `eq` with an email-like value (Entra's UPN, Okta's login)
-   * matches the person whose login is its local part and whose email is the value.
+   * userName: `expr` is the folded userName (as sent, else the login), whose btree index serves
+   * eq, sw and sorting. A person whose userName was never stored (`legacy.when`: made before it
+   * was, or outside SCIM) also answers to an email-like `eq` value (Entra's UPN, Okta's login)
+   * as before: their login is its local part and their email is the value; their `co` / `ew`
+   * are narrowed by `legacy.searchable` (which holds the login). A stored userName has a trigram
+   * index of its own (`stored`, under `stored.when`).
    */
-  | { type: 'login'; expr: string; email: string; searchable?: string }
+  | {
+      type: 'userName';
+      expr: string;
+      legacy: { when: string; login: string; email: string; searchable: string };
+      stored: { when: string; expr: string };
+    }
   /** A constant (emails.type is always "work"). */
   | { type: 'constant'; value: string }
   /** A custom predicate on a value ($n stands for the bound value): members.value. */
@@ -98,7 +107,7 @@ export function filterToSql(
   function present(col: FilterColumn): string {
     switch (col.type) {
       case 'string':
-      case 'login':
+      case 'userName':
         return `(${col.expr} is not null and ${col.expr} <> '')`;
       case 'uuid':
       case 'datetime':
@@ -124,12 +133,20 @@ export function filterToSql(
         if (op !== 'eq' && op !== 'ne') wrong('booleans support eq and ne only');
         return (op === 'eq') === value ? `(${col.when})` : `(not (${col.when}))`;
       }
-      case 'login': {
+      case 'userName': {
         if (typeof value === 'boolean') wrong('expects a string');
         const text = String(value).toLowerCase();
-        if (op === 'eq' && text.includes('@'))
-          return `(${col.expr} = ${bind(text.split('@')[0])} and ${col.email} = ${bind(text)})`;
-        return stringCompare(col.expr, op, text, col.searchable);
+        if (op === 'eq' && text.includes('@')) {
+          const { when, login, email } = col.legacy;
+          const local = text.split('@')[0];
+          return `(${col.expr} = ${bind(text)} or (${when} and ${login} = ${bind(local)} and ${email} = ${bind(text)}))`;
+        }
+        if (op === 'co' || op === 'ew') {
+          const pattern = bind(op === 'co' ? `%${escapeLike(text)}%` : `%${escapeLike(text)}`);
+          const { legacy, stored } = col;
+          return `((${legacy.when} and ${legacy.searchable} like fold_search(${pattern}) and ${col.expr} like ${pattern}) or (${stored.when} and ${stored.expr} like ${pattern}))`;
+        }
+        return stringCompare(col.expr, op, text);
       }
       case 'constant':
         return stringCompare(`${bind(col.value)}::text`, op, String(value));

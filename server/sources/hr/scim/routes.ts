@@ -30,6 +30,19 @@ function hasBody(ctx: BaseContext): boolean {
   return Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '';
 }
 
+/**
+ * The methods `path` answers, or null when no route has that path. A literal route wins over a
+ * parameterized one (`/Users/.search` is never an id), and HEAD, which comes with GET, is not
+ * listed.
+ */
+export function allowedMethods(router: ScimRouter, path: string): string[] | null {
+  const layers = router.match(path, 'GET').path;
+  if (layers.length === 0) return null;
+  const literal = layers.filter((layer) => layer.paramNames.length === 0);
+  const relevant = literal.length > 0 ? literal : layers;
+  return [...new Set(relevant.flatMap((layer) => layer.methods))];
+}
+
 function discoveryRoutes(router: ScimRouter): void {
   router.get('/ServiceProviderConfig', (ctx) => {
     ctx.body = serviceProviderConfig(ctx.state.scim.origin);
@@ -81,6 +94,15 @@ export function scimMiddleware(services: Services): Koa.Middleware<BaseState> {
         meta: ctx.state.meta,
         origin: `${ctx.protocol}://${ctx.host}`,
       };
+      // The route and its method first (RFC 7231 §6.5.5: 405 with the Allow header for a method
+      // the resource does not support), so neither the media type nor the body of such a
+      // request is looked at.
+      const allowed = allowedMethods(router, ctx.path);
+      if (!allowed) throw scimNotFound(`No SCIM resource at ${ctx.path}`);
+      if (!allowed.includes(ctx.method)) {
+        ctx.set('Allow', allowed.filter((method) => method !== 'HEAD').join(', '));
+        throw new ScimError(405, null, `${ctx.method} is not supported here`);
+      }
       if (
         WRITE_METHODS.has(ctx.method) &&
         hasBody(ctx) &&
@@ -96,12 +118,7 @@ export function scimMiddleware(services: Services): Koa.Middleware<BaseState> {
       await dispatch(scimCtx as never, async () => {
         matched = false;
       });
-      if (!matched) {
-        const match = router.match(ctx.path, ctx.method);
-        if (match.path.length > 0)
-          throw new ScimError(405, null, `${ctx.method} is not supported here`);
-        throw scimNotFound(`No SCIM resource at ${ctx.path}`);
-      }
+      if (!matched) throw scimNotFound(`No SCIM resource at ${ctx.path}`);
       if (ctx.body !== undefined && ctx.body !== null) ctx.type = SCIM_CONTENT_TYPE;
     } catch (error) {
       const scim = toScimError(error);

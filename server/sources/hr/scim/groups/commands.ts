@@ -8,7 +8,7 @@ import { ScimError, scimNotFound } from '../errors.ts';
 import { canonicalBody } from '../resourceSchema.ts';
 import { GROUP_RESOURCE, groupInput } from './input.ts';
 import { getGroup } from './list.ts';
-import { assertPeople, changeMembers, memberIds } from './members.ts';
+import { changeMembers, memberIds, resolvePeople } from './members.ts';
 
 type Resource = Record<string, unknown>;
 
@@ -52,15 +52,19 @@ export async function saveGroup(
   const { services } = request;
   const savedId = await runCommand(services, scimActor(request), async ({ em, audit, emit }) => {
     const existing = id ? await lockSpace(em, id, ifMatch) : null;
+    // Members are SCIM ids here; our ids only for the change itself.
+    const current = existing ? await memberIds(em, existing.id) : new Map<string, string>();
     const before: GroupChange | null = existing
       ? {
           displayName: existing.name,
           externalId: existing.externalId ?? null,
-          members: await memberIds(em, existing.id),
+          members: [...current.keys()],
         }
       : null;
     const wanted = typeof change === 'function' ? change(before as GroupChange) : change;
-    if (wanted.members) await assertPeople(em, wanted.members);
+    const people = wanted.members
+      ? await resolvePeople(em, wanted.members)
+      : new Map<string, string>();
     const space =
       existing ??
       em.create(Space, {
@@ -96,10 +100,11 @@ export async function saveGroup(
       emit({ type: 'space.upserted', key: space.id, spaceId: space.id, name: space.name });
     }
     if (wanted.members) {
-      const had = new Set(before?.members ?? []);
       const want = new Set(wanted.members.map((m) => m.toLowerCase()));
-      const add = [...want].filter((m) => !had.has(m));
-      const remove = [...had].filter((m) => !want.has(m));
+      const add = [...want].filter((m) => !current.has(m)).map((m) => people.get(m) as string);
+      const remove = [...current]
+        .filter(([scimId]) => !want.has(scimId))
+        .map(([, userId]) => userId);
       const event = await changeMembers(em, space, add, remove, services.now(), audit);
       if (event) emit(event);
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { resourceSchema } from '../resourceSchema.ts';
+import { clean } from '../text.ts';
 import { GROUP_SCHEMA } from '../urns.ts';
 
 /** Group attributes (RFC 7643 §4.2). */
@@ -12,10 +13,15 @@ export const GROUP_RESOURCE = resourceSchema(
 
 const member = z.looseObject({ value: z.string().min(1).max(100) });
 
+/** displayName: required, no control characters or unpaired surrogates (400 invalidValue). */
+export const groupDisplayName = clean(z.string().trim().min(1, 'is required').max(200));
+/** externalId: the same rules, optional. */
+export const groupExternalId = clean(z.string().trim().max(400)).nullable();
+
 /** A SCIM Group as clients send it. */
 export const groupInput = z.looseObject({
-  displayName: z.string().trim().min(1, 'is required').max(200),
-  externalId: z.string().trim().max(400).nullable().optional(),
+  displayName: groupDisplayName,
+  externalId: groupExternalId.optional(),
   members: z.array(member).max(100_000).nullable().optional(),
 });
 export type GroupInput = z.infer<typeof groupInput>;

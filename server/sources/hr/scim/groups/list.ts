@@ -6,6 +6,7 @@ import type { ListParams } from '../params.ts';
 import { project } from '../projection.ts';
 import { LIST_SCHEMA } from '../urns.ts';
 import { orderBy } from '../users/list.ts';
+import { SCIM_ID, SCIM_VISIBLE } from '../users/resource.ts';
 import {
   GROUP_SELECT,
   type GroupRow,
@@ -14,8 +15,10 @@ import {
   type MemberRow,
 } from './resource.ts';
 
+/** `members eq "<SCIM id>"`: the person is resolved once, then their memberships are looked up. */
 const memberOf = (param: string) =>
-  `exists (select 1 from space_member m where m.space_id = s.id and m.user_id = ${param})`;
+  `exists (select 1 from space_member m where m.space_id = s.id and m.user_id =
+     (select u.id from app_user u where ${SCIM_ID} = ${param} and ${SCIM_VISIBLE}))`;
 
 /** The filterable Group attributes. */
 export const GROUP_COLUMNS: ReadonlyMap<string, FilterColumn> = new Map<string, FilterColumn>([
@@ -28,12 +31,12 @@ export const GROUP_COLUMNS: ReadonlyMap<string, FilterColumn> = new Map<string, 
   ['meta.lastmodified', { type: 'datetime', expr: 's.updated_at' }],
 ]);
 
-const GROUP_SORT = new Map<string, string>([
-  ['id', 's.id'],
-  ['displayname', 'lower(s.name)'],
-  ['externalid', 's.external_id'],
-  ['meta.created', 's.created_at'],
-  ['meta.lastmodified', 's.updated_at'],
+const GROUP_SORT = new Map<string, string[]>([
+  ['id', ['s.id']],
+  ['displayname', ['lower(s.name)']],
+  ['externalid', ['s.external_id']],
+  ['meta.created', ['s.created_at']],
+  ['meta.lastmodified', ['s.updated_at']],
 ]);
 
 /** Whether members are to be returned under these attribute parameters. */

@@ -3,6 +3,7 @@ import type { AuditEventInput } from '../../../../audit/actions.ts';
 import type { OutboxEvent } from '../../../../outbox/events.ts';
 import { isUuid } from '../context.ts';
 import { scimBad } from '../errors.ts';
+import { SCIM_ID, SCIM_VISIBLE } from '../users/resource.ts';
 
 interface Changed {
   id: string;
@@ -10,19 +11,29 @@ interface Changed {
   username: string | null;
 }
 
-/** 400 invalidValue when some member ids are not people (checked in one query). */
-export async function assertPeople(em: EntityManager, ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
-  const malformed = ids.filter((id) => !isUuid(id));
+/**
+ * The people behind member values (SCIM ids, lower-case → our ids), in one query; 400
+ * invalidValue when some are not people SCIM shows (unknown, or deleted through SCIM).
+ */
+export async function resolvePeople(
+  em: EntityManager,
+  ids: string[],
+): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.map((id) => id.toLowerCase()))];
+  if (wanted.length === 0) return new Map();
+  const malformed = wanted.filter((id) => !isUuid(id));
   if (malformed.length > 0)
     throw scimBad('invalidValue', `Unknown members: ${malformed.slice(0, 5).join(', ')}`);
-  const unknown = await em.execute<{ id: string }[]>(
-    `select w.id from (select distinct value::uuid as id from jsonb_array_elements_text(?::jsonb)) w
-      where not exists (select 1 from app_user u where u.id = w.id) limit 5`,
-    [JSON.stringify(ids)],
+  const rows = await em.execute<{ scim_id: string; id: string | null }[]>(
+    `select w.scim_id::text as scim_id, u.id
+       from (select distinct value::uuid as scim_id from jsonb_array_elements_text(?::jsonb)) w
+       left join app_user u on ${SCIM_ID} = w.scim_id and ${SCIM_VISIBLE}`,
+    [JSON.stringify(wanted)],
   );
+  const unknown = rows.filter((row) => row.id === null).map((row) => row.scim_id);
   if (unknown.length > 0)
-    throw scimBad('invalidValue', `Unknown members: ${unknown.map((row) => row.id).join(', ')}`);
+    throw scimBad('invalidValue', `Unknown members: ${unknown.slice(0, 5).join(', ')}`);
+  return new Map(rows.map((row) => [row.scim_id, row.id as string]));
 }
 
 /**
@@ -94,11 +105,16 @@ export async function changeMembers(
   };
 }
 
-/** The member ids of a space. */
-export async function memberIds(em: EntityManager, spaceId: string): Promise<string[]> {
-  const rows = await em.execute<{ user_id: string }[]>(
-    'select user_id from space_member where space_id = ?',
+/**
+ * The members of a space SCIM shows (SCIM id → our id). Members SCIM deleted are left out, so a
+ * client's member changes neither show nor touch them.
+ */
+export async function memberIds(em: EntityManager, spaceId: string): Promise<Map<string, string>> {
+  const rows = await em.execute<{ scim_id: string; id: string }[]>(
+    `select ${SCIM_ID}::text as scim_id, u.id
+       from space_member m join app_user u on u.id = m.user_id
+      where m.space_id = ? and ${SCIM_VISIBLE}`,
     [spaceId],
   );
-  return rows.map((row) => row.user_id);
+  return new Map(rows.map((row) => [row.scim_id, row.id]));
 }

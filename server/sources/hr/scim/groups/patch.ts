@@ -1,14 +1,15 @@
-import { z } from 'zod';
 import type { ScimRequest } from '../context.ts';
 import { scimBad } from '../errors.ts';
 import { type PatchOperation, patchOperations } from '../patch.ts';
 import { matchesElement, parsePatchPath } from '../patchPath.ts';
 import { GROUP_SCHEMA } from '../urns.ts';
 import { type GroupChange, saveGroup } from './commands.ts';
-import { membersValue } from './input.ts';
+import {
+  groupDisplayName as displayName,
+  groupExternalId as externalId,
+  membersValue,
+} from './input.ts';
 
-const displayName = z.string().trim().min(1).max(200);
-const externalId = z.string().trim().max(400).nullable();
 const IGNORED = new Set(['id', 'schemas', 'meta']);
 
 function applyOne(state: GroupChange & { members: string[] }, operation: PatchOperation): void {

@@ -1,4 +1,5 @@
 import { GROUP_SCHEMA, SCIM_PREFIX } from '../urns.ts';
+import { SCIM_ID, SCIM_VISIBLE } from '../users/resource.ts';
 
 /** The columns a SCIM Group is built from. */
 export interface GroupRow {
@@ -14,17 +15,22 @@ export interface GroupRow {
 /** A member as SCIM lists it. */
 export interface MemberRow {
   space_id: string;
-  user_id: string;
+  /** The member's SCIM id. */
+  member_id: string;
   display_name: string;
 }
 
 export const GROUP_SELECT =
   'select s.id, s.name, s.source, s.external_id, s.created_at, s.updated_at, s.version from space s';
 
-/** Members of some spaces, in one query. */
-export const MEMBERS_SELECT = `select m.space_id, m.user_id, u.display_name
+/**
+ * Members of some spaces, in one query, by SCIM id; people a SCIM client deleted are not shown
+ * (their memberships are kept, as for any deactivated person, and SCIM leaves them alone).
+ */
+export const MEMBERS_SELECT = `select m.space_id, ${SCIM_ID} as member_id, u.display_name
   from space_member m join app_user u on u.id = m.user_id
-  where m.space_id = any($1::uuid[]) order by m.space_id, m.added_at, m.user_id`;
+  where m.space_id = any($1::uuid[]) and ${SCIM_VISIBLE}
+  order by m.space_id, m.added_at, m.user_id`;
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 
@@ -42,10 +48,10 @@ export function groupResource(
     ...(members
       ? {
           members: members.map((m) => ({
-            value: m.user_id,
+            value: m.member_id,
             display: m.display_name,
             type: 'User',
-            $ref: `${origin}${SCIM_PREFIX}/Users/${m.user_id}`,
+            $ref: `${origin}${SCIM_PREFIX}/Users/${m.member_id}`,
           })),
         }
       : {}),

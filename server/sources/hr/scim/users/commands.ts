@@ -6,7 +6,7 @@ import { canonicalBody } from '../resourceSchema.ts';
 import { HR_SCHEMA } from '../urns.ts';
 import { userFields } from './input.ts';
 import { getUser } from './read.ts';
-import { lockUser, saveUser } from './save.ts';
+import { lockUser, markScimDeleted, saveUser } from './save.ts';
 import { scimStatusChange } from './saveStatus.ts';
 import { USER_RESOURCE } from './schema.ts';
 
@@ -77,12 +77,20 @@ function statusAsked(current: Resource, patched: Resource): ReturnType<typeof us
   return fields;
 }
 
-/** DELETE /Users/:id: deactivates (sessions revoked), never erases; idempotent. */
+/**
+ * DELETE /Users/:id (RFC 7644 §3.6): the person is deactivated through the lifecycle (sessions
+ * revoked; a person already deactivated stays as they are) and no longer shown through SCIM:
+ * every later request for this id answers 404 and lists omit them. Never erased: the person stays
+ * in the directory with their history, and a POST with their userName reconnects them as a new
+ * SCIM resource (save.ts).
+ */
 export async function deleteScimUser(request: ScimRequest, id: string): Promise<void> {
   await runCommand(request.services, scimActor(request), async (ctx) => {
-    const user = await lockUser(ctx.em, id, undefined, 'user.deactivated');
-    if (user.status === 'deactivated') return;
-    const reason = `deleted by SCIM client ${request.client.tokenName}`;
-    await scimStatusChange(request, ctx, user, 'deactivate', reason);
+    const { user, link } = await lockUser(ctx.em, id, undefined, 'user.deactivated');
+    if (user.status !== 'deactivated') {
+      const reason = `deleted by SCIM client ${request.client.tokenName}`;
+      await scimStatusChange(request, ctx, user, 'deactivate', reason);
+    }
+    await markScimDeleted(request, ctx, user, link);
   });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { normalizePerson } from '../../../normalize.ts';
 import { scimBad } from '../errors.ts';
+import { clean, scimString } from '../text.ts';
 import { ENTERPRISE_SCHEMA, HR_SCHEMA } from '../urns.ts';
 
 /** SCIM booleans; Entra sends "True" / "False" strings in PATCH values. */
@@ -12,7 +13,10 @@ export const scimBoolean = z.union([
     .transform((value) => value.toLowerCase() === 'true'),
 ]);
 
-const text = (max: number) => z.string().max(max).nullable().optional();
+/** A stored text attribute: no control characters, no unpaired surrogates (400 otherwise). */
+const text = (max: number) => scimString(max).nullable().optional();
+/** An attribute accepted and not stored (length only). */
+const ignored = (max: number) => z.string().max(max).nullable().optional();
 const calendarDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
@@ -36,14 +40,14 @@ const multiValued = z
 
 /** A SCIM User as clients send it (POST, PUT, and the result of applying a PATCH). */
 export const userInput = z.looseObject({
-  userName: z.string().trim().min(1, 'is required').max(320),
+  userName: clean(z.string().trim().min(1, 'is required').max(320)),
   externalId: text(400),
   name: z
     .looseObject({
       familyName: text(200),
       givenName: text(200),
       middleName: text(200),
-      formatted: text(700),
+      formatted: ignored(700),
     })
     .nullable()
     .optional(),
@@ -55,14 +59,14 @@ export const userInput = z.looseObject({
   [ENTERPRISE_SCHEMA]: z
     .looseObject({
       employeeNumber: z
-        .union([z.string().max(100), z.number().transform(String)])
+        .union([scimString(100), z.number().transform(String)])
         .nullable()
         .optional(),
       department: text(200),
       organization: text(200),
       // Accepted for Entra and Okta, not stored (we keep no manager link).
       manager: z
-        .union([z.looseObject({ value: text(400), displayName: text(400) }), z.string()])
+        .union([z.looseObject({ value: ignored(400), displayName: ignored(400) }), z.string()])
         .nullable()
         .optional(),
     })
@@ -81,6 +85,9 @@ export type UserInput = z.infer<typeof userInput>;
 
 /** What a SCIM User writes on app_user (null clears; every field is set by a replace). */
 export interface UserFields {
+  /** SCIM's userName as sent (trimmed): answered back so, compared case-insensitively. */
+  userName: string;
+  /** Our login, derived from userName (loginOf). */
   username: string;
   familyName: string;
   givenName: string;
@@ -151,6 +158,7 @@ export function userFields(body: unknown): UserFields {
   if (staged.problems.length > 0) throw scimBad('invalidValue', staged.problems.join('; '));
   if (!staged.username) throw scimBad('invalidValue', 'userName is not a valid login');
   return {
+    userName: input.userName,
     username: staged.username,
     familyName: staged.familyName,
     givenName: staged.givenName,

@@ -4,7 +4,14 @@ import { type FilterColumn, filterToSql } from '../filterSql.ts';
 import type { ListParams } from '../params.ts';
 import { project } from '../projection.ts';
 import { ENTERPRISE_SCHEMA, HR_SCHEMA, LIST_SCHEMA } from '../urns.ts';
-import { USER_SELECT, type UserRow, userResource } from './resource.ts';
+import {
+  SCIM_ID,
+  SCIM_VISIBLE,
+  USER_NAME_FOLDED,
+  USER_SELECT,
+  type UserRow,
+  userResource,
+} from './resource.ts';
 
 /** Up to this many matches, a page is sorted from the matches rather than from an index walk. */
 const SMALL_MATCH = 5_000;
@@ -23,14 +30,26 @@ const searched = (expr: string): FilterColumn => ({
 
 /**
  * The filterable User attributes (lower-case paths). Case-insensitive ones compare lower-cased
- * expressions that the ScimIndexes migration indexes; usernames are stored lower-case already.
+ * expressions that the ScimIndexes migration indexes; userName compares USER_NAME_FOLDED, and
+ * its substring filters use search_text (which holds the login) or the trigram index of the
+ * stored userName (ScimResources migration).
  */
 export const USER_COLUMNS: ReadonlyMap<string, FilterColumn> = new Map<string, FilterColumn>([
-  ['id', { type: 'uuid', expr: 'u.id' }],
+  ['id', { type: 'uuid', expr: SCIM_ID }],
   ['externalid', exact('u.scim_external_id')],
   [
     'username',
-    { type: 'login', expr: 'u.username', email: 'lower(u.email)', searchable: 'u.search_text' },
+    {
+      type: 'userName',
+      expr: USER_NAME_FOLDED,
+      legacy: {
+        when: 'u.scim_user_name is null',
+        login: 'u.username',
+        email: 'lower(u.email)',
+        searchable: 'u.search_text',
+      },
+      stored: { when: 'u.scim_user_name is not null', expr: 'lower(u.scim_user_name)' },
+    },
   ],
   ['displayname', searched('lower(u.display_name)')],
   ['name.familyname', searched('lower(u.family_name)')],
@@ -53,34 +72,34 @@ export const USER_COLUMNS: ReadonlyMap<string, FilterColumn> = new Map<string, F
   [hr('terminationDate'), { type: 'date', expr: 'u.termination_date' }],
 ]);
 
-/** sortBy → ORDER BY (ties broken by id, so pages are stable). */
-const USER_SORT = new Map<string, string>([
-  ['id', 'u.id'],
-  ['username', 'u.username'],
-  ['name.familyname', 'u.family_name collate "und-x-icu", u.given_name collate "und-x-icu"'],
-  ['name.givenname', 'u.given_name collate "und-x-icu"'],
-  ['displayname', 'u.display_name collate "und-x-icu"'],
-  ['emails.value', 'lower(u.email)'],
-  ['emails', 'lower(u.email)'],
-  ['externalid', 'u.scim_external_id'],
-  ['title', 'u.title'],
-  ['meta.created', 'u.created_at'],
-  ['meta.lastmodified', 'u.updated_at'],
-  [ent('employeeNumber'), 'u.employee_number'],
+/** sortBy → the terms of ORDER BY (ties broken by id, so pages are stable). */
+const USER_SORT = new Map<string, string[]>([
+  ['id', [SCIM_ID]],
+  ['username', [USER_NAME_FOLDED]],
+  ['name.familyname', ['u.family_name collate "und-x-icu"', 'u.given_name collate "und-x-icu"']],
+  ['name.givenname', ['u.given_name collate "und-x-icu"']],
+  ['displayname', ['u.display_name collate "und-x-icu"']],
+  ['emails.value', ['lower(u.email)']],
+  ['emails', ['lower(u.email)']],
+  ['externalid', ['u.scim_external_id']],
+  ['title', ['u.title']],
+  ['meta.created', ['u.created_at']],
+  ['meta.lastmodified', ['u.updated_at']],
+  [ent('employeeNumber'), ['u.employee_number']],
 ]);
 
 /** The ORDER BY of a sortBy over `sorts` (400 invalidValue for an attribute we cannot sort by). */
 export function orderBy(
-  sorts: ReadonlyMap<string, string>,
+  sorts: ReadonlyMap<string, readonly string[]>,
   params: ListParams,
   fallback: string,
   id: string,
 ): string {
   const direction = params.descending ? 'desc' : 'asc';
   if (!params.sortBy) return `${fallback} ${direction}, ${id} ${direction}`;
-  const expr = sorts.get(params.sortBy.toLowerCase());
-  if (!expr) throw scimBad('invalidValue', `Cannot sort by ${params.sortBy}`);
-  const terms = expr.split(', ').map((term) => `${term} ${direction} nulls last`);
+  const sort = sorts.get(params.sortBy.toLowerCase());
+  if (!sort) throw scimBad('invalidValue', `Cannot sort by ${params.sortBy}`);
+  const terms = sort.map((term) => `${term} ${direction} nulls last`);
   return `${terms.join(', ')}, ${id} ${direction}`;
 }
 
@@ -89,9 +108,12 @@ export async function listUsers(
   request: ScimRequest,
   params: ListParams,
 ): Promise<Record<string, unknown>> {
-  const where = params.filter
-    ? filterToSql(params.filter, USER_COLUMNS)
-    : { sql: 'true', params: [] };
+  // People a SCIM client deleted are omitted (RFC 7644 §3.6).
+  const filter = params.filter ? filterToSql(params.filter, USER_COLUMNS) : null;
+  const where = {
+    sql: filter ? `${SCIM_VISIBLE} and (${filter.sql})` : SCIM_VISIBLE,
+    params: filter?.params ?? [],
+  };
   const from = 'from app_user u left join organization o on o.id = u.organization_id';
   const { pool } = request.services;
   const counted = await filtered(() =>
