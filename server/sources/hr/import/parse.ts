@@ -4,6 +4,7 @@ import { readCsv } from './csv.ts';
 import { decodeText, type TextEncodingName } from './decode.ts';
 import { type Delimiter, detectDelimiter } from './delimiter.ts';
 import { type ColumnMapping, resolveColumns } from './headers.ts';
+import { cellTooLong, type ImportLimits, tooManyColumns, tooManyRows } from './limits.ts';
 import { type RowError, type ValidatedRow, validateRows } from './rows.ts';
 import type { Table } from './table.ts';
 import { looksLikeZip, readXlsx } from './xlsx.ts';
@@ -45,12 +46,32 @@ function formatOf(bytes: Uint8Array, options: ParseOptions): ImportFormat {
   return looksLikeZip(bytes) ? 'xlsx' : 'csv';
 }
 
+/** Refuses a table past the row, column or cell-length limits (422, with where and which). */
+function checkTable(table: Table, limits: ImportLimits): void {
+  if (table.rows.length > limits.maxRows) throw tooManyRows(table.rows.length, limits.maxRows);
+  const check = (cells: string[], line: number) => {
+    if (cells.length > limits.maxColumns)
+      throw tooManyColumns(cells.length, limits.maxColumns, line);
+    for (let index = 0; index < cells.length; index += 1)
+      if ((cells[index] as string).length > limits.maxCellChars)
+        throw cellTooLong(line, index + 1, limits.maxCellChars);
+  };
+  check(table.headers, table.headerLine);
+  for (const row of table.rows) check(row.cells, row.line);
+}
+
 /**
  * Reads an import file (CSV in UTF-8 or Windows-1251 with `,` `;` or tab, or XLSX), maps its
  * columns and validates every row. File-level problems (empty, unreadable, no usable columns,
- * no rows) are 422 problems; row problems are listed by row and column, never thrown.
+ * no rows, past a limit) are 4xx problems; row problems are listed by row and column, never
+ * thrown. Synchronous and in proportion to the file: run it off the main thread (parseWorker).
  */
-export async function parseImport(bytes: Uint8Array, options: ParseOptions): Promise<ParsedImport> {
+export function parseImport(
+  bytes: Uint8Array,
+  options: ParseOptions,
+  limits: ImportLimits,
+  onProgress?: (rows: number) => void,
+): ParsedImport {
   if (bytes.length === 0) throw unprocessable('empty_file', 'The file is empty');
   const format = formatOf(bytes, options);
   let table: Table;
@@ -59,7 +80,7 @@ export async function parseImport(bytes: Uint8Array, options: ParseOptions): Pro
   if (format === 'xlsx') {
     if (!looksLikeZip(bytes))
       throw unprocessable('unreadable_spreadsheet', 'The file is not an XLSX workbook');
-    table = await readXlsx(bytes);
+    table = readXlsx(bytes, limits, onProgress);
   } else {
     if (looksLikeZip(bytes))
       throw unprocessable('unreadable_csv', 'The file is a ZIP archive (an XLSX?), not CSV text');
@@ -70,6 +91,7 @@ export async function parseImport(bytes: Uint8Array, options: ParseOptions): Pro
     encoding = decoded.encoding;
     delimiter = detectDelimiter(decoded.text);
     table = readCsv(decoded.text, delimiter);
+    checkTable(table, limits);
   }
   if (table.headers.length === 0) throw unprocessable('empty_file', 'The file has no rows');
   const resolved = resolveColumns(table.headers, options.mapping);

@@ -7,7 +7,9 @@ import { startRun } from '../../runs.ts';
 import type { RunView } from '../../schemas.ts';
 import { HR_IMPORT_SOURCE_ID, hrSource } from '../source.ts';
 import type { ColumnMapping } from './headers.ts';
-import { type ImportFormat, type ParsedImport, parseImport } from './parse.ts';
+import { limitsOf } from './limits.ts';
+import type { ImportFormat } from './parse.ts';
+import { type ParsedFile, parseInWorker, type WorkerParse } from './parseInWorker.ts';
 import { rankRule } from './rank.ts';
 import { importReader } from './reader.ts';
 
@@ -24,11 +26,8 @@ export interface UploadInput {
   format?: ImportFormat;
 }
 
-// Enough row errors to fix a file by; the count says how many there are in all.
-const MAX_LISTED_ERRORS = 1_000;
-
-/** What an import run keeps about its file. */
-function detailsOf(parsed: ParsedImport, scope: ImportScope): Record<string, unknown> {
+/** What an import run keeps about its file (the worker lists the first 1,000 row errors). */
+function detailsOf(parsed: ParsedFile, scope: ImportScope): Record<string, unknown> {
   return {
     fileName: parsed.fileName,
     sha256: parsed.sha256,
@@ -39,10 +38,13 @@ function detailsOf(parsed: ParsedImport, scope: ImportScope): Record<string, unk
     headers: parsed.headers.slice(0, 200),
     mapping: parsed.mapping,
     unmappedHeaders: parsed.unmappedHeaders.slice(0, 200),
-    rows: parsed.rows.length,
-    rowErrors: parsed.rowErrors.slice(0, MAX_LISTED_ERRORS),
-    rowErrorCount: parsed.rowErrors.length,
+    rows: parsed.rows,
+    rowErrors: parsed.rowErrors,
+    rowErrorCount: parsed.rowErrorCount,
     scope,
+    // Read off the event loop, by this worker thread (never 0, the main thread).
+    parsedInThread: parsed.threadId,
+    progress: { rowsRead: 0, rows: parsed.rows },
   };
 }
 
@@ -73,50 +75,71 @@ export async function uploadImport(
   /** The CLI (the operator at the server's shell) acts with a superadmin's ability. */
   ability?: AppAbility,
 ): Promise<RunView> {
-  // Parsed before the transaction, so a big file does not hold a connection while it is read
-  // (the route refuses people who may not import before it even reads the upload).
-  const parsed = await parseImport(input.bytes, {
-    fileName: input.fileName,
-    format: input.format,
-    mapping: input.mapping,
-  });
-  const started = await runCommand(
-    services,
-    actor,
-    async ({ ability, audit }) => {
-      authorize(ability, 'create', 'Import', {
-        auditAction: 'import.uploaded',
-        targetType: 'import',
-        targetLabel: input.fileName,
-      });
-      const mode = input.scope === 'complete' ? 'full' : 'incremental';
-      const run = await startRun(
-        services,
-        hrSource(services, HR_IMPORT_SOURCE_ID),
-        mode,
-        actor,
-        importReader(parsed.rows, mode),
-        { stopAtPlan: true, details: detailsOf(parsed, input.scope), afterPlan: rankRule(actor) },
-      );
-      audit({
-        action: 'import.uploaded',
-        targetType: 'import',
-        targetId: run.runId,
-        targetLabel: parsed.fileName,
-        details: {
-          fileName: parsed.fileName,
-          sha256: parsed.sha256,
-          bytes: parsed.bytes,
-          format: parsed.format,
-          scope: input.scope,
-          rows: parsed.rows.length,
-          rowErrorCount: parsed.rowErrors.length,
-        },
-      });
-      return run;
-    },
-    ability,
+  // Read in a worker thread before the transaction, so a big file neither blocks the event loop
+  // nor holds a connection while it is read (the route refuses people who may not import
+  // before it even reads the upload). Limits refuse what is too large before the work.
+  const job = await parseInWorker(
+    input.bytes,
+    { fileName: input.fileName, format: input.format, mapping: input.mapping },
+    limitsOf(services.config.hr.import),
+    (rows) => services.logger.debug({ fileName: input.fileName, rows }, 'import: rows read'),
   );
-  await started.done;
-  return readRun(services, started.runId);
+  try {
+    const { parsed } = job;
+    const run: { id: string | null } = { id: null };
+    // The run's progress: rows handed over for staging so far, in details.progress.
+    const onPage = async (rowsRead: number) => {
+      if (run.id === null) return;
+      await services.pool.query(
+        `update sync_run set details = jsonb_set(details, '{progress}', $2::jsonb) where id = $1`,
+        [run.id, JSON.stringify({ rowsRead, rows: parsed.rows })],
+      );
+    };
+    const started = await runCommand(
+      services,
+      actor,
+      async ({ ability, audit }) => {
+        authorize(ability, 'create', 'Import', {
+          auditAction: 'import.uploaded',
+          targetType: 'import',
+          targetLabel: input.fileName,
+        });
+        const mode = input.scope === 'complete' ? 'full' : 'incremental';
+        const begun = await startRun(
+          services,
+          hrSource(services, HR_IMPORT_SOURCE_ID),
+          mode,
+          actor,
+          importReader((size) => job.pages(size), mode, onPage),
+          { stopAtPlan: true, details: detailsOf(parsed, input.scope), afterPlan: rankRule(actor) },
+        );
+        run.id = begun.runId;
+        audit({
+          action: 'import.uploaded',
+          targetType: 'import',
+          targetId: begun.runId,
+          targetLabel: parsed.fileName,
+          details: {
+            fileName: parsed.fileName,
+            sha256: parsed.sha256,
+            bytes: parsed.bytes,
+            format: parsed.format,
+            scope: input.scope,
+            rows: parsed.rows,
+            rowErrorCount: parsed.rowErrorCount,
+          },
+        });
+        return begun;
+      },
+      ability,
+    );
+    await started.done;
+    return readRun(services, started.runId);
+  } finally {
+    await closeQuietly(job);
+  }
+}
+
+async function closeQuietly(job: WorkerParse): Promise<void> {
+  await job.close().catch(() => undefined);
 }
