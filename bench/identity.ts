@@ -5,6 +5,7 @@ import { projectRoot } from '../server/config.ts';
 import { coreKey } from '../test/core/deviceSessions.ts';
 import { type ServiceProcess, startServiceProcess } from '../test/core/serviceProcess.ts';
 import { seedDeviceSessions } from './identity/data.ts';
+import { type LoginTimingResult, measureLoginTiming } from './identity/loginTiming.ts';
 import { measureRevocation, type RevocationResult } from './identity/revocation.ts';
 import { openBenchDatabase } from './support/database.ts';
 import { fmt, type Latency, table } from './support/stats.ts';
@@ -50,6 +51,23 @@ function runLoad(url: string, key: string, tokens: string[], seconds: number, co
 }
 
 const mark = (ok: boolean) => (ok ? 'yes' : '**no**');
+
+function loginTimingReport(t: LoginTimingResult): string {
+  const row = (kind: string, l: Latency) => [kind, String(l.n), fmt(l.p50), fmt(l.p95), fmt(l.p99)];
+  return [
+    `Refused messenger logins (\`POST /api/v1/auth/login\`, sequential, in-process app over loopback, a username of its own per attempt): an unknown username against a wrong password for a person who exists. Both must do the same argon2id work (the test checks that); the p50 ratio shows how alike they look from outside.`,
+    '',
+    table(
+      ['refusal', 'n', 'p50 ms', 'p95 ms', 'p99 ms'],
+      [row('unknown username', t.unknownUser), row('wrong password', t.wrongPassword)],
+    ),
+    '',
+    table(
+      ['p50 unknown / p50 wrong password', 'target (neither under 0.4× the other)', 'met'],
+      [[t.ratio.toFixed(2), '0.4–2.5', mark(t.ratio > 0.4 && t.ratio < 2.5)]],
+    ),
+  ].join('\n');
+}
 
 function report(loads: LoadResult[], revocation: RevocationResult, sessions: number): string {
   const rows = loads.map((l) => [
@@ -107,7 +125,11 @@ function report(loads: LoadResult[], revocation: RevocationResult, sessions: num
   ].join('\n');
 }
 
-/** `npm run bench -- identity [--fresh] [--seconds 10] [--connections 8,16,32] [--trials 1000]`. */
+/**
+ * `npm run bench -- identity [--fresh] [--seconds 10] [--connections 8,16,32] [--trials 1000]
+ * [--login-trials 200] [--only introspect,login]`: introspection load and revocation across two
+ * service processes (`introspect`), and the timing of refused logins (`login`).
+ */
 export async function runIdentityBenchmark(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -117,50 +139,64 @@ export async function runIdentityBenchmark(args: string[]): Promise<void> {
       connections: { type: 'string', default: '8,16,32' },
       trials: { type: 'string', default: '1000' },
       sessions: { type: 'string', default: '10000' },
+      'login-trials': { type: 'string', default: '200' },
+      only: { type: 'string' },
     },
   });
+  const only = values.only?.split(',');
+  const want = (name: string) => !only || only.includes(name);
   const sessions = Number(values.sessions);
   const db = await openBenchDatabase('identity', { fresh: values.fresh, poolMax: 4 });
   const processes: ServiceProcess[] = [];
+  const sections: string[] = [];
   try {
-    log(`seeding ${sessions} device sessions…`);
-    const tokens = await seedDeviceSessions(db.services.pool, sessions);
-    const key = coreKey('bench');
-    const env = {
-      DATABASE_URL: db.url,
-      SECRET_KEY: db.services.config.secretKey ?? '',
-      CORE_API_KEYS: `${key.name}:${key.sha256}`,
-    };
-    log('starting two service processes…');
-    for (const started of await Promise.allSettled([
-      startServiceProcess(env),
-      startServiceProcess(env),
-    ])) {
-      if (started.status === 'fulfilled') processes.push(started.value);
-      else throw started.reason;
+    if (want('introspect')) {
+      log(`seeding ${sessions} device sessions…`);
+      const tokens = await seedDeviceSessions(db.services.pool, sessions);
+      const key = coreKey('bench');
+      const env = {
+        DATABASE_URL: db.url,
+        SECRET_KEY: db.services.config.secretKey ?? '',
+        CORE_API_KEYS: `${key.name}:${key.sha256}`,
+      };
+      log('starting two service processes…');
+      for (const started of await Promise.allSettled([
+        startServiceProcess(env),
+        startServiceProcess(env),
+      ])) {
+        if (started.status === 'fulfilled') processes.push(started.value);
+        else throw started.reason;
+      }
+      const [first, second] = processes as [ServiceProcess, ServiceProcess];
+      log('warm-up (3 s)…');
+      await runLoad(first.baseUrl, key.key, tokens, 3, 16);
+      const loads: LoadResult[] = [];
+      for (const connections of String(values.connections).split(',').map(Number)) {
+        log(`introspect load: ${connections} connections, ${values.seconds} s…`);
+        loads.push(
+          await runLoad(first.baseUrl, key.key, tokens, Number(values.seconds), connections),
+        );
+      }
+      log(`revocation: ${values.trials} trials across two processes…`);
+      const revocation = await measureRevocation(
+        db.services,
+        first.baseUrl,
+        second.baseUrl,
+        key.key,
+        Number(values.trials),
+      );
+      sections.push(report(loads, revocation, sessions));
     }
-    const [first, second] = processes as [ServiceProcess, ServiceProcess];
-    log('warm-up (3 s)…');
-    await runLoad(first.baseUrl, key.key, tokens, 3, 16);
-    const loads: LoadResult[] = [];
-    for (const connections of String(values.connections).split(',').map(Number)) {
-      log(`introspect load: ${connections} connections, ${values.seconds} s…`);
-      loads.push(
-        await runLoad(first.baseUrl, key.key, tokens, Number(values.seconds), connections),
+    if (want('login')) {
+      log(`refused logins: ${values['login-trials']} of each kind…`);
+      sections.push(
+        loginTimingReport(await measureLoginTiming(db.services, Number(values['login-trials']))),
       );
     }
-    log(`revocation: ${values.trials} trials across two processes…`);
-    const revocation = await measureRevocation(
-      db.services,
-      first.baseUrl,
-      second.baseUrl,
-      key.key,
-      Number(values.trials),
-    );
     const machine = `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, load average ${loadavg()
       .map((v) => v.toFixed(1))
       .join(' ')} at the end`;
-    process.stdout.write(`${report(loads, revocation, sessions)}\n\nMachine: ${machine}.\n`);
+    process.stdout.write(`${sections.join('\n\n')}\n\nMachine: ${machine}.\n`);
   } finally {
     await Promise.all(processes.map((p) => p.stop()));
     await db.close();

@@ -6,6 +6,7 @@ import { projectRoot } from '../../server/config.ts';
 import { ApiClient } from '../support/api.ts';
 import { createPerson, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
+import { CLI_TEST_MS } from '../support/timeouts.ts';
 
 interface VerifyBody {
   ok: boolean;
@@ -141,7 +142,9 @@ describe('POST /audit-events/verify', () => {
     expect((await verifyViaApi(auditor)).ok).toBe(true);
   });
 
-  it('CLI: audit verify exits 0 on an intact chain; audit export writes the log', async () => {
+  it('CLI: audit verify exits 0 on an intact chain; audit export writes the log', {
+    timeout: CLI_TEST_MS,
+  }, async () => {
     const verify = await runCli(['audit', 'verify']);
     expect(verify.code, verify.stderr).toBe(0);
     expect(verify.stdout).toMatch(/audit chain intact: \d+ events checked/);
@@ -175,11 +178,13 @@ describe('POST /audit-events/verify', () => {
     expect(bad.code).toBe(2);
     const unknown = await runCli(['audit', 'fix']);
     expect(unknown.code).toBe(2);
-  }, 120_000);
+  });
 });
 
 describe('tamper detection', () => {
-  it('reports an edited event by its seq (API and CLI), and an intact chain once restored', async () => {
+  it('reports an edited event by its seq (API and CLI), and an intact chain once restored', {
+    timeout: CLI_TEST_MS,
+  }, async () => {
     const target = 7;
     const { rows } = await asSuperuser<{ reason: string | null; target_label: string | null }>(
       'select reason, target_label from audit_event where seq = $1',
@@ -221,9 +226,11 @@ describe('tamper detection', () => {
       original?.target_label,
     ]);
     expect((await verifyViaApi()).ok).toBe(true);
-  }, 120_000);
+  });
 
-  it('reports a deleted event by its seq (API and CLI); intact again once put back', async () => {
+  it('reports a deleted event by its seq (API and CLI); intact again once put back', {
+    timeout: CLI_TEST_MS,
+  }, async () => {
     const target = 11;
     // Kept aside, to put the very same row back afterwards.
     await asSuperuser(
@@ -245,7 +252,7 @@ describe('tamper detection', () => {
     );
     await asSuperuser('insert into audit_event select * from deleted_event');
     expect((await verifyViaApi()).ok).toBe(true);
-  }, 120_000);
+  });
 
   it('reports events missing from the end of the log', async () => {
     const { rows } = await asSuperuser<{ seq: string }>(

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupId } from '../../server/core/connectors/ejabberd/groups.ts';
 import type { EjabberdConnector } from '../../server/core/connectors/ejabberd/index.ts';
@@ -111,12 +110,13 @@ describe.runIf(ejabberdAvailable)('ejabberd connector against a real ejabberd 23
     expect(photo.body).toEqual({ content: 'aGVsbG8=' });
   });
 
-  it('an admin deactivates a person: the client is cut off at once and cannot reconnect', async () => {
+  it('an admin deactivates a person: the client is cut off by the delivery itself and cannot reconnect', async () => {
     const { user, token, sessionId } = await provisioned(null);
     const session = await xmpp(user, token, sessionId);
     const deactivated = await admin.post(`/api/v1/users/${user.id}/deactivate`, { reason: 'left' });
     expect(deactivated.status).toBe(200);
-    const returned = performance.now();
+    // Nothing but the delivery below cuts the client off (no worker runs here).
+    expect(session.isOpen()).toBe(true);
     // Until the delivery worker lands, the test delivers what the outbox would carry.
     await connector.deliver(
       withId({
@@ -127,12 +127,15 @@ describe.runIf(ejabberdAvailable)('ejabberd connector against a real ejabberd 23
         reason: 'left',
       }),
     );
-    const closedAt = await session.closed;
-    expect(closedAt - returned).toBeLessThan(1000);
+    // "At once": by the time the delivery has returned, ejabberd holds no session of the person
+    // (the connector checks that before it returns), and the client's connection then closes.
+    // How long the cut takes is a benchmark figure (`npm run bench -- core`).
     expect(
       (await ejabberd.command('user_sessions_info', { user: user.username, host: ejabberd.host }))
         .body,
     ).toEqual([]);
+    await session.closed;
+    expect(session.isOpen()).toBe(false);
     await expect(
       connectXmpp(ejabberd, user.username as string, token, sessionId),
     ).rejects.toThrow();

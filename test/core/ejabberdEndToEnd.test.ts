@@ -13,6 +13,7 @@ import type { ApiClient } from '../support/api.ts';
 import { type Ejabberd, ejabberdAvailable, startEjabberd } from '../support/ejabberd.ts';
 import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
+import { BULK_TEST_MS, OUTBOX_BACKLOG_MS, OUTBOX_DELIVERY_MS } from '../support/timeouts.ts';
 import { connectXmpp, type XmppSession } from '../support/xmpp.ts';
 import { coreKey } from './deviceSessions.ts';
 import { connectorFor } from './ejabberdSetup.ts';
@@ -136,16 +137,19 @@ describe.runIf(ejabberdAvailable)(
     });
     afterAll(async () => {
       // Stopped by pid even when a test failed.
-      await Promise.all(processes.map((p) => p.stop(2000)));
+      await Promise.all(processes.map((p) => p.stop()));
       await ejabberd?.close();
       await context?.close();
     });
 
-    it('logs in through the service (password, TOTP) then to ejabberd; deactivation cuts the client off within a second for good; a revoked token cannot connect', async () => {
+    it('logs in through the service (password, TOTP) then to ejabberd; deactivation through the outbox cuts the client off for good; a revoked token cannot connect', async () => {
       await startWorker();
       const [plain, other] = await createPeople(2, `e2e${Date.now().toString(36)}p`);
       if (!plain || !other) throw new Error('no people');
-      await waitFor(async () => (await registered(plain.username)) && (await pending()) === 0);
+      await waitFor(
+        async () => (await registered(plain.username)) && (await pending()) === 0,
+        OUTBOX_DELIVERY_MS,
+      );
       await withPassword(plain.id);
       await withPassword(other.id);
 
@@ -158,7 +162,10 @@ describe.runIf(ejabberdAvailable)(
         body: { title: 'Operator', version: staff.user.version },
       });
       expect(patched.status).toBe(200);
-      await waitFor(async () => (await registered(staffName)) && (await pending()) === 0);
+      await waitFor(
+        async () => (await registered(staffName)) && (await pending()) === 0,
+        OUTBOX_DELIVERY_MS,
+      );
       const staffLogin = await messengerLogIn(context, staffName);
       expect(staffLogin.secret).toBeTruthy();
       sessions.push(await connectXmpp(ejabberd, staffName, staffLogin.token, staffLogin.sessionId));
@@ -171,10 +178,11 @@ describe.runIf(ejabberdAvailable)(
       const response = await admin.post(`/api/v1/users/${plain.id}/deactivate`, { reason: 'left' });
       expect(response.status).toBe(200);
       const returned = performance.now();
+      // Closed by the outbox delivery (the worker, woken by NOTIFY); how fast is a benchmark
+      // figure (`npm run bench -- core`), logged here only.
       const closedAt = await session.closed;
-      const elapsed = closedAt - returned;
-      console.info(`deactivate → XMPP connection closed: ${elapsed.toFixed(1)} ms`);
-      expect(elapsed).toBeLessThan(1000);
+      console.info(`deactivate → XMPP connection closed: ${(closedAt - returned).toFixed(1)} ms`);
+      expect(session.isOpen()).toBe(false);
       await expect(
         connectXmpp(ejabberd, plain.username, login.token, login.sessionId),
       ).rejects.toThrow();
@@ -207,10 +215,12 @@ describe.runIf(ejabberdAvailable)(
       ).rejects.toThrow();
     });
 
-    it('the core is down while 1,000 changes happen: all arrive once back, in order per person', async () => {
+    it('the core is down while 1,000 changes happen: all arrive once back, in order per person', {
+      timeout: BULK_TEST_MS,
+    }, async () => {
       await startWorker();
       const people = await createPeople(200, `e2e${Date.now().toString(36)}c`);
-      await waitFor(async () => (await pending()) === 0, 120_000);
+      await waitFor(async () => (await pending()) === 0, OUTBOX_BACKLOG_MS);
       await ejabberd.stop();
       const since = delivered.length;
 
@@ -238,7 +248,7 @@ describe.runIf(ejabberdAvailable)(
       expect(await pending()).toBeGreaterThanOrEqual(1000);
 
       await ejabberd.start();
-      await waitFor(async () => (await pending()) === 0, 180_000);
+      await waitFor(async () => (await pending()) === 0, OUTBOX_BACKLOG_MS);
       expect(await dead()).toBe(0);
 
       // In order per person: each person's ids were delivered in increasing order.
@@ -260,9 +270,11 @@ describe.runIf(ejabberdAvailable)(
         expect(card.title).toBe('Title 5');
         expect(card.phone).toBe('+493012345675');
       }
-    }, 300_000);
+    });
 
-    it('the service is killed mid-delivery and restarted: nothing is lost', async () => {
+    it('the service is killed mid-delivery and restarted: nothing is lost', {
+      timeout: BULK_TEST_MS,
+    }, async () => {
       const config = join(ejabberd.dir, 'service.yaml');
       await writeFile(
         config,
@@ -295,7 +307,10 @@ describe.runIf(ejabberdAvailable)(
       const first = await startServiceProcess(env);
       processes.push(first);
       // Killed while deliveries are claimed and in flight (locked rows, not yet recorded).
-      await waitFor(async () => (await pending()) < 250 && (await inFlight()) > 0, 60_000);
+      await waitFor(
+        async () => (await pending()) < 250 && (await inFlight()) > 0,
+        OUTBOX_DELIVERY_MS,
+      );
       process.kill(first.pid, 'SIGKILL');
       await first.stop(0);
       const left = await pending();
@@ -304,7 +319,7 @@ describe.runIf(ejabberdAvailable)(
 
       const second = await startServiceProcess(env);
       processes.push(second);
-      await waitFor(async () => (await pending()) === 0, 120_000);
+      await waitFor(async () => (await pending()) === 0, OUTBOX_BACKLOG_MS);
       expect(await dead()).toBe(0);
       const connector = connectorFor(ejabberd);
       for (const [index, person] of people.entries()) {
@@ -312,6 +327,6 @@ describe.runIf(ejabberdAvailable)(
         const card = await readVcard(connector.api, person.username, ejabberd.host);
         expect(card).toMatchObject({ family: `Family${index}`, given: 'Given', orgName: 'Corp' });
       }
-    }, 300_000);
+    });
   },
 );

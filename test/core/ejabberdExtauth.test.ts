@@ -10,6 +10,7 @@ import { hashPassword } from '../../server/identity/passwords.ts';
 import { backofficePerson, GOOD_PASSWORD } from '../identity/loginFlow.ts';
 import { messengerLogIn } from '../identity/messengerFlow.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
+import { HTTP_ANSWER_MS, NEVER_ANSWERS_MS } from '../support/timeouts.ts';
 import { coreKey } from './deviceSessions.ts';
 import { freePort } from './serviceProcess.ts';
 
@@ -24,14 +25,17 @@ function frame(text: string): Buffer {
   return Buffer.concat([head, body]);
 }
 
-/** The external-auth program as ejabberd runs it, talking the protocol on stdin/stdout. */
+/**
+ * The external-auth program as ejabberd runs it, talking the protocol on stdin/stdout. It waits
+ * for the service's answers generously (its default is 3 s) unless `env` says otherwise.
+ */
 function program(env: Record<string, string>) {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'server/core/connectors/ejabberd/extauth.ts'],
     {
       cwd: projectRoot,
-      env: { PATH: process.env.PATH ?? '', ...env },
+      env: { PATH: process.env.PATH ?? '', EXTAUTH_TIMEOUT_MS: String(HTTP_ANSWER_MS), ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     },
   );
@@ -140,7 +144,7 @@ describe('the external-auth program', () => {
     const down = program({
       EXTAUTH_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
       EXTAUTH_CORE_API_KEY: key.key,
-      EXTAUTH_TIMEOUT_MS: '500',
+      EXTAUTH_TIMEOUT_MS: String(NEVER_ANSWERS_MS),
     });
     expect(await down.ask(request)).toEqual([false]);
     const unconfigured = program({});

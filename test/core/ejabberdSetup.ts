@@ -7,6 +7,7 @@ import type { DeliverableEvent } from '../../server/core/connectors/types.ts';
 import type { User } from '../../server/directory/entities.ts';
 import type { CorePerson, OutboxEvent } from '../../server/outbox/events.ts';
 import type { Ejabberd } from '../support/ejabberd.ts';
+import { CORE_API_MS } from '../support/timeouts.ts';
 
 /** A connector for the throw-away ejabberd (API trusted by IP, as the harness configures it). */
 export function connectorFor(
@@ -18,7 +19,7 @@ export function connectorFor(
       apiUrl: ejabberd.apiUrl,
       host: ejabberd.host,
       organizationName: 'Corp',
-      timeoutMs: 5_000,
+      timeoutMs: CORE_API_MS,
       ...options,
     },
     { logger: { debug: () => undefined } },

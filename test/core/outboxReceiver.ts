@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { emitMany } from '../../server/outbox/emit.ts';
 import type { OutboxEvent } from '../../server/outbox/events.ts';
 import type { Services } from '../../server/shared/services.ts';
+import { waitUntil } from '../support/timeouts.ts';
 
 /** One request the receiver got. */
 export interface Received {
@@ -81,13 +82,12 @@ export function numbered(
   return { type: 'second_factor.reset', key, userId: key, username: `${key}-${n}` };
 }
 
-/** Polls `check` until it returns true or `timeoutMs` passes. */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/**
+ * Polls `check` until it returns true; throws after `timeoutMs`, a name from
+ * test/support/timeouts.ts (OUTBOX_DELIVERY_MS for a handful of events).
+ */
+export function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  return waitUntil('the outbox condition', timeoutMs, check);
 }
 
 /** The `username` field of a received body (the event number of {@link numbered}). */

@@ -22,13 +22,22 @@ afterAll(async () => {
   await context.close();
 });
 
-/** A core that has exactly the accounts a test says, and reports differences like ejabberd's. */
-function fakeCore(accounts: Map<string, boolean>, delayMs = 0): CoreConnector {
+/**
+ * A core that has exactly the accounts a test says, and reports differences like ejabberd's.
+ * `entered` (if given) hears of each reconcile call, which then waits for `until`.
+ */
+function fakeCore(
+  accounts: Map<string, boolean>,
+  hold: { entered: () => void; until: Promise<void> } | null = null,
+): CoreConnector {
   return {
     name: 'core',
     deliver: async () => undefined,
     async reconcile(directory: readonly DirectoryAccount[]) {
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (hold) {
+        hold.entered();
+        await hold.until;
+      }
       const out: CoreDifference[] = [];
       const known = new Set(directory.map((d) => d.username));
       for (const person of directory) {
@@ -87,10 +96,27 @@ describe('reconciliation with the core', () => {
   });
 
   it('runs in one process at a time', async () => {
-    const slow = fakeCore(new Map(), 300);
-    const first = new Reconciler(context.services, [slow]);
-    const second = new Reconciler(context.services, [slow]);
-    const [a, b] = await Promise.all([first.runOnce(true), second.runOnce(true)]);
+    // The first to get in stays inside the core until the other has given up (or, were the lock
+    // broken, has come in too): the two runs overlap whatever the machine's speed.
+    let inside = 0;
+    let letGo: () => void = () => undefined;
+    const until = new Promise<void>((resolve) => {
+      letGo = resolve;
+    });
+    const held = fakeCore(new Map(), {
+      entered: () => {
+        inside += 1;
+        if (inside === 2) letGo();
+      },
+      until,
+    });
+    const first = new Reconciler(context.services, [held]);
+    const second = new Reconciler(context.services, [held]);
+    const runs = [first.runOnce(true), second.runOnce(true)];
+    await Promise.race(runs);
+    letGo();
+    const [a, b] = await Promise.all(runs);
+    expect(inside).toBe(1);
     expect([a, b].filter((r) => r === null)).toHaveLength(1);
   });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { userActor } from '../../server/authz/actor.ts';
 import { registerConnectors } from '../../server/core/connectors/registry.ts';
 import { createWebhookConnector } from '../../server/core/connectors/webhook.ts';
@@ -8,6 +8,7 @@ import { resolveDeadDelivery } from '../../server/core/deliveries.ts';
 import { type DeliverySettings, DeliveryWorker } from '../../server/core/delivery/worker.ts';
 import type { Services } from '../../server/shared/services.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
+import { NEVER_POLL_MS, OUTBOX_DELIVERY_MS } from '../support/timeouts.ts';
 import {
   emitNow,
   numbered,
@@ -20,6 +21,20 @@ import {
 const SECRET = `whsec_${Buffer.from('outbox worker test secret 32 bytes!').toString('base64')}`;
 const NO_REQUEST = { ip: null, userAgent: null, requestId: null };
 const FAST: Partial<DeliverySettings> = { pollIntervalMs: 100, baseDelayMs: 40, maxDelayMs: 400 };
+
+/** Every retry delay the worker chose (`backoffMs`), in order: the backoff without a stopwatch. */
+const backoffs = vi.hoisted(() => [] as { attempts: number; ms: number }[]);
+vi.mock('../../server/outbox/store.ts', async (importOriginal) => {
+  const store = await importOriginal<typeof import('../../server/outbox/store.ts')>();
+  return {
+    ...store,
+    backoffMs: (attempts: number, baseMs: number, maxMs: number) => {
+      const ms = store.backoffMs(attempts, baseMs, maxMs);
+      backoffs.push({ attempts, ms });
+      return ms;
+    },
+  };
+});
 
 let context: TestContext;
 let receiver: Receiver;
@@ -70,35 +85,58 @@ const deliveredFor = (key: string) =>
   receiver.received.filter((r) => keyOf(r) === key && r.status >= 200 && r.status < 300);
 
 describe('the delivery worker', () => {
-  it('is woken by NOTIFY at once and delivers in order per key', async () => {
-    await startWorker({ pollIntervalMs: 60_000 });
+  it('is woken by NOTIFY and delivers in order per key', async () => {
+    // Its poll never comes within this test: whatever it delivers, NOTIFY woke it for.
+    await startWorker({ pollIntervalMs: NEVER_POLL_MS });
     const a = `a-${randomUUID()}`;
     const b = `b-${randomUUID()}`;
-    const started = Date.now();
     await emitNow(context.services, [numbered(a, 1), numbered(b, 1), numbered(a, 2)]);
     await emitNow(context.services, [numbered(b, 2), numbered(a, 3)]);
-    await waitFor(() => deliveredFor(a).length === 3 && deliveredFor(b).length === 2);
-    // No poll ran (one minute): the notification woke the worker.
-    expect(Date.now() - started).toBeLessThan(5000);
+    await waitFor(
+      () => deliveredFor(a).length === 3 && deliveredFor(b).length === 2,
+      OUTBOX_DELIVERY_MS,
+    );
     expect(deliveredFor(a).map(usernameOf)).toEqual([`${a}-1`, `${a}-2`, `${a}-3`]);
     expect(deliveredFor(b).map(usernameOf)).toEqual([`${b}-1`, `${b}-2`]);
-    await waitFor(async () => (await rowsOf(a)).every((row) => row.delivered_at !== null));
+    await waitFor(
+      async () => (await rowsOf(a)).every((row) => row.delivered_at !== null),
+      OUTBOX_DELIVERY_MS,
+    );
   });
 
   it('retries a failing event with growing delays and keeps the key in order meanwhile', async () => {
     const key = `retry-${randomUUID()}`;
-    receiver.answer = (request, seen) =>
-      usernameOf(request) === `${key}-1` && seen < 3 ? 503 : 204;
-    await startWorker({ baseDelayMs: 100, maxDelayMs: 2000 });
+    const lockSeconds = 60;
+    /** For each retry of event 1: was it claimed at or after the time its backoff set? */
+    const onTime: boolean[] = [];
+    receiver.answer = async (request, seen) => {
+      if (usernameOf(request) !== `${key}-1`) return 204;
+      if (seen > 0) {
+        // The claim set locked_until = its now() + lockSeconds; the failure before it set
+        // next_attempt_at = its now() + the delay. Compared in the database, no stopwatch.
+        const { rows } = await context.services.pool.query<{ on_time: boolean }>(
+          `select locked_until - make_interval(secs => $2) >= next_attempt_at as on_time
+             from outbox_event where key = $1 order by id limit 1`,
+          [key, lockSeconds],
+        );
+        onTime.push(rows[0]?.on_time === true);
+      }
+      return seen < 3 ? 503 : 204;
+    };
+    backoffs.length = 0;
+    await startWorker({ baseDelayMs: 100, maxDelayMs: 2000, lockSeconds });
     await emitNow(context.services, [numbered(key, 1), numbered(key, 2)]);
-    await waitFor(() => deliveredFor(key).length === 2);
+    await waitFor(() => deliveredFor(key).length === 2, OUTBOX_DELIVERY_MS);
     const attempts = receiver.received.filter((r) => usernameOf(r) === `${key}-1`);
     expect(attempts.map((r) => r.status)).toEqual([503, 503, 503, 204]);
-    // Backoff with jitter: each wait is at least half of base × 2^(n-1).
-    const gaps = attempts.slice(1).map((r, i) => r.at - (attempts[i]?.at ?? 0));
-    expect(gaps[0]).toBeGreaterThanOrEqual(45);
-    expect(gaps[1]).toBeGreaterThanOrEqual(95);
-    expect(gaps[2]).toBeGreaterThanOrEqual(195);
+    // Backoff with jitter: after failure n the wait is 50–100 % of base × 2^(n-1), and no retry
+    // came before its time.
+    expect(backoffs.map((b) => b.attempts)).toEqual([1, 2, 3]);
+    for (const { attempts: n, ms } of backoffs) {
+      expect(ms).toBeGreaterThanOrEqual(100 * 2 ** (n - 1) * 0.5);
+      expect(ms).toBeLessThanOrEqual(100 * 2 ** (n - 1));
+    }
+    expect(onTime).toEqual([true, true, true]);
     // Event 2 was never sent before event 1 went through.
     const firstOfTwo = receiver.received.findIndex((r) => usernameOf(r) === `${key}-2`);
     const lastOfOne = receiver.received.findLastIndex((r) => usernameOf(r) === `${key}-1`);
@@ -113,19 +151,26 @@ describe('the delivery worker', () => {
     receiver.answer = (request) => (keyOf(request) === stuck ? 500 : 204);
     await startWorker({ maxAttempts: 3 });
     await emitNow(context.services, [numbered(stuck, 1), numbered(stuck, 2), numbered(other, 1)]);
-    await waitFor(async () => (await rowsOf(stuck))[0]?.dead_at != null);
-    const [dead, waiting] = await rowsOf(stuck);
+    await waitFor(async () => (await rowsOf(stuck))[0]?.dead_at != null, OUTBOX_DELIVERY_MS);
+    const [dead] = await rowsOf(stuck);
     expect(dead?.attempts).toBe(3);
     expect(dead?.last_error).toMatch(/^HTTP 500/);
-    await waitFor(() => deliveredFor(other).length === 1);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await waitFor(() => deliveredFor(other).length === 1, OUTBOX_DELIVERY_MS);
+    // Another event of the other key, emitted after event 1 died, goes through. Were the stuck
+    // key's event 2 claimable, that claim (ordered by id) would have taken it first or with it.
+    await emitNow(context.services, [numbered(other, 2)]);
+    await waitFor(
+      async () => (await rowsOf(other)).every((row) => row.delivered_at !== null),
+      OUTBOX_DELIVERY_MS,
+    );
+    const [, waiting] = await rowsOf(stuck);
     expect(waiting?.attempts).toBe(0);
     expect(receiver.received.some((r) => usernameOf(r) === `${stuck}-2`)).toBe(false);
     // An admin retries it once the core is fixed: both go out, in order.
     receiver.answer = () => 204;
     const admin = userActor({ id: randomUUID(), displayName: 'Admin', role: 'admin' }, NO_REQUEST);
     await resolveDeadDelivery(context.services, admin, dead?.id ?? '', 'retry');
-    await waitFor(() => deliveredFor(stuck).length === 2);
+    await waitFor(() => deliveredFor(stuck).length === 2, OUTBOX_DELIVERY_MS);
     expect(deliveredFor(stuck).map(usernameOf)).toEqual([`${stuck}-1`, `${stuck}-2`]);
   });
 
@@ -134,7 +179,7 @@ describe('the delivery worker', () => {
     receiver.answer = (request) => (keyOf(request) === key ? 410 : 204);
     await startWorker();
     await emitNow(context.services, [numbered(key, 1)]);
-    await waitFor(async () => (await rowsOf(key))[0]?.dead_at != null);
+    await waitFor(async () => (await rowsOf(key))[0]?.dead_at != null, OUTBOX_DELIVERY_MS);
     expect((await rowsOf(key))[0]?.attempts).toBe(1);
   });
 
@@ -148,7 +193,7 @@ describe('the delivery worker', () => {
     };
     await startWorker();
     await emitNow(context.services, [numbered(key, 1)]);
-    await waitFor(() => deliveredFor(key).length === 1);
+    await waitFor(() => deliveredFor(key).length === 1, OUTBOX_DELIVERY_MS);
     const attempts = receiver.received.filter((r) => keyOf(r) === key);
     expect(attempts).toHaveLength(2);
     expect(attempts[0]?.id).toBe(attempts[1]?.id);
@@ -170,7 +215,7 @@ describe('the delivery worker', () => {
       // Shuffled across several transactions, as concurrent commands would write them.
       for (let i = 0; i < events.length; i += 20)
         await emitNow(context.services, events.slice(i, i + 20));
-      await waitFor(() => keys.every((key) => deliveredFor(key).length >= 15), 20_000);
+      await waitFor(() => keys.every((key) => deliveredFor(key).length >= 15), OUTBOX_DELIVERY_MS);
       const ids = receiver.received.filter((r) => keys.includes(keyOf(r))).map((r) => r.id);
       expect(new Set(ids).size).toBe(ids.length);
       for (const key of keys)
@@ -188,27 +233,39 @@ describe('the delivery worker', () => {
     receiver.answer = (request, seen) => (keyOf(request) === key && seen === 0 ? 'hang' : 204);
     const first = await startWorker({ lockSeconds: 1 });
     await emitNow(context.services, [numbered(key, 1), numbered(key, 2)]);
-    await waitFor(() => receiver.received.some((r) => keyOf(r) === key));
+    await waitFor(() => receiver.received.some((r) => keyOf(r) === key), OUTBOX_DELIVERY_MS);
     await first.stop({ abandon: true });
     const [claimed] = await rowsOf(key);
     expect(claimed?.delivered_at).toBeNull();
     await startWorker({ lockSeconds: 1 });
-    await waitFor(() => deliveredFor(key).length === 2, 10_000);
+    await waitFor(() => deliveredFor(key).length === 2, OUTBOX_DELIVERY_MS);
     expect(deliveredFor(key).map(usernameOf)).toEqual([`${key}-1`, `${key}-2`]);
-    await waitFor(async () => (await rowsOf(key)).every((row) => row.delivered_at !== null));
+    await waitFor(
+      async () => (await rowsOf(key)).every((row) => row.delivered_at !== null),
+      OUTBOX_DELIVERY_MS,
+    );
     expect((await rowsOf(key))[0]?.attempts).toBe(2);
   });
 
   it('graceful stop waits for the delivery in flight and records it', async () => {
     const key = `graceful-${randomUUID()}`;
+    // The receiver holds the answer until the test lets it go, after stop() was called: the
+    // delivery is in flight when the worker is asked to stop, whatever the machine's speed.
+    let answer: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
     receiver.answer = async (request) => {
-      if (keyOf(request) === key) await new Promise((resolve) => setTimeout(resolve, 300));
+      if (keyOf(request) === key) await held;
       return 204;
     };
     const worker = await startWorker();
     await emitNow(context.services, [numbered(key, 1)]);
-    await waitFor(() => receiver.received.some((r) => keyOf(r) === key));
-    await worker.stop();
+    await waitFor(() => receiver.received.some((r) => keyOf(r) === key), OUTBOX_DELIVERY_MS);
+    const stopping = worker.stop();
+    answer();
+    await stopping;
+    // Recorded by the time stop() resolved: it waited for the delivery, not just for the answer.
     expect((await rowsOf(key))[0]?.delivered_at).not.toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { projectRoot } from '../../server/config.ts';
+import { GRACEFUL_EXIT_MS, SERVICE_READY_MS } from '../support/timeouts.ts';
 
 /** A real service process (`server/main.ts`) started by a test or benchmark. */
 export interface ServiceProcess {
@@ -64,7 +65,7 @@ export async function startServiceProcess(
   const pid = child.pid;
   if (pid === undefined) throw new Error('could not start the service process');
   const baseUrl = `http://127.0.0.1:${port}`;
-  const stop = async (graceMs = 10_000) => {
+  const stop = async (graceMs = GRACEFUL_EXIT_MS) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     process.kill(pid, 'SIGTERM');
     const timer = setTimeout(() => {
@@ -73,7 +74,7 @@ export async function startServiceProcess(
     await exited(child);
     clearTimeout(timer);
   };
-  const deadline = Date.now() + (options.timeoutMs ?? 90_000);
+  const deadline = Date.now() + (options.timeoutMs ?? SERVICE_READY_MS);
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`service exited (${child.exitCode}): ${output}`);
     try {
@@ -84,6 +85,6 @@ export async function startServiceProcess(
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  await stop(1000);
-  throw new Error(`service not ready in time: ${output}`);
+  await stop();
+  throw new Error(`service not ready in ${options.timeoutMs ?? SERVICE_READY_MS} ms: ${output}`);
 }

@@ -3,6 +3,7 @@ import { SESSION_COOKIE } from '../../server/identity/backofficeSession.ts';
 import { ApiClient } from '../support/api.ts';
 import { createPerson, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
+import { SERVICE_PROCESS_TEST_MS } from '../support/timeouts.ts';
 import { coreKey, createDeviceSession } from './deviceSessions.ts';
 import { type ServiceProcess, startServiceProcess } from './serviceProcess.ts';
 
@@ -22,16 +23,18 @@ beforeAll(async () => {
   for (const result of started) if (result.status === 'fulfilled') processes.push(result.value);
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-}, 180_000);
+});
 
 afterAll(async () => {
   // Stopped by pid even when a test failed.
   await Promise.all(processes.map((p) => p.stop()));
   await context.close();
-}, 60_000);
+});
 
 describe('revocation across two service processes', () => {
-  it(`holds at once on the other process (${TRIALS} trials)`, async () => {
+  it(`holds at once on the other process (${TRIALS} trials)`, {
+    timeout: SERVICE_PROCESS_TEST_MS,
+  }, async () => {
     const [first, second] = processes;
     if (!first || !second) throw new Error('both processes must run');
     const { api } = await signedIn(context, 'admin');
@@ -57,5 +60,5 @@ describe('revocation across two service processes', () => {
       if (await introspect(session.token)) stale += 1;
     }
     expect(stale).toBe(0);
-  }, 120_000);
+  });
 });

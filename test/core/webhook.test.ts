@@ -8,6 +8,7 @@ import {
   verifySignature,
 } from '../../server/core/connectors/webhookSignature.ts';
 import type { WebhookConnectorConfig } from '../../server/shared/config/core.ts';
+import { HTTP_ANSWER_MS, NEVER_ANSWERS_MS } from '../support/timeouts.ts';
 import { type Receiver, startReceiver } from './outboxReceiver.ts';
 
 // The published Standard Webhooks test vector (the reference libraries' tests).
@@ -90,20 +91,26 @@ describe('the webhook connector', () => {
   });
 
   it('410 is permanent, 500 is retryable, a timeout is retryable', async () => {
-    const connector = createWebhookConnector({
-      name: 'hook',
-      url: receiver.url,
-      secrets: [SPEC.secret],
-      timeoutMs: 200,
-    });
+    const hook = (timeoutMs: number) =>
+      createWebhookConnector({
+        name: 'hook',
+        url: receiver.url,
+        secrets: [SPEC.secret],
+        timeoutMs,
+      });
+    // Answers are waited for generously: a busy machine must not turn a 410 into a timeout.
+    const connector = hook(HTTP_ANSWER_MS);
     receiver.answer = () => 410;
     await expect(connector.deliver(event)).rejects.toMatchObject({
       name: 'PermanentDeliveryError',
     });
     receiver.answer = () => 500;
     await expect(connector.deliver(event)).rejects.toThrow('HTTP 500');
+    // A receiver that never answers: the connector's own timeout ends the attempt, retryably.
     receiver.answer = () => 'hang';
-    await expect(connector.deliver(event)).rejects.toThrow();
+    await expect(hook(NEVER_ANSWERS_MS).deliver(event)).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
   });
 });
 

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedServer, startEmbeddedPostgres } from '../../server/db/embeddedPostgres.ts';
+import { SCRIPT_RUN_MS } from '../support/timeouts.ts';
 
 const run = promisify(execFile);
 let dir: string;
@@ -28,7 +29,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'frisbee-embedded-'));
   chmodSync(dir, 0o755);
   server = await startEmbeddedPostgres(dir);
-}, 60_000);
+});
 
 afterAll(async () => {
   await server?.stop();
@@ -52,11 +53,11 @@ describe('embedded PostgreSQL shared by the service and the CLI', () => {
       ['--import', 'tsx', '--input-type=module', '-e', script],
       {
         cwd: process.cwd(),
-        timeout: 60_000,
+        timeout: SCRIPT_RUN_MS,
       },
     );
     expect(stdout).toBe(`1:${server.port}`);
     // The owner's server is still up after the second process "stopped" its handle.
     expect(await answers(server.url('postgres'))).toBe(true);
-  }, 90_000);
+  });
 });

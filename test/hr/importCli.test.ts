@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, runCli } from '../support/cli.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
+import { CLI_TEST_MS } from '../support/timeouts.ts';
 import { oneCFile } from './importSupport.ts';
 
 let context: TestContext;
@@ -20,7 +21,11 @@ function cli(args: string[]): Promise<CliResult> {
 }
 
 describe('npm run cli -- import', () => {
-  it('previews a file with its row errors, then applies it with --apply', async () => {
+  it('previews a file with its row errors, then applies it with --apply', {
+    // Four CLI processes (each boots tsx, and reads its file in a worker thread): beside the
+    // other test files on a 2-core machine that took over the default 30 s.
+    timeout: CLI_TEST_MS,
+  }, async () => {
     const file = join(tmpdir(), `staff-${process.pid}-${Date.now()}.csv`);
     writeFileSync(
       file,

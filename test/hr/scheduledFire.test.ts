@@ -5,6 +5,7 @@ import { rescheduleFromDates } from '../../server/sources/hr/schedule/reschedule
 import { startSyncScheduler } from '../../server/sources/scheduler.ts';
 import { createDeviceSession, createPerson, signIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
+import { SCHEDULER_JOB_MS, SCHEDULER_TEST_MS, waitUntil } from '../support/timeouts.ts';
 
 let context: TestContext;
 
@@ -220,7 +221,9 @@ describe('firing scheduled changes', () => {
     expect(counts.rows[0]).toEqual({ gone: 1100, fired: 1100 });
   });
 
-  it('fires through the real pg-boss job, which also runs once at startup', async () => {
+  it('fires through the real pg-boss job, which also runs once at startup', {
+    timeout: SCHEDULER_TEST_MS,
+  }, async () => {
     const leaver = await createPerson(context.services);
     await hrDates([leaver.id], { termination: '2032-02-01' }, new Date('2032-01-20T00:00:00Z'));
     // The service was "down" when the day ended: the startup run catches up.
@@ -232,12 +235,14 @@ describe('firing scheduled changes', () => {
         'scheduled-changes-fire',
         '* * * * *',
       ]);
-      const deadline = Date.now() + 20_000;
-      while ((await person(leaver.id)).status !== 'deactivated' && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 250));
+      await waitUntil(
+        'the startup run of the pg-boss job',
+        SCHEDULER_JOB_MS,
+        async () => (await person(leaver.id)).status === 'deactivated',
+      );
       expect((await person(leaver.id)).status).toBe('deactivated');
     } finally {
       await scheduler.stop();
     }
-  }, 30_000);
+  });
 });

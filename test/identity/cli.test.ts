@@ -4,6 +4,7 @@ import { TotpFactor } from '../../server/identity/entities.ts';
 import { ApiClient } from '../support/api.ts';
 import { type CliResult, runCli } from '../support/cli.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
+import { CLI_TEST_MS } from '../support/timeouts.ts';
 import { auditEvents, auditText, codeFor, type MeBody, type PasswordStep } from './loginFlow.ts';
 
 let context: TestContext;
@@ -22,7 +23,9 @@ function createSuperadmin(args: string[], stdin: string): Promise<CliResult> {
 }
 
 describe('npm run cli -- create-superadmin', () => {
-  it('creates an active superadmin whose first login asks for the printed TOTP', async () => {
+  it('creates an active superadmin whose first login asks for the printed TOTP', {
+    timeout: CLI_TEST_MS,
+  }, async () => {
     const run = await createSuperadmin(
       ['--username', 'root', '--display-name', 'Иванов Иван Иванович'],
       `${PASSWORD}\nignored second line\n`,
@@ -68,9 +71,11 @@ describe('npm run cli -- create-superadmin', () => {
     const factor = await em.fork().findOneOrFail(TotpFactor, { userId: user.id });
     expect(factor.lastTimeStep).toBeGreaterThan(0);
     expect(await auditText(context)).not.toContain(secret);
-  }, 60_000);
+  });
 
-  it('refuses an existing username, a weak password and missing arguments', async () => {
+  it('refuses an existing username, a weak password and missing arguments', {
+    timeout: CLI_TEST_MS,
+  }, async () => {
     const taken = await createSuperadmin(
       ['--username', 'root', '--display-name', 'Someone Else'],
       `${PASSWORD}\n`,
@@ -91,5 +96,5 @@ describe('npm run cli -- create-superadmin', () => {
     expect(empty.code).toBe(2);
     const count = await context.services.orm.em.fork().count(User, { role: 'superadmin' });
     expect(count).toBe(1);
-  }, 120_000);
+  });
 });

@@ -146,13 +146,15 @@ describe('exponential lockout', () => {
 
   it('caps the lock and counts concurrent failures exactly once each (one atomic upsert)', async () => {
     const account = 'concurrent-target';
+    // The service clock stands still: the lock's end is exact, however long the upserts take.
+    const at = new Date();
+    context.setNow(at);
     await Promise.all(
       Array.from({ length: 20 }, () => recordFailedAttempt(context.services, account)),
     );
     const row = await lockoutRow(account);
     expect(row?.failures).toBe(20);
-    const seconds = (new Date(row?.locked_until as Date).getTime() - Date.now()) / 1000;
-    expect(seconds).toBeGreaterThan(3590);
-    expect(seconds).toBeLessThanOrEqual(3600);
+    // Capped at maxLockSeconds (an hour), counted from the last failure.
+    expect(new Date(row?.locked_until as Date).getTime()).toBe(at.getTime() + 3600 * 1000);
   });
 });

@@ -5,6 +5,7 @@ import type { RunView } from '../../server/sources/schemas.ts';
 import { ApiClient } from '../support/api.ts';
 import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
+import { SCHEDULER_JOB_MS, SCHEDULER_TEST_MS, waitUntil } from '../support/timeouts.ts';
 import { type MemoryDirectory, sourcePerson } from './memoryDirectory.ts';
 import { defineSource, memoryDirectories, sync } from './support.ts';
 
@@ -244,7 +245,9 @@ describe('sources', () => {
     expect(third.counts.read).toBe(3);
   });
 
-  it('schedules enabled sources with pg-boss and runs their jobs', async () => {
+  it('schedules enabled sources with pg-boss and runs their jobs', {
+    timeout: SCHEDULER_TEST_MS,
+  }, async () => {
     const scheduler = await startSyncScheduler(context.services);
     try {
       const names = (await scheduler.boss.getSchedules()).map((s) => `${s.name} ${s.cron}`);
@@ -259,17 +262,15 @@ describe('sources', () => {
         sourceId,
         mode: 'incremental',
       });
-      const deadline = Date.now() + 15_000;
       let runs: RunView[] = [];
-      while (Date.now() < deadline) {
+      await waitUntil('the scheduled sync job to run', SCHEDULER_JOB_MS, async () => {
         const list = await superadmin.request<{ data: RunView[]; total: number }>(
           'GET',
           `/api/v1/sync-runs?sourceId=${sourceId}`,
         );
         runs = list.body.data;
-        if (list.body.total > before.body.total && runs[0]?.status === 'succeeded') break;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+        return list.body.total > before.body.total && runs[0]?.status === 'succeeded';
+      });
       expect(runs[0]).toMatchObject({
         requestedBy: 'scheduler',
         mode: 'incremental',

@@ -14,6 +14,7 @@ import {
   slapdAvailable,
   startOpenLdap,
 } from '../support/openldap.ts';
+import { DIRECTORY_REQUEST_MS } from '../support/timeouts.ts';
 import { expectGroupMovesApplied, spaceMembers } from './groupChangesSupport.ts';
 import { sync } from './support.ts';
 
@@ -81,6 +82,7 @@ describe.skipIf(!slapdAvailable)('incremental group changes against OpenLDAP', (
           bindPasswordEnv: PASSWORD_ENV,
           baseDn: ldap.peopleDn,
           groupBaseDn: ldap.groupsDn,
+          timeoutMs: DIRECTORY_REQUEST_MS,
           groupMappings: [
             { group: sales, spaces: ['Продажи', 'Все'], organization: 'Отдел продаж' },
             { group: support, spaces: ['Поддержка', 'Все'] },
@@ -89,7 +91,7 @@ describe.skipIf(!slapdAvailable)('incremental group changes against OpenLDAP', (
       },
     });
     expect(created.status, created.text).toBe(201);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     if (context) {

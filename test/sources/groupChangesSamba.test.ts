@@ -11,6 +11,7 @@ import {
   changeGroupMembers,
   moveBetweenGroups,
 } from '../support/sambaPeople.ts';
+import { DIRECTORY_REQUEST_MS } from '../support/timeouts.ts';
 import { changedItems, expectGroupMovesApplied, spaceMembers } from './groupChangesSupport.ts';
 import { sync } from './support.ts';
 
@@ -45,6 +46,7 @@ describe.skipIf(!sambaAvailable)('incremental group changes against Samba AD', (
           bindPasswordEnv: PASSWORD_ENV,
           baseDn,
           groupBaseDn: dc.baseDn,
+          timeoutMs: DIRECTORY_REQUEST_MS,
           ...extra,
         },
       },
@@ -89,7 +91,7 @@ describe.skipIf(!sambaAvailable)('incremental group changes against Samba AD', (
       nestedGroups: true,
       groupMappings: [{ group: parent.toUpperCase(), spaces: ['Склад'] }],
     });
-  }, 240_000);
+  });
 
   afterAll(async () => {
     if (context) {

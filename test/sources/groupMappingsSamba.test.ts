@@ -10,6 +10,7 @@ import {
   addPeople,
   changeGroupMembers,
 } from '../support/sambaPeople.ts';
+import { DIRECTORY_REQUEST_MS } from '../support/timeouts.ts';
 import { peopleOf, sync } from './support.ts';
 
 /** Group mappings end to end: the real LDAP reader's memberOf → plan → apply. */
@@ -46,6 +47,7 @@ describe.skipIf(!sambaAvailable)('group mappings against Samba AD', () => {
           bindDn: dc.adminDn,
           bindPasswordEnv: PASSWORD_ENV,
           baseDn: staff,
+          timeoutMs: DIRECTORY_REQUEST_MS,
           // The config spells the DN in another case than the directory: compared case-insensitively.
           groupMappings: [
             { group: sales.toUpperCase(), spaces: ['Продажи AD'], organization: 'Продажи' },

@@ -18,6 +18,7 @@ import {
   setDisabled,
   setExpiry,
 } from '../support/sambaPeople.ts';
+import { DIRECTORY_REQUEST_MS } from '../support/timeouts.ts';
 import { readAll } from './ldapReaderSupport.ts';
 
 /** The AD reader against a real Samba DC: attributes, flags, groups, escaping, incremental reads. */
@@ -42,6 +43,7 @@ describe.skipIf(!sambaAvailable)('AD reader (Samba DC)', () => {
       bindPasswordEnv: PASSWORD_ENV,
       baseDn: staffDn,
       groupBaseDn: dc.baseDn,
+      timeoutMs: DIRECTORY_REQUEST_MS,
       ...overrides,
     });
 

@@ -15,6 +15,7 @@ import {
   changeGroupMembers,
   personDn,
 } from '../support/sambaPeople.ts';
+import { BULK_SETUP_MS, BULK_TEST_MS, DIRECTORY_REQUEST_MS } from '../support/timeouts.ts';
 import { readAll } from './ldapReaderSupport.ts';
 
 /**
@@ -61,18 +62,19 @@ describe.skipIf(!sambaAvailable)('AD reader over thousands of entries (Samba DC)
         bindDn: dc.adminDn,
         bindPasswordEnv: PASSWORD_ENV,
         baseDn: staffDn,
+        timeoutMs: DIRECTORY_REQUEST_MS,
       });
     } catch (error) {
       await dc.close();
       throw error;
     }
-  }, 300_000);
+  }, BULK_SETUP_MS);
 
   afterAll(async () => {
     await dc?.close();
   });
 
-  it('reads all of them in pages of 1,000', async () => {
+  it('reads all of them in pages of 1,000', { timeout: BULK_TEST_MS }, async () => {
     const { people: read, pages } = await readAll(source);
     expect(read).toHaveLength(PEOPLE);
     expect(pages.map((page) => page.length)).toEqual([1_000, 1_000]);
@@ -80,7 +82,9 @@ describe.skipIf(!sambaAvailable)('AD reader over thousands of entries (Samba DC)
     expect(read.filter((person) => person.disabled)).toHaveLength(PEOPLE / 100);
   });
 
-  it('reads a group over 1,500 members with range retrieval', async () => {
+  it('reads a group over 1,500 members with range retrieval', {
+    timeout: BULK_TEST_MS,
+  }, async () => {
     const client = await adminLdaps(dc);
     try {
       // Windows cuts the attribute at 1,500 values and renames it; Samba does so when asked.
@@ -100,7 +104,9 @@ describe.skipIf(!sambaAvailable)('AD reader over thousands of entries (Samba DC)
     }
   });
 
-  it('re-reads all members of a big mapped group that changed, incrementally', async () => {
+  it('re-reads all members of a big mapped group that changed, incrementally', {
+    timeout: BULK_TEST_MS,
+  }, async () => {
     const mapped = directorySourceSchema.parse({ ...source, groupMappings: [{ group: bigGroup }] });
     const { read } = await readAll(mapped);
     const newcomer = personDn(dc, people[PEOPLE - 1] as BulkPerson);
@@ -113,8 +119,16 @@ describe.skipIf(!sambaAvailable)('AD reader over thousands of entries (Samba DC)
     );
   });
 
-  it('throws when the DC dies in the middle of a paged read', async () => {
-    const small = directorySourceSchema.parse({ ...source, pageSize: 200, timeoutMs: 3_000 });
+  it('throws when the DC dies in the middle of a paged read', {
+    timeout: BULK_TEST_MS,
+  }, async () => {
+    // The DC going away ends the read (its connection closes), not the request timeout, which is
+    // as generous as everywhere else.
+    const small = directorySourceSchema.parse({
+      ...source,
+      pageSize: 200,
+      timeoutMs: DIRECTORY_REQUEST_MS,
+    });
     const read = await createDirectoryReader(small, { now: () => new Date() }).read({
       mode: 'full',
     });

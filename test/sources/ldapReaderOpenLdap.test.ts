@@ -16,6 +16,7 @@ import {
   slapdAvailable,
   startOpenLdap,
 } from '../support/openldap.ts';
+import { DIRECTORY_REQUEST_MS } from '../support/timeouts.ts';
 import { readAll } from './ldapReaderSupport.ts';
 
 /** The generic LDAP reader against a real OpenLDAP slapd: entryUUID, lock attribute, modifyTimestamp. */
@@ -58,6 +59,7 @@ describe.skipIf(!slapdAvailable)('generic LDAP reader (OpenLDAP slapd)', () => {
       bindPasswordEnv: PASSWORD_ENV,
       baseDn: ldap.baseDn,
       lockAttribute: 'pwdAccountLockedTime',
+      timeoutMs: DIRECTORY_REQUEST_MS,
     });
     // A second later than the slapadd, so the loaded entries are older than the cursor below.
     await sleep(1_100);
@@ -191,6 +193,7 @@ ref: ldap://127.0.0.3:1/ou=remote,dc=corp,dc=example,dc=test
       bindDn: ldap.rootDn,
       bindPasswordEnv: PASSWORD_ENV,
       baseDn: ldap.baseDn,
+      timeoutMs: DIRECTORY_REQUEST_MS,
     });
     await expect(readAll(source)).rejects.toThrow(/referral/);
   });

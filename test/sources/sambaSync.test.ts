@@ -6,6 +6,7 @@ import { createDeviceSession, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import { type SambaDc, sambaAvailable, startSambaDc } from '../support/samba.ts';
 import { addOu, addPeople, deleteEntry, setDisabled } from '../support/sambaPeople.ts';
+import { DIRECTORY_REQUEST_MS } from '../support/timeouts.ts';
 import { type PersonRow, peopleOf, planOf, sync } from './support.ts';
 
 /** The whole engine (real LDAP reader → plan → apply) against a real Samba AD DC. */
@@ -69,6 +70,7 @@ describe.skipIf(!sambaAvailable)('directory sync against Samba AD', () => {
           bindDn: dc.adminDn,
           bindPasswordEnv: PASSWORD_ENV,
           baseDn: staff,
+          timeoutMs: DIRECTORY_REQUEST_MS,
         },
       },
     });

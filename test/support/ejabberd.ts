@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../server/config.ts';
 import { freePort } from '../core/serviceProcess.ts';
+import { CORE_API_MS, EJABBERD_READY_MS, GRACEFUL_EXIT_MS, HTTP_ANSWER_MS } from './timeouts.ts';
 
 /**
  * A throw-away ejabberd 23.01 for tests and benchmarks, started directly with `erl` (no epmd,
@@ -189,6 +190,8 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
       `export EXTAUTH_SERVICE_URL=${quote(options.serviceUrl ?? '')}`,
       `export EXTAUTH_CORE_API_KEY=${quote(options.coreApiKey ?? '')}`,
       `export EXTAUTH_HOSTS=${quote(host)}`,
+      // How long a login waits for the service's answer (the program's default is 3 s).
+      `export EXTAUTH_TIMEOUT_MS=${HTTP_ANSWER_MS}`,
       `exec ${quote(process.execPath)} --import ${quote(tsx)} ${quote(EXTAUTH)} 2>>${quote(join(dir, 'extauth.log'))}`,
       '',
     ].join('\n'),
@@ -210,7 +213,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(args),
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.timeout(CORE_API_MS),
     });
     const text = await response.text();
     let body: unknown = text;
@@ -222,7 +225,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
     return { status: response.status, body };
   };
 
-  const stop = async (graceMs = 10_000) => {
+  const stop = async (graceMs = GRACEFUL_EXIT_MS) => {
     const current = child;
     if (!current?.pid || current.exitCode !== null || current.signalCode !== null) return;
     process.kill(current.pid, 'SIGTERM');
@@ -259,7 +262,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + EJABBERD_READY_MS;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) break;
       try {
@@ -271,7 +274,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const log = await readFile(join(dir, 'ejabberd.log'), 'utf8').catch(() => '');
-    await stop(2000);
+    await stop();
     throw new Error(`ejabberd did not start: ${output}\n${log.slice(-4000)}`);
   };
 

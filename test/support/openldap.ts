@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Attribute, Change, Client } from 'ldapts';
+import { DIRECTORY_REQUEST_MS, GRACEFUL_EXIT_MS, SLAPD_READY_MS } from './timeouts.ts';
 
 /**
  * A throw-away OpenLDAP `slapd` for tests and benchmarks: its own slapd.conf and mdb database in a
@@ -189,7 +190,7 @@ export async function startOpenLdap(
     if (launched && launched.exitCode === null && launched.signalCode === null) {
       const exited = new Promise((resolve) => launched.once('exit', resolve));
       launched.kill('SIGTERM');
-      const timer = setTimeout(() => launched.kill('SIGKILL'), 10_000);
+      const timer = setTimeout(() => launched.kill('SIGKILL'), GRACEFUL_EXIT_MS);
       await exited;
       clearTimeout(timer);
     }
@@ -212,7 +213,11 @@ export async function startOpenLdap(
     child = launched;
     running.add(launched);
     const asRoot = async <T>(fn: (client: Client) => Promise<T>): Promise<T> => {
-      const client = new Client({ url, timeout: 30_000, connectTimeout: 2_000 });
+      const client = new Client({
+        url,
+        timeout: DIRECTORY_REQUEST_MS,
+        connectTimeout: DIRECTORY_REQUEST_MS,
+      });
       try {
         await client.bind(ROOT_DN, ROOT_PASSWORD);
         return await fn(client);
@@ -220,12 +225,15 @@ export async function startOpenLdap(
         await client.unbind().catch(() => undefined);
       }
     };
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + SLAPD_READY_MS;
     for (;;) {
       if (launched.exitCode !== null)
         throw new Error(`slapd exited with ${launched.exitCode}: ${tail(join(dir, 'slapd.out'))}`);
       if (await asRoot(async () => true).catch(() => false)) break;
-      if (Date.now() > deadline) throw new Error('timed out waiting for slapd');
+      if (Date.now() > deadline)
+        throw new Error(
+          `slapd did not answer in ${SLAPD_READY_MS} ms: ${tail(join(dir, 'slapd.out'))}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     return {

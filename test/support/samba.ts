@@ -27,6 +27,7 @@ import { promisify } from 'node:util';
 import { Attribute, Change, Client } from 'ldapts';
 import { dateToFiletime } from '../../server/identity/ldap/accountState.ts';
 import { escapeFilterValue } from '../../server/identity/ldap/filter.ts';
+import { DIRECTORY_REQUEST_MS, SAMBA_READY_MS, SAMBA_STOP_MS } from './timeouts.ts';
 
 /**
  * A throw-away Samba 4 Active Directory domain controller for tests.
@@ -178,14 +179,14 @@ function signal(pid: number, sig: NodeJS.Signals | 0): boolean {
   return false;
 }
 
-/** SIGTERM to samba's group, wait until every process of it is gone; SIGKILL after 15 s. */
+/** SIGTERM to samba's group, wait until every process of it is gone; SIGKILL if it is not. */
 async function stopSamba(pid: number): Promise<void> {
   if (!signal(pid, 'SIGTERM')) return;
   try {
-    await waitFor(`samba ${pid} to stop`, 15_000, async () => !signal(pid, 0));
+    await waitFor(`samba ${pid} to stop`, SAMBA_STOP_MS, async () => !signal(pid, 0));
   } catch {
     signal(pid, 'SIGKILL');
-    await waitFor(`samba ${pid} to die`, 5_000, async () => !signal(pid, 0));
+    await waitFor(`samba ${pid} to die`, SAMBA_STOP_MS, async () => !signal(pid, 0));
   }
 }
 
@@ -259,7 +260,8 @@ async function waitFor(what: string, deadlineMs: number, probe: () => Promise<bo
   const deadline = Date.now() + deadlineMs;
   for (;;) {
     if (await probe()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -310,14 +312,18 @@ export async function startSambaDc(options: { template?: string } = {}): Promise
   const stop = async () => {
     const pids = new Set([sambaPid(dir), child?.pid ?? null]);
     for (const pid of pids) if (pid !== null && ownSamba(pid)) await stopSamba(pid);
-    await waitFor('port 389 to be free', 15_000, () => portFree(address));
+    await waitFor('port 389 to be free', SAMBA_STOP_MS, () => portFree(address));
     rmSync(join(dir, 'run', 'samba.pid'), { force: true });
     child = null;
     running.delete(killNow);
   };
 
   const asAdmin = async <T>(fn: (client: Client) => Promise<T>): Promise<T> => {
-    const client = new Client({ url: `ldap://${address}`, timeout: 10_000, connectTimeout: 5_000 });
+    const client = new Client({
+      url: `ldap://${address}`,
+      timeout: DIRECTORY_REQUEST_MS,
+      connectTimeout: DIRECTORY_REQUEST_MS,
+    });
     try {
       await client.bind(`CN=Administrator,CN=Users,${BASE_DN}`, adminPassword);
       return await fn(client);
@@ -333,7 +339,7 @@ export async function startSambaDc(options: { template?: string } = {}): Promise
     running.add(killNow);
     const launched = child;
     try {
-      await waitFor('Samba LDAP to answer', 60_000, async () => {
+      await waitFor('Samba LDAP to answer', SAMBA_READY_MS, async () => {
         if (launched.exitCode !== null)
           throw new Error(
             `samba exited with ${launched.exitCode}: ${tail(join(dir, 'samba.out'))}`,

@@ -7,6 +7,7 @@ import { Attribute, Change, Client } from 'ldapts';
 import { dateToFiletime } from '../../server/identity/ldap/accountState.ts';
 import { escapeFilterValue } from '../../server/identity/ldap/filter.ts';
 import type { PersonAttributes, SambaDc } from './samba.ts';
+import { DIRECTORY_REQUEST_MS } from './timeouts.ts';
 
 /**
  * Bulk people, groups and the changes sync tests make in a throw-away Samba DC (test/support/samba.ts):
@@ -67,8 +68,8 @@ function personAttributes(person: BulkPerson): Record<string, string[] | Buffer[
 export async function adminLdaps(dc: SambaDc): Promise<Client> {
   const client = new Client({
     url: dc.ldapsUrl,
-    timeout: 60_000,
-    connectTimeout: 5_000,
+    timeout: DIRECTORY_REQUEST_MS,
+    connectTimeout: DIRECTORY_REQUEST_MS,
     tlsOptions: { ca: readFileSync(dc.caFile) },
   });
   await client.bind(dc.adminDn, dc.adminPassword);

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { client, type XmppClient } from '@xmpp/client';
 import type { Ejabberd } from './ejabberd.ts';
+import { XMPP_STEP_MS } from './timeouts.ts';
 
 /** A logged-in XMPP client that remembers when its connection closed. */
 export interface XmppSession {
@@ -33,6 +34,9 @@ export async function connectXmpp(
     domain: ejabberd.host,
     username,
     password,
+    // Each step (stream open, STARTTLS, close) waits this long; @xmpp's own default is 2 s,
+    // which a busy machine overruns while ejabberd asks the service through extauth.
+    timeout: XMPP_STEP_MS,
     ...(resource ? { resource } : {}),
   });
   xmpp.reconnect.stop();

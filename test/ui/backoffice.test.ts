@@ -5,6 +5,7 @@ import type { User } from '../../server/directory/entities.ts';
 import { backofficePerson, GOOD_PASSWORD } from '../identity/loginFlow.ts';
 import { createDeviceSession, createPerson } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
+import { BROWSER_TEST_MS } from '../support/timeouts.ts';
 import { expectNotice, hasButton, openRow, openUser, runAction, searchPeople } from './actions.ts';
 import {
   browserAvailable,
@@ -52,7 +53,7 @@ describe.runIf(RUN)('admin UI in a real browser', () => {
     people.onLeave = await createPerson(s, { familyName: 'Соколова', givenName: 'Мария' });
     await createDeviceSession(s, people.lostPhone, { deviceName: 'Pixel 8' });
     await createDeviceSession(s, people.stolen, { deviceName: 'iPhone 15', platform: 'ios' });
-  }, 180_000);
+  });
   afterAll(async () => {
     await browser?.close();
     await context?.close();
@@ -70,7 +71,9 @@ describe.runIf(RUN)('admin UI in a real browser', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Закрыть' }).click();
   }
 
-  it('a superadmin from the CLI signs in with TOTP and appoints an admin and a staff member', async () => {
+  it('a superadmin from the CLI signs in with TOTP and appoints an admin and a staff member', {
+    timeout: BROWSER_TEST_MS,
+  }, async () => {
     const uri = await createSuperadminByCli(context, 'root', 'Корнев Иван', ROOT_PASSWORD);
     const page = await newPage(browser, 'ru');
     await page.goto(`${context.baseUrl}/admin/`);
@@ -90,9 +93,11 @@ describe.runIf(RUN)('admin UI in a real browser', () => {
     await page.locator('[data-testid="accounts"] tbody tr', { hasText: 'Орлова' }).waitFor();
     await shot(page, '06-backoffice-accounts-ru');
     await page.close();
-  }, 120_000);
+  });
 
-  it('the admin enrolls, finds people by name and phone, deactivates, resets 2FA, revokes a session', async () => {
+  it('the admin enrolls, finds people by name and phone, deactivates, resets 2FA, revokes a session', {
+    timeout: BROWSER_TEST_MS,
+  }, async () => {
     const page = await newPage(browser, 'en');
     await page.goto(`${context.baseUrl}/admin/${links.orlova}`);
     await page.locator('#new-password').fill(GOOD_PASSWORD);
@@ -133,9 +138,11 @@ describe.runIf(RUN)('admin UI in a real browser', () => {
     await sessions.getByText('Ended').waitFor();
     await shot(page, '15-sessions-revoked-en');
     await page.close();
-  }, 120_000);
+  });
 
-  it('the staff member sees no audit log or role management and cannot act on an admin', async () => {
+  it('the staff member sees no audit log or role management and cannot act on an admin', {
+    timeout: BROWSER_TEST_MS,
+  }, async () => {
     const page = await newPage(browser, 'ru');
     await page.goto(`${context.baseUrl}/admin/${links.belov}`);
     await page.locator('#new-password').fill(GOOD_PASSWORD);
@@ -163,9 +170,11 @@ describe.runIf(RUN)('admin UI in a real browser', () => {
     expect(await page.getByTestId('audit-list').count()).toBe(0);
     await shot(page, '22-staff-audit-denied-ru');
     await page.close();
-  }, 120_000);
+  });
 
-  it('a staff member suspends a person from the card with a reason, sees it, and lifts it', async () => {
+  it('a staff member suspends a person from the card with a reason, sees it, and lifts it', {
+    timeout: BROWSER_TEST_MS,
+  }, async () => {
     // Staff do not read the audit log: the status history on the card is theirs all the same.
     await backofficePerson(context, 'staff', { username: 'kadrova', familyName: 'Кадрова' });
     const page = await newPage(browser, 'ru');
@@ -213,9 +222,11 @@ describe.runIf(RUN)('admin UI in a real browser', () => {
     expect(await hasButton(page, 'Приостановить')).toBe(true);
     await shot(page, '25-suspension-lifted-ru');
     await page.close();
-  }, 120_000);
+  });
 
-  it('an auditor filters the audit log, sees the events above, and exports them', async () => {
+  it('an auditor filters the audit log, sees the events above, and exports them', {
+    timeout: BROWSER_TEST_MS,
+  }, async () => {
     await backofficePerson(context, 'auditor', { username: 'auditor', familyName: 'Ревизорова' });
     const page = await newPage(browser, 'en');
     await uiLogin(page, context, { username: 'auditor', password: GOOD_PASSWORD });
@@ -228,7 +239,7 @@ describe.runIf(RUN)('admin UI in a real browser', () => {
     await page.goto(`${context.baseUrl}/admin/#/audit-events?filter=${deactivated}`);
     await list.locator('tbody tr', { hasText: people.leaver?.username ?? '-' }).waitFor();
     // The unfiltered page may still be on screen for a moment: wait for the filtered one.
-    await expect.poll(() => list.locator('tbody tr').count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => list.locator('tbody tr').count()).toBe(1);
     await list.getByText('Left the company (HR-1234)').waitFor();
 
     const [download] = await Promise.all([
@@ -268,8 +279,10 @@ describe.runIf(RUN)('admin UI in a real browser', () => {
     await page.getByText('Журнал аудита').first().waitFor();
     await shot(page, '33-audit-log-ru');
     await page.close();
-  }, 120_000);
-  it('an admin opens the directory sources and a dry run plan as a readable diff', async () => {
+  });
+  it('an admin opens the directory sources and a dry run plan as a readable diff', {
+    timeout: BROWSER_TEST_MS,
+  }, async () => {
     const { sourceId, run } = await sourceWithPlan(context);
     await backofficePerson(context, 'admin', { username: 'syncadmin', familyName: 'Синицына' });
     const page = await newPage(browser, 'en');
@@ -292,5 +305,5 @@ describe.runIf(RUN)('admin UI in a real browser', () => {
     await expect.poll(() => plan.locator('tbody tr').count()).toBe(1);
     await plan.getByText('Бухгалтер', { exact: true }).waitFor();
     await page.close();
-  }, 120_000);
+  });
 });

@@ -6,6 +6,7 @@ import { projectRoot } from '../../server/config.ts';
 import { codeFor, secretOf } from '../identity/loginFlow.ts';
 import { runCli } from '../support/cli.ts';
 import type { TestContext } from '../support/harness.ts';
+import { BROWSER_WAIT_MS } from '../support/timeouts.ts';
 
 /** Debian's Chromium; browser tests never download a browser. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -49,13 +50,18 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A fresh browser context (own cookies and storage) in a language. */
+/**
+ * A fresh browser context (own cookies and storage) in a language. Every wait on its pages
+ * (locators, responses, downloads, navigation) runs up to BROWSER_WAIT_MS, not Playwright's 30 s.
+ */
 export async function newPage(browser: Browser, locale: 'ru' | 'en'): Promise<Page> {
   const context: BrowserContext = await browser.newContext({
     locale: locale === 'ru' ? 'ru-RU' : 'en-US',
     viewport: { width: 1366, height: 860 },
     acceptDownloads: true,
   });
+  context.setDefaultTimeout(BROWSER_WAIT_MS);
+  context.setDefaultNavigationTimeout(BROWSER_WAIT_MS);
   return context.newPage();
 }
 

@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backofficePerson, GOOD_PASSWORD } from '../identity/loginFlow.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
+import { BROWSER_TEST_MS } from '../support/timeouts.ts';
 import { expectNotice, hasButton, runAction, searchPeople } from './actions.ts';
 import {
   browserAvailable,
@@ -60,7 +61,7 @@ async function uploadFile(page: Page, name: string, rows: string[], complete: bo
   await page.getByTestId('import-file-name').getByText(name).waitFor();
   if (complete) await page.getByLabel(/Полный список сотрудников/).check();
   await page.getByRole('button', { name: 'Загрузить и просмотреть' }).click();
-  await page.getByTestId('import-preview').waitFor({ timeout: 30_000 });
+  await page.getByTestId('import-preview').waitFor();
   return new URL(page.url()).hash.split('/')[2] ?? '';
 }
 
@@ -88,7 +89,7 @@ describe.runIf(RUN)('HR feeds in the admin UI, in a real browser', () => {
     await backofficePerson(context, 'staff', { username: 'kadry', familyName: 'Кадрова' });
     await backofficePerson(context, 'admin', { username: 'hradmin', familyName: 'Главная' });
     await backofficePerson(context, 'superadmin', { username: 'hrroot', familyName: 'Корнева' });
-  }, 180_000);
+  });
   afterAll(async () => {
     await staff?.close();
     await admin?.close();
@@ -102,7 +103,9 @@ describe.runIf(RUN)('HR feeds in the admin UI, in a real browser', () => {
   let admin: Page;
   let heldImportId = '';
 
-  it('a staff member uploads a Windows-1251 CSV, previews it as a plan and applies it', async () => {
+  it('a staff member uploads a Windows-1251 CSV, previews it as a plan and applies it', {
+    timeout: BROWSER_TEST_MS,
+  }, async () => {
     staff = await newPage(browser, 'ru');
     const page = staff;
     await uiLogin(page, context, { username: 'kadry', password: GOOD_PASSWORD });
@@ -128,7 +131,7 @@ describe.runIf(RUN)('HR feeds in the admin UI, in a real browser', () => {
 
     await runAction(page, 'Применить');
     await expectNotice(page, 'Импорт применяется');
-    await page.getByTestId('import-applied').waitFor({ timeout: 30_000 });
+    await page.getByTestId('import-applied').waitFor();
     await shot(page, 'hr-03-import-applied-ru');
     expect(Object.keys(await statuses()).sort()).toEqual(STAFF.map((row) => row.slice(0, 4)));
     expect(await searchPeople(page, context, 'Лебедева', 'Лебедева')).toBe(1);
@@ -136,9 +139,11 @@ describe.runIf(RUN)('HR feeds in the admin UI, in a real browser', () => {
     await page.goto(`${context.baseUrl}/admin/#/imports`);
     await page.getByTestId('imports').getByText('сотрудники.csv').waitFor();
     await shot(page, 'hr-04-imports-list-ru');
-  }, 180_000);
+  });
 
-  it('a complete list leaving out most people is held, and an admin approves it', async () => {
+  it('a complete list leaving out most people is held, and an admin approves it', {
+    timeout: BROWSER_TEST_MS,
+  }, async () => {
     const page = staff;
     // Only the first and the leaver remain: six of eight would be deactivated.
     heldImportId = await uploadFile(
@@ -151,7 +156,7 @@ describe.runIf(RUN)('HR feeds in the admin UI, in a real browser', () => {
       .poll(() => page.getByTestId('import-counts').textContent())
       .toMatch(/Деактивировать: 6/);
     await runAction(page, 'Применить');
-    await page.getByTestId('awaiting-approval').waitFor({ timeout: 30_000 });
+    await page.getByTestId('awaiting-approval').waitFor();
     await shot(page, 'hr-05-import-held-staff-ru');
     // Staff may import but not approve.
     expect(await hasButton(page, 'Утвердить')).toBe(false);
@@ -163,7 +168,7 @@ describe.runIf(RUN)('HR feeds in the admin UI, in a real browser', () => {
     await admin.getByTestId('awaiting-approval').waitFor();
     await shot(admin, 'hr-06-import-held-admin-en');
     await runAction(admin, 'Approve');
-    await admin.getByTestId('import-applied').waitFor({ timeout: 30_000 });
+    await admin.getByTestId('import-applied').waitFor();
     await shot(admin, 'hr-07-import-approved-en');
     const after = await statuses();
     expect(after['1001']).toBe('active');
@@ -171,14 +176,16 @@ describe.runIf(RUN)('HR feeds in the admin UI, in a real browser', () => {
     expect(['1002', '1003', '1004', '1005', '1006', '1007'].map((n) => after[n])).toEqual(
       Array(6).fill('deactivated'),
     );
-  }, 180_000);
+  });
 
-  it('the scheduled changes list shows the leaver the import scheduled, and the card its sources', async () => {
+  it('the scheduled changes list shows the leaver the import scheduled, and the card its sources', {
+    timeout: BROWSER_TEST_MS,
+  }, async () => {
     const page = staff;
     await page.goto(`${context.baseUrl}/admin/#/scheduled-changes`);
     const list = page.getByTestId('scheduled-changes');
     const row = list.locator('tbody tr', { hasText: 'Ёлкин' });
-    await row.waitFor({ timeout: 15_000 });
+    await row.waitFor();
     await row.getByText('Деактивация').waitFor();
     await row.locator(`time[datetime]`).first().waitFor();
     await row.getByText('hr-import').first().waitFor();
@@ -222,9 +229,11 @@ describe.runIf(RUN)('HR feeds in the admin UI, in a real browser', () => {
     await page.getByRole('dialog').locator('button[type="submit"]').click();
     await expectNotice(page, 'Запланированное изменение отменено');
     await manual.waitFor({ state: 'detached' });
-  }, 120_000);
+  });
 
-  it('a superadmin creates a SCIM token, sees it once, and revokes it', async () => {
+  it('a superadmin creates a SCIM token, sees it once, and revokes it', {
+    timeout: BROWSER_TEST_MS,
+  }, async () => {
     const page = await newPage(browser, 'ru');
     await uiLogin(page, context, { username: 'hrroot', password: GOOD_PASSWORD });
     await page.goto(`${context.baseUrl}/admin/#/scim-tokens`);
@@ -258,5 +267,5 @@ describe.runIf(RUN)('HR feeds in the admin UI, in a real browser', () => {
     });
     expect(scim.status).toBe(401);
     await page.close();
-  }, 120_000);
+  });
 });
