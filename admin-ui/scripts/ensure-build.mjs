@@ -56,9 +56,13 @@ if (!isCurrent()) {
   try {
     if (!isCurrent()) {
       console.error('admin-ui: building (dist is missing or older than src)…');
+      // Always the production build, whatever NODE_ENV the caller runs under (vitest sets
+      // `test`): a development build uses React's dev runtime and makes emotion write its styles
+      // as text, which the console's Content-Security-Policy refuses (docs/decisions.md).
       const run = spawnSync('npx', ['--no-install', 'vite', 'build', '--logLevel', 'warn'], {
         cwd: root,
         stdio: 'inherit',
+        env: { ...process.env, NODE_ENV: 'production' },
       });
       if (run.status !== 0) process.exit(run.status ?? 1);
     }
