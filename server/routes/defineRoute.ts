@@ -1,5 +1,6 @@
 import type Koa from 'koa';
 import type { ZodType, z } from 'zod';
+import { inputBoundary } from '../http/inputBoundary.ts';
 import type { Authenticated } from '../identity/authenticated.ts';
 import type { Services } from '../shared/services.ts';
 import { authMiddleware, type RouteAuth } from './authenticators.ts';
@@ -67,7 +68,8 @@ function flattenQuery(query: Koa.Context['query']): Record<string, string | stri
 }
 
 /**
- * Declares a route: authentication, validation of params, query and body, then the handler.
+ * Declares a route: the input boundary (http/inputBoundary.ts), authentication, validation of
+ * params, query and body, then the handler.
  * A handler's return value becomes the JSON body; return `undefined` after writing `ctx.body`
  * yourself (streams, cookies with empty bodies).
  */
@@ -77,7 +79,8 @@ export function defineRoute<P extends ZodType, Q extends ZodType, B extends ZodT
   handler: (input: RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<unknown>,
 ): void {
   scope.registry.routes.push({ prefix: scope.prefix, spec: spec as unknown as RouteSpec });
-  const middlewares: Koa.Middleware<AppState>[] = [];
+  // The input boundary comes first: no authenticator or handler sees a NUL or a lone surrogate.
+  const middlewares: Koa.Middleware<AppState>[] = [inputBoundary];
   const authenticate = authMiddleware(spec.auth ?? 'session', scope.services);
   if (authenticate) middlewares.push(authenticate);
   const run: Koa.Middleware<AppState> = async (ctx) => {

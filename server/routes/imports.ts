@@ -1,4 +1,5 @@
 import multer from 'multer';
+import { refuseUnsafeText } from '../http/inputBoundary.ts';
 import { AppError, badRequest } from '../shared/errors.ts';
 import { idParams, listOf } from '../shared/schemas.ts';
 import { applyImport } from '../sources/hr/import/applyImport.ts';
@@ -77,6 +78,9 @@ export function registerImportRoutes(scope: ApiScope): void {
     async ({ ctx, services, auth }) => {
       await authorizeUpload(services, auth.actor);
       const upload = await readUpload(ctx, services.config.hr.import.maxFileBytes);
+      // Multipart text is read here, not by the JSON body parser: the same boundary, by hand.
+      const sentName = upload.file?.originalname;
+      refuseUnsafeText({ form: { ...upload.fields, ...(sentName ? { fileName: sentName } : {}) } });
       const fields = uploadFields.parse(upload.fields);
       if (!upload.file)
         throw badRequest('file_missing', 'Send the file in a multipart part named "file"');

@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
+import { hasLoneSurrogate, UNSAFE_TEXT_MESSAGES } from './text.ts';
 
 // C0/C1 control characters, DEL, and Unicode line/paragraph separators have no place in names.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
@@ -17,7 +18,10 @@ export function line(max: number) {
         .string()
         .min(1, 'must not be empty')
         .max(max, `must be at most ${max} characters`)
-        .refine((value) => !CONTROL.test(value), 'must not contain control characters'),
+        .refine((value) => !CONTROL.test(value), 'must not contain control characters')
+        // An unpaired surrogate survives NFC and trim, then fails in jsonb (the outbox) or turns
+        // into U+FFFD in a text column: refused here too, for callers that bypass the boundary.
+        .refine((value) => !hasLoneSurrogate(value), UNSAFE_TEXT_MESSAGES.lone_surrogate),
     );
 }
 
@@ -30,7 +34,8 @@ export function paragraph(max: number) {
       z
         .string()
         .max(max, `must be at most ${max} characters`)
-        .refine((value) => !CONTROL_MULTILINE.test(value), 'must not contain control characters'),
+        .refine((value) => !CONTROL_MULTILINE.test(value), 'must not contain control characters')
+        .refine((value) => !hasLoneSurrogate(value), UNSAFE_TEXT_MESSAGES.lone_surrogate),
     );
 }
 

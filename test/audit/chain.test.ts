@@ -97,8 +97,9 @@ describe('append-only guard', () => {
 });
 
 describe('awkward content', () => {
-  it('stores a lone UTF-16 surrogate as U+FFFD without breaking the chain', async () => {
-    const response = await superadmin.api.request<{ name: string }>(
+  it('refuses a lone UTF-16 surrogate (400 invalid_text) instead of storing U+FFFD', async () => {
+    // Issue 12: an unpaired surrogate is refused at the input boundary, never rewritten.
+    const response = await superadmin.api.request<{ code: string }>(
       'POST',
       '/api/v1/organizations',
       {
@@ -106,12 +107,8 @@ describe('awkward content', () => {
         headers: { 'content-type': 'application/json' },
       },
     );
-    expect(response.status).toBe(201);
-    expect(response.body.name).toBe('Broken \ufffd pair');
-    const { rows } = await context.services.pool.query(
-      `select target_label from audit_event where action = 'organization.created' order by seq desc limit 1`,
-    );
-    expect(rows[0]?.target_label).toBe('Broken \ufffd pair');
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('invalid_text');
     const result = await verifyAuditChain(context.services.pool, context.services.keys.audit);
     expect(result.ok).toBe(true);
   });
