@@ -4,7 +4,11 @@ import { hasActiveSuperadmin, startServices } from './bootstrap.ts';
 import { ConfigError, loadConfig, publicBaseUrl } from './config.ts';
 import { startCore } from './core/delivery/startCore.ts';
 import { createLogger } from './logger.ts';
+import { recoverRuns } from './sources/runs.ts';
 import { startSyncScheduler } from './sources/scheduler.ts';
+
+/** How often a process looks for sync runs and imports a stopped process left half done. */
+const RUN_RECOVERY_INTERVAL_MS = 5 * 60_000;
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -21,6 +25,17 @@ async function main(): Promise<void> {
   const { services, database } = await startServices(config, logger);
   const core = await startCore(services);
   const syncScheduler = config.jobs.enabled ? await startSyncScheduler(services) : null;
+  // Runs left live by a killed process: applies resume, reads and plans fail (sources/runs.ts).
+  const recover = () =>
+    void recoverRuns(services)
+      .then((recovered) => {
+        if (recovered.resumed.length + recovered.failed.length > 0)
+          logger.warn(recovered, 'took over sync runs a stopped process left');
+      })
+      .catch((error: unknown) => logger.error({ err: error }, 'recovering sync runs failed'));
+  recover();
+  const recovery = setInterval(recover, RUN_RECOVERY_INTERVAL_MS);
+  recovery.unref();
   const { app } = createApp(services);
   const server: Server = app.listen(config.http.port, config.http.host);
   await new Promise<void>((resolve, reject) => {
@@ -49,6 +64,7 @@ async function main(): Promise<void> {
     server.close();
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.once('close', () => resolve()));
+    clearInterval(recovery);
     await core.stop();
     await syncScheduler?.stop();
     await database.close();

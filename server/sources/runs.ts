@@ -14,7 +14,7 @@ import {
   planContextOf,
   type Queryable,
 } from './reconcile/plan.ts';
-import { readerFor, type SyncSource } from './registry.ts';
+import { findRunSource, readerFor, type SyncSource } from './registry.ts';
 import { assessSafety, blockDeactivations, pendingDeactivations } from './safety.ts';
 import { type ReadProgress, stageGroupLeavers, stagePipelined } from './stageRead.ts';
 import type { DirectoryRead, DirectoryReader, SyncCursor } from './types.ts';
@@ -34,7 +34,7 @@ export function configureEngine(services: Services, options: Partial<EngineOptio
 }
 
 function optionsOf(services: Services): EngineOptions {
-  return engineOptions.get(services) ?? { batchSize: 5_000 };
+  return engineOptions.get(services) ?? { batchSize: services.config.directorySync.applyBatchSize };
 }
 
 /** Waits for every run this process started in the background (shutdown, tests). */
@@ -506,4 +506,87 @@ export async function startPlannedApply(
       .finally(() => lease.release()),
   );
   return { runId, done };
+}
+
+/** What {@link recoverRuns} did with the runs a stopped process left live. */
+export interface RecoveredRuns {
+  /** Applies taken up again where they stopped (they end succeeded, cancelled or failed). */
+  resumed: string[];
+  /** Reads and plans marked failed: nothing of them was applied, a new run starts afresh. */
+  failed: string[];
+}
+
+/** How long recovery waits for a dead process's session to let go of a source's lock. */
+const RECOVERY_LOCK_WAIT_MS = 30_000;
+
+async function leaseWhenFree(services: Services, sourceId: string): Promise<SourceLease | null> {
+  const deadline = Date.now() + RECOVERY_LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      return await lockSource(services, sourceId);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'sync_already_running') throw error;
+    }
+    // Held: a live run elsewhere, or the session of a killed process PostgreSQL has not ended.
+    if (Date.now() > deadline) return null;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/**
+ * Takes over the runs that a stopped process left `running` or `applying` (killed, or it lost
+ * the database while finishing). A run counts as left only when nobody holds its source's lock:
+ * a live run holds it until its row is final, and PostgreSQL releases it with the session of a
+ * dead process. An interrupted apply is resumed under the lock (each batch committed as a whole,
+ * applied items skipped: the plan ends applied entirely, an import included); an interrupted
+ * read or plan is marked failed (audited `sync_run.failed`; nothing was applied). Called at
+ * start and now and then by `server/main.ts`; any process may, the lock makes it one.
+ */
+export async function recoverRuns(services: Services): Promise<RecoveredRuns> {
+  const recovered: RecoveredRuns = { resumed: [], failed: [] };
+  const { rows } = await services.pool.query<{ id: string; source_id: string }>(
+    `select id, source_id from sync_run where status in ('running', 'applying') order by started_at`,
+  );
+  for (const row of rows) {
+    const lease = await leaseWhenFree(services, row.source_id);
+    if (!lease) continue;
+    let handedOver = false;
+    try {
+      const { rows: live } = await lease.client.query<{
+        status: RunStatus;
+        cursor_after: SyncCursor | null;
+      }>(
+        `select status, cursor_after from sync_run where id = $1 and status in ('running', 'applying')`,
+        [row.id],
+      );
+      const run = live[0];
+      if (!run) continue;
+      const source = await findRunSource(services, row.source_id).catch(() => null);
+      if (run.status === 'applying' && source) {
+        services.logger.warn(
+          { sourceId: source.id, runId: row.id },
+          'resuming an interrupted apply',
+        );
+        recovered.resumed.push(row.id);
+        handedOver = true;
+        track(
+          services,
+          applyRun(services, source, row.id, run.cursor_after).finally(() => lease.release()),
+        );
+        continue;
+      }
+      await lease.client.query('delete from sync_staging where run_id = $1', [row.id]);
+      const error = 'interrupted (the process running it stopped)';
+      if (source) await finishRun(services, source, row.id, 'failed', { error });
+      else
+        await lease.client.query(
+          `update sync_run set status = 'failed', error = $2, finished_at = now() where id = $1`,
+          [row.id, error],
+        );
+      recovered.failed.push(row.id);
+    } finally {
+      if (!handedOver) await lease.release();
+    }
+  }
+  return recovered;
 }

@@ -27,9 +27,11 @@ export interface TestContext {
  */
 export async function startTestContext(
   overrides: Record<string, unknown> = {},
+  /** Another PostgreSQL server than the run's (a test that restarts its own): its maintenance URL and a migrated template there. */
+  database?: { adminUrl: string; template: string },
 ): Promise<TestContext> {
-  const adminUrl = inject('pgAdminUrl');
-  const template = inject('pgTemplate');
+  const adminUrl = database?.adminUrl ?? inject('pgAdminUrl');
+  const template = database?.template ?? inject('pgTemplate');
   const name = `frisbee_test_${inject('pgRunId')}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const admin = new pg.Client(adminUrl);
   await admin.connect();

@@ -59,9 +59,16 @@ export const DEFAULT_SYNC_SETTINGS: SyncSettings = syncSettingsSchema.parse({});
  * (it can still be synced on demand), so adding this feature syncs nobody by surprise.
  */
 export const directorySyncConfigSchema = z
-  .object({ sources: z.record(z.string(), syncSettingsSchema).default({}) })
+  .object({
+    sources: z.record(z.string(), syncSettingsSchema).default({}),
+    /**
+     * Plan items applied per transaction (directory syncs and HR imports). A batch commits as a
+     * whole; a stopped process leaves whole batches behind, and the run resumes after them.
+     */
+    applyBatchSize: z.number().int().min(1).max(100_000).default(5_000),
+  })
   .strict()
-  .default({ sources: {} });
+  .default({ sources: {}, applyBatchSize: 5_000 });
 
 /** `jobs` in the configuration: background jobs (pg-boss) in this process. */
 export const jobsConfigSchema = z
