@@ -6,7 +6,14 @@ import type { PlanItemView, RunView } from '../../server/sources/schemas.ts';
 import type { ApiClient } from '../support/api.ts';
 import { createPerson, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
-import { englishTsv, type FilePerson, oneCFile, upload, xlsxFile } from './importSupport.ts';
+import {
+  englishTsv,
+  type FilePerson,
+  generatedXlsx,
+  oneCFile,
+  upload,
+  xlsxFile,
+} from './importSupport.ts';
 
 let context: TestContext;
 let staff: ApiClient;
@@ -209,6 +216,37 @@ describe('upload and preview', () => {
     );
     expect(conflicts.find((i) => i.externalId === 'row:3')?.reason).toMatch(/row 3/);
     expect(items.filter((i) => i.action === 'create')).toHaveLength(0);
+  });
+  it('makes a control character or an unpaired surrogate in a cell the error of its row, and keeps line breaks in text', async () => {
+    // Excel escapes what XML cannot carry as _xHHHH_: `_xD800_` is half a surrogate pair, and
+    // `_x0001_` a control character. Staged as they are, the first fails in jsonb and the second
+    // makes an employee number differ from its twin by an invisible byte.
+    const header = ['Таб. №', 'ФИО', 'Должность'];
+    const rows: string[][] = [
+      header,
+      ['7001', 'Орлов_xD800_ Павел', 'Инженер'],
+      ['7002_x0001_', 'Соколов Пётр', 'Инженер'],
+      ['7003', 'Титов Сергей', 'Ведущий\nинженер'],
+    ];
+    const file = generatedXlsx(rows.length, (index) => rows[index] ?? []);
+    const response = await upload<RunView>(staff, { file, fileName: 'staff.xlsx' });
+    expect(response.status, response.text).toBe(201);
+    const errors = response.body.details.rowErrors as {
+      row: number;
+      column: string | null;
+      message: string;
+    }[];
+    expect(errors).toEqual([
+      { row: 2, column: 'ФИО', message: expect.stringMatching(/unpaired UTF-16 surrogates/) },
+      { row: 3, column: 'Таб. №', message: expect.stringMatching(/control characters/) },
+    ]);
+    const items = await plan(staff, response.body.id);
+    expect(items.filter((item) => item.action === 'conflict')).toHaveLength(2);
+    // The line break inside a title (Alt+Enter) is display text: a space once normalized.
+    expect(items.find((item) => item.externalId === '7003')).toMatchObject({
+      action: 'create',
+      record: { title: 'Ведущий инженер' },
+    });
   });
 });
 

@@ -1,3 +1,4 @@
+import { UNSAFE_TEXT_MESSAGES, unsafeCharacterIn } from '../../../shared/text.ts';
 import type { SourcedAttribute, SourcePerson } from '../../types.ts';
 import { parseDate } from './dates.ts';
 import type { ImportField, ResolvedColumns } from './headers.ts';
@@ -26,6 +27,11 @@ const MAX_LENGTH: Partial<Record<ImportField, number>> = {
   phone: 64,
 };
 const DEFAULT_MAX = 200;
+
+const NAME_FIELDS: readonly ImportField[] = ['fullName', 'familyName', 'givenName'];
+
+/** Cells that identify or reach a person: single-line, nothing rewritten. */
+const IDENTIFIERS: ReadonlySet<ImportField> = new Set(['employeeId', 'username', 'email', 'phone']);
 
 // Deliberately loose: one @, no spaces, a dot in the domain. The engine lowercases it.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -73,19 +79,30 @@ function validateRow(
       null,
       `${row.cells.length} cells where the header has ${table.headers.length} (a delimiter or quote inside a value?)`,
     );
+  // Cells refused below: already this row's error, so not reported again as missing.
+  const refused = new Set<ImportField>();
+  const refuse = (field: ImportField, message: string): null => {
+    refused.add(field);
+    fail(field, message);
+    return null;
+  };
   const cell = (field: ImportField): string | null => {
     const index = resolved.columns[field];
     const value = index === undefined ? '' : (row.cells[index] ?? '').trim();
     if (value === '') return null;
+    // The API's rule for text (shared/text.ts): an unpaired surrogate (an XLSX `_xD800_`
+    // escape) or a stray control character is this row's error, never a staged value that fails
+    // in jsonb later or an identifier that differs from its twin by an invisible byte. Display
+    // text may hold a line break (Alt+Enter in Excel): normalization turns it into a space.
+    const unsafe = unsafeCharacterIn(value, IDENTIFIERS.has(field) ? 'singleLine' : 'multiLine');
+    if (unsafe) return refuse(field, UNSAFE_TEXT_MESSAGES[unsafe]);
     const max = MAX_LENGTH[field] ?? DEFAULT_MAX;
-    if (value.length > max) {
-      fail(field, `longer than ${max} characters`);
-      return null;
-    }
+    if (value.length > max) return refuse(field, `longer than ${max} characters`);
     return value;
   };
   const employeeId = cell('employeeId');
-  if (employeeId === null) fail('employeeId', 'the employee number is missing');
+  if (employeeId === null && !refused.has('employeeId'))
+    fail('employeeId', 'the employee number is missing');
   let familyName = cell('familyName');
   let givenName = cell('givenName');
   let middleName = cell('middleName');
@@ -100,7 +117,10 @@ function validateRow(
       givenName = given;
       middleName = rest.length > 0 ? rest.join(' ') : middleName;
     }
-  } else if (familyName === null || givenName === null) {
+  } else if (
+    (familyName === null || givenName === null) &&
+    !NAME_FIELDS.some((field) => refused.has(field))
+  ) {
     if (resolved.columns.fullName !== undefined) fail('fullName', 'the name is missing');
     else fail(familyName === null ? 'familyName' : 'givenName', 'the name is missing');
   }
