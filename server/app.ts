@@ -1,8 +1,10 @@
+import type { Server } from 'node:http';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { publicBaseUrl } from './config.ts';
 import { adminUi } from './http/adminUi.ts';
+import { answerClientErrors } from './http/clientError.ts';
 import { problemMiddleware } from './http/problem.ts';
 import { requestContext } from './http/requestContext.ts';
 import { securityHeaders } from './http/securityHeaders.ts';
@@ -53,13 +55,22 @@ const requireJsonBody: Koa.Middleware<AppState> = async (ctx, next) => {
   await next();
 };
 
+/** The application, its routes, and what a server listening for it must install. */
+export interface CreatedApp {
+  app: Koa<AppState>;
+  registry: RouteRegistry;
+  /** Installs the answer to requests Node's parser refuses, before Koa (http/clientError.ts). */
+  prepareServer: (server: Server) => void;
+}
+
 /** Builds the Koa application (without listening), so tests can drive it directly. */
-export function createApp(services: Services): { app: Koa<AppState>; registry: RouteRegistry } {
+export function createApp(services: Services): CreatedApp {
   const app = new Koa<AppState>({ proxy: services.config.http.trustProxy });
   const registry = new RouteRegistry();
+  const headerOptions = { hsts: publicBaseUrl(services.config).startsWith('https://') };
   app.use(requestContext(services.logger));
   // Outside the problem middleware: errors turned into problem+json get the headers too.
-  app.use(securityHeaders({ hsts: publicBaseUrl(services.config).startsWith('https://') }));
+  app.use(securityHeaders(headerOptions));
   app.use(problemMiddleware());
   // SCIM answers its own requests (bearer token, SCIM JSON, SCIM errors) before the JSON API.
   app.use(scimMiddleware(services));
@@ -114,5 +125,5 @@ export function createApp(services: Services): { app: Koa<AppState>; registry: R
   });
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));
-  return { app, registry };
+  return { app, registry, prepareServer: (server) => answerClientErrors(server, headerOptions) };
 }

@@ -36,8 +36,9 @@ async function main(): Promise<void> {
   recover();
   const recovery = setInterval(recover, RUN_RECOVERY_INTERVAL_MS);
   recovery.unref();
-  const { app } = createApp(services);
+  const { app, prepareServer } = createApp(services);
   const server: Server = app.listen(config.http.port, config.http.host);
+  prepareServer(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

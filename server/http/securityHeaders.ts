@@ -39,6 +39,16 @@ export interface SecurityHeadersOptions {
   hsts: boolean;
 }
 
+/** The headers every answer carries whatever it is (no CSP or Cache-Control: those vary). */
+export function fixedSecurityHeaders(options: SecurityHeadersOptions): Record<string, string> {
+  return {
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+    ...(options.hsts ? { 'Strict-Transport-Security': HSTS } : {}),
+  };
+}
+
 function isConsolePath(path: string): boolean {
   return path === ADMIN_UI_PREFIX || path.startsWith(`${ADMIN_UI_PREFIX}/`);
 }
@@ -53,12 +63,7 @@ function isConsolePath(path: string): boolean {
  * usually ends at a proxy, so the configuration, not this hop, says whether clients use https.
  */
 export function securityHeaders(options: SecurityHeadersOptions): Koa.Middleware<BaseState> {
-  const fixed: Record<string, string> = {
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'X-Frame-Options': 'DENY',
-    ...(options.hsts ? { 'Strict-Transport-Security': HSTS } : {}),
-  };
+  const fixed = fixedSecurityHeaders(options);
   return async (ctx, next) => {
     try {
       await next();

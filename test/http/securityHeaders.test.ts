@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import Koa from 'koa';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -193,7 +193,67 @@ describe('security headers on every answer of the service', () => {
     expect(config.status).toBe(200);
     expectSecured(config);
   });
+
+  it("requests Node's parser refuses: problem+json with the same headers, then the connection closes", async () => {
+    const { port } = new URL(context.baseUrl);
+    const cases: { request: string; status: number; code: string }[] = [
+      // A control character in a header value, and a request line that is not HTTP.
+      {
+        request: 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Note: a\u0001b\r\n\r\n',
+        status: 400,
+        code: 'malformed_request',
+      },
+      {
+        request: 'GET /healthz\u0000 HTTP/1.1\r\nHost: x\r\n\r\n',
+        status: 400,
+        code: 'malformed_request',
+      },
+      { request: 'BREW\r\n\r\n', status: 400, code: 'malformed_request' },
+      // Headers over Node's limit (16 KiB).
+      {
+        request: `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+        status: 431,
+        code: 'headers_too_large',
+      },
+    ];
+    for (const { request, status, code } of cases) {
+      const raw = await rawExchange(Number(port), request);
+      const [head = '', body = ''] = raw.split('\r\n\r\n');
+      const [statusLine = '', ...lines] = head.split('\r\n');
+      expect(statusLine, JSON.stringify(request.slice(0, 40))).toMatch(
+        new RegExp(`^HTTP/1\\.1 ${status} `),
+      );
+      const headers = new Headers(
+        lines.map(
+          (line) =>
+            [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()] as [
+              string,
+              string,
+            ],
+        ),
+      );
+      expect(headers.get('content-type')).toBe('application/problem+json');
+      expect(headers.get('x-content-type-options')).toBe('nosniff');
+      expect(headers.get('referrer-policy')).toBe('no-referrer');
+      expect(headers.get('x-frame-options')).toBe('DENY');
+      expect(headers.get('content-security-policy')).toBe(API_CSP);
+      expect(headers.get('cache-control')).toBe('no-store');
+      expect(headers.get('connection')).toBe('close');
+      expect(JSON.parse(body)).toMatchObject({ status, code });
+    }
+  });
 });
+
+/** Sends raw bytes over TCP and reads everything until the service closes the connection. */
+function rawExchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(request));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
 
 describe('HSTS follows the public URL', () => {
   it('is sent on every answer when http.publicUrl is https', async () => {

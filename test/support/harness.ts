@@ -59,8 +59,9 @@ export async function startTestContext(
     logger: createLogger(config.log.level),
     now: () => fixedNow ?? new Date(),
   };
-  const { app } = createApp(services);
+  const { app, prepareServer } = createApp(services);
   const server: Server = app.listen(0, '127.0.0.1');
+  prepareServer(server);
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
   return {
