@@ -1,4 +1,13 @@
+import { createHash } from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import {
+  codePointLength,
+  cutText,
+  UNSAFE_TEXT_MESSAGES,
+  type UnsafeReason,
+  unsafeCharacterIn,
+  wellFormed,
+} from '../shared/text.ts';
 import type { SourcePerson } from './types.ts';
 
 /** A source entry as staged: our column rules applied (lengths, case, E.164). */
@@ -51,7 +60,7 @@ function isoDate(
     parsed.toISOString().startsWith(trimmed)
   )
     return trimmed;
-  problems.push(`${label} ${JSON.stringify(trimmed)} is not a date`);
+  problems.push(`${label} ${quote(trimmed)} is not a date`);
   return null;
 }
 
@@ -60,61 +69,213 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
-/** Trimmed, NFC, without control characters, cut to `max`; null when empty. */
-function text(value: string | null | undefined, max: number): string | null {
+// Column limits of app_user (in characters) that values from a source are held to.
+const EMAIL_MAX = 320;
+const PHONE_MAX = 40;
+const EMPLOYEE_ID_MAX = 100;
+// An external id is a key of two B-tree indexes (sync_staging, app_user): PostgreSQL refuses
+// index entries over 2,704 bytes, and a UTF-8 code unit takes at most 3 bytes.
+const EXTERNAL_ID_MAX = 512;
+// How much of an unusable value a reason quotes: a 10,000-character value is not repeated.
+const QUOTE_MAX = 100;
+
+/** 10000 as "10,000" (Intl.NumberFormat costs microseconds a call; this is a plain regex). */
+const grouped = { format: (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ',') };
+
+/** A value as a reason quotes it: JSON-escaped (controls, lone surrogates) and shortened. */
+function quote(value: string): string {
+  const cut = cutText(value, QUOTE_MAX);
+  return `${JSON.stringify(cut)}${cut.length < value.length ? '…' : ''}`;
+}
+
+/** Where a cut is reported: the label of the attribute and the entry's problems. */
+interface CutReport {
+  label: string;
+  problems: string[];
+}
+
+/**
+ * Display text: trimmed, NFC, unpaired surrogates as U+FFFD, control characters as spaces, cut
+ * on a grapheme boundary to `max` (reported when `report` is given); null when empty.
+ */
+function text(value: string | null | undefined, max: number, report?: CutReport): string | null {
   if (value == null) return null;
-  const clean = value.normalize('NFC').replace(CONTROL, ' ').trim().slice(0, max).trim();
+  // A value far over the limit is shortened before the passes over every character (NFC, the
+  // control and surrogate scans): a 10,000-character title costs as much as a 300-character one.
+  // NFC shrinks text at most fourfold (a base and three marks into one), so what is kept here
+  // still holds more than `max` once normalized and the cut below decides as it would have.
+  const start = value.trimStart();
+  const bound = max * 4 + 16;
+  const raw = start.length > bound ? start.slice(0, bound) : start;
+  const clean = wellFormed(raw.normalize('NFC')).replace(CONTROL, ' ').trim();
+  const cut = cutText(clean, max).trim();
+  if (report && (raw !== start || cut.length < clean.length))
+    report.problems.push(
+      `${report.label} cut from ${grouped.format(codePointLength(raw === start ? clean : start.trimEnd()))} to ${grouped.format(codePointLength(cut))} characters`,
+    );
+  return cut === '' ? null : cut;
+}
+
+/**
+ * An identifier (login, email, phone, employee number): trimmed and NFC, but never cut nor
+ * repaired, since a changed identifier may name somebody else. Null when empty; the caller
+ * refuses it when it is too long or `unsafeCharacterIn` finds something.
+ */
+function identifier(value: string | null | undefined): string | null {
+  if (value == null) return null;
+  const clean = value.normalize('NFC').trim();
   return clean === '' ? null : clean;
+}
+
+/** Why an identifier cannot be used as it is, or null. */
+function unusable(value: string, max: number): string | null {
+  const unsafe = unsafeCharacterIn(value);
+  if (unsafe) return UNSAFE_TEXT_MESSAGES[unsafe];
+  if (value.length > max)
+    return `is longer than ${grouped.format(max)} characters (${grouped.format(codePointLength(value))})`;
+  return null;
+}
+
+/**
+ * The external id the entry is staged under. An id that could not be stored (controls, lone
+ * surrogates, too long for an index) is replaced by a printable stand-in, unique per id, and
+ * reported as an error: the entry becomes a conflict instead of failing the run.
+ */
+function stagingId(externalId: string, errors: string[]): string {
+  const why = unusable(externalId, EXTERNAL_ID_MAX);
+  if (!why) return externalId;
+  errors.push(`external id ${quote(externalId)} ${why}; the entry cannot be synced`);
+  const digest = createHash('sha256').update(externalId, 'utf16le').digest('hex').slice(0, 16);
+  return `${JSON.stringify(cutText(externalId, QUOTE_MAX)).slice(1, -1)}…#${digest}`;
 }
 
 /**
  * Applies the app_user column rules to a source entry, so that staging never fails on one bad
- * value: names fall back to the display name or the login, an invalid phone or email is
- * dropped (and reported), usernames are lower-cased.
+ * value (issue 13): display text is repaired and cut (each cut reported), an invalid phone or
+ * email is dropped (and reported), usernames are lower-cased, and an entry whose external id or
+ * employee number cannot be used as it is carries an error, which makes it a conflict of its own.
  */
 export function normalizePerson(person: SourcePerson): StagedRecord {
   const problems: string[] = [];
-  let username = text(person.username, 64)?.toLowerCase() ?? null;
+  const errors = (person.errors ?? []).map((error) => text(error, 1_000) ?? 'invalid entry');
+  const externalId = stagingId(person.externalId, errors);
+  const cutReport = (label: string): CutReport => ({ label, problems });
+  let username = identifier(person.username)?.toLowerCase() ?? null;
   if (username && !USERNAME.test(username)) {
-    problems.push(`username ${JSON.stringify(username)} is not a valid login`);
+    problems.push(`username ${quote(username)} is not a valid login`);
     username = null;
   }
-  let email = text(person.email, 320)?.toLowerCase() ?? null;
-  if (email && !EMAIL.test(email)) {
-    problems.push(`email ${JSON.stringify(email)} is not valid`);
+  let email = identifier(person.email)?.toLowerCase() ?? null;
+  if (email && (!EMAIL.test(email) || unusable(email, EMAIL_MAX))) {
+    problems.push(`email ${quote(email)} is not valid`);
     email = null;
   }
   let phone: string | null = null;
-  const rawPhone = text(person.phone, 40);
+  // Controls in a phone number are harmless separators; a number is never cut, though.
+  const rawPhone = text(person.phone, Number.POSITIVE_INFINITY);
   if (rawPhone) {
-    const parsed = parsePhoneNumberFromString(rawPhone, 'RU');
+    const parsed = unusable(rawPhone, PHONE_MAX)
+      ? undefined
+      : parsePhoneNumberFromString(rawPhone, 'RU');
     if (parsed?.isValid()) phone = parsed.number;
-    else problems.push(`phone ${JSON.stringify(rawPhone)} is not valid`);
+    else problems.push(`phone ${quote(rawPhone)} is not valid`);
   }
-  const displayName = text(person.displayName, 400);
-  const familyName =
-    text(person.familyName, 200) ?? text(displayName, 200) ?? username ?? person.externalId;
-  const givenName = text(person.givenName, 200) ?? '-';
-  return {
-    externalId: person.externalId,
-    locator: text(person.locator, 2000) ?? person.externalId,
+  let employeeId = identifier(person.employeeId);
+  const employeeIdWhy = employeeId && unusable(employeeId, EMPLOYEE_ID_MAX);
+  if (employeeId && employeeIdWhy) {
+    errors.push(`employee number ${quote(employeeId)} ${employeeIdWhy}`);
+    employeeId = null;
+  }
+  const displayName = text(person.displayName, 400, cutReport('display name'));
+  const familyName = cutText(
+    text(person.familyName, 200, cutReport('family name')) ??
+      text(displayName, 200) ??
+      username ??
+      externalId,
+    200,
+  );
+  const givenName = text(person.givenName, 200, cutReport('given name')) ?? '-';
+  const groups = new Set<string>();
+  let unusableGroups = 0;
+  for (const dn of person.groups) {
+    const clean = dn.normalize('NFC').trim().toLowerCase();
+    // A DN with a NUL or a lone surrogate cannot be staged, nor match any mapping.
+    if (unsafeCharacterIn(clean)) unusableGroups += 1;
+    else groups.add(clean);
+  }
+  if (unusableGroups > 0)
+    problems.push(
+      `${unusableGroups} group name(s) with control characters or unpaired surrogates ignored`,
+    );
+  return stageable({
+    externalId,
+    locator: text(person.locator, 2000) ?? externalId,
     username,
-    familyName: familyName.slice(0, 200),
+    familyName,
     givenName,
-    middleName: text(person.middleName, 200),
-    displayName: displayName ?? `${givenName === '-' ? '' : `${givenName} `}${familyName}`,
+    middleName: text(person.middleName, 200, cutReport('middle name')),
+    // Given name, space and family name can reach 401 characters: cut to the column's 400.
+    displayName:
+      displayName ?? cutText(`${givenName === '-' ? '' : `${givenName} `}${familyName}`, 400),
     email,
     phone,
-    title: text(person.title, 300),
-    department: text(person.department, 200),
-    employeeId: text(person.employeeId, 100),
+    title: text(person.title, 300, cutReport('title')),
+    department: text(person.department, 200, cutReport('department')),
+    employeeId,
     disabled: person.disabled,
-    groups: [...new Set(person.groups.map((dn) => dn.normalize('NFC').trim().toLowerCase()))],
+    groups: [...groups],
     hireDate: isoDate(person.hireDate, 'hire date', problems),
     terminationDate: isoDate(person.terminationDate, 'termination date', problems),
     ...(typeof person.suspended === 'boolean' ? { suspended: person.suspended } : {}),
-    errors: (person.errors ?? []).map((error) => text(error, 1_000) ?? 'invalid entry'),
+    errors,
     ...(person.fields ? { fields: [...person.fields] } : {}),
     problems,
-  };
+  });
+}
+
+// What could make a string unstageable: a control character or any surrogate (a native scan
+// that passes almost every string; the few it stops get the exact check).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const SUSPECT = /[\u0000-\u001f\ud800-\udfff]/;
+
+/** Why `value` could not be staged, or null. */
+function unstageable(value: unknown): UnsafeReason | null {
+  return typeof value === 'string' && SUSPECT.test(value) ? unsafeCharacterIn(value) : null;
+}
+
+/** The first string of a record (a value, or an item of a list) jsonb would refuse, and why. */
+function firstUnsafe(record: StagedRecord): string | null {
+  const fields = record as unknown as Record<string, unknown>;
+  for (const key in fields) {
+    const value = fields[key];
+    const unsafe = Array.isArray(value)
+      ? (value.map(unstageable).find((reason) => reason !== null) ?? null)
+      : unstageable(value);
+    if (unsafe) return `${key} ${UNSAFE_TEXT_MESSAGES[unsafe]}; the entry cannot be synced`;
+  }
+  return null;
+}
+
+/** `value` without anything jsonb or a text column refuses: controls as spaces, U+FFFD. */
+const repaired = (value: string) => wellFormed(value).replace(CONTROL, ' ');
+
+/**
+ * The last check before staging: the rules above should leave no control character or lone
+ * surrogate in any string, but a rule missed here would fail the whole page's insert (and every
+ * later run of the source). So a record that still holds one is repaired and becomes a conflict
+ * naming the attribute, instead. Cheap: a scan of a few short strings per entry.
+ */
+function stageable(record: StagedRecord): StagedRecord {
+  const why = firstUnsafe(record);
+  if (!why) return record;
+  const fixed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record))
+    fixed[key] =
+      typeof value === 'string'
+        ? repaired(value)
+        : Array.isArray(value)
+          ? value.map((item) => repaired(String(item)))
+          : value;
+  const result = fixed as unknown as StagedRecord;
+  return { ...result, errors: [...result.errors, why] };
 }

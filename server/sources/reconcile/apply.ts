@@ -6,6 +6,7 @@ import {
   type StatusTarget,
 } from '../../identity/lifecycle/changeStatus.ts';
 import type { Services } from '../../shared/services.ts';
+import { cutText } from '../../shared/text.ts';
 import { rescheduleFromDates } from '../hr/schedule/reschedule.ts';
 import type { SyncSource } from '../registry.ts';
 import { coreEvents } from './outbox.ts';
@@ -183,7 +184,8 @@ async function applyStatusItems(
       .filter((item) => item.action === action)
       .map((item) => ({
         id: item.user_id,
-        reason: `${who}: ${item.reason ?? ''}`.slice(0, 1000),
+        // Cut whole: the reason quotes source values and goes to audit details (jsonb).
+        reason: cutText(`${who}: ${item.reason ?? ''}`, 1000),
         details: { externalId: item.external_id },
       }));
   const cause = {

@@ -1,3 +1,4 @@
+import { cutText } from '../../shared/text.ts';
 import type { SyncSource } from '../registry.ts';
 
 /** One group mapping as the plan's SQL reads it (a JSON parameter). */
@@ -29,7 +30,7 @@ const NAME_MAX = 200;
 export function mappingParams(source: SyncSource): MappingParams {
   const canonical = new Map<string, string>();
   const name = (raw: string): string | null => {
-    const clean = raw.normalize('NFC').trim().slice(0, NAME_MAX).trim();
+    const clean = cutText(raw.normalize('NFC').trim(), NAME_MAX).trim();
     if (clean === '') return null;
     const key = clean.toLowerCase();
     const known = canonical.get(key);
@@ -41,7 +42,10 @@ export function mappingParams(source: SyncSource): MappingParams {
     ord,
     group: mapping.group.normalize('NFC').trim().toLowerCase(),
     spaces: [...new Set(mapping.spaces.flatMap((space) => name(space) ?? []))],
-    organization: mapping.organization?.normalize('NFC').trim().slice(0, NAME_MAX).trim() || null,
+    organization:
+      (mapping.organization &&
+        cutText(mapping.organization.normalize('NFC').trim(), NAME_MAX).trim()) ||
+      null,
   }));
   return { mappings, spaceNames: [...canonical.values()] };
 }
