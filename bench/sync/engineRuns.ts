@@ -23,6 +23,7 @@ export function syncSource(connection: DirectorySource): DirectorySyncSource {
     userSource: 'ad',
     loginMethod: 'ldap',
     version: null,
+    bindPasswordChangedAt: null,
   };
 }
 

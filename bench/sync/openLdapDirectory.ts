@@ -12,7 +12,7 @@ import type { BenchDirectory } from './sambaDirectory.ts';
 /** Where the 100k template lives (built once with slapadd, reused by every run). */
 export const OPENLDAP_100K_DIR = fileURLToPath(new URL('../.data/openldap-100k', import.meta.url));
 /** Environment variable the benchmark source reads its bind password from. */
-export const BENCH_LDAP_PASSWORD_ENV = 'FRISBEE_BENCH_LDAP_PASSWORD';
+export const BENCH_LDAP_PASSWORD_ENV = 'DIRECTORY_BIND_PASSWORD_FRISBEE_BENCH_LDAP_PASSWORD';
 
 /** `count` synthetic people as LDIF (disabled ones carry pwdAccountLockedTime). */
 export function benchLdif(count: number): string {

@@ -17,7 +17,7 @@ import { benchPerson, DEPARTMENTS, departmentName } from './people.ts';
 /** Where the 10k template lives (built once, reused by every run). */
 export const SAMBA_10K_DIR = fileURLToPath(new URL('../.data/samba-10k', import.meta.url));
 /** Environment variable the benchmark source reads its bind password from. */
-export const BENCH_AD_PASSWORD_ENV = 'FRISBEE_BENCH_AD_PASSWORD';
+export const BENCH_AD_PASSWORD_ENV = 'DIRECTORY_BIND_PASSWORD_FRISBEE_BENCH_AD_PASSWORD';
 
 /** A running copy of a benchmark directory. */
 export interface BenchDirectory {

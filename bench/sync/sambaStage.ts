@@ -6,6 +6,7 @@ import { useReaderFactory } from '../../server/sources/registry.ts';
 import { sambaMissing } from '../../test/support/samba.ts';
 import { escapeDnValue } from '../../test/support/sambaPeople.ts';
 import { fmt } from '../support/stats.ts';
+import { applyChanges, incrementalWithDeletions } from './deletionRuns.ts';
 import { bulkInsertFloor, phasedRun, sampleMemory, syncSource, timedRun } from './engineRuns.ts';
 import { rawPagedSearch } from './floors.ts';
 import { benchPerson, departmentName } from './people.ts';
@@ -69,26 +70,31 @@ export async function sambaStage(
       `≥ 2,000/s: ${rate >= 2_000 ? 'yes' : '**no**'}; ≤ 1.5× floor: ${full.seconds <= 1.5 * floor ? 'yes' : '**no**'}`,
     ]);
 
-    log('100 changes…');
-    const stamp = `Инженер ${Date.now()}`;
-    await dc.asAdmin(async (client) => {
-      for (let n = 0; n < 100; n += 1)
-        await client.modify(
-          personDn(n),
-          new Change({
-            operation: 'replace',
-            modification: new Attribute({ type: 'title', values: [stamp] }),
-          }),
-        );
-    });
-    const incremental = await timedRun(services, source, 'incremental');
-    rows.push([
-      'Samba AD incremental sync, 100 changes (2 groups mapped)',
-      String(incremental.run.counts.read ?? 0),
-      fmt(incremental.seconds),
-      `updates ${incremental.run.counts.update ?? 0}`,
-      `< 1 s: ${incremental.seconds < 1 ? 'yes' : '**no**'}`,
-    ]);
+    log('100 changes: 98 titles, 1 deletion, 1 move out of the base DN…');
+    const leavers = `OU=Уволенные,${dc.baseDn}`;
+    rows.push(
+      await incrementalWithDeletions(
+        services,
+        connection,
+        'Samba AD incremental sync with deletion detection, 100 changes (98 titles, 1 deleted, 1 moved out; 2 groups mapped)',
+        () =>
+          applyChanges(
+            directory,
+            {
+              titles: Array.from({ length: 98 }, (_, n) => personDn(n)),
+              deleted: personDn(98),
+              moved: {
+                dn: personDn(99),
+                newDn: personDn(99).replace(`,${staff}`, `,${leavers}`),
+              },
+            },
+            {
+              dn: leavers,
+              attributes: [new Attribute({ type: 'objectClass', values: ['organizationalUnit'] })],
+            },
+          ),
+      ),
+    );
 
     log('one person moved between mapped groups…');
     // Person 1 is in department 1's group; moving them changes two groups, not the person.

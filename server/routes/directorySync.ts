@@ -15,6 +15,7 @@ import {
   planItemView,
   planQuery,
   runView,
+  sourceChangeView,
   sourceIdParams,
   sourceView,
   syncBody,
@@ -75,7 +76,7 @@ export function registerDirectorySyncRoutes(scope: ApiScope): void {
       summary: 'Define a directory source (superadmin)',
       tags,
       body: createSourceBody,
-      response: { status: 201, description: 'Created', schema: sourceView },
+      response: { status: 201, description: 'Created', schema: sourceChangeView },
       errors: [409],
     },
     ({ services, auth, body }) => createDirectorySource(services, auth.actor, body),
@@ -90,7 +91,10 @@ export function registerDirectorySyncRoutes(scope: ApiScope): void {
       tags,
       params: sourceIdParams,
       body: updateSourceBody,
-      response: { description: 'The source', schema: sourceView },
+      response: {
+        description: 'The source, and what happened to its bind password',
+        schema: sourceChangeView,
+      },
       errors: [404, 409],
     },
     ({ services, auth, params, body }) =>

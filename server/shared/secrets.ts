@@ -11,6 +11,8 @@ export interface Keys {
   audit: Buffer;
   /** HMAC key for CSRF tokens. */
   csrf: Buffer;
+  /** AES-256-GCM key for directory sources' stored bind passwords (server/shared/sealed.ts). */
+  sourcePasswords: Buffer;
 }
 
 function derive(master: Buffer, purpose: string): Buffer {
@@ -24,6 +26,7 @@ export function deriveKeys(master: Buffer): Keys {
     totp: derive(master, 'totp'),
     audit: derive(master, 'audit-chain'),
     csrf: derive(master, 'csrf'),
+    sourcePasswords: derive(master, 'directory-source-bind-password'),
   };
 }
 

@@ -27,6 +27,9 @@ export const DirectorySourceRow = defineEntity({
     correlateBy: p.text(),
     enabled: p.boolean().default(true),
     cursor: p.json<Record<string, unknown>>().nullable(),
+    /** The bind password sealed in the service (server/shared/storedSources.ts); never returned. */
+    bindPasswordSealed: p.text().nullable(),
+    bindPasswordChangedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

@@ -1,7 +1,8 @@
-import { type DirectorySource, directorySourceSchema } from '../shared/config/directorySources.ts';
+import type { DirectorySource } from '../shared/config/directorySources.ts';
 import { DEFAULT_SYNC_SETTINGS, syncSettingsSchema } from '../shared/config/directorySync.ts';
 import { notFound } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
+import { sourceFromStored } from '../shared/storedSources.ts';
 import { DirectorySourceRow } from './entities.ts';
 import { HR_SOURCE_IDS, hrSource } from './hr/source.ts';
 import type { DirectoryReader, DirectorySyncSource, SyncSource } from './types.ts';
@@ -22,11 +23,15 @@ function fromConfig(services: Services, connection: DirectorySource): DirectoryS
     userSource: 'ad',
     loginMethod: 'ldap',
     version: null,
+    bindPasswordChangedAt: null,
   };
 }
 
-/** Builds a SyncSource from its row (validated again: the row is only ever written validated). */
-export function fromRow(row: DirectorySourceRow): DirectorySyncSource {
+/**
+ * Builds a SyncSource from its row (validated again: the row is only ever written validated). A
+ * stored bind password rides along sealed; it is opened only by a bind.
+ */
+export function fromRow(services: Services, row: DirectorySourceRow): DirectorySyncSource {
   const settings = syncSettingsSchema.parse({
     enabled: row.enabled,
     schedule: row.schedule,
@@ -38,12 +43,18 @@ export function fromRow(row: DirectorySourceRow): DirectorySyncSource {
     name: row.name,
     kind: 'directory',
     origin: 'api',
-    connection: directorySourceSchema.parse({ ...row.config, id: row.id, kind: row.kind }),
+    connection: sourceFromStored(services.keys.sourcePasswords, {
+      id: row.id,
+      kind: row.kind,
+      config: row.config,
+      bindPasswordSealed: row.bindPasswordSealed ?? null,
+    }),
     settings,
     linkBy: settings.correlateBy,
     userSource: 'ad',
     loginMethod: 'ldap',
     version: row.version,
+    bindPasswordChangedAt: row.bindPasswordChangedAt ?? null,
   };
 }
 
@@ -54,7 +65,10 @@ export async function listSources(services: Services): Promise<DirectorySyncSour
     .find(DirectorySourceRow, {}, { orderBy: { id: 'asc' } });
   const configured = services.config.directorySources.map((source) => fromConfig(services, source));
   const ids = new Set(configured.map((source) => source.id));
-  return [...configured, ...rows.filter((row) => !ids.has(row.id)).map(fromRow)];
+  return [
+    ...configured,
+    ...rows.filter((row) => !ids.has(row.id)).map((row) => fromRow(services, row)),
+  ];
 }
 
 /** One directory source (AD / LDAP) by id, or 404. */
@@ -63,7 +77,7 @@ export async function findSource(services: Services, id: string): Promise<Direct
   if (configured) return fromConfig(services, configured);
   const row = await services.orm.em.fork().findOne(DirectorySourceRow, { id });
   if (!row) throw notFound('Directory source');
-  return fromRow(row);
+  return fromRow(services, row);
 }
 
 /** The source of a run: an HR channel by its built-in id, else a directory source (or 404). */

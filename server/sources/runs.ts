@@ -5,6 +5,7 @@ import { type Actor, systemActor } from '../authz/actor.ts';
 import { runCommand } from '../commands/runCommand.ts';
 import { conflict } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
+import { cutText } from '../shared/text.ts';
 import type { RunMode, RunStatus } from './entities.ts';
 import { applyPlan } from './reconcile/apply.ts';
 import {
@@ -16,6 +17,7 @@ import {
 } from './reconcile/plan.ts';
 import { findRunSource, readerFor, type SyncSource } from './registry.ts';
 import { assessSafety, blockDeactivations, pendingDeactivations } from './safety.ts';
+import { clearAbsence, type StagedAbsence, stageAbsence } from './stageAbsence.ts';
 import { type ReadProgress, stageGroupLeavers, stagePipelined } from './stageRead.ts';
 import type { DirectoryRead, DirectoryReader, SyncCursor } from './types.ts';
 
@@ -184,6 +186,29 @@ async function openRead(
   return replaced ? reader.read({ mode: 'full', since: null }) : read;
 }
 
+/**
+ * Keeps how the run looked for deletions in its details (`deletionDetection`), and warns when
+ * the service account may not see them: an incremental run then says so instead of silently
+ * missing deletions (AD without the right to list `CN=Deleted Objects`).
+ */
+async function recordDetection(
+  services: Services,
+  source: SyncSource,
+  runId: string,
+  absence: StagedAbsence,
+): Promise<void> {
+  await services.pool.query(
+    `update sync_run set details = details || jsonb_build_object('deletionDetection', $2::jsonb)
+      where id = $1`,
+    [runId, JSON.stringify(absence.detection)],
+  );
+  if (!absence.detection.permitted)
+    services.logger.warn(
+      { sourceId: source.id, runId, detection: absence.detection.message },
+      'deletion detection not permitted',
+    );
+}
+
 /** Applies a planned run and records the outcome. */
 async function applyRun(
   services: Services,
@@ -224,7 +249,7 @@ function countsOf(result: Awaited<ReturnType<typeof applyPlan>>): Record<string,
 }
 
 function messageOf(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).slice(0, 2_000);
+  return cutText(error instanceof Error ? error.message : String(error), 2_000);
 }
 
 /** Reads, plans, checks safety and (unless a dry run or held for approval) applies. */
@@ -240,6 +265,7 @@ async function execute(
   const db = lease.client;
   let read: DirectoryRead;
   const progress: ReadProgress = { entries: 0 };
+  let absence: StagedAbsence | null = null;
   try {
     const since = mode === 'incremental' ? await lastCursor(db, source.id) : null;
     const directory = reader ?? (await readerFor(services, source));
@@ -252,17 +278,26 @@ async function execute(
     const cancelled = () => isCancelled(services, runId);
     // Pages are staged while the next one is fetched; then, on an incremental read whose mapped
     // groups changed, the people who may have left those groups are re-read (stageRead.ts).
-    const finished =
+    let finished =
       (await stagePipelined(db, runId, read.pages, progress, cancelled)) &&
       (await stageGroupLeavers(db, runId, source, read, directory, progress, cancelled));
+    // Then who left the source since the cursor (deleted, moved out of the base DN): ids only.
+    if (finished) {
+      const staged = await stageAbsence(db, runId, read, cancelled);
+      finished = staged !== 'cancelled';
+      absence = staged === 'cancelled' ? null : staged;
+      if (absence) await recordDetection(services, source, runId, absence);
+    }
     if (!finished) {
       await db.query('delete from sync_staging where run_id = $1', [runId]);
+      await clearAbsence(db, runId);
       await finishRun(services, source, runId, 'cancelled', { counts: { read: progress.entries } });
       return;
     }
   } catch (error) {
     // A read that failed midway plans nothing and applies nothing: nobody is deactivated.
     await db.query('delete from sync_staging where run_id = $1', [runId]);
+    await clearAbsence(db, runId);
     await finishRun(services, source, runId, 'failed', {
       error: `read failed: ${messageOf(error)}`,
       counts: { read: progress.entries },
@@ -274,20 +309,24 @@ async function execute(
   const managed = await managedCount(db, source.id);
   await db.query('begin');
   try {
-    await computePlan(db, runId, source, full, planContextOf(services));
+    await computePlan(db, runId, source, full, planContextOf(services), absence?.kind ?? null);
     await options.afterPlan?.(db, runId);
     await db.query('commit');
   } catch (error) {
     await db.query('rollback');
     await db.query('delete from sync_staging where run_id = $1', [runId]);
+    await clearAbsence(db, runId);
     await finishRun(services, source, runId, 'failed', {
       error: `plan failed: ${messageOf(error)}`,
     });
     return;
   }
+  // An incremental run that enumerated every id in scope deactivates by absence as a full run
+  // does, so the full run's share rule applies to the number of ids it found.
+  const enumerated = absence?.kind === 'present';
   const verdict = assessSafety({
-    full,
-    read: entries,
+    full: full || enumerated,
+    read: enumerated ? (absence?.ids ?? 0) : entries,
     managed,
     thresholds: source.settings.thresholds,
   });
@@ -296,7 +335,14 @@ async function execute(
     await db.query('update sync_run set safety = $2 where id = $1', [runId, verdict.blockReason]);
   }
   const deactivations = await pendingDeactivations(db, runId);
-  const counts = { read: entries, managed, ...(await countPlan(db, runId)) };
+  const counts = {
+    read: entries,
+    managed,
+    ...(absence
+      ? { [absence.kind === 'present' ? 'idsEnumerated' : 'goneCandidates']: absence.ids }
+      : {}),
+    ...(await countPlan(db, runId)),
+  };
   await db.query('update sync_run set counts = $2, cursor_after = $3 where id = $1', [
     runId,
     JSON.stringify(counts),
@@ -576,6 +622,7 @@ export async function recoverRuns(services: Services): Promise<RecoveredRuns> {
         continue;
       }
       await lease.client.query('delete from sync_staging where run_id = $1', [row.id]);
+      await clearAbsence(lease.client, row.id);
       const error = 'interrupted (the process running it stopped)';
       if (source) await finishRun(services, source, row.id, 'failed', { error });
       else

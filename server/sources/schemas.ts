@@ -15,10 +15,22 @@ export const sourceIdParams = z
 
 /**
  * The connection settings of a source, as `directorySources` entries take them (without `id`);
- * validated by the same schema (server/shared/config/directorySources.ts). The bind password is
- * never sent: only the NAME of the environment variable that holds it.
+ * validated by the same schema (server/shared/config/directorySources.ts). They never carry a
+ * password: only the NAME of a `DIRECTORY_BIND_PASSWORD_<SUFFIX>` variable, or nothing when the
+ * password is stored (`bindPassword` beside `connection`).
  */
 const connection = z.record(z.string(), z.unknown());
+
+/**
+ * The bind password to store, write-only: a string sets (replaces) it, null clears it, absent
+ * leaves it as it is. Not trimmed or normalized: a password is compared byte for byte.
+ */
+const bindPassword = z
+  .string()
+  .min(1, 'an empty password would be an anonymous bind: send null to clear the password')
+  .max(1024)
+  .nullable()
+  .optional();
 
 /** POST /directory-sources. */
 export const createSourceBody = z
@@ -26,6 +38,7 @@ export const createSourceBody = z
     id: sourceIdParams.shape.id,
     name: line(200),
     connection,
+    bindPassword,
     enabled: z.boolean().default(true),
     schedule: scheduleSchema.optional(),
     thresholds: thresholdsSchema.optional(),
@@ -34,11 +47,15 @@ export const createSourceBody = z
   .strict();
 export type CreateSourceBody = z.infer<typeof createSourceBody>;
 
-/** PATCH /directory-sources/:id: `connection` keys are merged into the current ones. */
+/**
+ * PATCH /directory-sources/:id: `connection` keys are merged into the current ones (a null removes
+ * a key: back to its default, or no `bindPasswordEnv`).
+ */
 export const updateSourceBody = z
   .object({
     name: line(200).optional(),
     connection: connection.optional(),
+    bindPassword,
     enabled: z.boolean().optional(),
     schedule: scheduleSchema.optional(),
     thresholds: thresholdsSchema.optional(),
@@ -47,13 +64,22 @@ export const updateSourceBody = z
   .strict();
 export type UpdateSourceBody = z.infer<typeof updateSourceBody>;
 
-/** A source as the API shows it (no secrets exist in it to hide: only a variable's name). */
+/**
+ * A source as the API shows it. No secret is in it: `connection.bindPasswordEnv` is a variable's
+ * name, and of a stored password only whether one is set and when it last changed. (Not named
+ * `bindPassword…` alone: the audit redaction would hide the flag.)
+ */
 export const sourceView = z.object({
   id: z.string(),
   name: z.string(),
+  /** `config`: defined in config/ and read-only through the API (409 source_defined_in_config). */
   origin: z.enum(['config', 'api']),
   kind: z.enum(['active-directory', 'ldap']),
   connection: z.record(z.string(), z.unknown()),
+  /** Whether a stored bind password is set (API sources). */
+  bindPasswordSet: z.boolean(),
+  /** When the stored bind password was last set or cleared; null if never. */
+  bindPasswordChangedAt: z.string().nullable(),
   enabled: z.boolean(),
   schedule: scheduleSchema,
   thresholds: thresholdsSchema,
@@ -61,15 +87,31 @@ export const sourceView = z.object({
 });
 export type SourceView = z.infer<typeof sourceView>;
 
+/** What a create or a change did to the stored bind password. */
+export const BIND_PASSWORD_CHANGES = ['set', 'cleared', 'cleared_connection_changed'] as const;
+/** What a create or a change did to the stored bind password (see BIND_PASSWORD_CHANGES). */
+export type BindPasswordChange = (typeof BIND_PASSWORD_CHANGES)[number];
+
+/**
+ * The answer of POST and PATCH: the source, and what happened to its password —
+ * `cleared_connection_changed` when a new URL, bind DN or TLS setting cleared it (type it again).
+ */
+export const sourceChangeView = sourceView.extend({
+  bindPasswordChange: z.enum(BIND_PASSWORD_CHANGES).nullable(),
+});
+export type SourceChangeView = z.infer<typeof sourceChangeView>;
+
 /** Presents a source. */
 export function presentSource(source: DirectorySyncSource): SourceView {
-  const { id: _id, ...connectionSettings } = source.connection;
+  const { id: _id, storedBindPassword, ...connectionSettings } = source.connection;
   return {
     id: source.id,
     name: source.name,
     origin: source.origin,
     kind: source.connection.kind,
     connection: connectionSettings,
+    bindPasswordSet: storedBindPassword !== undefined,
+    bindPasswordChangedAt: source.bindPasswordChangedAt?.toISOString() ?? null,
     enabled: source.settings.enabled,
     schedule: source.settings.schedule,
     thresholds: source.settings.thresholds,

@@ -1,16 +1,24 @@
+import { ZodError } from 'zod';
 import type { Actor } from '../authz/actor.ts';
 import { authorize } from '../authz/index.ts';
 import { runCommand } from '../commands/runCommand.ts';
-import { directorySourceSchema } from '../shared/config/directorySources.ts';
+import {
+  bindTargetOf,
+  type DirectorySource,
+  directorySourceSchema,
+} from '../shared/config/directorySources.ts';
 import { DEFAULT_SYNC_SETTINGS } from '../shared/config/directorySync.ts';
-import { conflict, notFound } from '../shared/errors.ts';
+import { AppError, badRequest, conflict, notFound } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
+import { sealBindPassword } from '../shared/storedSources.ts';
 import { DirectorySourceRow } from './entities.ts';
 import { HR_SOURCE_IDS } from './hr/source.ts';
 import { findSource, fromRow, listSources } from './registry.ts';
 import {
+  type BindPasswordChange,
   type CreateSourceBody,
   presentSource,
+  type SourceChangeView,
   type SourceView,
   type UpdateSourceBody,
 } from './schemas.ts';
@@ -46,6 +54,50 @@ export function getDirectorySource(
   });
 }
 
+/**
+ * Validates connection settings with the config schema; problems name their field under
+ * `connection.` (the body's shape), so a refused `bindPasswordEnv` reads
+ * `connection.bindPasswordEnv: must be the name of … DIRECTORY_BIND_PASSWORD_…`.
+ */
+function parseConnection(input: Record<string, unknown>): DirectorySource {
+  try {
+    return directorySourceSchema.parse(input);
+  } catch (error) {
+    if (!(error instanceof ZodError)) throw error;
+    const unknownField = error.issues.some((issue) => issue.code === 'unrecognized_keys');
+    throw new AppError(
+      400,
+      unknownField ? 'unknown_field' : 'validation_failed',
+      'The connection settings are not valid',
+      {
+        errors: error.issues.map((issue) => ({
+          path: ['connection', ...issue.path].join('.'),
+          message: issue.message,
+        })),
+      },
+    );
+  }
+}
+
+/**
+ * One password per source: a stored one or a variable's name, never both (which one a bind used
+ * would be a guess).
+ */
+function refuseTwoPasswords(connection: DirectorySource, stored: boolean): void {
+  if (stored && connection.bindPasswordEnv)
+    throw badRequest(
+      'bind_password_conflict',
+      'A source has one password: stored or from a variable',
+      [
+        {
+          path: 'bindPassword',
+          message:
+            'this source names connection.bindPasswordEnv: send "bindPasswordEnv": null in connection to store a password instead, or clear the stored one with "bindPassword": null',
+        },
+      ],
+    );
+}
+
 function refuseConfigSource(services: Services, id: string): void {
   if (services.config.directorySources.some((source) => source.id === id))
     throw conflict(
@@ -54,12 +106,15 @@ function refuseConfigSource(services: Services, id: string): void {
     );
 }
 
-/** Defines a source through the API (superadmin). The connection is validated like config ones. */
+/**
+ * Defines a source through the API (superadmin). The connection is validated like config ones; a
+ * `bindPassword` is sealed in the service (server/shared/storedSources.ts) and never returned.
+ */
 export function createDirectorySource(
   services: Services,
   actor: Actor,
   body: CreateSourceBody,
-): Promise<SourceView> {
+): Promise<SourceChangeView> {
   return runCommand(services, actor, async ({ em, ability, audit }) => {
     authorize(ability, 'configure', 'DirectorySource', {
       auditAction: 'directory_source.created',
@@ -70,7 +125,9 @@ export function createDirectorySource(
     // HR channels own these ids: people and runs are told apart by source id alone.
     if ((HR_SOURCE_IDS as readonly string[]).includes(body.id))
       throw conflict('reserved_source_id', `The id ${body.id} is reserved for an HR channel`);
-    const connection = directorySourceSchema.parse({ ...body.connection, id: body.id });
+    const connection = parseConnection({ ...body.connection, id: body.id });
+    const password = body.bindPassword ?? null;
+    refuseTwoPasswords(connection, password !== null);
     const { id: _id, kind, ...config } = connection;
     const row = em.create(DirectorySourceRow, {
       id: body.id,
@@ -82,27 +139,57 @@ export function createDirectorySource(
       correlateBy: body.correlateBy,
       enabled: body.enabled,
       cursor: null,
+      bindPasswordSealed:
+        password === null
+          ? null
+          : sealBindPassword(services.keys.sourcePasswords, connection, password),
+      bindPasswordChangedAt: password === null ? null : services.now(),
     });
     await em.flush();
-    const view = presentSource(fromRow(row));
+    const view = presentSource(fromRow(services, row));
+    const bindPasswordChange: BindPasswordChange | null = password === null ? null : 'set';
     audit({
       action: 'directory_source.created',
       targetType: 'directory_source',
       targetId: row.id,
       targetLabel: row.name,
       diff: { after: view },
+      ...(bindPasswordChange ? { details: { bindPasswordChange } } : {}),
     });
-    return view;
+    return { ...view, bindPasswordChange };
   });
 }
 
-/** Changes an API-defined source (superadmin); config sources answer 409. */
+/**
+ * The merged connection of a PATCH: `changes` over `current`, a null removing a key. When the bind
+ * target changes (see bindTargetOf), a `bindPasswordEnv` the request does not name again is
+ * dropped too: like a stored password, a variable's value must not follow the source to a new
+ * host unless the superadmin says so in the same request.
+ */
+function mergeConnection(
+  current: Record<string, unknown>,
+  changes: Record<string, unknown>,
+): Record<string, unknown> {
+  // Object.fromEntries defines own properties: a `__proto__` key from JSON stays a plain (unknown,
+  // refused) key instead of replacing the prototype.
+  return Object.fromEntries(
+    [...Object.entries(current), ...Object.entries(changes)].filter(
+      ([key]) => changes[key] !== null,
+    ),
+  );
+}
+
+/**
+ * Changes an API-defined source (superadmin); config sources answer 409. `bindPassword` sets or
+ * (null) clears the stored password; a new URL, bind DN or TLS setting clears it as well, so a
+ * stored password is never sent to a host or over a channel it was not typed for.
+ */
 export function updateDirectorySource(
   services: Services,
   actor: Actor,
   id: string,
   body: UpdateSourceBody,
-): Promise<SourceView> {
+): Promise<SourceChangeView> {
   return runCommand(services, actor, async ({ em, ability, audit }) => {
     authorize(ability, 'configure', 'DirectorySource', {
       auditAction: 'directory_source.updated',
@@ -112,32 +199,61 @@ export function updateDirectorySource(
     refuseConfigSource(services, id);
     const row = await em.findOne(DirectorySourceRow, { id });
     if (!row) throw notFound('Directory source');
-    const before = presentSource(fromRow(row));
+    const current = fromRow(services, row);
+    const before = presentSource(current);
+    let connection = current.connection;
+    let targetChanged = false;
+    let envDropped = false;
     if (body.connection) {
-      const connection = directorySourceSchema.parse({
-        ...row.config,
-        kind: row.kind,
-        ...body.connection,
-        id,
-      });
-      const { id: _id, kind, ...config } = connection;
+      const merged = mergeConnection(
+        { ...row.config, kind: row.kind, id },
+        { ...body.connection, id },
+      );
+      const candidate = parseConnection(merged);
+      targetChanged = bindTargetOf(candidate) !== bindTargetOf(current.connection);
+      envDropped =
+        targetChanged &&
+        !('bindPasswordEnv' in body.connection) &&
+        candidate.bindPasswordEnv !== undefined;
+      connection = envDropped
+        ? parseConnection({ ...merged, bindPasswordEnv: undefined })
+        : candidate;
+      const { id: _id, kind, storedBindPassword: _stored, ...config } = connection;
       row.kind = kind;
       row.config = config;
     }
+    const hadPassword = row.bindPasswordSealed !== null && row.bindPasswordSealed !== undefined;
+    let bindPasswordChange: BindPasswordChange | null = null;
+    if (typeof body.bindPassword === 'string') {
+      // Sealed bound to the new target: it was typed for this connection.
+      row.bindPasswordSealed = sealBindPassword(
+        services.keys.sourcePasswords,
+        connection,
+        body.bindPassword,
+      );
+      row.bindPasswordChangedAt = services.now();
+      bindPasswordChange = 'set';
+    } else if (hadPassword && (body.bindPassword === null || targetChanged)) {
+      row.bindPasswordSealed = null;
+      row.bindPasswordChangedAt = services.now();
+      bindPasswordChange = body.bindPassword === null ? 'cleared' : 'cleared_connection_changed';
+    } else if (envDropped) bindPasswordChange = 'cleared_connection_changed';
+    refuseTwoPasswords(connection, row.bindPasswordSealed !== null);
     if (body.name !== undefined) row.name = body.name;
     if (body.enabled !== undefined) row.enabled = body.enabled;
     if (body.schedule) row.schedule = body.schedule;
     if (body.thresholds) row.thresholds = body.thresholds;
     if (body.correlateBy) row.correlateBy = body.correlateBy;
     await em.flush();
-    const after = presentSource(fromRow(row));
+    const after = presentSource(fromRow(services, row));
     audit({
       action: 'directory_source.updated',
       targetType: 'directory_source',
       targetId: id,
       targetLabel: row.name,
       diff: { before, after },
+      ...(bindPasswordChange ? { details: { bindPasswordChange } } : {}),
     });
-    return after;
+    return { ...after, bindPasswordChange };
   });
 }

@@ -95,6 +95,45 @@ export interface DirectoryRead {
    * those groups' mapped spaces and organizations. Complete only once the pages are consumed.
    */
   changedGroups?: () => string[];
+  /**
+   * Incremental directory reads: how people who left the source since the cursor are found
+   * (deleted, or moved out of the base DN). Opened after the pages, on its own connection.
+   */
+  absence?: () => Promise<AbsenceRead>;
+}
+
+/** One id an absence check reports (see AbsenceRead). */
+export interface AbsentId {
+  externalId: string;
+  /** Why the person is gone (`gone` checks), shown in the plan; null for `present` checks. */
+  reason: string | null;
+}
+
+/**
+ * What an incremental read knows about people who left the source:
+ * - `present`: `ids` lists EVERY id the source has in scope (generic LDAP's id-only
+ *   enumeration): managed people neither among them nor read are gone, as in a full run, and the
+ *   full run's share threshold applies to their number;
+ * - `gone`: `ids` lists the people gone since the cursor (AD: tombstones, and entries changed
+ *   since the cursor that the read did not return).
+ */
+export interface AbsenceRead {
+  kind: 'present' | 'gone';
+  ids: AsyncIterable<AbsentId[]>;
+  /**
+   * How deletions are detected, and whether they can be: `permitted: false` when the service
+   * account cannot see deletions (AD: no right to list `CN=Deleted Objects`); the run records
+   * it instead of silently missing them.
+   */
+  detection: DeletionDetection;
+}
+
+/** Whether a source's service account can see deletions, in words for an administrator. */
+export interface DeletionDetection {
+  permitted: boolean;
+  /** `tombstones` (AD, Show Deleted control) or `enumeration` (generic LDAP, ids only). */
+  method: 'tombstones' | 'enumeration';
+  message: string;
 }
 
 /** Something that reads a directory source. Throws on any error: partial reads must not pass. */
@@ -135,4 +174,6 @@ export interface DirectorySyncSource extends SyncSource {
   kind: 'directory';
   origin: 'config' | 'api';
   connection: DirectorySource;
+  /** When a stored bind password was last set or cleared (API sources); null if never. */
+  bindPasswordChangedAt: Date | null;
 }

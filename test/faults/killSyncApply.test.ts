@@ -46,7 +46,7 @@ const PEOPLE = 3_000;
 const LEAVERS = 600;
 const BATCH = 100;
 const SOURCE = 'faults-ldap';
-const PASSWORD_ENV = 'FAULTS_SYNC_LDAP_PASSWORD';
+const PASSWORD_ENV = 'DIRECTORY_BIND_PASSWORD_FAULTS_SYNC_LDAP_PASSWORD';
 const uid = (n: number) => `fault${String(n).padStart(5, '0')}`;
 
 describe.skipIf(!slapdAvailable)('kill -9 during a directory sync apply', () => {

@@ -27,7 +27,7 @@ import { expectAuditIntact, HOOK, report } from './support.ts';
 const PEOPLE = 2_000;
 const LEAVERS = 10;
 const SOURCE = 'faults-ldap-cut';
-const PASSWORD_ENV = 'FAULTS_LDAP_CUT_PASSWORD';
+const PASSWORD_ENV = 'DIRECTORY_BIND_PASSWORD_FAULTS_LDAP_CUT_PASSWORD';
 const uid = (n: number) => `cut${String(n).padStart(5, '0')}`;
 
 /** A TCP proxy to slapd that can cut every connection after `cutAfterBytes` from slapd. */

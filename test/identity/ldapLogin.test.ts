@@ -81,7 +81,7 @@ describe('directory source configuration', () => {
     id: 'corp',
     kind: 'active-directory',
     bindDn: 'CN=svc,DC=corp',
-    bindPasswordEnv: 'AD_BIND_PASSWORD',
+    bindPasswordEnv: 'DIRECTORY_BIND_PASSWORD_AD_BIND_PASSWORD',
     baseDn: 'DC=corp',
   };
 
@@ -128,7 +128,7 @@ describe('directory source configuration', () => {
   });
 });
 
-const BIND_ENV = 'FRISBEE_TEST_LDAP_BIND_PASSWORD';
+const BIND_ENV = 'DIRECTORY_BIND_PASSWORD_FRISBEE_TEST_LDAP_BIND_PASSWORD';
 const SERVICE_PASSWORD = 'Svc-Acc0unt-Passw0rd';
 const IVANOV_PASSWORD = 'Пароль-Ivanov-2026!';
 
@@ -269,22 +269,22 @@ describe.skipIf(!sambaAvailable)('ldap login against a real Samba AD DC', () => 
   it('is unavailable when the service account cannot bind', async () => {
     expect(
       await checkCredentials(
-        withSource({ bindPasswordEnv: 'FRISBEE_TEST_UNSET_VARIABLE' }),
+        withSource({ bindPasswordEnv: 'DIRECTORY_BIND_PASSWORD_FRISBEE_TEST_UNSET_VARIABLE' }),
         ivanov,
         IVANOV_PASSWORD,
       ),
     ).toBe('unavailable');
-    process.env.FRISBEE_TEST_WRONG_BIND = 'not-the-password';
+    process.env.DIRECTORY_BIND_PASSWORD_FRISBEE_TEST_WRONG_BIND = 'not-the-password';
     try {
       expect(
         await checkCredentials(
-          withSource({ bindPasswordEnv: 'FRISBEE_TEST_WRONG_BIND' }),
+          withSource({ bindPasswordEnv: 'DIRECTORY_BIND_PASSWORD_FRISBEE_TEST_WRONG_BIND' }),
           ivanov,
           IVANOV_PASSWORD,
         ),
       ).toBe('unavailable');
     } finally {
-      delete process.env.FRISBEE_TEST_WRONG_BIND;
+      delete process.env.DIRECTORY_BIND_PASSWORD_FRISBEE_TEST_WRONG_BIND;
     }
   });
 

@@ -43,7 +43,7 @@ const LIFECYCLE_EVENTS = new Set(Object.values(VERB).map((v) => v.event));
 
 /** The id of the OpenLDAP directory a world configures (logins bind to it, syncs read it). */
 export const LDAP_SOURCE = 'lifecycle-ldap';
-const LDAP_PASSWORD_ENV = 'TEST_LIFECYCLE_LDAP_PASSWORD';
+const LDAP_PASSWORD_ENV = 'DIRECTORY_BIND_PASSWORD_TEST_LIFECYCLE_LDAP_PASSWORD';
 /** The company time zone every world runs in (no DST: a day ends at 21:00 UTC). */
 export const TIME_ZONE = 'Europe/Moscow';
 

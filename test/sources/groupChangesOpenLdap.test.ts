@@ -25,7 +25,7 @@ import { sync } from './support.ts';
  * re-reads who may have left them.
  */
 
-const PASSWORD_ENV = 'TEST_SYNC_LDAP_GROUP_CHANGES_PASSWORD';
+const PASSWORD_ENV = 'DIRECTORY_BIND_PASSWORD_TEST_SYNC_LDAP_GROUP_CHANGES_PASSWORD';
 const SOURCE = 'ldap-group-changes';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -21,7 +21,7 @@ import { sync } from './support.ts';
  * groups' members and the engine re-reads who may have left them.
  */
 
-const PASSWORD_ENV = 'TEST_SYNC_AD_GROUP_CHANGES_PASSWORD';
+const PASSWORD_ENV = 'DIRECTORY_BIND_PASSWORD_TEST_SYNC_AD_GROUP_CHANGES_PASSWORD';
 
 describe.skipIf(!sambaAvailable)('incremental group changes against Samba AD', () => {
   let dc: SambaDc;

@@ -15,7 +15,7 @@ import { peopleOf, sync } from './support.ts';
 
 /** Group mappings end to end: the real LDAP reader's memberOf → plan → apply. */
 
-const PASSWORD_ENV = 'TEST_SYNC_AD_GROUPS_PASSWORD';
+const PASSWORD_ENV = 'DIRECTORY_BIND_PASSWORD_TEST_SYNC_AD_GROUPS_PASSWORD';
 const SOURCE = 'samba-ad-groups';
 
 describe.skipIf(!sambaAvailable)('group mappings against Samba AD', () => {

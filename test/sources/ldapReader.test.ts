@@ -23,7 +23,7 @@ import { readAll } from './ldapReaderSupport.ts';
 
 /** The AD reader against a real Samba DC: attributes, flags, groups, escaping, incremental reads. */
 
-const PASSWORD_ENV = 'TEST_LDAP_READER_AD_PASSWORD';
+const PASSWORD_ENV = 'DIRECTORY_BIND_PASSWORD_TEST_LDAP_READER_AD_PASSWORD';
 const META_DEPARTMENT = 'Отдел (R&D) *север* \\ )(|(cn=*';
 
 describe.skipIf(!sambaAvailable)('AD reader (Samba DC)', () => {
@@ -286,9 +286,9 @@ describe.skipIf(!sambaAvailable)('AD reader (Samba DC)', () => {
 
   it('fails (does not return an empty read) when the bind or the base is wrong', async () => {
     await expect(readAll(sourceWith({ baseDn: `OU=Nowhere,${dc.baseDn}` }))).rejects.toThrow();
-    process.env.TEST_LDAP_READER_WRONG = 'wrong-password';
+    process.env.DIRECTORY_BIND_PASSWORD_TEST_LDAP_READER_WRONG = 'wrong-password';
     await expect(
-      readAll(sourceWith({ bindPasswordEnv: 'TEST_LDAP_READER_WRONG' })),
+      readAll(sourceWith({ bindPasswordEnv: 'DIRECTORY_BIND_PASSWORD_TEST_LDAP_READER_WRONG' })),
     ).rejects.toThrow();
   });
 });

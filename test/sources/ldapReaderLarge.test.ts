@@ -23,7 +23,7 @@ import { readAll } from './ldapReaderSupport.ts';
  * DC that dies in the middle of a paged read (the read must throw, never end short).
  */
 
-const PASSWORD_ENV = 'TEST_LDAP_READER_LARGE_PASSWORD';
+const PASSWORD_ENV = 'DIRECTORY_BIND_PASSWORD_TEST_LDAP_READER_LARGE_PASSWORD';
 const PEOPLE = 2_000;
 const BIG_GROUP = 1_600;
 

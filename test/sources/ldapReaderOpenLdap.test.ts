@@ -21,7 +21,7 @@ import { readAll } from './ldapReaderSupport.ts';
 
 /** The generic LDAP reader against a real OpenLDAP slapd: entryUUID, lock attribute, modifyTimestamp. */
 
-const PASSWORD_ENV = 'TEST_LDAP_READER_OPENLDAP_PASSWORD';
+const PASSWORD_ENV = 'DIRECTORY_BIND_PASSWORD_TEST_LDAP_READER_OPENLDAP_PASSWORD';
 const META = 'Отдел (R&D) *север* \\ )(|(uid=*';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

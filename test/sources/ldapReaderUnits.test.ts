@@ -15,7 +15,7 @@ const ad = directorySourceSchema.parse({
   kind: 'active-directory',
   url: 'ldaps://dc.invalid',
   bindDn: 'CN=svc',
-  bindPasswordEnv: 'X',
+  bindPasswordEnv: 'DIRECTORY_BIND_PASSWORD_X',
   baseDn: 'DC=corp',
 });
 const now = new Date('2026-11-21T00:00:00Z');

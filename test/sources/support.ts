@@ -34,7 +34,7 @@ export async function defineSource(
         kind: 'active-directory',
         url: 'ldaps://dc.corp.example.test',
         bindDn: 'CN=svc-sync,CN=Users,DC=corp,DC=example,DC=test',
-        bindPasswordEnv: 'TEST_AD_PASSWORD',
+        bindPasswordEnv: 'DIRECTORY_BIND_PASSWORD_TEST_AD_PASSWORD',
         baseDn: 'DC=corp,DC=example,DC=test',
       },
       ...extra,

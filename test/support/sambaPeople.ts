@@ -298,3 +298,51 @@ export async function setExpiry(dc: SambaDc, dn: string, at: Date | null): Promi
     ),
   );
 }
+
+/**
+ * Lets a (non-admin) account see tombstones: appends `(A;;LCRP;;;<its SID>)` to the DACL of
+ * `CN=Deleted Objects` (list and read, what Microsoft KB 892806 grants with dsacls). Done with
+ * `ldbmodify` on the DC's sam.ldb with the show_deleted and sd_flags (DACL only) controls, the
+ * commands docs/directory-sync.md gives administrators (`samba-tool dsacl set` crashes on that
+ * container in Samba 4.17).
+ */
+export async function grantDeletedObjects(dc: SambaDc, sAMAccountName: string): Promise<void> {
+  const sam = join(dc.dir, 'private', 'sam.ldb');
+  const container = `CN=Deleted Objects,${dc.baseDn}`;
+  const { stdout: account } = await run('/usr/bin/ldbsearch', [
+    '-H',
+    sam,
+    `(sAMAccountName=${escapeFilterValue(sAMAccountName)})`,
+    'objectSid',
+  ]);
+  const sid = /^objectSid: (S-[\d-]+)$/m.exec(account)?.[1];
+  if (!sid) throw new Error(`no objectSid for ${sAMAccountName}`);
+  const { stdout: current } = await run('/usr/bin/ldbsearch', [
+    '-H',
+    sam,
+    '-b',
+    container,
+    '-s',
+    'base',
+    '--controls=show_deleted:1',
+    '--controls=sd_flags:1:4',
+    'nTSecurityDescriptor',
+  ]);
+  // LDIF folds long lines (a continuation starts with one space): unfold before reading.
+  const dacl = /^nTSecurityDescriptor: (\S+)$/m.exec(current.replaceAll('\n ', ''))?.[1];
+  if (!dacl) throw new Error(`no nTSecurityDescriptor on ${container}`);
+  const ldif = `dn: ${container}\nchangetype: modify\nreplace: nTSecurityDescriptor\nnTSecurityDescriptor: ${dacl}(A;;LCRP;;;${sid})\n`;
+  const file = join(dc.dir, 'grant-deleted-objects.ldif');
+  await writeFile(file, ldif);
+  try {
+    await run('/usr/bin/ldbmodify', [
+      '-H',
+      sam,
+      '--controls=show_deleted:1',
+      '--controls=sd_flags:1:4',
+      file,
+    ]);
+  } finally {
+    await rm(file, { force: true });
+  }
+}

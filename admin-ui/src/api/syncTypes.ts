@@ -20,6 +20,10 @@ export interface DirectorySourceRecord {
   origin: 'config' | 'api';
   kind: 'active-directory' | 'ldap';
   connection: Record<string, unknown>;
+  /** Whether a stored bind password is set (write-only: the password itself is never sent). */
+  bindPasswordSet: boolean;
+  /** When the stored bind password was last set or cleared; null if never. */
+  bindPasswordChangedAt: string | null;
   enabled: boolean;
   schedule: { incremental: string | null; full: string | null };
   thresholds: { minShareOfManaged: number; maxDeactivationShare: number; maxDeactivations: number };

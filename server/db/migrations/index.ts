@@ -8,6 +8,8 @@ import { Migration20261121050000HrFeeds } from './Migration20261121050000HrFeeds
 import { Migration20261121060000ScimIndexes } from './Migration20261121060000ScimIndexes.ts';
 import { Migration20261204000000Lifecycle } from './Migration20261204000000Lifecycle.ts';
 import { Migration20261204110000ScimResources } from './Migration20261204110000ScimResources.ts';
+import { Migration20261204120000SourcePasswords } from './Migration20261204120000SourcePasswords.ts';
+import { Migration20261204130000SyncAbsence } from './Migration20261204130000SyncAbsence.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -26,4 +28,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121060000ScimIndexes', class: Migration20261121060000ScimIndexes },
   { name: 'Migration20261204000000Lifecycle', class: Migration20261204000000Lifecycle },
   { name: 'Migration20261204110000ScimResources', class: Migration20261204110000ScimResources },
+  { name: 'Migration20261204120000SourcePasswords', class: Migration20261204120000SourcePasswords },
+  { name: 'Migration20261204130000SyncAbsence', class: Migration20261204130000SyncAbsence },
 ];

@@ -79,7 +79,17 @@ export async function verifyLdapPassword(
 ): Promise<CredentialCheck> {
   if (password.length === 0 || !user.username || hasControlCharacters(user.username))
     return 'wrong';
-  const source = sourceForUser(services, user);
+  let source: DirectorySource | null;
+  try {
+    source = await sourceForUser(services, user);
+  } catch (error) {
+    // A stored source that no longer validates, or the database unreachable: not a wrong password.
+    services.logger.warn(
+      { userId: user.id, error: error instanceof Error ? error.message : String(error) },
+      'ldap login: the directory source could not be loaded',
+    );
+    return 'unavailable';
+  }
   if (!source) {
     services.logger.warn({ userId: user.id }, 'ldap login: no directory source is configured');
     return 'unavailable';

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { z } from 'zod';
 
 /** AD's filter for people: `objectCategory` is indexed, and excludes computer accounts (also `user`). */
@@ -59,6 +60,25 @@ const groupMappingSchema = z
   })
   .strict();
 
+/**
+ * Environment variables a source may take its bind password from: only `DIRECTORY_BIND_PASSWORD_`
+ * and an uppercase suffix. Any other name could make the service send a secret it holds
+ * (`SECRET_KEY`, `DATABASE_URL`, another source's variable under a different prefix) to a host
+ * of the configurer's choosing in the first bind; this prefix names variables that exist for
+ * nothing else.
+ */
+export const BIND_PASSWORD_ENV_PREFIX = 'DIRECTORY_BIND_PASSWORD_';
+/** The whole rule, checked by the schema and again at use ({@link bindPasswordOf}). */
+export const BIND_PASSWORD_ENV_PATTERN = /^DIRECTORY_BIND_PASSWORD_[A-Z0-9_]+$/;
+
+/** A `bindPasswordEnv` value: a name with the fixed prefix, never any other variable. */
+export const bindPasswordEnvSchema = z
+  .string()
+  .regex(
+    BIND_PASSWORD_ENV_PATTERN,
+    `must be the name of an environment variable starting with ${BIND_PASSWORD_ENV_PREFIX} (then A-Z, 0-9, _)`,
+  );
+
 const commonFields = {
   /** Stable id; synced people will record it (issue 4), so never rename a source in use. */
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lowercase letters, digits, _ and -'),
@@ -70,10 +90,12 @@ const commonFields = {
   allowPlain: z.boolean().default(false),
   /** The service account used to find people (read access to the user entries is enough). */
   bindDn: z.string().min(1),
-  /** NAME of the environment variable holding the service account's password (never the value). */
-  bindPasswordEnv: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
+  /**
+   * NAME of the environment variable holding the service account's password (never the value),
+   * `DIRECTORY_BIND_PASSWORD_<SUFFIX>`. Optional: a source defined through the API may instead
+   * have a password stored encrypted ({@link StoredBindPassword}); a config source needs one.
+   */
+  bindPasswordEnv: bindPasswordEnvSchema.optional(),
   baseDn: z.string().min(1),
   /** Connect timeout and per-operation timeout. */
   timeoutMs: z.coerce.number().int().min(100).max(120_000).default(5_000),
@@ -133,7 +155,10 @@ export const directorySourceSchema = z
       });
   });
 
-/** The `directorySources` list; ids must be unique. */
+/**
+ * The `directorySources` list; ids must be unique, and each names its password variable (a
+ * configuration file has nowhere to store a password).
+ */
 export const directorySourcesSchema = z
   .array(directorySourceSchema)
   .default([])
@@ -143,11 +168,72 @@ export const directorySourcesSchema = z
       if (seen.has(source.id))
         ctx.addIssue({ code: 'custom', path: [index, 'id'], message: 'duplicate source id' });
       seen.add(source.id);
+      if (!source.bindPasswordEnv)
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'bindPasswordEnv'],
+          message: `a configured source needs bindPasswordEnv: ${BIND_PASSWORD_ENV_PREFIX}<SUFFIX>`,
+        });
     });
   });
 
-/** A validated directory source (defaults applied). */
-export type DirectorySource = z.infer<typeof directorySourceSchema>;
+/**
+ * A stored (API source) bind password, opened only when a connection binds. The sealed value and
+ * the way to open it are private fields: spreading, logging, JSON or `inspect` of a source never
+ * shows them, so a source object can be logged, presented and audited safely.
+ */
+export class StoredBindPassword {
+  readonly #open: () => string;
+
+  /** `open` decrypts the password (server/shared/storedSources.ts); it is called per bind. */
+  constructor(open: () => string) {
+    this.#open = open;
+  }
+
+  /** The password in clear, for a bind only. */
+  reveal(): string {
+    return this.#open();
+  }
+
+  /** What a log line or a JSON copy shows instead of the secret. */
+  toJSON(): string {
+    return '[stored]';
+  }
+
+  /** What `console.log` / `util.inspect` shows. */
+  [inspect.custom](): string {
+    return 'StoredBindPassword [stored]';
+  }
+}
+
+/**
+ * A validated directory source (defaults applied); an API source with a stored password also
+ * carries it, sealed, in `storedBindPassword` (never set by parsing: the schema is strict).
+ */
+export type DirectorySource = z.infer<typeof directorySourceSchema> & {
+  readonly storedBindPassword?: StoredBindPassword;
+};
+
+/**
+ * The settings that say where, and how safely, a bind password is sent: the URL, the bind DN,
+ * StartTLS / plain, and the TLS verification (CA, rejectUnauthorized). Changing any of them clears
+ * a stored password (it must be typed again), and the stored password is sealed bound to them, so
+ * a password can never be redirected to another host or over a weaker channel.
+ */
+export function bindTargetOf(source: DirectorySource): string {
+  const tls = source.tls as Record<string, unknown>;
+  return JSON.stringify({
+    url: source.url.toLowerCase(),
+    bindDn: source.bindDn,
+    startTls: source.startTls,
+    allowPlain: source.allowPlain,
+    tls: Object.fromEntries(
+      Object.keys(tls)
+        .sort()
+        .map((key) => [key, tls[key]]),
+    ),
+  });
+}
 
 /** Thrown when a source cannot be used as configured (e.g. its password variable is unset). */
 export class DirectorySourceError extends Error {
@@ -155,18 +241,30 @@ export class DirectorySourceError extends Error {
 }
 
 /**
- * The service account's password, read from the environment variable the source names. Read at
- * use time rather than at config load, so the secret never sits in the config object (which is
- * logged and passed around) and a rotated value is picked up by the next connection.
+ * The service account's password: the stored one (API sources), else the environment variable the
+ * source names. Read at use time rather than at config load, so the secret never sits in the
+ * config object (which is logged and passed around) and a rotated value is picked up by the next
+ * connection. The variable's name is checked against the prefix again here: a source object built
+ * without the schema must not be able to read any other variable either.
  */
 export function bindPasswordOf(
   source: DirectorySource,
   env: NodeJS.ProcessEnv = process.env,
 ): string {
-  const value = env[source.bindPasswordEnv];
+  if (source.storedBindPassword) return source.storedBindPassword.reveal();
+  const name = source.bindPasswordEnv;
+  if (!name)
+    throw new DirectorySourceError(
+      `directory source ${source.id}: no bind password is set (store one through the API, or name a ${BIND_PASSWORD_ENV_PREFIX}<SUFFIX> variable)`,
+    );
+  if (!BIND_PASSWORD_ENV_PATTERN.test(name))
+    throw new DirectorySourceError(
+      `directory source ${source.id}: bindPasswordEnv must start with ${BIND_PASSWORD_ENV_PREFIX}`,
+    );
+  const value = env[name];
   if (!value)
     throw new DirectorySourceError(
-      `directory source ${source.id}: environment variable ${source.bindPasswordEnv} is not set`,
+      `directory source ${source.id}: environment variable ${name} is not set`,
     );
   return value;
 }

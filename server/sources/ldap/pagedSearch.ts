@@ -17,6 +17,8 @@ export interface PagedQuery {
   attributes: string[];
   binary?: string[];
   scope?: SearchOptions['scope'];
+  /** Further controls (AD tombstones need Show Deleted). */
+  controls?: Control[];
 }
 
 /**
@@ -29,8 +31,12 @@ export async function* pagedSearch(
   source: DirectorySource,
   query: PagedQuery,
 ): AsyncGenerator<Entry[]> {
-  const controls =
-    source.kind === 'active-directory' ? [new Control(DOMAIN_SCOPE_OID, { critical: false })] : [];
+  const controls = [
+    ...(source.kind === 'active-directory'
+      ? [new Control(DOMAIN_SCOPE_OID, { critical: false })]
+      : []),
+    ...(query.controls ?? []),
+  ];
   const pages = client.searchPaginated(
     query.base,
     {

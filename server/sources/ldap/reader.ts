@@ -9,6 +9,7 @@ import type {
   SourcePerson,
   SyncCursor,
 } from '../types.ts';
+import { openAbsence } from './absence.ts';
 import { readAdState } from './adState.ts';
 import { IncrementalNotPossibleError } from './errors.ts';
 import { formatGeneralizedTime, parseGeneralizedTime } from './generalizedTime.ts';
@@ -95,6 +96,8 @@ interface Plan {
   groups: GroupChanges;
   /** Mapped group DN → member DN keys (nested, or direct for generic LDAP). */
   membership: Map<string, Set<string>>;
+  /** AD incremental reads: the first USN after the saved cursor (the absence check's window). */
+  usnFrom?: string;
 }
 
 async function startRead(
@@ -117,6 +120,8 @@ async function startRead(
           membership.memberDns,
         );
   plan.membership = membership.keys;
+  const usnTo = plan.cursor.highestCommittedUsn;
+  const usn = plan.usnFrom && usnTo ? { from: plan.usnFrom, to: usnTo } : null;
   return {
     mode,
     cursor: plan.cursor,
@@ -124,6 +129,7 @@ async function startRead(
     changedGroupMembers: plan.groups.memberDns,
     pages: pages(client, source, services, plan),
     close: () => closeQuietly(client),
+    ...(mode === 'incremental' ? { absence: () => openAbsence(source, services, usn) } : {}),
   };
 }
 
@@ -160,6 +166,7 @@ async function planAd(
     cursor,
     groups: await adGroupChanges(client, source, from),
     membership: new Map(),
+    usnFrom: from,
   };
 }
 

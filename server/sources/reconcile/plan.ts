@@ -335,6 +335,35 @@ select $1, (select coalesce(max(seq), 0) from sync_plan_item where run_id = $1)
 }
 
 /**
+ * Incremental directory runs: people of the source the absence check says are gone (issue 13).
+ * `present`: sync_absence holds every id in scope, so a managed person neither staged nor among
+ * them is gone (a full run's rule, on ids only). `gone`: sync_absence holds the ids gone since
+ * the cursor with their reason; someone the read staged anyway (moved back, re-read as a group
+ * member) stays. Both are one anti- or semi-join on the primary keys of the run's rows.
+ */
+function absentSql(kind: 'present' | 'gone'): string {
+  const gone =
+    kind === 'present'
+      ? `not exists (select 1 from sync_absence a where a.run_id = $1 and a.external_id = u.external_id)`
+      : `exists (select 1 from sync_absence a where a.run_id = $1 and a.external_id = u.external_id)`;
+  const reason =
+    kind === 'present'
+      ? `'not found in the source'`
+      : `coalesce((select a.reason from sync_absence a where a.run_id = $1 and a.external_id = u.external_id), 'gone from the source')`;
+  return `
+insert into sync_plan_item (run_id, seq, action, user_id, external_id, label, diff, reason)
+select $1, (select coalesce(max(seq), 0) from sync_plan_item where run_id = $1)
+           + row_number() over (order by u.external_id, u.id),
+       'deactivate', u.id, u.external_id, coalesce(u.username, u.display_name),
+       jsonb_build_object('status', jsonb_build_object('from', u.status, 'to', 'deactivated')),
+       ${reason}
+  from app_user u
+ where u.source_id = $2 and u.external_id is not null and u.status <> 'deactivated'
+   and not exists (select 1 from sync_staging st where st.run_id = $1 and st.external_id = u.external_id)
+   and ${gone}`;
+}
+
+/**
  * A login or email that would collide with another person (or another entry of the same read):
  * a create becomes a conflict; other changes keep going without that field.
  */
@@ -419,7 +448,8 @@ export async function countPlan(db: Queryable, runId: string): Promise<PlanCount
 /**
  * Computes a run's plan from its staged entries against the people in the database, in a few
  * set-based statements, then empties the staging area. `full`: people of the source the read
- * did not return are deactivated. Does not change any person: a dry run stops here.
+ * did not return are deactivated; `absence` (incremental directory reads): so are those its
+ * absence check found gone (see absentSql). Does not change any person: a dry run stops here.
  */
 export async function computePlan(
   db: Queryable,
@@ -427,6 +457,7 @@ export async function computePlan(
   source: SyncSource,
   full: boolean,
   context: PlanContext,
+  absence: 'present' | 'gone' | null = null,
 ): Promise<PlanCounts> {
   const { mappings, spaceNames } = mappingParams(source);
   const mapped = mappings.length > 0;
@@ -443,10 +474,13 @@ export async function computePlan(
     ...(mapped ? [JSON.stringify(mappings), JSON.stringify(spaceNames)] : []),
   ]);
   if (full) await db.query(missingSql(source), [runId, source.id]);
+  else if (absence && source.kind === 'directory')
+    await db.query(absentSql(absence), [runId, source.id]);
   await db.query(uniquenessSql('username'), [runId]);
   await db.query(uniquenessSql('email'), [runId]);
   await db.query(EMPTIED_SQL, [runId]);
   await db.query('delete from sync_staging where run_id = $1', [runId]);
+  await db.query('delete from sync_absence where run_id = $1', [runId]);
   return countPlan(db, runId);
 }
 

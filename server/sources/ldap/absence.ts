@@ -1,0 +1,261 @@
+import { type Client, Control, type Entry } from 'ldapts';
+import { closeQuietly, connectClient } from '../../identity/ldap/client.ts';
+import { bindPasswordOf, type DirectorySource } from '../../shared/config/directorySources.ts';
+import type { AbsenceRead, AbsentId, DeletionDetection } from '../types.ts';
+import { dnKey } from './groups.ts';
+import { formatGuid } from './guid.ts';
+import { idAttributeOf } from './mapping.ts';
+import { pagedSearch } from './pagedSearch.ts';
+
+/**
+ * How an incremental read finds people who left the source (issue 13):
+ *
+ * - **AD**: a deleted object leaves the source's OU and becomes a tombstone under
+ *   `CN=Deleted Objects,<domain>`, visible only with the Show Deleted control and only to an
+ *   account allowed to list that container. Without the right AD answers zero entries and no
+ *   error (KB 892806), so the right is probed first (probeTombstones). A person moved out of the
+ *   base DN (to an OU such as «Уволенные») is an ordinary entry whose uSNChanged moved: every
+ *   user changed since the cursor, domain-wide, ids only, that the read did not return is gone
+ *   (the engine drops those it staged). DirSync would need a replication right security teams
+ *   rarely grant, and returned no tombstones to a plain account.
+ * - **Generic LDAP**: no tombstones and no change number common to every server, so every
+ *   incremental run enumerates the ids in scope (the id attribute only, paged): people of the
+ *   source neither among them nor read are gone. The engine compares the sets in PostgreSQL.
+ */
+
+/** LDAP_SERVER_SHOW_DELETED_OID: searches also return deleted objects (tombstones). */
+const SHOW_DELETED_OID = '1.2.840.113556.1.4.417';
+
+const showDeleted = () => new Control(SHOW_DELETED_OID, { critical: true });
+
+/** The domain's naming context (rootDSE `defaultNamingContext`): where `CN=Deleted Objects` is. */
+async function namingContext(client: Client): Promise<string> {
+  const { searchEntries } = await client.search('', {
+    scope: 'base',
+    filter: '(objectClass=*)',
+    attributes: ['defaultNamingContext'],
+  });
+  const value = searchEntries[0]?.defaultNamingContext;
+  const nc = Array.isArray(value) ? value[0] : value;
+  if (nc === undefined || nc.length === 0)
+    throw new Error('the rootDSE has no defaultNamingContext: not an AD DC?');
+  return nc.toString();
+}
+
+const deletedObjectsOf = (nc: string) => `CN=Deleted Objects,${nc}`;
+
+function guidOf(entry: Entry): string | null {
+  const raw = entry.objectGUID;
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  return Buffer.isBuffer(value) && value.length === 16 ? formatGuid(value) : null;
+}
+
+function textOf(value: Entry[string] | undefined): string | null {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? null : first.toString();
+}
+
+/**
+ * Whether the bound account can see tombstones: the `CN=Deleted Objects` container read with the
+ * Show Deleted control. Without a grant AD (and Samba) returns the container's DN with no
+ * attribute at all, and zero tombstones with no error; with the documented grant (read and list,
+ * `LCRP`, on the container) its objectGUID comes back. Reading the container proves the read
+ * right only: list is assumed from the documented grant, which gives both (a zero-entry listing
+ * is indistinguishable from "no deletions").
+ */
+async function probeTombstones(client: Client, nc: string): Promise<DeletionDetection> {
+  const container = deletedObjectsOf(nc);
+  let entry: Entry | undefined;
+  try {
+    const { searchEntries } = await client.search(
+      container,
+      {
+        scope: 'base',
+        filter: '(objectClass=*)',
+        attributes: ['objectGUID'],
+        explicitBufferAttributes: ['objectGUID'],
+      },
+      [showDeleted()],
+    );
+    entry = searchEntries[0];
+  } catch (error) {
+    // A DC that hides the container entirely answers noSuchObject: not permitted either.
+    if ((error as { code?: unknown }).code !== 0x20) throw error;
+  }
+  if (entry && guidOf(entry) !== null)
+    return {
+      permitted: true,
+      method: 'tombstones',
+      message: `deletions are detected through the tombstones in ${container}`,
+    };
+  return {
+    permitted: false,
+    method: 'tombstones',
+    message: `deletion detection not permitted: the service account cannot list ${container} (grant it read and list on that container, see docs/directory-sync.md); people deleted in the directory are deactivated only by the nightly full run`,
+  };
+}
+
+/** Whether `dn` is `base` or below it (DNs compared as the reader compares them). */
+function within(dn: string, base: string): boolean {
+  const key = dnKey(dn);
+  const baseKey = dnKey(base);
+  return key === baseKey || key.endsWith(`,${baseKey}`);
+}
+
+/** AD: tombstones and entries changed since the cursor, as ids of people gone (see above). */
+async function* adGoneIds(
+  client: Client,
+  source: DirectorySource,
+  nc: string,
+  usn: { from: string; to: string },
+  detection: DeletionDetection,
+): AsyncGenerator<AbsentId[]> {
+  // Bounded above by the cursor read before the pages: an entry changed after it was read (or
+  // not) by the pages in a state this search would not see; the next run reads it.
+  const window = `(uSNChanged>=${usn.from})(uSNChanged<=${usn.to})`;
+  if (detection.permitted)
+    for await (const entries of pagedSearch(client, source, {
+      base: deletedObjectsOf(nc),
+      scope: 'one',
+      // Tombstones keep objectClass (objectCategory is stripped). Matched to the source by
+      // objectGUID in PostgreSQL, not by lastKnownParent: someone moved out of the base DN and
+      // deleted within one interval has a lastKnownParent outside it and must still go.
+      filter: `(&(isDeleted=TRUE)(objectClass=user)${window})`,
+      attributes: ['objectGUID', 'lastKnownParent'],
+      binary: ['objectGUID'],
+      controls: [showDeleted()],
+    })) {
+      const ids = entries.flatMap((entry) => {
+        const externalId = guidOf(entry);
+        const parent = textOf(entry.lastKnownParent);
+        return externalId === null
+          ? []
+          : [
+              {
+                externalId,
+                reason: `deleted in the directory${parent ? ` (was in ${parent})` : ''}`,
+              },
+            ];
+      });
+      if (ids.length > 0) yield ids;
+    }
+  for await (const entries of pagedSearch(client, source, {
+    base: nc,
+    filter: `(&(objectClass=user)${window})`,
+    attributes: ['objectGUID'],
+    binary: ['objectGUID'],
+  })) {
+    const ids = entries.flatMap((entry) => {
+      const externalId = guidOf(entry);
+      if (externalId === null) return [];
+      const reason = within(entry.dn, source.baseDn)
+        ? 'no longer matches the user filter'
+        : `moved out of the base DN (now ${entry.dn})`;
+      return [{ externalId, reason }];
+    });
+    if (ids.length > 0) yield ids;
+  }
+}
+
+/** Generic LDAP: every id in scope (ids only; the same base and filter as a full read). */
+async function* ldapPresentIds(
+  client: Client,
+  source: DirectorySource,
+): AsyncGenerator<AbsentId[]> {
+  const attribute = idAttributeOf(source);
+  for await (const entries of pagedSearch(client, source, {
+    base: source.baseDn,
+    filter: source.userFilter,
+    attributes: [attribute],
+  })) {
+    const ids = entries.flatMap((entry) => {
+      const id = textOf(entry[attribute]);
+      // Lower-cased and trimmed as the reader makes external ids (mapping.ts).
+      return id === null ? [] : [{ externalId: id.trim().toLowerCase(), reason: null }];
+    });
+    if (ids.length > 0) yield ids;
+  }
+}
+
+const ENUMERATION: DeletionDetection = {
+  permitted: true,
+  method: 'enumeration',
+  message:
+    'deletions and moves out of the base DN are detected by enumerating the ids in scope on every incremental run',
+};
+
+/** What connecting needs from the service. */
+export interface AbsenceServices {
+  env?: NodeJS.ProcessEnv;
+}
+
+async function bound(source: DirectorySource, services: AbsenceServices): Promise<Client> {
+  const client = await connectClient(source);
+  try {
+    await client.bind(source.bindDn, bindPasswordOf(source, services.env));
+    return client;
+  } catch (error) {
+    await closeQuietly(client);
+    throw error;
+  }
+}
+
+/**
+ * Whether the source's service account can see deletions, for an administrator ("test
+ * connection"): AD needs the right to list `CN=Deleted Objects`; generic LDAP only needs to read
+ * the entries it already reads. Connects and binds; throws when it cannot.
+ */
+export async function probeDeletionDetection(
+  source: DirectorySource,
+  services: AbsenceServices = {},
+): Promise<DeletionDetection> {
+  if (source.kind !== 'active-directory') return ENUMERATION;
+  const client = await bound(source, services);
+  try {
+    return await probeTombstones(client, await namingContext(client));
+  } finally {
+    await closeQuietly(client);
+  }
+}
+
+/**
+ * Opens the absence check of an incremental read, on its own connection (the pages close
+ * theirs): AD probes the right to see tombstones first. `usn`: the AD read's window (from the
+ * saved cursor + 1 to the highestCommittedUSN read before the pages). The ids close the
+ * connection when they end, fail or are left.
+ */
+export async function openAbsence(
+  source: DirectorySource,
+  services: AbsenceServices,
+  usn: { from: string; to: string } | null,
+): Promise<AbsenceRead> {
+  const client = await bound(source, services);
+  try {
+    if (source.kind !== 'active-directory')
+      return {
+        kind: 'present',
+        detection: ENUMERATION,
+        ids: closing(client, ldapPresentIds(client, source)),
+      };
+    if (!usn)
+      throw new Error(`source ${source.id}: an AD absence check needs the read's USN window`);
+    const nc = await namingContext(client);
+    const detection = await probeTombstones(client, nc);
+    return {
+      kind: 'gone',
+      detection,
+      ids: closing(client, adGoneIds(client, source, nc, usn, detection)),
+    };
+  } catch (error) {
+    await closeQuietly(client);
+    throw error;
+  }
+}
+
+async function* closing<T>(client: Client, inner: AsyncGenerator<T>): AsyncGenerator<T> {
+  try {
+    yield* inner;
+  } finally {
+    await closeQuietly(client);
+  }
+}
