@@ -54,6 +54,7 @@ export const AUDIT_ACTIONS = [
   'directory_source.viewed',
   'directory_source.created',
   'directory_source.updated',
+  'directory_source.tested',
   'sync_run.requested',
   'sync_run.listed',
   'sync_run.viewed',

@@ -10,6 +10,7 @@ import {
 } from '../sources/runCommands.ts';
 import type { StartedRun } from '../sources/runs.ts';
 import {
+  connectionTestView,
   createSourceBody,
   listRunsQuery,
   planItemView,
@@ -20,6 +21,7 @@ import {
   sourceView,
   syncBody,
   syncQuery,
+  testSourceBody,
   updateSourceBody,
 } from '../sources/schemas.ts';
 import {
@@ -28,6 +30,7 @@ import {
   listDirectorySources,
   updateDirectorySource,
 } from '../sources/sourceCommands.ts';
+import { testDirectorySource } from '../sources/testSource.ts';
 import type { ApiScope } from './defineRoute.ts';
 import { defineRoute } from './defineRoute.ts';
 
@@ -99,6 +102,23 @@ export function registerDirectorySyncRoutes(scope: ApiScope): void {
     },
     ({ services, auth, params, body }) =>
       updateDirectorySource(services, auth.actor, params.id, body),
+  );
+  defineRoute(
+    scope,
+    {
+      method: 'post',
+      path: '/directory-sources/:id/test',
+      operationId: 'testDirectorySource',
+      summary:
+        'Test the connection step by step and preview the first entries (superadmin); a failed step is a result, not an error',
+      tags,
+      params: sourceIdParams,
+      body: testSourceBody,
+      response: { description: 'Every step in order, and the preview', schema: connectionTestView },
+      errors: [404],
+    },
+    ({ services, auth, params, body }) =>
+      testDirectorySource(services, auth.actor, params.id, body),
   );
   defineRoute(
     scope,

@@ -189,3 +189,45 @@ export const planItemView = z.object({
   outcomeReason: z.string().nullable(),
 });
 export type PlanItemView = z.infer<typeof planItemView>;
+
+/** POST /directory-sources/:id/test: how many entries to preview through the mapping. */
+export const testSourceBody = z
+  .object({ previewLimit: z.number().int().min(1).max(20).optional() })
+  .strict();
+export type TestSourceBody = z.infer<typeof testSourceBody>;
+
+const paramValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]);
+
+/**
+ * The answer of a connection test (server/sources/ldap/connectionTest.ts): every step in order
+ * (dns, tcp, tls, bind, root_dse, base_dn, filter, mapping, deletion_detection), each with a
+ * stable `code` the console translates (docs/directory-sync.md, "Test connection").
+ */
+export const connectionTestView = z.object({
+  ok: z.boolean(),
+  steps: z.array(
+    z.object({
+      step: z.string(),
+      ok: z.boolean(),
+      code: z.string(),
+      message: z.string(),
+      params: z.record(z.string(), paramValue),
+      ms: z.number(),
+    }),
+  ),
+  preview: z.array(
+    z.object({
+      dn: z.string(),
+      externalId: z.string().nullable(),
+      record: z.object({
+        username: z.string().nullable(),
+        displayName: z.string().nullable(),
+        email: z.string().nullable(),
+        title: z.string().nullable(),
+        organization: z.string().nullable(),
+      }),
+      problems: z.array(z.string()),
+    }),
+  ),
+});
+export type ConnectionTestView = z.infer<typeof connectionTestView>;
