@@ -28,6 +28,7 @@ const AuditShow = lazy(() => import('./resources/audit/AuditShow'));
 const SourceList = lazy(() => import('./resources/sources/SourceList'));
 const SourceShow = lazy(() => import('./resources/sources/SourceShow'));
 const SourceEdit = lazy(() => import('./resources/sources/SourceEdit'));
+const SourceCreate = lazy(() => import('./resources/sources/SourceCreate'));
 const RunList = lazy(() => import('./resources/syncRuns/RunList'));
 const RunShow = lazy(() => import('./resources/syncRuns/RunShow'));
 const ImportList = lazy(() => import('./resources/imports/ImportList'));
@@ -88,6 +89,7 @@ export function App() {
         icon={resourceIcons.sources}
         list={SourceList}
         show={SourceShow}
+        create={SourceCreate}
         edit={SourceEdit}
         recordRepresentation="name"
       />

@@ -79,3 +79,106 @@ export interface DeliverySummary {
     oldestPendingAt: string | null;
   }[];
 }
+
+/** Person fields a source's attributes map onto (`groups` reads DN-valued attributes). */
+export const SYNC_ATTRIBUTE_FIELDS = [
+  'username',
+  'givenName',
+  'familyName',
+  'middleName',
+  'displayName',
+  'email',
+  'phone',
+  'title',
+  'department',
+  'employeeId',
+  'groups',
+] as const;
+export type SyncAttributeField = (typeof SYNC_ATTRIBUTE_FIELDS)[number];
+
+/** A group whose members get spaces (by name) and an organization. */
+export interface GroupMapping {
+  group: string;
+  spaces: string[];
+  organization: string | null;
+}
+
+/** The connection settings of a source as the API takes and shows them (no password). */
+export interface SourceConnection {
+  kind: 'active-directory' | 'ldap';
+  url: string;
+  startTls?: boolean;
+  allowPlain?: boolean;
+  tls?: { caFile?: string; rejectUnauthorized?: boolean };
+  bindDn: string;
+  bindPasswordEnv?: string | null;
+  baseDn: string;
+  userFilter?: string;
+  loginAttribute?: string;
+  idAttribute?: string;
+  groupBaseDn?: string | null;
+  groupFilter?: string | null;
+  groupMappings?: GroupMapping[];
+  nestedGroups?: boolean;
+  attributes?: Partial<Record<SyncAttributeField, string | string[] | null>>;
+  timeoutMs?: number;
+  pageSize?: number;
+}
+
+/** The body of POST / PATCH /directory-sources (`bindPassword` is write-only). */
+export interface SourceBody {
+  id?: string;
+  name?: string;
+  connection?: Partial<Record<keyof SourceConnection, unknown>>;
+  /** A string sets or replaces the stored password, null clears it, absent keeps it. */
+  bindPassword?: string | null;
+  enabled?: boolean;
+  schedule?: DirectorySourceRecord['schedule'];
+  thresholds?: DirectorySourceRecord['thresholds'];
+  correlateBy?: DirectorySourceRecord['correlateBy'];
+}
+
+/** The steps of a connection test, in order. */
+export const CONNECTION_TEST_STEPS = [
+  'dns',
+  'tcp',
+  'tls',
+  'bind',
+  'root_dse',
+  'base_dn',
+  'filter',
+  'mapping',
+  'deletion_detection',
+] as const;
+
+/** One step of a connection test; `code` is stable, `message` is English. */
+export interface ConnectionTestStep {
+  step: string;
+  ok: boolean;
+  code: string;
+  message: string;
+  params: Record<string, string | number | boolean | null | string[]>;
+  ms: number;
+}
+
+/** One directory entry read through the mapping by a connection test. */
+export interface ConnectionTestPreview {
+  dn: string;
+  externalId: string | null;
+  record: {
+    username?: string | null;
+    displayName?: string | null;
+    email?: string | null;
+    title?: string | null;
+    organization?: string | null;
+  };
+  /** Values cut, dropped or unusable, and errors that would make the entry a conflict. */
+  problems: string[];
+}
+
+/** The answer of POST /directory-sources/:id/test. */
+export interface ConnectionTestResult {
+  ok: boolean;
+  steps: ConnectionTestStep[];
+  preview: ConnectionTestPreview[];
+}

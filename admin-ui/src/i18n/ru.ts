@@ -283,6 +283,203 @@ export const appRu: typeof appEn = {
       kind: { 'active-directory': 'Active Directory', ldap: 'LDAP' },
       origin: { config: 'Файл конфигурации', api: 'Задан через интерфейс/API' },
     },
+    sources: {
+      config_note: 'Задан в файле конфигурации',
+      section: {
+        general: 'Источник',
+        connection: 'Подключение и TLS',
+        account: 'Служебная учётная запись',
+        search: 'Где искать людей',
+        mapping: 'Сопоставление атрибутов',
+        groups: 'Группы',
+        sync: 'Расписание и пороги безопасности',
+      },
+      form: {
+        url: 'Адрес сервера',
+        tlsMode: 'Защита соединения',
+        rejectUnauthorized: 'Проверять сертификат сервера',
+        caFile: 'Файл сертификатов УЦ (PEM, на машине сервиса)',
+        timeoutMs: 'Тайм-аут',
+        bindDn: 'DN для входа (служебная учётная запись)',
+        bindPassword: 'Пароль учётной записи',
+        bindPasswordEnv: 'Или: переменная окружения с паролем',
+        baseDn: 'Базовый DN',
+        userFilter: 'Фильтр пользователей',
+        loginAttribute: 'Атрибут логина',
+        idAttribute: 'Атрибут постоянного идентификатора',
+        pageSize: 'Размер страницы',
+        attributes: 'Переопределение атрибутов',
+        field: 'Поле человека',
+        directoryAttributes: 'Атрибуты каталога',
+        groupBaseDn: 'Базовый DN для поиска групп',
+        groupFilter: 'Фильтр групп',
+        nestedGroups: 'Учитывать членов вложенных групп',
+        groupMappings: 'Сопоставление групп',
+        group: 'DN группы',
+        spaces: 'Пространства',
+        organization: 'Подразделение',
+      },
+      help: {
+        id: 'Постоянный идентификатор, не меняется: строчные латинские буквы, цифры, _ и -',
+        id_format: 'Строчные латинские буквы, цифры, _ и - (до 63)',
+        url: 'ldaps://dc1.corp.example или ldap://dc1.corp.example:389',
+        tlsMode:
+          'ldaps:// — TLS с самого начала; StartTLS включает TLS поверх ldap://; без шифрования пароль идёт открытым текстом, это разрешено только при явном выборе здесь',
+        rejectUnauthorized: 'Выключайте только для временного тестового каталога',
+        caFile:
+          'Путь к PEM-файлу сертификатов УЦ, выдавших сертификат каталога; пусто — системное хранилище',
+        bindDn: 'Например, CN=svc-sync,OU=Service,DC=corp,DC=example',
+        bindPasswordEnv:
+          'Только имена, начинающиеся с DIRECTORY_BIND_PASSWORD_; оставьте пустым, если пароль хранится здесь',
+        baseDn: 'Где искать людей, например OU=Staff,DC=corp,DC=example',
+        userFilter: 'Фильтр LDAP в скобках; пусто — по умолчанию для типа',
+        default_by_kind: 'Пусто — по умолчанию для типа',
+        attributes: 'Поля, которых нет в списке, сопоставляются по умолчанию для типа',
+        directoryAttributes: 'Через запятую, по порядку; пусто — поле не читается',
+        groupBaseDn: 'Пусто — базовый DN',
+        groupMappings: 'Члены группы получают её пространства и подразделение',
+        spaces: 'Названия пространств через запятую',
+        share: 'Доля от 0 до 1 (0,1 = 10 %)',
+      },
+      tls_mode: {
+        ldaps: 'LDAPS (ldaps://)',
+        starttls: 'StartTLS (ldap://, затем TLS)',
+        plain: 'Без шифрования (allowPlain)',
+      },
+      unit: {
+        ms: 'мс',
+        entries: 'записей',
+        share: 'доля',
+        people: 'чел.',
+      },
+      password: {
+        set_on: 'Пароль задан %{date}',
+        not_set: 'Пароль не задан',
+        new: 'Пароль учётной записи',
+        replace: 'Заменить пароль',
+        help: 'Только для записи: хранится зашифрованным и никогда не показывается; оставьте пустым, чтобы не менять',
+        clear: 'Очистить сохранённый пароль',
+        clear_help: 'Источник не сможет подключиться, пока пароль не будет задан снова',
+      },
+      correlate: {
+        employeeId: 'Табельный номер',
+        email: 'Эл. почта',
+        username: 'Логин',
+      },
+      field: {
+        username: 'Логин',
+        givenName: 'Имя',
+        familyName: 'Фамилия',
+        middleName: 'Отчество',
+        displayName: 'Отображаемое имя',
+        email: 'Эл. почта',
+        phone: 'Телефон',
+        title: 'Должность',
+        department: 'Подразделение',
+        employeeId: 'Табельный номер',
+        groups: 'Группы',
+      },
+      test: {
+        button: 'Проверить подключение',
+        title: 'Проверка подключения',
+        passed: 'Все проверки пройдены',
+        not_passed: 'Не все проверки пройдены',
+        ok: 'пройдено',
+        failed: 'не пройдено',
+        preview: 'Первые записи, как их читает сопоставление',
+        no_entries: 'Не прочитано ни одной записи',
+        organization: 'Подразделение',
+        problems: 'Проблемы',
+        step: {
+          dns: 'DNS',
+          tcp: 'Соединение TCP',
+          tls: 'TLS и сертификат',
+          bind: 'Вход (bind)',
+          root_dse: 'Сервер (rootDSE)',
+          base_dn: 'Базовый DN',
+          filter: 'Фильтр пользователей',
+          mapping: 'Сопоставление атрибутов',
+          deletion_detection: 'Обнаружение удалений',
+        },
+        code: {
+          dns_resolved: '%{host} разрешается в %{addresses}',
+          dns_ip_address: '%{host} — IP-адрес: DNS не нужен',
+          dns_failed:
+            'Имя %{host} не разрешается (%{reason}): проверьте имя сервера и настройки DNS на машине сервиса',
+          dns_timeout: 'DNS не ответил про %{host} за %{timeoutMs} мс',
+          tcp_connected: 'Соединение с %{address}, порт %{port}, установлено',
+          tcp_refused:
+            '%{address} отклонил соединение на порту %{port}: там ничего не слушает (неверный порт или служба каталога остановлена)',
+          tcp_timeout:
+            '%{address}, порт %{port}, не ответил за %{timeoutMs} мс: трафик может блокировать межсетевой экран, или узел выключен',
+          tcp_unreachable:
+            '%{address}, порт %{port}, недоступен (%{reason}): проверьте сетевой маршрут',
+          tcp_failed: 'Не удалось подключиться к %{address}, порт %{port}: %{reason}',
+          tls_not_used:
+            'Обычный LDAP без TLS (allowPlain): пароль служебной учётной записи передаётся по сети незашифрованным',
+          tls_established:
+            'TLS установлен (%{protocol}); сертификат %{host} (%{subject}, выдан %{issuer}, действует до %{validTo}) признан доверенным',
+          tls_starttls_established: 'StartTLS установлен; сертификат %{host} признан доверенным',
+          tls_unverified:
+            'TLS установлен, но сертификат %{host} НЕ проверяется (rejectUnauthorized: false): допустимо только для тестового каталога',
+          tls_certificate_untrusted:
+            'Сертификат %{host} не является доверенным (%{reason}): вставьте в настройки источника сертификат УЦ, который его выпустил',
+          tls_hostname_mismatch:
+            'Сертификат не содержит имени %{host} (%{reason}): укажите в адресе имя, на которое выпущен сертификат',
+          tls_certificate_expired: 'Срок действия сертификата %{host} истёк (%{reason})',
+          tls_certificate_not_yet_valid:
+            'Сертификат %{host} ещё не действует (%{reason}): проверьте часы на обеих машинах',
+          tls_ca_unreadable: 'Сертификат УЦ источника нельзя использовать: %{reason}',
+          tls_handshake_failed: 'Не удалось установить TLS с %{host}: %{reason}',
+          tls_timeout: '%{host} не завершил установку TLS за %{timeoutMs} мс',
+          bind_ok: 'Вход выполнен как %{bindDn}',
+          bind_no_password: 'Пароль служебной учётной записи не задан: %{reason}',
+          bind_invalid_credentials:
+            'Каталог отклонил DN или пароль %{bindDn} (неверный пароль или такой учётной записи нет)',
+          bind_account_disabled:
+            'Учётной записи %{bindDn} вход запрещён: она отключена, просрочена, заблокирована или истёк пароль (код AD %{subCode})',
+          bind_strong_auth_required:
+            'Каталог не принимает простой вход по незашифрованному соединению: используйте ldaps:// или StartTLS',
+          bind_timeout: 'Вход как %{bindDn}: нет ответа за %{timeoutMs} мс',
+          bind_failed: 'Не удалось войти как %{bindDn}: %{reason}',
+          root_dse_read: 'Сервер каталога отвечает; контексты имён: %{namingContexts}',
+          root_dse_no_paging:
+            'Сервер не объявляет постраничный поиск (RFC 2696), нужный для синхронизации; контексты имён: %{namingContexts}',
+          root_dse_timeout: 'Root DSE: нет ответа за %{timeoutMs} мс',
+          root_dse_failed: 'Не удалось прочитать root DSE: %{reason}',
+          base_dn_found: 'Базовый DN %{baseDn} существует',
+          base_dn_not_found:
+            'Базовый DN %{baseDn} не существует, или служебной учётной записи нельзя его читать (контексты имён: %{namingContexts})',
+          base_dn_timeout: 'Чтение базового DN %{baseDn}: нет ответа за %{timeoutMs} мс',
+          base_dn_failed: 'Не удалось прочитать базовый DN %{baseDn}: %{reason}',
+          filter_matched:
+            'Фильтру пользователей %{filter} соответствуют %{count} записей (первая страница из %{pageSize})',
+          filter_no_match:
+            'Фильтру пользователей %{filter} не соответствует ни одна запись в %{baseDn}',
+          filter_invalid: 'Фильтр пользователей %{filter} — не корректный фильтр LDAP: %{reason}',
+          filter_timeout: 'Поиск по фильтру пользователей: нет ответа за %{timeoutMs} мс',
+          filter_failed: 'Поиск по фильтру пользователей %{filter} не удался: %{reason}',
+          mapping_ok: 'Все сопоставленные атрибуты найдены в %{entries} просмотренных записях',
+          mapping_attribute_missing:
+            'Нет ни в одной из %{entries} просмотренных записей: %{missing}',
+          mapping_username_missing:
+            'У %{count} из %{entries} просмотренных записей нет логина (%{attributes}): эти люди не смогут войти',
+          mapping_id_missing:
+            'У %{count} из %{entries} просмотренных записей нет %{attribute}: эти записи нельзя синхронизировать',
+          mapping_failed: 'Не удалось прочитать записи через сопоставление атрибутов: %{reason}',
+          deletion_detection_permitted:
+            'Служебная учётная запись видит удалённые объекты: удаления попадут в следующую инкрементальную синхронизацию',
+          deletion_detection_enumeration:
+            'Удаления находятся по списку идентификаторов в области поиска при каждой инкрементальной синхронизации; особых прав не нужно',
+          deletion_detection_not_permitted:
+            'Обнаружение удалений не разрешено: служебная учётная запись не может просматривать CN=Deleted Objects, поэтому удалённые из каталога сотрудники деактивируются только ночной полной синхронизацией; выдайте ей права на список и чтение (LCRP) этого контейнера',
+          deletion_detection_timeout:
+            'Проверка обнаружения удалений: нет ответа за %{timeoutMs} мс',
+          deletion_detection_failed: 'Проверка обнаружения удалений не удалась: %{reason}',
+          skipped: 'Не проверялось: предыдущий шаг не прошёл (%{because})',
+        },
+      },
+    },
     imports: {
       title: 'Импорт',
       new: 'Новый импорт',
@@ -543,6 +740,8 @@ export const appRu: typeof appEn = {
     },
     'directory-sources': {
       name: 'Источник каталога |||| Источники каталога',
+      empty: 'Источников каталога пока нет.',
+      invite: 'Добавить Active Directory или LDAP?',
       fields: {
         id: 'Идентификатор',
         name: 'Название',

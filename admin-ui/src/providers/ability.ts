@@ -72,9 +72,9 @@ export function canAccessWith(
 ): boolean {
   const subjectName = RESOURCE_SUBJECTS[resource];
   if (!subjectName) return false;
-  // Changing a source's settings is `configure` on the server.
+  // Creating a source and changing its settings are `configure` on the server.
   const caslAction =
-    resource === 'directory-sources' && action === 'edit'
+    resource === 'directory-sources' && (action === 'edit' || action === 'create')
       ? 'configure'
       : (ACTIONS[action] ?? action);
   if (resource === 'users' && record && typeof record.id === 'string') {

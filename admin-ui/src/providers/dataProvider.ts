@@ -1,15 +1,16 @@
-import type {
-  CreateParams,
-  DataProvider,
-  DeleteManyParams,
-  DeleteParams,
-  GetListParams,
-  GetManyParams,
-  GetManyReferenceParams,
-  GetOneParams,
-  Identifier,
-  RaRecord,
-  UpdateParams,
+import {
+  type CreateParams,
+  type DataProvider,
+  type DeleteManyParams,
+  type DeleteParams,
+  type GetListParams,
+  type GetManyParams,
+  type GetManyReferenceParams,
+  type GetOneParams,
+  HttpError,
+  type Identifier,
+  type RaRecord,
+  type UpdateParams,
 } from 'react-admin';
 import type {
   CreatedScimToken,
@@ -19,8 +20,10 @@ import type {
   ScheduledChangeRecord,
   ScheduledKind,
 } from '../api/hrTypes';
+import type { Problem } from '../api/http';
 import { api, queryString, upload } from '../api/http';
 import type {
+  ConnectionTestResult,
   DeliverySummary,
   PlanAction,
   PlanItem,
@@ -37,6 +40,7 @@ import type {
   StatusChange,
   UserRecord,
 } from '../api/types';
+import { submissionErrors } from '../resources/sources/sourceForm';
 import { RESOURCES, type ResourceSpec } from './resources';
 
 function spec(resource: string): ResourceSpec {
@@ -112,6 +116,24 @@ async function listMembers(spaceId: Identifier, query: string) {
 
 const id = (value: Identifier) => encodeURIComponent(String(value));
 
+/**
+ * Creates or changes a directory source: the body is the one the form's transform built (its
+ * write-only `bindPassword` included as is); field errors come back keyed by form path, so the
+ * form shows each under its field.
+ */
+async function writeSource(method: 'POST' | 'PATCH', path: string, body: Record<string, unknown>) {
+  try {
+    return await api<Record<string, unknown>>(method, path, body);
+  } catch (error) {
+    const problem = (error instanceof HttpError ? error.body : undefined) as Problem | undefined;
+    if (!(error instanceof HttpError) || !problem?.errors?.length) throw error;
+    throw new HttpError(error.message, error.status, {
+      ...problem,
+      errors: submissionErrors(problem.errors),
+    });
+  }
+}
+
 /** The actions on people and spaces beyond CRUD; each answers what the API answers. */
 export interface CustomMethods {
   deactivate(userId: Identifier, reason: string): Promise<UserRecord>;
@@ -137,6 +159,8 @@ export interface CustomMethods {
   verifyAudit(): Promise<{ ok: boolean; checked: number; firstProblem: unknown }>;
   countUsers(filter: Record<string, string>): Promise<number>;
   syncSource(sourceId: Identifier, mode: RunMode): Promise<SyncRunRecord>;
+  /** Connects, binds and reads a few entries through the mapping; nothing is stored. */
+  testSource(sourceId: Identifier): Promise<ConnectionTestResult>;
   approveRun(runId: Identifier): Promise<SyncRunRecord>;
   cancelRun(runId: Identifier): Promise<SyncRunRecord>;
   /** A run's plan; an import's through `/imports` (whose readers may not read sync runs). */
@@ -216,12 +240,19 @@ const core = {
   },
   async create(resource: string, params: CreateParams) {
     const s = spec(resource);
+    if (resource === 'directory-sources')
+      return { data: normalize(resource, await writeSource('POST', s.path, params.data)) };
     const row = await api<Record<string, unknown>>('POST', s.path, bodyOf(s, params.data));
     return { data: normalize(resource, row) };
   },
   async update(resource: string, params: UpdateParams) {
     const s = spec(resource);
     const previous = params.previousData as Record<string, unknown>;
+    if (resource === 'directory-sources') {
+      const { id: _id, ...body } = params.data as Record<string, unknown>;
+      const row = await writeSource('PATCH', `${s.path}/${id(params.id)}`, body);
+      return { data: normalize(resource, row) };
+    }
     const body = { ...bodyOf(s, params.data, previous), version: previous.version };
     const row = await api<Record<string, unknown>>('PATCH', `${s.path}/${id(params.id)}`, body);
     return { data: normalize(resource, row) };
@@ -276,6 +307,7 @@ export const dataProvider: AppDataProvider = {
   addSpaceMembers: (spaceId, userIds) => api('POST', `/spaces/${id(spaceId)}/members`, { userIds }),
   verifyAudit: () => api('POST', '/audit-events/verify', {}),
   syncSource: (sourceId, mode) => api('POST', `/directory-sources/${id(sourceId)}/sync`, { mode }),
+  testSource: (sourceId) => api('POST', `/directory-sources/${id(sourceId)}/test`, {}),
   approveRun: (runId) => api('POST', `/sync-runs/${id(runId)}/approve`),
   cancelRun: (runId) => api('POST', `/sync-runs/${id(runId)}/cancel`),
   getPlan: (runId, query, base = 'sync-runs') =>

@@ -1,4 +1,4 @@
-import { Alert, Box } from '@mui/material';
+import { Alert, AlertTitle, Box } from '@mui/material';
 import {
   EditButton,
   Pagination,
@@ -11,7 +11,9 @@ import {
 } from 'react-admin';
 import type { DirectorySourceRecord } from '../../api/syncTypes';
 import { Row, Section } from '../../components/Section';
+import { useFormat } from '../../format';
 import { RunGrid } from '../syncRuns/RunGrid';
+import { ConnectionTestButton } from './ConnectionTestButton';
 import { SyncButtons } from './SyncButtons';
 
 function show(value: unknown): string {
@@ -22,16 +24,14 @@ function show(value: unknown): string {
 function Body() {
   const record = useRecordContext<DirectorySourceRecord>();
   const translate = useTranslate();
-  const { canAccess: canConfigure } = useCanAccess({
-    action: 'edit',
-    resource: 'directory-sources',
-  });
+  const { dateTime } = useFormat();
   if (!record) return null;
   const f = (field: string) => translate(`resources.directory-sources.fields.${field}`);
   return (
     <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 2, p: 2 }}>
-      {canConfigure && record.origin === 'config' && (
+      {record.origin === 'config' && (
         <Alert severity="info" sx={{ width: '100%' }} data-testid="config-source">
+          <AlertTitle>{translate('app.sources.config_note')}</AlertTitle>
           {translate('app.sync.config_read_only')}
         </Alert>
       )}
@@ -55,6 +55,19 @@ function Body() {
             <span style={{ fontFamily: 'monospace' }}>{show(value)}</span>
           </Row>
         ))}
+        {record.origin === 'api' && (
+          <Row label={translate('app.sources.form.bindPassword')}>
+            <span data-testid="source-password">
+              {record.bindPasswordSet
+                ? translate('app.sources.password.set_on', {
+                    date: record.bindPasswordChangedAt
+                      ? dateTime(record.bindPasswordChangedAt)
+                      : '—',
+                  })
+                : translate('app.sources.password.not_set')}
+            </span>
+          </Row>
+        )}
       </Section>
       <Section title={f('runs')} wide>
         <ReferenceManyField
@@ -76,6 +89,7 @@ function Actions() {
   const { canAccess: canEdit } = useCanAccess({ action: 'edit', resource: 'directory-sources' });
   return (
     <TopToolbar>
+      {record && canEdit && <ConnectionTestButton sourceId={record.id} />}
       {record && canRun && <SyncButtons sourceId={record.id} name={record.name} />}
       {record?.origin === 'api' && canEdit && <EditButton />}
     </TopToolbar>
