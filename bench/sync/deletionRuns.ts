@@ -7,6 +7,7 @@ import {
   type DirectorySource,
 } from '../../server/shared/config/directorySources.ts';
 import type { Services } from '../../server/shared/services.ts';
+import { csnSinceFilter } from '../../server/sources/ldap/changeSequence.ts';
 import { formatGuid } from '../../server/sources/ldap/guid.ts';
 import { idAttributeOf, requestedAttributes } from '../../server/sources/ldap/mapping.ts';
 import { pagedSearch } from '../../server/sources/ldap/pagedSearch.ts';
@@ -153,10 +154,15 @@ async function floorSearches(
       );
     } else {
       kind = 'present';
-      const since = String(cursor.modifyTimestamp ?? '');
+      // The reader's own choice: by entryCSN when the cursor has a contextCSN vector.
+      const csns = Array.isArray(cursor.contextCsn) ? cursor.contextCsn.map(String) : [];
+      const since =
+        cursor.ldapTracking === 'entryCSN' && csns.length > 0
+          ? csnSinceFilter(csns)
+          : `(modifyTimestamp>=${escapeFilterValue(String(cursor.modifyTimestamp ?? ''))})`;
       await drain({
         base: source.baseDn,
-        filter: `(&${source.userFilter}(modifyTimestamp>=${escapeFilterValue(since)}))`,
+        filter: `(&${source.userFilter}${since})`,
         attributes: requestedAttributes(source),
       });
       const attribute = idAttributeOf(source);

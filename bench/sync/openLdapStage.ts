@@ -4,6 +4,7 @@ import { createDirectoryReader } from '../../server/sources/ldap/reader.ts';
 import { slapdMissing } from '../../test/support/openldap.ts';
 import { openBenchDatabase } from '../support/database.ts';
 import { fmt } from '../support/stats.ts';
+import { changeTrackingRows } from './changeTracking.ts';
 import { applyChanges, changeTitle, incrementalWithDeletions } from './deletionRuns.ts';
 import { bulkInsertFloor, phasedRun, sampleMemory, syncSource } from './engineRuns.ts';
 import { rawPagedSearch } from './floors.ts';
@@ -15,7 +16,8 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 /**
  * OpenLDAP, 100,000 people (a copy of the bench/.data/openldap-100k template), into an empty
  * database of its own (`bench/.data/sync-ldap`): the end-to-end full sync with this process's
- * peak RSS and heap, split into read + stage and plan + apply, against its floor.
+ * peak RSS and heap, split into read + stage and plan + apply, against its floor; then the
+ * incremental runs with deletion detection and by entryCSN against modifyTimestamp.
  */
 export async function openLdapStage(
   rows: string[][],
@@ -82,6 +84,16 @@ export async function openLdapStage(
           ),
         () => changeTitle(directory, dn(500)),
       ),
+    );
+    log('change tracking: entryCSN against modifyTimestamp…');
+    rows.push(
+      ...(await changeTrackingRows(
+        services,
+        { ...directory.source, baseDn: peopleOu },
+        directory,
+        dn,
+        people,
+      )),
     );
   } finally {
     await db.close();

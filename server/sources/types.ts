@@ -76,6 +76,18 @@ export interface SyncCursor {
   highestCommittedUsn?: string;
   /** Generic LDAP: the greatest modifyTimestamp seen (generalized time). */
   modifyTimestamp?: string;
+  /**
+   * Generic LDAP: how the next incremental read finds changes. `entryCSN`: by `contextCsn`
+   * (OpenLDAP with syncprov); `modifyTimestamp` (or absent, on cursors saved before issue 13):
+   * by `modifyTimestamp`, starting a few minutes before it. A saved `entryCSN` cursor on a
+   * server that no longer shows contextCSN makes the next run a full read.
+   */
+  ldapTracking?: 'entryCSN' | 'modifyTimestamp';
+  /**
+   * Generic LDAP, `entryCSN` tracking: the suffix's contextCSN read BEFORE the read's searches,
+   * one CSN per server id (see server/sources/ldap/changeSequence.ts).
+   */
+  contextCsn?: string[];
 }
 
 /** How a run reads its source. */

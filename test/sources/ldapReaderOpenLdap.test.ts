@@ -124,6 +124,8 @@ describe.skipIf(!slapdAvailable)('generic LDAP reader (OpenLDAP slapd)', () => {
   });
 
   it('reads changes since the greatest modifyTimestamp, and the lock attribute', async () => {
+    // The modifyTimestamp path, forced: this slapd keeps contextCSN (changeTrackingOpenLdap.test.ts).
+    const byTime = { ldapChangeTracking: 'modifyTimestamp' } as const;
     const full = await readAll(source, 'full', null, { modifyTimestampOverlapMs: 0 });
     const cursor = full.read.cursor;
     expect(parseGeneralizedTime(cursor.modifyTimestamp ?? '')).not.toBeNull();
@@ -136,7 +138,10 @@ describe.skipIf(!slapdAvailable)('generic LDAP reader (OpenLDAP slapd)', () => {
     });
     await addLdapPerson(ldap, { uid: 'novikov', sn: 'Новиков' });
 
-    const changed = await readAll(source, 'incremental', cursor, { modifyTimestampOverlapMs: 0 });
+    const changed = await readAll(source, 'incremental', cursor, {
+      ...byTime,
+      modifyTimestampOverlapMs: 0,
+    });
     const names = changed.people.map((person) => person.username);
     expect(names).toEqual(expect.arrayContaining(['petrov', 'sidorov', 'novikov']));
     // ">=": entries stamped in the cursor's own second are read again (ivanov, touched last).
@@ -146,9 +151,9 @@ describe.skipIf(!slapdAvailable)('generic LDAP reader (OpenLDAP slapd)', () => {
     expect((changed.read.cursor.modifyTimestamp ?? '') > (cursor.modifyTimestamp ?? '')).toBe(true);
 
     // With the default overlap the same read covers the last minutes again (at least once).
-    const overlapping = await readAll(source, 'incremental', changed.read.cursor);
+    const overlapping = await readAll(source, 'incremental', changed.read.cursor, byTime);
     expect(overlapping.people.map((person) => person.username)).toContain('novikov');
-    await expect(readAll(source, 'incremental', {})).rejects.toBeInstanceOf(
+    await expect(readAll(source, 'incremental', {}, byTime)).rejects.toBeInstanceOf(
       IncrementalNotPossibleError,
     );
   });

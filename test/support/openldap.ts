@@ -12,7 +12,9 @@ import { DIRECTORY_REQUEST_MS, GRACEFUL_EXIT_MS, SLAPD_READY_MS } from './timeou
  * A throw-away OpenLDAP `slapd` for tests and benchmarks: its own slapd.conf and mdb database in a
  * temp folder, listening on ldap://127.0.0.2:<free port>, run in the foreground (`-d 0`) as our
  * child and stopped by its pid. Schemas: core, cosine, inetorgperson, nis; overlays memberof
- * (groupOfNames → memberOf on people) and ppolicy (pwdAccountLockedTime, the lock attribute).
+ * (groupOfNames → memberOf on people), ppolicy (pwdAccountLockedTime, the lock attribute) and,
+ * unless `syncprov: false`, syncprov (keeps `contextCSN` on the suffix, which the reader's
+ * entryCSN change tracking needs; `entryCSN` itself is kept on every entry by slapd).
  * Large directories: write an LDIF and `slapadd` it into a template once, then copy the folder.
  */
 
@@ -20,6 +22,13 @@ const run = promisify(execFile);
 
 const SLAPD = '/usr/sbin/slapd';
 const SLAPADD = '/usr/sbin/slapadd';
+const SLAPINDEX = '/usr/sbin/slapindex';
+/**
+ * In a template folder: its mdb has the entryCSN index. Templates built before the index was
+ * configured get it once with slapindex; an index configured but never built makes mdb answer
+ * `(entryCSN>=…)` with nothing at all.
+ */
+const ENTRYCSN_INDEXED = 'entrycsn-indexed';
 const ADDRESS = '127.0.0.2';
 /** Base DN of every throw-away directory. */
 export const OPENLDAP_BASE_DN = 'dc=corp,dc=example,dc=test';
@@ -72,7 +81,14 @@ export interface LdapPerson {
   employeeNumber?: string;
 }
 
-function config(dir: string): string {
+/** How a throw-away slapd is configured. */
+export interface OpenLdapOptions {
+  /** Load the syncprov overlay (contextCSN on the suffix); default true. */
+  syncprov?: boolean;
+}
+
+function config(dir: string, options: OpenLdapOptions = {}): string {
+  const syncprov = options.syncprov !== false;
   return `include /etc/ldap/schema/core.schema
 include /etc/ldap/schema/cosine.schema
 include /etc/ldap/schema/inetorgperson.schema
@@ -81,7 +97,7 @@ modulepath /usr/lib/ldap
 moduleload back_mdb
 moduleload memberof
 moduleload ppolicy
-pidfile ${join(dir, 'slapd.pid')}
+${syncprov ? 'moduleload syncprov\n' : ''}pidfile ${join(dir, 'slapd.pid')}
 argsfile ${join(dir, 'slapd.args')}
 sizelimit unlimited
 timelimit unlimited
@@ -96,9 +112,10 @@ index uid eq
 index entryUUID eq
 index member eq
 index modifyTimestamp eq
+index entryCSN eq
 overlay memberof
 overlay ppolicy
-`;
+${syncprov ? 'overlay syncprov\n' : ''}`;
 }
 
 const BASE_LDIF = `dn: ${OPENLDAP_BASE_DN}
@@ -163,9 +180,9 @@ async function slapadd(dir: string, ldif: string): Promise<void> {
 }
 
 /** slapd's folder, with the base entries (and `ldif`, if given) loaded by slapadd. */
-async function prepare(dir: string, ldif = ''): Promise<void> {
+async function prepare(dir: string, ldif = '', options: OpenLdapOptions = {}): Promise<void> {
   mkdirSync(join(dir, 'data'), { recursive: true });
-  await writeFile(join(dir, 'slapd.conf'), config(dir));
+  await writeFile(join(dir, 'slapd.conf'), config(dir, options));
   await slapadd(dir, `${BASE_LDIF}\n${ldif}`);
 }
 
@@ -179,7 +196,7 @@ process.once('exit', () => {
  * folder made by {@link buildOpenLdapTemplate} to copy instead.
  */
 export async function startOpenLdap(
-  options: { ldif?: string; template?: string } = {},
+  options: { ldif?: string; template?: string } & OpenLdapOptions = {},
 ): Promise<OpenLdap> {
   if (slapdMissing) throw new Error(`OpenLDAP is not installed: ${slapdMissing}`);
   const dir = await mkdtemp(join(tmpdir(), 'frisbee-slapd-'));
@@ -201,8 +218,8 @@ export async function startOpenLdap(
     if (options.template) {
       // The mdb file is sparse (maxsize): `cp --sparse=always` keeps it small, fs.cp writes it all.
       await run('/bin/cp', ['-a', '--sparse=always', join(options.template, 'data'), dir]);
-      await writeFile(join(dir, 'slapd.conf'), config(dir));
-    } else await prepare(dir, options.ldif);
+      await writeFile(join(dir, 'slapd.conf'), config(dir, options));
+    } else await prepare(dir, options.ldif, options);
     const port = await freePort();
     const url = `ldap://${ADDRESS}:${port}`;
     const log = openSync(join(dir, 'slapd.out'), 'a');
@@ -261,11 +278,21 @@ export async function buildOpenLdapTemplate(
   folder: string,
   makeLdif: () => string | Promise<string>,
 ): Promise<string> {
-  if (existsSync(join(folder, 'data', 'data.mdb'))) return folder;
+  if (existsSync(join(folder, 'data', 'data.mdb'))) {
+    if (!existsSync(join(folder, ENTRYCSN_INDEXED))) {
+      await writeFile(join(folder, 'slapd.conf'), config(folder));
+      await run(SLAPINDEX, ['-q', '-f', join(folder, 'slapd.conf'), 'entryCSN'], {
+        maxBuffer: 64 << 20,
+      });
+      await writeFile(join(folder, ENTRYCSN_INDEXED), '');
+    }
+    return folder;
+  }
   if (slapdMissing) throw new Error(`OpenLDAP is not installed: ${slapdMissing}`);
   const partial = `${folder}.partial-${process.pid}`;
   await rm(partial, { recursive: true, force: true });
   await prepare(partial, await makeLdif());
+  await writeFile(join(partial, ENTRYCSN_INDEXED), '');
   await rm(folder, { recursive: true, force: true });
   await rename(partial, folder);
   return folder;

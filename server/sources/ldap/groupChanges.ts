@@ -95,14 +95,15 @@ export async function adGroupChanges(
 }
 
 /**
- * Generic LDAP: mapped groups whose modifyTimestamp is ≥ `from`; their members are the `member`
- * values read for the mappings (`memberDns`). The groups' timestamps advance the cursor too, or
- * a group change with nobody else changing would be found again by every later run.
+ * Generic LDAP: mapped groups changed since the cursor (`since`: the reader's filter part,
+ * `(modifyTimestamp>=…)` or the entryCSN terms); their members are the `member` values read for
+ * the mappings (`memberDns`). The groups' timestamps advance a modifyTimestamp cursor too, or a
+ * group change with nobody else changing would be found again by every later run.
  */
 export async function ldapGroupChanges(
   client: Client,
   source: DirectorySource,
-  from: string,
+  since: string,
   cursor: SyncCursor,
   memberDns: Map<string, string[]>,
 ): Promise<GroupChanges> {
@@ -111,7 +112,7 @@ export async function ldapGroupChanges(
   const { keys, entries } = await changedKeys(
     client,
     source,
-    `(&${groupFilterOf(source)}(modifyTimestamp>=${escapeFilterValue(from)}))`,
+    `(&${groupFilterOf(source)}${since})`,
     ['modifyTimestamp'],
   );
   advanceTimestampCursor(cursor, entries);

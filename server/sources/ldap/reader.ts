@@ -11,6 +11,7 @@ import type {
 } from '../types.ts';
 import { openAbsence } from './absence.ts';
 import { readAdState } from './adState.ts';
+import { csnSinceFilter, csnVectorProblem, readContextCsn } from './changeSequence.ts';
 import { IncrementalNotPossibleError } from './errors.ts';
 import { formatGeneralizedTime, parseGeneralizedTime } from './generalizedTime.ts';
 import {
@@ -32,6 +33,12 @@ export interface ReaderServices {
   env?: NodeJS.ProcessEnv;
   /** Generic LDAP incremental reads start this much before the cursor (default 5 minutes). */
   modifyTimestampOverlapMs?: number;
+  /**
+   * Generic LDAP: `modifyTimestamp` finds changes by modifyTimestamp even where the server has
+   * contextCSN (the returned cursor still carries the contextCSN). For benchmarks comparing the
+   * two paths; default `auto` (entryCSN where the server keeps contextCSN).
+   */
+  ldapChangeTracking?: 'auto' | 'modifyTimestamp';
 }
 
 /** A read of an LDAP/AD source: also names the mapped groups changed since the cursor. */
@@ -52,9 +59,10 @@ export interface LdapDirectoryRead extends DirectoryRead {
 }
 
 /*
- * Cursor timing: AD cursors are complete before the first page (highestCommittedUSN is read first).
- * Generic LDAP has no such counter: `cursor.modifyTimestamp` is raised to the greatest
- * modifyTimestamp as pages pass, so save the cursor only after the last page.
+ * Cursor timing: AD cursors are complete before the first page (highestCommittedUSN is read first),
+ * and so are OpenLDAP's contextCSN vectors (changeSequence.ts). `cursor.modifyTimestamp` is
+ * raised to the greatest modifyTimestamp as pages pass, so save the cursor only after the last
+ * page.
  */
 
 /**
@@ -111,14 +119,7 @@ async function startRead(
   const plan =
     source.kind === 'active-directory'
       ? await planAd(client, source, mode, since)
-      : await planLdap(
-          client,
-          source,
-          mode,
-          since,
-          services.modifyTimestampOverlapMs ?? MODIFY_TIMESTAMP_OVERLAP_MS,
-          membership.memberDns,
-        );
+      : await planLdap(client, source, services, mode, since, membership.memberDns);
   plan.membership = membership.keys;
   const usnTo = plan.cursor.highestCommittedUsn;
   const usn = plan.usnFrom && usnTo ? { from: plan.usnFrom, to: usnTo } : null;
@@ -173,27 +174,65 @@ async function planAd(
 async function planLdap(
   client: Client,
   source: DirectorySource,
+  services: ReaderServices,
   mode: ReadMode,
   since: SyncCursor | null,
-  overlapMs: number,
   memberDns: Map<string, string[]>,
 ): Promise<Plan> {
+  // Before searching, like AD's USN: a change committed after this point has a greater CSN and
+  // is read next time, however long this read takes.
+  const contextCsn = await readContextCsn(client, source.baseDn);
+  const cursor: SyncCursor = contextCsn
+    ? { ldapTracking: 'entryCSN', contextCsn }
+    : { ldapTracking: 'modifyTimestamp' };
   const none = { changed: [], memberSearches: [], memberDns: new Map() };
   if (mode === 'full')
-    return { filter: source.userFilter, cursor: {}, groups: none, membership: new Map() };
+    return { filter: source.userFilter, cursor, groups: none, membership: new Map() };
+  if (since?.modifyTimestamp) cursor.modifyTimestamp = since.modifyTimestamp;
+  const filter = sinceFilter(source, services, since, contextCsn);
+  return {
+    filter: `(&${source.userFilter}${filter})`,
+    cursor,
+    groups: await ldapGroupChanges(client, source, filter, cursor, memberDns),
+    membership: new Map(),
+  };
+}
+
+/**
+ * The filter part selecting entries changed since the saved cursor: by entryCSN when the cursor
+ * has a contextCSN vector the server can continue; else by modifyTimestamp, starting a few
+ * minutes before it (a cursor saved before the server kept contextCSN: this run reads by time,
+ * and its cursor, read at its start, lets the next one read by entryCSN). A saved entryCSN
+ * cursor that cannot continue (contextCSN gone: syncprov removed, an ACL, another server; a new
+ * server id; a CSN gone back) is a full read, not the modifyTimestamp path: whatever changed on
+ * the server may also have lost or re-dated changes, and only a full read notices.
+ */
+function sinceFilter(
+  source: DirectorySource,
+  services: ReaderServices,
+  since: SyncCursor | null,
+  contextCsn: string[] | null,
+): string {
+  const forced = services.ldapChangeTracking === 'modifyTimestamp';
+  if (since?.ldapTracking === 'entryCSN' && !forced) {
+    const saved = since.contextCsn ?? [];
+    if (!contextCsn)
+      throw new IncrementalNotPossibleError(
+        `source ${source.id}: the saved cursor is an entryCSN one but the server shows no contextCSN on the base's naming context (syncprov overlay removed, access denied, or another server); run a full read`,
+      );
+    const problem = csnVectorProblem(saved, contextCsn);
+    if (problem)
+      throw new IncrementalNotPossibleError(`source ${source.id}: ${problem}; run a full read`);
+    return csnSinceFilter(saved);
+  }
   const last = since?.modifyTimestamp ? parseGeneralizedTime(since.modifyTimestamp) : null;
   if (!since?.modifyTimestamp || !last)
     throw new IncrementalNotPossibleError(
       `source ${source.id}: no modifyTimestamp cursor saved; run a full read`,
     );
-  const cursor: SyncCursor = { modifyTimestamp: since.modifyTimestamp };
+  const overlapMs = services.modifyTimestampOverlapMs ?? MODIFY_TIMESTAMP_OVERLAP_MS;
   const from = formatGeneralizedTime(new Date(last.getTime() - overlapMs));
-  return {
-    filter: `(&${source.userFilter}(modifyTimestamp>=${escapeFilterValue(from)}))`,
-    cursor,
-    groups: await ldapGroupChanges(client, source, from, cursor, memberDns),
-    membership: new Map(),
-  };
+  return `(modifyTimestamp>=${escapeFilterValue(from)})`;
 }
 
 /**

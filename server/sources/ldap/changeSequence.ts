@@ -1,0 +1,127 @@
+import type { Client, Entry } from 'ldapts';
+import { escapeFilterValue } from '../../identity/ldap/filter.ts';
+import { dnKey } from './groups.ts';
+
+/*
+ * OpenLDAP's change sequence (issue 13, scope item 5). slapd stamps every entry it writes with an
+ * `entryCSN` (`YYYYmmddHHMMSS.uuuuuuZ#count#sid#mod`: the time, a counter within the
+ * microsecond, the id of the server that made the change, a modifier counter). The syncprov
+ * overlay keeps `contextCSN` on the database's suffix: the greatest committed CSN of each server
+ * id (one value per provider in a multi-provider setup). Read before a search, it is a cursor
+ * with no overlap: anything committed later carries a greater CSN of its server id (slapd never
+ * advances contextCSN past an older CSN still pending, so a slow write started before the read
+ * is not skipped either). Without syncprov the suffix has no contextCSN, and the reader keeps
+ * the modifyTimestamp cursor.
+ */
+
+/** `entryCSN` / `contextCSN` syntax (fixed width, so CSNs of one server id sort as text). */
+const CSN = /^\d{14}\.\d{6}Z#[0-9a-f]{6}#[0-9a-f]{3}#[0-9a-f]{6}$/i;
+
+/** The server id of a CSN (its third `#` field), or null when the value is not a CSN. */
+export function csnServerId(csn: string): string | null {
+  return CSN.test(csn) ? (csn.split('#')[2] ?? '').toLowerCase() : null;
+}
+
+function values(entry: Entry | undefined, attribute: string): string[] {
+  if (!entry) return [];
+  const key = Object.keys(entry).find((name) => name.toLowerCase() === attribute.toLowerCase());
+  const raw = key === undefined ? undefined : entry[key];
+  if (raw === undefined) return [];
+  return (Array.isArray(raw) ? raw : [raw]).map((value) => value.toString());
+}
+
+/**
+ * The naming context holding `baseDn`: the longest of the rootDSE's `namingContexts` that is
+ * `baseDn` or one of its ancestors (a server may hold several databases). Null when none does.
+ */
+export async function namingContextOf(client: Client, baseDn: string): Promise<string | null> {
+  const { searchEntries } = await client.search('', {
+    scope: 'base',
+    filter: '(objectClass=*)',
+    attributes: ['namingContexts'],
+  });
+  const base = dnKey(baseDn);
+  let best: string | null = null;
+  for (const context of values(searchEntries[0], 'namingContexts')) {
+    const key = dnKey(context);
+    if (key === '' || !(base === key || base.endsWith(`,${key}`))) continue;
+    if (best === null || key.length > dnKey(best).length) best = context;
+  }
+  return best;
+}
+
+/**
+ * The contextCSN vector of the database holding `baseDn`: one CSN per server id, sorted by
+ * server id; null when the server keeps none (no syncprov overlay, or an ACL hides it), which
+ * means "track changes by modifyTimestamp".
+ */
+export async function readContextCsn(client: Client, baseDn: string): Promise<string[] | null> {
+  let entry: Entry | undefined;
+  try {
+    const context = await namingContextOf(client, baseDn);
+    if (context === null) return null;
+    const { searchEntries } = await client.search(context, {
+      scope: 'base',
+      filter: '(objectClass=*)',
+      attributes: ['contextCSN'],
+    });
+    entry = searchEntries[0];
+  } catch {
+    // A server that refuses the rootDSE or its suffix to this account (other LDAP servers, tight
+    // ACLs) is one without a usable change sequence, not a failed run: the modifyTimestamp path
+    // (or, for a saved entryCSN cursor, a full read) follows; a broken connection fails the
+    // read's own searches right after.
+    return null;
+  }
+  const bySid = new Map<string, string>();
+  for (const csn of values(entry, 'contextCSN')) {
+    const sid = csnServerId(csn);
+    // Two values for one sid would be a server bug; the greater one is the server's own word.
+    if (sid !== null && (bySid.get(sid) ?? '') < csn) bySid.set(sid, csn);
+  }
+  if (bySid.size === 0) return null;
+  return [...bySid.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, csn]) => csn);
+}
+
+/**
+ * Why a saved contextCSN vector cannot be continued on the server's current one, or null when
+ * it can. A server id the saved vector lacks (a provider added, or another server answering)
+ * may have changes older than every saved CSN, which no `>=` filter would find; a CSN that went
+ * back (a database restored from a backup) means changes were lost and others will reuse their
+ * place. Both need a full read.
+ */
+export function csnVectorProblem(
+  saved: readonly string[],
+  current: readonly string[],
+): string | null {
+  const savedBySid = new Map<string, string>();
+  for (const csn of saved) {
+    const sid = csnServerId(csn);
+    if (sid === null) return `the saved contextCSN value "${csn}" is not a CSN`;
+    savedBySid.set(sid, csn);
+  }
+  if (savedBySid.size === 0) return 'the saved contextCSN is empty';
+  for (const csn of current) {
+    const sid = csnServerId(csn);
+    if (sid === null) continue;
+    const before = savedBySid.get(sid);
+    if (before === undefined)
+      return `the server now has changes from server id ${sid}, unknown to the saved cursor`;
+    if (csn < before)
+      return `the contextCSN of server id ${sid} went back (${before} → ${csn}: a restore?)`;
+  }
+  return null;
+}
+
+/**
+ * The filter part selecting entries changed since a saved contextCSN vector: for each server
+ * id, `entryCSN` at or after that server's saved CSN. entryCSN's ORDERING rule
+ * (csnOrderingMatch) compares the whole CSN, time first, so each term also takes other servers'
+ * later changes: together they select every entry at or after the smallest saved CSN, a
+ * superset of "newer than the cursor for its own server id". `>=` re-reads the boundary entry
+ * (applying it twice is harmless) because LDAP filters have no `>`.
+ */
+export function csnSinceFilter(saved: readonly string[]): string {
+  const terms = saved.map((csn) => `(entryCSN>=${escapeFilterValue(csn)})`);
+  return terms.length === 1 ? (terms[0] ?? '') : `(|${terms.join('')})`;
+}
