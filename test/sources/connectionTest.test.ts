@@ -218,6 +218,33 @@ describe('connection test: the contract and hosts that cannot be reached', () =>
     expect(anonymous.status).toBe(401);
   });
 
+  it('a pasted CA bundle must be PEM certificates, and not beside a CA file', async () => {
+    const port = await closedPort();
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ca: 'not a certificate' }, 'connection.tls.ca'],
+      [{ ca: '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----' }, 'connection.tls.ca'],
+      [{ ca: pem.repeat(2_000) }, 'connection.tls.ca'],
+      [{ ca: pem, caFile: '/etc/ssl/certs/ca-certificates.crt' }, 'connection.tls.ca'],
+    ];
+    for (const [tls, path] of cases) {
+      const response = await superadmin.request<{ code: string; errors: { path: string }[] }>(
+        'POST',
+        '/api/v1/directory-sources',
+        {
+          body: {
+            id: `ca${Date.now().toString(36)}`,
+            name: 'CA check',
+            connection: { ...generic(`ldaps://127.0.0.1:${port}`), tls },
+          },
+        },
+      );
+      expect(response.status, JSON.stringify(tls).slice(0, 80)).toBe(400);
+      expect(response.body.code).toBe('validation_failed');
+      expect(response.body.errors.map((error) => error.path)).toContain(path);
+    }
+  });
+
   it('admin, staff and auditor get 403, audited as denied', async () => {
     const port = await closedPort();
     const id = await defineSource(generic(`ldap://127.0.0.1:${port}`));
@@ -470,9 +497,10 @@ describe.skipIf(!sambaAvailable)('connection test against Samba AD', () => {
     expect(codes(result)).toMatchObject({ tls: 'tls_certificate_untrusted', bind: 'skipped' });
   });
 
-  it('StartTLS with the CA bundle: established, and the bind goes over it', async () => {
+  it('StartTLS with the CA pasted as PEM: established, and the bind goes over it', async () => {
+    // Pasted, as the console sends it: an administrator has no access to the service's files.
     const id = await defineSource(
-      ad({ allowPlain: false, startTls: true, tls: { caFile: dc.caFile } }),
+      ad({ allowPlain: false, startTls: true, tls: { ca: readFileSync(dc.caFile, 'utf8') } }),
       dc.adminPassword,
     );
     const result = (await testSource(id)).body;

@@ -109,7 +109,7 @@ export interface SourceConnection {
   url: string;
   startTls?: boolean;
   allowPlain?: boolean;
-  tls?: { caFile?: string; rejectUnauthorized?: boolean };
+  tls?: { ca?: string; caFile?: string; rejectUnauthorized?: boolean };
   bindDn: string;
   bindPasswordEnv?: string | null;
   baseDn: string;

@@ -293,7 +293,8 @@ export const appEn = {
         url: 'Server URL',
         tlsMode: 'Connection protection',
         rejectUnauthorized: 'Verify the server certificate',
-        caFile: 'CA bundle file (PEM, on the service’s machine)',
+        ca: 'CA certificates (PEM)',
+        caFile: 'Or: CA bundle file (PEM, on the service’s machine)',
         timeoutMs: 'Timeout',
         bindDn: 'Bind DN (service account)',
         bindPassword: 'Bind password',
@@ -321,6 +322,7 @@ export const appEn = {
         tlsMode:
           'ldaps:// is TLS from the start; StartTLS upgrades ldap://; plain LDAP sends the password unencrypted and is allowed only when chosen here',
         rejectUnauthorized: 'Turn off only for a throw-away test directory',
+        ca: 'Paste the certificate(s) of the CA that signed the directory’s certificate, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----; empty: the system store',
         caFile:
           'Path to the PEM bundle of the CA(s) that signed the directory’s certificate; empty: the system store',
         bindDn: 'e.g. CN=svc-sync,OU=Service,DC=corp,DC=example',

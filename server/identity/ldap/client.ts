@@ -7,7 +7,8 @@ import type { DirectorySource } from '../../shared/config/directorySources.ts';
 /** TLS settings for a source: CA bundle (read per connection, so a replaced file is picked up). */
 export function tlsOptionsOf(source: DirectorySource): ConnectionOptions {
   const options: ConnectionOptions = { rejectUnauthorized: source.tls.rejectUnauthorized };
-  if (source.tls.caFile) options.ca = readFileSync(source.tls.caFile);
+  if (source.tls.ca) options.ca = source.tls.ca;
+  else if (source.tls.caFile) options.ca = readFileSync(source.tls.caFile);
   return options;
 }
 

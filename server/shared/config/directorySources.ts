@@ -6,14 +6,33 @@ export const AD_DEFAULT_USER_FILTER = '(&(objectCategory=person)(objectClass=use
 /** Generic LDAP (OpenLDAP, 389-DS, FreeIPA): people are `inetOrgPerson` entries. */
 export const LDAP_DEFAULT_USER_FILTER = '(objectClass=inetOrgPerson)';
 
+/** The largest CA bundle pasted into a source (a corporate chain is a few kilobytes). */
+const MAX_CA_BUNDLE_CHARS = 65_536;
+
 const tlsSchema = z
   .object({
-    /** PEM bundle of the CA(s) that signed the directory's certificate; the system store if unset. */
+    /**
+     * The CA certificate(s) that signed the directory's certificate, pasted as PEM text: what a
+     * console administrator has, without access to the service's file system.
+     */
+    ca: z
+      .string()
+      .max(MAX_CA_BUNDLE_CHARS, `must be at most ${MAX_CA_BUNDLE_CHARS} characters`)
+      .regex(
+        /^\s*-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/,
+        'must be one or more PEM certificates (-----BEGIN CERTIFICATE----- …)',
+      )
+      .optional(),
+    /** A PEM bundle file on the service's machine (config files); the system store if unset. */
     caFile: z.string().min(1).optional(),
     /** Off only for a throw-away test directory: it accepts any certificate. */
     rejectUnauthorized: z.boolean().default(true),
   })
-  .strict();
+  .strict()
+  .refine((tls) => !(tls.ca && tls.caFile), {
+    message: 'give the CA bundle either pasted (ca) or as a file (caFile), not both',
+    path: ['ca'],
+  });
 
 /** A filter must be a parenthesised RFC 4515 expression; it is embedded in an `(&...)`. */
 const filterSchema = z.string().regex(/^\(.*\)$/s, 'must be an LDAP filter in parentheses');

@@ -107,6 +107,15 @@ export function SourceForm({
         helperText="app.sources.help.rejectUnauthorized"
       />
       <TextInput
+        source="connection.tls.ca"
+        label="app.sources.form.ca"
+        helperText="app.sources.help.ca"
+        multiline
+        minRows={3}
+        maxRows={12}
+        {...wide}
+      />
+      <TextInput
         source="connection.tls.caFile"
         label="app.sources.form.caFile"
         helperText="app.sources.help.caFile"

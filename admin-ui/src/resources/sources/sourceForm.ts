@@ -49,7 +49,7 @@ export interface SourceFormValues {
     groupBaseDn: string;
     groupFilter: string;
     nestedGroups: boolean;
-    tls: { caFile: string; rejectUnauthorized: boolean };
+    tls: { ca: string; caFile: string; rejectUnauthorized: boolean };
     timeoutMs: number;
     pageSize: number;
   };
@@ -99,7 +99,7 @@ export const NEW_SOURCE: Partial<SourceFormValues> = {
     groupBaseDn: '',
     groupFilter: '',
     nestedGroups: false,
-    tls: { caFile: '', rejectUnauthorized: true },
+    tls: { ca: '', caFile: '', rejectUnauthorized: true },
     timeoutMs: 5000,
     pageSize: 1000,
   },
@@ -139,7 +139,11 @@ export function toFormValues(record: DirectorySourceRecord): SourceFormValues {
       groupBaseDn: c.groupBaseDn ?? '',
       groupFilter: c.groupFilter ?? '',
       nestedGroups: c.nestedGroups ?? false,
-      tls: { caFile: c.tls?.caFile ?? '', rejectUnauthorized: c.tls?.rejectUnauthorized ?? true },
+      tls: {
+        ca: c.tls?.ca ?? '',
+        caFile: c.tls?.caFile ?? '',
+        rejectUnauthorized: c.tls?.rejectUnauthorized ?? true,
+      },
       timeoutMs: c.timeoutMs ?? 5000,
       pageSize: c.pageSize ?? 1000,
     },
@@ -169,6 +173,8 @@ function connectionFrom(values: SourceFormValues): Record<keyof SourceConnection
       organization: text(row.organization),
     }));
   const caFile = text(c.tls?.caFile);
+  // PEM keeps its line breaks; only the surrounding blank space goes.
+  const ca = (c.tls?.ca ?? '').trim() || null;
   return {
     kind: c.kind,
     url: (c.url ?? '').trim(),
@@ -176,6 +182,7 @@ function connectionFrom(values: SourceFormValues): Record<keyof SourceConnection
     allowPlain: values.tlsMode === 'plain',
     tls: {
       rejectUnauthorized: c.tls?.rejectUnauthorized ?? true,
+      ...(ca ? { ca: `${ca}\n` } : {}),
       ...(caFile ? { caFile } : {}),
     },
     bindDn: (c.bindDn ?? '').trim(),
@@ -240,11 +247,16 @@ export function updateBody(values: SourceFormValues, record: DirectorySourceReco
     if (key === 'kind') continue;
     if (value === null && before[key] === undefined) continue;
     if (key === 'tls') {
-      const tls = value as { rejectUnauthorized: boolean; caFile?: string };
-      const was = (before.tls ?? {}) as { rejectUnauthorized?: boolean; caFile?: string };
+      const tls = value as { rejectUnauthorized: boolean; ca?: string; caFile?: string };
+      const was = (before.tls ?? {}) as {
+        rejectUnauthorized?: boolean;
+        ca?: string;
+        caFile?: string;
+      };
       if (
         (was.rejectUnauthorized ?? true) === tls.rejectUnauthorized &&
-        same(was.caFile, tls.caFile)
+        same(was.caFile, tls.caFile) &&
+        same(was.ca?.trim(), tls.ca?.trim())
       )
         continue;
     } else if (key === 'startTls' || key === 'allowPlain' || key === 'nestedGroups') {
@@ -277,7 +289,8 @@ export function formPathOf(path: string): string {
       ? 'groupMappingRows'
       : `groupMappingRows.${index}.${field}`;
   }
-  if (key === 'tls') return parts[2] === 'caFile' ? 'connection.tls.caFile' : 'tlsMode';
+  if (key === 'tls')
+    return parts[2] === 'caFile' || parts[2] === 'ca' ? `connection.tls.${parts[2]}` : 'tlsMode';
   return `connection.${key}`;
 }
 
