@@ -62,6 +62,7 @@ export const AUDIT_ACTIONS = [
   'sync_run.failed',
   'sync_run.approved',
   'sync_run.cancelled',
+  'sync_run.decided',
   'import.uploaded',
   'import.applied',
   'import.discarded',

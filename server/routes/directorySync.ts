@@ -2,6 +2,7 @@ import { idParams, listOf } from '../shared/schemas.ts';
 import {
   approveRun,
   cancelRun,
+  decidePlanItem,
   getPlan,
   getRun,
   listRuns,
@@ -13,6 +14,9 @@ import {
   connectionTestView,
   createSourceBody,
   listRunsQuery,
+  planDecisionBody,
+  planDecisionView,
+  planItemParams,
   planItemView,
   planQuery,
   runView,
@@ -178,6 +182,23 @@ export function registerDirectorySyncRoutes(scope: ApiScope): void {
       errors: [404],
     },
     ({ services, auth, params, query }) => getPlan(services, auth.actor, params.id, query),
+  );
+  defineRoute(
+    scope,
+    {
+      method: 'post',
+      path: '/sync-runs/:id/plan/:seq/decision',
+      operationId: 'decideSyncRunPlanItem',
+      summary:
+        'Decide a reconnection proposal (admin and up): link the entry to the proposed person or ignore it; applied by the next run',
+      tags,
+      params: planItemParams,
+      body: planDecisionBody,
+      response: { description: 'The recorded decision', schema: planDecisionView },
+      errors: [404, 409],
+    },
+    ({ services, auth, params, body }) =>
+      decidePlanItem(services, auth.actor, params.id, params.seq, body),
   );
   defineRoute(
     scope,

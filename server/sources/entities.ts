@@ -25,6 +25,8 @@ export const DirectorySourceRow = defineEntity({
     schedule: p.json<Record<string, unknown>>(),
     thresholds: p.json<Record<string, unknown>>(),
     correlateBy: p.text(),
+    /** The reconnection policy (RECONNECT_POLICIES, docs/directory-sync.md). */
+    reconnect: p.text().default('employeeId'),
     enabled: p.boolean().default(true),
     cursor: p.json<Record<string, unknown>>().nullable(),
     /** The bind password sealed in the service (server/shared/storedSources.ts); never returned. */

@@ -37,6 +37,7 @@ export function fromRow(services: Services, row: DirectorySourceRow): DirectoryS
     schedule: row.schedule,
     thresholds: row.thresholds,
     correlateBy: row.correlateBy,
+    reconnect: row.reconnect,
   });
   return {
     id: row.id,

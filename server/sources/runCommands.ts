@@ -7,7 +7,14 @@ import type { Services } from '../shared/services.ts';
 import type { RunMode } from './entities.ts';
 import { findRunSource, findSource } from './registry.ts';
 import { type StartedRun, startApprovedApply, startRun } from './runs.ts';
-import type { ListRunsQuery, PlanItemView, PlanQuery, RunView } from './schemas.ts';
+import type {
+  ListRunsQuery,
+  PlanDecisionBody,
+  PlanDecisionView,
+  PlanItemView,
+  PlanQuery,
+  RunView,
+} from './schemas.ts';
 
 /** A sync_run row as stored. */
 export interface RunRow {
@@ -273,5 +280,95 @@ export function cancelRun(services: Services, actor: Actor, id: string): Promise
       details: { status: run.status },
     });
     return loadRun(em, id);
+  });
+}
+
+/**
+ * Records an admin's decision on a reconnection proposal (a plan item whose login or email alone
+ * matched a person the source deactivated; docs/directory-sync.md, "Reconnection"), audited. It
+ * changes nobody now: the source's next run plans it (the plan shows what it does, and the
+ * usual safety rules and approval apply). `link`: the entry is reconnected to the proposed
+ * person. `ignore`: the entry is left out while the match lasts. `create` is refused (409): the
+ * core keys accounts by login, so a new person given that login would inherit the old person's
+ * messenger account, archive and roster.
+ */
+export function decidePlanItem(
+  services: Services,
+  actor: Actor,
+  id: string,
+  seq: number,
+  body: PlanDecisionBody,
+): Promise<PlanDecisionView> {
+  return runCommand(services, actor, async ({ em, ability, audit }) => {
+    authorize(ability, 'approve', 'SyncRun', {
+      auditAction: 'sync_run.decided',
+      targetType: 'sync_run',
+      targetId: id,
+    });
+    const run = await loadRun(em, id);
+    const [item] = await em.execute<
+      {
+        action: string;
+        external_id: string | null;
+        proposed_user_id: string | null;
+        label: string | null;
+      }[]
+    >(
+      `select action, external_id, proposed_user_id, label from sync_plan_item
+        where run_id = ? and seq = ?`,
+      [id, seq],
+    );
+    if (!item) throw notFound('Plan item');
+    if (item.action !== 'conflict' || !item.proposed_user_id || !item.external_id)
+      throw conflict('no_proposal', 'This plan item proposes no person to reconnect');
+    if (body.decision === 'create')
+      throw conflict(
+        'create_not_available',
+        "A new person cannot take this login yet: the messaging core keys accounts by login, so they would inherit the former person's account, archive and roster",
+      );
+    const decision = body.decision;
+    // The person must still be the source's and deactivated: a decision on a stale plan would
+    // otherwise hand this entry to someone who came back another way since.
+    const [person] = await em.execute<{ id: string; label: string }[]>(
+      `select id, coalesce(username, display_name) as label from app_user
+        where id = ? and source_id = ? and status = 'deactivated'`,
+      [item.proposed_user_id, run.sourceId],
+    );
+    if (!person)
+      throw conflict(
+        'proposal_outdated',
+        'The proposed person is no longer a deactivated person of this source: run the sync again',
+      );
+    await em.execute(
+      `insert into sync_reconnect_decision
+         (source_id, external_id, decision, user_id, run_id, seq, decided_by_id, decided_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?)
+       on conflict (source_id, external_id) do update set decision = excluded.decision,
+         user_id = excluded.user_id, run_id = excluded.run_id, seq = excluded.seq,
+         decided_by_id = excluded.decided_by_id, decided_at = excluded.decided_at`,
+      [run.sourceId, item.external_id, decision, person.id, id, seq, actor.userId, services.now()],
+    );
+    audit({
+      action: 'sync_run.decided',
+      targetType: 'sync_run',
+      targetId: id,
+      targetLabel: run.sourceId,
+      details: {
+        seq,
+        decision,
+        externalId: item.external_id,
+        entry: item.label,
+        userId: person.id,
+        person: person.label,
+      },
+    });
+    return {
+      runId: id,
+      seq,
+      sourceId: run.sourceId,
+      externalId: item.external_id,
+      decision,
+      userId: person.id,
+    };
   });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   CORRELATION_KEYS,
+  RECONNECT_POLICIES,
   scheduleSchema,
   thresholdsSchema,
 } from '../shared/config/directorySync.ts';
@@ -43,6 +44,7 @@ export const createSourceBody = z
     schedule: scheduleSchema.optional(),
     thresholds: thresholdsSchema.optional(),
     correlateBy: z.enum(CORRELATION_KEYS).default('employeeId'),
+    reconnect: z.enum(RECONNECT_POLICIES).default('employeeId'),
   })
   .strict();
 export type CreateSourceBody = z.infer<typeof createSourceBody>;
@@ -60,6 +62,7 @@ export const updateSourceBody = z
     schedule: scheduleSchema.optional(),
     thresholds: thresholdsSchema.optional(),
     correlateBy: z.enum(CORRELATION_KEYS).optional(),
+    reconnect: z.enum(RECONNECT_POLICIES).optional(),
   })
   .strict();
 export type UpdateSourceBody = z.infer<typeof updateSourceBody>;
@@ -84,6 +87,8 @@ export const sourceView = z.object({
   schedule: scheduleSchema,
   thresholds: thresholdsSchema,
   correlateBy: z.enum(CORRELATION_KEYS),
+  /** How a re-created account or a rehire finds its person again (docs/directory-sync.md). */
+  reconnect: z.enum(RECONNECT_POLICIES),
 });
 export type SourceView = z.infer<typeof sourceView>;
 
@@ -116,6 +121,7 @@ export function presentSource(source: DirectorySyncSource): SourceView {
     schedule: source.settings.schedule,
     thresholds: source.settings.thresholds,
     correlateBy: source.settings.correlateBy,
+    reconnect: source.settings.reconnect,
   };
 }
 
@@ -189,6 +195,31 @@ export const planItemView = z.object({
   outcomeReason: z.string().nullable(),
 });
 export type PlanItemView = z.infer<typeof planItemView>;
+
+/** POST /sync-runs/:id/plan/:seq/decision: the path. */
+export const planItemParams = z
+  .object({ id: uuid, seq: z.coerce.number().int().min(1).max(2_147_483_647) })
+  .strict();
+
+/**
+ * An admin's decision on a reconnection proposal (docs/directory-sync.md, "Reconnection"):
+ * `link` the entry to the proposed person, `create` a new person, or `ignore` the entry.
+ */
+export const planDecisionBody = z
+  .object({ decision: z.enum(['link', 'create', 'ignore']) })
+  .strict();
+export type PlanDecisionBody = z.infer<typeof planDecisionBody>;
+
+/** The recorded decision; it takes effect from the next run of the source. */
+export const planDecisionView = z.object({
+  runId: z.string(),
+  seq: z.number(),
+  sourceId: z.string(),
+  externalId: z.string(),
+  decision: z.enum(['link', 'ignore']),
+  userId: z.string(),
+});
+export type PlanDecisionView = z.infer<typeof planDecisionView>;
 
 /** POST /directory-sources/:id/test: how many entries to preview through the mapping. */
 export const testSourceBody = z

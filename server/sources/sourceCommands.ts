@@ -137,6 +137,7 @@ export function createDirectorySource(
       schedule: body.schedule ?? DEFAULT_SYNC_SETTINGS.schedule,
       thresholds: body.thresholds ?? DEFAULT_SYNC_SETTINGS.thresholds,
       correlateBy: body.correlateBy,
+      reconnect: body.reconnect,
       enabled: body.enabled,
       cursor: null,
       bindPasswordSealed:
@@ -244,6 +245,7 @@ export function updateDirectorySource(
     if (body.schedule) row.schedule = body.schedule;
     if (body.thresholds) row.thresholds = body.thresholds;
     if (body.correlateBy) row.correlateBy = body.correlateBy;
+    if (body.reconnect) row.reconnect = body.reconnect;
     await em.flush();
     const after = presentSource(fromRow(services, row));
     audit({

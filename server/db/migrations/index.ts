@@ -10,6 +10,7 @@ import { Migration20261204000000Lifecycle } from './Migration20261204000000Lifec
 import { Migration20261204110000ScimResources } from './Migration20261204110000ScimResources.ts';
 import { Migration20261204120000SourcePasswords } from './Migration20261204120000SourcePasswords.ts';
 import { Migration20261204130000SyncAbsence } from './Migration20261204130000SyncAbsence.ts';
+import { Migration20261204140000SourceReconnect } from './Migration20261204140000SourceReconnect.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -30,4 +31,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261204110000ScimResources', class: Migration20261204110000ScimResources },
   { name: 'Migration20261204120000SourcePasswords', class: Migration20261204120000SourcePasswords },
   { name: 'Migration20261204130000SyncAbsence', class: Migration20261204130000SyncAbsence },
+  {
+    name: 'Migration20261204140000SourceReconnect',
+    class: Migration20261204140000SourceReconnect,
+  },
 ];

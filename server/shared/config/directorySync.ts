@@ -4,6 +4,16 @@ import { z } from 'zod';
 export const CORRELATION_KEYS = ['employeeId', 'email', 'username'] as const;
 export type CorrelationKey = (typeof CORRELATION_KEYS)[number];
 
+/**
+ * Reconnection policies (docs/directory-sync.md, "Reconnection"). `employeeId`: an entry of a new
+ * account carrying the employee number of a person of the same source whose old account is gone
+ * is linked to that person (reactivated if the source had deactivated them), and an entry whose
+ * login or email alone matches a deactivated person is proposed to an admin as a conflict.
+ * `never`: neither; such an entry is a plain conflict.
+ */
+export const RECONNECT_POLICIES = ['employeeId', 'never'] as const;
+export type ReconnectPolicy = (typeof RECONNECT_POLICIES)[number];
+
 // Five cron fields (minute hour day month weekday), as pg-boss schedules take them.
 const cron = z
   .string()
@@ -46,6 +56,8 @@ export const syncSettingsSchema = z
       maxDeactivations: 50,
     }),
     correlateBy: z.enum(CORRELATION_KEYS).default('employeeId'),
+    /** How a re-created account or a rehire finds its person again (RECONNECT_POLICIES). */
+    reconnect: z.enum(RECONNECT_POLICIES).default('employeeId'),
   })
   .strict();
 export type SyncSettings = z.infer<typeof syncSettingsSchema>;

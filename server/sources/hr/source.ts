@@ -26,6 +26,8 @@ export function hrSource(services: Services, id: HrSourceId): SyncSource {
       schedule: { incremental: null, full: null },
       thresholds: settings.thresholds,
       correlateBy: 'email',
+      // HR knows people by the employee number itself: no account to re-create.
+      reconnect: 'never',
     },
     linkBy: settings.correlateBy === 'none' ? null : 'email',
     userSource: id === HR_IMPORT_SOURCE_ID ? 'import' : 'scim',

@@ -181,8 +181,36 @@ function spacesDiff(ownStatus: string, precedence: Precedence): string {
     else '{}'::jsonb end`;
 }
 
-/** The people a run's source entries describe, matched and diffed, inserted as plan items. */
-function entriesSql(source: SyncSource, mapped: boolean, precedence: Precedence): string {
+/**
+ * SQL: the old external id of `u`, a person of the source, is gone from the directory as far as
+ * this run can tell (the caller has already checked that the read did not return it). A full
+ * read returns everything in scope; an incremental read knows only what its absence check found
+ * (see absentSql); without one, only people the source itself deactivated count as gone.
+ * null: the source's policy never reconnects.
+ */
+function reconnectGone(
+  source: SyncSource,
+  full: boolean,
+  absence: 'present' | 'gone' | null,
+): string | null {
+  if (source.kind !== 'directory' || source.settings.reconnect === 'never') return null;
+  if (full) return 'true';
+  const listed = `exists (select 1 from sync_absence a where a.run_id = $1 and a.external_id = u.external_id)`;
+  if (absence === 'present') return `not ${listed}`;
+  if (absence === 'gone') return listed;
+  return 'false';
+}
+
+/**
+ * The people a run's source entries describe, matched and diffed, inserted as plan items.
+ * `gone`: see reconnectGone (null: no reconnection on the employee number).
+ */
+function entriesSql(
+  source: SyncSource,
+  mapped: boolean,
+  precedence: Precedence,
+  gone: string | null,
+): string {
   const links = LINKS[source.kind];
   const userColumns = Object.values(COLUMNS)
     .map((column) => `u.${column} as u_${column}`)
@@ -200,6 +228,32 @@ function entriesSql(source: SyncSource, mapped: boolean, precedence: Precedence)
     ) cur on true`
     : '';
   const keyJoin = source.linkBy ? KEY_JOIN[source.linkBy] : 'false';
+  // Reconnection (issue 13): an entry no person has by its id, carrying the employee number of
+  // a person of this very source whose account is gone: a re-created account or a rehire. The
+  // old id must not be in this read (else both accounts exist and the number is not telling
+  // them apart), and the person must have left: deactivated by the source itself (its own last
+  // status change), or their old id gone from the directory by this run's reading.
+  const ownDeactivated = `(u.status = 'deactivated' and u.status_source is not distinct from $2
+    and u.status_source_at is not distinct from u.status_changed_at)`;
+  // Or an admin decided a proposal (PROPOSALS_SQL) is the same person: the same checks but the
+  // employee number's. \`decided\` tells the reason apart.
+  const relinkSql =
+    gone === null
+      ? `select null::text as external_id, null::uuid as user_id, false as decided where false`
+      : `select s.external_id, u.id as user_id, false as decided
+    from s join app_user u on u.employee_number = s.r->>'employeeId'
+   where u.source_id = $2 and u.external_id is not null
+     and not exists (select 1 from by_ext b where b.external_id = s.external_id)
+     and not exists (select 1 from s old where old.external_id = u.external_id)
+     and (${ownDeactivated} or (u.status <> 'deactivated' and ${gone}))
+  union all
+  select s.external_id, u.id, true
+    from s join sync_reconnect_decision dec
+           on dec.source_id = $2 and dec.external_id = s.external_id and dec.decision = 'link'
+    join app_user u on u.id = dec.user_id
+   where u.source_id = $2 and u.external_id is not null
+     and not exists (select 1 from by_ext b where b.external_id = s.external_id)
+     and not exists (select 1 from s old where old.external_id = u.external_id)`;
   return `
 with ${stagedSql(mapped)},
 by_ext as (
@@ -218,14 +272,38 @@ cand_n as (
     from cand group by external_id
 ),
 claimed as (select user_id, count(*)::int as n from cand group by user_id),
+rel as (${relinkSql}),
+-- One row per entry and person: a decision that names the person the number finds too is one.
+rel_n as (
+  select external_id, count(distinct user_id)::int as n,
+         (array_agg(user_id order by user_id))[1] as user_id, bool_or(decided) as decided
+    from rel group by external_id
+),
+rel_claimed as (select user_id, count(distinct external_id)::int as n from rel group by user_id),
 m as (
   select s.external_id, s.r,
          case when b.n = 1 then b.user_id end as ext_user,
-         case when b.user_id is null and c.n = 1 and cl.n = 1 then c.user_id end as link_user,
+         case when b.user_id is null and c.n = 1 and cl.n = 1 and rn.n is null then c.user_id
+              when b.user_id is null and rn.n = 1 and rc.n = 1 and c.n is null then rn.user_id
+         end as link_user,
+         (b.user_id is null and rn.n = 1 and rc.n = 1 and c.n is null) as relink,
+         coalesce(rn.decided, false) as decided,
          case when jsonb_array_length(coalesce(s.r->'errors', '[]'::jsonb)) > 0
                 then (select string_agg(e, '; ') from jsonb_array_elements_text(s.r->'errors') e)
               when b.n > 1
                 then format('%s people have this id (%s); fix it by hand', b.n, s.external_id)
+              when b.user_id is null and rn.n > 1 and rn.decided
+                then format('an admin''s decision and employee number %s name different former people of this source; nobody is reconnected',
+                            s.r->>'employeeId')
+              when b.user_id is null and rn.n > 1
+                then format('%s former people of this source have employee number %s; nobody is reconnected: link one by hand',
+                            rn.n, s.r->>'employeeId')
+              when b.user_id is null and rn.n = 1 and rc.n > 1
+                then format('%s entries of the source carry employee number %s of the same former person; nobody is reconnected',
+                            rc.n, s.r->>'employeeId')
+              when b.user_id is null and rn.n = 1 and c.n is not null
+                then format('employee number %s belongs to a former person of this source, and %s matches another person; link one by hand',
+                            s.r->>'employeeId', $4::text)
               when b.user_id is null and c.n > 1
                 then format('%s people match by %s; link one by hand', c.n, $4::text)
               when b.user_id is null and c.n = 1 and cl.n > 1
@@ -235,13 +313,15 @@ m as (
     left join by_ext b using (external_id)
     left join cand_n c using (external_id)
     left join claimed cl on cl.user_id = c.user_id
+    left join rel_n rn using (external_id)
+    left join rel_claimed rc on rc.user_id = rn.user_id
 ),
 -- Materialized (as is d): referenced several times below, these expressions (time-zone
 -- arithmetic, the jsonb diff) would otherwise be evaluated again for each reference.
 j as materialized (
   select m.external_id, m.r, m.conflict,
          (m.link_user is not null or (m.ext_user is not null and ${links.linkedById})) as link,
-         m.link_user is null as by_id,
+         m.link_user is null as by_id, m.relink, m.decided, u.external_id as u_external_id,
          t.terminated,
          ((m.r->>'disabled')::boolean or t.terminated) as gone,
          u.id as uid, u.status, u.status_source, u.status_source_at, u.status_changed_at,
@@ -255,7 +335,10 @@ j as materialized (
     ${currentSpaces}
 ),
 d as materialized (
-  select j.*, (${diffExpression(source, precedence)})${mapped ? ` || ${spacesDiff(ownStatus, precedence)}` : ''} as diff,
+  select j.*, (${diffExpression(source, precedence)})${mapped ? ` || ${spacesDiff(ownStatus, precedence)}` : ''}
+         -- A reconnection moves the person's link to the new account: shown, and audited, as a change.
+         || case when j.relink then jsonb_build_object('externalId',
+              jsonb_build_object('from', j.u_external_id, 'to', j.external_id)) else '{}'::jsonb end as diff,
          case when j.uid is null or j.conflict is not null then null
               when j.gone and j.status <> 'deactivated' then 'deactivate'
               when not j.gone and j.status = 'deactivated' and ${ownStatus}
@@ -306,7 +389,11 @@ select $1, row_number() over (order by a.external_id), a.action,
          case when a.action = 'suspend' then 'on leave in the source' end,
          case when a.kept_deactivated then 'deactivated by hand; stays deactivated' end,
          case when a.kept_suspended then 'suspended by hand; stays suspended' end,
-         case when a.link and a.action <> 'conflict'
+         case when a.relink and a.action <> 'conflict'
+           then case when a.decided then 'reconnected by an admin''s decision'
+                     else 'reconnected by employee number ' || (a.r->>'employeeId') end
+                || ': the account was re-created (was ' || a.u_external_id || ')' end,
+         case when a.link and not a.relink and a.action <> 'conflict'
            then 'linked by ' || case when a.by_id then 'employee number' else $4::text end end,
          case when a.action = 'create' and ${startsLater('a.r')}
            then 'starts on ' || (a.r->>'hireDate') || '; pending until then' end,
@@ -331,7 +418,9 @@ select $1, (select coalesce(max(seq), 0) from sync_plan_item where run_id = $1)
        '${hr ? 'not in the complete list' : 'not found in the source'}'
   from app_user u
  where u.${hr ? 'hr_source_id' : 'source_id'} = $2 and u.status <> 'deactivated'
-   and not exists (select 1 from sync_staging st where st.run_id = $1 and st.external_id = ${key})`;
+   and not exists (select 1 from sync_staging st where st.run_id = $1 and st.external_id = ${key})
+   -- Reconnected to a new account by this plan: not gone, and one item per person.
+   and not exists (select 1 from sync_plan_item p where p.run_id = $1 and p.link and p.user_id = u.id)`;
 }
 
 /**
@@ -360,6 +449,7 @@ select $1, (select coalesce(max(seq), 0) from sync_plan_item where run_id = $1)
   from app_user u
  where u.source_id = $2 and u.external_id is not null and u.status <> 'deactivated'
    and not exists (select 1 from sync_staging st where st.run_id = $1 and st.external_id = u.external_id)
+   and not exists (select 1 from sync_plan_item p where p.run_id = $1 and p.link and p.user_id = u.id)
    and ${gone}`;
 }
 
@@ -393,6 +483,47 @@ update sync_plan_item p
          coalesce(p.record->>'${field}', p.diff->'${field}'->>'to') || ' belongs to another person')
  where p.run_id = $1 and p.seq in (select seq from clash)`;
 }
+
+/**
+ * Reconnection proposals (issue 13): a new person whose login or email is that of a person this
+ * source deactivated may be that person back (a re-created account without a telling employee
+ * number). Never linked on that alone, and not created either (the login is taken): a conflict
+ * naming the possible match (kept in proposed_user_id), for an admin to decide (link, create
+ * new, ignore: runCommands.ts decidePlanItem). The most recently deactivated match is named. An
+ * entry an admin chose to ignore is left out (unchanged) while the match lasts. One statement;
+ * $3 is the company's time zone (the date).
+ */
+const PROPOSALS_SQL = `
+with created as (
+  select p.seq, p.external_id, p.record->>'username' as username, p.record->>'email' as email
+    from sync_plan_item p where p.run_id = $1 and p.action = 'create'
+),
+hit as (
+  select distinct on (h.seq) h.seq, h.external_id, h.label, h.since, h.id
+    from (
+      select c.seq, c.external_id, coalesce(x.username, x.display_name) as label, x.status_changed_at as since, x.id
+        from created c join app_user x on x.username = c.username
+       where x.source_id = $2 and x.status = 'deactivated'
+      union all
+      select c.seq, c.external_id, coalesce(x.username, x.display_name), x.status_changed_at, x.id
+        from created c join app_user x on lower(x.email) = c.email
+       where x.source_id = $2 and x.status = 'deactivated'
+    ) h
+   order by h.seq, h.since desc nulls last, h.id
+)
+update sync_plan_item p
+   set action = case when dec.decision = 'ignore' then 'unchanged' else 'conflict' end,
+       user_id = null, record = null, proposed_user_id = hit.id,
+       reason = concat_ws('; ', p.reason, concat(
+         case when dec.decision = 'ignore' then 'ignored by an admin''s decision: ' end, format(
+         'may be the same person as %s (deactivated %s)%s',
+         hit.label, coalesce(to_char(hit.since at time zone $3::text, 'YYYY-MM-DD'), 'earlier'),
+         case when dec.decision is null then ': link, create new or ignore in the console' else '' end)))
+  from hit
+  left join sync_reconnect_decision dec
+    on dec.source_id = $2 and dec.external_id = hit.external_id and dec.decision = 'ignore'
+   and dec.user_id = hit.id
+ where p.run_id = $1 and p.seq = hit.seq`;
 
 // An update left with nothing to change (a clashing field removed) is unchanged after all.
 const EMPTIED_SQL = `
@@ -464,7 +595,8 @@ export async function computePlan(
   // A plan of tens of thousands of people sorts and hashes in memory, not on disk.
   await db.query(`set local work_mem = '64MB'`);
   // $7 and $8 only when the statement uses them: PostgreSQL refuses parameters it cannot type.
-  await db.query(entriesSql(source, mapped, context.precedence), [
+  const gone = reconnectGone(source, full, absence);
+  await db.query(entriesSql(source, mapped, context.precedence, gone), [
     runId,
     source.id,
     source.userSource,
@@ -476,6 +608,8 @@ export async function computePlan(
   if (full) await db.query(missingSql(source), [runId, source.id]);
   else if (absence && source.kind === 'directory')
     await db.query(absentSql(absence), [runId, source.id]);
+  // Before the uniqueness checks: a proposal replaces their "belongs to another person".
+  if (gone !== null) await db.query(PROPOSALS_SQL, [runId, source.id, context.timeZone]);
   await db.query(uniquenessSql('username'), [runId]);
   await db.query(uniquenessSql('email'), [runId]);
   await db.query(EMPTIED_SQL, [runId]);
