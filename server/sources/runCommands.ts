@@ -114,26 +114,33 @@ export async function queryPlan(
   runId: string,
   query: PlanQuery,
 ): Promise<{ data: PlanItemView[]; total: number }> {
-  const where = ['run_id = ?'];
+  const where = ['p.run_id = ?'];
   const params: unknown[] = [runId];
   if (query.action) {
-    where.push('action = ?');
+    where.push('p.action = ?');
     params.push(query.action);
   }
   if (query.q) {
-    where.push(`(label ilike ? or locator ilike ? or external_id = ?)`);
+    where.push(`(p.label ilike ? or p.locator ilike ? or p.external_id = ?)`);
     const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     params.push(pattern, pattern, query.q);
   }
   const filter = where.join(' and ');
   const rows = await em.execute<PlanItemView[]>(
-    `select seq, action, user_id as "userId", external_id as "externalId", locator, label, diff,
-            record, link, reason, blocked, outcome, outcome_reason as "outcomeReason"
-       from sync_plan_item where ${filter} order by seq limit ? offset ?`,
+    `select p.seq, p.action, p.user_id as "userId", p.external_id as "externalId", p.locator,
+            p.label, p.diff, p.record, p.link, p.reason, p.blocked, p.outcome,
+            p.outcome_reason as "outcomeReason",
+            case when u.id is not null then jsonb_build_object(
+              'userId', u.id,
+              'label', coalesce(u.username, u.display_name),
+              'deactivatedOn', to_char(u.status_changed_at at time zone 'UTC', 'YYYY-MM-DD'))
+            end as proposed
+       from sync_plan_item p left join app_user u on u.id = p.proposed_user_id
+      where ${filter} order by p.seq limit ? offset ?`,
     [...params, query.limit, query.offset],
   );
   const [count] = await em.execute<{ n: number }[]>(
-    `select count(*)::int as n from sync_plan_item where ${filter}`,
+    `select count(*)::int as n from sync_plan_item p where ${filter}`,
     params,
   );
   return { data: rows, total: count?.n ?? 0 };

@@ -193,6 +193,18 @@ export const planItemView = z.object({
   blocked: z.string().nullable(),
   outcome: z.string().nullable(),
   outcomeReason: z.string().nullable(),
+  /**
+   * A reconnection proposal (a conflict whose login or e-mail alone matched a person this source
+   * deactivated): who, and since when; decided through POST …/plan/:seq/decision.
+   */
+  proposed: z
+    .object({
+      userId: z.string(),
+      label: z.string(),
+      /** The day (UTC) the person's status last changed, YYYY-MM-DD. */
+      deactivatedOn: z.string().nullable(),
+    })
+    .nullable(),
 });
 export type PlanItemView = z.infer<typeof planItemView>;
 

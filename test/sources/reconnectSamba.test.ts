@@ -167,6 +167,12 @@ describe.skipIf(!sambaAvailable)('reconnection against Samba AD', () => {
       reason: expect.stringMatching(
         /^may be the same person as nokey \(deactivated \d{4}-\d{2}-\d{2}\): link, create new or ignore in the console$/,
       ),
+      // The proposed person, for the console's decision (not read from the reason's words).
+      proposed: {
+        userId: before.get('nokey')?.id,
+        label: 'nokey',
+        deactivatedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      },
     });
     const nokey = await row('nokey');
     expect(nokey).toMatchObject({

@@ -13,6 +13,13 @@ export {
 /** How a source matches directory entries to people. */
 export const CORRELATION_KEYS = ['employeeId', 'email', 'username'] as const;
 
+/**
+ * How a re-created account or a rehire finds its person again (the server's
+ * `RECONNECT_POLICIES`; docs/directory-sync.md, "Reconnection").
+ */
+export const RECONNECT_POLICIES = ['employeeId', 'never'] as const;
+export type ReconnectPolicy = (typeof RECONNECT_POLICIES)[number];
+
 /** A directory source (no secrets: only the name of the variable holding the bind password). */
 export interface DirectorySourceRecord {
   id: string;
@@ -28,6 +35,8 @@ export interface DirectorySourceRecord {
   schedule: { incremental: string | null; full: string | null };
   thresholds: { minShareOfManaged: number; maxDeactivationShare: number; maxDeactivations: number };
   correlateBy: (typeof CORRELATION_KEYS)[number];
+  /** How a re-created account or a rehire finds its person again. */
+  reconnect: ReconnectPolicy;
 }
 
 /** A sync run. */
@@ -66,6 +75,8 @@ export interface PlanItem {
   blocked: string | null;
   outcome: string | null;
   outcomeReason: string | null;
+  /** A reconnection proposal: the deactivated person the entry may be (login or e-mail match). */
+  proposed: { userId: string; label: string; deactivatedOn: string | null } | null;
 }
 
 /** Delivery counts per connector of the messaging core's outbox. */
@@ -136,6 +147,20 @@ export interface SourceBody {
   schedule?: DirectorySourceRecord['schedule'];
   thresholds?: DirectorySourceRecord['thresholds'];
   correlateBy?: DirectorySourceRecord['correlateBy'];
+  reconnect?: ReconnectPolicy;
+}
+
+/** An admin's decision on a reconnection proposal (`create` is refused by the server for now). */
+export type PlanDecision = 'link' | 'ignore';
+
+/** The answer of POST /sync-runs/:id/plan/:seq/decision: applied by the source's next run. */
+export interface PlanDecisionRecord {
+  runId: string;
+  seq: number;
+  sourceId: string;
+  externalId: string;
+  decision: PlanDecision;
+  userId: string;
 }
 
 /** The steps of a connection test, in order. */

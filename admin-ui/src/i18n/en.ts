@@ -107,6 +107,11 @@ export const appEn = {
     },
     skip: {
       forbidden: 'You may not act on this person',
+      create_not_available:
+        'A new person cannot take this login yet: messenger accounts are keyed by login, so they would inherit the former person’s messages and contacts',
+      proposal_outdated:
+        'The proposed person is no longer a deactivated person of this source: run the sync again',
+      no_proposal: 'This plan line proposes no person to link',
       not_found: 'Not found',
       already_deactivated: 'Already deactivated',
       already_suspended: 'Already suspended',
@@ -205,6 +210,19 @@ export const appEn = {
     },
     sync: {
       run: 'Run',
+      proposal: {
+        label: 'Possibly the same person: %{person} (deactivated %{since})',
+        link: 'Link to this person',
+        ignore: 'Ignore',
+        link_title: 'Link this entry to %{person}?',
+        link_help:
+          'The source’s next run links this directory entry to %{person} and reactivates them: same person, history and messenger account. Nothing changes now.',
+        ignore_title: 'Ignore this entry?',
+        ignore_help:
+          'The source’s next runs leave this entry out: nobody is linked or created for it while it matches %{person}. Nothing changes now.',
+        linked: 'Decision saved: the next run links the entry to %{person}',
+        ignored: 'Decision saved: the next run ignores the entry',
+      },
       plan: 'Plan',
       person: 'Person',
       plan_action: 'Action',
@@ -291,6 +309,7 @@ export const appEn = {
       },
       form: {
         url: 'Server URL',
+        reconnect: 'Reconnection',
         tlsMode: 'Connection protection',
         rejectUnauthorized: 'Verify the server certificate',
         ca: 'CA certificates (PEM)',
@@ -316,6 +335,8 @@ export const appEn = {
         organization: 'Organization',
       },
       help: {
+        reconnect:
+          'How an account deleted and created again, or a rehire, finds their person: by the same employee number (relinked and reactivated automatically; the same login or e-mail alone is proposed in the plan for an administrator to decide), or never (such an entry stays a conflict).',
         id: 'Stable id, never renamed: lowercase letters, digits, _ and -',
         id_format: 'Lowercase letters, digits, _ and - (up to 63)',
         url: 'ldaps://dc1.corp.example or ldap://dc1.corp.example:389',
@@ -357,6 +378,10 @@ export const appEn = {
         help: 'Write-only: it is stored encrypted and never shown; leave empty to keep it',
         clear: 'Clear the stored password',
         clear_help: 'The source cannot bind until a password is given again',
+      },
+      reconnect: {
+        employeeId: 'By employee number',
+        never: 'Never',
       },
       correlate: {
         employeeId: 'Employee number',

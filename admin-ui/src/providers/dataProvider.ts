@@ -26,6 +26,8 @@ import type {
   ConnectionTestResult,
   DeliverySummary,
   PlanAction,
+  PlanDecision,
+  PlanDecisionRecord,
   PlanItem,
   RunMode,
   SyncRunRecord,
@@ -163,6 +165,12 @@ export interface CustomMethods {
   testSource(sourceId: Identifier): Promise<ConnectionTestResult>;
   approveRun(runId: Identifier): Promise<SyncRunRecord>;
   cancelRun(runId: Identifier): Promise<SyncRunRecord>;
+  /** An admin's decision on a plan item's reconnection proposal, applied by the next run. */
+  decidePlanItem(
+    runId: Identifier,
+    seq: number,
+    decision: PlanDecision,
+  ): Promise<PlanDecisionRecord>;
   /** A run's plan; an import's through `/imports` (whose readers may not read sync runs). */
   getPlan(runId: Identifier, query: PlanQuery, base?: PlanBase): Promise<Page<PlanItem>>;
   listRuns(query: Record<string, string | number>): Promise<Page<SyncRunRecord>>;
@@ -310,6 +318,8 @@ export const dataProvider: AppDataProvider = {
   testSource: (sourceId) => api('POST', `/directory-sources/${id(sourceId)}/test`, {}),
   approveRun: (runId) => api('POST', `/sync-runs/${id(runId)}/approve`),
   cancelRun: (runId) => api('POST', `/sync-runs/${id(runId)}/cancel`),
+  decidePlanItem: (runId, seq, decision) =>
+    api('POST', `/sync-runs/${id(runId)}/plan/${seq}/decision`, { decision }),
   getPlan: (runId, query, base = 'sync-runs') =>
     api('GET', `/${base}/${id(runId)}/plan${queryString({ ...query })}`),
   listRuns: (query) => api('GET', `/sync-runs${queryString(query)}`),

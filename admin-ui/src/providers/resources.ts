@@ -77,7 +77,7 @@ export const RESOURCES: Readonly<Record<string, ResourceSpec>> = {
   'directory-sources': {
     path: '/directory-sources',
     filters: [],
-    writable: ['name', 'enabled', 'schedule', 'thresholds', 'correlateBy'],
+    writable: ['name', 'enabled', 'schedule', 'thresholds', 'correlateBy', 'reconnect'],
   },
   'sync-runs': { path: '/sync-runs', filters: ['sourceId', 'status'] },
   imports: { path: '/imports', filters: ['status'] },

@@ -17,6 +17,7 @@ import {
 import {
   CORRELATION_KEYS,
   type DirectorySourceRecord,
+  RECONNECT_POLICIES,
   SYNC_ATTRIBUTE_FIELDS,
 } from '../../api/syncTypes';
 import { BindPasswordInput } from './BindPasswordInput';
@@ -243,6 +244,17 @@ export function SourceForm({
         source="correlateBy"
         label="resources.directory-sources.fields.correlateBy"
         choices={CORRELATION_KEYS.map((key) => ({ id: key, name: `app.sources.correlate.${key}` }))}
+      />
+      <SelectInput
+        source="reconnect"
+        label="app.sources.form.reconnect"
+        choices={RECONNECT_POLICIES.map((policy) => ({
+          id: policy,
+          name: `app.sources.reconnect.${policy}`,
+        }))}
+        helperText="app.sources.help.reconnect"
+        validate={required()}
+        {...wide}
       />
       <TextInput
         source="schedule.incremental"

@@ -41,6 +41,9 @@ function Body() {
         <Row label={f('origin')}>{translate(`app.sync.origin.${record.origin}`)}</Row>
         <Row label={f('enabled')}>{translate(record.enabled ? 'app.sync.yes' : 'app.sync.no')}</Row>
         <Row label={f('correlateBy')}>{record.correlateBy}</Row>
+        <Row label={translate('app.sources.form.reconnect')}>
+          {translate(`app.sources.reconnect.${record.reconnect ?? 'employeeId'}`)}
+        </Row>
         <Row label={f('schedule.incremental')}>{record.schedule.incremental ?? '—'}</Row>
         <Row label={f('schedule.full')}>{record.schedule.full ?? '—'}</Row>
         <Row label={f('thresholds.minShareOfManaged')}>{record.thresholds.minShareOfManaged}</Row>

@@ -28,6 +28,7 @@ export interface SourceFormValues {
   name: string;
   enabled: boolean;
   correlateBy: DirectorySourceRecord['correlateBy'];
+  reconnect: DirectorySourceRecord['reconnect'];
   schedule: { incremental: string | null; full: string | null };
   thresholds: DirectorySourceRecord['thresholds'];
   tlsMode: TlsMode;
@@ -80,6 +81,7 @@ const split = (text: string) =>
 export const NEW_SOURCE: Partial<SourceFormValues> = {
   enabled: true,
   correlateBy: 'employeeId',
+  reconnect: 'employeeId',
   schedule: { incremental: '*/5 * * * *', full: '30 2 * * *' },
   thresholds: { minShareOfManaged: 0.5, maxDeactivationShare: 0.1, maxDeactivations: 50 },
   tlsMode: 'ldaps',
@@ -113,6 +115,8 @@ export function toFormValues(record: DirectorySourceRecord): SourceFormValues {
     name: record.name,
     enabled: record.enabled,
     correlateBy: record.correlateBy,
+    // A server older than the setting answers none: its behaviour is the default.
+    reconnect: record.reconnect ?? 'employeeId',
     schedule: record.schedule,
     thresholds: record.thresholds,
     tlsMode: tlsModeOf(c),
@@ -231,6 +235,7 @@ export function createBody(values: SourceFormValues): SourceBody {
     schedule: schedule(values),
     thresholds: values.thresholds,
     correlateBy: values.correlateBy,
+    reconnect: values.reconnect ?? 'employeeId',
   };
 }
 
@@ -269,6 +274,8 @@ export function updateBody(values: SourceFormValues, record: DirectorySourceReco
   if (values.name !== record.name) body.name = values.name;
   if (values.enabled !== record.enabled) body.enabled = values.enabled;
   if (values.correlateBy !== record.correlateBy) body.correlateBy = values.correlateBy;
+  if (values.reconnect !== undefined && values.reconnect !== (record.reconnect ?? 'employeeId'))
+    body.reconnect = values.reconnect;
   const nextSchedule = schedule(values);
   if (!same(nextSchedule, record.schedule)) body.schedule = nextSchedule;
   if (!same(values.thresholds, record.thresholds)) body.thresholds = values.thresholds;

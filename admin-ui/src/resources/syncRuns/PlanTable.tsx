@@ -18,6 +18,7 @@ import { PLAN_ACTIONS, type PlanAction, type PlanItem } from '../../api/syncType
 import { useAppDataProvider } from '../../dataProviderHook';
 import type { PlanBase } from '../../providers/dataProvider';
 import { PlanDiff } from './PlanDiff';
+import { ProposalActions } from './ProposalActions';
 
 const ACTION_COLORS: Record<PlanAction, 'success' | 'info' | 'error' | 'warning' | 'default'> = {
   create: 'success',
@@ -119,6 +120,7 @@ export function PlanTable({ runId, base = 'sync-runs', revision, counts }: PlanT
                 {[item.reason, item.blocked, item.outcome, item.outcomeReason]
                   .filter(Boolean)
                   .join(' · ') || '—'}
+                {base === 'sync-runs' && <ProposalActions runId={runId} item={item} />}
               </TableCell>
             </TableRow>
           ))}
