@@ -62,6 +62,16 @@ module.exports = {
       to: {},
     },
     {
+      name: 'shared-below-the-config-loader',
+      severity: 'error',
+      comment:
+        'Inside the kernel, server/shared/ is below the configuration loader (server/config.ts, ' +
+        'which builds on shared/config/): shared code names `Config` and `ConfigError` from ' +
+        'shared/config/schema.ts, so the two never import each other.',
+      from: { path: '^server/shared/' },
+      to: { path: '^server/config\\.ts$' },
+    },
+    {
       name: 'http-imports-no-capability',
       severity: 'error',
       comment:

@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import type { Config } from '../config.ts';
 import type { MikroORM } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
+import type { Config } from './config/schema.ts';
 import type { Keys } from './secrets.ts';
 
 /** Everything a command or route needs from the running service; passed explicitly, never global. */
