@@ -1,4 +1,5 @@
 import type { Queryable } from './reconcile/plan.ts';
+import { consumePipelined } from './stageRead.ts';
 import type { AbsenceRead, AbsentId, DeletionDetection, DirectoryRead } from './types.ts';
 
 /** What an incremental read's absence check found (see AbsenceRead), for the plan and the run. */
@@ -33,26 +34,16 @@ export async function stageAbsence(
 ): Promise<StagedAbsence | 'cancelled' | null> {
   if (read.mode !== 'incremental' || !read.absence) return null;
   const absence = await read.absence();
-  const iterator = absence.ids[Symbol.asyncIterator]();
   let count = 0;
-  let done = false;
-  try {
-    let next = iterator.next();
-    for (;;) {
-      const result = await next;
-      if (result.done) {
-        done = true;
-        break;
-      }
-      next = iterator.next();
-      next.catch(() => {});
-      await stageIds(db, runId, result.value);
-      count += result.value.length;
-      if (await cancelled()) return 'cancelled';
-    }
-  } finally {
-    if (!done) await iterator.return?.(undefined).catch(() => undefined);
-  }
+  const finished = await consumePipelined(
+    absence.ids,
+    async (ids) => {
+      await stageIds(db, runId, ids);
+      count += ids.length;
+    },
+    cancelled,
+  );
+  if (!finished) return 'cancelled';
   return { kind: absence.kind, ids: count, detection: absence.detection };
 }
 

@@ -14,14 +14,34 @@ export interface ReadProgress {
  * `cancelled` said so after a page. A failing page or staging throws; the reader is left (its
  * connection closed) either way.
  */
-export async function stagePipelined(
+export function stagePipelined(
   db: Queryable,
   runId: string,
   pages: AsyncIterable<SourcePerson[]>,
   progress: ReadProgress,
   cancelled: () => Promise<boolean>,
 ): Promise<boolean> {
-  const iterator = pages[Symbol.asyncIterator]();
+  return consumePipelined(
+    pages,
+    async (page) => {
+      progress.entries += await stagePage(db, runId, page);
+    },
+    cancelled,
+  );
+}
+
+/**
+ * Hands every item of `items` to `handle` with the next item already requested, so the source
+ * works while `handle` waits on PostgreSQL. Returns false when `cancelled` said so after an item,
+ * true at the end. A failing item or handler throws; the iterator is closed (its connection
+ * released) either way.
+ */
+export async function consumePipelined<T>(
+  items: AsyncIterable<T>,
+  handle: (item: T) => Promise<void>,
+  cancelled: () => Promise<boolean>,
+): Promise<boolean> {
+  const iterator = items[Symbol.asyncIterator]();
   let done = false;
   try {
     let next = iterator.next();
@@ -34,7 +54,7 @@ export async function stagePipelined(
       next = iterator.next();
       // Awaited on the next turn; until then a failure must not count as unhandled.
       next.catch(() => {});
-      progress.entries += await stagePage(db, runId, result.value);
+      await handle(result.value);
       if (await cancelled()) return false;
     }
   } finally {
