@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createEjabberdConnector } from '../server/core/connectors/ejabberd/index.ts';
 import { hashPassword } from '../server/identity/passwords.ts';
-import type { CorePerson } from '../server/outbox/events.ts';
+import type { CoreAccount, CorePerson } from '../server/outbox/events.ts';
 import { coreKey } from '../test/core/deviceSessions.ts';
 import { freePort } from '../test/core/serviceProcess.ts';
 import { ejabberdMissing, startEjabberd } from '../test/support/ejabberd.ts';
@@ -34,10 +34,11 @@ async function pool(n: number, concurrency: number, work: (i: number) => Promise
   return (performance.now() - start) / 1000;
 }
 
-function person(username: string, i: number): CorePerson {
+function person(username: string, i: number): CorePerson & CoreAccount {
   return {
     userId: randomUUID(),
     username,
+    coreAccount: username,
     displayName: `Given${i} Family${i}`,
     familyName: `Family${i}`,
     givenName: `Given${i}`,

@@ -7,6 +7,8 @@ export interface LiveSession {
   sid: string;
   sub: string;
   username: string | null;
+  /** The person's account in the core (outbox/events.ts, `CoreAccount`). */
+  coreAccount: string | null;
   /** Seconds since the epoch. */
   iat: number;
   exp: number;
@@ -16,6 +18,7 @@ interface Row {
   sid: string;
   sub: string;
   username: string | null;
+  core_account: string | null;
   iat: string;
   exp: string;
   stale: boolean;
@@ -29,8 +32,8 @@ export const LAST_SEEN_GRANULARITY_MS = 60_000;
 // liveness is in the WHERE clause, so "revoked", "expired", "idle", "unknown token" and "person
 // not active" are all the same empty answer.
 const LOOKUP = {
-  name: 'core_introspect_v1',
-  text: `select s.id as sid, s.user_id as sub, u.username,
+  name: 'core_introspect_v2',
+  text: `select s.id as sid, s.user_id as sub, u.username, u.core_account,
                 floor(extract(epoch from s.created_at))::int8 as iat,
                 floor(extract(epoch from s.expires_at))::int8 as exp,
                 s.last_seen_at < $3 as stale
@@ -72,6 +75,7 @@ export async function lookupDeviceToken(
     sid: row.sid,
     sub: row.sub,
     username: row.username,
+    coreAccount: row.core_account,
     iat: Number(row.iat),
     exp: Number(row.exp),
   };

@@ -133,15 +133,24 @@ export class Reconciler {
   }
 }
 
-/** People with a core identity (a username) who are active, or cut off (suspended, deactivated) here. */
+/**
+ * People with a core account who are active, or cut off (suspended, deactivated) here. A former
+ * person whose login was released keeps their account, so they are listed by it.
+ */
 async function loadDirectory(services: Services): Promise<DirectoryAccount[]> {
-  const { rows } = await services.pool.query<{ id: string; username: string; status: string }>(
-    `select id, username, status from app_user
-      where username is not null and status in ('active', 'suspended', 'deactivated')`,
+  const { rows } = await services.pool.query<{
+    id: string;
+    username: string | null;
+    core_account: string;
+    status: string;
+  }>(
+    `select id, username, core_account, status from app_user
+      where core_account is not null and status in ('active', 'suspended', 'deactivated')`,
   );
   return rows.map((row) => ({
     userId: row.id,
     username: row.username,
+    coreAccount: row.core_account,
     active: row.status === 'active',
   }));
 }

@@ -13,7 +13,11 @@ export const introspectResponse = z.union([
   z.object({
     active: z.literal(true),
     sub: z.string(),
-    username: z.string().optional(),
+    username: z.string().optional().describe('The login'),
+    core_account: z
+      .string()
+      .optional()
+      .describe('The account in the core (XMPP localpart): assigned once, never reused'),
     sid: z.string(),
     exp: z.number().int(),
     iat: z.number().int(),
@@ -23,12 +27,12 @@ export const introspectResponse = z.union([
 ]);
 export type IntrospectResponse = z.infer<typeof introspectResponse>;
 
-/** `POST /core/authenticate`: a session token passed as the password of `username`. */
+/** `POST /core/authenticate`: a session token passed as the password of the core account `username`. */
 export const authenticateBody = z
   .object({ username: z.string().max(320, 'must be at most 320 characters'), token })
   .strict();
 
-/** Whether the token is a live session of exactly that username. */
+/** Whether the token is a live session of exactly that core account. */
 export const authenticateResponse = z.object({
   ok: z.boolean(),
   sub: z.string().optional(),

@@ -20,6 +20,13 @@ export const User = defineEntity({
   properties: {
     id: p.uuid().primary(),
     username: p.text().nullable(),
+    /**
+     * The person's account in the messaging core: assigned by the database when they first have
+     * a login and never changed or reused (migration CoreAccounts). Mapped as generated so the
+     * ORM never writes it and reads it back (RETURNING) after every insert and update; the
+     * expression is only a label, as the schema is made by migrations.
+     */
+    coreAccount: p.text().nullable().generated('by trigger app_user_core_account'),
     familyName: p.text(),
     givenName: p.text(),
     middleName: p.text().nullable(),

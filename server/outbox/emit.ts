@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { withCoreAccounts } from './coreAccounts.ts';
 import type { OutboxEvent } from './events.ts';
 
 /** The LISTEN/NOTIFY channel that wakes delivery workers. */
@@ -15,7 +16,8 @@ export interface EmitOptions {
  * get ids in the order of `events`, which is the delivery order per key (`nextval` is taken over
  * the sorted rows explicitly: a column default is not guaranteed to follow the ORDER BY). A `pg_notify` in the same
  * statement wakes the workers when the transaction commits (and never if it rolls back).
- * Returns the number of rows written (events × connectors).
+ * Every person an event names gets their core account (outbox/coreAccounts.ts). Returns the
+ * number of rows written (events × connectors).
  */
 export async function emitMany(
   em: EntityManager,
@@ -25,6 +27,7 @@ export async function emitMany(
   if (events.length === 0) return 0;
   // A PostgreSQL array literal (names are [A-Za-z0-9._-], see shared/config/core.ts); the driver would
   // expand a JS array into a list of values.
+  const stored = await withCoreAccounts(em, events);
   const only = options.connectors ? `{${options.connectors.join(',')}}` : null;
   const [row] = await em.execute<{ n: number }[]>(
     `with inserted as (
@@ -38,7 +41,7 @@ export async function emitMany(
        returning 1)
      select n, case when n > 0 then pg_notify(?, '') end as notified
        from (select count(*)::int as n from inserted) counted`,
-    [JSON.stringify(events), only, only, OUTBOX_CHANNEL],
+    [JSON.stringify(stored), only, only, OUTBOX_CHANNEL],
   );
   return row?.n ?? 0;
 }

@@ -23,7 +23,8 @@ export type OutboxEvent =
       type: 'person.deactivated';
       key: string;
       userId: string;
-      username: string;
+      /** The login; null for a former person whose login was released (see `CoreAccount`). */
+      username: string | null;
       reason: string | null;
     }
   | {
@@ -57,8 +58,34 @@ export type OutboxEvent =
 
 export type OutboxEventType = OutboxEvent['type'];
 
+/**
+ * A person's account in the messaging core (the XMPP localpart): assigned once, when the person
+ * first has a login, and never changed or given to anyone else (`app_user.core_account`). A
+ * connector names accounts by it, never by the login, which can be released and reused.
+ */
+export interface CoreAccount {
+  coreAccount: string;
+}
+
+type Member = { userId: string; username: string };
+
+/** An event with every person it names carrying their core account. */
+type WithCoreAccounts<E> = E extends { person: CorePerson }
+  ? Omit<E, 'person'> & { person: CorePerson & CoreAccount }
+  : E extends { added: Member[] }
+    ? Omit<E, 'added' | 'removed'> & {
+        added: (Member & CoreAccount)[];
+        removed: (Member & CoreAccount)[];
+      }
+    : E extends { userId: string }
+      ? E & CoreAccount
+      : E;
+
+/** An event as the outbox stores it: `emitMany` adds the core accounts (outbox/coreAccounts.ts). */
+export type StoredOutboxEvent = WithCoreAccounts<OutboxEvent>;
+
 /** An outbox event as a connector receives it: `id` is stable across retries (idempotency key). */
-export type DeliverableEvent = OutboxEvent & {
+export type DeliverableEvent = StoredOutboxEvent & {
   /** The outbox row id (a bigint as a decimal string); the same on every redelivery. */
   id: string;
   /** When the change was committed here (ISO 8601). */

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { DeliverableEvent, OutboxEvent } from './events.ts';
+import type { DeliverableEvent, StoredOutboxEvent } from './events.ts';
 
 /** A claimed outbox row: the event, and the attempt number that identifies this claim. */
 export interface Claimed {
@@ -9,7 +9,7 @@ export interface Claimed {
 
 interface ClaimRow {
   id: string;
-  payload: OutboxEvent;
+  payload: StoredOutboxEvent;
   created_at: Date;
   attempts: number;
 }

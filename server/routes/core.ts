@@ -35,6 +35,7 @@ export function registerCoreRoutes(scope: ApiScope): void {
         active: true,
         sub: session.sub,
         ...(session.username === null ? {} : { username: session.username }),
+        ...(session.coreAccount === null ? {} : { core_account: session.coreAccount }),
         sid: session.sid,
         exp: session.exp,
         iat: session.iat,
@@ -48,9 +49,9 @@ export function registerCoreRoutes(scope: ApiScope): void {
       method: 'post',
       path: '/core/authenticate',
       operationId: 'authenticateToken',
-      summary: 'Does this token belong to a live session of this username?',
+      summary: 'Does this token belong to a live session of this core account?',
       description:
-        'For cores that pass the session token as the password (the ejabberd external-auth program).',
+        "For cores that pass the session token as the password (the ejabberd external-auth program). `username` is the account the core knows (the XMPP localpart): the person's `core_account`, which is assigned once and never reused, not their login, which can be released and given to someone else.",
       tags,
       auth: 'coreKey',
       body: authenticateBody,
@@ -59,9 +60,9 @@ export function registerCoreRoutes(scope: ApiScope): void {
     },
     async ({ body, services }): Promise<AuthenticateResponse> => {
       const session = await lookupDeviceToken(services, body.token);
-      // Usernames are stored lower-case; the core may send them in any case.
-      const username = body.username.trim().toLowerCase();
-      if (!session || session.username === null || session.username !== username) {
+      // Accounts are stored lower-case; the core may send them in any case.
+      const account = body.username.trim().toLowerCase();
+      if (!session || session.coreAccount === null || session.coreAccount !== account) {
         return { ok: false };
       }
       return { ok: true, sub: session.sub, sid: session.sid };

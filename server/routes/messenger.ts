@@ -6,7 +6,10 @@ import { listMySessions } from '../identity/messenger/listMySessions.ts';
 import { logoutDevice } from '../identity/messenger/logout.ts';
 import { regenerateRecoveryCodes } from '../identity/messenger/regenerateRecoveryCodes.ts';
 import { revokeMySession } from '../identity/messenger/revokeMySession.ts';
-import { startMessengerLogin } from '../identity/messenger/startMessengerLogin.ts';
+import {
+  type IssuedDeviceSession,
+  startMessengerLogin,
+} from '../identity/messenger/startMessengerLogin.ts';
 import { verifyMessengerLogin } from '../identity/messenger/verifyMessengerLogin.ts';
 import { idParams, line } from '../shared/schemas.ts';
 import { type ApiScope, defineRoute } from './defineRoute.ts';
@@ -21,15 +24,21 @@ const sessionSchema = z.object({
   token: z.string().describe('Bearer token for the messenger and the core; shown only once'),
   sessionId: z.uuid(),
   expiresAt: z.iso.datetime(),
+  coreAccount: z
+    .string()
+    .describe(
+      'The account to sign in to the core as (the XMPP localpart): assigned once, never reused; not always the login',
+    ),
 });
 const recoveryCodes = z
   .array(z.string())
   .length(10)
   .describe('One-time recovery codes (xxxx-xxxx-xxxx); shown only once');
-const presentSession = (s: { token: string; sessionId: string; expiresAt: Date }) => ({
+const presentSession = (s: IssuedDeviceSession) => ({
   token: s.token,
   sessionId: s.sessionId,
   expiresAt: s.expiresAt.toISOString(),
+  coreAccount: s.coreAccount,
 });
 
 /** Declares the messenger login and device-session routes under /auth. */

@@ -14,6 +14,14 @@ import { coreKey } from './deviceSessions.ts';
 import { connectorFor, corePerson, withId } from './ejabberdSetup.ts';
 
 const key = coreKey('ejabberd');
+
+/** A person as the reconciliation lists them (created with their login, never renamed). */
+const account = (user: User, active: boolean) => ({
+  userId: user.id,
+  username: user.username ?? null,
+  coreAccount: user.username as string,
+  active,
+});
 let context: TestContext;
 let ejabberd: Ejabberd;
 let connector: EjabberdConnector;
@@ -278,21 +286,22 @@ describe.runIf(ejabberdAvailable)('ejabberd connector against a real ejabberd 23
     const session = await xmpp(gone.user, gone.token, gone.sessionId);
     await ejabberd.command('register', { user: 'handmade', host: ejabberd.host, password: 'p' });
     const differences = await connector.reconcile([
-      { userId: active.user.id, username: active.user.username as string, active: true },
-      { userId: missing.id, username: missing.username as string, active: true },
-      { userId: gone.user.id, username: gone.user.username as string, active: false },
+      account(active.user, true),
+      account(missing, true),
+      account(gone.user, false),
     ]);
     expect(differences).toContainEqual({
       kind: 'missing_in_core',
       userId: missing.id,
-      username: missing.username,
+      coreAccount: missing.username,
     });
     expect(differences).toContainEqual({
       kind: 'active_in_core',
       userId: gone.user.id,
       username: gone.user.username,
+      coreAccount: gone.user.username,
     });
-    expect(differences).toContainEqual({ kind: 'core_only', username: 'handmade' });
+    expect(differences).toContainEqual({ kind: 'core_only', coreAccount: 'handmade' });
     expect(differences.some((d) => 'userId' in d && d.userId === active.user.id)).toBe(false);
     await session.stop();
   });

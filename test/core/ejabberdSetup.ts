@@ -43,7 +43,39 @@ export function corePerson(user: User, extra: Partial<CorePerson> = {}): CorePer
   };
 }
 
-/** An event with a fresh delivery id. */
+/**
+ * The core account the database assigns to a person created with `username` who was never
+ * renamed and whose login nobody held before (test/core/coreAccounts.test.ts covers the rest).
+ */
+const firstAccount = (username: string | null) => (username ?? '').toLowerCase();
+
+/** An event with a fresh delivery id and the core accounts of the people it names. */
 export function withId(event: OutboxEvent): DeliverableEvent {
-  return { ...event, id: randomUUID(), createdAt: new Date().toISOString() };
+  const delivery = { id: randomUUID(), createdAt: new Date().toISOString() };
+  switch (event.type) {
+    case 'person.upserted':
+    case 'person.reactivated':
+      return {
+        ...event,
+        ...delivery,
+        person: { ...event.person, coreAccount: firstAccount(event.person.username) },
+      };
+    case 'space.members_changed': {
+      const stored = (member: { userId: string; username: string }) => ({
+        ...member,
+        coreAccount: firstAccount(member.username),
+      });
+      return {
+        ...event,
+        ...delivery,
+        added: event.added.map(stored),
+        removed: event.removed.map(stored),
+      };
+    }
+    case 'space.upserted':
+    case 'space.deleted':
+      return { ...event, ...delivery };
+    default:
+      return { ...event, ...delivery, coreAccount: firstAccount(event.username) };
+  }
 }

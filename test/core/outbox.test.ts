@@ -103,7 +103,7 @@ describe('writing to the outbox', () => {
     expect(written).toBe(500);
     expect(await eventsOf(key)).toEqual([]);
     const rows = await eventsOf(key, 'second');
-    expect(rows.map((r) => r.payload.username)).toEqual(events.map((e) => e.username));
+    expect(rows.map((r) => r.payload.name)).toEqual(events.map((e) => e.name));
   });
 
   it('records deactivation, session revocation, 2FA reset and reactivation in order', async () => {
@@ -124,7 +124,11 @@ describe('writing to the outbox', () => {
       'person.deactivated',
       'person.reactivated',
     ]);
-    expect(rows[3]?.payload).toMatchObject({ username: person.username, reason: 'left' });
+    expect(rows[3]?.payload).toMatchObject({
+      username: person.username,
+      coreAccount: person.username,
+      reason: 'left',
+    });
   });
 
   it('records space changes and membership under the space key', async () => {
@@ -146,7 +150,7 @@ describe('writing to the outbox', () => {
       'space.members_changed',
     ]);
     expect(rows[1]?.payload).toMatchObject({
-      added: [{ userId: member.id, username: member.username }],
+      added: [{ userId: member.id, username: member.username, coreAccount: member.username }],
       removed: [],
     });
   });
@@ -178,7 +182,7 @@ describe('GET /core/deliveries and /summary', () => {
       const pending = await who.api.get<{ data: DeliveryView[] }>(
         `/api/v1/core/deliveries?key=${key}&connector=hook`,
       );
-      expect(pending.body.data.map((d) => d.payload.username)).toEqual([`${key}-2`]);
+      expect(pending.body.data.map((d) => d.payload.name)).toEqual([`${key}-2`]);
     }
     const { rows } = await context.services.pool.query(
       "select 1 from audit_event where action = 'core.deliveries_listed' and outcome = 'success' and actor_id = $1",

@@ -75,11 +75,9 @@ export async function emitNow(services: Services, events: OutboxEvent[]): Promis
 }
 
 /** A small event for key `key`, numbered so order can be checked. */
-export function numbered(
-  key: string,
-  n: number,
-): Extract<OutboxEvent, { type: 'second_factor.reset' }> {
-  return { type: 'second_factor.reset', key, userId: key, username: `${key}-${n}` };
+export function numbered(key: string, n: number): Extract<OutboxEvent, { type: 'space.upserted' }> {
+  // A space event: it names no person, so no core account is looked up for the made-up key.
+  return { type: 'space.upserted', key, spaceId: key, name: `${key}-${n}` };
 }
 
 /**
@@ -90,7 +88,7 @@ export function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: numb
   return waitUntil('the outbox condition', timeoutMs, check);
 }
 
-/** The `username` field of a received body (the event number of {@link numbered}). */
-export function usernameOf(request: Received): string {
-  return (JSON.parse(request.body) as { data: { username: string } }).data.username;
+/** The `name` field of a received body (the event number of {@link numbered}). */
+export function numberOf(request: Received): string {
+  return (JSON.parse(request.body) as { data: { name: string } }).data.name;
 }

@@ -39,16 +39,17 @@ function fakeCore(
         await hold.until;
       }
       const out: CoreDifference[] = [];
-      const known = new Set(directory.map((d) => d.username));
+      const known = new Set(directory.map((d) => d.coreAccount));
       for (const person of directory) {
-        const inCore = accounts.get(person.username);
+        const { userId, username, coreAccount } = person;
+        const inCore = accounts.get(coreAccount);
         if (person.active && inCore === undefined)
-          out.push({ kind: 'missing_in_core', userId: person.userId, username: person.username });
+          out.push({ kind: 'missing_in_core', userId, coreAccount });
         if (!person.active && inCore === true)
-          out.push({ kind: 'active_in_core', userId: person.userId, username: person.username });
+          out.push({ kind: 'active_in_core', userId, username, coreAccount });
       }
-      for (const username of accounts.keys())
-        if (!known.has(username)) out.push({ kind: 'core_only', username });
+      for (const coreAccount of accounts.keys())
+        if (!known.has(coreAccount)) out.push({ kind: 'core_only', coreAccount });
       return out;
     },
   };

@@ -12,9 +12,9 @@ import { NEVER_POLL_MS, OUTBOX_DELIVERY_MS } from '../support/timeouts.ts';
 import {
   emitNow,
   numbered,
+  numberOf,
   type Receiver,
   startReceiver,
-  usernameOf,
   waitFor,
 } from './outboxReceiver.ts';
 
@@ -96,8 +96,8 @@ describe('the delivery worker', () => {
       () => deliveredFor(a).length === 3 && deliveredFor(b).length === 2,
       OUTBOX_DELIVERY_MS,
     );
-    expect(deliveredFor(a).map(usernameOf)).toEqual([`${a}-1`, `${a}-2`, `${a}-3`]);
-    expect(deliveredFor(b).map(usernameOf)).toEqual([`${b}-1`, `${b}-2`]);
+    expect(deliveredFor(a).map(numberOf)).toEqual([`${a}-1`, `${a}-2`, `${a}-3`]);
+    expect(deliveredFor(b).map(numberOf)).toEqual([`${b}-1`, `${b}-2`]);
     await waitFor(
       async () => (await rowsOf(a)).every((row) => row.delivered_at !== null),
       OUTBOX_DELIVERY_MS,
@@ -110,7 +110,7 @@ describe('the delivery worker', () => {
     /** For each retry of event 1: was it claimed at or after the time its backoff set? */
     const onTime: boolean[] = [];
     receiver.answer = async (request, seen) => {
-      if (usernameOf(request) !== `${key}-1`) return 204;
+      if (numberOf(request) !== `${key}-1`) return 204;
       if (seen > 0) {
         // The claim set locked_until = its now() + lockSeconds; the failure before it set
         // next_attempt_at = its now() + the delay. Compared in the database, no stopwatch.
@@ -127,7 +127,7 @@ describe('the delivery worker', () => {
     await startWorker({ baseDelayMs: 100, maxDelayMs: 2000, lockSeconds });
     await emitNow(context.services, [numbered(key, 1), numbered(key, 2)]);
     await waitFor(() => deliveredFor(key).length === 2, OUTBOX_DELIVERY_MS);
-    const attempts = receiver.received.filter((r) => usernameOf(r) === `${key}-1`);
+    const attempts = receiver.received.filter((r) => numberOf(r) === `${key}-1`);
     expect(attempts.map((r) => r.status)).toEqual([503, 503, 503, 204]);
     // Backoff with jitter: after failure n the wait is 50–100 % of base × 2^(n-1), and no retry
     // came before its time.
@@ -138,8 +138,8 @@ describe('the delivery worker', () => {
     }
     expect(onTime).toEqual([true, true, true]);
     // Event 2 was never sent before event 1 went through.
-    const firstOfTwo = receiver.received.findIndex((r) => usernameOf(r) === `${key}-2`);
-    const lastOfOne = receiver.received.findLastIndex((r) => usernameOf(r) === `${key}-1`);
+    const firstOfTwo = receiver.received.findIndex((r) => numberOf(r) === `${key}-2`);
+    const lastOfOne = receiver.received.findLastIndex((r) => numberOf(r) === `${key}-1`);
     expect(firstOfTwo).toBeGreaterThan(lastOfOne);
     const rows = await rowsOf(key);
     expect(rows.map((r) => r.attempts)).toEqual([4, 1]);
@@ -165,13 +165,13 @@ describe('the delivery worker', () => {
     );
     const [, waiting] = await rowsOf(stuck);
     expect(waiting?.attempts).toBe(0);
-    expect(receiver.received.some((r) => usernameOf(r) === `${stuck}-2`)).toBe(false);
+    expect(receiver.received.some((r) => numberOf(r) === `${stuck}-2`)).toBe(false);
     // An admin retries it once the core is fixed: both go out, in order.
     receiver.answer = () => 204;
     const admin = userActor({ id: randomUUID(), displayName: 'Admin', role: 'admin' }, NO_REQUEST);
     await resolveDeadDelivery(context.services, admin, dead?.id ?? '', 'retry');
     await waitFor(() => deliveredFor(stuck).length === 2, OUTBOX_DELIVERY_MS);
-    expect(deliveredFor(stuck).map(usernameOf)).toEqual([`${stuck}-1`, `${stuck}-2`]);
+    expect(deliveredFor(stuck).map(numberOf)).toEqual([`${stuck}-1`, `${stuck}-2`]);
   });
 
   it('treats 410 Gone as final: dead after one attempt', async () => {
@@ -219,7 +219,7 @@ describe('the delivery worker', () => {
       const ids = receiver.received.filter((r) => keys.includes(keyOf(r))).map((r) => r.id);
       expect(new Set(ids).size).toBe(ids.length);
       for (const key of keys)
-        expect(deliveredFor(key).map(usernameOf)).toEqual(
+        expect(deliveredFor(key).map(numberOf)).toEqual(
           Array.from({ length: 15 }, (_, n) => `${key}-${n}`),
         );
     } finally {
@@ -239,7 +239,7 @@ describe('the delivery worker', () => {
     expect(claimed?.delivered_at).toBeNull();
     await startWorker({ lockSeconds: 1 });
     await waitFor(() => deliveredFor(key).length === 2, OUTBOX_DELIVERY_MS);
-    expect(deliveredFor(key).map(usernameOf)).toEqual([`${key}-1`, `${key}-2`]);
+    expect(deliveredFor(key).map(numberOf)).toEqual([`${key}-1`, `${key}-2`]);
     await waitFor(
       async () => (await rowsOf(key)).every((row) => row.delivered_at !== null),
       OUTBOX_DELIVERY_MS,

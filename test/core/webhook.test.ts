@@ -63,6 +63,7 @@ describe('the webhook connector', () => {
     key: 'u-1',
     userId: 'u-1',
     username: 'ivanov',
+    coreAccount: 'ivanov',
     reason: 'left',
   };
 
@@ -79,7 +80,13 @@ describe('the webhook connector', () => {
     expect(JSON.parse(request?.body ?? '')).toEqual({
       type: 'person.deactivated',
       timestamp: '2026-11-21T10:00:00.000Z',
-      data: { key: 'u-1', userId: 'u-1', username: 'ivanov', reason: 'left' },
+      data: {
+        key: 'u-1',
+        userId: 'u-1',
+        username: 'ivanov',
+        coreAccount: 'ivanov',
+        reason: 'left',
+      },
     });
     const headers = {
       id: request?.id ?? '',

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   emitNow,
   numbered,
+  numberOf,
   type Receiver,
   startReceiver,
-  usernameOf,
 } from '../core/outboxReceiver.ts';
 import type { ServiceProcess } from '../core/serviceProcess.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
@@ -107,7 +107,7 @@ describe('kill -9 during a burst of outbox deliveries', () => {
     for (const key of keys) {
       const firsts = [
         ...new Set(
-          receiver.received.filter((r) => usernameOf(r).startsWith(`${key}-`)).map(usernameOf),
+          receiver.received.filter((r) => numberOf(r).startsWith(`${key}-`)).map(numberOf),
         ),
       ];
       expect(firsts).toEqual(Array.from({ length: PER_KEY }, (_, n) => `${key}-${n}`));

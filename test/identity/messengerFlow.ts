@@ -11,7 +11,7 @@ export interface MessengerStart {
   challenge?: string;
   otpauthUri?: string;
   qrCode?: string;
-  session?: { token: string; sessionId: string; expiresAt: string };
+  session?: { token: string; sessionId: string; expiresAt: string; coreAccount: string };
 }
 
 /** What POST /auth/login/verify answers. */
@@ -19,6 +19,7 @@ export interface MessengerDone {
   token: string;
   sessionId: string;
   expiresAt: string;
+  coreAccount: string;
   recoveryCodes?: string[];
 }
 
@@ -72,11 +73,21 @@ export async function messengerLogIn(
   context: TestContext,
   username: string,
   options: { secret?: string; device?: typeof PHONE; offsetSeconds?: number } = {},
-): Promise<{ token: string; sessionId: string; secret?: string; recoveryCodes?: string[] }> {
+): Promise<{
+  token: string;
+  sessionId: string;
+  coreAccount: string;
+  secret?: string;
+  recoveryCodes?: string[];
+}> {
   const start = await startMessenger(context, username, GOOD_PASSWORD, options.device ?? PHONE);
   if (start.status !== 200) throw new Error(`password step: ${start.status} ${start.text}`);
   if (start.body.next === 'done' && start.body.session)
-    return { token: start.body.session.token, sessionId: start.body.session.sessionId };
+    return {
+      token: start.body.session.token,
+      sessionId: start.body.session.sessionId,
+      coreAccount: start.body.session.coreAccount,
+    };
   const secret = start.body.otpauthUri ? secretOf(start.body.otpauthUri) : options.secret;
   if (!secret || !start.body.challenge) throw new Error('no TOTP secret to answer with');
   const done = await verifyMessenger(context, {

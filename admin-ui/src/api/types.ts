@@ -14,6 +14,8 @@ export interface PersonRef {
 export interface UserRecord {
   id: string;
   username: string | null;
+  /** The messenger account (XMPP localpart): assigned with the first login, never reused. */
+  coreAccount?: string | null;
   familyName: string;
   givenName: string;
   middleName: string | null;

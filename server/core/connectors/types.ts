@@ -5,7 +5,10 @@ export type { DeliverableEvent };
 /** A person as the directory knows them, handed to a connector's reconciliation. */
 export interface DirectoryAccount {
   userId: string;
-  username: string;
+  /** The login, or null when it was released (a former person, see docs/core.md). */
+  username: string | null;
+  /** The account in the core, which never changes (outbox/events.ts, `CoreAccount`). */
+  coreAccount: string;
   /** Active here (may log in); false for deactivated people. Pending people are not listed. */
   active: boolean;
 }
@@ -13,11 +16,11 @@ export interface DirectoryAccount {
 /** A disagreement between the core and the directory; the framework enqueues the repair. */
 export type CoreDifference =
   /** Active here, no account in the core: provision (`person.upserted`). */
-  | { kind: 'missing_in_core'; userId: string; username: string }
+  | { kind: 'missing_in_core'; userId: string; coreAccount: string }
   /** Deactivated here, still active in the core: deactivate again (`person.deactivated`). */
-  | { kind: 'active_in_core'; userId: string; username: string }
+  | { kind: 'active_in_core'; userId: string; username: string | null; coreAccount: string }
   /** A core account the directory does not know: reported, never removed automatically. */
-  | { kind: 'core_only'; username: string };
+  | { kind: 'core_only'; coreAccount: string };
 
 /**
  * A messaging core the outbox delivers to. Delivery is at least once: the same event (same `id`)

@@ -7,6 +7,8 @@ import { ownedFields } from './sourceOwnership.ts';
 export interface UserView {
   id: string;
   username: string | null;
+  /** The account in the messaging core (never reused; usually the first login). */
+  coreAccount: string | null;
   familyName: string;
   givenName: string;
   middleName: string | null;
@@ -132,6 +134,7 @@ export function presentUser(user: UserRecord, refs: UserRefs, precedence: Preced
   return {
     id: user.id,
     username: user.username ?? null,
+    coreAccount: user.coreAccount ?? null,
     familyName: user.familyName,
     givenName: user.givenName,
     middleName: user.middleName ?? null,

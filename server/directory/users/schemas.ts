@@ -106,6 +106,10 @@ const personRef = z.object({ id: z.string(), displayName: z.string() }).nullable
 export const userView = z.object({
   id: z.string(),
   username: z.string().nullable(),
+  coreAccount: z
+    .string()
+    .nullable()
+    .describe('The account in the messaging core: assigned with the first login, never reused'),
   familyName: z.string(),
   givenName: z.string(),
   middleName: z.string().nullable(),

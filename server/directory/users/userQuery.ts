@@ -46,7 +46,8 @@ const SEARCH_ORDER: Record<UserSort, string> = {
   status: `(u.status || '') #, ${SEARCH_NAME}, u.id #`,
 };
 
-const COLUMNS = `u.id, u.username, u.family_name as "familyName", u.given_name as "givenName",
+const COLUMNS = `u.id, u.username, u.core_account as "coreAccount", u.family_name as "familyName",
+  u.given_name as "givenName",
   u.middle_name as "middleName", u.display_name as "displayName", u.email, u.phone, u.title,
   u.organization_id as "organizationId", u.status, u.status_changed_at as "statusChangedAt",
   u.status_changed_by_id as "statusChangedById", u.status_reason as "statusReason",

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestMeta } from '../../authz/actor.ts';
 import type { Config } from '../../config.ts';
+import type { User } from '../../directory/entities.ts';
 import { unauthenticated } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import { hashToken, newToken } from '../../shared/tokens.ts';
@@ -65,4 +66,13 @@ export function deviceAuth(ctx: DeviceContext): DeviceAuthenticated {
   const device = ctx.state.device;
   if (!device) throw deviceSessionInvalid();
   return device;
+}
+
+/**
+ * The core account a signed-in person's messenger uses. Everyone who can sign in has a login,
+ * and the database assigns the account with the first login, so a missing one is a bug.
+ */
+export function coreAccountOf(user: Pick<User, 'id' | 'coreAccount'>): string {
+  if (!user.coreAccount) throw new Error(`person ${user.id} has no core account`);
+  return user.coreAccount;
 }

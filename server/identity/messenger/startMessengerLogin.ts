@@ -9,13 +9,15 @@ import { TotpFactor } from '../entities.ts';
 import { clearLockout } from '../lockout.ts';
 import { loginLimiter } from '../rateLimit.ts';
 import { secondFactorStep } from '../secondFactorPolicy.ts';
-import { deviceOfSession, openDeviceSession } from './deviceSessions.ts';
+import { coreAccountOf, deviceOfSession, openDeviceSession } from './deviceSessions.ts';
 
 /** A new device session as the messenger receives it; the token is shown only here. */
 export interface IssuedDeviceSession {
   token: string;
   sessionId: string;
   expiresAt: Date;
+  /** The account the messenger signs in to the core as (the XMPP localpart); never the login. */
+  coreAccount: string;
 }
 
 /** What the password step of the messenger login answers. */
@@ -52,7 +54,12 @@ async function completeWithoutFactor(
       ...target,
       details: { sessionId: session.id, channel: 'messenger', device: deviceOfSession(session) },
     });
-    return { token, sessionId: session.id, expiresAt: session.expiresAt };
+    return {
+      token,
+      sessionId: session.id,
+      expiresAt: session.expiresAt,
+      coreAccount: coreAccountOf(user),
+    };
   });
   await loginLimiter(services).loginCompleted(label);
   await clearLockout(services, label);

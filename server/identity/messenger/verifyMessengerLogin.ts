@@ -22,7 +22,7 @@ import {
 } from '../commands/secondFactor.ts';
 import { LoginChallenge, type LoginChallenge as LoginChallengeRow } from '../entities.ts';
 import { consumeRecoveryCode, replaceRecoveryCodes } from '../recoveryCodes.ts';
-import { deviceOfSession, openDeviceSession } from './deviceSessions.ts';
+import { coreAccountOf, deviceOfSession, openDeviceSession } from './deviceSessions.ts';
 import type { IssuedDeviceSession } from './startMessengerLogin.ts';
 
 /** A completed messenger login; `recoveryCodes` only when this step confirmed a first enrollment. */
@@ -139,7 +139,12 @@ export async function verifyMessengerLogin(
         ...target,
         details: { sessionId: session.id, channel: 'messenger', device: deviceOfSession(session) },
       });
-      const issued = { token, sessionId: session.id, expiresAt: session.expiresAt };
+      const issued = {
+        token,
+        sessionId: session.id,
+        expiresAt: session.expiresAt,
+        coreAccount: coreAccountOf(user),
+      };
       if (!result.enrolledNow) return issued;
       return { ...issued, recoveryCodes: await replaceRecoveryCodes(em, user.id, now) };
     });

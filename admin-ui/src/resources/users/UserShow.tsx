@@ -73,6 +73,7 @@ function Card() {
         </Row>
         <Row label={f('role')}>{translate(`app.role.${record.role ?? 'none'}`)}</Row>
         <Row label={f('loginMethod')}>{translate(`app.login_method.${record.loginMethod}`)}</Row>
+        <Row label={f('coreAccount')}>{record.coreAccount || '—'}</Row>
         <Row label={f('lastLoginAt')}>{dateTime(record.lastLoginAt)}</Row>
       </Section>
       <Section title={translate('app.card.provenance')}>

@@ -26,8 +26,11 @@ export interface EjabberdConnector extends Required<Pick<CoreConnector, 'deliver
   readonly host: string;
 }
 
-/** Lower-case: ejabberd stores localparts nodeprep'd, and so does the directory. */
-const local = (username: string) => username.toLowerCase();
+/**
+ * The account's localpart: the person's core account (never their login, which can be released
+ * and given to someone else). Lower-case, as ejabberd stores localparts nodeprep'd.
+ */
+const local = (coreAccount: string) => coreAccount.toLowerCase();
 
 /**
  * Creates the ejabberd connector. Accounts are registered with a random password that is never
@@ -46,7 +49,7 @@ export function createEjabberdConnector(
     services.logger.debug({ eventId: event.id, type: event.type }, 'ejabberd delivery');
     switch (event.type) {
       case 'person.upserted': {
-        const user = local(event.person.username);
+        const user = local(event.person.coreAccount);
         const created = await ensureAccount(api, user, host);
         await writeVcard(
           api,
@@ -61,13 +64,13 @@ export function createEjabberdConnector(
       case 'person.suspended':
         // Nothing to cut off for someone who was never provisioned. A suspension bans like a
         // deactivation (sessions kicked, password scrambled); shared roster groups stay.
-        if (await accountExists(api, local(event.username), host)) {
-          await banAccount(api, local(event.username), host, event.reason ?? 'deactivated');
+        if (await accountExists(api, local(event.coreAccount), host)) {
+          await banAccount(api, local(event.coreAccount), host, event.reason ?? 'deactivated');
         }
         return;
       case 'person.reactivated': {
         // 23.01 has no unban: a fresh random password undoes ban_account's scrambled one.
-        const user = local(event.person.username);
+        const user = local(event.person.coreAccount);
         const created = await ensureAccount(api, user, host);
         if (!created) await api.ok('change_password', { user, host, newpass: randomPassword() });
         await writeVcard(
@@ -80,10 +83,16 @@ export function createEjabberdConnector(
         return;
       }
       case 'sessions.revoked':
-        await kickSessions(api, local(event.username), host, event.sessionIds, 'session revoked');
+        await kickSessions(
+          api,
+          local(event.coreAccount),
+          host,
+          event.sessionIds,
+          'session revoked',
+        );
         return;
       case 'second_factor.reset':
-        await kickUser(api, local(event.username), host);
+        await kickUser(api, local(event.coreAccount), host);
         return;
       case 'space.upserted':
         await upsertGroup(api, host, event.spaceId, event.name, threshold);
@@ -98,8 +107,8 @@ export function createEjabberdConnector(
           {
             spaceId: event.spaceId,
             name: event.name,
-            added: event.added.map((member) => local(member.username)),
-            removed: event.removed.map((member) => local(member.username)),
+            added: event.added.map((member) => local(member.coreAccount)),
+            removed: event.removed.map((member) => local(member.coreAccount)),
           },
           threshold,
         );

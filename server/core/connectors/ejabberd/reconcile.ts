@@ -33,16 +33,21 @@ export async function reconcileAccounts(
   const differences: CoreDifference[] = [];
   const known = new Set<string>();
   for (const person of directory) {
-    const user = person.username.toLowerCase();
-    known.add(user);
-    if (person.active && !registered.has(user)) {
-      differences.push({ kind: 'missing_in_core', userId: person.userId, username: user });
-    } else if (!person.active && connected.has(user)) {
-      differences.push({ kind: 'active_in_core', userId: person.userId, username: user });
+    const account = person.coreAccount.toLowerCase();
+    known.add(account);
+    if (person.active && !registered.has(account)) {
+      differences.push({ kind: 'missing_in_core', userId: person.userId, coreAccount: account });
+    } else if (!person.active && connected.has(account)) {
+      differences.push({
+        kind: 'active_in_core',
+        userId: person.userId,
+        username: person.username,
+        coreAccount: account,
+      });
     }
   }
-  for (const user of registered) {
-    if (!known.has(user)) differences.push({ kind: 'core_only', username: user });
+  for (const account of registered) {
+    if (!known.has(account)) differences.push({ kind: 'core_only', coreAccount: account });
   }
   return differences;
 }
