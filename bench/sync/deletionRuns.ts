@@ -16,6 +16,7 @@ import { type DirectorySyncSource, useReaderFactory } from '../../server/sources
 import type { RunView } from '../../server/sources/schemas.ts';
 import { fmt } from '../support/stats.ts';
 import { syncSource, timedRun } from './engineRuns.ts';
+import { oneBase } from './floors.ts';
 
 /**
  * The incremental run with deletion detection (issue 13), beside its floor measured right after
@@ -118,13 +119,13 @@ async function floorSearches(
       const from = (BigInt(String(cursor.highestCommittedUsn)) + 1n).toString();
       const window = `(uSNChanged>=${from})(uSNChanged<=${to})`;
       await drain({
-        base: source.baseDn,
+        base: oneBase(source),
         filter: `(&${source.userFilter}(uSNChanged>=${from}))`,
         attributes: requestedAttributes(source),
         binary: ['objectGUID'],
       });
       await drain({
-        base: source.groupBaseDn ?? source.baseDn,
+        base: source.groupBaseDn ?? oneBase(source),
         filter: `(&(objectClass=group)(uSNChanged>=${from}))`,
         attributes: ['distinguishedName'],
       });
@@ -161,13 +162,13 @@ async function floorSearches(
           ? csnSinceFilter(csns)
           : `(modifyTimestamp>=${escapeFilterValue(String(cursor.modifyTimestamp ?? ''))})`;
       await drain({
-        base: source.baseDn,
+        base: oneBase(source),
         filter: `(&${source.userFilter}${since})`,
         attributes: requestedAttributes(source),
       });
       const attribute = idAttributeOf(source);
       await drain(
-        { base: source.baseDn, filter: source.userFilter, attributes: [attribute] },
+        { base: oneBase(source), filter: source.userFilter, attributes: [attribute] },
         (e) => {
           const id = first(e, attribute);
           if (id) ids.push(id.toLowerCase());

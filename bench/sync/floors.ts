@@ -8,6 +8,14 @@ import { pagedSearch } from '../../server/sources/ldap/pagedSearch.ts';
 import { createDirectoryReader } from '../../server/sources/ldap/reader.ts';
 
 /** What one pass over a directory cost. */
+/** The base DN of a bench source: the benchmark directories put everyone under one base. */
+export function oneBase(source: DirectorySource): string {
+  const [base] = source.baseDns;
+  if (base === undefined || source.baseDns.length > 1)
+    throw new Error('bench sources have one base DN');
+  return base;
+}
+
 export interface ReadFigures {
   entries: number;
   seconds: number;
@@ -45,7 +53,7 @@ export async function rawPagedSearch(source: DirectorySource): Promise<ReadFigur
   try {
     await client.bind(source.bindDn, bindPasswordOf(source));
     for await (const page of pagedSearch(client, source, {
-      base: source.baseDn,
+      base: oneBase(source),
       filter: source.userFilter,
       attributes: requestedAttributes(source),
       binary: source.kind === 'active-directory' ? ['objectGUID'] : [],

@@ -1,4 +1,5 @@
 import { Attribute } from 'ldapts';
+import { withBaseDns } from '../../server/shared/config/directorySources.ts';
 import type { Services } from '../../server/shared/services.ts';
 import { createDirectoryReader } from '../../server/sources/ldap/reader.ts';
 import { slapdMissing } from '../../test/support/openldap.ts';
@@ -64,7 +65,7 @@ export async function openLdapStage(
       await incrementalWithDeletions(
         services,
         // The people's OU as the base, so that «Уволенные» is outside it (same ids, same source).
-        { ...directory.source, baseDn: peopleOu },
+        withBaseDns(directory.source, [peopleOu]),
         'OpenLDAP incremental sync with deletion detection (id enumeration), 100 changes (98 titles, 1 deleted, 1 moved out)',
         () =>
           applyChanges(
@@ -89,7 +90,7 @@ export async function openLdapStage(
     rows.push(
       ...(await changeTrackingRows(
         services,
-        { ...directory.source, baseDn: peopleOu },
+        withBaseDns(directory.source, [peopleOu]),
         directory,
         dn,
         people,

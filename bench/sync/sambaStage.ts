@@ -1,5 +1,5 @@
 import { Attribute, Change } from 'ldapts';
-import { directorySourceSchema } from '../../server/shared/config/directorySources.ts';
+import { directorySourceSchema, withBaseDns } from '../../server/shared/config/directorySources.ts';
 import type { Services } from '../../server/shared/services.ts';
 import { createDirectoryReader } from '../../server/sources/ldap/reader.ts';
 import { useReaderFactory } from '../../server/sources/registry.ts';
@@ -40,9 +40,8 @@ export async function sambaStage(
       `CN=${escapeDnValue(`${benchPerson(n).displayName} ${n}`)},${staff}`;
     // Two department groups mapped (one with filter metacharacters in its name): 400 members.
     const connection = directorySourceSchema.parse({
-      ...directory.source,
+      ...withBaseDns(directory.source, [staff]),
       id: 'bench-samba',
-      baseDn: staff,
       groupBaseDn: groups,
       groupMappings: [
         { group: group(1), spaces: ['Отдел 1'] },

@@ -6,6 +6,7 @@ import {
   bindTargetOf,
   type DirectorySource,
   directorySourceSchema,
+  storedConnectionOf,
 } from '../shared/config/directorySources.ts';
 import { DEFAULT_SYNC_SETTINGS } from '../shared/config/directorySync.ts';
 import { AppError, badRequest, conflict, notFound } from '../shared/errors.ts';
@@ -98,7 +99,8 @@ function refuseTwoPasswords(connection: DirectorySource, stored: boolean): void 
     );
 }
 
-function refuseConfigSource(services: Services, id: string): void {
+/** 409 `source_defined_in_config` for a source of config/: the API never changes or deletes it. */
+export function refuseConfigSource(services: Services, id: string): void {
   if (services.config.directorySources.some((source) => source.id === id))
     throw conflict(
       'source_defined_in_config',
@@ -128,12 +130,11 @@ export function createDirectorySource(
     const connection = parseConnection({ ...body.connection, id: body.id });
     const password = body.bindPassword ?? null;
     refuseTwoPasswords(connection, password !== null);
-    const { id: _id, kind, ...config } = connection;
     const row = em.create(DirectorySourceRow, {
       id: body.id,
-      kind,
+      kind: connection.kind,
       name: body.name,
-      config,
+      config: storedConnectionOf(connection),
       schedule: body.schedule ?? DEFAULT_SYNC_SETTINGS.schedule,
       thresholds: body.thresholds ?? DEFAULT_SYNC_SETTINGS.thresholds,
       correlateBy: body.correlateBy,
@@ -171,12 +172,16 @@ function mergeConnection(
   current: Record<string, unknown>,
   changes: Record<string, unknown>,
 ): Record<string, unknown> {
+  // `baseDn` is the older spelling of `baseDns`: a change naming either replaces both, or a
+  // stored `baseDns` would contradict a new `baseDn`.
+  const replacesBases = 'baseDn' in changes || 'baseDns' in changes;
+  const kept = Object.entries(current).filter(
+    ([key]) => !(replacesBases && (key === 'baseDn' || key === 'baseDns')),
+  );
   // Object.fromEntries defines own properties: a `__proto__` key from JSON stays a plain (unknown,
   // refused) key instead of replacing the prototype.
   return Object.fromEntries(
-    [...Object.entries(current), ...Object.entries(changes)].filter(
-      ([key]) => changes[key] !== null,
-    ),
+    [...kept, ...Object.entries(changes)].filter(([key]) => changes[key] !== null),
   );
 }
 
@@ -219,9 +224,8 @@ export function updateDirectorySource(
       connection = envDropped
         ? parseConnection({ ...merged, bindPasswordEnv: undefined })
         : candidate;
-      const { id: _id, kind, storedBindPassword: _stored, ...config } = connection;
-      row.kind = kind;
-      row.config = config;
+      row.kind = connection.kind;
+      row.config = storedConnectionOf(connection);
     }
     const hadPassword = row.bindPasswordSealed !== null && row.bindPasswordSealed !== undefined;
     let bindPasswordChange: BindPasswordChange | null = null;

@@ -3,6 +3,7 @@ import { escapeFilterValue } from '../../server/identity/ldap/filter.ts';
 import {
   type DirectorySource,
   directorySourceSchema,
+  withBaseDns,
 } from '../../server/shared/config/directorySources.ts';
 import { IncrementalNotPossibleError } from '../../server/sources/ldap/errors.ts';
 import { parseGeneralizedTime } from '../../server/sources/ldap/generalizedTime.ts';
@@ -163,9 +164,7 @@ describe.skipIf(!slapdAvailable)('generic LDAP reader (OpenLDAP slapd)', () => {
       directorySourceSchema.parse({ ...source, userFilter: '(uid=nobody-*)' }),
     );
     expect(none.people).toEqual([]);
-    await expect(
-      readAll(directorySourceSchema.parse({ ...source, baseDn: `ou=nowhere,${ldap.baseDn}` })),
-    ).rejects.toThrow();
+    await expect(readAll(withBaseDns(source, [`ou=nowhere,${ldap.baseDn}`]))).rejects.toThrow();
   });
 });
 

@@ -37,6 +37,8 @@ let context: TestContext;
 let browser: Browser;
 let page: Page;
 let staffOu = '';
+/** A second base DN of the source (issue 13: several base DNs). */
+let ekbOu = '';
 /** Every log line the service writes while the test runs (its logger redirected here). */
 const logLines: string[] = [];
 
@@ -102,7 +104,16 @@ describe.runIf(RUN)('directory sources in the console, against Samba AD, in a re
     dc = await startSambaDc();
     typedPassword = dc.adminPassword;
     staffOu = await addOu(dc, 'Staff');
+    ekbOu = await addOu(dc, 'Yekaterinburg');
     await addPeople(dc, [
+      {
+        name: 'kuznetsova',
+        parent: ekbOu,
+        givenName: 'Анна',
+        sn: 'Кузнецова',
+        department: 'Отдел продаж',
+        employeeID: 'E-4',
+      },
       {
         name: 'ivanov',
         parent: staffOu,
@@ -167,15 +178,23 @@ describe.runIf(RUN)('directory sources in the console, against Samba AD, in a re
     await fill(page, 'connection.tls.ca', readFileSync(dc.caFile, 'utf8'));
     await fill(page, 'connection.bindDn', dc.adminDn);
     await fill(page, 'bindPassword', typedPassword);
-    await fill(page, 'connection.baseDn', staffOu);
+    // Two base DNs, the second (by mistake) inside the first: refused under that row.
+    await fill(page, 'baseDnRows.0.dn', staffOu);
+    await page.locator('.button-add-baseDnRows').click();
+    await fill(page, 'baseDnRows.1.dn', `OU=IT,${staffOu}`);
     await page.getByRole('button', { name: 'Сохранить' }).click();
-    const urlError = page
-      .locator('.MuiFormControl-root', { has: input(page, 'connection.url') })
-      .locator('.MuiFormHelperText-root');
-    await expect.poll(() => urlError.textContent()).toMatch(/ldap:\/\/host/);
+    // The helper text of an input (its aria-describedby): rows of an ArrayInput sit inside the
+    // array's own form control, so "the form control holding the input" would match both.
+    const errorUnder = async (source: string) => {
+      const helper = await input(page, source).getAttribute('aria-describedby');
+      return page.locator(`[id="${helper}"]`).textContent();
+    };
+    await expect.poll(() => errorUnder('connection.url')).toMatch(/ldap:\/\/host/);
+    await expect.poll(() => errorUnder('baseDnRows.1.dn')).toMatch(/nested/);
     await shot(page, 'src-03-field-error-ru');
 
     await fill(page, 'connection.url', dc.ldapsUrl);
+    await fill(page, 'baseDnRows.1.dn', ekbOu);
     // The password field keeps what was typed for this form only; type it again to be sure.
     await fill(page, 'bindPassword', typedPassword);
     await page.getByRole('button', { name: 'Сохранить' }).click();
@@ -191,20 +210,23 @@ describe.runIf(RUN)('directory sources in the console, against Samba AD, in a re
     for (const step of ['dns', 'tcp', 'tls', 'bind', 'base_dn', 'filter', 'mapping'])
       expect(await steps.locator(`tr[data-step="${step}"]`).getAttribute('data-ok')).toBe('true');
     await steps.getByText(`Вход выполнен как ${dc.adminDn}`).waitFor();
+    await steps.getByText(`Все базовые DN (2) существуют: ${staffOu}; ${ekbOu}`).waitFor();
     const preview = page.getByTestId('connection-test-preview');
     await preview.getByText('ivanov', { exact: true }).waitFor();
     await preview.getByText('petrova@corp.example.test').waitFor();
+    await preview.getByText('kuznetsova', { exact: true }).waitFor();
     await shot(page, 'src-05-connection-test-ru');
     await page.getByRole('dialog').getByRole('button', { name: 'Закрыть' }).click();
     await page.getByRole('dialog').waitFor({ state: 'hidden' });
 
-    // A dry run: its plan creates the three people.
+    // A dry run: its plan creates the four people of both base DNs.
     await runAction(page, 'Пробный запуск');
     await page.getByTestId('run-status').first().waitFor();
     await waitForRunStatus(page, 'Спланирован');
     const plan = page.getByTestId('plan');
     await plan.getByText('Петрова').first().waitFor();
-    await expect.poll(() => plan.locator('tbody tr').count()).toBe(3);
+    await plan.getByText('Кузнецова').first().waitFor();
+    await expect.poll(() => plan.locator('tbody tr').count()).toBe(4);
     await shot(page, 'src-06-dry-run-plan-ru');
     const synced = await context.services.pool.query(`select 1 from app_user where source = 'ad'`);
     expect(synced.rowCount).toBe(0);
@@ -265,6 +287,9 @@ describe.runIf(RUN)('directory sources in the console, against Samba AD, in a re
     };
 
     await edit();
+    // Both base DNs come back into their rows.
+    expect(await input(page, 'baseDnRows.0.dn').inputValue()).toBe(staffOu);
+    expect(await input(page, 'baseDnRows.1.dn').inputValue()).toBe(ekbOu);
     await fill(page, 'name', 'Корпоративный AD (Москва)');
     await shot(page, 'src-09-edit-form-ru');
     await save();

@@ -9,21 +9,30 @@ import { closeQuietly, connectClient } from './client.ts';
 import { hasControlCharacters, loginFilter } from './filter.ts';
 import { sourceForUser } from './sources.ts';
 
-/** The person's one entry, or null when there is none or the name is ambiguous. */
+/**
+ * The person's one entry under any of the source's base DNs, or null when there is none or the
+ * name is ambiguous (two entries, under one base or two). Bases are searched in order and the
+ * search stops as soon as two are found.
+ */
 async function findEntry(
   client: Client,
   source: DirectorySource,
   username: string,
 ): Promise<Entry | null> {
-  const { searchEntries } = await client.search(source.baseDn, {
-    scope: 'sub',
-    filter: loginFilter(source.userFilter, source.loginAttribute, username),
-    attributes: stateAttributes(source),
-    // Two are enough to tell "one" from "ambiguous"; AD answers sizeLimitExceeded past that.
-    sizeLimit: 2,
-    timeLimit: Math.ceil(source.timeoutMs / 1000),
-  });
-  return searchEntries.length === 1 ? (searchEntries[0] ?? null) : null;
+  const found: Entry[] = [];
+  for (const base of source.baseDns) {
+    const { searchEntries } = await client.search(base, {
+      scope: 'sub',
+      filter: loginFilter(source.userFilter, source.loginAttribute, username),
+      attributes: stateAttributes(source),
+      // Two are enough to tell "one" from "ambiguous"; AD answers sizeLimitExceeded past that.
+      sizeLimit: 2,
+      timeLimit: Math.ceil(source.timeoutMs / 1000),
+    });
+    found.push(...searchEntries);
+    if (found.length > 1) return null;
+  }
+  return found[0] ?? null;
 }
 
 type Outcome = CredentialCheck | { failedAt: 'service' | 'person'; error: unknown };

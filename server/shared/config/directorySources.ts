@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { z } from 'zod';
+import { dnMatchKey, dnWithin } from '../dn.ts';
 
 /** AD's filter for people: `objectCategory` is indexed, and excludes computer accounts (also `user`). */
 export const AD_DEFAULT_USER_FILTER = '(&(objectCategory=person)(objectClass=user))';
@@ -98,6 +99,39 @@ export const bindPasswordEnvSchema = z
     `must be the name of an environment variable starting with ${BIND_PASSWORD_ENV_PREFIX} (then A-Z, 0-9, _)`,
   );
 
+/** The most base DNs one source searches (each is one paged search per read). */
+export const MAX_BASE_DNS = 20;
+
+/**
+ * Where a source's people are searched: one or more subtrees (`OU=Moscow,…` and
+ * `OU=Yekaterinburg,…`). Each is searched on its own and the results merged, so two bases may
+ * not repeat (letter case and spaces around separators ignored) or lie one inside the other:
+ * the inner one would add nothing and make "moved out of scope" ambiguous.
+ */
+export const baseDnsSchema = z
+  .array(z.string().trim().min(1, 'a base DN may not be empty'))
+  .min(1, 'give at least one base DN')
+  .max(MAX_BASE_DNS, `at most ${MAX_BASE_DNS} base DNs`)
+  .superRefine((bases, ctx) => {
+    bases.forEach((base, index) => {
+      for (let earlier = 0; earlier < index; earlier += 1) {
+        const other = bases[earlier] ?? '';
+        if (dnMatchKey(other) === dnMatchKey(base))
+          ctx.addIssue({
+            code: 'custom',
+            path: [index],
+            message: `duplicate base DN (the same as base DN ${earlier + 1}, ${other})`,
+          });
+        else if (dnWithin(base, other) || dnWithin(other, base))
+          ctx.addIssue({
+            code: 'custom',
+            path: [index],
+            message: `base DNs may not be nested: ${base} and ${other} (base DN ${earlier + 1}) lie one inside the other; keep the outer one`,
+          });
+      }
+    });
+  });
+
 const commonFields = {
   /** Stable id; synced people will record it (issue 4), so never rename a source in use. */
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lowercase letters, digits, _ and -'),
@@ -115,14 +149,20 @@ const commonFields = {
    * have a password stored encrypted ({@link StoredBindPassword}); a config source needs one.
    */
   bindPasswordEnv: bindPasswordEnvSchema.optional(),
-  baseDn: z.string().min(1),
+  /** Where people are searched (see baseDnsSchema). */
+  baseDns: baseDnsSchema.optional(),
+  /** The older spelling of a single base DN, still accepted: the same as `baseDns: [baseDn]`. */
+  baseDn: z.string().trim().min(1).optional(),
   /** Connect timeout and per-operation timeout. */
   timeoutMs: z.coerce.number().int().min(100).max(120_000).default(5_000),
   /** Sync: entries per page of the paged search (AD's MaxPageSize is 1,000 by default). */
   pageSize: z.coerce.number().int().min(1).max(10_000).default(1_000),
   /** Sync: overrides of the attribute mapping (see syncAttributeFields); unset fields keep the kind's default. */
   attributes: attributeMappingSchema.default({}),
-  /** Sync: where group searches start (groups often live outside the people's OU); default baseDn. */
+  /**
+   * Sync: where group searches start (groups often live outside the people's OU); default: the
+   * base DNs.
+   */
   groupBaseDn: z.string().min(1).optional(),
   /** Sync: which entries are groups (for group mappings and membership reads). */
   groupFilter: filterSchema.optional(),
@@ -172,7 +212,24 @@ export const directorySourceSchema = z
         message:
           'plain ldap:// sends passwords in clear text: use ldaps://, startTls, or set allowPlain',
       });
-  });
+    if (source.baseDns === undefined && source.baseDn === undefined)
+      ctx.addIssue({ code: 'custom', path: ['baseDns'], message: 'give at least one base DN' });
+    // Both given: a baseDn naming another base than the first would leave a reader guessing.
+    if (
+      source.baseDns !== undefined &&
+      source.baseDn !== undefined &&
+      dnMatchKey(source.baseDns[0] ?? '') !== dnMatchKey(source.baseDn)
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: ['baseDn'],
+        message: 'baseDn is the older spelling of baseDns: give one of them',
+      });
+  })
+  .transform(({ baseDn, baseDns, ...source }) => ({
+    ...source,
+    baseDns: baseDns ?? [baseDn ?? ''],
+  }));
 
 /**
  * The `directorySources` list; ids must be unique, and each names its password variable (a
@@ -232,6 +289,22 @@ export class StoredBindPassword {
 export type DirectorySource = z.infer<typeof directorySourceSchema> & {
   readonly storedBindPassword?: StoredBindPassword;
 };
+
+/**
+ * A source's settings as stored and shown (`baseDns` is the one spelling a stored source and the
+ * API carry): without the id, the kind or a stored password.
+ */
+export function storedConnectionOf(
+  source: DirectorySource,
+): Omit<DirectorySource, 'id' | 'kind' | 'storedBindPassword'> {
+  const { id: _id, kind: _kind, storedBindPassword: _stored, ...settings } = source;
+  return settings;
+}
+
+/** A copy of a source searching other base DNs (benches and tests narrowing a source). */
+export function withBaseDns(source: DirectorySource, baseDns: readonly string[]): DirectorySource {
+  return { ...source, baseDns: [...baseDns] };
+}
 
 /**
  * The settings that say where, and how safely, a bind password is sent: the URL, the bind DN,

@@ -1,8 +1,9 @@
 import { type Client, Control, type Entry } from 'ldapts';
 import { closeQuietly, connectClient } from '../../identity/ldap/client.ts';
 import { bindPasswordOf, type DirectorySource } from '../../shared/config/directorySources.ts';
+import { dnWithinAny } from '../../shared/dn.ts';
 import type { AbsenceRead, AbsentId, DeletionDetection } from '../types.ts';
-import { dnKey } from './groups.ts';
+import { searchBases } from './bases.ts';
 import { formatGuid } from './guid.ts';
 import { idAttributeOf } from './mapping.ts';
 import { pagedSearch } from './pagedSearch.ts';
@@ -14,9 +15,10 @@ import { pagedSearch } from './pagedSearch.ts';
  *   `CN=Deleted Objects,<domain>`, visible only with the Show Deleted control and only to an
  *   account allowed to list that container. Without the right AD answers zero entries and no
  *   error (KB 892806), so the right is probed first (probeTombstones). A person moved out of the
- *   base DN (to an OU such as «Уволенные») is an ordinary entry whose uSNChanged moved: every
- *   user changed since the cursor, domain-wide, ids only, that the read did not return is gone
- *   (the engine drops those it staged). DirSync would need a replication right security teams
+ *   base DNs (to an OU such as «Уволенные», outside every one of them) is an ordinary entry
+ *   whose uSNChanged moved: every user changed since the cursor, domain-wide, ids only, that
+ *   the read did not return is gone (the engine drops those it staged; someone moved to
+ *   another of the base DNs is read under it). DirSync would need a replication right security teams
  *   rarely grant, and returned no tombstones to a plain account.
  * - **Generic LDAP**: no tombstones and no change number common to every server, so every
  *   incremental run enumerates the ids in scope (the id attribute only, paged): people of the
@@ -95,13 +97,6 @@ async function probeTombstones(client: Client, nc: string): Promise<DeletionDete
   };
 }
 
-/** Whether `dn` is `base` or below it (DNs compared as the reader compares them). */
-function within(dn: string, base: string): boolean {
-  const key = dnKey(dn);
-  const baseKey = dnKey(base);
-  return key === baseKey || key.endsWith(`,${baseKey}`);
-}
-
 /** AD: tombstones and entries changed since the cursor, as ids of people gone (see above). */
 async function* adGoneIds(
   client: Client,
@@ -118,8 +113,9 @@ async function* adGoneIds(
       base: deletedObjectsOf(nc),
       scope: 'one',
       // Tombstones keep objectClass (objectCategory is stripped). Matched to the source by
-      // objectGUID in PostgreSQL, not by lastKnownParent: someone moved out of the base DN and
-      // deleted within one interval has a lastKnownParent outside it and must still go.
+      // objectGUID in PostgreSQL, not by lastKnownParent under one of the base DNs: someone moved
+      // out of the base DNs and deleted within one interval has a lastKnownParent outside all of
+      // them and must still go (lastKnownParent only explains the reason).
       filter: `(&(isDeleted=TRUE)(objectClass=user)${window})`,
       attributes: ['objectGUID', 'lastKnownParent'],
       binary: ['objectGUID'],
@@ -139,6 +135,8 @@ async function* adGoneIds(
       });
       if (ids.length > 0) yield ids;
     }
+  // The reason's wording: a source with one base DN reads as before.
+  const bases = source.baseDns.length === 1 ? 'DN' : 'DNs';
   for await (const entries of pagedSearch(client, source, {
     base: nc,
     filter: `(&(objectClass=user)${window})`,
@@ -148,23 +146,27 @@ async function* adGoneIds(
     const ids = entries.flatMap((entry) => {
       const externalId = guidOf(entry);
       if (externalId === null) return [];
-      const reason = within(entry.dn, source.baseDn)
+      // Out of scope means outside every base DN: a person moved from one base to another is
+      // read by the pages under the new one, and the engine drops ids the read staged.
+      const reason = dnWithinAny(entry.dn, source.baseDns)
         ? 'no longer matches the user filter'
-        : `moved out of the base DN (now ${entry.dn})`;
+        : `moved out of the base ${bases} (now ${entry.dn})`;
       return [{ externalId, reason }];
     });
     if (ids.length > 0) yield ids;
   }
 }
 
-/** Generic LDAP: every id in scope (ids only; the same base and filter as a full read). */
+/**
+ * Generic LDAP: every id in scope (ids only; the same base DNs and filter as a full read). A
+ * person moved from one base DN to another is still enumerated, under the new one.
+ */
 async function* ldapPresentIds(
   client: Client,
   source: DirectorySource,
 ): AsyncGenerator<AbsentId[]> {
   const attribute = idAttributeOf(source);
-  for await (const entries of pagedSearch(client, source, {
-    base: source.baseDn,
+  for await (const entries of searchBases(client, source, {
     filter: source.userFilter,
     attributes: [attribute],
   })) {
@@ -181,7 +183,7 @@ const ENUMERATION: DeletionDetection = {
   permitted: true,
   method: 'enumeration',
   message:
-    'deletions and moves out of the base DN are detected by enumerating the ids in scope on every incremental run',
+    'deletions and moves out of the base DNs are detected by enumerating the ids in scope on every incremental run',
 };
 
 /** What connecting needs from the service. */

@@ -1,6 +1,6 @@
 import type { Client, Entry } from 'ldapts';
 import { escapeFilterValue } from '../../identity/ldap/filter.ts';
-import { dnKey } from './groups.ts';
+import { dnMatchKey, dnWithin } from '../../shared/dn.ts';
 
 /*
  * OpenLDAP's change sequence (issue 13, scope item 5). slapd stamps every entry it writes with an
@@ -30,54 +30,84 @@ function values(entry: Entry | undefined, attribute: string): string[] {
   return (Array.isArray(raw) ? raw : [raw]).map((value) => value.toString());
 }
 
-/**
- * The naming context holding `baseDn`: the longest of the rootDSE's `namingContexts` that is
- * `baseDn` or one of its ancestors (a server may hold several databases). Null when none does.
- */
-export async function namingContextOf(client: Client, baseDn: string): Promise<string | null> {
+/** The rootDSE's `namingContexts` (the suffixes of the server's databases). */
+async function namingContexts(client: Client): Promise<string[]> {
   const { searchEntries } = await client.search('', {
     scope: 'base',
     filter: '(objectClass=*)',
     attributes: ['namingContexts'],
   });
-  const base = dnKey(baseDn);
+  return values(searchEntries[0], 'namingContexts');
+}
+
+/** Of `contexts`, the longest that is `baseDn` or one of its ancestors; null when none is. */
+function contextHolding(contexts: readonly string[], baseDn: string): string | null {
   let best: string | null = null;
-  for (const context of values(searchEntries[0], 'namingContexts')) {
-    const key = dnKey(context);
-    if (key === '' || !(base === key || base.endsWith(`,${key}`))) continue;
-    if (best === null || key.length > dnKey(best).length) best = context;
+  for (const context of contexts) {
+    if (dnMatchKey(context) === '' || !dnWithin(baseDn, context)) continue;
+    if (best === null || dnMatchKey(context).length > dnMatchKey(best).length) best = context;
   }
   return best;
 }
 
 /**
- * The contextCSN vector of the database holding `baseDn`: one CSN per server id, sorted by
- * server id; null when the server keeps none (no syncprov overlay, or an ACL hides it), which
- * means "track changes by modifyTimestamp".
+ * The naming context holding `baseDn`: the longest of the rootDSE's `namingContexts` that is
+ * `baseDn` or one of its ancestors (a server may hold several databases). Null when none does.
  */
-export async function readContextCsn(client: Client, baseDn: string): Promise<string[] | null> {
-  let entry: Entry | undefined;
+export async function namingContextOf(client: Client, baseDn: string): Promise<string | null> {
+  return contextHolding(await namingContexts(client), baseDn);
+}
+
+/** One database's contextCSN: server id → its greatest CSN. */
+async function contextCsnOf(client: Client, context: string): Promise<Map<string, string>> {
+  const { searchEntries } = await client.search(context, {
+    scope: 'base',
+    filter: '(objectClass=*)',
+    attributes: ['contextCSN'],
+  });
+  const bySid = new Map<string, string>();
+  for (const csn of values(searchEntries[0], 'contextCSN')) {
+    const sid = csnServerId(csn);
+    // Two values for one sid would be a server bug; the greater one is the server's own word.
+    if (sid !== null && (bySid.get(sid) ?? '') < csn) bySid.set(sid, csn);
+  }
+  return bySid;
+}
+
+/**
+ * The contextCSN vector of the database(s) holding the base DNs: one CSN per server id, sorted
+ * by server id; null when a database keeps none (no syncprov overlay, or an ACL hides it), which
+ * means "track changes by modifyTimestamp". Base DNs in different databases (two suffixes of one
+ * server) take, per server id, the smallest of the databases' CSNs: the next read then starts at
+ * the database furthest behind, and re-reads a little of the others rather than miss anything.
+ */
+export async function readContextCsn(
+  client: Client,
+  baseDns: readonly string[],
+): Promise<string[] | null> {
+  const bySid = new Map<string, string>();
   try {
-    const context = await namingContextOf(client, baseDn);
-    if (context === null) return null;
-    const { searchEntries } = await client.search(context, {
-      scope: 'base',
-      filter: '(objectClass=*)',
-      attributes: ['contextCSN'],
-    });
-    entry = searchEntries[0];
+    const contexts = await namingContexts(client);
+    const holding = new Map<string, string>();
+    for (const base of baseDns) {
+      const context = contextHolding(contexts, base);
+      if (context === null) return null;
+      holding.set(dnMatchKey(context), context);
+    }
+    for (const context of holding.values()) {
+      const vector = await contextCsnOf(client, context);
+      if (vector.size === 0) return null;
+      for (const [sid, csn] of vector) {
+        const known = bySid.get(sid);
+        if (known === undefined || csn < known) bySid.set(sid, csn);
+      }
+    }
   } catch {
     // A server that refuses the rootDSE or its suffix to this account (other LDAP servers, tight
     // ACLs) is one without a usable change sequence, not a failed run: the modifyTimestamp path
     // (or, for a saved entryCSN cursor, a full read) follows; a broken connection fails the
     // read's own searches right after.
     return null;
-  }
-  const bySid = new Map<string, string>();
-  for (const csn of values(entry, 'contextCSN')) {
-    const sid = csnServerId(csn);
-    // Two values for one sid would be a server bug; the greater one is the server's own word.
-    if (sid !== null && (bySid.get(sid) ?? '') < csn) bySid.set(sid, csn);
   }
   if (bySid.size === 0) return null;
   return [...bySid.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, csn]) => csn);

@@ -101,6 +101,7 @@ export const CONNECTION_TEST_MESSAGES = {
   root_dse_timeout: 'The root DSE got no answer within {timeoutMs} ms',
   root_dse_failed: 'The root DSE could not be read: {reason}',
   base_dn_found: 'The base DN {baseDn} exists',
+  base_dns_found: 'All {count} base DNs exist: {baseDns}',
   base_dn_not_found:
     'The base DN {baseDn} does not exist, or the service account may not read it (naming contexts: {namingContexts})',
   base_dn_timeout: 'Reading the base DN {baseDn} got no answer within {timeoutMs} ms',
@@ -564,28 +565,38 @@ export async function testDirectoryConnection(
       false,
     );
 
-    const baseDn = { baseDn: source.baseDn };
+    // Each base DN in turn; a failure names the one that failed (`baseDn`), the others are
+    // listed for a source with several (`baseDns`, joined with "; ": DNs contain commas).
+    const bases = source.baseDns;
+    const allBases = { baseDns: bases.join('; '), count: bases.length };
+    let checking = bases[0] ?? '';
     const baseFound = await step(
       'base_dn',
       async (ms): Promise<Outcome> => {
         const bound = client as Client | null;
         if (!bound) throw new Error('no connection');
-        await within(
-          ms,
-          bound.search(source.baseDn, {
-            scope: 'base',
-            filter: '(objectClass=*)',
-            attributes: ['objectClass'],
-          }),
-        );
-        return { ok: true, code: 'base_dn_found', params: baseDn };
+        const readEach = async () => {
+          for (const base of bases) {
+            checking = base;
+            await bound.search(base, {
+              scope: 'base',
+              filter: '(objectClass=*)',
+              attributes: ['objectClass'],
+            });
+          }
+        };
+        await within(ms, readEach());
+        return bases.length === 1
+          ? { ok: true, code: 'base_dn_found', params: { baseDn: checking } }
+          : { ok: true, code: 'base_dns_found', params: allBases };
       },
       (error, ms): Failure => {
+        const failed = { baseDn: checking, ...(bases.length > 1 ? allBases : {}) };
         if (error instanceof StepTimeout)
-          return { code: 'base_dn_timeout', params: { ...baseDn, timeoutMs: ms } };
+          return { code: 'base_dn_timeout', params: { ...failed, timeoutMs: ms } };
         if (error instanceof NoSuchObjectError)
-          return { code: 'base_dn_not_found', params: { ...baseDn, namingContexts } };
-        return { code: 'base_dn_failed', params: { ...baseDn, reason: reasonOf(error) } };
+          return { code: 'base_dn_not_found', params: { ...failed, namingContexts } };
+        return { code: 'base_dn_failed', params: { ...failed, reason: reasonOf(error) } };
       },
       false,
     );
@@ -607,9 +618,10 @@ export async function testDirectoryConnection(
             params: { ...filter, reason: reasonOf(error) },
           };
         }
-        const first = async () => {
+        // The first page under each base DN: the preview then shows people of the first bases.
+        const firstOf = async (base: string) => {
           for await (const page of pagedSearch(bound, source, {
-            base: source.baseDn,
+            base,
             filter: source.userFilter,
             attributes: requestedAttributes(source),
             binary: source.kind === 'active-directory' ? [idAttributeOf(source)] : [],
@@ -617,8 +629,18 @@ export async function testDirectoryConnection(
             return page;
           return [];
         };
-        entries = await within(ms, first());
-        const params = { ...filter, ...baseDn, count: entries.length, pageSize: source.pageSize };
+        const firstPages = async () => {
+          const found: Entry[] = [];
+          for (const base of bases) found.push(...(await firstOf(base)));
+          return found;
+        };
+        entries = await within(ms, firstPages());
+        const params = {
+          ...filter,
+          baseDn: bases.join('; '),
+          count: entries.length,
+          pageSize: source.pageSize,
+        };
         return entries.length > 0
           ? { ok: true, code: 'filter_matched', params }
           : { ok: false, code: 'filter_no_match', params };

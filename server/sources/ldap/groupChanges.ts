@@ -2,9 +2,9 @@ import type { Client, Entry } from 'ldapts';
 import { escapeFilterValue } from '../../identity/ldap/filter.ts';
 import type { DirectorySource } from '../../shared/config/directorySources.ts';
 import type { SyncCursor } from '../types.ts';
+import { groupBasesOf, searchBases } from './bases.ts';
 import { formatGeneralizedTime, parseGeneralizedTime } from './generalizedTime.ts';
 import { dnKey, groupFilterOf, IN_CHAIN } from './groups.ts';
-import { pagedSearch } from './pagedSearch.ts';
 
 /**
  * The mapped groups whose membership changed since an incremental read's cursor, and how to read
@@ -39,11 +39,13 @@ async function changedKeys(
 ): Promise<{ keys: Set<string>; entries: Entry[] }> {
   const keys = new Set<string>();
   const entries: Entry[] = [];
-  for await (const page of pagedSearch(client, source, {
-    base: source.groupBaseDn ?? source.baseDn,
-    filter,
-    attributes,
-  }))
+  // A mapped group may lie under any of the base DNs when no groupBaseDn is set.
+  for await (const page of searchBases(
+    client,
+    source,
+    { filter, attributes },
+    groupBasesOf(source),
+  ))
     for (const entry of page) {
       keys.add(dnKey(entry.dn));
       entries.push(entry);

@@ -1,7 +1,7 @@
 import type { Client } from 'ldapts';
 import { escapeFilterValue } from '../../identity/ldap/filter.ts';
 import type { DirectorySource } from '../../shared/config/directorySources.ts';
-import { pagedSearch } from './pagedSearch.ts';
+import { groupBasesOf, searchBases } from './bases.ts';
 
 /** LDAP_MATCHING_RULE_IN_CHAIN: AD walks nested group membership server-side. */
 export const IN_CHAIN = '1.2.840.113556.1.4.1941';
@@ -13,7 +13,8 @@ export function dnKey(dn: string): string {
 
 /**
  * People (matching the user filter) in `groupDn` directly or through nested groups: one paged
- * search `(memberOf:IN_CHAIN:=<group>)` per group instead of one query per person. AD only.
+ * search `(memberOf:IN_CHAIN:=<group>)` per group and base DN instead of one query per person.
+ * AD only.
  */
 export async function nestedMembers(
   client: Client,
@@ -22,11 +23,7 @@ export async function nestedMembers(
 ): Promise<Set<string>> {
   const members = new Set<string>();
   const filter = `(&${source.userFilter}(memberOf:${IN_CHAIN}:=${escapeFilterValue(groupDn)}))`;
-  for await (const page of pagedSearch(client, source, {
-    base: source.baseDn,
-    filter,
-    attributes: ['1.1'],
-  }))
+  for await (const page of searchBases(client, source, { filter, attributes: ['1.1'] }))
     for (const entry of page) members.add(dnKey(entry.dn));
   return members;
 }
@@ -39,11 +36,12 @@ export async function nestedGroupsOf(
 ): Promise<string[]> {
   const groups: string[] = [];
   const filter = `(&${groupFilterOf(source)}(member:${IN_CHAIN}:=${escapeFilterValue(personDn)}))`;
-  for await (const page of pagedSearch(client, source, {
-    base: source.groupBaseDn ?? source.baseDn,
-    filter,
-    attributes: ['1.1'],
-  }))
+  for await (const page of searchBases(
+    client,
+    source,
+    { filter, attributes: ['1.1'] },
+    groupBasesOf(source),
+  ))
     for (const entry of page) groups.push(entry.dn);
   return groups;
 }

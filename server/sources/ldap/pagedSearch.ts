@@ -51,7 +51,7 @@ export async function* pagedSearch(
   for await (const page of pages) {
     if (page.searchReferences.length > 0)
       throw new DirectoryReadError(
-        `directory ${source.id} returned a referral (${page.searchReferences[0]}): not followed; narrow baseDn`,
+        `directory ${source.id} returned a referral (${page.searchReferences[0]}): not followed; narrow the base DNs`,
       );
     yield page.searchEntries;
   }

@@ -2,10 +2,10 @@ import { AndFilter, EqualityFilter, type Filter, FilterParser, OrFilter } from '
 import { closeQuietly, connectClient } from '../../identity/ldap/client.ts';
 import { bindPasswordOf, type DirectorySource } from '../../shared/config/directorySources.ts';
 import type { SourcePerson } from '../types.ts';
+import { searchBases } from './bases.ts';
 import { guidBytes } from './guid.ts';
 import { attributeMapping, idAttributeOf, requestedAttributes, toSourcePerson } from './mapping.ts';
 import { addGroups, mappedMembership } from './membership.ts';
-import { pagedSearch } from './pagedSearch.ts';
 
 /** What reading people by id needs from the service. */
 export interface ReadPeopleServices {
@@ -33,8 +33,8 @@ function idFilter(source: DirectorySource, externalId: string): Filter | null {
 
 /**
  * The current entries of the given people, with their groups as a full read gives them: OR
- * filters of 100 ids ANDed with the user filter, one paged search each. People the source no
- * longer has (or who no longer match the user filter) are absent. Opens its own connection.
+ * filters of 100 ids ANDed with the user filter, one paged search per base DN each. People the
+ * source no longer has (or who no longer match the user filter) are absent. Opens its own connection.
  */
 export async function* readPeopleByIds(
   source: DirectorySource,
@@ -55,12 +55,8 @@ export async function* readPeopleByIds(
       const filter = new AndFilter({
         filters: [userFilter, new OrFilter({ filters: filters.slice(i, i + IDS_PER_FILTER) })],
       });
-      for await (const entries of pagedSearch(client, source, {
-        base: source.baseDn,
-        filter,
-        attributes,
-        binary,
-      })) {
+      // Every base DN: a person may have moved from one base to another since the last read.
+      for await (const entries of searchBases(client, source, { filter, attributes, binary })) {
         if (entries.length === 0) continue;
         const now = services.now();
         const people = entries.map((entry) => toSourcePerson(source, mapping, entry, now));

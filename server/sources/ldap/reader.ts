@@ -2,6 +2,7 @@ import type { Client, Entry } from 'ldapts';
 import { closeQuietly, connectClient } from '../../identity/ldap/client.ts';
 import { escapeFilterValue } from '../../identity/ldap/filter.ts';
 import { bindPasswordOf, type DirectorySource } from '../../shared/config/directorySources.ts';
+import { dnWithinAny } from '../../shared/dn.ts';
 import type {
   DirectoryRead,
   DirectoryReader,
@@ -11,6 +12,7 @@ import type {
 } from '../types.ts';
 import { openAbsence } from './absence.ts';
 import { readAdState } from './adState.ts';
+import { searchBases } from './bases.ts';
 import { csnSinceFilter, csnVectorProblem, readContextCsn } from './changeSequence.ts';
 import { IncrementalNotPossibleError } from './errors.ts';
 import { formatGeneralizedTime, parseGeneralizedTime } from './generalizedTime.ts';
@@ -23,7 +25,6 @@ import {
 import { dnKey } from './groups.ts';
 import { attributeMapping, idAttributeOf, requestedAttributes, toSourcePerson } from './mapping.ts';
 import { addGroups, mappedMembership } from './membership.ts';
-import { pagedSearch } from './pagedSearch.ts';
 import { readPeopleByIds } from './readPeople.ts';
 
 /** What a reader needs from the service: the clock (tests move it) and the environment. */
@@ -181,7 +182,7 @@ async function planLdap(
 ): Promise<Plan> {
   // Before searching, like AD's USN: a change committed after this point has a greater CSN and
   // is read next time, however long this read takes.
-  const contextCsn = await readContextCsn(client, source.baseDn);
+  const contextCsn = await readContextCsn(client, source.baseDns);
   const cursor: SyncCursor = contextCsn
     ? { ldapTracking: 'entryCSN', contextCsn }
     : { ldapTracking: 'modifyTimestamp' };
@@ -268,8 +269,7 @@ async function* pages(
       return true;
     });
   try {
-    for await (const entries of pagedSearch(client, source, {
-      base: source.baseDn,
+    for await (const entries of searchBases(client, source, {
       filter: plan.filter,
       attributes,
       binary,
@@ -280,21 +280,16 @@ async function* pages(
     for (const { group, filter } of groups.memberSearches) {
       const members: string[] = [];
       groups.memberDns.set(group, members);
-      for await (const entries of pagedSearch(client, source, {
-        base: source.baseDn,
-        filter,
-        attributes,
-        binary,
-      })) {
+      for await (const entries of searchBases(client, source, { filter, attributes, binary })) {
         for (const entry of entries) members.push(entry.dn);
         const fresh = unseen(entries);
         if (fresh.length > 0) yield await convert(fresh);
       }
     }
-    // Members outside baseDn are not the source's people (a full read would not return them).
-    const base = `,${dnKey(source.baseDn)}`;
+    // Members outside every base DN are not the source's people (a full read would not return
+    // them); a member under any of the bases is.
     const dns = [...new Set([...groups.memberDns.values()].flat())].filter((dn) =>
-      dnKey(dn).endsWith(base),
+      dnWithinAny(dn, source.baseDns),
     );
     if (groups.memberSearches.length === 0)
       for (let i = 0; i < dns.length; i += source.pageSize) {

@@ -4,6 +4,7 @@ import {
   ArrayInput,
   BooleanInput,
   FormDataConsumer,
+  minLength,
   NumberInput,
   RadioButtonGroupInput,
   regex,
@@ -41,7 +42,7 @@ const wide = { fullWidth: true, sx: { maxWidth: 600 } } as const;
 
 /**
  * Everything a source defined through the console has: name, kind, URL and TLS, CA bundle, bind
- * DN and the write-only password, base DN and filters, attribute and group mappings, timeouts,
+ * DN and the write-only password, base DNs and filters, attribute and group mappings, timeouts,
  * schedule and thresholds. `record` is the source being changed (absent on create).
  */
 export function SourceForm({
@@ -148,13 +149,17 @@ export function SourceForm({
       />
 
       <Heading>{translate('app.sources.section.search')}</Heading>
-      <TextInput
-        source="connection.baseDn"
-        label="app.sources.form.baseDn"
-        helperText="app.sources.help.baseDn"
-        validate={required()}
-        {...wide}
-      />
+      {/* Several subtrees (OU=Moscow…, OU=Yekaterinburg…): one row each, searched in order. */}
+      <ArrayInput
+        source="baseDnRows"
+        label="app.sources.form.baseDns"
+        helperText="app.sources.help.baseDns"
+        validate={minLength(1)}
+      >
+        <SimpleFormIterator disableReordering disableClear>
+          <TextInput source="dn" label="app.sources.form.baseDn" validate={required()} {...wide} />
+        </SimpleFormIterator>
+      </ArrayInput>
       <TextInput
         source="connection.userFilter"
         label="app.sources.form.userFilter"

@@ -15,6 +15,11 @@ export interface AttributeRow {
   attributes: string;
 }
 
+/** One base DN row in the form (react-admin's ArrayInput edits lists of objects). */
+export interface BaseDnRow {
+  dn: string;
+}
+
 /** One group mapping row in the form: spaces comma-separated. */
 export interface GroupMappingRow {
   group: string;
@@ -32,6 +37,8 @@ export interface SourceFormValues {
   schedule: { incremental: string | null; full: string | null };
   thresholds: DirectorySourceRecord['thresholds'];
   tlsMode: TlsMode;
+  /** The base DNs, one row each, in the order they are searched. */
+  baseDnRows: BaseDnRow[];
   attributeRows: AttributeRow[];
   groupMappingRows: GroupMappingRow[];
   /** Typed only to set or replace the password; never filled from the server. */
@@ -43,7 +50,6 @@ export interface SourceFormValues {
     url: string;
     bindDn: string;
     bindPasswordEnv: string;
-    baseDn: string;
     userFilter: string;
     loginAttribute: string;
     idAttribute: string;
@@ -85,6 +91,8 @@ export const NEW_SOURCE: Partial<SourceFormValues> = {
   schedule: { incremental: '*/5 * * * *', full: '30 2 * * *' },
   thresholds: { minShareOfManaged: 0.5, maxDeactivationShare: 0.1, maxDeactivations: 50 },
   tlsMode: 'ldaps',
+  // One empty row: a source needs at least one base DN, and the field is then in view.
+  baseDnRows: [{ dn: '' }],
   attributeRows: [],
   groupMappingRows: [],
   bindPassword: '',
@@ -94,7 +102,6 @@ export const NEW_SOURCE: Partial<SourceFormValues> = {
     url: '',
     bindDn: '',
     bindPasswordEnv: '',
-    baseDn: '',
     userFilter: '',
     loginAttribute: '',
     idAttribute: '',
@@ -120,6 +127,8 @@ export function toFormValues(record: DirectorySourceRecord): SourceFormValues {
     schedule: record.schedule,
     thresholds: record.thresholds,
     tlsMode: tlsModeOf(c),
+    // A server older than several base DNs answers `baseDn`.
+    baseDnRows: (c.baseDns ?? (c.baseDn ? [c.baseDn] : [])).map((dn) => ({ dn })),
     attributeRows: Object.entries(c.attributes ?? {}).map(([field, value]) => ({
       field: field as SyncAttributeField,
       attributes: list(value),
@@ -136,7 +145,6 @@ export function toFormValues(record: DirectorySourceRecord): SourceFormValues {
       url: c.url ?? '',
       bindDn: c.bindDn ?? '',
       bindPasswordEnv: c.bindPasswordEnv ?? '',
-      baseDn: c.baseDn ?? '',
       userFilter: c.userFilter ?? '',
       loginAttribute: c.loginAttribute ?? '',
       idAttribute: c.idAttribute ?? '',
@@ -160,7 +168,9 @@ const text = (value: string | null | undefined) => {
 };
 
 /** The full connection settings the form describes; null for an optional setting left empty. */
-function connectionFrom(values: SourceFormValues): Record<keyof SourceConnection, unknown> {
+function connectionFrom(
+  values: SourceFormValues,
+): Record<Exclude<keyof SourceConnection, 'baseDn'>, unknown> {
   const c = values.connection;
   const attributes: Record<string, string | string[] | null> = {};
   for (const row of values.attributeRows ?? []) {
@@ -191,7 +201,10 @@ function connectionFrom(values: SourceFormValues): Record<keyof SourceConnection
     },
     bindDn: (c.bindDn ?? '').trim(),
     bindPasswordEnv: text(c.bindPasswordEnv),
-    baseDn: (c.baseDn ?? '').trim(),
+    // Empty rows are left out (an "add" clicked by mistake); the server checks the rest.
+    baseDns: (values.baseDnRows ?? [])
+      .map((row) => (row?.dn ?? '').trim())
+      .filter((dn) => dn !== ''),
     userFilter: text(c.userFilter),
     loginAttribute: text(c.loginAttribute),
     idAttribute: c.kind === 'ldap' ? text(c.idAttribute) : null,
@@ -290,6 +303,10 @@ export function formPathOf(path: string): string {
   if (key === undefined) return 'connection.kind';
   if (key === 'startTls' || key === 'allowPlain') return 'tlsMode';
   if (key === 'attributes') return 'attributeRows';
+  if (key === 'baseDns' || key === 'baseDn') {
+    const index = key === 'baseDns' ? parts[2] : undefined;
+    return index === undefined ? 'baseDnRows' : `baseDnRows.${index}.dn`;
+  }
   if (key === 'groupMappings') {
     const [index, field] = [parts[2], parts[3]];
     return index === undefined || field === undefined
