@@ -55,6 +55,7 @@ export const AUDIT_ACTIONS = [
   'directory_source.created',
   'directory_source.updated',
   'directory_source.tested',
+  'directory_source.deleted',
   'sync_run.requested',
   'sync_run.listed',
   'sync_run.viewed',

@@ -106,7 +106,8 @@ export function defineAbilityFor(actor: Pick<Actor, 'userId' | 'role'>): AppAbil
       can(['create', 'update', 'delete'], DIRECTORY);
       can('manageMembers', 'Space');
       can(['export', 'verify'], 'AuditEvent');
-      can(['configure', 'run'], 'DirectorySource');
+      // Deleting a source (API-defined ones only) releases its people: configuring, not running.
+      can(['configure', 'run', 'delete'], 'DirectorySource');
       can('approve', 'SyncRun');
       can(['read', 'retry'], 'CoreDelivery');
       can(['read', 'create'], 'Import');

@@ -1,4 +1,5 @@
 import { idParams, listOf } from '../shared/schemas.ts';
+import { deleteDirectorySource, sourceDeletedView } from '../sources/deleteSource.ts';
 import {
   approveRun,
   cancelRun,
@@ -110,6 +111,21 @@ export function registerDirectorySyncRoutes(scope: ApiScope): void {
   defineRoute(
     scope,
     {
+      method: 'delete',
+      path: '/directory-sources/:id',
+      operationId: 'deleteDirectorySource',
+      summary:
+        'Delete a disabled directory source defined through the API (superadmin); its people are released to manual management',
+      tags,
+      params: sourceIdParams,
+      response: { description: 'What the deletion did', schema: sourceDeletedView },
+      errors: [404, 409],
+    },
+    ({ services, auth, params }) => deleteDirectorySource(services, auth.actor, params.id),
+  );
+  defineRoute(
+    scope,
+    {
       method: 'post',
       path: '/directory-sources/:id/test',
       operationId: 'testDirectorySource',
@@ -190,7 +206,7 @@ export function registerDirectorySyncRoutes(scope: ApiScope): void {
       path: '/sync-runs/:id/plan/:seq/decision',
       operationId: 'decideSyncRunPlanItem',
       summary:
-        'Decide a reconnection proposal (admin and up): link the entry to the proposed person or ignore it; applied by the next run',
+        'Decide a reconnection proposal (admin and up): link the entry to the proposed person, create a new person (the former one releases the login and e-mail) or ignore it; applied by the next run',
       tags,
       params: planItemParams,
       body: planDecisionBody,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import type { AuditEventInput } from '../audit/actions.ts';
 import { type Actor, systemActor } from '../authz/actor.ts';
@@ -88,6 +89,23 @@ async function lockSource(services: Services, sourceId: string): Promise<SourceL
       }
     },
   };
+}
+
+/**
+ * Takes the source's run lock for the rest of the caller's transaction, if no run holds it (the
+ * same key as {@link lockSource}: a transaction-level and a session-level advisory lock on one
+ * key exclude each other). False when a run of the source is live in some process; while the
+ * caller holds it, no run of the source can start (they answer `sync_already_running`).
+ */
+export async function lockSourceInTransaction(
+  em: EntityManager,
+  sourceId: string,
+): Promise<boolean> {
+  const [row] = await em.execute<{ ok: boolean }[]>(
+    'select pg_try_advisory_xact_lock(?, hashtext(?)) as ok',
+    [LOCK_NAMESPACE, sourceId],
+  );
+  return row?.ok === true;
 }
 
 /** Records how a run ended and audits it with the source as the actor. */

@@ -169,6 +169,7 @@ const SUBJECT_EXPECTED: Record<OtherSubject, Partial<Record<Action, readonly Act
   DirectorySource: {
     read: ['superadmin', 'admin', 'auditor'],
     configure: ['superadmin'],
+    delete: ['superadmin'],
     run: ['superadmin', 'admin'],
   },
   SyncRun: {

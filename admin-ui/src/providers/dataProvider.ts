@@ -30,6 +30,7 @@ import type {
   PlanDecisionRecord,
   PlanItem,
   RunMode,
+  SourceDeletedRecord,
   SyncRunRecord,
 } from '../api/syncTypes';
 import type {
@@ -163,6 +164,8 @@ export interface CustomMethods {
   syncSource(sourceId: Identifier, mode: RunMode): Promise<SyncRunRecord>;
   /** Connects, binds and reads a few entries through the mapping; nothing is stored. */
   testSource(sourceId: Identifier): Promise<ConnectionTestResult>;
+  /** Deletes a disabled API source; its people are released to manual management. */
+  deleteSource(sourceId: Identifier): Promise<SourceDeletedRecord>;
   approveRun(runId: Identifier): Promise<SyncRunRecord>;
   cancelRun(runId: Identifier): Promise<SyncRunRecord>;
   /** An admin's decision on a plan item's reconnection proposal, applied by the next run. */
@@ -316,6 +319,7 @@ export const dataProvider: AppDataProvider = {
   verifyAudit: () => api('POST', '/audit-events/verify', {}),
   syncSource: (sourceId, mode) => api('POST', `/directory-sources/${id(sourceId)}/sync`, { mode }),
   testSource: (sourceId) => api('POST', `/directory-sources/${id(sourceId)}/test`, {}),
+  deleteSource: (sourceId) => api('DELETE', `/directory-sources/${id(sourceId)}`),
   approveRun: (runId) => api('POST', `/sync-runs/${id(runId)}/approve`),
   cancelRun: (runId) => api('POST', `/sync-runs/${id(runId)}/cancel`),
   decidePlanItem: (runId, seq, decision) =>

@@ -14,6 +14,7 @@ import { Row, Section } from '../../components/Section';
 import { useFormat } from '../../format';
 import { RunGrid } from '../syncRuns/RunGrid';
 import { ConnectionTestButton } from './ConnectionTestButton';
+import { DeleteSourceButton } from './DeleteSourceButton';
 import { SyncButtons } from './SyncButtons';
 
 function show(value: unknown): string {
@@ -90,11 +91,17 @@ function Actions() {
   const record = useRecordContext<DirectorySourceRecord>();
   const { canAccess: canRun } = useCanAccess({ action: 'run', resource: 'directory-sources' });
   const { canAccess: canEdit } = useCanAccess({ action: 'edit', resource: 'directory-sources' });
+  const { canAccess: canDelete } = useCanAccess({
+    action: 'delete',
+    resource: 'directory-sources',
+  });
   return (
     <TopToolbar>
       {record && canEdit && <ConnectionTestButton sourceId={record.id} />}
       {record && canRun && <SyncButtons sourceId={record.id} name={record.name} />}
       {record?.origin === 'api' && canEdit && <EditButton />}
+      {/* Config sources are deleted from the file, never here. */}
+      {record?.origin === 'api' && canDelete && <DeleteSourceButton record={record} />}
     </TopToolbar>
   );
 }
