@@ -295,9 +295,10 @@ export function cancelRun(services: Services, actor: Actor, id: string): Promise
  * matched a person the source deactivated; docs/directory-sync.md, "Reconnection"), audited. It
  * changes nobody now: the source's next run plans it (the plan shows what it does, and the
  * usual safety rules and approval apply). `link`: the entry is reconnected to the proposed
- * person. `ignore`: the entry is left out while the match lasts. `create` is refused (409): the
- * core keys accounts by login, so a new person given that login would inherit the old person's
- * messenger account, archive and roster.
+ * person. `ignore`: the entry is left out while the match lasts. `create`: a new person is
+ * created for the entry, and the proposed person releases the login and/or e-mail they share
+ * with it (reconcile/release.ts); they keep their id, history and messenger account (the core
+ * keys accounts by `core_account`, never reused, so the login does not lead there).
  */
 export function decidePlanItem(
   services: Services,
@@ -328,16 +329,11 @@ export function decidePlanItem(
     if (!item) throw notFound('Plan item');
     if (item.action !== 'conflict' || !item.proposed_user_id || !item.external_id)
       throw conflict('no_proposal', 'This plan item proposes no person to reconnect');
-    if (body.decision === 'create')
-      throw conflict(
-        'create_not_available',
-        "A new person cannot take this login yet: the messaging core keys accounts by login, so they would inherit the former person's account, archive and roster",
-      );
     const decision = body.decision;
     // The person must still be the source's and deactivated: a decision on a stale plan would
     // otherwise hand this entry to someone who came back another way since.
     const [person] = await em.execute<{ id: string; label: string }[]>(
-      `select id, coalesce(username, display_name) as label from app_user
+      `select id, coalesce(username, display_name, id::text) as label from app_user
         where id = ? and source_id = ? and status = 'deactivated'`,
       [item.proposed_user_id, run.sourceId],
     );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_BASE_DNS, storedConnectionOf } from '../shared/config/directorySources.ts';
 import {
   CORRELATION_KEYS,
   RECONNECT_POLICIES,
@@ -20,7 +21,27 @@ export const sourceIdParams = z
  * password: only the NAME of a `DIRECTORY_BIND_PASSWORD_<SUFFIX>` variable, or nothing when the
  * password is stored (`bindPassword` beside `connection`).
  */
-const connection = z.record(z.string(), z.unknown());
+const connection = z
+  .object({
+    baseDns: z
+      .array(z.string())
+      .nullable()
+      .optional()
+      .meta({
+        description: `Where people are searched: 1 to ${MAX_BASE_DNS} base DNs, each searched and the results merged; none empty, repeated (case-insensitive) or inside another. A person moved from one to another stays in scope; moved outside all of them, they are deactivated by the next incremental run.`,
+        examples: [['OU=Moscow,DC=corp,DC=example', 'OU=Yekaterinburg,DC=corp,DC=example']],
+      }),
+    baseDn: z.string().nullable().optional().meta({
+      deprecated: true,
+      description:
+        'The older spelling of a single base DN, the same as `baseDns: [baseDn]`; give one of the two. Answers show `baseDns` only.',
+    }),
+  })
+  .catchall(z.unknown())
+  .meta({
+    description:
+      'The connection settings, as a `directorySources` entry of the configuration takes them (without `id`): kind, url, startTls, tls, allowPlain, bindDn, bindPasswordEnv, baseDns, userFilter, loginAttribute, idAttribute, lockAttribute, timeoutMs, pageSize, attributes, groupBaseDn, groupFilter, groupMappings, nestedGroups. Validated as a whole: a problem names its field as `connection.<field>` (e.g. `connection.baseDns.1`).',
+  });
 
 /**
  * The bind password to store, write-only: a string sets (replaces) it, null clears it, absent
@@ -78,7 +99,8 @@ export const sourceView = z.object({
   /** `config`: defined in config/ and read-only through the API (409 source_defined_in_config). */
   origin: z.enum(['config', 'api']),
   kind: z.enum(['active-directory', 'ldap']),
-  connection: z.record(z.string(), z.unknown()),
+  /** The connection settings with defaults applied; the base DNs always as `baseDns`. */
+  connection: z.object({ baseDns: z.array(z.string()) }).catchall(z.unknown()),
   /** Whether a stored bind password is set (API sources). */
   bindPasswordSet: z.boolean(),
   /** When the stored bind password was last set or cleared; null if never. */
@@ -108,14 +130,13 @@ export type SourceChangeView = z.infer<typeof sourceChangeView>;
 
 /** Presents a source. */
 export function presentSource(source: DirectorySyncSource): SourceView {
-  const { id: _id, storedBindPassword, ...connectionSettings } = source.connection;
   return {
     id: source.id,
     name: source.name,
     origin: source.origin,
     kind: source.connection.kind,
-    connection: connectionSettings,
-    bindPasswordSet: storedBindPassword !== undefined,
+    connection: { kind: source.connection.kind, ...storedConnectionOf(source.connection) },
+    bindPasswordSet: source.connection.storedBindPassword !== undefined,
     bindPasswordChangedAt: source.bindPasswordChangedAt?.toISOString() ?? null,
     enabled: source.settings.enabled,
     schedule: source.settings.schedule,
@@ -228,7 +249,7 @@ export const planDecisionView = z.object({
   seq: z.number(),
   sourceId: z.string(),
   externalId: z.string(),
-  decision: z.enum(['link', 'ignore']),
+  decision: z.enum(['link', 'create', 'ignore']),
   userId: z.string(),
 });
 export type PlanDecisionView = z.infer<typeof planDecisionView>;

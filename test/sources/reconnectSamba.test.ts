@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerConnectors } from '../../server/core/connectors/registry.ts';
 import { drainRuns } from '../../server/sources/runs.ts';
 import type { ApiClient } from '../support/api.ts';
 import { signedIn } from '../support/factories.ts';
@@ -13,7 +14,8 @@ import { type PersonRow, peopleOf, planOf, sync } from './support.ts';
  * objectGUID) with the same sAMAccountName and mail. With the same employeeID the person is
  * found again (relinked, reactivated, history kept); without, the plan proposes the match as a
  * conflict and links nobody; the `never` policy leaves today's conflict; an employee number two
- * former people share links nobody.
+ * former people share links nobody; an admin's "create a new person" makes the next run create
+ * them, the former person releasing the login and e-mail.
  */
 
 const PASSWORD_ENV = 'DIRECTORY_BIND_PASSWORD_TEST_RECONNECT_SAMBA';
@@ -61,6 +63,8 @@ describe.skipIf(!sambaAvailable)('reconnection against Samba AD', () => {
     ['swap', 'E-600'],
     ['swapinc', 'E-700'],
     ['ign', 'E-800'],
+    ['fresh', 'E-900'],
+    ['back', 'E-950'],
   ];
   /** Still active when their account is re-created. */
   const ACTIVE = ['stays', 'swap', 'swapinc'];
@@ -72,6 +76,8 @@ describe.skipIf(!sambaAvailable)('reconnection against Samba AD', () => {
     // Built here: `staff` exists only now.
     await add(FIRST.map(([name, employeeID]) => person(name, employeeID)));
     context = await startTestContext({ jobs: { enabled: false } });
+    // A connector row, so what the core is told is written to the outbox (nothing delivers it).
+    await registerConnectors(context.services, [{ name: 'core', kind: 'webhook' }]);
     ({ api } = await signedIn(context, 'superadmin'));
     const created = await api.request('POST', '/api/v1/directory-sources', {
       body: {
@@ -202,7 +208,7 @@ describe.skipIf(!sambaAvailable)('reconnection against Samba AD', () => {
     proposalRun = again.id;
   });
 
-  it("an admin's decision on a proposal: link reconnects on the next run, ignore leaves the entry out, create is refused; audited", async () => {
+  it("an admin's decision on a proposal: link reconnects on the next run, ignore leaves the entry out; audited", async () => {
     const run = proposalRun;
     const plan = await planOf(api, run);
     const seqOf = (label: string) =>
@@ -213,9 +219,6 @@ describe.skipIf(!sambaAvailable)('reconnection against Samba AD', () => {
       });
     const { api: staff } = await signedIn(context, 'staff');
     expect((await decide(seqOf('nokey'), 'link', staff)).status).toBe(403);
-    const create = await decide(seqOf('nokey'), 'create');
-    expect(create.status, create.text).toBe(409);
-    expect(create.text).toContain('create_not_available');
     // Not a proposal: a conflict about a shared employee number.
     expect((await decide(seqOf('twin1'), 'link')).status).toBe(409);
     const nokeyBefore = await row('nokey');
@@ -255,6 +258,174 @@ describe.skipIf(!sambaAvailable)('reconnection against Samba AD', () => {
     expect(nokey).toMatchObject({ id: nokeyBefore.id, status: 'active' });
     expect(nokey.external_id).not.toBe(nokeyBefore.external_id);
     expect((await row('ign')).status).toBe('deactivated');
+  });
+
+  it("'create a new person': the next run creates them with the login and e-mail the former person releases; a former person reactivated meanwhile releases nothing", async () => {
+    const freshOld = await row('fresh');
+    const backOld = await row('back');
+    // Re-created with another employee number (fresh) or none (back): proposals.
+    await add([person('fresh', 'E-901'), person('back')]);
+    const run = await sync(api, SOURCE, 'full');
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    const plan = await planOf(api, run.id);
+    const seqOf = (label: string) =>
+      (
+        plan.find((line) => line.label === label && line.action === 'conflict') as
+          | { seq?: number }
+          | undefined
+      )?.seq;
+    const decide = (seq: number | undefined, client = api) =>
+      client.request('POST', `/api/v1/sync-runs/${run.id}/plan/${seq}/decision`, {
+        body: { decision: 'create' },
+      });
+    for (const role of ['staff', 'auditor'] as const) {
+      const { api: other } = await signedIn(context, role);
+      expect((await decide(seqOf('fresh'), other)).status, role).toBe(403);
+    }
+    const created = await decide(seqOf('fresh'));
+    expect(created.status, created.text).toBe(200);
+    expect(created.body).toMatchObject({ decision: 'create', userId: freshOld.id });
+    expect((await decide(seqOf('back'))).status).toBe(200);
+    const { rows: decidedEvents } = await context.services.pool.query<{
+      details: { decision: string; person: string };
+    }>(
+      `select details from audit_event where action = 'sync_run.decided' and outcome = 'success'
+        and target_id = $1 order by seq`,
+      [run.id],
+    );
+    expect(decidedEvents.map((event) => [event.details.decision, event.details.person])).toEqual([
+      ['create', 'fresh'],
+      ['create', 'back'],
+    ]);
+    // Back by hand after the decision: the decision no longer describes them.
+    const activated = await api.request('POST', `/api/v1/users/${backOld.id}/activate`, {
+      body: {},
+    });
+    expect(activated.status, activated.text).toBe(200);
+
+    const next = await sync(api, SOURCE, 'full');
+    expect(next.status, next.error ?? '').toBe('succeeded');
+    const lines = await planOf(api, next.id);
+    const freshLine = lines.find((line) => line.label === 'fresh');
+    expect(freshLine).toMatchObject({
+      action: 'create',
+      outcome: 'applied',
+      reason: expect.stringMatching(
+        /^login fresh and e-mail fresh@corp\.example\.test released by fresh \(deactivated \d{4}-\d{2}-\d{2}\) by an admin's decision: a new person is created$/,
+      ),
+    });
+    // The new person: another id, the login, the e-mail, the new account.
+    const fresh = await row('fresh');
+    expect(fresh.id).not.toBe(freshOld.id);
+    expect(fresh).toMatchObject({
+      status: 'active',
+      email: 'fresh@corp.example.test',
+      external_id: freshLine?.externalId,
+      employee_number: 'E-901',
+    });
+    // The former person: same id and account, still deactivated, login and e-mail released.
+    const { rows: former } = await context.services.pool.query<PersonRow>(
+      'select id, username, email, status, external_id, employee_number from app_user where id = $1',
+      [freshOld.id],
+    );
+    expect(former[0]).toMatchObject({
+      id: freshOld.id,
+      username: null,
+      email: null,
+      status: 'deactivated',
+      external_id: freshOld.external_id,
+      employee_number: 'E-900',
+    });
+    const { rows: history } = await context.services.pool.query<{
+      action: string;
+      reason: string | null;
+      diff: { before?: Record<string, unknown>; after?: Record<string, unknown> } | null;
+      details: Record<string, unknown>;
+    }>('select action, reason, diff, details from audit_event where target_id = $1 order by seq', [
+      freshOld.id,
+    ]);
+    expect(history.map((event) => event.action)).toEqual([
+      'user.created',
+      'user.deactivated',
+      'user.updated',
+    ]);
+    const admin = await context.services.pool.query<{ id: string; username: string }>(
+      `select u.id, u.username from app_user u
+        join sync_reconnect_decision d on d.decided_by_id = u.id
+       where d.source_id = $1 and d.user_id = $2`,
+      [SOURCE, freshOld.id],
+    );
+    expect(history[2]).toMatchObject({
+      reason: expect.stringContaining(
+        'login fresh and e-mail fresh@corp.example.test released for a new person',
+      ),
+      diff: {
+        before: { username: 'fresh', email: 'fresh@corp.example.test' },
+        after: { username: null, email: null },
+      },
+      details: {
+        released: true,
+        newUserId: fresh.id,
+        decidedById: admin.rows[0]?.id,
+        decidedBy: admin.rows[0]?.username,
+        decidedInRunId: run.id,
+        runId: next.id,
+      },
+    });
+    const { rows: createdEvents } = await context.services.pool.query(
+      `select 1 from audit_event where action = 'user.created' and target_id = $1`,
+      [fresh.id],
+    );
+    expect(createdEvents).toHaveLength(1);
+    // Each keeps a messenger account of their own: the former person's (archive, roster) is
+    // never the new person's, although the login moved (test/core/coreAccounts.test.ts).
+    const { rows: accounts } = await context.services.pool.query<{ id: string; core: string }>(
+      'select id, core_account as core from app_user where id = any($1::uuid[])',
+      [[freshOld.id, fresh.id]],
+    );
+    expect(Object.fromEntries(accounts.map((account) => [account.id, account.core]))).toEqual({
+      [freshOld.id]: 'fresh',
+      [fresh.id]: `u${fresh.id.replaceAll('-', '')}`,
+    });
+    const { rows: told } = await context.services.pool.query<{ payload: unknown }>(
+      `select payload from outbox_event where key = $1 and type = 'person.upserted'`,
+      [fresh.id],
+    );
+    expect(told.length).toBeGreaterThan(0);
+    for (const event of told)
+      expect(event.payload).toMatchObject({
+        person: { username: 'fresh', coreAccount: `u${fresh.id.replaceAll('-', '')}` },
+      });
+
+    // The person reactivated by hand holds their login: nothing released, nobody created.
+    const backLine = lines.find((line) => line.label === 'back' && line.action !== 'deactivate');
+    expect(backLine).toMatchObject({
+      action: 'conflict',
+      reason: expect.stringContaining('username back belongs to another person'),
+    });
+    const { rows: backNow } = await context.services.pool.query<PersonRow>(
+      'select id, username, email from app_user where id = $1',
+      [backOld.id],
+    );
+    expect(backNow[0]).toMatchObject({ username: 'back', email: 'back@corp.example.test' });
+    expect(
+      (await peopleOf(context.services, SOURCE)).filter((p) => p.username === 'back'),
+    ).toHaveLength(1);
+    expect(next.counts).toMatchObject({ create: 1 });
+
+    // The next run: the new person is simply there; the decision on back, made before the
+    // source deactivated them again, is outdated, so back is proposed again.
+    const again = await sync(api, SOURCE, 'full');
+    expect(again.status, again.error ?? '').toBe('succeeded');
+    const againLines = await planOf(api, again.id);
+    expect(againLines.find((line) => line.label === 'fresh')).toMatchObject({
+      action: 'unchanged',
+    });
+    expect(againLines.find((line) => line.label === 'back')).toMatchObject({
+      action: 'conflict',
+      reason: expect.stringMatching(/: link, create new or ignore in the console$/),
+    });
+    expect(again.counts).toMatchObject({ create: 0 });
   });
 
   it('an incremental run reconnects a person the source deactivated', async () => {

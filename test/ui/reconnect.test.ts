@@ -23,7 +23,8 @@ import {
  * Reconnection in the console (issue 13), against Samba AD in Chromium: the source form's
  * «Повторное подключение» setting, and a re-created AD account (same login and e-mail, another
  * employee number) proposed in a dry run's plan, linked by an admin's click, and relinked to the
- * same person, active again, by the next full sync.
+ * same person, active again, by the next full sync; another one decided a new person, created by
+ * the next full sync with the login and e-mail the former person releases.
  */
 
 const RUN = browserAvailable() && sambaAvailable;
@@ -205,5 +206,72 @@ describe.runIf(RUN)('reconnection in the console, against Samba AD, in a real br
     const people = await byLogin('rehire');
     expect(people).toHaveLength(1);
     expect(people[0]?.external_id).not.toBe(original?.external_id);
+  });
+
+  it('«Создать нового человека»: the next full sync creates a new person with the login and e-mail the former person releases', {
+    timeout: BROWSER_TEST_MS,
+  }, async () => {
+    const namesake = (employeeID: string): BulkPerson => ({
+      ...person(employeeID),
+      name: 'namesake',
+      mail: 'namesake@corp.example.test',
+    });
+    const [firstDn] = await addPeople(dc, [namesake('E-200')]);
+    expect((await sync(api, SOURCE, 'full')).status).toBe('succeeded');
+    const [former] = (await peopleOf(context.services, SOURCE)).filter(
+      (p) => p.username === 'namesake',
+    );
+    expect(former).toMatchObject({ status: 'active' });
+    await deleteEntry(dc, firstDn ?? '');
+    expect((await sync(api, SOURCE, 'full')).counts).toMatchObject({ deactivate: 1 });
+
+    // Someone else now, with the same login and e-mail.
+    await addPeople(dc, [namesake('E-201')]);
+    const dry = await sync(api, SOURCE, 'dry-run');
+    expect(dry.counts).toMatchObject({ conflict: 1 });
+    await page.goto(`${context.baseUrl}/admin/#/sync-runs/${dry.id}/show`);
+    const proposal = page.getByTestId('plan').getByTestId('plan-proposal');
+    await proposal.getByText(/^Возможно, тот же человек: namesake \(деактивирован /).waitFor();
+    await proposal.getByRole('button', { name: 'Создать нового человека' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(/сохраняет свою историю и учётную запись в мессенджере/).waitFor();
+    await dialog.getByText(/логин и почта перейдут к нему от namesake/).waitFor();
+    await shot(page, 'reconnect-04-create-confirm-ru');
+    await dialog.locator('button[type="submit"]').click();
+    await dialog.waitFor({ state: 'hidden' });
+    const saved =
+      'Решение сохранено: следующий запуск создаст нового человека, namesake освободит логин и почту';
+    await expectNotice(page, saved);
+    await proposal.getByTestId('plan-decision').getByText(saved).waitFor();
+    const decided = await context.services.pool.query<{ decision: string }>(
+      'select decision from sync_reconnect_decision where source_id = $1 and user_id = $2',
+      [SOURCE, former?.id],
+    );
+    expect(decided.rows).toEqual([{ decision: 'create' }]);
+
+    const next = await sync(api, SOURCE, 'full');
+    expect(next.status, next.error ?? '').toBe('succeeded');
+    expect(next.counts).toMatchObject({ create: 1, conflict: 0 });
+    const [created] = (await peopleOf(context.services, SOURCE)).filter(
+      (p) => p.username === 'namesake',
+    );
+    expect(created).toMatchObject({ status: 'active', email: 'namesake@corp.example.test' });
+    expect(created?.id).not.toBe(former?.id);
+    const formerNow = await api.request<{ status: string; username: string | null }>(
+      'GET',
+      `/api/v1/users/${former?.id}`,
+    );
+    expect(formerNow.status, formerNow.text).toBe(200);
+    expect(formerNow.body).toMatchObject({ status: 'deactivated', username: null });
+
+    // The plan says what was released, and the former person's card still opens.
+    await page.goto(`${context.baseUrl}/admin/#/sync-runs/${next.id}/show`);
+    await page
+      .getByTestId('plan')
+      .getByText(/released by namesake/)
+      .waitFor();
+    await page.goto(`${context.baseUrl}/admin/#/users/${former?.id}/show`);
+    await page.getByText('Возвращенцева', { exact: false }).first().waitFor();
+    await shot(page, 'reconnect-05-former-card-ru');
   });
 });

@@ -123,7 +123,10 @@ export interface SourceConnection {
   tls?: { ca?: string; caFile?: string; rejectUnauthorized?: boolean };
   bindDn: string;
   bindPasswordEnv?: string | null;
-  baseDn: string;
+  /** Where people are searched: one or more subtrees, each searched and the results merged. */
+  baseDns: string[];
+  /** The older spelling of a single base DN: accepted in a body, never in an answer. */
+  baseDn?: string;
   userFilter?: string;
   loginAttribute?: string;
   idAttribute?: string;
@@ -150,8 +153,11 @@ export interface SourceBody {
   reconnect?: ReconnectPolicy;
 }
 
-/** An admin's decision on a reconnection proposal (`create` is refused by the server for now). */
-export type PlanDecision = 'link' | 'ignore';
+/**
+ * An admin's decision on a reconnection proposal: link the entry to the proposed person, create
+ * a new person (the proposed one releases the login and e-mail), or ignore the entry.
+ */
+export type PlanDecision = 'link' | 'create' | 'ignore';
 
 /** The answer of POST /sync-runs/:id/plan/:seq/decision: applied by the source's next run. */
 export interface PlanDecisionRecord {
@@ -199,6 +205,16 @@ export interface ConnectionTestPreview {
   };
   /** Values cut, dropped or unusable, and errors that would make the entry a conflict. */
   problems: string[];
+}
+
+/** The answer of DELETE /directory-sources/:id. */
+export interface SourceDeletedRecord {
+  id: string;
+  name: string;
+  /** People the source owned, now managed by hand (status, memberships and history kept). */
+  releasedPeople: number;
+  /** Runs that waited for an approval or an apply, cancelled with the source. */
+  cancelledRuns: string[];
 }
 
 /** The answer of POST /directory-sources/:id/test. */

@@ -107,8 +107,6 @@ export const appEn = {
     },
     skip: {
       forbidden: 'You may not act on this person',
-      create_not_available:
-        'A new person cannot take this login yet: messenger accounts are keyed by login, so they would inherit the former person’s messages and contacts',
       proposal_outdated:
         'The proposed person is no longer a deactivated person of this source: run the sync again',
       no_proposal: 'This plan line proposes no person to link',
@@ -119,6 +117,9 @@ export const appEn = {
       last_superadmin: 'The last active superadmin cannot lose access',
       kept_by_hand: 'Kept as it was set by hand',
       not_eligible: 'Not in a status this change applies to',
+      source_enabled: 'Disable the source first (Edit → turn off “Scheduled”), then delete it',
+      sync_already_running: 'A sync of this source is running: wait for it to end',
+      source_defined_in_config: 'This source is defined in the configuration file; remove it there',
     },
     door: {
       console: 'Console',
@@ -213,14 +214,20 @@ export const appEn = {
       proposal: {
         label: 'Possibly the same person: %{person} (deactivated %{since})',
         link: 'Link to this person',
+        create: 'Create a new person',
         ignore: 'Ignore',
         link_title: 'Link this entry to %{person}?',
         link_help:
           'The source’s next run links this directory entry to %{person} and reactivates them: same person, history and messenger account. Nothing changes now.',
+        create_title: 'Create a new person for this entry?',
+        create_help:
+          'This is a different person. The source’s next run creates a new person for this directory entry, and the login and e-mail move to them from %{person}. %{person} stays deactivated and keeps their history and messenger account (their messages and contacts do not move). Nothing changes now.',
         ignore_title: 'Ignore this entry?',
         ignore_help:
           'The source’s next runs leave this entry out: nobody is linked or created for it while it matches %{person}. Nothing changes now.',
         linked: 'Decision saved: the next run links the entry to %{person}',
+        created:
+          'Decision saved: the next run creates a new person; %{person} releases the login and e-mail',
         ignored: 'Decision saved: the next run ignores the entry',
       },
       plan: 'Plan',
@@ -298,6 +305,15 @@ export const appEn = {
     },
     sources: {
       config_note: 'Defined in the configuration file',
+      delete: {
+        button: 'Delete source',
+        title: 'Delete the source «%{name}»?',
+        help: 'The people this source created or linked are NOT deactivated or deleted: they are released to manual management. They keep their status, spaces, sign-in method and history, and their profile becomes editable by hand. The stored bind password and the sync position are erased; past runs and the audit log stay. This cannot be undone: a new source linked to the same directory finds these people again by employee number, e-mail or login.',
+        enabled_first:
+          'This source is enabled. Disable it first (Edit → turn off “Scheduled”), then delete it.',
+        confirm: 'Delete',
+        done: 'Source deleted; %{smart_count} person released to manual management |||| Source deleted; %{smart_count} people released to manual management',
+      },
       section: {
         general: 'Source',
         connection: 'Connection and TLS',
@@ -319,6 +335,7 @@ export const appEn = {
         bindPassword: 'Bind password',
         bindPasswordEnv: 'Or: environment variable with the password',
         baseDn: 'Base DN',
+        baseDns: 'Base DNs',
         userFilter: 'User filter',
         loginAttribute: 'Login attribute',
         idAttribute: 'Stable id attribute',
@@ -350,11 +367,13 @@ export const appEn = {
         bindPasswordEnv:
           'Only names starting with DIRECTORY_BIND_PASSWORD_; leave empty when the password is stored here',
         baseDn: 'Where people are searched, e.g. OU=Staff,DC=corp,DC=example',
+        baseDns:
+          'Where people are searched: one or more OUs (e.g. OU=Moscow,DC=corp,DC=example and OU=Yekaterinburg,DC=corp,DC=example), none inside another. A person moved outside all of them is deactivated.',
         userFilter: 'An LDAP filter in parentheses; empty: the kind’s default',
         default_by_kind: 'Empty: the kind’s default',
         attributes: 'Fields not listed keep the kind’s default mapping',
         directoryAttributes: 'Comma-separated, tried in order; empty: the field is not read',
-        groupBaseDn: 'Empty: the base DN',
+        groupBaseDn: 'Empty: the base DNs',
         groupMappings: 'Members of a group get its spaces and organization',
         spaces: 'Space names, comma-separated',
         share: 'A share from 0 to 1 (0.1 = 10%)',
@@ -470,6 +489,7 @@ export const appEn = {
           root_dse_timeout: 'The root DSE got no answer within %{timeoutMs} ms',
           root_dse_failed: 'The root DSE could not be read: %{reason}',
           base_dn_found: 'The base DN %{baseDn} exists',
+          base_dns_found: 'All %{count} base DNs exist: %{baseDns}',
           base_dn_not_found:
             'The base DN %{baseDn} does not exist, or the service account may not read it (naming contexts: %{namingContexts})',
           base_dn_timeout: 'Reading the base DN %{baseDn} got no answer within %{timeoutMs} ms',
@@ -706,6 +726,7 @@ export const appEn = {
         hireDate: 'Hire date',
         terminationDate: 'Termination date',
         loginMethod: 'Login method',
+        coreAccount: 'Messenger account',
         statusChangedAt: 'Status changed',
         statusChangedBy: 'Changed by',
         statusReason: 'Reason',

@@ -11,6 +11,9 @@ import { Migration20261204110000ScimResources } from './Migration20261204110000S
 import { Migration20261204120000SourcePasswords } from './Migration20261204120000SourcePasswords.ts';
 import { Migration20261204130000SyncAbsence } from './Migration20261204130000SyncAbsence.ts';
 import { Migration20261204140000SourceReconnect } from './Migration20261204140000SourceReconnect.ts';
+import { Migration20261204150000CoreAccounts } from './Migration20261204150000CoreAccounts.ts';
+import { Migration20261204160000ReconnectCreate } from './Migration20261204160000ReconnectCreate.ts';
+import { Migration20261204170000SourceBaseDns } from './Migration20261204170000SourceBaseDns.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -35,4 +38,10 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261204140000SourceReconnect',
     class: Migration20261204140000SourceReconnect,
   },
+  { name: 'Migration20261204150000CoreAccounts', class: Migration20261204150000CoreAccounts },
+  {
+    name: 'Migration20261204160000ReconnectCreate',
+    class: Migration20261204160000ReconnectCreate,
+  },
+  { name: 'Migration20261204170000SourceBaseDns', class: Migration20261204170000SourceBaseDns },
 ];

@@ -10,6 +10,7 @@ import { cutText } from '../../shared/text.ts';
 import { rescheduleFromDates } from '../hr/schedule/reschedule.ts';
 import type { SyncSource } from '../registry.ts';
 import { coreEvents } from './outbox.ts';
+import { releaseForCreates } from './release.ts';
 import { applySpaces } from './spaces.ts';
 
 /** How apply proceeds; the hooks let a run stop between batches (cancel) and tests break one. */
@@ -218,7 +219,8 @@ async function applyStatusItems(
 }
 
 /**
- * Applies one batch of a stored plan in one transaction: organizations, creates, updates and
+ * Applies one batch of a stored plan in one transaction: organizations, logins and e-mails
+ * released by former people for decided creates (release.ts), creates, updates and
  * status changes as one statement each, sessions of deactivated people revoked, memberships of
  * mapped spaces added and removed (spaces.ts), items marked
  * applied, and one audit event per changed person (the source as the actor), all committed
@@ -253,6 +255,10 @@ async function applyBatch(
         targetLabel: org.name,
         details,
       });
+    // Before the creates: an admin's "create a new person" needs the former person's login
+    // and/or e-mail, which the unique indexes let only one person hold.
+    const released = await releaseForCreates(em, source.id, batch, now, details);
+    for (const event of released.audit) audit(event);
     const created = await em.execute<
       { id: string; label: string; external_id: string | null; status: string }[]
     >(CREATE_SQL, [
@@ -298,6 +304,8 @@ async function applyBatch(
     const outbox = await coreEvents(em, [
       ...created.map((row) => ({ id: row.id, action: 'create' as const })),
       ...changed.map((row) => ({ id: row.id, action: 'update' as const })),
+      // A released e-mail leaves the former person's core profile too, as any profile change.
+      ...released.ids.map((id) => ({ id, action: 'update' as const })),
     ]);
     for (const event of outbox) emit(event);
     const statuses = await applyStatusItems(ctx, source, batch, details);

@@ -462,7 +462,9 @@ function uniquenessSql(field: 'username' | 'email'): string {
   return `
 with wanted as (
   select p.seq, p.user_id, p.action,
-         case when p.action = 'create' then p.record->>'${field}' else p.diff->'${field}'->>'to' end as value
+         case when p.action = 'create' then p.record->>'${field}' else p.diff->'${field}'->>'to' end as value,
+         -- A create an admin decided on: the former person named releases what they hold.
+         case when p.action = 'create' then p.proposed_user_id end as releaser
     from sync_plan_item p
    where p.run_id = $1 and p.action in ('create', 'update', 'deactivate', 'reactivate')
 ),
@@ -472,7 +474,8 @@ counted as (select w.*, count(*) over (partition by w.value) as same from wanted
 clash as materialized (
   select c.seq from counted c
    where c.same > 1
-      or exists (select 1 from app_user x where ${current} = c.value and x.id is distinct from c.user_id)
+      or exists (select 1 from app_user x where ${current} = c.value and x.id is distinct from c.user_id
+                    and x.id is distinct from c.releaser)
 )
 update sync_plan_item p
    set action = case when p.action = 'create' then 'conflict' else p.action end,
@@ -490,8 +493,12 @@ update sync_plan_item p
  * number). Never linked on that alone, and not created either (the login is taken): a conflict
  * naming the possible match (kept in proposed_user_id), for an admin to decide (link, create
  * new, ignore: runCommands.ts decidePlanItem). The most recently deactivated match is named. An
- * entry an admin chose to ignore is left out (unchanged) while the match lasts. One statement;
- * $3 is the company's time zone (the date).
+ * entry an admin chose to ignore is left out (unchanged) while the match lasts. An entry an
+ * admin chose to create stays a create, the former person kept in proposed_user_id as the one
+ * who releases the login and/or email (uniquenessSql, RELEASES_SQL; apply.ts releases them),
+ * but only while the decision still describes that person: the same match, still deactivated,
+ * and not deactivated again since the decision (a person reactivated meanwhile is no match at
+ * all, so the login is "another person's" again). One statement; $3 is the company's time zone.
  */
 const PROPOSALS_SQL = `
 with created as (
@@ -512,18 +519,40 @@ hit as (
    order by h.seq, h.since desc nulls last, h.id
 )
 update sync_plan_item p
-   set action = case when dec.decision = 'ignore' then 'unchanged' else 'conflict' end,
-       user_id = null, record = null, proposed_user_id = hit.id,
-       reason = concat_ws('; ', p.reason, concat(
+   set action = case dec.decision when 'ignore' then 'unchanged' when 'create' then 'create'
+                     else 'conflict' end,
+       user_id = case when dec.decision = 'create' then p.user_id end,
+       record = case when dec.decision = 'create' then p.record end,
+       proposed_user_id = hit.id,
+       -- A create's reason is written once the uniqueness checks have let it through (RELEASES_SQL).
+       reason = case when dec.decision = 'create' then p.reason else concat_ws('; ', p.reason, concat(
          case when dec.decision = 'ignore' then 'ignored by an admin''s decision: ' end, format(
          'may be the same person as %s (deactivated %s)%s',
          hit.label, coalesce(to_char(hit.since at time zone $3::text, 'YYYY-MM-DD'), 'earlier'),
-         case when dec.decision is null then ': link, create new or ignore in the console' else '' end)))
+         case when dec.decision is null then ': link, create new or ignore in the console' else '' end))) end
   from hit
   left join sync_reconnect_decision dec
-    on dec.source_id = $2 and dec.external_id = hit.external_id and dec.decision = 'ignore'
-   and dec.user_id = hit.id
+    on dec.source_id = $2 and dec.external_id = hit.external_id and dec.user_id = hit.id
+   and (dec.decision = 'ignore'
+        or (dec.decision = 'create' and coalesce(hit.since <= dec.decided_at, true)))
  where p.run_id = $1 and p.seq = hit.seq`;
+
+/**
+ * Creates an admin decided on (PROPOSALS_SQL) that passed the uniqueness checks: the reason
+ * names what the former person releases to the new one, and why. One statement; $2 is the
+ * company's time zone (the date).
+ */
+const RELEASES_SQL = `
+update sync_plan_item p
+   set reason = concat_ws('; ', p.reason, format(
+         '%s released by %s (deactivated %s) by an admin''s decision: a new person is created',
+         concat_ws(' and ',
+           case when x.username = p.record->>'username' then 'login ' || x.username end,
+           case when lower(x.email) = p.record->>'email' then 'e-mail ' || x.email end),
+         coalesce(x.username, x.display_name, x.id::text),
+         coalesce(to_char(x.status_changed_at at time zone $2::text, 'YYYY-MM-DD'), 'earlier')))
+  from app_user x
+ where p.run_id = $1 and p.action = 'create' and x.id = p.proposed_user_id`;
 
 // An update left with nothing to change (a clashing field removed) is unchanged after all.
 const EMPTIED_SQL = `
@@ -612,6 +641,7 @@ export async function computePlan(
   if (gone !== null) await db.query(PROPOSALS_SQL, [runId, source.id, context.timeZone]);
   await db.query(uniquenessSql('username'), [runId]);
   await db.query(uniquenessSql('email'), [runId]);
+  if (gone !== null) await db.query(RELEASES_SQL, [runId, context.timeZone]);
   await db.query(EMPTIED_SQL, [runId]);
   await db.query('delete from sync_staging where run_id = $1', [runId]);
   await db.query('delete from sync_absence where run_id = $1', [runId]);

@@ -1,5 +1,6 @@
 import Block from '@mui/icons-material/Block';
 import LinkIcon from '@mui/icons-material/Link';
+import PersonAdd from '@mui/icons-material/PersonAdd';
 import { Alert, Box, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useCanAccess, useTranslate } from 'react-admin';
@@ -26,8 +27,9 @@ export function proposalOf(item: Pick<PlanItem, 'action' | 'proposed'>): Proposa
 
 /**
  * The proposal of a conflict row and, for those who may approve runs (`approve` on `SyncRun`),
- * its decisions: link the entry to this person, or ignore it. Each is confirmed, then recorded;
- * it takes effect on the source's next run.
+ * its decisions: link the entry to this person, create a new person (the former one keeps their
+ * history and messenger account, and releases the login and e-mail), or ignore it. Each is
+ * confirmed, then recorded; it takes effect on the source's next run.
  */
 export function ProposalActions({ runId, item }: { runId: string; item: PlanItem }) {
   const translate = useTranslate();
@@ -57,6 +59,15 @@ export function ProposalActions({ runId, item }: { runId: string; item: PlanItem
             reason="none"
             confirmLabel={t('link')}
             run={() => decide('link', 'app.sync.proposal.linked')}
+          />
+          <ActionButton
+            label={t('create')}
+            icon={<PersonAdd />}
+            title={t('create_title')}
+            help={t('create_help')}
+            reason="none"
+            confirmLabel={t('create')}
+            run={() => decide('create', 'app.sync.proposal.created')}
           />
           <ActionButton
             label={t('ignore')}
