@@ -4,6 +4,7 @@ import { hasActiveSuperadmin, startServices } from './bootstrap.ts';
 import { ConfigError, loadConfig, publicBaseUrl } from './config.ts';
 import { startCore } from './core/delivery/startCore.ts';
 import { createLogger } from './logger.ts';
+import { startMail } from './mail/worker.ts';
 import { recoverRuns } from './sources/runs.ts';
 import { startSyncScheduler } from './sources/scheduler.ts';
 
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.log.level);
   const { services, database } = await startServices(config, logger);
   const core = await startCore(services);
+  const mail = await startMail(services);
   const syncScheduler = config.jobs.enabled ? await startSyncScheduler(services) : null;
   // Runs left live by a killed process: applies resume, reads and plans fail (sources/runs.ts).
   const recover = () =>
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => server.once('close', () => resolve()));
     clearInterval(recovery);
     await core.stop();
+    await mail.stop();
     await syncScheduler?.stop();
     await database.close();
     logger.info('stopped');
