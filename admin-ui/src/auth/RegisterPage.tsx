@@ -1,0 +1,173 @@
+import { Alert, Box, Button, TextField, Typography } from '@mui/material';
+import { type FormEvent, useEffect, useState } from 'react';
+import { useLocaleState, useTranslate } from 'react-admin';
+import { useSearchParams } from 'react-router-dom';
+import { api, problemCode } from '../api/http';
+import { AuthCard } from './AuthCard';
+
+interface Opened {
+  displayName: string;
+  username: string | null;
+  locale: 'ru' | 'en';
+  passwordMinLength: number;
+  secondFactor: { otpauthUri: string; qrCode: string } | null;
+}
+
+/** Codes of a link that no longer works; each has its own sentence for the person. */
+const GONE = ['invitation_used', 'invitation_expired', 'invitation_revoked', 'invitation_invalid'];
+
+/**
+ * `#/register?token=…`: a new messenger user registers from their invitation — sets a password
+ * and, when the policy asks, enrols an authenticator. Speaks to the person (not to an operator),
+ * in the invitation's language unless they switch it.
+ */
+export function RegisterPage() {
+  const translate = useTranslate();
+  const [, setLocale] = useLocaleState();
+  const [params] = useSearchParams();
+  const token = params.get('token') ?? '';
+  const [opened, setOpened] = useState<Opened | null>(null);
+  const [gone, setGone] = useState<string | null>(token ? null : 'invitation_invalid');
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<{ recoveryCodes: string[] | null } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!token) return;
+    api<Opened>('POST', '/invitations/open', { token })
+      .then((result) => {
+        setOpened(result);
+        setLocale(result.locale);
+      })
+      .catch((caught: unknown) => setGone(problemCode(caught) ?? 'invitation_invalid'));
+  }, [token, setLocale]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (password !== confirm) {
+      setError(translate('app.register.mismatch'));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await api<{ recoveryCodes: string[] | null }>(
+        'POST',
+        '/invitations/register',
+        {
+          token,
+          password,
+          ...(opened?.secondFactor ? { code } : {}),
+        },
+      );
+      setDone(result);
+    } catch (caught) {
+      const codeOf = problemCode(caught);
+      if (codeOf && GONE.includes(codeOf)) setGone(codeOf);
+      else setError(caught instanceof Error ? caught.message : String(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (gone)
+    return (
+      <AuthCard title={translate('app.register.title')}>
+        <Alert severity="warning" sx={{ mt: 2 }} data-testid="register-gone">
+          {translate(`app.register.gone.${gone}`, {
+            _: translate('app.register.gone.invitation_invalid'),
+          })}
+        </Alert>
+      </AuthCard>
+    );
+  return (
+    <AuthCard title={translate('app.register.title')}>
+      {error && (
+        <Alert severity="error" role="alert" sx={{ mt: 2 }}>
+          {error}
+        </Alert>
+      )}
+      {done ? (
+        <Box sx={{ mt: 2 }} data-testid="register-done">
+          <Alert severity="success">
+            {translate('app.register.done', { username: opened?.username ?? '' })}
+          </Alert>
+          {done.recoveryCodes && (
+            <>
+              <Typography variant="body2" sx={{ mt: 2 }}>
+                {translate('app.register.recovery_codes')}
+              </Typography>
+              <Box component="pre" sx={{ fontFamily: 'monospace' }}>
+                {done.recoveryCodes.join('\n')}
+              </Box>
+            </>
+          )}
+        </Box>
+      ) : (
+        opened && (
+          <Box component="form" onSubmit={submit}>
+            <Typography variant="body1" sx={{ mt: 2 }}>
+              {translate('app.register.hello', { name: opened.displayName })}
+            </Typography>
+            <Typography variant="body2" sx={{ mt: 1 }}>
+              {translate('app.register.help', {
+                username: opened.username ?? '',
+                min: opened.passwordMinLength,
+              })}
+            </Typography>
+            <TextField
+              id="new-password"
+              type="password"
+              label={translate('app.register.password')}
+              autoComplete="new-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              fullWidth
+              margin="normal"
+              required
+            />
+            <TextField
+              id="confirm-password"
+              type="password"
+              label={translate('app.register.confirm')}
+              autoComplete="new-password"
+              value={confirm}
+              onChange={(e) => setConfirm(e.target.value)}
+              fullWidth
+              margin="normal"
+              required
+            />
+            {opened.secondFactor && (
+              <Box sx={{ mt: 2 }}>
+                <Typography variant="body2">{translate('app.register.second_factor')}</Typography>
+                <Box
+                  component="img"
+                  src={opened.secondFactor.qrCode}
+                  alt={translate('app.register.qr_alt')}
+                  sx={{ width: 200, height: 200, display: 'block', mx: 'auto', my: 1 }}
+                />
+                <TextField
+                  id="totp-code"
+                  label={translate('app.register.code')}
+                  inputMode="numeric"
+                  autoComplete="one-time-code"
+                  value={code}
+                  onChange={(e) => setCode(e.target.value.trim())}
+                  fullWidth
+                  margin="normal"
+                  required
+                />
+              </Box>
+            )}
+            <Button type="submit" variant="contained" fullWidth disabled={busy} sx={{ mt: 2 }}>
+              {translate('app.register.submit')}
+            </Button>
+          </Box>
+        )
+      )}
+    </AuthCard>
+  );
+}

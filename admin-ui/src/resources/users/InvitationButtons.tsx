@@ -1,0 +1,121 @@
+import Send from '@mui/icons-material/Send';
+import {
+  Alert,
+  Box,
+  Button,
+  Chip,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+} from '@mui/material';
+import { useCallback, useEffect, useState } from 'react';
+import { useNotify, useTranslate } from 'react-admin';
+import { api, problemCode } from '../../api/http';
+import type { UserRecord } from '../../api/types';
+
+interface Invitation {
+  status: 'not_invited' | 'invited' | 'held' | 'expired' | 'registered' | 'revoked';
+  sentCount: number;
+  lastSentAt: string | null;
+  expiresAt: string | null;
+  heldUntil: string | null;
+}
+interface ShownLink {
+  url: string;
+  expiresAt: string;
+}
+
+/**
+ * The invitation on a person's card: its status, and Invite / Resend / Revoke / Approve, plus
+ * "Show link" for when the service cannot send mail (the server refuses it when it can). The link
+ * is shown only after the operator read why that is weaker.
+ */
+export function InvitationButtons({
+  record,
+  canShowLink,
+}: {
+  record: UserRecord;
+  canShowLink: boolean;
+}) {
+  const translate = useTranslate();
+  const notify = useNotify();
+  const [state, setState] = useState<Invitation | null>(null);
+  const [link, setLink] = useState<ShownLink | null>(null);
+  const base = `/users/${encodeURIComponent(String(record.id))}/invitation`;
+  const load = useCallback(() => {
+    api<Invitation>('GET', base).then(setState, () => setState(null));
+  }, [base]);
+  useEffect(load, [load]);
+
+  const run = async (path: string, done: string) => {
+    try {
+      setState(await api<Invitation>('POST', `${base}${path}`, {}));
+      notify(done, { type: 'success' });
+    } catch (caught) {
+      const code = problemCode(caught);
+      notify(code ? `app.invitation.error.${code}` : String(caught), {
+        type: 'warning',
+        messageArgs: { _: caught instanceof Error ? caught.message : String(caught) },
+      });
+    }
+  };
+  const showLink = async () => {
+    try {
+      setLink(await api<ShownLink>('POST', `${base}/link`, {}));
+      load();
+    } catch (caught) {
+      const code = problemCode(caught);
+      notify(code ? `app.invitation.error.${code}` : String(caught), {
+        type: 'warning',
+        messageArgs: { _: caught instanceof Error ? caught.message : String(caught) },
+      });
+    }
+  };
+  if (!state) return null;
+  const open = state.status === 'invited' || state.status === 'expired';
+  return (
+    <Box sx={{ display: 'inline-flex', gap: 1, alignItems: 'center' }} data-testid="invitation">
+      <Chip size="small" label={translate(`app.invitation.status.${state.status}`)} />
+      {(state.status === 'not_invited' || state.status === 'revoked') && (
+        <Button startIcon={<Send />} size="small" onClick={() => run('', 'app.invitation.sent')}>
+          {translate('app.invitation.invite')}
+        </Button>
+      )}
+      {open && (
+        <Button size="small" onClick={() => run('/resend', 'app.invitation.sent')}>
+          {translate('app.invitation.resend')}
+        </Button>
+      )}
+      {state.status === 'held' && (
+        <Button size="small" onClick={() => run('/approve', 'app.invitation.sent')}>
+          {translate('app.invitation.approve')}
+        </Button>
+      )}
+      {(open || state.status === 'held') && (
+        <Button size="small" onClick={() => run('/revoke', 'app.invitation.revoked')}>
+          {translate('app.invitation.revoke')}
+        </Button>
+      )}
+      {canShowLink && state.status !== 'registered' && (
+        <Button size="small" onClick={showLink}>
+          {translate('app.invitation.show_link')}
+        </Button>
+      )}
+      <Dialog open={link !== null} onClose={() => setLink(null)} maxWidth="sm" fullWidth>
+        <DialogTitle>{translate('app.invitation.link_title')}</DialogTitle>
+        <DialogContent>
+          <Alert severity="warning" sx={{ mb: 2 }}>
+            {translate('app.invitation.link_warning')}
+          </Alert>
+          <Box component="code" sx={{ wordBreak: 'break-all' }} data-testid="invitation-link">
+            {link?.url}
+          </Box>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setLink(null)}>{translate('ra.action.close')}</Button>
+        </DialogActions>
+      </Dialog>
+    </Box>
+  );
+}

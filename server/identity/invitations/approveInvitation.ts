@@ -1,0 +1,53 @@
+import { runCommand } from '../../commands/runCommand.ts';
+import { conflict, ForbiddenError } from '../../shared/errors.ts';
+import type { Services } from '../../shared/services.ts';
+import type { Authenticated } from '../authenticated.ts';
+import { type InvitationView, readInvitation } from './present.ts';
+import { refusalOf, sendInvitation } from './send.ts';
+import { loadInvitationTarget, refusalProblem } from './target.ts';
+
+/**
+ * Approves a held invitation (the address was changed by hand within 24 h) and sends it. The
+ * approver must be a second person: neither whoever changed the address nor whoever sent the
+ * held invitation (403 `second_approver_required`). 409 `not_held` otherwise.
+ */
+export function approveInvitation(
+  services: Services,
+  auth: Authenticated,
+  userId: string,
+): Promise<InvitationView> {
+  return runCommand(
+    services,
+    auth.actor,
+    async (ctx) => {
+      const { person, row } = await loadInvitationTarget(
+        ctx,
+        userId,
+        'invite',
+        'invitation.approved',
+      );
+      const now = services.now();
+      if (row?.status !== 'held') throw conflict('not_held', 'This invitation is not held');
+      if (auth.user.id === row.held_change_by_id || auth.user.id === row.last_invited_by_id)
+        throw new ForbiddenError(
+          {
+            action: 'invitation.approved',
+            targetType: 'User',
+            targetId: person.id,
+            targetLabel: person.label,
+          },
+          'A second person must approve: you changed the address or sent this invitation',
+          'second_approver_required',
+        );
+      const refusal = await refusalOf(ctx.em, person, row, now, false);
+      if (refusal || !person.email) throw refusalProblem(refusal ?? 'no_email');
+      await sendInvitation(
+        ctx,
+        { ...person, email: person.email },
+        { kind: 'approved', byId: auth.user.id, locale: row.locale },
+      );
+      return readInvitation(ctx.em, userId, now);
+    },
+    auth.ability,
+  );
+}
