@@ -14,7 +14,10 @@ import { type ApiScope, RouteRegistry } from './routes/defineRoute.ts';
 import { registerDeliveryRoutes } from './routes/deliveries.ts';
 import { registerDirectorySyncRoutes } from './routes/directorySync.ts';
 import { registerImportRoutes } from './routes/imports.ts';
+import { registerInvitationRoutes } from './routes/invitations.ts';
+import { registerMailRoutes } from './routes/mail.ts';
 import { registerMessengerAuthRoutes } from './routes/messenger.ts';
+import { registerOidcRoutes } from './routes/oidc.ts';
 import { buildOpenApi } from './routes/openapi.ts';
 import { registerOrganizationRoutes } from './routes/organizations.ts';
 import { registerScheduledChangeRoutes } from './routes/scheduledChanges.ts';
@@ -106,10 +109,12 @@ export function createApp(services: Services): CreatedApp {
   const scope: ApiScope = { router: api, prefix: API_PREFIX, services, registry };
   registerIdentityRoutes(scope);
   registerUserRoutes(scope);
+  registerInvitationRoutes(scope);
   registerOrganizationRoutes(scope);
   registerSpaceRoutes(scope);
   registerAuditRoutes(scope);
   registerMessengerAuthRoutes(scope);
+  registerOidcRoutes(scope);
   registerSessionAdminRoutes(scope);
   registerCoreRoutes(scope);
   registerDirectorySyncRoutes(scope);
@@ -117,6 +122,7 @@ export function createApp(services: Services): CreatedApp {
   registerImportRoutes(scope);
   registerDeliveryRoutes(scope);
   registerScimTokenRoutes(scope);
+  registerMailRoutes(scope);
   let openapi: unknown = null;
   api.get('/openapi.json', (ctx) => {
     openapi ??= buildOpenApi(registry, API_VERSION);

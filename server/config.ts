@@ -3,7 +3,9 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { resolveConnectorSecrets } from './shared/config/core.ts';
+import { resolveMailPassword } from './shared/config/mail.ts';
 import { type Config, ConfigError, configSchema } from './shared/config/schema.ts';
+import { resolveSsoSecret } from './shared/config/sso.ts';
 
 /** The project root (where `config/` lives), independent of the process's working directory. */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -82,7 +84,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Tree
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const config = result.data;
-  const secretProblems = resolveConnectorSecrets(config.core.connectors, env);
+  const secretProblems = [
+    ...resolveConnectorSecrets(config.core.connectors, env),
+    ...resolveMailPassword(config.mail, env),
+    ...resolveSsoSecret(config.sso, env),
+  ];
   if (secretProblems.length > 0)
     throw new ConfigError(`Invalid configuration:\n  - ${secretProblems.join('\n  - ')}`);
   config.dataDir = resolve(config.dataDir);

@@ -3,6 +3,7 @@ import { Admin, CustomRoutes, Resource } from 'react-admin';
 import { Route } from 'react-router-dom';
 import { EnrollPage } from './auth/EnrollPage';
 import { LoginPage } from './auth/LoginPage';
+import { RegisterPage } from './auth/RegisterPage';
 import { i18nProvider } from './i18n/i18nProvider';
 import { authProvider } from './providers/authProvider';
 import { dataProvider } from './providers/dataProvider';
@@ -36,6 +37,7 @@ const ImportCreate = lazy(() => import('./resources/imports/ImportCreate'));
 const ImportShow = lazy(() => import('./resources/imports/ImportShow'));
 const ScheduledChangeList = lazy(() => import('./resources/scheduledChanges/ScheduledChangeList'));
 const ScimTokenList = lazy(() => import('./resources/scimTokens/ScimTokenList'));
+const MailPage = lazy(() => import('./resources/mail/MailPage'));
 
 /** The back-office: react-admin over `/api/v1`, resources shown as the CASL rules allow. */
 export function App() {
@@ -107,10 +109,12 @@ export function App() {
         list={ScheduledChangeList}
       />
       <Resource name="scim-tokens" icon={resourceIcons.scimTokens} list={ScimTokenList} />
+      <Resource name="mail-messages" icon={resourceIcons.mail} list={MailPage} />
       <Resource name="user-sessions" />
       <Resource name="space-members" />
       <CustomRoutes noLayout>
         <Route path="/enroll" element={<EnrollPage />} />
+        <Route path="/register" element={<RegisterPage />} />
       </CustomRoutes>
     </Admin>
   );

@@ -18,6 +18,8 @@ export const USER_ACTIONS = [
   'reset2fa',
   'revokeSessions',
   'issueEnrollmentLink',
+  'invite',
+  'showInvitationLink',
 ] as const;
 export type UserAction = (typeof USER_ACTIONS)[number];
 
@@ -61,7 +63,9 @@ export type SubjectName =
   | 'CoreDelivery'
   | 'Import'
   | 'ScimToken'
-  | 'ScheduledChange';
+  | 'ScheduledChange'
+  | 'MailSettings'
+  | 'MailMessage';
 
 export type Subjects =
   | SubjectName
@@ -72,7 +76,14 @@ export type Subjects =
 export type AppAbility = MongoAbility<[Action, Subjects], MongoQuery>;
 
 const DIRECTORY: SubjectName[] = ['Organization', 'Space'];
-const STAFF_USER_ACTIONS: UserAction[] = ['activate', 'deactivate', 'suspend', 'changeLoginMethod'];
+// Staff add people, so they may also invite them (a mailed link reaches the person only).
+const STAFF_USER_ACTIONS: UserAction[] = [
+  'activate',
+  'deactivate',
+  'suspend',
+  'changeLoginMethod',
+  'invite',
+];
 /** Actions nobody may take on their own account. */
 const NEVER_ON_SELF: UserAction[] = [
   'activate',
@@ -81,6 +92,8 @@ const NEVER_ON_SELF: UserAction[] = [
   'changeLoginMethod',
   'reset2fa',
   'issueEnrollmentLink',
+  'invite',
+  'showInvitationLink',
 ];
 
 /**
@@ -100,8 +113,10 @@ export function defineAbilityFor(actor: Pick<Actor, 'userId' | 'role'>): AppAbil
         'SyncRun',
       ]);
       can('create', 'User');
-      // A superadmin may act on another superadmin: no rank condition.
+      // A superadmin may act on another superadmin: no rank condition...
       can([...USER_ACTIONS], 'User');
+      // ...except to be shown the invitation link of one: that is a way into their account.
+      cannot('showInvitationLink', 'User', { rank: { $gte: 3 } });
       can('grant', 'RoleGrant', { to: { $in: ['none', 'staff', 'admin', 'auditor'] } });
       can(['create', 'update', 'delete'], DIRECTORY);
       can('manageMembers', 'Space');
@@ -114,6 +129,9 @@ export function defineAbilityFor(actor: Pick<Actor, 'userId' | 'role'>): AppAbil
       can(['read', 'create', 'delete'], 'ScimToken');
       // Scheduling a person's status change also needs activate / deactivate on that person.
       can(['read', 'create', 'delete'], 'ScheduledChange');
+      // Mail settings are read-only everywhere (configuration file only); `verify` sends a test mail.
+      can(['read', 'verify'], 'MailSettings');
+      can('read', 'MailMessage');
       break;
     case 'admin':
       can('read', ['User', ...DIRECTORY, 'DirectorySource', 'SyncRun']);
@@ -130,6 +148,7 @@ export function defineAbilityFor(actor: Pick<Actor, 'userId' | 'role'>): AppAbil
       can(['read', 'retry'], 'CoreDelivery');
       can(['read', 'create'], 'Import');
       can(['read', 'create', 'delete'], 'ScheduledChange');
+      can('read', ['MailSettings', 'MailMessage']);
       break;
     case 'staff':
       can('read', 'User');
@@ -149,7 +168,7 @@ export function defineAbilityFor(actor: Pick<Actor, 'userId' | 'role'>): AppAbil
         'SyncRun',
       ]);
       can(['export', 'verify'], 'AuditEvent');
-      can('read', ['CoreDelivery', 'Import', 'ScimToken', 'ScheduledChange']);
+      can('read', ['CoreDelivery', 'Import', 'ScimToken', 'ScheduledChange', 'MailMessage']);
       break;
     default:
       break;

@@ -17,6 +17,12 @@ export async function checkCredentials(
   password: string,
 ): Promise<CredentialCheck> {
   if (user?.loginMethod === 'ldap') return verifyLdapPassword(services, user, password);
+  if (user?.loginMethod === 'oidc') {
+    // Only the provider signs an `oidc` person in, even if a password was set since (a link);
+    // the dummy check keeps the timing of a wrong password.
+    await verifyPassword(null, password);
+    return 'wrong';
+  }
   const ok = await verifyPassword(user?.passwordHash ?? null, password);
   return ok && user?.passwordHash ? 'ok' : 'wrong';
 }

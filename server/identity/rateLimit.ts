@@ -34,6 +34,13 @@ export interface LoginLimiter {
   passwordAccepted(username: string, ip: string | null): Promise<void>;
   /** A completed login: the account's failures are forgiven. */
   loginCompleted(username: string): Promise<void>;
+  /**
+   * Counts one attempt against the IP alone, for steps that name no account yet (a corporate SSO
+   * login started, a one-time code exchanged); throws TooManyAttemptsError over the limit.
+   */
+  consumeIp(ip: string | null): Promise<void>;
+  /** Gives `points` IP attempts back (an SSO login that completed). */
+  ipAccepted(ip: string | null, points: number): Promise<void>;
 }
 
 const limiters = new WeakMap<Services, LoginLimiter>();
@@ -96,6 +103,10 @@ function build(services: Services): LoginLimiter {
     },
     async loginCompleted(username) {
       await account.delete(accountKey(username));
+    },
+    consumeIp: (clientIp) => consumeOrThrow(ip, ipKey(clientIp)),
+    async ipAccepted(clientIp, points) {
+      await ip.reward(ipKey(clientIp), points);
     },
   };
 }

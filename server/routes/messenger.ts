@@ -20,7 +20,8 @@ const totpCode = z
   .max(32)
   .transform((value) => value.replace(/\s+/g, ''))
   .pipe(z.string().regex(/^[0-9]{6}$/, 'must be 6 digits'));
-const sessionSchema = z.object({
+/** A new device session in an answer (also of the SSO exchange, routes/oidc.ts). */
+export const sessionSchema = z.object({
   token: z.string().describe('Bearer token for the messenger and the core; shown only once'),
   sessionId: z.uuid(),
   expiresAt: z.iso.datetime(),
@@ -34,7 +35,8 @@ const recoveryCodes = z
   .array(z.string())
   .length(10)
   .describe('One-time recovery codes (xxxx-xxxx-xxxx); shown only once');
-const presentSession = (s: IssuedDeviceSession) => ({
+/** A new device session as the API shows it. */
+export const presentSession = (s: IssuedDeviceSession) => ({
   token: s.token,
   sessionId: s.sessionId,
   expiresAt: s.expiresAt.toISOString(),

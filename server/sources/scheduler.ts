@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import { systemActor } from '../authz/actor.ts';
+import { startInvitationSweepJob } from '../identity/invitations/sweep.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
 import { ensureQueue } from './ensureQueue.ts';
@@ -55,6 +56,8 @@ export async function startSyncScheduler(services: Services): Promise<SyncSchedu
   await boss.start();
   // Scheduled status changes (issue 7) ride on the same pg-boss.
   await startScheduledChangesJob(services, boss);
+  // Invitation reminders and released holds (issue 14) too.
+  await startInvitationSweepJob(services, boss, ensureQueue);
   const working = new Set<string>();
 
   const refresh = async () => {

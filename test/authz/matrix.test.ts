@@ -53,6 +53,8 @@ const ALL_ACTIONS: readonly Action[] = [
   'reset2fa',
   'revokeSessions',
   'issueEnrollmentLink',
+  'invite',
+  'showInvitationLink',
 ];
 
 /** Actions on one person (a `User` subject with its id and rank). */
@@ -109,6 +111,19 @@ const USER_EXPECTED: Partial<Record<Action, Partial<Record<ActorKind, readonly T
   },
   issueEnrollmentLink: {
     superadmin: ['plain', 'staff', 'admin', 'auditor', 'superadmin'],
+    admin: ['plain', 'staff'],
+  },
+  // Invitations (issue 14): a mailed link reaches the person only, so whoever may add and
+  // activate people may invite them.
+  invite: {
+    superadmin: ['plain', 'staff', 'admin', 'auditor', 'superadmin'],
+    admin: ['plain', 'staff'],
+    staff: ['plain'],
+  },
+  // Showing the link (mail not set up) hands over a way in: admin and up, never to an equal,
+  // not even superadmin to superadmin.
+  showInvitationLink: {
+    superadmin: ['plain', 'staff', 'admin', 'auditor'],
     admin: ['plain', 'staff'],
   },
 };
@@ -200,6 +215,15 @@ const SUBJECT_EXPECTED: Record<OtherSubject, Partial<Record<Action, readonly Act
     read: ['superadmin', 'admin', 'staff', 'auditor'],
     create: ['superadmin', 'admin', 'staff'],
     delete: ['superadmin', 'admin', 'staff'],
+  },
+  // Mail (issue 14): settings come from the configuration file only and are read-only; the
+  // superadmin alone sends a test mail (`verify`); the queue (no bodies) is read by admin+auditor.
+  MailSettings: {
+    read: ['superadmin', 'admin'],
+    verify: ['superadmin'],
+  },
+  MailMessage: {
+    read: ['superadmin', 'admin', 'auditor'],
   },
 };
 const OTHER_SUBJECTS = Object.keys(SUBJECT_EXPECTED) as OtherSubject[];

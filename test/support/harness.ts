@@ -29,6 +29,8 @@ export async function startTestContext(
   overrides: Record<string, unknown> = {},
   /** Another PostgreSQL server than the run's (a test that restarts its own): its maintenance URL and a migrated template there. */
   database?: { adminUrl: string; template: string },
+  /** Environment variables for loadConfig besides the database's (a secret such as MAIL_SMTP_PASSWORD). */
+  env: Record<string, string> = {},
 ): Promise<TestContext> {
   const adminUrl = database?.adminUrl ?? inject('pgAdminUrl');
   const template = database?.template ?? inject('pgTemplate');
@@ -41,7 +43,7 @@ export async function startTestContext(
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();
   const config = loadConfig(
-    { DATABASE_URL: databaseUrl, SECRET_KEY: randomBytes(32).toString('base64') },
+    { ...env, DATABASE_URL: databaseUrl, SECRET_KEY: randomBytes(32).toString('base64') },
     { log: { level: process.env.TEST_LOG_LEVEL ?? 'silent' }, http: { port: 0 }, ...overrides },
   );
   const orm = await openOrm(databaseUrl, entities, { poolMax: 10 });

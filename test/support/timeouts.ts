@@ -77,6 +77,18 @@ export const SCHEDULER_TEST_MS = 240_000;
 export const OUTBOX_DELIVERY_MS = 60_000;
 
 /**
+ * The mail worker sends (or gives up on) a handful of mails to the loopback SMTP server, through
+ * STARTTLS and AUTH, retries included (quiet: well under 1 s).
+ */
+export const MAIL_DELIVERY_MS = 60_000;
+
+/**
+ * One SMTP step against the loopback test server, as the service's `mail.smtp.timeoutMs`
+ * (connect, greeting, a command's answer; quiet: milliseconds).
+ */
+export const SMTP_ANSWER_MS = 30_000;
+
+/**
  * The delivery worker drains a backlog of ~1,000 events into ejabberd (~20–40 s; part of a test
  * that took 63–155 s with both cores busy).
  */

@@ -68,6 +68,10 @@ export default function Dashboard() {
                 filter={{ status }}
               />
             ))}
+            <CountRow
+              label={translate('app.invitation.filter.invited_not_registered')}
+              filter={{ invitation: 'invited_not_registered' }}
+            />
           </Box>
         </Panel>
       )}

@@ -3,6 +3,85 @@ import englishMessages from 'ra-language-english';
 /** The app's own English messages (react-admin's are merged in). */
 export const appEn = {
   app: {
+    register: {
+      title: 'Welcome to the messenger',
+      hello: 'Hello, %{name}!',
+      help: 'Choose the password you will sign in to the messenger with (your login: %{username}). At least %{min} characters.',
+      password: 'Password',
+      confirm: 'Repeat the password',
+      mismatch: 'The passwords differ',
+      second_factor:
+        'Your company asks for a second factor: scan this code with an authenticator app (Google Authenticator, Яндекс Ключ…) and enter the 6-digit code it shows.',
+      qr_alt: 'QR code for the authenticator app',
+      code: 'Code from the app',
+      submit: 'Register',
+      done: 'You are registered. Open the messenger app and sign in as %{username}.',
+      recovery_codes:
+        'Keep these recovery codes somewhere safe: each signs you in once if you lose your phone.',
+      gone: {
+        invitation_used:
+          'This invitation was already used. If it was not you, tell your administrator at once.',
+        invitation_expired:
+          'This invitation has expired. Ask your administrator to send a new one.',
+        invitation_revoked:
+          'This invitation was withdrawn. Ask your administrator if you still need access.',
+        invitation_invalid:
+          'This link does not work. It may have been replaced by a newer invitation: use the latest mail.',
+        invitation_not_applicable: 'This account cannot be registered. Ask your administrator.',
+      },
+    },
+    invitation: {
+      invite: 'Invite',
+      resend: 'Send again',
+      revoke: 'Revoke invitation',
+      approve: 'Approve invitation',
+      show_link: 'Show link',
+      sent: 'Invitation sent',
+      revoked: 'Invitation revoked',
+      invite_all: 'Invite everyone listed',
+      invite_all_help:
+        'Invitations go by e-mail to everyone matching the current filters (%{count}). People who have registered, have no e-mail or are deactivated are skipped.',
+      batch_title: 'Bulk invitation',
+      batch_progress: '%{processed} of %{total}: %{invited} invited, %{skipped} skipped',
+      link_title: 'Registration link',
+      link_warning:
+        "The link gives whoever opens it the person's account, and their chats: hand it over in person, to them only. Set up mail so that invitations reach people directly.",
+      status: {
+        not_invited: 'Not invited',
+        invited: 'Invited',
+        held: 'Held for approval',
+        expired: 'Invitation expired',
+        registered: 'Registered',
+        revoked: 'Invitation revoked',
+      },
+      filter: {
+        invited_not_registered: 'Invited, not registered',
+        not_invited: 'Not invited',
+        registered: 'Registered',
+        expired: 'Invitation expired',
+      },
+      skip: {
+        no_email: 'skipped: no e-mail',
+        already_registered: 'skipped: already registered',
+        already_invited: 'skipped: already invited',
+        deactivated: 'skipped: deactivated',
+        suspended: 'skipped: suspended',
+        login_method: 'skipped: signs in through the directory',
+        forbidden: 'skipped: not allowed for you',
+        not_found: 'skipped: no longer exists',
+      },
+      error: {
+        already_registered: 'This person has already registered',
+        already_invited: 'This person already has an open invitation',
+        not_invited: 'This person has no invitation',
+        no_email: 'This person has no e-mail address',
+        mail_configured: 'Mail is configured: the invitation goes to the person by mail only',
+        second_approver_required: 'Another administrator must approve this invitation',
+        user_deactivated: 'Activate the person first',
+        user_suspended: 'Lift the suspension first',
+        login_method_not_password: 'This person signs in through the directory',
+      },
+    },
     title: 'Back-office',
     language: 'Language',
     login: {
@@ -168,7 +247,7 @@ export const appEn = {
       hr: 'HR',
       scim: 'SCIM',
     },
-    login_method: { password: 'Password', ldap: 'Directory (LDAP)' },
+    login_method: { password: 'Password', ldap: 'Directory (LDAP)', oidc: 'Corporate SSO' },
     outcome: { success: 'Success', denied: 'Denied', failure: 'Failure' },
     kind: {
       department: 'Department',
@@ -593,6 +672,36 @@ export const appEn = {
         username: 'Username',
       },
     },
+    mail: {
+      title: 'Mail',
+      settings: 'SMTP settings',
+      unconfigured:
+        'Mail is not configured: invitations and login codes are not sent. Set mail.smtp and mail.from in the configuration file (docs/mail.md).',
+      from_config:
+        'These settings come from the configuration file only and cannot be changed here: whoever could re-point SMTP would receive every code sent.',
+      password_set: 'set (MAIL_SMTP_PASSWORD)',
+      password_unset: 'not set',
+      test_title: 'Test mail',
+      test_to: 'To',
+      test_send: 'Send',
+      test_queued: 'Test mail to %{to} queued',
+      field: {
+        host: 'Server',
+        security: 'Security',
+        user: 'User',
+        password: 'Password',
+        from: 'Sender',
+        replyTo: 'Reply-to',
+        companyName: 'Company name',
+      },
+      security: { starttls: 'STARTTLS', tls: 'TLS', plain: 'unencrypted (tests only)' },
+      status: {
+        queued: 'Queued',
+        sent: 'Sent',
+        dead: 'Undelivered',
+        unconfigured: 'Mail not configured',
+      },
+    },
     scim: {
       create: 'New token',
       create_title: 'New SCIM token',
@@ -653,6 +762,16 @@ export const appEn = {
       no_changes: 'No field changes',
     },
     audit_action: {
+      invitation_sent: 'Invitation sent',
+      invitation_resent: 'Invitation sent again',
+      invitation_reminded: 'Invitation reminder sent',
+      invitation_held: 'Invitation held (address changed)',
+      invitation_approved: 'Held invitation approved',
+      invitation_revoked: 'Invitation revoked',
+      invitation_link_shown: 'Invitation link shown',
+      invitation_registered: 'Registered by invitation',
+      invitation_bulk_started: 'Bulk invitation started',
+      invitation_bulk_finished: 'Bulk invitation finished',
       auth_login_succeeded: 'Signed in',
       auth_login_failed: 'Sign-in failed',
       auth_totp_enrolled: 'Authenticator enrolled',
@@ -660,6 +779,7 @@ export const appEn = {
       auth_enrollment_completed: 'Password set from link',
       auth_recovery_code_used: 'Recovery code used',
       auth_recovery_codes_regenerated: 'Recovery codes renewed',
+      auth_oidc_linked: 'Corporate SSO account linked',
       session_created: 'Session started',
       session_revoked: 'Session revoked',
       user_created: 'Person added',
@@ -703,6 +823,7 @@ export const appEn = {
     users: {
       name: 'Person |||| People',
       fields: {
+        invitation: 'Invitation',
         q: 'Search: name, phone, email',
         displayName: 'Name',
         familyName: 'Family name',
@@ -837,6 +958,19 @@ export const appEn = {
         createdBy: 'Scheduled by',
         createdAt: 'Scheduled',
         state: 'State',
+      },
+    },
+    'mail-messages': {
+      name: 'Mail |||| Mail',
+      fields: {
+        createdAt: 'Created',
+        recipient: 'Recipient',
+        subject: 'Subject',
+        template: 'Template',
+        status: 'Status',
+        attempts: 'Attempts',
+        lastError: 'Server answer',
+        sentAt: 'Sent',
       },
     },
     'scim-tokens': {

@@ -4,6 +4,85 @@ import type { appEn } from './en';
 /** The app's own Russian messages: the same keys as the English ones. */
 export const appRu: typeof appEn = {
   app: {
+    register: {
+      title: 'Добро пожаловать в мессенджер',
+      hello: 'Здравствуйте, %{name}!',
+      help: 'Придумайте пароль для входа в мессенджер (ваш логин: %{username}). Не короче %{min} символов.',
+      password: 'Пароль',
+      confirm: 'Повторите пароль',
+      mismatch: 'Пароли не совпадают',
+      second_factor:
+        'Компания требует второй фактор: отсканируйте код приложением-аутентификатором (Яндекс Ключ, Google Authenticator…) и введите шестизначный код из него.',
+      qr_alt: 'QR-код для приложения-аутентификатора',
+      code: 'Код из приложения',
+      submit: 'Зарегистрироваться',
+      done: 'Вы зарегистрированы. Откройте приложение мессенджера и войдите как %{username}.',
+      recovery_codes:
+        'Сохраните резервные коды в надёжном месте: каждый позволяет войти один раз, если телефон потерян.',
+      gone: {
+        invitation_used:
+          'Это приглашение уже использовано. Если это были не вы, сразу сообщите администратору.',
+        invitation_expired: 'Срок приглашения истёк. Попросите администратора отправить новое.',
+        invitation_revoked:
+          'Приглашение отозвано. Обратитесь к администратору, если доступ всё ещё нужен.',
+        invitation_invalid:
+          'Ссылка не работает. Возможно, её заменило более новое приглашение: откройте последнее письмо.',
+        invitation_not_applicable:
+          'Эту учётную запись нельзя зарегистрировать. Обратитесь к администратору.',
+      },
+    },
+    invitation: {
+      invite: 'Пригласить',
+      resend: 'Отправить повторно',
+      revoke: 'Отозвать приглашение',
+      approve: 'Подтвердить приглашение',
+      show_link: 'Показать ссылку',
+      sent: 'Приглашение отправлено',
+      revoked: 'Приглашение отозвано',
+      invite_all: 'Пригласить всех в списке',
+      invite_all_help:
+        'Приглашения уйдут по почте всем, кто подходит под текущие фильтры (%{count}). Зарегистрированные, люди без почты и деактивированные будут пропущены.',
+      batch_title: 'Массовое приглашение',
+      batch_progress: '%{processed} из %{total}: приглашено %{invited}, пропущено %{skipped}',
+      link_title: 'Ссылка для регистрации',
+      link_warning:
+        'Ссылка даёт тому, кто её откроет, учётную запись человека и его переписку: передайте её лично, только ему. Настройте почту, чтобы приглашения доходили напрямую.',
+      status: {
+        not_invited: 'Не приглашён',
+        invited: 'Приглашён',
+        held: 'Ждёт подтверждения',
+        expired: 'Приглашение истекло',
+        registered: 'Зарегистрирован',
+        revoked: 'Приглашение отозвано',
+      },
+      filter: {
+        invited_not_registered: 'Приглашены, не зарегистрировались',
+        not_invited: 'Не приглашены',
+        registered: 'Зарегистрированы',
+        expired: 'Приглашение истекло',
+      },
+      skip: {
+        no_email: 'пропущен: нет почты',
+        already_registered: 'пропущен: уже зарегистрирован',
+        already_invited: 'пропущен: уже приглашён',
+        deactivated: 'пропущен: деактивирован',
+        suspended: 'пропущен: приостановлен',
+        login_method: 'пропущен: входит через каталог',
+        forbidden: 'пропущен: вам недоступно',
+        not_found: 'пропущен: больше не существует',
+      },
+      error: {
+        already_registered: 'Человек уже зарегистрирован',
+        already_invited: 'У человека уже есть действующее приглашение',
+        not_invited: 'У человека нет приглашения',
+        no_email: 'У человека нет адреса почты',
+        mail_configured: 'Почта настроена: приглашение уходит только человеку по почте',
+        second_approver_required: 'Приглашение должен подтвердить другой администратор',
+        user_deactivated: 'Сначала активируйте человека',
+        user_suspended: 'Сначала снимите приостановку',
+        login_method_not_password: 'Человек входит через каталог',
+      },
+    },
     title: 'Бэк-офис',
     language: 'Язык',
     login: {
@@ -175,7 +254,7 @@ export const appRu: typeof appEn = {
       hr: 'Кадры',
       scim: 'SCIM',
     },
-    login_method: { password: 'Пароль', ldap: 'Каталог (LDAP)' },
+    login_method: { password: 'Пароль', ldap: 'Каталог (LDAP)', oidc: 'Корпоративный SSO' },
     outcome: { success: 'Успех', denied: 'Отказано', failure: 'Ошибка' },
     kind: { department: 'Отдел', project: 'Проект', device: 'Устройство', backoffice: 'Бэк-офис' },
     card: {
@@ -600,6 +679,36 @@ export const appRu: typeof appEn = {
         username: 'Имя пользователя',
       },
     },
+    mail: {
+      title: 'Почта',
+      settings: 'Настройки SMTP',
+      unconfigured:
+        'Почта не настроена: приглашения и коды входа не отправляются. Задайте mail.smtp и mail.from в файле конфигурации (docs/mail.md).',
+      from_config:
+        'Настройки берутся только из файла конфигурации и здесь не меняются: тот, кто может перенаправить SMTP, получил бы все отправляемые коды.',
+      password_set: 'задан (MAIL_SMTP_PASSWORD)',
+      password_unset: 'не задан',
+      test_title: 'Тестовое письмо',
+      test_to: 'Кому',
+      test_send: 'Отправить',
+      test_queued: 'Тестовое письмо для %{to} поставлено в очередь',
+      field: {
+        host: 'Сервер',
+        security: 'Защита',
+        user: 'Пользователь',
+        password: 'Пароль',
+        from: 'Отправитель',
+        replyTo: 'Адрес для ответа',
+        companyName: 'Название компании',
+      },
+      security: { starttls: 'STARTTLS', tls: 'TLS', plain: 'без шифрования (только для тестов)' },
+      status: {
+        queued: 'В очереди',
+        sent: 'Отправлено',
+        dead: 'Не доставлено',
+        unconfigured: 'Почта не настроена',
+      },
+    },
     scim: {
       create: 'Новый токен',
       create_title: 'Новый токен SCIM',
@@ -661,6 +770,16 @@ export const appRu: typeof appEn = {
       no_changes: 'Поля не менялись',
     },
     audit_action: {
+      invitation_sent: 'Отправлено приглашение',
+      invitation_resent: 'Приглашение отправлено повторно',
+      invitation_reminded: 'Отправлено напоминание о приглашении',
+      invitation_held: 'Приглашение задержано (изменён адрес)',
+      invitation_approved: 'Задержанное приглашение подтверждено',
+      invitation_revoked: 'Приглашение отозвано',
+      invitation_link_shown: 'Показана ссылка приглашения',
+      invitation_registered: 'Регистрация по приглашению',
+      invitation_bulk_started: 'Начато массовое приглашение',
+      invitation_bulk_finished: 'Массовое приглашение завершено',
       auth_login_succeeded: 'Вход выполнен',
       auth_login_failed: 'Неудачный вход',
       auth_totp_enrolled: 'Аутентификатор настроен',
@@ -668,6 +787,7 @@ export const appRu: typeof appEn = {
       auth_enrollment_completed: 'Пароль задан по ссылке',
       auth_recovery_code_used: 'Использован код восстановления',
       auth_recovery_codes_regenerated: 'Коды восстановления обновлены',
+      auth_oidc_linked: 'Привязана учётная запись корпоративного SSO',
       session_created: 'Сеанс начат',
       session_revoked: 'Сеанс отозван',
       user_created: 'Человек добавлен',
@@ -711,6 +831,7 @@ export const appRu: typeof appEn = {
     users: {
       name: 'Человек |||| Люди',
       fields: {
+        invitation: 'Приглашение',
         q: 'Поиск: ФИО, телефон, почта',
         displayName: 'Отображаемое имя',
         familyName: 'Фамилия',
@@ -845,6 +966,19 @@ export const appRu: typeof appEn = {
         createdBy: 'Кто запланировал',
         createdAt: 'Запланировано',
         state: 'Состояние',
+      },
+    },
+    'mail-messages': {
+      name: 'Почта |||| Почта',
+      fields: {
+        createdAt: 'Создано',
+        recipient: 'Получатель',
+        subject: 'Тема',
+        template: 'Шаблон',
+        status: 'Состояние',
+        attempts: 'Попытки',
+        lastError: 'Ответ сервера',
+        sentAt: 'Отправлено',
       },
     },
     'scim-tokens': {

@@ -48,6 +48,8 @@ const RESOURCE_SUBJECTS: Record<string, string> = {
   imports: 'Import',
   'scim-tokens': 'ScimToken',
   'scheduled-changes': 'ScheduledChange',
+  'mail-messages': 'MailMessage',
+  'mail-settings': 'MailSettings',
 };
 
 /** react-admin's action names mapped to the server's. */

@@ -82,6 +82,7 @@ export const RESOURCES: Readonly<Record<string, ResourceSpec>> = {
   'sync-runs': { path: '/sync-runs', filters: ['sourceId', 'status'] },
   imports: { path: '/imports', filters: ['status'] },
   'scim-tokens': { path: '/scim-tokens', filters: [], writable: ['name'] },
+  'mail-messages': { path: '/mail/messages', filters: ['status'] },
   'scheduled-changes': { path: '/scheduled-changes', filters: ['state', 'userId', 'kind'] },
 };
 

@@ -3,6 +3,7 @@ import AdminPanelSettings from '@mui/icons-material/AdminPanelSettings';
 import EventNote from '@mui/icons-material/EventNote';
 import Groups from '@mui/icons-material/Groups';
 import Key from '@mui/icons-material/Key';
+import Mail from '@mui/icons-material/Mail';
 import People from '@mui/icons-material/People';
 import ReceiptLong from '@mui/icons-material/ReceiptLong';
 import Storage from '@mui/icons-material/Storage';
@@ -21,4 +22,5 @@ export const resourceIcons = {
   imports: UploadFile,
   scheduledChanges: EventNote,
   scimTokens: Key,
+  mail: Mail,
 };

@@ -14,6 +14,9 @@ import { Migration20261204140000SourceReconnect } from './Migration2026120414000
 import { Migration20261204150000CoreAccounts } from './Migration20261204150000CoreAccounts.ts';
 import { Migration20261204160000ReconnectCreate } from './Migration20261204160000ReconnectCreate.ts';
 import { Migration20261204170000SourceBaseDns } from './Migration20261204170000SourceBaseDns.ts';
+import { Migration20261204183000Invitations } from './Migration20261204183000Invitations.ts';
+import { Migration20261204185000MailQueue } from './Migration20261204185000MailQueue.ts';
+import { Migration20261204190000OidcLogin } from './Migration20261204190000OidcLogin.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -44,4 +47,7 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261204160000ReconnectCreate,
   },
   { name: 'Migration20261204170000SourceBaseDns', class: Migration20261204170000SourceBaseDns },
+  { name: 'Migration20261204183000Invitations', class: Migration20261204183000Invitations },
+  { name: 'Migration20261204185000MailQueue', class: Migration20261204185000MailQueue },
+  { name: 'Migration20261204190000OidcLogin', class: Migration20261204190000OidcLogin },
 ];

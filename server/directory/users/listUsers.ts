@@ -30,7 +30,12 @@ export function listUsers(
           'Filtering by role is not allowed for your role',
           'forbidden_filter',
         );
-      return queryUsers(em, access, params, services.config.hr.precedence);
+      return queryUsers(
+        em,
+        access,
+        { ...params, now: services.now() },
+        services.config.hr.precedence,
+      );
     },
     ability,
   );

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { fieldOwners, type Precedence } from '../../shared/precedence.ts';
 import type { User } from '../entities.ts';
+import type { InvitationStatus } from './invitationFilter.ts';
 import { ownedFields } from './sourceOwnership.ts';
 
 /** A person as the API shows them. Never carries the password hash. */
@@ -45,6 +46,8 @@ export interface UserView {
   createdAt: string;
   updatedAt: string;
   version: number;
+  /** Where the person's invitation stands; in the people list only. */
+  invitation?: InvitationStatus;
 }
 
 /** Another person referred to from a card (who added, who changed the status). */

@@ -12,6 +12,7 @@ import {
   uuid,
 } from '../../shared/schemas.ts';
 import { LOGIN_METHODS, SOURCES, USER_STATUSES } from '../entities.ts';
+import { INVITATION_FILTERS, INVITATION_STATUSES } from './invitationFilter.ts';
 import { USER_SORTS } from './userQuery.ts';
 
 const name = line(200);
@@ -88,6 +89,7 @@ export function userListQuery(maxLimit: number, defaultLimit: number) {
       role: z.enum([...ROLES, 'none']).optional(),
       source: z.enum(SOURCES).optional(),
       addedBy: uuid.optional(),
+      invitation: z.enum(INVITATION_FILTERS).optional(),
       sort: z.enum(USER_SORTS).default('name'),
       order,
       ...paging(maxLimit, defaultLimit),
@@ -144,7 +146,12 @@ export const userView = z.object({
 });
 
 /** A page of people. */
-export const userList = listOf(userView);
+export const userList = listOf(
+  userView.extend({
+    /** Where the person's invitation stands (docs/invitations.md). */
+    invitation: z.enum(INVITATION_STATUSES).optional(),
+  }),
+);
 
 /** A person's card: the list view plus 2FA state and spaces (the API adds scheduled changes). */
 export const personCard = userView.extend({

@@ -3,6 +3,12 @@ import type { EntityManager, QBFilterQuery } from '@mikro-orm/postgresql';
 import type { Role } from '../../authz/roles.ts';
 import type { Precedence } from '../../shared/precedence.ts';
 import { type Source, User, type UserStatus } from '../entities.ts';
+import {
+  type InvitationFilter,
+  invitationCondition,
+  invitationStatusOf,
+  type StoredInvitation,
+} from './invitationFilter.ts';
 import { presentUser, type UserRecord, type UserRefs, type UserView } from './presentUser.ts';
 import { searchConditions } from './searchTerms.ts';
 
@@ -20,6 +26,10 @@ export interface UserListParams {
   role?: Role | 'none' | 'any';
   source?: Source;
   addedBy?: string;
+  /** Where the person's invitation stands (docs/invitations.md). */
+  invitation?: InvitationFilter;
+  /** The service's clock, for the invitation filter and status (an invitation expires). */
+  now?: Date;
   sort: UserSort;
   order: 'asc' | 'desc';
   offset: number;
@@ -57,12 +67,15 @@ const COLUMNS = `u.id, u.username, u.core_account as "coreAccount", u.family_nam
   u.hire_date::text as "hireDate", u.termination_date::text as "terminationDate",
   u.last_login_at as "lastLoginAt", u.created_at as "createdAt", u.updated_at as "updatedAt",
   u.version, o.name as "organizationName", a.display_name as "addedByName",
-  s.display_name as "statusChangedByName"`;
+  s.display_name as "statusChangedByName", i.status as "invitationStored",
+  i.expires_at as "invitationExpiresAt"`;
 
 type Row = UserRecord & {
   organizationName: string | null;
   addedByName: string | null;
   statusChangedByName: string | null;
+  invitationStored: StoredInvitation | null;
+  invitationExpiresAt: Date | null;
 };
 
 /**
@@ -82,6 +95,10 @@ function filtered(em: EntityManager, access: FilterQuery<User>, params: UserList
   if (params.role === 'none') query.andWhereRaw('u.role is null');
   else if (params.role === 'any') query.andWhereRaw('u.role is not null');
   else if (params.role) query.andWhereRaw('u.role = ?', [params.role]);
+  if (params.invitation) {
+    const { sql, bindings } = invitationCondition(params.invitation, params.now ?? new Date());
+    query.andWhereRaw(sql, bindings);
+  }
   if (params.spaceId)
     query.andWhereRaw(
       'exists (select 1 from space_member m where m.space_id = ? and m.user_id = u.id)',
@@ -116,15 +133,49 @@ export async function queryUsers(
     .leftJoin('organization as o', 'o.id', 'u.organization_id')
     .leftJoin('app_user as a', 'a.id', 'u.added_by_id')
     .leftJoin('app_user as s', 's.id', 'u.status_changed_by_id')
+    .leftJoin('invitation as i', 'i.user_id', 'u.id')
     .orderByRaw(order);
   const count = filtered(em, access, params).clearSelect().count({ total: '*' });
   const rows = await em.execute<Row[]>(page);
   const [counted] = await em.execute<{ total: string | number }[]>(count);
-  const data = rows.map((row) => presentUser(row, refsOf(row), precedence));
+  const now = params.now ?? new Date();
+  const data = rows.map(({ invitationStored, invitationExpiresAt, ...row }) => ({
+    ...presentUser(row, refsOf(row), precedence),
+    invitation: invitationStatusOf(invitationStored, invitationExpiresAt, now),
+  }));
   return { data, total: Number(counted?.total ?? 0) };
 }
 
-function refsOf(row: Row): UserRefs {
+/**
+ * The ids of every person the list's filters match (search, filters; paging and sort ignored),
+ * within the caller's read rules: what a bulk action over "the filtered list" acts on.
+ */
+export async function matchingUserIds(
+  em: EntityManager,
+  access: FilterQuery<User>,
+  params: Omit<UserListParams, 'sort' | 'order' | 'offset' | 'limit'>,
+  limit: number,
+): Promise<string[]> {
+  const query = filtered(em, access, { ...params, sort: 'name', order: 'asc', offset: 0, limit })
+    .clearSelect()
+    .select('u.id')
+    .orderByRaw(ORDER.name.replaceAll('#', 'asc'))
+    .limit(limit);
+  const rows = await em.execute<{ id: string }[]>(query);
+  return rows.map((row) => row.id);
+}
+
+function refsOf(
+  row: Pick<
+    Row,
+    | 'organizationId'
+    | 'organizationName'
+    | 'addedById'
+    | 'addedByName'
+    | 'statusChangedById'
+    | 'statusChangedByName'
+  >,
+): UserRefs {
   const refs: UserRefs = { organizations: new Map(), people: new Map() };
   if (row.organizationId) refs.organizations.set(row.organizationId, row.organizationName ?? '');
   if (row.addedById) refs.people.set(row.addedById, row.addedByName ?? '');

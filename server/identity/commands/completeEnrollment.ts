@@ -1,4 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { type RequestMeta, userActor } from '../../authz/actor.ts';
 import { runCommand } from '../../commands/runCommand.ts';
 import { User } from '../../directory/entities.ts';
@@ -22,6 +23,24 @@ function linkGone(token: EnrollmentToken, user: User | null, now: Date): AppErro
   if (!user || user.status === 'deactivated' || user.status === 'suspended')
     return new AppError(410, 'enrollment_link_revoked', 'This enrollment link no longer applies');
   return null;
+}
+
+/**
+ * Whether a pending person has a live scheduled activation after `now` (a new hire whose first
+ * day is still ahead): setting their credentials leaves them pending, and the scheduled change
+ * activates them on that day. Also used by the invitation's registration.
+ */
+export async function startsLaterThan(
+  em: EntityManager,
+  userId: string,
+  now: Date,
+): Promise<boolean> {
+  const rows = await em.execute<{ id: string }[]>(
+    `select id from scheduled_change where user_id = ? and kind = 'activate'
+        and cancelled_at is null and fired_at is null and effective_at > ?`,
+    [userId, now],
+  );
+  return rows.length > 0;
 }
 
 /**
@@ -65,16 +84,7 @@ export async function completeEnrollment(
     token.usedAt = now;
     user.passwordHash = passwordHash;
     user.passwordChangedAt = now;
-    // A new hire whose first day is still ahead (a live scheduled activation) stays pending:
-    // the scheduled change activates them on that day.
-    const [startsLater] =
-      user.status === 'pending'
-        ? await em.execute<{ id: string }[]>(
-            `select id from scheduled_change where user_id = ? and kind = 'activate'
-                and cancelled_at is null and fired_at is null and effective_at > ?`,
-            [user.id, now],
-          )
-        : [];
+    const startsLater = user.status === 'pending' && (await startsLaterThan(em, user.id, now));
     await em.flush();
     // A new password ends whatever proved the old credentials, on every device and the core.
     const revoked = await changeCredentials(

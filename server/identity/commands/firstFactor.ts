@@ -88,7 +88,8 @@ export async function passFirstFactor(
   else if (checked === 'disabled') reason = 'directory_disabled';
   else if (checked === 'wrong')
     reason =
-      user.loginMethod === 'password' && !user.passwordHash ? 'no_password' : 'wrong_password';
+      // An `oidc` person has no password here at all: the provider checks it.
+      user.loginMethod !== 'ldap' && !user.passwordHash ? 'no_password' : 'wrong_password';
   else reason = eligibility(user);
   if (reason || !user)
     return refuse(services, meta, known, reason ?? 'unknown_user', invalidCredentials());

@@ -23,7 +23,18 @@ export type LoginFailureReason =
   | 'replayed_totp'
   | 'wrong_recovery_code'
   | 'challenge_expired'
-  | 'challenge_exhausted';
+  | 'challenge_exhausted'
+  // Corporate SSO (identity/oidc): the provider vouched for someone, but not for this door.
+  | 'oidc_state_invalid'
+  | 'oidc_login_expired'
+  | 'oidc_provider_error'
+  | 'oidc_claim_missing'
+  | 'oidc_claim_unverified'
+  | 'oidc_no_match'
+  | 'oidc_ambiguous_match'
+  | 'oidc_already_linked'
+  | 'oidc_wrong_login_method'
+  | 'oidc_code_invalid';
 
 /** Which login a step belongs to: the back-office cookie session or a messenger device session. */
 export type LoginChannel = 'backoffice' | 'messenger';
@@ -35,7 +46,7 @@ export interface DeviceInfo {
 }
 
 /** The sign-in step an audit event is about. */
-export type LoginStep = 'password' | 'totp' | 'recovery_code';
+export type LoginStep = 'password' | 'totp' | 'recovery_code' | 'oidc';
 
 /**
  * Failures that count against the account (rate limit and lockout): a wrong guess at a secret.

@@ -3,7 +3,12 @@ import { runCommand } from '../../commands/runCommand.ts';
 import type { User } from '../../directory/entities.ts';
 import type { Services } from '../../shared/services.ts';
 import { passFirstFactor } from '../commands/firstFactor.ts';
-import { type DeviceInfo, loginDetails, messengerIneligibility } from '../commands/loginRules.ts';
+import {
+  type DeviceInfo,
+  type LoginStep,
+  loginDetails,
+  messengerIneligibility,
+} from '../commands/loginRules.ts';
 import { openLoginChallenge } from '../commands/startLogin.ts';
 import { TotpFactor } from '../entities.ts';
 import { clearLockout } from '../lockout.ts';
@@ -35,6 +40,7 @@ async function completeWithoutFactor(
   meta: RequestMeta,
   user: User,
   device: DeviceInfo,
+  step: LoginStep,
 ): Promise<MessengerLoginStart> {
   const label = user.username ?? user.id;
   const issued = await runCommand(services, userActor(user, meta), async ({ em, audit }) => {
@@ -47,7 +53,7 @@ async function completeWithoutFactor(
     audit({
       action: 'auth.login_succeeded',
       ...target,
-      details: loginDetails('messenger', 'password', { sessionId: session.id, device }),
+      details: loginDetails('messenger', step, { sessionId: session.id, device }),
     });
     audit({
       action: 'session.created',
@@ -85,9 +91,23 @@ export async function startMessengerLogin(
     { channel: 'messenger', username: input.username, password: input.password, device },
     messengerIneligibility,
   );
+  return continueMessengerLogin(services, meta, user, device, 'password');
+}
+
+/**
+ * What follows a passed first factor (a password, or the corporate provider's word): by the
+ * second-factor policy, a code for an enrolled factor, an enrollment, or the session at once.
+ */
+export async function continueMessengerLogin(
+  services: Services,
+  meta: RequestMeta,
+  user: User,
+  device: DeviceInfo,
+  firstStep: LoginStep,
+): Promise<MessengerLoginStart> {
   const hasFactor = (await services.orm.em.fork().count(TotpFactor, { userId: user.id })) > 0;
   const step = secondFactorStep(services.config, user, hasFactor);
-  if (step === 'none') return completeWithoutFactor(services, meta, user, device);
+  if (step === 'none') return completeWithoutFactor(services, meta, user, device, firstStep);
 
   const opened = await openLoginChallenge(services, meta, user, { purpose: 'messenger', device });
   const { challengeToken: challenge, expiresAt } = opened;

@@ -4,6 +4,9 @@ import { coreDeliveryConfig } from './core.ts';
 import { directorySourcesSchema } from './directorySources.ts';
 import { directorySyncConfigSchema, jobsConfigSchema } from './directorySync.ts';
 import { hrConfigSchema } from './hr.ts';
+import { invitationsConfigSchema } from './invitations.ts';
+import { mailConfigSchema } from './mail.ts';
+import { ssoConfigSchema } from './sso.ts';
 
 /*
  * The shape of the service's configuration, in the kernel's shared folder so that other kernel
@@ -46,6 +49,8 @@ export const configSchema = z
       })
       .strict(),
     enrollment: z.object({ linkValidityHours: z.coerce.number().int().min(1) }).strict(),
+    /** Invitations by e-mail: link lifetime and reminder (server/shared/config/invitations.ts). */
+    invitations: invitationsConfigSchema,
     rateLimit: z
       .object({
         loginFailuresPerAccount: z.coerce.number().int().min(1),
@@ -89,6 +94,10 @@ export const configSchema = z
     /** The messaging core's API keys, as SHA-256 hashes (several at once, for rotation). */
     /** ...and the connectors the outbox delivers to (server/shared/config/core.ts). */
     core: z.object({ apiKeys: namedHashList, ...coreDeliveryConfig }).strict(),
+    /** Outgoing mail: the SMTP relay, sender, company name, the worker (shared/config/mail.ts). */
+    mail: mailConfigSchema.prefault({}),
+    /** Corporate SSO (server/shared/config/sso.ts): from the configuration file only. */
+    sso: ssoConfigSchema,
   })
   .strict();
 

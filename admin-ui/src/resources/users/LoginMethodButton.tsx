@@ -7,7 +7,7 @@ import { useAppDataProvider } from '../../dataProviderHook';
 import { ActionButton } from './ActionButton';
 import { LOGIN_METHODS } from './constants';
 
-/** Changes how a person signs in (password or the directory). */
+/** Changes how a person signs in (password, the directory, or corporate SSO). */
 export function LoginMethodButton({ record }: { record: UserRecord }) {
   const translate = useTranslate();
   const dataProvider = useAppDataProvider();

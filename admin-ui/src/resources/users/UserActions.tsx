@@ -11,6 +11,7 @@ import { useAbility } from '../../providers/useAbility';
 import { ScheduleDeactivationButton } from '../scheduledChanges/ScheduleDeactivationButton';
 import { ActionButton } from './ActionButton';
 import { EnrollmentLinkButton } from './EnrollmentLinkButton';
+import { InvitationButtons } from './InvitationButtons';
 import { LoginMethodButton } from './LoginMethodButton';
 import { RoleButton } from './RoleButton';
 
@@ -104,6 +105,9 @@ export function UserActions() {
             return { message: 'app.action.revoked_all', args: { count } };
           }}
         />
+      )}
+      {can('invite') && (
+        <InvitationButtons record={record} canShowLink={can('showInvitationLink')} />
       )}
       {record.role !== null && can('issueEnrollmentLink') && (
         <EnrollmentLinkButton record={record} />

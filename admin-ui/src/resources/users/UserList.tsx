@@ -10,13 +10,16 @@ import {
 import { DateTime } from '../../components/DateTime';
 import { EnumField } from '../../components/EnumField';
 import { BulkOutcomeProvider, BulkStatusButtons } from './BulkStatusButton';
+import { InviteAllButton } from './InviteAllButton';
 import { useUserFilters } from './userFilters';
 
 function ListActions() {
   const { canAccess: canCreate } = useCanAccess({ action: 'create', resource: 'users' });
+  const { canAccess: canInvite } = useCanAccess({ action: 'invite', resource: 'users' });
   return (
     <TopToolbar>
       <FilterButton />
+      {canInvite && <InviteAllButton />}
       {canCreate && <CreateButton />}
     </TopToolbar>
   );
@@ -49,6 +52,7 @@ export default function UserList() {
           />
           <EnumField source="status" prefix="app.status" chip />
           <EnumField source="role" prefix="app.role" empty="none" sortable={false} />
+          <EnumField source="invitation" prefix="app.invitation.status" sortable={false} />
           <DateTime source="updatedAt" />
         </Datagrid>
       </List>

@@ -36,6 +36,14 @@ export function useUserFilters() {
         ]
       : []),
     <SelectInput key="source" source="source" choices={enumChoices(SOURCES, 'app.source')} />,
+    <SelectInput
+      key="invitation"
+      source="invitation"
+      choices={enumChoices(
+        ['invited_not_registered', 'not_invited', 'registered', 'expired'],
+        'app.invitation.filter',
+      )}
+    />,
     ...(orgs
       ? [
           <ReferenceInput key="org" source="organizationId" reference="organizations">
