@@ -13,6 +13,8 @@ export interface Keys {
   csrf: Buffer;
   /** AES-256-GCM key for directory sources' stored bind passwords (server/shared/sealed.ts). */
   sourcePasswords: Buffer;
+  /** HMAC key for one-time login codes at rest (a bare hash of 6 digits is reversed at once). */
+  loginCodes: Buffer;
 }
 
 function derive(master: Buffer, purpose: string): Buffer {
@@ -27,6 +29,7 @@ export function deriveKeys(master: Buffer): Keys {
     audit: derive(master, 'audit-chain'),
     csrf: derive(master, 'csrf'),
     sourcePasswords: derive(master, 'directory-source-bind-password'),
+    loginCodes: derive(master, 'login-code'),
   };
 }
 

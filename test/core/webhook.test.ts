@@ -2,12 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.ts';
 import type { DeliverableEvent } from '../../server/core/connectors/types.ts';
 import { createWebhookConnector, webhookFromConfig } from '../../server/core/connectors/webhook.ts';
-import {
-  signatureHeader,
-  signOne,
-  verifySignature,
-} from '../../server/core/connectors/webhookSignature.ts';
 import type { WebhookConnectorConfig } from '../../server/shared/config/core.ts';
+import { signatureHeader, signOne, verifySignature } from '../../server/shared/webhookSignature.ts';
 import { HTTP_ANSWER_MS, NEVER_ANSWERS_MS } from '../support/timeouts.ts';
 import { type Receiver, startReceiver } from './outboxReceiver.ts';
 

@@ -1,6 +1,6 @@
 import type { WebhookConnectorConfig } from '../../shared/config/core.ts';
+import { signatureHeader } from '../../shared/webhookSignature.ts';
 import { type CoreConnector, type DeliverableEvent, PermanentDeliveryError } from './types.ts';
-import { signatureHeader } from './webhookSignature.ts';
 
 /** What a webhook connector needs: where to post, the live secrets, how long to wait. */
 export interface WebhookOptions {

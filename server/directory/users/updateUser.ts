@@ -5,6 +5,7 @@ import { conflict, unprocessable } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import { loadCorePerson } from '../people/corePerson.ts';
 import { labelOf, loadUser, requireAnyRight } from './common.ts';
+import { notifyOldAddresses } from './notifyAddressChange.ts';
 import { ownersOf, presentOne, type UserView } from './presentUser.ts';
 import type { ProfileField } from './sourceOwnership.ts';
 
@@ -78,6 +79,8 @@ export function updateUser(
         targetLabel: labelOf(user),
         diff: { before, after },
       });
+      // The old e-mail and phone hear of a hand change (issue 14, scope 4).
+      await notifyOldAddresses(em, services, user, { before, after });
       const person = await loadCorePerson(em, user);
       if (person) emit({ type: 'person.upserted', key: user.id, person });
       return presentOne(em, user, precedence);

@@ -1,5 +1,6 @@
+import { requireSecondPerson } from '../../authz/index.ts';
 import { runCommand } from '../../commands/runCommand.ts';
-import { conflict, ForbiddenError } from '../../shared/errors.ts';
+import { conflict } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import type { Authenticated } from '../authenticated.ts';
 import { type InvitationView, readInvitation } from './present.ts';
@@ -28,17 +29,12 @@ export function approveInvitation(
       );
       const now = services.now();
       if (row?.status !== 'held') throw conflict('not_held', 'This invitation is not held');
-      if (auth.user.id === row.held_change_by_id || auth.user.id === row.last_invited_by_id)
-        throw new ForbiddenError(
-          {
-            action: 'invitation.approved',
-            targetType: 'User',
-            targetId: person.id,
-            targetLabel: person.label,
-          },
-          'A second person must approve: you changed the address or sent this invitation',
-          'second_approver_required',
-        );
+      requireSecondPerson(auth.user.id, [row.held_change_by_id, row.last_invited_by_id], {
+        auditAction: 'invitation.approved',
+        targetType: 'User',
+        targetId: person.id,
+        targetLabel: person.label,
+      });
       const refusal = await refusalOf(ctx.em, person, row, now, false);
       if (refusal || !person.email) throw refusalProblem(refusal ?? 'no_email');
       await sendInvitation(

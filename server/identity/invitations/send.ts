@@ -4,11 +4,12 @@ import { publicBaseUrl } from '../../config.ts';
 import type { User } from '../../directory/entities.ts';
 import { enqueueMail } from '../../mail/enqueue.ts';
 import { hashToken, newToken } from '../../shared/tokens.ts';
+import { recentHandAddressChange } from '../addressHold.ts';
 import { hasEverHadCredentials } from '../credentialFacts.ts';
 import { type InvitationLocale, type InvitationRow, statusOf } from './state.ts';
 
 /** A hand-made change of the delivery address holds invitations this long (issue 14, scope 4). */
-export const HOLD_HOURS = 24;
+export { HOLD_HOURS } from '../addressHold.ts';
 
 /** The facts about a person an invitation looks at. */
 export interface Invitee {
@@ -95,31 +96,6 @@ export async function refusalOf(
   return null;
 }
 
-/**
- * The last hand-made change of the person's e-mail within HOLD_HOURS: who made it and when it
- * stops holding. A change by a directory source or SCIM has no person as its actor and does not
- * hold (the source owns the field). Read from the audit log, which records every profile edit.
- */
-async function recentHandEmailChange(
-  em: EntityManager,
-  userId: string,
-  now: Date,
-): Promise<{ byId: string; until: Date } | null> {
-  const since = new Date(now.getTime() - HOLD_HOURS * 3_600_000);
-  const [row] = await em.execute<{ actor_id: string; at: Date }[]>(
-    `select actor_id, at from audit_event
-      where target_id = ? and action = 'user.updated' and outcome = 'success' and at > ?
-        and actor_id is not null and jsonb_exists(coalesce(diff -> 'after', '{}'::jsonb), 'email')
-      order by at desc limit 1`,
-    [userId, since],
-  );
-  if (!row) return null;
-  return {
-    byId: row.actor_id,
-    until: new Date(new Date(row.at).getTime() + HOLD_HOURS * 3_600_000),
-  };
-}
-
 /** The registration page's address for a token (the console's public route). */
 export function registrationUrl(ctx: Pick<CommandContext, 'services'>, token: string): string {
   return `${publicBaseUrl(ctx.services.config)}/admin/#/register?token=${encodeURIComponent(token)}`;
@@ -204,7 +180,7 @@ export async function sendInvitation(
 ): Promise<SendOutcome> {
   const now = ctx.services.now();
   if (options.kind === 'invite' || options.kind === 'resend') {
-    const change = await recentHandEmailChange(ctx.em, person.id, now);
+    const change = await recentHandAddressChange(ctx.em, person.id, 'email', now);
     if (change) {
       await ctx.em.execute(
         `insert into invitation as i (user_id, status, locale, first_invited_by_id,

@@ -4,17 +4,69 @@ import { runCommand } from '../../commands/runCommand.ts';
 import type { LoginMethod } from '../../directory/entities.ts';
 import { labelOf, loadUser, requireAnyRight } from '../../directory/users/common.ts';
 import { presentOne, type UserView } from '../../directory/users/presentUser.ts';
+import { enqueueMail } from '../../mail/enqueue.ts';
+import { mailConfigured } from '../../mail/status.ts';
+import { conflict } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
+import { isSmsNumber, smsConfigured } from '../../sms/status.ts';
 import { changeCredentials, countsOf } from '../lifecycle/changeCredentials.ts';
 import { ssoNotConfigured } from '../oidc/client.ts';
 import { forgetOidcIdentity } from '../oidc/identities.ts';
+
+/** The methods as the notice mail names them, per language. */
+const METHOD_LABELS: Record<'ru' | 'en', Record<LoginMethod, string>> = {
+  ru: {
+    password: 'Пароль',
+    ldap: 'Пароль каталога (Windows)',
+    oidc: 'Корпоративный SSO',
+    email_code: 'Код на почту',
+    sms_code: 'Код по SMS',
+  },
+  en: {
+    password: 'Password',
+    ldap: 'Directory (Windows) password',
+    oidc: 'Corporate SSO',
+    email_code: 'Code by e-mail',
+    sms_code: 'Code by SMS',
+  },
+};
+
+/**
+ * Why a person cannot be switched to a one-time-code method (409, stable codes): the code would
+ * have nowhere to go, and the person could not sign in at all.
+ */
+function codeMethodRefusal(
+  services: Services,
+  user: { email?: string | null; phone?: string | null },
+  method: LoginMethod,
+) {
+  if (method === 'email_code') {
+    if (!user.email)
+      return conflict('no_email', 'The person has no e-mail address to send codes to');
+    if (!mailConfigured(services.config))
+      return conflict('mail_not_configured', 'Mail is not configured: codes cannot be sent');
+  }
+  if (method === 'sms_code') {
+    if (!isSmsNumber(user.phone))
+      return conflict('no_phone', 'The person has no phone number (E.164) to send codes to');
+    if (!smsConfigured(services.config))
+      return conflict(
+        'sms_not_configured',
+        'The SMS gateway is not configured: codes cannot be sent',
+      );
+  }
+  return null;
+}
 
 /**
  * Switches how a person signs in. The stored password hash is cleared on any change, so
  * credentials from before the switch stop working (a return to `password` needs a new one), and,
  * as every credential change, every session, device token and pending link of the person ends.
  * A provider account linked for `oidc` is forgotten too. Switching to `oidc` needs `sso.oidc`
- * configured (409 `sso_not_configured`).
+ * configured (409 `sso_not_configured`); `email_code` an e-mail and mail configured (409
+ * `no_email`, `mail_not_configured`); `sms_code` a phone and the SMS gateway (409 `no_phone`,
+ * `sms_not_configured`). The person is told by mail (`loginMethodChanged`) when they have an
+ * e-mail, queued in this transaction.
  */
 export function changeLoginMethod(
   services: Services,
@@ -40,6 +92,8 @@ export function changeLoginMethod(
         return presentOne(em, user, services.config.hr.precedence);
       // Nobody could sign in: the provider comes from the configuration file alone (docs/sso.md).
       if (loginMethod === 'oidc' && !services.config.sso.oidc) throw ssoNotConfigured();
+      const refusal = codeMethodRefusal(services, user, loginMethod);
+      if (refusal) throw refusal;
       const before = { loginMethod: user.loginMethod };
       const passwordCleared = user.passwordHash != null;
       user.loginMethod = loginMethod;
@@ -61,6 +115,25 @@ export function changeLoginMethod(
         diff: { before, after: { loginMethod } },
         details: { passwordCleared, oidcUnlinked, artefactsRevoked: revoked },
       });
+      // A change the person did not ask for must not go unnoticed: they are told at their own
+      // address (their sessions have just ended, too).
+      if (user.email) {
+        const locale = 'ru';
+        const at = new Intl.DateTimeFormat('ru-RU', {
+          dateStyle: 'long',
+          timeStyle: 'short',
+          timeZone: services.config.hr.timeZone,
+        }).format(services.now());
+        await enqueueMail(em, services.config, [
+          {
+            to: user.email,
+            template: 'loginMethodChanged',
+            locale,
+            userId: user.id,
+            params: { name: user.displayName, method: METHOD_LABELS[locale][loginMethod], at },
+          },
+        ]);
+      }
       return presentOne(em, user, services.config.hr.precedence);
     },
     ability,

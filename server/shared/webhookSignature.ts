@@ -1,5 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
+// Standard Webhooks signing (https://www.standardwebhooks.com), shared by the core's webhook
+// connector (server/core/connectors/webhook.ts) and the SMS gateway (server/sms/gateway.ts): one
+// signing scheme, one implementation, in the kernel so that both capabilities can use it.
+
 /** The bytes of a `whsec_<base64>` secret (the prefix is optional, as in the reference libraries). */
 export function secretBytes(secret: string): Buffer {
   return Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');

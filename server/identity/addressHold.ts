@@ -1,0 +1,62 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/**
+ * A delivery address (e-mail, phone) changed by hand holds every credential sent to it this long
+ * (issue 14, scope 4): invitations and one-time login codes alike. One rule, one place.
+ */
+export const HOLD_HOURS = 24;
+
+/** The fields credentials are delivered to. */
+export const DELIVERY_FIELDS = ['email', 'phone'] as const;
+/** A field credentials are delivered to. */
+export type DeliveryField = (typeof DELIVERY_FIELDS)[number];
+
+/** A hand-made change that still holds: who made it, when, and when it stops holding. */
+export interface AddressHold {
+  field: DeliveryField;
+  byId: string;
+  at: Date;
+  until: Date;
+}
+
+/**
+ * The last hand-made change of a person's `field` within HOLD_HOURS that no second person has
+ * approved since (`user.delivery_address_approved`), or null. A change by a directory source or
+ * SCIM has no person as its actor and does not hold: the source owns the field. Read from the
+ * audit log, which records every profile edit in the edit's own transaction.
+ */
+export async function recentHandAddressChange(
+  em: EntityManager,
+  userId: string,
+  field: DeliveryField,
+  now: Date,
+): Promise<AddressHold | null> {
+  const since = new Date(now.getTime() - HOLD_HOURS * 3_600_000);
+  const [row] = await em.execute<{ actor_id: string; at: Date }[]>(
+    `select c.actor_id, c.at from audit_event c
+      where c.target_id = ? and c.action = 'user.updated' and c.outcome = 'success' and c.at > ?
+        and c.actor_id is not null and jsonb_exists(coalesce(c.diff -> 'after', '{}'::jsonb), ?)
+        and not exists (
+          select 1 from audit_event a
+           where a.target_id = c.target_id and a.action = 'user.delivery_address_approved'
+             and a.outcome = 'success' and a.at >= c.at
+             and jsonb_exists(coalesce(a.details -> 'fields', '[]'::jsonb), ?))
+      order by c.at desc limit 1`,
+    [userId, since, field, field],
+  );
+  if (!row) return null;
+  const at = new Date(row.at);
+  return { field, byId: row.actor_id, at, until: new Date(at.getTime() + HOLD_HOURS * 3_600_000) };
+}
+
+/** Every delivery address of the person that a hand change holds now. */
+export async function heldAddresses(
+  em: EntityManager,
+  userId: string,
+  now: Date,
+): Promise<AddressHold[]> {
+  const holds = await Promise.all(
+    DELIVERY_FIELDS.map((field) => recentHandAddressChange(em, userId, field, now)),
+  );
+  return holds.filter((hold): hold is AddressHold => hold !== null);
+}
