@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestMeta } from '../authz/actor.ts';
+import type { CommandContext } from '../commands/runCommand.ts';
 import { User } from '../directory/entities.ts';
 import type { Services } from '../shared/services.ts';
 import { hashToken, hmac, newToken } from '../shared/tokens.ts';
@@ -38,6 +39,32 @@ export function createBackofficeSession(
     userAgent: meta.userAgent,
   });
   return { token, session };
+}
+
+/**
+ * The end of every back-office sign-in, inside the caller's command (the password + TOTP login and
+ * the corporate SSO one): opens the session, stamps the last login and audits
+ * `auth.login_succeeded` with the session id and `details`. Returns the cookie token.
+ */
+export async function signInToBackoffice(
+  ctx: CommandContext,
+  user: User,
+  meta: RequestMeta,
+  details: Record<string, unknown> = {},
+): Promise<{ token: string; session: BackofficeSession }> {
+  const { em, services } = ctx;
+  const opened = createBackofficeSession(em, services, user.id, meta);
+  // Plain SQL: signing in is not an edit of the person, so neither version nor updatedAt move
+  // (an operator editing the person's card meanwhile must not get a version conflict).
+  await em.execute('update app_user set last_login_at = ? where id = ?', [services.now(), user.id]);
+  ctx.audit({
+    action: 'auth.login_succeeded',
+    targetType: 'User',
+    targetId: user.id,
+    targetLabel: user.username ?? user.id,
+    details: { sessionId: opened.session.id, ...details },
+  });
+  return opened;
 }
 
 /** Why a session token was not accepted. */

@@ -22,15 +22,17 @@ const core = coreKey('core-oidc-test');
 let idp: TestOidcProvider;
 let context: TestContext;
 let limited: TestContext;
+let byEmployee: TestContext;
 
 /** Points a running test service at the test provider (as `sso.oidc` in a configuration file would). */
-function configureSso(target: TestContext): void {
+function configureSso(target: TestContext, more: Record<string, unknown> = {}): void {
   const { oidc } = ssoConfigSchema.parse({
     oidc: {
       issuer: idp.issuer,
       clientId: idp.clientId,
       caFile: idp.caFile,
       appRedirectUris: [APP],
+      ...more,
     },
   });
   if (!oidc) throw new Error('sso.oidc did not parse');
@@ -52,12 +54,22 @@ beforeAll(async () => {
     ...overrides,
     rateLimit: { loginFailuresPerAccount: 5, loginFailuresPerIp: 3, windowSeconds: 900 },
   });
+  byEmployee = await startTestContext({
+    ...overrides,
+    rateLimit: { loginFailuresPerAccount: 5, loginFailuresPerIp: 1000, windowSeconds: 900 },
+  });
   configureSso(context);
   configureSso(limited);
+  // The employee number is asked for by scope; it comes from userinfo (not the ID token).
+  configureSso(byEmployee, {
+    scopes: ['openid', 'employee'],
+    match: { by: 'employeeNumber', claim: 'employee_id' },
+  });
 });
 afterAll(async () => {
   await context?.close();
   await limited?.close();
+  await byEmployee?.close();
   await idp?.close();
 });
 
@@ -129,8 +141,8 @@ function providerAccount(claims: AccountClaims): string {
   return subject;
 }
 
-async function introspect(token: string): Promise<Record<string, unknown>> {
-  const response = await new ApiClient(context.baseUrl).request<Record<string, unknown>>(
+async function introspect(token: string, target = context): Promise<Record<string, unknown>> {
+  const response = await new ApiClient(target.baseUrl).request<Record<string, unknown>>(
     'POST',
     '/api/v1/core/introspect',
     { body: { token }, headers: { authorization: `Bearer ${core.key}` } },
@@ -447,6 +459,59 @@ describe('messenger login through the corporate provider', () => {
     const refused = await exchange(attempt.code as string, attempt.verifier);
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe('oidc_not_allowed');
+  });
+});
+
+describe('matching by employee number', () => {
+  /** An active `oidc` person of the byEmployee service with an employee number from HR. */
+  async function employee(employeeNumber: string) {
+    const person = await createPerson(byEmployee.services, {});
+    await byEmployee.services.pool.query(
+      `update app_user set login_method = 'oidc', employee_number = $2 where id = $1`,
+      [person.id, employeeNumber],
+    );
+    return person;
+  }
+
+  it('links once by the employee number, then signs in by (iss, sub) alone', async () => {
+    const person = await employee('E-1001');
+    const subject = providerAccount({ employee_id: 'E-1001' });
+    const first = await ssoAttempt(subject, byEmployee);
+    expect(first.error).toBeNull();
+    const done = await exchange(first.code as string, first.verifier, byEmployee);
+    expect(done.body.next).toBe('done');
+    const token = done.body.session?.token as string;
+    expect((await introspect(token, byEmployee)).sub).toBe(person.id);
+    const [linked] = await auditEvents(byEmployee, 'auth.oidc_linked', person.id);
+    expect(linked?.details).toEqual({ issuer: idp.issuer, subject, matchedBy: 'employeeNumber' });
+
+    // HR renumbers the account at the provider: the pair still signs the same person in.
+    idp.accounts.set(subject, { employee_id: 'E-7777' });
+    const again = await ssoAttempt(subject, byEmployee);
+    const second = await exchange(again.code as string, again.verifier, byEmployee);
+    expect((await introspect(second.body.session?.token as string, byEmployee)).sub).toBe(
+      person.id,
+    );
+    expect(await auditEvents(byEmployee, 'auth.oidc_linked', person.id)).toHaveLength(1);
+  });
+
+  it('refuses a provider account whose employee number is not the person’s', async () => {
+    const person = await employee('E-2002');
+    const other = providerAccount({ employee_id: 'E-2003', email: 'x@corp.example' });
+    const attempt = await ssoAttempt(other, byEmployee);
+    expect(attempt.code).toBeNull();
+    expect(attempt.error).toBe('oidc_no_match');
+    const none = providerAccount({ email: 'y@corp.example', email_verified: true });
+    expect((await ssoAttempt(none, byEmployee)).error).toBe('oidc_no_match');
+    const reasons = (await auditEvents(byEmployee, 'auth.login_failed')).map(
+      (row) => (row.details as { reason: string }).reason,
+    );
+    expect(reasons).toEqual(expect.arrayContaining(['oidc_no_match', 'oidc_claim_missing']));
+    const links = await byEmployee.services.pool.query(
+      'select 1 from oidc_identity where user_id = $1',
+      [person.id],
+    );
+    expect(links.rowCount).toBe(0);
   });
 });
 

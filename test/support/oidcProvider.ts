@@ -19,8 +19,23 @@ export interface AccountClaims {
   /** A boolean at a conforming provider; tests also send a string to see it refused. */
   email_verified?: boolean | string;
   employee_id?: string;
+  /**
+   * How the provider says it authenticated this account (the ID token's `acr`), e.g. one of
+   * {@link TEST_ACR}. Not a user claim: it goes into the login result, as a real provider's MFA
+   * step would set it. An essential `acr` request it cannot meet fails the login at the provider
+   * (`unmet_authentication_requirements`), as Keycloak's step-up does.
+   */
+  acr?: string;
+  /** The methods used (the ID token's `amr`, RFC 8176), e.g. `['pwd']` or `['pwd', 'otp', 'mfa']`. */
+  amr?: string[];
   [claim: string]: unknown;
 }
+
+/** The `acr` values the test provider knows: a password alone, and a password with a second factor. */
+export const TEST_ACR = {
+  password: 'urn:frisbee:test:acr:pwd',
+  mfa: 'urn:frisbee:test:acr:mfa',
+} as const;
 
 /** A throw-away OpenID provider over TLS on loopback, signed by a throw-away CA. */
 export interface TestOidcProvider {
@@ -39,6 +54,10 @@ export interface TestOidcProvider {
    * a URL starting with `stopAt` (the service's callback); returns that URL.
    */
   signIn(authorizationUrl: string, subject: string, stopAt: string): Promise<URL>;
+  /** Names the account the next interaction signs in, for a real browser walking the provider. */
+  expectSignIn(subject: string): void;
+  /** The authorization requests the provider received (their query parameters), latest last. */
+  authorizationRequests: URLSearchParams[];
   close(): Promise<void>;
 }
 
@@ -102,6 +121,18 @@ async function makeCertificates(dir: string): Promise<{ ca: string; key: string;
 }
 
 /**
+ * Whether an account signed in with `acr` meets an essential `acr` request of the `claims`
+ * parameter (a voluntary `acr_values` alone asks, but does not oblige).
+ */
+function reachesEssentialAcr(claimsParam: unknown, acr: string | undefined): boolean {
+  if (typeof claimsParam !== 'string') return true;
+  const request = (JSON.parse(claimsParam) as { id_token?: { acr?: unknown } }).id_token?.acr;
+  const { essential, values } = (request ?? {}) as { essential?: boolean; values?: string[] };
+  if (!essential || !Array.isArray(values)) return true;
+  return acr !== undefined && values.includes(acr);
+}
+
+/**
  * Starts the certified `oidc-provider` as the corporate IdP: one confidential client whose
  * redirect URI is `redirectUri`, scopes `openid email employee`, login and consent completed at
  * once for the account the test names.
@@ -142,19 +173,30 @@ export async function startOidcProvider(options: {
     jwks: { keys: [{ ...signingKey, kid: 'test-key', alg: 'RS256', use: 'sig' }] },
     cookies: { keys: [randomBytes(16).toString('hex')] },
     claims: {
+      // acr is known by default (with acrValues); amr only when listed.
+      amr: null,
       openid: ['sub'],
       email: ['email', 'email_verified'],
       employee: ['employee_id'],
     },
     scopes: ['openid', 'email', 'employee'],
-    features: { devInteractions: { enabled: false } },
+    acrValues: [TEST_ACR.password, TEST_ACR.mfa],
+    features: { devInteractions: { enabled: false }, claimsParameter: { enabled: true } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     findAccount: (_ctx, sub) => {
-      const claims = accounts.get(sub);
-      return claims ? { accountId: sub, claims: () => ({ ...claims, sub }) } : undefined;
+      const account = accounts.get(sub);
+      if (!account) return undefined;
+      // acr and amr describe the sign-in, not the person: the login result carries them.
+      const { acr: _acr, amr: _amr, ...claims } = account;
+      return { accountId: sub, claims: () => ({ ...claims, sub }) };
     },
   };
   const provider = new Provider(issuer, configuration);
+  const authorizationRequests: URLSearchParams[] = [];
+  provider.use(async (ctx, next) => {
+    if (ctx.path === '/auth') authorizationRequests.push(new URLSearchParams(ctx.querystring));
+    return next();
+  });
   provider.use(async (ctx, next) => {
     const match = /^\/interaction\/([^/]+)$/.exec(ctx.path);
     if (!match) return next();
@@ -162,10 +204,17 @@ export async function startOidcProvider(options: {
     const accountId = nextSubject;
     if (!accountId) throw new Error('the test named nobody to sign in');
     if (details.prompt.name === 'login') {
+      const { acr, amr } = accounts.get(accountId) ?? {};
+      const unmet = !reachesEssentialAcr(details.params.claims, acr);
       const to = await provider.interactionResult(
         ctx.req,
         ctx.res,
-        { login: { accountId } },
+        unmet
+          ? {
+              error: 'unmet_authentication_requirements',
+              error_description: 'the account cannot reach the requested acr',
+            }
+          : { login: { accountId, ...(acr ? { acr } : {}), ...(amr ? { amr } : {}) } },
         { mergeWithLastSubmission: false },
       );
       ctx.redirect(to);
@@ -193,6 +242,10 @@ export async function startOidcProvider(options: {
     clientId,
     clientSecret,
     accounts,
+    authorizationRequests,
+    expectSignIn(subject) {
+      nextSubject = subject;
+    },
     async signIn(authorizationUrl, subject, stopAt) {
       nextSubject = subject;
       const jar = new Map<string, string>();

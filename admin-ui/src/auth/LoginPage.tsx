@@ -3,8 +3,12 @@ import { type FormEvent, useState } from 'react';
 import { useLogin, useTranslate } from 'react-admin';
 import { type PasswordStep, startLogin } from '../providers/authProvider';
 import { AuthCard } from './AuthCard';
+import { SsoSignIn } from './SsoSignIn';
 
-/** Sign-in: username and password, then the TOTP code (with QR enrollment at first sign-in). */
+/**
+ * Sign-in: username and password (or the corporate provider, when configured), then the TOTP
+ * code (with QR enrollment at first sign-in).
+ */
 export function LoginPage() {
   const translate = useTranslate();
   const login = useLogin();
@@ -43,6 +47,7 @@ export function LoginPage() {
   const title = !step
     ? translate('app.title')
     : translate(enrolling ? 'app.login.enroll_title' : 'app.login.totp_title');
+  const runAction = (action: () => Promise<unknown>) => void run(action);
   return (
     <AuthCard title={title}>
       {error && (
@@ -51,35 +56,38 @@ export function LoginPage() {
         </Alert>
       )}
       {!step ? (
-        <Box component="form" onSubmit={submitPassword} aria-label={translate('ra.auth.sign_in')}>
-          <TextField
-            id="username"
-            name="username"
-            label={translate('app.login.username')}
-            autoComplete="username"
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            fullWidth
-            margin="normal"
-            required
-            autoFocus
-          />
-          <TextField
-            id="password"
-            name="password"
-            type="password"
-            label={translate('app.login.password')}
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            fullWidth
-            margin="normal"
-            required
-          />
-          <Button type="submit" variant="contained" fullWidth disabled={busy} sx={{ mt: 2 }}>
-            {translate('app.login.next')}
-          </Button>
-        </Box>
+        <>
+          <Box component="form" onSubmit={submitPassword} aria-label={translate('ra.auth.sign_in')}>
+            <TextField
+              id="username"
+              name="username"
+              label={translate('app.login.username')}
+              autoComplete="username"
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+              fullWidth
+              margin="normal"
+              required
+              autoFocus
+            />
+            <TextField
+              id="password"
+              name="password"
+              type="password"
+              label={translate('app.login.password')}
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              fullWidth
+              margin="normal"
+              required
+            />
+            <Button type="submit" variant="contained" fullWidth disabled={busy} sx={{ mt: 2 }}>
+              {translate('app.login.next')}
+            </Button>
+          </Box>
+          <SsoSignIn busy={busy} run={runAction} onStep={setStep} />
+        </>
       ) : (
         <Box component="form" onSubmit={submitCode} aria-label={title}>
           {enrolling && (

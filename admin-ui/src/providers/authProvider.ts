@@ -10,6 +10,15 @@ export interface PasswordStep {
   qrCode?: string;
 }
 
+/** What the corporate sign-in's exchange answers: signed in, or the service's own TOTP step. */
+type SsoStep = { next: 'done'; me: MeBody } | PasswordStep;
+
+/** What `login({ssoCode})` resolves to when the TOTP step is next (the page then shows it). */
+export interface SsoSecondStep {
+  redirectTo: false;
+  step: PasswordStep;
+}
+
 interface Session {
   me: MeBody;
   ability: AppAbility;
@@ -38,6 +47,25 @@ export function startLogin(username: string, password: string): Promise<Password
   return api<PasswordStep>('POST', '/session', { username, password });
 }
 
+/** Whether the login page offers «Sign in with corporate SSO» (`sso.oidc` is configured). */
+export async function ssoOffered(): Promise<boolean> {
+  try {
+    return (await api<{ oidc: boolean }>('GET', '/session/sso')).oidc;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts the corporate sign-in: the browser leaves for the provider and returns to `#/login`. */
+export async function startSso(): Promise<void> {
+  const { authorizationUrl } = await api<{ authorizationUrl: string }>(
+    'POST',
+    '/session/oidc/start',
+    {},
+  );
+  window.location.assign(authorizationUrl);
+}
+
 /** Sets the password of a new back-office account from its one-time enrollment token. */
 export async function completeEnrollment(token: string, password: string): Promise<void> {
   await api<unknown>('POST', '/enrollment', { token, password });
@@ -50,13 +78,24 @@ export async function currentUserId(): Promise<string | null> {
 
 /**
  * react-admin's auth provider for the cookie session: `login({code})` is the TOTP step (the
- * password step is {@link startLogin}, driven by the login page); `getPermissions` answers the
- * CASL ability built from the packed rules of `/me`, which `canAccess` consults.
+ * password step is {@link startLogin}, driven by the login page); `login({ssoCode})` exchanges the
+ * one-time code the corporate provider's return brought, and resolves to an {@link SsoSecondStep}
+ * when the service's TOTP is still needed. `getPermissions` answers the CASL ability built from
+ * the packed rules of `/me`, which `canAccess` consults.
  */
 export const authProvider: AuthProvider = {
-  async login(params: { code: string }) {
+  async login(params: { code: string } | { ssoCode: string }): Promise<SsoSecondStep | undefined> {
+    if ('ssoCode' in params) {
+      const step = await api<SsoStep>('POST', '/session/oidc', { code: params.ssoCode });
+      if (step.next === 'done') {
+        remember(step.me);
+        return undefined;
+      }
+      return { redirectTo: false, step };
+    }
     const me = await api<MeBody>('POST', '/session/totp', { code: params.code });
     remember(me);
+    return undefined;
   },
   async logout() {
     const had = current !== null;

@@ -4,7 +4,7 @@ import { User } from '../../directory/entities.ts';
 import type { AppError } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import { hashToken } from '../../shared/tokens.ts';
-import { createBackofficeSession } from '../backofficeSession.ts';
+import { signInToBackoffice } from '../backofficeSession.ts';
 import { LoginChallenge } from '../entities.ts';
 import {
   challengeInvalid,
@@ -53,7 +53,6 @@ export async function completeLogin(
   try {
     result = await runCommand(services, userActor(person, meta), async (ctx) => {
       const { em } = ctx;
-      const now = services.now();
       const fail = (reason: LoginFailureReason, error: AppError): never => {
         attempt.failed = reason;
         ctx.audit({
@@ -78,17 +77,7 @@ export async function completeLogin(
         return fail(outcome.reason, error);
       }
 
-      const { token, session } = createBackofficeSession(em, services, user.id, meta);
-      // Plain SQL: signing in is not an edit of the person, so neither version nor updatedAt move
-      // (an operator editing the person's card meanwhile must not get a version conflict).
-      await em.execute('update app_user set last_login_at = ? where id = ?', [now, user.id]);
-      ctx.audit({
-        action: 'auth.login_succeeded',
-        targetType: 'User',
-        targetId: user.id,
-        targetLabel: label,
-        details: { sessionId: session.id },
-      });
+      const { token, session } = await signInToBackoffice(ctx, user, meta);
       return { user, sessionId: session.id, sessionToken: token, expiresAt: session.expiresAt };
     });
   } catch (error) {

@@ -3,10 +3,17 @@ import { anonymousActor, type RequestMeta } from '../../authz/actor.ts';
 import { runCommand } from '../../commands/runCommand.ts';
 import type { Services } from '../../shared/services.ts';
 import { hashToken, newToken } from '../../shared/tokens.ts';
-import type { DeviceInfo, LoginFailureReason } from '../commands/loginRules.ts';
+import {
+  type DeviceInfo,
+  ineligibility,
+  type LoginChannel,
+  type LoginFailureReason,
+  messengerIneligibility,
+} from '../commands/loginRules.ts';
 import { loginLimiter } from '../rateLimit.ts';
 import { oidcCallbackUrl, oidcClient, oidcSettings } from './client.ts';
 import { matchClaimMissing, type ProviderClaims, resolveProviderAccount } from './identities.ts';
+import { type ProviderAuthn, providerAuthnOf } from './providerMfa.ts';
 import {
   appErrorOf,
   limitOrRefuse,
@@ -22,12 +29,19 @@ interface PendingLogin {
   code_verifier: string;
   app_redirect_uri: string;
   device: DeviceInfo | null;
+  channel: LoginChannel;
   /** A string or a Date, by the driver's type parsers: read through `new Date`. */
   expires_at: Date | string;
 }
 
-/** Sends the app a result on its redirect: `code=` to exchange, or `error=` with a stable code. */
+/**
+ * Sends the app (or the console) a result on its redirect: `code=` to exchange, or `error=` with a
+ * stable code. A redirect with a fragment (the console's `#/login`) gets them inside the fragment,
+ * where the page reads them and no server or proxy log sees them.
+ */
 function appRedirect(base: string, params: Record<string, string>): string {
+  if (base.includes('#'))
+    return `${base}${base.includes('?') ? '&' : '?'}${new URLSearchParams(params)}`;
   const url = new URL(base);
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
   return url.href;
@@ -41,19 +55,22 @@ async function claimPendingLogin(services: Services, state: string): Promise<Pen
   const rows = await services.orm.em.fork().execute<PendingLogin[]>(
     `update oidc_login set callback_at = ?
         where state_hash = ? and callback_at is null
-        returning nonce, code_verifier, app_redirect_uri, device, expires_at`,
+        returning nonce, code_verifier, app_redirect_uri, device, channel, expires_at`,
     [services.now(), hashToken(state)],
   );
   return rows[0] ?? null;
 }
 
-/** The ID token's claims, completed by userinfo when the first match needs a claim it lacks. */
+/**
+ * The ID token's claims, completed by userinfo when the first match needs a claim it lacks, and
+ * how the provider authenticated the person (`acr`/`amr`, from the signed ID token only).
+ */
 async function providerClaims(
   services: Services,
   query: URLSearchParams,
   login: PendingLogin,
   state: string,
-): Promise<ProviderClaims> {
+): Promise<{ claims: ProviderClaims; authn: ProviderAuthn }> {
   const configuration = await oidcClient(services);
   const currentUrl = new URL(oidcCallbackUrl(services.config));
   currentUrl.search = query.toString();
@@ -66,18 +83,19 @@ async function providerClaims(
   const idClaims = tokens.claims();
   if (!idClaims) throw new Error('the provider returned no ID token');
   const claims: ProviderClaims = { ...idClaims, iss: idClaims.iss, sub: idClaims.sub };
+  const authn = providerAuthnOf(idClaims);
   const settings = oidcSettings(services.config);
-  if (!matchClaimMissing(settings, claims) || !tokens.access_token) return claims;
+  if (!matchClaimMissing(settings, claims) || !tokens.access_token) return { claims, authn };
   const linked = await services.orm.em
     .fork()
     .execute<{ user_id: string }[]>(
       'select user_id from oidc_identity where issuer = ? and subject = ?',
       [claims.iss, claims.sub],
     );
-  if (linked.length > 0) return claims;
+  if (linked.length > 0) return { claims, authn };
   // Userinfo is checked to be about the same subject; the ID token's claims win on a conflict.
   const info = await client.fetchUserInfo(configuration, tokens.access_token, claims.sub);
-  return { ...info, ...claims };
+  return { claims: { ...info, ...claims }, authn };
 }
 
 /**
@@ -89,6 +107,9 @@ async function providerClaims(
  * `POST /auth/oidc/token` with its verifier. The session token itself never travels in a URL.
  * Refusals are audited and reach the app as `error=` on the same redirect; a callback for no
  * waiting login (unknown or used state) answers 400 `oidc_state_invalid` and counts against the IP.
+ * One callback serves both channels: a console login (channel `backoffice`) returns to the
+ * console's `#/login`, admits only people with a back-office role, and keeps the token's
+ * `acr`/`amr` for the exchange to judge the provider's MFA.
  */
 export async function completeOidcCallback(
   services: Services,
@@ -102,20 +123,21 @@ export async function completeOidcCallback(
     await limitOrRefuse(services, meta, () => loginLimiter(services).consumeIp(meta.ip));
     return refuseOidc(services, meta, { reason: 'oidc_state_invalid' }, oidcStateInvalid());
   }
-  const device = login.device;
+  const { device, channel } = login;
   const refuse = async (
     reason: LoginFailureReason,
     refusal: Parameters<typeof recordOidcRefusal>[2],
   ) => {
-    await recordOidcRefusal(services, meta, { ...refusal, reason, device });
+    await recordOidcRefusal(services, meta, { ...refusal, reason, device, channel });
     return { location: appRedirect(login.app_redirect_uri, { error: appErrorOf(reason) }) };
   };
   if (new Date(login.expires_at) <= services.now())
     return refuse('oidc_login_expired', { reason: 'oidc_login_expired' });
 
   let claims: ProviderClaims;
+  let authn: ProviderAuthn;
   try {
-    claims = await providerClaims(services, query, login, state);
+    ({ claims, authn } = await providerClaims(services, query, login, state));
   } catch (error) {
     // A refusal at the provider (access_denied), a bad or replayed code, a token that fails
     // validation: the person gets the same answer; the log keeps openid-client's reason.
@@ -123,17 +145,30 @@ export async function completeOidcCallback(
       { err: error instanceof Error ? error.message : String(error), issuer: settings.issuer },
       'OpenID login refused',
     );
-    return refuse('oidc_provider_error', { reason: 'oidc_provider_error' });
+    // A provider that could not reach the MFA the back office asked for (an essential acr).
+    const unmet =
+      error instanceof client.AuthorizationResponseError &&
+      error.error === 'unmet_authentication_requirements';
+    const reason = unmet ? 'oidc_mfa_not_proven' : 'oidc_provider_error';
+    return refuse(reason, { reason });
   }
 
   const account = { issuer: claims.iss, subject: claims.sub };
   const now = services.now();
   const handoff = newToken();
   const outcome = await runCommand(services, anonymousActor(meta, 'sso'), async (ctx) => {
-    const resolved = await resolveProviderAccount(ctx.em, settings, claims, now);
+    // The back office admits only people with a role; the messenger any active person.
+    const eligibility = channel === 'backoffice' ? ineligibility : messengerIneligibility;
+    const resolved = await resolveProviderAccount(ctx.em, settings, claims, now, eligibility);
     if (!resolved.ok) {
       ctx.audit(
-        oidcFailureEvent({ reason: resolved.reason, user: resolved.user, device, account }),
+        oidcFailureEvent({
+          reason: resolved.reason,
+          user: resolved.user,
+          device,
+          account,
+          channel,
+        }),
       );
       return { refused: resolved.reason };
     }
@@ -147,12 +182,14 @@ export async function completeOidcCallback(
         details: { issuer: claims.iss, subject: claims.sub, matchedBy: resolved.matchedBy },
       });
     await ctx.em.execute(
-      `update oidc_login set user_id = ?, handoff_hash = ?, handoff_expires_at = ?
+      `update oidc_login set user_id = ?, handoff_hash = ?, handoff_expires_at = ?,
+              provider_authn = ?
         where state_hash = ?`,
       [
         user.id,
         hashToken(handoff),
         new Date(now.getTime() + settings.handoffTtlSeconds * 1000),
+        JSON.stringify(authn),
         hashToken(state),
       ],
     );

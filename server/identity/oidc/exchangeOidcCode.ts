@@ -4,13 +4,18 @@ import { runCommand } from '../../commands/runCommand.ts';
 import { User } from '../../directory/entities.ts';
 import type { Services } from '../../shared/services.ts';
 import { hashToken, safeEqual } from '../../shared/tokens.ts';
-import { type DeviceInfo, messengerIneligibility } from '../commands/loginRules.ts';
+import {
+  type DeviceInfo,
+  type LoginChannel,
+  messengerIneligibility,
+} from '../commands/loginRules.ts';
 import {
   continueMessengerLogin,
   type MessengerLoginStart,
 } from '../messenger/startMessengerLogin.ts';
 import { loginLimiter } from '../rateLimit.ts';
 import { oidcSettings } from './client.ts';
+import type { ProviderAuthn } from './providerMfa.ts';
 import {
   limitOrRefuse,
   oidcCodeInvalid,
@@ -27,34 +32,49 @@ interface HandedOff {
   handoff_expires_at: Date | string;
   handoff_used_at: Date | string | null;
   device: DeviceInfo | null;
+  channel: LoginChannel;
+  provider_authn: ProviderAuthn | null;
 }
 
 /** base64url(SHA-256(verifier)): the S256 transform of PKCE (RFC 7636). */
-function challengeOf(verifier: string): string {
+export function challengeOf(verifier: string): string {
   return createHash('sha256').update(verifier, 'ascii').digest('base64url');
 }
 
+/** A handed-off login whose one-time code and verifier checked out. */
+export interface ClaimedHandoff {
+  person: User;
+  device: DeviceInfo | null;
+  /** How the provider authenticated the person (`acr`/`amr` of the ID token). */
+  authn: ProviderAuthn | null;
+}
+
 /**
- * The app's exchange of the one-time code from the callback's redirect (`POST /auth/oidc/token`),
- * with the verifier it started with. The code works once, within `handoffTtlSeconds`, and only
- * with that verifier (a wrong one uses it up too). The person is checked again (active, still
- * `oidc`: either may have changed since the callback); then the messenger login goes on exactly
- * as after a password: the second-factor policy, then the device session (`auth.login_succeeded`
- * with step `oidc`, `session.created`). Every exchange counts against the IP until it succeeds.
+ * Uses up a one-time code from the callback's redirect, whatever happens next. The code works
+ * once, within `handoffTtlSeconds`, only for the channel whose login issued it, and only with the
+ * verifier whose SHA-256 the start stored (a wrong one uses it up too). A refusal is audited and
+ * answers 400 `oidc_code_invalid`. Counts against the client IP until the login completes (the
+ * caller gives the points back then). The one place either channel redeems a code.
  */
-export async function exchangeOidcCode(
+export async function claimHandoff(
   services: Services,
   meta: RequestMeta,
-  input: { code: string; verifier: string },
-): Promise<MessengerLoginStart> {
+  input: { code: string; verifier: string; channel: LoginChannel },
+): Promise<ClaimedHandoff> {
   oidcSettings(services.config);
-  const limiter = loginLimiter(services);
-  await limitOrRefuse(services, meta, () => limiter.consumeIp(meta.ip));
+  await limitOrRefuse(
+    services,
+    meta,
+    () => loginLimiter(services).consumeIp(meta.ip),
+    null,
+    input.channel,
+  );
   const now = services.now();
-  const user = await runCommand(services, anonymousActor(meta, 'sso'), async (ctx) => {
+  return runCommand(services, anonymousActor(meta, 'sso'), async (ctx) => {
     // Locked, so of two concurrent exchanges of one code exactly one sees it unused.
     const [row] = await ctx.em.execute<HandedOff[]>(
-      `select user_id, client_challenge, handoff_expires_at, handoff_used_at, device
+      `select user_id, client_challenge, handoff_expires_at, handoff_used_at, device, channel,
+              provider_authn
          from oidc_login where handoff_hash = ? for update`,
       [hashToken(input.code)],
     );
@@ -66,17 +86,42 @@ export async function exchangeOidcCode(
     const valid =
       row &&
       !row.handoff_used_at &&
+      row.channel === input.channel &&
       new Date(row.handoff_expires_at) > now &&
       safeEqual(challengeOf(input.verifier), row.client_challenge);
     const person = row ? await ctx.em.findOne(User, { id: row.user_id }) : null;
     const device = row?.device ?? null;
     if (!valid || !person) {
-      ctx.audit(oidcFailureEvent({ reason: 'oidc_code_invalid', user: person, device }));
+      ctx.audit(
+        oidcFailureEvent({
+          reason: 'oidc_code_invalid',
+          user: person,
+          device,
+          channel: input.channel,
+        }),
+      );
       return ctx.failAfterCommit(oidcCodeInvalid());
     }
-    return { person, device };
+    return { person, device, authn: row.provider_authn };
   });
-  const { person, device } = user;
+}
+
+/**
+ * The app's exchange of the one-time code from the callback's redirect (`POST /auth/oidc/token`),
+ * with the verifier it started with (see claimHandoff). The person is checked again (active,
+ * still `oidc`: either may have changed since the callback); then the messenger login goes on
+ * exactly as after a password: the second-factor policy, then the device session
+ * (`auth.login_succeeded` with step `oidc`, `session.created`).
+ */
+export async function exchangeOidcCode(
+  services: Services,
+  meta: RequestMeta,
+  input: { code: string; verifier: string },
+): Promise<MessengerLoginStart> {
+  const { person, device } = await claimHandoff(services, meta, {
+    ...input,
+    channel: 'messenger',
+  });
   const reason =
     person.loginMethod !== 'oidc' ? 'oidc_wrong_login_method' : messengerIneligibility(person);
   if (reason) return refuseOidc(services, meta, { reason, user: person, device }, oidcNotAllowed());
@@ -88,6 +133,6 @@ export async function exchangeOidcCode(
     'oidc',
   );
   // The start and this exchange were a real login, not guesses: both go back to the IP.
-  await limiter.ipAccepted(meta.ip, 2);
+  await loginLimiter(services).ipAccepted(meta.ip, 2);
   return started;
 }

@@ -75,19 +75,21 @@ async function candidates(
  * active person whose login method is `oidc` and who is linked to no account yet; the link is
  * then stored (the caller audits `auth.oidc_linked`). A person already linked to another account
  * is never matched again: that is what keeps a second provider account carrying the same
- * e-mail out (the "nOAuth" flaw). Nobody is ever created.
+ * e-mail out (the "nOAuth" flaw). Nobody is ever created. `eligibility` is the channel's own rule
+ * (the back office also needs a role); a person it refuses is not linked either.
  */
 export async function resolveProviderAccount(
   em: EntityManager,
   settings: OidcConfig,
   claims: ProviderClaims,
   now: Date,
+  eligibility: (user: User) => LoginFailureReason | null = messengerIneligibility,
 ): Promise<Resolution> {
   const linked = await linkedUserId(em, claims.iss, claims.sub);
   if (linked) {
     const user = await em.findOneOrFail(User, { id: linked });
     if (user.loginMethod !== 'oidc') return { ok: false, reason: 'oidc_wrong_login_method', user };
-    const refused = messengerIneligibility(user);
+    const refused = eligibility(user);
     if (refused) return { ok: false, reason: refused, user };
     return { ok: true, user, linkedNow: false, matchedBy: settings.match.by };
   }
@@ -98,6 +100,8 @@ export async function resolveProviderAccount(
   if (ids.length === 0) return { ok: false, reason: 'oidc_no_match', user: null };
   const user = await em.findOneOrFail(User, { id: ids[0] as string });
   if (ids.length > 1) return { ok: false, reason: 'oidc_ambiguous_match', user: null };
+  const refused = eligibility(user);
+  if (refused) return { ok: false, reason: refused, user };
   // The row lock orders two first logins of the same person: the second sees the first's link.
   await em.execute('select id from app_user where id = ? for update', [user.id]);
   const [existing] = await em.execute<{ issuer: string }[]>(

@@ -3,7 +3,12 @@ import { runCommand } from '../../commands/runCommand.ts';
 import type { User } from '../../directory/entities.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
-import { type DeviceInfo, type LoginFailureReason, loginDetails } from '../commands/loginRules.ts';
+import {
+  type DeviceInfo,
+  type LoginChannel,
+  type LoginFailureReason,
+  loginDetails,
+} from '../commands/loginRules.ts';
 import { TooManyAttemptsError } from '../rateLimit.ts';
 
 /** 400 `oidc_state_invalid`: no SSO login waits for this callback (unknown, or already used). */
@@ -22,8 +27,20 @@ export const oidcCodeInvalid = () =>
 export const oidcNotAllowed = () =>
   new AppError(403, 'oidc_not_allowed', 'This account may not sign in with corporate SSO');
 
-/** The codes the messenger app receives in `error=` on its redirect, by refusal reason. */
+/**
+ * 403 `sso_mfa_required`: the back office needs a second factor and the provider did not prove
+ * one (`sso.oidc.backOffice.withoutProviderMfa: refuse`).
+ */
+export const ssoMfaRequired = () =>
+  new AppError(
+    403,
+    'sso_mfa_required',
+    'The back office needs two-factor sign-in at the corporate provider; sign in there with your second factor',
+  );
+
+/** The codes the app (or the console) receives in `error=` on its redirect, by refusal reason. */
 export type OidcAppError =
+  | 'sso_mfa_required'
   | 'oidc_login_expired'
   | 'oidc_provider_error'
   | 'oidc_no_match'
@@ -47,6 +64,8 @@ export function appErrorOf(reason: LoginFailureReason): OidcAppError {
       return 'oidc_no_match';
     case 'oidc_already_linked':
       return 'oidc_already_linked';
+    case 'oidc_mfa_not_proven':
+      return 'sso_mfa_required';
     default:
       return 'oidc_not_allowed';
   }
@@ -55,6 +74,8 @@ export function appErrorOf(reason: LoginFailureReason): OidcAppError {
 /** What a refused SSO step records about itself. */
 export interface OidcRefusal {
   reason: LoginFailureReason;
+  /** Which login refused (the messenger's when omitted). */
+  channel?: LoginChannel;
   user?: User | null;
   device?: DeviceInfo | null;
   /** The provider account, once the provider has named one. */
@@ -63,7 +84,7 @@ export interface OidcRefusal {
 
 /** The `auth.login_failed` event of a refused SSO step (details: channel, step, reason, device, account). */
 export function oidcFailureEvent(refusal: OidcRefusal) {
-  const details = loginDetails('messenger', 'oidc', {
+  const details = loginDetails(refusal.channel ?? 'messenger', 'oidc', {
     reason: refusal.reason,
     device: refusal.device ?? null,
   });
@@ -106,12 +127,13 @@ export async function limitOrRefuse(
   meta: RequestMeta,
   consume: () => Promise<void>,
   device: DeviceInfo | null = null,
+  channel: LoginChannel = 'messenger',
 ): Promise<void> {
   try {
     await consume();
   } catch (error) {
     if (error instanceof TooManyAttemptsError)
-      return refuseOidc(services, meta, { reason: 'rate_limited', device }, error);
+      return refuseOidc(services, meta, { reason: 'rate_limited', device, channel }, error);
     throw error;
   }
 }

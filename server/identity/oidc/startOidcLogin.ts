@@ -3,7 +3,7 @@ import type { RequestMeta } from '../../authz/actor.ts';
 import { badRequest } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import { hashToken } from '../../shared/tokens.ts';
-import type { DeviceInfo } from '../commands/loginRules.ts';
+import type { DeviceInfo, LoginChannel } from '../commands/loginRules.ts';
 import { loginLimiter } from '../rateLimit.ts';
 import { oidcCallbackUrl, oidcClient, oidcSettings } from './client.ts';
 import { limitOrRefuse } from './refusals.ts';
@@ -43,11 +43,44 @@ export async function startOidcLogin(
       'oidc_redirect_not_allowed',
       'appRedirectUri must be one of the app redirects in sso.oidc.appRedirectUris',
     );
+  return beginOidcLogin(services, meta, {
+    channel: 'messenger',
+    clientChallenge: input.clientChallenge,
+    returnTo: appRedirectUri,
+    device: input.device,
+  });
+}
+
+/** A login in progress as a channel opens it (see {@link beginOidcLogin}). */
+export interface OidcLoginRequest {
+  channel: LoginChannel;
+  /** base64url(SHA-256(verifier)): only the holder of the verifier can exchange the one-time code. */
+  clientChallenge: string;
+  /** Where the callback sends the browser with `code=` or `error=`. */
+  returnTo: string;
+  device: DeviceInfo | null;
+  /** More authorization request parameters (the back office's MFA request). */
+  extraParams?: Record<string, string>;
+}
+
+/**
+ * Opens a login through the provider for either channel: counts against the client IP's rate
+ * limit (each start stores a row), stores a fresh state (only its hash), nonce and PKCE verifier
+ * for `sso.oidc.loginTtlSeconds`, and answers the provider's authorization URL. The one place the
+ * authorization request is built, so both channels get the same PKCE, state and nonce.
+ */
+export async function beginOidcLogin(
+  services: Services,
+  meta: RequestMeta,
+  request: OidcLoginRequest,
+): Promise<OidcStarted> {
+  const settings = oidcSettings(services.config);
   await limitOrRefuse(
     services,
     meta,
     () => loginLimiter(services).consumeIp(meta.ip),
-    input.device,
+    request.device,
+    request.channel,
   );
   const configuration = await oidcClient(services);
 
@@ -65,20 +98,23 @@ export async function startOidcLogin(
   );
   await em.execute(
     `insert into oidc_login
-       (state_hash, nonce, code_verifier, client_challenge, app_redirect_uri, device, created_at, expires_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?)`,
+       (state_hash, nonce, code_verifier, client_challenge, app_redirect_uri, device, channel,
+        created_at, expires_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       hashToken(state),
       nonce,
       codeVerifier,
-      input.clientChallenge,
-      appRedirectUri,
-      JSON.stringify(input.device),
+      request.clientChallenge,
+      request.returnTo,
+      request.device ? JSON.stringify(request.device) : null,
+      request.channel,
       now,
       expiresAt,
     ],
   );
   const url = client.buildAuthorizationUrl(configuration, {
+    ...request.extraParams,
     redirect_uri: oidcCallbackUrl(services.config),
     scope: settings.scopes.join(' '),
     state,

@@ -37,6 +37,43 @@ const matchSchema = z.discriminatedUnion('by', [
   z.object({ by: z.literal('employeeNumber'), claim: claimName.default('employee_id') }).strict(),
 ]);
 
+/**
+ * An `acr` value (a URI, or a short name such as Keycloak's LoA `2`) or an `amr` value (RFC 8176:
+ * `mfa`, `otp`, `hwk`…): a token without spaces or quotes, as `acr_values` needs.
+ */
+const authnValue = z
+  .string()
+  .regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,255}$/, 'must be one acr or amr value (no spaces or quotes)');
+
+/**
+ * `sso.oidc.backOffice`: the console's sign-in through the same provider (docs/sso.md). Back-office
+ * roles need a second factor; the ID token proves the provider's MFA when it satisfies every
+ * configured list (`acr` one of `requireAcr`; `amr` containing one of `requireAmr`). With both
+ * lists empty the provider's word is never taken for MFA.
+ */
+const backOfficeSchema = z
+  .object({
+    /** Whether the console offers «Sign in with corporate SSO» at all. */
+    enabled: z.boolean().default(true),
+    /** Acceptable `acr` values; also sent as `acr_values` (and an essential `claims` request). */
+    requireAcr: z.array(authnValue).max(20).default([]),
+    /** `amr` values of which the token must carry at least one (e.g. [mfa] or [otp, hwk]). */
+    requireAmr: z.array(authnValue).max(20).default([]),
+    /**
+     * When the token does not prove MFA: `totp` asks for the service's own TOTP code (as after a
+     * password); `refuse` refuses with `sso_mfa_required`.
+     */
+    withoutProviderMfa: z.enum(['totp', 'refuse']).default('totp'),
+  })
+  .strict()
+  .refine(
+    (value) =>
+      value.withoutProviderMfa !== 'refuse' ||
+      value.requireAcr.length > 0 ||
+      value.requireAmr.length > 0,
+    'withoutProviderMfa: refuse needs requireAcr or requireAmr (otherwise nobody could sign in)',
+  );
+
 /** `sso.oidc`: the corporate OpenID Connect provider for the `oidc` login method. */
 const oidcSchema = z
   .object({
@@ -60,6 +97,7 @@ const oidcSchema = z
     loginTtlSeconds: z.coerce.number().int().min(60).max(3600).default(600),
     /** How long the one-time code handed to the app is valid. */
     handoffTtlSeconds: z.coerce.number().int().min(10).max(600).default(120),
+    backOffice: backOfficeSchema.prefault({}),
   })
   .strict()
   // Filled from SSO_OIDC_CLIENT_SECRET by resolveSsoSecret(); never read from a file.
