@@ -1,7 +1,7 @@
 /**
  * The layers of server/ (docs/architecture.md, "Layout"), checked by `npm run layers` in CI.
  * Lowest first; a file imports only its own layer and the layers below it. The capabilities are
- * ordered among themselves too: mail < directory < identity < core < sources.
+ * ordered among themselves too: mail < sms < directory < identity < core < sources.
  */
 const LAYERS = [
   ['kernel', ['config.ts', 'logger.ts', 'db/', 'shared/']],
@@ -10,6 +10,7 @@ const LAYERS = [
   ['commands', ['commands/']],
   ['http', ['http/']],
   ['mail', ['mail/']],
+  ['sms', ['sms/']],
   ['directory', ['directory/']],
   ['identity', ['identity/']],
   ['core', ['core/']],
@@ -80,7 +81,7 @@ module.exports = {
         'it knows no capability and no route. Who is calling (auth, device, core) is typed in ' +
         'server/routes/types.ts; capability middlewares extend BaseState themselves.',
       from: { path: '^server/http/' },
-      to: { path: '^server/(?:(?:mail|directory|identity|core|sources|routes)/|app\\.ts$)' },
+      to: { path: '^server/(?:(?:mail|sms|directory|identity|core|sources|routes)/|app\\.ts$)' },
     },
     {
       name: 'identity-owns-session-tables',

@@ -9,6 +9,7 @@ const benchmarks: Record<string, () => Promise<(args: string[]) => Promise<void>
   core: async () => (await import('./core.ts')).runCoreBenchmark,
   ui: async () => (await import('./ui.ts')).runUiBenchmark,
   hr: async () => (await import('./hr/index.ts')).runHrBenchmark,
+  'core-accounts': async () => (await import('./coreAccounts.ts')).runCoreAccountsBenchmark,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { resolveConnectorSecrets } from './shared/config/core.ts';
 import { resolveMailPassword } from './shared/config/mail.ts';
 import { type Config, ConfigError, configSchema } from './shared/config/schema.ts';
+import { resolveSmsSecret } from './shared/config/sms.ts';
 import { resolveSsoSecret } from './shared/config/sso.ts';
 
 /** The project root (where `config/` lives), independent of the process's working directory. */
@@ -88,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Tree
     ...resolveConnectorSecrets(config.core.connectors, env),
     ...resolveMailPassword(config.mail, env),
     ...resolveSsoSecret(config.sso, env),
+    ...resolveSmsSecret(config.sms, env),
   ];
   if (secretProblems.length > 0)
     throw new ConfigError(`Invalid configuration:\n  - ${secretProblems.join('\n  - ')}`);

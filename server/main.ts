@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, publicBaseUrl } from './config.ts';
 import { startCore } from './core/delivery/startCore.ts';
 import { createLogger } from './logger.ts';
 import { startMail } from './mail/worker.ts';
+import { startSms } from './sms/worker.ts';
 import { recoverRuns } from './sources/runs.ts';
 import { startSyncScheduler } from './sources/scheduler.ts';
 
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   const { services, database } = await startServices(config, logger);
   const core = await startCore(services);
   const mail = await startMail(services);
+  const sms = await startSms(services);
   const syncScheduler = config.jobs.enabled ? await startSyncScheduler(services) : null;
   // Runs left live by a killed process: applies resume, reads and plans fail (sources/runs.ts).
   const recover = () =>
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
     clearInterval(recovery);
     await core.stop();
     await mail.stop();
+    await sms.stop();
     await syncScheduler?.stop();
     await database.close();
     logger.info('stopped');

@@ -20,6 +20,8 @@ export const USER_ACTIONS = [
   'issueEnrollmentLink',
   'invite',
   'showInvitationLink',
+  // A second person's word on a delivery address changed by hand (issue 14, scope 4).
+  'approveAddress',
 ] as const;
 export type UserAction = (typeof USER_ACTIONS)[number];
 
@@ -94,6 +96,7 @@ const NEVER_ON_SELF: UserAction[] = [
   'issueEnrollmentLink',
   'invite',
   'showInvitationLink',
+  'approveAddress',
 ];
 
 /**

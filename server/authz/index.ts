@@ -82,3 +82,26 @@ export function accessibleWhere<T extends object>(
 export function packedRulesOf(ability: AppAbility) {
   return packRules(ability.rules);
 }
+
+/**
+ * The four-eyes rule (issue 14, scope 4): a second person confirms what a first one did (an
+ * address changed by hand, an invitation sent to it). Throws 403 `second_approver_required`
+ * (audited as `denied`) when the actor is one of `firstIds`.
+ */
+export function requireSecondPerson(
+  actorId: string | null,
+  firstIds: readonly (string | null)[],
+  attempt: AttemptInfo,
+): void {
+  if (actorId === null || !firstIds.includes(actorId)) return;
+  throw new ForbiddenError(
+    {
+      action: attempt.auditAction,
+      targetType: attempt.targetType,
+      targetId: attempt.targetId,
+      targetLabel: attempt.targetLabel,
+    },
+    'A second person must approve: you made the change being approved',
+    'second_approver_required',
+  );
+}

@@ -3,7 +3,7 @@ import { ROLES } from '../authz/roles.ts';
 
 export const USER_STATUSES = ['pending', 'active', 'suspended', 'deactivated'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
-export const LOGIN_METHODS = ['password', 'ldap', 'oidc'] as const;
+export const LOGIN_METHODS = ['password', 'ldap', 'oidc', 'email_code', 'sms_code'] as const;
 export type LoginMethod = (typeof LOGIN_METHODS)[number];
 export const SOURCES = ['manual', 'import', 'ad', 'hr', 'scim'] as const;
 export type Source = (typeof SOURCES)[number];

@@ -24,7 +24,8 @@ const DISCLOSURES_SHOWN = 20;
 // Any trace of a credential, past or present: a link for such a person is a disclosure.
 const HAS_CREDENTIALS_SQL = `
 select (u.password_hash is not null or u.password_changed_at is not null
-        or u.last_login_at is not null or u.login_method in ('ldap', 'oidc')
+        or u.last_login_at is not null
+        or u.login_method in ('ldap', 'oidc', 'email_code', 'sms_code')
         or exists (select 1 from totp_factor f where f.user_id = u.id)
         or exists (select 1 from device_session d where d.user_id = u.id)
         or exists (select 1 from backoffice_session b where b.user_id = u.id)

@@ -17,9 +17,13 @@ export async function checkCredentials(
   password: string,
 ): Promise<CredentialCheck> {
   if (user?.loginMethod === 'ldap') return verifyLdapPassword(services, user, password);
-  if (user?.loginMethod === 'oidc') {
-    // Only the provider signs an `oidc` person in, even if a password was set since (a link);
-    // the dummy check keeps the timing of a wrong password.
+  if (
+    user?.loginMethod === 'oidc' ||
+    user?.loginMethod === 'email_code' ||
+    user?.loginMethod === 'sms_code'
+  ) {
+    // Only the provider (or a one-time code) signs such a person in, even if a password was set
+    // since (a link); the dummy check keeps the timing of a wrong password.
     await verifyPassword(null, password);
     return 'wrong';
   }

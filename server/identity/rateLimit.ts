@@ -120,3 +120,53 @@ export function loginLimiter(services: Services): LoginLimiter {
   }
   return limiter;
 }
+
+/**
+ * Limits of one-time login codes (`identity.loginCode`, per `rateLimit.windowSeconds`), in the
+ * same `rate_limit` table: code requests per client IP (over it: 429, the same for every
+ * username, so it tells nothing about who exists), and codes sent per delivery address (over it:
+ * nothing is sent, but the answer is the usual one — a 429 here would tell that the person exists).
+ */
+export interface CodeLimiter {
+  /** Counts one code request from `ip`; throws TooManyAttemptsError over the limit. */
+  consumeRequest(ip: string | null): Promise<void>;
+  /** Counts one code sent to `destination`; false when over the limit (send nothing). */
+  allowSend(destination: string): Promise<boolean>;
+}
+
+const codeLimiters = new WeakMap<Services, CodeLimiter>();
+
+/** The code limiter of a running service (one per services, i.e. per database). */
+export function codeLimiter(services: Services): CodeLimiter {
+  const known = codeLimiters.get(services);
+  if (known) return known;
+  const { windowSeconds } = services.config.rateLimit;
+  const { sendsPerDestination, requestsPerIp } = services.config.identity.loginCode;
+  const common = {
+    storeClient: services.pool,
+    storeType: 'pool',
+    tableName: 'rate_limit',
+    tableCreated: true,
+    duration: windowSeconds,
+  };
+  const ip = new RateLimiterPostgres({ ...common, keyPrefix: 'code-ip', points: requestsPerIp });
+  const destination = new RateLimiterPostgres({
+    ...common,
+    keyPrefix: 'code-destination',
+    points: sendsPerDestination,
+  });
+  const limiter: CodeLimiter = {
+    consumeRequest: (clientIp) => consumeOrThrow(ip, clientIp ?? 'unknown'),
+    async allowSend(address) {
+      try {
+        await destination.consume(address.toLowerCase(), 1);
+        return true;
+      } catch (error) {
+        if (error instanceof RateLimiterRes) return false;
+        throw error;
+      }
+    },
+  };
+  codeLimiters.set(services, limiter);
+  return limiter;
+}

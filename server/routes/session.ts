@@ -18,8 +18,8 @@ import type { Services } from '../shared/services.ts';
 import { type ApiScope, defineRoute } from './defineRoute.ts';
 import type { AppContext } from './types.ts';
 
-// The challenge cookie is only ever needed by the two login steps.
-const CHALLENGE_PATH = '/api/v1/session';
+/** The challenge cookie is only ever needed by the login steps, all under /session. */
+export const CHALLENGE_PATH = '/api/v1/session';
 
 /** Whether cookies get the Secure flag: `auto` means when the public URL is https. */
 function secureCookies(config: Config): boolean {
@@ -27,7 +27,8 @@ function secureCookies(config: Config): boolean {
   return setting === 'auto' ? publicBaseUrl(config).startsWith('https://') : setting;
 }
 
-function setCookie(
+/** Sets (or, with null, clears) an httpOnly, SameSite=Strict cookie of the back office. */
+export function setCookie(
   ctx: AppContext,
   services: Services,
   name: string,
@@ -47,7 +48,8 @@ function setCookie(
   });
 }
 
-const meSchema = z.object({
+/** What GET /me (and a completed sign-in) answers. */
+export const meSchema = z.object({
   user: z.object({
     id: z.uuid(),
     username: z.string().nullable(),
@@ -60,7 +62,8 @@ const meSchema = z.object({
   csrfToken: z.string().describe('Send back in X-CSRF-Token on unsafe requests'),
 });
 
-function presentMe(services: Services, user: User, ability: AppAbility, sessionId: string) {
+/** The body of GET /me for a session. */
+export function presentMe(services: Services, user: User, ability: AppAbility, sessionId: string) {
   return {
     user: {
       id: user.id,
@@ -191,7 +194,7 @@ export function registerIdentityRoutes(scope: ApiScope): void {
       operationId: 'issueEnrollmentLink',
       summary: 'Issue a single-use link for a person to set their password',
       description:
-        'Earlier unused links of the person stop working. For a person who has ever had a credential the `reason` is required (422 `reason_required`): every session and device of the person ends, and the link is audited as `user.credential_disclosed` and listed on their card.',
+        'Earlier unused links of the person stop working. For a person who has ever had a credential the `reason` is required (422 `reason_required`): every session and device of the person ends, and the link is audited as `user.credential_disclosed` and listed on their card. 409 `mail_configured` while mail is configured: the person is invited by mail instead, so that no operator holds their credential.',
       tags: ['users'],
       params: idParams,
       body: enrollmentLinkBody,
@@ -204,7 +207,7 @@ export function registerIdentityRoutes(scope: ApiScope): void {
           disclosure: z.boolean(),
         }),
       },
-      errors: [404, 422],
+      errors: [404, 409, 422],
     },
     async ({ params, body, services, auth }) => {
       const link = await issueEnrollmentLink(services, auth, params.id, body.reason ?? null);

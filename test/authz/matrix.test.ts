@@ -55,6 +55,7 @@ const ALL_ACTIONS: readonly Action[] = [
   'issueEnrollmentLink',
   'invite',
   'showInvitationLink',
+  'approveAddress',
 ];
 
 /** Actions on one person (a `User` subject with its id and rank). */
@@ -124,6 +125,12 @@ const USER_EXPECTED: Partial<Record<Action, Partial<Record<ActorKind, readonly T
   // not even superadmin to superadmin.
   showInvitationLink: {
     superadmin: ['plain', 'staff', 'admin', 'auditor'],
+    admin: ['plain', 'staff'],
+  },
+  // Approving an address changed by hand (issue 14, scope 4): whoever may edit the profile, never
+  // on themselves (the "not who changed it" rule is checked per change, requireSecondPerson).
+  approveAddress: {
+    superadmin: ['plain', 'staff', 'admin', 'auditor', 'superadmin'],
     admin: ['plain', 'staff'],
   },
 };

@@ -270,14 +270,18 @@ describe('holds, reminders, filters', () => {
     expect(edited.status).toBe(200);
     const held = await invite(editor, person.id);
     expect(held.body.status).toBe('held');
-    expect(await mailsOf(person.id)).toEqual([]);
+    // Only the notice to the old address (issue 14, scope 4), no invitation.
+    expect((await mailsOf(person.id)).map((mail) => mail.template)).toEqual(['addressChanged']);
     const self = await editor.post<Problem>(`/api/v1/users/${person.id}/invitation/approve`);
     expect(self.status).toBe(403);
     expect(self.body.code).toBe('second_approver_required');
     const { api: second } = await signedIn(context, 'admin');
     const approved = await second.post<Invitation>(`/api/v1/users/${person.id}/invitation/approve`);
     expect(approved.body.status).toBe('invited');
-    expect((await mailsOf(person.id)).map((mail) => mail.template)).toEqual(['invitation']);
+    expect((await mailsOf(person.id)).map((mail) => mail.template)).toEqual([
+      'addressChanged',
+      'invitation',
+    ]);
   });
 
   it('sends one reminder after remindAfterDays', async () => {

@@ -94,6 +94,12 @@ export const SMTP_ANSWER_MS = 30_000;
  */
 export const OUTBOX_BACKLOG_MS = 480_000;
 
+/**
+ * A bulk invitation of ~1,000 people runs to the end: ten transactions of 100 invitations, each
+ * rendering and queueing its mails (quiet: 5–15 s).
+ */
+export const BULK_INVITATION_MS = 300_000;
+
 /** pg-boss picks up a job (it polls every 2 s) and runs it to the end (quiet: 2–5 s). */
 export const SCHEDULER_JOB_MS = 120_000;
 

@@ -2,7 +2,7 @@
 export type Role = 'superadmin' | 'admin' | 'auditor' | 'staff';
 export type UserStatus = 'pending' | 'active' | 'suspended' | 'deactivated';
 export type Source = 'manual' | 'import' | 'ad' | 'hr' | 'scim';
-export type LoginMethod = 'password' | 'ldap' | 'oidc';
+export type LoginMethod = 'password' | 'ldap' | 'oidc' | 'email_code' | 'sms_code';
 
 /** A reference to a person as the API embeds it. */
 export interface PersonRef {

@@ -149,6 +149,17 @@ export function RegisterPage() {
                   alt={translate('app.register.qr_alt')}
                   sx={{ width: 200, height: 200, display: 'block', mx: 'auto', my: 1 }}
                 />
+                <Typography variant="caption" component="div">
+                  {translate('app.register.secret')}
+                </Typography>
+                <Typography
+                  variant="caption"
+                  component="code"
+                  data-testid="otpauth-uri"
+                  sx={{ display: 'block', wordBreak: 'break-all', fontFamily: 'monospace' }}
+                >
+                  {opened.secondFactor.otpauthUri}
+                </Typography>
                 <TextField
                   id="totp-code"
                   label={translate('app.register.code')}

@@ -14,6 +14,7 @@ export const appEn = {
         'Your company asks for a second factor: scan this code with an authenticator app (Google Authenticator, Яндекс Ключ…) and enter the 6-digit code it shows.',
       qr_alt: 'QR code for the authenticator app',
       code: 'Code from the app',
+      secret: 'Or enter this key in the app:',
       submit: 'Register',
       done: 'You are registered. Open the messenger app and sign in as %{username}.',
       recovery_codes:
@@ -43,6 +44,15 @@ export const appEn = {
         'Invitations go by e-mail to everyone matching the current filters (%{count}). People who have registered, have no e-mail or are deactivated are skipped.',
       batch_title: 'Bulk invitation',
       batch_progress: '%{processed} of %{total}: %{invited} invited, %{skipped} skipped',
+      batch_progress_label: 'Progress of the bulk invitation',
+      batch_running: 'Sending invitations… You may close this window: the job goes on.',
+      batch_done: 'Done: %{invited} invited, %{skipped} skipped.',
+      batch_failed:
+        'The job stopped: %{error}. Start it again: people already invited are skipped.',
+      batch_skipped: 'Skipped (%{count}):',
+      batch_invited: 'Invited (%{count}):',
+      held_note:
+        'invited; held until a second administrator approves (the address was changed by hand)',
       link_title: 'Registration link',
       link_warning:
         "The link gives whoever opens it the person's account, and their chats: hand it over in person, to them only. Set up mail so that invitations reach people directly.",
@@ -80,6 +90,7 @@ export const appEn = {
         user_deactivated: 'Activate the person first',
         user_suspended: 'Lift the suspension first',
         login_method_not_password: 'This person signs in through the directory',
+        too_many_people: 'Too many people for one bulk invitation: narrow the filters',
       },
     },
     title: 'Back-office',
@@ -96,6 +107,24 @@ export const appEn = {
       totp_title: 'Two-factor authentication',
       back: 'Start again',
       qr_alt: 'QR code for the authenticator app',
+      or: 'or',
+      sso: 'Sign in with corporate SSO',
+      sso_error: {
+        sso_mfa_required:
+          'The back office needs two-factor sign-in at the corporate provider. Sign in there with your second factor, or ask an administrator to set one up.',
+        oidc_no_match:
+          'Your corporate account does not match anyone allowed to sign in here. Ask an administrator.',
+        oidc_already_linked:
+          'This person is already linked to another corporate account. Ask an administrator.',
+        oidc_not_allowed: 'This account may not sign in to the back office with corporate SSO.',
+        oidc_login_expired: 'The sign-in took too long. Start again.',
+        oidc_provider_error:
+          'The corporate provider did not sign you in. Try again; if it repeats, ask an administrator.',
+        oidc_code_invalid:
+          'This sign-in is no longer valid (already used, expired, or opened in another browser). Start again.',
+        sso_not_configured: 'Corporate SSO is not configured for the back office.',
+        sso_unavailable: 'The corporate provider is unavailable. Try again later.',
+      },
     },
     enroll: {
       title: 'Set your password',
@@ -107,6 +136,16 @@ export const appEn = {
       done: 'Your password is set. Sign in now.',
       missing_token: 'The link has no token. Ask an administrator for a new one.',
       to_login: 'Go to sign-in',
+    },
+    address_hold: {
+      held: 'Changed by hand: %{fields}. Codes and invitations held until %{until}',
+      help: 'The address was changed by hand less than a day ago: until a second administrator approves it, no sign-in code or invitation goes there',
+      field: { email: 'e-mail', phone: 'phone' },
+      approve: 'Approve address',
+      approve_title: 'Approve the address: %{name}',
+      approve_help:
+        'Check that the %{fields} really belongs to this person. Only someone who did not change it may approve.',
+      approved: 'Address approved: sign-in codes go out again',
     },
     action: {
       confirm: 'Confirm',
@@ -247,7 +286,13 @@ export const appEn = {
       hr: 'HR',
       scim: 'SCIM',
     },
-    login_method: { password: 'Password', ldap: 'Directory (LDAP)', oidc: 'Corporate SSO' },
+    login_method: {
+      password: 'Password',
+      ldap: 'Directory (LDAP)',
+      oidc: 'Corporate SSO',
+      email_code: 'Code by e-mail',
+      sms_code: 'Code by SMS',
+    },
     outcome: { success: 'Success', denied: 'Denied', failure: 'Failure' },
     kind: {
       department: 'Department',
@@ -780,6 +825,8 @@ export const appEn = {
       auth_recovery_code_used: 'Recovery code used',
       auth_recovery_codes_regenerated: 'Recovery codes renewed',
       auth_oidc_linked: 'Corporate SSO account linked',
+      auth_code_sent: 'Sign-in code sent',
+      auth_code_held: 'Sign-in code held (address changed by hand)',
       session_created: 'Session started',
       session_revoked: 'Session revoked',
       user_created: 'Person added',
@@ -789,6 +836,7 @@ export const appEn = {
       user_suspended: 'Suspended',
       user_credential_disclosed: 'Credentials disclosed (enrollment link)',
       user_login_method_changed: 'Login method changed',
+      user_delivery_address_approved: 'Changed address approved by a second admin',
       user_role_changed: 'Role changed',
       user_enrollment_link_issued: 'Enrollment link issued',
       user_2fa_reset: 'Second factor reset',

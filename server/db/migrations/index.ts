@@ -17,6 +17,8 @@ import { Migration20261204170000SourceBaseDns } from './Migration20261204170000S
 import { Migration20261204183000Invitations } from './Migration20261204183000Invitations.ts';
 import { Migration20261204185000MailQueue } from './Migration20261204185000MailQueue.ts';
 import { Migration20261204190000OidcLogin } from './Migration20261204190000OidcLogin.ts';
+import { Migration20261204200000LoginCodes } from './Migration20261204200000LoginCodes.ts';
+import { Migration20261204210000OidcBackoffice } from './Migration20261204210000OidcBackoffice.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -50,4 +52,9 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261204183000Invitations', class: Migration20261204183000Invitations },
   { name: 'Migration20261204185000MailQueue', class: Migration20261204185000MailQueue },
   { name: 'Migration20261204190000OidcLogin', class: Migration20261204190000OidcLogin },
+  { name: 'Migration20261204200000LoginCodes', class: Migration20261204200000LoginCodes },
+  {
+    name: 'Migration20261204210000OidcBackoffice',
+    class: Migration20261204210000OidcBackoffice,
+  },
 ];

@@ -2,7 +2,8 @@ import { asUserSubject, authorize } from '../../authz/index.ts';
 import { runCommand } from '../../commands/runCommand.ts';
 import { publicBaseUrl } from '../../config.ts';
 import { User } from '../../directory/entities.ts';
-import { notFound, unprocessable } from '../../shared/errors.ts';
+import { mailConfigured } from '../../mail/status.ts';
+import { conflict, notFound, unprocessable } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import { hashToken, newToken } from '../../shared/tokens.ts';
 import type { Authenticated } from '../authenticated.ts';
@@ -33,6 +34,10 @@ const REFUSED_STATUS = {
  * their chats) for whoever holds it: it needs a reason, ends every artefact of the person at
  * once (as any credential change), is audited as `user.credential_disclosed` and is listed on the
  * person's card. For someone who never had one it is the plain first-time link.
+ *
+ * Never while mail is configured (409 `mail_configured`): the link would be a usable credential
+ * of another person in the operator's hands, and mail can reach the person themselves — an
+ * invitation (identity/invitations) does, for back-office people too (issue 14).
  */
 export async function issueEnrollmentLink(
   services: Services,
@@ -55,6 +60,11 @@ export async function issueEnrollmentLink(
         targetId: target.id,
         targetLabel: label,
       });
+      if (mailConfigured(services.config))
+        throw conflict(
+          'mail_configured',
+          'Mail is configured: invite the person, the link goes to them by mail, never through you',
+        );
       if (target.status === 'deactivated') throw REFUSED_STATUS.deactivated();
       if (target.status === 'suspended') throw REFUSED_STATUS.suspended();
       if (disclosure && !reason)

@@ -34,7 +34,17 @@ export type LoginFailureReason =
   | 'oidc_ambiguous_match'
   | 'oidc_already_linked'
   | 'oidc_wrong_login_method'
-  | 'oidc_code_invalid';
+  | 'oidc_code_invalid'
+  // The back office needs MFA and the provider's ID token did not prove it (acr/amr).
+  | 'oidc_mfa_not_proven'
+  // One-time codes (identity/loginCodes): the request step, then the code.
+  | 'wrong_login_method'
+  | 'no_delivery_address'
+  | 'code_unknown'
+  | 'wrong_code'
+  | 'replayed_code'
+  | 'code_expired'
+  | 'code_exhausted';
 
 /** Which login a step belongs to: the back-office cookie session or a messenger device session. */
 export type LoginChannel = 'backoffice' | 'messenger';
@@ -46,7 +56,14 @@ export interface DeviceInfo {
 }
 
 /** The sign-in step an audit event is about. */
-export type LoginStep = 'password' | 'totp' | 'recovery_code' | 'oidc';
+export type LoginStep =
+  | 'password'
+  | 'totp'
+  | 'recovery_code'
+  | 'oidc'
+  | 'code_request'
+  | 'email_code'
+  | 'sms_code';
 
 /**
  * Failures that count against the account (rate limit and lockout): a wrong guess at a secret.
@@ -65,6 +82,9 @@ export const COUNTED_FAILURES: ReadonlySet<LoginFailureReason> = new Set<LoginFa
   'replayed_totp',
   'wrong_recovery_code',
   'challenge_exhausted',
+  'wrong_code',
+  'replayed_code',
+  'code_exhausted',
 ]);
 
 /**

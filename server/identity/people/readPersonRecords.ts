@@ -3,6 +3,7 @@ import { type AppAbility, asUserSubject, authorize } from '../../authz/index.ts'
 import { type CommandContext, runCommand } from '../../commands/runCommand.ts';
 import { labelOf, loadUser, requireAnyRight } from '../../directory/users/common.ts';
 import type { Services } from '../../shared/services.ts';
+import { type DeliveryField, heldAddresses } from '../addressHold.ts';
 import { type CredentialFacts, credentialFacts } from '../credentialFacts.ts';
 import { readStatusHistory, type StatusHistoryEntry } from '../lifecycle/statusHistory.ts';
 
@@ -50,4 +51,32 @@ export function getCredentialFacts(
   id: string,
 ): Promise<CredentialFacts> {
   return readOfPerson(services, actor, ability, id, ({ em }) => credentialFacts(em, id));
+}
+
+/** A delivery address whose hand change holds credentials, as the card shows it. */
+export interface HeldAddressView {
+  field: DeliveryField;
+  changedById: string;
+  changedAt: string;
+  heldUntil: string;
+}
+
+/**
+ * The person's delivery addresses changed by hand within 24 h and not yet approved by a second
+ * person (issue 14, scope 4), for whoever may read the person.
+ */
+export function getHeldAddresses(
+  services: Services,
+  actor: Actor,
+  ability: AppAbility,
+  id: string,
+): Promise<HeldAddressView[]> {
+  return readOfPerson(services, actor, ability, id, async ({ em }) =>
+    (await heldAddresses(em, id, services.now())).map((hold) => ({
+      field: hold.field,
+      changedById: hold.byId,
+      changedAt: hold.at.toISOString(),
+      heldUntil: hold.until.toISOString(),
+    })),
+  );
 }

@@ -1,5 +1,8 @@
+import { addressChangedMail } from './addressChanged.ts';
 import { invitationMail } from './invitation.ts';
 import { invitationReminderMail } from './invitationReminder.ts';
+import { loginCodeMail } from './loginCode.ts';
+import { loginMethodChangedMail } from './loginMethodChanged.ts';
 import { testMail } from './test.ts';
 import type { MailTemplate } from './types.ts';
 
@@ -13,6 +16,9 @@ export const MAIL_TEMPLATES = {
   test: testMail,
   invitation: invitationMail,
   invitationReminder: invitationReminderMail,
+  loginCode: loginCodeMail,
+  loginMethodChanged: loginMethodChangedMail,
+  addressChanged: addressChangedMail,
 } as const satisfies Record<string, MailTemplate>;
 
 /** The name of a registered template. */

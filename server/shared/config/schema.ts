@@ -6,6 +6,7 @@ import { directorySyncConfigSchema, jobsConfigSchema } from './directorySync.ts'
 import { hrConfigSchema } from './hr.ts';
 import { invitationsConfigSchema } from './invitations.ts';
 import { mailConfigSchema } from './mail.ts';
+import { smsConfigSchema } from './sms.ts';
 import { ssoConfigSchema } from './sso.ts';
 
 /*
@@ -89,6 +90,20 @@ export const configSchema = z
             forgetAfterHours: z.coerce.number().int().min(1),
           })
           .strict(),
+        /** One-time login codes by e-mail or SMS (`email_code`, `sms_code`; docs/identity.md). */
+        loginCode: z
+          .object({
+            /** How long a code works. */
+            ttlSeconds: z.coerce.number().int().min(30).max(3600).default(300),
+            /** Wrong guesses one code tolerates; then it is dead and a new one must be asked for. */
+            maxAttempts: z.coerce.number().int().min(1).max(20).default(5),
+            /** Codes sent to one address (e-mail or phone) per `rateLimit.windowSeconds`. */
+            sendsPerDestination: z.coerce.number().int().min(1).default(5),
+            /** Code requests from one client IP per `rateLimit.windowSeconds`. */
+            requestsPerIp: z.coerce.number().int().min(1).default(30),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict(),
     /** The messaging core's API keys, as SHA-256 hashes (several at once, for rotation). */
@@ -98,6 +113,8 @@ export const configSchema = z
     mail: mailConfigSchema.prefault({}),
     /** Corporate SSO (server/shared/config/sso.ts): from the configuration file only. */
     sso: ssoConfigSchema,
+    /** The SMS gateway for `sms_code` and phone notices (shared/config/sms.ts): file only. */
+    sms: smsConfigSchema,
   })
   .strict();
 

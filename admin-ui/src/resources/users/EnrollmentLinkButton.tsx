@@ -9,9 +9,10 @@ import {
   Button as MuiButton,
   TextField,
 } from '@mui/material';
+import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { Button, useNotify, useRefresh, useTranslate } from 'react-admin';
-import { problemCode } from '../../api/http';
+import { api, problemCode } from '../../api/http';
 import type { UserRecord } from '../../api/types';
 import { ReasonDialog } from '../../components/ReasonDialog';
 import { useAppDataProvider } from '../../dataProviderHook';
@@ -21,7 +22,9 @@ import { useFormat } from '../../format';
  * Issues a one-time enrollment link for a back-office person and shows it to copy. For someone
  * who already has credentials the link discloses a way into their account: a dialog warns that
  * it ends all their sessions and is recorded as a credential disclosure, and asks for a reason
- * (the server answers 422 `reason_required` without one, shown at the field).
+ * (the server answers 422 `reason_required` without one, shown at the field). Not offered while
+ * mail is configured: the server refuses the link then (409 `mail_configured`), the person is
+ * invited by mail instead.
  */
 export function EnrollmentLinkButton({ record }: { record: UserRecord }) {
   const translate = useTranslate();
@@ -34,6 +37,11 @@ export function EnrollmentLinkButton({ record }: { record: UserRecord }) {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [reasonError, setReasonError] = useState<string | undefined>();
+  const { data: mail } = useQuery({
+    queryKey: ['mail', 'settings'],
+    queryFn: () => api<{ configured: boolean }>('GET', '/mail/settings'),
+    retry: false,
+  });
 
   const issue = async (reason?: string) => {
     setBusy(true);
@@ -70,6 +78,8 @@ export function EnrollmentLinkButton({ record }: { record: UserRecord }) {
     notify('app.action.copied', { type: 'info' });
   };
 
+  // Unknown (settings not read yet, or unreadable): not offered either.
+  if (mail?.configured !== false) return null;
   return (
     <>
       <Button label="app.action.enrollment_link" onClick={start} disabled={busy && !asking}>

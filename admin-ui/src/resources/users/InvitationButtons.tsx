@@ -9,7 +9,8 @@ import {
   DialogContent,
   DialogTitle,
 } from '@mui/material';
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useNotify, useTranslate } from 'react-admin';
 import { api, problemCode } from '../../api/http';
 import type { UserRecord } from '../../api/types';
@@ -28,8 +29,8 @@ interface ShownLink {
 
 /**
  * The invitation on a person's card: its status, and Invite / Resend / Revoke / Approve, plus
- * "Show link" for when the service cannot send mail (the server refuses it when it can). The link
- * is shown only after the operator read why that is weaker.
+ * "Show link" only while the service cannot send mail (the server refuses it when it can, and the
+ * button is not offered then). The link is shown beside the warning why that is weaker.
  */
 export function InvitationButtons({
   record,
@@ -40,13 +41,28 @@ export function InvitationButtons({
 }) {
   const translate = useTranslate();
   const notify = useNotify();
-  const [state, setState] = useState<Invitation | null>(null);
+  const queryClient = useQueryClient();
   const [link, setLink] = useState<ShownLink | null>(null);
   const base = `/users/${encodeURIComponent(String(record.id))}/invitation`;
-  const load = useCallback(() => {
-    api<Invitation>('GET', base).then(setState, () => setState(null));
-  }, [base]);
-  useEffect(load, [load]);
+  // A query of its own (not a one-off fetch): the console's refresh button and a return to the
+  // card read it again, so a registration the person just finished shows without a page reload.
+  const queryKey = ['users', record.id, 'invitation'];
+  const { data: state } = useQuery({
+    queryKey,
+    queryFn: () => api<Invitation>('GET', base),
+    retry: false,
+  });
+  const setState = (next: Invitation) => queryClient.setQueryData(queryKey, next);
+  const load = () => queryClient.invalidateQueries({ queryKey });
+  // The server refuses the link while mail is configured (409 `mail_configured`); the console
+  // does not offer it then either. Unknown (the settings unreadable): not offered.
+  const { data: mail } = useQuery({
+    queryKey: ['mail', 'settings'],
+    queryFn: () => api<{ configured: boolean }>('GET', '/mail/settings'),
+    enabled: canShowLink,
+    retry: false,
+  });
+  const mailConfigured = mail ? mail.configured : null;
 
   const run = async (path: string, done: string) => {
     try {
@@ -97,7 +113,7 @@ export function InvitationButtons({
           {translate('app.invitation.revoke')}
         </Button>
       )}
-      {canShowLink && state.status !== 'registered' && (
+      {canShowLink && mailConfigured === false && state.status !== 'registered' && (
         <Button size="small" onClick={showLink}>
           {translate('app.invitation.show_link')}
         </Button>

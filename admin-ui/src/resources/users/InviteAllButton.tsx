@@ -1,5 +1,6 @@
 import Send from '@mui/icons-material/Send';
 import {
+  Alert,
   Box,
   Button,
   Dialog,
@@ -9,9 +10,16 @@ import {
   LinearProgress,
   Typography,
 } from '@mui/material';
-import { useEffect, useState } from 'react';
-import { useListContext, useTranslate } from 'react-admin';
-import { api } from '../../api/http';
+import { useEffect, useRef, useState } from 'react';
+import { useListContext, useNotify, useTranslate } from 'react-admin';
+import { api, problemCode } from '../../api/http';
+
+interface BatchItem {
+  userId: string;
+  label: string | null;
+  outcome: 'invited' | 'skipped' | null;
+  code: string | null;
+}
 
 interface Batch {
   id: string;
@@ -20,7 +28,8 @@ interface Batch {
   processed: number;
   invited: number;
   skipped: number;
-  items: { userId: string; label: string | null; outcome: string | null; code: string | null }[];
+  error: string | null;
+  items: BatchItem[];
 }
 
 const FILTER_KEYS = [
@@ -34,23 +43,75 @@ const FILTER_KEYS = [
   'invitation',
 ];
 
+/** How often a running job's progress is read again. */
+const POLL_MS = 1000;
+/** Per-person results per request (the server's maximum). */
+const PAGE = 1000;
+
+/** Every per-person result of a finished job, page by page (a list may be longer than a page). */
+async function readResults(id: string, total: number): Promise<BatchItem[]> {
+  const items: BatchItem[] = [];
+  for (let offset = 0; offset < Math.max(total, 1); offset += PAGE) {
+    const page = await api<Batch>(
+      'GET',
+      `/invitation-batches/${id}?offset=${offset}&limit=${PAGE}`,
+    );
+    items.push(...page.items);
+  }
+  return items;
+}
+
 /**
  * "Invite everyone in this list": one background job over the list's current filters, with a
- * progress bar and the result per person (invited, or skipped and why).
+ * progress bar and, when it ends, the result per person — the skipped ones first, with why.
  */
 export function InviteAllButton() {
   const translate = useTranslate();
-  const { filterValues, total } = useListContext();
+  const notify = useNotify();
+  const { filterValues, total, refetch } = useListContext();
   const [confirming, setConfirming] = useState(false);
   const [batch, setBatch] = useState<Batch | null>(null);
+  const [results, setResults] = useState<BatchItem[] | null>(null);
 
+  // The list refreshes when a job ends (its invitation column changed); a ref keeps the effect
+  // below from running again when the list context hands out a new function.
+  const refresh = useRef(refetch);
+  refresh.current = refetch;
+
+  const runningId = batch?.status === 'running' ? batch.id : null;
   useEffect(() => {
-    if (batch?.status !== 'running') return;
-    const timer = setTimeout(() => {
-      api<Batch>('GET', `/invitation-batches/${batch.id}?limit=1000`).then(setBatch, () => {});
-    }, 1000);
-    return () => clearTimeout(timer);
-  }, [batch]);
+    if (!runningId) return;
+    // While it runs only the counters are read (one result row, not the whole list); an answer
+    // that arrives after the job was seen finished does not bring the bar back.
+    const timer = setInterval(() => {
+      api<Batch>('GET', `/invitation-batches/${runningId}?limit=1`).then(
+        (next) =>
+          setBatch((seen) => (seen?.id === next.id && seen.status === 'running' ? next : seen)),
+        () => {},
+      );
+    }, POLL_MS);
+    return () => clearInterval(timer);
+  }, [runningId]);
+
+  const finishedId = batch && batch.status !== 'running' ? batch.id : null;
+  const finishedTotal = batch?.total ?? 0;
+  useEffect(() => {
+    if (!finishedId) return;
+    let live = true;
+    readResults(finishedId, finishedTotal).then(
+      (items) => {
+        if (!live) return;
+        setResults(items);
+        refresh.current();
+      },
+      () => {
+        if (live) setResults([]);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [finishedId, finishedTotal]);
 
   const start = async () => {
     const filter = Object.fromEntries(
@@ -58,13 +119,63 @@ export function InviteAllButton() {
         ([key, value]) => FILTER_KEYS.includes(key) && value !== '' && value != null,
       ),
     );
-    const started = await api<{ id: string; total: number }>('POST', '/invitation-batches', {
-      filter,
-    });
-    setConfirming(false);
-    setBatch({ ...started, status: 'running', processed: 0, invited: 0, skipped: 0, items: [] });
+    try {
+      const started = await api<{ id: string; total: number }>('POST', '/invitation-batches', {
+        filter,
+      });
+      setResults(null);
+      setBatch({
+        ...started,
+        status: 'running',
+        processed: 0,
+        invited: 0,
+        skipped: 0,
+        error: null,
+        items: [],
+      });
+    } catch (caught) {
+      const code = problemCode(caught);
+      notify(code ? `app.invitation.error.${code}` : String(caught), {
+        type: 'warning',
+        messageArgs: { _: caught instanceof Error ? caught.message : String(caught) },
+      });
+    } finally {
+      setConfirming(false);
+    }
   };
-  const percent = batch && batch.total > 0 ? (100 * batch.processed) / batch.total : 0;
+  const close = () => {
+    setBatch(null);
+    setResults(null);
+  };
+
+  const running = batch?.status === 'running';
+  const percent =
+    batch && batch.total > 0
+      ? Math.round((100 * batch.processed) / batch.total)
+      : running
+        ? 0
+        : 100;
+  const skipped = results?.filter((item) => item.outcome === 'skipped') ?? [];
+  const invited = results?.filter((item) => item.outcome === 'invited') ?? [];
+  const reason = (item: BatchItem) =>
+    item.outcome === 'invited'
+      ? translate(
+          item.code === 'held' ? 'app.invitation.held_note' : 'app.invitation.status.invited',
+        )
+      : translate(`app.invitation.skip.${item.code ?? 'unknown'}`, { _: item.code ?? '' });
+  const list = (items: BatchItem[], testId: string) => (
+    <Box
+      component="ul"
+      data-testid={testId}
+      sx={{ maxHeight: 240, overflow: 'auto', pl: 2, my: 0.5 }}
+    >
+      {items.map((item) => (
+        <li key={item.userId}>
+          {item.label ?? item.userId} — {reason(item)}
+        </li>
+      ))}
+    </Box>
+  );
   return (
     <>
       <Button startIcon={<Send />} size="small" onClick={() => setConfirming(true)}>
@@ -84,11 +195,17 @@ export function InviteAllButton() {
           </Button>
         </DialogActions>
       </Dialog>
-      <Dialog open={batch !== null} onClose={() => setBatch(null)} maxWidth="sm" fullWidth>
+      <Dialog open={batch !== null} onClose={close} maxWidth="sm" fullWidth>
         <DialogTitle>{translate('app.invitation.batch_title')}</DialogTitle>
         <DialogContent data-testid="invitation-batch">
-          <LinearProgress variant="determinate" value={percent} sx={{ my: 1 }} />
-          <Typography variant="body2">
+          <LinearProgress
+            variant="determinate"
+            value={percent}
+            sx={{ my: 1, height: 8, borderRadius: 1 }}
+            aria-label={translate('app.invitation.batch_progress_label')}
+            data-testid="invitation-batch-progress"
+          />
+          <Typography variant="body2" data-testid="invitation-batch-counts">
             {translate('app.invitation.batch_progress', {
               processed: batch?.processed ?? 0,
               total: batch?.total ?? 0,
@@ -96,23 +213,43 @@ export function InviteAllButton() {
               skipped: batch?.skipped ?? 0,
             })}
           </Typography>
-          <Box component="ul" sx={{ maxHeight: 300, overflow: 'auto', pl: 2 }}>
-            {batch?.items
-              .filter((item) => item.outcome)
-              .map((item) => (
-                <li key={item.userId}>
-                  {item.label ?? item.userId}:{' '}
-                  {item.outcome === 'invited'
-                    ? translate('app.invitation.status.invited')
-                    : translate(`app.invitation.skip.${item.code ?? 'unknown'}`, {
-                        _: item.code ?? '',
-                      })}
-                </li>
-              ))}
-          </Box>
+          {running && (
+            <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
+              {translate('app.invitation.batch_running')}
+            </Typography>
+          )}
+          {batch?.status === 'failed' && (
+            <Alert severity="error" sx={{ mt: 1 }} data-testid="invitation-batch-failed">
+              {translate('app.invitation.batch_failed', { error: batch.error ?? '' })}
+            </Alert>
+          )}
+          {batch?.status === 'succeeded' && (
+            <Alert severity="success" sx={{ mt: 1 }} data-testid="invitation-batch-done">
+              {translate('app.invitation.batch_done', {
+                invited: batch.invited,
+                skipped: batch.skipped,
+              })}
+            </Alert>
+          )}
+          {results && skipped.length > 0 && (
+            <>
+              <Typography variant="subtitle2" sx={{ mt: 2 }}>
+                {translate('app.invitation.batch_skipped', { count: skipped.length })}
+              </Typography>
+              {list(skipped, 'invitation-batch-skipped')}
+            </>
+          )}
+          {results && invited.length > 0 && (
+            <>
+              <Typography variant="subtitle2" sx={{ mt: 2 }}>
+                {translate('app.invitation.batch_invited', { count: invited.length })}
+              </Typography>
+              {list(invited, 'invitation-batch-invited')}
+            </>
+          )}
         </DialogContent>
         <DialogActions>
-          <Button onClick={() => setBatch(null)}>{translate('ra.action.close')}</Button>
+          <Button onClick={close}>{translate('ra.action.close')}</Button>
         </DialogActions>
       </Dialog>
     </>

@@ -10,6 +10,7 @@ import { userSubject } from '../../providers/ability';
 import { useAbility } from '../../providers/useAbility';
 import { ScheduleDeactivationButton } from '../scheduledChanges/ScheduleDeactivationButton';
 import { ActionButton } from './ActionButton';
+import { AddressHoldButton } from './AddressHoldButton';
 import { EnrollmentLinkButton } from './EnrollmentLinkButton';
 import { InvitationButtons } from './InvitationButtons';
 import { LoginMethodButton } from './LoginMethodButton';
@@ -75,6 +76,7 @@ export function UserActions() {
         />
       )}
       {can('changeLoginMethod') && <LoginMethodButton record={record} />}
+      <AddressHoldButton record={record} canApprove={can('approveAddress')} />
       {ability.can('grant', 'RoleGrant') && <RoleButton record={record} />}
       {can('reset2fa') && (
         <ActionButton

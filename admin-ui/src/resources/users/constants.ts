@@ -2,4 +2,4 @@
 export const STATUSES = ['pending', 'active', 'suspended', 'deactivated'] as const;
 export const ROLES = ['superadmin', 'admin', 'auditor', 'staff'] as const;
 export const SOURCES = ['manual', 'import', 'ad', 'hr', 'scim'] as const;
-export const LOGIN_METHODS = ['password', 'ldap', 'oidc'] as const;
+export const LOGIN_METHODS = ['password', 'ldap', 'oidc', 'email_code', 'sms_code'] as const;

@@ -4,6 +4,7 @@ import {
   SearchInput,
   SelectInput,
   useCanAccess,
+  useTranslate,
 } from 'react-admin';
 import { enumChoices } from '../../components/EnumField';
 import { ROLES, SOURCES, STATUSES } from './constants';
@@ -12,6 +13,7 @@ const byName = (q: string) => ({ q });
 
 /** The users list's filters: one search box, then status, role, source, organization, space, adder. */
 export function useUserFilters() {
+  const translate = useTranslate();
   const { canAccess: orgs } = useCanAccess({ action: 'list', resource: 'organizations' });
   const { canAccess: spaces } = useCanAccess({ action: 'list', resource: 'spaces' });
   // The server lets only those who may list back-office accounts filter people by role.
@@ -21,7 +23,8 @@ export function useUserFilters() {
       key="q"
       source="q"
       alwaysOn
-      placeholder="resources.users.fields.q"
+      // SearchInput shows its placeholder as given: translate it here.
+      placeholder={translate('resources.users.fields.q')}
       sx={{ minWidth: 320 }}
       slotProps={{ htmlInput: { 'aria-label': 'search' } }}
     />,
