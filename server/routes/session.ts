@@ -10,8 +10,9 @@ import { completeLogin } from '../identity/commands/completeLogin.ts';
 import { issueEnrollmentLink } from '../identity/commands/issueEnrollmentLink.ts';
 import { challengeInvalid } from '../identity/commands/loginRules.ts';
 import { logout } from '../identity/commands/logout.ts';
+import { sendPasswordReset } from '../identity/commands/sendPasswordReset.ts';
 import { startLogin } from '../identity/commands/startLogin.ts';
-import { enrollmentLinkBody } from '../identity/people/schemas.ts';
+import { enrollmentLinkBody, passwordResetBody } from '../identity/people/schemas.ts';
 import { AppError } from '../shared/errors.ts';
 import { idParams, line } from '../shared/schemas.ts';
 import type { Services } from '../shared/services.ts';
@@ -216,6 +217,34 @@ export function registerIdentityRoutes(scope: ApiScope): void {
         expiresAt: link.expiresAt.toISOString(),
         disclosure: link.disclosure,
       };
+    },
+  );
+
+  defineRoute(
+    scope,
+    {
+      method: 'post',
+      path: '/users/:id/password-reset',
+      operationId: 'sendPasswordReset',
+      summary: 'Mail a person a single-use link to set a new password (never shown to the caller)',
+      description:
+        'The same rights as an enrollment link. Earlier unused links of the person stop working; their sessions end only when they set the new password. Audited as `user.password_reset_sent` with the masked address. 409 `mail_not_configured` (issue an enrollment link instead), `login_method_not_password`, `not_registered` (invite them), `address_held` (the e-mail was changed by hand within 24 h); 422 `reason_required`, `no_email`, `user_deactivated`, `user_suspended`.',
+      tags: ['users'],
+      params: idParams,
+      body: passwordResetBody,
+      response: {
+        status: 202,
+        description: 'The mail is queued; where it goes (masked) and until when the link works',
+        schema: z.object({ sentTo: z.string(), expiresAt: z.iso.datetime() }),
+      },
+      errors: [404, 409, 422],
+    },
+    async ({ params, body, services, auth }) => {
+      const sent = await sendPasswordReset(services, auth, params.id, {
+        reason: body.reason ?? null,
+        locale: body.locale,
+      });
+      return { sentTo: sent.sentTo, expiresAt: sent.expiresAt.toISOString() };
     },
   );
 

@@ -230,6 +230,57 @@ describe('the enrollment link', () => {
   });
 });
 
+describe('the password reset', () => {
+  it('mails the link to the person only: the answer carries the masked address, never the token', async () => {
+    const actors = [
+      await operator('superadmin', 'root4@corp.example.test'),
+      await operator('admin', 'admin4@corp.example.test'),
+    ];
+    const answers: ApiResponse[] = [];
+    for (const [index, actor] of actors.entries()) {
+      const address = `forgot.password.${index}@corp.example.test`;
+      const person = await createPerson(context.services, { email: address, passwordHash: 'x' });
+      const answer = await actor.api.post<{ sentTo: string }>(
+        `/api/v1/users/${person.id}/password-reset`,
+        { reason: 'Забыл пароль' },
+      );
+      expect([answer.status, answer.body.sentTo]).toEqual([202, 'f***@corp.example.test']);
+      expect(answer.text).not.toMatch(LINK_WITH_TOKEN);
+      answers.push(answer);
+      await waitUntil("the reset at the person's mailbox", MAIL_DELIVERY_MS, () =>
+        smtp.received.some((mail) => mail.to.includes(address) && LINK_WITH_TOKEN.test(mail.text)),
+      );
+    }
+    const tokens = mailedTokens();
+    for (const answer of answers)
+      for (const token of tokens) expect(answer.text).not.toContain(token);
+  });
+
+  it('holds a reset to an address an admin changed to their own', async () => {
+    const admin = await operator('admin', 'reset.greedy.admin@corp.example.test');
+    const mailbox = 'reset.greedy.private@corp.example.test';
+    const person = await createPerson(context.services, {
+      email: 'reset.rightful@corp.example.test',
+      passwordHash: 'x',
+    });
+    const card = await admin.api.get<{ version: number }>(`/api/v1/users/${person.id}`);
+    const edited = await admin.api.patch(`/api/v1/users/${person.id}`, {
+      email: mailbox,
+      version: card.body.version,
+    });
+    expect(edited.status, edited.text).toBe(200);
+    const held = await admin.api.post<{ code: string }>(
+      `/api/v1/users/${person.id}/password-reset`,
+      { reason: 'Забыл пароль' },
+    );
+    expect([held.status, held.body.code]).toEqual([409, 'address_held']);
+    expect(held.text).not.toMatch(LINK_WITH_TOKEN);
+    await mailDrained();
+    const toAdmin = smtp.received.filter((mail) => mail.to.includes(mailbox));
+    expect(toAdmin).toEqual([]);
+  });
+});
+
 describe('the edit-the-address-then-invite path', () => {
   it('holds the invitation of a not-yet-registered person whose address an admin changed to their own', async () => {
     const admin = await operator('admin', 'greedy.admin@corp.example.test');

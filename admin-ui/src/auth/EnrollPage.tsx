@@ -5,7 +5,10 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { completeEnrollment } from '../providers/authProvider';
 import { AuthCard } from './AuthCard';
 
-/** `#/enroll?token=…`: a new back-office person sets their password from the one-time link. */
+/**
+ * `#/enroll?token=…`: a person sets their password from a one-time link (an enrollment link, or a
+ * password reset mailed to them).
+ */
 export function EnrollPage() {
   const translate = useTranslate();
   const [params] = useSearchParams();

@@ -158,6 +158,11 @@ export interface CustomMethods {
     userId: Identifier,
     reason?: string,
   ): Promise<{ url: string; expiresAt: string }>;
+  /** Mails the person a link to set a new password; only the masked address comes back. */
+  sendPasswordReset(
+    userId: Identifier,
+    reason: string,
+  ): Promise<{ sentTo: string; expiresAt: string }>;
   addSpaceMembers(spaceId: Identifier, userIds: string[]): Promise<{ added: string[] }>;
   verifyAudit(): Promise<{ ok: boolean; checked: number; firstProblem: unknown }>;
   countUsers(filter: Record<string, string>): Promise<number>;
@@ -315,6 +320,8 @@ export const dataProvider: AppDataProvider = {
     api('POST', `/users/${id(userId)}/sessions/revoke-all`, { reason }),
   issueEnrollmentLink: (userId, reason) =>
     api('POST', `/users/${id(userId)}/enrollment-link`, reason ? { reason } : {}),
+  sendPasswordReset: (userId, reason) =>
+    api('POST', `/users/${id(userId)}/password-reset`, { reason }),
   addSpaceMembers: (spaceId, userIds) => api('POST', `/spaces/${id(spaceId)}/members`, { userIds }),
   verifyAudit: () => api('POST', '/audit-events/verify', {}),
   syncSource: (sourceId, mode) => api('POST', `/directory-sources/${id(sourceId)}/sync`, { mode }),

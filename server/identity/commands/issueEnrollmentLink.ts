@@ -20,7 +20,16 @@ export interface EnrollmentLink {
   disclosure: boolean;
 }
 
-const REFUSED_STATUS = {
+/** The enrollment page's address for a token (the console's public route; mailed or shown). */
+export function enrollmentUrl(services: Pick<Services, 'config'>, token: string): string {
+  return `${publicBaseUrl(services.config)}/admin/#/enroll?token=${encodeURIComponent(token)}`;
+}
+
+/**
+ * Why a link (enrollment or password reset) is refused for a person who is cut off: a link would
+ * let them back in behind the decision to deactivate or suspend them. Shared by every link door.
+ */
+export const REFUSED_STATUS = {
   deactivated: () => unprocessable('user_deactivated', 'Activate the person before sending a link'),
   suspended: () => unprocessable('user_suspended', 'Lift the suspension before sending a link'),
 } as const;
@@ -106,8 +115,7 @@ export async function issueEnrollmentLink(
           ...(disclosure ? { artefactsRevoked: revoked } : {}),
         },
       });
-      const url = `${publicBaseUrl(services.config)}/admin/#/enroll?token=${encodeURIComponent(token)}`;
-      return { url, expiresAt, disclosure };
+      return { url: enrollmentUrl(services, token), expiresAt, disclosure };
     },
     auth.ability,
   );

@@ -143,7 +143,15 @@ export async function issueToken(
   return { token, expiresAt, sentCount: row?.sent_count ?? 1 };
 }
 
-function formatExpiry(ctx: CommandContext, at: Date, locale: InvitationLocale): string {
+/**
+ * When a mailed link stops working, written for the mail's language in the service's time zone
+ * (the invitations' and the password reset's mails alike).
+ */
+export function formatExpiry(
+  ctx: Pick<CommandContext, 'services'>,
+  at: Date,
+  locale: InvitationLocale,
+): string {
   return new Intl.DateTimeFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', {
     dateStyle: 'long',
     timeStyle: 'short',

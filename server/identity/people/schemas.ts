@@ -12,6 +12,14 @@ export const suspendBody = z.object({ reason: requiredReason }).strict();
 /** `POST /users/:id/enrollment-link`: the reason is required for a person with credentials. */
 export const enrollmentLinkBody = z.object({ reason: paragraph(1000).optional() }).strict();
 
+/**
+ * `POST /users/:id/password-reset`: the reason is optional here only so that its absence is the
+ * command's 422 `reason_required` (after authorization, so a denied attempt is audited first).
+ */
+export const passwordResetBody = z
+  .object({ reason: paragraph(1000).optional(), locale: z.enum(['ru', 'en']).optional() })
+  .strict();
+
 const bulkIds = z
   .array(uuid)
   .min(1, 'must name at least one person')

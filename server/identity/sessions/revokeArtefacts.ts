@@ -100,3 +100,25 @@ export const NO_ARTEFACTS: ArtefactCounts = Object.freeze({
   enrollmentLinks: 0,
   loginChallenges: 0,
 });
+
+/**
+ * Expires the person's enrollment links not used yet (kept, so a late use reads as "expired"),
+ * and nothing else: a new link replaces the earlier ones without ending the person's sessions,
+ * which end only when the new password is set (a reset an operator asked for must not lock the
+ * person out). The same rule as the `links` part of REVOKE_SQL. Returns how many were expired.
+ */
+export async function expireEnrollmentLinks(
+  em: EntityManager,
+  userId: string,
+  at: Date,
+): Promise<number> {
+  const rows = await em.execute<{ n: number }[]>(
+    `with expired as (
+       update enrollment_token e set expires_at = ?::timestamptz
+        where e.user_id = ? and e.used_at is null and e.expires_at > ?::timestamptz
+       returning 1)
+     select count(*)::int as n from expired`,
+    [at.toISOString(), userId, at.toISOString()],
+  );
+  return rows[0]?.n ?? 0;
+}

@@ -3,6 +3,7 @@ import { invitationMail } from './invitation.ts';
 import { invitationReminderMail } from './invitationReminder.ts';
 import { loginCodeMail } from './loginCode.ts';
 import { loginMethodChangedMail } from './loginMethodChanged.ts';
+import { passwordResetMail } from './passwordReset.ts';
 import { testMail } from './test.ts';
 import type { MailTemplate } from './types.ts';
 
@@ -19,6 +20,7 @@ export const MAIL_TEMPLATES = {
   loginCode: loginCodeMail,
   loginMethodChanged: loginMethodChangedMail,
   addressChanged: addressChangedMail,
+  passwordReset: passwordResetMail,
 } as const satisfies Record<string, MailTemplate>;
 
 /** The name of a registered template. */

@@ -14,6 +14,7 @@ import { AddressHoldButton } from './AddressHoldButton';
 import { EnrollmentLinkButton } from './EnrollmentLinkButton';
 import { InvitationButtons } from './InvitationButtons';
 import { LoginMethodButton } from './LoginMethodButton';
+import { PasswordResetButton } from './PasswordResetButton';
 import { RoleButton } from './RoleButton';
 
 /** The actions on a person's card, each shown only when the rules allow it on this person. */
@@ -114,6 +115,8 @@ export function UserActions() {
       {record.role !== null && can('issueEnrollmentLink') && (
         <EnrollmentLinkButton record={record} />
       )}
+      {/* Only one of the two is ever offered: the link without mail, the mailed reset with it. */}
+      {can('issueEnrollmentLink') && <PasswordResetButton record={record} />}
     </TopToolbar>
   );
 }
