@@ -1,7 +1,7 @@
 /**
  * The layers of server/ (docs/architecture.md, "Layout"), checked by `npm run layers` in CI.
  * Lowest first; a file imports only its own layer and the layers below it. The capabilities are
- * ordered among themselves too: mail < sms < directory < identity < core < sources.
+ * ordered among themselves too: mail < sms < directory < identity < core < sources < siem.
  */
 const LAYERS = [
   ['kernel', ['config.ts', 'logger.ts', 'db/', 'shared/']],
@@ -15,6 +15,7 @@ const LAYERS = [
   ['identity', ['identity/']],
   ['core', ['core/']],
   ['sources', ['sources/']],
+  ['siem', ['siem/']],
   ['routes', ['routes/', 'app.ts']],
   ['entry', ['cli/', 'demo/', 'main.ts', 'bootstrap.ts', 'entities.ts']],
 ];

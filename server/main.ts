@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, publicBaseUrl } from './config.ts';
 import { startCore } from './core/delivery/startCore.ts';
 import { createLogger } from './logger.ts';
 import { startMail } from './mail/worker.ts';
+import { startSiem } from './siem/worker.ts';
 import { startSms } from './sms/worker.ts';
 import { recoverRuns } from './sources/runs.ts';
 import { startSyncScheduler } from './sources/scheduler.ts';
@@ -28,6 +29,8 @@ async function main(): Promise<void> {
   const core = await startCore(services);
   const mail = await startMail(services);
   const sms = await startSms(services);
+  // The audit stream to the SIEM: reads committed events only, so no request ever waits for it.
+  const siem = startSiem(services);
   const syncScheduler = config.jobs.enabled ? await startSyncScheduler(services) : null;
   // Runs left live by a killed process: applies resume, reads and plans fail (sources/runs.ts).
   const recover = () =>
@@ -73,6 +76,7 @@ async function main(): Promise<void> {
     await core.stop();
     await mail.stop();
     await sms.stop();
+    await siem?.stop();
     await syncScheduler?.stop();
     await database.close();
     logger.info('stopped');

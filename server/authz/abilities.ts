@@ -67,7 +67,8 @@ export type SubjectName =
   | 'ScimToken'
   | 'ScheduledChange'
   | 'MailSettings'
-  | 'MailMessage';
+  | 'MailMessage'
+  | 'SiemStream';
 
 export type Subjects =
   | SubjectName
@@ -135,6 +136,8 @@ export function defineAbilityFor(actor: Pick<Actor, 'userId' | 'role'>): AppAbil
       // Mail settings are read-only everywhere (configuration file only); `verify` sends a test mail.
       can(['read', 'verify'], 'MailSettings');
       can('read', 'MailMessage');
+      // The SIEM stream's status (counts, no event content); its settings are file-only.
+      can('read', 'SiemStream');
       break;
     case 'admin':
       can('read', ['User', ...DIRECTORY, 'DirectorySource', 'SyncRun']);
@@ -151,7 +154,7 @@ export function defineAbilityFor(actor: Pick<Actor, 'userId' | 'role'>): AppAbil
       can(['read', 'retry'], 'CoreDelivery');
       can(['read', 'create'], 'Import');
       can(['read', 'create', 'delete'], 'ScheduledChange');
-      can('read', ['MailSettings', 'MailMessage']);
+      can('read', ['MailSettings', 'MailMessage', 'SiemStream']);
       break;
     case 'staff':
       can('read', 'User');
@@ -171,7 +174,14 @@ export function defineAbilityFor(actor: Pick<Actor, 'userId' | 'role'>): AppAbil
         'SyncRun',
       ]);
       can(['export', 'verify'], 'AuditEvent');
-      can('read', ['CoreDelivery', 'Import', 'ScimToken', 'ScheduledChange', 'MailMessage']);
+      can('read', [
+        'CoreDelivery',
+        'Import',
+        'ScimToken',
+        'ScheduledChange',
+        'MailMessage',
+        'SiemStream',
+      ]);
       break;
     default:
       break;

@@ -7,6 +7,7 @@ import {
   listAuditQuery,
   verifyAuditLog,
 } from '../commands/auditLog/query.ts';
+import { readSiemStatus, siemStatusView } from '../siem/status.ts';
 import { type ApiScope, defineRoute } from './defineRoute.ts';
 
 const tags = ['audit'];
@@ -100,5 +101,17 @@ export function registerAuditRoutes(scope: ApiScope): void {
       response: { description: 'The verification result', schema: verifyResultView },
     },
     ({ services, auth }) => verifyAuditLog(services, auth.actor),
+  );
+  defineRoute(
+    scope,
+    {
+      method: 'get',
+      path: '/audit/siem',
+      operationId: 'getSiemStatus',
+      summary: 'The SIEM stream: cursor, head, lag, connection, last error (docs/siem.md)',
+      tags,
+      response: { description: 'The stream status', schema: siemStatusView },
+    },
+    ({ services, auth }) => readSiemStatus(services, auth.actor),
   );
 }

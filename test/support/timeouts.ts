@@ -124,6 +124,29 @@ export const SLAPD_READY_MS = 60_000;
 /** A freshly launched ejabberd (an Erlang VM) reports `started` (quiet: ~5 s). */
 export const EJABBERD_READY_MS = 180_000;
 
+/** A freshly launched rsyslogd accepts connections on its TLS syslog port (quiet: well under 1 s). */
+export const RSYSLOG_READY_MS = 60_000;
+
+/**
+ * The SIEM worker streams a few hundred audit events into rsyslog, across a killed and restarted
+ * rsyslog or a worker abandoned mid-stream and its successor's election (quiet: 1–10 s; the
+ * worker retries a down receiver with backoff up to `maxRetryDelayMs`).
+ */
+export const SIEM_DELIVERY_MS = 240_000;
+
+/**
+ * A SIEM test that kills and restarts rsyslog or the worker while events are written (quiet:
+ * 10–40 s, part of it the receiver being down on purpose).
+ */
+export const SIEM_FAULT_TEST_MS = 600_000;
+
+/**
+ * How long rsyslog stays down (killed) while the service keeps writing audit events: a few
+ * failed deliveries and backoffs happen meanwhile. A wait the test makes on purpose, not a
+ * measurement (the issue asks for 30 s; the outcome is the same for any length).
+ */
+export const SIEM_RECEIVER_DOWN_MS = 30_000;
+
 /**
  * A child process (service, samba, slapd, ejabberd) stopping gracefully after SIGTERM before it
  * gets SIGKILL (quiet: well under 1 s). Nothing fails when it runs out: it only escalates.

@@ -128,7 +128,7 @@ export const appEn = {
     },
     enroll: {
       title: 'Set your password',
-      help: 'Choose the password for your back-office account. You will set up two-factor authentication at the first sign-in.',
+      help: 'Choose your password for the messenger. A back-office account also sets up two-factor authentication at its first sign-in.',
       password: 'New password',
       confirm: 'Repeat the password',
       mismatch: 'The passwords differ',
@@ -271,6 +271,24 @@ export const appEn = {
       disclosure_warning:
         'This person already has credentials. Issuing a link ends all their sessions and is recorded as a credential disclosure (listed on the card and in the audit log).',
       reason_required: 'This person already has credentials: give the reason for the link',
+    },
+    password_reset: {
+      action: 'Reset password',
+      title: 'Reset the password of %{name}?',
+      help: "A one-time link to set a new password will be sent to the person's e-mail; you will not see it. Their current password and sessions keep working until they set the new one. Earlier links stop working.",
+      confirm: 'Send the link',
+      sent: 'Link sent to %{to}',
+      reason_help: 'Give the reason for the reset (it is recorded in the audit log)',
+      error: {
+        mail_not_configured: 'Mail is not configured: issue an enrollment link instead',
+        address_held:
+          'The e-mail was changed by hand less than 24 hours ago: a second administrator approves the address first',
+        login_method_not_password: 'This person does not sign in with a password here',
+        not_registered: 'This person has never set a password: invite them',
+        no_email: 'The person has no e-mail',
+        user_deactivated: 'The person is deactivated',
+        user_suspended: 'The person is suspended',
+      },
     },
     role: {
       superadmin: 'Superadmin',
@@ -803,6 +821,8 @@ export const appEn = {
       chain_ok: 'Intact: %{checked} events checked',
       chain_broken: 'Broken at event %{seq}: %{problem}',
       chain_unknown: 'Not verified yet',
+      siem: 'SIEM stream: %{cursor} of %{head} sent (lag %{lag})',
+      siem_error: 'SIEM stream interrupted: %{error}',
       estimate: 'about',
       no_changes: 'No field changes',
     },
@@ -839,6 +859,8 @@ export const appEn = {
       user_delivery_address_approved: 'Changed address approved by a second admin',
       user_role_changed: 'Role changed',
       user_enrollment_link_issued: 'Enrollment link issued',
+      user_password_reset_sent: 'Password reset link mailed to the person',
+      user_password_reset_held: 'Password reset held (address changed by hand)',
       user_2fa_reset: 'Second factor reset',
       user_sessions_revoked: 'All sessions revoked',
       user_sessions_listed: 'Sessions viewed',

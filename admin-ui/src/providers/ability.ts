@@ -50,6 +50,7 @@ const RESOURCE_SUBJECTS: Record<string, string> = {
   'scheduled-changes': 'ScheduledChange',
   'mail-messages': 'MailMessage',
   'mail-settings': 'MailSettings',
+  'siem-stream': 'SiemStream',
 };
 
 /** react-admin's action names mapped to the server's. */

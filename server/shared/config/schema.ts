@@ -6,6 +6,7 @@ import { directorySyncConfigSchema, jobsConfigSchema } from './directorySync.ts'
 import { hrConfigSchema } from './hr.ts';
 import { invitationsConfigSchema } from './invitations.ts';
 import { mailConfigSchema } from './mail.ts';
+import { siemConfigSchema } from './siem.ts';
 import { smsConfigSchema } from './sms.ts';
 import { ssoConfigSchema } from './sso.ts';
 
@@ -115,6 +116,8 @@ export const configSchema = z
     sso: ssoConfigSchema,
     /** The SMS gateway for `sms_code` and phone notices (shared/config/sms.ts): file only. */
     sms: smsConfigSchema,
+    /** The audit stream to the company's SIEM (shared/config/siem.ts): file only. */
+    siem: siemConfigSchema,
   })
   .strict();
 

@@ -3,6 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useCanAccess, useTranslate } from 'react-admin';
 import { useAppDataProvider } from '../../dataProviderHook';
 import { useFormat } from '../../format';
+import { SiemStatus } from './SiemStatus';
 
 interface VerifyResult {
   ok: boolean;
@@ -56,6 +57,7 @@ export function VerifyChain() {
         >
           {translate('app.action.verify')}
         </Button>
+        <SiemStatus />
       </CardContent>
     </Card>
   );

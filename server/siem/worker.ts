@@ -1,0 +1,260 @@
+import { hostname } from 'node:os';
+import type tls from 'node:tls';
+import type pg from 'pg';
+import { AUDIT_ROW_COLUMNS, type AuditRow } from '../audit/verify.ts';
+import type { SiemConfig } from '../shared/config/siem.ts';
+import type { Services } from '../shared/services.ts';
+import { formatRfc5424, octetFrame, syslogHeader } from './format.ts';
+import { deliverFrames, type SiemTlsOptions, siemTlsOptions } from './transport.ts';
+
+// Session-level advisory lock (namespace, hash of the target): one streaming process per
+// receiver; PostgreSQL drops it with the session of a dead process, and a standby takes over.
+const LOCK_NAMESPACE = 7_302;
+
+/** Looks at one gap in `seq` (one poll interval apart) before taking it for missing for good. */
+const GAP_PATIENCE = 5;
+
+/** The receiver a cursor belongs to: a new receiver gets the whole log from seq 1. */
+export function siemTarget(siem: SiemConfig): string {
+  return `${siem.host}:${siem.port}`;
+}
+
+/** How `stop` ends the worker. */
+export interface SiemStopOptions {
+  /**
+   * Cut the receiver connection and the database session without recording anything, as a
+   * killed process would (tests): the cursor stays where it was, a standby resends from there.
+   */
+  abandon?: boolean;
+}
+
+/**
+ * Streams the audit log to the SIEM: one process at a time (the holder of the advisory lock; the
+ * others retry every poll interval), in `seq` order, in batches of `siem.batchSize`, each on a
+ * TLS connection of its own whose clean close confirms it (transport.ts). The cursor in
+ * `siem_cursor` advances only after that confirmation, so a delivery that fails, a receiver that
+ * dies and a process that dies all lead to sending again from the cursor: at least once,
+ * duplicates carry the same seq. The first delivery after a failure (or a start) also resends
+ * `resendWindow` events before the cursor, which the receiver may have read but not stored.
+ * Audit writers never wait for any of this: the worker only reads committed rows.
+ */
+export class SiemWorker {
+  private readonly siem: SiemConfig;
+  private readonly target: string;
+  private tlsOptions: SiemTlsOptions | null = null;
+  private client: pg.PoolClient | null = null;
+  private socket: tls.TLSSocket | null = null;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private sleeper: NodeJS.Timeout | null = null;
+  private gap: { at: bigint; looks: number } | null = null;
+
+  constructor(
+    private readonly services: Services,
+    settings: Partial<SiemConfig> = {},
+  ) {
+    this.siem = { ...services.config.siem, ...settings };
+    this.target = siemTarget(this.siem);
+  }
+
+  /** Whether this worker currently holds the stream's lock (tests, logs). */
+  get leading(): boolean {
+    return this.client !== null;
+  }
+
+  /** Reads the TLS files (throws if one is missing) and starts the loop in the background. */
+  start(): void {
+    if (this.running) return;
+    this.tlsOptions = siemTlsOptions(this.siem);
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops; by default lets the delivery in flight finish and record, then releases the lock. */
+  async stop(options: SiemStopOptions = {}): Promise<void> {
+    this.running = false;
+    if (this.sleeper) clearTimeout(this.sleeper);
+    this.wakeUp?.();
+    if (options.abandon) {
+      this.socket?.destroy();
+      // Releasing with an error closes the session, which frees the advisory lock.
+      const client = this.client;
+      this.client = null;
+      client?.release(new Error('siem worker abandoned'));
+      return;
+    }
+    await this.loop;
+  }
+
+  private async sleep(ms: number): Promise<void> {
+    if (!this.running) return;
+    await new Promise<void>((resolve) => {
+      this.wakeUp = resolve;
+      this.sleeper = setTimeout(resolve, ms);
+    });
+    this.wakeUp = null;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    // Resend the window on the first delivery after an election or a failure.
+    let resend = true;
+    while (this.running) {
+      try {
+        if (!this.client) {
+          if (!(await this.elect())) {
+            await this.sleep(this.siem.pollIntervalMs);
+            continue;
+          }
+          resend = true;
+        }
+        const sent = await this.deliverOnce(resend);
+        if (sent > 0) resend = false;
+        failures = 0;
+        // A full batch means more may be waiting: go on at once.
+        if (sent < this.siem.batchSize) await this.sleep(this.siem.pollIntervalMs);
+      } catch (error) {
+        if (!this.running) break;
+        failures += 1;
+        resend = true;
+        this.services.logger.warn({ err: error, target: this.target }, 'siem delivery failed');
+        await this.recordFailure(error);
+        const delay = Math.min(
+          this.siem.maxRetryDelayMs,
+          this.siem.retryDelayMs * 2 ** Math.min(failures - 1, 16),
+        );
+        await this.sleep(delay);
+      }
+    }
+    const client = this.client;
+    this.client = null;
+    if (client) {
+      await client
+        .query('select pg_advisory_unlock($1, hashtext($2))', [LOCK_NAMESPACE, this.target])
+        .catch(() => undefined);
+      client.release();
+    }
+  }
+
+  /** Tries to become the streaming process; keeps the session (and so the lock) if it does. */
+  private async elect(): Promise<boolean> {
+    const client = await this.services.pool.connect();
+    try {
+      const { rows } = await client.query<{ ok: boolean }>(
+        'select pg_try_advisory_lock($1, hashtext($2)) as ok',
+        [LOCK_NAMESPACE, this.target],
+      );
+      if (!rows[0]?.ok || !this.running) {
+        if (rows[0]?.ok)
+          await client.query('select pg_advisory_unlock($1, hashtext($2))', [
+            LOCK_NAMESPACE,
+            this.target,
+          ]);
+        client.release();
+        return false;
+      }
+    } catch (error) {
+      client.release(error instanceof Error ? error : true);
+      throw error;
+    }
+    // A broken session has lost the lock: step down and elect again.
+    client.on('error', (error) => {
+      this.services.logger.warn({ err: error }, 'siem worker lost its database session');
+      if (this.client === client) this.client = null;
+      client.release(error);
+    });
+    await client.query(
+      'insert into siem_cursor (target) values ($1) on conflict (target) do nothing',
+      [this.target],
+    );
+    this.client = client;
+    this.services.logger.info({ target: this.target }, 'siem worker elected');
+    return true;
+  }
+
+  /** Sends the next batch (from before the cursor after a failure) and moves the cursor. */
+  private async deliverOnce(afterFailure: boolean): Promise<number> {
+    const client = this.client;
+    if (!client || !this.tlsOptions) throw new Error('siem worker is not leading');
+    const cursor = await client.query<{ seq: string }>(
+      'select seq::text as seq from siem_cursor where target = $1',
+      [this.target],
+    );
+    const confirmed = BigInt(cursor.rows[0]?.seq ?? '0');
+    const window = afterFailure ? BigInt(this.siem.resendWindow) : 0n;
+    const from = confirmed > window ? confirmed - window : 0n;
+    const { rows } = await client.query<AuditRow>(
+      // Qualified: a bare `seq` in ORDER BY is the text output column.
+      `select ${AUDIT_ROW_COLUMNS} from audit_event where audit_event.seq > $1
+       order by audit_event.seq limit $2`,
+      [from.toString(), this.siem.batchSize],
+    );
+    const batch = this.contiguous(rows, from);
+    if (batch.length === 0) return 0;
+    const header = syslogHeader(this.siem, hostname(), process.pid);
+    const frames = batch.map((row) => octetFrame(formatRfc5424(header, row)));
+    await deliverFrames(this.tlsOptions, frames, (socket) => {
+      this.socket = socket;
+    });
+    const last = BigInt(batch[batch.length - 1]?.seq ?? '0');
+    // greatest(): a resent window never moves the cursor back.
+    await client.query(
+      `update siem_cursor set seq = greatest(seq, $2::bigint), connected = true, last_error = null,
+         delivered_at = now(), updated_at = now() where target = $1`,
+      [this.target, last.toString()],
+    );
+    return batch.length;
+  }
+
+  /**
+   * The rows that follow `from` without a gap. Sequence numbers are gap-free and given at commit
+   * under the chain lock, so a gap is first taken for a commit not yet visible: stop before it
+   * and look again. A gap still there after {@link GAP_PATIENCE} looks is missing for good
+   * (archived, or deleted: `audit verify` reports that); stalling the stream would leave every
+   * newer event without its outside copy, so it is skipped, loudly.
+   */
+  private contiguous(rows: AuditRow[], from: bigint): AuditRow[] {
+    const out: AuditRow[] = [];
+    let expected = from + 1n;
+    for (const row of rows) {
+      if (BigInt(row.seq) !== expected) break;
+      out.push(row);
+      expected += 1n;
+    }
+    const next = rows[out.length];
+    if (out.length > 0 || !next) {
+      this.gap = null;
+      return out;
+    }
+    if (this.gap?.at !== expected) this.gap = { at: expected, looks: 0 };
+    this.gap.looks += 1;
+    if (this.gap.looks < GAP_PATIENCE) return out;
+    this.services.logger.error(
+      { target: this.target, missingFrom: expected.toString(), resumesAt: next.seq },
+      'audit events missing from the log; the siem stream skips them',
+    );
+    this.gap = null;
+    return this.contiguous(rows.slice(rows.indexOf(next)), BigInt(next.seq) - 1n);
+  }
+
+  private async recordFailure(error: unknown): Promise<void> {
+    const text = error instanceof Error ? error.message : String(error);
+    await this.client
+      ?.query(
+        `update siem_cursor set connected = false, last_error = $2, last_error_at = now(),
+           updated_at = now() where target = $1`,
+        [this.target, text.slice(0, 500)],
+      )
+      .catch(() => undefined);
+  }
+}
+
+/** Starts the SIEM worker when `siem.host` is set and `siem.enabled`; null otherwise. */
+export function startSiem(services: Services): SiemWorker | null {
+  const { siem } = services.config;
+  if (!siem.host || !siem.enabled) return null;
+  const worker = new SiemWorker(services);
+  worker.start();
+  return worker;
+}
