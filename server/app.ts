@@ -64,7 +64,7 @@ const requireJsonBody: Koa.Middleware<AppState> = async (ctx, next) => {
 export interface CreatedApp {
   app: Koa<AppState>;
   registry: RouteRegistry;
-  /** Installs the answer to requests Node's parser refuses, before Koa (http/clientError.ts). */
+  /** Installs the answer to requests Node's parser refuses, before Koa (http/clientError.ts), and the keep-alive timeout. */
   prepareServer: (server: Server) => void;
 }
 
@@ -135,5 +135,12 @@ export function createApp(services: Services): CreatedApp {
   });
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));
-  return { app, registry, prepareServer: (server) => answerClientErrors(server, headerOptions) };
+  const prepareServer = (server: Server) => {
+    answerClientErrors(server, headerOptions);
+    // Longer than the idle timeout of the proxies and load balancers in front (60 s is common),
+    // so the server never closes a kept-alive connection a client is about to reuse (the client
+    // would see ECONNRESET on a request the server never read).
+    server.keepAliveTimeout = 65_000;
+  };
+  return { app, registry, prepareServer };
 }

@@ -50,7 +50,6 @@ async function main(): Promise<void> {
     server.once('listening', resolve);
     server.once('error', reject);
   });
-  server.keepAliveTimeout = 65_000;
   const url = publicBaseUrl(config);
   logger.info({ url, embeddedDatabase: database.embedded !== null }, `listening on ${url}`);
   if (!(await hasActiveSuperadmin(services))) {
