@@ -19,6 +19,7 @@ import { Migration20261204185000MailQueue } from './Migration20261204185000MailQ
 import { Migration20261204190000OidcLogin } from './Migration20261204190000OidcLogin.ts';
 import { Migration20261204200000LoginCodes } from './Migration20261204200000LoginCodes.ts';
 import { Migration20261204210000OidcBackoffice } from './Migration20261204210000OidcBackoffice.ts';
+import { Migration20261205000000LeastPrivilege } from './Migration20261205000000LeastPrivilege.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -57,4 +58,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261204210000OidcBackoffice',
     class: Migration20261204210000OidcBackoffice,
   },
+  { name: 'Migration20261205000000LeastPrivilege', class: Migration20261205000000LeastPrivilege },
 ];
