@@ -44,6 +44,7 @@ const envMapping: Record<string, string[]> = {
   TRUST_PROXY: ['http', 'trustProxy'],
   DATA_DIR: ['dataDir'],
   DATABASE_URL: ['database', 'url'],
+  DATABASE_OWNER_URL: ['database', 'ownerUrl'],
   SECRET_KEY: ['secretKey'],
   LOG_LEVEL: ['log', 'level'],
   CORE_API_KEYS: ['core', 'apiKeys'],

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { startServices } from '../bootstrap.ts';
 import { generateAuditHistory } from '../demo/auditHistory.ts';
 import { seedDemo } from '../demo/command.ts';
@@ -39,10 +40,15 @@ export const seedDemoCommand: CliCommand = {
           `in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
       );
       if (auditEvents > 0) {
-        const history = await generateAuditHistory(services.pool, services.keys.audit, {
+        // The generated history bypasses the chaining trigger: the owner role writes it (the
+        // runtime role cannot touch audit_event or audit_chain_head directly).
+        const owner = database.ownerUrl
+          ? new pg.Pool({ connectionString: database.ownerUrl, max: 1 })
+          : null;
+        const history = await generateAuditHistory(owner ?? services.pool, services.keys.audit, {
           count: auditEvents,
           seed,
-        });
+        }).finally(() => owner?.end());
         stdout.write(
           `wrote ${history.count} demo audit events (seq ${history.firstSeq}–${history.lastSeq})\n`,
         );

@@ -1,6 +1,8 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import { migrationsList } from './migrations/index.ts';
+import { grantRuntimePrivileges } from './roles.ts';
 
 export type { EntityManager } from '@mikro-orm/postgresql';
 export { MikroORM };
@@ -40,4 +42,33 @@ export async function openOrm(
 export async function migrate(orm: MikroORM): Promise<string[]> {
   const applied = await orm.getMigrator().up();
   return applied.map((m) => m.name);
+}
+
+/**
+ * Applies every pending migration on the owner role's URL, then (given the runtime role's name)
+ * re-applies the runtime role's grants as the owner (server/db/roles.ts). Returns the names
+ * applied. With `runtimeRole` null there is one role for everything (least privilege off).
+ */
+export async function migrateAsOwner(
+  ownerUrl: string,
+  entities: OrmEntities,
+  options: { runtimeRole: string | null; log?: (message: string) => void },
+): Promise<string[]> {
+  const orm = await openOrm(ownerUrl, entities, { poolMax: 2, log: options.log });
+  let applied: string[];
+  try {
+    applied = await migrate(orm);
+  } finally {
+    await orm.close(true);
+  }
+  if (options.runtimeRole) {
+    const owner = new pg.Client(ownerUrl);
+    await owner.connect();
+    try {
+      await grantRuntimePrivileges(owner, options.runtimeRole);
+    } finally {
+      await owner.end();
+    }
+  }
+  return applied;
 }

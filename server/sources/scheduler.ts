@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import { systemActor } from '../authz/actor.ts';
+import { JOBS_SCHEMA } from '../db/roles.ts';
 import { startInvitationSweepJob } from '../identity/invitations/sweep.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
@@ -41,6 +42,15 @@ async function runJob(services: Services, job: SyncJob): Promise<void> {
   }
 }
 
+// pg-boss installs with `CREATE SCHEMA IF NOT EXISTS pgboss`, which PostgreSQL refuses without
+// CREATE on the whole database even when the schema exists. The schema is made by a migration
+// (the owner role), and the runtime role holds only CREATE inside it (server/db/roles.ts), so the
+// statement is dropped from pg-boss's install script.
+const CREATE_JOBS_SCHEMA = new RegExp(`CREATE SCHEMA IF NOT EXISTS ${JOBS_SCHEMA}\\b`, 'gi');
+function withoutSchemaCreation(text: string): string {
+  return text.replace(CREATE_JOBS_SCHEMA, 'SELECT 1');
+}
+
 /**
  * Starts pg-boss on the service's pool and schedules every enabled source's runs from its
  * schedule (incremental every 5 minutes and full nightly by default). pg-boss's cron makes one
@@ -49,8 +59,8 @@ async function runJob(services: Services, job: SyncJob): Promise<void> {
  */
 export async function startSyncScheduler(services: Services): Promise<SyncScheduler> {
   const boss = new PgBoss({
-    db: { executeSql: (text, values) => services.pool.query(text, values) },
-    schema: 'pgboss',
+    db: { executeSql: (text, values) => services.pool.query(withoutSchemaCreation(text), values) },
+    schema: JOBS_SCHEMA,
   });
   boss.on('error', (error) => services.logger.error({ err: error }, 'pg-boss error'));
   await boss.start();

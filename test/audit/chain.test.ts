@@ -28,7 +28,7 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
       cwd: projectRoot,
       env: {
         ...process.env,
-        DATABASE_URL: context.databaseUrl,
+        ...context.databaseEnv,
         SECRET_KEY: context.services.config.secretKey ?? '',
         LOG_LEVEL: 'warn',
       },

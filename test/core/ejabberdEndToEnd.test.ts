@@ -295,7 +295,7 @@ describe.runIf(ejabberdAvailable)(
         }),
       );
       const env = {
-        DATABASE_URL: context.databaseUrl,
+        ...context.databaseEnv,
         SECRET_KEY: context.services.config.secretKey ?? '',
         CORE_API_KEYS: `${key.name}:${key.sha256}`,
         CONFIG_FILE: config,

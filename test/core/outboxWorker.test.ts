@@ -202,7 +202,7 @@ describe('the delivery worker', () => {
   });
 
   it('two workers on separate connections never deliver an event twice and keep per-key order', async () => {
-    const pool = new pg.Pool({ connectionString: context.databaseUrl, max: 4 });
+    const pool = new pg.Pool({ connectionString: context.runtimeUrl, max: 4 });
     try {
       receiver.answer = async () => {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));

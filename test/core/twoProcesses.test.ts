@@ -15,7 +15,7 @@ const processes: ServiceProcess[] = [];
 beforeAll(async () => {
   context = await startTestContext();
   const env = {
-    DATABASE_URL: context.databaseUrl,
+    ...context.databaseEnv,
     SECRET_KEY: context.services.config.secretKey ?? '',
     CORE_API_KEYS: `${key.name}:${key.sha256}`,
   };

@@ -1,4 +1,5 @@
 import type { AbstractSqlDriver } from '@mikro-orm/knex';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Migration20261204150000CoreAccounts } from '../../server/db/migrations/Migration20261204150000CoreAccounts.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
@@ -29,7 +30,10 @@ async function upSql(): Promise<string> {
 describe('the CoreAccounts migration on an existing database', () => {
   it('keeps everyone the account they have in the core and completes undelivered events', async () => {
     const sql = await upSql();
-    const client = await context.services.pool.connect();
+    // Migrations run as the owner role (docs/database.md); the service's runtime role may not
+    // create a schema.
+    const client = new pg.Client(context.ownerUrl);
+    await client.connect();
     try {
       await client.query('begin');
       // A schema of its own holding the tables as they were before, dropped with the rollback.
@@ -90,7 +94,7 @@ describe('the CoreAccounts migration on an existing database', () => {
       ]);
     } finally {
       await client.query('rollback');
-      client.release();
+      await client.end();
     }
   });
 });

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../server/audit/verify.ts';
 import { generateAuditHistory } from '../../server/demo/auditHistory.ts';
@@ -127,10 +128,13 @@ describe('seed-demo', () => {
   it('writes 2,000 audit events that keep the hash chain valid', async () => {
     const before = await verifyAuditChain(context.services.pool, context.services.keys.audit);
     expect(before.ok).toBe(true);
-    const history = await generateAuditHistory(context.services.pool, context.services.keys.audit, {
+    // Generated history bypasses the chaining trigger, so it is written as the owner role, as
+    // `seed-demo --audit-events` does (the runtime role cannot touch audit_event directly).
+    const owner = new pg.Pool({ connectionString: context.ownerUrl, max: 1 });
+    const history = await generateAuditHistory(owner, context.services.keys.audit, {
       count: 2000,
       batchSize: 700,
-    });
+    }).finally(() => owner.end());
     expect(BigInt(history.lastSeq) - BigInt(history.firstSeq) + 1n).toBe(2000n);
     const result = await verifyAuditChain(context.services.pool, context.services.keys.audit);
     expect(result).toMatchObject({ ok: true, firstProblem: null, headSeq: history.lastSeq });

@@ -1,14 +1,12 @@
 import { chmodSync } from 'node:fs';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type EmbeddedServer, startEmbeddedPostgres } from '../../server/db/embeddedPostgres.ts';
-import { migrate, openOrm } from '../../server/db/orm.ts';
-import { entities } from '../../server/entities.ts';
 import { type Receiver, startReceiver } from '../core/outboxReceiver.ts';
 import type { ServiceProcess } from '../core/serviceProcess.ts';
 import type { ApiClient } from '../support/api.ts';
 import { createPerson } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
+import { prepareTemplate } from '../support/roles.ts';
 import { BULK_TEST_MS, OUTBOX_BACKLOG_MS, waitUntil } from '../support/timeouts.ts';
 import {
   deliveryFigures,
@@ -49,13 +47,9 @@ describe('PostgreSQL restarted under load', () => {
     // PostgreSQL runs as the unprivileged `postgres` user, which must be able to enter it.
     chmodSync(scratch.path, 0o755);
     postgres = await startEmbeddedPostgres(`${scratch.path}/pg`);
-    const maintenance = new pg.Client(postgres.url('postgres'));
-    await maintenance.connect();
-    await maintenance.query('create database faults_template');
-    await maintenance.end();
-    const orm = await openOrm(postgres.url('faults_template'), entities);
-    await migrate(orm);
-    await orm.close(true);
+    // This server's template, made as the run's is: the owner migrates, the service runs as
+    // the runtime role.
+    await prepareTemplate(postgres.url('postgres'), 'faults_template', inject('pgRoles'));
     context = await startTestContext(
       { jobs: { enabled: false } },
       { adminUrl: postgres.url('postgres'), template: 'faults_template' },

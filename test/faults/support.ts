@@ -90,7 +90,7 @@ export function serviceEnv(
   extra: Record<string, string> = {},
 ): Record<string, string> {
   return {
-    DATABASE_URL: context.databaseUrl,
+    ...context.databaseEnv,
     SECRET_KEY: context.services.config.secretKey ?? '',
     CONFIG_FILE: configFile,
     [SECRET_ENV]: SECRET,

@@ -19,7 +19,7 @@ export function runCli(context: TestContext, args: string[], stdin?: string): Pr
       cwd: projectRoot,
       env: {
         ...process.env,
-        DATABASE_URL: context.databaseUrl,
+        ...context.databaseEnv,
         SECRET_KEY: context.services.config.secretKey ?? '',
         LOG_LEVEL: 'warn',
       },

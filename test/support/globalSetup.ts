@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { type EmbeddedServer, startEmbeddedPostgres } from '../../server/db/embeddedPostgres.ts';
-import { migrate, openOrm } from '../../server/db/orm.ts';
-import { entities } from '../../server/entities.ts';
+import { dropRoles, prepareTemplate, type TestRoles } from './roles.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,12 +15,15 @@ declare module 'vitest' {
     pgTemplate: string;
     /** Id of this test run; prefixes every database it creates. */
     pgRunId: string;
+    /** This run's owner role (migrations) and runtime role (the service's connections). */
+    pgRoles: TestRoles;
   }
 }
 
 /**
  * Starts one real PostgreSQL for the whole run (embedded, or the server in TEST_DATABASE_URL),
- * migrates a template database once, and hands its name to the test files, which clone it.
+ * makes this run's two roles, migrates a template database once as the owner role, and hands its
+ * name to the test files, which clone it and connect the service as the runtime role.
  */
 export default async function setup(project: TestProject) {
   let server: EmbeddedServer | null = null;
@@ -35,21 +37,20 @@ export default async function setup(project: TestProject) {
     server = await startEmbeddedPostgres(dir);
     adminUrl = server.url('postgres');
   }
-  // Every database of this run carries the run id, so runs sharing a server do not collide.
+  // Every database and role of this run carries the run id, so runs sharing a server do not collide.
   const runId = randomBytes(4).toString('hex');
   const template = `frisbee_test_${runId}_template`;
-  const admin = new pg.Client(adminUrl);
-  await admin.connect();
-  await admin.query(`create database "${template}"`);
-  const templateUrl = new URL(adminUrl);
-  templateUrl.pathname = `/${template}`;
-  const orm = await openOrm(templateUrl.toString(), entities);
-  await migrate(orm);
-  await orm.close(true);
-  await admin.end();
+  const roles: TestRoles = {
+    owner: `frisbee_test_${runId}_owner`,
+    ownerPassword: randomBytes(18).toString('base64url'),
+    runtime: `frisbee_test_${runId}_app`,
+    runtimePassword: randomBytes(18).toString('base64url'),
+  };
+  await prepareTemplate(adminUrl, template, roles);
   project.provide('pgAdminUrl', adminUrl);
   project.provide('pgTemplate', template);
   project.provide('pgRunId', runId);
+  project.provide('pgRoles', roles);
   return async () => {
     const cleanup = new pg.Client(adminUrl);
     await cleanup.connect();
@@ -61,6 +62,7 @@ export default async function setup(project: TestProject) {
       await cleanup.query(`drop database if exists "${datname}" with (force)`);
     }
     await cleanup.end();
+    await dropRoles(adminUrl, roles).catch(() => undefined);
     if (server) await server.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   };

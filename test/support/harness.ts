@@ -6,16 +6,25 @@ import { inject } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { openOrm } from '../../server/db/orm.ts';
+import { ident } from '../../server/db/roles.ts';
 import { entities } from '../../server/entities.ts';
 import { createLogger } from '../../server/logger.ts';
 import { deriveKeys } from '../../server/shared/secrets.ts';
 import type { Services } from '../../server/shared/services.ts';
+import { databaseUrlOn, roleUrls } from './roles.ts';
 
 /** A test's own database, services and running HTTP server. */
 export interface TestContext {
   services: Services;
   baseUrl: string;
+  /** The superuser's URL of this test's database (the database administrator, in tests). */
   databaseUrl: string;
+  /** The runtime role's URL: the service's connections (docs/database.md). */
+  runtimeUrl: string;
+  /** The owner role's URL: migrations. */
+  ownerUrl: string;
+  /** DATABASE_URL and DATABASE_OWNER_URL for a service or CLI process on this database. */
+  databaseEnv: { DATABASE_URL: string; DATABASE_OWNER_URL: string };
   /** Sets the service clock (undefined: real time). */
   setNow(now: Date | undefined): void;
   close(): Promise<void>;
@@ -37,17 +46,19 @@ export async function startTestContext(
   const name = `frisbee_test_${inject('pgRunId')}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const admin = new pg.Client(adminUrl);
   await admin.connect();
-  await admin.query(`create database "${name}" template "${template}"`);
+  const roles = inject('pgRoles');
+  await admin.query(`create database "${name}" template "${template}" owner ${ident(roles.owner)}`);
   await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+  const databaseUrl = databaseUrlOn(adminUrl, name);
+  // The service connects as the runtime role, so a missing grant fails the test that needs it.
+  const { ownerUrl, runtimeUrl } = roleUrls(adminUrl, name, roles);
+  const databaseEnv = { DATABASE_URL: runtimeUrl, DATABASE_OWNER_URL: ownerUrl };
   const config = loadConfig(
-    { ...env, DATABASE_URL: databaseUrl, SECRET_KEY: randomBytes(32).toString('base64') },
+    { ...env, ...databaseEnv, SECRET_KEY: randomBytes(32).toString('base64') },
     { log: { level: process.env.TEST_LOG_LEVEL ?? 'silent' }, http: { port: 0 }, ...overrides },
   );
-  const orm = await openOrm(databaseUrl, entities, { poolMax: 10 });
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  const orm = await openOrm(runtimeUrl, entities, { poolMax: 10 });
+  const pool = new pg.Pool({ connectionString: runtimeUrl, max: 4 });
   // As the service's pool does (server/db/database.ts): an idle connection that fails is dropped,
   // not thrown. pool.end() resolves before its sockets close, so close() below can drop the
   // database while one is still closing; without a listener that is an uncaught 57P01.
@@ -69,6 +80,9 @@ export async function startTestContext(
   return {
     services,
     databaseUrl,
+    runtimeUrl,
+    ownerUrl,
+    databaseEnv,
     baseUrl: `http://127.0.0.1:${port}`,
     setNow: (now) => {
       fixedNow = now;

@@ -35,6 +35,12 @@ export const configSchema = z
           .string()
           .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
           .nullable(),
+        /** The owner role's URL for migrations (DATABASE_OWNER_URL); null: `url` does both. */
+        ownerUrl: z
+          .string()
+          .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+          .nullable()
+          .default(null),
         poolMax: z.coerce.number().int().min(1).max(200),
       })
       .strict(),
