@@ -149,6 +149,30 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
+// Where an RFC 5424 message starts: `<PRI>1 ` and the year of its timestamp.
+const HEADER = /<\d{1,3}>1 \d{4}-/g;
+
+/**
+ * The complete messages in rsyslog's output file. The file is read while rsyslog writes it, so
+ * the last line may still be growing (only newline-terminated lines count), and a receiver
+ * killed in the middle of a write leaves a torn message that the next one is appended to: such a
+ * line is cut at every message header and only the parts that end as a message ends (the JSON
+ * MSG's closing brace) are kept. What a crash tore is the receiver's loss; the stream's resend
+ * window is what brings the message again.
+ */
+export function completeMessages(text: string): string[] {
+  const lines = text.split('\n').slice(0, -1);
+  const messages: string[] = [];
+  for (const line of lines) {
+    const starts = [...line.matchAll(HEADER)].map((match) => match.index ?? 0);
+    starts.forEach((start, index) => {
+      const part = line.slice(start, starts[index + 1] ?? line.length);
+      if (part.endsWith('}')) messages.push(part);
+    });
+  }
+  return messages;
+}
+
 /** Starts a throw-away rsyslog with a TLS syslog input on a free loopback port. */
 export async function startRsyslog(): Promise<Rsyslog> {
   if (rsyslogMissing) throw new Error(`rsyslog cannot start: ${rsyslogMissing}`);
@@ -179,7 +203,7 @@ export async function startRsyslog(): Promise<Rsyslog> {
     },
     async received() {
       const text = existsSync(logFile) ? await readFile(logFile, 'utf8') : '';
-      return text.split('\n').filter((line) => line !== '');
+      return completeMessages(text);
     },
     async start() {
       if (child) return;
