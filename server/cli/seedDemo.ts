@@ -39,7 +39,7 @@ export const seedDemoCommand: CliCommand = {
           `in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
       );
       if (auditEvents > 0) {
-        const history = await generateAuditHistory(services.pool, services.keys.audit, {
+        const history = await generateAuditHistory(services.pool, {
           count: auditEvents,
           seed,
         });

@@ -219,7 +219,7 @@ export async function finalStateMismatches(pool: pg.Pool, receiver: Receiver): P
 
 /** The audit chain verifies end to end (the service processes wrote into it too). */
 export async function expectAuditIntact(services: Services): Promise<number> {
-  const result = await verifyAuditChain(services.pool, services.keys.audit);
+  const result = await verifyAuditChain(services.pool, { legacyKey: null });
   expect(result.firstProblem).toBeNull();
   expect(result.ok).toBe(true);
   return result.checked;

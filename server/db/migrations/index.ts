@@ -20,6 +20,7 @@ import { Migration20261204190000OidcLogin } from './Migration20261204190000OidcL
 import { Migration20261204200000LoginCodes } from './Migration20261204200000LoginCodes.ts';
 import { Migration20261204210000OidcBackoffice } from './Migration20261204210000OidcBackoffice.ts';
 import { Migration20261204220000SiemCursor } from './Migration20261204220000SiemCursor.ts';
+import { Migration20261205000000AuditKeylessChain } from './Migration20261205000000AuditKeylessChain.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -59,4 +60,8 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261204210000OidcBackoffice,
   },
   { name: 'Migration20261204220000SiemCursor', class: Migration20261204220000SiemCursor },
+  {
+    name: 'Migration20261205000000AuditKeylessChain',
+    class: Migration20261205000000AuditKeylessChain,
+  },
 ];
