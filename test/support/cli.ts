@@ -21,6 +21,7 @@ export function runCli(context: TestContext, args: string[], stdin?: string): Pr
         ...process.env,
         DATABASE_URL: context.databaseUrl,
         SECRET_KEY: context.services.config.secretKey ?? '',
+        DATA_DIR: context.services.config.dataDir,
         LOG_LEVEL: 'warn',
       },
       stdio: ['pipe', 'pipe', 'pipe'],

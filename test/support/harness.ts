@@ -1,4 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
@@ -42,9 +45,16 @@ export async function startTestContext(
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();
+  // A data directory of its own: the audit checkpoints and their signing key live there.
+  const dataDir = mkdtempSync(join(tmpdir(), 'frisbee-test-data-'));
   const config = loadConfig(
     { ...env, DATABASE_URL: databaseUrl, SECRET_KEY: randomBytes(32).toString('base64') },
-    { log: { level: process.env.TEST_LOG_LEVEL ?? 'silent' }, http: { port: 0 }, ...overrides },
+    {
+      log: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
+      http: { port: 0 },
+      dataDir,
+      ...overrides,
+    },
   );
   const orm = await openOrm(databaseUrl, entities, { poolMax: 10 });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
@@ -82,6 +92,7 @@ export async function startTestContext(
       await cleanup.connect();
       await cleanup.query(`drop database if exists "${name}" with (force)`);
       await cleanup.end();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
