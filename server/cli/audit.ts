@@ -67,7 +67,7 @@ function describe(result: VerifyResult): string {
       lines.push(
         `  ${checkpoints.legacyUnchecked} events before the keyless switch are HMAC-chained and were not recomputed (no legacy key here: run audit verify on the service)`,
       );
-  } else lines.push('no signed checkpoints checked (only the database was consulted)');
+  } else lines.push('no signed checkpoints checked');
   return `${lines.join('\n')}\n`;
 }
 
