@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAuditEvents } from '../../server/audit/append.ts';
-import { GENESIS_HASH, keylessHash } from '../../server/audit/chain.ts';
+import { GENESIS_HASH, keylessHash, legacyHmacHash } from '../../server/audit/chain.ts';
 import {
   CHECKPOINT_FILE,
   type CheckpointSigner,
@@ -544,5 +544,77 @@ describe('the CLI end to end', () => {
     expect(verify.code).toBe(3);
     expect(verify.stdout).toContain(`BROKEN at event seq ${EVENTS + 2} (beyond_head)`);
     expect(`${verify.stdout}${verify.stderr}`).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('an installation upgraded from the HMAC chain', () => {
+  it('verifies HMAC events below the switch with the old key and keyless ones above; checkpoints sign both', async () => {
+    const context = await startTestContext({ jobs: { enabled: false } });
+    opened.push(context);
+    const key = context.services.keys.audit;
+    // The history before the upgrade: five HMAC-chained events, then the switch at 6.
+    await asSuperuser(context, async (client) => {
+      let hash: Buffer = GENESIS_HASH;
+      for (let seq = 1; seq <= 5; seq += 1) {
+        const at = new Date(Date.UTC(2026, 0, seq)).toISOString();
+        const row = {
+          seq: String(seq),
+          at: new Date(at),
+          actor_id: null,
+          actor_label: 'cli',
+          actor_role: null,
+          ip: null,
+          user_agent: null,
+          request_id: null,
+          action: 'organization.created',
+          target_type: 'Organization',
+          target_id: `old-${seq}`,
+          target_label: `Old ${seq}`,
+          outcome: 'success',
+          reason: null,
+          diff: null,
+          details: { seq },
+          hash: Buffer.alloc(0),
+        } satisfies AuditRow;
+        hash = legacyHmacHash(key, hash, contentOfRow(row));
+        await client.query(
+          `insert into audit_event (seq, at, actor_label, action, target_type, target_id,
+             target_label, outcome, details, hash)
+           values ($1, $2, 'cli', 'organization.created', 'Organization', $3, $4, 'success', $5, $6)`,
+          [seq, at, row.target_id, row.target_label, JSON.stringify(row.details), hash],
+        );
+      }
+      await client.query('update audit_chain_head set seq = 5, hash = $1 where id = 1', [hash]);
+      await client.query('update audit_chain_formula set keyless_from = 6 where id = 1');
+    });
+    await appendEvents(context, 5, 'new');
+    const { pool } = context.services;
+    expect(await verifyAuditChain(pool, { legacyKey: key })).toMatchObject({
+      ok: true,
+      checked: 10,
+    });
+    expect(
+      (await verifyAuditChain(pool, { legacyKey: Buffer.alloc(32, 7) })).firstProblem,
+    ).toMatchObject({
+      seq: '1',
+      problem: 'hash_mismatch',
+    });
+    const signer = loadCheckpointSigner(context.services.config);
+    const written = await writeCheckpoint(context.services, signer, { force: true });
+    expect(written).toMatchObject({ kind: 'written', record: { seq: '10', keylessFrom: '6' } });
+    const s = { context, signer, dir: checkpointDir(context.services.config) };
+    expect(await verifyWithCheckpoints(s)).toMatchObject({ ok: true });
+    // Offline, without the HMAC key: the old events are counted, the keyless ones recomputed.
+    expect(await verifyOffline(s)).toMatchObject({
+      ok: true,
+      checkpoints: { legacyUnchecked: 5 },
+    });
+    // Moving the switch point is seen against the signed value.
+    await asSuperuser(context, (client) =>
+      client
+        .query('update audit_chain_formula set keyless_from = 4 where id = 1')
+        .then(() => undefined),
+    );
+    expect((await verifyWithCheckpoints(s)).firstProblem?.problem).toBe('formula_mismatch');
   });
 });

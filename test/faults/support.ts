@@ -92,6 +92,8 @@ export function serviceEnv(
   return {
     DATABASE_URL: context.databaseUrl,
     SECRET_KEY: context.services.config.secretKey ?? '',
+    // The audit checkpoints (and their key) of this test's database, not ./data's.
+    DATA_DIR: context.services.config.dataDir,
     CONFIG_FILE: configFile,
     [SECRET_ENV]: SECRET,
     ...extra,
