@@ -50,6 +50,8 @@ const envMapping: Record<string, string[]> = {
   CORE_API_KEYS: ['core', 'apiKeys'],
   SCIM_TOKENS: ['hr', 'scim', 'tokens'],
   TIME_ZONE: ['hr', 'timeZone'],
+  AUDIT_CHECKPOINT_KEY: ['audit', 'checkpoints', 'privateKey'],
+  AUDIT_CHECKPOINT_DIR: ['audit', 'checkpoints', 'dir'],
 };
 
 function envOverrides(env: NodeJS.ProcessEnv): Tree {

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.ts';
+import { startCheckpoints } from './audit/checkpointWriter.ts';
 import { hasActiveSuperadmin, startServices } from './bootstrap.ts';
 import { ConfigError, loadConfig, publicBaseUrl } from './config.ts';
 import { startCore } from './core/delivery/startCore.ts';
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
   const sms = await startSms(services);
   // The audit stream to the SIEM: reads committed events only, so no request ever waits for it.
   const siem = startSiem(services);
+  // Signed checkpoints of the audit chain, outside the database (docs/audit.md).
+  const checkpoints = startCheckpoints(services);
   const syncScheduler = config.jobs.enabled ? await startSyncScheduler(services) : null;
   // Runs left live by a killed process: applies resume, reads and plans fail (sources/runs.ts).
   const recover = () =>
@@ -76,6 +79,7 @@ async function main(): Promise<void> {
     await mail.stop();
     await sms.stop();
     await siem?.stop();
+    await checkpoints?.stop();
     await syncScheduler?.stop();
     await database.close();
     logger.info('stopped');

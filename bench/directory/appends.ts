@@ -70,7 +70,7 @@ export async function measureAppends(
 export async function timeVerify(services: Services): Promise<VerifyTiming> {
   process.stderr.write('verify…\n');
   const start = performance.now();
-  const verified = await verifyAuditChain(services.pool, services.keys.audit);
+  const verified = await verifyAuditChain(services.pool, { legacyKey: services.keys.audit });
   return {
     ok: verified.ok,
     checked: verified.checked,

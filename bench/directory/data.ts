@@ -48,7 +48,7 @@ export async function buildData(
   );
   start = performance.now();
   let lastLog = 0;
-  await generateAuditHistory(services.pool, services.keys.audit, {
+  await generateAuditHistory(services.pool, {
     count: AUDIT_EVENTS,
     seed: 2,
     onProgress: (written) => {

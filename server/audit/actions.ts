@@ -58,6 +58,8 @@ export const AUDIT_ACTIONS = [
   'audit.viewed',
   'audit.exported',
   'audit.verified',
+  'audit.checkpoint_restored',
+  'audit.checkpoint_key_rotated',
   'superadmin.bootstrapped',
   'demo.seeded',
   'directory_source.listed',

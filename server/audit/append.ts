@@ -65,12 +65,12 @@ function canonicalParts(content: ChainedContent): { before: string; after: strin
 /**
  * Stages events for the audit chain inside the caller's transaction; the database chains them
  * during COMMIT (deferred trigger audit_chain_pending: seq numbers and
- * hash(n) = HMAC-SHA256(key, hash(n-1) || canonical JSON), exactly as chainHash() computes), so
- * they are committed with the change or not at all, and the chain lock is held only at commit.
+ * hash(n) = SHA-256(hash(n-1) || canonical JSON), exactly as keylessHash() computes), so they
+ * are committed with the change or not at all, and the chain lock is held only at commit. No
+ * secret goes with them: the chain is anchored by signed checkpoints outside the database.
  */
 export async function appendAuditEvents(
   em: EntityManager,
-  key: Buffer,
   actor: Actor,
   events: AuditEventInput[],
   at: Date = new Date(),
@@ -80,14 +80,10 @@ export async function appendAuditEvents(
     const { seq: _placeholder, ...content } = contentOf(actor, event, SEQ_PLACEHOLDER, at);
     return { ...content, ...canonicalParts({ ...content, seq: SEQ_PLACEHOLDER }) };
   });
-  // Through knex with bind parameters: em.execute() would inline them into the SQL text, and the
-  // key must never appear in a statement (pg_stat_activity, server logs). set_config(..., true)
-  // keeps it for this transaction only.
-  const query = em.getKnex().raw(
-    `with chain_key as (select set_config('audit.chain_key', ?, true))
-     insert into audit_pending (events) select ?::jsonb from chain_key`,
-    [key.toString('hex'), JSON.stringify(rows)],
-  );
+  // Through knex with a bind parameter: em.execute() would inline the events into the SQL text.
+  const query = em
+    .getKnex()
+    .raw('insert into audit_pending (events) values (?::jsonb)', [JSON.stringify(rows)]);
   const transaction = em.getTransactionContext();
   if (!transaction) throw new Error('appendAuditEvents must run inside a transaction');
   await query.transacting(transaction);

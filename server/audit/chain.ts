@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 /** The hash before the first event. */
 export const GENESIS_HASH = Buffer.alloc(32);
@@ -24,11 +24,41 @@ export interface ChainedContent {
 }
 
 /**
- * hash(n) = HMAC-SHA256(key, hash(n-1) || canonical JSON of event n). The key comes from the
- * environment, so someone with only database access cannot re-forge the chain after an edit.
+ * The keyless link, used from `audit_chain_formula.keyless_from` on (every event of a new
+ * install): hash(n) = SHA-256(hash(n-1) || canonical JSON of event n, its seq included), exactly
+ * what the commit-time trigger computes. Anyone can recompute it; what an edit cannot survive is
+ * the Ed25519-signed checkpoint kept outside the database (checkpoints.ts).
  */
-export function chainHash(key: Buffer, previous: Buffer, content: ChainedContent): Buffer {
+export function keylessHash(previous: Buffer, content: ChainedContent): Buffer {
+  return createHash('sha256').update(previous).update(canonicalJson(content), 'utf8').digest();
+}
+
+/**
+ * The legacy link of events written before the keyless switch:
+ * hash(n) = HMAC-SHA256(key, hash(n-1) || canonical JSON of event n). Only verification uses it.
+ */
+export function legacyHmacHash(key: Buffer, previous: Buffer, content: ChainedContent): Buffer {
   return createHmac('sha256', key).update(previous).update(canonicalJson(content), 'utf8').digest();
+}
+
+/** Which formula links an event: HMAC before `keylessFrom`, SHA-256 from it on. */
+export interface ChainFormula {
+  keylessFrom: bigint;
+  /** The HMAC key of the legacy segment; null when it is not at hand (offline verification). */
+  legacyKey: Buffer | null;
+}
+
+/**
+ * The hash of the event with this content after `previous`, by the formula of its seq; null when
+ * it is a legacy (HMAC) event and no legacy key is at hand.
+ */
+export function chainHash(
+  formula: ChainFormula,
+  previous: Buffer,
+  content: ChainedContent,
+): Buffer | null {
+  if (BigInt(content.seq) >= formula.keylessFrom) return keylessHash(previous, content);
+  return formula.legacyKey ? legacyHmacHash(formula.legacyKey, previous, content) : null;
 }
 
 /**

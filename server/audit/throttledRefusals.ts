@@ -40,7 +40,6 @@ export function throttledRefusalAuditor<Reason extends string>(
         await services.orm.em.fork().transactional((em) =>
           appendAuditEvents(
             em,
-            services.keys.audit,
             anonymousActor(meta, actorLabel),
             [
               {

@@ -1,6 +1,15 @@
 import type pg from 'pg';
 import QueryStream from 'pg-query-stream';
-import { type ChainedContent, chainHash, GENESIS_HASH } from './chain.ts';
+import { type ChainedContent, type ChainFormula, chainHash, GENESIS_HASH } from './chain.ts';
+import {
+  type AnyCheckpointRecord,
+  type FileProblem,
+  KEYRING_FILE,
+  keyIdOf,
+  readCheckpointFile,
+  readKeyring,
+  signatureValid,
+} from './checkpoints.ts';
 
 /** A stored audit row as read for verification and export. */
 export interface AuditRow {
@@ -49,6 +58,45 @@ export function contentOfRow(row: AuditRow): ChainedContent {
   };
 }
 
+/** What can be wrong, in the order a walk meets it. */
+export const VERIFY_PROBLEMS = [
+  'missing',
+  'hash_mismatch',
+  'head_mismatch',
+  'beyond_head',
+  'out_of_order',
+  'checkpoint_mismatch',
+  'truncated',
+  'bad_checkpoint',
+  'bad_signature',
+  'unknown_key',
+  'formula_mismatch',
+  'incomplete_export',
+  'unreadable',
+] as const;
+export type VerifyProblemKind = (typeof VERIFY_PROBLEMS)[number];
+
+/** The first thing that does not match: an event's seq (or the checkpoint's), a kind, words. */
+export interface VerifyProblem {
+  seq: string;
+  problem: VerifyProblemKind;
+  detail: string;
+}
+
+/** What the signed checkpoints contributed to a verification. */
+export interface CheckpointSummary {
+  /** Records in the checkpoint file (checkpoints, restores, key rotations). */
+  records: number;
+  /** The highest seq a valid checkpoint signs (0: none). */
+  lastSeq: string;
+  /** Events past the last checkpoint: protected by the SIEM copy, not by a signature. */
+  unsignedTail: number;
+  /** Restores from backup recorded in the file. */
+  restores: number;
+  /** Events before the keyless switch not recomputed (no legacy HMAC key at hand). */
+  legacyUnchecked: number;
+}
+
 /** The outcome of walking the chain. */
 export interface VerifyResult {
   ok: boolean;
@@ -57,82 +105,351 @@ export interface VerifyResult {
   /** The sequence number of the chain head. */
   headSeq: string;
   /** The first broken or missing link, if any. */
-  firstProblem: null | {
-    seq: string;
-    problem: 'missing' | 'hash_mismatch' | 'head_mismatch';
-    detail: string;
+  firstProblem: VerifyProblem | null;
+  /** Present when the walk was checked against signed checkpoints. */
+  checkpoints?: CheckpointSummary;
+}
+
+/** A signed point the recomputed chain must pass through. */
+interface Anchor {
+  hash: Buffer;
+  index: number;
+}
+
+/** The signed checkpoints, their signatures checked, reduced to what the walk compares. */
+export interface CheckpointAnchors {
+  anchors: Map<bigint, Anchor>;
+  /** The highest signed seq: the log must reach it. */
+  requiredSeq: bigint;
+  /** The index of the record that signs requiredSeq. */
+  requiredIndex: number;
+  keylessFrom: bigint | null;
+  records: number;
+  restores: number;
+  problem: VerifyProblem | null;
+}
+
+/**
+ * Checks every record of a checkpoint file against the trusted public keys (raw, by key id) and
+ * reduces them to anchors: seq → signed hash. A `key-rotated` record signed by a trusted key
+ * trusts the key it names. A `restore` record drops the anchors past the restored head (that
+ * history was lost legitimately) and anchors the restored head. Stops at the first problem.
+ */
+export function checkpointAnchors(
+  records: AnyCheckpointRecord[],
+  fileProblems: FileProblem[],
+  trustedKeys: Buffer[],
+): CheckpointAnchors {
+  const trusted = new Map(trustedKeys.map((key) => [keyIdOf(key), key]));
+  const result: CheckpointAnchors = {
+    anchors: new Map(),
+    requiredSeq: 0n,
+    requiredIndex: -1,
+    keylessFrom: null,
+    records: records.length,
+    restores: 0,
+    problem: null,
   };
+  const fail = (seq: string, problem: VerifyProblemKind, detail: string) => {
+    result.problem = { seq, problem, detail };
+    return result;
+  };
+  const firstFileProblem = fileProblems[0];
+  if (firstFileProblem)
+    return fail('0', 'bad_checkpoint', `checkpoint file: ${firstFileProblem.detail}`);
+  let top = 0n;
+  for (const [position, record] of records.entries()) {
+    const seq = 'seq' in record ? record.seq : '0';
+    const name = `checkpoint record #${record.index}`;
+    if (record.index !== position)
+      return fail(
+        seq,
+        'bad_checkpoint',
+        `${name} stands at position ${position}: records were removed, added or reordered`,
+      );
+    const key = trusted.get(record.keyId);
+    if (!key)
+      return fail(
+        seq,
+        'unknown_key',
+        `${name} is signed by key ${record.keyId}, not a trusted key`,
+      );
+    if (!signatureValid(record, key))
+      return fail(seq, 'bad_signature', `${name} (seq ${seq}) has an invalid signature`);
+    if (record.type === 'key-rotated') {
+      const raw = Buffer.from(record.newPublicKey, 'base64');
+      if (raw.length === 32) trusted.set(keyIdOf(raw), raw);
+      continue;
+    }
+    const keylessFrom = BigInt(record.keylessFrom);
+    if (result.keylessFrom !== null && result.keylessFrom !== keylessFrom)
+      return fail(seq, 'formula_mismatch', `${name} moves the keyless switch point`);
+    result.keylessFrom = keylessFrom;
+    const at = BigInt(record.seq);
+    if (record.type === 'restore') {
+      for (const anchored of result.anchors.keys())
+        if (anchored > at) result.anchors.delete(anchored);
+      result.restores += 1;
+      top = at;
+    } else if (at < top) {
+      return fail(
+        seq,
+        'bad_checkpoint',
+        `${name} signs seq ${seq}, behind the previous checkpoint (${top}), with no restore record`,
+      );
+    } else top = at;
+    result.anchors.set(at, { hash: Buffer.from(record.headHash, 'hex'), index: record.index });
+    result.requiredSeq = at;
+    result.requiredIndex = record.index;
+  }
+  return result;
+}
+
+/**
+ * Recomputes the chain one event at a time, in seq order, from a start (seq 1 and the genesis
+ * hash, or just past a signed checkpoint), against the stored hashes and the signed anchors.
+ */
+export class ChainWalker {
+  expected: bigint;
+  previous: Buffer;
+  checked = 0;
+  legacyUnchecked = 0;
+  private lastAnchor: bigint;
+
+  constructor(
+    private readonly formula: ChainFormula,
+    private readonly anchors: Map<bigint, Anchor>,
+    start: { seq: bigint; hash: Buffer } = { seq: 0n, hash: GENESIS_HASH },
+  ) {
+    this.expected = start.seq + 1n;
+    this.previous = start.hash;
+    this.lastAnchor = start.seq;
+  }
+
+  /** The last seq walked. */
+  get last(): bigint {
+    return this.expected - 1n;
+  }
+
+  /** Checks the next event; returns the problem it shows, if any. */
+  step(content: ChainedContent, stored: Buffer): VerifyProblem | null {
+    const seq = BigInt(content.seq);
+    if (seq !== this.expected) {
+      if (seq < this.expected)
+        return {
+          seq: content.seq,
+          problem: 'out_of_order',
+          detail: `event ${seq} appears again or out of order after event ${this.expected - 1n}`,
+        };
+      return {
+        seq: this.expected.toString(),
+        problem: 'missing',
+        detail: `event ${this.expected} is missing (next present: ${seq})`,
+      };
+    }
+    let recomputed = chainHash(this.formula, this.previous, content);
+    if (recomputed === null) {
+      this.legacyUnchecked += 1;
+      recomputed = stored;
+    } else if (!recomputed.equals(stored)) {
+      return {
+        seq: content.seq,
+        problem: 'hash_mismatch',
+        detail: `event ${seq} does not match its hash: it or its predecessor was altered`,
+      };
+    }
+    const anchor = this.anchors.get(seq);
+    if (anchor) {
+      if (!anchor.hash.equals(recomputed))
+        return {
+          seq: content.seq,
+          problem: 'checkpoint_mismatch',
+          detail: `the chain recomputed to event ${seq} differs from signed checkpoint record #${anchor.index}: an event after ${this.lastAnchor} up to ${seq} was edited, inserted, deleted or reordered and the later hashes rewritten`,
+        };
+      this.lastAnchor = seq;
+    }
+    this.previous = recomputed;
+    this.expected += 1n;
+    this.checked += 1;
+    return null;
+  }
+
+  /** The problem of a log that ends before the last signed checkpoint, if it does. */
+  truncation(checkpoints: CheckpointAnchors): VerifyProblem | null {
+    if (this.last >= checkpoints.requiredSeq) return null;
+    return {
+      seq: (this.last + 1n).toString(),
+      problem: 'truncated',
+      detail: `the log ends at event ${this.last} but checkpoint record #${checkpoints.requiredIndex} signs event ${checkpoints.requiredSeq}: events ${this.last + 1n}..${checkpoints.requiredSeq} were deleted (and the head rewound), unless a restore from backup is recorded (audit checkpoint-restore)`,
+    };
+  }
+}
+
+/** The checkpoints of a directory, their signatures checked against its keyring (or `pinned`). */
+export function loadCheckpointAnchors(
+  dir: string,
+  pinned: Buffer[] | null = null,
+): CheckpointAnchors {
+  const empty: CheckpointAnchors = {
+    anchors: new Map(),
+    requiredSeq: 0n,
+    requiredIndex: -1,
+    keylessFrom: null,
+    records: 0,
+    restores: 0,
+    problem: null,
+  };
+  let file: ReturnType<typeof readCheckpointFile>;
+  let keys: Buffer[];
+  try {
+    file = readCheckpointFile(dir);
+    if (pinned) keys = pinned;
+    else {
+      const keyring = readKeyring(`${dir}/${KEYRING_FILE}`);
+      if (keyring.problems.length > 0)
+        return {
+          ...empty,
+          problem: {
+            seq: '0',
+            problem: 'bad_checkpoint',
+            detail: `keyring: ${keyring.problems[0]}`,
+          },
+        };
+      keys = keyring.entries.map((entry) => Buffer.from(entry.publicKey, 'base64'));
+    }
+  } catch (error) {
+    return {
+      ...empty,
+      problem: { seq: '0', problem: 'unreadable', detail: `${dir}: ${errorText(error)}` },
+    };
+  }
+  if (!file)
+    return {
+      ...empty,
+      problem: { seq: '0', problem: 'unreadable', detail: `${dir} holds no checkpoint file` },
+    };
+  return checkpointAnchors(file.records, file.problems, keys);
+}
+
+/** An error's message, for reports (never a stack). */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Options of verifyAuditChain. */
+export interface VerifyOptions {
+  /** The HMAC key of events before the keyless switch (the service's derived audit key). */
+  legacyKey: Buffer | null;
+  /** Signed checkpoints to check the chain against; without them only the database is used. */
+  checkpoints?: CheckpointAnchors;
 }
 
 /**
  * Walks the whole chain in one consistent snapshot, recomputing every hash, and reports the first
- * event that was edited (hash mismatch) or deleted (missing sequence number).
+ * event that was edited (hash mismatch), deleted (missing sequence number), forged past the head,
+ * or — with signed checkpoints — rewritten with recomputed hashes (checkpoint mismatch) or cut off
+ * with the head rewound (truncated). Never throws for what it finds in the data.
  */
-export async function verifyAuditChain(pool: pg.Pool, key: Buffer): Promise<VerifyResult> {
+export async function verifyAuditChain(
+  pool: pg.Pool,
+  options: VerifyOptions,
+): Promise<VerifyResult> {
+  const checkpoints = options.checkpoints;
+  if (checkpoints?.problem)
+    return {
+      ok: false,
+      checked: 0,
+      headSeq: '0',
+      firstProblem: checkpoints.problem,
+      checkpoints: summary(checkpoints, 0n, 0),
+    };
   const client = await pool.connect();
   try {
     await client.query('begin isolation level repeatable read read only');
     const head = await client.query<{ seq: string; hash: Buffer }>(
       'select seq::text as seq, hash from audit_chain_head where id = 1',
     );
+    const formulaRow = await client.query<{ keyless_from: string }>(
+      'select keyless_from::text as keyless_from from audit_chain_formula where id = 1',
+    );
     const headSeq = head.rows[0]?.seq ?? '0';
+    const storedSwitch = BigInt(formulaRow.rows[0]?.keyless_from ?? '1');
+    const keylessFrom = checkpoints?.keylessFrom ?? storedSwitch;
+    const walker = new ChainWalker(
+      { keylessFrom, legacyKey: options.legacyKey },
+      checkpoints?.anchors ?? new Map(),
+    );
+    const result = (firstProblem: VerifyProblem | null): VerifyResult => ({
+      ok: firstProblem === null,
+      checked: walker.checked,
+      headSeq,
+      firstProblem,
+      ...(checkpoints
+        ? { checkpoints: summary(checkpoints, walker.last, walker.legacyUnchecked) }
+        : {}),
+    });
+    if (keylessFrom !== storedSwitch)
+      return result({
+        seq: storedSwitch.toString(),
+        problem: 'formula_mismatch',
+        detail: `audit_chain_formula says the keyless chain starts at ${storedSwitch}; the signed checkpoints say ${keylessFrom}`,
+      });
     const stream = client.query(
       // Qualified: a bare `seq` in ORDER BY is the text output column (1, 10, 100, 2, ...).
       new QueryStream(`select ${AUDIT_ROW_COLUMNS} from audit_event e order by e.seq`, [], {
         batchSize: 2000,
       }),
     );
-    let expected = 1n;
-    let previous: Buffer = GENESIS_HASH;
-    let checked = 0;
-    const result = (firstProblem: VerifyResult['firstProblem']): VerifyResult => ({
-      ok: firstProblem === null,
-      checked,
-      headSeq,
-      firstProblem,
-    });
+    const headAt = BigInt(headSeq);
     for await (const raw of stream) {
       const row = raw as AuditRow;
-      const seq = BigInt(row.seq);
-      if (seq !== expected) {
-        stream.destroy();
-        return result({
-          seq: expected.toString(),
-          problem: 'missing',
-          detail: `event ${expected} is missing (next present: ${seq})`,
-        });
-      }
-      const recomputed = chainHash(key, previous, contentOfRow(row));
-      if (!recomputed.equals(row.hash)) {
+      if (BigInt(row.seq) > headAt) {
         stream.destroy();
         return result({
           seq: row.seq,
-          problem: 'hash_mismatch',
-          detail: `event ${row.seq} does not match its hash: it or its predecessor was altered`,
+          problem: 'beyond_head',
+          detail: `event ${row.seq} lies past the chain head (${headSeq}): the chain never wrote it`,
         });
       }
-      previous = row.hash;
-      expected += 1n;
-      checked += 1;
+      const problem = walker.step(contentOfRow(row), row.hash);
+      if (problem) {
+        stream.destroy();
+        return result(problem);
+      }
     }
-    const last = (expected - 1n).toString();
-    if (last !== headSeq) {
+    const last = walker.last;
+    if (last < headAt) {
       return result({
-        seq: expected.toString(),
+        seq: (last + 1n).toString(),
         problem: 'missing',
         detail: `the chain head is at ${headSeq} but the log ends at ${last}`,
       });
     }
-    if (!previous.equals(head.rows[0]?.hash ?? GENESIS_HASH)) {
+    if (!walker.previous.equals(head.rows[0]?.hash ?? GENESIS_HASH)) {
       return result({
         seq: headSeq,
         problem: 'head_mismatch',
         detail: 'the chain head hash does not match the last event',
       });
     }
-    return result(null);
+    return result(checkpoints ? walker.truncation(checkpoints) : null);
   } finally {
     await client.query('rollback').catch(() => {});
     client.release();
   }
+}
+
+function summary(
+  checkpoints: CheckpointAnchors,
+  last: bigint,
+  legacyUnchecked: number,
+): CheckpointSummary {
+  const tail = last > checkpoints.requiredSeq ? last - checkpoints.requiredSeq : 0n;
+  return {
+    records: checkpoints.records,
+    lastSeq: checkpoints.requiredSeq.toString(),
+    unsignedTail: Number(tail),
+    restores: checkpoints.restores,
+    legacyUnchecked,
+  };
 }

@@ -1,6 +1,25 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import { type VerifyResult, verifyAuditChain } from '../audit/verify.ts';
+import {
+  CHECKPOINT_FILE,
+  checkpointDir,
+  KEYRING_FILE,
+  loadCheckpointSigner,
+  parsePublicKeys,
+  publicKeyPem,
+  readKeyring,
+  rotateCheckpointKey,
+} from '../audit/checkpoints.ts';
+import { recordRestore, withCheckpointLock, writeCheckpoint } from '../audit/checkpointWriter.ts';
+import {
+  errorText,
+  loadCheckpointAnchors,
+  type VerifyResult,
+  verifyAuditChain,
+} from '../audit/verify.ts';
+import { verifyExportFile } from '../audit/verifyExport.ts';
 import { systemActor } from '../authz/actor.ts';
 import { startServices } from '../bootstrap.ts';
 import { EXPORT_FORMATS, exportedEvent, streamAuditExport } from '../commands/auditLog/export.ts';
@@ -22,21 +41,75 @@ const exportArgs = z
   .strict();
 
 function describe(result: VerifyResult): string {
+  const lines: string[] = [];
   if (result.ok)
-    return `audit chain intact: ${result.checked} events checked, head at seq ${result.headSeq}\n`;
-  const problem = result.firstProblem;
-  return [
-    `audit chain BROKEN at event seq ${problem?.seq} (${problem?.problem})`,
-    `  ${problem?.detail}`,
-    `  ${result.checked} events verified before it; head at seq ${result.headSeq}`,
-    '',
-  ].join('\n');
+    lines.push(
+      `audit chain intact: ${result.checked} events checked, head at seq ${result.headSeq}`,
+    );
+  else {
+    const problem = result.firstProblem;
+    lines.push(
+      `audit chain BROKEN at event seq ${problem?.seq} (${problem?.problem})`,
+      `  ${problem?.detail}`,
+      `  ${result.checked} events verified before it; head at seq ${result.headSeq}`,
+    );
+  }
+  const checkpoints = result.checkpoints;
+  if (checkpoints) {
+    lines.push(
+      `signed checkpoints: ${checkpoints.records} records, the last signs seq ${checkpoints.lastSeq}; ${checkpoints.restores} restore(s) from backup recorded`,
+    );
+    if (checkpoints.unsignedTail > 0)
+      lines.push(
+        `  ${checkpoints.unsignedTail} events newer than the last checkpoint are protected by the SIEM copy, not by a signature`,
+      );
+    if (checkpoints.legacyUnchecked > 0)
+      lines.push(
+        `  ${checkpoints.legacyUnchecked} events before the keyless switch are HMAC-chained and were not recomputed (no legacy key here: run audit verify on the service)`,
+      );
+  } else lines.push('no signed checkpoints checked');
+  return `${lines.join('\n')}\n`;
 }
 
-async function verify(services: Services, { stdout }: CliInput): Promise<number> {
-  const result = await verifyAuditChain(services.pool, services.keys.audit);
-  await runCommand(services, systemActor('cli'), async ({ audit }) => audit(verifiedEvent(result)));
-  stdout.write(describe(result));
+/** A string option, or null. */
+function option(input: CliInput, name: string): string | null {
+  const value = input.values[name];
+  return typeof value === 'string' ? value : null;
+}
+
+async function verify(services: Services, input: CliInput): Promise<number> {
+  const explicit = option(input, 'checkpoints');
+  const dir = explicit ?? checkpointDir(services.config);
+  const pinned = option(input, 'public-key');
+  const useCheckpoints = explicit !== null || existsSync(join(dir, CHECKPOINT_FILE));
+  const checkpoints = useCheckpoints
+    ? loadCheckpointAnchors(dir, pinned ? parsePublicKeys(pinned) : null)
+    : undefined;
+  const result = await verifyAuditChain(services.pool, {
+    legacyKey: services.keys.audit,
+    checkpoints,
+  });
+  input.stdout.write(describe(result));
+  try {
+    await runCommand(services, systemActor('cli'), async ({ audit }) =>
+      audit(verifiedEvent(result)),
+    );
+  } catch (error) {
+    // A forged row past the head makes every append collide: say so, do not crash.
+    process.stderr.write(`audit verify: could not record audit.verified: ${errorText(error)}\n`);
+  }
+  return result.ok ? 0 : EXIT_CHAIN_BROKEN;
+}
+
+async function verifyExport(input: CliInput): Promise<number> {
+  const file = input.positionals[1];
+  const key = option(input, 'public-key');
+  if (!file || !key) {
+    process.stderr.write('Usage: audit verify-export FILE --public-key KEY|FILE\n');
+    return 2;
+  }
+  const result = await verifyExportFile(file, parsePublicKeys(key));
+  input.stdout.write(describe(result));
   return result.ok ? 0 : EXIT_CHAIN_BROKEN;
 }
 
@@ -62,35 +135,160 @@ async function exportLog(services: Services, input: CliInput): Promise<number> {
   await runCommand(services, systemActor('cli'), async ({ audit }) =>
     audit(exportedEvent(format, filters, 'cli')),
   );
-  const stream = await streamAuditExport(services.pool, filters, format);
+  const stream = await streamAuditExport(
+    services.pool,
+    filters,
+    format,
+    checkpointDir(services.config),
+  );
   await pipeline(stream, input.stdout, { end: false });
   return 0;
 }
 
+async function checkpointNow(services: Services, input: CliInput): Promise<number> {
+  const signer = loadCheckpointSigner(services.config);
+  const outcome = await writeCheckpoint(services, signer, { force: true });
+  if (outcome.kind === 'written') {
+    input.stdout.write(`${JSON.stringify(outcome.record)}\n`);
+    return 0;
+  }
+  if (outcome.kind === 'not_due') {
+    input.stdout.write(`no new events since the checkpoint at seq ${outcome.lastSeq}\n`);
+    return 0;
+  }
+  process.stderr.write(`audit checkpoint: not written: ${JSON.stringify(outcome)}\n`);
+  return EXIT_CHAIN_BROKEN;
+}
+
+function printKeyring(services: Services, input: CliInput): void {
+  const path = join(checkpointDir(services.config), KEYRING_FILE);
+  input.stdout.write(`keyring (${path}):\n`);
+  for (const entry of readKeyring(path).entries)
+    input.stdout.write(`  ${entry.keyId}  ${entry.publicKey}  added ${entry.addedAt}\n`);
+}
+
+async function checkpointKey(services: Services, input: CliInput): Promise<number> {
+  const action = input.positionals[1];
+  if (action !== 'show' && action !== 'rotate') {
+    process.stderr.write('Usage: audit checkpoint-key show|rotate\n');
+    return 2;
+  }
+  let signer = loadCheckpointSigner(services.config);
+  if (action === 'rotate') {
+    const old = signer;
+    const rotated = await withCheckpointLock(services.pool, async () =>
+      rotateCheckpointKey(services.config, old),
+    );
+    if (!rotated) {
+      process.stderr.write(
+        'audit checkpoint-key rotate: a checkpoint is being written: try again\n',
+      );
+      return 1;
+    }
+    signer = rotated;
+    await runCommand(services, systemActor('cli'), async ({ audit }) =>
+      audit({
+        action: 'audit.checkpoint_key_rotated',
+        targetType: 'AuditCheckpointKey',
+        targetId: signer.keyId,
+        details: { previousKeyId: old.keyId, keyId: signer.keyId },
+      }),
+    );
+    input.stdout.write(`rotated: ${old.keyId} -> ${signer.keyId}\n`);
+  }
+  input.stdout.write(
+    `current checkpoint signing key: ${signer.keyId}\npublic key (base64, raw Ed25519): ${signer.publicKey.toString('base64')}\n${publicKeyPem(signer.publicKey)}`,
+  );
+  printKeyring(services, input);
+  return 0;
+}
+
+async function checkpointRestore(services: Services, input: CliInput): Promise<number> {
+  const head = option(input, 'db-head');
+  if (!head || !/^(0|[1-9][0-9]{0,18})$/.test(head)) {
+    process.stderr.write(
+      'Usage: audit checkpoint-restore --db-head SEQ   (the seq of the restored database head, as the service reported it)\n',
+    );
+    return 2;
+  }
+  const signer = loadCheckpointSigner(services.config);
+  const outcome = await recordRestore(services, signer, BigInt(head));
+  if (outcome.kind === 'refused') {
+    process.stderr.write(`audit checkpoint-restore: refused: ${outcome.detail}\n`);
+    return EXIT_CHAIN_BROKEN;
+  }
+  const { record } = outcome;
+  await runCommand(services, systemActor('cli'), async ({ audit }) =>
+    audit({
+      action: 'audit.checkpoint_restored',
+      targetType: 'AuditCheckpoint',
+      targetId: String(record.index),
+      reason: record.note,
+      details: {
+        dbHeadSeq: record.seq,
+        restoredFromIndex: record.restoredFrom.index,
+        restoredFromSeq: record.restoredFrom.seq,
+        lastSeq: record.lastSeq,
+      },
+    }),
+  );
+  input.stdout.write(`${record.note}\n${JSON.stringify(record)}\n`);
+  return 0;
+}
+
+const USAGE = [
+  'Usage: audit verify [--checkpoints DIR] [--public-key KEY|FILE]',
+  '       audit verify-export FILE --public-key KEY|FILE     (offline: no database)',
+  '       audit export [--format csv|ndjson] [--from ISO] [--to ISO]',
+  '       audit checkpoint                                   (sign the current head now)',
+  '       audit checkpoint-key show|rotate',
+  '       audit checkpoint-restore --db-head SEQ             (confirm a restore from backup)',
+].join('\n');
+
+const DATABASE_ACTIONS: Record<string, (services: Services, input: CliInput) => Promise<number>> = {
+  verify,
+  export: exportLog,
+  checkpoint: checkpointNow,
+  'checkpoint-key': checkpointKey,
+  'checkpoint-restore': checkpointRestore,
+};
+
 /**
- * `audit verify`: walks the hash chain, prints the result and exits 0 if intact, 3 if broken
- * (naming the first edited or missing event). `audit export [--format csv|ndjson] [--from ISO]
- * [--to ISO]`: writes the log to stdout in chain order. Both are audited as the `cli` actor.
+ * `audit verify`: walks the hash chain (against the signed checkpoints of `--checkpoints DIR`, or
+ * of the configured directory when it has any), prints the result and exits 0 if intact, 3 if
+ * broken (naming the first event that does not match). `audit verify-export FILE --public-key
+ * KEY`: the same for an NDJSON export bundle, offline. `audit export`: the log and its
+ * checkpoints to stdout. `audit checkpoint`, `checkpoint-key show|rotate`, `checkpoint-restore`:
+ * the signed checkpoints (docs/audit.md). What they find is reported, never thrown: errors print
+ * one line (exit 1), not a stack.
  */
 export const auditCommand: CliCommand = {
   options: {
     format: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
+    checkpoints: { type: 'string' },
+    'public-key': { type: 'string' },
+    'db-head': { type: 'string' },
   },
   async run(input) {
     const [action] = input.positionals;
-    if (action !== 'verify' && action !== 'export') {
-      process.stderr.write(
-        'Usage: audit verify | audit export [--format csv|ndjson] [--from ISO] [--to ISO]\n',
-      );
-      return 2;
-    }
-    const { services, database } = await startServices(input.config, input.logger);
     try {
-      return action === 'verify' ? await verify(services, input) : await exportLog(services, input);
-    } finally {
-      await database.close();
+      if (action === 'verify-export') return await verifyExport(input);
+      const handler = action ? DATABASE_ACTIONS[action] : undefined;
+      if (!handler) {
+        process.stderr.write(`${USAGE}\n`);
+        return 2;
+      }
+      const { services, database } = await startServices(input.config, input.logger);
+      try {
+        return await handler(services, input);
+      } finally {
+        await database.close();
+      }
+    } catch (error) {
+      process.stderr.write(`audit ${action}: ${errorText(error)}\n`);
+      return 1;
     }
   },
 };

@@ -45,7 +45,7 @@ export const seedDemoCommand: CliCommand = {
         const owner = database.ownerUrl
           ? new pg.Pool({ connectionString: database.ownerUrl, max: 1 })
           : null;
-        const history = await generateAuditHistory(owner ?? services.pool, services.keys.audit, {
+        const history = await generateAuditHistory(owner ?? services.pool, {
           count: auditEvents,
           seed,
         }).finally(() => owner?.end());

@@ -69,7 +69,7 @@ export async function runCommand<T>(
       }
       await em.flush();
       await emitMany(em, outbox);
-      await appendAuditEvents(em, services.keys.audit, actor, events, services.now());
+      await appendAuditEvents(em, actor, events, services.now());
       return value;
     });
   } catch (error) {
@@ -90,7 +90,6 @@ export async function recordDenied(
   await services.orm.em.fork().transactional(async (em) => {
     await appendAuditEvents(
       em,
-      services.keys.audit,
       actor,
       [
         {

@@ -10,6 +10,8 @@ export const AUDIT_TABLE_GRANTS: Readonly<Record<string, readonly string[]>> = {
   audit_event: ['select'],
   audit_chain_head: ['select'],
   audit_pending: ['insert'],
+  // Where the keyless formula starts (signed by every checkpoint): read by verification only.
+  audit_chain_formula: ['select'],
 };
 
 /** What an audit table not listed above (`audit_*`, added by a later migration) gets: append. */

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { AuditAction } from '../audit/actions.ts';
-import { type ChainedContent, chainHash } from '../audit/chain.ts';
+import { type ChainedContent, keylessHash } from '../audit/chain.ts';
 import { redact } from '../audit/redact.ts';
 import { auditEventFor, type HistoryCast } from './auditEvents.ts';
 import { Random } from './random.ts';
@@ -58,7 +58,6 @@ async function loadCast(client: pg.PoolClient): Promise<HistoryCast> {
  */
 export async function generateAuditHistory(
   pool: pg.Pool,
-  key: Buffer,
   options: AuditHistoryOptions,
 ): Promise<AuditHistorySummary> {
   const to = options.to ?? new Date();
@@ -106,7 +105,7 @@ export async function generateAuditHistory(
           diff: event.diff ? redact(event.diff) : null,
           details: redact({ ...event.details, demo: true }),
         };
-        const hash = chainHash(key, previous, content);
+        const hash = keylessHash(previous, content);
         rows.push({ ...content, hash: hash.toString('hex') });
         previous = hash;
       }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VERIFY_PROBLEMS } from '../audit/verify.ts';
 import { exportAuditEvents, exportAuditQuery } from '../commands/auditLog/export.ts';
 import {
   auditEventView,
@@ -23,10 +24,19 @@ const verifyResultView = z.object({
   firstProblem: z
     .object({
       seq: z.string(),
-      problem: z.enum(['missing', 'hash_mismatch', 'head_mismatch']),
+      problem: z.enum(VERIFY_PROBLEMS),
       detail: z.string(),
     })
     .nullable(),
+  checkpoints: z
+    .object({
+      records: z.number().int(),
+      lastSeq: z.string(),
+      unsignedTail: z.number().int(),
+      restores: z.number().int(),
+      legacyUnchecked: z.number().int(),
+    })
+    .optional(),
 });
 
 /** Declares the audit log routes: list, export, get, verify. Every one of them is itself audited. */

@@ -58,7 +58,7 @@ describe('the audit chain under concurrent writers', () => {
       const mine = order.rows.filter((row) => row.label === `writer-${writer}`).map((row) => row.i);
       expect(mine).toEqual(Array.from({ length: COMMANDS_PER_WRITER }, (_, i) => i));
     }
-    const result = await verifyAuditChain(context.services.pool, context.services.keys.audit);
+    const result = await verifyAuditChain(context.services.pool, { legacyKey: null });
     expect(result).toEqual({
       ok: true,
       checked: expected,

@@ -57,9 +57,7 @@ function parseCsv(text: string): string[][] {
 }
 
 async function seed(events: AuditEventInput[], at: Date, by: Actor = actor): Promise<void> {
-  await context.services.orm.em
-    .fork()
-    .transactional((em) => appendAuditEvents(em, context.services.keys.audit, by, events, at));
+  await context.services.orm.em.fork().transactional((em) => appendAuditEvents(em, by, events, at));
 }
 
 beforeAll(async () => {

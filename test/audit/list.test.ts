@@ -49,7 +49,7 @@ const targetId = randomUUID();
 async function seed(actor: Actor, events: AuditEventInput[], at: Date): Promise<void> {
   await context.services.orm.em
     .fork()
-    .transactional((em) => appendAuditEvents(em, context.services.keys.audit, actor, events, at));
+    .transactional((em) => appendAuditEvents(em, actor, events, at));
 }
 
 beforeAll(async () => {

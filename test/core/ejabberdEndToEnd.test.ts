@@ -297,6 +297,7 @@ describe.runIf(ejabberdAvailable)(
       const env = {
         ...context.databaseEnv,
         SECRET_KEY: context.services.config.secretKey ?? '',
+        DATA_DIR: context.services.config.dataDir,
         CORE_API_KEYS: `${key.name}:${key.sha256}`,
         CONFIG_FILE: config,
       };

@@ -92,6 +92,8 @@ export function serviceEnv(
   return {
     ...context.databaseEnv,
     SECRET_KEY: context.services.config.secretKey ?? '',
+    // The audit checkpoints (and their key) of this test's database, not ./data's.
+    DATA_DIR: context.services.config.dataDir,
     CONFIG_FILE: configFile,
     [SECRET_ENV]: SECRET,
     ...extra,
@@ -219,7 +221,7 @@ export async function finalStateMismatches(pool: pg.Pool, receiver: Receiver): P
 
 /** The audit chain verifies end to end (the service processes wrote into it too). */
 export async function expectAuditIntact(services: Services): Promise<number> {
-  const result = await verifyAuditChain(services.pool, services.keys.audit);
+  const result = await verifyAuditChain(services.pool, { legacyKey: null });
   expect(result.firstProblem).toBeNull();
   expect(result.ok).toBe(true);
   return result.checked;

@@ -21,6 +21,7 @@ export function runCli(context: TestContext, args: string[], stdin?: string): Pr
         ...process.env,
         ...context.databaseEnv,
         SECRET_KEY: context.services.config.secretKey ?? '',
+        DATA_DIR: context.services.config.dataDir,
         LOG_LEVEL: 'warn',
       },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,6 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createApp } from '../../server/app.ts';
@@ -53,9 +56,16 @@ export async function startTestContext(
   // The service connects as the runtime role, so a missing grant fails the test that needs it.
   const { ownerUrl, runtimeUrl } = roleUrls(adminUrl, name, roles);
   const databaseEnv = { DATABASE_URL: runtimeUrl, DATABASE_OWNER_URL: ownerUrl };
+  // A data directory of its own: the audit checkpoints and their signing key live there.
+  const dataDir = mkdtempSync(join(tmpdir(), 'frisbee-test-data-'));
   const config = loadConfig(
     { ...env, ...databaseEnv, SECRET_KEY: randomBytes(32).toString('base64') },
-    { log: { level: process.env.TEST_LOG_LEVEL ?? 'silent' }, http: { port: 0 }, ...overrides },
+    {
+      log: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
+      http: { port: 0 },
+      dataDir,
+      ...overrides,
+    },
   );
   const orm = await openOrm(runtimeUrl, entities, { poolMax: 10 });
   const pool = new pg.Pool({ connectionString: runtimeUrl, max: 4 });
@@ -96,6 +106,7 @@ export async function startTestContext(
       await cleanup.connect();
       await cleanup.query(`drop database if exists "${name}" with (force)`);
       await cleanup.end();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -884,6 +884,8 @@ export const appEn = {
       audit_viewed: 'Audit event viewed',
       audit_exported: 'Audit log exported',
       audit_verified: 'Audit chain verified',
+      audit_checkpoint_restored: 'Restore from backup recorded in the checkpoints',
+      audit_checkpoint_key_rotated: 'Checkpoint signing key rotated',
       superadmin_bootstrapped: 'First superadmin created',
       demo_seeded: 'Demo data loaded',
     },

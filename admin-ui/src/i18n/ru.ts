@@ -892,6 +892,8 @@ export const appRu: typeof appEn = {
       audit_viewed: 'Просмотр события аудита',
       audit_exported: 'Экспорт журнала аудита',
       audit_verified: 'Проверка цепочки аудита',
+      audit_checkpoint_restored: 'Восстановление из резервной копии записано в контрольные точки',
+      audit_checkpoint_key_rotated: 'Сменён ключ подписи контрольных точек',
       superadmin_bootstrapped: 'Создан первый суперадмин',
       demo_seeded: 'Загружены демо-данные',
     },

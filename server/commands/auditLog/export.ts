@@ -1,9 +1,15 @@
-import { pipeline, type Readable, Transform } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import { z } from 'zod';
 import type { AuditEventInput } from '../../audit/actions.ts';
+import {
+  checkpointDir,
+  KEYRING_FILE,
+  readCheckpointFile,
+  readKeyring,
+} from '../../audit/checkpoints.ts';
 import type { Actor } from '../../authz/actor.ts';
 import { authorize } from '../../authz/index.ts';
 import type { Services } from '../../shared/services.ts';
@@ -112,15 +118,61 @@ const pieceText = (piece: unknown) =>
   typeof piece === 'string' ? piece : (piece as Buffer).toString('utf8');
 const lineText = (row: unknown) => `${(row as [string])[0]}\n`;
 
+const csvCell = (value: string) => `"${value.replaceAll('"', '""')}"`;
+
+/**
+ * What follows the events of an export: every signed checkpoint record and keyring entry of the
+ * checkpoint directory, and a description of the export (filters, keyless switch), so that
+ * `audit verify-export` can check the bundle offline. NDJSON: one `{"checkpoint": …}`,
+ * `{"keyring": …}` and `{"export": …}` line each. CSV: rows with an empty seq, the action
+ * `audit.checkpoint` (or `audit.keyring`, `audit.export`) and the JSON in `details`. Read before
+ * the events, so every checkpoint it holds is covered by the exported events.
+ */
+function exportTrailer(
+  dir: string | null,
+  filters: AuditFilters,
+  keylessFrom: string,
+  format: ExportFormat,
+): string {
+  const items: [string, string, unknown][] = [];
+  if (dir) {
+    const file = readCheckpointFile(dir);
+    for (const record of file?.records ?? []) items.push(['checkpoint', record.at, record]);
+    const keyring = readKeyring(`${dir}/${KEYRING_FILE}`);
+    if (file && file.records.length > 0)
+      for (const entry of keyring.entries) items.push(['keyring', entry.addedAt, entry]);
+  }
+  if (items.length === 0) return '';
+  items.push(['export', '', { filters: describeFilters(filters), keylessFrom }]);
+  if (format === 'ndjson')
+    return items.map(([kind, , value]) => `${JSON.stringify({ [kind]: value })}\n`).join('');
+  return items
+    .map(([kind, at, value]) => {
+      const cells = CSV_COLUMNS.map(() => '');
+      cells[1] = at;
+      cells[8] = `audit.${kind}`;
+      cells[15] = csvCell(JSON.stringify(value));
+      return `${cells.join(',')}\n`;
+    })
+    .join('');
+}
+
+async function* followedBy(source: Readable, trailer: string): AsyncGenerator<string | Buffer> {
+  for await (const chunk of source) yield chunk;
+  if (trailer) yield trailer;
+}
+
 /**
  * Streams the filtered audit log in chain order from the raw pool, a batch at a time, never
- * holding the whole result. The connection is released when the stream ends, fails or is
- * abandoned by its reader (then discarded, since its cursor state is unknown).
+ * holding the whole result, followed by the signed checkpoints of the directory `checkpoints` (see
+ * exportTrailer). The connection is released when the stream ends, fails or is abandoned by its
+ * reader (then discarded, since its cursor state is unknown).
  */
 export async function streamAuditExport(
   pool: pg.Pool,
   filters: AuditFilters,
   format: ExportFormat,
+  checkpoints: string | null = null,
 ): Promise<Readable> {
   const params: unknown[] = [];
   const where = auditWhere(filters, (value) => {
@@ -129,6 +181,16 @@ export async function streamAuditExport(
   });
   const select = format === 'csv' ? CSV_SELECT : NDJSON_SELECT;
   const client = await pool.connect();
+  let trailer: string;
+  try {
+    const formula = await client.query<{ keyless_from: string }>(
+      'select keyless_from::text as keyless_from from audit_chain_formula where id = 1',
+    );
+    trailer = exportTrailer(checkpoints, filters, formula.rows[0]?.keyless_from ?? '1', format);
+  } catch (error) {
+    client.release();
+    throw error;
+  }
   const rows = client.query(
     new QueryStream(
       `select ${select} from audit_event e ${where.length ? `where ${where.join(' and ')}` : ''} order by e.seq`,
@@ -137,8 +199,11 @@ export async function streamAuditExport(
     ),
   );
   const release = (error: Error | null) => client.release(error ?? undefined);
-  if (format === 'ndjson') return pipeline(rows, chunker(true, lineText), release);
-  return pipeline(rows, csvFormatter(), chunker(false, pieceText), release);
+  const body =
+    format === 'ndjson'
+      ? pipeline(rows, chunker(true, lineText), release)
+      : pipeline(rows, csvFormatter(), chunker(false, pieceText), release);
+  return trailer ? Readable.from(followedBy(body, trailer), { objectMode: false }) : body;
 }
 
 /** The `audit.exported` event; `via` tells the API from the command line. */
@@ -171,5 +236,5 @@ export async function exportAuditEvents(
     });
     audit(exportedEvent(format, filters, 'api'));
   });
-  return streamAuditExport(services.pool, filters, format);
+  return streamAuditExport(services.pool, filters, format, checkpointDir(services.config));
 }

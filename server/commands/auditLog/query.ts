@@ -1,7 +1,15 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { AUDIT_ACTIONS, type AuditAction, type AuditEventInput } from '../../audit/actions.ts';
-import { type AuditRow, type VerifyResult, verifyAuditChain } from '../../audit/verify.ts';
+import { CHECKPOINT_FILE, checkpointDir } from '../../audit/checkpoints.ts';
+import {
+  type AuditRow,
+  loadCheckpointAnchors,
+  type VerifyResult,
+  verifyAuditChain,
+} from '../../audit/verify.ts';
 import type { Actor } from '../../authz/actor.ts';
 import { authorize } from '../../authz/index.ts';
 import { notFound } from '../../shared/errors.ts';
@@ -262,6 +270,18 @@ export function verifiedEvent(result: VerifyResult): AuditEventInput {
   };
 }
 
+/**
+ * Walks the chain with the service's legacy HMAC key and, when the configured checkpoint
+ * directory holds a checkpoint file, against its signed checkpoints (keyring of that directory).
+ */
+export async function verifyWithConfiguredCheckpoints(services: Services): Promise<VerifyResult> {
+  const dir = checkpointDir(services.config);
+  const checkpoints = existsSync(join(dir, CHECKPOINT_FILE))
+    ? loadCheckpointAnchors(dir)
+    : undefined;
+  return verifyAuditChain(services.pool, { legacyKey: services.keys.audit, checkpoints });
+}
+
 /** Walks the whole chain (superadmin, auditor) and records the result as `audit.verified`. */
 export async function verifyAuditLog(services: Services, actor: Actor): Promise<VerifyResult> {
   return runCommand(services, actor, async ({ ability, audit }) => {
@@ -269,7 +289,7 @@ export async function verifyAuditLog(services: Services, actor: Actor): Promise<
       auditAction: 'audit.verified',
       targetType: 'AuditEvent',
     });
-    const result = await verifyAuditChain(services.pool, services.keys.audit);
+    const result = await verifyWithConfiguredCheckpoints(services);
     audit(verifiedEvent(result));
     return result;
   });

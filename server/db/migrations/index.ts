@@ -20,6 +20,7 @@ import { Migration20261204190000OidcLogin } from './Migration20261204190000OidcL
 import { Migration20261204200000LoginCodes } from './Migration20261204200000LoginCodes.ts';
 import { Migration20261204210000OidcBackoffice } from './Migration20261204210000OidcBackoffice.ts';
 import { Migration20261204220000SiemCursor } from './Migration20261204220000SiemCursor.ts';
+import { Migration20261204230000AuditKeylessChain } from './Migration20261204230000AuditKeylessChain.ts';
 import { Migration20261205000000LeastPrivilege } from './Migration20261205000000LeastPrivilege.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
@@ -60,5 +61,9 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261204210000OidcBackoffice,
   },
   { name: 'Migration20261204220000SiemCursor', class: Migration20261204220000SiemCursor },
+  {
+    name: 'Migration20261204230000AuditKeylessChain',
+    class: Migration20261204230000AuditKeylessChain,
+  },
   { name: 'Migration20261205000000LeastPrivilege', class: Migration20261205000000LeastPrivilege },
 ];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { namedHashList } from '../namedHashes.ts';
+import { auditConfigSchema } from './audit.ts';
 import { coreDeliveryConfig } from './core.ts';
 import { directorySourcesSchema } from './directorySources.ts';
 import { directorySyncConfigSchema, jobsConfigSchema } from './directorySync.ts';
@@ -124,6 +125,8 @@ export const configSchema = z
     sms: smsConfigSchema,
     /** The audit stream to the company's SIEM (shared/config/siem.ts): file only. */
     siem: siemConfigSchema,
+    /** Signed checkpoints of the audit chain (shared/config/audit.ts, docs/audit.md). */
+    audit: auditConfigSchema,
   })
   .strict();
 

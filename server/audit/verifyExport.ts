@@ -1,0 +1,205 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { ChainedContent } from './chain.ts';
+import type { AnyCheckpointRecord, FileProblem } from './checkpoints.ts';
+import { parseCheckpointLines } from './checkpoints.ts';
+import {
+  ChainWalker,
+  type CheckpointAnchors,
+  checkpointAnchors,
+  errorText,
+  type VerifyProblem,
+  type VerifyResult,
+} from './verify.ts';
+
+/** One event line of an NDJSON export (commands/auditLog/export.ts). */
+interface ExportedEvent {
+  id: number | string;
+  at: string;
+  actor: { id: string | null; label: string; role: string | null };
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  action: string;
+  target: { type: string | null; id: string | null; label: string | null };
+  outcome: string;
+  reason: string | null;
+  diff: unknown;
+  details: unknown;
+  hash: string;
+}
+
+/** The trailer line describing the export itself. */
+export interface ExportMeta {
+  /** Filters applied: a filtered export cannot be verified link by link. */
+  filters: Record<string, unknown>;
+  keylessFrom: string;
+}
+
+function contentOfExported(event: ExportedEvent): ChainedContent {
+  return {
+    seq: String(event.id),
+    at: event.at,
+    actorId: event.actor?.id ?? null,
+    actorLabel: event.actor?.label,
+    actorRole: event.actor?.role ?? null,
+    ip: event.ip,
+    userAgent: event.userAgent,
+    requestId: event.requestId,
+    action: event.action,
+    targetType: event.target?.type ?? null,
+    targetId: event.target?.id ?? null,
+    targetLabel: event.target?.label ?? null,
+    outcome: event.outcome,
+    reason: event.reason,
+    diff: event.diff,
+    details: event.details,
+  };
+}
+
+const isEventLine = (value: Record<string, unknown>) =>
+  'id' in value && 'hash' in value && 'action' in value;
+
+function lines(path: string) {
+  return createInterface({
+    input: createReadStream(path, 'utf8'),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+}
+
+/**
+ * Verifies an NDJSON export bundle offline (no database): the checkpoint records in it are
+ * checked against the trusted public keys only (the bundle's own keyring lines are not trusted),
+ * then the events are recomputed from seq 1 (or from just past a signed checkpoint) and must pass
+ * through every signed hash and reach the last one. Events before the keyless switch are HMAC
+ * and cannot be recomputed without the legacy key: they are counted, and linked through their
+ * stored hashes into the keyless chain that the checkpoints sign. Never throws for what it reads.
+ */
+export async function verifyExportFile(path: string, trustedKeys: Buffer[]): Promise<VerifyResult> {
+  const fail = (problem: VerifyProblem): VerifyResult => ({
+    ok: false,
+    checked: 0,
+    headSeq: '0',
+    firstProblem: problem,
+  });
+  if (!existsSync(path) || !statSync(path).isFile())
+    return fail({ seq: '0', problem: 'unreadable', detail: `${path}: no such file` });
+  // Pass 1: the checkpoint records and the export's description (they follow the events).
+  const records: AnyCheckpointRecord[] = [];
+  const problems: FileProblem[] = [];
+  let meta: ExportMeta | null = null;
+  let lineNumber = 0;
+  try {
+    for await (const line of lines(path)) {
+      lineNumber += 1;
+      if (!line.trim()) continue;
+      let value: Record<string, unknown>;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        return fail({ seq: '0', problem: 'unreadable', detail: `line ${lineNumber} is not JSON` });
+      }
+      if (!value || typeof value !== 'object') {
+        return fail({
+          seq: '0',
+          problem: 'unreadable',
+          detail: `line ${lineNumber} is not an object`,
+        });
+      }
+      if ('checkpoint' in value) {
+        const parsed = parseCheckpointLines(JSON.stringify(value.checkpoint));
+        records.push(...parsed.records);
+        problems.push(
+          ...parsed.problems.map((p) => ({
+            line: lineNumber,
+            detail: `line ${lineNumber}: ${p.detail}`,
+          })),
+        );
+      } else if ('export' in value) meta = value.export as ExportMeta;
+      else if (!('keyring' in value) && !isEventLine(value))
+        return fail({
+          seq: '0',
+          problem: 'unreadable',
+          detail: `line ${lineNumber} is neither an event nor a checkpoint`,
+        });
+    }
+  } catch (error) {
+    return fail({ seq: '0', problem: 'unreadable', detail: `${path}: ${errorText(error)}` });
+  }
+  const checkpoints: CheckpointAnchors = checkpointAnchors(records, problems, trustedKeys);
+  if (checkpoints.problem) return fail(checkpoints.problem);
+  if (meta && Object.keys(meta.filters ?? {}).length > 0)
+    return fail({
+      seq: '0',
+      problem: 'incomplete_export',
+      detail: 'a filtered export cannot be verified: export the whole log (no --from/--to)',
+    });
+  const keylessFrom = checkpoints.keylessFrom ?? BigInt(meta?.keylessFrom ?? '1');
+  // Pass 2: the events.
+  let walker: ChainWalker | null = null;
+  const result = (firstProblem: VerifyProblem | null): VerifyResult => ({
+    ok: firstProblem === null,
+    checked: walker?.checked ?? 0,
+    headSeq: (walker?.last ?? 0n).toString(),
+    firstProblem,
+    checkpoints: {
+      records: checkpoints.records,
+      lastSeq: checkpoints.requiredSeq.toString(),
+      unsignedTail: Number(
+        walker && walker.last > checkpoints.requiredSeq
+          ? walker.last - checkpoints.requiredSeq
+          : 0n,
+      ),
+      restores: checkpoints.restores,
+      legacyUnchecked: walker?.legacyUnchecked ?? 0,
+    },
+  });
+  lineNumber = 0;
+  try {
+    for await (const line of lines(path)) {
+      lineNumber += 1;
+      if (!line.trim()) continue;
+      const value = JSON.parse(line) as Record<string, unknown>;
+      if (!isEventLine(value)) continue;
+      const event = value as unknown as ExportedEvent;
+      if (typeof event.hash !== 'string' || !/^[0-9a-f]{64}$/.test(event.hash))
+        return result({
+          seq: String(event.id),
+          problem: 'hash_mismatch',
+          detail: `event ${event.id} has no valid hash`,
+        });
+      if (!/^[1-9][0-9]*$/.test(String(event.id)))
+        return result({
+          seq: '0',
+          problem: 'unreadable',
+          detail: `line ${lineNumber}: bad event id`,
+        });
+      if (!walker) {
+        // The walk starts at seq 1, or just past a signed checkpoint.
+        const first = BigInt(event.id);
+        const anchor = checkpoints.anchors.get(first - 1n);
+        if (first !== 1n && !anchor)
+          return result({
+            seq: first.toString(),
+            problem: 'incomplete_export',
+            detail: `the export starts at event ${first}, neither at 1 nor just past a signed checkpoint`,
+          });
+        walker = new ChainWalker(
+          { keylessFrom, legacyKey: null },
+          checkpoints.anchors,
+          first === 1n ? undefined : { seq: first - 1n, hash: anchor?.hash as Buffer },
+        );
+      }
+      const problem = walker.step(contentOfExported(event), Buffer.from(event.hash, 'hex'));
+      if (problem) return result(problem);
+    }
+  } catch (error) {
+    return result({
+      seq: '0',
+      problem: 'unreadable',
+      detail: `line ${lineNumber}: ${errorText(error)}`,
+    });
+  }
+  if (!walker) walker = new ChainWalker({ keylessFrom, legacyKey: null }, checkpoints.anchors);
+  return result(walker.truncation(checkpoints));
+}
