@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.ts';
 import { startCheckpoints } from './audit/checkpointWriter.ts';
+import { startSealer } from './audit/seal.ts';
 import { hasActiveSuperadmin, startServices } from './bootstrap.ts';
 import { ConfigError, loadConfig, publicBaseUrl } from './config.ts';
 import { startCore } from './core/delivery/startCore.ts';
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
   const sms = await startSms(services);
   // The audit stream to the SIEM: reads committed events only, so no request ever waits for it.
   const siem = startSiem(services);
+  // Seals audit events that concurrent commits left staged (docs/audit.md "Sealing").
+  const sealer = startSealer(services.pool, config.audit.sealIntervalMs, logger);
   // Signed checkpoints of the audit chain, outside the database (docs/audit.md).
   const checkpoints = startCheckpoints(services);
   const syncScheduler = config.jobs.enabled ? await startSyncScheduler(services) : null;
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
     await sms.stop();
     await siem?.stop();
     await checkpoints?.stop();
+    await sealer.stop();
     await syncScheduler?.stop();
     await database.close();
     logger.info('stopped');

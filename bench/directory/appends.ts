@@ -1,14 +1,23 @@
+import pg from 'pg';
+import { auditStagingSql, stagedAuditEvents } from '../../server/audit/append.ts';
+import { sealStagedEvents } from '../../server/audit/seal.ts';
 import { verifyAuditChain } from '../../server/audit/verify.ts';
 import { systemActor } from '../../server/authz/actor.ts';
 import { runCommand } from '../../server/commands/runCommand.ts';
 import type { Services } from '../../server/shared/services.ts';
 import { secondsSince } from '../support/stats.ts';
 
+/** How one run appends: the product, raw SQL through the same staging, or the floor. */
+export type AppendMode = 'product' | 'staging' | 'floor';
+
 /** Throughput of concurrent audit appends. */
 export interface AppendResult {
   label: string;
+  mode: AppendMode;
   writers: number;
   events: number;
+  /** Events sealed into the chain by the run (product and staging): must equal `events`. */
+  sealed: number | null;
   seconds: number;
   perSecond: number;
 }
@@ -21,49 +30,110 @@ export interface VerifyTiming {
   problem: string | null;
 }
 
+type Target = { id: string; label: string };
+
+// The floor's table: audit_event's columns, constraints and all five of its indexes, logged.
+const FLOOR_TABLE = 'bench_plain_event';
+
+async function prepareFloor(pool: pg.Pool): Promise<void> {
+  await pool.query(`drop table if exists ${FLOOR_TABLE}`);
+  await pool.query(`create table ${FLOOR_TABLE} (like audit_event including all)`);
+  await pool.query(`alter table ${FLOOR_TABLE} alter column seq add generated always as identity`);
+}
+
+/** One append of `mode` for `target`, as one transaction. */
+function appender(services: Services, pool: pg.Pool, mode: AppendMode, writer: number) {
+  const actor = systemActor(`bench-writer-${writer + 1}`);
+  const event = (target: Target | undefined) => ({
+    action: 'user.viewed' as const,
+    targetType: 'user',
+    targetId: target?.id,
+    targetLabel: target?.label,
+  });
+  const staging = auditStagingSql('$1');
+  if (mode === 'product')
+    return (target: Target | undefined) =>
+      runCommand(services, actor, async (ctx) => {
+        ctx.audit(event(target));
+      });
+  if (mode === 'staging')
+    return async (target: Target | undefined) => {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        await client.query(staging, [stagedAuditEvents(actor, [event(target)], new Date())]);
+        await client.query('commit');
+      } finally {
+        client.release();
+      }
+    };
+  // The plainest fast way: one autocommit INSERT of the same row, hash included.
+  return async (target: Target | undefined) => {
+    await pool.query(
+      `insert into ${FLOOR_TABLE} (at, actor_label, action, target_type, target_id, target_label,
+         outcome, hash) values (now(), $1, 'user.viewed', 'user', $2, $3, 'success', $4)`,
+      [actor.label, target?.id ?? null, target?.label ?? null, Buffer.alloc(32, writer)],
+    );
+  };
+}
+
 /**
- * `writers` async loops, each calling runCommand with one ctx.audit(...) per command (a real
- * transaction on the ORM pool, the chain head locked from the append until commit) for
- * `seconds`. `asyncCommit` (an experiment, not the product) sets synchronous_commit off in each
- * transaction, to show how much of the locked section the WAL flush at commit is.
+ * `writers` async loops appending one event per transaction for `seconds`: through runCommand
+ * (`product`: the ORM pool, ctx.audit, the staging statement, the commit-time seal), through raw
+ * SQL on a pg pool of `writers` connections (`staging`: the same statement and trigger, without
+ * the ORM), or as the floor (a one-row autocommit INSERT into a copy of audit_event with its
+ * indexes, on a pool of the same size). For product and staging the clock stops only once the
+ * events the busy chain left staged are sealed too.
  */
 export async function measureAppends(
   services: Services,
-  targets: readonly { id: string; label: string }[],
-  options: { label: string; writers: number; seconds: number; asyncCommit?: boolean },
+  targets: readonly Target[],
+  options: { label: string; mode: AppendMode; writers: number; seconds: number },
 ): Promise<AppendResult> {
   process.stderr.write(`audit appends: ${options.label}…\n`);
-  const deadline = performance.now() + options.seconds * 1000;
-  const start = performance.now();
-  const counts = await Promise.all(
-    Array.from({ length: options.writers }, async (_, writer) => {
-      const actor = systemActor(`bench-writer-${writer + 1}`);
-      let written = 0;
-      while (performance.now() < deadline) {
-        const target = targets[(writer * 7919 + written) % targets.length];
-        await runCommand(services, actor, async (ctx) => {
-          if (options.asyncCommit) await ctx.em.execute('set local synchronous_commit = off');
-          ctx.audit({
-            action: 'user.viewed',
-            targetType: 'user',
-            targetId: target?.id,
-            targetLabel: target?.label,
-          });
-        });
-        written += 1;
-      }
-      return written;
-    }),
+  const url = services.config.database.url;
+  if (!url) throw new Error('the benchmark needs database.url');
+  const pool = new pg.Pool({ connectionString: url, max: options.writers });
+  try {
+    if (options.mode === 'floor') await prepareFloor(pool);
+    const headBefore = await headSeq(pool);
+    const deadline = performance.now() + options.seconds * 1000;
+    const start = performance.now();
+    const counts = await Promise.all(
+      Array.from({ length: options.writers }, async (_, writer) => {
+        const append = appender(services, pool, options.mode, writer);
+        let written = 0;
+        while (performance.now() < deadline) {
+          await append(targets[(writer * 7919 + written) % targets.length]);
+          written += 1;
+        }
+        return written;
+      }),
+    );
+    if (options.mode !== 'floor') await sealStagedEvents(pool);
+    const seconds = secondsSince(start);
+    const events = counts.reduce((sum, n) => sum + n, 0);
+    const sealed = options.mode === 'floor' ? null : Number((await headSeq(pool)) - headBefore);
+    if (options.mode === 'floor') await pool.query(`drop table ${FLOOR_TABLE}`);
+    return {
+      label: options.label,
+      mode: options.mode,
+      writers: options.writers,
+      events,
+      sealed,
+      seconds,
+      perSecond: events / seconds,
+    };
+  } finally {
+    await pool.end();
+  }
+}
+
+async function headSeq(pool: pg.Pool): Promise<bigint> {
+  const { rows } = await pool.query<{ seq: string }>(
+    'select seq::text as seq from audit_chain_head where id = 1',
   );
-  const seconds = secondsSince(start);
-  const events = counts.reduce((sum, n) => sum + n, 0);
-  return {
-    label: options.label,
-    writers: options.writers,
-    events,
-    seconds,
-    perSecond: events / seconds,
-  };
+  return BigInt(rows[0]?.seq ?? '0');
 }
 
 /** verifyAuditChain over the whole chain, timed. */

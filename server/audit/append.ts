@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../authz/actor.ts';
 import type { AuditEventInput } from './actions.ts';
-import { type ChainedContent, canonicalJson } from './chain.ts';
+import { type ChainedContent, contentJson } from './chain.ts';
 import { redact } from './redact.ts';
 
 // A UTF-16 surrogate without its pair: PostgreSQL cannot store it (jsonb refuses it, text turns
@@ -53,7 +53,7 @@ const SEQ_SLOT = `"seq":${JSON.stringify(SEQ_PLACEHOLDER)}`;
 
 /** The canonical JSON of an event split around its `seq` value, for audit_append() to complete. */
 function canonicalParts(content: ChainedContent): { before: string; after: string } {
-  const canonical = canonicalJson(content);
+  const canonical = contentJson(content);
   const slot = canonical.indexOf(SEQ_SLOT);
   if (slot < 0) throw new Error('audit event content has no seq slot');
   return {
@@ -62,12 +62,65 @@ function canonicalParts(content: ChainedContent): { before: string; after: strin
   };
 }
 
+// The staged row's columns, read from the JSON array the writer sends as one bind parameter.
+const STAGED_COLUMNS: readonly (readonly [string, string])[] = [
+  ['at', 'timestamptz'],
+  ['actorId', 'uuid'],
+  ['actorLabel', 'text'],
+  ['actorRole', 'text'],
+  ['ip', 'text'],
+  ['userAgent', 'text'],
+  ['requestId', 'text'],
+  ['action', 'text'],
+  ['targetType', 'text'],
+  ['targetId', 'text'],
+  ['targetLabel', 'text'],
+  ['outcome', 'text'],
+  ['reason', 'text'],
+  ['diff', 'jsonb'],
+  ['details', 'jsonb'],
+  ['before', 'text'],
+  ['after', 'text'],
+];
+const definitions = STAGED_COLUMNS.map(([name, type]) => `"${name}" ${type}`).join(', ');
+const aliases = STAGED_COLUMNS.map(([name]) => `"${name}"`).join(', ');
+
 /**
- * Stages events for the audit chain inside the caller's transaction; the database chains them
- * during COMMIT (deferred trigger audit_chain_pending: seq numbers and
- * hash(n) = SHA-256(hash(n-1) || canonical JSON), exactly as keylessHash() computes), so they
- * are committed with the change or not at all, and the chain lock is held only at commit. No
- * secret goes with them: the chain is anchored by signed checkpoints outside the database.
+ * The statement that stages events: one however many, the events a JSON array in the one bind
+ * parameter `placeholder` (`?` for knex, `$1` for pg); ROWS FROM ... WITH ORDINALITY keeps the
+ * array's order. Exported for the benchmark's raw-SQL comparison.
+ */
+export const auditStagingSql = (
+  placeholder: string,
+) => `insert into audit_pending (at, actor_id, actor_label, actor_role, ip, user_agent,
+    request_id, action, target_type, target_id, target_label, outcome, reason, diff, details,
+    canonical_before, canonical_after)
+  select e.at, e."actorId", e."actorLabel", e."actorRole", e.ip, e."userAgent", e."requestId",
+    e.action, e."targetType", e."targetId", e."targetLabel", e.outcome, e.reason,
+    nullif(e.diff, 'null'::jsonb), nullif(e.details, 'null'::jsonb), e.before, e.after
+    from rows from (jsonb_to_recordset(${placeholder}::jsonb) as (${definitions}))
+      with ordinality as e(${aliases}, n)
+   order by e.n`;
+
+const KNEX_STAGING_SQL = auditStagingSql('?');
+
+/** The JSON array auditStagingSql() reads: each event's stored content and canonical halves. */
+export function stagedAuditEvents(actor: Actor, events: AuditEventInput[], at: Date): string {
+  const rows = events.map((event) => {
+    const { seq: _placeholder, ...content } = contentOf(actor, event, SEQ_PLACEHOLDER, at);
+    return { ...content, ...canonicalParts({ ...content, seq: SEQ_PLACEHOLDER }) };
+  });
+  return JSON.stringify(rows);
+}
+
+/**
+ * Stages events for the audit chain inside the caller's transaction, as typed rows in
+ * `audit_pending` (one statement however many events), so they are committed with the change or
+ * not at all, and a value the chain could not store fails here, in the writer's own statement.
+ * audit_seal() numbers and chains them after commit, in staging order: inside this COMMIT when
+ * the chain is free, else in the next seal (docs/audit.md "Sealing"): hash(n) =
+ * SHA-256(hash(n-1) || canonical JSON), exactly as keylessHash() computes. No secret goes with
+ * them: the chain is anchored by signed checkpoints outside the database.
  */
 export async function appendAuditEvents(
   em: EntityManager,
@@ -76,14 +129,8 @@ export async function appendAuditEvents(
   at: Date = new Date(),
 ): Promise<void> {
   if (events.length === 0) return;
-  const rows = events.map((event) => {
-    const { seq: _placeholder, ...content } = contentOf(actor, event, SEQ_PLACEHOLDER, at);
-    return { ...content, ...canonicalParts({ ...content, seq: SEQ_PLACEHOLDER }) };
-  });
   // Through knex with a bind parameter: em.execute() would inline the events into the SQL text.
-  const query = em
-    .getKnex()
-    .raw('insert into audit_pending (events) values (?::jsonb)', [JSON.stringify(rows)]);
+  const query = em.getKnex().raw(KNEX_STAGING_SQL, [stagedAuditEvents(actor, events, at)]);
   const transaction = em.getTransactionContext();
   if (!transaction) throw new Error('appendAuditEvents must run inside a transaction');
   await query.transacting(transaction);

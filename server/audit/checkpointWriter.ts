@@ -11,6 +11,7 @@ import {
   loadCheckpointSigner,
   type RestoreRecord,
 } from './checkpoints.ts';
+import { sealStagedEvents } from './seal.ts';
 import {
   AUDIT_ROW_COLUMNS,
   type AuditRow,
@@ -83,6 +84,8 @@ export async function writeCheckpoint(
 ): Promise<CheckpointOutcome> {
   const settings = services.config.audit.checkpoints;
   const dir = checkpointDir(services.config);
+  // Staged events first: the signed head then covers everything committed before this moment.
+  await sealStagedEvents(services.pool);
   const outcome = await withCheckpointLock<CheckpointOutcome>(services.pool, async (client) => {
     const { headSeq, headHash, keylessFrom } = await chainState(client);
     const { lastHead } = lastCheckpointRecords(dir);

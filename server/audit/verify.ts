@@ -10,6 +10,7 @@ import {
   readKeyring,
   signatureValid,
 } from './checkpoints.ts';
+import { sealStagedEvents } from './seal.ts';
 
 /** A stored audit row as read for verification and export. */
 export interface AuditRow {
@@ -363,6 +364,8 @@ export async function verifyAuditChain(
       firstProblem: checkpoints.problem,
       checkpoints: summary(checkpoints, 0n, 0),
     };
+  // Events committed but still staged join the chain first, so the whole log is verified.
+  await sealStagedEvents(pool);
   const client = await pool.connect();
   try {
     await client.query('begin isolation level repeatable read read only');

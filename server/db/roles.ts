@@ -9,7 +9,8 @@ import type pg from 'pg';
 export const AUDIT_TABLE_GRANTS: Readonly<Record<string, readonly string[]>> = {
   audit_event: ['select'],
   audit_chain_head: ['select'],
-  audit_pending: ['insert'],
+  // Read by checks that must see events committed but not sealed yet (identity/addressHold.ts).
+  audit_pending: ['select', 'insert'],
   // Where the keyless formula starts (signed by every checkpoint): read by verification only.
   audit_chain_formula: ['select'],
 };
@@ -24,7 +25,7 @@ export const OWNER_ONLY_TABLES: readonly string[] = ['schema_migration'];
 export const JOBS_SCHEMA = 'pgboss';
 
 /** The SECURITY DEFINER functions of our schema, and nothing else may be one. */
-export const SECURITY_DEFINER_FUNCTIONS: readonly string[] = ['audit_chain_pending'];
+export const SECURITY_DEFINER_FUNCTIONS: readonly string[] = ['audit_chain_pending', 'audit_seal'];
 
 /** The default role names of the embedded database (an external server may use others). */
 export const OWNER_ROLE = 'frisbee_owner';

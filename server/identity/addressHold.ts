@@ -32,17 +32,25 @@ export async function recentHandAddressChange(
   now: Date,
 ): Promise<AddressHold | null> {
   const since = new Date(now.getTime() - HOLD_HOURS * 3_600_000);
+  // Staged events too: one committed while another commit held the chain is not sealed yet,
+  // and a hold must never lapse for that (audit_seal(), docs/audit.md "Sealing").
   const [row] = await em.execute<{ actor_id: string; at: Date }[]>(
-    `select c.actor_id, c.at from audit_event c
-      where c.target_id = ? and c.action = 'user.updated' and c.outcome = 'success' and c.at > ?
+    `with e as (
+       select actor_id, at, action, outcome, diff, details from audit_event
+        where target_id = ? and at > ?
+       union all
+       select actor_id, at, action, outcome, diff, details from audit_pending
+        where target_id = ? and at > ?)
+     select c.actor_id, c.at from e c
+      where c.action = 'user.updated' and c.outcome = 'success'
         and c.actor_id is not null and jsonb_exists(coalesce(c.diff -> 'after', '{}'::jsonb), ?)
         and not exists (
-          select 1 from audit_event a
-           where a.target_id = c.target_id and a.action = 'user.delivery_address_approved'
+          select 1 from e a
+           where a.action = 'user.delivery_address_approved'
              and a.outcome = 'success' and a.at >= c.at
              and jsonb_exists(coalesce(a.details -> 'fields', '[]'::jsonb), ?))
       order by c.at desc limit 1`,
-    [userId, since, field, field],
+    [userId, since, userId, since, field, field],
   );
   if (!row) return null;
   const at = new Date(row.at);

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type tls from 'node:tls';
 import type pg from 'pg';
+import { sealStagedEvents } from '../audit/seal.ts';
 import { AUDIT_ROW_COLUMNS, type AuditRow } from '../audit/verify.ts';
 import type { SiemConfig } from '../shared/config/siem.ts';
 import type { Services } from '../shared/services.ts';
@@ -182,6 +183,8 @@ export class SiemWorker {
       [this.target],
     );
     const confirmed = BigInt(cursor.rows[0]?.seq ?? '0');
+    // Events committed while another commit held the chain are staged: seal them, then read.
+    await sealStagedEvents(client, false);
     const window = afterFailure ? BigInt(this.siem.resendWindow) : 0n;
     const from = confirmed > window ? confirmed - window : 0n;
     const { rows } = await client.query<AuditRow>(

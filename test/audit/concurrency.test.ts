@@ -1,9 +1,12 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sealer, sealStagedEvents, startSealer } from '../../server/audit/seal.ts';
 import { verifyAuditChain } from '../../server/audit/verify.ts';
-import { systemActor } from '../../server/authz/actor.ts';
+import { type Actor, systemActor } from '../../server/authz/actor.ts';
 import { runCommand } from '../../server/commands/runCommand.ts';
 import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
+import { EXPECT_POLL_MS } from '../support/timeouts.ts';
 
 const WRITERS = 8;
 const COMMANDS_PER_WRITER = 50;
@@ -40,6 +43,8 @@ describe('the audit chain under concurrent writers', () => {
     const seconds = (performance.now() - started) / 1000;
     const expected = WRITERS * (COMMANDS_PER_WRITER + COMMANDS_PER_WRITER / 10);
     console.info(`audit append, ${WRITERS} writers: ${Math.round(expected / seconds)} events/s`);
+    // A commit that found the chain busy left its events staged; the next seal takes them.
+    await sealStagedEvents(context.services.pool);
 
     const { rows } = await context.services.pool.query<{ n: number; min: string; max: string }>(
       'select count(*)::int as n, min(seq)::text as min, max(seq)::text as max from audit_event',
@@ -82,5 +87,51 @@ describe('the audit chain under concurrent writers', () => {
     ]);
     const response = await auditor.api.post<{ ok: boolean }>('/api/v1/audit-events/verify');
     expect(response.body.ok).toBe(true);
+  });
+
+  it('a commit that finds the chain busy does not wait: its event is staged, then sealed by the background sealer', async () => {
+    const lock = new pg.Client(context.databaseUrl);
+    await lock.connect();
+    let sealer: Sealer | null = null;
+    try {
+      // Another seal in progress, as the PostgreSQL superuser holding the head's row lock.
+      await lock.query('begin');
+      await lock.query('select seq from audit_chain_head where id = 1 for update');
+      await runCommand(context.services, systemActor('busy-chain'), async ({ audit }) => {
+        audit({ action: 'user.viewed', targetType: 'User', targetId: 'busy-chain-probe' });
+      });
+      const sealed = () =>
+        context.services.pool.query(
+          "select 1 from audit_event where target_id = 'busy-chain-probe'",
+        );
+      // The command returned while the lock was held: it never waited for the chain.
+      expect((await sealed()).rowCount).toBe(0);
+      await lock.query('commit');
+      sealer = startSealer(context.services.pool, 50, context.services.logger);
+      await expect.poll(async () => (await sealed()).rowCount, { timeout: EXPECT_POLL_MS }).toBe(1);
+      const result = await verifyAuditChain(context.services.pool, { legacyKey: null });
+      expect(result.ok).toBe(true);
+    } finally {
+      await lock.query('rollback').catch(() => undefined);
+      await lock.end();
+      await sealer?.stop();
+    }
+  });
+
+  it('a value the chain cannot store fails its own writer at once, never a later seal', async () => {
+    const forged: Actor = { ...systemActor('bad-actor-id'), userId: 'not-a-uuid' };
+    await expect(
+      runCommand(context.services, forged, async ({ audit }) => {
+        audit({ action: 'user.viewed', targetType: 'User', targetId: 'poison-probe' });
+      }),
+    ).rejects.toThrow(/uuid/);
+    await runCommand(context.services, systemActor('after-poison'), async ({ audit }) => {
+      audit({ action: 'user.viewed', targetType: 'User', targetId: 'after-poison-probe' });
+    });
+    const { rows } = await context.services.pool.query<{ target_id: string }>(
+      "select target_id from audit_event where target_id in ('poison-probe', 'after-poison-probe')",
+    );
+    expect(rows.map((row) => row.target_id)).toEqual(['after-poison-probe']);
+    expect((await verifyAuditChain(context.services.pool, { legacyKey: null })).ok).toBe(true);
   });
 });

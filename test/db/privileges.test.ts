@@ -21,13 +21,13 @@ const TABLE_PRIVILEGES = [
 const EXPECTED_AUDIT: Record<string, string[]> = {
   audit_event: ['SELECT'],
   audit_chain_head: ['SELECT'],
-  audit_pending: ['INSERT'],
+  audit_pending: ['SELECT', 'INSERT'],
   audit_chain_formula: ['SELECT'],
 };
 /** Anything beyond this on an audit table is more than append. */
 const APPEND = new Set(['SELECT', 'INSERT']);
 /** The only SECURITY DEFINER functions our schema may have. */
-const EXPECTED_DEFINERS = ['audit_chain_pending()'];
+const EXPECTED_DEFINERS = ['audit_chain_pending()', 'audit_seal(boolean)'];
 const SYSTEM_SCHEMAS = ['pg_catalog', 'information_schema', 'pg_toast'];
 const JOBS_SCHEMA = 'pgboss';
 
@@ -242,12 +242,12 @@ describe('connected as the runtime role', () => {
         /permission denied for table audit_event/,
       'update audit_chain_head set seq = 0': /permission denied for table audit_chain_head/,
       'delete from audit_pending': /permission denied for table audit_pending/,
-      'select * from audit_pending': /permission denied for table audit_pending/,
       'truncate audit_chain_head': /permission denied for table audit_chain_head/,
       'alter table audit_pending disable trigger audit_pending_chain':
         /must be owner of table audit_pending/,
       'alter function audit_chain_pending() security invoker':
         /must be owner of function audit_chain_pending/,
+      'alter function audit_seal(boolean) security invoker': /must be owner of function audit_seal/,
       'create table public.intruder (id int)': /permission denied for schema public/,
       'create schema intruder': /permission denied for database/,
       [`set role ${roles.owner}`]: /permission denied to set role/,

@@ -10,6 +10,7 @@ import {
   readCheckpointFile,
   readKeyring,
 } from '../../audit/checkpoints.ts';
+import { sealStagedEvents } from '../../audit/seal.ts';
 import type { Actor } from '../../authz/actor.ts';
 import { authorize } from '../../authz/index.ts';
 import type { Services } from '../../shared/services.ts';
@@ -180,6 +181,8 @@ export async function streamAuditExport(
     return `$${params.length}`;
   });
   const select = format === 'csv' ? CSV_SELECT : NDJSON_SELECT;
+  // Events committed but still staged join the chain first (the export's own record among them).
+  await sealStagedEvents(pool);
   const client = await pool.connect();
   let trailer: string;
   try {

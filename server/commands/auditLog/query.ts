@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { AUDIT_ACTIONS, type AuditAction, type AuditEventInput } from '../../audit/actions.ts';
 import { CHECKPOINT_FILE, checkpointDir } from '../../audit/checkpoints.ts';
+import { sealStagedEvents } from '../../audit/seal.ts';
 import {
   type AuditRow,
   loadCheckpointAnchors,
@@ -218,6 +219,8 @@ export async function listAuditEvents(
   actor: Actor,
   query: ListAuditQuery,
 ): Promise<AuditPage> {
+  // The newest events may still be staged (committed while another commit held the chain).
+  await sealStagedEvents(services.pool);
   return runCommand(services, actor, async ({ em, ability, audit }) => {
     authorize(ability, 'read', 'AuditEvent', {
       auditAction: 'audit.listed',
@@ -246,6 +249,7 @@ export async function getAuditEvent(
   actor: Actor,
   seq: string,
 ): Promise<AuditEventView> {
+  await sealStagedEvents(services.pool);
   return runCommand(services, actor, async ({ em, ability, audit }) => {
     const target = { targetType: 'AuditEvent', targetId: seq };
     authorize(ability, 'read', 'AuditEvent', { auditAction: 'audit.viewed', ...target });

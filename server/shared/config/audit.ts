@@ -24,6 +24,11 @@ export const auditConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * How often each process seals audit events that writers committed while another seal held
+     * the chain (an uncontended commit seals its own at once); the longest such an event waits.
+     */
+    sealIntervalMs: z.coerce.number().int().min(10).max(60_000).default(200),
   })
   .strict()
   .prefault({});
