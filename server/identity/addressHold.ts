@@ -31,22 +31,41 @@ export async function recentHandAddressChange(
   field: DeliveryField,
   now: Date,
 ): Promise<AddressHold | null> {
+  return (await recentHandAddressChanges(em, [userId], field, now)).get(userId) ?? null;
+}
+
+/**
+ * recentHandAddressChange for many people in one statement (bulk paths are set-based): the
+ * holds that apply, by person id; people without one are absent.
+ */
+export async function recentHandAddressChanges(
+  em: EntityManager,
+  userIds: readonly string[],
+  field: DeliveryField,
+  now: Date,
+): Promise<Map<string, AddressHold>> {
+  if (userIds.length === 0) return new Map();
   const since = new Date(now.getTime() - HOLD_HOURS * 3_600_000);
-  const [row] = await em.execute<{ actor_id: string; at: Date }[]>(
-    `select c.actor_id, c.at from audit_event c
-      where c.target_id = ? and c.action = 'user.updated' and c.outcome = 'success' and c.at > ?
+  const rows = await em.execute<{ target_id: string; actor_id: string; at: Date }[]>(
+    `select distinct on (c.target_id) c.target_id, c.actor_id, c.at from audit_event c
+      where c.target_id in (select value from jsonb_array_elements_text(?::jsonb))
+        and c.action = 'user.updated' and c.outcome = 'success' and c.at > ?
         and c.actor_id is not null and jsonb_exists(coalesce(c.diff -> 'after', '{}'::jsonb), ?)
         and not exists (
           select 1 from audit_event a
            where a.target_id = c.target_id and a.action = 'user.delivery_address_approved'
              and a.outcome = 'success' and a.at >= c.at
              and jsonb_exists(coalesce(a.details -> 'fields', '[]'::jsonb), ?))
-      order by c.at desc limit 1`,
-    [userId, since, field, field],
+      order by c.target_id, c.at desc`,
+    [JSON.stringify(userIds), since, field, field],
   );
-  if (!row) return null;
-  const at = new Date(row.at);
-  return { field, byId: row.actor_id, at, until: new Date(at.getTime() + HOLD_HOURS * 3_600_000) };
+  return new Map(
+    rows.map((row) => {
+      const at = new Date(row.at);
+      const until = new Date(at.getTime() + HOLD_HOURS * 3_600_000);
+      return [row.target_id, { field, byId: row.actor_id, at, until }];
+    }),
+  );
 }
 
 /** Every delivery address of the person that a hand change holds now. */
