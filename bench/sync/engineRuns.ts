@@ -8,6 +8,7 @@ import { readRun } from '../../server/sources/runCommands.ts';
 import { startRun } from '../../server/sources/runs.ts';
 import type { DirectoryReader, SourcePerson } from '../../server/sources/types.ts';
 import { fmt } from '../support/stats.ts';
+import { measureAuditCost } from './auditShare.ts';
 import { sampleStatements } from './statementSampler.ts';
 
 /** A directory source as the engine sees it (no API, no config file). */
@@ -136,13 +137,19 @@ export async function phasedRun(
         if (applyingAt === 0 && rows[0]?.status === 'applying') applyingAt = performance.now();
       });
   }, 100);
-  const start = performance.now();
+  let start = 0;
   try {
-    const run = await timedRun(services, source, 'full');
+    const { result: run, audit } = await measureAuditCost(services, () => {
+      start = performance.now();
+      return timedRun(services, source, 'full');
+    });
     const end = start + run.seconds * 1_000;
+    const applySeconds = (end - applyingAt) / 1_000;
+    const auditSeconds = audit.stagingSeconds + audit.sealSeconds;
+    const auditShare = `audit of the apply: ${fmt(audit.events)} events, staging ${fmt(audit.stagingSeconds)} s + sealing ${fmt(audit.sealSeconds)} s = ${fmt((100 * auditSeconds) / applySeconds)}% (target < 10%)`;
     const phases =
       marks.readEnd > 0 && applyingAt > 0
-        ? `read + stage ${fmt((marks.readEnd - start) / 1_000)} s, plan ${fmt((applyingAt - marks.readEnd) / 1_000)} s, apply ${fmt((end - applyingAt) / 1_000)} s`
+        ? `read + stage ${fmt((marks.readEnd - start) / 1_000)} s, plan ${fmt((applyingAt - marks.readEnd) / 1_000)} s, apply ${fmt(applySeconds)} s; ${auditShare}`
         : 'phases not seen';
     const statements = sql ? `; busiest SQL (share of samples): ${sql.stop()}` : '';
     return { ...run, phases: `${phases}${statements}` };

@@ -31,30 +31,49 @@ export async function recentHandAddressChange(
   field: DeliveryField,
   now: Date,
 ): Promise<AddressHold | null> {
+  return (await recentHandAddressChanges(em, [userId], field, now)).get(userId) ?? null;
+}
+
+/**
+ * recentHandAddressChange for many people in one statement (bulk paths are set-based): the
+ * holds that apply, by person id; people without one are absent.
+ */
+export async function recentHandAddressChanges(
+  em: EntityManager,
+  userIds: readonly string[],
+  field: DeliveryField,
+  now: Date,
+): Promise<Map<string, AddressHold>> {
+  if (userIds.length === 0) return new Map();
   const since = new Date(now.getTime() - HOLD_HOURS * 3_600_000);
   // Staged events too: one committed while another commit held the chain is not sealed yet,
   // and a hold must never lapse for that (audit_seal(), docs/audit.md "Sealing").
-  const [row] = await em.execute<{ actor_id: string; at: Date }[]>(
-    `with e as (
-       select actor_id, at, action, outcome, diff, details from audit_event
-        where target_id = ? and at > ?
+  const rows = await em.execute<{ target_id: string; actor_id: string; at: Date }[]>(
+    `with people as (select value as id from jsonb_array_elements_text(?::jsonb)),
+     e as (
+       select target_id, actor_id, at, action, outcome, diff, details from audit_event
+        where target_id in (select id from people) and at > ?
        union all
-       select actor_id, at, action, outcome, diff, details from audit_pending
-        where target_id = ? and at > ?)
-     select c.actor_id, c.at from e c
+       select target_id, actor_id, at, action, outcome, diff, details from audit_pending
+        where target_id in (select id from people) and at > ?)
+     select distinct on (c.target_id) c.target_id, c.actor_id, c.at from e c
       where c.action = 'user.updated' and c.outcome = 'success'
         and c.actor_id is not null and jsonb_exists(coalesce(c.diff -> 'after', '{}'::jsonb), ?)
         and not exists (
           select 1 from e a
-           where a.action = 'user.delivery_address_approved'
+           where a.target_id = c.target_id and a.action = 'user.delivery_address_approved'
              and a.outcome = 'success' and a.at >= c.at
              and jsonb_exists(coalesce(a.details -> 'fields', '[]'::jsonb), ?))
-      order by c.at desc limit 1`,
-    [userId, since, userId, since, field, field],
+      order by c.target_id, c.at desc`,
+    [JSON.stringify(userIds), since, since, field, field],
   );
-  if (!row) return null;
-  const at = new Date(row.at);
-  return { field, byId: row.actor_id, at, until: new Date(at.getTime() + HOLD_HOURS * 3_600_000) };
+  return new Map(
+    rows.map((row) => {
+      const at = new Date(row.at);
+      const until = new Date(at.getTime() + HOLD_HOURS * 3_600_000);
+      return [row.target_id, { field, byId: row.actor_id, at, until }];
+    }),
+  );
 }
 
 /** Every delivery address of the person that a hand change holds now. */

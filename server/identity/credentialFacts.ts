@@ -23,20 +23,33 @@ const DISCLOSURES_SHOWN = 20;
 
 // Any trace of a credential, past or present: a link for such a person is a disclosure.
 const HAS_CREDENTIALS_SQL = `
-select (u.password_hash is not null or u.password_changed_at is not null
+select u.id
+  from app_user u
+ where u.id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
+   and (u.password_hash is not null or u.password_changed_at is not null
         or u.last_login_at is not null
         or u.login_method in ('ldap', 'oidc', 'email_code', 'sms_code')
         or exists (select 1 from totp_factor f where f.user_id = u.id)
         or exists (select 1 from device_session d where d.user_id = u.id)
         or exists (select 1 from backoffice_session b where b.user_id = u.id)
-        or exists (select 1 from enrollment_token e where e.user_id = u.id and e.used_at is not null)
-       ) as has
-  from app_user u where u.id = ?`;
+        or exists (select 1 from enrollment_token e where e.user_id = u.id and e.used_at is not null))`;
 
 /** Whether the person has ever had a credential (see HAS_CREDENTIALS_SQL). */
 export async function hasEverHadCredentials(em: EntityManager, userId: string): Promise<boolean> {
-  const [row] = await em.execute<{ has: boolean }[]>(HAS_CREDENTIALS_SQL, [userId]);
-  return row?.has === true;
+  return (await everHadCredentials(em, [userId])).has(userId);
+}
+
+/**
+ * Which of `userIds` have ever had a credential, in one statement whatever their number (bulk
+ * paths are set-based); the same rule as hasEverHadCredentials.
+ */
+export async function everHadCredentials(
+  em: EntityManager,
+  userIds: readonly string[],
+): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await em.execute<{ id: string }[]>(HAS_CREDENTIALS_SQL, [JSON.stringify(userIds)]);
+  return new Set(rows.map((row) => row.id));
 }
 
 /** The credential facts of a person's card. */

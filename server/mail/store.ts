@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { claimQueuedRows } from '../db/queueClaim.ts';
 
 /** A claimed queued mail: what the worker sends, and the attempt number that identifies this claim. */
 export interface ClaimedMail {
@@ -20,29 +21,20 @@ interface ClaimRow {
 }
 
 /**
- * Claims up to `limit` due queued mails, oldest first. `FOR UPDATE SKIP LOCKED` lets several
- * processes claim at once without waiting or taking the same row; a claim is a `locked_until`,
- * so the mails of a worker that died are claimed again once it passes.
+ * Claims up to `limit` due queued mails, oldest first (`claimQueuedRows`: SKIP LOCKED, a lease
+ * that expires, so the mails of a worker that died are claimed again once it passes).
  */
 export async function claimDueMails(
   pool: pg.Pool,
   limit: number,
   lockSeconds: number,
 ): Promise<ClaimedMail[]> {
-  const { rows } = await pool.query<ClaimRow>(
-    `with due as (
-       select id from mail_message
-        where status = 'queued' and next_attempt_at <= now()
-          and (locked_until is null or locked_until < now())
-        order by next_attempt_at, created_at
-        limit $1
-        for update skip locked)
-     update mail_message m
-        set attempts = m.attempts + 1, locked_until = now() + make_interval(secs => $2)
-       from due
-      where m.id = due.id
-      returning m.id::text as id, m.recipient, m.subject, m.body_text, m.body_html, m.attempts`,
-    [limit, lockSeconds],
+  const rows = await claimQueuedRows<ClaimRow>(
+    pool,
+    'mail_message',
+    'm.id::text as id, m.recipient, m.subject, m.body_text, m.body_html, m.attempts',
+    limit,
+    lockSeconds,
   );
   return rows.map((row) => ({
     id: row.id,
@@ -95,10 +87,4 @@ export async function markMailFailed(
       where id = $1 and attempts = $2 and status = 'queued'`,
     [mail.id, mail.attempt, error.slice(0, 1000), dead, delayMs],
   );
-}
-
-/** The delay before attempt `attempts + 1`: exponential from `baseMs`, capped, with jitter. */
-export function mailBackoffMs(attempts: number, baseMs: number, maxMs: number): number {
-  const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
-  return Math.round(step * (0.5 + Math.random() * 0.5));
 }

@@ -93,12 +93,3 @@ export async function markFailed(
     [claimed.event.id, claimed.attempt, error.slice(0, 2000), dead, delayMs],
   );
 }
-
-/**
- * The wait before attempt `attempts + 1`: exponential from `baseMs`, capped at `maxMs`, with
- * jitter (50–100 % of the step) so that many events failing together do not retry in lockstep.
- */
-export function backoffMs(attempts: number, baseMs: number, maxMs: number): number {
-  const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
-  return Math.round(step * (0.5 + Math.random() * 0.5));
-}

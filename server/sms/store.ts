@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { claimQueuedRows } from '../db/queueClaim.ts';
 import type { GatewayAnswer } from './gateway.ts';
 
 /** A claimed queued SMS: what the worker posts, and the attempt number that identifies the claim. */
@@ -12,8 +13,7 @@ export interface ClaimedSms {
 /**
  * Drops queued messages whose code expired (status `expired`, text cleared): sending a stale
  * code only costs money and confuses the person. Then claims up to `limit` due messages, oldest
- * first, with `FOR UPDATE SKIP LOCKED` (several processes share the work); a claim is a
- * `locked_until`, so the messages of a worker that died are claimed again once it passes.
+ * first (`claimQueuedRows`: SKIP LOCKED, a lease that expires).
  */
 export async function claimDueSms(
   pool: pg.Pool,
@@ -25,26 +25,12 @@ export async function claimDueSms(
       where status = 'queued' and expires_at is not null and expires_at <= now()
         and (locked_until is null or locked_until < now())`,
   );
-  const { rows } = await pool.query<{
+  const rows = await claimQueuedRows<{
     id: string;
     recipient: string;
     body: string | null;
     attempts: number;
-  }>(
-    `with due as (
-       select id from sms_message
-        where status = 'queued' and next_attempt_at <= now()
-          and (locked_until is null or locked_until < now())
-        order by next_attempt_at, created_at
-        limit $1
-        for update skip locked)
-     update sms_message m
-        set attempts = m.attempts + 1, locked_until = now() + make_interval(secs => $2)
-       from due
-      where m.id = due.id
-      returning m.id::text as id, m.recipient, m.body, m.attempts`,
-    [limit, lockSeconds],
-  );
+  }>(pool, 'sms_message', 'm.id::text as id, m.recipient, m.body, m.attempts', limit, lockSeconds);
   return rows.map((row) => ({
     id: row.id,
     recipient: row.recipient,
@@ -90,10 +76,4 @@ export async function recordGatewayAnswer(
       delayMs,
     ],
   );
-}
-
-/** The delay before attempt `attempts + 1`: exponential from `baseMs`, capped, with jitter. */
-export function smsBackoffMs(attempts: number, baseMs: number, maxMs: number): number {
-  const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
-  return Math.round(step * (0.5 + Math.random() * 0.5));
 }

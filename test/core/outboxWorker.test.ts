@@ -24,12 +24,12 @@ const FAST: Partial<DeliverySettings> = { pollIntervalMs: 100, baseDelayMs: 40, 
 
 /** Every retry delay the worker chose (`backoffMs`), in order: the backoff without a stopwatch. */
 const backoffs = vi.hoisted(() => [] as { attempts: number; ms: number }[]);
-vi.mock('../../server/outbox/store.ts', async (importOriginal) => {
-  const store = await importOriginal<typeof import('../../server/outbox/store.ts')>();
+vi.mock('../../server/shared/backoff.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../server/shared/backoff.ts')>();
   return {
-    ...store,
+    ...original,
     backoffMs: (attempts: number, baseMs: number, maxMs: number) => {
-      const ms = store.backoffMs(attempts, baseMs, maxMs);
+      const ms = original.backoffMs(attempts, baseMs, maxMs);
       backoffs.push({ attempts, ms });
       return ms;
     },

@@ -3,8 +3,9 @@ import { runCommand } from '../../commands/runCommand.ts';
 import { conflict } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import type { Authenticated } from '../authenticated.ts';
+import { checkInvitee } from './invitees.ts';
 import { type InvitationView, readInvitation } from './present.ts';
-import { refusalOf, sendInvitation } from './send.ts';
+import { sendInvitations } from './send.ts';
 import { loadInvitationTarget, refusalProblem } from './target.ts';
 
 /**
@@ -21,12 +22,8 @@ export function approveInvitation(
     services,
     auth.actor,
     async (ctx) => {
-      const { person, row } = await loadInvitationTarget(
-        ctx,
-        userId,
-        'invite',
-        'invitation.approved',
-      );
+      const target = await loadInvitationTarget(ctx, userId, 'invite', 'invitation.approved');
+      const { person, row } = target;
       const now = services.now();
       if (row?.status !== 'held') throw conflict('not_held', 'This invitation is not held');
       requireSecondPerson(auth.user.id, [row.held_change_by_id, row.last_invited_by_id], {
@@ -35,13 +32,11 @@ export function approveInvitation(
         targetId: person.id,
         targetLabel: person.label,
       });
-      const refusal = await refusalOf(ctx.em, person, row, now, false);
-      if (refusal || !person.email) throw refusalProblem(refusal ?? 'no_email');
-      await sendInvitation(
-        ctx,
-        { ...person, email: person.email },
-        { kind: 'approved', byId: auth.user.id, locale: row.locale },
-      );
+      const checked = checkInvitee(target, now, false);
+      if ('refusal' in checked) throw refusalProblem(checked.refusal);
+      await sendInvitations(ctx, [
+        { invitee: checked.invitable, kind: 'approved', byId: auth.user.id, locale: row.locale },
+      ]);
       return readInvitation(ctx.em, userId, now);
     },
     auth.ability,

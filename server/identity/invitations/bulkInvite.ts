@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../authz/actor.ts';
-import { type AppAbility, accessibleWhere, asUserSubject, authorize } from '../../authz/index.ts';
+import { type AppAbility, accessibleWhere, authorize } from '../../authz/index.ts';
 import { runCommand } from '../../commands/runCommand.ts';
 import type { User } from '../../directory/entities.ts';
 import { matchingUserIds, type UserListParams } from '../../directory/users/userQuery.ts';
 import { ForbiddenError } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
-import { loadInvitees, refusalOf, sendInvitation } from './send.ts';
-import { type InvitationLocale, readInvitationRow } from './state.ts';
+import { inviteChunk } from './bulkChunk.ts';
+import type { InvitationLocale } from './state.ts';
 
 /** The people list's filters a bulk invitation takes (paging and sort do not apply). */
 export type InvitationBatchFilter = Omit<
@@ -34,6 +34,7 @@ export async function drainInvitationBatches(services: Services): Promise<void> 
  * transaction that also advances the progress. Each person gets a result: `invited` (or held),
  * or `skipped` with the reason (no e-mail, already registered, deactivated, forbidden...).
  * Returns the batch id; `GET /invitation-batches/:id` reports progress and results.
+ * `chunkSize` (people per transaction) is for tests and benchmarks.
  */
 export async function startBulkInvitation(
   services: Services,
@@ -41,6 +42,7 @@ export async function startBulkInvitation(
   ability: AppAbility,
   filter: InvitationBatchFilter,
   locale: InvitationLocale,
+  options: { chunkSize?: number } = {},
 ): Promise<{ id: string; total: number }> {
   const id = randomUUID();
   const total = await runCommand(
@@ -85,13 +87,15 @@ export async function startBulkInvitation(
   );
   const set = inFlight.get(services) ?? new Set();
   inFlight.set(services, set);
-  const job = runBatch(services, actor, ability, id, locale).catch(async (error: unknown) => {
-    services.logger.error({ err: error, batchId: id }, 'bulk invitation failed');
-    await services.pool.query(
-      `update invitation_batch set status = 'failed', error = $2, finished_at = $3 where id = $1`,
-      [id, error instanceof Error ? error.message : String(error), services.now()],
-    );
-  });
+  const job = runBatch(services, actor, ability, id, locale, options.chunkSize ?? CHUNK).catch(
+    async (error: unknown) => {
+      services.logger.error({ err: error, batchId: id }, 'bulk invitation failed');
+      await services.pool.query(
+        `update invitation_batch set status = 'failed', error = $2, finished_at = $3 where id = $1`,
+        [id, error instanceof Error ? error.message : String(error), services.now()],
+      );
+    },
+  );
   set.add(job);
   void job.finally(() => set.delete(job));
   return { id, total };
@@ -104,94 +108,13 @@ async function runBatch(
   ability: AppAbility,
   batchId: string,
   locale: InvitationLocale,
+  chunkSize: number,
 ): Promise<void> {
   for (;;) {
     const left = await runCommand(
       services,
       actor,
-      async (ctx) => {
-        const items = await ctx.em.execute<{ position: number; user_id: string }[]>(
-          `select position, user_id from invitation_batch_item
-            where batch_id = ? and outcome is null order by position limit ?`,
-          [batchId, CHUNK],
-        );
-        if (items.length === 0) return 0;
-        const people = await loadInvitees(
-          ctx.em,
-          items.map((item) => item.user_id),
-        );
-        const now = services.now();
-        const results: {
-          position: number;
-          label: string | null;
-          outcome: string;
-          code: string | null;
-        }[] = [];
-        for (const item of items) {
-          const person = people.get(item.user_id);
-          if (!person) {
-            results.push({
-              position: item.position,
-              label: null,
-              outcome: 'skipped',
-              code: 'not_found',
-            });
-            continue;
-          }
-          if (!ability.can('invite', asUserSubject(person))) {
-            ctx.audit({
-              action: 'invitation.sent',
-              outcome: 'denied',
-              targetType: 'User',
-              targetId: person.id,
-              targetLabel: person.label,
-              details: { door: 'bulk', batchId, errorCode: 'forbidden' },
-            });
-            results.push({
-              position: item.position,
-              label: person.label,
-              outcome: 'skipped',
-              code: 'forbidden',
-            });
-            continue;
-          }
-          const row = await readInvitationRow(ctx.em, person.id, true);
-          const refusal = await refusalOf(ctx.em, person, row, now, true);
-          if (refusal || !person.email) {
-            results.push({
-              position: item.position,
-              label: person.label,
-              outcome: 'skipped',
-              code: refusal ?? 'no_email',
-            });
-            continue;
-          }
-          const sent = await sendInvitation(
-            ctx,
-            { ...person, email: person.email },
-            { kind: 'invite', byId: actor.userId, locale },
-          );
-          results.push({
-            position: item.position,
-            label: person.label,
-            outcome: 'invited',
-            code: sent.status === 'held' ? 'held' : null,
-          });
-        }
-        await ctx.em.execute(
-          `update invitation_batch_item b set label = r.label, outcome = r.outcome, code = r.code
-             from jsonb_to_recordset(?::jsonb) as r(position int, label text, outcome text, code text)
-            where b.batch_id = ? and b.position = r.position`,
-          [JSON.stringify(results), batchId],
-        );
-        const invited = results.filter((result) => result.outcome === 'invited').length;
-        await ctx.em.execute(
-          `update invitation_batch set processed = processed + ?, invited = invited + ?,
-                  skipped = skipped + ? where id = ?`,
-          [results.length, invited, results.length - invited, batchId],
-        );
-        return items.length;
-      },
+      (ctx) => inviteChunk(ctx, batchId, locale, chunkSize),
       ability,
     );
     if (left === 0) break;

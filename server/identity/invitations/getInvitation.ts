@@ -3,8 +3,8 @@ import { runCommand } from '../../commands/runCommand.ts';
 import { notFound } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import type { Authenticated } from '../authenticated.ts';
+import { loadInvitees } from './invitees.ts';
 import { type InvitationView, readInvitation } from './present.ts';
-import { loadInvitees } from './send.ts';
 
 /** A person's invitation state, for whoever may read the person (auditors included). */
 export function getInvitation(

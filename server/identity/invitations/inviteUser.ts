@@ -1,8 +1,9 @@
 import { runCommand } from '../../commands/runCommand.ts';
 import type { Services } from '../../shared/services.ts';
 import type { Authenticated } from '../authenticated.ts';
+import { checkInvitee } from './invitees.ts';
 import { type InvitationView, readInvitation } from './present.ts';
-import { refusalOf, type SendKind, sendInvitation } from './send.ts';
+import { type SendKind, sendInvitations } from './send.ts';
 import type { InvitationLocale } from './state.ts';
 import { loadInvitationTarget, refusalProblem } from './target.ts';
 
@@ -26,17 +27,21 @@ export function inviteUser(
     services,
     auth.actor,
     async (ctx) => {
-      const { person, row } = await loadInvitationTarget(ctx, userId, 'invite', auditAction);
+      const target = await loadInvitationTarget(ctx, userId, 'invite', auditAction);
+      const { row } = target;
       const now = services.now();
       if (kind === 'resend' && (!row || row.status === 'revoked'))
         throw refusalProblem('not_invited');
-      const refusal = await refusalOf(ctx.em, person, row, now, kind === 'invite');
-      if (refusal || !person.email) throw refusalProblem(refusal ?? 'no_email');
-      await sendInvitation(
-        ctx,
-        { ...person, email: person.email },
-        { kind, byId: auth.user.id, locale: locale ?? row?.locale ?? 'ru' },
-      );
+      const checked = checkInvitee(target, now, kind === 'invite');
+      if ('refusal' in checked) throw refusalProblem(checked.refusal);
+      await sendInvitations(ctx, [
+        {
+          invitee: checked.invitable,
+          kind,
+          byId: auth.user.id,
+          locale: locale ?? row?.locale ?? 'ru',
+        },
+      ]);
       return readInvitation(ctx.em, userId, now);
     },
     auth.ability,

@@ -1,121 +1,62 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CommandContext } from '../../commands/runCommand.ts';
 import { publicBaseUrl } from '../../config.ts';
-import type { User } from '../../directory/entities.ts';
-import { enqueueMail } from '../../mail/enqueue.ts';
+import { enqueueMail, type MailRequest } from '../../mail/enqueue.ts';
 import { hashToken, newToken } from '../../shared/tokens.ts';
-import { recentHandAddressChange } from '../addressHold.ts';
-import { hasEverHadCredentials } from '../credentialFacts.ts';
-import { type InvitationLocale, type InvitationRow, statusOf } from './state.ts';
+import type { AddressHold } from '../addressHold.ts';
+import type { InvitableFacts, Invitee } from './invitees.ts';
+import type { InvitationLocale } from './state.ts';
 
 /** A hand-made change of the delivery address holds invitations this long (issue 14, scope 4). */
 export { HOLD_HOURS } from '../addressHold.ts';
-
-/** The facts about a person an invitation looks at. */
-export interface Invitee {
-  id: string;
-  rank: number;
-  label: string;
-  displayName: string;
-  email: string | null;
-  status: User['status'];
-  loginMethod: User['loginMethod'];
-}
-
-/** Why a person cannot be invited (the single commands turn these into problems). */
-export type InviteRefusal =
-  | 'not_found'
-  | 'forbidden'
-  | 'no_email'
-  | 'deactivated'
-  | 'suspended'
-  | 'login_method'
-  | 'already_registered'
-  | 'already_invited'
-  | 'not_invited';
-
-/** Loads the invitees among `ids` (missing ones are simply absent). */
-export async function loadInvitees(
-  em: EntityManager,
-  ids: readonly string[],
-): Promise<Map<string, Invitee>> {
-  const rows = await em.execute<
-    {
-      id: string;
-      rank: number;
-      label: string;
-      display_name: string;
-      email: string | null;
-      status: User['status'];
-      login_method: User['loginMethod'];
-    }[]
-  >(
-    `select id, rank, coalesce(username, display_name) as label, display_name, email, status,
-            login_method
-       from app_user where id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
-    [JSON.stringify(ids)],
-  );
-  return new Map(
-    rows.map((row) => [
-      row.id,
-      {
-        id: row.id,
-        rank: row.rank,
-        label: row.label,
-        displayName: row.display_name,
-        email: row.email,
-        status: row.status,
-        loginMethod: row.login_method,
-      },
-    ]),
-  );
-}
-
-/**
- * Why `person` may not be invited now, or null. An invitation goes only to someone who has never
- * had a way in: re-inviting a registered person would let whoever controls their (possibly just
- * edited) address take over the account and its chats (issue 14, scope 4).
- * `live`: also refuse while an earlier invitation is still open (a first invite; resends pass false).
- */
-export async function refusalOf(
-  em: EntityManager,
-  person: Invitee,
-  row: InvitationRow | null,
-  now: Date,
-  live: boolean,
-): Promise<InviteRefusal | null> {
-  if (person.status === 'deactivated') return 'deactivated';
-  if (person.status === 'suspended') return 'suspended';
-  if (row?.status === 'registered') return 'already_registered';
-  // Only a local password is set on the registration page; directory logins need no invitation.
-  if (person.loginMethod !== 'password') return 'login_method';
-  if (await hasEverHadCredentials(em, person.id)) return 'already_registered';
-  if (!person.email) return 'no_email';
-  const status = statusOf(row, now);
-  if (live && (status === 'invited' || status === 'held')) return 'already_invited';
-  return null;
-}
 
 /** The registration page's address for a token (the console's public route). */
 export function registrationUrl(ctx: Pick<CommandContext, 'services'>, token: string): string {
   return `${publicBaseUrl(ctx.services.config)}/admin/#/register?token=${encodeURIComponent(token)}`;
 }
 
-/** A new live token for the person's invitation: the earlier one (if any) dies with this write. */
-export async function issueToken(
+/** One person's new token: who, who sends it, in which language, whether it is the reminder. */
+export interface TokenRequest {
+  person: Pick<Invitee, 'id'>;
+  byId: string | null;
+  locale: InvitationLocale;
+  reminder?: boolean;
+}
+
+/** A token issued: the secret (for the mail or the shown link), its expiry and the sending count. */
+export interface IssuedToken {
+  token: string;
+  expiresAt: Date;
+  sentCount: number;
+}
+
+/**
+ * New live tokens for people's invitations, in one statement however many: each earlier token
+ * (if any) dies with this write. Returned in the order of `requests`; one request per person.
+ */
+export async function issueTokens(
   ctx: CommandContext,
-  person: Invitee,
-  options: { byId: string | null; locale: InvitationLocale; reminder?: boolean },
-): Promise<{ token: string; expiresAt: Date; sentCount: number }> {
+  requests: readonly TokenRequest[],
+): Promise<IssuedToken[]> {
+  if (requests.length === 0) return [];
   const { services } = ctx;
   const now = services.now();
-  const token = newToken();
   const expiresAt = new Date(now.getTime() + services.config.invitations.ttlHours * 3_600_000);
-  const [row] = await ctx.em.execute<{ sent_count: number }[]>(
+  const tokens = requests.map((request) => ({ request, token: newToken() }));
+  const rows = tokens.map(({ request, token }) => ({
+    user_id: request.person.id,
+    token_hash: hashToken(token).toString('hex'),
+    locale: request.locale,
+    by_id: request.byId,
+    reminded_at: request.reminder ? now.toISOString() : null,
+  }));
+  const written = await ctx.em.execute<{ user_id: string; sent_count: number }[]>(
     `insert into invitation as i (user_id, status, token_hash, locale, expires_at, first_sent_at,
                                   last_sent_at, sent_count, first_invited_by_id, last_invited_by_id,
                                   reminded_at, updated_at)
-     values (?, 'invited', ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+     select r.user_id, 'invited', decode(r.token_hash, 'hex'), r.locale, ?::timestamptz,
+            ?::timestamptz, ?::timestamptz, 1, r.by_id, r.by_id, r.reminded_at, ?::timestamptz
+       from jsonb_to_recordset(?::jsonb)
+            as r(user_id uuid, token_hash text, locale text, by_id uuid, reminded_at timestamptz)
      on conflict (user_id) do update set
        status = 'invited', token_hash = excluded.token_hash, locale = excluded.locale,
        expires_at = excluded.expires_at, last_sent_at = excluded.last_sent_at,
@@ -126,21 +67,26 @@ export async function issueToken(
        reminded_at = excluded.reminded_at, held_until = null, held_change_by_id = null,
        revoked_at = null, revoked_by_id = null, pending_totp_secret = null,
        updated_at = excluded.updated_at
-     returning sent_count`,
-    [
-      person.id,
-      hashToken(token),
-      options.locale,
-      expiresAt,
-      now,
-      now,
-      options.byId,
-      options.byId,
-      options.reminder ? now : null,
-      now,
-    ],
+     returning user_id, sent_count`,
+    [expiresAt, now, now, now, JSON.stringify(rows)],
   );
-  return { token, expiresAt, sentCount: row?.sent_count ?? 1 };
+  const counts = new Map(written.map((row) => [row.user_id, row.sent_count]));
+  return tokens.map(({ request, token }) => ({
+    token,
+    expiresAt,
+    sentCount: counts.get(request.person.id) ?? 1,
+  }));
+}
+
+/** A new live token for one person's invitation: the earlier one (if any) dies with this write. */
+export async function issueToken(
+  ctx: CommandContext,
+  person: Pick<Invitee, 'id'>,
+  options: Omit<TokenRequest, 'person'>,
+): Promise<IssuedToken> {
+  const [issued] = await issueTokens(ctx, [{ person, ...options }]);
+  if (!issued) throw new Error('issueTokens returned no token');
+  return issued;
 }
 
 /**
@@ -167,6 +113,14 @@ export type SendOutcome =
 /** How an invitation is being sent: it decides the template, the audit action and the hold. */
 export type SendKind = 'invite' | 'resend' | 'reminder' | 'approved';
 
+/** One invitation to send: to whom (refusalOf passed), how, by whom, in which language. */
+export interface InvitationSend {
+  invitee: InvitableFacts;
+  kind: SendKind;
+  byId: string | null;
+  locale: InvitationLocale;
+}
+
 const ACTION = {
   invite: 'invitation.sent',
   resend: 'invitation.resent',
@@ -175,71 +129,124 @@ const ACTION = {
 } as const;
 
 /**
- * Sends a person their invitation inside the caller's transaction: a new token, the mail queued
- * (delivered after commit by the mail worker), audited. The caller has authorized and checked
+ * The hold that stops this sending, or null. Only an operator's invite or resend is held: a
+ * reminder repeats a sending that already passed the hold, an approval is the second person.
+ */
+function holdOf(send: InvitationSend): AddressHold | null {
+  return send.kind === 'invite' || send.kind === 'resend' ? send.invitee.emailHold : null;
+}
+
+/**
+ * Sends people their invitations inside the caller's transaction, set-based (a constant number
+ * of statements however many people, one person once): new tokens, the mails queued (delivered
+ * after commit by the mail worker), each audited. The caller has authorized and checked
  * `refusalOf`. When the address was changed by hand within HOLD_HOURS, an invite or resend is
  * held instead (no token, no mail, audited `invitation.held`) until a second person approves it
- * or the hold passes (the reminder sweep sends it then).
+ * or the hold passes (the reminder sweep sends it then). Outcomes in the order of `sends`.
  */
-export async function sendInvitation(
+export async function sendInvitations(
   ctx: CommandContext,
-  person: Invitee & { email: string },
-  options: { kind: SendKind; byId: string | null; locale: InvitationLocale },
-): Promise<SendOutcome> {
-  const now = ctx.services.now();
-  if (options.kind === 'invite' || options.kind === 'resend') {
-    const change = await recentHandAddressChange(ctx.em, person.id, 'email', now);
-    if (change) {
-      await ctx.em.execute(
-        `insert into invitation as i (user_id, status, locale, first_invited_by_id,
-                                      last_invited_by_id, held_until, held_change_by_id, updated_at)
-         values (?, 'held', ?, ?, ?, ?, ?, ?)
-         on conflict (user_id) do update set status = 'held', token_hash = null,
-           locale = excluded.locale, last_invited_by_id = excluded.last_invited_by_id,
-           held_until = excluded.held_until, held_change_by_id = excluded.held_change_by_id,
-           revoked_at = null, revoked_by_id = null, updated_at = excluded.updated_at`,
-        [person.id, options.locale, options.byId, options.byId, change.until, change.byId, now],
-      );
+  sends: readonly InvitationSend[],
+): Promise<SendOutcome[]> {
+  const held = sends.filter((send) => holdOf(send));
+  const going = sends.filter((send) => !holdOf(send));
+  await holdInvitations(ctx, held);
+  const issued = await issueTokens(
+    ctx,
+    going.map((send) => ({
+      person: send.invitee.person,
+      byId: send.byId,
+      locale: send.locale,
+      reminder: send.kind === 'reminder',
+    })),
+  );
+  const byPerson = new Map(going.map((send, index) => [send.invitee.person.id, issued[index]]));
+  // Every token of one call expires at the same moment: word it once per language.
+  const expiryText = new Map<InvitationLocale, string>();
+  const expiry = (at: Date, locale: InvitationLocale) => {
+    const text = expiryText.get(locale) ?? formatExpiry(ctx, at, locale);
+    expiryText.set(locale, text);
+    return text;
+  };
+  await enqueueMail(
+    ctx.em,
+    ctx.services.config,
+    going.map((send, index): MailRequest => {
+      const token = issued[index];
+      if (!token) throw new Error('issueTokens returned fewer tokens than asked');
+      return {
+        to: send.invitee.person.email,
+        template: send.kind === 'reminder' ? 'invitationReminder' : 'invitation',
+        locale: send.locale,
+        userId: send.invitee.person.id,
+        params: {
+          name: send.invitee.person.displayName,
+          link: registrationUrl(ctx, token.token),
+          expiresAt: expiry(token.expiresAt, send.locale),
+        },
+      };
+    }),
+  );
+  // Audited in the order of `sends`, whichever statement wrote each.
+  return sends.map((send): SendOutcome => {
+    const { person } = send.invitee;
+    const hold = holdOf(send);
+    if (hold) {
       ctx.audit({
         action: 'invitation.held',
         targetType: 'User',
         targetId: person.id,
         targetLabel: person.label,
-        details: { heldUntil: change.until.toISOString(), emailChangedById: change.byId },
+        details: { heldUntil: hold.until.toISOString(), emailChangedById: hold.byId },
       });
-      return { status: 'held', heldUntil: change.until };
+      return { status: 'held', heldUntil: hold.until };
     }
-  }
-  const issued = await issueToken(ctx, person, {
-    byId: options.byId,
-    locale: options.locale,
-    reminder: options.kind === 'reminder',
-  });
-  await enqueueMail(ctx.em, ctx.services.config, [
-    {
-      to: person.email,
-      template: options.kind === 'reminder' ? 'invitationReminder' : 'invitation',
-      locale: options.locale,
-      userId: person.id,
-      params: {
-        name: person.displayName,
-        link: registrationUrl(ctx, issued.token),
-        expiresAt: formatExpiry(ctx, issued.expiresAt, options.locale),
+    const token = byPerson.get(person.id);
+    if (!token) throw new Error('issueTokens returned no token for a person');
+    ctx.audit({
+      action: ACTION[send.kind],
+      targetType: 'User',
+      targetId: person.id,
+      targetLabel: person.label,
+      // The address is recorded so a later dispute ("it went to my address") can be settled.
+      details: {
+        to: person.email,
+        locale: send.locale,
+        expiresAt: token.expiresAt.toISOString(),
+        sentCount: token.sentCount,
       },
-    },
-  ]);
-  ctx.audit({
-    action: ACTION[options.kind],
-    targetType: 'User',
-    targetId: person.id,
-    targetLabel: person.label,
-    // The address is recorded so a later dispute ("it went to my address") can be settled.
-    details: {
-      to: person.email,
-      locale: options.locale,
-      expiresAt: issued.expiresAt.toISOString(),
-      sentCount: issued.sentCount,
-    },
+    });
+    return { status: 'invited', expiresAt: token.expiresAt, sentCount: token.sentCount };
   });
-  return { status: 'invited', expiresAt: issued.expiresAt, sentCount: issued.sentCount };
+}
+
+/** Records held invitations (no token: any earlier link dies), in one statement. */
+async function holdInvitations(
+  ctx: CommandContext,
+  held: readonly InvitationSend[],
+): Promise<void> {
+  if (held.length === 0) return;
+  const rows = held.map((send) => {
+    const hold = holdOf(send);
+    return {
+      user_id: send.invitee.person.id,
+      locale: send.locale,
+      by_id: send.byId,
+      held_until: hold?.until.toISOString() ?? null,
+      held_change_by_id: hold?.byId ?? null,
+    };
+  });
+  await ctx.em.execute(
+    `insert into invitation as i (user_id, status, locale, first_invited_by_id,
+                                  last_invited_by_id, held_until, held_change_by_id, updated_at)
+     select r.user_id, 'held', r.locale, r.by_id, r.by_id, r.held_until, r.held_change_by_id,
+            ?::timestamptz
+       from jsonb_to_recordset(?::jsonb) as r(user_id uuid, locale text, by_id uuid,
+            held_until timestamptz, held_change_by_id uuid)
+     on conflict (user_id) do update set status = 'held', token_hash = null,
+       locale = excluded.locale, last_invited_by_id = excluded.last_invited_by_id,
+       held_until = excluded.held_until, held_change_by_id = excluded.held_change_by_id,
+       revoked_at = null, revoked_by_id = null, updated_at = excluded.updated_at`,
+    [ctx.services.now(), JSON.stringify(rows)],
+  );
 }

@@ -3,7 +3,8 @@ import { mailConfigured } from '../../mail/status.ts';
 import { conflict } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import type { Authenticated } from '../authenticated.ts';
-import { issueToken, refusalOf, registrationUrl } from './send.ts';
+import { refusalOf } from './invitees.ts';
+import { issueToken, registrationUrl } from './send.ts';
 import type { InvitationLocale } from './state.ts';
 import { loadInvitationTarget, refusalProblem } from './target.ts';
 
@@ -34,19 +35,20 @@ export function showInvitationLink(
     services,
     auth.actor,
     async (ctx) => {
-      const { person, row } = await loadInvitationTarget(
+      const target = await loadInvitationTarget(
         ctx,
         userId,
         'showInvitationLink',
         'invitation.link_shown',
       );
+      const { person, row } = target;
       if (mailConfigured(services.config))
         throw conflict(
           'mail_configured',
           'Mail is configured: the invitation goes to the person by mail, never through you',
         );
       const now = services.now();
-      const refusal = await refusalOf(ctx.em, person, row, now, false);
+      const refusal = refusalOf(target, now, false);
       // No e-mail is no obstacle here: the link is handed over in person.
       if (refusal && refusal !== 'no_email') throw refusalProblem(refusal);
       const issued = await issueToken(ctx, person, {

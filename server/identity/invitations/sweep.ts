@@ -2,12 +2,13 @@ import type PgBoss from 'pg-boss';
 import { systemActor } from '../../authz/actor.ts';
 import { runCommand } from '../../commands/runCommand.ts';
 import type { Services } from '../../shared/services.ts';
-import { loadInvitees, refusalOf, type SendKind, sendInvitation } from './send.ts';
-import type { InvitationLocale, InvitationRow } from './state.ts';
+import { checkInvitee, inviteeFacts, loadInvitees } from './invitees.ts';
+import { type InvitationSend, sendInvitations } from './send.ts';
+import type { InvitationRow } from './state.ts';
 
 /** The pg-boss queue of the invitation sweep (reminders, holds that passed). */
 export const SWEEP_QUEUE = 'invitations-sweep';
-/** People per transaction of the sweep. */
+/** People per transaction of the sweep (set-based: a few statements per chunk). */
 const CHUNK = 200;
 
 /** What one sweep did. */
@@ -50,34 +51,39 @@ export async function sweepInvitations(services: Services): Promise<SweepResult>
           ctx.em,
           rows.map((row) => row.user_id),
         );
-        for (const row of rows) {
-          const person = people.get(row.user_id);
-          const refusal = person ? await refusalOf(ctx.em, person, row, now, false) : 'not_found';
-          if (!person || refusal || !person.email) {
-            // Left as it is, but never picked again by this sweep.
-            await ctx.em.execute(
-              kind === 'reminder'
-                ? 'update invitation set reminded_at = ? where user_id = ?'
-                : `update invitation set status = 'revoked', held_until = null, revoked_at = ?
-                    where user_id = ?`,
-              [now, row.user_id],
-            );
-            result.skipped += 1;
-            continue;
-          }
-          const sendKind: SendKind = kind;
-          await sendInvitation(
-            ctx,
-            { ...person, email: person.email },
-            {
-              kind: sendKind,
-              byId: row.last_invited_by_id,
-              locale: row.locale as InvitationLocale,
-            },
-          );
-          if (kind === 'reminder') result.reminded += 1;
-          else result.released += 1;
+        const facts = await inviteeFacts(
+          ctx.em,
+          rows.flatMap((row) => people.get(row.user_id) ?? []),
+          new Map(rows.map((row) => [row.user_id, row])),
+          now,
+        );
+        const sends: InvitationSend[] = [];
+        for (const fact of facts) {
+          const checked = checkInvitee(fact, now, false);
+          if ('invitable' in checked)
+            sends.push({
+              invitee: checked.invitable,
+              kind,
+              byId: fact.row?.last_invited_by_id ?? null,
+              locale: fact.row?.locale ?? 'ru',
+            });
         }
+        const sent = new Set(sends.map((send) => send.invitee.person.id));
+        const skipped = rows.filter((row) => !sent.has(row.user_id)).map((row) => row.user_id);
+        if (skipped.length > 0)
+          // Left as they are, but never picked again by this sweep.
+          await ctx.em.execute(
+            `update invitation set ${
+              kind === 'reminder'
+                ? 'reminded_at = ?'
+                : `status = 'revoked', held_until = null, revoked_at = ?`
+            } where user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
+            [now, JSON.stringify(skipped)],
+          );
+        await sendInvitations(ctx, sends);
+        result.skipped += skipped.length;
+        if (kind === 'reminder') result.reminded += sends.length;
+        else result.released += sends.length;
         return rows.length;
       });
       if (done < CHUNK) break;

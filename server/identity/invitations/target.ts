@@ -2,30 +2,29 @@ import type { AuditAction } from '../../audit/actions.ts';
 import { asUserSubject, authorize, type UserAction } from '../../authz/index.ts';
 import type { CommandContext } from '../../commands/runCommand.ts';
 import { AppError, conflict, notFound, unprocessable } from '../../shared/errors.ts';
-import { type Invitee, type InviteRefusal, loadInvitees } from './send.ts';
-import { type InvitationRow, readInvitationRow } from './state.ts';
-
-/** A person an invitation command acts on, authorized, with their invitation row locked. */
-export interface InvitationTarget {
-  person: Invitee;
-  row: InvitationRow | null;
-}
+import {
+  type InviteeFacts,
+  type InviteRefusal,
+  inviteeFacts,
+  loadInvitees,
+  lockInvitationRows,
+} from './invitees.ts';
 
 /**
  * Load-then-authorize for the invitation commands: 404 for nobody, 403 (audited as denied under
- * `auditAction`) for a person the caller may not `action`, then the invitation row under lock,
- * so two admins inviting one person at once act one after the other.
+ * `auditAction`) for a person the caller may not `action`, then the invitation row under lock
+ * and the rest of the facts the rules decide on, so two admins inviting one person at once act
+ * one after the other. The same reads as a bulk chunk's, for one person.
  */
 export async function loadInvitationTarget(
   ctx: CommandContext,
   userId: string,
   action: UserAction,
   auditAction: AuditAction,
-): Promise<InvitationTarget> {
+): Promise<InviteeFacts> {
   // Locks the person first (then their invitation): every invitation command takes them in
   // this order, so they never deadlock against each other.
-  await ctx.em.execute('select 1 from app_user where id = ? for update', [userId]);
-  const person = (await loadInvitees(ctx.em, [userId])).get(userId);
+  const person = (await loadInvitees(ctx.em, [userId], { lock: true })).get(userId);
   if (!person) throw notFound('User');
   authorize(ctx.ability, action, asUserSubject(person), {
     auditAction,
@@ -33,7 +32,10 @@ export async function loadInvitationTarget(
     targetId: person.id,
     targetLabel: person.label,
   });
-  return { person, row: await readInvitationRow(ctx.em, userId, true) };
+  const rows = await lockInvitationRows(ctx.em, [userId]);
+  const [facts] = await inviteeFacts(ctx.em, [person], rows, ctx.services.now());
+  if (!facts) throw notFound('User');
+  return facts;
 }
 
 const PROBLEMS: Record<InviteRefusal, () => AppError> = {
