@@ -63,6 +63,19 @@ function canonicalParts(content: ChainedContent): { before: string; after: strin
 }
 
 /**
+ * The `events` value of an `audit_pending` row (JSON text, for a bind parameter): what
+ * appendAuditEvents stages, for a caller that holds a plain pg transaction instead of an entity
+ * manager (`audit archive`, in the owner's transaction that deletes the archived events).
+ */
+export function stagedEvents(actor: Actor, events: AuditEventInput[], at: Date): string {
+  const rows = events.map((event) => {
+    const { seq: _placeholder, ...content } = contentOf(actor, event, SEQ_PLACEHOLDER, at);
+    return { ...content, ...canonicalParts({ ...content, seq: SEQ_PLACEHOLDER }) };
+  });
+  return JSON.stringify(rows);
+}
+
+/**
  * Stages events for the audit chain inside the caller's transaction; the database chains them
  * during COMMIT (deferred trigger audit_chain_pending: seq numbers and
  * hash(n) = SHA-256(hash(n-1) || canonical JSON), exactly as keylessHash() computes), so they
@@ -76,14 +89,10 @@ export async function appendAuditEvents(
   at: Date = new Date(),
 ): Promise<void> {
   if (events.length === 0) return;
-  const rows = events.map((event) => {
-    const { seq: _placeholder, ...content } = contentOf(actor, event, SEQ_PLACEHOLDER, at);
-    return { ...content, ...canonicalParts({ ...content, seq: SEQ_PLACEHOLDER }) };
-  });
   // Through knex with a bind parameter: em.execute() would inline the events into the SQL text.
   const query = em
     .getKnex()
-    .raw('insert into audit_pending (events) values (?::jsonb)', [JSON.stringify(rows)]);
+    .raw('insert into audit_pending (events) values (?::jsonb)', [stagedEvents(actor, events, at)]);
   const transaction = em.getTransactionContext();
   if (!transaction) throw new Error('appendAuditEvents must run inside a transaction');
   await query.transacting(transaction);
