@@ -60,6 +60,7 @@ export const AUDIT_ACTIONS = [
   'audit.verified',
   'audit.checkpoint_restored',
   'audit.checkpoint_key_rotated',
+  'audit.archived',
   'superadmin.bootstrapped',
   'demo.seeded',
   'directory_source.listed',

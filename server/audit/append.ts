@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import type { Actor } from '../authz/actor.ts';
 import type { AuditEventInput } from './actions.ts';
 import { type ChainedContent, contentJson } from './chain.ts';
@@ -111,6 +112,22 @@ export function stagedAuditEvents(actor: Actor, events: AuditEventInput[], at: D
     return { ...content, ...canonicalParts({ ...content, seq: SEQ_PLACEHOLDER }) };
   });
   return JSON.stringify(rows);
+}
+
+const PG_STAGING_SQL = auditStagingSql('$1');
+
+/**
+ * appendAuditEvents for a caller that holds a plain pg client in an open transaction instead of
+ * an entity manager (`audit archive`, in the owner's transaction that deletes archived events).
+ */
+export async function stageAuditEvents(
+  client: Pick<pg.ClientBase, 'query'>,
+  actor: Actor,
+  events: AuditEventInput[],
+  at: Date,
+): Promise<void> {
+  if (events.length === 0) return;
+  await client.query(PG_STAGING_SQL, [stagedAuditEvents(actor, events, at)]);
 }
 
 /**

@@ -39,6 +39,19 @@ export type CheckpointOutcome =
   | { kind: 'behind'; headSeq: string; lastSeq: string }
   | { kind: 'refused'; detail: string };
 
+/**
+ * Takes the checkpoint writer lock for the client's open transaction (released at its end);
+ * false when another process holds it. For a caller that must commit its own transaction
+ * (`audit archive`); the others use withCheckpointLock.
+ */
+export async function tryCheckpointLock(client: pg.ClientBase): Promise<boolean> {
+  const { rows } = await client.query<{ ok: boolean }>(
+    'select pg_try_advisory_xact_lock($1, $2) as ok',
+    [LOCK_NAMESPACE, LOCK_KEY],
+  );
+  return rows[0]?.ok === true;
+}
+
 /** Runs `body` in a repeatable-read transaction holding the writer lock; null if another holds it. */
 export async function withCheckpointLock<T>(
   pool: pg.Pool,
@@ -47,11 +60,7 @@ export async function withCheckpointLock<T>(
   const client = await pool.connect();
   try {
     await client.query('begin isolation level repeatable read');
-    const { rows } = await client.query<{ ok: boolean }>(
-      'select pg_try_advisory_xact_lock($1, $2) as ok',
-      [LOCK_NAMESPACE, LOCK_KEY],
-    );
-    if (!rows[0]?.ok) return null;
+    if (!(await tryCheckpointLock(client))) return null;
     return await body(client);
   } finally {
     await client.query('rollback').catch(() => undefined);

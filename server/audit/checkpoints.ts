@@ -51,6 +51,12 @@ export interface CheckpointRecord extends RecordBase {
   headHash: string;
   /** The first seq chained with keyless SHA-256 (before it: the legacy HMAC). */
   keylessFrom: string;
+  /**
+   * Signed after the fact at a seq behind the newest checkpoint (by `audit archive`, at the last
+   * archived event, after verifying the chain through the newest checkpoint): it anchors that seq
+   * and does not move the head the log must reach. Absent on checkpoints of the head.
+   */
+  backfill?: true;
 }
 
 /**
@@ -69,6 +75,21 @@ export interface RestoreRecord extends RecordBase {
   note: string;
 }
 
+/**
+ * Events `fromSeq`..`seq` left the database into an export bundle whose SHA-256 is
+ * `bundleSha256`; the chain goes on from `headHash`, the hash of event `seq`. A checkpoint at
+ * `seq` comes before it in the file, and the bundle holds that checkpoint, so the bundle verifies
+ * on its own and this record ties the database's new start to it.
+ */
+export interface ArchiveRecord extends RecordBase {
+  type: 'archive';
+  fromSeq: string;
+  seq: string;
+  headHash: string;
+  bundleSha256: string;
+  note: string;
+}
+
 /** The signing key changed: signed by the old key, naming the new one. */
 export interface KeyRotationRecord extends RecordBase {
   type: 'key-rotated';
@@ -76,12 +97,22 @@ export interface KeyRotationRecord extends RecordBase {
   newPublicKey: string;
 }
 
-export type AnyCheckpointRecord = CheckpointRecord | RestoreRecord | KeyRotationRecord;
+export type AnyCheckpointRecord =
+  | CheckpointRecord
+  | RestoreRecord
+  | ArchiveRecord
+  | KeyRotationRecord;
 /** A record before it is signed. */
 export type UnsignedRecord =
   | Omit<CheckpointRecord, 'sig' | 'keyId' | 'index' | 'v'>
   | Omit<RestoreRecord, 'sig' | 'keyId' | 'index' | 'v'>
+  | Omit<ArchiveRecord, 'sig' | 'keyId' | 'index' | 'v'>
   | Omit<KeyRotationRecord, 'sig' | 'keyId' | 'index' | 'v'>;
+
+/** Whether a record signs the head of its time: a checkpoint of the head, or a restore. */
+export function signsHead(record: AnyCheckpointRecord): record is CheckpointRecord | RestoreRecord {
+  return (record.type === 'checkpoint' && !record.backfill) || record.type === 'restore';
+}
 
 /** One line of keyring.jsonl. */
 export interface KeyringEntry {
@@ -308,11 +339,24 @@ function shapeProblem(value: unknown): string | null {
     if (typeof record.headHash !== 'string' || !HEX32.test(record.headHash)) return 'bad headHash';
     if (typeof record.keylessFrom !== 'string' || !SEQ.test(record.keylessFrom))
       return 'bad keylessFrom';
+    if (record.type === 'checkpoint' && record.backfill !== undefined && record.backfill !== true)
+      return 'bad backfill';
     if (record.type === 'restore') {
       const from = record.restoredFrom as Record<string, unknown> | undefined;
       if (!from || typeof from.seq !== 'string' || typeof record.lastSeq !== 'string')
         return 'bad restore record';
     }
+    return null;
+  }
+  if (record.type === 'archive') {
+    if (typeof record.seq !== 'string' || !SEQ.test(record.seq) || record.seq === '0')
+      return 'bad seq';
+    if (typeof record.fromSeq !== 'string' || !SEQ.test(record.fromSeq) || record.fromSeq === '0')
+      return 'bad fromSeq';
+    if (BigInt(record.fromSeq) > BigInt(record.seq)) return 'fromSeq after seq';
+    if (typeof record.headHash !== 'string' || !HEX32.test(record.headHash)) return 'bad headHash';
+    if (typeof record.bundleSha256 !== 'string' || !HEX32.test(record.bundleSha256))
+      return 'bad bundleSha256';
     return null;
   }
   if (record.type === 'key-rotated') {
@@ -332,8 +376,9 @@ export function readCheckpointFile(
 }
 
 /**
- * The last record of the checkpoint file, and the last one that signs a head (a checkpoint or a
- * restore), reading only the tail of the file (it grows for years). Nulls when there is none.
+ * The last record of the checkpoint file, and the last one that signs a head (a checkpoint of the
+ * head or a restore; not a back-filled checkpoint, an archive or a key rotation), reading only the
+ * tail of the file (it grows for years). Nulls when there is none.
  */
 export function lastCheckpointRecords(dir: string): {
   last: AnyCheckpointRecord | null;
@@ -356,10 +401,7 @@ export function lastCheckpointRecords(dir: string): {
       if (parsed.problems.length > 0)
         throw new Error(`${path}: ${parsed.problems.at(-1)?.detail ?? 'unreadable'}`);
       const last = parsed.records.at(-1) ?? null;
-      const lastHead =
-        parsed.records.findLast(
-          (record): record is CheckpointRecord | RestoreRecord => record.type !== 'key-rotated',
-        ) ?? null;
+      const lastHead = parsed.records.findLast(signsHead) ?? null;
       if (lastHead || length >= size) return { last, lastHead };
     }
   } finally {

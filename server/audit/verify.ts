@@ -73,6 +73,7 @@ export const VERIFY_PROBLEMS = [
   'unknown_key',
   'formula_mismatch',
   'incomplete_export',
+  'unsigned_archive',
   'unreadable',
 ] as const;
 export type VerifyProblemKind = (typeof VERIFY_PROBLEMS)[number];
@@ -94,8 +95,32 @@ export interface CheckpointSummary {
   unsignedTail: number;
   /** Restores from backup recorded in the file. */
   restores: number;
+  /** The signed archive records: events moved out of the database into bundles. */
+  archives: SignedArchive[];
   /** Events before the keyless switch not recomputed (no legacy HMAC key at hand). */
   legacyUnchecked: number;
+}
+
+/** A signed archive record, as reported. */
+export interface SignedArchive {
+  /** Its index in the checkpoint file. */
+  index: number;
+  fromSeq: string;
+  throughSeq: string;
+  /** SHA-256 of the bundle that holds events fromSeq..throughSeq: compare it with the file. */
+  bundleSha256: string;
+}
+
+/** Where the verified log starts when older events were archived (`audit archive`). */
+export interface ArchiveBoundary {
+  /** Events 1..throughSeq are archived; the log starts at throughSeq + 1. */
+  throughSeq: string;
+  /** The hash of event throughSeq: the first remaining event links to it. */
+  throughHash: string;
+  /** SHA-256 of the bundle that holds the archived events. */
+  bundleSha256: string;
+  /** The signed archive record that covers it (null: not checked against checkpoints). */
+  recordIndex: number | null;
 }
 
 /** The outcome of walking the chain. */
@@ -109,11 +134,32 @@ export interface VerifyResult {
   firstProblem: VerifyProblem | null;
   /** Present when the walk was checked against signed checkpoints. */
   checkpoints?: CheckpointSummary;
+  /** Present when the log starts after archived events. */
+  archive?: ArchiveBoundary;
+  /** Present when an export bundle was verified (verify-export). */
+  bundle?: BundleSummary;
+}
+
+/** What verify-export says of the bundle file itself. */
+export interface BundleSummary {
+  /** SHA-256 of the file: an archive bundle's is named by its signed archive record. */
+  sha256: string;
+  /** An archive bundle (`audit archive`): the events it holds, exactly; null for an export. */
+  archived: { fromSeq: string; throughSeq: string } | null;
 }
 
 /** A signed point the recomputed chain must pass through. */
 interface Anchor {
   hash: Buffer;
+  index: number;
+}
+
+/** A signed archive record: events fromSeq..its seq left the database into a bundle. */
+export interface ArchiveAnchor {
+  fromSeq: bigint;
+  /** The hash of the last archived event, where the remaining chain starts. */
+  hash: Buffer;
+  bundleSha256: string;
   index: number;
 }
 
@@ -125,16 +171,34 @@ export interface CheckpointAnchors {
   /** The index of the record that signs requiredSeq. */
   requiredIndex: number;
   keylessFrom: bigint | null;
+  /** Signed archive records by their last archived seq (a restore drops those past its head). */
+  archives: Map<bigint, ArchiveAnchor>;
   records: number;
   restores: number;
   problem: VerifyProblem | null;
 }
 
+function noAnchors(): CheckpointAnchors {
+  return {
+    anchors: new Map(),
+    requiredSeq: 0n,
+    requiredIndex: -1,
+    keylessFrom: null,
+    archives: new Map(),
+    records: 0,
+    restores: 0,
+    problem: null,
+  };
+}
+
 /**
  * Checks every record of a checkpoint file against the trusted public keys (raw, by key id) and
  * reduces them to anchors: seq → signed hash. A `key-rotated` record signed by a trusted key
- * trusts the key it names. A `restore` record drops the anchors past the restored head (that
- * history was lost legitimately) and anchors the restored head. Stops at the first problem.
+ * trusts the key it names. A `restore` record drops the anchors and archives past the restored
+ * head (that history was lost legitimately) and anchors the restored head. A back-filled
+ * checkpoint anchors a seq behind the head without moving the head the log must reach; an
+ * `archive` record must name a seq and hash an earlier checkpoint signs. Stops at the first
+ * problem.
  */
 export function checkpointAnchors(
   records: AnyCheckpointRecord[],
@@ -142,15 +206,7 @@ export function checkpointAnchors(
   trustedKeys: Buffer[],
 ): CheckpointAnchors {
   const trusted = new Map(trustedKeys.map((key) => [keyIdOf(key), key]));
-  const result: CheckpointAnchors = {
-    anchors: new Map(),
-    requiredSeq: 0n,
-    requiredIndex: -1,
-    keylessFrom: null,
-    records: records.length,
-    restores: 0,
-    problem: null,
-  };
+  const result: CheckpointAnchors = { ...noAnchors(), records: records.length };
   const fail = (seq: string, problem: VerifyProblemKind, detail: string) => {
     result.problem = { seq, problem, detail };
     return result;
@@ -182,14 +238,46 @@ export function checkpointAnchors(
       if (raw.length === 32) trusted.set(keyIdOf(raw), raw);
       continue;
     }
+    if (record.type === 'archive') {
+      const at = BigInt(record.seq);
+      const hash = Buffer.from(record.headHash, 'hex');
+      const anchor = result.anchors.get(at);
+      if (!anchor?.hash.equals(hash))
+        return fail(
+          seq,
+          'bad_checkpoint',
+          `${name} archives events up to ${seq} with a hash no earlier checkpoint signs at that seq`,
+        );
+      result.archives.set(at, {
+        fromSeq: BigInt(record.fromSeq),
+        hash,
+        bundleSha256: record.bundleSha256,
+        index: record.index,
+      });
+      continue;
+    }
     const keylessFrom = BigInt(record.keylessFrom);
     if (result.keylessFrom !== null && result.keylessFrom !== keylessFrom)
       return fail(seq, 'formula_mismatch', `${name} moves the keyless switch point`);
     result.keylessFrom = keylessFrom;
     const at = BigInt(record.seq);
+    const hash = Buffer.from(record.headHash, 'hex');
+    if (record.type === 'checkpoint' && record.backfill) {
+      const known = result.anchors.get(at);
+      if (at > top || (known && !known.hash.equals(hash)))
+        return fail(
+          seq,
+          'bad_checkpoint',
+          `${name} back-fills seq ${seq}, ${at > top ? `ahead of the newest checkpoint (${top})` : 'contradicting an earlier checkpoint'}`,
+        );
+      result.anchors.set(at, { hash, index: record.index });
+      continue;
+    }
     if (record.type === 'restore') {
       for (const anchored of result.anchors.keys())
         if (anchored > at) result.anchors.delete(anchored);
+      for (const archived of result.archives.keys())
+        if (archived > at) result.archives.delete(archived);
       result.restores += 1;
       top = at;
     } else if (at < top) {
@@ -199,7 +287,7 @@ export function checkpointAnchors(
         `${name} signs seq ${seq}, behind the previous checkpoint (${top}), with no restore record`,
       );
     } else top = at;
-    result.anchors.set(at, { hash: Buffer.from(record.headHash, 'hex'), index: record.index });
+    result.anchors.set(at, { hash, index: record.index });
     result.requiredSeq = at;
     result.requiredIndex = record.index;
   }
@@ -208,7 +296,8 @@ export function checkpointAnchors(
 
 /**
  * Recomputes the chain one event at a time, in seq order, from a start (seq 1 and the genesis
- * hash, or just past a signed checkpoint), against the stored hashes and the signed anchors.
+ * hash, or just past a signed checkpoint or archive boundary), against the stored hashes and the
+ * signed anchors.
  */
 export class ChainWalker {
   expected: bigint;
@@ -291,15 +380,7 @@ export function loadCheckpointAnchors(
   dir: string,
   pinned: Buffer[] | null = null,
 ): CheckpointAnchors {
-  const empty: CheckpointAnchors = {
-    anchors: new Map(),
-    requiredSeq: 0n,
-    requiredIndex: -1,
-    keylessFrom: null,
-    records: 0,
-    restores: 0,
-    problem: null,
-  };
+  const empty = noAnchors();
   let file: ReturnType<typeof readCheckpointFile>;
   let keys: Buffer[];
   try {
@@ -345,11 +426,45 @@ export interface VerifyOptions {
   checkpoints?: CheckpointAnchors;
 }
 
+/** One row of audit_archive: where the database's chain starts after an archive. */
+interface BoundaryRow {
+  through_seq: string;
+  through_hash: Buffer;
+  bundle_sha256: Buffer;
+}
+
+/**
+ * The problem of an archive boundary the signed archive records do not cover: every row of
+ * audit_archive must match one (seq, hash and bundle), or events were deleted without an archive.
+ */
+function unsignedBoundary(
+  rows: BoundaryRow[],
+  archives: Map<bigint, ArchiveAnchor>,
+): VerifyProblem | null {
+  for (const row of rows) {
+    const signed = archives.get(BigInt(row.through_seq));
+    if (
+      signed?.hash.equals(row.through_hash) &&
+      signed.bundleSha256 === row.bundle_sha256.toString('hex')
+    )
+      continue;
+    return {
+      seq: row.through_seq,
+      problem: 'unsigned_archive',
+      detail: `the database says events up to ${row.through_seq} were archived (audit_archive), but no valid signed archive record says so${signed ? ' with that hash and bundle' : ''}: events were deleted without an archive, or the boundary was forged`,
+    };
+  }
+  return null;
+}
+
 /**
  * Walks the whole chain in one consistent snapshot, recomputing every hash, and reports the first
  * event that was edited (hash mismatch), deleted (missing sequence number), forged past the head,
  * or — with signed checkpoints — rewritten with recomputed hashes (checkpoint mismatch) or cut off
- * with the head rewound (truncated). Never throws for what it finds in the data.
+ * with the head rewound (truncated). After an archive the walk starts at the boundary in
+ * audit_archive (the first remaining event must link to the archived last hash); with signed
+ * checkpoints that boundary must be covered by a signed archive record. Never throws for what it
+ * finds in the data.
  */
 export async function verifyAuditChain(
   pool: pg.Pool,
@@ -362,7 +477,7 @@ export async function verifyAuditChain(
       checked: 0,
       headSeq: '0',
       firstProblem: checkpoints.problem,
-      checkpoints: summary(checkpoints, 0n, 0),
+      checkpoints: checkpointSummary(checkpoints, 0n, 0),
     };
   // Events committed but still staged join the chain first, so the whole log is verified.
   await sealStagedEvents(pool);
@@ -375,21 +490,36 @@ export async function verifyAuditChain(
     const formulaRow = await client.query<{ keyless_from: string }>(
       'select keyless_from::text as keyless_from from audit_chain_formula where id = 1',
     );
+    const boundaries = await client.query<BoundaryRow>(
+      'select through_seq::text as through_seq, through_hash, bundle_sha256 from audit_archive order by through_seq',
+    );
     const headSeq = head.rows[0]?.seq ?? '0';
     const storedSwitch = BigInt(formulaRow.rows[0]?.keyless_from ?? '1');
     const keylessFrom = checkpoints?.keylessFrom ?? storedSwitch;
+    const boundary = boundaries.rows.at(-1);
+    const start = boundary
+      ? { seq: BigInt(boundary.through_seq), hash: boundary.through_hash }
+      : { seq: 0n, hash: GENESIS_HASH };
     const walker = new ChainWalker(
       { keylessFrom, legacyKey: options.legacyKey },
       checkpoints?.anchors ?? new Map(),
+      start,
     );
+    const archive: ArchiveBoundary | undefined = boundary && {
+      throughSeq: boundary.through_seq,
+      throughHash: boundary.through_hash.toString('hex'),
+      bundleSha256: boundary.bundle_sha256.toString('hex'),
+      recordIndex: checkpoints?.archives.get(start.seq)?.index ?? null,
+    };
     const result = (firstProblem: VerifyProblem | null): VerifyResult => ({
       ok: firstProblem === null,
       checked: walker.checked,
       headSeq,
       firstProblem,
       ...(checkpoints
-        ? { checkpoints: summary(checkpoints, walker.last, walker.legacyUnchecked) }
+        ? { checkpoints: checkpointSummary(checkpoints, walker.last, walker.legacyUnchecked) }
         : {}),
+      ...(archive ? { archive } : {}),
     });
     if (keylessFrom !== storedSwitch)
       return result({
@@ -397,6 +527,8 @@ export async function verifyAuditChain(
         problem: 'formula_mismatch',
         detail: `audit_chain_formula says the keyless chain starts at ${storedSwitch}; the signed checkpoints say ${keylessFrom}`,
       });
+    const unsigned = checkpoints ? unsignedBoundary(boundaries.rows, checkpoints.archives) : null;
+    if (unsigned) return result(unsigned);
     const stream = client.query(
       // Qualified: a bare `seq` in ORDER BY is the text output column (1, 10, 100, 2, ...).
       new QueryStream(`select ${AUDIT_ROW_COLUMNS} from audit_event e order by e.seq`, [], {
@@ -412,6 +544,14 @@ export async function verifyAuditChain(
           seq: row.seq,
           problem: 'beyond_head',
           detail: `event ${row.seq} lies past the chain head (${headSeq}): the chain never wrote it`,
+        });
+      }
+      if (BigInt(row.seq) <= start.seq) {
+        stream.destroy();
+        return result({
+          seq: row.seq,
+          problem: 'out_of_order',
+          detail: `event ${row.seq} lies in the archived range (up to ${start.seq}), which the archive removed from the log: it was put back, or the boundary was forged`,
         });
       }
       const problem = walker.step(contentOfRow(row), row.hash);
@@ -442,7 +582,8 @@ export async function verifyAuditChain(
   }
 }
 
-function summary(
+/** What verification reports of the signed checkpoints, after walking up to `last`. */
+export function checkpointSummary(
   checkpoints: CheckpointAnchors,
   last: bigint,
   legacyUnchecked: number,
@@ -453,6 +594,12 @@ function summary(
     lastSeq: checkpoints.requiredSeq.toString(),
     unsignedTail: Number(tail),
     restores: checkpoints.restores,
+    archives: [...checkpoints.archives].map(([seq, archive]) => ({
+      index: archive.index,
+      fromSeq: archive.fromSeq.toString(),
+      throughSeq: seq.toString(),
+      bundleSha256: archive.bundleSha256,
+    })),
     legacyUnchecked,
   };
 }

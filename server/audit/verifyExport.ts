@@ -1,12 +1,17 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
 import type { ChainedContent } from './chain.ts';
 import type { AnyCheckpointRecord, FileProblem } from './checkpoints.ts';
 import { parseCheckpointLines } from './checkpoints.ts';
 import {
+  type ArchiveBoundary,
+  type BundleSummary,
   ChainWalker,
   type CheckpointAnchors,
   checkpointAnchors,
+  checkpointSummary,
   errorText,
   type VerifyProblem,
   type VerifyResult,
@@ -34,6 +39,50 @@ export interface ExportMeta {
   /** Filters applied: a filtered export cannot be verified link by link. */
   filters: Record<string, unknown>;
   keylessFrom: string;
+  /**
+   * Set on an archive bundle (`audit archive`): it holds exactly events fromSeq..throughSeq, and
+   * a signed checkpoint at throughSeq closes it. Not signed: it can only make a bundle claim
+   * less (a shorter range, still closed by a signed checkpoint), never pass a gap.
+   */
+  archive?: { fromSeq: string; throughSeq: string };
+}
+
+/** The SHA-256 of a file, hex (what an archive record signs of its bundle). */
+export async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
+}
+
+const SEQ_TEXT = /^[1-9][0-9]{0,18}$/;
+
+/** The archive range of a bundle's description, or a problem when it is not a valid one. */
+function archiveRange(
+  meta: ExportMeta | null,
+  checkpoints: CheckpointAnchors,
+): { range: BundleSummary['archived']; problem: VerifyProblem | null } {
+  const archive = meta?.archive;
+  if (!archive) return { range: null, problem: null };
+  if (
+    !SEQ_TEXT.test(String(archive.fromSeq)) ||
+    !SEQ_TEXT.test(String(archive.throughSeq)) ||
+    BigInt(archive.fromSeq) > BigInt(archive.throughSeq)
+  )
+    return {
+      range: null,
+      problem: { seq: '0', problem: 'unreadable', detail: 'the archive range is not valid' },
+    };
+  const range = { fromSeq: String(archive.fromSeq), throughSeq: String(archive.throughSeq) };
+  if (!checkpoints.anchors.has(BigInt(range.throughSeq)))
+    return {
+      range,
+      problem: {
+        seq: range.throughSeq,
+        problem: 'incomplete_export',
+        detail: `the archive bundle ends at event ${range.throughSeq}, where no signed checkpoint is`,
+      },
+    };
+  return { range, problem: null };
 }
 
 function contentOfExported(event: ExportedEvent): ChainedContent {
@@ -70,10 +119,12 @@ function lines(path: string) {
 /**
  * Verifies an NDJSON export bundle offline (no database): the checkpoint records in it are
  * checked against the trusted public keys only (the bundle's own keyring lines are not trusted),
- * then the events are recomputed from seq 1 (or from just past a signed checkpoint) and must pass
- * through every signed hash and reach the last one. Events before the keyless switch are HMAC
- * and cannot be recomputed without the legacy key: they are counted, and linked through their
- * stored hashes into the keyless chain that the checkpoints sign. Never throws for what it reads.
+ * then the events are recomputed from seq 1 (or from just past a signed archive record: the
+ * remaining log after `audit archive`) and must pass through every signed hash and reach the last
+ * one — for an archive bundle, exactly its last event, where a signed checkpoint closes it.
+ * Events before the keyless switch are HMAC and cannot be recomputed without the legacy key: they
+ * are counted, and linked through their stored hashes into the keyless chain that the checkpoints
+ * sign. Never throws for what it reads.
  */
 export async function verifyExportFile(path: string, trustedKeys: Buffer[]): Promise<VerifyResult> {
   const fail = (problem: VerifyProblem): VerifyResult => ({
@@ -134,25 +185,29 @@ export async function verifyExportFile(path: string, trustedKeys: Buffer[]): Pro
       problem: 'incomplete_export',
       detail: 'a filtered export cannot be verified: export the whole log (no --from/--to)',
     });
+  const { range, problem: rangeProblem } = archiveRange(meta, checkpoints);
+  if (rangeProblem) return fail(rangeProblem);
+  // An archive bundle must reach its own last event, not the newest checkpoint of the file.
+  const required: CheckpointAnchors = range
+    ? {
+        ...checkpoints,
+        requiredSeq: BigInt(range.throughSeq),
+        requiredIndex: checkpoints.anchors.get(BigInt(range.throughSeq))?.index ?? -1,
+      }
+    : checkpoints;
+  const bundle: BundleSummary = { sha256: await fileSha256(path), archived: range };
   const keylessFrom = checkpoints.keylessFrom ?? BigInt(meta?.keylessFrom ?? '1');
   // Pass 2: the events.
   let walker: ChainWalker | null = null;
+  let archive: ArchiveBoundary | undefined;
   const result = (firstProblem: VerifyProblem | null): VerifyResult => ({
     ok: firstProblem === null,
     checked: walker?.checked ?? 0,
     headSeq: (walker?.last ?? 0n).toString(),
     firstProblem,
-    checkpoints: {
-      records: checkpoints.records,
-      lastSeq: checkpoints.requiredSeq.toString(),
-      unsignedTail: Number(
-        walker && walker.last > checkpoints.requiredSeq
-          ? walker.last - checkpoints.requiredSeq
-          : 0n,
-      ),
-      restores: checkpoints.restores,
-      legacyUnchecked: walker?.legacyUnchecked ?? 0,
-    },
+    checkpoints: checkpointSummary(required, walker?.last ?? 0n, walker?.legacyUnchecked ?? 0),
+    ...(archive ? { archive } : {}),
+    bundle,
   });
   lineNumber = 0;
   try {
@@ -175,21 +230,41 @@ export async function verifyExportFile(path: string, trustedKeys: Buffer[]): Pro
           detail: `line ${lineNumber}: bad event id`,
         });
       if (!walker) {
-        // The walk starts at seq 1, or just past a signed checkpoint.
+        // The walk starts at seq 1, or just past a signed archive record: a log whose first
+        // events are gone without one is a deleted head, whatever checkpoint it starts after.
         const first = BigInt(event.id);
-        const anchor = checkpoints.anchors.get(first - 1n);
-        if (first !== 1n && !anchor)
+        const start = checkpoints.archives.get(first - 1n);
+        if (first !== 1n && !start)
           return result({
             seq: first.toString(),
             problem: 'incomplete_export',
-            detail: `the export starts at event ${first}, neither at 1 nor just past a signed checkpoint`,
+            detail: `the export starts at event ${first}, neither at 1 nor just past a signed archive record: events 1..${first - 1n} were deleted without an archive`,
           });
+        if (range && range.fromSeq !== first.toString())
+          return result({
+            seq: first.toString(),
+            problem: 'incomplete_export',
+            detail: `the archive bundle says it starts at event ${range.fromSeq} but starts at ${first}`,
+          });
+        if (start)
+          archive = {
+            throughSeq: (first - 1n).toString(),
+            throughHash: start.hash.toString('hex'),
+            bundleSha256: start.bundleSha256,
+            recordIndex: start.index,
+          };
         walker = new ChainWalker(
           { keylessFrom, legacyKey: null },
           checkpoints.anchors,
-          first === 1n ? undefined : { seq: first - 1n, hash: anchor?.hash as Buffer },
+          start ? { seq: first - 1n, hash: start.hash } : undefined,
         );
       }
+      if (range && BigInt(event.id) > BigInt(range.throughSeq))
+        return result({
+          seq: String(event.id),
+          problem: 'beyond_head',
+          detail: `event ${event.id} lies past the archive bundle's last event (${range.throughSeq})`,
+        });
       const problem = walker.step(contentOfExported(event), Buffer.from(event.hash, 'hex'));
       if (problem) return result(problem);
     }
@@ -200,6 +275,15 @@ export async function verifyExportFile(path: string, trustedKeys: Buffer[]): Pro
       detail: `line ${lineNumber}: ${errorText(error)}`,
     });
   }
-  if (!walker) walker = new ChainWalker({ keylessFrom, legacyKey: null }, checkpoints.anchors);
-  return result(walker.truncation(checkpoints));
+  if (!walker) {
+    // No event: all of the log was archived; it must end at the last signed archive, if any.
+    const through = [...checkpoints.archives.keys()].reduce((a, b) => (b > a ? b : a), 0n);
+    const archived = checkpoints.archives.get(through);
+    walker = new ChainWalker(
+      { keylessFrom, legacyKey: null },
+      checkpoints.anchors,
+      archived ? { seq: through, hash: archived.hash } : undefined,
+    );
+  }
+  return result(walker.truncation(required));
 }

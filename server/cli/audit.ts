@@ -22,15 +22,19 @@ import {
 import { verifyExportFile } from '../audit/verifyExport.ts';
 import { systemActor } from '../authz/actor.ts';
 import { startServices } from '../bootstrap.ts';
+import { archiveAuditEvents } from '../commands/auditLog/archive.ts';
 import { EXPORT_FORMATS, exportedEvent, streamAuditExport } from '../commands/auditLog/export.ts';
 import { verifiedEvent } from '../commands/auditLog/query.ts';
 import { runCommand } from '../commands/runCommand.ts';
+import type { Database } from '../db/database.ts';
 import { timestamp } from '../shared/schemas.ts';
 import type { Services } from '../shared/services.ts';
 import type { CliCommand, CliInput } from './types.ts';
 
 /** Exit code of `audit verify` when the chain is broken (distinct from usage 2 and crash 1). */
 export const EXIT_CHAIN_BROKEN = 3;
+/** Exit code of `audit archive` refused for the state of things (no owner role, no checkpoint). */
+export const EXIT_REFUSED = 4;
 
 const exportArgs = z
   .object({
@@ -54,11 +58,24 @@ function describe(result: VerifyResult): string {
       `  ${result.checked} events verified before it; head at seq ${result.headSeq}`,
     );
   }
+  const { archive: boundary, bundle } = result;
+  if (bundle)
+    lines.push(
+      `bundle SHA-256 ${bundle.sha256}${bundle.archived ? `: an archive of events ${bundle.archived.fromSeq}..${bundle.archived.throughSeq}` : ''}`,
+    );
+  if (boundary)
+    lines.push(
+      `events up to seq ${boundary.throughSeq} are archived (bundle SHA-256 ${boundary.bundleSha256}${boundary.recordIndex === null ? ', not checked against a signed archive record' : `, signed archive record #${boundary.recordIndex}`}); the log starts after it`,
+    );
   const checkpoints = result.checkpoints;
   if (checkpoints) {
     lines.push(
       `signed checkpoints: ${checkpoints.records} records, the last signs seq ${checkpoints.lastSeq}; ${checkpoints.restores} restore(s) from backup recorded`,
     );
+    for (const signed of checkpoints.archives)
+      lines.push(
+        `  signed archive #${signed.index}: events ${signed.fromSeq}..${signed.throughSeq}, bundle SHA-256 ${signed.bundleSha256}`,
+      );
     if (checkpoints.unsignedTail > 0)
       lines.push(
         `  ${checkpoints.unsignedTail} events newer than the last checkpoint are protected by the SIEM copy, not by a signature`,
@@ -236,6 +253,38 @@ async function checkpointRestore(services: Services, input: CliInput): Promise<n
   return 0;
 }
 
+async function archive(services: Services, input: CliInput, database: Database): Promise<number> {
+  const before = option(input, 'before');
+  const out = option(input, 'out');
+  if (!before || !out) {
+    process.stderr.write('Usage: audit archive --before YYYY-MM --out FILE\n');
+    return 2;
+  }
+  // The owner deletes; with DATABASE_OWNER_URL equal to DATABASE_URL (one role) that role is it.
+  const ownerUrl = database.ownerUrl ?? services.config.database.ownerUrl;
+  if (!ownerUrl) {
+    process.stderr.write(
+      'audit archive: refused: it removes the archived events from the audit log, which only the owner role may do, and DATABASE_OWNER_URL (the owner role that runs the migrations) is not set. The service role of DATABASE_URL may only append to the log. Set DATABASE_OWNER_URL (with one role for everything, to the same URL as DATABASE_URL; docs/database.md) and run it again\n',
+    );
+    return EXIT_REFUSED;
+  }
+  const signer = loadCheckpointSigner(services.config);
+  const outcome = await archiveAuditEvents(services, { before, out, ownerUrl, signer });
+  if (outcome.kind === 'nothing') {
+    input.stdout.write(`nothing to archive: ${outcome.detail}\n`);
+    return 0;
+  }
+  if (outcome.kind === 'refused') {
+    process.stderr.write(`audit archive: refused: ${outcome.detail}\n`);
+    return { usage: 2, state: EXIT_REFUSED, broken: EXIT_CHAIN_BROKEN }[outcome.reason];
+  }
+  const { record, backfilled, events } = outcome;
+  input.stdout.write(
+    `archived ${events} events (seq ${record.fromSeq}..${record.seq}) to ${out}\nbundle SHA-256 ${record.bundleSha256}; signed archive record #${record.index}${backfilled ? `, after a checkpoint signed at seq ${record.seq}` : ''}\n${JSON.stringify(record)}\n`,
+  );
+  return 0;
+}
+
 const USAGE = [
   'Usage: audit verify [--checkpoints DIR] [--public-key KEY|FILE]',
   '       audit verify-export FILE --public-key KEY|FILE     (offline: no database)',
@@ -243,14 +292,19 @@ const USAGE = [
   '       audit checkpoint                                   (sign the current head now)',
   '       audit checkpoint-key show|rotate',
   '       audit checkpoint-restore --db-head SEQ             (confirm a restore from backup)',
+  '       audit archive --before YYYY-MM --out FILE          (move older months to a signed bundle)',
 ].join('\n');
 
-const DATABASE_ACTIONS: Record<string, (services: Services, input: CliInput) => Promise<number>> = {
+const DATABASE_ACTIONS: Record<
+  string,
+  (services: Services, input: CliInput, database: Database) => Promise<number>
+> = {
   verify,
   export: exportLog,
   checkpoint: checkpointNow,
   'checkpoint-key': checkpointKey,
   'checkpoint-restore': checkpointRestore,
+  archive,
 };
 
 /**
@@ -259,8 +313,9 @@ const DATABASE_ACTIONS: Record<string, (services: Services, input: CliInput) => 
  * broken (naming the first event that does not match). `audit verify-export FILE --public-key
  * KEY`: the same for an NDJSON export bundle, offline. `audit export`: the log and its
  * checkpoints to stdout. `audit checkpoint`, `checkpoint-key show|rotate`, `checkpoint-restore`:
- * the signed checkpoints (docs/audit.md). What they find is reported, never thrown: errors print
- * one line (exit 1), not a stack.
+ * the signed checkpoints (docs/audit.md). `audit archive --before YYYY-MM --out FILE`: the months
+ * before one to a signed bundle, then out of the database, as the owner role (refused: exit 4).
+ * What they find is reported, never thrown: errors print one line (exit 1), not a stack.
  */
 export const auditCommand: CliCommand = {
   options: {
@@ -270,6 +325,8 @@ export const auditCommand: CliCommand = {
     checkpoints: { type: 'string' },
     'public-key': { type: 'string' },
     'db-head': { type: 'string' },
+    before: { type: 'string' },
+    out: { type: 'string' },
   },
   async run(input) {
     const [action] = input.positionals;
@@ -282,7 +339,7 @@ export const auditCommand: CliCommand = {
       }
       const { services, database } = await startServices(input.config, input.logger);
       try {
-        return await handler(services, input);
+        return await handler(services, input, database);
       } finally {
         await database.close();
       }

@@ -26,6 +26,7 @@ function usage(): string {
     '  audit verify-export FILE --public-key KEY       check an NDJSON export bundle offline (no database)',
     '  audit export [--format csv|ndjson] [--from ISO] [--to ISO]  write the audit log (and its checkpoints) to stdout',
     '  audit checkpoint | checkpoint-key show|rotate | checkpoint-restore --db-head SEQ  signed checkpoints',
+    '  audit archive --before YYYY-MM --out FILE      move the months before one to a signed bundle (owner role)',
     '  seed-demo [--people 2000]                       load a realistic demo directory',
     '  core-key generate --name N                      print a new messaging-core API key and its config line',
     '  sync --source ID [--mode full|incremental|dry-run]  run a directory sync and print the run',

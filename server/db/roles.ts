@@ -13,6 +13,8 @@ export const AUDIT_TABLE_GRANTS: Readonly<Record<string, readonly string[]>> = {
   audit_pending: ['select', 'insert'],
   // Where the keyless formula starts (signed by every checkpoint): read by verification only.
   audit_chain_formula: ['select'],
+  // Where the chain starts after an archive: read by verification; only the owner's archive writes.
+  audit_archive: ['select'],
 };
 
 /** What an audit table not listed above (`audit_*`, added by a later migration) gets: append. */
@@ -26,6 +28,13 @@ export const JOBS_SCHEMA = 'pgboss';
 
 /** The SECURITY DEFINER functions of our schema, and nothing else may be one. */
 export const SECURITY_DEFINER_FUNCTIONS: readonly string[] = ['audit_chain_pending', 'audit_seal'];
+
+/**
+ * Functions of our schema that only the owner may execute: the archive's way past the audit
+ * guard (`audit archive`, docs/audit.md). Revoked from PUBLIC and from the runtime role after
+ * every migration, since the default privileges grant EXECUTE on every new function.
+ */
+export const OWNER_ONLY_FUNCTIONS: readonly string[] = ['audit_archive_through'];
 
 /** The default role names of the embedded database (an external server may use others). */
 export const OWNER_ROLE = 'frisbee_owner';
@@ -75,9 +84,10 @@ export async function ensureLoginRole(
 
 /**
  * The runtime role's grants, applied by the owner role after every migration (idempotent): DML
- * on the ordinary tables of `public`, USAGE on its sequences, EXECUTE on its functions, default
- * privileges so tables of later migrations get the same, and then the audit tables narrowed to
- * append (AUDIT_TABLE_GRANTS). pg-boss gets a schema of its own with CREATE for the runtime role.
+ * on the ordinary tables of `public`, USAGE on its sequences, EXECUTE on its functions (except
+ * OWNER_ONLY_FUNCTIONS), default privileges so tables of later migrations get the same, and then
+ * the audit tables narrowed to append (AUDIT_TABLE_GRANTS). pg-boss gets a schema of its own with
+ * CREATE for the runtime role.
  */
 export async function grantRuntimePrivileges(owner: pg.ClientBase, runtime: string): Promise<void> {
   const app = ident(runtime);
@@ -114,13 +124,18 @@ export async function grantRuntimePrivileges(owner: pg.ClientBase, runtime: stri
       if (privileges.length > 0)
         await owner.query(`grant ${privileges.join(', ')} on ${table} to ${app}`);
     }
-    // Our functions: EXECUTE for the runtime role; SECURITY DEFINER ones for it alone.
-    const functions = await owner.query<{ signature: string; definer: boolean }>(
-      `select p.oid::regprocedure::text as signature, p.prosecdef as definer
+    // Our functions: EXECUTE for the runtime role (SECURITY DEFINER ones for it alone), except
+    // the owner-only ones, which nobody but the owner may run.
+    const functions = await owner.query<{ name: string; signature: string; definer: boolean }>(
+      `select p.proname as name, p.oid::regprocedure::text as signature, p.prosecdef as definer
          from pg_proc p join pg_namespace n on n.oid = p.pronamespace
         where n.nspname = 'public' and pg_get_userbyid(p.proowner) = current_user`,
     );
-    for (const { signature, definer } of functions.rows) {
+    for (const { name, signature, definer } of functions.rows) {
+      if (OWNER_ONLY_FUNCTIONS.includes(name)) {
+        await owner.query(`revoke all on function ${signature} from public, ${app}`);
+        continue;
+      }
       if (definer) await owner.query(`revoke all on function ${signature} from public`);
       await owner.query(`grant execute on function ${signature} to ${app}`);
     }

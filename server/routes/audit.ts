@@ -34,9 +34,26 @@ const verifyResultView = z.object({
       lastSeq: z.string(),
       unsignedTail: z.number().int(),
       restores: z.number().int(),
+      archives: z.array(
+        z.object({
+          index: z.number().int(),
+          fromSeq: z.string(),
+          throughSeq: z.string(),
+          bundleSha256: z.string(),
+        }),
+      ),
       legacyUnchecked: z.number().int(),
     })
     .optional(),
+  archive: z
+    .object({
+      throughSeq: z.string(),
+      throughHash: z.string(),
+      bundleSha256: z.string(),
+      recordIndex: z.number().int().nullable(),
+    })
+    .optional()
+    .describe('Present when older events were archived: the log starts after throughSeq'),
 });
 
 /** Declares the audit log routes: list, export, get, verify. Every one of them is itself audited. */

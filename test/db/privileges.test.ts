@@ -23,11 +23,14 @@ const EXPECTED_AUDIT: Record<string, string[]> = {
   audit_chain_head: ['SELECT'],
   audit_pending: ['SELECT', 'INSERT'],
   audit_chain_formula: ['SELECT'],
+  audit_archive: ['SELECT'],
 };
 /** Anything beyond this on an audit table is more than append. */
 const APPEND = new Set(['SELECT', 'INSERT']);
 /** The only SECURITY DEFINER functions our schema may have. */
 const EXPECTED_DEFINERS = ['audit_chain_pending()', 'audit_seal(boolean)'];
+/** Functions only the owner may execute (the archive's way past the audit guard). */
+const OWNER_ONLY = ['audit_archive_through(bigint,bytea,bytea)'];
 const SYSTEM_SCHEMAS = ['pg_catalog', 'information_schema', 'pg_toast'];
 const JOBS_SCHEMA = 'pgboss';
 
@@ -212,6 +215,36 @@ describe("the runtime role's privileges, enumerated", () => {
       expect(definer.public_execute).toBe(false);
     }
   });
+
+  it('may not execute the owner-only functions, and neither may PUBLIC', async () => {
+    const rights = await asSuperuser(async (client) => {
+      const { rows } = await client.query<{
+        signature: string;
+        runtime: boolean;
+        public_execute: boolean;
+        owner: string;
+      }>(
+        `select p.oid::regprocedure::text as signature,
+                has_function_privilege($1, p.oid, 'EXECUTE') as runtime,
+                exists (select 1 from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+                         where a.grantee = 0 and a.privilege_type = 'EXECUTE') as public_execute,
+                pg_get_userbyid(p.proowner) as owner
+           from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+          where n.nspname = 'public' and p.oid::regprocedure::text = any($2::text[])
+          order by 1`,
+        [roles.runtime, OWNER_ONLY],
+      );
+      return rows;
+    });
+    expect(rights).toEqual(
+      OWNER_ONLY.map((signature) => ({
+        signature,
+        runtime: false,
+        public_execute: false,
+        owner: roles.owner,
+      })),
+    );
+  });
 });
 
 describe('connected as the runtime role', () => {
@@ -243,6 +276,11 @@ describe('connected as the runtime role', () => {
       'update audit_chain_head set seq = 0': /permission denied for table audit_chain_head/,
       'delete from audit_pending': /permission denied for table audit_pending/,
       'truncate audit_chain_head': /permission denied for table audit_chain_head/,
+      "insert into audit_archive (through_seq, through_hash, bundle_sha256) values (1, '\\x00', '\\x00')":
+        /permission denied for table audit_archive/,
+      'delete from audit_archive': /permission denied for table audit_archive/,
+      "select audit_archive_through(1, '\\x00', '\\x00')":
+        /permission denied for function audit_archive_through/,
       'alter table audit_pending disable trigger audit_pending_chain':
         /must be owner of table audit_pending/,
       'alter function audit_chain_pending() security invoker':

@@ -886,6 +886,7 @@ export const appEn = {
       audit_verified: 'Audit chain verified',
       audit_checkpoint_restored: 'Restore from backup recorded in the checkpoints',
       audit_checkpoint_key_rotated: 'Checkpoint signing key rotated',
+      audit_archived: 'Old audit events archived to a signed bundle',
       superadmin_bootstrapped: 'First superadmin created',
       demo_seeded: 'Demo data loaded',
     },

@@ -894,6 +894,7 @@ export const appRu: typeof appEn = {
       audit_verified: 'Проверка цепочки аудита',
       audit_checkpoint_restored: 'Восстановление из резервной копии записано в контрольные точки',
       audit_checkpoint_key_rotated: 'Сменён ключ подписи контрольных точек',
+      audit_archived: 'Старые события аудита перенесены в подписанный архив',
       superadmin_bootstrapped: 'Создан первый суперадмин',
       demo_seeded: 'Загружены демо-данные',
     },

@@ -134,6 +134,7 @@ function exportTrailer(
   filters: AuditFilters,
   keylessFrom: string,
   format: ExportFormat,
+  range: SeqRange | null,
 ): string {
   const items: [string, string, unknown][] = [];
   if (dir) {
@@ -144,7 +145,10 @@ function exportTrailer(
       for (const entry of keyring.entries) items.push(['keyring', entry.addedAt, entry]);
   }
   if (items.length === 0) return '';
-  items.push(['export', '', { filters: describeFilters(filters), keylessFrom }]);
+  const archive = range
+    ? { archive: { fromSeq: (range.after + 1n).toString(), throughSeq: range.through.toString() } }
+    : {};
+  items.push(['export', '', { filters: describeFilters(filters), keylessFrom, ...archive }]);
   if (format === 'ndjson')
     return items.map(([kind, , value]) => `${JSON.stringify({ [kind]: value })}\n`).join('');
   return items
@@ -163,23 +167,37 @@ async function* followedBy(source: Readable, trailer: string): AsyncGenerator<st
   if (trailer) yield trailer;
 }
 
+/** Events after `after` up to `through`: an archive bundle's whole content (`audit archive`). */
+export interface SeqRange {
+  after: bigint;
+  through: bigint;
+}
+
 /**
  * Streams the filtered audit log in chain order from the raw pool, a batch at a time, never
  * holding the whole result, followed by the signed checkpoints of the directory `checkpoints` (see
- * exportTrailer). The connection is released when the stream ends, fails or is abandoned by its
- * reader (then discarded, since its cursor state is unknown).
+ * exportTrailer). With `range` only those events, described as an archive bundle in the trailer
+ * (unlike a filter, a range of whole seqs is verifiable). The connection is released when the
+ * stream ends, fails or is abandoned by its reader (then discarded, since its cursor state is
+ * unknown).
  */
 export async function streamAuditExport(
   pool: pg.Pool,
   filters: AuditFilters,
   format: ExportFormat,
   checkpoints: string | null = null,
+  range: SeqRange | null = null,
 ): Promise<Readable> {
   const params: unknown[] = [];
-  const where = auditWhere(filters, (value) => {
+  const bind = (value: unknown) => {
     params.push(value);
     return `$${params.length}`;
-  });
+  };
+  const where = auditWhere(filters, bind);
+  if (range)
+    where.push(
+      `e.seq > ${bind(range.after.toString())}::bigint and e.seq <= ${bind(range.through.toString())}::bigint`,
+    );
   const select = format === 'csv' ? CSV_SELECT : NDJSON_SELECT;
   // Events committed but still staged join the chain first (the export's own record among them).
   await sealStagedEvents(pool);
@@ -189,7 +207,13 @@ export async function streamAuditExport(
     const formula = await client.query<{ keyless_from: string }>(
       'select keyless_from::text as keyless_from from audit_chain_formula where id = 1',
     );
-    trailer = exportTrailer(checkpoints, filters, formula.rows[0]?.keyless_from ?? '1', format);
+    trailer = exportTrailer(
+      checkpoints,
+      filters,
+      formula.rows[0]?.keyless_from ?? '1',
+      format,
+      range,
+    );
   } catch (error) {
     client.release();
     throw error;

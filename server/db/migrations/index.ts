@@ -23,6 +23,7 @@ import { Migration20261204220000SiemCursor } from './Migration20261204220000Siem
 import { Migration20261204230000AuditKeylessChain } from './Migration20261204230000AuditKeylessChain.ts';
 import { Migration20261205000000LeastPrivilege } from './Migration20261205000000LeastPrivilege.ts';
 import { Migration20261205005000AuditBatchSeal } from './Migration20261205005000AuditBatchSeal.ts';
+import { Migration20261205010000AuditRetention } from './Migration20261205010000AuditRetention.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -68,4 +69,5 @@ export const migrationsList: MigrationObject[] = [
   },
   { name: 'Migration20261205000000LeastPrivilege', class: Migration20261205000000LeastPrivilege },
   { name: 'Migration20261205005000AuditBatchSeal', class: Migration20261205005000AuditBatchSeal },
+  { name: 'Migration20261205010000AuditRetention', class: Migration20261205010000AuditRetention },
 ];
