@@ -1,7 +1,9 @@
 import pg from 'pg';
-import { auditStagingSql, stagedAuditEvents } from '../../server/audit/append.ts';
+import { auditStagingSql, stageAuditEvents, stagedAuditEvents } from '../../server/audit/append.ts';
+import { checkpointDir, loadCheckpointSigner } from '../../server/audit/checkpoints.ts';
+import { writeCheckpoint } from '../../server/audit/checkpointWriter.ts';
 import { sealStagedEvents } from '../../server/audit/seal.ts';
-import { verifyAuditChain } from '../../server/audit/verify.ts';
+import { loadCheckpointAnchors, verifyAuditChain } from '../../server/audit/verify.ts';
 import { systemActor } from '../../server/authz/actor.ts';
 import { runCommand } from '../../server/commands/runCommand.ts';
 import type { Services } from '../../server/shared/services.ts';
@@ -146,5 +148,78 @@ export async function timeVerify(services: Services): Promise<VerifyTiming> {
     checked: verified.checked,
     seconds: secondsSince(start),
     problem: verified.firstProblem?.detail ?? null,
+  };
+}
+
+/** Sealing in bulk and verification from the last signed checkpoint. */
+export interface TailTiming {
+  /** Signing a checkpoint at the head (recomputes everything since the previous one). */
+  checkpointSeconds: number;
+  events: number;
+  stagingSeconds: number;
+  /** The commits of the staging transactions, each sealing its own batch. */
+  sealSeconds: number;
+  verify: VerifyTiming;
+}
+
+const TAIL_BATCH = 5_000;
+
+/**
+ * Signs a checkpoint at the head, then stages `events` events in transactions of 5,000 (as a
+ * sync's apply batches do: one staging statement each, sealed by its COMMIT), then verifies
+ * with `--since-checkpoint`: the events after the signed one, recomputed one by one.
+ */
+export async function measureTail(services: Services, events: number): Promise<TailTiming> {
+  process.stderr.write('checkpoint at the head…\n');
+  let start = performance.now();
+  const outcome = await writeCheckpoint(services, loadCheckpointSigner(services.config), {
+    force: true,
+  });
+  if (outcome.kind !== 'written' && outcome.kind !== 'not_due')
+    throw new Error(`no checkpoint: ${JSON.stringify(outcome)}`);
+  const checkpointSeconds = secondsSince(start);
+  process.stderr.write(`staging and sealing ${events} events…\n`);
+  const actor = systemActor('bench-tail');
+  let stagingSeconds = 0;
+  let sealSeconds = 0;
+  const client = await services.pool.connect();
+  try {
+    for (let done = 0; done < events; done += TAIL_BATCH) {
+      const batch = Array.from({ length: Math.min(TAIL_BATCH, events - done) }, (_, i) => ({
+        action: 'user.updated' as const,
+        targetType: 'user',
+        targetId: `00000000-0000-4000-8000-${String(done + i).padStart(12, '0')}`,
+        targetLabel: `Сотрудник ${done + i}`,
+        diff: { before: { title: 'Инженер' }, after: { title: 'Ведущий инженер' } },
+      }));
+      await client.query('begin');
+      start = performance.now();
+      await stageAuditEvents(client, actor, batch, new Date());
+      stagingSeconds += secondsSince(start);
+      start = performance.now();
+      await client.query('commit');
+      sealSeconds += secondsSince(start);
+    }
+  } finally {
+    client.release();
+  }
+  process.stderr.write('verify since the last checkpoint…\n');
+  start = performance.now();
+  const verified = await verifyAuditChain(services.pool, {
+    legacyKey: services.keys.audit,
+    checkpoints: loadCheckpointAnchors(checkpointDir(services.config)),
+    sinceLastCheckpoint: true,
+  });
+  return {
+    checkpointSeconds,
+    events,
+    stagingSeconds,
+    sealSeconds,
+    verify: {
+      ok: verified.ok,
+      checked: verified.checked,
+      seconds: secondsSince(start),
+      problem: verified.firstProblem?.detail ?? null,
+    },
   };
 }

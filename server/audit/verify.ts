@@ -138,6 +138,8 @@ export interface VerifyResult {
   archive?: ArchiveBoundary;
   /** Present when an export bundle was verified (verify-export). */
   bundle?: BundleSummary;
+  /** Present when the walk started at the last signed checkpoint: its seq. */
+  sinceCheckpoint?: string;
 }
 
 /** What verify-export says of the bundle file itself. */
@@ -424,6 +426,12 @@ export interface VerifyOptions {
   legacyKey: Buffer | null;
   /** Signed checkpoints to check the chain against; without them only the database is used. */
   checkpoints?: CheckpointAnchors;
+  /**
+   * Start at the last signed checkpoint instead of the log's start: its event must still carry
+   * the signed hash, then only the events after it are walked (the routine check between full
+   * ones; an edit before the checkpoint is found by the next full walk). Needs `checkpoints`.
+   */
+  sinceLastCheckpoint?: boolean;
 }
 
 /** One row of audit_archive: where the database's chain starts after an archive. */
@@ -497,9 +505,11 @@ export async function verifyAuditChain(
     const storedSwitch = BigInt(formulaRow.rows[0]?.keyless_from ?? '1');
     const keylessFrom = checkpoints?.keylessFrom ?? storedSwitch;
     const boundary = boundaries.rows.at(-1);
-    const start = boundary
+    const logStart = boundary
       ? { seq: BigInt(boundary.through_seq), hash: boundary.through_hash }
       : { seq: 0n, hash: GENESIS_HASH };
+    const signedStart = options.sinceLastCheckpoint ? lastSignedPoint(checkpoints) : null;
+    const start = signedStart && signedStart.seq > logStart.seq ? signedStart : logStart;
     const walker = new ChainWalker(
       { keylessFrom, legacyKey: options.legacyKey },
       checkpoints?.anchors ?? new Map(),
@@ -520,6 +530,7 @@ export async function verifyAuditChain(
         ? { checkpoints: checkpointSummary(checkpoints, walker.last, walker.legacyUnchecked) }
         : {}),
       ...(archive ? { archive } : {}),
+      ...(start === signedStart ? { sinceCheckpoint: start.seq.toString() } : {}),
     });
     if (keylessFrom !== storedSwitch)
       return result({
@@ -529,11 +540,18 @@ export async function verifyAuditChain(
       });
     const unsigned = checkpoints ? unsignedBoundary(boundaries.rows, checkpoints.archives) : null;
     if (unsigned) return result(unsigned);
+    if (start === signedStart) {
+      const problem = await signedStartProblem(client, signedStart);
+      if (problem) return result(problem);
+    }
     const stream = client.query(
       // Qualified: a bare `seq` in ORDER BY is the text output column (1, 10, 100, 2, ...).
-      new QueryStream(`select ${AUDIT_ROW_COLUMNS} from audit_event e order by e.seq`, [], {
-        batchSize: 2000,
-      }),
+      new QueryStream(
+        `select ${AUDIT_ROW_COLUMNS} from audit_event e where e.seq > $1 order by e.seq`,
+        // From the log's own start, every row (a row put back into an archived range included).
+        [start === signedStart ? start.seq.toString() : '-1'],
+        { batchSize: 2000 },
+      ),
     );
     const headAt = BigInt(headSeq);
     for await (const raw of stream) {
@@ -580,6 +598,40 @@ export async function verifyAuditChain(
     await client.query('rollback').catch(() => {});
     client.release();
   }
+}
+
+/** The last signed point (seq and hash) of the checkpoints, or null when none signs a seq. */
+function lastSignedPoint(
+  checkpoints: CheckpointAnchors | undefined,
+): { seq: bigint; hash: Buffer; index: number } | null {
+  if (!checkpoints || checkpoints.requiredSeq === 0n) return null;
+  const anchor = checkpoints.anchors.get(checkpoints.requiredSeq);
+  return anchor ? { seq: checkpoints.requiredSeq, hash: anchor.hash, index: anchor.index } : null;
+}
+
+/** The event a walk from a signed checkpoint starts after must be there, with the signed hash. */
+async function signedStartProblem(
+  client: pg.ClientBase,
+  start: { seq: bigint; hash: Buffer; index: number },
+): Promise<VerifyProblem | null> {
+  const { rows } = await client.query<{ hash: Buffer }>(
+    'select hash from audit_event where seq = $1',
+    [start.seq.toString()],
+  );
+  const stored = rows[0]?.hash;
+  if (!stored)
+    return {
+      seq: start.seq.toString(),
+      problem: 'truncated',
+      detail: `event ${start.seq}, which checkpoint record #${start.index} signs, is not in the log: it was deleted (and the head rewound), unless a restore from backup is recorded (audit checkpoint-restore)`,
+    };
+  if (!stored.equals(start.hash))
+    return {
+      seq: start.seq.toString(),
+      problem: 'checkpoint_mismatch',
+      detail: `event ${start.seq} no longer carries the hash checkpoint record #${start.index} signs: the log up to it was rewritten`,
+    };
+  return null;
 }
 
 /** What verification reports of the signed checkpoints, after walking up to `last`. */

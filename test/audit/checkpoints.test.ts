@@ -170,6 +170,65 @@ describe('signed checkpoints: an intact log', () => {
   });
 });
 
+describe('verification from the last signed checkpoint (--since-checkpoint)', () => {
+  const sinceCheckpoint = ({ context, dir }: Scenario) =>
+    verifyAuditChain(context.services.pool, {
+      legacyKey: context.services.keys.audit,
+      checkpoints: loadCheckpointAnchors(dir),
+      sinceLastCheckpoint: true,
+    });
+
+  it('walks only the events after it, and reports where it started', async () => {
+    const s = await scenario();
+    await appendEvents(s.context, 3, 'tail');
+    const result = await sinceCheckpoint(s);
+    expect(result).toMatchObject({ ok: true, checked: 3, sinceCheckpoint: String(EVENTS) });
+    expect(result.checkpoints).toMatchObject({ unsignedTail: 3 });
+  });
+
+  it('finds a rewrite before the checkpoint that recomputed the hashes (the signed event changed)', async () => {
+    const s = await scenario();
+    await asSuperuser(s.context, async (client) => {
+      await client.query(`update audit_event set target_label = 'forged' where seq = 5`);
+      await rechain(client, 5);
+    });
+    const result = await sinceCheckpoint(s);
+    expect(result.firstProblem).toMatchObject({
+      seq: String(EVENTS),
+      problem: 'checkpoint_mismatch',
+    });
+  });
+
+  it('finds the signed event deleted and the head rewound', async () => {
+    const s = await scenario();
+    await asSuperuser(s.context, async (client) => {
+      await client.query('delete from audit_event where seq > 17');
+      await rewindHead(client, 17);
+    });
+    expect((await sinceCheckpoint(s)).firstProblem).toMatchObject({
+      seq: String(EVENTS),
+      problem: 'truncated',
+    });
+  });
+
+  it('finds an event after it edited; an edit before it that kept the hashes needs the full walk', async () => {
+    const s = await scenario();
+    await appendEvents(s.context, 2, 'tail');
+    await asSuperuser(s.context, async (client) => {
+      await client.query(`update audit_event set reason = 'forged' where seq = $1`, [EVENTS + 1]);
+      await client.query(`update audit_event set reason = 'forged' where seq = 3`);
+    });
+    expect((await sinceCheckpoint(s)).firstProblem).toMatchObject({
+      seq: String(EVENTS + 1),
+      problem: 'hash_mismatch',
+    });
+    expect((await verifyWithCheckpoints(s)).firstProblem).toMatchObject({
+      seq: '3',
+      problem: 'hash_mismatch',
+    });
+  });
+});
+
 describe('tampering as the PostgreSQL superuser, detected with the checkpoints', () => {
   it('an edited old event with every later hash recomputed and the head moved', async () => {
     const s = await scenario();

@@ -33,4 +33,23 @@ describe("the hash's serialization of an event", () => {
       { numRuns: 2_000 },
     );
   });
+
+  it('falls back to the general walk where JSON.stringify would reorder or drop keys', () => {
+    const base = fc.sample(content, { numRuns: 1, seed: 15 })[0] as ChainedContent;
+    for (const details of [
+      { '10': 'a', '9': 'b', x: 1 },
+      JSON.parse('{"__proto__": {"polluted": true}, "b": 1}') as unknown,
+      {
+        nested: [
+          { '2': 1, '1': 2 },
+          { z: 1, a: [3, { y: 1, b: 2 }] },
+        ],
+      },
+      { date: new Date(0) },
+      [1, 'два', null, { b: 1, a: 2 }],
+    ]) {
+      const event = { ...base, details };
+      expect(contentJson(event)).toBe(canonicalJson(event));
+    }
+  });
 });
