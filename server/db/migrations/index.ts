@@ -22,6 +22,7 @@ import { Migration20261204210000OidcBackoffice } from './Migration20261204210000
 import { Migration20261204220000SiemCursor } from './Migration20261204220000SiemCursor.ts';
 import { Migration20261204230000AuditKeylessChain } from './Migration20261204230000AuditKeylessChain.ts';
 import { Migration20261205000000LeastPrivilege } from './Migration20261205000000LeastPrivilege.ts';
+import { Migration20261206100000SiemCheckpointCursor } from './Migration20261206100000SiemCheckpointCursor.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -66,4 +67,8 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261204230000AuditKeylessChain,
   },
   { name: 'Migration20261205000000LeastPrivilege', class: Migration20261205000000LeastPrivilege },
+  {
+    name: 'Migration20261206100000SiemCheckpointCursor',
+    class: Migration20261206100000SiemCheckpointCursor,
+  },
 ];
