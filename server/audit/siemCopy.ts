@@ -33,23 +33,38 @@ export type CopyItem =
   | { kind: 'bad'; line: number; seq: string | null; detail: string }
   | { kind: 'unreadable'; detail: string };
 
-/** One distinct version of an event in the copy (identical duplicates are one version). */
+/**
+ * One distinct version of an event in the copy (identical duplicates are one version). Kept
+ * small, a copy may hold millions: strings rather than Buffers, and a second version of the same
+ * seq (rare) linked from the first rather than every seq holding an array.
+ */
 interface CopyVersion {
-  /** Arrival order (among all messages of the copy) of its first and last copy. */
-  first: number;
+  /** Arrival order (among all messages of the copy) of its last copy. */
   last: number;
   line: number;
-  hash: Buffer;
-  /** SHA-256 of its canonical content: same content, same digest. */
-  digest: Buffer;
+  /** The chain hash, hex (strings: a copy may hold millions of events, and a Buffer costs more). */
+  hash: string;
+  /** SHA-256 of its canonical content, base64: same content, same digest. */
+  digest: string;
   /** Kept only past the last checkpoint, where the copy's own chain is recomputed. */
   content: ChainedContent | null;
+  /** Another version of the same seq, received later. */
+  other: CopyVersion | null;
+}
+
+/** Every version of a seq, in order of first arrival. */
+function versionsFrom(first: CopyVersion): CopyVersion[] {
+  const versions: CopyVersion[] = [];
+  for (let version: CopyVersion | null = first; version; version = version.other)
+    versions.push(version);
+  return versions;
 }
 
 /** The SIEM receiver's copy, gathered. */
 export interface ReceivedCopy {
   path: string;
-  events: Map<bigint, CopyVersion[]>;
+  /** By seq (in decimal, as the chain writes it), its first version. */
+  events: Map<string, CopyVersion>;
   /** Distinct signed checkpoint records in the copy, in order of first arrival. */
   records: AnyCheckpointRecord[];
   /**
@@ -67,8 +82,8 @@ export interface ReceivedCopy {
   problem: VerifyProblem | null;
 }
 
-function digestOf(content: ChainedContent): Buffer {
-  return createHash('sha256').update(canonicalJson(content), 'utf8').digest();
+function digestOf(content: ChainedContent): string {
+  return createHash('sha256').update(canonicalJson(content), 'utf8').digest('base64');
 }
 
 /**
@@ -99,24 +114,21 @@ export async function collectCopy(
     if (item.kind === 'event') {
       arrival += 1;
       copy.messages += 1;
-      const seq = BigInt(item.content.seq);
+      const seq = item.content.seq;
+      const hash = item.hash.toString('hex');
       const digest = digestOf(item.content);
-      const versions = copy.events.get(seq) ?? [];
-      const same = versions.find((v) => v.hash.equals(item.hash) && v.digest.equals(digest));
+      const known = copy.events.get(seq);
+      const versions = known ? versionsFrom(known) : [];
+      const same = versions.find((v) => v.hash === hash && v.digest === digest);
       if (same) {
         same.last = arrival;
         copy.duplicates += 1;
       } else {
-        const content = seq > keepContentAfter ? item.content : null;
-        versions.push({
-          first: arrival,
-          last: arrival,
-          line: item.line,
-          hash: item.hash,
-          digest,
-          content,
-        });
-        copy.events.set(seq, versions);
+        const content = BigInt(seq) > keepContentAfter ? item.content : null;
+        const version = { last: arrival, line: item.line, hash, digest, content, other: null };
+        const latest = versions.at(-1);
+        if (latest) latest.other = version;
+        else copy.events.set(seq, version);
       }
     } else if (item.kind === 'record') {
       arrival += 1;
@@ -177,7 +189,9 @@ export class SiemCopyCheck implements EventCopyCheck {
     this.signedSeq = checkpoints?.requiredSeq ?? 0n;
     this.signedHash = checkpoints?.anchors.get(this.signedSeq)?.hash ?? GENESIS_HASH;
     this.unrecordedRestores = (checkpoints?.restores ?? 0) > copy.restores.length;
-    for (const [seq, versions] of copy.events) {
+    for (const [key, first] of copy.events) {
+      const seq = BigInt(key);
+      const versions = versionsFrom(first);
       const live = this.live(seq, versions).length;
       this.abandoned += versions.length - live;
       if (live === 0) continue;
@@ -206,8 +220,8 @@ export class SiemCopyCheck implements EventCopyCheck {
     formula: ChainFormula,
   ): VerifyProblem | null {
     const seq = BigInt(content.seq);
-    const versions = this.copy.events.get(seq);
-    const live = versions ? this.live(seq, versions) : [];
+    const first = this.copy.events.get(content.seq);
+    const live = first ? this.live(seq, versionsFrom(first)) : [];
     const unsigned = seq > this.signedSeq;
     const [version, other] = live;
     if (!version) {
@@ -229,7 +243,8 @@ export class SiemCopyCheck implements EventCopyCheck {
     let follows: boolean | null = null;
     if (unsigned && version.content) {
       const from = seq === this.signedSeq + 1n ? this.signedHash : previous;
-      follows = chainHash(formula, from, version.content)?.equals(version.hash) ?? null;
+      const recomputed = chainHash(formula, from, version.content);
+      follows = recomputed ? recomputed.toString('hex') === version.hash : null;
     }
     if (follows === false)
       return {
@@ -237,8 +252,8 @@ export class SiemCopyCheck implements EventCopyCheck {
         problem: 'siem_copy_forged',
         detail: `${line} (event ${seq}) does not match its hash recomputed from its content and the previous event's, from the last signed checkpoint on: the copy's line was altered`,
       };
-    const sameHash = version.hash.equals(stored);
-    if (sameHash && version.digest.equals(digestOf(content))) return null;
+    const sameHash = version.hash === stored.toString('hex');
+    if (sameHash && version.digest === digestOf(content)) return null;
     if (sameHash)
       return {
         seq: content.seq,
@@ -262,9 +277,10 @@ export class SiemCopyCheck implements EventCopyCheck {
   end(last: bigint, lastHash: Buffer, formula: ChainFormula): VerifyProblem | null {
     let first: bigint | null = null;
     let version: CopyVersion | undefined;
-    for (const [seq, versions] of this.copy.events) {
+    for (const [key, firstVersion] of this.copy.events) {
+      const seq = BigInt(key);
       if (seq <= last || (first !== null && seq >= first)) continue;
-      const live = this.live(seq, versions);
+      const live = this.live(seq, versionsFrom(firstVersion));
       if (live.length === 0) continue;
       first = seq;
       version = live[0];
@@ -273,7 +289,8 @@ export class SiemCopyCheck implements EventCopyCheck {
     let how =
       ': events were deleted from the database (a tail cut off and the head rewound, or the table truncated)';
     if (first === last + 1n && version.content) {
-      const follows = chainHash(formula, lastHash, version.content)?.equals(version.hash);
+      const follows =
+        chainHash(formula, lastHash, version.content)?.toString('hex') === version.hash;
       if (follows)
         how = `: it follows from the database's last event, so the chain went on past ${last} and the newest events were deleted and the head rewound`;
     }
