@@ -179,6 +179,8 @@ export class SiemCopyCheck implements EventCopyCheck {
   private readonly abandoned: number = 0;
   private readonly unrecordedRestores: boolean;
   private compared = 0;
+  /** The last event the copy held and matched: the predecessor the copy itself vouches for. */
+  private matched = -1n;
   private notYetInCopy = 0;
   private uncovered = 0;
 
@@ -246,14 +248,27 @@ export class SiemCopyCheck implements EventCopyCheck {
       const recomputed = chainHash(formula, from, version.content);
       follows = recomputed ? recomputed.toString('hex') === version.hash : null;
     }
-    if (follows === false)
+    // Recomputed from the signed hash or from a predecessor the copy matched, a line that does not
+    // follow was altered in the copy; after a hole in the copy the predecessor is only the
+    // database's, which may be the altered one.
+    const vouched = seq === this.signedSeq + 1n || this.matched === seq - 1n;
+    if (follows === false && vouched)
       return {
         seq: content.seq,
         problem: 'siem_copy_forged',
         detail: `${line} (event ${seq}) does not match its hash recomputed from its content and the previous event's, from the last signed checkpoint on: the copy's line was altered`,
       };
+    if (follows === false)
+      return {
+        seq: content.seq,
+        problem: 'siem_mismatch',
+        detail: `${line} (event ${seq}) does not follow from the database's event ${seq - 1n}, which the copy lacks: that event (or one before it, back to the copy's previous event) was changed in the database, or the copy's line was altered`,
+      };
     const sameHash = version.hash === stored.toString('hex');
-    if (sameHash && version.digest === digestOf(content)) return null;
+    if (sameHash && version.digest === digestOf(content)) {
+      this.matched = seq;
+      return null;
+    }
     if (sameHash)
       return {
         seq: content.seq,
@@ -265,7 +280,7 @@ export class SiemCopyCheck implements EventCopyCheck {
         ? `; the copy's line follows from the last signed checkpoint, so the database's event was changed (edited, inserted, deleted or reordered, and the later hashes rewritten)`
         : '';
     const restore = this.unrecordedRestores
-      ? '; a restore from backup is recorded that this copy does not hold: a copy line of the abandoned history differs too'
+      ? '; a restore from backup is recorded that this copy does not hold yet: the copy line may be of the history it abandoned'
       : '';
     return {
       seq: content.seq,

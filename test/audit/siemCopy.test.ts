@@ -310,6 +310,25 @@ describe.runIf(rsyslogAvailable)("verification against the SIEM receiver's copy"
     }
   });
 
+  it('an event the receiver lost is covered by the next one; an edit under that hole is still seen', async () => {
+    const context = await clone();
+    const holed = join(rsyslog.dir, 'holed.log');
+    const lines = readFileSync(copyFile, 'utf8').split('\n');
+    writeFileSync(
+      holed,
+      lines.filter((line) => !line.includes('[audit@32473 seq="13"')).join('\n'),
+    );
+    expect(await verify(context, { file: holed })).toMatchObject({
+      ok: true,
+      siemCopy: { uncovered: 1, compared: TOTAL - 1 },
+    });
+    await editAndRechain(context, 13);
+    expect((await verify(context, { file: holed })).firstProblem).toMatchObject({
+      seq: '14',
+      problem: 'siem_mismatch',
+    });
+  });
+
   it('a forged line of the copy is caught by its own hash; a bad line, a forged record, reported', async () => {
     const context = await clone();
     const lines = readFileSync(copyFile, 'utf8').split('\n');
