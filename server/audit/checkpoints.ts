@@ -343,7 +343,13 @@ function shapeProblem(value: unknown): string | null {
       return 'bad backfill';
     if (record.type === 'restore') {
       const from = record.restoredFrom as Record<string, unknown> | undefined;
-      if (!from || typeof from.seq !== 'string' || typeof record.lastSeq !== 'string')
+      if (
+        !from ||
+        typeof from.seq !== 'string' ||
+        !SEQ.test(from.seq) ||
+        typeof record.lastSeq !== 'string' ||
+        !SEQ.test(record.lastSeq)
+      )
         return 'bad restore record';
     }
     return null;
@@ -364,6 +370,36 @@ function shapeProblem(value: unknown): string | null {
     return null;
   }
   return 'unknown type';
+}
+
+/**
+ * The records of two copies of the signed history, the checkpoint file and the SIEM receiver's
+ * copy of the stream: the file's records in file order, then the copied ones past its end (the
+ * auditor's copy of the file may be older than the stream). Both hold the same records, so an
+ * index holding two different ones is a conflict, reported with the seq it signs. The file is
+ * not mended from the copy: a line missing inside it stays a problem of the file. Signatures are
+ * checked afterwards, on the union, as for the file alone.
+ */
+export function unionOfRecords(
+  file: AnyCheckpointRecord[],
+  copied: AnyCheckpointRecord[],
+): { records: AnyCheckpointRecord[]; conflict: { seq: string; detail: string } | null } {
+  const inFile = new Map(file.map((record) => [record.index, record]));
+  const beyond = new Map<number, AnyCheckpointRecord>();
+  for (const record of copied) {
+    const known = inFile.get(record.index) ?? beyond.get(record.index);
+    if (known && canonicalJson(known) !== canonicalJson(record))
+      return {
+        records: [],
+        conflict: {
+          seq: 'seq' in record ? record.seq : '0',
+          detail: `checkpoint record #${record.index} of the SIEM copy differs from the same record elsewhere (the checkpoint file or another line of the copy)`,
+        },
+      };
+    if (!known && record.index >= file.length) beyond.set(record.index, record);
+  }
+  const extra = [...beyond.values()].sort((a, b) => a.index - b.index);
+  return { records: [...file, ...extra], conflict: null };
 }
 
 /** Reads the whole checkpoint file of a directory; null when there is none. */
@@ -403,6 +439,43 @@ export function lastCheckpointRecords(dir: string): {
       const last = parsed.records.at(-1) ?? null;
       const lastHead = parsed.records.findLast(signsHead) ?? null;
       if (lastHead || length >= size) return { last, lastHead };
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The records of the checkpoint file with an index above `after`, in file order, reading only as
+ * much of the file's end as they take (the SIEM stream asks at every poll; the file grows for
+ * years). A last line without its newline is still being written and is left for the next call.
+ * Lines that do not parse are returned as problems, not thrown.
+ */
+export function checkpointRecordsAfter(
+  dir: string,
+  after: number,
+): { records: AnyCheckpointRecord[]; problems: FileProblem[] } {
+  const path = join(dir, CHECKPOINT_FILE);
+  if (!existsSync(path)) return { records: [], problems: [] };
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    for (let window = 64 * 1024; ; window *= 8) {
+      const length = Math.min(size, window);
+      const buffer = Buffer.alloc(length);
+      readSync(fd, buffer, 0, length, size - length);
+      const lines = buffer.toString('utf8').split('\n');
+      // After the last newline: nothing, or a line being appended right now.
+      lines.pop();
+      // The first line of a partial window may be cut.
+      if (length < size) lines.shift();
+      const parsed = parseCheckpointLines(lines.join('\n'));
+      const first = parsed.records[0];
+      if (length >= size || (first && first.index <= after + 1))
+        return {
+          records: parsed.records.filter((record) => record.index > after),
+          problems: parsed.problems,
+        };
     }
   } finally {
     closeSync(fd);

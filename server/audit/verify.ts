@@ -9,6 +9,7 @@ import {
   readCheckpointFile,
   readKeyring,
   signatureValid,
+  unionOfRecords,
 } from './checkpoints.ts';
 import { sealStagedEvents } from './seal.ts';
 
@@ -75,6 +76,12 @@ export const VERIFY_PROBLEMS = [
   'incomplete_export',
   'unsigned_archive',
   'unreadable',
+  // Against the SIEM receiver's copy (siemCopy.ts, `audit verify --siem-copy FILE`):
+  'siem_mismatch',
+  'siem_missing',
+  'siem_copy_forged',
+  'siem_conflict',
+  'siem_bad_line',
 ] as const;
 export type VerifyProblemKind = (typeof VERIFY_PROBLEMS)[number];
 
@@ -123,6 +130,32 @@ export interface ArchiveBoundary {
   recordIndex: number | null;
 }
 
+/** What the comparison with the SIEM receiver's copy found besides problems (siemCopy.ts). */
+export interface SiemCopySummary {
+  /** Audit event messages in the copy, duplicates included. */
+  messages: number;
+  /** Distinct events in the copy (a seq received several times counts once). */
+  events: number;
+  /** The lowest and highest seq the copy holds ('0' when it holds none). */
+  firstSeq: string;
+  lastSeq: string;
+  /** Signed checkpoint records found in the copy (distinct). */
+  records: number;
+  /** Identical messages received again (the stream is at least once). */
+  duplicates: number;
+  /** Events compared with the database. */
+  compared: number;
+  /** Events of the database newer than the copy's last one: the stream lags (not tampering). */
+  notYetInCopy: number;
+  /** Events past the last checkpoint inside the copy's range that it lacks (the receiver lost them). */
+  uncovered: number;
+  /** Messages of a history that a restore from backup abandoned, set aside. */
+  abandoned: number;
+  /** Messages torn by a receiver crash, and lines that are no audit message, skipped. */
+  torn: number;
+  foreign: number;
+}
+
 /** The outcome of walking the chain. */
 export interface VerifyResult {
   ok: boolean;
@@ -140,6 +173,8 @@ export interface VerifyResult {
   bundle?: BundleSummary;
   /** Present when the walk started at the last signed checkpoint: its seq. */
   sinceCheckpoint?: string;
+  /** Present when the walk was compared with the SIEM receiver's copy. */
+  siemCopy?: SiemCopySummary;
 }
 
 /** What verify-export says of the bundle file itself. */
@@ -148,6 +183,25 @@ export interface BundleSummary {
   sha256: string;
   /** An archive bundle (`audit archive`): the events it holds, exactly; null for an export. */
   archived: { fromSeq: string; throughSeq: string } | null;
+}
+
+/**
+ * An outside copy of the events that the walk compares with as it goes, in seq order (the SIEM
+ * receiver's: siemCopy.ts). Defined here so the walk needs nothing of how the copy is read.
+ */
+export interface EventCopyCheck {
+  /** A problem of the copy itself, found before the walk (an unreadable file, a bad line). */
+  readonly problem: VerifyProblem | null;
+  /** Compares the event just walked (its link already checked; `previous`: its predecessor's hash). */
+  step(
+    content: ChainedContent,
+    stored: Buffer,
+    previous: Buffer,
+    formula: ChainFormula,
+  ): VerifyProblem | null;
+  /** Once the walk reached the database's last event: what the copy holds beyond it. */
+  end(last: bigint, lastHash: Buffer, formula: ChainFormula): VerifyProblem | null;
+  summary(): SiemCopySummary;
 }
 
 /** A signed point the recomputed chain must pass through. */
@@ -377,12 +431,19 @@ export class ChainWalker {
   }
 }
 
-/** The checkpoints of a directory, their signatures checked against its keyring (or `pinned`). */
+/**
+ * The checkpoints of a directory, their signatures checked against its keyring (or `pinned`),
+ * together with records `copied` from elsewhere (the SIEM receiver's copy): the same signed
+ * history, so a record of either is used, and one index holding two different records is a
+ * problem.
+ */
 export function loadCheckpointAnchors(
   dir: string,
   pinned: Buffer[] | null = null,
+  copied: AnyCheckpointRecord[] = [],
 ): CheckpointAnchors {
   const empty = noAnchors();
+  const failed = (problem: VerifyProblem): CheckpointAnchors => ({ ...empty, problem });
   let file: ReturnType<typeof readCheckpointFile>;
   let keys: Buffer[];
   try {
@@ -391,28 +452,26 @@ export function loadCheckpointAnchors(
     else {
       const keyring = readKeyring(`${dir}/${KEYRING_FILE}`);
       if (keyring.problems.length > 0)
-        return {
-          ...empty,
-          problem: {
-            seq: '0',
-            problem: 'bad_checkpoint',
-            detail: `keyring: ${keyring.problems[0]}`,
-          },
-        };
+        return failed({
+          seq: '0',
+          problem: 'bad_checkpoint',
+          detail: `keyring: ${keyring.problems[0]}`,
+        });
       keys = keyring.entries.map((entry) => Buffer.from(entry.publicKey, 'base64'));
     }
   } catch (error) {
-    return {
-      ...empty,
-      problem: { seq: '0', problem: 'unreadable', detail: `${dir}: ${errorText(error)}` },
-    };
+    return failed({ seq: '0', problem: 'unreadable', detail: `${dir}: ${errorText(error)}` });
   }
-  if (!file)
-    return {
-      ...empty,
-      problem: { seq: '0', problem: 'unreadable', detail: `${dir} holds no checkpoint file` },
-    };
-  return checkpointAnchors(file.records, file.problems, keys);
+  if (!file && copied.length === 0)
+    return failed({ seq: '0', problem: 'unreadable', detail: `${dir} holds no checkpoint file` });
+  const union = unionOfRecords(file?.records ?? [], copied);
+  if (union.conflict)
+    return failed({
+      seq: union.conflict.seq,
+      problem: 'siem_conflict',
+      detail: union.conflict.detail,
+    });
+  return checkpointAnchors(union.records, file?.problems ?? [], keys);
 }
 
 /** An error's message, for reports (never a stack). */
@@ -432,6 +491,8 @@ export interface VerifyOptions {
    * ones; an edit before the checkpoint is found by the next full walk). Needs `checkpoints`.
    */
   sinceLastCheckpoint?: boolean;
+  /** The SIEM receiver's copy to compare every event with (siemCopy.ts). */
+  copy?: EventCopyCheck;
 }
 
 /** One row of audit_archive: where the database's chain starts after an archive. */
@@ -469,23 +530,26 @@ function unsignedBoundary(
  * Walks the whole chain in one consistent snapshot, recomputing every hash, and reports the first
  * event that was edited (hash mismatch), deleted (missing sequence number), forged past the head,
  * or — with signed checkpoints — rewritten with recomputed hashes (checkpoint mismatch) or cut off
- * with the head rewound (truncated). After an archive the walk starts at the boundary in
- * audit_archive (the first remaining event must link to the archived last hash); with signed
- * checkpoints that boundary must be covered by a signed archive record. Never throws for what it
- * finds in the data.
+ * with the head rewound (truncated), or — with the SIEM receiver's copy — differing from that copy
+ * (the events past the last checkpoint, which no signature covers). After an archive the walk
+ * starts at the boundary in audit_archive (the first remaining event must link to the archived
+ * last hash); with signed checkpoints that boundary must be covered by a signed archive record.
+ * Never throws for what it finds in the data.
  */
 export async function verifyAuditChain(
   pool: pg.Pool,
   options: VerifyOptions,
 ): Promise<VerifyResult> {
-  const checkpoints = options.checkpoints;
-  if (checkpoints?.problem)
+  const { checkpoints, copy } = options;
+  const early = checkpoints?.problem ?? copy?.problem;
+  if (early)
     return {
       ok: false,
       checked: 0,
       headSeq: '0',
-      firstProblem: checkpoints.problem,
-      checkpoints: checkpointSummary(checkpoints, 0n, 0),
+      firstProblem: early,
+      ...(checkpoints ? { checkpoints: checkpointSummary(checkpoints, 0n, 0) } : {}),
+      ...(copy ? { siemCopy: copy.summary() } : {}),
     };
   // Events committed but still staged join the chain first, so the whole log is verified.
   await sealStagedEvents(pool);
@@ -510,11 +574,8 @@ export async function verifyAuditChain(
       : { seq: 0n, hash: GENESIS_HASH };
     const signedStart = options.sinceLastCheckpoint ? lastSignedPoint(checkpoints) : null;
     const start = signedStart && signedStart.seq > logStart.seq ? signedStart : logStart;
-    const walker = new ChainWalker(
-      { keylessFrom, legacyKey: options.legacyKey },
-      checkpoints?.anchors ?? new Map(),
-      start,
-    );
+    const formula = { keylessFrom, legacyKey: options.legacyKey };
+    const walker = new ChainWalker(formula, checkpoints?.anchors ?? new Map(), start);
     const archive: ArchiveBoundary | undefined = boundary && {
       throughSeq: boundary.through_seq,
       throughHash: boundary.through_hash.toString('hex'),
@@ -531,6 +592,7 @@ export async function verifyAuditChain(
         : {}),
       ...(archive ? { archive } : {}),
       ...(start === signedStart ? { sinceCheckpoint: start.seq.toString() } : {}),
+      ...(copy ? { siemCopy: copy.summary() } : {}),
     });
     if (keylessFrom !== storedSwitch)
       return result({
@@ -572,7 +634,14 @@ export async function verifyAuditChain(
           detail: `event ${row.seq} lies in the archived range (up to ${start.seq}), which the archive removed from the log: it was put back, or the boundary was forged`,
         });
       }
-      const problem = walker.step(contentOfRow(row), row.hash);
+      const content = contentOfRow(row);
+      const previous = walker.previous;
+      let problem = walker.step(content, row.hash);
+      if (!problem && copy) {
+        problem = copy.step(content, row.hash, previous, formula);
+        // The event the copy contradicts is not a verified one.
+        if (problem) walker.checked -= 1;
+      }
       if (problem) {
         stream.destroy();
         return result(problem);
@@ -593,7 +662,11 @@ export async function verifyAuditChain(
         detail: 'the chain head hash does not match the last event',
       });
     }
-    return result(checkpoints ? walker.truncation(checkpoints) : null);
+    return result(
+      (checkpoints ? walker.truncation(checkpoints) : null) ??
+        copy?.end(last, walker.previous, formula) ??
+        null,
+    );
   } finally {
     await client.query('rollback').catch(() => {});
     client.release();

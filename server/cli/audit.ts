@@ -13,12 +13,7 @@ import {
   rotateCheckpointKey,
 } from '../audit/checkpoints.ts';
 import { recordRestore, withCheckpointLock, writeCheckpoint } from '../audit/checkpointWriter.ts';
-import {
-  errorText,
-  loadCheckpointAnchors,
-  type VerifyResult,
-  verifyAuditChain,
-} from '../audit/verify.ts';
+import { errorText, type SiemCopySummary, type VerifyResult } from '../audit/verify.ts';
 import { verifyExportFile } from '../audit/verifyExport.ts';
 import { systemActor } from '../authz/actor.ts';
 import { startServices } from '../bootstrap.ts';
@@ -29,6 +24,7 @@ import { runCommand } from '../commands/runCommand.ts';
 import type { Database } from '../db/database.ts';
 import { timestamp } from '../shared/schemas.ts';
 import type { Services } from '../shared/services.ts';
+import { verifyAuditLogWith } from '../siem/verifyCopy.ts';
 import type { CliCommand, CliInput } from './types.ts';
 
 /** Exit code of `audit verify` when the chain is broken (distinct from usage 2 and crash 1). */
@@ -72,6 +68,7 @@ function describe(result: VerifyResult): string {
       `events up to seq ${boundary.throughSeq} are archived (bundle SHA-256 ${boundary.bundleSha256}${boundary.recordIndex === null ? ', not checked against a signed archive record' : `, signed archive record #${boundary.recordIndex}`}); the log starts after it`,
     );
   const checkpoints = result.checkpoints;
+  const copy = result.siemCopy;
   if (checkpoints) {
     lines.push(
       `signed checkpoints: ${checkpoints.records} records, the last signs seq ${checkpoints.lastSeq}; ${checkpoints.restores} restore(s) from backup recorded`,
@@ -80,16 +77,48 @@ function describe(result: VerifyResult): string {
       lines.push(
         `  signed archive #${signed.index}: events ${signed.fromSeq}..${signed.throughSeq}, bundle SHA-256 ${signed.bundleSha256}`,
       );
-    if (checkpoints.unsignedTail > 0)
+    if (checkpoints.unsignedTail > 0 && !copy)
       lines.push(
-        `  ${checkpoints.unsignedTail} events newer than the last checkpoint are protected by the SIEM copy, not by a signature`,
+        `  ${checkpoints.unsignedTail} events newer than the last checkpoint are protected by the SIEM copy, not by a signature (compare them: --siem-copy FILE)`,
       );
     if (checkpoints.legacyUnchecked > 0)
       lines.push(
         `  ${checkpoints.legacyUnchecked} events before the keyless switch are HMAC-chained and were not recomputed (no legacy key here: run audit verify on the service)`,
       );
   } else lines.push('no signed checkpoints checked');
+  if (copy) lines.push(...describeCopy(copy, result.ok ? (checkpoints?.unsignedTail ?? 0) : 0));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * What the comparison with the SIEM receiver's copy saw, for the report; `unsignedTail`: the
+ * events past the last checkpoint when all of them were compared (0 after a problem).
+ */
+function describeCopy(copy: SiemCopySummary, unsignedTail: number): string[] {
+  const lines = [
+    `SIEM copy: ${copy.events} events (seq ${copy.firstSeq}..${copy.lastSeq}) in ${copy.messages} messages, ${copy.duplicates} duplicate(s), ${copy.records} checkpoint record(s); ${copy.compared} events compared with the database`,
+  ];
+  if (unsignedTail > 0)
+    lines.push(
+      `  ${unsignedTail} events newer than the last checkpoint: ${unsignedTail - copy.notYetInCopy - copy.uncovered} matched in the SIEM copy`,
+    );
+  if (copy.notYetInCopy > 0)
+    lines.push(
+      `  ${copy.notYetInCopy} events not yet in the SIEM copy (newer than its last, seq ${copy.lastSeq}): the stream lags; not tampering, but nothing outside the database covers them yet`,
+    );
+  if (copy.uncovered > 0)
+    lines.push(
+      `  ${copy.uncovered} events past the last checkpoint are missing inside the copy's range (the receiver lost them); each is covered by the chain of the next event the copy holds`,
+    );
+  if (copy.abandoned > 0)
+    lines.push(
+      `  ${copy.abandoned} messages of a history a restore from backup abandoned were set aside`,
+    );
+  if (copy.torn + copy.foreign > 0)
+    lines.push(
+      `  skipped: ${copy.torn} message(s) torn by a receiver crash, ${copy.foreign} line(s) that are no audit message`,
+    );
+  return lines;
 }
 
 /** A string option, or null. */
@@ -102,20 +131,20 @@ async function verify(services: Services, input: CliInput): Promise<number> {
   const explicit = option(input, 'checkpoints');
   const dir = explicit ?? checkpointDir(services.config);
   const pinned = option(input, 'public-key');
-  const useCheckpoints = explicit !== null || existsSync(join(dir, CHECKPOINT_FILE));
-  const checkpoints = useCheckpoints
-    ? loadCheckpointAnchors(dir, pinned ? parsePublicKeys(pinned) : null)
-    : undefined;
+  const withFile = explicit !== null || existsSync(join(dir, CHECKPOINT_FILE));
   const sinceCheckpoint = input.values['since-checkpoint'] === true;
-  if (sinceCheckpoint && !checkpoints) {
+  if (sinceCheckpoint && !withFile) {
     process.stderr.write(
       `audit verify: --since-checkpoint needs signed checkpoints (none in ${dir}; give --checkpoints DIR)\n`,
     );
     return 2;
   }
-  const result = await verifyAuditChain(services.pool, {
+  const result = await verifyAuditLogWith(services.pool, {
     legacyKey: services.keys.audit,
-    checkpoints,
+    checkpointDir: dir,
+    withFile,
+    pinned: pinned ? parsePublicKeys(pinned) : null,
+    siemCopy: option(input, 'siem-copy'),
     sinceLastCheckpoint: sinceCheckpoint,
   });
   input.stdout.write(describe(result));
@@ -298,7 +327,7 @@ async function archive(services: Services, input: CliInput, database: Database):
 }
 
 const USAGE = [
-  'Usage: audit verify [--checkpoints DIR [--since-checkpoint]] [--public-key KEY|FILE]',
+  'Usage: audit verify [--checkpoints DIR [--since-checkpoint]] [--public-key KEY|FILE] [--siem-copy FILE]',
   '       audit verify-export FILE --public-key KEY|FILE     (offline: no database)',
   '       audit export [--format csv|ndjson] [--from ISO] [--to ISO]',
   '       audit checkpoint                                   (sign the current head now)',
@@ -321,8 +350,9 @@ const DATABASE_ACTIONS: Record<
 
 /**
  * `audit verify`: walks the hash chain (against the signed checkpoints of `--checkpoints DIR`, or
- * of the configured directory when it has any), prints the result and exits 0 if intact, 3 if
- * broken (naming the first event that does not match). `audit verify-export FILE --public-key
+ * of the configured directory when it has any, and with `--siem-copy FILE` against what the SIEM
+ * receiver stored of the stream, its checkpoint records included), prints the result and exits 0
+ * if intact, 3 if broken (naming the first event that does not match). `audit verify-export FILE --public-key
  * KEY`: the same for an NDJSON export bundle, offline. `audit export`: the log and its
  * checkpoints to stdout. `audit checkpoint`, `checkpoint-key show|rotate`, `checkpoint-restore`:
  * the signed checkpoints (docs/audit.md). `audit archive --before YYYY-MM --out FILE`: the months
@@ -337,6 +367,7 @@ export const auditCommand: CliCommand = {
     checkpoints: { type: 'string' },
     'since-checkpoint': { type: 'boolean' },
     'public-key': { type: 'string' },
+    'siem-copy': { type: 'string' },
     'db-head': { type: 'string' },
     before: { type: 'string' },
     out: { type: 'string' },

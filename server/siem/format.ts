@@ -1,3 +1,4 @@
+import type { AnyCheckpointRecord } from '../audit/checkpoints.ts';
 import { type AuditRow, contentOfRow } from '../audit/verify.ts';
 import type { SiemConfig } from '../shared/config/siem.ts';
 
@@ -62,6 +63,32 @@ export function formatRfc5424(header: SyslogHeader, row: AuditRow): string {
     `${param('outcome', row.outcome)}${param('hash', hash)}]`;
   const msg = JSON.stringify({ ...contentOfRow(row), hash });
   return `<${pri}>1 ${row.at.toISOString()} ${header.hostname} ${header.appName} ${header.procId} ${msgId(row.action)} ${sd} ${msg}`;
+}
+
+/** MSGID of a signed checkpoint record (a checkpoint, a restore, a key rotation) in the stream. */
+export const CHECKPOINT_MSGID = 'audit.checkpoint';
+
+/**
+ * A signed checkpoint record as an RFC 5424 message: severity notice, the record's own time,
+ * MSGID `audit.checkpoint`, structured data with `index` (its de-duplication key: one record per
+ * index), `type`, `seq` and `hash` (the head it signs; none for a key rotation), `keyId`,
+ * `newKeyId` (a rotation) and `signature`, and MSG = the record's JSON exactly as the checkpoint
+ * file holds it, which the signature covers. The stream signs nothing and adds nothing of its
+ * own: whoever forges a record needs the signing key, which neither the database nor the stream
+ * holds.
+ */
+export function formatCheckpointRfc5424(header: SyslogHeader, record: AnyCheckpointRecord): string {
+  const pri = header.facility * 8 + 5;
+  // The header field must be one printable token; the exact time is in MSG anyway.
+  const at = /^[\x21-\x7e]{1,64}$/.test(record.at) ? record.at : '-';
+  const signs = record.type === 'key-rotated' ? null : record;
+  const sd =
+    `[${header.sdId}${param('index', String(record.index))}${param('type', record.type)}` +
+    `${param('seq', signs?.seq ?? null)}${param('hash', signs?.headHash ?? null)}` +
+    `${param('keyId', record.keyId)}` +
+    `${param('newKeyId', record.type === 'key-rotated' ? record.newKeyId : null)}` +
+    `${param('signature', record.sig)}]`;
+  return `<${pri}>1 ${at} ${header.hostname} ${header.appName} ${header.procId} ${CHECKPOINT_MSGID} ${sd} ${JSON.stringify(record)}`;
 }
 
 /** RFC 5425 §4.3 octet-counting: `MSG-LEN SP SYSLOG-MSG`, the length in bytes. */

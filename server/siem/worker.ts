@@ -1,11 +1,13 @@
 import { hostname } from 'node:os';
 import type tls from 'node:tls';
 import type pg from 'pg';
+import { checkpointDir } from '../audit/checkpoints.ts';
 import { sealStagedEvents } from '../audit/seal.ts';
 import { AUDIT_ROW_COLUMNS, type AuditRow } from '../audit/verify.ts';
 import type { SiemConfig } from '../shared/config/siem.ts';
 import type { Services } from '../shared/services.ts';
-import { formatRfc5424, octetFrame, syslogHeader } from './format.ts';
+import { CheckpointFeed, type PendingRecord } from './checkpointRecords.ts';
+import { formatCheckpointRfc5424, formatRfc5424, octetFrame, syslogHeader } from './format.ts';
 import { deliverFrames, type SiemTlsOptions, siemTlsOptions } from './transport.ts';
 
 // Session-level advisory lock (namespace, hash of the target): one streaming process per
@@ -36,7 +38,9 @@ export interface SiemStopOptions {
  * `siem_cursor` advances only after that confirmation, so a delivery that fails, a receiver that
  * dies and a process that dies all lead to sending again from the cursor: at least once,
  * duplicates carry the same seq. The first delivery after a failure (or a start) also resends
- * `resendWindow` events before the cursor, which the receiver may have read but not stored.
+ * `resendWindow` events (and as many checkpoint records) before the cursors, which the receiver
+ * may have read but not stored. The signed checkpoint records go in the same stream, from the
+ * checkpoint file, each after the event it signs, with a cursor of their own (their index).
  * Audit writers never wait for any of this: the worker only reads committed rows.
  */
 export class SiemWorker {
@@ -50,6 +54,7 @@ export class SiemWorker {
   private wakeUp: (() => void) | null = null;
   private sleeper: NodeJS.Timeout | null = null;
   private gap: { at: bigint; looks: number } | null = null;
+  private readonly records: CheckpointFeed;
 
   constructor(
     private readonly services: Services,
@@ -57,6 +62,7 @@ export class SiemWorker {
   ) {
     this.siem = { ...services.config.siem, ...settings };
     this.target = siemTarget(this.siem);
+    this.records = new CheckpointFeed(checkpointDir(services.config), services.logger);
   }
 
   /** Whether this worker currently holds the stream's lock (tests, logs). */
@@ -111,10 +117,11 @@ export class SiemWorker {
           resend = true;
         }
         const sent = await this.deliverOnce(resend);
-        if (sent > 0) resend = false;
+        // Anything delivered (events or checkpoint records alone) ends the resending.
+        if (sent.frames > 0) resend = false;
         failures = 0;
         // A full batch means more may be waiting: go on at once.
-        if (sent < this.siem.batchSize) await this.sleep(this.siem.pollIntervalMs);
+        if (sent.events < this.siem.batchSize) await this.sleep(this.siem.pollIntervalMs);
       } catch (error) {
         if (!this.running) break;
         failures += 1;
@@ -159,34 +166,58 @@ export class SiemWorker {
       client.release(error instanceof Error ? error : true);
       throw error;
     }
-    // A broken session has lost the lock: step down and elect again.
+    // A broken session has lost the lock: step down and elect again. Only while it is ours: a
+    // session released to the pool (stopped, abandoned) is the pool's, and releasing it twice
+    // throws from an event handler, which would end the process.
     client.on('error', (error) => {
+      if (this.client !== client) return;
       this.services.logger.warn({ err: error }, 'siem worker lost its database session');
-      if (this.client === client) this.client = null;
+      this.client = null;
       client.release(error);
     });
-    await client.query(
-      'insert into siem_cursor (target) values ($1) on conflict (target) do nothing',
-      [this.target],
-    );
+    try {
+      await client.query(
+        'insert into siem_cursor (target) values ($1) on conflict (target) do nothing',
+        [this.target],
+      );
+    } catch (error) {
+      client.release(error instanceof Error ? error : true);
+      throw error;
+    }
     this.client = client;
     this.services.logger.info({ target: this.target }, 'siem worker elected');
     return true;
   }
 
-  /** Sends the next batch (from before the cursor after a failure) and moves the cursor. */
-  private async deliverOnce(afterFailure: boolean): Promise<number> {
+  /**
+   * Sends the next batch (from before the cursors after a failure), the checkpoint records due
+   * among its events, and moves the cursors. Returns how many events and frames went.
+   */
+  private async deliverOnce(afterFailure: boolean): Promise<{ events: number; frames: number }> {
     const client = this.client;
     if (!client || !this.tlsOptions) throw new Error('siem worker is not leading');
-    const cursor = await client.query<{ seq: string }>(
-      'select seq::text as seq from siem_cursor where target = $1',
+    const cursor = await client.query<{ seq: string; checkpoint_index: string }>(
+      `select seq::text as seq, checkpoint_index::text as checkpoint_index
+       from siem_cursor where target = $1`,
       [this.target],
     );
     const confirmed = BigInt(cursor.rows[0]?.seq ?? '0');
     // Events committed while another commit held the chain are staged: seal them, then read.
     await sealStagedEvents(client, false);
-    const window = afterFailure ? BigInt(this.siem.resendWindow) : 0n;
-    const from = confirmed > window ? confirmed - window : 0n;
+    const confirmedIndex = Number(cursor.rows[0]?.checkpoint_index ?? '-1');
+    const window = afterFailure ? this.siem.resendWindow : 0;
+    let from = confirmed > BigInt(window) ? confirmed - BigInt(window) : 0n;
+    const records = this.records.after(Math.max(-1, confirmedIndex - window));
+    // A restore record not sent yet takes the stream back to the last event both histories share
+    // (its `after`): what went out past it before the record is of the abandoned history, or of
+    // the new one sent before the operator confirmed the restore. Sent again after the record, the
+    // new history follows the record in the receiver's copy, which is how verification tells the
+    // two apart (audit/siemCopy.ts).
+    const restore = records.find(
+      (pending) => pending.record.index > confirmedIndex && pending.record.type === 'restore',
+    );
+    const rewound = restore !== undefined && restore.after < from;
+    if (rewound) from = restore.after;
     const { rows } = await client.query<AuditRow>(
       // Qualified: a bare `seq` in ORDER BY is the text output column.
       `select ${AUDIT_ROW_COLUMNS} from audit_event where audit_event.seq > $1
@@ -194,20 +225,49 @@ export class SiemWorker {
       [from.toString(), this.siem.batchSize],
     );
     const batch = this.contiguous(rows, from);
-    if (batch.length === 0) return 0;
-    const header = syslogHeader(this.siem, hostname(), process.pid);
-    const frames = batch.map((row) => octetFrame(formatRfc5424(header, row)));
+    const { frames, lastIndex } = this.frames(batch, records, from);
+    if (frames.length === 0) return { events: 0, frames: 0 };
     await deliverFrames(this.tlsOptions, frames, (socket) => {
       this.socket = socket;
     });
-    const last = BigInt(batch[batch.length - 1]?.seq ?? '0');
-    // greatest(): a resent window never moves the cursor back.
+    const last = BigInt(batch[batch.length - 1]?.seq ?? from.toString());
+    // greatest(): a resent window never moves a cursor back; only a restore's rewind does.
     await client.query(
-      `update siem_cursor set seq = greatest(seq, $2::bigint), connected = true, last_error = null,
-         delivered_at = now(), updated_at = now() where target = $1`,
-      [this.target, last.toString()],
+      `update siem_cursor set seq = case when $4 then $2::bigint else greatest(seq, $2::bigint) end,
+         checkpoint_index = greatest(checkpoint_index, $3::bigint), connected = true,
+         last_error = null, delivered_at = now(), updated_at = now() where target = $1`,
+      [this.target, last.toString(), lastIndex, rewound],
     );
-    return batch.length;
+    return { events: batch.length, frames: frames.length };
+  }
+
+  /**
+   * The frames of one delivery: the events in order, and the pending records in index order,
+   * each as soon as the event it follows has gone (at the start when it went before). A record
+   * whose event is not in this batch waits, and so does every record after it.
+   */
+  private frames(
+    batch: AuditRow[],
+    records: PendingRecord[],
+    from: bigint,
+  ): { frames: Buffer[]; lastIndex: number } {
+    const header = syslogHeader(this.siem, hostname(), process.pid);
+    const frames: Buffer[] = [];
+    let next = 0;
+    let lastIndex = -1;
+    const due = (sent: bigint) => {
+      for (let pending = records[next]; pending && pending.after <= sent; pending = records[next]) {
+        frames.push(octetFrame(formatCheckpointRfc5424(header, pending.record)));
+        lastIndex = pending.record.index;
+        next += 1;
+      }
+    };
+    due(from);
+    for (const row of batch) {
+      frames.push(octetFrame(formatRfc5424(header, row)));
+      due(BigInt(row.seq));
+    }
+    return { frames, lastIndex };
   }
 
   /**

@@ -1,9 +1,7 @@
 import { appendFileSync, createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendAuditEvents } from '../../server/audit/append.ts';
 import { GENESIS_HASH, keylessHash, legacyHmacHash } from '../../server/audit/chain.ts';
 import {
   CHECKPOINT_FILE,
@@ -23,10 +21,19 @@ import {
   verifyAuditChain,
 } from '../../server/audit/verify.ts';
 import { verifyExportFile } from '../../server/audit/verifyExport.ts';
-import { systemActor } from '../../server/authz/actor.ts';
 import { streamAuditExport } from '../../server/commands/auditLog/export.ts';
 import { runCli } from '../support/cli.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
+import {
+  appendEvents,
+  asSuperuser,
+  CONTENT_COLUMNS,
+  insertForged,
+  rechain,
+  rewindHead,
+  swapEvents,
+  truncateLog,
+} from '../support/tamper.ts';
 import { CLI_TEST_MS } from '../support/timeouts.ts';
 
 /** Events written before the tampering: checkpoints at seq 10 and at the head (20). */
@@ -43,22 +50,6 @@ const opened: TestContext[] = [];
 afterAll(async () => {
   await Promise.all(opened.map((context) => context.close()));
 });
-
-async function appendEvents(context: TestContext, count: number, label: string): Promise<void> {
-  for (let i = 0; i < count; i += 1) {
-    await context.services.orm.em.fork().transactional((em) =>
-      appendAuditEvents(em, systemActor('cli'), [
-        {
-          action: 'organization.created',
-          targetType: 'Organization',
-          targetId: `${label}-${i}`,
-          targetLabel: `${label} ${i}`,
-          details: { i, label },
-        },
-      ]),
-    );
-  }
-}
 
 /** A database of its own with EVENTS events and signed checkpoints at seq 10 and 20. */
 async function scenario(): Promise<Scenario> {
@@ -87,55 +78,6 @@ async function verifyOffline({ context, dir, signer }: Scenario): Promise<Verify
   await pipeline(stream, createWriteStream(file));
   return verifyExportFile(file, [signer.publicKey]);
 }
-
-/** Runs statements as the PostgreSQL superuser with every user trigger off (append-only guard). */
-async function asSuperuser(context: TestContext, body: (client: pg.Client) => Promise<void>) {
-  const client = new pg.Client(context.databaseUrl);
-  await client.connect();
-  try {
-    await client.query('begin');
-    await client.query('set local session_replication_role = replica');
-    await body(client);
-    await client.query('commit');
-  } finally {
-    await client.end();
-  }
-}
-
-/** Recomputes every hash from `from` on with the keyless formula and moves the head: what a DBA can do. */
-async function rechain(client: pg.Client, from: number): Promise<void> {
-  const previous = await client.query<{ hash: Buffer }>(
-    'select hash from audit_event where seq = $1',
-    [from - 1],
-  );
-  let hash = previous.rows[0]?.hash ?? GENESIS_HASH;
-  const { rows } = await client.query<AuditRow>(
-    `select ${AUDIT_ROW_COLUMNS} from audit_event e where e.seq >= $1 order by e.seq`,
-    [from],
-  );
-  let last = String(from - 1);
-  for (const row of rows) {
-    hash = keylessHash(hash, contentOfRow(row));
-    await client.query('update audit_event set hash = $2 where seq = $1', [row.seq, hash]);
-    last = row.seq;
-  }
-  await client.query('update audit_chain_head set seq = $1, hash = $2 where id = 1', [last, hash]);
-}
-
-/** Rewinds the head to `seq` (its stored hash), as after deleting everything past it. */
-async function rewindHead(client: pg.Client, seq: number): Promise<void> {
-  const { rows } = await client.query<{ hash: Buffer }>(
-    'select hash from audit_event where seq = $1',
-    [seq],
-  );
-  await client.query('update audit_chain_head set seq = $1, hash = $2 where id = 1', [
-    seq,
-    rows[0]?.hash ?? GENESIS_HASH,
-  ]);
-}
-
-const CONTENT_COLUMNS = `at, actor_id, actor_label, actor_role, ip, user_agent, request_id, action,
-  target_type, target_id, target_label, outcome, reason, diff, details`;
 
 async function expectDetected(
   s: Scenario,
@@ -288,17 +230,7 @@ describe('tampering as the PostgreSQL superuser, detected with the checkpoints',
 
   it('a forged event inserted among old ones (later events renumbered, hashes recomputed)', async () => {
     const s = await scenario();
-    await asSuperuser(s.context, async (client) => {
-      await client.query('create temp table moved as select * from audit_event where seq > 5');
-      await client.query('delete from audit_event where seq > 5');
-      await client.query(
-        `insert into audit_event select seq + 1, ${CONTENT_COLUMNS}, hash from moved`,
-      );
-      await client.query(
-        `insert into audit_event select 6, ${CONTENT_COLUMNS.replace('target_label', `'forged'`)}, hash from audit_event where seq = 5`,
-      );
-      await rechain(client, 6);
-    });
+    await insertForged(s.context, 6);
     await expectDetected(s, { seq: FIRST_CHECKPOINT, problem: 'checkpoint_mismatch' });
   });
 
@@ -342,50 +274,29 @@ describe('tampering as the PostgreSQL superuser, detected with the checkpoints',
 
   it('two old events swapped, hashes recomputed', async () => {
     const s = await scenario();
-    await swap(s, 4, 5);
+    await swapEvents(s.context, 4, 5);
     await expectDetected(s, { seq: FIRST_CHECKPOINT, problem: 'checkpoint_mismatch' });
   });
 
   it('the two newest events swapped, hashes recomputed', async () => {
     const s = await scenario();
-    await swap(s, EVENTS - 1, EVENTS);
+    await swapEvents(s.context, EVENTS - 1, EVENTS);
     await expectDetected(s, { seq: EVENTS, problem: 'checkpoint_mismatch' });
   });
 
   it('two events swapped without recomputing: the stored hash gives it away', async () => {
     const s = await scenario();
-    await swap(s, 4, 5, false);
+    await swapEvents(s.context, 4, 5, false);
     await expectDetected(s, { seq: 4, problem: 'hash_mismatch' });
   });
 
   it('the table truncated and the head reset', async () => {
     const s = await scenario();
-    await asSuperuser(s.context, async (client) => {
-      await client.query('truncate audit_event');
-      await client.query('update audit_chain_head set seq = 0, hash = $1 where id = 1', [
-        GENESIS_HASH,
-      ]);
-    });
+    await truncateLog(s.context);
     expect((await verifyAuditChain(s.context.services.pool, { legacyKey: null })).ok).toBe(true);
     await expectDetected(s, { seq: 1, problem: 'truncated' });
   });
 });
-
-/** Swaps the contents of two events (keeping seq), optionally recomputing the hashes. */
-async function swap(s: Scenario, a: number, b: number, recompute = true): Promise<void> {
-  await asSuperuser(s.context, async (client) => {
-    await client.query(
-      `create temp table pair as select * from audit_event where seq in ($1, $2)`,
-      [a, b],
-    );
-    await client.query('delete from audit_event where seq in ($1, $2)', [a, b]);
-    await client.query(
-      `insert into audit_event select case seq when $1 then $2::bigint else $1::bigint end, ${CONTENT_COLUMNS}, hash from pair`,
-      [a, b],
-    );
-    if (recompute) await rechain(client, a);
-  });
-}
 
 describe('checkpoint writing', () => {
   it('never signs a head that does not follow from the last checkpoint', async () => {

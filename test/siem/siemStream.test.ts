@@ -6,7 +6,12 @@ import { SiemWorker } from '../../server/siem/worker.ts';
 import { ApiClient } from '../support/api.ts';
 import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
-import { type Rsyslog, rsyslogAvailable, startRsyslog } from '../support/rsyslog.ts';
+import {
+  type Rsyslog,
+  rsyslogAvailable,
+  startRsyslog,
+  streamSettings,
+} from '../support/rsyslog.ts';
 import {
   SIEM_DELIVERY_MS,
   SIEM_FAULT_TEST_MS,
@@ -58,19 +63,7 @@ const workers: SiemWorker[] = [];
 
 /** A worker on the test's rsyslog, fast to poll and retry. */
 function worker(): SiemWorker {
-  const created = new SiemWorker(context.services, {
-    host: '127.0.0.1',
-    port: rsyslog.port,
-    ca: rsyslog.ca,
-    serverName: rsyslog.serverName,
-    hostname: 'backoffice-test',
-    appName: 'frisbee-test',
-    batchSize: 25,
-    resendWindow: 25,
-    pollIntervalMs: 50,
-    retryDelayMs: 100,
-    maxRetryDelayMs: 2000,
-  });
+  const created = new SiemWorker(context.services, streamSettings(rsyslog));
   workers.push(created);
   created.start();
   return created;

@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { SiemConfig } from '../../server/shared/config/siem.ts';
 import { freePort } from '../core/serviceProcess.ts';
 import { GRACEFUL_EXIT_MS, RSYSLOG_READY_MS, waitUntil } from './timeouts.ts';
 
@@ -60,6 +61,23 @@ export interface Rsyslog {
   stop(): Promise<void>;
   /** Stops it and removes its folder. Safe to call twice. */
   close(): Promise<void>;
+}
+
+/** The `siem` settings of a stream into this rsyslog, quick to poll and to retry. */
+export function streamSettings(rsyslog: Rsyslog): Partial<SiemConfig> {
+  return {
+    host: '127.0.0.1',
+    port: rsyslog.port,
+    ca: rsyslog.ca,
+    serverName: rsyslog.serverName,
+    hostname: 'backoffice-test',
+    appName: 'frisbee-test',
+    batchSize: 25,
+    resendWindow: 25,
+    pollIntervalMs: 50,
+    retryDelayMs: 100,
+    maxRetryDelayMs: 2000,
+  };
 }
 
 function config(dir: string, port: number): string {

@@ -24,6 +24,7 @@ import { Migration20261204230000AuditKeylessChain } from './Migration20261204230
 import { Migration20261205000000LeastPrivilege } from './Migration20261205000000LeastPrivilege.ts';
 import { Migration20261205005000AuditBatchSeal } from './Migration20261205005000AuditBatchSeal.ts';
 import { Migration20261205010000AuditRetention } from './Migration20261205010000AuditRetention.ts';
+import { Migration20261206100000SiemCheckpointCursor } from './Migration20261206100000SiemCheckpointCursor.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -70,4 +71,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261205000000LeastPrivilege', class: Migration20261205000000LeastPrivilege },
   { name: 'Migration20261205005000AuditBatchSeal', class: Migration20261205005000AuditBatchSeal },
   { name: 'Migration20261205010000AuditRetention', class: Migration20261205010000AuditRetention },
+  {
+    name: 'Migration20261206100000SiemCheckpointCursor',
+    class: Migration20261206100000SiemCheckpointCursor,
+  },
 ];
