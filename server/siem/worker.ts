@@ -218,6 +218,13 @@ export class SiemWorker {
     );
     const rewound = restore !== undefined && restore.after < from;
     if (rewound) from = restore.after;
+    // Archived events left the log for a signed bundle (audit archive): a stream that starts, or
+    // resumes, behind the archive boundary starts after it, rather than waiting out a gap.
+    const archived = await client.query<{ seq: string | null }>(
+      'select max(through_seq)::text as seq from audit_archive',
+    );
+    const boundary = BigInt(archived.rows[0]?.seq ?? '0');
+    if (from < boundary) from = boundary;
     const { rows } = await client.query<AuditRow>(
       // Qualified: a bare `seq` in ORDER BY is the text output column.
       `select ${AUDIT_ROW_COLUMNS} from audit_event where audit_event.seq > $1

@@ -24,10 +24,17 @@ import { verifyExportFile } from '../../server/audit/verifyExport.ts';
 import { systemActor } from '../../server/authz/actor.ts';
 import { type ArchiveOutcome, archiveAuditEvents } from '../../server/commands/auditLog/archive.ts';
 import { streamAuditExport } from '../../server/commands/auditLog/export.ts';
+import { SiemWorker } from '../../server/siem/worker.ts';
 import { runCli } from '../support/cli.ts';
 import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
-import { CLI_TEST_MS } from '../support/timeouts.ts';
+import {
+  type Rsyslog,
+  rsyslogAvailable,
+  startRsyslog,
+  streamSettings,
+} from '../support/rsyslog.ts';
+import { CLI_TEST_MS, SIEM_DELIVERY_MS, waitUntil } from '../support/timeouts.ts';
 
 // Retention without breaking the chain (issue 15, scope 6; docs/audit.md "Archiving old
 // months"): old months leave the database as a signed bundle, and every verification still passes.
@@ -577,5 +584,41 @@ describe('the CLI', () => {
     expect(alone.stdout).toContain('an archive of events 1..3');
     for (const result of [current, uncovered, noOwner, archived, verified, alone])
       expect(`${result.stdout}${result.stderr}`).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe.skipIf(!rsyslogAvailable)('the SIEM stream after an archive', () => {
+  it('a stream that starts behind the archive boundary starts after it: no gap, no wait', {
+    timeout: SIEM_DELIVERY_MS,
+  }, async () => {
+    const s = await scenario();
+    const outcome = await archive(s, 2);
+    expect(outcome.kind).toBe('archived');
+    const rsyslog: Rsyslog = await startRsyslog();
+    const worker = new SiemWorker(s.context.services, streamSettings(rsyslog));
+    try {
+      worker.start();
+      const head = await s.context.services.pool.query<{ boundary: string; head: string }>(
+        `select (select max(through_seq) from audit_archive)::text as boundary,
+                (select seq from audit_chain_head)::text as head`,
+      );
+      const boundary = Number(head.rows[0]?.boundary);
+      const last = Number(head.rows[0]?.head);
+      // Events only: checkpoint records (MSGID audit.checkpoint) carry the seq they sign.
+      const events = async () =>
+        (await rsyslog.received())
+          .filter((line) => line.split(' ')[5] !== 'audit.checkpoint')
+          .map((line) => Number(/ seq="(\d+)"/.exec(line)?.[1]));
+      await waitUntil('the stream reaches the head', SIEM_DELIVERY_MS, async () =>
+        (await events()).includes(last),
+      );
+      const received = [...new Set(await events())];
+      expect(received).toEqual(
+        Array.from({ length: last - boundary }, (_, index) => boundary + 1 + index),
+      );
+    } finally {
+      await worker.stop();
+      await rsyslog.close();
+    }
   });
 });
