@@ -38,11 +38,24 @@ export interface AuditRow {
 export const AUDIT_ROW_COLUMNS = `seq::text as seq, at, actor_id, actor_label, actor_role, ip, user_agent,
   request_id, action, target_type, target_id, target_label, outcome, reason, diff, details, hash`;
 
+/**
+ * AUDIT_ROW_COLUMNS with `at` as the very text toISOString() gives (UTC, milliseconds), for the
+ * walk: parsing a Date and printing it again per event is a tenth of a verification's time. It
+ * trusts the database no more than reading the column does.
+ */
+const WALK_COLUMNS = AUDIT_ROW_COLUMNS.replace(
+  ' at,',
+  ` to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at,`,
+);
+
+/** An audit row as the walk reads it (WALK_COLUMNS): `at` already in ISO form. */
+type WalkRow = Omit<AuditRow, 'at'> & { at: string };
+
 /** The content an audit row's hash covers. */
-export function contentOfRow(row: AuditRow): ChainedContent {
+export function contentOfRow(row: AuditRow | WalkRow): ChainedContent {
   return {
     seq: row.seq,
-    at: row.at.toISOString(),
+    at: typeof row.at === 'string' ? row.at : row.at.toISOString(),
     actorId: row.actor_id,
     actorLabel: row.actor_label,
     actorRole: row.actor_role,
@@ -609,15 +622,15 @@ export async function verifyAuditChain(
     const stream = client.query(
       // Qualified: a bare `seq` in ORDER BY is the text output column (1, 10, 100, 2, ...).
       new QueryStream(
-        `select ${AUDIT_ROW_COLUMNS} from audit_event e where e.seq > $1 order by e.seq`,
+        `select ${WALK_COLUMNS} from audit_event e where e.seq > $1 order by e.seq`,
         // From the log's own start, every row (a row put back into an archived range included).
         [start === signedStart ? start.seq.toString() : '-1'],
-        { batchSize: 2000 },
+        { batchSize: 10_000 },
       ),
     );
     const headAt = BigInt(headSeq);
     for await (const raw of stream) {
-      const row = raw as AuditRow;
+      const row = raw as WalkRow;
       if (BigInt(row.seq) > headAt) {
         stream.destroy();
         return result({
