@@ -10,7 +10,7 @@ import type { Services } from '../../server/shared/services.ts';
 import { secondsSince } from '../support/stats.ts';
 
 /** How one run appends: the product, raw SQL through the same staging, or the floor. */
-export type AppendMode = 'product' | 'staging' | 'floor';
+export type AppendMode = 'product' | 'staging' | 'floor' | 'floor-tx';
 
 /** Throughput of concurrent audit appends. */
 export interface AppendResult {
@@ -43,6 +43,18 @@ async function prepareFloor(pool: pg.Pool): Promise<void> {
   await pool.query(`alter table ${FLOOR_TABLE} alter column seq add generated always as identity`);
 }
 
+/** BEGIN, `work`, COMMIT on a client of its own. */
+async function inTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<unknown>) {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    await work(client);
+    await client.query('commit');
+  } finally {
+    client.release();
+  }
+}
+
 /** One append of `mode` for `target`, as one transaction. */
 function appender(services: Services, pool: pg.Pool, mode: AppendMode, writer: number) {
   const actor = systemActor(`bench-writer-${writer + 1}`);
@@ -59,32 +71,31 @@ function appender(services: Services, pool: pg.Pool, mode: AppendMode, writer: n
         ctx.audit(event(target));
       });
   if (mode === 'staging')
-    return async (target: Target | undefined) => {
-      const client = await pool.connect();
-      try {
-        await client.query('begin');
-        await client.query(staging, [stagedAuditEvents(actor, [event(target)], new Date())]);
-        await client.query('commit');
-      } finally {
-        client.release();
-      }
-    };
-  // The plainest fast way: one autocommit INSERT of the same row, hash included.
-  return async (target: Target | undefined) => {
-    await pool.query(
+    return (target: Target | undefined) =>
+      inTransaction(pool, (client) =>
+        client.query(staging, [stagedAuditEvents(actor, [event(target)], new Date())]),
+      );
+  const insert = (db: Pick<pg.ClientBase, 'query'>, target: Target | undefined) =>
+    db.query(
       `insert into ${FLOOR_TABLE} (at, actor_label, action, target_type, target_id, target_label,
          outcome, hash) values (now(), $1, 'user.viewed', 'user', $2, $3, 'success', $4)`,
       [actor.label, target?.id ?? null, target?.label ?? null, Buffer.alloc(32, writer)],
     );
+  // The same insert as a transaction of its own, with the round trips an audited command has.
+  if (mode === 'floor-tx')
+    return (target: Target | undefined) => inTransaction(pool, (client) => insert(client, target));
+  // The plainest fast way: one autocommit INSERT of the same row, hash included.
+  return async (target: Target | undefined) => {
+    await insert(pool, target);
   };
 }
-
 /**
  * `writers` async loops appending one event per transaction for `seconds`: through runCommand
  * (`product`: the ORM pool, ctx.audit, the staging statement, the commit-time seal), through raw
  * SQL on a pg pool of `writers` connections (`staging`: the same statement and trigger, without
- * the ORM), or as the floor (a one-row autocommit INSERT into a copy of audit_event with its
- * indexes, on a pool of the same size). For product and staging the clock stops only once the
+ * the ORM), or as the floor: a one-row INSERT into a copy of audit_event with its indexes, on a
+ * pool of the same size, autocommit (`floor`) or as BEGIN, INSERT, COMMIT (`floor-tx`: the round
+ * trips of an audited command). For product and staging the clock stops only once the
  * events the busy chain left staged are sealed too.
  */
 export async function measureAppends(
@@ -97,7 +108,8 @@ export async function measureAppends(
   if (!url) throw new Error('the benchmark needs database.url');
   const pool = new pg.Pool({ connectionString: url, max: options.writers });
   try {
-    if (options.mode === 'floor') await prepareFloor(pool);
+    const floor = options.mode === 'floor' || options.mode === 'floor-tx';
+    if (floor) await prepareFloor(pool);
     const headBefore = await headSeq(pool);
     const deadline = performance.now() + options.seconds * 1000;
     const start = performance.now();
@@ -112,11 +124,11 @@ export async function measureAppends(
         return written;
       }),
     );
-    if (options.mode !== 'floor') await sealStagedEvents(pool);
+    if (!floor) await sealStagedEvents(pool);
     const seconds = secondsSince(start);
     const events = counts.reduce((sum, n) => sum + n, 0);
-    const sealed = options.mode === 'floor' ? null : Number((await headSeq(pool)) - headBefore);
-    if (options.mode === 'floor') await pool.query(`drop table ${FLOOR_TABLE}`);
+    const sealed = floor ? null : Number((await headSeq(pool)) - headBefore);
+    if (floor) await pool.query(`drop table ${FLOOR_TABLE}`);
     return {
       label: options.label,
       mode: options.mode,
