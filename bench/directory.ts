@@ -6,8 +6,10 @@ import { parseArgs } from 'node:util';
 import { createApp } from '../server/app.ts';
 import {
   type AppendResult,
+  dropFloor,
   measureAppends,
   measureTail,
+  prepareFloor,
   type TailTiming,
   timeVerify,
   type VerifyTiming,
@@ -236,6 +238,7 @@ export async function runDirectoryBenchmark(args: string[]): Promise<void> {
       load: '',
     };
     const seconds = Number(values['append-seconds']);
+    if (want('appends')) await prepareFloor(services);
     // The floor first and last, so drift in the machine's load shows beside the product.
     for (const [label, mode, writers] of [
       ['floor: one-row autocommit INSERT into a copy of audit_event', 'floor', 8],
@@ -256,6 +259,7 @@ export async function runDirectoryBenchmark(args: string[]): Promise<void> {
       log(`  ${label}: ${fmt(result.perSecond)} events/s (${result.events} events)`);
       results.appends.push(result);
     }
+    if (want('appends')) await dropFloor(services);
     if (want('tail'))
       results.tail = await stage('sealing and verification from the last checkpoint', () =>
         measureTail(services, Number(values['tail-events'])),
