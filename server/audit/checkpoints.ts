@@ -412,6 +412,29 @@ export function readCheckpointFile(
 }
 
 /**
+ * Reads the checkpoint file from its end, a window that grows eightfold until `take` has what it
+ * needs (or the window holds the whole file: `whole`). `lines` are the window's lines, the first
+ * dropped when the window starts inside the file (it may be cut).
+ */
+function fromFileEnd<T>(path: string, take: (lines: string[], whole: boolean) => T | null): T {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    for (let window = 64 * 1024; ; window *= 8) {
+      const length = Math.min(size, window);
+      const buffer = Buffer.alloc(length);
+      readSync(fd, buffer, 0, length, size - length);
+      const lines = buffer.toString('utf8').split('\n');
+      if (length < size) lines.shift();
+      const taken = take(lines, length >= size);
+      if (taken !== null) return taken;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * The last record of the checkpoint file, and the last one that signs a head (a checkpoint of the
  * head or a restore; not a back-filled checkpoint, an archive or a key rotation), reading only the
  * tail of the file (it grows for years). Nulls when there is none.
@@ -422,27 +445,14 @@ export function lastCheckpointRecords(dir: string): {
 } {
   const path = join(dir, CHECKPOINT_FILE);
   if (!existsSync(path)) return { last: null, lastHead: null };
-  const fd = openSync(path, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    for (let window = 64 * 1024; ; window *= 8) {
-      const length = Math.min(size, window);
-      const buffer = Buffer.alloc(length);
-      readSync(fd, buffer, 0, length, size - length);
-      const lines = buffer.toString('utf8').split('\n');
-      // The first line of a partial window may be cut.
-      if (length < size) lines.shift();
-      const kept = lines.filter((line) => line.trim());
-      const parsed = parseCheckpointLines(kept.join('\n'));
-      if (parsed.problems.length > 0)
-        throw new Error(`${path}: ${parsed.problems.at(-1)?.detail ?? 'unreadable'}`);
-      const last = parsed.records.at(-1) ?? null;
-      const lastHead = parsed.records.findLast(signsHead) ?? null;
-      if (lastHead || length >= size) return { last, lastHead };
-    }
-  } finally {
-    closeSync(fd);
-  }
+  return fromFileEnd(path, (lines, whole) => {
+    const parsed = parseCheckpointLines(lines.filter((line) => line.trim()).join('\n'));
+    if (parsed.problems.length > 0)
+      throw new Error(`${path}: ${parsed.problems.at(-1)?.detail ?? 'unreadable'}`);
+    const last = parsed.records.at(-1) ?? null;
+    const lastHead = parsed.records.findLast(signsHead) ?? null;
+    return lastHead || whole ? { last, lastHead } : null;
+  });
 }
 
 /**
@@ -457,29 +467,17 @@ export function checkpointRecordsAfter(
 ): { records: AnyCheckpointRecord[]; problems: FileProblem[] } {
   const path = join(dir, CHECKPOINT_FILE);
   if (!existsSync(path)) return { records: [], problems: [] };
-  const fd = openSync(path, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    for (let window = 64 * 1024; ; window *= 8) {
-      const length = Math.min(size, window);
-      const buffer = Buffer.alloc(length);
-      readSync(fd, buffer, 0, length, size - length);
-      const lines = buffer.toString('utf8').split('\n');
-      // After the last newline: nothing, or a line being appended right now.
-      lines.pop();
-      // The first line of a partial window may be cut.
-      if (length < size) lines.shift();
-      const parsed = parseCheckpointLines(lines.join('\n'));
-      const first = parsed.records[0];
-      if (length >= size || (first && first.index <= after + 1))
-        return {
-          records: parsed.records.filter((record) => record.index > after),
-          problems: parsed.problems,
-        };
-    }
-  } finally {
-    closeSync(fd);
-  }
+  return fromFileEnd(path, (lines, whole) => {
+    // After the last newline: nothing, or a line being appended right now.
+    const complete = lines.slice(0, -1);
+    const parsed = parseCheckpointLines(complete.join('\n'));
+    const first = parsed.records[0];
+    if (!whole && !(first && first.index <= after + 1)) return null;
+    return {
+      records: parsed.records.filter((record) => record.index > after),
+      problems: parsed.problems,
+    };
+  });
 }
 
 /** Appends a signed record to the checkpoint file (fsync); the caller holds the writer lock. */

@@ -34,6 +34,7 @@ import {
   startRsyslog,
   streamSettings,
 } from '../support/rsyslog.ts';
+import { asSuperuser } from '../support/tamper.ts';
 import { CLI_TEST_MS, SIEM_DELIVERY_MS, waitUntil } from '../support/timeouts.ts';
 
 // Retention without breaking the chain (issue 15, scope 6; docs/audit.md "Archiving old
@@ -121,20 +122,6 @@ async function offline(s: Scenario): Promise<VerifyResult> {
   const stream = await streamAuditExport(s.context.services.pool, {}, 'ndjson', s.dir);
   await pipeline(stream, createWriteStream(file));
   return verifyExportFile(file, [s.signer.publicKey]);
-}
-
-/** Runs statements as the PostgreSQL superuser with every user trigger off: what a DBA can do. */
-async function asSuperuser(context: TestContext, body: (client: pg.Client) => Promise<unknown>) {
-  const client = new pg.Client(context.databaseUrl);
-  await client.connect();
-  try {
-    await client.query('begin');
-    await client.query('set local session_replication_role = replica');
-    await body(client);
-    await client.query('commit');
-  } finally {
-    await client.end();
-  }
 }
 
 /** Runs one statement as `url`'s role; returns PostgreSQL's error or null. */

@@ -43,7 +43,7 @@ export async function appendEvents(
  */
 export async function asSuperuser(
   context: TestContext,
-  body: (client: pg.Client) => Promise<void>,
+  body: (client: pg.Client) => Promise<unknown>,
 ): Promise<void> {
   const client = new pg.Client(context.databaseUrl);
   await client.connect();
