@@ -3,6 +3,14 @@ import { AUDIT_ROW_COLUMNS, type AuditRow } from '../../server/audit/verify.ts';
 import { systemActor } from '../../server/authz/actor.ts';
 import { runCommand } from '../../server/commands/runCommand.ts';
 import { SiemWorker } from '../../server/siem/worker.ts';
+import type { ServiceProcess } from '../core/serviceProcess.ts';
+import {
+  killHard,
+  scratchDir,
+  serviceEnv,
+  startService,
+  writeServiceConfig,
+} from '../faults/support.ts';
 import { ApiClient } from '../support/api.ts';
 import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
@@ -13,6 +21,7 @@ import {
   streamSettings,
 } from '../support/rsyslog.ts';
 import {
+  SERVICE_PROCESS_TEST_MS,
   SIEM_DELIVERY_MS,
   SIEM_FAULT_TEST_MS,
   SIEM_RECEIVER_DOWN_MS,
@@ -103,9 +112,11 @@ async function receivedSeqs(): Promise<number[]> {
 
 /**
  * Checks the receiver's copy against the log: every seq from 1 to the head, first arrivals in
- * order, and every duplicate the very same message as the first copy of its seq.
+ * order, and every duplicate the very same message as the first copy of its seq (but for
+ * PROCID: a copy resent by another service process carries that process's pid).
  */
 async function expectCompleteCopy(): Promise<{ duplicates: number }> {
+  const withoutProcId = (line: string) => line.split(' ').toSpliced(4, 1).join(' ');
   const head = await headSeq();
   const lines = await rsyslog.received();
   const first = new Map<number, string>();
@@ -119,7 +130,7 @@ async function expectCompleteCopy(): Promise<{ duplicates: number }> {
       order.push(seq);
     } else {
       duplicates += 1;
-      expect(line).toBe(seen);
+      expect(withoutProcId(line)).toBe(withoutProcId(seen));
     }
   }
   expect(order).toEqual(Array.from({ length: head }, (_, index) => index + 1));
@@ -249,6 +260,38 @@ describe.runIf(rsyslogAvailable)('the SIEM stream into a real rsyslog over TLS',
       await expectCompleteCopy();
     },
     SIEM_FAULT_TEST_MS,
+  );
+
+  it(
+    'loses nothing when the streaming service process is killed with SIGKILL and another starts',
+    async () => {
+      const scratch = await scratchDir();
+      const processes: ServiceProcess[] = [];
+      try {
+        const configFile = await writeServiceConfig(scratch.path, null, {
+          siem: { ...streamSettings(rsyslog), enabled: true },
+          // Only events on the stream: checkpoint records would carry the seqs they sign.
+          audit: { checkpoints: { enabled: false } },
+        });
+        const env = serviceEnv(context, configFile);
+        await writeEvents(1_500);
+        // Counted before the start: the process streams before it answers /readyz.
+        const before = (await receivedSeqs()).length;
+        const first = await startService(env, processes);
+        await waitUntil('the service process to stream', SIEM_DELIVERY_MS, async () => {
+          return (await receivedSeqs()).length > before + 50;
+        });
+        await killHard(first);
+        await writeEvents(30);
+        await startService(env, processes);
+        await waitForAll('every event after the restart');
+        await expectCompleteCopy();
+      } finally {
+        await Promise.all(processes.map((service) => service.stop()));
+        await scratch.remove();
+      }
+    },
+    SERVICE_PROCESS_TEST_MS,
   );
 
   it('shows the status to auditor, admin and superadmin, and refuses staff (audited)', async () => {
