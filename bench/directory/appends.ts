@@ -1,9 +1,10 @@
 import pg from 'pg';
+import { loadCheckpointAnchors } from '../../server/audit/anchors.ts';
 import { auditStagingSql, stageAuditEvents, stagedAuditEvents } from '../../server/audit/append.ts';
 import { checkpointDir, loadCheckpointSigner } from '../../server/audit/checkpoints.ts';
 import { writeCheckpoint } from '../../server/audit/checkpointWriter.ts';
 import { sealStagedEvents } from '../../server/audit/seal.ts';
-import { loadCheckpointAnchors, verifyAuditChain } from '../../server/audit/verify.ts';
+import { verifyAuditChain } from '../../server/audit/verify.ts';
 import { systemActor } from '../../server/authz/actor.ts';
 import { runCommand } from '../../server/commands/runCommand.ts';
 import type { Services } from '../../server/shared/services.ts';

@@ -5,7 +5,7 @@ import type {
   AuditOutcome,
 } from '../../server/audit/actions.ts';
 import { auditStagingSql, stagedAuditEvents } from '../../server/audit/append.ts';
-import { AUDIT_ROW_COLUMNS, type AuditRow } from '../../server/audit/verify.ts';
+import { AUDIT_ROW_COLUMNS, type AuditRow } from '../../server/audit/auditRow.ts';
 import type { Actor } from '../../server/authz/actor.ts';
 import type { Role } from '../../server/authz/roles.ts';
 import type { Services } from '../../server/shared/services.ts';

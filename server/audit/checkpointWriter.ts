@@ -1,7 +1,10 @@
 import type pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import type { Services } from '../shared/services.ts';
+import { loadCheckpointAnchors } from './anchors.ts';
+import { AUDIT_ROW_COLUMNS, type AuditRow, contentOfRow } from './auditRow.ts';
 import { GENESIS_HASH } from './chain.ts';
+import { ChainWalker } from './chainWalker.ts';
 import {
   type AnyCheckpointRecord,
   appendCheckpointRecord,
@@ -12,16 +15,8 @@ import {
   type RestoreRecord,
 } from './checkpoints.ts';
 import { sealStagedEvents } from './seal.ts';
-import {
-  AUDIT_ROW_COLUMNS,
-  type AuditRow,
-  ChainWalker,
-  contentOfRow,
-  errorText,
-  loadCheckpointAnchors,
-  type VerifyResult,
-  verifyAuditChain,
-} from './verify.ts';
+import { verifyAuditChain } from './verify.ts';
+import { errorText, type VerifyResult } from './verifyResult.ts';
 
 /**
  * Transaction-level advisory lock (namespace, key) held by whoever appends to the checkpoint

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { CheckpointAnchors } from './anchors.ts';
 import {
   type ChainedContent,
   type ChainFormula,
@@ -7,12 +8,7 @@ import {
   GENESIS_HASH,
 } from './chain.ts';
 import type { AnyCheckpointRecord } from './checkpoints.ts';
-import type {
-  CheckpointAnchors,
-  EventCopyCheck,
-  SiemCopySummary,
-  VerifyProblem,
-} from './verify.ts';
+import type { EventCopyCheck, SiemCopySummary, VerifyProblem } from './verifyResult.ts';
 
 /**
  * The comparison of the chain with the SIEM receiver's copy of the stream (docs/audit.md, "The

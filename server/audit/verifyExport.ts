@@ -2,20 +2,19 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
+import { type CheckpointAnchors, checkpointAnchors } from './anchors.ts';
 import type { ChainedContent } from './chain.ts';
+import { ChainWalker } from './chainWalker.ts';
 import type { AnyCheckpointRecord, FileProblem } from './checkpoints.ts';
 import { parseCheckpointLines } from './checkpoints.ts';
+import { checkpointSummary } from './verify.ts';
 import {
   type ArchiveBoundary,
   type BundleSummary,
-  ChainWalker,
-  type CheckpointAnchors,
-  checkpointAnchors,
-  checkpointSummary,
   errorText,
   type VerifyProblem,
   type VerifyResult,
-} from './verify.ts';
+} from './verifyResult.ts';
 
 /** One event line of an NDJSON export (commands/auditLog/export.ts). */
 interface ExportedEvent {

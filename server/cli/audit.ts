@@ -13,8 +13,8 @@ import {
   rotateCheckpointKey,
 } from '../audit/checkpoints.ts';
 import { recordRestore, withCheckpointLock, writeCheckpoint } from '../audit/checkpointWriter.ts';
-import { errorText, type SiemCopySummary, type VerifyResult } from '../audit/verify.ts';
 import { verifyExportFile } from '../audit/verifyExport.ts';
+import { errorText, type SiemCopySummary, type VerifyResult } from '../audit/verifyResult.ts';
 import { systemActor } from '../authz/actor.ts';
 import { startServices } from '../bootstrap.ts';
 import { archiveAuditEvents } from '../commands/auditLog/archive.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VERIFY_PROBLEMS } from '../audit/verify.ts';
+import { VERIFY_PROBLEMS } from '../audit/verifyResult.ts';
 import { exportAuditEvents, exportAuditQuery } from '../commands/auditLog/export.ts';
 import {
   auditEventView,

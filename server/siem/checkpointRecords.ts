@@ -5,7 +5,7 @@ import {
   CHECKPOINT_FILE,
   checkpointRecordsAfter,
 } from '../audit/checkpoints.ts';
-import { errorText } from '../audit/verify.ts';
+import { errorText } from '../audit/verifyResult.ts';
 import type { Logger } from '../logger.ts';
 
 /**

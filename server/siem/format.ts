@@ -1,5 +1,5 @@
+import { type AuditRow, contentOfRow } from '../audit/auditRow.ts';
 import type { AnyCheckpointRecord } from '../audit/checkpoints.ts';
-import { type AuditRow, contentOfRow } from '../audit/verify.ts';
 import type { SiemConfig } from '../shared/config/siem.ts';
 
 /** What every message of one stream shares: the configured header fields. */

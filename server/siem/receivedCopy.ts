@@ -3,7 +3,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { ChainedContent } from '../audit/chain.ts';
 import { parseCheckpointLines } from '../audit/checkpoints.ts';
 import { type CopyItem, collectCopy, type ReceivedCopy } from '../audit/siemCopy.ts';
-import { errorText } from '../audit/verify.ts';
+import { errorText } from '../audit/verifyResult.ts';
 import { CHECKPOINT_MSGID } from './format.ts';
 
 /**

@@ -1,6 +1,8 @@
 import type pg from 'pg';
+import { loadCheckpointAnchors } from '../audit/anchors.ts';
 import { SiemCopyCheck } from '../audit/siemCopy.ts';
-import { loadCheckpointAnchors, type VerifyResult, verifyAuditChain } from '../audit/verify.ts';
+import { verifyAuditChain } from '../audit/verify.ts';
+import type { VerifyResult } from '../audit/verifyResult.ts';
 import { readReceivedCopy } from './receivedCopy.ts';
 
 /** What `audit verify` checks the log against. */

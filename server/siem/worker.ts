@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
 import type tls from 'node:tls';
 import type pg from 'pg';
+import { AUDIT_ROW_COLUMNS, type AuditRow } from '../audit/auditRow.ts';
 import { checkpointDir } from '../audit/checkpoints.ts';
 import { sealStagedEvents } from '../audit/seal.ts';
-import { AUDIT_ROW_COLUMNS, type AuditRow } from '../audit/verify.ts';
 import type { SiemConfig } from '../shared/config/siem.ts';
 import type { Services } from '../shared/services.ts';
 import { CheckpointFeed, type PendingRecord } from './checkpointRecords.ts';

@@ -2,6 +2,8 @@ import { appendFileSync, createWriteStream, readFileSync, writeFileSync } from '
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCheckpointAnchors } from '../../server/audit/anchors.ts';
+import { AUDIT_ROW_COLUMNS, type AuditRow, contentOfRow } from '../../server/audit/auditRow.ts';
 import { GENESIS_HASH, keylessHash, legacyHmacHash } from '../../server/audit/chain.ts';
 import {
   CHECKPOINT_FILE,
@@ -12,15 +14,9 @@ import {
   rotateCheckpointKey,
 } from '../../server/audit/checkpoints.ts';
 import { recordRestore, writeCheckpoint } from '../../server/audit/checkpointWriter.ts';
-import {
-  AUDIT_ROW_COLUMNS,
-  type AuditRow,
-  contentOfRow,
-  loadCheckpointAnchors,
-  type VerifyResult,
-  verifyAuditChain,
-} from '../../server/audit/verify.ts';
+import { verifyAuditChain } from '../../server/audit/verify.ts';
 import { verifyExportFile } from '../../server/audit/verifyExport.ts';
+import type { VerifyResult } from '../../server/audit/verifyResult.ts';
 import { streamAuditExport } from '../../server/commands/auditLog/export.ts';
 import { runCli } from '../support/cli.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';

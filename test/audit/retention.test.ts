@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadCheckpointAnchors } from '../../server/audit/anchors.ts';
 import { appendAuditEvents } from '../../server/audit/append.ts';
+import { type AuditRow, contentOfRow } from '../../server/audit/auditRow.ts';
 import { GENESIS_HASH, legacyHmacHash } from '../../server/audit/chain.ts';
 import {
   appendCheckpointRecord,
@@ -13,14 +15,9 @@ import {
   readCheckpointFile,
 } from '../../server/audit/checkpoints.ts';
 import { writeCheckpoint } from '../../server/audit/checkpointWriter.ts';
-import {
-  type AuditRow,
-  contentOfRow,
-  loadCheckpointAnchors,
-  type VerifyResult,
-  verifyAuditChain,
-} from '../../server/audit/verify.ts';
+import { verifyAuditChain } from '../../server/audit/verify.ts';
 import { verifyExportFile } from '../../server/audit/verifyExport.ts';
+import type { VerifyResult } from '../../server/audit/verifyResult.ts';
 import { systemActor } from '../../server/authz/actor.ts';
 import { type ArchiveOutcome, archiveAuditEvents } from '../../server/commands/auditLog/archive.ts';
 import { streamAuditExport } from '../../server/commands/auditLog/export.ts';

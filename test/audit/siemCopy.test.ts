@@ -11,7 +11,7 @@ import {
 } from '../../server/audit/checkpoints.ts';
 import { recordRestore, writeCheckpoint } from '../../server/audit/checkpointWriter.ts';
 import type { CopyItem } from '../../server/audit/siemCopy.ts';
-import type { VerifyResult } from '../../server/audit/verify.ts';
+import type { VerifyResult } from '../../server/audit/verifyResult.ts';
 import { ident } from '../../server/db/roles.ts';
 import { receivedItems } from '../../server/siem/receivedCopy.ts';
 import { verifyAuditLogWith } from '../../server/siem/verifyCopy.ts';

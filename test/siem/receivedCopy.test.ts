@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { type AuditRow, contentOfRow } from '../../server/audit/auditRow.ts';
 import { GENESIS_HASH, keylessHash } from '../../server/audit/chain.ts';
 import {
   type CheckpointSigner,
@@ -7,7 +8,6 @@ import {
   rawPublicKey,
   signRecord,
 } from '../../server/audit/checkpoints.ts';
-import { type AuditRow, contentOfRow } from '../../server/audit/verify.ts';
 import {
   formatCheckpointRfc5424,
   formatRfc5424,

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AUDIT_ROW_COLUMNS, type AuditRow } from '../../server/audit/verify.ts';
+import { AUDIT_ROW_COLUMNS, type AuditRow } from '../../server/audit/auditRow.ts';
 import { systemActor } from '../../server/authz/actor.ts';
 import { runCommand } from '../../server/commands/runCommand.ts';
 import { SiemWorker } from '../../server/siem/worker.ts';

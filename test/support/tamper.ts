@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { appendAuditEvents } from '../../server/audit/append.ts';
+import { AUDIT_ROW_COLUMNS, type AuditRow, contentOfRow } from '../../server/audit/auditRow.ts';
 import { GENESIS_HASH, keylessHash } from '../../server/audit/chain.ts';
-import { AUDIT_ROW_COLUMNS, type AuditRow, contentOfRow } from '../../server/audit/verify.ts';
 import { systemActor } from '../../server/authz/actor.ts';
 import type { TestContext } from './harness.ts';
 

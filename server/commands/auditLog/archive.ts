@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import pg from 'pg';
+import { loadCheckpointAnchors } from '../../audit/anchors.ts';
 import { stageAuditEvents } from '../../audit/append.ts';
 import {
   type ArchiveRecord,
@@ -8,7 +9,7 @@ import {
   checkpointDir,
 } from '../../audit/checkpoints.ts';
 import { tryCheckpointLock } from '../../audit/checkpointWriter.ts';
-import { loadCheckpointAnchors, verifyAuditChain } from '../../audit/verify.ts';
+import { verifyAuditChain } from '../../audit/verify.ts';
 import { systemActor } from '../../authz/actor.ts';
 import type { Services } from '../../shared/services.ts';
 import { writeArchiveBundle } from './archiveBundle.ts';

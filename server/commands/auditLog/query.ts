@@ -3,14 +3,12 @@ import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { AUDIT_ACTIONS, type AuditAction, type AuditEventInput } from '../../audit/actions.ts';
+import { loadCheckpointAnchors } from '../../audit/anchors.ts';
+import type { AuditRow } from '../../audit/auditRow.ts';
 import { CHECKPOINT_FILE, checkpointDir } from '../../audit/checkpoints.ts';
 import { sealStagedEvents } from '../../audit/seal.ts';
-import {
-  type AuditRow,
-  loadCheckpointAnchors,
-  type VerifyResult,
-  verifyAuditChain,
-} from '../../audit/verify.ts';
+import { verifyAuditChain } from '../../audit/verify.ts';
+import type { VerifyResult } from '../../audit/verifyResult.ts';
 import type { Actor } from '../../authz/actor.ts';
 import { authorize } from '../../authz/index.ts';
 import { notFound } from '../../shared/errors.ts';
