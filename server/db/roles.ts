@@ -36,6 +36,9 @@ export const SECURITY_DEFINER_FUNCTIONS: readonly string[] = ['audit_chain_pendi
  */
 export const OWNER_ONLY_FUNCTIONS: readonly string[] = ['audit_archive_through'];
 
+/** The transaction-level advisory lock (namespace, key) that serializes grantRuntimePrivileges. */
+const GRANTS_LOCK = [7_304, 1];
+
 /** The default role names of the embedded database (an external server may use others). */
 export const OWNER_ROLE = 'frisbee_owner';
 export const RUNTIME_ROLE = 'frisbee_app';
@@ -101,6 +104,9 @@ export async function grantRuntimePrivileges(owner: pg.ClientBase, runtime: stri
   );
   await owner.query('begin');
   try {
+    // Two processes starting at once would grant on the same objects concurrently, and
+    // PostgreSQL fails one with "tuple concurrently updated": one at a time.
+    await owner.query('select pg_advisory_xact_lock($1, $2)', GRANTS_LOCK);
     await owner.query(`grant usage on schema public to ${app}`);
     await owner.query(
       `alter default privileges for role ${self} in schema public

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { verifyAuditChain } from '../../server/audit/verify.ts';
+import { grantRuntimePrivileges } from '../../server/db/roles.ts';
 import { startSyncScheduler } from '../../server/sources/scheduler.ts';
 import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
@@ -321,6 +322,12 @@ describe('connected as the runtime role', () => {
     });
     expect(after.ok).toBe(true);
     expect(BigInt(after.headSeq)).toBeGreaterThan(BigInt(before.headSeq));
+  });
+
+  it('grants from several processes starting at once do not collide ("tuple concurrently updated")', async () => {
+    const grant = () =>
+      withClient(context.ownerUrl, (client) => grantRuntimePrivileges(client, roles.runtime));
+    await Promise.all([grant(), grant(), grant(), grant()]);
   });
 
   it('starts pg-boss: its tables are created in its own schema, by and for the runtime role', async () => {
