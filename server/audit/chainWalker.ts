@@ -18,10 +18,12 @@ export class ChainWalker {
     private readonly formula: ChainFormula,
     private readonly anchors: Map<bigint, Anchor>,
     start: { seq: bigint; hash: Buffer } = { seq: 0n, hash: GENESIS_HASH },
+    /** The last signed point before `start` (a range of a split walk starts between two). */
+    lastAnchor: bigint = start.seq,
   ) {
     this.expected = start.seq + 1n;
     this.previous = start.hash;
-    this.lastAnchor = start.seq;
+    this.lastAnchor = lastAnchor;
   }
 
   /** The last seq walked. */
@@ -74,11 +76,19 @@ export class ChainWalker {
 
   /** The problem of a log that ends before the last signed checkpoint, if it does. */
   truncation(checkpoints: CheckpointAnchors): VerifyProblem | null {
-    if (this.last >= checkpoints.requiredSeq) return null;
-    return {
-      seq: (this.last + 1n).toString(),
-      problem: 'truncated',
-      detail: `the log ends at event ${this.last} but checkpoint record #${checkpoints.requiredIndex} signs event ${checkpoints.requiredSeq}: events ${this.last + 1n}..${checkpoints.requiredSeq} were deleted (and the head rewound), unless a restore from backup is recorded (audit checkpoint-restore)`,
-    };
+    return truncationProblem(this.last, checkpoints);
   }
+}
+
+/** The problem of a log whose last event is `last` while a checkpoint signs a later one. */
+export function truncationProblem(
+  last: bigint,
+  checkpoints: CheckpointAnchors,
+): VerifyProblem | null {
+  if (last >= checkpoints.requiredSeq) return null;
+  return {
+    seq: (last + 1n).toString(),
+    problem: 'truncated',
+    detail: `the log ends at event ${last} but checkpoint record #${checkpoints.requiredIndex} signs event ${checkpoints.requiredSeq}: events ${last + 1n}..${checkpoints.requiredSeq} were deleted (and the head rewound), unless a restore from backup is recorded (audit checkpoint-restore)`,
+  };
 }

@@ -1,9 +1,8 @@
 import type pg from 'pg';
-import QueryStream from 'pg-query-stream';
 import type { ArchiveAnchor, CheckpointAnchors } from './anchors.ts';
-import { contentOfRow, WALK_COLUMNS, type WalkRow } from './auditRow.ts';
 import { GENESIS_HASH } from './chain.ts';
-import { ChainWalker } from './chainWalker.ts';
+import { ChainWalker, truncationProblem } from './chainWalker.ts';
+import { PARALLEL_FROM, type WalkProgress, walkInParallel, walkThreads } from './parallelWalk.ts';
 import { sealStagedEvents } from './seal.ts';
 import type {
   ArchiveBoundary,
@@ -12,6 +11,7 @@ import type {
   VerifyProblem,
   VerifyResult,
 } from './verifyResult.ts';
+import { walkRange } from './walkRange.ts';
 
 /** Options of verifyAuditChain. */
 export interface VerifyOptions {
@@ -27,6 +27,13 @@ export interface VerifyOptions {
   sinceLastCheckpoint?: boolean;
   /** The SIEM receiver's copy to compare every event with (siemCopy.ts). */
   copy?: EventCopyCheck;
+  /**
+   * Split the walk across this many worker threads (default: the machine's cores, up to four)
+   * when it covers at least `parallelFrom` events (default PARALLEL_FROM). Not with a copy,
+   * whose comparison goes in order.
+   */
+  threads?: number;
+  parallelFrom?: number;
 }
 
 /** One row of audit_archive: where the database's chain starts after an archive. */
@@ -110,6 +117,8 @@ export async function verifyAuditChain(
     const start = signedStart && signedStart.seq > logStart.seq ? signedStart : logStart;
     const formula = { keylessFrom, legacyKey: options.legacyKey };
     const walker = new ChainWalker(formula, checkpoints?.anchors ?? new Map(), start);
+    // The walker in one thread; the ranges' sum when the walk is split (parallelWalk.ts).
+    let progress: WalkProgress = walker;
     const archive: ArchiveBoundary | undefined = boundary && {
       throughSeq: boundary.through_seq,
       throughHash: boundary.through_hash.toString('hex'),
@@ -118,11 +127,11 @@ export async function verifyAuditChain(
     };
     const result = (firstProblem: VerifyProblem | null): VerifyResult => ({
       ok: firstProblem === null,
-      checked: walker.checked,
+      checked: progress.checked,
       headSeq,
       firstProblem,
       ...(checkpoints
-        ? { checkpoints: checkpointSummary(checkpoints, walker.last, walker.legacyUnchecked) }
+        ? { checkpoints: checkpointSummary(checkpoints, progress.last, progress.legacyUnchecked) }
         : {}),
       ...(archive ? { archive } : {}),
       ...(start === signedStart ? { sinceCheckpoint: start.seq.toString() } : {}),
@@ -140,48 +149,47 @@ export async function verifyAuditChain(
       const problem = await signedStartProblem(client, signedStart);
       if (problem) return result(problem);
     }
-    const stream = client.query(
-      // Qualified: a bare `seq` in ORDER BY is the text output column (1, 10, 100, 2, ...).
-      new QueryStream(
-        `select ${WALK_COLUMNS} from audit_event e where e.seq > $1 order by e.seq`,
-        // From the log's own start, every row (a row put back into an archived range included).
-        [start === signedStart ? start.seq.toString() : '-1'],
-        { batchSize: 10_000 },
-      ),
-    );
     const headAt = BigInt(headSeq);
-    for await (const raw of stream) {
-      const row = raw as WalkRow;
-      if (BigInt(row.seq) > headAt) {
-        stream.destroy();
-        return result({
-          seq: row.seq,
-          problem: 'beyond_head',
-          detail: `event ${row.seq} lies past the chain head (${headSeq}): the chain never wrote it`,
-        });
-      }
-      if (BigInt(row.seq) <= start.seq) {
-        stream.destroy();
-        return result({
-          seq: row.seq,
-          problem: 'out_of_order',
-          detail: `event ${row.seq} lies in the archived range (up to ${start.seq}), which the archive removed from the log: it was put back, or the boundary was forged`,
-        });
-      }
-      const content = contentOfRow(row);
-      const previous = walker.previous;
-      let problem = walker.step(content, row.hash);
-      if (!problem && copy) {
-        problem = copy.step(content, row.hash, previous, formula);
-        // The event the copy contradicts is not a verified one.
-        if (problem) walker.checked -= 1;
-      }
-      if (problem) {
-        stream.destroy();
-        return result(problem);
-      }
+    const after = start === signedStart ? start.seq : -1n;
+    let problem: VerifyProblem | null;
+    const threads = options.threads ?? walkThreads();
+    const url = pool.options.connectionString;
+    if (
+      !copy &&
+      url &&
+      threads > 1 &&
+      headAt - start.seq >= (options.parallelFrom ?? PARALLEL_FROM)
+    ) {
+      const snapshot = await client.query<{ id: string }>('select pg_export_snapshot() as id');
+      const walked = await walkInParallel({
+        url,
+        snapshot: snapshot.rows[0]?.id ?? '',
+        formula,
+        anchors: checkpoints?.anchors ?? new Map(),
+        start,
+        after,
+        logStart: start.seq,
+        headAt,
+        threads,
+      });
+      problem = walked.problem;
+      progress = walked.progress;
+    } else {
+      problem = await walkRange(
+        client,
+        walker,
+        formula,
+        {
+          after,
+          through: null,
+          start: start.seq,
+          headAt,
+        },
+        copy,
+      );
     }
-    const last = walker.last;
+    if (problem) return result(problem);
+    const last = progress.last;
     if (last < headAt) {
       return result({
         seq: (last + 1n).toString(),
@@ -189,7 +197,7 @@ export async function verifyAuditChain(
         detail: `the chain head is at ${headSeq} but the log ends at ${last}`,
       });
     }
-    if (!walker.previous.equals(head.rows[0]?.hash ?? GENESIS_HASH)) {
+    if (!progress.previous.equals(head.rows[0]?.hash ?? GENESIS_HASH)) {
       return result({
         seq: headSeq,
         problem: 'head_mismatch',
@@ -197,8 +205,8 @@ export async function verifyAuditChain(
       });
     }
     return result(
-      (checkpoints ? walker.truncation(checkpoints) : null) ??
-        copy?.end(last, walker.previous, formula) ??
+      (checkpoints ? truncationProblem(last, checkpoints) : null) ??
+        copy?.end(last, progress.previous, formula) ??
         null,
     );
   } finally {

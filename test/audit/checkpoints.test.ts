@@ -24,6 +24,9 @@ import {
   appendEvents,
   asSuperuser,
   CONTENT_COLUMNS,
+  deleteAndRenumber,
+  deleteTail,
+  editAndRechain,
   insertForged,
   rechain,
   rewindHead,
@@ -164,6 +167,65 @@ describe('verification from the last signed checkpoint (--since-checkpoint)', ()
       seq: '3',
       problem: 'hash_mismatch',
     });
+  });
+});
+
+describe('the walk split across worker threads', () => {
+  const walk = (s: Scenario, threads: number) =>
+    verifyAuditChain(s.context.services.pool, {
+      legacyKey: s.context.services.keys.audit,
+      checkpoints: loadCheckpointAnchors(s.dir),
+      threads,
+      parallelFrom: 1,
+    });
+  const cases: { name: string; tamper: (s: Scenario) => Promise<unknown> }[] = [
+    { name: 'an intact log', tamper: async () => undefined },
+    { name: 'an old event edited and rechained', tamper: (s) => editAndRechain(s.context, 5) },
+    {
+      name: 'the newest event edited and rechained',
+      tamper: (s) => editAndRechain(s.context, EVENTS),
+    },
+    {
+      name: 'an event deleted, the rest renumbered',
+      tamper: (s) => deleteAndRenumber(s.context, 12),
+    },
+    {
+      name: 'an event deleted at a range boundary',
+      tamper: (s) =>
+        asSuperuser(s.context, (client) => client.query('delete from audit_event where seq = 12')),
+    },
+    {
+      name: 'the newest events deleted, the head rewound',
+      tamper: (s) => deleteTail(s.context, 17),
+    },
+    { name: 'a forged event inserted', tamper: (s) => insertForged(s.context, 14) },
+    { name: 'two events swapped', tamper: (s) => swapEvents(s.context, 3, 16) },
+    { name: 'the table truncated', tamper: (s) => truncateLog(s.context) },
+  ];
+  for (const { name, tamper } of cases)
+    it(`reports what one thread reports: ${name}`, async () => {
+      const s = await scenario();
+      await appendEvents(s.context, 3, 'tail');
+      await tamper(s);
+      const alone = await walk(s, 1);
+      for (const threads of [2, 3, 7])
+        expect(await walk(s, threads), `${threads} threads`).toEqual(alone);
+    });
+
+  it('reports a row past the head from the last range', async () => {
+    const s = await scenario();
+    await asSuperuser(s.context, async (client) => {
+      await client.query(
+        `insert into audit_event (seq, ${CONTENT_COLUMNS}, hash)
+         select seq + 100, ${CONTENT_COLUMNS}, hash from audit_event where seq = 3`,
+      );
+    });
+    const alone = await walk(s, 1);
+    expect(alone.firstProblem).toMatchObject({
+      problem: 'beyond_head',
+      seq: '103',
+    });
+    expect(await walk(s, 2)).toEqual(alone);
   });
 });
 
