@@ -6,7 +6,7 @@ import { approveDeliveryAddress } from '../identity/people/approveDeliveryAddres
 import { getHeldAddresses } from '../identity/people/readPersonRecords.ts';
 import { idParams, line } from '../shared/schemas.ts';
 import { type ApiScope, defineRoute } from './defineRoute.ts';
-import { presentSession, sessionSchema } from './messenger.ts';
+import { loginStepSchema, presentSession } from './messenger.ts';
 
 const code = z
   .string()
@@ -68,13 +68,7 @@ export function registerLoginCodeRoutes(scope: ApiScope): void {
       body: z.object({ challenge: z.string().min(1).max(128), code }).strict(),
       response: {
         description: 'Code accepted',
-        schema: z.object({
-          next: z.enum(['totp', 'totp_enroll', 'done']),
-          challenge: z.string().optional().describe('Send to POST /auth/login/verify'),
-          otpauthUri: z.string().optional(),
-          qrCode: z.string().optional(),
-          session: sessionSchema.optional(),
-        }),
+        schema: loginStepSchema,
       },
       errors: [400, 401, 429],
     },

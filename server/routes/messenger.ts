@@ -31,6 +31,15 @@ export const sessionSchema = z.object({
       'The account to sign in to the core as (the XMPP localpart): assigned once, never reused; not always the login',
     ),
 });
+
+/** The answer of a sign-in step: done with the device session, or a second factor asked. */
+export const loginStepSchema = z.object({
+  next: z.enum(['totp', 'totp_enroll', 'done']),
+  challenge: z.string().optional().describe('Send to POST /auth/login/verify'),
+  otpauthUri: z.string().optional(),
+  qrCode: z.string().optional().describe('SVG data URL of otpauthUri'),
+  session: sessionSchema.optional(),
+});
 const recoveryCodes = z
   .array(z.string())
   .length(10)
@@ -67,13 +76,7 @@ export function registerMessengerAuthRoutes(scope: ApiScope): void {
         .strict(),
       response: {
         description: 'Password accepted',
-        schema: z.object({
-          next: z.enum(['totp', 'totp_enroll', 'done']),
-          challenge: z.string().optional().describe('Send to POST /auth/login/verify'),
-          otpauthUri: z.string().optional(),
-          qrCode: z.string().optional().describe('SVG data URL of otpauthUri'),
-          session: sessionSchema.optional(),
-        }),
+        schema: loginStepSchema,
       },
       errors: [400, 401, 429, 503],
     },

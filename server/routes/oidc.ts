@@ -4,7 +4,7 @@ import { exchangeOidcCode } from '../identity/oidc/exchangeOidcCode.ts';
 import { type OidcStartInput, startOidcLogin } from '../identity/oidc/startOidcLogin.ts';
 import { line } from '../shared/schemas.ts';
 import { type ApiScope, defineRoute } from './defineRoute.ts';
-import { presentSession, sessionSchema } from './messenger.ts';
+import { loginStepSchema, presentSession } from './messenger.ts';
 
 const clientChallenge = z
   .string()
@@ -136,13 +136,7 @@ export function registerOidcRoutes(scope: ApiScope): void {
         .strict(),
       response: {
         description: 'Signed in, or a second factor is asked',
-        schema: z.object({
-          next: z.enum(['totp', 'totp_enroll', 'done']),
-          challenge: z.string().optional().describe('Send to POST /auth/login/verify'),
-          otpauthUri: z.string().optional(),
-          qrCode: z.string().optional(),
-          session: sessionSchema.optional(),
-        }),
+        schema: loginStepSchema,
       },
       errors: [400, 403, 409, 429],
     },

@@ -5,10 +5,9 @@ import { User } from '../../directory/entities.ts';
 import { mailConfigured } from '../../mail/status.ts';
 import { conflict, notFound, unprocessable } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
-import { hashToken, newToken } from '../../shared/tokens.ts';
 import type { Authenticated } from '../authenticated.ts';
 import { hasEverHadCredentials } from '../credentialFacts.ts';
-import { EnrollmentToken } from '../entities.ts';
+import { createEnrollmentToken } from '../enrollmentTokens.ts';
 import { changeCredentials, countsOf } from '../lifecycle/changeCredentials.ts';
 import { revokeArtefacts } from '../sessions/revokeArtefacts.ts';
 
@@ -91,16 +90,10 @@ export async function issueEnrollmentLink(
           : await revokeArtefacts(em, [target.id], { at: now, reason, byId: auth.user.id }),
         target.id,
       );
-      const token = newToken();
-      const expiresAt = new Date(
-        now.getTime() + services.config.enrollment.linkValidityHours * 3_600_000,
-      );
-      em.create(EnrollmentToken, {
-        tokenHash: hashToken(token),
+      const { token, expiresAt } = createEnrollmentToken(em, services, {
         userId: target.id,
         createdById: auth.user.id,
-        createdAt: now,
-        expiresAt,
+        now,
         reason,
         disclosure,
       });

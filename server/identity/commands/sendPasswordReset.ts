@@ -6,11 +6,10 @@ import { enqueueMail, type MailLocale } from '../../mail/enqueue.ts';
 import { mailConfigured } from '../../mail/status.ts';
 import { AppError, conflict, notFound, unprocessable } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
-import { hashToken, newToken } from '../../shared/tokens.ts';
 import { recentHandAddressChange } from '../addressHold.ts';
 import type { Authenticated } from '../authenticated.ts';
 import { hasEverHadCredentials } from '../credentialFacts.ts';
-import { EnrollmentToken } from '../entities.ts';
+import { createEnrollmentToken } from '../enrollmentTokens.ts';
 import { formatExpiry } from '../invitations/send.ts';
 import { expireEnrollmentLinks } from '../sessions/revokeArtefacts.ts';
 import { enrollmentUrl, REFUSED_STATUS } from './issueEnrollmentLink.ts';
@@ -111,18 +110,12 @@ export async function sendPasswordReset(
         );
       }
       const linksExpired = await expireEnrollmentLinks(em, target.id, now);
-      const token = newToken();
-      const expiresAt = new Date(
-        now.getTime() + services.config.enrollment.linkValidityHours * 3_600_000,
-      );
-      em.create(EnrollmentToken, {
-        tokenHash: hashToken(token),
+      // Nobody but the person receives it: not a disclosure to list on the card.
+      const { token, expiresAt } = createEnrollmentToken(em, services, {
         userId: target.id,
         createdById: auth.user.id,
-        createdAt: now,
-        expiresAt,
+        now,
         reason,
-        // Nobody but the person receives it: not a disclosure to list on the card.
         disclosure: false,
       });
       const locale = input.locale ?? 'ru';
