@@ -88,17 +88,16 @@ function wordPrefix(text: string, alias: string): SqlCondition {
 /**
  * Initials as Russians write them after (or before) the family name: the first letter is the
  * given name's, the second the patronymic's («Бондаренко Д.И.» is Дмитрий Игоревич, not Игорь
- * Дмитриевич). Folded like `search_text` (case, ё/е). These conditions filter the rows the other
- * tokens' trigram index scan returns; initials alone are too unselective for any index to help.
+ * Дмитриевич). Folded like `search_text` (case, ё/е). The expressions are those of
+ * `app_user_initials_idx`, so initials alone are index-served; with a family name the trigram
+ * index answers and the letters filter its rows. Letters past the patronymic's are ignored.
  */
 function initialsCondition(letters: string[], alias: string): SqlCondition {
   const columns = [`${alias}.given_name`, `${alias}.middle_name`];
-  const parts = letters
-    .slice(0, columns.length)
-    .map((_, index) => `fold_search(${columns[index]}) like fold_search(?) || '%'`);
+  const used = letters.slice(0, columns.length);
   return {
-    sql: `(${parts.join(' and ')})`,
-    bindings: letters.slice(0, columns.length).map(escapeLike),
+    sql: `(${used.map((_, index) => `left(fold_search(${columns[index]}), 1) = fold_search(?)`).join(' and ')})`,
+    bindings: used,
   };
 }
 
