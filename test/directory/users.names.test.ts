@@ -215,6 +215,15 @@ describe('the audit log by name', () => {
       person: { fullName: 'Кузнецова Ольга', displayName: staff.user.displayName },
     });
     expect(event?.target.person).toEqual({ fullName: 'Smith John', displayName: 'John Smith' });
+    // The card's status history names the person who made the change.
+    const history = await auditor.api.get<{
+      data: { actorId: string | null; actorName: string | null; actorKind: string }[];
+    }>(`/api/v1/users/${target.id}/status-history`);
+    expect(history.body.data[0]).toMatchObject({
+      actorId: staff.user.id,
+      actorName: 'Кузнецова Ольга',
+      actorKind: 'person',
+    });
     const one = await auditor.api.get<AuditEventView>(`/api/v1/audit-events/${event?.id}`);
     expect(one.body.actor.person?.fullName).toBe('Кузнецова Ольга');
     expect(one.body.target.person?.fullName).toBe('Smith John');
@@ -229,5 +238,23 @@ describe('the audit log by name', () => {
     expect(refused?.actor).toMatchObject({ id: null, kind: 'scim', person: null });
     const listed = await auditor.api.get<AuditPage>('/api/v1/audit-events?action=audit.listed');
     expect(listed.body.data[0]?.target.person).toBeNull();
+  });
+});
+
+describe('space members by name', () => {
+  it('lists members with «Фамилия Имя Отчество»', async () => {
+    const spaceId = randomUUID();
+    const em = context.services.orm.em.fork();
+    await em.execute("insert into space (id, name) values (?, 'Проект Имён')", [spaceId]);
+    await em.execute('insert into space_member (space_id, user_id) values (?, ?)', [
+      spaceId,
+      idOf('dmitryI'),
+    ]);
+    const members = await auditor.api.get<{ data: { fullName: string }[] }>(
+      `/api/v1/spaces/${spaceId}/members`,
+    );
+    expect(members.body.data.map((member) => member.fullName)).toEqual([
+      'Бондаренко Дмитрий Игоревич',
+    ]);
   });
 });

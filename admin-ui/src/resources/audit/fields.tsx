@@ -57,7 +57,8 @@ export function TargetField(_props: AuditFieldProps) {
     return (
       <span>
         <PersonLink person={{ id: target.id, fullName: name || text }} />
-        {name && name !== text && (
+        {/* The label the event recorded (their login then), unless it is only a name again. */}
+        {name && name !== text && text !== target.person?.displayName && (
           <span style={{ display: 'block', fontSize: 11, opacity: 0.6 }}>{text}</span>
         )}
       </span>
