@@ -1,4 +1,5 @@
 import englishMessages from 'ra-language-english';
+import { namesEn } from './names.js';
 
 /** The app's own English messages (react-admin's are merged in). */
 export const appEn = {
@@ -891,6 +892,7 @@ export const appEn = {
       demo_seeded: 'Demo data loaded',
     },
     tree: { expand: 'Expand', collapse: 'Collapse', empty: 'No organizations yet' },
+    names: namesEn,
   },
   resources: {
     users: {

@@ -1,5 +1,6 @@
 import russianMessages from 'ra-language-russian';
 import type { appEn } from './en';
+import { namesRu } from './names.js';
 
 /** The app's own Russian messages: the same keys as the English ones. */
 export const appRu: typeof appEn = {
@@ -899,6 +900,7 @@ export const appRu: typeof appEn = {
       demo_seeded: 'Загружены демо-данные',
     },
     tree: { expand: 'Развернуть', collapse: 'Свернуть', empty: 'Организаций пока нет' },
+    names: namesRu,
   },
   resources: {
     users: {

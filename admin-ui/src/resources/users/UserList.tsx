@@ -37,12 +37,12 @@ export default function UserList() {
       <List
         filters={filters}
         actions={<ListActions />}
-        sort={{ field: 'displayName', order: 'ASC' }}
+        sort={{ field: 'fullName', order: 'ASC' }}
         perPage={25}
         debounce={100}
       >
         <Datagrid rowClick="show" bulkActionButtons={bulk ? <BulkStatusButtons /> : false}>
-          <TextField source="displayName" sortBy="name" />
+          <TextField source="fullName" sortBy="name" label="app.names.full_name" />
           <TextField source="email" sortable={false} />
           <TextField source="phone" sortable={false} />
           <TextField
