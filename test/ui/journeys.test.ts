@@ -149,7 +149,9 @@ describe.runIf(RUN)('every role walks its journey in both languages', () => {
         await dialog.waitFor();
         await check(page, locale, 'role dialog');
         await dialog.getByLabel(words.admin, { exact: true }).check();
-        await dialog.locator('textarea[name="reason"]').fill(`Назначение: ${locale === 'ru' ? 'первое' : 'второе'}`);
+        await dialog
+          .locator('textarea[name="reason"]')
+          .fill(`Назначение: ${locale === 'ru' ? 'первое' : 'второе'}`);
         await dialog.locator('button[type="submit"]').click();
         await dialog.waitFor({ state: 'hidden' });
         await check(page, locale, 'person card after the appointment');
@@ -278,6 +280,45 @@ describe.runIf(RUN)('every role walks its journey in both languages', () => {
       });
     });
   }
+
+  it('the main screens in Russian at 1440 and 360 px, for docs/admin-ui.md', {
+    timeout: BROWSER_TEST_MS,
+  }, async () => {
+    const person = await createPerson(context.services, {
+      familyName: 'Смирнова',
+      givenName: 'Анна',
+      middleName: 'Павловна',
+      phone: '+79161234568',
+    });
+    await backofficePerson(context, 'superadmin', {
+      username: 'docs-root',
+      familyName: 'Корнева',
+      givenName: 'Елена',
+    });
+    const page = await newPage(browser, 'ru');
+    await uiLogin(page, context, { username: 'docs-root', password: GOOD_PASSWORD });
+    const screens = [
+      ['dashboard', '', '[data-testid="dashboard"]'],
+      ['people', 'users', 'main'],
+      ['person', `users/${person.id}/show`, 'section'],
+      ['organizations', 'organizations', 'main'],
+      ['audit', 'audit-events', '[data-testid="audit-list"]'],
+      ['import', 'imports/create', '[data-testid="import-upload"]'],
+    ] as const;
+    for (const [width, height] of [
+      [1440, 900],
+      [360, 740],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      for (const [name, path, ready] of screens) {
+        await page.goto(`${context.baseUrl}/admin/#/${path}`);
+        await page.locator(ready).first().waitFor();
+        await check(page, 'ru', `${name} at ${width} px`);
+        await shot(page, `docs-${name}-${width}`);
+      }
+    }
+    await page.close();
+  });
 
   it('no screen shows a key, a raw code or, in Russian, English', () => {
     expect.soft(findings.ru.join('\n'), 'Russian').toBe('');

@@ -111,27 +111,30 @@ export async function dataWords(context: TestContext): Promise<Set<string>> {
  * English button that CSS upper-cases still reads as English.
  */
 async function visibleTexts(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const texts: string[] = [];
-    const shown = (element: Element | null) =>
-      element !== null &&
-      element.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }) &&
-      element.closest('[translate="no"], script, style, noscript, textarea') === null;
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const text = node.textContent?.trim();
-      if (text && shown(node.parentElement)) texts.push(text);
-    }
-    for (const element of document.querySelectorAll('[placeholder], [aria-label], [title]')) {
-      if (!shown(element)) continue;
-      for (const name of ['placeholder', 'aria-label', 'title']) {
-        const value = element.getAttribute(name)?.trim();
-        if (value) texts.push(value);
-      }
-    }
-    return texts;
-  });
+  return page.evaluate<string[]>(VISIBLE_TEXTS);
 }
+
+// Runs in the page; a string, because the server's TypeScript has no DOM types.
+const VISIBLE_TEXTS = `(() => {
+  const texts = [];
+  const shown = (element) =>
+    element !== null &&
+    element.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }) &&
+    element.closest('[translate="no"], script, style, noscript, textarea') === null;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent?.trim();
+    if (text && shown(node.parentElement)) texts.push(text);
+  }
+  for (const element of document.querySelectorAll('[placeholder], [aria-label], [title]')) {
+    if (!shown(element)) continue;
+    for (const name of ['placeholder', 'aria-label', 'title']) {
+      const value = element.getAttribute(name)?.trim();
+      if (value) texts.push(value);
+    }
+  }
+  return texts;
+})()`;
 
 /** The words of a text, trimmed of the punctuation around them. */
 function tokens(text: string): string[] {
