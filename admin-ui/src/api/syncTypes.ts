@@ -55,6 +55,9 @@ export interface SyncRunRecord {
   finishedAt: string | null;
   durationMs: number | null;
   error: string | null;
+  /** Why it failed or was cancelled, as a registered code with its params. */
+  errorCode?: string | null;
+  errorParams?: Record<string, unknown>;
   safety: string | null;
   approvedById: string | null;
   approvedAt: string | null;

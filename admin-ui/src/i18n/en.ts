@@ -1,4 +1,5 @@
 import englishMessages from 'ra-language-english';
+import { errorsEn } from './errors/en';
 
 /** The app's own English messages (react-admin's are merged in). */
 export const appEn = {
@@ -1074,4 +1075,4 @@ export const appEn = {
 };
 
 /** English: react-admin's messages with the app's. */
-export const en = { ...englishMessages, ...appEn };
+export const en = { ...englishMessages, ...appEn, ...errorsEn };

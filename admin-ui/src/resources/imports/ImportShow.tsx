@@ -1,6 +1,7 @@
 import { Alert, Box, CircularProgress } from '@mui/material';
 import { Show, useCanAccess, useRecordContext, useTranslate } from 'react-admin';
 import type { ImportRunRecord } from '../../api/hrTypes';
+import { runErrorMessage } from '../../api/problemText';
 import type { RunStatus } from '../../api/syncTypes';
 import { Row, Section } from '../../components/Section';
 import { useFormat } from '../../format';
@@ -50,7 +51,9 @@ function StatusBanner({ record }: { record: ImportRunRecord }) {
     case 'cancelled':
       return <Alert severity="info">{t('banner_cancelled')}</Alert>;
     case 'failed':
-      return <Alert severity="error">{record.error ?? t('banner_failed')}</Alert>;
+      return (
+        <Alert severity="error">{runErrorMessage(translate, record) ?? t('banner_failed')}</Alert>
+      );
     default:
       return null;
   }

@@ -1,6 +1,7 @@
 import { Alert, Box } from '@mui/material';
 import { Show, useRecordContext, useTranslate } from 'react-admin';
 import { Link } from 'react-router-dom';
+import { runErrorMessage } from '../../api/problemText';
 import type { SyncRunRecord } from '../../api/syncTypes';
 import { Row, Section } from '../../components/Section';
 import { useFormat } from '../../format';
@@ -23,8 +24,8 @@ function Body() {
         </Alert>
       )}
       {record.error && (
-        <Alert severity="error" sx={{ width: '100%' }}>
-          {record.error}
+        <Alert severity="error" sx={{ width: '100%' }} data-testid="run-error">
+          {runErrorMessage(translate, record)}
         </Alert>
       )}
       <Section title={translate('app.sync.run')}>
