@@ -1,5 +1,4 @@
 import englishMessages from 'ra-language-english';
-import { errorsEn } from './errors/en';
 
 /** The app's own English messages (react-admin's are merged in). */
 export const appEn = {
@@ -1075,4 +1074,4 @@ export const appEn = {
 };
 
 /** English: react-admin's messages with the app's. */
-export const en = { ...englishMessages, ...appEn, ...errorsEn };
+export const en = { ...englishMessages, ...appEn };

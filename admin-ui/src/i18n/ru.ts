@@ -1,6 +1,5 @@
 import russianMessages from 'ra-language-russian';
 import type { appEn } from './en';
-import { errorsRu } from './errors/ru';
 
 /** The app's own Russian messages: the same keys as the English ones. */
 export const appRu: typeof appEn = {
@@ -1083,4 +1082,4 @@ export const appRu: typeof appEn = {
 };
 
 /** Russian: react-admin's messages with the app's. */
-export const ru = { ...russianMessages, ...appRu, ...errorsRu };
+export const ru = { ...russianMessages, ...appRu };
