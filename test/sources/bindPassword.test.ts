@@ -425,6 +425,11 @@ describe('a new bind target clears the password (scope 8)', () => {
       const run = await dryRun(id);
       expect(run.body.status).toBe('failed');
       expect(run.body.error).toMatch(/no bind password/);
+      // The console translates the run's error by its code; the reason is the English detail.
+      expect(run.body).toMatchObject({
+        errorCode: 'run_read_failed',
+        errorParams: { reason: expect.stringMatching(/no bind password/) },
+      });
       expect(second.received().includes(Buffer.from(STORED))).toBe(false);
       expect(first.connections).toBe(0);
     } finally {
