@@ -67,13 +67,17 @@ function httpStatusOf(error: unknown): number | null {
   return null;
 }
 
-/** 409 `already_exists`, pointing at the field whose value is taken when the index says which. */
+/**
+ * 409 `already_exists`, pointing at the field whose value is taken when the index says which;
+ * otherwise the field is `record` (the console reads «Запись: …»), so the message always has one.
+ */
 function alreadyExists(field: string | null): AppError {
   if (field === null)
     return new AppError(
       409,
       'already_exists',
       'A record with the same unique value already exists',
+      { params: { field: 'record' } },
     );
   const taken: FieldProblem = {
     path: field,

@@ -97,7 +97,8 @@ describe.runIf(RUN)('errors in the console speak its language', () => {
       await shot(page, 'errors-taken-login-ru');
 
       // The same refusal in English, after switching the language.
-      await page.evaluate(() => localStorage.setItem('frisbee.locale', 'en'));
+      // The console remembers the language here (src/i18n/i18nProvider.ts).
+      await page.evaluate("localStorage.setItem('frisbee.locale', 'en')");
       await page.reload();
       await fillPerson(page, { familyName: 'Kuznetsova', givenName: 'Olga', username: 'olga.kuz' });
       await page.getByRole('button', { name: 'Save' }).click();

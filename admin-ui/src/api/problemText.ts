@@ -45,7 +45,8 @@ function translated(translate: Translate, prefix: string, coded: Coded): string 
   if (!coded.code) return null;
   const key = `${prefix}.${coded.code}`;
   const text = translate(key, { ...messageArgs(translate, coded.params), _: '' });
-  return text === '' || text === key ? null : text;
+  // A placeholder left unfilled (a param the answer lacks) is not shown: the fallback is.
+  return text === '' || text === key || text.includes('%{') ? null : text;
 }
 
 /** A problem's message in the console's language (never the English `detail`). */

@@ -202,6 +202,7 @@ export const errorsEn = {
     name: 'Name',
     externalId: 'External id',
     coreAccount: 'Messenger account',
+    record: 'Record',
     userName: 'Login',
   },
   error_fallback: 'The request failed (%{code})',

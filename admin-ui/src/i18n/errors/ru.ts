@@ -204,6 +204,7 @@ export const errorsRu = {
     name: 'Название',
     externalId: 'Внешний идентификатор',
     coreAccount: 'Учётная запись мессенджера',
+    record: 'Запись',
     userName: 'Логин',
   },
   error_fallback: 'Запрос не выполнен (%{code})',
