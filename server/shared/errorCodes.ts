@@ -148,6 +148,12 @@ export const PROBLEM_CODES = {
  */
 export const FIELD_CODES = {
   already_exists: ['field'],
+  base_dn_conflict: [],
+  ca_conflict: [],
+  duplicate_base_dn: ['other'],
+  ldaps_already_tls: [],
+  nested_base_dn: ['other'],
+  plain_ldap_refused: [],
   control_character: [],
   invalid: [],
   invalid_date: [],

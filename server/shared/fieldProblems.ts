@@ -47,9 +47,10 @@ function codeOf(issue: Issue): { code: FieldCode; params: Record<string, unknown
     case 'invalid_value':
       return { code: 'invalid_value', params: { values: issue.values.map(String) } };
     case 'custom': {
-      // Our own refinements name their code in `params.code` (shared/schemas.ts).
-      const named = issue.params?.code;
-      return isFieldCode(named) ? { code: named, params: {} } : { code: 'invalid', params: {} };
+      // Our own refinements name their code in `params.code` (shared/schemas.ts), beside the
+      // values its message is filled with.
+      const { code: named, ...params } = issue.params ?? {};
+      return isFieldCode(named) ? { code: named, params } : { code: 'invalid', params: {} };
     }
     default:
       return { code: 'invalid', params: {} };

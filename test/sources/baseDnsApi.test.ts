@@ -155,6 +155,8 @@ describe('base DNs of a source', () => {
       expect.objectContaining({
         path: 'connection.baseDns.2',
         pointer: '#/connection/baseDns/2',
+        code: 'nested_base_dn',
+        params: { other: EKB },
         message: expect.stringMatching(/may not be nested/),
       }),
     );

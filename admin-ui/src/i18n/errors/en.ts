@@ -147,6 +147,13 @@ export const errorsEn = {
   },
   field_errors: {
     already_exists: 'Already taken',
+    base_dn_conflict: 'baseDn is the older spelling of baseDns: give one of them',
+    ca_conflict: 'Give the CA bundle either pasted or as a file, not both',
+    duplicate_base_dn: 'The same base DN as %{other}',
+    ldaps_already_tls: 'ldaps:// is already TLS: StartTLS is not needed',
+    nested_base_dn: 'Lies inside or around %{other}: keep the outer one',
+    plain_ldap_refused:
+      'Plain ldap:// sends passwords in clear text: use ldaps:// or StartTLS, or allow it explicitly',
     control_character: 'Must not contain control characters',
     invalid: 'Not a valid value',
     invalid_date: 'Not a valid date',

@@ -143,6 +143,13 @@ export const errorsRu = {
   },
   field_errors: {
     already_exists: 'Уже занято',
+    base_dn_conflict: 'baseDn — прежнее написание baseDns: укажите что-то одно',
+    ca_conflict: 'Укажите корневой сертификат либо текстом, либо файлом, но не обоими способами',
+    duplicate_base_dn: 'Совпадает с базовым DN %{other}',
+    ldaps_already_tls: 'ldaps:// уже использует TLS: StartTLS не нужен',
+    nested_base_dn: 'Вложен в %{other} или содержит его: оставьте внешний',
+    plain_ldap_refused:
+      'Обычный ldap:// передаёт пароли открытым текстом: используйте ldaps:// или StartTLS либо явно разрешите это',
     control_character: 'Не должно содержать управляющих символов',
     invalid: 'Недопустимое значение',
     invalid_date: 'Неверная дата',
