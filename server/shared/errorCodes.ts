@@ -204,6 +204,13 @@ export const RUN_ERROR_CODES = {
   run_superseded: ['runId'],
 } as const satisfies Record<string, readonly string[]>;
 
+/** Why a run's plan is held back (stored beside the run's English `safety`). */
+export const SAFETY_CODES = {
+  safety_approval_needed: ['deactivations', 'limit'],
+  safety_empty_read: ['managed'],
+  safety_partial_read: ['read', 'share', 'managed'],
+} as const satisfies Record<string, readonly string[]>;
+
 /** A registered problem code. */
 export type ErrorCode = keyof typeof PROBLEM_CODES;
 /** A registered field error code. */
@@ -212,6 +219,8 @@ export type FieldCode = keyof typeof FIELD_CODES;
 export type RowCode = keyof typeof ROW_CODES;
 /** A registered sync run error code. */
 export type RunErrorCode = keyof typeof RUN_ERROR_CODES;
+/** A registered safety code of a run. */
+export type SafetyCode = keyof typeof SAFETY_CODES;
 
 /** Whether `code` is a registered field code (a zod custom issue's `params.code`). */
 export function isFieldCode(code: unknown): code is FieldCode {

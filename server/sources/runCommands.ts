@@ -6,7 +6,7 @@ import { conflict, notFound } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
 import type { RunMode } from './entities.ts';
 import { findRunSource, findSource } from './registry.ts';
-import { presentRunError } from './runErrors.ts';
+import { presentRunError, presentSafety } from './runErrors.ts';
 import { type StartedRun, startApprovedApply, startRun } from './runs.ts';
 import type {
   ListRunsQuery,
@@ -61,6 +61,7 @@ export function presentRun(row: RunRow): RunView {
     error: row.error,
     ...presentRunError(row.error, row.details),
     safety: row.safety,
+    ...presentSafety(row.details),
     approvedById: row.approved_by_id,
     approvedAt: iso(row.approved_at),
     details: row.details ?? {},

@@ -1,4 +1,4 @@
-import type { RunErrorCode } from '../shared/errorCodes.ts';
+import type { RunErrorCode, SafetyCode } from '../shared/errorCodes.ts';
 
 /**
  * Why a run failed or was cancelled: a registered code with its params (kept in the run's
@@ -46,4 +46,14 @@ export function presentRunError(
   if (stored?.code) return { errorCode: stored.code, errorParams: stored.params ?? {} };
   if (error === null) return { errorCode: null, errorParams: {} };
   return { errorCode: 'run_failed', errorParams: { reason: error } };
+}
+
+/** Why a run's plan is held back, as the API shows it (`details.safety`), or nulls. */
+export function presentSafety(details: Record<string, unknown> | null): {
+  safetyCode: SafetyCode | null;
+  safetyParams: Record<string, unknown>;
+} {
+  const stored = details?.safety as { code?: SafetyCode; params?: Record<string, unknown> } | null;
+  if (stored?.code) return { safetyCode: stored.code, safetyParams: stored.params ?? {} };
+  return { safetyCode: null, safetyParams: {} };
 }

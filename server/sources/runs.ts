@@ -18,7 +18,12 @@ import {
 } from './reconcile/plan.ts';
 import { findRunSource, readerFor, type SyncSource } from './registry.ts';
 import { INTERRUPTED_TEXT, type RunError, runErrors, storedRunError } from './runErrors.ts';
-import { assessSafety, blockDeactivations, pendingDeactivations } from './safety.ts';
+import {
+  assessSafety,
+  blockDeactivations,
+  pendingDeactivations,
+  type SafetyReason,
+} from './safety.ts';
 import { clearAbsence, type StagedAbsence, stageAbsence } from './stageAbsence.ts';
 import { type ReadProgress, stageGroupLeavers, stagePipelined } from './stageRead.ts';
 import type { DirectoryRead, DirectoryReader, SyncCursor } from './types.ts';
@@ -357,7 +362,12 @@ async function execute(
   });
   if (verdict.blockReason) {
     await blockDeactivations(db, runId, verdict.blockReason);
-    await db.query('update sync_run set safety = $2 where id = $1', [runId, verdict.blockReason]);
+    await db.query(
+      `update sync_run set safety = $2,
+         details = coalesce(details, '{}'::jsonb) || jsonb_build_object('safety', $3::jsonb)
+       where id = $1`,
+      [runId, verdict.blockReason, JSON.stringify(verdict.block)],
+    );
   }
   const deactivations = await pendingDeactivations(db, runId);
   const counts = {
@@ -413,10 +423,20 @@ async function continueAfterPlan(
       [source.id, runId],
     );
   if (deactivations > approvalLimit) {
-    await db.query('update sync_run set safety = $2 where id = $1', [
-      runId,
-      `${deactivations} deactivations exceed the limit of ${approvalLimit}: approval needed`,
-    ]);
+    const held: SafetyReason = {
+      code: 'safety_approval_needed',
+      params: { deactivations, limit: approvalLimit },
+    };
+    await db.query(
+      `update sync_run set safety = $2,
+         details = coalesce(details, '{}'::jsonb) || jsonb_build_object('safety', $3::jsonb)
+       where id = $1`,
+      [
+        runId,
+        `${deactivations} deactivations exceed the limit of ${approvalLimit}: approval needed`,
+        JSON.stringify(held),
+      ],
+    );
     await finishRun(services, source, runId, 'awaiting_approval', { counts });
     return;
   }

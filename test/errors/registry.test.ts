@@ -9,6 +9,7 @@ import {
   PROBLEM_CODES,
   ROW_CODES,
   RUN_ERROR_CODES,
+  SAFETY_CODES,
 } from '../../server/shared/errorCodes.ts';
 
 const SERVER = join(import.meta.dirname, '../../server');
@@ -26,6 +27,12 @@ const SECTIONS = [
   },
   { name: 'row_errors', codes: ROW_CODES, en: errorsEn.row_errors, ru: errorsRu.row_errors },
   { name: 'run_errors', codes: RUN_ERROR_CODES, en: errorsEn.run_errors, ru: errorsRu.run_errors },
+  {
+    name: 'safety_reasons',
+    codes: SAFETY_CODES,
+    en: errorsEn.safety_reasons,
+    ru: errorsRu.safety_reasons,
+  },
 ] as const;
 
 const placeholders = (text: string) => [...text.matchAll(PLACEHOLDER)].map((m) => m[1]);

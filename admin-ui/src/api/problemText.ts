@@ -70,6 +70,23 @@ export function rowErrorMessage(translate: Translate, error: Coded & { message: 
   return translated(translate, 'row_errors', error) ?? error.message;
 }
 
+/** Why a run's plan is held back, in the console's language (`safetyCode` + `safetyParams`). */
+export function safetyMessage(
+  translate: Translate,
+  run: {
+    safety: string | null;
+    safetyCode?: string | null;
+    safetyParams?: Record<string, unknown>;
+  },
+): string {
+  if (!run.safety && !run.safetyCode) return '';
+  return (
+    translated(translate, 'safety_reasons', { code: run.safetyCode, params: run.safetyParams }) ??
+    run.safety ??
+    ''
+  );
+}
+
 /** A sync run's error in the console's language (`errorCode` + `errorParams` of the run). */
 export function runErrorMessage(
   translate: Translate,

@@ -59,6 +59,9 @@ export interface SyncRunRecord {
   errorCode?: string | null;
   errorParams?: Record<string, unknown>;
   safety: string | null;
+  /** Why the plan is held back, as a registered code with its params. */
+  safetyCode?: string | null;
+  safetyParams?: Record<string, unknown>;
   approvedById: string | null;
   approvedAt: string | null;
 }

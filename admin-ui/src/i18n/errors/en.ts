@@ -202,6 +202,13 @@ export const errorsEn = {
     run_read_failed: 'Reading the directory failed: %{reason}',
     run_superseded: 'Replaced by a newer run',
   },
+  safety_reasons: {
+    safety_approval_needed:
+      '%{deactivations} deactivations exceed the limit of %{limit}: approval needed',
+    safety_empty_read: 'the source returned no entries but manages %{managed} people',
+    safety_partial_read:
+      'the source returned %{read} entries, fewer than %{share}% of the %{managed} people it manages',
+  },
   error_fields: {
     username: 'Login',
     email: 'E-mail',

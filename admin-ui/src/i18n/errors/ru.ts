@@ -204,6 +204,13 @@ export const errorsRu = {
     run_read_failed: 'Не удалось прочитать каталог: %{reason}',
     run_superseded: 'Заменён более новым запуском',
   },
+  safety_reasons: {
+    safety_approval_needed:
+      'деактиваций: %{deactivations}, это больше допустимых %{limit} — нужно подтверждение',
+    safety_empty_read: 'источник не вернул ни одной записи, хотя ведёт сотрудников: %{managed}',
+    safety_partial_read:
+      'источник вернул записей: %{read} — меньше %{share}% от %{managed} сотрудников, которых он ведёт',
+  },
   error_fields: {
     username: 'Логин',
     email: 'Электронная почта',
