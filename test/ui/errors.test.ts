@@ -1,8 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../server/directory/entities.ts';
+import { upload } from '../hr/importSupport.ts';
 import { backofficePerson, GOOD_PASSWORD } from '../identity/loginFlow.ts';
-import { createPerson } from '../support/factories.ts';
+import { createPerson, signIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import { BROWSER_TEST_MS } from '../support/timeouts.ts';
 import { expectNotice } from './actions.ts';
@@ -27,6 +28,8 @@ const RUN = browserAvailable();
 let context: TestContext;
 let browser: Browser;
 let admin: User;
+/** The admin's tab, signed in once (a second sign-in within the same 30 s would replay the code). */
+let adminTab: Page;
 
 /** react-admin's input of a source (its wrapper carries `ra-input-<source>`). */
 const inputOf = (page: Page, source: string) => page.locator(`.ra-input-${source} input`);
@@ -76,6 +79,7 @@ describe.runIf(RUN)('errors in the console speak its language', () => {
     async () => {
       const page = await newPage(browser, 'ru');
       await uiLogin(page, context, { username: admin.username as string, password: GOOD_PASSWORD });
+      adminTab = page;
       await page.goto(`${context.baseUrl}/admin/#/users/create`);
       await fillPerson(page, {
         familyName: 'Кузнецова',
@@ -104,7 +108,32 @@ describe.runIf(RUN)('errors in the console speak its language', () => {
       await page.getByRole('button', { name: 'Save' }).click();
       await expect.poll(() => helperOf(page, 'username').textContent()).toBe('Already taken');
       await expectNotice(page, 'Login: this value is already taken');
-      await page.close();
+      // Back to Russian for the next test.
+      await page.evaluate("localStorage.setItem('frisbee.locale', 'ru')");
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    'shows the rejected rows of an import in Russian, by their codes',
+    async () => {
+      const api = await signIn(context, admin);
+      const text = [
+        'Табельный номер;ФИО;E-mail',
+        ';Без Номера;',
+        '6002;Лебедев Илья;not-an-email',
+      ].join('\r\n');
+      const preview = await upload<{ id: string }>(api, { file: new TextEncoder().encode(text) });
+      expect(preview.status, preview.text).toBe(201);
+      const page = adminTab;
+      await page.goto(`${context.baseUrl}/admin/#/imports/${preview.body.id}/show`);
+      await page.reload();
+      const rows = page.getByTestId('row-errors');
+      await expect.poll(() => rows.textContent()).toContain('Не указан табельный номер');
+      const shown = (await rows.textContent()) ?? '';
+      expect(shown).toContain('«not-an-email» — не адрес электронной почты');
+      expect(shown).not.toMatch(/is missing|not an email/);
+      await shot(page, 'errors-import-rows-ru');
     },
     BROWSER_TEST_MS,
   );
