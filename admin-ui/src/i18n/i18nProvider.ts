@@ -1,7 +1,17 @@
 import polyglotI18nProvider from 'ra-i18n-polyglot';
 import type { I18nProvider } from 'react-admin';
 import { en } from './en';
+import { errorsEn } from './errors/en';
+import { errorsRu } from './errors/ru';
 import { ru } from './ru';
+
+// The error codes' texts live in a module of their own (test/errors/registry.test.ts reads it);
+// the Russian one must have the English one's shape.
+const errorsRuChecked: typeof errorsEn = errorsRu;
+const messages = {
+  en: { ...en, ...errorsEn },
+  ru: { ...ru, ...errorsRuChecked },
+};
 
 /** Where the chosen language is remembered. */
 export const LOCALE_KEY = 'frisbee.locale';
@@ -17,10 +27,14 @@ function storedLocale(): Locale {
   return navigator.language.toLowerCase().startsWith('en') ? 'en' : 'ru';
 }
 
-const base = polyglotI18nProvider((locale) => (locale === 'en' ? en : ru), storedLocale(), [
-  { locale: 'ru', name: 'Русский' },
-  { locale: 'en', name: 'English' },
-]);
+const base = polyglotI18nProvider(
+  (locale) => (locale === 'en' ? messages.en : messages.ru),
+  storedLocale(),
+  [
+    { locale: 'ru', name: 'Русский' },
+    { locale: 'en', name: 'English' },
+  ],
+);
 
 /** Polyglot with Russian and English; a change of language is remembered in localStorage. */
 export const i18nProvider: I18nProvider = {
