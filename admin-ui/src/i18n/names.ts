@@ -9,7 +9,6 @@ export const namesEn = {
   initiated_by_person_help: 'Start typing a family name; «Ivanov I.I.» works too',
   initiated_by_text: 'Initiated by: someone outside the directory',
   initiated_by_text_help: 'Only when the person who asked is not in the directory',
-  initiator_not_found: 'This person is not in the directory',
   actor_kind: {
     person: 'Person',
     source: 'Source',
@@ -39,7 +38,6 @@ export const namesRu: typeof namesEn = {
   initiated_by_person_help: 'Начните вводить фамилию; можно и «Иванов И.И.»',
   initiated_by_text: 'По чьей инициативе: человек не из справочника',
   initiated_by_text_help: 'Только если инициатора нет в справочнике',
-  initiator_not_found: 'Такого сотрудника нет в справочнике',
   actor_kind: {
     person: 'Сотрудник',
     source: 'Источник',

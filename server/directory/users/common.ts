@@ -55,6 +55,12 @@ export async function requireInitiator(
   ]);
   if (!row)
     throw unprocessable('initiator_not_found', 'The person named as initiator does not exist', {
-      errors: [{ path: 'initiatedById', message: 'no such person in the directory' }],
+      errors: [
+        {
+          path: 'initiatedById',
+          message: 'no such person in the directory',
+          code: 'initiator_not_found',
+        },
+      ],
     });
 }
