@@ -1,4 +1,5 @@
 import russianMessages from 'ra-language-russian';
+import { bulkJobsRu } from './bulkJobs';
 import type { appEn } from './en';
 
 /** The app's own Russian messages: the same keys as the English ones. */
@@ -845,6 +846,11 @@ export const appRu: typeof appEn = {
       invitation_registered: 'Регистрация по приглашению',
       invitation_bulk_started: 'Начато массовое приглашение',
       invitation_bulk_finished: 'Массовое приглашение завершено',
+      bulk_job_started: 'Запущено массовое действие',
+      bulk_job_cancelled: 'Массовое действие остановлено',
+      bulk_job_finished: 'Массовое действие завершено',
+      user_exported: 'Выгрузка списка сотрудников',
+      user_export_finished: 'Выгрузка списка сотрудников завершена',
       auth_login_succeeded: 'Вход выполнен',
       auth_login_failed: 'Неудачный вход',
       auth_totp_enrolled: 'Аутентификатор настроен',
@@ -1082,4 +1088,4 @@ export const appRu: typeof appEn = {
 };
 
 /** Russian: react-admin's messages with the app's. */
-export const ru = { ...russianMessages, ...appRu };
+export const ru = { ...russianMessages, ...appRu, ...bulkJobsRu };

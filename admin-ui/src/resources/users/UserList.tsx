@@ -10,19 +10,33 @@ import {
 import { DateTime } from '../../components/DateTime';
 import { EnumField } from '../../components/EnumField';
 import { BulkOutcomeProvider, BulkStatusButtons } from './BulkStatusButton';
+import { BulkJobButtons } from './bulk/BulkJobButtons';
+import { ExportButtons } from './bulk/ExportButtons';
+import { AllMatchingProvider, SelectAllBanner, useAllMatching } from './bulk/selection';
 import { InviteAllButton } from './InviteAllButton';
 import { useUserFilters } from './userFilters';
 
 function ListActions() {
   const { canAccess: canCreate } = useCanAccess({ action: 'create', resource: 'users' });
   const { canAccess: canInvite } = useCanAccess({ action: 'invite', resource: 'users' });
+  const { canAccess: canExport } = useCanAccess({ action: 'export', resource: 'users' });
   return (
     <TopToolbar>
       <FilterButton />
+      {canExport && <ExportButtons />}
       {canInvite && <InviteAllButton />}
       {canCreate && <CreateButton />}
     </TopToolbar>
   );
+}
+
+/**
+ * The bulk actions: on the rows selected on this page, one request each (deactivate, suspend,
+ * activate); once "all matching" is chosen in the banner, one background job over the filter.
+ */
+function BulkActions() {
+  const { all } = useAllMatching();
+  return all ? <BulkJobButtons /> : <BulkStatusButtons />;
 }
 
 /** People: search by name, phone or email, filters, server-side sort and paging. */
@@ -33,29 +47,32 @@ export default function UserList() {
   const { canAccess: canActivate } = useCanAccess({ action: 'activate', resource: 'users' });
   const bulk = canDeactivate || canSuspend || canActivate;
   return (
-    <BulkOutcomeProvider>
-      <List
-        filters={filters}
-        actions={<ListActions />}
-        sort={{ field: 'displayName', order: 'ASC' }}
-        perPage={25}
-        debounce={100}
-      >
-        <Datagrid rowClick="show" bulkActionButtons={bulk ? <BulkStatusButtons /> : false}>
-          <TextField source="displayName" sortBy="name" />
-          <TextField source="email" sortable={false} />
-          <TextField source="phone" sortable={false} />
-          <TextField
-            source="organization.name"
-            label="resources.users.fields.organizationId"
-            sortable={false}
-          />
-          <EnumField source="status" prefix="app.status" chip />
-          <EnumField source="role" prefix="app.role" empty="none" sortable={false} />
-          <EnumField source="invitation" prefix="app.invitation.status" sortable={false} />
-          <DateTime source="updatedAt" />
-        </Datagrid>
-      </List>
-    </BulkOutcomeProvider>
+    <AllMatchingProvider>
+      <BulkOutcomeProvider>
+        <List
+          filters={filters}
+          actions={<ListActions />}
+          sort={{ field: 'displayName', order: 'ASC' }}
+          perPage={25}
+          debounce={100}
+        >
+          <SelectAllBanner />
+          <Datagrid rowClick="show" bulkActionButtons={bulk ? <BulkActions /> : false}>
+            <TextField source="displayName" sortBy="name" />
+            <TextField source="email" sortable={false} />
+            <TextField source="phone" sortable={false} />
+            <TextField
+              source="organization.name"
+              label="resources.users.fields.organizationId"
+              sortable={false}
+            />
+            <EnumField source="status" prefix="app.status" chip />
+            <EnumField source="role" prefix="app.role" empty="none" sortable={false} />
+            <EnumField source="invitation" prefix="app.invitation.status" sortable={false} />
+            <DateTime source="updatedAt" />
+          </Datagrid>
+        </List>
+      </BulkOutcomeProvider>
+    </AllMatchingProvider>
   );
 }
