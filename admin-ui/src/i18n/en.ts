@@ -1,5 +1,5 @@
 import englishMessages from 'ra-language-english';
-import { bulkJobsEn } from './bulkJobs';
+import { bulkJobsEn } from './bulkJobs.js';
 
 /** The app's own English messages (react-admin's are merged in). */
 export const appEn = {

@@ -1,5 +1,5 @@
 import russianMessages from 'ra-language-russian';
-import { bulkJobsRu } from './bulkJobs';
+import { bulkJobsRu } from './bulkJobs.js';
 import type { appEn } from './en';
 
 /** The app's own Russian messages: the same keys as the English ones. */

@@ -1,4 +1,5 @@
 import {
+  BulkActionsToolbar,
   CreateButton,
   Datagrid,
   FilterButton,
@@ -36,7 +37,12 @@ function ListActions() {
  */
 function BulkActions() {
   const { all } = useAllMatching();
-  return all ? <BulkJobButtons /> : <BulkStatusButtons />;
+  return (
+    <>
+      <SelectAllBanner />
+      {all ? <BulkJobButtons /> : <BulkStatusButtons />}
+    </>
+  );
 }
 
 /** People: search by name, phone or email, filters, server-side sort and paging. */
@@ -57,7 +63,19 @@ export default function UserList() {
           debounce={100}
         >
           <SelectAllBanner />
-          <Datagrid rowClick="show" bulkActionButtons={bulk ? <BulkActions /> : false}>
+          <Datagrid
+            rowClick="show"
+            bulkActionButtons={bulk ? <BulkActions /> : false}
+            // react-admin's own "select all" collects up to 250 ids in the browser; the banner
+            // in BulkActions selects everyone the filter matches, for a job on the server.
+            bulkActionsToolbar={
+              bulk ? (
+                <BulkActionsToolbar selectAllButton={false}>
+                  <BulkActions />
+                </BulkActionsToolbar>
+              ) : undefined
+            }
+          >
             <TextField source="displayName" sortBy="name" />
             <TextField source="email" sortable={false} />
             <TextField source="phone" sortable={false} />

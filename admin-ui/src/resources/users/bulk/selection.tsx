@@ -1,4 +1,4 @@
-import { Alert, Button } from '@mui/material';
+import { Box, Button, Typography } from '@mui/material';
 import {
   createContext,
   type ReactNode,
@@ -63,8 +63,9 @@ export function AllMatchingProvider({ children }: { children: ReactNode }) {
 }
 
 /**
- * The banner above the people list: when every row of the page is selected and more people
- * match, it offers to select all of them (as Gmail does); then it says so and offers to clear.
+ * The selection banner, inside the list's bulk actions toolbar (which covers the space above the
+ * table while rows are selected): when every row of the page is selected and more people match,
+ * it offers to select all of them (as Gmail does); then it says so and offers to clear.
  * Changing the filter or clearing the selection drops "all matching".
  */
 export function SelectAllBanner() {
@@ -87,44 +88,36 @@ export function SelectAllBanner() {
   const onPage = data?.length ?? 0;
   const matching = total ?? 0;
   const pageSelected = onPage > 0 && selectedIds.length >= onPage;
-  if (all)
-    return (
-      <Alert
-        severity="info"
-        data-testid="select-all-banner"
-        action={
-          <Button
-            color="inherit"
-            size="small"
-            onClick={() => {
-              setAll(false);
-              unselectAll();
-            }}
-          >
-            {translate('bulkjob.clear')}
-          </Button>
-        }
-      >
-        {translate('bulkjob.all_selected', { smart_count: matching, count: count(matching) })}
-      </Alert>
-    );
-  if (!pageSelected || matching <= onPage) return null;
+  if (!all && (!pageSelected || matching <= onPage)) return null;
   return (
-    <Alert
-      severity="info"
+    <Box
       data-testid="select-all-banner"
-      action={
+      sx={{ display: 'flex', alignItems: 'center', gap: 1, mx: 1, flexWrap: 'wrap' }}
+    >
+      {/* The toolbar's text is white on primary; its own title sets the colour the same way. */}
+      <Typography
+        variant="body2"
+        sx={{ color: (theme) => (theme.vars || theme).palette.text.primary }}
+      >
+        {all
+          ? translate('bulkjob.all_selected', { smart_count: matching, count: count(matching) })
+          : translate('bulkjob.page_selected', { smart_count: onPage, count: count(onPage) })}
+      </Typography>
+      {all ? (
         <Button
-          color="inherit"
           size="small"
-          onClick={() => setAll(true)}
-          data-testid="select-all-matching"
+          onClick={() => {
+            setAll(false);
+            unselectAll();
+          }}
         >
+          {translate('bulkjob.clear')}
+        </Button>
+      ) : (
+        <Button size="small" onClick={() => setAll(true)} data-testid="select-all-matching">
           {translate('bulkjob.select_all', { count: count(matching) })}
         </Button>
-      }
-    >
-      {translate('bulkjob.page_selected', { smart_count: onPage, count: count(onPage) })}
-    </Alert>
+      )}
+    </Box>
   );
 }
