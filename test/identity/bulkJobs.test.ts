@@ -334,6 +334,39 @@ describe('bulk jobs on the whole selection', () => {
     ).toBe(200);
   });
 
+  it('invites the selection: one invitation and mail per person who can be invited', async () => {
+    const { api } = await signedIn(context, 'admin');
+    const org = await organizationWith(3, 'invitees');
+    const noMail = await createPerson(context.services, { organizationId: org, email: null });
+    const started = await api.post<BulkJobView>('/api/v1/bulk-jobs', {
+      verb: 'invite',
+      filter: { organizationId: org },
+      locale: 'ru',
+    });
+    expect(started.status).toBe(202);
+    const job = await waitForEnd(api, started.body.id);
+    expect(job).toMatchObject({ status: 'done', total: 4, ok: 3, skipped: 1 });
+    const { rows } = await context.services.pool.query<{ code: string }>(
+      'select code from bulk_job_item where job_id = $1 and user_id = $2',
+      [job.id, noMail.id],
+    );
+    expect(rows[0]?.code).toBe('no_email');
+    expect(
+      await count(
+        `select count(*) as n from invitation i join app_user u on u.id = i.user_id
+          where u.organization_id = $1 and i.status = 'invited'`,
+        [org],
+      ),
+    ).toBe(3);
+    expect(
+      await count(
+        `select count(*) as n from audit_event where action = 'invitation.sent'
+            and details->>'jobId' = $1`,
+        [job.id],
+      ),
+    ).toBe(3);
+  });
+
   it('moves people to an organization and adds them to and removes them from a space', async () => {
     const { api } = await signedIn(context, 'superadmin');
     const org = await organizationWith(5, 'mover');

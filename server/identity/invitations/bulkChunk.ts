@@ -124,7 +124,13 @@ export async function invitePeople(
       if ('refusal' in checked) result.code = checked.refusal;
       else
         sends.push({
-          send: { invitee: checked.invitable, kind: 'invite', byId: ctx.actor.userId, locale },
+          send: {
+            invitee: checked.invitable,
+            kind: 'invite',
+            byId: ctx.actor.userId,
+            locale,
+            details,
+          },
           result,
         });
     }
