@@ -110,6 +110,7 @@ export const PROBLEM_CODES = {
   organization_cycle: [],
   organization_not_empty: ['children', 'people'],
   organization_not_found: [],
+  job_finished: [],
   parent_not_found: [],
   source_owned: ['source'],
   source_owned_attribute: ['fields'],

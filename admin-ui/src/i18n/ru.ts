@@ -1,4 +1,5 @@
 import russianMessages from 'ra-language-russian';
+import { bulkJobsRu } from './bulkJobs.js';
 import type { appEn } from './en';
 import { namesRu } from './names.js';
 
@@ -846,6 +847,11 @@ export const appRu: typeof appEn = {
       invitation_registered: 'Регистрация по приглашению',
       invitation_bulk_started: 'Начато массовое приглашение',
       invitation_bulk_finished: 'Массовое приглашение завершено',
+      bulk_job_started: 'Запущено массовое действие',
+      bulk_job_cancelled: 'Массовое действие остановлено',
+      bulk_job_finished: 'Массовое действие завершено',
+      user_exported: 'Выгрузка списка сотрудников',
+      user_export_finished: 'Выгрузка списка сотрудников завершена',
       auth_login_succeeded: 'Вход выполнен',
       auth_login_failed: 'Неудачный вход',
       auth_totp_enrolled: 'Аутентификатор настроен',
@@ -1084,4 +1090,4 @@ export const appRu: typeof appEn = {
 };
 
 /** Russian: react-admin's messages with the app's. */
-export const ru = { ...russianMessages, ...appRu };
+export const ru = { ...russianMessages, ...appRu, ...bulkJobsRu };

@@ -191,3 +191,42 @@ function refsOf(row: Omit<Row, 'invitationStored' | 'invitationExpiresAt'>): Use
   }
   return refs;
 }
+
+/** The people export's columns (issue 16), in order, as SQL producing text. */
+export const EXPORT_COLUMNS = [
+  ['id', 'u.id::text'],
+  ['familyName', 'u.family_name'],
+  ['givenName', 'u.given_name'],
+  ['middleName', 'u.middle_name'],
+  ['displayName', 'u.display_name'],
+  ['username', 'u.username'],
+  ['email', 'u.email'],
+  ['phone', 'u.phone'],
+  ['title', 'u.title'],
+  ['organization', '(select o.name from organization o where o.id = u.organization_id)'],
+  ['status', 'u.status'],
+  ['role', 'u.role'],
+  ['source', 'u.source'],
+  ['employeeNumber', 'u.employee_number'],
+  ['loginMethod', 'u.login_method'],
+  ['createdAt', `to_char(u.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`],
+  ['lastLoginAt', `to_char(u.last_login_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`],
+] as const;
+
+/**
+ * The SQL (with `$n` bindings, for a cursor on the raw pool) of every person the list's filters
+ * match within the caller's read rules, in name order, with the export's columns: what
+ * "export the current list" streams.
+ */
+export function exportUsersSql(
+  em: EntityManager,
+  access: FilterQuery<User>,
+  params: Omit<UserListParams, 'sort' | 'order' | 'offset' | 'limit'>,
+): { sql: string; bindings: readonly unknown[] } {
+  const query = filtered(em, access, { ...params, sort: 'name', order: 'asc', offset: 0, limit: 0 })
+    .clearSelect()
+    .select(em.getKnex().raw(EXPORT_COLUMNS.map(([, sql]) => sql).join(', ')))
+    .orderByRaw(ORDER.name.replaceAll('#', 'asc'));
+  const native = query.toSQL().toNative();
+  return { sql: native.sql, bindings: native.bindings };
+}

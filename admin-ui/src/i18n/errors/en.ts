@@ -113,6 +113,7 @@ export const errorsEn = {
     organization_not_empty:
       'The organization still has sub-organizations (%{children}) or people (%{people})',
     organization_not_found: 'The organization does not exist',
+    job_finished: 'The job has already finished',
     parent_not_found: 'The parent organization does not exist',
     source_owned: 'This organization is maintained by the directory source %{source}',
     source_owned_attribute: 'These fields are maintained by a directory source: %{fields}',

@@ -109,6 +109,7 @@ export const errorsRu = {
     organization_not_empty:
       'В организации ещё есть подразделения (%{children}) или сотрудники (%{people})',
     organization_not_found: 'Организация не существует',
+    job_finished: 'Задание уже завершено',
     parent_not_found: 'Вышестоящая организация не существует',
     source_owned: 'Организацию ведёт источник каталога %{source}',
     source_owned_attribute: 'Эти поля ведёт источник каталога: %{fields}',
