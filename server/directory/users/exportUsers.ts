@@ -101,8 +101,16 @@ const WORDS: Record<Lang, Partial<Record<Column, Record<string, string>>>> = {
 const STATUS_INDEX = EXPORT_COLUMNS.findIndex(([name]) => name === 'status');
 const ROLE_INDEX = EXPORT_COLUMNS.findIndex(([name]) => name === 'role');
 
-/** One database row as the cells of the file: words for codes, formulas neutralized. */
-function cellsOf(row: (string | null)[], lang: Lang): string[] {
+// Digits and the punctuation of a phone number or a signed number: no function name, no cell
+// reference, so nothing a spreadsheet could run or fetch.
+const LETTERLESS = /^[+-]?[0-9 ()+\-.]*$/;
+
+/**
+ * One database row as the cells of the file: words for codes, formulas neutralized. An XLSX
+ * cell is typed text, never a formula, and keeps a phone number (`+7…`) as it is; a CSV cell has
+ * no type, so every cell a spreadsheet could take for a formula gets its `'` (OWASP).
+ */
+function cellsOf(row: (string | null)[], lang: Lang, format: 'csv' | 'xlsx'): string[] {
   const words = WORDS[lang];
   return row.map((value, index) => {
     if (value === null) return '';
@@ -112,7 +120,8 @@ function cellsOf(row: (string | null)[], lang: Lang): string[] {
         : index === ROLE_INDEX
           ? words.role?.[value]
           : undefined;
-    return neutralizeCell(word ?? value);
+    const cell = word ?? value;
+    return format === 'xlsx' && LETTERLESS.test(cell) ? cell : neutralizeCell(cell);
   });
 }
 
@@ -177,7 +186,7 @@ export async function exportUsers(
       objectMode: true,
       transform(row: (string | null)[], _encoding, done) {
         rows++;
-        done(null, cellsOf(row, lang));
+        done(null, cellsOf(row, lang, 'csv'));
       },
     });
     const body = pipeline(
@@ -238,7 +247,7 @@ async function writeWorkbook(
   for await (const row of cursor as AsyncIterable<(string | null)[]>) {
     if (out.destroyed) throw new Error('the reader went away');
     counted();
-    sheet.addRow(cellsOf(row, lang)).commit();
+    sheet.addRow(cellsOf(row, lang, 'xlsx')).commit();
     if (++sinceCheck >= 500) {
       sinceCheck = 0;
       // Backpressure: the zip writer pipes into `out` and pauses when it is full; wait for
