@@ -1,8 +1,11 @@
 import englishMessages from 'ra-language-english';
+import { console16En } from './console16.ts';
 
 /** The app's own English messages (react-admin's are merged in). */
 export const appEn = {
   app: {
+    // Issue 16's charts, safe dialogs, phone layout and organization totals (console16.ts).
+    ...console16En,
     register: {
       title: 'Welcome to the messenger',
       hello: 'Hello, %{name}!',
