@@ -2,15 +2,16 @@ import {
   CreateButton,
   Datagrid,
   FilterButton,
-  List,
   TextField,
   TopToolbar,
   useCanAccess,
 } from 'react-admin';
 import { DateTime } from '../../components/DateTime';
 import { EnumField } from '../../components/EnumField';
+import { ResponsiveList } from '../../components/responsive';
 import { BulkOutcomeProvider, BulkStatusButtons } from './BulkStatusButton';
 import { InviteAllButton } from './InviteAllButton';
+import { UserCards } from './UserCards';
 import { useUserFilters } from './userFilters';
 
 function ListActions() {
@@ -34,7 +35,8 @@ export default function UserList() {
   const bulk = canDeactivate || canSuspend || canActivate;
   return (
     <BulkOutcomeProvider>
-      <List
+      <ResponsiveList
+        cards={<UserCards />}
         filters={filters}
         actions={<ListActions />}
         sort={{ field: 'displayName', order: 'ASC' }}
@@ -55,7 +57,7 @@ export default function UserList() {
           <EnumField source="invitation" prefix="app.invitation.status" sortable={false} />
           <DateTime source="updatedAt" />
         </Datagrid>
-      </List>
+      </ResponsiveList>
     </BulkOutcomeProvider>
   );
 }
