@@ -1,5 +1,5 @@
 import MoreVert from '@mui/icons-material/MoreVert';
-import { Box, Button, Popover, type Theme, useMediaQuery } from '@mui/material';
+import { Box, Button, ClickAwayListener, type Theme, useMediaQuery } from '@mui/material';
 import { type ReactNode, useId, useState } from 'react';
 import { List, type ListProps, TopToolbar, useTranslate } from 'react-admin';
 
@@ -37,54 +37,76 @@ export function ResponsiveList({ cards, children, aside, ...props }: ResponsiveL
 
 /**
  * The toolbar of a card's actions: a row of buttons on wide screens; on a phone one «Actions»
- * button opening the same buttons stacked in a popover. The popover's content stays mounted, so
- * a button's dialog (a portal of its own) survives the popover closing on the click that opened it.
+ * button that opens the same buttons stacked in a panel below it. The switch is CSS only: the
+ * buttons stay mounted in one place whatever the width, so a button's open dialog (a portal of
+ * its own) never loses its state when the width changes or the panel closes.
  */
 export function ActionsToolbar({ label, children }: { label?: string; children: ReactNode }) {
-  const small = useSmallScreen();
   const translate = useTranslate();
-  const [anchor, setAnchor] = useState<HTMLElement | null>(null);
+  const [open, setOpen] = useState(false);
   const id = useId();
-  if (!small) return <TopToolbar sx={{ flexWrap: 'wrap' }}>{children}</TopToolbar>;
   return (
-    <TopToolbar>
-      <Button
-        variant="outlined"
-        size="small"
-        startIcon={<MoreVert />}
-        aria-haspopup="true"
-        aria-expanded={anchor !== null}
-        aria-controls={id}
-        aria-label={label}
-        data-testid="card-actions-button"
-        onClick={(event) => setAnchor(event.currentTarget)}
-      >
-        {translate('app.layout.actions')}
-      </Button>
-      <Popover
-        id={id}
-        open={anchor !== null}
-        anchorEl={anchor}
-        onClose={() => setAnchor(null)}
-        anchorOrigin={{ vertical: 'bottom', horizontal: 'right' }}
-        transformOrigin={{ vertical: 'top', horizontal: 'right' }}
-        keepMounted
-      >
-        <Box
-          data-testid="card-actions-menu"
-          onClick={() => setAnchor(null)}
-          sx={{
-            display: 'flex',
-            flexDirection: 'column',
-            alignItems: 'stretch',
-            p: 1,
-            maxWidth: 'calc(100vw - 32px)',
-            '& .MuiButton-root': { justifyContent: 'flex-start' },
-          }}
-        >
-          {children}
+    <TopToolbar sx={{ flexWrap: 'wrap' }}>
+      <ClickAwayListener onClickAway={() => setOpen(false)}>
+        <Box sx={{ display: { xs: 'block', sm: 'contents' }, position: 'relative' }}>
+          <Button
+            variant="outlined"
+            size="small"
+            startIcon={<MoreVert />}
+            aria-haspopup="true"
+            aria-expanded={open}
+            aria-controls={id}
+            aria-label={label}
+            data-testid="card-actions-button"
+            onClick={() => setOpen(!open)}
+            sx={{ display: { xs: 'inline-flex', sm: 'none' } }}
+          >
+            {translate('app.layout.actions')}
+          </Button>
+          <Box
+            id={id}
+            data-testid="card-actions-menu"
+            // A chosen action closes the panel; its dialog lives on in its own portal.
+            onClick={() => setOpen(false)}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape') setOpen(false);
+            }}
+            sx={{
+              display: { xs: open ? 'flex' : 'none', sm: 'contents' },
+              flexDirection: 'column',
+              alignItems: 'stretch',
+              position: { xs: 'absolute', sm: 'static' },
+              top: '100%',
+              right: 0,
+              zIndex: (theme) => theme.zIndex.appBar - 1,
+              maxWidth: 'calc(100vw - 32px)',
+              p: { xs: 1, sm: 0 },
+              bgcolor: 'background.paper',
+              borderRadius: 1,
+              boxShadow: { xs: 8, sm: 0 },
+              '& .MuiButton-root': { justifyContent: { xs: 'flex-start', sm: 'center' } },
+              // Groups of buttons (the invitation's state and its actions) wrap inside the panel.
+              '& > .MuiBox-root': { flexWrap: 'wrap' },
+              // react-admin shows its buttons as bare icons on a phone (the label in a tooltip);
+              // in this panel each one also shows its label, taken from its accessible name.
+              '& .MuiIconButton-root': {
+                justifyContent: 'flex-start',
+                gap: 1,
+                borderRadius: 1,
+                color: 'primary.main',
+              },
+              '& .MuiIconButton-root::after': {
+                content: 'attr(aria-label)',
+                fontSize: '0.875rem',
+                fontWeight: 500,
+                textAlign: 'left',
+              },
+            }}
+          >
+            {children}
+          </Box>
         </Box>
-      </Popover>
+      </ClickAwayListener>
     </TopToolbar>
   );
 }
