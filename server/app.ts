@@ -28,6 +28,7 @@ import { registerScimTokenRoutes } from './routes/scimTokens.ts';
 import { registerIdentityRoutes } from './routes/session.ts';
 import { registerSessionAdminRoutes } from './routes/sessionAdmin.ts';
 import { registerSpaceRoutes } from './routes/spaces.ts';
+import { registerStatisticsRoutes } from './routes/statistics.ts';
 import type { AppRouter, AppState } from './routes/types.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { AppError, badRequest } from './shared/errors.ts';
@@ -115,6 +116,7 @@ export function createApp(services: Services): CreatedApp {
   registerUserRoutes(scope);
   registerInvitationRoutes(scope);
   registerOrganizationRoutes(scope);
+  registerStatisticsRoutes(scope);
   registerSpaceRoutes(scope);
   registerAuditRoutes(scope);
   registerMessengerAuthRoutes(scope);

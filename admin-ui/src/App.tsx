@@ -5,6 +5,7 @@ import { EnrollPage } from './auth/EnrollPage';
 import { LoginPage } from './auth/LoginPage';
 import { RegisterPage } from './auth/RegisterPage';
 import { i18nProvider } from './i18n/i18nProvider';
+import { AppLayout } from './layout/AppLayout';
 import { authProvider } from './providers/authProvider';
 import { dataProvider } from './providers/dataProvider';
 import { resourceIcons } from './resources/icons';
@@ -49,6 +50,7 @@ export function App() {
       i18nProvider={i18nProvider}
       loginPage={LoginPage}
       dashboard={Dashboard}
+      layout={AppLayout}
       theme={theme}
       requireAuth
       disableTelemetry

@@ -1,5 +1,8 @@
 import { defaultTheme, type RaThemeOptions } from 'react-admin';
 
+/** Below MUI's `sm` breakpoint: a phone. */
+const PHONE = '@media (max-width: 599.95px)';
+
 /** react-admin's default theme, slightly denser and with a calm palette. */
 export const theme: RaThemeOptions = {
   ...defaultTheme,
@@ -10,5 +13,20 @@ export const theme: RaThemeOptions = {
     // The filter form debounces typing on its own (500 ms by default, on top of the list's):
     // searches answer in tens of milliseconds, so wait only long enough to skip mid-word requests.
     RaFilterForm: { defaultProps: { debounce: 150 } },
+    // A list's or card's toolbar wraps on a phone rather than pushing the page sideways.
+    RaTopToolbar: { styleOverrides: { root: { flexWrap: 'wrap' } } },
+    // On a phone the layout keeps the screen's width (react-admin sizes it to fit its content,
+    // so that wide tables scroll the page on a desktop): a wide table scrolls inside its card.
+    RaLayout: {
+      styleOverrides: {
+        root: {
+          [PHONE]: { minWidth: 0, '& .RaLayout-content, & .RaShow-main': { minWidth: 0 } },
+        },
+      },
+    },
+    // A table too wide for the screen scrolls inside its own box, not the whole page.
+    RaDatagrid: {
+      styleOverrides: { root: { '& .RaDatagrid-tableWrapper': { overflowX: 'auto' } } },
+    },
   },
 };

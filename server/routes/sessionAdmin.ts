@@ -57,17 +57,26 @@ export function registerSessionAdminRoutes(scope: ApiScope): void {
   defineRoute(
     scope,
     {
-      method: 'delete',
-      path: '/users/:id/sessions/:sessionId',
+      method: 'post',
+      path: '/users/:id/sessions/:sessionId/revoke',
       operationId: 'revokeUserSession',
       summary: 'Revoke one session of a person',
+      description: 'A reason is required; it is kept on the session and in the audit event.',
       tags,
       params: sessionParams,
+      body: reasonBody,
       response: { status: 204, description: 'Revoked' },
       errors: [404, 409],
     },
-    async ({ params, services, auth }) => {
-      await revokeUserSession(services, auth.actor, auth.ability, params.id, params.sessionId);
+    async ({ params, body, services, auth }) => {
+      await revokeUserSession(
+        services,
+        auth.actor,
+        auth.ability,
+        params.id,
+        params.sessionId,
+        body.reason,
+      );
       return undefined;
     },
   );

@@ -172,6 +172,6 @@ function registerStatusRoutes(scope: ApiScope): void {
       errors: [404, 409],
     },
     ({ params, body, services, auth }) =>
-      changeRole(services, auth.actor, auth.ability, params.id, body.role, body.reason || null),
+      changeRole(services, auth.actor, auth.ability, params.id, body.role, body.reason),
   );
 }

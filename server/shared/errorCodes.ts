@@ -110,6 +110,7 @@ export const PROBLEM_CODES = {
   organization_cycle: [],
   organization_not_empty: ['children', 'people'],
   organization_not_found: [],
+  login_method_unavailable: [],
   job_finished: [],
   parent_not_found: [],
   source_owned: ['source'],

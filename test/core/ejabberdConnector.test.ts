@@ -166,7 +166,9 @@ describe.runIf(ejabberdAvailable)('ejabberd connector against a real ejabberd 23
     });
     const phone = await xmpp(user, token, sessionId);
     const laptop = await xmpp(user, second.token, second.sessionId);
-    const revoked = await admin.request('DELETE', `/api/v1/users/${user.id}/sessions/${sessionId}`);
+    const revoked = await admin.post(`/api/v1/users/${user.id}/sessions/${sessionId}/revoke`, {
+      reason: 'lost phone',
+    });
     expect(revoked.status).toBeLessThan(300);
     await connector.deliver(
       withId({

@@ -416,26 +416,33 @@ describe('POST /users/:id/activate', () => {
 describe('PUT /users/:id/login-method', () => {
   it('needs a session, refuses auditors and staff on staff, and clears the password', async () => {
     const person = await createPerson(context.services, { passwordHash: 'old-hash' });
+    // `ldap` needs a directory source that owns the person (safeDialogs.test.ts): start there.
+    await context.services.pool.query(`update app_user set login_method = 'ldap' where id = $1`, [
+      person.id,
+    ]);
     const otherStaff = await createPerson(context.services, { role: 'staff' });
     const path = `/api/v1/users/${person.id}/login-method`;
-    expect((await anonymous.put(path, { loginMethod: 'ldap' })).status).toBe(401);
-    expect((await auditor.api.put(path, { loginMethod: 'ldap' })).status).toBe(403);
+    expect((await anonymous.put(path, { loginMethod: 'password' })).status).toBe(401);
+    expect((await auditor.api.put(path, { loginMethod: 'password' })).status).toBe(403);
     expect((await auditOf('user.login_method_changed', person.id))[0]?.outcome).toBe('denied');
     const onStaff = await staff.api.put(`/api/v1/users/${otherStaff.id}/login-method`, {
-      loginMethod: 'ldap',
+      loginMethod: 'password',
     });
     expect(onStaff.status).toBe(403);
     expect((await stored(person.id))?.password_hash).toBe('old-hash');
-    const response = await staff.api.put<UserView>(path, { loginMethod: 'ldap' });
+    const response = await staff.api.put<UserView>(path, { loginMethod: 'password' });
     expect(response.status).toBe(200);
-    expect(response.body.loginMethod).toBe('ldap');
-    expect(await stored(person.id)).toMatchObject({ login_method: 'ldap', password_hash: null });
+    expect(response.body.loginMethod).toBe('password');
+    expect(await stored(person.id)).toMatchObject({
+      login_method: 'password',
+      password_hash: null,
+    });
     const [event] = (await auditOf('user.login_method_changed', person.id)).filter(
       (e) => e.outcome === 'success',
     );
     expect(event?.diff).toEqual({
-      before: { loginMethod: 'password' },
-      after: { loginMethod: 'ldap' },
+      before: { loginMethod: 'ldap' },
+      after: { loginMethod: 'password' },
     });
     expect(JSON.stringify(event)).not.toContain('old-hash');
   });
@@ -477,7 +484,10 @@ describe('PUT /users/:id/role', () => {
 
   it('withdrawing a role ends the back-office sessions of the person', async () => {
     const target = await signedIn(context, 'staff');
-    const response = await admin.api.put(`/api/v1/users/${target.user.id}/role`, { role: null });
+    const response = await admin.api.put(`/api/v1/users/${target.user.id}/role`, {
+      role: null,
+      reason: 'Перевод в другой отдел',
+    });
     expect(response.status).toBe(200);
     expect((await target.api.get('/api/v1/users')).status).toBe(401);
     expect(await stored(target.user.id)).toMatchObject({ role: null, rank: 0 });
@@ -497,6 +507,7 @@ describe('PUT /users/:id/role', () => {
     const other = await createPerson(context.services, { role: 'superadmin' });
     const demoted = await superadmin.api.put<UserView>(`/api/v1/users/${other.id}/role`, {
       role: 'auditor',
+      reason: 'Аудит',
     });
     expect(demoted.status).toBe(200);
     expect(await stored(other.id)).toMatchObject({ role: 'auditor', rank: 2 });

@@ -142,21 +142,29 @@ describe('GET /users/:id/sessions', () => {
   });
 });
 
-describe('DELETE /users/:id/sessions/:sessionId', () => {
+describe('POST /users/:id/sessions/:sessionId/revoke', () => {
   it('needs a session', async () => {
     const { user, phone } = await personWithDevices();
-    expect((await anonymous.delete(`/api/v1/users/${user.id}/sessions/${phone.id}`)).status).toBe(
-      401,
-    );
+    expect(
+      (
+        await anonymous.post(`/api/v1/users/${user.id}/sessions/${phone.id}/revoke`, {
+          reason: 'Потерян телефон',
+        })
+      ).status,
+    ).toBe(401);
     expect(await active(phone.token)).toBe(true);
   });
 
   it('refuses staff and auditors (audited) and leaves the session live', async () => {
     const { user, phone } = await personWithDevices();
     for (const actor of [staff, auditor]) {
-      expect((await actor.api.delete(`/api/v1/users/${user.id}/sessions/${phone.id}`)).status).toBe(
-        403,
-      );
+      expect(
+        (
+          await actor.api.post(`/api/v1/users/${user.id}/sessions/${phone.id}/revoke`, {
+            reason: 'Потерян телефон',
+          })
+        ).status,
+      ).toBe(403);
       const denied = (await auditOf('session.revoked', user.id)).filter(
         (e) => e.actor_id === actor.user.id && e.outcome === 'denied',
       );
@@ -168,15 +176,19 @@ describe('DELETE /users/:id/sessions/:sessionId', () => {
   it("revokes one device session; another person's session id is a 404; twice is a 409", async () => {
     const { user, phone, laptop } = await personWithDevices();
     const other = await personWithDevices();
-    const path = `/api/v1/users/${user.id}/sessions/${phone.id}`;
+    const path = `/api/v1/users/${user.id}/sessions/${phone.id}/revoke`;
     expect(
-      (await admin.api.delete(`/api/v1/users/${user.id}/sessions/${other.phone.id}`)).status,
+      (
+        await admin.api.post(`/api/v1/users/${user.id}/sessions/${other.phone.id}/revoke`, {
+          reason: 'Потерян телефон',
+        })
+      ).status,
     ).toBe(404);
-    expect((await admin.api.delete(path)).status).toBe(204);
+    expect((await admin.api.post(path, { reason: 'Потерян телефон' })).status).toBe(204);
     expect(await active(phone.token)).toBe(false);
     expect(await active(laptop.token)).toBe(true);
     expect(await active(other.phone.token)).toBe(true);
-    expect((await admin.api.delete(path)).status).toBe(409);
+    expect((await admin.api.post(path, { reason: 'Потерян телефон' })).status).toBe(409);
     const [event] = await auditOf('session.revoked', user.id);
     expect(event).toMatchObject({ outcome: 'success', actor_id: admin.user.id });
     expect(event?.details).toMatchObject({
@@ -192,8 +204,9 @@ describe('DELETE /users/:id/sessions/:sessionId', () => {
     const list = await admin.api.get<SessionList>(`/api/v1/users/${target.user.id}/sessions`);
     const session = list.body.data.find((s) => s.kind === 'backoffice');
     expect(session).toBeDefined();
-    const response = await admin.api.delete(
-      `/api/v1/users/${target.user.id}/sessions/${session?.id}`,
+    const response = await admin.api.post(
+      `/api/v1/users/${target.user.id}/sessions/${session?.id}/revoke`,
+      { reason: 'Потерян ноутбук' },
     );
     expect(response.status).toBe(204);
     expect((await target.api.get('/api/v1/me')).status).toBe(401);
@@ -275,7 +288,9 @@ describe('done when: two devices, one revoked, then a 2FA reset', () => {
     expect(await active(phone.token)).toBe(true);
     expect(await active(laptop.token)).toBe(true);
 
-    const revoke = await admin.api.delete(`/api/v1/users/${user.id}/sessions/${phone.id}`);
+    const revoke = await admin.api.post(`/api/v1/users/${user.id}/sessions/${phone.id}/revoke`, {
+      reason: 'Потерян телефон',
+    });
     expect(revoke.status).toBe(204);
     expect(await active(phone.token)).toBe(false);
     expect(await active(laptop.token)).toBe(true);
@@ -344,7 +359,10 @@ describe('done when, through the messenger login API', () => {
     expect(await active(phone.token)).toBe(true);
     expect(await active(laptop.token)).toBe(true);
 
-    const revoke = await admin.api.delete(`/api/v1/users/${person.id}/sessions/${phone.sessionId}`);
+    const revoke = await admin.api.post(
+      `/api/v1/users/${person.id}/sessions/${phone.sessionId}/revoke`,
+      { reason: 'Потерян телефон' },
+    );
     expect(revoke.status).toBe(204);
     expect(await active(phone.token)).toBe(false);
     expect(await active(laptop.token)).toBe(true);

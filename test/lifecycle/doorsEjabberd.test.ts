@@ -216,8 +216,13 @@ const credentialRows: CredentialRow[] = [
   {
     how: 'a login-method change (PUT /users/:id/login-method)',
     act: async (w, s) => {
+      // `ldap` needs a directory source that owns the person: switch from it, not to it.
+      await w.context.services.pool.query(
+        `update app_user set login_method = 'ldap' where id = $1`,
+        [s.id],
+      );
       const changed = await w.admin.put(`/api/v1/users/${s.id}/login-method`, {
-        loginMethod: 'ldap',
+        loginMethod: 'password',
       });
       expect(changed.status, changed.text).toBe(200);
     },

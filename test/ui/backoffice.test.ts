@@ -133,6 +133,8 @@ describe.runIf(RUN)('admin UI in a real browser', () => {
     const sessions = page.getByTestId('sessions');
     await sessions.getByText('iPhone 15').waitFor();
     await sessions.getByRole('button', { name: 'Revoke' }).click();
+    // A reason is required to end a session: the confirm button waits for one.
+    await page.getByRole('dialog').locator('textarea[name="reason"]').fill('Phone stolen');
     await page.getByRole('dialog').locator('button[type="submit"]').click();
     await expectNotice(page, 'Session revoked');
     await sessions.getByText('Ended').waitFor();

@@ -191,6 +191,8 @@ export interface OrganizationRecord {
   source: Source;
   childrenCount: number;
   memberCount: number;
+  /** People of this organization and every organization under it. */
+  totalMemberCount: number;
   version: number;
   depth?: number;
   pathNames?: string[];

@@ -21,6 +21,10 @@ export interface ReasonDialogProps {
   busy?: boolean;
   /** A problem with the reason the server reported (shown at the field). */
   error?: string;
+  /** False while the dialog still needs a choice (e.g. a role): confirming is disabled. */
+  ready?: boolean;
+  /** The reason field's help text, when the generic one does not say enough. */
+  reasonHelp?: string;
   children?: ReactNode;
   onConfirm(reason: string): void;
   onClose(): void;
@@ -42,6 +46,7 @@ export function ReasonDialog(props: ReasonDialogProps) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (props.reason === 'required' && reason.trim() === '') return;
+    if (props.ready === false) return;
     props.onConfirm(reason.trim());
   };
   const close = () => {
@@ -66,7 +71,7 @@ export function ReasonDialog(props: ReasonDialogProps) {
             <TextField
               name="reason"
               label={translate('app.action.reason')}
-              helperText={props.error ?? translate('app.action.reason_help')}
+              helperText={props.error ?? props.reasonHelp ?? translate('app.action.reason_help')}
               error={props.error !== undefined}
               value={reason}
               onChange={(event) => setReason(event.target.value)}
@@ -85,7 +90,11 @@ export function ReasonDialog(props: ReasonDialogProps) {
           <Button
             type="submit"
             variant="contained"
-            disabled={props.busy || (props.reason === 'required' && reason.trim() === '')}
+            disabled={
+              props.busy ||
+              props.ready === false ||
+              (props.reason === 'required' && reason.trim() === '')
+            }
             autoFocus={props.reason === 'none'}
           >
             {props.confirmLabel ?? translate('app.action.confirm')}

@@ -18,7 +18,8 @@ export function Section({
       variant="outlined"
       sx={{ flex: wide ? '1 1 100%' : '1 1 380px', minWidth: 0 }}
     >
-      <CardContent>
+      {/* A wide table (history, sessions) scrolls inside its card, never the page on a phone. */}
+      <CardContent sx={{ overflowX: 'auto' }}>
         <Typography variant="subtitle1" component="h2" sx={{ fontWeight: 600, mb: 1 }}>
           {title}
         </Typography>

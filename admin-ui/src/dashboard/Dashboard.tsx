@@ -4,6 +4,7 @@ import { useCanAccess, useTranslate } from 'react-admin';
 import { Link } from 'react-router-dom';
 import { useAppDataProvider } from '../dataProviderHook';
 import { useFormat } from '../format';
+import { Charts } from './Charts';
 import { DeliveryWidget } from './DeliveryWidget';
 import { Panel } from './Panel';
 import { SyncWidget } from './SyncWidget';
@@ -38,11 +39,15 @@ function CountRow({ label, filter }: { label: string; filter: Record<string, str
 
 /**
  * The overview: people by status, back-office accounts by role, the last sync runs with the
- * plans waiting for approval, and failed deliveries to the messaging core — each as the rules allow.
+ * plans waiting for approval, failed deliveries to the messaging core, then the charts of
+ * `GET /statistics` — each as the rules allow.
  */
 export default function Dashboard() {
   const translate = useTranslate();
-  const { canAccess: canListUsers } = useCanAccess({ action: 'list', resource: 'users' });
+  const { canAccess: canListUsers, isPending } = useCanAccess({
+    action: 'list',
+    resource: 'users',
+  });
   // Filtering people by role is for those who may list back-office accounts (the server says so).
   const { canAccess: canSeeRoles } = useCanAccess({
     action: 'list',
@@ -58,6 +63,12 @@ export default function Dashboard() {
       <Typography variant="h5" component="h1" sx={{ width: '100%' }}>
         {translate('app.dashboard.title')}
       </Typography>
+      {/* While the rules load, the panels' outline shows instead of an empty page. */}
+      {isPending && (
+        <Panel title={translate('app.charts.loading')}>
+          <Skeleton variant="rounded" height={160} aria-hidden />
+        </Panel>
+      )}
       {canListUsers && (
         <Panel title={translate('app.dashboard.people_by_status')}>
           <Box component="ul" sx={{ listStyle: 'none', p: 0, m: 0 }}>
@@ -86,6 +97,7 @@ export default function Dashboard() {
       )}
       {canReadRuns && <SyncWidget />}
       {canReadDeliveries && <DeliveryWidget />}
+      {canListUsers && <Charts />}
     </Box>
   );
 }

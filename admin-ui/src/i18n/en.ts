@@ -1,10 +1,13 @@
 import englishMessages from 'ra-language-english';
 import { bulkJobsEn } from './bulkJobs.js';
+import { console16En } from './console16.ts';
 import { namesEn } from './names.js';
 
 /** The app's own English messages (react-admin's are merged in). */
 export const appEn = {
   app: {
+    // Issue 16's charts, safe dialogs, phone layout and organization totals (console16.ts).
+    ...console16En,
     register: {
       title: 'Welcome to the messenger',
       hello: 'Hello, %{name}!',

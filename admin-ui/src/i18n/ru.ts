@@ -1,11 +1,14 @@
 import russianMessages from 'ra-language-russian';
 import { bulkJobsRu } from './bulkJobs.js';
+import { console16Ru } from './console16.ts';
 import type { appEn } from './en';
 import { namesRu } from './names.js';
 
 /** The app's own Russian messages: the same keys as the English ones. */
 export const appRu: typeof appEn = {
   app: {
+    // Issue 16's charts, safe dialogs, phone layout and organization totals (console16.ts).
+    ...console16Ru,
     register: {
       title: 'Добро пожаловать в мессенджер',
       hello: 'Здравствуйте, %{name}!',

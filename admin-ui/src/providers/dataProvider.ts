@@ -279,7 +279,14 @@ const core = {
   async delete(resource: string, params: DeleteParams) {
     const previous = (params.previousData ?? {}) as Record<string, unknown>;
     if (resource === 'user-sessions') {
-      await api('DELETE', `/users/${id(previous.userId as string)}/sessions/${id(params.id)}`);
+      // One session is revoked with a reason (required by the server), passed as `meta.reason`.
+      await api(
+        'POST',
+        `/users/${id(previous.userId as string)}/sessions/${id(params.id)}/revoke`,
+        {
+          reason: (params.meta as { reason?: string } | undefined)?.reason ?? '',
+        },
+      );
     } else if (resource === 'space-members') {
       await api('DELETE', `/spaces/${id(previous.spaceId as string)}/members/${id(params.id)}`);
     } else {

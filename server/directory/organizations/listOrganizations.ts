@@ -10,7 +10,12 @@ import {
   TREE_MAX_NODES,
 } from './schemas.ts';
 import { containsPattern } from './support.ts';
-import { ORGANIZATION_COLUMNS, type OrganizationRow, presentOrganization } from './views.ts';
+import {
+  ORGANIZATION_BASE_COLUMNS,
+  ORGANIZATION_COLUMNS,
+  type OrganizationRow,
+  presentOrganization,
+} from './views.ts';
 
 /** A page of organizations, or the flat tree. */
 export interface OrganizationList<T> {
@@ -79,6 +84,8 @@ async function listTree(
   const filters = filtersOf(query, 'o', false);
   // The sort key is the path of lower-cased names, so a node follows its parent and precedes
   // the next sibling of its parent; `not id = any(path)` guards against a corrupt cycle.
+  // Subtree totals for the whole tree in the same statement: each person's organization counts
+  // once for every node on its path (`unnest(path)`), so a company root is the sum of its tree.
   const rows = await em.execute<(TreeRow & { total: number })[]>(
     `with recursive tree as (
        select id, 0 as depth, array[id] as path, array[name] as path_names,
@@ -88,10 +95,20 @@ async function listTree(
        select c.id, t.depth + 1, t.path || c.id, t.path_names || c.name, t.sort_key || lower(c.name)
          from organization c join tree t on c.parent_id = t.id
         where not c.id = any(t.path)
+     ),
+     direct as (
+       select organization_id as id, count(*) as n from app_user
+        where organization_id is not null group by organization_id
+     ),
+     totals as (
+       select a.id, sum(d.n)::int as n
+         from tree t join direct d on d.id = t.id cross join unnest(t.path) as a(id)
+        group by a.id
      )
-     select ${ORGANIZATION_COLUMNS}, t.depth, t.path::text[] as path, t.path_names,
+     select ${ORGANIZATION_BASE_COLUMNS}, coalesce(s.n, 0) as total_member_count,
+            t.depth, t.path::text[] as path, t.path_names,
             count(*) over ()::int as total
-       from tree t join organization o on o.id = t.id
+       from tree t join organization o on o.id = t.id left join totals s on s.id = t.id
        ${filters.sql}
       order by t.sort_key, t.path
       limit ${TREE_MAX_NODES}`,

@@ -63,6 +63,10 @@ export const organizationView = z.object({
   externalId: z.string().nullable(),
   childrenCount: z.number().int(),
   memberCount: z.number().int().describe('People whose primary organization this is'),
+  totalMemberCount: z
+    .number()
+    .int()
+    .describe('People of this organization and of every organization under it'),
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int(),

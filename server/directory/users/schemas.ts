@@ -78,7 +78,10 @@ export const activateBody = z.object({ reason: paragraph(1000).optional() }).str
 /** `PUT /users/:id/login-method`. */
 export const loginMethodBody = z.object({ loginMethod: z.enum(LOGIN_METHODS) }).strict();
 
-/** `PUT /users/:id/role`; `superadmin` parses but is always refused (403). */
+/**
+ * `PUT /users/:id/role`; `superadmin` parses but is always refused (403). The reason is required,
+ * by the command (after authorization, so a denied attempt is audited whatever the body).
+ */
 export const roleBody = z
   .object({ role: z.enum(ROLES).nullable(), reason: paragraph(1000).optional() })
   .strict();

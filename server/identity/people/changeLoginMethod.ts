@@ -8,6 +8,7 @@ import { enqueueMail } from '../../mail/enqueue.ts';
 import { mailConfigured } from '../../mail/status.ts';
 import { conflict } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
+import { findDirectoryConnection } from '../../shared/storedSources.ts';
 import { isSmsNumber, smsConfigured } from '../../sms/status.ts';
 import { changeCredentials, countsOf } from '../lifecycle/changeCredentials.ts';
 import { ssoNotConfigured } from '../oidc/client.ts';
@@ -59,11 +60,26 @@ function codeMethodRefusal(
 }
 
 /**
+ * Whether a directory (AD / LDAP) could check this person's password: a configured or API-defined
+ * source must own them (`sourceId`). Without one, `ldap` would clear the password and leave a
+ * login that nothing can check, so it is refused (409 `login_method_unavailable`).
+ */
+async function ldapRefusal(services: Services, user: { sourceId?: string | null }) {
+  const owner = user.sourceId ? await findDirectoryConnection(services, user.sourceId) : null;
+  if (owner) return null;
+  return conflict(
+    'login_method_unavailable',
+    'No directory source owns this person: a directory password could not be checked',
+  );
+}
+
+/**
  * Switches how a person signs in. The stored password hash is cleared on any change, so
  * credentials from before the switch stop working (a return to `password` needs a new one), and,
  * as every credential change, every session, device token and pending link of the person ends.
  * A provider account linked for `oidc` is forgotten too. Switching to `oidc` needs `sso.oidc`
- * configured (409 `sso_not_configured`); `email_code` an e-mail and mail configured (409
+ * configured (409 `sso_not_configured`); `ldap` a directory source that owns the person (409
+ * `login_method_unavailable`); `email_code` an e-mail and mail configured (409
  * `no_email`, `mail_not_configured`); `sms_code` a phone and the SMS gateway (409 `no_phone`,
  * `sms_not_configured`). The person is told by mail (`loginMethodChanged`) when they have an
  * e-mail, queued in this transaction.
@@ -92,7 +108,10 @@ export function changeLoginMethod(
         return presentOne(em, user, services.config.hr.precedence);
       // Nobody could sign in: the provider comes from the configuration file alone (docs/sso.md).
       if (loginMethod === 'oidc' && !services.config.sso.oidc) throw ssoNotConfigured();
-      const refusal = codeMethodRefusal(services, user, loginMethod);
+      const refusal =
+        loginMethod === 'ldap'
+          ? await ldapRefusal(services, user)
+          : codeMethodRefusal(services, user, loginMethod);
       if (refusal) throw refusal;
       const before = { loginMethod: user.loginMethod };
       const passwordCleared = user.passwordHash != null;

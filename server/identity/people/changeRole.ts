@@ -6,6 +6,7 @@ import { runCommand } from '../../commands/runCommand.ts';
 import { loadCorePerson } from '../../directory/people/corePerson.ts';
 import { labelOf, loadUser, requireAnyRight } from '../../directory/users/common.ts';
 import { presentOne, type UserView } from '../../directory/users/presentUser.ts';
+import { requireReason } from '../../shared/reason.ts';
 import type { Services } from '../../shared/services.ts';
 import { guardLastSuperadmin } from '../lifecycle/lastSuperadmin.ts';
 import { revokeArtefacts } from '../sessions/revokeArtefacts.ts';
@@ -14,6 +15,7 @@ import { revokeArtefacts } from '../sessions/revokeArtefacts.ts';
  * Grants, changes or withdraws a person's back-office role. `superadmin` is never grantable
  * here (the abilities refuse it; superadmins are made from the command line). Withdrawing or
  * changing a role revokes the person's back-office sessions, so the old powers end at once.
+ * A reason is required (400 `validation_failed` at `reason`), checked after authorization.
  */
 export function changeRole(
   services: Services,
@@ -21,7 +23,7 @@ export function changeRole(
   ability: AppAbility,
   id: string,
   role: Role | null,
-  reason: string | null,
+  reason: string | null | undefined,
 ): Promise<UserView> {
   return runCommand(
     services,
@@ -40,6 +42,7 @@ export function changeRole(
           targetLabel: labelOf(user),
         },
       );
+      const why = requireReason(reason);
       const previous = user.role ?? null;
       if (previous === role) return presentOne(em, user, services.config.hr.precedence);
       await guardLastSuperadmin(em, user);
@@ -62,7 +65,7 @@ export function changeRole(
         targetType: 'user',
         targetId: user.id,
         targetLabel: labelOf(user),
-        reason,
+        reason: why,
         diff: { before: { role: previous }, after: { role } },
         details: { sessionsRevoked },
       });

@@ -2,6 +2,7 @@ import type { Actor } from '../../authz/actor.ts';
 import type { AppAbility } from '../../authz/index.ts';
 import { runCommand } from '../../commands/runCommand.ts';
 import { labelOf } from '../../directory/users/common.ts';
+import { requireReason } from '../../shared/reason.ts';
 import type { Services } from '../../shared/services.ts';
 import { changeCredentials, countsOf } from '../lifecycle/changeCredentials.ts';
 import { loadAuthorizedTarget } from './access.ts';
@@ -28,6 +29,7 @@ export function resetSecondFactor(
     async (ctx) => {
       const { em, audit, emit } = ctx;
       const user = await loadAuthorizedTarget(em, ability, 'reset2fa', 'user.2fa_reset', userId);
+      const why = requireReason(reason);
       const factors = await em.execute<{ user_id: string }[]>(
         'delete from totp_factor where user_id = ? returning user_id',
         [user.id],
@@ -37,7 +39,7 @@ export function resetSecondFactor(
         [user.id],
       );
       const revoked = countsOf(
-        await changeCredentials(ctx, [user], 'second_factor_reset', reason),
+        await changeCredentials(ctx, [user], 'second_factor_reset', why),
         user.id,
       );
       const result: ResetSecondFactorResult = {
@@ -51,7 +53,7 @@ export function resetSecondFactor(
         targetType: 'user',
         targetId: user.id,
         targetLabel: labelOf(user),
-        reason,
+        reason: why,
         details: { ...result, artefactsRevoked: revoked },
       });
       if (user.username)

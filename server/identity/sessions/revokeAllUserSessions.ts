@@ -2,6 +2,7 @@ import type { Actor } from '../../authz/actor.ts';
 import type { AppAbility } from '../../authz/index.ts';
 import { runCommand } from '../../commands/runCommand.ts';
 import { labelOf } from '../../directory/users/common.ts';
+import { requireReason } from '../../shared/reason.ts';
 import type { Services } from '../../shared/services.ts';
 import { countsOf } from '../lifecycle/changeCredentials.ts';
 import { loadAuthorizedTarget } from './access.ts';
@@ -31,8 +32,13 @@ export function revokeAllUserSessions(
         'user.sessions_revoked',
         userId,
       );
+      const why = requireReason(reason);
       const revoked = countsOf(
-        await revokeArtefacts(em, [user.id], { at: services.now(), reason, byId: actor.userId }),
+        await revokeArtefacts(em, [user.id], {
+          at: services.now(),
+          reason: why,
+          byId: actor.userId,
+        }),
         user.id,
       );
       const result: RevokeAllResult = {
@@ -44,7 +50,7 @@ export function revokeAllUserSessions(
         targetType: 'user',
         targetId: user.id,
         targetLabel: labelOf(user),
-        reason,
+        reason: why,
         details: { ...result, artefactsRevoked: revoked },
       });
       if (user.username)

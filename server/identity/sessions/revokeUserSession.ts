@@ -3,6 +3,7 @@ import type { AppAbility } from '../../authz/index.ts';
 import { runCommand } from '../../commands/runCommand.ts';
 import { labelOf } from '../../directory/users/common.ts';
 import { conflict, notFound } from '../../shared/errors.ts';
+import { requireReason } from '../../shared/reason.ts';
 import type { Services } from '../../shared/services.ts';
 import { loadAuthorizedTarget } from './access.ts';
 
@@ -14,12 +15,11 @@ interface RevokedRow {
   user_agent: string | null;
 }
 
-const REASON = 'Revoked by an administrator';
-
 /**
  * Revokes one session (device or back-office) of a person. The session must belong to that
  * person (404 otherwise, so ids of other people's sessions cannot be probed); an already revoked
- * one is a 409. Audited as `session.revoked` with the device in the event.
+ * one is a 409. A reason is required (400 `validation_failed` at `reason`); it is stored on the
+ * device session and in the audit event `session.revoked`, with the device.
  */
 export function revokeUserSession(
   services: Services,
@@ -27,6 +27,7 @@ export function revokeUserSession(
   ability: AppAbility,
   userId: string,
   sessionId: string,
+  reason: string | null | undefined,
 ): Promise<{ id: string; kind: 'device' | 'backoffice' }> {
   return runCommand(
     services,
@@ -39,6 +40,7 @@ export function revokeUserSession(
         'session.revoked',
         userId,
       );
+      const why = requireReason(reason);
       const now = services.now();
       // `for update` so a concurrent revoke of the same session waits and then sees it revoked.
       const [device] = await em.execute<(RevokedRow & { revoked_at: Date | string | null })[]>(
@@ -61,7 +63,7 @@ export function revokeUserSession(
         await em.execute(
           `update device_session set revoked_at = ?, revoked_reason = ?, revoked_by_id = ?
             where id = ?`,
-          [now, REASON, actor.userId, sessionId],
+          [now, why, actor.userId, sessionId],
         );
       } else {
         await em.execute('update backoffice_session set revoked_at = ? where id = ?', [
@@ -74,6 +76,7 @@ export function revokeUserSession(
         targetType: 'user',
         targetId: user.id,
         targetLabel: labelOf(user),
+        reason: why,
         details: {
           sessionId,
           kind,

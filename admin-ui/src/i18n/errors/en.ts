@@ -113,6 +113,8 @@ export const errorsEn = {
     organization_not_empty:
       'The organization still has sub-organizations (%{children}) or people (%{people})',
     organization_not_found: 'The organization does not exist',
+    login_method_unavailable:
+      'No directory source owns this person: a directory password could not be checked',
     job_finished: 'The job has already finished',
     parent_not_found: 'The parent organization does not exist',
     source_owned: 'This organization is maintained by the directory source %{source}',

@@ -109,6 +109,8 @@ export const errorsRu = {
     organization_not_empty:
       'В организации ещё есть подразделения (%{children}) или сотрудники (%{people})',
     organization_not_found: 'Организация не существует',
+    login_method_unavailable:
+      'Человек не принадлежит ни одному каталогу: пароль каталога проверить было бы нечем',
     job_finished: 'Задание уже завершено',
     parent_not_found: 'Вышестоящая организация не существует',
     source_owned: 'Организацию ведёт источник каталога %{source}',

@@ -3,7 +3,6 @@ import {
   Datagrid,
   DateTimeInput,
   FilterButton,
-  List,
   ReferenceInput,
   SelectInput,
   TextField,
@@ -13,6 +12,8 @@ import {
 } from 'react-admin';
 import { DateTime } from '../../components/DateTime';
 import { EnumField, enumChoices } from '../../components/EnumField';
+import { ResponsiveList } from '../../components/responsive';
+import { AuditCards } from './AuditCards';
 import { AUDIT_ACTIONS } from './actions';
 import { ExportLinks } from './ExportLinks';
 import { ActionField, ActorField, TargetField } from './fields';
@@ -56,7 +57,8 @@ function Actions() {
 /** The audit log, newest first: filters, export of the filtered events, chain verification. */
 export default function AuditList() {
   return (
-    <List
+    <ResponsiveList
+      cards={<AuditCards />}
       filters={useFilters()}
       actions={<Actions />}
       exporter={false}
@@ -73,6 +75,6 @@ export default function AuditList() {
         <EnumField source="outcome" prefix="app.outcome" sortable={false} />
         <TextField source="reason" sortable={false} />
       </Datagrid>
-    </List>
+    </ResponsiveList>
   );
 }

@@ -24,7 +24,17 @@ function Node({ node, depth, canEdit }: { node: TreeNode; depth: number; canEdit
   const users = `/users?filter=${encodeURIComponent(JSON.stringify({ organizationId: org.id }))}`;
   return (
     <Box component="li" sx={{ listStyle: 'none' }}>
-      <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, pl: depth * 3, py: 0.25 }}>
+      <Box
+        sx={{
+          display: 'flex',
+          flexWrap: 'wrap',
+          alignItems: 'center',
+          gap: 1,
+          // Deep trees must not push a phone's page sideways: indentation stops growing.
+          pl: { xs: Math.min(depth, 4) * 1.5, sm: depth * 3 },
+          py: 0.25,
+        }}
+      >
         {children.length > 0 ? (
           <IconButton
             size="small"
@@ -40,8 +50,14 @@ function Node({ node, depth, canEdit }: { node: TreeNode; depth: number; canEdit
         <Typography sx={{ fontWeight: depth === 0 ? 600 : 400 }}>{org.name}</Typography>
         <Typography variant="caption" color="text.secondary">
           {translate(`app.kind.${org.kind}`)} ·{' '}
-          <Link to={users}>
-            {translate('resources.organizations.fields.memberCount')}: {number(org.memberCount)}
+          <Link to={users} data-testid="org-people">
+            {/* The subtree's people, so a company root is never «0»; direct ones when they differ. */}
+            {org.totalMemberCount === org.memberCount
+              ? translate('app.org_totals.people', { total: number(org.totalMemberCount) })
+              : translate('app.org_totals.people_direct', {
+                  total: number(org.totalMemberCount),
+                  direct: number(org.memberCount),
+                })}
           </Link>
         </Typography>
         {canEdit && <EditButton record={org} resource="organizations" size="small" label="" />}

@@ -1,7 +1,7 @@
 import type { ReactElement, ReactNode } from 'react';
 import { useState } from 'react';
-import { Button, useNotify, useRefresh, useTranslate } from 'react-admin';
-import { problemCode } from '../../api/http';
+import { Button, HttpError, useNotify, useRefresh, useTranslate } from 'react-admin';
+import { type Problem, problemCode } from '../../api/http';
 import { ReasonDialog, type ReasonDialogProps } from '../../components/ReasonDialog';
 
 /** Props of {@link ActionButton}. */
@@ -12,6 +12,10 @@ export interface ActionButtonProps {
   help?: string;
   reason: ReasonDialogProps['reason'];
   confirmLabel?: string;
+  /** False while the dialog still needs a choice: confirming is disabled. */
+  ready?: boolean;
+  /** Called as the dialog opens (to clear a choice left from a cancelled opening). */
+  onOpen?(): void;
   children?: ReactNode;
   /** Runs the action; answers the success message (a translation key) and its arguments. */
   run(reason: string): Promise<{ message: string; args?: Record<string, unknown> } | undefined>;
@@ -24,9 +28,11 @@ export function ActionButton(props: ActionButtonProps) {
   const translate = useTranslate();
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [reasonError, setReasonError] = useState<string | undefined>();
 
   const confirm = async (reason: string) => {
     setBusy(true);
+    setReasonError(undefined);
     try {
       const done = await props.run(reason);
       if (done) notify(done.message, { type: 'success', messageArgs: done.args });
@@ -34,6 +40,15 @@ export function ActionButton(props: ActionButtonProps) {
       refresh();
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
+      // The server's word on the reason (blank, too long) belongs under the reason field.
+      const atReason =
+        error instanceof HttpError
+          ? (error.body as Partial<Problem> | undefined)?.errors?.find((e) => e.path === 'reason')
+          : undefined;
+      if (atReason) {
+        setReasonError(translate('app.safety.reason_required'));
+        return;
+      }
       // A lifecycle refusal (already_suspended, last_superadmin…) reads in the UI's language.
       const code = problemCode(error);
       notify(code ? translate(`app.skip.${code}`, { _: text }) : text, { type: 'error' });
@@ -44,7 +59,13 @@ export function ActionButton(props: ActionButtonProps) {
 
   return (
     <>
-      <Button label={props.label} onClick={() => setOpen(true)}>
+      <Button
+        label={props.label}
+        onClick={() => {
+          props.onOpen?.();
+          setOpen(true);
+        }}
+      >
         {props.icon}
       </Button>
       <ReasonDialog
@@ -54,8 +75,13 @@ export function ActionButton(props: ActionButtonProps) {
         reason={props.reason}
         busy={busy}
         confirmLabel={props.confirmLabel}
+        ready={props.ready}
+        error={reasonError}
         onConfirm={confirm}
-        onClose={() => setOpen(false)}
+        onClose={() => {
+          setReasonError(undefined);
+          setOpen(false);
+        }}
       >
         {props.children}
       </ReasonDialog>

@@ -11,7 +11,7 @@ import {
 import type { SessionRecord } from '../../api/types';
 import { ReasonDialog } from '../../components/ReasonDialog';
 
-/** Revokes one live session after a confirmation. */
+/** Revokes one live session after a confirmation with a reason (the server requires one). */
 export function RevokeSessionButton() {
   const record = useRecordContext<SessionRecord>();
   const dataProvider = useDataProvider();
@@ -22,10 +22,14 @@ export function RevokeSessionButton() {
   const [busy, setBusy] = useState(false);
   if (!record?.live) return null;
 
-  const confirm = async () => {
+  const confirm = async (reason: string) => {
     setBusy(true);
     try {
-      await dataProvider.delete('user-sessions', { id: record.id, previousData: record });
+      await dataProvider.delete('user-sessions', {
+        id: record.id,
+        previousData: record,
+        meta: { reason },
+      });
       notify('app.action.revoked', { type: 'success' });
       setOpen(false);
       refresh();
@@ -45,7 +49,8 @@ export function RevokeSessionButton() {
         open={open}
         title={translate('app.action.revoke_title')}
         help={[record.deviceName, record.platform, record.ip].filter(Boolean).join(' · ')}
-        reason="none"
+        reason="required"
+        reasonHelp={translate('app.safety.revoke_reason_help')}
         busy={busy}
         confirmLabel={translate('app.action.revoke')}
         onConfirm={confirm}

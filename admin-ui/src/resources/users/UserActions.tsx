@@ -3,8 +3,9 @@ import CheckCircle from '@mui/icons-material/CheckCircle';
 import KeyOff from '@mui/icons-material/KeyOff';
 import Logout from '@mui/icons-material/Logout';
 import PauseCircle from '@mui/icons-material/PauseCircle';
-import { EditButton, TopToolbar, useRecordContext, useTranslate } from 'react-admin';
+import { EditButton, useRecordContext, useTranslate } from 'react-admin';
 import type { UserRecord } from '../../api/types';
+import { ActionsToolbar } from '../../components/responsive';
 import { useAppDataProvider } from '../../dataProviderHook';
 import { userSubject } from '../../providers/ability';
 import { useAbility } from '../../providers/useAbility';
@@ -17,7 +18,10 @@ import { LoginMethodButton } from './LoginMethodButton';
 import { PasswordResetButton } from './PasswordResetButton';
 import { RoleButton } from './RoleButton';
 
-/** The actions on a person's card, each shown only when the rules allow it on this person. */
+/**
+ * The actions on a person's card, each shown only when the rules allow it on this person; on a
+ * phone they collapse into one «Actions» menu.
+ */
 export function UserActions() {
   const record = useRecordContext<UserRecord>();
   const ability = useAbility();
@@ -31,7 +35,7 @@ export function UserActions() {
   const lifting = record.status === 'suspended';
   const activate = lifting ? 'lift_suspension' : 'activate';
   return (
-    <TopToolbar sx={{ flexWrap: 'wrap' }}>
+    <ActionsToolbar label={translate('app.layout.actions_for', { name })}>
       {can('update') && <EditButton />}
       {record.status !== 'deactivated' && can('deactivate') && (
         <ActionButton
@@ -117,6 +121,6 @@ export function UserActions() {
       )}
       {/* Only one of the two is ever offered: the link without mail, the mailed reset with it. */}
       {can('issueEnrollmentLink') && <PasswordResetButton record={record} />}
-    </TopToolbar>
+    </ActionsToolbar>
   );
 }

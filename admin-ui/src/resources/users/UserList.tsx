@@ -3,18 +3,19 @@ import {
   CreateButton,
   Datagrid,
   FilterButton,
-  List,
   TextField,
   TopToolbar,
   useCanAccess,
 } from 'react-admin';
 import { DateTime } from '../../components/DateTime';
 import { EnumField } from '../../components/EnumField';
+import { ResponsiveList } from '../../components/responsive';
 import { BulkOutcomeProvider, BulkStatusButtons } from './BulkStatusButton';
 import { BulkJobButtons } from './bulk/BulkJobButtons';
 import { ExportButtons } from './bulk/ExportButtons';
 import { AllMatchingProvider, SelectAllBanner, useAllMatching } from './bulk/selection';
 import { InviteAllButton } from './InviteAllButton';
+import { UserCards } from './UserCards';
 import { useUserFilters } from './userFilters';
 
 function ListActions() {
@@ -55,7 +56,8 @@ export default function UserList() {
   return (
     <AllMatchingProvider>
       <BulkOutcomeProvider>
-        <List
+        <ResponsiveList
+          cards={<UserCards />}
           filters={filters}
           actions={<ListActions />}
           sort={{ field: 'fullName', order: 'ASC' }}
@@ -89,7 +91,7 @@ export default function UserList() {
             <EnumField source="invitation" prefix="app.invitation.status" sortable={false} />
             <DateTime source="updatedAt" />
           </Datagrid>
-        </List>
+        </ResponsiveList>
       </BulkOutcomeProvider>
     </AllMatchingProvider>
   );

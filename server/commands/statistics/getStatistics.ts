@@ -1,0 +1,209 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from '../../authz/actor.ts';
+import { authorize } from '../../authz/index.ts';
+import type { Services } from '../../shared/services.ts';
+import { runCommand } from '../runCommand.ts';
+import type { PeopleStatistics, StatisticsQuery, StatisticsView } from './schemas.ts';
+
+/**
+ * The window of every series, as calendar days of the company's time zone: `from` is the Monday
+ * `weeks - 1` weeks before this week's, `to` today. Every bucket below is cut in that zone.
+ */
+interface Window {
+  tz: string;
+  from: string;
+  to: string;
+}
+
+const WEEKS = `select to_char(w, 'YYYY-MM-DD') as week, w::date as start
+  from generate_series(?::date, ?::date, interval '1 week') w`;
+
+/** `timestamptz` → the ISO week's Monday in the zone (`?` = the zone). */
+const weekOf = (column: string) => `date_trunc('week', ${column} at time zone ?)::date`;
+/** The instant the window starts (`?, ?` = the first day, the zone). */
+const START = `(?::date::timestamp at time zone ?)`;
+
+async function peopleByStatus(em: EntityManager, w: Window) {
+  // Deltas per day and status: +1 for the status a person was created with (the `from` of their
+  // first recorded change, or their status today if it never changed), then -1 / +1 for every
+  // change. A running sum over generate_series gives the count on every day in one statement.
+  const rows = await em.execute<{ day: string; status: string; n: number }[]>(
+    `with first_change as (
+       select distinct on (user_id) user_id, from_status from user_status_change
+        order by user_id, changed_at, id
+     ), deltas as (
+       select (u.created_at at time zone ?)::date as day, coalesce(f.from_status, u.status) as status,
+              1 as delta
+         from app_user u left join first_change f on f.user_id = u.id
+       union all
+       select (c.changed_at at time zone ?)::date, c.to_status, 1 from user_status_change c
+       union all
+       select (c.changed_at at time zone ?)::date, c.from_status, -1 from user_status_change c
+     ), daily as (
+       select day, status, sum(delta) as delta from deltas group by day, status
+     ), base as (
+       select status, sum(delta) as n from daily where day < ?::date group by status
+     )
+     select to_char(g.day, 'YYYY-MM-DD') as day, s.status,
+            (coalesce(b.n, 0) + sum(coalesce(d.delta, 0))
+              over (partition by s.status order by g.day))::int as n
+       from generate_series(?::date, ?::date, interval '1 day') g(day)
+       cross join unnest(array['pending', 'active', 'suspended', 'deactivated']) s(status)
+       left join daily d on d.day = g.day::date and d.status = s.status
+       left join base b on b.status = s.status
+      order by g.day`,
+    [w.tz, w.tz, w.tz, w.from, w.from, w.to],
+  );
+  const byDay = new Map<string, PeopleStatistics['byStatus'][number]>();
+  for (const row of rows) {
+    const point = byDay.get(row.day) ?? {
+      day: row.day,
+      pending: 0,
+      active: 0,
+      suspended: 0,
+      deactivated: 0,
+    };
+    if (row.status in point) point[row.status as 'pending'] = row.n;
+    byDay.set(row.day, point);
+  }
+  return [...byDay.values()];
+}
+
+async function weeklyPeople(em: EntityManager, w: Window) {
+  // One pass per source table, grouped by week, joined onto the weeks of the window.
+  return em.execute<
+    {
+      week: string;
+      joined: number;
+      left: number;
+      invited: number;
+      registered: number;
+      second_factor: number;
+    }[]
+  >(
+    `with weeks as (${WEEKS}),
+     joined as (select ${weekOf('created_at')} as start, count(*) as n from app_user
+                 where created_at >= ${START} group by 1),
+     leavers as (select ${weekOf('changed_at')} as start, count(*) as n from user_status_change
+                  where to_status = 'deactivated' and changed_at >= ${START} group by 1),
+     invited as (select ${weekOf('first_sent_at')} as start, count(*) as n from invitation
+                  where first_sent_at >= ${START} group by 1),
+     registered as (select ${weekOf('registered_at')} as start, count(*) as n from invitation
+                     where registered_at >= ${START} group by 1),
+     enrolled as (select ${weekOf('confirmed_at')} as start, count(*) as n from totp_factor
+                   where confirmed_at >= ${START} group by 1)
+     select w.week, coalesce(j.n, 0)::int as joined, coalesce(l.n, 0)::int as left,
+            coalesce(i.n, 0)::int as invited, coalesce(r.n, 0)::int as registered,
+            coalesce(e.n, 0)::int as second_factor
+       from weeks w
+       left join joined j on j.start = w.start left join leavers l on l.start = w.start
+       left join invited i on i.start = w.start left join registered r on r.start = w.start
+       left join enrolled e on e.start = w.start
+      order by w.start`,
+    [w.from, w.to, ...Array.from({ length: 5 }, () => [w.tz, w.from, w.tz]).flat()],
+  );
+}
+
+async function peopleStatistics(em: EntityManager, w: Window): Promise<PeopleStatistics> {
+  const weekly = await weeklyPeople(em, w);
+  const [factor] = await em.execute<{ enrolled: number; active: number }[]>(
+    `select count(f.user_id)::int as enrolled, count(*)::int as active
+       from app_user u left join totp_factor f on f.user_id = u.id where u.status = 'active'`,
+  );
+  const [invitations] = await em.execute<PeopleStatistics['registration'][]>(
+    `select count(*) filter (where status = 'invited')::int as invited,
+            count(*) filter (where status = 'registered')::int as registered,
+            count(*) filter (where status = 'held')::int as held,
+            count(*) filter (where status = 'revoked')::int as revoked
+       from invitation`,
+  );
+  return {
+    byStatus: await peopleByStatus(em, w),
+    joinersLeavers: weekly.map(({ week, joined, left }) => ({ week, joined, left })),
+    enrolment: weekly.map((row) => ({
+      week: row.week,
+      invited: row.invited,
+      registered: row.registered,
+      secondFactor: row.second_factor,
+    })),
+    secondFactor: factor ?? { enrolled: 0, active: 0 },
+    registration: invitations ?? { invited: 0, registered: 0, held: 0, revoked: 0 },
+  };
+}
+
+async function syncRuns(em: EntityManager, w: Window) {
+  return em.execute<
+    { week: string; succeeded: number; failed: number; cancelled: number; other: number }[]
+  >(
+    `with weeks as (${WEEKS}),
+     runs as (select ${weekOf('started_at')} as start, status from sync_run
+               where started_at >= ${START})
+     select w.week,
+            count(r.status) filter (where r.status = 'succeeded')::int as succeeded,
+            count(r.status) filter (where r.status = 'failed')::int as failed,
+            count(r.status) filter (where r.status = 'cancelled')::int as cancelled,
+            count(r.status) filter (where r.status not in ('succeeded', 'failed', 'cancelled'))::int
+              as other
+       from weeks w left join runs r on r.start = w.start
+      group by w.week, w.start order by w.start`,
+    [w.from, w.to, w.tz, w.from, w.tz],
+  );
+}
+
+async function deliveries(em: EntityManager, w: Window) {
+  const failedPerWeek = await em.execute<{ week: string; dead: number }[]>(
+    `with weeks as (${WEEKS}),
+     dead as (select ${weekOf('dead_at')} as start, count(*) as n from outbox_event
+               where dead_at >= ${START} group by 1)
+     select w.week, coalesce(d.n, 0)::int as dead
+       from weeks w left join dead d on d.start = w.start order by w.start`,
+    [w.from, w.to, w.tz, w.from, w.tz],
+  );
+  // Dead and not yet retried, delivered or skipped: what still needs someone's attention.
+  const [now] = await em.execute<{ n: number }[]>(
+    `select count(*)::int as n from outbox_event
+      where dead_at is not null and delivered_at is null and skipped_at is null`,
+  );
+  return { deadNow: now?.n ?? 0, failedPerWeek };
+}
+
+/** The calendar day of `at` in `timeZone`, as YYYY-MM-DD. */
+function dayIn(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone }).format(at);
+}
+
+/** The Monday `weeks - 1` weeks before the week of `today` (YYYY-MM-DD, calendar arithmetic). */
+function firstMonday(today: string, weeks: number): string {
+  const date = new Date(`${today}T00:00:00Z`);
+  const sinceMonday = (date.getUTCDay() + 6) % 7;
+  date.setUTCDate(date.getUTCDate() - sinceMonday - 7 * (weeks - 1));
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * The dashboard's statistics, set-based: each series is one statement over the status history,
+ * the people, invitations, factors, sync runs or the outbox, bucketed with date_trunc over
+ * generate_series in the company's time zone. Anyone who may read people sees the people
+ * sections (a denied attempt is audited as `user.listed`); sync runs and failed deliveries are
+ * included only for those who may read them, null otherwise. Reads are not audited (counts only).
+ */
+export function getStatistics(
+  services: Services,
+  actor: Actor,
+  query: StatisticsQuery,
+): Promise<StatisticsView> {
+  return runCommand(services, actor, async ({ em, ability }) => {
+    authorize(ability, 'read', 'User', { auditAction: 'user.listed', targetType: 'user' });
+    const tz = services.config.hr.timeZone;
+    const to = dayIn(services.now(), tz);
+    const w: Window = { tz, from: firstMonday(to, query.weeks), to };
+    return {
+      timeZone: tz,
+      from: w.from,
+      to: w.to,
+      people: await peopleStatistics(em, w),
+      syncRuns: ability.can('read', 'SyncRun') ? await syncRuns(em, w) : null,
+      deliveries: ability.can('read', 'CoreDelivery') ? await deliveries(em, w) : null,
+    };
+  });
+}
