@@ -65,7 +65,7 @@ describe('the last active superadmin', () => {
       abilityOf(stale),
       last.id,
       'admin',
-      null,
+      'test',
     );
     await expect(demotion).rejects.toMatchObject({ status: 409, code: 'last_superadmin' });
     expect(await activeSuperadmins()).toBe(1);
@@ -95,8 +95,8 @@ describe('the last active superadmin', () => {
       const a = await createPerson(context.services, { role: 'superadmin' });
       const b = await createPerson(context.services, { role: 'superadmin' });
       const results = await Promise.allSettled([
-        changeRole(context.services, actorOf(a), abilityOf(a), b.id, 'admin', null),
-        changeRole(context.services, actorOf(b), abilityOf(b), a.id, 'auditor', null),
+        changeRole(context.services, actorOf(a), abilityOf(a), b.id, 'admin', 'race'),
+        changeRole(context.services, actorOf(b), abilityOf(b), a.id, 'auditor', 'race'),
       ]);
       expect(results.map(codeOf).sort()).toEqual(['last_superadmin', null].sort());
       expect(await activeSuperadmins()).toBe(1);
@@ -114,7 +114,7 @@ describe('the last active superadmin', () => {
       const b = await createPerson(context.services, { role: 'superadmin' });
       const c = await createPerson(context.services, { role: 'superadmin' });
       const results = await Promise.allSettled([
-        changeRole(context.services, actorOf(a), abilityOf(a), c.id, 'admin', null),
+        changeRole(context.services, actorOf(a), abilityOf(a), c.id, 'admin', 'race'),
         deactivateUser(context.services, actorOf(b), abilityOf(b), c.id, 'race'),
       ]);
       for (const result of results)
