@@ -1,5 +1,4 @@
 import {
-  BulkActionsToolbar,
   CreateButton,
   Datagrid,
   FilterButton,
@@ -13,7 +12,12 @@ import { EnumField } from '../../components/EnumField';
 import { BulkOutcomeProvider, BulkStatusButtons } from './BulkStatusButton';
 import { BulkJobButtons } from './bulk/BulkJobButtons';
 import { ExportButtons } from './bulk/ExportButtons';
-import { AllMatchingProvider, SelectAllBanner, useAllMatching } from './bulk/selection';
+import {
+  AllMatchingProvider,
+  SelectAllBanner,
+  SelectionToolbar,
+  useAllMatching,
+} from './bulk/selection';
 import { InviteAllButton } from './InviteAllButton';
 import { useUserFilters } from './userFilters';
 
@@ -70,9 +74,9 @@ export default function UserList() {
             // in BulkActions selects everyone the filter matches, for a job on the server.
             bulkActionsToolbar={
               bulk ? (
-                <BulkActionsToolbar selectAllButton={false}>
+                <SelectionToolbar>
                   <BulkActions />
-                </BulkActionsToolbar>
+                </SelectionToolbar>
               ) : undefined
             }
           >
