@@ -41,6 +41,8 @@ export default function BulkJobList() {
       perPage={25}
       queryOptions={{ refetchInterval: pollWhileLive }}
       empty={false}
+      // No client-side CSV of this page: the per-person report is the audited download.
+      exporter={false}
     >
       <Datagrid rowClick="show" bulkActionButtons={false} data-testid="bulk-job-list">
         <FunctionField<BulkJob>

@@ -8,12 +8,14 @@ import {
   Labeled,
   Show,
   type ShowProps,
+  TextField,
   useLocale,
   useRecordContext,
   useRefresh,
   useTranslate,
 } from 'react-admin';
 import { API_BASE, api, problemCode, queryString } from '../../api/http';
+import { DateTime } from '../../components/DateTime';
 import { PersonLink } from '../../components/PersonName';
 import { useFormat } from '../../format';
 import { useAbility } from '../../providers/useAbility';
@@ -79,7 +81,6 @@ function JobDetails() {
   const job = useRecordContext<BulkJob>();
   const translate = useTranslate();
   const locale = useLocale();
-  const { dateTime } = useFormat();
   if (!job) return null;
   const reportHref = `${API_BASE}/bulk-jobs/${job.id}/report${queryString({ lang: locale === 'en' ? 'en' : 'ru' })}`;
   const field = (name: string) => `resources.bulk-jobs.fields.${name}`;
@@ -111,16 +112,17 @@ function JobDetails() {
       <Labeled label={field('filter')}>
         <FilterSummary job={job} />
       </Labeled>
+      {/* Labeled labels components only, not DOM elements: the values go through fields. */}
       {job.params.reason && (
         <Labeled label={field('reason')}>
-          <span>{job.params.reason}</span>
+          <TextField source="params.reason" />
         </Labeled>
       )}
       <Labeled label={field('createdAt')}>
-        <span>{dateTime(job.createdAt)}</span>
+        <DateTime source="createdAt" />
       </Labeled>
       <Labeled label={field('finishedAt')}>
-        <span>{dateTime(job.finishedAt)}</span>
+        <DateTime source="finishedAt" />
       </Labeled>
     </Stack>
   );
