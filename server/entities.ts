@@ -1,4 +1,5 @@
 import { Organization, Space, SpaceMember, User } from './directory/entities.ts';
+import { BulkJob } from './identity/bulkJobs/entity.ts';
 import {
   BackofficeSession,
   DeviceSession,
@@ -21,5 +22,6 @@ export const entities = [
   EnrollmentToken,
   DeviceSession,
   RecoveryCode,
+  BulkJob,
   ...syncEntities,
 ];

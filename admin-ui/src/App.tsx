@@ -39,6 +39,8 @@ const ImportShow = lazy(() => import('./resources/imports/ImportShow'));
 const ScheduledChangeList = lazy(() => import('./resources/scheduledChanges/ScheduledChangeList'));
 const ScimTokenList = lazy(() => import('./resources/scimTokens/ScimTokenList'));
 const MailPage = lazy(() => import('./resources/mail/MailPage'));
+const BulkJobList = lazy(() => import('./resources/bulkJobs/BulkJobList'));
+const BulkJobShow = lazy(() => import('./resources/bulkJobs/BulkJobShow'));
 
 /** The back-office: react-admin over `/api/v1`, resources shown as the CASL rules allow. */
 export function App() {
@@ -112,6 +114,12 @@ export function App() {
       />
       <Resource name="scim-tokens" icon={resourceIcons.scimTokens} list={ScimTokenList} />
       <Resource name="mail-messages" icon={resourceIcons.mail} list={MailPage} />
+      <Resource
+        name="bulk-jobs"
+        icon={resourceIcons.bulkJobs}
+        list={BulkJobList}
+        show={BulkJobShow}
+      />
       <Resource name="user-sessions" />
       <Resource name="space-members" />
       <CustomRoutes noLayout>

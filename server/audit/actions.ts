@@ -105,6 +105,7 @@ export const AUDIT_ACTIONS = [
   'bulk_job.started',
   'bulk_job.cancelled',
   'bulk_job.finished',
+  'bulk_job.report_downloaded',
   'user.exported',
   'user.export_finished',
 ] as const;

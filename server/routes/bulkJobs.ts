@@ -1,9 +1,15 @@
 import { exportUsers, exportUsersQuery } from '../directory/users/exportUsers.ts';
 import { cancelBulkJob } from '../identity/bulkJobs/cancelBulkJob.ts';
+import { listBulkJobs } from '../identity/bulkJobs/listBulkJobs.ts';
 import { bulkJobReport, getBulkJob } from '../identity/bulkJobs/readBulkJob.ts';
-import { bulkJobView, bulkReportQuery, startBulkJobBody } from '../identity/bulkJobs/schemas.ts';
+import {
+  bulkJobView,
+  bulkReportQuery,
+  listBulkJobsQuery,
+  startBulkJobBody,
+} from '../identity/bulkJobs/schemas.ts';
 import { startBulkJob } from '../identity/bulkJobs/startBulkJob.ts';
-import { idParams } from '../shared/schemas.ts';
+import { idParams, listOf } from '../shared/schemas.ts';
 import { type ApiScope, defineRoute } from './defineRoute.ts';
 
 const tags = ['bulk'];
@@ -15,6 +21,7 @@ const job = { description: 'The job, its progress and counts', schema: bulkJobVi
  * would otherwise take `export` for an id.
  */
 export function registerBulkRoutes(scope: ApiScope): void {
+  const { maxLimit, defaultLimit } = scope.services.config.lists;
   defineRoute(
     scope,
     {
@@ -56,6 +63,19 @@ export function registerBulkRoutes(scope: ApiScope): void {
     scope,
     {
       method: 'get',
+      path: '/bulk-jobs',
+      operationId: 'listBulkJobs',
+      summary: 'List bulk jobs, newest first: your own (superadmins and auditors: everyone’s)',
+      tags,
+      query: listBulkJobsQuery(maxLimit, defaultLimit),
+      response: { description: 'A page of bulk jobs', schema: listOf(bulkJobView) },
+    },
+    ({ services, auth, query }) => listBulkJobs(services, auth.actor, auth.ability, query),
+  );
+  defineRoute(
+    scope,
+    {
+      method: 'get',
       path: '/bulk-jobs/:id',
       operationId: 'getBulkJob',
       summary: "A bulk job's progress and counts",
@@ -87,6 +107,8 @@ export function registerBulkRoutes(scope: ApiScope): void {
       path: '/bulk-jobs/:id/report',
       operationId: 'getBulkJobReport',
       summary: "A bulk job's per-person results as CSV (UTF-8, BOM)",
+      description:
+        'Audited `bulk_job.report_downloaded` (the job, its row count) before the first byte.',
       tags,
       params: idParams,
       query: bulkReportQuery,

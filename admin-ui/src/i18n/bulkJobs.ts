@@ -7,8 +7,8 @@ export const bulkJobsEn = {
     page_selected:
       'All %{count} person on this page is selected |||| All %{count} people on this page are selected',
     select_all: 'Select all matching the filter: %{count}',
-    all_selected:
-      'The %{count} person matching the filter is selected |||| All %{count} people matching the filter are selected',
+    selected_all: '%{count} person selected |||| %{count} people selected',
+    all_matching: 'everyone matching the filter',
     clear: 'Clear selection',
     menu: 'Act on everyone selected',
     verb: {
@@ -49,6 +49,21 @@ export const bulkJobsEn = {
     stop: 'Stop',
     stopping: 'Stopping after the current batch…',
     report: 'Download the report (CSV)',
+    open_jobs: 'Open in Bulk jobs',
+    noun: {
+      deactivate: 'Deactivation',
+      activate: 'Activation',
+      suspend: 'Suspension',
+      invite: 'Invitation',
+      move: 'Move to organization',
+      add_to_space: 'Addition to space',
+      remove_from_space: 'Removal from space',
+    },
+    list: {
+      of: '%{processed} of %{total}',
+      search: 'Search',
+      everyone: 'Everyone you can see',
+    },
     export_csv: 'Export CSV',
     export_xlsx: 'Export XLSX',
     error: {
@@ -58,7 +73,40 @@ export const bulkJobsEn = {
       job_finished: 'The job has already finished',
       forbidden: 'You may not do this',
       not_found: 'Not found',
+      requester_lost_access: 'Stopped: whoever started it no longer has the right',
     },
+  },
+};
+
+/** The «Массовые операции» screen's name and columns (`resources.bulk-jobs`), in English. */
+export const bulkJobsResourceEn = {
+  name: 'Bulk job |||| Bulk jobs',
+  fields: {
+    verb: 'Action',
+    requestedBy: 'Started by',
+    filter: 'People',
+    progress: 'Progress',
+    processed: 'Progress',
+    status: 'Status',
+    reason: 'Reason',
+    createdAt: 'Started',
+    finishedAt: 'Finished',
+  },
+};
+
+/** The same in Russian. */
+export const bulkJobsResourceRu: typeof bulkJobsResourceEn = {
+  name: 'Массовая операция |||| Массовые операции |||| Массовых операций',
+  fields: {
+    verb: 'Действие',
+    requestedBy: 'Кто запустил',
+    filter: 'Кого касается',
+    progress: 'Ход выполнения',
+    processed: 'Ход выполнения',
+    status: 'Состояние',
+    reason: 'Причина',
+    createdAt: 'Запущено',
+    finishedAt: 'Завершено',
   },
 };
 
@@ -68,8 +116,9 @@ export const bulkJobsRu: typeof bulkJobsEn = {
     page_selected:
       'Выбран %{count} сотрудник на этой странице |||| Выбраны все %{count} сотрудника на этой странице |||| Выбраны все %{count} сотрудников на этой странице',
     select_all: 'Выбрать всех подходящих под фильтр: %{count}',
-    all_selected:
-      'Выбран %{count} сотрудник, подходящий под фильтр |||| Выбраны все %{count} сотрудника, подходящие под фильтр |||| Выбраны все %{count} сотрудников, подходящих под фильтр',
+    selected_all:
+      'Выбран %{count} человек |||| Выбрано %{count} человека |||| Выбрано %{count} человек',
+    all_matching: 'все, кто подходит под фильтр',
     clear: 'Снять выделение',
     menu: 'Действия со всеми выбранными',
     verb: {
@@ -110,6 +159,21 @@ export const bulkJobsRu: typeof bulkJobsEn = {
     stop: 'Остановить',
     stopping: 'Остановится после текущей порции…',
     report: 'Скачать отчёт (CSV)',
+    open_jobs: 'Открыть в «Массовых операциях»',
+    noun: {
+      deactivate: 'Деактивация',
+      activate: 'Активация',
+      suspend: 'Приостановка',
+      invite: 'Приглашение',
+      move: 'Перевод в организацию',
+      add_to_space: 'Добавление в пространство',
+      remove_from_space: 'Удаление из пространства',
+    },
+    list: {
+      of: '%{processed} из %{total}',
+      search: 'Поиск',
+      everyone: 'Все доступные вам сотрудники',
+    },
     export_csv: 'Экспорт в CSV',
     export_xlsx: 'Экспорт в XLSX',
     error: {
@@ -119,6 +183,7 @@ export const bulkJobsRu: typeof bulkJobsEn = {
       job_finished: 'Действие уже завершено',
       forbidden: 'Недостаточно прав',
       not_found: 'Не найдено',
+      requester_lost_access: 'Остановлено: у того, кто запустил действие, больше нет прав',
     },
   },
 };

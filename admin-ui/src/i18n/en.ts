@@ -1,5 +1,5 @@
 import englishMessages from 'ra-language-english';
-import { bulkJobsEn } from './bulkJobs.js';
+import { bulkJobsEn, bulkJobsResourceEn } from './bulkJobs.js';
 import { console16En } from './console16.ts';
 import { namesEn } from './names.js';
 
@@ -845,6 +845,7 @@ export const appEn = {
       bulk_job_started: 'Bulk job started',
       bulk_job_cancelled: 'Bulk job stopped',
       bulk_job_finished: 'Bulk job finished',
+      bulk_job_report_downloaded: 'Bulk job report downloaded',
       user_exported: 'People list exported',
       user_export_finished: 'People list export finished',
       auth_login_succeeded: 'Signed in',
@@ -941,6 +942,7 @@ export const appEn = {
       },
     },
     'backoffice-accounts': { name: 'Back-office account |||| Back-office accounts' },
+    'bulk-jobs': bulkJobsResourceEn,
     organizations: {
       name: 'Organization |||| Organizations',
       fields: {

@@ -1,5 +1,5 @@
 import russianMessages from 'ra-language-russian';
-import { bulkJobsRu } from './bulkJobs.js';
+import { bulkJobsResourceRu, bulkJobsRu } from './bulkJobs.js';
 import { console16Ru } from './console16.ts';
 import type { appEn } from './en';
 import { namesRu } from './names.js';
@@ -853,6 +853,7 @@ export const appRu: typeof appEn = {
       bulk_job_started: 'Запущено массовое действие',
       bulk_job_cancelled: 'Массовое действие остановлено',
       bulk_job_finished: 'Массовое действие завершено',
+      bulk_job_report_downloaded: 'Скачан отчёт массового действия',
       user_exported: 'Выгрузка списка сотрудников',
       user_export_finished: 'Выгрузка списка сотрудников завершена',
       auth_login_succeeded: 'Вход выполнен',
@@ -949,6 +950,7 @@ export const appRu: typeof appEn = {
       },
     },
     'backoffice-accounts': { name: 'Роль в бэк-офисе |||| Роли в бэк-офисе' },
+    'bulk-jobs': bulkJobsResourceRu,
     organizations: {
       name: 'Организация |||| Организации',
       fields: {

@@ -51,6 +51,7 @@ const RESOURCE_SUBJECTS: Record<string, string> = {
   'mail-messages': 'MailMessage',
   'mail-settings': 'MailSettings',
   'siem-stream': 'SiemStream',
+  'bulk-jobs': 'BulkJob',
 };
 
 /** react-admin's action names mapped to the server's. */

@@ -87,6 +87,7 @@ export const RESOURCES: Readonly<Record<string, ResourceSpec>> = {
   'scim-tokens': { path: '/scim-tokens', filters: [], writable: ['name'] },
   'mail-messages': { path: '/mail/messages', filters: ['status'] },
   'scheduled-changes': { path: '/scheduled-changes', filters: ['state', 'userId', 'kind'] },
+  'bulk-jobs': { path: '/bulk-jobs', filters: ['status', 'verb'] },
 };
 
 /** Fields of a person that a directory source owns (read-only by hand), as the server says. */

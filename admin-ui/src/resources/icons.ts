@@ -5,6 +5,7 @@ import Groups from '@mui/icons-material/Groups';
 import Key from '@mui/icons-material/Key';
 import Mail from '@mui/icons-material/Mail';
 import People from '@mui/icons-material/People';
+import PlaylistPlay from '@mui/icons-material/PlaylistPlay';
 import ReceiptLong from '@mui/icons-material/ReceiptLong';
 import Storage from '@mui/icons-material/Storage';
 import SyncAlt from '@mui/icons-material/SyncAlt';
@@ -23,4 +24,5 @@ export const resourceIcons = {
   scheduledChanges: EventNote,
   scimTokens: Key,
   mail: Mail,
+  bulkJobs: PlaylistPlay,
 };

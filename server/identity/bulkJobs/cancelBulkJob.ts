@@ -2,10 +2,10 @@ import { subject } from '@casl/ability';
 import type { Actor } from '../../authz/actor.ts';
 import { type AppAbility, authorize } from '../../authz/index.ts';
 import { runCommand } from '../../commands/runCommand.ts';
-import { conflict, notFound } from '../../shared/errors.ts';
+import { conflict } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import type { BulkJobView } from './schemas.ts';
-import { loadJob, presentJob } from './store.ts';
+import { loadVisibleJob, presentJob } from './store.ts';
 
 /**
  * Asks a live job to stop (the person who started it; superadmins any): audited
@@ -23,9 +23,7 @@ export function cancelBulkJob(
     services,
     actor,
     async (ctx) => {
-      const job = await loadJob(ctx.em, id, true);
-      if (!job || !ability.can('read', subject('BulkJob', { requestedById: job.requested_by_id })))
-        throw notFound('Bulk job');
+      const job = await loadVisibleJob(ctx.em, ability, id, true);
       authorize(ability, 'delete', subject('BulkJob', { requestedById: job.requested_by_id }), {
         auditAction: 'bulk_job.cancelled',
         targetType: 'bulk_job',
@@ -43,7 +41,8 @@ export function cancelBulkJob(
         targetId: id,
         details: { verb: job.verb, total: job.total, processed: job.processed },
       });
-      return presentJob(row ?? job);
+      // The update's row lacks the names the locked read joined in: keep those.
+      return presentJob({ ...job, ...row });
     },
     ability,
   );

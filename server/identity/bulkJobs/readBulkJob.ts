@@ -1,36 +1,13 @@
 import { pipeline, type Readable, Transform } from 'node:stream';
-import { subject } from '@casl/ability';
 import { stringify } from 'csv-stringify';
 import QueryStream from 'pg-query-stream';
 import type { Actor } from '../../authz/actor.ts';
 import type { AppAbility } from '../../authz/index.ts';
 import { neutralizeCell } from '../../commands/auditLog/export.ts';
 import { runCommand } from '../../commands/runCommand.ts';
-import { notFound } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import type { BulkJobView } from './schemas.ts';
-import { type BulkJobRow, loadJob, presentJob } from './store.ts';
-
-/** Loads a job the caller may see (its requester; superadmins and auditors any), or 404. */
-async function visibleJob(
-  services: Services,
-  actor: Actor,
-  ability: AppAbility,
-  id: string,
-): Promise<BulkJobRow> {
-  // A read only: no audit event (the console polls it for the progress bar).
-  return runCommand(
-    services,
-    actor,
-    async ({ em }) => {
-      const job = await loadJob(em, id);
-      if (!job || !ability.can('read', subject('BulkJob', { requestedById: job.requested_by_id })))
-        throw notFound('Bulk job');
-      return job;
-    },
-    ability,
-  );
-}
+import { loadVisibleJob, presentJob } from './store.ts';
 
 /** A job's progress and counts (`GET /bulk-jobs/:id`, polled by the console). */
 export async function getBulkJob(
@@ -39,7 +16,14 @@ export async function getBulkJob(
   ability: AppAbility,
   id: string,
 ): Promise<BulkJobView> {
-  return presentJob(await visibleJob(services, actor, ability, id));
+  // A read only: no audit event (the console polls it for the progress bar).
+  const job = await runCommand(
+    services,
+    actor,
+    ({ em }) => loadVisibleJob(em, ability, id),
+    ability,
+  );
+  return presentJob(job);
 }
 
 const WORDS = {
@@ -87,7 +71,9 @@ const WORDS = {
 
 /**
  * The per-person report of a job as CSV (UTF-8 with a BOM for Excel), streamed from a cursor:
- * position, person, result, code and the code in words (`GET /bulk-jobs/:id/report`).
+ * position, person, result, code and the code in words (`GET /bulk-jobs/:id/report`). Every
+ * download is audited `bulk_job.report_downloaded` (who, which job, its row count) before the
+ * first byte, as the people export is.
  */
 export async function bulkJobReport(
   services: Services,
@@ -96,7 +82,23 @@ export async function bulkJobReport(
   id: string,
   lang: 'ru' | 'en',
 ): Promise<{ body: Readable; filename: string }> {
-  const job = await visibleJob(services, actor, ability, id);
+  // The file has one row per person of the job, fixed when it started: the count is known
+  // before the first byte, and the download is audited with it in the read's transaction.
+  const job = await runCommand(
+    services,
+    actor,
+    async ({ em, audit }) => {
+      const found = await loadVisibleJob(em, ability, id);
+      audit({
+        action: 'bulk_job.report_downloaded',
+        targetType: 'bulk_job',
+        targetId: found.id,
+        details: { verb: found.verb, status: found.status, rows: found.total, lang },
+      });
+      return found;
+    },
+    ability,
+  );
   const words = WORDS[lang];
   const client = await services.pool.connect();
   const rows = client.query(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { userFilter } from '../../directory/users/userFilter.ts';
-import { paragraph, uuid } from '../../shared/schemas.ts';
+import { paging, paragraph, uuid } from '../../shared/schemas.ts';
 
 /** What a bulk job does to each person of the selection. */
 export const BULK_VERBS = [
@@ -62,8 +62,19 @@ export const bulkJobView = z.object({
   id: z.uuid(),
   verb: z.enum(BULK_VERBS),
   status: z.enum(BULK_JOB_STATUSES),
-  requestedBy: z.object({ id: z.uuid(), label: z.string() }),
+  requestedBy: z.object({
+    id: z.uuid(),
+    label: z.string(),
+    fullName: z.string().nullable().describe('«Фамилия Имя Отчество» of the requester, now'),
+  }),
   filter: z.record(z.string(), z.unknown()),
+  filterNames: z
+    .object({
+      organization: z.string().nullable(),
+      space: z.string().nullable(),
+      addedBy: z.string().nullable(),
+    })
+    .describe("The names of the filter's organization, space and adding person, now"),
   params: z.record(z.string(), z.unknown()),
   total: z.number().int(),
   processed: z.number().int(),
@@ -76,6 +87,18 @@ export const bulkJobView = z.object({
   finishedAt: z.iso.datetime().nullable(),
 });
 export type BulkJobView = z.infer<typeof bulkJobView>;
+
+/** `GET /bulk-jobs`: a page of the jobs the caller may see, newest first. */
+export function listBulkJobsQuery(maxLimit: number, defaultLimit: number) {
+  return z
+    .object({
+      status: z.enum(BULK_JOB_STATUSES).optional(),
+      verb: z.enum(BULK_VERBS).optional(),
+      ...paging(maxLimit, defaultLimit),
+    })
+    .strict();
+}
+export type ListBulkJobsQuery = z.infer<ReturnType<typeof listBulkJobsQuery>>;
 
 /** `GET /bulk-jobs/:id/report`: the language of the CSV's headers and words. */
 export const bulkReportQuery = z.object({ lang: z.enum(['ru', 'en']).default('ru') }).strict();

@@ -1,5 +1,4 @@
 import {
-  BulkActionsToolbar,
   CreateButton,
   Datagrid,
   FilterButton,
@@ -13,7 +12,12 @@ import { ResponsiveList } from '../../components/responsive';
 import { BulkOutcomeProvider, BulkStatusButtons } from './BulkStatusButton';
 import { BulkJobButtons } from './bulk/BulkJobButtons';
 import { ExportButtons } from './bulk/ExportButtons';
-import { AllMatchingProvider, SelectAllBanner, useAllMatching } from './bulk/selection';
+import {
+  AllMatchingProvider,
+  SelectAllBanner,
+  SelectionToolbar,
+  useAllMatching,
+} from './bulk/selection';
 import { InviteAllButton } from './InviteAllButton';
 import { UserCards } from './UserCards';
 import { useUserFilters } from './userFilters';
@@ -72,9 +76,9 @@ export default function UserList() {
             // in BulkActions selects everyone the filter matches, for a job on the server.
             bulkActionsToolbar={
               bulk ? (
-                <BulkActionsToolbar selectAllButton={false}>
+                <SelectionToolbar>
                   <BulkActions />
-                </BulkActionsToolbar>
+                </SelectionToolbar>
               ) : undefined
             }
           >

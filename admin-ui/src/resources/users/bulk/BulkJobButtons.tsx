@@ -9,7 +9,8 @@ import {
   useTranslate,
   useUnselectAll,
 } from 'react-admin';
-import { BulkJobDialog, type BulkVerb } from './BulkJobDialog';
+import type { BulkVerb } from '../../bulkJobs/types';
+import { BulkJobDialog } from './BulkJobDialog';
 import { useListFilter } from './selection';
 
 /** The verbs the signed-in person may start, by the server's rules (/me). */

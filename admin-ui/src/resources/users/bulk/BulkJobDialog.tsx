@@ -13,37 +13,10 @@ import {
 } from '@mui/material';
 import { useEffect, useId, useState } from 'react';
 import { useGetList, useLocale, useTranslate } from 'react-admin';
+import { useNavigate } from 'react-router-dom';
 import { API_BASE, api, problemCode, queryString } from '../../../api/http';
+import { type BulkJob, type BulkVerb, isLive, POLL_MS, percentOf } from '../../bulkJobs/types';
 import { useCount } from './selection';
-
-/** What a bulk job does to each person. */
-export type BulkVerb =
-  | 'deactivate'
-  | 'activate'
-  | 'suspend'
-  | 'invite'
-  | 'move'
-  | 'add_to_space'
-  | 'remove_from_space';
-
-/** A bulk job as `GET /bulk-jobs/:id` answers it. */
-interface BulkJob {
-  id: string;
-  verb: BulkVerb;
-  status: 'queued' | 'running' | 'cancelled' | 'done' | 'failed';
-  total: number;
-  processed: number;
-  ok: number;
-  skipped: number;
-  failed: number;
-  cancelRequested: boolean;
-  error: string | null;
-}
-
-/** How often a running job's progress is read again. */
-const POLL_MS = 1000;
-
-const live = (job: BulkJob | null) => job?.status === 'running' || job?.status === 'queued';
 
 /** Picks an organization or a space for the job (the first 500 by name). */
 function TargetSelect({
@@ -83,7 +56,8 @@ function TargetSelect({
 /**
  * Starts a bulk job over the list's filter and shows it to its end: what the verb needs (a
  * reason, an organization, a space), then a progress bar polled every second, the counts,
- * "Stop" (the job ends at its next chunk boundary) and the per-person report as CSV.
+ * "Stop" (the job ends at its next chunk boundary) and the per-person report as CSV. The job
+ * runs on when the dialog closes; the link opens it in «Массовые операции», where it stays.
  */
 export function BulkJobDialog({
   verb,
@@ -99,6 +73,7 @@ export function BulkJobDialog({
   const translate = useTranslate();
   const locale = useLocale();
   const count = useCount();
+  const navigate = useNavigate();
   const titleId = useId();
   const [reason, setReason] = useState('');
   const [target, setTarget] = useState('');
@@ -107,12 +82,12 @@ export function BulkJobDialog({
   const [error, setError] = useState<string | null>(null);
   const [job, setJob] = useState<BulkJob | null>(null);
 
-  const runningId = live(job) ? (job?.id ?? null) : null;
+  const runningId = isLive(job) ? (job?.id ?? null) : null;
   useEffect(() => {
     if (!runningId) return;
     const timer = setInterval(() => {
       api<BulkJob>('GET', `/bulk-jobs/${runningId}`).then(
-        (next) => setJob((seen) => (seen?.id === next.id && live(seen) ? next : seen)),
+        (next) => setJob((seen) => (seen?.id === next.id && isLive(seen) ? next : seen)),
         () => {},
       );
     }, POLL_MS);
@@ -155,14 +130,15 @@ export function BulkJobDialog({
     }
   };
 
-  const percent = job && job.total > 0 ? Math.round((100 * job.processed) / job.total) : 0;
+  const percent = job ? percentOf(job) : 0;
   const reportHref = job
     ? `${API_BASE}/bulk-jobs/${job.id}/report${queryString({ lang: locale === 'en' ? 'en' : 'ru' })}`
     : '';
   return (
     <Dialog
       open
-      onClose={() => (live(job) ? undefined : onClose(job !== null))}
+      // A running job goes on without the dialog: «Массовые операции» shows it again.
+      onClose={() => onClose(job !== null)}
       aria-labelledby={titleId}
       fullWidth
       maxWidth="sm"
@@ -232,7 +208,7 @@ export function BulkJobDialog({
             </Typography>
             <Typography variant="body2" sx={{ mt: 1 }} data-testid="bulk-job-status">
               {translate(`bulkjob.status.${job.status}`)}
-              {live(job) && job.cancelRequested ? ` — ${translate('bulkjob.stopping')}` : ''}
+              {isLive(job) && job.cancelRequested ? ` — ${translate('bulkjob.stopping')}` : ''}
             </Typography>
             {job.status === 'failed' && job.error && (
               <Alert severity="error" sx={{ mt: 1 }}>
@@ -261,12 +237,23 @@ export function BulkJobDialog({
             </Button>
           </>
         )}
-        {job && live(job) && (
+        {job && (
+          <Button
+            onClick={() => {
+              onClose(true);
+              navigate(`/bulk-jobs/${job.id}/show`);
+            }}
+            data-testid="bulk-job-open"
+          >
+            {translate('bulkjob.open_jobs')}
+          </Button>
+        )}
+        {job && isLive(job) && (
           <Button onClick={stop} disabled={job.cancelRequested} data-testid="bulk-job-stop">
             {translate('bulkjob.stop')}
           </Button>
         )}
-        {job && !live(job) && (
+        {job && !isLive(job) && (
           <>
             <Button href={reportHref} download data-testid="bulk-job-report">
               {translate('bulkjob.report')}

@@ -8,7 +8,13 @@ import {
   useRef,
   useState,
 } from 'react';
-import { useListContext, useLocale, useTranslate, useUnselectAll } from 'react-admin';
+import {
+  BulkActionsToolbar,
+  useListContext,
+  useLocale,
+  useTranslate,
+  useUnselectAll,
+} from 'react-admin';
 
 /** The people list's filters a bulk job and an export take (paging and sort do not apply). */
 export const FILTER_KEYS = [
@@ -65,7 +71,8 @@ export function AllMatchingProvider({ children }: { children: ReactNode }) {
 /**
  * The selection banner, inside the list's bulk actions toolbar (which covers the space above the
  * table while rows are selected): when every row of the page is selected and more people match,
- * it offers to select all of them (as Gmail does); then it says so and offers to clear.
+ * it offers to select all of them (as Gmail does); then it says so (the toolbar's title has the
+ * count) and offers to clear.
  * Changing the filter or clearing the selection drops "all matching".
  */
 export function SelectAllBanner() {
@@ -100,7 +107,7 @@ export function SelectAllBanner() {
         sx={{ color: (theme) => (theme.vars || theme).palette.text.primary }}
       >
         {all
-          ? translate('bulkjob.all_selected', { smart_count: matching, count: count(matching) })
+          ? translate('bulkjob.all_matching')
           : translate('bulkjob.page_selected', { smart_count: onPage, count: count(onPage) })}
       </Typography>
       {all ? (
@@ -119,5 +126,28 @@ export function SelectAllBanner() {
         </Button>
       )}
     </Box>
+  );
+}
+
+/**
+ * react-admin's bulk actions toolbar, whose title counts the rows selected on the page («25
+ * выбрано»): once everyone matching is selected, it counts them instead, the whole selection a
+ * job would act on, in the language's plural forms («Выбрано 120 человек»).
+ */
+export function SelectionToolbar({ children }: { children: ReactNode }) {
+  const translate = useTranslate();
+  const count = useCount();
+  const { total } = useListContext();
+  const { all } = useAllMatching();
+  const matching = total ?? 0;
+  // The toolbar translates its label with the page's count; a text that is no key comes back
+  // as it is, so the whole count is translated here first.
+  const label = all
+    ? translate('bulkjob.selected_all', { smart_count: matching, count: count(matching) })
+    : undefined;
+  return (
+    <BulkActionsToolbar selectAllButton={false} label={label}>
+      {children}
+    </BulkActionsToolbar>
   );
 }
