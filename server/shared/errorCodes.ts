@@ -227,6 +227,7 @@ export const PLAN_NOTE_CODES = {
   value_lone_surrogate: ['attribute', 'value'],
   value_too_long: ['attribute', 'value', 'max', 'length'],
   value_unstageable: ['attribute'],
+  entry_id_missing: ['attribute'],
   import_row: ['row', 'error'],
   import_row_cell: ['row', 'column', 'error'],
   // Values dropped or repaired (the entry is still synced without them).

@@ -322,6 +322,8 @@ export const connectionTestView = z.object({
         organization: z.string().nullable(),
       }),
       problems: z.array(z.string()),
+      /** `problems` as plan notes (codes with params), which the console translates. */
+      notes: z.array(planNote),
     }),
   ),
 });

@@ -21,6 +21,9 @@ export interface NoteLine {
   legacy: boolean;
 }
 
+// A refused value as the server quotes it: JSON (controls escaped), `…` when shortened.
+const JSON_QUOTED = /^"(.*)"(…?)$/s;
+
 /** A param as the message shows it. */
 function paramText(translate: Translate, locale: string, name: string, value: unknown): unknown {
   if (value === null || value === undefined)
@@ -28,6 +31,11 @@ function paramText(translate: Translate, locale: string, name: string, value: un
   if (name === 'attribute') return translate(`plan_attributes.${value}`, { _: String(value) });
   if (name === 'key') return translate(`plan_keys.${value}`, { _: String(value) });
   if (name === 'date' && typeof value === 'string') return formatDate(value, locale);
+  // In Russian text a value stands in «ёлочки», the escapes inside kept as the server wrote them.
+  if (name === 'value' && typeof value === 'string' && locale === 'ru') {
+    const quoted = JSON_QUOTED.exec(value);
+    if (quoted) return `«${quoted[1]}${quoted[2]}»`;
+  }
   if (name === 'error' && typeof value === 'object') {
     const error = value as { code?: string; params?: Record<string, unknown> };
     return rowErrorMessage(translate, { ...error, message: error.code ?? '' });

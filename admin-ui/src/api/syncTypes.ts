@@ -216,6 +216,8 @@ export interface ConnectionTestPreview {
   };
   /** Values cut, dropped or unusable, and errors that would make the entry a conflict. */
   problems: string[];
+  /** The same as plan notes (codes with params); absent from an older server. */
+  notes?: PlanNote[];
 }
 
 /** The answer of DELETE /directory-sources/:id. */

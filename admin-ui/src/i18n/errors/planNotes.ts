@@ -15,6 +15,7 @@ export const planNotesEn = {
       'The %{attribute} is longer than %{max} characters (%{length}): the entry cannot be synced',
     value_unstageable:
       'The %{attribute} contains characters that cannot be stored: the entry cannot be synced',
+    entry_id_missing: 'The entry has no usable %{attribute}: it cannot be identified',
     import_row: 'Row %{row}: %{error}',
     import_row_cell: 'Row %{row}, column “%{column}”: %{error}',
     // Values dropped or repaired.
@@ -129,6 +130,7 @@ export const planNotesRu: typeof planNotesEn = {
       'Поле «%{attribute}» длиннее %{max} символов (%{length}) — запись не синхронизируется',
     value_unstageable:
       'Поле «%{attribute}» содержит символы, которые нельзя сохранить, — запись не синхронизируется',
+    entry_id_missing: 'У записи нет пригодного атрибута %{attribute} — её нельзя опознать',
     import_row: 'Строка %{row}: %{error}',
     import_row_cell: 'Строка %{row}, столбец «%{column}»: %{error}',
     invalid_login: 'Логин %{value} недопустим и не перенесён',
