@@ -215,6 +215,79 @@ export const SAFETY_CODES = {
   safety_partial_read: ['read', 'share', 'managed'],
 } as const satisfies Record<string, readonly string[]>;
 
+/**
+ * Notes of a sync or import plan's item (`notes`, `blockedNote`, `outcomeNote` of the plan API),
+ * stored with their params beside the English `reason`, `blocked` and `outcome_reason` that the
+ * audit, the CLI and older clients read. `attribute` names one of the person's attributes
+ * (`externalId`, `employeeId`, `email`, …) and `key` a correlation key (`employeeId`, `email`,
+ * `username`); the console shows both as words. `value` is the refused value as JSON quotes it.
+ */
+export const PLAN_NOTE_CODES = {
+  // An entry the engine cannot use as it is (the item is a conflict of its own).
+  value_control_character: ['attribute', 'value'],
+  value_lone_surrogate: ['attribute', 'value'],
+  value_too_long: ['attribute', 'value', 'max', 'length'],
+  value_unstageable: ['attribute'],
+  entry_id_missing: ['attribute'],
+  import_row: ['row', 'error'],
+  import_row_cell: ['row', 'column', 'error'],
+  // Values dropped or repaired (the entry is still synced without them).
+  invalid_login: ['value'],
+  invalid_email: ['value'],
+  invalid_phone: ['value'],
+  invalid_date: ['attribute', 'value'],
+  value_cut: ['attribute', 'from', 'to'],
+  groups_ignored: ['smart_count'],
+  // Conflicts in matching an entry to a person.
+  id_shared: ['count', 'externalId'],
+  decision_number_disagree: ['employeeId'],
+  former_number_shared: ['count', 'employeeId'],
+  former_number_claimed: ['count', 'employeeId'],
+  former_and_match: ['employeeId', 'key'],
+  match_many: ['count', 'key'],
+  match_claimed: ['count', 'key'],
+  login_taken: ['value'],
+  email_taken: ['value'],
+  maybe_same_person: ['label', 'date'],
+  maybe_same_person_undecided: ['label', 'date'],
+  ignored_same_person: ['label', 'date'],
+  // What the source says of the person's status, and how the entry was matched.
+  left_not_created: ['date'],
+  disabled_not_created: [],
+  left_on: ['date'],
+  disabled_in_source: [],
+  back_from_leave: [],
+  enabled_again: [],
+  on_leave: [],
+  kept_deactivated: [],
+  kept_suspended: [],
+  reconnected_by_decision: ['was'],
+  reconnected_by_number: ['employeeId', 'was'],
+  linked_by: ['key'],
+  starts_on: ['date'],
+  leaves_on: ['date'],
+  released_login: ['login', 'label', 'date'],
+  released_email: ['email', 'label', 'date'],
+  released_login_email: ['login', 'email', 'label', 'date'],
+  requester_rank: [],
+  // People the read no longer returns.
+  not_found_in_source: [],
+  not_in_complete_list: [],
+  gone_from_source: [],
+  deleted_in_directory: [],
+  deleted_in_directory_from: ['parent'],
+  filter_no_match: [],
+  moved_out_of_base: ['dn'],
+  // Why an item is held back (blockedNote).
+  blocked_insufficient_rank: [],
+  blocked_last_superadmin: [],
+  blocked_empty_read: ['managed'],
+  blocked_partial_read: ['read', 'share', 'managed'],
+  // Why an applied item did not take (outcomeNote).
+  taken_since_plan: [],
+  changed_since_plan: [],
+} as const satisfies Record<string, readonly string[]>;
+
 /** A registered problem code. */
 export type ErrorCode = keyof typeof PROBLEM_CODES;
 /** A registered field error code. */
@@ -225,6 +298,14 @@ export type RowCode = keyof typeof ROW_CODES;
 export type RunErrorCode = keyof typeof RUN_ERROR_CODES;
 /** A registered safety code of a run. */
 export type SafetyCode = keyof typeof SAFETY_CODES;
+/** A registered plan note code. */
+export type PlanNoteCode = keyof typeof PLAN_NOTE_CODES;
+
+/** One note of a plan item: a registered code and the values its message is filled with. */
+export interface PlanNote {
+  code: PlanNoteCode;
+  params: Record<string, unknown>;
+}
 
 /** Whether `code` is a registered field code (a zod custom issue's `params.code`). */
 export function isFieldCode(code: unknown): code is FieldCode {

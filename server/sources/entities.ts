@@ -1,5 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
+import type { PlanNote } from '../shared/errorCodes.ts';
 import { PLAN_ACTIONS, RUN_MODES, RUN_STATUSES, SOURCE_KINDS } from './vocabulary.ts';
 
 export {
@@ -85,10 +86,14 @@ export const SyncPlanItem = defineEntity({
     record: p.json<Record<string, unknown>>().nullable(),
     link: p.boolean().default(false),
     reason: p.text().nullable(),
+    /** The reason as registered codes with params (null on items of older plans). */
+    notes: p.json<PlanNote[]>().nullable(),
     blocked: p.text().nullable(),
+    blockedNote: p.json<PlanNote>().nullable(),
     appliedAt: p.datetime().nullable(),
     outcome: p.text().nullable(),
     outcomeReason: p.text().nullable(),
+    outcomeNote: p.json<PlanNote>().nullable(),
   },
 });
 export type SyncPlanItem = InferEntity<typeof SyncPlanItem>;

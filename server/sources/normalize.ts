@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import type { PlanNote } from '../shared/errorCodes.ts';
 import {
   codePointLength,
   cutText,
@@ -8,6 +9,7 @@ import {
   unsafeCharacterIn,
   wellFormed,
 } from '../shared/text.ts';
+import { planNote } from './reconcile/notes.ts';
 import type { SourcePerson } from './types.ts';
 
 /** A source entry as staged: our column rules applied (lengths, case, E.164). */
@@ -41,15 +43,36 @@ export interface StagedRecord {
   fields?: string[];
   /** Values that could not be used as they are (kept for the plan's reason). */
   problems: string[];
+  /** `errors` as registered codes with params (the plan item's notes). */
+  errorNotes: PlanNote[];
+  /** `problems` as registered codes with params (the plan item's notes). */
+  problemNotes: PlanNote[];
 }
+
+/** What is wrong with an entry, in English (the reason) and as notes, side by side. */
+interface Findings {
+  errors: string[];
+  errorNotes: PlanNote[];
+  problems: string[];
+  problemNotes: PlanNote[];
+}
+
+const problem = (findings: Findings, text: string, note: PlanNote) => {
+  findings.problems.push(text);
+  findings.problemNotes.push(note);
+};
+const error = (findings: Findings, text: string, note: PlanNote) => {
+  findings.errors.push(text);
+  findings.errorNotes.push(note);
+};
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A calendar date YYYY-MM-DD that exists (2026-02-30 does not), else null with a problem. */
 function isoDate(
   value: string | null | undefined,
-  label: string,
-  problems: string[],
+  attribute: 'hireDate' | 'terminationDate',
+  findings: Findings,
 ): string | null {
   if (value == null || value.trim() === '') return null;
   const trimmed = value.trim();
@@ -60,7 +83,12 @@ function isoDate(
     parsed.toISOString().startsWith(trimmed)
   )
     return trimmed;
-  problems.push(`${label} ${quote(trimmed)} is not a date`);
+  const label = attribute === 'hireDate' ? 'hire date' : 'termination date';
+  problem(
+    findings,
+    `${label} ${quote(trimmed)} is not a date`,
+    planNote('invalid_date', { attribute, value: quote(trimmed) }),
+  );
   return null;
 }
 
@@ -88,10 +116,11 @@ function quote(value: string): string {
   return `${JSON.stringify(cut)}${cut.length < value.length ? '…' : ''}`;
 }
 
-/** Where a cut is reported: the label of the attribute and the entry's problems. */
+/** Where a cut is reported: the attribute (its label in English) and the entry's findings. */
 interface CutReport {
   label: string;
-  problems: string[];
+  attribute: string;
+  findings: Findings;
 }
 
 /**
@@ -109,10 +138,15 @@ function text(value: string | null | undefined, max: number, report?: CutReport)
   const raw = start.length > bound ? start.slice(0, bound) : start;
   const clean = wellFormed(raw.normalize('NFC')).replace(CONTROL, ' ').trim();
   const cut = cutText(clean, max).trim();
-  if (report && (raw !== start || cut.length < clean.length))
-    report.problems.push(
-      `${report.label} cut from ${grouped.format(codePointLength(raw === start ? clean : start.trimEnd()))} to ${grouped.format(codePointLength(cut))} characters`,
+  if (report && (raw !== start || cut.length < clean.length)) {
+    const from = codePointLength(raw === start ? clean : start.trimEnd());
+    const to = codePointLength(cut);
+    problem(
+      report.findings,
+      `${report.label} cut from ${grouped.format(from)} to ${grouped.format(to)} characters`,
+      planNote('value_cut', { attribute: report.attribute, from, to }),
     );
+  }
   return cut === '' ? null : cut;
 }
 
@@ -127,12 +161,31 @@ function identifier(value: string | null | undefined): string | null {
   return clean === '' ? null : clean;
 }
 
-/** Why an identifier cannot be used as it is, or null. */
-function unusable(value: string, max: number): string | null {
+/** Why an identifier cannot be used as it is (in English, and as a note), or null. */
+function unusable(
+  value: string,
+  max: number,
+  attribute: string,
+): { text: string; note: PlanNote } | null {
   const unsafe = unsafeCharacterIn(value);
-  if (unsafe) return UNSAFE_TEXT_MESSAGES[unsafe];
-  if (value.length > max)
-    return `is longer than ${grouped.format(max)} characters (${grouped.format(codePointLength(value))})`;
+  const quoted = () => quote(value);
+  if (unsafe === 'control_character')
+    return {
+      text: UNSAFE_TEXT_MESSAGES[unsafe],
+      note: planNote('value_control_character', { attribute, value: quoted() }),
+    };
+  if (unsafe === 'lone_surrogate')
+    return {
+      text: UNSAFE_TEXT_MESSAGES[unsafe],
+      note: planNote('value_lone_surrogate', { attribute, value: quoted() }),
+    };
+  if (value.length > max) {
+    const length = codePointLength(value);
+    return {
+      text: `is longer than ${grouped.format(max)} characters (${grouped.format(length)})`,
+      note: planNote('value_too_long', { attribute, value: quoted(), max, length }),
+    };
+  }
   return null;
 }
 
@@ -141,10 +194,14 @@ function unusable(value: string, max: number): string | null {
  * surrogates, too long for an index) is replaced by a printable stand-in, unique per id, and
  * reported as an error: the entry becomes a conflict instead of failing the run.
  */
-function stagingId(externalId: string, errors: string[]): string {
-  const why = unusable(externalId, EXTERNAL_ID_MAX);
+function stagingId(externalId: string, findings: Findings): string {
+  const why = unusable(externalId, EXTERNAL_ID_MAX, 'externalId');
   if (!why) return externalId;
-  errors.push(`external id ${quote(externalId)} ${why}; the entry cannot be synced`);
+  error(
+    findings,
+    `external id ${quote(externalId)} ${why.text}; the entry cannot be synced`,
+    why.note,
+  );
   const digest = createHash('sha256').update(externalId, 'utf16le').digest('hex').slice(0, 16);
   return `${JSON.stringify(cutText(externalId, QUOTE_MAX)).slice(1, -1)}…#${digest}`;
 }
@@ -156,45 +213,71 @@ function stagingId(externalId: string, errors: string[]): string {
  * employee number cannot be used as it is carries an error, which makes it a conflict of its own.
  */
 export function normalizePerson(person: SourcePerson): StagedRecord {
-  const problems: string[] = [];
-  const errors = (person.errors ?? []).map((error) => text(error, 1_000) ?? 'invalid entry');
-  const externalId = stagingId(person.externalId, errors);
-  const cutReport = (label: string): CutReport => ({ label, problems });
+  const findings: Findings = {
+    errors: (person.errors ?? []).map((message) => text(message, 1_000) ?? 'invalid entry'),
+    errorNotes: [...(person.errorNotes ?? [])],
+    problems: [],
+    problemNotes: [],
+  };
+  const { errors, problems } = findings;
+  const externalId = stagingId(person.externalId, findings);
+  const cutReport = (label: string, attribute: string): CutReport => ({
+    label,
+    attribute,
+    findings,
+  });
   let username = identifier(person.username)?.toLowerCase() ?? null;
   if (username && !USERNAME.test(username)) {
-    problems.push(`username ${quote(username)} is not a valid login`);
+    problem(
+      findings,
+      `username ${quote(username)} is not a valid login`,
+      planNote('invalid_login', { value: quote(username) }),
+    );
     username = null;
   }
   let email = identifier(person.email)?.toLowerCase() ?? null;
-  if (email && (!EMAIL.test(email) || unusable(email, EMAIL_MAX))) {
-    problems.push(`email ${quote(email)} is not valid`);
+  if (email && (!EMAIL.test(email) || unusable(email, EMAIL_MAX, 'email'))) {
+    problem(
+      findings,
+      `email ${quote(email)} is not valid`,
+      planNote('invalid_email', { value: quote(email) }),
+    );
     email = null;
   }
   let phone: string | null = null;
   // Controls in a phone number are harmless separators; a number is never cut, though.
   const rawPhone = text(person.phone, Number.POSITIVE_INFINITY);
   if (rawPhone) {
-    const parsed = unusable(rawPhone, PHONE_MAX)
+    const parsed = unusable(rawPhone, PHONE_MAX, 'phone')
       ? undefined
       : parsePhoneNumberFromString(rawPhone, 'RU');
     if (parsed?.isValid()) phone = parsed.number;
-    else problems.push(`phone ${quote(rawPhone)} is not valid`);
+    else
+      problem(
+        findings,
+        `phone ${quote(rawPhone)} is not valid`,
+        planNote('invalid_phone', { value: quote(rawPhone) }),
+      );
   }
   let employeeId = identifier(person.employeeId);
-  const employeeIdWhy = employeeId && unusable(employeeId, EMPLOYEE_ID_MAX);
+  const employeeIdWhy = employeeId && unusable(employeeId, EMPLOYEE_ID_MAX, 'employeeId');
   if (employeeId && employeeIdWhy) {
-    errors.push(`employee number ${quote(employeeId)} ${employeeIdWhy}`);
+    error(
+      findings,
+      `employee number ${quote(employeeId)} ${employeeIdWhy.text}`,
+      employeeIdWhy.note,
+    );
     employeeId = null;
   }
-  const displayName = text(person.displayName, 400, cutReport('display name'));
+  const displayName = text(person.displayName, 400, cutReport('display name', 'displayName'));
   const familyName = cutText(
-    text(person.familyName, 200, cutReport('family name')) ??
+    text(person.familyName, 200, cutReport('family name', 'familyName')) ??
       text(displayName, 200) ??
       username ??
       externalId,
     200,
   );
-  const givenName = text(person.givenName, 200, cutReport('given name')) ?? '-';
+  const givenName = text(person.givenName, 200, cutReport('given name', 'givenName')) ?? '-';
   const groups = new Set<string>();
   let unusableGroups = 0;
   for (const dn of person.groups) {
@@ -204,8 +287,10 @@ export function normalizePerson(person: SourcePerson): StagedRecord {
     else groups.add(clean);
   }
   if (unusableGroups > 0)
-    problems.push(
+    problem(
+      findings,
       `${unusableGroups} group name(s) with control characters or unpaired surrogates ignored`,
+      planNote('groups_ignored', { smart_count: unusableGroups }),
     );
   return stageable({
     externalId,
@@ -213,23 +298,25 @@ export function normalizePerson(person: SourcePerson): StagedRecord {
     username,
     familyName,
     givenName,
-    middleName: text(person.middleName, 200, cutReport('middle name')),
+    middleName: text(person.middleName, 200, cutReport('middle name', 'middleName')),
     // Given name, space and family name can reach 401 characters: cut to the column's 400.
     displayName:
       displayName ?? cutText(`${givenName === '-' ? '' : `${givenName} `}${familyName}`, 400),
     email,
     phone,
-    title: text(person.title, 300, cutReport('title')),
-    department: text(person.department, 200, cutReport('department')),
+    title: text(person.title, 300, cutReport('title', 'title')),
+    department: text(person.department, 200, cutReport('department', 'department')),
     employeeId,
     disabled: person.disabled,
     groups: [...groups],
-    hireDate: isoDate(person.hireDate, 'hire date', problems),
-    terminationDate: isoDate(person.terminationDate, 'termination date', problems),
+    hireDate: isoDate(person.hireDate, 'hireDate', findings),
+    terminationDate: isoDate(person.terminationDate, 'terminationDate', findings),
     ...(typeof person.suspended === 'boolean' ? { suspended: person.suspended } : {}),
     errors,
     ...(person.fields ? { fields: [...person.fields] } : {}),
     problems,
+    errorNotes: findings.errorNotes,
+    problemNotes: findings.problemNotes,
   });
 }
 
@@ -244,14 +331,18 @@ function unstageable(value: unknown): UnsafeReason | null {
 }
 
 /** The first string of a record (a value, or an item of a list) jsonb would refuse, and why. */
-function firstUnsafe(record: StagedRecord): string | null {
+function firstUnsafe(record: StagedRecord): { text: string; note: PlanNote } | null {
   const fields = record as unknown as Record<string, unknown>;
   for (const key in fields) {
     const value = fields[key];
     const unsafe = Array.isArray(value)
       ? (value.map(unstageable).find((reason) => reason !== null) ?? null)
       : unstageable(value);
-    if (unsafe) return `${key} ${UNSAFE_TEXT_MESSAGES[unsafe]}; the entry cannot be synced`;
+    if (unsafe)
+      return {
+        text: `${key} ${UNSAFE_TEXT_MESSAGES[unsafe]}; the entry cannot be synced`,
+        note: planNote('value_unstageable', { attribute: key }),
+      };
   }
   return null;
 }
@@ -271,11 +362,17 @@ function stageable(record: StagedRecord): StagedRecord {
   const fixed: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record))
     fixed[key] =
-      typeof value === 'string'
-        ? repaired(value)
-        : Array.isArray(value)
-          ? value.map((item) => repaired(String(item)))
-          : value;
+      key === 'errorNotes' || key === 'problemNotes'
+        ? value
+        : typeof value === 'string'
+          ? repaired(value)
+          : Array.isArray(value)
+            ? value.map((item) => repaired(String(item)))
+            : value;
   const result = fixed as unknown as StagedRecord;
-  return { ...result, errors: [...result.errors, why] };
+  return {
+    ...result,
+    errors: [...result.errors, why.text],
+    errorNotes: [...result.errorNotes, why.note],
+  };
 }

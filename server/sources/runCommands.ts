@@ -5,6 +5,7 @@ import { runCommand } from '../commands/runCommand.ts';
 import { conflict, notFound } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
 import type { RunMode } from './entities.ts';
+import { noteSql } from './reconcile/notes.ts';
 import { findRunSource, findSource } from './registry.ts';
 import { presentRunError, presentSafety } from './runErrors.ts';
 import { type StartedRun, startApprovedApply, startRun } from './runs.ts';
@@ -131,8 +132,12 @@ export async function queryPlan(
   const filter = where.join(' and ');
   const rows = await em.execute<PlanItemView[]>(
     `select p.seq, p.action, p.user_id as "userId", p.external_id as "externalId", p.locator,
-            p.label, p.diff, p.record, p.link, p.reason, p.blocked, p.outcome,
-            p.outcome_reason as "outcomeReason",
+            p.label, p.diff, p.record, p.link, p.reason, p.notes, p.blocked,
+            -- The two blocks that were codes already need no stored note to be said as one.
+            coalesce(p.blocked_note, case p.blocked
+              when 'insufficient_rank' then ${noteSql('blocked_insufficient_rank')}
+              when 'last_superadmin' then ${noteSql('blocked_last_superadmin')} end) as "blockedNote",
+            p.outcome, p.outcome_reason as "outcomeReason", p.outcome_note as "outcomeNote",
             case when u.id is not null then jsonb_build_object(
               'userId', u.id,
               'label', coalesce(u.username, u.display_name),

@@ -360,8 +360,8 @@ async function execute(
     managed,
     thresholds: source.settings.thresholds,
   });
-  if (verdict.blockReason) {
-    await blockDeactivations(db, runId, verdict.blockReason);
+  if (verdict.blockReason && verdict.block) {
+    await blockDeactivations(db, runId, verdict.blockReason, verdict.block);
     await db.query(
       `update sync_run set safety = $2,
          details = coalesce(details, '{}'::jsonb) || jsonb_build_object('safety', $3::jsonb)

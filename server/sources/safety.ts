@@ -1,5 +1,5 @@
 import type { SyncThresholds } from '../shared/config/directorySync.ts';
-import type { SafetyCode } from '../shared/errorCodes.ts';
+import type { PlanNote, SafetyCode } from '../shared/errorCodes.ts';
 import type { Queryable } from './reconcile/plan.ts';
 
 /** A safety reason as a registered code with params (the console translates it). */
@@ -54,16 +54,30 @@ export function assessSafety(input: {
   return { blockReason: null, block: null, approvalLimit };
 }
 
-/** Marks every deactivation of a plan blocked with a reason; returns how many. */
+/** Each safety reason as the note of the items it blocks. */
+const BLOCKED_NOTE: Record<SafetyCode, PlanNote['code'] | null> = {
+  safety_empty_read: 'blocked_empty_read',
+  safety_partial_read: 'blocked_partial_read',
+  // Approval holds the whole plan back, not single items.
+  safety_approval_needed: null,
+};
+
+/**
+ * Marks every deactivation of a plan blocked with a reason (English, and as a note with the
+ * safety reason's params); returns how many.
+ */
 export async function blockDeactivations(
   db: Queryable,
   runId: string,
   reason: string,
+  safety: SafetyReason,
 ): Promise<number> {
+  const code = BLOCKED_NOTE[safety.code];
+  const note: PlanNote | null = code ? { code, params: safety.params } : null;
   const result = await db.query(
-    `update sync_plan_item set blocked = $2
+    `update sync_plan_item set blocked = $2, blocked_note = $3::jsonb
       where run_id = $1 and action = 'deactivate' and blocked is null`,
-    [runId, reason],
+    [runId, reason, note && JSON.stringify(note)],
   );
   return result.rowCount ?? 0;
 }

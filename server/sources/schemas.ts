@@ -7,6 +7,8 @@ import {
   thresholdsSchema,
 } from '../shared/config/directorySync.ts';
 import {
+  PLAN_NOTE_CODES,
+  type PlanNoteCode,
   RUN_ERROR_CODES,
   type RunErrorCode,
   SAFETY_CODES,
@@ -212,6 +214,12 @@ export const runView = z.object({
 });
 export type RunView = z.infer<typeof runView>;
 
+/** One note of a plan item: a registered code and its params. */
+const planNote = z.object({
+  code: z.enum(Object.keys(PLAN_NOTE_CODES) as [PlanNoteCode, ...PlanNoteCode[]]),
+  params: z.record(z.string(), z.unknown()),
+});
+
 /** One person's line of a plan. */
 export const planItemView = z.object({
   seq: z.number(),
@@ -223,10 +231,20 @@ export const planItemView = z.object({
   diff: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
   record: z.record(z.string(), z.unknown()).nullable(),
   link: z.boolean(),
+  /** The note in English (for the audit, the CLI and older clients); `notes` says it as codes. */
   reason: z.string().nullable(),
+  /**
+   * The note as registered codes with params (shared/errorCodes.ts, PLAN_NOTE_CODES), which the
+   * console translates; null on items of plans made before notes had codes (show `reason`).
+   */
+  notes: z.array(planNote).nullable(),
   blocked: z.string().nullable(),
+  /** Why the item is held back, as a code with params; null when not blocked (or older). */
+  blockedNote: planNote.nullable(),
   outcome: z.string().nullable(),
   outcomeReason: z.string().nullable(),
+  /** Why an applied item did not take, as a code with params; null otherwise (or older). */
+  outcomeNote: planNote.nullable(),
   /**
    * A reconnection proposal (a conflict whose login or e-mail alone matched a person this source
    * deactivated): who, and since when; decided through POST …/plan/:seq/decision.
@@ -304,6 +322,8 @@ export const connectionTestView = z.object({
         organization: z.string().nullable(),
       }),
       problems: z.array(z.string()),
+      /** `problems` as plan notes (codes with params), which the console translates. */
+      notes: z.array(planNote),
     }),
   ),
 });

@@ -13,10 +13,16 @@ export interface StagedAbsence {
 async function stageIds(db: Queryable, runId: string, ids: readonly AbsentId[]): Promise<void> {
   // One statement per page, from two arrays: cheaper than a JSON document for bare ids.
   await db.query(
-    `insert into sync_absence (run_id, external_id, reason)
-     select $1, x.id, x.reason from unnest($2::text[], $3::text[]) as x(id, reason)
+    `insert into sync_absence (run_id, external_id, reason, note)
+     select $1, x.id, x.reason, x.note::jsonb
+       from unnest($2::text[], $3::text[], $4::text[]) as x(id, reason, note)
      on conflict (run_id, external_id) do nothing`,
-    [runId, ids.map((id) => id.externalId), ids.map((id) => id.reason)],
+    [
+      runId,
+      ids.map((id) => id.externalId),
+      ids.map((id) => id.reason),
+      ids.map((id) => (id.note ? JSON.stringify(id.note) : null)),
+    ],
   );
 }
 

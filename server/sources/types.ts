@@ -1,6 +1,7 @@
 import type { Source } from '../directory/entities.ts';
 import type { DirectorySource } from '../shared/config/directorySources.ts';
 import type { CorrelationKey, SyncSettings } from '../shared/config/directorySync.ts';
+import type { PlanNote } from '../shared/errorCodes.ts';
 import type { PeopleSourceKind } from '../shared/precedence.ts';
 
 /**
@@ -47,6 +48,8 @@ export interface SourcePerson {
    * present, so a complete import never deactivates a person because their row was malformed.
    */
   errors?: string[];
+  /** `errors` as registered codes with params (the plan item's notes), in the same order. */
+  errorNotes?: PlanNote[];
   /**
    * The attributes this source carries, when it carries only some (an HR file without an Email
    * column): the others are left as they are instead of being cleared. Absent: all of them.
@@ -119,6 +122,8 @@ export interface AbsentId {
   externalId: string;
   /** Why the person is gone (`gone` checks), shown in the plan; null for `present` checks. */
   reason: string | null;
+  /** The reason as a registered code with params (the plan item's note); null as `reason`. */
+  note?: PlanNote | null;
 }
 
 /**

@@ -3,9 +3,11 @@ import { join, relative } from 'node:path';
 import { parseSync } from '@swc/core';
 import { describe, expect, it } from 'vitest';
 import { errorsEn } from '../../admin-ui/src/i18n/errors/en.ts';
+import { planNotesEn, planNotesRu } from '../../admin-ui/src/i18n/errors/planNotes.ts';
 import { errorsRu } from '../../admin-ui/src/i18n/errors/ru.ts';
 import {
   FIELD_CODES,
+  PLAN_NOTE_CODES,
   PROBLEM_CODES,
   ROW_CODES,
   RUN_ERROR_CODES,
@@ -32,6 +34,12 @@ const SECTIONS = [
     codes: SAFETY_CODES,
     en: errorsEn.safety_reasons,
     ru: errorsRu.safety_reasons,
+  },
+  {
+    name: 'plan_notes',
+    codes: PLAN_NOTE_CODES,
+    en: planNotesEn.plan_notes,
+    ru: planNotesRu.plan_notes,
   },
 ] as const;
 
@@ -64,6 +72,16 @@ describe('the console translates every registered error code', () => {
       });
     }
   }
+
+  it('says the attributes and keys plan notes name as words in both languages', () => {
+    for (const words of ['plan_attributes', 'plan_keys', 'plan_outcomes'] as const) {
+      expect(Object.keys(planNotesRu[words]).sort(), words).toEqual(
+        Object.keys(planNotesEn[words]).sort(),
+      );
+      for (const [name, russian] of Object.entries(planNotesRu[words]))
+        if (name !== 'locator') expect(russian, `${words}.${name}`).toMatch(CYRILLIC);
+    }
+  });
 
   it('has no translation for a code the server does not register (a stale key)', () => {
     for (const section of SECTIONS) {

@@ -235,6 +235,27 @@ describe('upload and preview', () => {
       /duplicate employee number/,
     );
     expect(conflicts.find((i) => i.externalId === 'row:3')?.reason).toMatch(/row 3/);
+    // The same reasons as plan notes: the row error's own code inside, for the console.
+    expect(conflicts.find((i) => i.externalId === '5001')?.notes).toEqual([
+      {
+        code: 'import_row_cell',
+        params: {
+          row: 2,
+          column: 'Табельный номер',
+          error: { code: 'duplicate_employee_id', params: { employeeId: '5001', rows: '8' } },
+        },
+      },
+    ]);
+    expect(conflicts.find((i) => i.externalId === 'row:3')?.notes).toEqual([
+      {
+        code: 'import_row_cell',
+        params: {
+          row: 3,
+          column: 'Табельный номер',
+          error: { code: 'employee_id_missing', params: {} },
+        },
+      },
+    ]);
     expect(items.filter((i) => i.action === 'create')).toHaveLength(0);
   });
   it('makes a control character or an unpaired surrogate in a cell the error of its row, and keeps line breaks in text', async () => {
@@ -364,7 +385,12 @@ describe('apply', () => {
       })
     ).body;
     const items = await plan(staff, preview.id);
-    expect(items[0]).toMatchObject({ userId: boss.id, blocked: 'insufficient_rank' });
+    expect(items[0]).toMatchObject({
+      userId: boss.id,
+      blocked: 'insufficient_rank',
+      blockedNote: { code: 'blocked_insufficient_rank', params: {} },
+    });
+    expect(items[0]?.notes).toContainEqual({ code: 'requester_rank', params: {} });
     expect(preview.counts.blocked).toBe(1);
     const applied = await apply(staff, preview.id);
     expect(applied.status).toBe('succeeded');

@@ -113,6 +113,34 @@ describe('the deactivation threshold', () => {
     expect(again.status).toBe(409);
   });
 
+  it('an item whose person changed while the plan waited is skipped, and says why as a code', async () => {
+    const { id, directory, people } = await syncedSource(12);
+    const leaving = people.slice(0, 2).map((p) => p.externalId);
+    directory.remove(...leaving);
+    const run = await sync(api, id);
+    expect(run.status).toBe('awaiting_approval');
+    // One of the two leaves by other means before the approval.
+    await context.services.pool.query(
+      `update app_user set status = 'deactivated', status_changed_at = now()
+        where source_id = $1 and external_id = $2`,
+      [id, leaving[0]],
+    );
+    const approved = await api.request<RunView>(
+      'POST',
+      `/api/v1/sync-runs/${run.id}/approve?wait=true`,
+    );
+    expect(approved.body.status, approved.text).toBe('succeeded');
+    const plan = await planOf(api, run.id);
+    const line = (externalId: string | undefined) =>
+      plan.find((item) => item.externalId === externalId);
+    expect(line(leaving[0])).toMatchObject({
+      outcome: 'skipped',
+      outcomeReason: 'the person changed since the plan',
+      outcomeNote: { code: 'changed_since_plan', params: {} },
+    });
+    expect(line(leaving[1])).toMatchObject({ outcome: 'applied', outcomeNote: null });
+  });
+
   it('a cancelled plan is never applied', async () => {
     const { id, directory, people } = await syncedSource(12);
     directory.remove(...people.slice(0, 3).map((p) => p.externalId));

@@ -70,6 +70,9 @@ export interface PlanLine {
   reason: string | null;
   blocked: string | null;
   outcome: string | null;
+  outcomeReason?: string | null;
+  /** The note of an item that did not take, as a code with params (issue 16). */
+  outcomeNote?: { code: string; params: Record<string, unknown> } | null;
   label: string | null;
 }
 

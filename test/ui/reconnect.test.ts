@@ -268,7 +268,7 @@ describe.runIf(RUN)('reconnection in the console, against Samba AD, in a real br
     await page.goto(`${context.baseUrl}/admin/#/sync-runs/${next.id}/show`);
     await page
       .getByTestId('plan')
-      .getByText(/released by namesake/)
+      .getByText(/освобождены? сотрудником namesake/)
       .waitFor();
     await page.goto(`${context.baseUrl}/admin/#/users/${former?.id}/show`);
     await page.getByText('Возвращенцева', { exact: false }).first().waitFor();

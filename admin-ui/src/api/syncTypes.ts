@@ -1,4 +1,5 @@
 import type { PlanAction, RunMode, RunStatus } from '../../../server/sources/vocabulary';
+import type { PlanNote } from './planNotes';
 
 /** Run modes, run statuses and plan actions: the server's lists. */
 export {
@@ -77,10 +78,14 @@ export interface PlanItem {
   diff: Record<string, { from: unknown; to: unknown }>;
   record: Record<string, unknown> | null;
   link: boolean;
+  /** The note in English; `notes` says it as codes (null on items of older plans). */
   reason: string | null;
+  notes: PlanNote[] | null;
   blocked: string | null;
+  blockedNote: PlanNote | null;
   outcome: string | null;
   outcomeReason: string | null;
+  outcomeNote: PlanNote | null;
   /** A reconnection proposal: the deactivated person the entry may be (login or e-mail match). */
   proposed: { userId: string; label: string; deactivatedOn: string | null } | null;
 }
@@ -211,6 +216,8 @@ export interface ConnectionTestPreview {
   };
   /** Values cut, dropped or unusable, and errors that would make the entry a conflict. */
   problems: string[];
+  /** The same as plan notes (codes with params); absent from an older server. */
+  notes?: PlanNote[];
 }
 
 /** The answer of DELETE /directory-sources/:id. */

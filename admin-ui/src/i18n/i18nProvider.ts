@@ -2,6 +2,7 @@ import polyglotI18nProvider from 'ra-i18n-polyglot';
 import type { I18nProvider } from 'react-admin';
 import { en } from './en';
 import { errorsEn } from './errors/en';
+import { planNotesEn, planNotesRu } from './errors/planNotes';
 import { errorsRu } from './errors/ru';
 import { ru } from './ru';
 
@@ -9,8 +10,8 @@ import { ru } from './ru';
 // the Russian one must have the English one's shape.
 const errorsRuChecked: typeof errorsEn = errorsRu;
 const messages = {
-  en: { ...en, ...errorsEn },
-  ru: { ...ru, ...errorsRuChecked },
+  en: { ...en, ...errorsEn, ...planNotesEn },
+  ru: { ...ru, ...errorsRuChecked, ...planNotesRu },
 };
 
 /** Where the chosen language is remembered. */

@@ -27,6 +27,7 @@ import { Migration20261205010000AuditRetention } from './Migration20261205010000
 import { Migration20261206100000SiemCheckpointCursor } from './Migration20261206100000SiemCheckpointCursor.ts';
 import { Migration20261207000000BulkJobs } from './Migration20261207000000BulkJobs.ts';
 import { Migration20261207100000InitiatedByPerson } from './Migration20261207100000InitiatedByPerson.ts';
+import { Migration20261208020000PlanNotes } from './Migration20261208020000PlanNotes.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -82,4 +83,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261207100000InitiatedByPerson',
     class: Migration20261207100000InitiatedByPerson,
   },
+  { name: 'Migration20261208020000PlanNotes', class: Migration20261208020000PlanNotes },
 ];

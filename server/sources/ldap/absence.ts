@@ -2,6 +2,7 @@ import { type Client, Control, type Entry } from 'ldapts';
 import { closeQuietly, connectClient } from '../../identity/ldap/client.ts';
 import { bindPasswordOf, type DirectorySource } from '../../shared/config/directorySources.ts';
 import { dnWithinAny } from '../../shared/dn.ts';
+import { planNote } from '../reconcile/notes.ts';
 import type { AbsenceRead, AbsentId, DeletionDetection } from '../types.ts';
 import { searchBases } from './bases.ts';
 import { formatGuid } from './guid.ts';
@@ -130,6 +131,9 @@ async function* adGoneIds(
               {
                 externalId,
                 reason: `deleted in the directory${parent ? ` (was in ${parent})` : ''}`,
+                note: parent
+                  ? planNote('deleted_in_directory_from', { parent })
+                  : planNote('deleted_in_directory'),
               },
             ];
       });
@@ -148,10 +152,14 @@ async function* adGoneIds(
       if (externalId === null) return [];
       // Out of scope means outside every base DN: a person moved from one base to another is
       // read by the pages under the new one, and the engine drops ids the read staged.
-      const reason = dnWithinAny(entry.dn, source.baseDns)
+      const within = dnWithinAny(entry.dn, source.baseDns);
+      const reason = within
         ? 'no longer matches the user filter'
         : `moved out of the base ${bases} (now ${entry.dn})`;
-      return [{ externalId, reason }];
+      const note = within
+        ? planNote('filter_no_match')
+        : planNote('moved_out_of_base', { dn: entry.dn });
+      return [{ externalId, reason, note }];
     });
     if (ids.length > 0) yield ids;
   }

@@ -16,6 +16,7 @@ import {
   type DirectorySource,
   DirectorySourceError,
 } from '../../shared/config/directorySources.ts';
+import type { PlanNote } from '../../shared/errorCodes.ts';
 import { normalizePerson } from '../normalize.ts';
 import { probeDeletionDetection } from './absence.ts';
 import {
@@ -163,6 +164,8 @@ export interface ConnectionTestPreview {
   };
   /** Values cut, dropped or unusable (normalize.ts), and errors that would make it a conflict. */
   problems: string[];
+  /** The same as plan notes (codes with params), which the console translates. */
+  notes: PlanNote[];
 }
 
 /** The whole answer. */
@@ -730,6 +733,8 @@ function mapPreview(
         externalId: null,
         record: { username: null, displayName: null, email: null, title: null, organization: null },
         problems: [reasonOf(error)],
+        // The reader cannot name the entry's id (a missing or malformed id attribute).
+        notes: [{ code: 'entry_id_missing', params: { attribute: idAttributeOf(source) } }],
       });
       continue;
     }
@@ -746,6 +751,7 @@ function mapPreview(
         organization: staged.department,
       },
       problems: [...staged.errors, ...staged.problems],
+      notes: [...staged.errorNotes, ...staged.problemNotes],
     });
   }
   const count = { entries: entries.length };

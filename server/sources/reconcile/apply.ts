@@ -9,6 +9,7 @@ import type { Services } from '../../shared/services.ts';
 import { cutText } from '../../shared/text.ts';
 import { rescheduleFromDates } from '../hr/schedule/reschedule.ts';
 import type { SyncSource } from '../registry.ts';
+import { noteSql } from './notes.ts';
 import { coreEvents } from './outbox.ts';
 import { releaseForCreates } from './release.ts';
 import { applySpaces } from './spaces.ts';
@@ -211,7 +212,8 @@ async function applyStatusItems(
   const blocked = results.flatMap((r) => r.skipped.filter((s) => s.code === 'last_superadmin'));
   if (blocked.length > 0)
     await ctx.em.execute(
-      `update sync_plan_item p set blocked = 'last_superadmin'
+      `update sync_plan_item p set blocked = 'last_superadmin',
+              blocked_note = ${noteSql('blocked_last_superadmin')}
         where ${BATCH} and p.user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
       [...batch, JSON.stringify(blocked.map((s) => s.id))],
     );
@@ -345,10 +347,14 @@ async function applyBatch(
          outcome_reason = case
            when p.user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb)) then null
            when p.action = 'create' then 'the login, email or id is taken since the plan'
-           else 'the person changed since the plan' end
+           else 'the person changed since the plan' end,
+         outcome_note = case
+           when p.user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb)) then null
+           when p.action = 'create' then ${noteSql('taken_since_plan')}
+           else ${noteSql('changed_since_plan')} end
        where ${BATCH} and p.action in ${CHANGES}
        returning p.outcome`,
-      [now, done, done, ...batch],
+      [now, done, done, done, ...batch],
     );
     await options.onBatch?.(index);
     return {

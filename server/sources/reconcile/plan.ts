@@ -5,6 +5,7 @@ import { normalizePerson, type StagedRecord } from '../normalize.ts';
 import type { SyncSource } from '../registry.ts';
 import type { SourcePerson } from '../types.ts';
 import { mappingParams } from './groupMappings.ts';
+import { appendNoteSql, noteSql, notesSql } from './notes.ts';
 
 /** Any pg connection: the pool, or a client holding a transaction. */
 export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
@@ -308,7 +309,24 @@ m as (
                 then format('%s people match by %s; link one by hand', c.n, $4::text)
               when b.user_id is null and c.n = 1 and cl.n > 1
                 then format('%s entries of the source match the same person by %s', cl.n, $4::text)
-         end as conflict
+         end as conflict,
+         -- The conflict as a note; an entry's own errors are notes of the staged record.
+         case when jsonb_array_length(coalesce(s.r->'errors', '[]'::jsonb)) > 0 then null
+              when b.n > 1
+                then ${noteSql('id_shared', { count: 'b.n', externalId: 's.external_id' })}
+              when b.user_id is null and rn.n > 1 and rn.decided
+                then ${noteSql('decision_number_disagree', { employeeId: "s.r->'employeeId'" })}
+              when b.user_id is null and rn.n > 1
+                then ${noteSql('former_number_shared', { count: 'rn.n', employeeId: "s.r->'employeeId'" })}
+              when b.user_id is null and rn.n = 1 and rc.n > 1
+                then ${noteSql('former_number_claimed', { count: 'rc.n', employeeId: "s.r->'employeeId'" })}
+              when b.user_id is null and rn.n = 1 and c.n is not null
+                then ${noteSql('former_and_match', { employeeId: "s.r->'employeeId'", key: '$4::text' })}
+              when b.user_id is null and c.n > 1
+                then ${noteSql('match_many', { count: 'c.n', key: '$4::text' })}
+              when b.user_id is null and c.n = 1 and cl.n > 1
+                then ${noteSql('match_claimed', { count: 'cl.n', key: '$4::text' })}
+         end as conflict_note
     from s
     left join by_ext b using (external_id)
     left join cand_n c using (external_id)
@@ -319,7 +337,7 @@ m as (
 -- Materialized (as is d): referenced several times below, these expressions (time-zone
 -- arithmetic, the jsonb diff) would otherwise be evaluated again for each reference.
 j as materialized (
-  select m.external_id, m.r, m.conflict,
+  select m.external_id, m.r, m.conflict, m.conflict_note,
          (m.link_user is not null or (m.ext_user is not null and ${links.linkedById})) as link,
          m.link_user is null as by_id, m.relink, m.decided, u.external_id as u_external_id,
          t.terminated,
@@ -366,7 +384,7 @@ a as (
          end as action
     from d
 )
-insert into sync_plan_item (run_id, seq, action, user_id, external_id, locator, label, diff, record, link, reason)
+insert into sync_plan_item (run_id, seq, action, user_id, external_id, locator, label, diff, record, link, reason, notes)
 select $1, row_number() over (order by a.external_id), a.action,
        case when a.action = 'create' then gen_random_uuid() when a.action <> 'conflict' then a.uid end,
        a.external_id, a.r->>'locator', coalesce(a.r->>'username', a.r->>'displayName'),
@@ -375,7 +393,8 @@ select $1, row_number() over (order by a.external_id), a.action,
               jsonb_build_object('from', a.status, 'to', case a.action when 'deactivate' then 'deactivated'
                 when 'suspend' then 'suspended' else 'active' end))
             else a.diff end,
-       case when a.action = 'create' then a.r - 'problems' - 'errors' - 'fields' end,
+       case when a.action = 'create'
+         then a.r - 'problems' - 'errors' - 'fields' - 'errorNotes' - 'problemNotes' end,
        a.link and a.action <> 'conflict',
        nullif(concat_ws('; ',
          a.conflict,
@@ -401,7 +420,34 @@ select $1, row_number() over (order by a.external_id), a.action,
                    and (a.action = 'create' or a.diff ? 'terminationDate')
            then 'leaves on ' || (a.r->>'terminationDate') || '; deactivation scheduled' end,
          nullif(array_to_string(array(select jsonb_array_elements_text(a.r->'problems')), '; '), '')
-       ), '')
+       ), ''),
+       ${notesSql(
+         `coalesce(a.r->'errorNotes', '[]'::jsonb)`,
+         `jsonb_build_array(
+         a.conflict_note,
+         case when a.uid is null and a.gone and a.conflict is null then
+           case when a.terminated then ${noteSql('left_not_created', { date: "a.r->'terminationDate'" })}
+                else ${noteSql('disabled_not_created')} end end,
+         case when a.action = 'deactivate' then
+           case when a.terminated then ${noteSql('left_on', { date: "a.r->'terminationDate'" })}
+                else ${noteSql('disabled_in_source')} end end,
+         case when a.action = 'reactivate' and a.status = 'suspended' then ${noteSql('back_from_leave')} end,
+         case when a.action = 'reactivate' and a.status <> 'suspended' then ${noteSql('enabled_again')} end,
+         case when a.action = 'suspend' then ${noteSql('on_leave')} end,
+         case when a.kept_deactivated then ${noteSql('kept_deactivated')} end,
+         case when a.kept_suspended then ${noteSql('kept_suspended')} end,
+         case when a.relink and a.action <> 'conflict'
+           then case when a.decided then ${noteSql('reconnected_by_decision', { was: 'a.u_external_id' })}
+                     else ${noteSql('reconnected_by_number', { employeeId: "a.r->'employeeId'", was: 'a.u_external_id' })} end end,
+         case when a.link and not a.relink and a.action <> 'conflict'
+           then ${noteSql('linked_by', { key: "case when a.by_id then 'employeeId' else $4::text end" })} end,
+         case when a.action = 'create' and ${startsLater('a.r')}
+           then ${noteSql('starts_on', { date: "a.r->'hireDate'" })} end,
+         case when a.action in ('create', 'update') and not a.gone and a.r->>'terminationDate' is not null
+                   and (a.action = 'create' or a.diff ? 'terminationDate')
+           then ${noteSql('leaves_on', { date: "a.r->'terminationDate'" })} end)`,
+         `coalesce(a.r->'problemNotes', '[]'::jsonb)`,
+       )}
   from a`;
 }
 
@@ -410,12 +456,13 @@ function missingSql(source: SyncSource): string {
   const hr = source.kind === 'hr';
   const key = hr ? 'u.employee_number' : 'u.external_id';
   return `
-insert into sync_plan_item (run_id, seq, action, user_id, external_id, label, diff, reason)
+insert into sync_plan_item (run_id, seq, action, user_id, external_id, label, diff, reason, notes)
 select $1, (select coalesce(max(seq), 0) from sync_plan_item where run_id = $1)
            + row_number() over (order by ${key}, u.id),
        'deactivate', u.id, ${key}, coalesce(u.username, u.display_name),
        jsonb_build_object('status', jsonb_build_object('from', u.status, 'to', 'deactivated')),
-       '${hr ? 'not in the complete list' : 'not found in the source'}'
+       '${hr ? 'not in the complete list' : 'not found in the source'}',
+       jsonb_build_array(${noteSql(hr ? 'not_in_complete_list' : 'not_found_in_source')})
   from app_user u
  where u.${hr ? 'hr_source_id' : 'source_id'} = $2 and u.status <> 'deactivated'
    and not exists (select 1 from sync_staging st where st.run_id = $1 and st.external_id = ${key})
@@ -439,13 +486,17 @@ function absentSql(kind: 'present' | 'gone'): string {
     kind === 'present'
       ? `'not found in the source'`
       : `coalesce((select a.reason from sync_absence a where a.run_id = $1 and a.external_id = u.external_id), 'gone from the source')`;
+  const note =
+    kind === 'present'
+      ? noteSql('not_found_in_source')
+      : `coalesce((select a.note from sync_absence a where a.run_id = $1 and a.external_id = u.external_id), ${noteSql('gone_from_source')})`;
   return `
-insert into sync_plan_item (run_id, seq, action, user_id, external_id, label, diff, reason)
+insert into sync_plan_item (run_id, seq, action, user_id, external_id, label, diff, reason, notes)
 select $1, (select coalesce(max(seq), 0) from sync_plan_item where run_id = $1)
            + row_number() over (order by u.external_id, u.id),
        'deactivate', u.id, u.external_id, coalesce(u.username, u.display_name),
        jsonb_build_object('status', jsonb_build_object('from', u.status, 'to', 'deactivated')),
-       ${reason}
+       ${reason}, jsonb_build_array(${note})
   from app_user u
  where u.source_id = $2 and u.external_id is not null and u.status <> 'deactivated'
    and not exists (select 1 from sync_staging st where st.run_id = $1 and st.external_id = u.external_id)
@@ -483,7 +534,8 @@ update sync_plan_item p
        record = case when p.action = 'create' then null else p.record end,
        diff = p.diff - '${field}',
        reason = concat_ws('; ', p.reason, '${field} ' ||
-         coalesce(p.record->>'${field}', p.diff->'${field}'->>'to') || ' belongs to another person')
+         coalesce(p.record->>'${field}', p.diff->'${field}'->>'to') || ' belongs to another person'),
+       notes = ${appendNoteSql(noteSql(field === 'email' ? 'email_taken' : 'login_taken', { value: `coalesce(p.record->'${field}', p.diff->'${field}'->'to')` }))}
  where p.run_id = $1 and p.seq in (select seq from clash)`;
 }
 
@@ -529,7 +581,14 @@ update sync_plan_item p
          case when dec.decision = 'ignore' then 'ignored by an admin''s decision: ' end, format(
          'may be the same person as %s (deactivated %s)%s',
          hit.label, coalesce(to_char(hit.since at time zone $3::text, 'YYYY-MM-DD'), 'earlier'),
-         case when dec.decision is null then ': link, create new or ignore in the console' else '' end))) end
+         case when dec.decision is null then ': link, create new or ignore in the console' else '' end))) end,
+       notes = case when dec.decision = 'create' then p.notes else ${appendNoteSql(
+         `jsonb_build_object('code', case when dec.decision = 'ignore' then 'ignored_same_person'
+                   when dec.decision is null then 'maybe_same_person_undecided'
+                   else 'maybe_same_person' end,
+           'params', jsonb_build_object('label', hit.label,
+             'date', to_char(hit.since at time zone $3::text, 'YYYY-MM-DD')))`,
+       )} end
   from hit
   left join sync_reconnect_decision dec
     on dec.source_id = $2 and dec.external_id = hit.external_id and dec.user_id = hit.id
@@ -550,7 +609,17 @@ update sync_plan_item p
            case when x.username = p.record->>'username' then 'login ' || x.username end,
            case when lower(x.email) = p.record->>'email' then 'e-mail ' || x.email end),
          coalesce(x.username, x.display_name, x.id::text),
-         coalesce(to_char(x.status_changed_at at time zone $2::text, 'YYYY-MM-DD'), 'earlier')))
+         coalesce(to_char(x.status_changed_at at time zone $2::text, 'YYYY-MM-DD'), 'earlier'))),
+       notes = ${appendNoteSql(`jsonb_build_object(
+         'code', case when x.username = p.record->>'username' and lower(x.email) = p.record->>'email'
+                        then 'released_login_email'
+                      when x.username = p.record->>'username' then 'released_login'
+                      else 'released_email' end,
+         'params', jsonb_strip_nulls(jsonb_build_object(
+           'login', case when x.username = p.record->>'username' then x.username end,
+           'email', case when lower(x.email) = p.record->>'email' then x.email end,
+           'label', coalesce(x.username, x.display_name, x.id::text),
+           'date', to_char(x.status_changed_at at time zone $2::text, 'YYYY-MM-DD'))))`)}
   from app_user x
  where p.run_id = $1 and p.action = 'create' and x.id = p.proposed_user_id`;
 

@@ -15,7 +15,8 @@ import {
   Typography,
 } from '@mui/material';
 import { useState } from 'react';
-import { Button, useTranslate } from 'react-admin';
+import { Button, useLocaleState, useTranslate } from 'react-admin';
+import { noteLines } from '../../api/planNotes';
 import type {
   ConnectionTestPreview,
   ConnectionTestResult,
@@ -64,6 +65,7 @@ function Steps({ steps }: { steps: ConnectionTestStep[] }) {
 
 function Preview({ entries }: { entries: ConnectionTestPreview[] }) {
   const translate = useTranslate();
+  const [locale] = useLocaleState();
   const f = (field: string) => translate(`app.sources.field.${field}`);
   if (entries.length === 0)
     return <Typography variant="body2">{translate('app.sources.test.no_entries')}</Typography>;
@@ -88,7 +90,9 @@ function Preview({ entries }: { entries: ConnectionTestPreview[] }) {
             <TableCell>{entry.record.title ?? '—'}</TableCell>
             <TableCell>{entry.record.organization ?? '—'}</TableCell>
             <TableCell sx={{ color: entry.problems.length > 0 ? 'warning.main' : undefined }}>
-              {entry.problems.length === 0 ? '—' : entry.problems.join('; ')}
+              {noteLines(translate, locale, entry.notes, entry.problems.join('; '))
+                .map((line) => line.text)
+                .join('; ') || '—'}
             </TableCell>
           </TableRow>
         ))}

@@ -18,6 +18,7 @@ import { PLAN_ACTIONS, type PlanAction, type PlanItem } from '../../api/syncType
 import { useAppDataProvider } from '../../dataProviderHook';
 import type { PlanBase } from '../../providers/dataProvider';
 import { PlanDiff } from './PlanDiff';
+import { PlanNotes } from './PlanNotes';
 import { ProposalActions } from './ProposalActions';
 
 const ACTION_COLORS: Record<PlanAction, 'success' | 'info' | 'error' | 'warning' | 'default'> = {
@@ -117,9 +118,7 @@ export function PlanTable({ runId, base = 'sync-runs', revision, counts }: PlanT
                 <PlanDiff diff={item.diff} record={item.action === 'create' ? item.record : null} />
               </TableCell>
               <TableCell>
-                {[item.reason, item.blocked, item.outcome, item.outcomeReason]
-                  .filter(Boolean)
-                  .join(' · ') || '—'}
+                <PlanNotes item={item} />
                 {base === 'sync-runs' && <ProposalActions runId={runId} item={item} />}
               </TableCell>
             </TableRow>

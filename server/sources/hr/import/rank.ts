@@ -1,5 +1,6 @@
 import type { Actor } from '../../../authz/actor.ts';
 import { rankOf } from '../../../authz/roles.ts';
+import { appendNoteSql, noteSql } from '../../reconcile/notes.ts';
 import type { Queryable } from '../../reconcile/plan.ts';
 
 /**
@@ -16,7 +17,9 @@ export function rankRule(
   return async (db, runId) => {
     await db.query(
       `update sync_plan_item p set blocked = 'insufficient_rank',
-              reason = concat_ws('; ', p.reason, 'the requester may not change this person (their rank)')
+              blocked_note = ${noteSql('blocked_insufficient_rank')},
+              reason = concat_ws('; ', p.reason, 'the requester may not change this person (their rank)'),
+              notes = ${appendNoteSql(noteSql('requester_rank'))}
          from app_user u
         where p.run_id = $1 and u.id = p.user_id and u.rank >= $2
           and p.action in ('update', 'deactivate', 'suspend', 'reactivate') and p.blocked is null`,

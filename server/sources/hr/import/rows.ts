@@ -1,5 +1,6 @@
 import type { RowCode } from '../../../shared/errorCodes.ts';
 import { UNSAFE_TEXT_MESSAGES, unsafeCharacterIn } from '../../../shared/text.ts';
+import { planNote } from '../../reconcile/notes.ts';
 import type { SourcedAttribute, SourcePerson } from '../../types.ts';
 import { parseDate } from './dates.ts';
 import type { ImportField, ResolvedColumns } from './headers.ts';
@@ -234,9 +235,17 @@ export function validateRows(table: Table, resolved: ResolvedColumns): Validated
     });
   }
   for (const row of rows)
-    if (row.errors.length > 0)
+    if (row.errors.length > 0) {
       row.person.errors = row.errors.map((e) =>
         e.column ? `row ${e.row}, ${e.column}: ${e.message}` : `row ${e.row}: ${e.message}`,
       );
+      // The row error itself (ROW_CODES) inside the plan note, translated by the console.
+      row.person.errorNotes = row.errors.map((e) => {
+        const error = { code: e.code, params: e.params };
+        return e.column
+          ? planNote('import_row_cell', { row: e.row, column: e.column, error })
+          : planNote('import_row', { row: e.row, error });
+      });
+    }
   return rows;
 }

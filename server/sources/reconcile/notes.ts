@@ -1,0 +1,34 @@
+import type { PlanNote, PlanNoteCode } from '../../shared/errorCodes.ts';
+
+/**
+ * Plan notes (issue 16): every English phrase of a plan item's reason has a registered code with
+ * params, stored in the item's `notes` (a jsonb array) by the same set-based statements that
+ * write the reason, so the console can say it in the reader's language.
+ */
+
+/** A note built in TypeScript (normalize.ts, the safety rules). */
+export const planNote = (code: PlanNoteCode, params: Record<string, unknown> = {}): PlanNote => ({
+  code,
+  params,
+});
+
+/**
+ * SQL: the jsonb note `{code, params}`. `params` maps each param name to an SQL expression (a
+ * jsonb value, or any value `to_jsonb` takes); the code is a registered literal, never input.
+ */
+export function noteSql(code: PlanNoteCode, params: Record<string, string> = {}): string {
+  const pairs = Object.entries(params).flatMap(([name, value]) => [`'${name}'`, value]);
+  return `jsonb_build_object('code', '${code}', 'params', jsonb_build_object(${pairs.join(', ')}))`;
+}
+
+/**
+ * SQL: the jsonb array of `parts` concatenated (each a jsonb array expression) with the JSON
+ * nulls dropped, so a `case` without `else` can stand for "no note".
+ */
+export function notesSql(...parts: string[]): string {
+  return `jsonb_path_query_array(${parts.join(' || ')}, '$[*] ? (@.type() != "null")')`;
+}
+
+/** SQL: one note appended to an item's notes (`p.notes`, null for items of older versions). */
+export const appendNoteSql = (note: string, column = 'p.notes') =>
+  `coalesce(${column}, '[]'::jsonb) || jsonb_build_array(${note})`;
