@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import type { Browser, Page } from 'playwright-core';
@@ -284,12 +285,31 @@ describe.runIf(RUN)('every role walks its journey in both languages', () => {
   it('the main screens in Russian at 1440 and 360 px, for docs/admin-ui.md', {
     timeout: BROWSER_TEST_MS,
   }, async () => {
-    const person = await createPerson(context.services, {
-      familyName: 'Смирнова',
-      givenName: 'Анна',
-      middleName: 'Павловна',
-      phone: '+79161234568',
-    });
+    const s = context.services;
+    // A small company, so the tree shows totals of its subtrees.
+    const org = async (name: string, parentId: string | null) => {
+      const id = randomUUID();
+      await s.pool.query(
+        `insert into organization (id, name, kind, parent_id) values ($1, $2, 'department', $3)`,
+        [id, name, parentId],
+      );
+      return id;
+    };
+    const company = await org('ООО «Ромашка»', null);
+    const finance = await org('Финансовый департамент', company);
+    const accounting = await org('Бухгалтерия', finance);
+    const it = await org('ИТ-отдел', company);
+    const staff = [
+      ['Смирнова', 'Анна', 'Павловна', accounting],
+      ['Кузнецов', 'Пётр', 'Ильич', accounting],
+      ['Волкова', 'Елена', 'Сергеевна', finance],
+      ['Морозов', 'Илья', 'Андреевич', it],
+      ['Лебедева', 'Дарья', 'Олеговна', it],
+    ] as const;
+    const people = [];
+    for (const [familyName, givenName, middleName, organizationId] of staff)
+      people.push(await createPerson(s, { familyName, givenName, middleName, organizationId }));
+    const person = people[0] as User;
     await backofficePerson(context, 'superadmin', {
       username: 'docs-root',
       familyName: 'Корнева',
@@ -297,19 +317,23 @@ describe.runIf(RUN)('every role walks its journey in both languages', () => {
     });
     const page = await newPage(browser, 'ru');
     await uiLogin(page, context, { username: 'docs-root', password: GOOD_PASSWORD });
-    const screens = [
-      ['dashboard', '', '[data-testid="dashboard"]'],
-      ['people', 'users', 'main'],
-      ['person', `users/${person.id}/show`, 'section'],
-      ['organizations', 'organizations', 'main'],
-      // At 360 px the log is a list of cards, not the table.
-      ['audit', 'audit-events', 'main'],
-      ['import', 'imports/create', '[data-testid="import-upload"]'],
-    ] as const;
     for (const [width, height] of [
       [1440, 900],
       [360, 740],
     ] as const) {
+      const wide = width > 600;
+      const screens = [
+        ['dashboard', '', '[data-testid="second-factor-rate"]'],
+        ['people', 'users', wide ? 'table tbody tr' : '[data-testid="user-cards"]'],
+        ['person', `users/${person.id}/show`, '[data-testid="status"]'],
+        ['organizations', 'organizations', '[data-testid="org-people"]'],
+        [
+          'audit',
+          'audit-events',
+          wide ? '[data-testid="audit-list"]' : '[data-testid="audit-cards"]',
+        ],
+        ['import', 'imports/create', '[data-testid="import-upload"]'],
+      ] as const;
       await page.setViewportSize({ width, height });
       for (const [name, path, ready] of screens) {
         await page.goto(`${context.baseUrl}/admin/#/${path}`);
