@@ -1,7 +1,6 @@
 import polyglotI18nProvider from 'ra-i18n-polyglot';
 import type { I18nProvider } from 'react-admin';
-import { en } from './en';
-import { ru } from './ru';
+import { messagesEn, messagesRu } from './messages';
 
 /** Where the chosen language is remembered. */
 export const LOCALE_KEY = 'frisbee.locale';
@@ -17,10 +16,14 @@ function storedLocale(): Locale {
   return navigator.language.toLowerCase().startsWith('en') ? 'en' : 'ru';
 }
 
-const base = polyglotI18nProvider((locale) => (locale === 'en' ? en : ru), storedLocale(), [
-  { locale: 'ru', name: 'Русский' },
-  { locale: 'en', name: 'English' },
-]);
+const base = polyglotI18nProvider(
+  (locale) => (locale === 'en' ? messagesEn : messagesRu),
+  storedLocale(),
+  [
+    { locale: 'ru', name: 'Русский' },
+    { locale: 'en', name: 'English' },
+  ],
+);
 
 /** Polyglot with Russian and English; a change of language is remembered in localStorage. */
 export const i18nProvider: I18nProvider = {

@@ -13,9 +13,11 @@ import {
 } from 'react-admin';
 import { DateTime } from '../../components/DateTime';
 import { EnumField, enumChoices } from '../../components/EnumField';
+import { useFormat } from '../../format';
 import { AUDIT_ACTIONS } from './actions';
 import { ExportLinks } from './ExportLinks';
 import { ActionField, ActorField, TargetField } from './fields';
+import { auditActionKey } from './labels';
 import { VerifyChain } from './VerifyChain';
 
 /** `<input type="datetime-local">` gives local time without a zone; the API wants ISO 8601. */
@@ -24,10 +26,11 @@ const byName = (q: string) => ({ q });
 
 function useFilters() {
   const translate = useTranslate();
+  const { compare } = useFormat();
   const actions = AUDIT_ACTIONS.map((action) => ({
     id: action,
-    name: translate(`app.audit_action.${action.replace('.', '_')}`, { _: action }),
-  })).sort((a, b) => a.name.localeCompare(b.name));
+    name: translate(auditActionKey(action), { _: action }),
+  })).sort((a, b) => compare(a.name, b.name));
   return [
     <SelectInput key="action" source="action" choices={actions} alwaysOn />,
     <ReferenceInput key="actor" source="actorId" reference="users" alwaysOn>

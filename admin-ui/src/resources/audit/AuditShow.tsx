@@ -5,11 +5,13 @@ import { Row, Section } from '../../components/Section';
 import { useFormat } from '../../format';
 import { DiffView } from './DiffView';
 import { ActionField, ActorField, TargetField } from './fields';
+import { useAuditWords } from './labels';
 
 function Body() {
   const record = useRecordContext<AuditEventRecord>();
   const translate = useTranslate();
   const { dateTime } = useFormat();
+  const words = useAuditWords();
   if (!record) return null;
   const f = (field: string) => translate(`resources.audit-events.fields.${field}`);
   const hasDetails = record.details !== null && record.details !== undefined;
@@ -27,7 +29,7 @@ function Body() {
         </Row>
         <Row label={f('target')}>
           <TargetField />
-          {record.target.type && ` · ${record.target.type}`}
+          {record.target.type && ` · ${words.target(record.target.type)}`}
         </Row>
         <Row label={f('outcome')}>
           {translate(`app.outcome.${record.outcome}`, { _: record.outcome })}
@@ -37,7 +39,7 @@ function Body() {
         <Row label={f('requestId')}>{record.requestId}</Row>
       </Section>
       <Section title={translate('app.audit.diff')}>
-        <DiffView diff={record.diff} />
+        <DiffView diff={record.diff} targetType={record.target.type} />
       </Section>
       {hasDetails && (
         <Section title={translate('app.audit.details')} wide>

@@ -1,6 +1,7 @@
-import { useRecordContext, useTranslate } from 'react-admin';
+import { useRecordContext } from 'react-admin';
 import { Link } from 'react-router-dom';
 import type { AuditEventRecord } from '../../api/types';
+import { useAuditWords } from './labels';
 
 /** Props shared by the audit fields (react-admin reads `label` for the column header). */
 export interface AuditFieldProps {
@@ -11,21 +12,10 @@ export interface AuditFieldProps {
 /** The action of an audit event: its readable name when known, with the code beneath. */
 export function ActionField(_props: AuditFieldProps) {
   const record = useRecordContext<AuditEventRecord>();
-  const translate = useTranslate();
+  const words = useAuditWords();
   if (!record) return null;
-  const label = translate(`app.audit_action.${record.action.replace('.', '_')}`, {
-    _: record.action,
-  });
-  return (
-    <span title={record.action}>
-      {label}
-      {label !== record.action && (
-        <span style={{ display: 'block', fontSize: 11, opacity: 0.6, fontFamily: 'monospace' }}>
-          {record.action}
-        </span>
-      )}
-    </span>
-  );
+  // The code stays in the tooltip for those who grep logs or the SIEM by it.
+  return <span title={record.action}>{words.action(record.action)}</span>;
 }
 
 /** Who did it: a link to the actor's card when it is a person. */

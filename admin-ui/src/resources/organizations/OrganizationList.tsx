@@ -41,7 +41,10 @@ function Node({ node, depth, canEdit }: { node: TreeNode; depth: number; canEdit
         <Typography variant="caption" color="text.secondary">
           {translate(`app.kind.${org.kind}`)} ·{' '}
           <Link to={users}>
-            {translate('resources.organizations.fields.memberCount')}: {number(org.memberCount)}
+            {translate('app.count.people', {
+              smart_count: org.memberCount,
+              count: number(org.memberCount),
+            })}
           </Link>
         </Typography>
         {canEdit && <EditButton record={org} resource="organizations" size="small" label="" />}
