@@ -160,7 +160,7 @@ describe.runIf(RUN)('admin UI in a real browser', () => {
     await shot(page, '21-staff-on-admin-card-ru');
     expect(await hasButton(page, 'Деактивировать')).toBe(false);
     expect(await hasButton(page, 'Роль в бэк-офисе')).toBe(false);
-    expect(await hasButton(page, 'Сбросить 2FA')).toBe(false);
+    expect(await hasButton(page, 'Сбросить второй фактор')).toBe(false);
     await openUser(page, context, (people.stolen as User).id);
     expect(await hasButton(page, 'Деактивировать')).toBe(true);
     expect(await hasButton(page, 'Роль в бэк-офисе')).toBe(false);

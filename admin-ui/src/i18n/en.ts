@@ -399,8 +399,7 @@ export const appEn = {
         full: 'Reads the whole directory and applies the plan (people missing from it are deactivated).',
         incremental: 'Reads the changes since the last run and applies them.',
       },
-      config_read_only:
-        'This source is defined in the configuration file: change it there (the API answers source_defined_in_config).',
+      config_read_only: 'This source is defined in the configuration file: change it there.',
       enabled_help: 'Scheduled runs on; runs on demand are always possible',
       cron_help: 'Cron, five fields; empty turns these scheduled runs off',
       yes: 'Yes',
@@ -789,7 +788,7 @@ export const appEn = {
       schedule_deactivation: 'Schedule deactivation',
       schedule_title: 'Schedule the deactivation of %{name}',
       schedule_help:
-        'The person is deactivated at the end of the chosen day (in the service’s time zone).',
+        'The person is deactivated at the end of the chosen day (in the company’s time zone).',
       date: 'Last working day',
       date_required: 'Choose the date',
       schedule: 'Schedule',

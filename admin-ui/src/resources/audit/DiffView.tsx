@@ -5,8 +5,8 @@ import { useAuditWords } from './labels';
 
 /**
  * The `{before, after}` of an event as a table of changed fields, removed and added values
- * marked. Field names and coded values (statuses, roles, login methods…) are shown as words;
- * the field's code stays in the row header's tooltip.
+ * marked. Field names and coded values (statuses, roles, login methods…) are shown as words
+ * (the codes are in the export, for those who search the SIEM by them).
  */
 export function DiffView({
   diff,
@@ -39,7 +39,7 @@ export function DiffView({
       <TableBody>
         {fields.map((field) => (
           <TableRow key={field}>
-            <TableCell component="th" scope="row" title={field}>
+            <TableCell component="th" scope="row">
               {words.field(field)}
             </TableCell>
             <TableCell sx={{ bgcolor: 'rgba(211,47,47,0.08)', textDecoration: 'line-through' }}>

@@ -14,8 +14,7 @@ export function ActionField(_props: AuditFieldProps) {
   const record = useRecordContext<AuditEventRecord>();
   const words = useAuditWords();
   if (!record) return null;
-  // The code stays in the tooltip for those who grep logs or the SIEM by it.
-  return <span title={record.action}>{words.action(record.action)}</span>;
+  return <span>{words.action(record.action)}</span>;
 }
 
 /** Who did it: a link to the actor's card when it is a person. */
