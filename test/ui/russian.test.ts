@@ -133,6 +133,27 @@ describe.runIf(RUN)(
       await shot(page, 'ru16-01-create-person');
     });
 
+    it('has no dictionary key or raw code on any list of the menu', {
+      timeout: BROWSER_TEST_MS,
+    }, async () => {
+      const lists = [
+        'organizations',
+        'spaces',
+        'directory-sources',
+        'sync-runs',
+        'imports',
+        'imports/create',
+        'scim-tokens',
+        'mail-messages',
+        'audit-events',
+      ];
+      for (const list of lists) {
+        await page.goto(`${context.baseUrl}/admin/#/${list}`);
+        await page.locator('main').first().waitFor();
+        await expectNoRawText(page, list);
+      }
+    });
+
     it('shows audit actions, fields and their values as words', {
       timeout: BROWSER_TEST_MS,
     }, async () => {

@@ -407,7 +407,7 @@ export const appEn = {
       mode: { 'dry-run': 'Dry run', full: 'Full', incremental: 'Incremental' },
       status: {
         running: 'Running',
-        planned: 'Plan ready',
+        planned: 'Planned',
         awaiting_approval: 'Awaiting approval',
         applying: 'Applying',
         succeeded: 'Succeeded',
@@ -815,7 +815,7 @@ export const appEn = {
       diff: 'Changes',
       before: 'Before',
       after: 'After',
-      details: 'Details',
+      details: 'Technical details',
       chain: 'Chain verification',
       chain_ok: 'Intact: %{checked} events checked',
       chain_broken: 'Broken at event %{seq}: %{problem}',

@@ -36,10 +36,13 @@ export function PlanDiff({
   record?: PlanItem['record'];
 }) {
   const translate = useTranslate();
-  // A person's field by its name in the card, else in the import mapping, else as is.
+  // A person's field by its name in the card, else in the import mapping, else in the audit's
+  // words for fields (organization, spaces, employee number), else as is.
   const name = (field: string) =>
     translate(`resources.users.fields.${field}`, {
-      _: translate(`app.imports.field.${field}`, { _: field }),
+      _: translate(`app.imports.field.${field}`, {
+        _: translate(`app.audit_field.${field}`, { _: field }),
+      }),
     });
   const fields = Object.keys(diff);
   if (fields.length === 0 && record) {
