@@ -72,6 +72,58 @@ export function formatInstant(value: string | null | undefined, locale: string):
   return dateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'long' }).format(date);
 }
 
+const WALL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/;
+
+function wallTimeParts(date: Date): string {
+  const parts = Object.fromEntries(
+    dateTimeFormat('en-CA', {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(date)
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+function wallTimeAsUtc(local: string): number | null {
+  const match = WALL_TIME.exec(local);
+  if (!match) return null;
+  const [, y, mo, d, h, mi] = match.map(Number) as [number, number, number, number, number, number];
+  return Date.UTC(y, mo - 1, d, h, mi);
+}
+
+/**
+ * The company-zone wall time (`YYYY-MM-DDTHH:mm`) of an instant, for a `datetime-local` input:
+ * a time filter reads in the same zone as the times in the list it filters.
+ */
+export function toCompanyWallTime(value: string | null | undefined): string {
+  if (!value) return '';
+  const date = parseInstant(value);
+  return date ? wallTimeParts(date) : '';
+}
+
+/**
+ * The instant (ISO 8601) a company-zone wall time means; the inverse of
+ * {@link toCompanyWallTime}. The zone's offset is found by formatting a guess in the zone and
+ * correcting by the difference, twice, so a guess across a DST change still lands.
+ */
+export function fromCompanyWallTime(local: string): string {
+  const wanted = wallTimeAsUtc(local);
+  if (wanted === null) return local;
+  let guess = wanted;
+  for (let round = 0; round < 2; round += 1) {
+    const shown = wallTimeAsUtc(wallTimeParts(new Date(guess)));
+    if (shown === null) break;
+    guess -= shown - wanted;
+  }
+  return new Date(guess).toISOString();
+}
+
 /** Formats a count for the locale (`12 345` in Russian, `12,345` in English). */
 export function formatNumber(value: number, locale: string): string {
   return new Intl.NumberFormat(locale).format(value);

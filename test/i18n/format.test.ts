@@ -8,6 +8,8 @@ interface Format {
   formatDate(value: string | null | undefined, locale: string): string;
   formatNumber(value: number, locale: string): string;
   setCompanyTimeZone(timeZone: string | null | undefined): void;
+  toCompanyWallTime(value: string | null | undefined): string;
+  fromCompanyWallTime(local: string): string;
   displayTimeZone(): string | undefined;
 }
 
@@ -50,6 +52,18 @@ describe('the console formats numbers, durations and times for the reader (admin
     expect(format.displayTimeZone()).toBe('Asia/Yekaterinburg');
     format.setCompanyTimeZone('Europe/Moscow');
     expect(plain(format.formatInstant(endOfDay, 'ru'))).toBe('31 дек. 2026 г., 21:59:59 GMT+3');
+  });
+
+  it('reads a time filter in the company’s zone, as the list it filters shows times', () => {
+    format.setCompanyTimeZone('Asia/Yekaterinburg');
+    expect(format.fromCompanyWallTime('2026-12-31T23:59')).toBe('2026-12-31T18:59:00.000Z');
+    expect(format.toCompanyWallTime('2026-12-31T18:59:00.000Z')).toBe('2026-12-31T23:59');
+    // A zone with summer time: each side of the change gets its own offset.
+    format.setCompanyTimeZone('Europe/Berlin');
+    expect(format.fromCompanyWallTime('2026-07-01T12:00')).toBe('2026-07-01T10:00:00.000Z');
+    expect(format.fromCompanyWallTime('2026-01-15T12:00')).toBe('2026-01-15T11:00:00.000Z');
+    expect(format.toCompanyWallTime('2026-07-01T10:00:00.000Z')).toBe('2026-07-01T12:00');
+    expect(format.toCompanyWallTime(null)).toBe('');
   });
 
   it('shows a calendar date as that day in any zone', () => {

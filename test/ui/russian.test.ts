@@ -136,20 +136,21 @@ describe.runIf(RUN)(
     it('has no dictionary key or raw code on any list of the menu', {
       timeout: BROWSER_TEST_MS,
     }, async () => {
-      const lists = [
-        'organizations',
-        'spaces',
-        'directory-sources',
-        'sync-runs',
-        'imports',
-        'imports/create',
-        'scim-tokens',
-        'mail-messages',
-        'audit-events',
+      // Each list by its title in the top bar: the page shown is the one asked for.
+      const lists: [string, string][] = [
+        ['organizations', 'Организации'],
+        ['spaces', 'Пространства'],
+        ['directory-sources', 'Источники каталога'],
+        ['sync-runs', 'Запуски синхронизации'],
+        ['imports', 'Импорт сотрудников'],
+        ['imports/create', 'Импорт сотрудников из файла'],
+        ['scim-tokens', 'Токены SCIM'],
+        ['mail-messages', 'Почта'],
+        ['audit-events', 'Журнал аудита'],
       ];
-      for (const list of lists) {
+      for (const [list, title] of lists) {
         await page.goto(`${context.baseUrl}/admin/#/${list}`);
-        await page.locator('main').first().waitFor();
+        await expect.poll(() => page.locator('#react-admin-title').textContent()).toBe(title);
         await expectNoRawText(page, list);
       }
     });
@@ -216,6 +217,28 @@ describe.runIf(RUN)(
       await rows.getByText('Deactivated', { exact: true }).first().click();
       await expect.poll(() => diffRows(page)).toEqual([['Status', 'Active', 'Deactivated']]);
       await expectNoRawText(page, 'audit event (en)', 'en');
+    });
+
+    it('reads the audit log’s time filter in the company’s time zone', {
+      timeout: BROWSER_TEST_MS,
+    }, async () => {
+      await page.evaluate("localStorage.setItem('frisbee.locale', 'ru')");
+      await page.goto(`${context.baseUrl}/admin/#/audit-events`);
+      await page.reload();
+      await page.getByRole('button', { name: 'Добавить фильтр' }).click();
+      await page.getByRole('menu').getByText('С', { exact: true }).click();
+      const asked = page.waitForResponse((response) => {
+        const url = new URL(response.url());
+        return url.pathname === '/api/v1/audit-events' && url.searchParams.has('from');
+      });
+      await page.locator('input[name="from"]').fill('2030-01-01T00:00');
+      // Midnight in Yekaterinburg (UTC+5) is 19:00 UTC the day before.
+      expect(new URL((await asked).url()).searchParams.get('from')).toBe(
+        '2029-12-31T19:00:00.000Z',
+      );
+      await expect
+        .poll(() => page.locator('input[name="from"]').inputValue())
+        .toBe('2030-01-01T00:00');
     });
   },
 );

@@ -645,7 +645,7 @@ export const appRu: typeof appEn = {
             'Записей, подходящих под фильтр пользователей %{filter}: %{count} (первая страница из %{pageSize})',
           filter_no_match:
             'Фильтру пользователей %{filter} не соответствует ни одна запись в %{baseDn}',
-          filter_invalid: 'Фильтр пользователей %{filter} — не корректный фильтр LDAP: %{reason}',
+          filter_invalid: 'Фильтр пользователей %{filter} — некорректный фильтр LDAP: %{reason}',
           filter_timeout: 'Поиск по фильтру пользователей: нет ответа за %{timeoutMs} мс',
           filter_failed: 'Поиск по фильтру пользователей %{filter} не удался: %{reason}',
           mapping_ok: 'Все сопоставленные атрибуты найдены в %{entries} просмотренных записях',

@@ -13,15 +13,13 @@ import {
 } from 'react-admin';
 import { DateTime } from '../../components/DateTime';
 import { EnumField, enumChoices } from '../../components/EnumField';
-import { useFormat } from '../../format';
+import { fromCompanyWallTime, toCompanyWallTime, useFormat } from '../../format';
 import { AUDIT_ACTIONS } from './actions';
 import { ExportLinks } from './ExportLinks';
 import { ActionField, ActorField, TargetField } from './fields';
 import { auditActionKey } from './labels';
 import { VerifyChain } from './VerifyChain';
 
-/** `<input type="datetime-local">` gives local time without a zone; the API wants ISO 8601. */
-const toIso = (value: string) => (value ? new Date(value).toISOString() : value);
 const byName = (q: string) => ({ q });
 
 function useFilters() {
@@ -42,8 +40,15 @@ function useFilters() {
       source="outcome"
       choices={enumChoices(['success', 'denied', 'failure'], 'app.outcome')}
     />,
-    <DateTimeInput key="from" source="from" parse={toIso} />,
-    <DateTimeInput key="to" source="to" parse={toIso} />,
+    // `<input type="datetime-local">` has no zone: it is read and shown in the company's zone,
+    // like every time in the list; the API gets ISO 8601.
+    <DateTimeInput
+      key="from"
+      source="from"
+      parse={fromCompanyWallTime}
+      format={toCompanyWallTime}
+    />,
+    <DateTimeInput key="to" source="to" parse={fromCompanyWallTime} format={toCompanyWallTime} />,
   ];
 }
 
