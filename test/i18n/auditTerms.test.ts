@@ -8,7 +8,11 @@ import { updateSpaceBody } from '../../server/directory/spaces/schemas.ts';
 import { PROFILE_FIELDS } from '../../server/directory/users/sourceOwnership.ts';
 import { SOURCED_FIELDS } from '../../server/shared/precedence.ts';
 import { sourceView } from '../../server/sources/schemas.ts';
-import { auditedFieldsInSource, auditTargetTypesInSource } from './auditedFields.ts';
+import {
+  auditDetailKeysInSource,
+  auditedFieldsInSource,
+  auditTargetTypesInSource,
+} from './auditedFields.ts';
 import { CYRILLIC, type Dictionaries, loadDictionaries } from './dictionaries.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -72,6 +76,17 @@ describe('the audit views speak in words (issue 16)', () => {
     const sites = auditTargetTypesInSource(root);
     expect(sites.map((site) => site.field)).toContain('sync_run');
     const missing = sites.flatMap((site) => problems(targetKey(site.field), site.file));
+    expect([...new Set(missing)]).toEqual([]);
+  });
+
+  it('name every key of an event’s details', () => {
+    const sites = auditDetailKeysInSource(root);
+    expect(sites.map((site) => site.field)).toContain('door');
+    const missing = sites.flatMap((site) => {
+      // A detail named like an audited field reads as that field.
+      const own = problems(`app.audit_detail.${site.field}`, site.file);
+      return own.length === 0 || problems(`app.audit_field.${site.field}`).length === 0 ? [] : own;
+    });
     expect([...new Set(missing)]).toEqual([]);
   });
 

@@ -147,3 +147,28 @@ export function auditTargetTypesInSource(root: string): FieldSite[] {
   }
   return sites;
 }
+
+/**
+ * Every key an audit event's `details` spells out (`details: { door: 'bulk', … }`), with where.
+ * Keys spread in from another object (`...query`) are not seen; they are the query's own fields.
+ */
+export function auditDetailKeysInSource(root: string): FieldSite[] {
+  const sites: FieldSite[] = [];
+  for (const path of serverFiles(join(root, 'server'))) {
+    const text = readFileSync(path, 'utf8');
+    if (!text.includes('details')) continue;
+    const file = relative(root, path);
+    const program = parse(text, { sourceType: 'module', plugins: ['typescript'] })
+      .program as unknown as AstNode;
+    walk(program, (node) => {
+      if (
+        node.type === 'ObjectProperty' &&
+        keyName(node.key) === 'details' &&
+        isNode(node.value) &&
+        node.value.type === 'ObjectExpression'
+      )
+        for (const key of literalKeys(node.value)) sites.push({ field: key, file });
+    });
+  }
+  return sites;
+}

@@ -180,6 +180,10 @@ describe.runIf(RUN)(
       await page.goBack();
       await rows.getByText('Деактивирован', { exact: true }).first().click();
       await expect.poll(() => diffRows(page)).toEqual([['Статус', 'Активен', 'Деактивирован']]);
+      const details = (await page.getByTestId('details').textContent()) ?? '';
+      expect(details).toContain('Консоль');
+      expect(details).toContain('Сеансы мессенджера: 0');
+      expect(details).not.toMatch(/door|console|deviceSessions/);
       await expectNoRawText(page, 'audit event (status)');
       await shot(page, 'ru16-03-audit-event');
     });

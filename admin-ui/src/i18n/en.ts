@@ -815,7 +815,7 @@ export const appEn = {
       diff: 'Changes',
       before: 'Before',
       after: 'After',
-      details: 'Technical details',
+      details: 'Details',
       chain: 'Chain verification',
       chain_ok: 'Intact: %{checked} events checked',
       chain_broken: 'Broken at event %{seq}: %{problem}',

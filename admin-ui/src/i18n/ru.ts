@@ -823,7 +823,7 @@ export const appRu: typeof appEn = {
       diff: 'Изменения',
       before: 'Было',
       after: 'Стало',
-      details: 'Технические подробности',
+      details: 'Подробности',
       chain: 'Проверка цепочки',
       chain_ok: 'Цела: проверено событий — %{checked}',
       chain_broken: 'Нарушена на событии %{seq}: %{problem}',

@@ -3,9 +3,14 @@ import { Show, useRecordContext, useTranslate } from 'react-admin';
 import type { AuditEventRecord } from '../../api/types';
 import { Row, Section } from '../../components/Section';
 import { useFormat } from '../../format';
+import { DetailsView } from './DetailsView';
 import { DiffView } from './DiffView';
 import { ActionField, ActorField, TargetField } from './fields';
 import { useAuditWords } from './labels';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 function Body() {
   const record = useRecordContext<AuditEventRecord>();
@@ -43,9 +48,13 @@ function Body() {
       </Section>
       {hasDetails && (
         <Section title={translate('app.audit.details')} wide>
-          <Box component="pre" sx={{ fontSize: 12, whiteSpace: 'pre-wrap', m: 0 }}>
-            {JSON.stringify(record.details, null, 2)}
-          </Box>
+          {isRecord(record.details) ? (
+            <DetailsView details={record.details} targetType={record.target.type} />
+          ) : (
+            <Box component="pre" sx={{ fontSize: 12, whiteSpace: 'pre-wrap', m: 0 }}>
+              {JSON.stringify(record.details, null, 2)}
+            </Box>
+          )}
         </Section>
       )}
     </Box>

@@ -21,6 +21,8 @@ function valuePrefix(field: string, targetType: string | null | undefined): stri
     return targetType === 'CoreDelivery' ? 'app.audit_value.delivery_status' : 'app.status';
   const prefixes: Record<string, string> = {
     role: 'app.role',
+    door: 'app.door',
+    mode: 'app.sync.mode',
     loginMethod: 'app.login_method',
     source: 'app.source',
     kind: 'app.kind',
@@ -47,6 +49,14 @@ export function useAuditWords() {
     action: (action: string) => translate(auditActionKey(action), { _: action }),
     target: (type: string) => translate(auditTargetKey(type), { _: type }),
     field: (field: string) => translate(`app.audit_field.${field}`, { _: field }),
+    /** A key of an event's `details`: its own words, else those of the field of that name. */
+    detail: (key: string) =>
+      translate(`app.audit_detail.${key}`, {
+        _: translate(`app.audit_field.${key}`, {
+          // A sync run's or an import's counts (read, create, deactivate…).
+          _: translate(`app.sync.count.${key}`, { _: key }),
+        }),
+      }),
     value: (field: string, value: unknown, targetType?: string | null): string => {
       if (value === undefined) return '';
       if (value === null || value === '') {
