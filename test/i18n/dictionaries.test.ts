@@ -1,5 +1,6 @@
+import polyglotI18nProvider from 'ra-i18n-polyglot';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CYRILLIC, type Dictionaries, loadDictionaries } from './dictionaries.ts';
+import { CYRILLIC, type Dictionaries, loadDictionaries, loadMessages } from './dictionaries.ts';
 
 /**
  * Texts that stay the same in Russian: names of products and protocols, codes shown as data,
@@ -85,6 +86,27 @@ describe('the console dictionaries (admin-ui/src/i18n)', () => {
       '%{count} сотрудника',
       '%{count} сотрудников',
     ]);
+  });
+
+  it('pick the Russian plural form the way a Russian reader expects (through polyglot)', async () => {
+    const { en, ru } = await loadMessages();
+    // Our Messages type is a plain nested record; react-admin's is the same shape, named.
+    type Loaded = Awaited<ReturnType<Parameters<typeof polyglotI18nProvider>[0]>>;
+    const i18n = polyglotI18nProvider((locale) => (locale === 'en' ? en : ru) as Loaded, 'ru');
+    const people = (n: number) => i18n.translate('app.count.people', { smart_count: n, count: n });
+    expect([1, 2, 5, 11, 21, 22, 25, 101].map(people)).toEqual([
+      '1 сотрудник',
+      '2 сотрудника',
+      '5 сотрудников',
+      '11 сотрудников',
+      '21 сотрудник',
+      '22 сотрудника',
+      '25 сотрудников',
+      '101 сотрудник',
+    ]);
+    expect(i18n.translate('app.bulk.title.deactivate', { smart_count: 3 })).toBe(
+      'Деактивировать 3 сотрудников',
+    );
   });
 
   it('use in Russian only the placeholders the English text is given', () => {

@@ -26,12 +26,18 @@ export function flatten(messages: Messages, prefix = '', out = new Map<string, s
  * vitest resolves them as Vite does.
  */
 export async function loadDictionaries(): Promise<Dictionaries> {
+  const { en, ru } = await loadMessages();
+  return { en: flatten(en), ru: flatten(ru) };
+}
+
+/** The same dictionaries as nested objects, as polyglot is given them. */
+export async function loadMessages(): Promise<{ en: Messages; ru: Messages }> {
   const url = new URL('../../admin-ui/src/i18n/messages.ts', import.meta.url).href;
   const module = (await import(/* @vite-ignore */ url)) as {
     messagesEn: Messages;
     messagesRu: Messages;
   };
-  return { en: flatten(module.messagesEn), ru: flatten(module.messagesRu) };
+  return { en: module.messagesEn, ru: module.messagesRu };
 }
 
 /** Whether a text is written in Cyrillic (a Russian sentence has at least one such letter). */
