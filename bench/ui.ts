@@ -13,6 +13,7 @@ import { readState } from './directory/data.ts';
 import { BENCH_DATA_DIR, openBenchDatabase } from './support/database.ts';
 import { signInSuperadmin } from './support/session.ts';
 import { fmt, latency, table } from './support/stats.ts';
+import { measureBulkAndExport } from './uiBulk.ts';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const CHROMIUM = '/usr/bin/chromium';
@@ -30,6 +31,14 @@ async function rowsShown(page: Page, expected?: string): Promise<void> {
     undefined,
     { timeout: 15_000, polling: 'raf' },
   );
+}
+
+/** The machine's load average now, for the figures' context. */
+function loadLine(): string {
+  const load = loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ');
+  return `Load average at the end ${load}.`;
 }
 
 /** In-app navigation: dashboard → People; ms until the first page of rows is on screen. */
@@ -54,11 +63,14 @@ async function search(page: Page, fragment: string, expected: string): Promise<n
 }
 
 /**
- * `npm run bench -- ui`: the admin UI over the `directory` benchmark's data (100,000 people),
- * in Debian's Chromium through playwright-core: time from in-app navigation to the people list's
- * first page, and from the last keystroke of a search to its results on screen.
+ * `npm run bench -- ui [--no-browser]`: the admin UI over the `directory` benchmark's data
+ * (100,000 people), in Debian's Chromium through playwright-core: time from in-app navigation to
+ * the people list's first page, and from the last keystroke of a search to its results on
+ * screen; then (issue 16) the export of the whole list as CSV and XLSX beside its floor, and a
+ * bulk deactivation of 5,000 filtered people as a job (`--no-browser`: only these).
  */
-export async function runUiBenchmark(): Promise<void> {
+export async function runUiBenchmark(args: string[] = []): Promise<void> {
+  const browserPart = !args.includes('--no-browser');
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (apt-get install chromium)`);
   if (!readState(join(BENCH_DATA_DIR, 'directory')))
     throw new Error(
@@ -73,13 +85,23 @@ export async function runUiBenchmark(): Promise<void> {
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  if (!browserPart) {
+    try {
+      const { client } = await signInSuperadmin(db.services, baseUrl);
+      process.stdout.write(`${await measureBulkAndExport(db, baseUrl, client)}\n\n${loadLine()}\n`);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.close();
+    }
+    return;
+  }
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-sync'],
   });
   try {
-    const { user } = await signInSuperadmin(db.services, baseUrl);
+    const { user, client } = await signInSuperadmin(db.services, baseUrl);
     const em = db.services.orm.em.fork();
     const { token } = createBackofficeSession(em, db.services, user.id, {
       ip: '127.0.0.1',
@@ -137,6 +159,7 @@ export async function runUiBenchmark(): Promise<void> {
         }),
       )}\n\n100,000 people; Chromium ${browser.version()}; load average at the end ${load}.\n`,
     );
+    process.stdout.write(`\n${await measureBulkAndExport(db, baseUrl, client)}\n\n${loadLine()}\n`);
   } finally {
     await browser.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));

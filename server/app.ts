@@ -10,6 +10,7 @@ import { requestContext } from './http/requestContext.ts';
 import { securityHeaders } from './http/securityHeaders.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerBackofficeSsoRoutes } from './routes/backofficeSso.ts';
+import { registerBulkRoutes } from './routes/bulkJobs.ts';
 import { registerCoreRoutes } from './routes/core.ts';
 import { type ApiScope, RouteRegistry } from './routes/defineRoute.ts';
 import { registerDeliveryRoutes } from './routes/deliveries.ts';
@@ -110,6 +111,7 @@ export function createApp(services: Services): CreatedApp {
   const api: AppRouter = new Router({ prefix: API_PREFIX });
   const scope: ApiScope = { router: api, prefix: API_PREFIX, services, registry };
   registerIdentityRoutes(scope);
+  registerBulkRoutes(scope);
   registerUserRoutes(scope);
   registerInvitationRoutes(scope);
   registerOrganizationRoutes(scope);

@@ -5,6 +5,7 @@ import { startSealer } from './audit/seal.ts';
 import { hasActiveSuperadmin, startServices } from './bootstrap.ts';
 import { ConfigError, loadConfig, publicBaseUrl } from './config.ts';
 import { startCore } from './core/delivery/startCore.ts';
+import { resumeBulkJobs, stopBulkJobs } from './identity/bulkJobs/runner.ts';
 import { createLogger } from './logger.ts';
 import { startMail } from './mail/worker.ts';
 import { startSiem } from './siem/worker.ts';
@@ -46,8 +47,20 @@ async function main(): Promise<void> {
           logger.warn(recovered, 'took over sync runs a stopped process left');
       })
       .catch((error: unknown) => logger.error({ err: error }, 'recovering sync runs failed'));
-  recover();
-  const recovery = setInterval(recover, RUN_RECOVERY_INTERVAL_MS);
+  // Bulk jobs on people whose process stopped: on from their last committed chunk.
+  const resumeJobs = () =>
+    void resumeBulkJobs(services)
+      .then((ids) => {
+        if (ids.length > 0)
+          logger.warn({ jobs: ids }, 'took over bulk jobs a stopped process left');
+      })
+      .catch((error: unknown) => logger.error({ err: error }, 'resuming bulk jobs failed'));
+  const recoverAll = () => {
+    recover();
+    resumeJobs();
+  };
+  recoverAll();
+  const recovery = setInterval(recoverAll, RUN_RECOVERY_INTERVAL_MS);
   recovery.unref();
   const { app, prepareServer } = createApp(services);
   const server: Server = app.listen(config.http.port, config.http.host);
@@ -78,6 +91,8 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.once('close', () => resolve()));
     clearInterval(recovery);
+    // The chunk in flight commits; the leases are given up so the next process goes on at once.
+    await stopBulkJobs(services);
     await core.stop();
     await mail.stop();
     await sms.stop();

@@ -6,6 +6,7 @@ import { type Latency, latency } from '../support/stats.ts';
 interface Sample {
   familyName: string;
   givenName: string;
+  middleName: string | null;
   username: string;
   phone: string;
   organizationId: string;
@@ -34,6 +35,12 @@ const cyrillic: Fragment = (p, rng) => {
     default:
       return family.replaceAll('ё', 'е').slice(0, 6);
   }
+};
+
+/** «Фамилия И.О.» as Russians write it, the initials before or after the family name. */
+const initials: Fragment = (p, rng) => {
+  const letters = `${p.givenName[0]}.${p.middleName ? `${p.middleName[0]}.` : ''}`;
+  return rng.int(0, 1) === 0 ? `${p.familyName} ${letters}` : `${letters} ${p.familyName}`;
 };
 
 /** Latin fragments: a username prefix or an English family-name prefix. */
@@ -67,7 +74,8 @@ export async function measureSearch(
   count = 200,
 ): Promise<SearchResult[]> {
   const latinPeople = await services.pool.query<Sample>(
-    `select family_name as "familyName", given_name as "givenName", username, phone,
+    `select family_name as "familyName", given_name as "givenName", middle_name as "middleName",
+       username, phone,
        organization_id::text as "organizationId"
      from app_user where phone is not null and organization_id is not null and username is not null
      order by random() limit 2000`,
@@ -77,6 +85,7 @@ export async function measureSearch(
   const rng = new Random(7);
   const kinds: [string, readonly Sample[], Fragment][] = [
     ['Cyrillic name', russian, cyrillic],
+    ['Фамилия И.О.', russian, initials],
     ['Latin name', people, latin],
     ['phone', people, phone],
   ];

@@ -101,6 +101,12 @@ export const AUDIT_ACTIONS = [
   'invitation.registered',
   'invitation.bulk_started',
   'invitation.bulk_finished',
+  // Issue 16: bulk jobs on the people list's selection, and exports of the people list.
+  'bulk_job.started',
+  'bulk_job.cancelled',
+  'bulk_job.finished',
+  'user.exported',
+  'user.export_finished',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditOutcome = 'success' | 'denied' | 'failure';

@@ -4,6 +4,7 @@ import type { Anchor } from './anchors.ts';
 import type { ChainFormula } from './chain.ts';
 import type { VerifyProblem } from './verifyResult.ts';
 import type { RangeOutcome, RangeTask } from './walkProtocol.ts';
+import { walkTask } from './walkTask.ts';
 
 /** Where a walk got to: what verifyAuditChain reports and checks at the end. */
 export interface WalkProgress {
@@ -25,43 +26,67 @@ export function walkThreads(): number {
 // A .mjs bootstrap registers tsx in the worker, then loads walkWorker.ts.
 const WORKER_URL = new URL('./walkWorker.mjs', import.meta.url);
 
-function runRange(task: RangeTask): Promise<RangeOutcome> {
+/**
+ * Events per range: small enough that the threads finish together and that this thread's head
+ * start (a worker takes a few hundred milliseconds to load) is not wasted, large enough that a
+ * range's own start (a connection, the snapshot) is noise.
+ */
+export const RANGE_EVENTS = 20_000;
+
+/** Hands out ranges in seq order; none after a range that found a problem. */
+class RangeQueue {
+  private next = 0;
+  private end: number;
+  readonly outcomes: (RangeOutcome | undefined)[];
+  constructor(readonly tasks: readonly RangeTask[]) {
+    this.end = tasks.length;
+    this.outcomes = new Array(tasks.length);
+  }
+  /** The index of the next range to walk, or null when none is left. */
+  take(): number | null {
+    return this.next < this.end ? this.next++ : null;
+  }
+  record(index: number, outcome: RangeOutcome): void {
+    this.outcomes[index] = outcome;
+    // Ranges are taken in order, so every earlier one is already being walked.
+    if ((outcome.problem || outcome.error) && index + 1 < this.end) this.end = index + 1;
+  }
+}
+
+/** Walks ranges in this thread until none is left. */
+async function walkHere(queue: RangeQueue): Promise<void> {
+  for (let index = queue.take(); index !== null; index = queue.take())
+    queue.record(index, await walkTask(queue.tasks[index] as RangeTask));
+}
+
+/** Starts a worker thread that, once loaded, walks ranges until none is left. */
+function walkInWorker(queue: RangeQueue, started: Worker[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_URL, { execArgv: [], workerData: task });
-    let answered = false;
-    worker.once('message', (outcome: RangeOutcome) => {
-      answered = true;
-      resolve(outcome);
-      void worker.terminate();
+    const worker = new Worker(WORKER_URL, { execArgv: [] });
+    started.push(worker);
+    let current: number | null = null;
+    const sendNext = () => {
+      current = queue.take();
+      if (current === null) {
+        resolve();
+        void worker.terminate();
+      } else worker.postMessage(queue.tasks[current]);
+    };
+    worker.on('message', (message: RangeOutcome | { ready: true }) => {
+      if (current !== null && !('ready' in message)) queue.record(current, message);
+      sendNext();
     });
     worker.once('error', reject);
     worker.once('exit', (code) => {
-      if (!answered) reject(new Error(`an audit walk worker stopped (exit code ${code})`));
+      if (current !== null) reject(new Error(`an audit walk worker stopped (exit code ${code})`));
     });
   });
 }
 
-/**
- * Walks (start, headAt] in `threads` ranges at once, one worker thread and one connection each,
- * all in the exported `snapshot` of the caller's transaction. Every event is checked against its
- * predecessor's stored hash, and each range checks its own last hash, so the ranges need nothing
- * of each other; the first problem in seq order wins, as in a walk in one thread.
- */
-export async function walkInParallel(args: {
-  url: string;
-  snapshot: string;
-  formula: ChainFormula;
-  anchors: Map<bigint, Anchor>;
-  start: { seq: bigint; hash: Buffer };
-  /** The first range reads rows above this ('-1' from the log's start). */
-  after: bigint;
-  logStart: bigint;
-  headAt: bigint;
-  threads: number;
-}): Promise<{ problem: VerifyProblem | null; progress: WalkProgress }> {
+/** The walk's ranges of `rangeEvents` events, in seq order. */
+function rangeTasks(args: ParallelWalk): RangeTask[] {
   const span = args.headAt - args.start.seq;
-  const size = (span + BigInt(args.threads) - 1n) / BigInt(args.threads);
-  // Fewer ranges than threads when the log is short: no range starts past the head.
+  const size = args.rangeEvents;
   const count = Number((span + size - 1n) / size);
   const anchors: RangeTask['anchors'] = [...args.anchors].map(([seq, anchor]) => [
     seq.toString(),
@@ -69,7 +94,7 @@ export async function walkInParallel(args: {
     anchor.index,
   ]);
   const signed = [...args.anchors.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const tasks: RangeTask[] = Array.from({ length: count }, (_, index) => {
+  return Array.from({ length: count }, (_, index) => {
     const from = args.start.seq + BigInt(index) * size;
     const last = index === count - 1;
     const lastAnchor = signed.findLast((seq) => seq <= from && seq > args.start.seq);
@@ -89,10 +114,52 @@ export async function walkInParallel(args: {
       headAt: args.headAt.toString(),
     };
   });
-  const outcomes = await Promise.all(tasks.map(runRange));
+}
+
+/** What walkInParallel walks. */
+export interface ParallelWalk {
+  url: string;
+  snapshot: string;
+  formula: ChainFormula;
+  anchors: Map<bigint, Anchor>;
+  start: { seq: bigint; hash: Buffer };
+  /** The first range reads rows above this ('-1' from the log's start). */
+  after: bigint;
+  logStart: bigint;
+  headAt: bigint;
+  threads: number;
+  /** Events per range. */
+  rangeEvents: bigint;
+  /** Walk nothing in this thread: `threads` workers take every range. */
+  workersOnly: boolean;
+}
+
+/**
+ * Walks (start, headAt] in ranges of `rangeEvents`, all in the exported `snapshot` of the
+ * caller's transaction: this thread starts at once and `threads - 1` worker threads join as they
+ * load, each taking the next range when done with one (one connection per range). Every event is
+ * checked against its predecessor's stored hash, and each range checks its own last hash, so the
+ * ranges need nothing of each other; the first problem in seq order wins, as in a walk in one
+ * thread, and no range after it is walked.
+ */
+export async function walkInParallel(
+  args: ParallelWalk,
+): Promise<{ problem: VerifyProblem | null; progress: WalkProgress }> {
+  const queue = new RangeQueue(rangeTasks(args));
+  const workers: Worker[] = [];
+  try {
+    const workerCount = args.workersOnly ? args.threads : args.threads - 1;
+    await Promise.all([
+      args.workersOnly ? Promise.resolve() : walkHere(queue),
+      ...Array.from({ length: workerCount }, () => walkInWorker(queue, workers)),
+    ]);
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
   let checked = 0;
   let legacyUnchecked = 0;
-  for (const outcome of outcomes) {
+  for (const outcome of queue.outcomes) {
+    if (!outcome) break;
     if (outcome.error) throw new Error(`verifying the audit log failed: ${outcome.error}`);
     checked += outcome.checked;
     legacyUnchecked += outcome.legacyUnchecked;
@@ -102,7 +169,7 @@ export async function walkInParallel(args: {
       legacyUnchecked,
       previous: Buffer.from(outcome.previous, 'hex'),
     };
-    if (outcome.problem || outcome === outcomes.at(-1))
+    if (outcome.problem || outcome === queue.outcomes.at(-1))
       return { problem: outcome.problem, progress };
   }
   throw new Error('a parallel walk without ranges');

@@ -2,7 +2,13 @@ import type pg from 'pg';
 import type { ArchiveAnchor, CheckpointAnchors } from './anchors.ts';
 import { GENESIS_HASH } from './chain.ts';
 import { ChainWalker, truncationProblem } from './chainWalker.ts';
-import { PARALLEL_FROM, type WalkProgress, walkInParallel, walkThreads } from './parallelWalk.ts';
+import {
+  PARALLEL_FROM,
+  RANGE_EVENTS,
+  type WalkProgress,
+  walkInParallel,
+  walkThreads,
+} from './parallelWalk.ts';
 import { sealStagedEvents } from './seal.ts';
 import type {
   ArchiveBoundary,
@@ -28,12 +34,17 @@ export interface VerifyOptions {
   /** The SIEM receiver's copy to compare every event with (siemCopy.ts). */
   copy?: EventCopyCheck;
   /**
-   * Split the walk across this many worker threads (default: the machine's cores, up to four)
-   * when it covers at least `parallelFrom` events (default PARALLEL_FROM). Not with a copy,
-   * whose comparison goes in order.
+   * Split the walk across this many threads, this one and worker threads (default: the
+   * machine's cores, up to four), when it covers at least `parallelFrom` events (default
+   * PARALLEL_FROM). Not with a copy, whose comparison goes in order.
    */
   threads?: number;
   parallelFrom?: number;
+  /** Events per range of a split walk (default RANGE_EVENTS; tests use a few). */
+  rangeEvents?: number;
+  /** Leave every range of a split walk to the workers (tests: a short log would else be walked
+   * here before any worker loads). */
+  workersOnly?: boolean;
 }
 
 /** One row of audit_archive: where the database's chain starts after an archive. */
@@ -171,6 +182,8 @@ export async function verifyAuditChain(
         logStart: start.seq,
         headAt,
         threads,
+        rangeEvents: BigInt(options.rangeEvents ?? RANGE_EVENTS),
+        workersOnly: options.workersOnly ?? false,
       });
       problem = walked.problem;
       progress = walked.progress;

@@ -1,99 +1,11 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import pg from 'pg';
-import { ChainWalker } from './chainWalker.ts';
-import { errorText, type VerifyProblem } from './verifyResult.ts';
-import type { RangeOutcome, RangeTask } from './walkProtocol.ts';
-import { walkRange } from './walkRange.ts';
+import { parentPort } from 'node:worker_threads';
+import type { RangeTask } from './walkProtocol.ts';
+import { walkTask } from './walkTask.ts';
 
-/**
- * Walks one range of the chain in the snapshot of the walk that started it and posts a
- * RangeOutcome. Its first event links to `startHash`, or to the stored hash of event `from` (the
- * range before checks that hash was recomputed correctly, so each link is checked exactly once).
- */
-async function walk(task: RangeTask): Promise<RangeOutcome> {
-  const client = new pg.Client(task.url);
-  await client.connect();
-  try {
-    await client.query('begin isolation level repeatable read read only');
-    await client.query(`set transaction snapshot '${task.snapshot.replace(/[^0-9A-F-]/gi, '')}'`);
-    const from = BigInt(task.from);
-    let startHash: Buffer | null = task.startHash ? Buffer.from(task.startHash, 'hex') : null;
-    if (!startHash) {
-      const { rows } = await client.query<{ hash: Buffer }>(
-        'select hash from audit_event where seq = $1',
-        [task.from],
-      );
-      startHash = rows[0]?.hash ?? null;
-    }
-    const formula = {
-      keylessFrom: BigInt(task.keylessFrom),
-      legacyKey: task.legacyKey ? Buffer.from(task.legacyKey) : null,
-    };
-    const anchors = new Map(
-      task.anchors.map(([seq, hash, index]) => [
-        BigInt(seq),
-        { hash: Buffer.from(hash, 'hex'), index },
-      ]),
-    );
-    const walker = new ChainWalker(
-      formula,
-      anchors,
-      { seq: from, hash: startHash ?? Buffer.alloc(32) },
-      BigInt(task.lastAnchor),
-    );
-    const outcome = (problem: VerifyProblem | null): RangeOutcome => ({
-      problem,
-      checked: walker.checked,
-      legacyUnchecked: walker.legacyUnchecked,
-      last: walker.last.toString(),
-      previous: walker.previous.toString('hex'),
-    });
-    if (!startHash)
-      return outcome({
-        seq: task.from,
-        problem: 'missing',
-        detail: `event ${task.from} is missing`,
-      });
-    const through = task.through === null ? null : BigInt(task.through);
-    const problem = await walkRange(client, walker, formula, {
-      after: BigInt(task.after),
-      through,
-      start: BigInt(task.start),
-      headAt: BigInt(task.headAt),
-    });
-    if (problem) return outcome(problem);
-    // A range that ends early: the next range starts after its end, so nobody else would see it.
-    // Worded as a walk in one thread words it.
-    if (through !== null && walker.last < through) {
-      const { rows } = await client.query<{ next: string | null }>(
-        'select min(seq)::text as next from audit_event where seq > $1',
-        [walker.last.toString()],
-      );
-      const next = rows[0]?.next ?? null;
-      return outcome({
-        seq: (walker.last + 1n).toString(),
-        problem: 'missing',
-        detail:
-          next === null
-            ? `the chain head is at ${task.headAt} but the log ends at ${walker.last}`
-            : `event ${walker.last + 1n} is missing (next present: ${next})`,
-      });
-    }
-    return outcome(null);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-walk(workerData as RangeTask).then(
-  (outcome) => parentPort?.postMessage(outcome),
-  (error: unknown) =>
-    parentPort?.postMessage({
-      problem: null,
-      checked: 0,
-      legacyUnchecked: 0,
-      last: '0',
-      previous: '',
-      error: errorText(error),
-    } satisfies RangeOutcome),
-);
+// A worker of a parallel audit walk (parallelWalk.ts): it walks the ranges it is sent, one at a
+// time, answering each, until the walk closes its port.
+parentPort?.on('message', (task: RangeTask) => {
+  void walkTask(task).then((outcome) => parentPort?.postMessage(outcome));
+});
+// Loaded: the walk sends ranges from now on (until then its own thread walks them).
+parentPort?.postMessage({ ready: true });

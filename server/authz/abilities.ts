@@ -45,6 +45,11 @@ export interface UserSubject {
   rank: number;
 }
 
+/** A bulk job on people (issue 16): who started it decides who else may see or cancel it. */
+export interface BulkJobSubject {
+  requestedById: string;
+}
+
 /** A change of someone's back-office role; `none` stands for a plain user. */
 export interface RoleGrantSubject {
   targetId: string;
@@ -68,12 +73,14 @@ export type SubjectName =
   | 'ScheduledChange'
   | 'MailSettings'
   | 'MailMessage'
-  | 'SiemStream';
+  | 'SiemStream'
+  | 'BulkJob';
 
 export type Subjects =
   | SubjectName
   | (UserSubject & ForcedSubject<'User'>)
-  | (RoleGrantSubject & ForcedSubject<'RoleGrant'>);
+  | (RoleGrantSubject & ForcedSubject<'RoleGrant'>)
+  | (BulkJobSubject & ForcedSubject<'BulkJob'>);
 
 /** The CASL ability of one actor. */
 export type AppAbility = MongoAbility<[Action, Subjects], MongoQuery>;
@@ -138,6 +145,9 @@ export function defineAbilityFor(actor: Pick<Actor, 'userId' | 'role'>): AppAbil
       can('read', 'MailMessage');
       // The SIEM stream's status (counts, no event content); its settings are file-only.
       can('read', 'SiemStream');
+      // Issue 16: exporting the people list is a right of its own; every bulk job is visible.
+      can('export', 'User');
+      can(['read', 'delete'], 'BulkJob');
       break;
     case 'admin':
       can('read', ['User', ...DIRECTORY, 'DirectorySource', 'SyncRun']);
@@ -155,6 +165,7 @@ export function defineAbilityFor(actor: Pick<Actor, 'userId' | 'role'>): AppAbil
       can(['read', 'create'], 'Import');
       can(['read', 'create', 'delete'], 'ScheduledChange');
       can('read', ['MailSettings', 'MailMessage', 'SiemStream']);
+      can('export', 'User');
       break;
     case 'staff':
       can('read', 'User');
@@ -182,9 +193,16 @@ export function defineAbilityFor(actor: Pick<Actor, 'userId' | 'role'>): AppAbil
         'MailMessage',
         'SiemStream',
       ]);
+      // Auditors read and export (docs/decisions.md "Exporting people"); they see every bulk job.
+      can('export', 'User');
+      can('read', 'BulkJob');
       break;
     default:
       break;
+  }
+  if (actor.userId && (actor.role === 'admin' || actor.role === 'staff')) {
+    // A bulk job is seen and cancelled by whoever started it (superadmins and auditors: all).
+    can(['read', 'delete'], 'BulkJob', { requestedById: actor.userId });
   }
   if (actor.userId) {
     cannot(NEVER_ON_SELF, 'User', { id: actor.userId });

@@ -143,7 +143,8 @@ export const createSuperadminCommand: CliCommand = {
     try {
       const secret = newTotpSecret();
       const user = await runCommand(services, systemActor('cli'), async ({ em, audit }) => {
-        if (await em.count(User, { username })) throw conflict('already_exists', 'taken');
+        if (await em.count(User, { username }))
+          throw conflict('already_exists', 'taken', { params: { field: 'username' } });
         const now = services.now();
         const person = em.create(User, {
           id: randomUUID(),

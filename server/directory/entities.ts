@@ -45,7 +45,10 @@ export const User = defineEntity({
     passwordHash: p.text().nullable(),
     passwordChangedAt: p.datetime().nullable(),
     addedById: p.uuid().nullable(),
+    /** Free text: who asked for the person, when they are outside the directory. */
     initiatedBy: p.text().nullable(),
+    /** The person of the directory who asked for this person to be added. */
+    initiatedById: p.uuid().nullable(),
     source: p.enum([...SOURCES]).default('manual'),
     externalId: p.text().nullable(),
     /** The directory source (AD / LDAP) that owns the person, with `externalId` its id there. */

@@ -1,9 +1,17 @@
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { ErrorCode } from '../shared/errorCodes.ts';
 import { API_CSP, fixedSecurityHeaders, type SecurityHeadersOptions } from './securityHeaders.ts';
 
 /** What Node's HTTP parser refused, as this service's problem codes. */
-const REFUSALS: Record<string, { status: number; title: string; code: string; detail: string }> = {
+interface Refusal {
+  status: number;
+  title: string;
+  code: ErrorCode;
+  detail: string;
+}
+
+const REFUSALS: Record<string, Refusal> = {
   HPE_HEADER_OVERFLOW: {
     status: 431,
     title: 'Request Header Fields Too Large',
@@ -18,7 +26,7 @@ const REFUSALS: Record<string, { status: number; title: string; code: string; de
   },
 };
 
-const MALFORMED = {
+const MALFORMED: Refusal = {
   status: 400,
   title: 'Bad Request',
   code: 'malformed_request',
@@ -53,6 +61,7 @@ export function answerClientErrors(server: Server, options: SecurityHeadersOptio
       status: refusal.status,
       code: refusal.code,
       detail: refusal.detail,
+      params: {},
       instance: null,
       requestId: null,
     });

@@ -46,7 +46,7 @@ export function findUnsafeText(parts: RequestParts): FieldProblem[] {
       const { path, value } = stack.pop() as { path: string; value: unknown };
       if (typeof value === 'string') {
         const reason = unsafeCharacterIn(value, kind);
-        if (reason) problems.push({ path, message: UNSAFE_TEXT_MESSAGES[reason] });
+        if (reason) problems.push({ path, message: UNSAFE_TEXT_MESSAGES[reason], code: reason });
       } else if (Array.isArray(value)) {
         value.forEach((item, index) => {
           stack.push({ path: `${path}.${index}`, value: item });
@@ -57,7 +57,11 @@ export function findUnsafeText(parts: RequestParts): FieldProblem[] {
           // echoed back raw, so the problem itself stays printable.
           const reason = unsafeCharacterIn(key);
           if (reason)
-            problems.push({ path: `${path}[key]`, message: UNSAFE_TEXT_MESSAGES[reason] });
+            problems.push({
+              path: `${path}[key]`,
+              message: UNSAFE_TEXT_MESSAGES[reason],
+              code: reason,
+            });
           else stack.push({ path: `${path}.${key}`, value: item });
         }
       }

@@ -7,18 +7,40 @@ import {
 } from '@mikro-orm/core';
 import type Koa from 'koa';
 import { ZodError } from 'zod';
-import { AppError } from '../shared/errors.ts';
+import { type ErrorCode, type FieldCode, PROBLEM_CODES } from '../shared/errorCodes.ts';
+import { AppError, type FieldProblem } from '../shared/errors.ts';
+import { fieldProblemsOf, pointerOf, uniqueFieldOf } from '../shared/fieldProblems.ts';
 import type { BaseContext } from './types.ts';
 
-/** The RFC 9457 body this service answers errors with. */
+/**
+ * One field's problem in a problem body (an RFC 9457 extension member): `pointer` is the JSON
+ * pointer of the field in the request body, `code` a registered field code, `params` the values
+ * its message is filled with, `detail` English text. `path` and `message` are the older names of
+ * the same (dotted path, English text), kept for clients that read them.
+ */
+export interface ProblemFieldError {
+  pointer: string;
+  code: FieldCode;
+  params: Record<string, unknown>;
+  detail: string;
+  path: string;
+  message: string;
+}
+
+/**
+ * The RFC 9457 body this service answers errors with: a registered `code`, the `params` its
+ * message is filled with (names in shared/errorCodes.ts), and for field problems `errors`.
+ */
 export interface ProblemBody {
   type: string;
   title: string;
   status: number;
-  code: string;
+  code: ErrorCode;
   detail: string;
   instance: string;
   requestId: string | null;
+  params: Record<string, unknown>;
+  errors?: ProblemFieldError[];
   [key: string]: unknown;
 }
 
@@ -45,14 +67,66 @@ function httpStatusOf(error: unknown): number | null {
   return null;
 }
 
+/**
+ * 409 `already_exists`, pointing at the field whose value is taken when the index says which;
+ * otherwise the field is `record` (the console reads «Запись: …»), so the message always has one.
+ */
+function alreadyExists(field: string | null): AppError {
+  if (field === null)
+    return new AppError(
+      409,
+      'already_exists',
+      'A record with the same unique value already exists',
+      { params: { field: 'record' } },
+    );
+  const taken: FieldProblem = {
+    path: field,
+    message: 'already taken',
+    code: 'already_exists',
+    params: { field },
+  };
+  return new AppError(409, 'already_exists', `A record with the same ${field} already exists`, {
+    params: { field },
+    errors: [taken],
+  });
+}
+
+/** The fields of field problems, for the problem's `params` (`validation_failed`). */
+const fieldsOf = (errors: FieldProblem[] | undefined) => [
+  ...new Set((errors ?? []).map((e) => e.path)),
+];
+
+/** The values a problem's message is filled with: the registered names found among its members. */
+function paramsOf(error: AppError): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  for (const name of PROBLEM_CODES[error.code] as readonly string[])
+    if (error.extra[name] !== undefined) params[name] = error.extra[name];
+  if (
+    (error.code === 'validation_failed' || error.code === 'unknown_field') &&
+    params.fields === undefined
+  )
+    params.fields = fieldsOf(error.extra.errors);
+  const explicit = error.extra.params;
+  return typeof explicit === 'object' && explicit !== null ? { ...params, ...explicit } : params;
+}
+
+/** A field problem as the body carries it: pointer, code, params and English detail. */
+function presentFieldError(problem: FieldProblem): ProblemFieldError {
+  return {
+    pointer: pointerOf(problem.path),
+    code: problem.code ?? 'invalid',
+    params: problem.params ?? {},
+    detail: problem.message,
+    path: problem.path,
+    message: problem.message,
+  };
+}
+
 /** Maps anything thrown to an AppError; unknown errors become null (a 500). */
 export function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
   if (error instanceof ZodError) {
-    const errors = error.issues.map((issue) => ({
-      path: issue.path.join('.'),
-      message: issue.message,
-    }));
+    const errors = fieldProblemsOf(error);
     const unknownField = error.issues.some((issue) => issue.code === 'unrecognized_keys');
     return new AppError(
       400,
@@ -67,12 +141,11 @@ export function toAppError(error: unknown): AppError | null {
       'version_conflict',
       'The record was changed by someone else; reload it',
     );
-  if (error instanceof UniqueConstraintViolationException)
-    return new AppError(
-      409,
-      'already_exists',
-      'A record with the same unique value already exists',
-    );
+  if (
+    error instanceof UniqueConstraintViolationException ||
+    (error instanceof Error && (error as { code?: unknown }).code === '23505')
+  )
+    return alreadyExists(uniqueFieldOf(error));
   if (error instanceof ForeignKeyConstraintViolationException)
     return new AppError(
       422,
@@ -106,6 +179,7 @@ export function toAppError(error: unknown): AppError | null {
 
 /** Writes a problem+json response. */
 export function sendProblem(ctx: BaseContext, error: AppError): void {
+  const { errors, params: _params, ...members } = error.extra;
   const body: ProblemBody = {
     type: `urn:frisbee:problem:${error.code}`,
     title: TITLES[error.status] ?? 'Error',
@@ -114,7 +188,9 @@ export function sendProblem(ctx: BaseContext, error: AppError): void {
     detail: error.message,
     instance: ctx.path,
     requestId: ctx.state.meta?.requestId ?? null,
-    ...error.extra,
+    ...members,
+    params: paramsOf(error),
+    ...(errors ? { errors: errors.map(presentFieldError) } : {}),
   };
   ctx.status = error.status;
   // Rate limits, lockouts and a busy hasher say when to come back; HTTP clients read the header.

@@ -93,14 +93,22 @@ export function passwordProblems(password: string, username: string | null): Fie
     problems.push({
       path: 'password',
       message: `must be at least ${PASSWORD_MIN_LENGTH} characters`,
+      code: 'password_too_short',
+      params: { minimum: PASSWORD_MIN_LENGTH },
     });
   if (length > PASSWORD_MAX_LENGTH)
     problems.push({
       path: 'password',
       message: `must be at most ${PASSWORD_MAX_LENGTH} characters`,
+      code: 'password_too_long',
+      params: { maximum: PASSWORD_MAX_LENGTH },
     });
   if (username && password.trim().toLowerCase() === username.toLowerCase())
-    problems.push({ path: 'password', message: 'must not be the username' });
+    problems.push({
+      path: 'password',
+      message: 'must not be the username',
+      code: 'password_is_username',
+    });
   return problems;
 }
 
@@ -110,5 +118,7 @@ export function assertPasswordPolicy(password: string, username: string | null):
   if (errors.length > 0)
     throw new AppError(422, 'password_rejected', 'The password does not meet the policy', {
       errors,
+      // The rule itself, so the message can say it whichever check failed.
+      params: { minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH },
     });
 }

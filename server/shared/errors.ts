@@ -1,7 +1,15 @@
-/** One field-level problem in a request. */
+import type { ErrorCode, FieldCode } from './errorCodes.ts';
+
+/**
+ * One field-level problem in a request: `path` is the field's dotted path in the body (answered
+ * as a JSON pointer too), `code` a registered field code the console translates with `params`,
+ * `message` the English text for API clients and logs.
+ */
 export interface FieldProblem {
   path: string;
   message: string;
+  code?: FieldCode;
+  params?: Record<string, unknown>;
 }
 
 /**
@@ -12,7 +20,7 @@ export class AppError extends Error {
   override name = 'AppError';
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly extra: { errors?: FieldProblem[]; [key: string]: unknown } = {},
   ) {
@@ -21,18 +29,25 @@ export class AppError extends Error {
 }
 
 /** 400: the request is malformed or fails validation. */
-export const badRequest = (code: string, message: string, errors?: FieldProblem[]) =>
+export const badRequest = (code: ErrorCode, message: string, errors?: FieldProblem[]) =>
   new AppError(400, code, message, errors ? { errors } : {});
 /** 401: no valid session or credentials. */
-export const unauthenticated = (message = 'Authentication required', code = 'unauthenticated') =>
-  new AppError(401, code, message);
+export const unauthenticated = (
+  message = 'Authentication required',
+  code: ErrorCode = 'unauthenticated',
+) => new AppError(401, code, message);
 /** 404: nothing there, or nothing the caller may know about. */
-export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`);
+export const notFound = (what: string) =>
+  new AppError(404, 'not_found', `${what} not found`, { params: { what } });
 /** 409: the request conflicts with the current state. */
-export const conflict = (code: string, message: string) => new AppError(409, code, message);
+export const conflict = (code: ErrorCode, message: string, extra: Record<string, unknown> = {}) =>
+  new AppError(409, code, message, extra);
 /** 422: well-formed, but a business rule refuses it. */
-export const unprocessable = (code: string, message: string, extra: Record<string, unknown> = {}) =>
-  new AppError(422, code, message, extra);
+export const unprocessable = (
+  code: ErrorCode,
+  message: string,
+  extra: Record<string, unknown> = {},
+) => new AppError(422, code, message, extra);
 
 /** What a denied attempt was trying to do, for its audit event. */
 export interface DeniedAttempt {
@@ -48,7 +63,7 @@ export class ForbiddenError extends AppError {
   constructor(
     readonly attempt: DeniedAttempt,
     message = 'You are not allowed to do this',
-    code = 'forbidden',
+    code: ErrorCode = 'forbidden',
   ) {
     super(403, code, message);
   }

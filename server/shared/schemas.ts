@@ -8,6 +8,17 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: multi-line text allows \n and \t only
 const CONTROL_MULTILINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
+// Refinements name their registered field code (shared/errorCodes.ts) in `params.code`: the
+// problem body carries it, and the console translates it instead of the English message.
+const controlCharacters = {
+  message: 'must not contain control characters',
+  params: { code: 'control_character' },
+};
+const loneSurrogate = {
+  message: UNSAFE_TEXT_MESSAGES.lone_surrogate,
+  params: { code: 'lone_surrogate' },
+};
+
 /** A single-line text field: trimmed, NFC-normalized, no control characters, 1..max characters. */
 export function line(max: number) {
   return z
@@ -18,10 +29,10 @@ export function line(max: number) {
         .string()
         .min(1, 'must not be empty')
         .max(max, `must be at most ${max} characters`)
-        .refine((value) => !CONTROL.test(value), 'must not contain control characters')
+        .refine((value) => !CONTROL.test(value), controlCharacters)
         // An unpaired surrogate survives NFC and trim, then fails in jsonb (the outbox) or turns
         // into U+FFFD in a text column: refused here too, for callers that bypass the boundary.
-        .refine((value) => !hasLoneSurrogate(value), UNSAFE_TEXT_MESSAGES.lone_surrogate),
+        .refine((value) => !hasLoneSurrogate(value), loneSurrogate),
     );
 }
 
@@ -34,8 +45,8 @@ export function paragraph(max: number) {
       z
         .string()
         .max(max, `must be at most ${max} characters`)
-        .refine((value) => !CONTROL_MULTILINE.test(value), 'must not contain control characters')
-        .refine((value) => !hasLoneSurrogate(value), UNSAFE_TEXT_MESSAGES.lone_surrogate),
+        .refine((value) => !CONTROL_MULTILINE.test(value), controlCharacters)
+        .refine((value) => !hasLoneSurrogate(value), loneSurrogate),
     );
 }
 
@@ -60,7 +71,11 @@ export const phone = z
   .transform((value, ctx) => {
     const parsed = parsePhoneNumberFromString(value, 'RU');
     if (!parsed?.isValid()) {
-      ctx.addIssue({ code: 'custom', message: 'must be a valid phone number' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a valid phone number',
+        params: { code: 'invalid_phone' },
+      });
       return z.NEVER;
     }
     return parsed.number;

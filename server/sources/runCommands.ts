@@ -6,6 +6,7 @@ import { conflict, notFound } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
 import type { RunMode } from './entities.ts';
 import { findRunSource, findSource } from './registry.ts';
+import { presentRunError, presentSafety } from './runErrors.ts';
 import { type StartedRun, startApprovedApply, startRun } from './runs.ts';
 import type {
   ListRunsQuery,
@@ -58,7 +59,9 @@ export function presentRun(row: RunRow): RunView {
     finishedAt: iso(row.finished_at),
     durationMs: row.duration_ms,
     error: row.error,
+    ...presentRunError(row.error, row.details),
     safety: row.safety,
+    ...presentSafety(row.details),
     approvedById: row.approved_by_id,
     approvedAt: iso(row.approved_at),
     details: row.details ?? {},

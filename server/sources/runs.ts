@@ -17,7 +17,13 @@ import {
   type Queryable,
 } from './reconcile/plan.ts';
 import { findRunSource, readerFor, type SyncSource } from './registry.ts';
-import { assessSafety, blockDeactivations, pendingDeactivations } from './safety.ts';
+import { INTERRUPTED_TEXT, type RunError, runErrors, storedRunError } from './runErrors.ts';
+import {
+  assessSafety,
+  blockDeactivations,
+  pendingDeactivations,
+  type SafetyReason,
+} from './safety.ts';
 import { clearAbsence, type StagedAbsence, stageAbsence } from './stageAbsence.ts';
 import { type ReadProgress, stageGroupLeavers, stagePipelined } from './stageRead.ts';
 import type { DirectoryRead, DirectoryReader, SyncCursor } from './types.ts';
@@ -114,7 +120,7 @@ async function finishRun(
   source: SyncSource,
   runId: string,
   status: RunStatus,
-  patch: { counts?: Record<string, number>; error?: string; cursorAfter?: SyncCursor | null },
+  patch: { counts?: Record<string, number>; error?: RunError; cursorAfter?: SyncCursor | null },
 ): Promise<void> {
   const event: AuditEventInput = {
     action: status === 'failed' ? 'sync_run.failed' : 'sync_run.completed',
@@ -122,13 +128,15 @@ async function finishRun(
     targetType: 'sync_run',
     targetId: runId,
     targetLabel: source.id,
-    reason: patch.error ?? null,
+    reason: patch.error?.text ?? null,
     details: { sourceId: source.id, status, counts: patch.counts ?? null },
   };
   const final = !['awaiting_approval'].includes(status);
   await runCommand(services, systemActor(`source:${source.id}`), async ({ em, audit }) => {
     await em.execute(
       `update sync_run set status = ?, counts = coalesce(?::jsonb, counts), error = ?,
+         details = case when ?::jsonb is null then details
+           else coalesce(details, '{}'::jsonb) || jsonb_build_object('runError', ?::jsonb) end,
          finished_at = case when ? then ?::timestamptz end,
          duration_ms = case when ? then (extract(epoch from (?::timestamptz - started_at)) * 1000)::int end,
          cursor_after = coalesce(?::jsonb, cursor_after)
@@ -136,7 +144,9 @@ async function finishRun(
       [
         status,
         patch.counts ? JSON.stringify(patch.counts) : null,
-        patch.error ?? null,
+        patch.error?.text ?? null,
+        patch.error ? storedRunError(patch.error) : null,
+        patch.error ? storedRunError(patch.error) : null,
         final,
         services.now(),
         final,
@@ -251,7 +261,9 @@ async function applyRun(
     else await finishRun(services, source, runId, 'succeeded', { counts: merged, cursorAfter });
   } catch (error) {
     services.logger.error({ err: error, sourceId: source.id, runId }, 'sync apply failed');
-    await finishRun(services, source, runId, 'failed', { error: messageOf(error) });
+    await finishRun(services, source, runId, 'failed', {
+      error: runErrors.failed(messageOf(error)),
+    });
   }
 }
 
@@ -317,7 +329,7 @@ async function execute(
     await db.query('delete from sync_staging where run_id = $1', [runId]);
     await clearAbsence(db, runId);
     await finishRun(services, source, runId, 'failed', {
-      error: `read failed: ${messageOf(error)}`,
+      error: runErrors.readFailed(messageOf(error)),
       counts: { read: progress.entries },
     });
     return;
@@ -335,7 +347,7 @@ async function execute(
     await db.query('delete from sync_staging where run_id = $1', [runId]);
     await clearAbsence(db, runId);
     await finishRun(services, source, runId, 'failed', {
-      error: `plan failed: ${messageOf(error)}`,
+      error: runErrors.planFailed(messageOf(error)),
     });
     return;
   }
@@ -350,7 +362,12 @@ async function execute(
   });
   if (verdict.blockReason) {
     await blockDeactivations(db, runId, verdict.blockReason);
-    await db.query('update sync_run set safety = $2 where id = $1', [runId, verdict.blockReason]);
+    await db.query(
+      `update sync_run set safety = $2,
+         details = coalesce(details, '{}'::jsonb) || jsonb_build_object('safety', $3::jsonb)
+       where id = $1`,
+      [runId, verdict.blockReason, JSON.stringify(verdict.block)],
+    );
   }
   const deactivations = await pendingDeactivations(db, runId);
   const counts = {
@@ -399,15 +416,27 @@ async function continueAfterPlan(
     // A newer full plan replaces any older one still waiting for an approval.
     await db.query(
       `update sync_run set status = 'cancelled', error = 'superseded by run ' || $2::text,
+         details = coalesce(details, '{}'::jsonb) || jsonb_build_object('runError',
+           jsonb_build_object('code', 'run_superseded', 'params', jsonb_build_object('runId', $2::text))),
          finished_at = now()
        where source_id = $1 and status = 'awaiting_approval' and id <> $2`,
       [source.id, runId],
     );
   if (deactivations > approvalLimit) {
-    await db.query('update sync_run set safety = $2 where id = $1', [
-      runId,
-      `${deactivations} deactivations exceed the limit of ${approvalLimit}: approval needed`,
-    ]);
+    const held: SafetyReason = {
+      code: 'safety_approval_needed',
+      params: { deactivations, limit: approvalLimit },
+    };
+    await db.query(
+      `update sync_run set safety = $2,
+         details = coalesce(details, '{}'::jsonb) || jsonb_build_object('safety', $3::jsonb)
+       where id = $1`,
+      [
+        runId,
+        `${deactivations} deactivations exceed the limit of ${approvalLimit}: approval needed`,
+        JSON.stringify(held),
+      ],
+    );
     await finishRun(services, source, runId, 'awaiting_approval', { counts });
     return;
   }
@@ -456,10 +485,11 @@ export async function startRun(
   try {
     // Whatever is still "live" for this source died with its process (we hold the lock now).
     await lease.client.query(
-      `update sync_run set status = 'failed', error = 'interrupted (the process running it stopped)',
+      `update sync_run set status = 'failed', error = $2,
+         details = coalesce(details, '{}'::jsonb) || jsonb_build_object('runError', $3::jsonb),
          finished_at = now()
        where source_id = $1 and status in ('running', 'applying')`,
-      [source.id],
+      [source.id, INTERRUPTED_TEXT, storedRunError(runErrors.interrupted())],
     );
     await lease.client.query(
       `insert into sync_run (id, source_id, mode, status, requested_by_id, requested_by, started_at, details)
@@ -483,7 +513,9 @@ export async function startRun(
     execute(services, source, runId, mode, lease, reader, options)
       .catch((error: unknown) => {
         services.logger.error({ err: error, sourceId: source.id, runId }, 'sync run failed');
-        return finishRun(services, source, runId, 'failed', { error: messageOf(error) });
+        return finishRun(services, source, runId, 'failed', {
+          error: runErrors.failed(messageOf(error)),
+        });
       })
       .finally(() => lease.release()),
   );
@@ -565,7 +597,9 @@ export async function startPlannedApply(
     )
       .catch((error: unknown) => {
         services.logger.error({ err: error, sourceId: source.id, runId }, 'sync apply failed');
-        return finishRun(services, source, runId, 'failed', { error: messageOf(error) });
+        return finishRun(services, source, runId, 'failed', {
+          error: runErrors.failed(messageOf(error)),
+        });
       })
       .finally(() => lease.release()),
   );
@@ -641,12 +675,14 @@ export async function recoverRuns(services: Services): Promise<RecoveredRuns> {
       }
       await lease.client.query('delete from sync_staging where run_id = $1', [row.id]);
       await clearAbsence(lease.client, row.id);
-      const error = 'interrupted (the process running it stopped)';
+      const error = runErrors.interrupted();
       if (source) await finishRun(services, source, row.id, 'failed', { error });
       else
         await lease.client.query(
-          `update sync_run set status = 'failed', error = $2, finished_at = now() where id = $1`,
-          [row.id, error],
+          `update sync_run set status = 'failed', error = $2,
+             details = coalesce(details, '{}'::jsonb) || jsonb_build_object('runError', $3::jsonb),
+             finished_at = now() where id = $1`,
+          [row.id, error.text, storedRunError(error)],
         );
       recovered.failed.push(row.id);
     } finally {

@@ -1,10 +1,19 @@
 import type { SyncThresholds } from '../shared/config/directorySync.ts';
+import type { SafetyCode } from '../shared/errorCodes.ts';
 import type { Queryable } from './reconcile/plan.ts';
+
+/** A safety reason as a registered code with params (the console translates it). */
+export interface SafetyReason {
+  code: SafetyCode;
+  params: Record<string, unknown>;
+}
 
 /** What the safety rules say about a plan. */
 export interface SafetyVerdict {
   /** Why every deactivation is held back (the read looks partial), or null. */
   blockReason: string | null;
+  /** The same as a code with params. */
+  block: SafetyReason | null;
   /** Deactivations above which the plan waits for approval. */
   approvalLimit: number;
 }
@@ -27,21 +36,22 @@ export function assessSafety(input: {
     thresholds.maxDeactivations,
     Math.max(1, Math.floor(thresholds.maxDeactivationShare * managed)),
   );
-  if (!full || managed === 0) return { blockReason: null, approvalLimit };
+  if (!full || managed === 0) return { blockReason: null, block: null, approvalLimit };
   if (read === 0)
     return {
       blockReason: `the source returned no entries but manages ${managed} people`,
+      block: { code: 'safety_empty_read', params: { managed } },
       approvalLimit,
     };
   const floor = Math.ceil(thresholds.minShareOfManaged * managed);
+  const share = Math.round(thresholds.minShareOfManaged * 100);
   if (read < floor)
     return {
-      blockReason: `the source returned ${read} entries, fewer than ${Math.round(
-        thresholds.minShareOfManaged * 100,
-      )}% of the ${managed} people it manages`,
+      blockReason: `the source returned ${read} entries, fewer than ${share}% of the ${managed} people it manages`,
+      block: { code: 'safety_partial_read', params: { read, share, managed } },
       approvalLimit,
     };
-  return { blockReason: null, approvalLimit };
+  return { blockReason: null, block: null, approvalLimit };
 }
 
 /** Marks every deactivation of a plan blocked with a reason; returns how many. */

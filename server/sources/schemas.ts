@@ -6,6 +6,12 @@ import {
   scheduleSchema,
   thresholdsSchema,
 } from '../shared/config/directorySync.ts';
+import {
+  RUN_ERROR_CODES,
+  type RunErrorCode,
+  SAFETY_CODES,
+  type SafetyCode,
+} from '../shared/errorCodes.ts';
 import { line, paging, uuid } from '../shared/schemas.ts';
 import { PLAN_ACTIONS, RUN_MODES, RUN_STATUSES } from './entities.ts';
 import type { DirectorySyncSource } from './registry.ts';
@@ -191,7 +197,14 @@ export const runView = z.object({
   finishedAt: z.string().nullable(),
   durationMs: z.number().nullable(),
   error: z.string().nullable(),
+  /** Why the run failed or was cancelled, as a registered code (shared/errorCodes.ts). */
+  errorCode: z.enum(Object.keys(RUN_ERROR_CODES) as [RunErrorCode, ...RunErrorCode[]]).nullable(),
+  /** The values the error's message is filled with (`reason`, `runId`). */
+  errorParams: z.record(z.string(), z.unknown()),
   safety: z.string().nullable(),
+  /** Why the plan is held back, as a registered code (shared/errorCodes.ts), with its params. */
+  safetyCode: z.enum(Object.keys(SAFETY_CODES) as [SafetyCode, ...SafetyCode[]]).nullable(),
+  safetyParams: z.record(z.string(), z.unknown()),
   approvedById: z.string().nullable(),
   approvedAt: z.string().nullable(),
   /** Facts kept with the run: an import's file name, SHA-256, format, mapping and row errors. */

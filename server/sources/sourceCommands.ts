@@ -10,6 +10,7 @@ import {
 } from '../shared/config/directorySources.ts';
 import { DEFAULT_SYNC_SETTINGS } from '../shared/config/directorySync.ts';
 import { AppError, badRequest, conflict, notFound } from '../shared/errors.ts';
+import { fieldProblemsOf } from '../shared/fieldProblems.ts';
 import type { Services } from '../shared/services.ts';
 import { sealBindPassword } from '../shared/storedSources.ts';
 import { DirectorySourceRow } from './entities.ts';
@@ -71,9 +72,9 @@ function parseConnection(input: Record<string, unknown>): DirectorySource {
       unknownField ? 'unknown_field' : 'validation_failed',
       'The connection settings are not valid',
       {
-        errors: error.issues.map((issue) => ({
-          path: ['connection', ...issue.path].join('.'),
-          message: issue.message,
+        errors: fieldProblemsOf(error).map((problem) => ({
+          ...problem,
+          path: problem.path === '' ? 'connection' : `connection.${problem.path}`,
         })),
       },
     );

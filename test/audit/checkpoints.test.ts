@@ -171,12 +171,14 @@ describe('verification from the last signed checkpoint (--since-checkpoint)', ()
 });
 
 describe('the walk split across worker threads', () => {
-  const walk = (s: Scenario, threads: number) =>
+  const walk = (s: Scenario, threads: number, rangeEvents = 4, workersOnly = true) =>
     verifyAuditChain(s.context.services.pool, {
       legacyKey: s.context.services.keys.audit,
       checkpoints: loadCheckpointAnchors(s.dir),
       threads,
       parallelFrom: 1,
+      rangeEvents,
+      workersOnly,
     });
   const cases: { name: string; tamper: (s: Scenario) => Promise<unknown> }[] = [
     { name: 'an intact log', tamper: async () => undefined },
@@ -208,8 +210,18 @@ describe('the walk split across worker threads', () => {
       await appendEvents(s.context, 3, 'tail');
       await tamper(s);
       const alone = await walk(s, 1);
-      for (const threads of [2, 3, 7])
-        expect(await walk(s, threads), `${threads} threads`).toEqual(alone);
+      // Ranges of 4 put a boundary at event 12; ranges of 1 and 7 move every other one. The
+      // workers walk every range, or this thread starts and they join.
+      for (const [threads, rangeEvents, workersOnly] of [
+        [2, 4, true],
+        [3, 1, true],
+        [7, 7, true],
+        [2, 1, false],
+      ] as const)
+        expect(
+          await walk(s, threads, rangeEvents, workersOnly),
+          `${threads} threads, ranges of ${rangeEvents}${workersOnly ? ', workers only' : ''}`,
+        ).toEqual(alone);
     });
 
   it('reports a row past the head from the last range', async () => {

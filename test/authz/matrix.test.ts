@@ -3,7 +3,7 @@
  * × every action × every target kind. The expected tables below are written out by hand from
  * DESIGN.md and the issue text; they are deliberately NOT derived from server/authz.
  */
-import { createMongoAbility } from '@casl/ability';
+import { createMongoAbility, subject } from '@casl/ability';
 import { unpackRules } from '@casl/ability/extra';
 import { describe, expect, it } from 'vitest';
 import {
@@ -127,6 +127,13 @@ const USER_EXPECTED: Partial<Record<Action, Partial<Record<ActorKind, readonly T
     superadmin: ['plain', 'staff', 'admin', 'auditor'],
     admin: ['plain', 'staff'],
   },
+  // Exporting the people list (issue 16) is a right of its own: those who administer people and
+  // the auditor, who reads everything; staff add and act on plain users but take no lists away.
+  export: {
+    superadmin: ['plain', 'staff', 'admin', 'auditor', 'superadmin', 'self'],
+    admin: ['plain', 'staff', 'admin', 'auditor', 'superadmin', 'self'],
+    auditor: ['plain', 'staff', 'admin', 'auditor', 'superadmin', 'self'],
+  },
   // Approving an address changed by hand (issue 14, scope 4): whoever may edit the profile, never
   // on themselves (the "not who changed it" rule is checked per change, requireSecondPerson).
   approveAddress: {
@@ -235,6 +242,12 @@ const SUBJECT_EXPECTED: Record<OtherSubject, Partial<Record<Action, readonly Act
   // The SIEM stream's status (issue 15): counts only; the stream is configured in the file.
   SiemStream: {
     read: ['superadmin', 'admin', 'auditor'],
+  },
+  // Bulk jobs on people (issue 16): admins and staff see and cancel their own jobs (a condition
+  // on the job, checked below), superadmins every job; auditors read every job.
+  BulkJob: {
+    read: ['superadmin', 'admin', 'staff', 'auditor'],
+    delete: ['superadmin', 'admin', 'staff'],
   },
 };
 const OTHER_SUBJECTS = Object.keys(SUBJECT_EXPECTED) as OtherSubject[];
@@ -385,6 +398,23 @@ describe('organizations, spaces, audit, back-office accounts, directory sources,
   );
 });
 
+describe('bulk jobs (issue 16): whose job', () => {
+  const mine = (actor: ActorKind) => subject('BulkJob', { requestedById: ACTOR_ID[actor] });
+  const theirs = subject('BulkJob', { requestedById: TARGET_ID.plain });
+  it.each([
+    { actor: 'superadmin', own: true, other: true, cancelOther: true },
+    { actor: 'admin', own: true, other: false, cancelOther: false },
+    { actor: 'staff', own: true, other: false, cancelOther: false },
+    { actor: 'auditor', own: true, other: true, cancelOther: false },
+    { actor: 'plain', own: false, other: false, cancelOther: false },
+  ] as const)("$actor: own $own, another's $other, cancels another's $cancelOther", (row) => {
+    const ability = abilityOf(row.actor);
+    expect(ability.can('read', mine(row.actor))).toBe(row.own);
+    expect(ability.can('read', theirs)).toBe(row.other);
+    expect(ability.can('delete', theirs)).toBe(row.cancelOther);
+  });
+});
+
 describe('authorize', () => {
   it('throws a 403 ForbiddenError that carries the attempt for the audit log', () => {
     const target = person('staff', 'admin');
@@ -526,7 +556,10 @@ describe('accessibleWhere(User) selects exactly what can() allows', () => {
     ),
   )('$actor: read $subject list is $expected', ({ actor, subject, expected }) => {
     const where = accessibleWhere(abilityOf(actor), 'read', subject);
-    if (expected) expect(where).toEqual({});
+    // Admins and staff list only the bulk jobs they started (a condition on the job).
+    const own = subject === 'BulkJob' && (actor === 'admin' || actor === 'staff');
+    if (own) expect(where).toEqual({ $or: [{ requestedById: ACTOR_ID[actor] }] });
+    else if (expected) expect(where).toEqual({});
     else expect(where).toBeNull();
   });
 });

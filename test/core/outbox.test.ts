@@ -88,7 +88,7 @@ describe('writing to the outbox', () => {
     await expect(
       runCommand(context.services, systemActor(), async ({ emit }) => {
         emit(numbered(key, 1));
-        throw conflict('nope', 'fails after the emit');
+        throw conflict('version_conflict', 'fails after the emit');
       }),
     ).rejects.toThrow('fails after the emit');
     expect(await eventsOf(key)).toEqual([]);

@@ -125,7 +125,11 @@ describe('GET /users filters and sorting', () => {
     expect(ids(await search(`organizationId=${organizationId}`))).toEqual([people.yolkin?.id]);
     const org = (await search(`organizationId=${organizationId}`)).data[0];
     expect(org?.organization).toEqual({ id: organizationId, name: 'Бухгалтерия' });
-    expect(org?.addedBy).toEqual({ id: adder.id, displayName: adder.displayName });
+    expect(org?.addedBy).toEqual({
+      id: adder.id,
+      displayName: adder.displayName,
+      fullName: `${adder.familyName} ${adder.givenName}`,
+    });
     expect(ids(await search(`spaceId=${spaceId}`))).toEqual([people.smith?.id]);
     expect(ids(await search('status=pending'))).toEqual([people.elkina?.id]);
     expect(ids(await search('status=deactivated'))).toEqual([people.abramov?.id]);

@@ -141,6 +141,7 @@ describe('GET /users/:id', () => {
       expect(response.body.addedBy).toEqual({
         id: staff.user.id,
         displayName: staff.user.displayName,
+        fullName: `${staff.user.familyName} ${staff.user.givenName}`,
       });
     }
   });

@@ -194,9 +194,29 @@ describe('upload and preview', () => {
     const errors = response.body.details.rowErrors as {
       row: number;
       column: string | null;
+      code: string;
+      params: Record<string, unknown>;
       message: string;
     }[];
     expect(response.body.details.rowErrorCount).toBe(errors.length);
+    // Each carries a registered code with its params, which the console translates.
+    const coded = (row: number, column: string | null) =>
+      errors
+        .filter((e) => e.row === row && e.column === column)
+        .map(({ code, params }) => ({ code, params }));
+    expect(coded(3, 'Табельный номер')).toEqual([{ code: 'employee_id_missing', params: {} }]);
+    expect(coded(6, 'Дата увольнения')).toEqual([
+      {
+        code: 'termination_before_hire',
+        params: { terminationDate: expect.any(String), hireDate: expect.any(String) },
+      },
+    ]);
+    expect(coded(7, null)).toEqual([
+      { code: 'cell_count_mismatch', params: { cells: 6, headers: 5 } },
+    ]);
+    expect(coded(2, 'Табельный номер')).toEqual([
+      { code: 'duplicate_employee_id', params: { employeeId: '5001', rows: '8' } },
+    ]);
     const at = (row: number, column: string | null) =>
       errors.filter((e) => e.row === row && e.column === column).map((e) => e.message);
     expect(at(3, 'Табельный номер')).toEqual(['the employee number is missing']);
@@ -237,8 +257,20 @@ describe('upload and preview', () => {
       message: string;
     }[];
     expect(errors).toEqual([
-      { row: 2, column: 'ФИО', message: expect.stringMatching(/unpaired UTF-16 surrogates/) },
-      { row: 3, column: 'Таб. №', message: expect.stringMatching(/control characters/) },
+      {
+        row: 2,
+        column: 'ФИО',
+        code: 'lone_surrogate',
+        params: {},
+        message: expect.stringMatching(/unpaired UTF-16 surrogates/),
+      },
+      {
+        row: 3,
+        column: 'Таб. №',
+        code: 'control_character',
+        params: {},
+        message: expect.stringMatching(/control characters/),
+      },
     ]);
     const items = await plan(staff, response.body.id);
     expect(items.filter((item) => item.action === 'conflict')).toHaveLength(2);

@@ -163,10 +163,11 @@ describe('the environment-variable prefix', () => {
         expect(answer.status, name).toBe(400);
         expect(answer.body.code).toBe('validation_failed');
         expect(answer.body.errors).toEqual([
-          {
+          expect.objectContaining({
             path: 'connection.bindPasswordEnv',
+            pointer: '#/connection/bindPasswordEnv',
             message: expect.stringContaining('DIRECTORY_BIND_PASSWORD_'),
-          },
+          }),
         ]);
       }
       const { id, response } = createSource({
@@ -176,7 +177,10 @@ describe('the environment-variable prefix', () => {
       const changed = await patch(id, { connection: { bindPasswordEnv: 'SECRET_KEY' } });
       expect(changed.status).toBe(400);
       expect(changed.body.errors).toEqual([
-        { path: 'connection.bindPasswordEnv', message: expect.any(String) },
+        expect.objectContaining({
+          path: 'connection.bindPasswordEnv',
+          message: expect.any(String),
+        }),
       ]);
       expect(listener.connections).toBe(0);
 
@@ -297,7 +301,13 @@ describe('stored bind password', () => {
 
     const empty = await patch(id, { bindPassword: '' });
     expect(empty.status).toBe(400);
-    expect(empty.body.errors).toEqual([{ path: 'bindPassword', message: expect.any(String) }]);
+    expect(empty.body.errors).toEqual([
+      expect.objectContaining({
+        path: 'bindPassword',
+        pointer: '#/bindPassword',
+        code: 'required',
+      }),
+    ]);
     const inConnection = await patch(id, { connection: { bindPassword: STORED } });
     expect(inConnection.status).toBe(400);
     expect(inConnection.body.code).toBe('unknown_field');
@@ -415,6 +425,11 @@ describe('a new bind target clears the password (scope 8)', () => {
       const run = await dryRun(id);
       expect(run.body.status).toBe('failed');
       expect(run.body.error).toMatch(/no bind password/);
+      // The console translates the run's error by its code; the reason is the English detail.
+      expect(run.body).toMatchObject({
+        errorCode: 'run_read_failed',
+        errorParams: { reason: expect.stringMatching(/no bind password/) },
+      });
       expect(second.received().includes(Buffer.from(STORED))).toBe(false);
       expect(first.connections).toBe(0);
     } finally {

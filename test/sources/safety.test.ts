@@ -41,6 +41,8 @@ describe('nobody is deactivated by a read that looks broken', () => {
     const run = await sync(api, id);
     expect(run.status).toBe('succeeded');
     expect(run.safety).toContain('no entries');
+    // The same reason as a code with params, which the console translates.
+    expect(run).toMatchObject({ safetyCode: 'safety_empty_read', safetyParams: { managed: 5 } });
     expect(run.counts).toMatchObject({ deactivate: 5, blocked: 5, applied: 0 });
     const plan = await planOf(api, run.id);
     expect(plan.every((line) => line.blocked?.includes('no entries'))).toBe(true);
@@ -52,6 +54,10 @@ describe('nobody is deactivated by a read that looks broken', () => {
     directory.remove(...people.slice(0, 6).map((p) => p.externalId));
     const run = await sync(api, id);
     expect(run.safety).toContain('fewer than 50%');
+    expect(run).toMatchObject({
+      safetyCode: 'safety_partial_read',
+      safetyParams: { read: 4, share: 50, managed: 10 },
+    });
     expect(run.counts.blocked).toBe(6);
     expect(await active(id)).toBe(10);
   });
@@ -64,6 +70,7 @@ describe('nobody is deactivated by a read that looks broken', () => {
     const run = await sync(api, id);
     expect(run.status).toBe('failed');
     expect(run.error).toContain('read failed');
+    expect(run.errorCode).toBe('run_read_failed');
     expect(await planOf(api, run.id)).toEqual([]);
     expect(await active(id)).toBe(9);
     expect(await peopleOf(context.services, id)).toHaveLength(9);
@@ -78,6 +85,10 @@ describe('the deactivation threshold', () => {
     const run = await sync(api, id);
     expect(run.status).toBe('awaiting_approval');
     expect(run.safety).toContain('approval');
+    expect(run).toMatchObject({
+      safetyCode: 'safety_approval_needed',
+      safetyParams: { deactivations: 2, limit: 1 },
+    });
     expect(await active(id)).toBe(12);
 
     const { api: staff } = await signedIn(context, 'staff');

@@ -211,3 +211,9 @@ export async function waitUntil(
     await new Promise((resolve) => setTimeout(resolve, POLL_EVERY_MS));
   }
 }
+
+/**
+ * A bulk job on the people list's selection runs to its end: 5,000 deactivations in chunks of
+ * 500, each chunk one transaction with its audit events (quiet: 10–20 s).
+ */
+export const BULK_JOB_MS = 300_000;

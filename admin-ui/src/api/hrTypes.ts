@@ -13,6 +13,10 @@ export type ImportScope = 'partial' | 'complete';
 export interface RowError {
   row: number;
   column: string | null;
+  /** A registered row error code and its params (rows read before codes existed have none). */
+  code?: string;
+  params?: Record<string, unknown>;
+  /** English, for API clients; the console shows the code's text. */
   message: string;
 }
 

@@ -1,7 +1,22 @@
 import { HttpError } from 'react-admin';
+import { i18nProvider } from '../i18n/i18nProvider';
+import { fieldMessage, problemMessage } from './problemText';
 
 /** Where the service's JSON API lives (same origin as the UI). */
 export const API_BASE = '/api/v1';
+
+/**
+ * One field's problem as the service answers it: the field's JSON `pointer` (and dotted `path`),
+ * a registered `code` with its `params`, and English `detail`/`message` for API clients.
+ */
+export interface ProblemFieldError {
+  pointer?: string;
+  path: string;
+  code?: string;
+  params?: Record<string, unknown>;
+  detail?: string;
+  message: string;
+}
 
 /** An RFC 9457 problem as the service answers it. */
 export interface Problem {
@@ -10,8 +25,20 @@ export interface Problem {
   status: number;
   code?: string;
   detail?: string;
+  params?: Record<string, unknown>;
   requestId?: string | null;
-  errors?: { path: string; message: string }[];
+  errors?: ProblemFieldError[];
+}
+
+/**
+ * The body of the `HttpError` {@link api} throws: the problem, its field errors translated
+ * (`fieldErrors`, in the server's order) and, when there are any, `errors` in react-admin's shape
+ * (`{ field: message, root: { serverError } }`), so a create or edit form shows each under its
+ * field and the problem's own message as the notification.
+ */
+export interface ProblemErrorBody extends Omit<Problem, 'errors'> {
+  fieldErrors: ProblemFieldError[];
+  errors?: Record<string, unknown>;
 }
 
 let csrfToken: string | null = null;
@@ -34,13 +61,35 @@ export function queryString(params: Record<string, unknown>): string {
   return text === '' ? '' : `?${text}`;
 }
 
+/** The field errors of a problem with each message in the console's language. */
+function translatedFieldErrors(problem: Partial<Problem>): ProblemFieldError[] {
+  const translate = i18nProvider.translate;
+  return (Array.isArray(problem.errors) ? problem.errors : []).map((error) => ({
+    ...error,
+    message: fieldMessage(translate, error),
+  }));
+}
+
+/** react-admin's submission errors: each message at its field's dotted path. */
+function formErrors(fieldErrors: ProblemFieldError[], message: string): Record<string, unknown> {
+  const errors: Record<string, unknown> = {};
+  for (const error of fieldErrors)
+    if (error.path !== '' && errors[error.path] === undefined) errors[error.path] = error.message;
+  return { ...errors, root: { serverError: message } };
+}
+
 function toHttpError(status: number, body: unknown): HttpError {
   const problem = (typeof body === 'object' && body !== null ? body : {}) as Partial<Problem>;
-  const fields = problem.errors?.map((e) => `${e.path}: ${e.message}`).join('; ');
-  const message = [problem.detail ?? problem.title ?? `HTTP ${status}`, fields]
-    .filter(Boolean)
-    .join(' — ');
-  return new HttpError(message, status, problem);
+  // The message is the code's text in the console's language, never the server's English detail.
+  const message = problemMessage(i18nProvider.translate, { ...problem, status });
+  const fieldErrors = translatedFieldErrors(problem);
+  const errorBody: ProblemErrorBody = {
+    ...problem,
+    status,
+    fieldErrors,
+    errors: fieldErrors.length > 0 ? formErrors(fieldErrors, message) : undefined,
+  };
+  return new HttpError(message, status, errorBody);
 }
 
 async function send<T>(
@@ -93,4 +142,10 @@ export function upload<T>(path: string, form: FormData): Promise<T> {
 export function problemCode(error: unknown): string | undefined {
   if (error instanceof HttpError) return (error.body as Partial<Problem> | undefined)?.code;
   return undefined;
+}
+
+/** The translated field errors of an error thrown by {@link api} (empty for other errors). */
+export function problemFieldErrors(error: unknown): ProblemFieldError[] {
+  if (!(error instanceof HttpError)) return [];
+  return (error.body as Partial<ProblemErrorBody> | undefined)?.fieldErrors ?? [];
 }

@@ -55,7 +55,13 @@ export interface SyncRunRecord {
   finishedAt: string | null;
   durationMs: number | null;
   error: string | null;
+  /** Why it failed or was cancelled, as a registered code with its params. */
+  errorCode?: string | null;
+  errorParams?: Record<string, unknown>;
   safety: string | null;
+  /** Why the plan is held back, as a registered code with its params. */
+  safetyCode?: string | null;
+  safetyParams?: Record<string, unknown>;
   approvedById: string | null;
   approvedAt: string | null;
 }

@@ -8,6 +8,17 @@ export type LoginMethod = 'password' | 'ldap' | 'oidc' | 'email_code' | 'sms_cod
 export interface PersonRef {
   id: string;
   displayName: string;
+  /** «Фамилия Имя Отчество». */
+  fullName: string;
+}
+
+/** What acted, when it was not a person (server/audit/actorKind.ts). */
+export type ActorKind = 'person' | 'source' | 'scim' | 'core' | 'anonymous' | 'system';
+
+/** A person's names as an audit event refers to them. */
+export interface AuditPerson {
+  displayName: string;
+  fullName: string;
 }
 
 /** A person as `GET /users/:id` answers it. */
@@ -19,6 +30,8 @@ export interface UserRecord {
   familyName: string;
   givenName: string;
   middleName: string | null;
+  /** «Фамилия Имя Отчество». */
+  fullName: string;
   displayName: string;
   email: string | null;
   phone: string | null;
@@ -32,7 +45,11 @@ export interface UserRecord {
   loginMethod: LoginMethod;
   role: Role | null;
   addedBy: PersonRef | null;
+  /** Free text: someone outside the directory. */
   initiatedBy: string | null;
+  /** The person of the directory who asked for this one. */
+  initiatedByPerson?: PersonRef | null;
+  initiatedById?: string | null;
   source: Source;
   externalId: string | null;
   lastLoginAt: string | null;
@@ -92,6 +109,9 @@ export interface StatusChange {
   sourceId: string | null;
   actorId: string | null;
   actorLabel: string | null;
+  /** The acting person's current «Фамилия Имя Отчество». */
+  actorName?: string | null;
+  actorKind?: ActorKind;
   reason: string | null;
 }
 
@@ -138,12 +158,23 @@ export interface SessionRecord {
 export interface AuditEventRecord {
   id: number;
   at: string;
-  actor: { id: string | null; label: string; role: string | null };
+  actor: {
+    id: string | null;
+    label: string;
+    role: string | null;
+    kind: ActorKind;
+    person: AuditPerson | null;
+  };
   ip: string | null;
   userAgent: string | null;
   requestId: string | null;
   action: string;
-  target: { type: string | null; id: string | null; label: string | null };
+  target: {
+    type: string | null;
+    id: string | null;
+    label: string | null;
+    person: AuditPerson | null;
+  };
   outcome: 'success' | 'denied' | 'failure';
   reason: string | null;
   diff: { before?: Record<string, unknown>; after?: Record<string, unknown> } | null;

@@ -1,4 +1,6 @@
 import englishMessages from 'ra-language-english';
+import { bulkJobsEn } from './bulkJobs.js';
+import { namesEn } from './names.js';
 
 /** The app's own English messages (react-admin's are merged in). */
 export const appEn = {
@@ -836,6 +838,11 @@ export const appEn = {
       invitation_registered: 'Registered by invitation',
       invitation_bulk_started: 'Bulk invitation started',
       invitation_bulk_finished: 'Bulk invitation finished',
+      bulk_job_started: 'Bulk job started',
+      bulk_job_cancelled: 'Bulk job stopped',
+      bulk_job_finished: 'Bulk job finished',
+      user_exported: 'People list exported',
+      user_export_finished: 'People list export finished',
       auth_login_succeeded: 'Signed in',
       auth_login_failed: 'Sign-in failed',
       auth_totp_enrolled: 'Authenticator enrolled',
@@ -926,6 +933,7 @@ export const appEn = {
       demo_seeded: 'Demo data loaded',
     },
     tree: { expand: 'Expand', collapse: 'Collapse', empty: 'No organizations yet' },
+    names: namesEn,
   },
   resources: {
     users: {
@@ -1109,4 +1117,4 @@ export const appEn = {
 };
 
 /** English: react-admin's messages with the app's. */
-export const en = { ...englishMessages, ...appEn };
+export const en = { ...englishMessages, ...appEn, ...bulkJobsEn };

@@ -1,13 +1,26 @@
 import { mergeTranslations } from 'react-admin';
 import { en } from './en';
+import { errorsEn } from './errors/en';
+import { errorsRu } from './errors/ru';
 import { ru } from './ru';
 import { raRu, termsEn, termsRu } from './terms';
 
-/** Everything the console says in English: react-admin's, the app's, and the terms (terms.ts). */
-export const messagesEn = mergeTranslations(en, termsEn) as typeof en & typeof termsEn;
+// The error codes' texts live in a module of their own (test/errors/registry.test.ts reads it);
+// the Russian one must have the English one's shape.
+const errorsRuChecked: typeof errorsEn = errorsRu;
+
+/**
+ * Everything the console says in English: react-admin's, the app's, the error codes'
+ * (errors/en.ts) and the terms (terms.ts).
+ */
+export const messagesEn = mergeTranslations(en, errorsEn, termsEn) as typeof en &
+  typeof errorsEn &
+  typeof termsEn;
 
 /**
  * Everything the console says in Russian: react-admin's pack mended where it is wrong
- * (terms.ts `raRu`), the app's messages and the terms.
+ * (terms.ts `raRu`), the app's messages, the error codes' and the terms.
  */
-export const messagesRu = mergeTranslations(ru, raRu, termsRu) as typeof ru & typeof termsRu;
+export const messagesRu = mergeTranslations(ru, raRu, errorsRuChecked, termsRu) as typeof ru &
+  typeof errorsEn &
+  typeof termsRu;

@@ -1,5 +1,7 @@
 import russianMessages from 'ra-language-russian';
+import { bulkJobsRu } from './bulkJobs.js';
 import type { appEn } from './en';
+import { namesRu } from './names.js';
 
 /** The app's own Russian messages: the same keys as the English ones. */
 export const appRu: typeof appEn = {
@@ -844,6 +846,11 @@ export const appRu: typeof appEn = {
       invitation_registered: 'Регистрация по приглашению',
       invitation_bulk_started: 'Начато массовое приглашение',
       invitation_bulk_finished: 'Массовое приглашение завершено',
+      bulk_job_started: 'Запущено массовое действие',
+      bulk_job_cancelled: 'Массовое действие остановлено',
+      bulk_job_finished: 'Массовое действие завершено',
+      user_exported: 'Выгрузка списка сотрудников',
+      user_export_finished: 'Выгрузка списка сотрудников завершена',
       auth_login_succeeded: 'Вход выполнен',
       auth_login_failed: 'Неудачный вход',
       auth_totp_enrolled: 'Аутентификатор настроен',
@@ -934,6 +941,7 @@ export const appRu: typeof appEn = {
       demo_seeded: 'Загружены демо-данные',
     },
     tree: { expand: 'Развернуть', collapse: 'Свернуть', empty: 'Организаций пока нет' },
+    names: namesRu,
   },
   resources: {
     users: {
@@ -1117,4 +1125,4 @@ export const appRu: typeof appEn = {
 };
 
 /** Russian: react-admin's messages with the app's. */
-export const ru = { ...russianMessages, ...appRu };
+export const ru = { ...russianMessages, ...appRu, ...bulkJobsRu };

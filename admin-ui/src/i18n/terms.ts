@@ -24,6 +24,7 @@ export const termsEn = {
       organizationId: 'Organization',
       organization: 'Department',
       initiatedBy: 'Initiated by',
+      initiatedById: 'Initiated by (person)',
       hireDate: 'Hire date',
       terminationDate: 'Termination date',
       spaces: 'Spaces',
@@ -162,6 +163,8 @@ export const termsEn = {
       userAgent: 'Browser',
       userId: 'Person (id)',
       via: 'Via',
+      verb: 'Action',
+      processed: 'Processed',
       scope: 'Scope',
       deviceSessions: 'Messenger sessions',
       backofficeSessions: 'Console sessions',
@@ -190,6 +193,7 @@ export const termsEn = {
       scheduled_change: 'Scheduled change',
       scim_token: 'SCIM token',
       sync_run: 'Sync run',
+      bulk_job: 'Bulk job',
     },
     audit_value: {
       delivery_status: {
@@ -265,6 +269,7 @@ export const termsRu: typeof termsEn = {
       organizationId: 'Организация',
       organization: 'Подразделение',
       initiatedBy: 'По чьей инициативе',
+      initiatedById: 'По чьей инициативе (сотрудник)',
       hireDate: 'Дата приёма',
       terminationDate: 'Дата увольнения',
       spaces: 'Пространства',
@@ -403,6 +408,8 @@ export const termsRu: typeof termsEn = {
       userAgent: 'Браузер',
       userId: 'Сотрудник (идентификатор)',
       via: 'Каким путём',
+      verb: 'Действие',
+      processed: 'Обработано',
       scope: 'Охват',
       deviceSessions: 'Сеансы мессенджера',
       backofficeSessions: 'Сеансы консоли',
@@ -431,6 +438,7 @@ export const termsRu: typeof termsEn = {
       scheduled_change: 'Запланированное изменение',
       scim_token: 'Токен SCIM',
       sync_run: 'Запуск синхронизации',
+      bulk_job: 'Массовое задание',
     },
     audit_value: {
       delivery_status: {

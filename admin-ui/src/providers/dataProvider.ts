@@ -20,8 +20,8 @@ import type {
   ScheduledChangeRecord,
   ScheduledKind,
 } from '../api/hrTypes';
-import type { Problem } from '../api/http';
-import { api, queryString, upload } from '../api/http';
+import type { ProblemErrorBody } from '../api/http';
+import { api, problemFieldErrors, queryString, upload } from '../api/http';
 import type {
   ConnectionTestResult,
   DeliverySummary,
@@ -128,11 +128,11 @@ async function writeSource(method: 'POST' | 'PATCH', path: string, body: Record<
   try {
     return await api<Record<string, unknown>>(method, path, body);
   } catch (error) {
-    const problem = (error instanceof HttpError ? error.body : undefined) as Problem | undefined;
-    if (!(error instanceof HttpError) || !problem?.errors?.length) throw error;
+    const fieldErrors = problemFieldErrors(error);
+    if (!(error instanceof HttpError) || fieldErrors.length === 0) throw error;
     throw new HttpError(error.message, error.status, {
-      ...problem,
-      errors: submissionErrors(problem.errors),
+      ...(error.body as ProblemErrorBody),
+      errors: { ...submissionErrors(fieldErrors), root: { serverError: error.message } },
     });
   }
 }

@@ -21,6 +21,7 @@ const USER_FILTERS = [
 ] as const;
 const USER_SORTS = {
   displayName: 'name',
+  fullName: 'name',
   familyName: 'name',
   name: 'name',
   createdAt: 'createdAt',
@@ -38,6 +39,7 @@ const USER_FIELDS = [
   'title',
   'organizationId',
   'initiatedBy',
+  'initiatedById',
 ] as const;
 
 /** The resources the data provider knows. */
@@ -55,6 +57,7 @@ export const RESOURCES: Readonly<Record<string, ResourceSpec>> = {
       'title',
       'organizationId',
       'initiatedBy',
+      'initiatedById',
     ],
   },
   'backoffice-accounts': { path: '/backoffice-accounts', filters: USER_FILTERS, sorts: USER_SORTS },

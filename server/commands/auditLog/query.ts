@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { AUDIT_ACTIONS, type AuditAction, type AuditEventInput } from '../../audit/actions.ts';
+import { ACTOR_KINDS } from '../../audit/actorKind.ts';
 import { loadCheckpointAnchors } from '../../audit/anchors.ts';
 import type { AuditRow } from '../../audit/auditRow.ts';
 import { CHECKPOINT_FILE, checkpointDir } from '../../audit/checkpoints.ts';
@@ -15,6 +16,13 @@ import { notFound } from '../../shared/errors.ts';
 import { paging, timestamp, uuid } from '../../shared/schemas.ts';
 import type { Services } from '../../shared/services.ts';
 import { runCommand } from '../runCommand.ts';
+import {
+  type AuditPerson,
+  actorKind,
+  auditPersonView,
+  loadEventPeople,
+  targetPersonId,
+} from './people.ts';
 
 /**
  * Counting stops here: an exact count(*) over millions of events costs more than the page
@@ -124,7 +132,15 @@ export interface AuditViewRow extends Omit<AuditRow, 'at' | 'hash'> {
 export const auditEventView = z.object({
   id: z.number().int().describe('The sequence number in the chain'),
   at: z.string(),
-  actor: z.object({ id: z.string().nullable(), label: z.string(), role: z.string().nullable() }),
+  actor: z.object({
+    id: z.string().nullable(),
+    label: z.string(),
+    role: z.string().nullable(),
+    kind: z
+      .enum(ACTOR_KINDS)
+      .describe('A person, or what else acted (a source, SCIM, the service…)'),
+    person: auditPersonView.nullable().describe("The acting person's current names"),
+  }),
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),
   requestId: z.string().nullable(),
@@ -133,6 +149,7 @@ export const auditEventView = z.object({
     type: z.string().nullable(),
     id: z.string().nullable(),
     label: z.string().nullable(),
+    person: auditPersonView.nullable().describe('When the target is a person: their current names'),
   }),
   outcome: z.string(),
   reason: z.string().nullable(),
@@ -141,17 +158,35 @@ export const auditEventView = z.object({
 });
 export type AuditEventView = z.infer<typeof auditEventView>;
 
-/** Presents an audit row. */
-export function presentAuditEvent(row: AuditViewRow): AuditEventView {
+/**
+ * Presents an audit row; `people` holds the current names of the people it refers to
+ * (`loadEventPeople`, one query per page).
+ */
+export function presentAuditEvent(
+  row: AuditViewRow,
+  people: Map<string, AuditPerson>,
+): AuditEventView {
+  const target = targetPersonId(row);
   return {
     id: Number(row.seq),
     at: row.at,
-    actor: { id: row.actor_id, label: row.actor_label, role: row.actor_role },
+    actor: {
+      id: row.actor_id,
+      label: row.actor_label,
+      role: row.actor_role,
+      kind: actorKind(row),
+      person: (row.actor_id && people.get(row.actor_id)) || null,
+    },
     ip: row.ip,
     userAgent: row.user_agent,
     requestId: row.request_id,
     action: row.action,
-    target: { type: row.target_type, id: row.target_id, label: row.target_label },
+    target: {
+      type: row.target_type,
+      id: row.target_id,
+      label: row.target_label,
+      person: (target && people.get(target)) || null,
+    },
     outcome: row.outcome,
     reason: row.reason,
     diff: row.diff,
@@ -193,7 +228,8 @@ async function fetchPage(em: EntityManager, query: ListAuditQuery): Promise<Audi
       order by e.at desc, e.seq desc limit ${bind(query.limit)} offset ${bind(query.offset)}`,
     params,
   );
-  const data = rows.map(presentAuditEvent);
+  const people = await loadEventPeople(em, rows);
+  const data = rows.map((row) => presentAuditEvent(row, people));
   const nextCursor = rows.length === query.limit ? (rows.at(-1)?.seq ?? null) : null;
   if (!query.cursor && rows.length < query.limit && (rows.length > 0 || query.offset === 0))
     return { data, total: query.offset + rows.length, totalIsEstimate: false, nextCursor };
@@ -257,7 +293,7 @@ export async function getAuditEvent(
     );
     if (!row) throw notFound('Audit event');
     audit({ action: 'audit.viewed', ...target, targetLabel: row.action });
-    return presentAuditEvent(row);
+    return presentAuditEvent(row, await loadEventPeople(em, [row]));
   });
 }
 

@@ -25,6 +25,8 @@ import { Migration20261205000000LeastPrivilege } from './Migration20261205000000
 import { Migration20261205005000AuditBatchSeal } from './Migration20261205005000AuditBatchSeal.ts';
 import { Migration20261205010000AuditRetention } from './Migration20261205010000AuditRetention.ts';
 import { Migration20261206100000SiemCheckpointCursor } from './Migration20261206100000SiemCheckpointCursor.ts';
+import { Migration20261207000000BulkJobs } from './Migration20261207000000BulkJobs.ts';
+import { Migration20261207100000InitiatedByPerson } from './Migration20261207100000InitiatedByPerson.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -74,5 +76,10 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261206100000SiemCheckpointCursor',
     class: Migration20261206100000SiemCheckpointCursor,
+  },
+  { name: 'Migration20261207000000BulkJobs', class: Migration20261207000000BulkJobs },
+  {
+    name: 'Migration20261207100000InitiatedByPerson',
+    class: Migration20261207100000InitiatedByPerson,
   },
 ];

@@ -32,6 +32,7 @@ export async function deleteOrganization(
       throw unprocessable(
         'source_owned',
         `This organization is owned by the directory source ${organization.source}`,
+        { source: organization.source },
       );
     const [counts] = await em.execute<{ children: number; people: number; spaces: number }[]>(
       `select (select count(*) from organization where parent_id = ?)::int as children,

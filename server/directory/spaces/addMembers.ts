@@ -1,5 +1,6 @@
 import type { Actor } from '../../authz/actor.ts';
 import { authorize } from '../../authz/index.ts';
+import type { CommandContext } from '../../commands/runCommand.ts';
 import { runCommand } from '../../commands/runCommand.ts';
 import { unprocessable } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
@@ -35,8 +36,37 @@ export async function addMembers(
       throw unprocessable('unknown_users', 'Some of these people do not exist', {
         userIds: unknown.map((row) => row.id),
       });
-    const added = await em.execute<{ id: string; label: string; username: string | null }[]>(
-      `with inserted as (
+    const added = await addMembersIn(
+      { em, actor, services, audit, emit },
+      spaceId,
+      space.name,
+      userIds,
+    );
+    const addedIds = new Set(added.map((row) => row.id));
+    return {
+      added: [...addedIds],
+      alreadyMembers: [...new Set(userIds)].filter((id) => !addedIds.has(id)),
+    };
+  });
+}
+
+/**
+ * Adds the existing people among `userIds` to a space inside the caller's transaction, in one
+ * statement (the single call and a bulk job's chunk alike): one `space.member_added` event per
+ * person added, one core event for all. Returns who was added; the others were members already.
+ * The caller has authorized `manageMembers` on spaces and checked the space exists.
+ */
+export async function addMembersIn(
+  ctx: Pick<CommandContext, 'em' | 'actor' | 'services' | 'audit' | 'emit'>,
+  spaceId: string,
+  spaceName: string,
+  userIds: readonly string[],
+): Promise<{ id: string; label: string }[]> {
+  const { em, actor, services, audit, emit } = ctx;
+  const space = { name: spaceName };
+  const wanted = JSON.stringify([...new Set(userIds)]);
+  const added = await em.execute<{ id: string; label: string; username: string | null }[]>(
+    `with inserted as (
          insert into space_member (space_id, user_id, added_at, added_by_id)
          select ?, u.id, ?::timestamptz, ?::uuid from app_user u
           where u.id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
@@ -44,34 +74,27 @@ export async function addMembers(
          returning user_id)
        select u.id, coalesce(u.username, u.display_name) as label, u.username
          from inserted i join app_user u on u.id = i.user_id order by u.id`,
-      [spaceId, services.now().toISOString(), actor.userId, wanted],
-    );
-    for (const person of added) {
-      audit({
-        action: 'space.member_added',
-        targetType: 'User',
-        targetId: person.id,
-        targetLabel: person.label,
-        details: { spaceId, spaceName: space.name },
-      });
-    }
-    // One event for the whole call; people without a username have no core account.
-    const inCore = added.flatMap((p) =>
-      p.username ? [{ userId: p.id, username: p.username }] : [],
-    );
-    if (inCore.length > 0)
-      emit({
-        type: 'space.members_changed',
-        key: spaceId,
-        spaceId,
-        name: space.name,
-        added: inCore,
-        removed: [],
-      });
-    const addedIds = new Set(added.map((row) => row.id));
-    return {
-      added: [...addedIds],
-      alreadyMembers: [...new Set(userIds)].filter((id) => !addedIds.has(id)),
-    };
-  });
+    [spaceId, services.now().toISOString(), actor.userId, wanted],
+  );
+  for (const person of added) {
+    audit({
+      action: 'space.member_added',
+      targetType: 'User',
+      targetId: person.id,
+      targetLabel: person.label,
+      details: { spaceId, spaceName: space.name },
+    });
+  }
+  // One event for the whole call; people without a username have no core account.
+  const inCore = added.flatMap((p) => (p.username ? [{ userId: p.id, username: p.username }] : []));
+  if (inCore.length > 0)
+    emit({
+      type: 'space.members_changed',
+      key: spaceId,
+      spaceId,
+      name: space.name,
+      added: inCore,
+      removed: [],
+    });
+  return added;
 }

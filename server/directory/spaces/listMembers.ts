@@ -6,12 +6,14 @@ import { notFound } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import type { UserStatus } from '../entities.ts';
 import { containsPattern, isoSql } from '../organizations/support.ts';
+import { fullNameSql } from '../users/presentUser.ts';
 import type { ListMembersQuery, MemberView } from './schemas.ts';
 
 interface MemberRow {
   user_id: string;
   username: string | null;
   display_name: string;
+  full_name: string;
   email: string | null;
   status: UserStatus;
   organization_id: string | null;
@@ -48,7 +50,7 @@ export async function listMembers(
       params.push(containsPattern(query.q));
     }
     const rows = await em.execute<MemberRow[]>(
-      `select u.id as user_id, u.username, u.display_name, u.email, u.status, u.organization_id,
+      `select u.id as user_id, u.username, u.display_name, ${fullNameSql('u')} as full_name, u.email, u.status, u.organization_id,
               ${isoSql('m.added_at')} as added_at, m.added_by_id
          from space_member m join app_user u on u.id = m.user_id
         where m.space_id = ? ${filter}
@@ -66,6 +68,7 @@ export async function listMembers(
         userId: row.user_id,
         username: row.username,
         displayName: row.display_name,
+        fullName: row.full_name,
         email: row.email,
         status: row.status,
         organizationId: row.organization_id,

@@ -76,6 +76,7 @@ export const memberView = z.object({
   userId: z.string(),
   username: z.string().nullable(),
   displayName: z.string(),
+  fullName: z.string().describe('«Фамилия Имя Отчество»'),
   email: z.string().nullable(),
   status: z.enum(USER_STATUSES),
   organizationId: z.string().nullable(),

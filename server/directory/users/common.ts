@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuditAction } from '../../audit/actions.ts';
 import { type Action, type AppAbility, authorize, type SubjectName } from '../../authz/index.ts';
-import { notFound } from '../../shared/errors.ts';
+import { notFound, unprocessable } from '../../shared/errors.ts';
 import { User } from '../entities.ts';
 
 /** How a person is named in audit events. */
@@ -38,4 +38,29 @@ export function pick<K extends keyof User>(
   const out: Partial<Pick<User, K>> = {};
   for (const field of fields) out[field] = user[field];
   return out;
+}
+
+/**
+ * Refuses an "initiated by" reference to nobody (422 `initiator_not_found` at the field), so a
+ * card's provenance always links to a real person. Any status counts: the one who asked may
+ * have left since.
+ */
+export async function requireInitiator(
+  em: EntityManager,
+  initiatedById: string | null | undefined,
+): Promise<void> {
+  if (!initiatedById) return;
+  const [row] = await em.execute<{ id: string }[]>('select id from app_user where id = ?', [
+    initiatedById,
+  ]);
+  if (!row)
+    throw unprocessable('initiator_not_found', 'The person named as initiator does not exist', {
+      errors: [
+        {
+          path: 'initiatedById',
+          message: 'no such person in the directory',
+          code: 'initiator_not_found',
+        },
+      ],
+    });
 }

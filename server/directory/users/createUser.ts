@@ -5,7 +5,7 @@ import { runCommand } from '../../commands/runCommand.ts';
 import type { Services } from '../../shared/services.ts';
 import { User } from '../entities.ts';
 import { loadCorePerson } from '../people/corePerson.ts';
-import { labelOf, pick } from './common.ts';
+import { labelOf, pick, requireInitiator } from './common.ts';
 import { presentOne, type UserView } from './presentUser.ts';
 import { PROFILE_FIELDS } from './sourceOwnership.ts';
 
@@ -21,6 +21,8 @@ export interface CreateUserInput {
   title?: string | null;
   organizationId?: string | null;
   initiatedBy?: string | null;
+  /** The person of the directory who asked for this one (validated to exist). */
+  initiatedById?: string | null;
   /** New people wait in `pending` unless the caller activates them at once. */
   status?: 'pending' | 'active';
 }
@@ -37,6 +39,7 @@ export function createUser(
     actor,
     async ({ em, audit, emit }) => {
       authorize(ability, 'create', 'User', { auditAction: 'user.created', targetType: 'user' });
+      await requireInitiator(em, input.initiatedById);
       const status = input.status ?? 'pending';
       const now = services.now();
       const user = em.create(User, {
@@ -51,6 +54,7 @@ export function createUser(
         title: input.title ?? null,
         organizationId: input.organizationId ?? null,
         initiatedBy: input.initiatedBy ?? null,
+        initiatedById: input.initiatedById ?? null,
         status,
         statusChangedAt: status === 'active' ? now : null,
         statusChangedById: status === 'active' ? actor.userId : null,

@@ -13,6 +13,8 @@ export interface UserView {
   familyName: string;
   givenName: string;
   middleName: string | null;
+  /** «Фамилия Имя Отчество»: how the console lists people. */
+  fullName: string;
   displayName: string;
   email: string | null;
   phone: string | null;
@@ -25,7 +27,10 @@ export interface UserView {
   loginMethod: User['loginMethod'];
   role: User['role'];
   addedBy: PersonRef | null;
+  /** Who asked for the person to be added, as free text (someone outside the directory). */
   initiatedBy: string | null;
+  /** Who asked for the person to be added, as a person of the directory. */
+  initiatedByPerson: PersonRef | null;
   source: User['source'];
   externalId: string | null;
   /** The directory source (AD / LDAP) the person is linked to, if any. */
@@ -50,16 +55,33 @@ export interface UserView {
   invitation?: InvitationStatus;
 }
 
-/** Another person referred to from a card (who added, who changed the status). */
+/** Another person referred to from a card (who added, who initiated, who changed the status). */
 export interface PersonRef {
   id: string;
   displayName: string;
+  /** «Фамилия Имя Отчество», as the console lists people. */
+  fullName: string;
 }
+
+/** A referred person's names. */
+export type PersonNames = Omit<PersonRef, 'id'>;
 
 /** The names a card refers to, resolved for a whole page at once. */
 export interface UserRefs {
   organizations: Map<string, string>;
-  people: Map<string, string>;
+  people: Map<string, PersonNames>;
+}
+
+/**
+ * A person's full name in the Russian order («Фамилия Имя Отчество») as SQL over the alias of
+ * `app_user`; the patronymic is left out when there is none.
+ */
+export const fullNameSql = (alias: string) =>
+  `concat_ws(' ', ${alias}.family_name, ${alias}.given_name, nullif(${alias}.middle_name, ''))`;
+
+/** The same full name from a record (the person themselves, not a reference). */
+export function fullNameOf(user: Pick<UserRecord, 'familyName' | 'givenName' | 'middleName'>) {
+  return [user.familyName, user.givenName, user.middleName].filter(Boolean).join(' ');
 }
 
 /** The stored facts a view is built from (a loaded entity, or a row of the list query). */
@@ -106,19 +128,26 @@ export function ownersOf(
 export async function loadUserRefs(em: EntityManager, users: UserRecord[]): Promise<UserRefs> {
   const organizationIds = [...new Set(users.map((u) => u.organizationId).filter(isId))];
   const personIds = [
-    ...new Set(users.flatMap((u) => [u.addedById, u.statusChangedById]).filter(isId)),
+    ...new Set(
+      users.flatMap((u) => [u.addedById, u.statusChangedById, u.initiatedById]).filter(isId),
+    ),
   ];
   const refs: UserRefs = { organizations: new Map(), people: new Map() };
   if (organizationIds.length === 0 && personIds.length === 0) return refs;
-  const rows = await em.execute<{ kind: 'o' | 'p'; id: string; name: string }[]>(
-    `select 'o' as kind, id, name from organization where id = any(?::uuid[])
+  const rows = await em.execute<
+    { kind: 'o' | 'p'; id: string; name: string; full_name: string | null }[]
+  >(
+    `select 'o' as kind, id, name, null as full_name from organization where id = any(?::uuid[])
      union all
-     select 'p' as kind, id, display_name as name from app_user where id = any(?::uuid[])`,
+     select 'p' as kind, p.id, p.display_name as name, ${fullNameSql('p')} as full_name
+       from app_user p where p.id = any(?::uuid[])`,
     // PostgreSQL array literals: the driver would expand a JS array into a list of values.
     [`{${organizationIds.join(',')}}`, `{${personIds.join(',')}}`],
   );
-  for (const row of rows)
-    (row.kind === 'o' ? refs.organizations : refs.people).set(row.id, row.name);
+  for (const row of rows) {
+    if (row.kind === 'o') refs.organizations.set(row.id, row.name);
+    else refs.people.set(row.id, { displayName: row.name, fullName: row.full_name ?? row.name });
+  }
   return refs;
 }
 
@@ -128,7 +157,8 @@ function isId(value: string | null | undefined): value is string {
 
 function personRef(id: string | null | undefined, refs: UserRefs): PersonRef | null {
   if (!id) return null;
-  return { id, displayName: refs.people.get(id) ?? '' };
+  const names = refs.people.get(id);
+  return { id, displayName: names?.displayName ?? '', fullName: names?.fullName ?? '' };
 }
 
 /** Builds the API view of a person; `precedence` is config hr.precedence (field owners). */
@@ -141,6 +171,7 @@ export function presentUser(user: UserRecord, refs: UserRefs, precedence: Preced
     familyName: user.familyName,
     givenName: user.givenName,
     middleName: user.middleName ?? null,
+    fullName: fullNameOf(user),
     displayName: user.displayName,
     email: user.email ?? null,
     phone: user.phone ?? null,
@@ -156,6 +187,7 @@ export function presentUser(user: UserRecord, refs: UserRefs, precedence: Preced
     role: user.role ?? null,
     addedBy: personRef(user.addedById, refs),
     initiatedBy: user.initiatedBy ?? null,
+    initiatedByPerson: personRef(user.initiatedById, refs),
     source: user.source,
     externalId: user.externalId ?? null,
     sourceId: user.sourceId ?? null,

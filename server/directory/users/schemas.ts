@@ -27,6 +27,7 @@ const profile = {
   title: line(300).nullable(),
   organizationId: uuid.nullable(),
   initiatedBy: line(300).nullable(),
+  initiatedById: uuid.nullable(),
 };
 
 /** `POST /users`. */
@@ -41,6 +42,9 @@ export const createUserBody = z
     title: profile.title.optional(),
     organizationId: profile.organizationId.optional(),
     initiatedBy: profile.initiatedBy.optional(),
+    initiatedById: profile.initiatedById
+      .optional()
+      .describe('The person of the directory who asked for this one (GET /users to find them)'),
     status: z.enum(['pending', 'active']).optional(),
   })
   .strict();
@@ -58,6 +62,7 @@ export const updateUserBody = z
     title: profile.title.optional(),
     organizationId: profile.organizationId.optional(),
     initiatedBy: profile.initiatedBy.optional(),
+    initiatedById: profile.initiatedById.optional(),
     version: z.number().int().min(1),
   })
   .strict();
@@ -102,7 +107,13 @@ export function backofficeListQuery(maxLimit: number, defaultLimit: number) {
   return userListQuery(maxLimit, defaultLimit).extend({ role: z.enum(ROLES).optional() });
 }
 
-const personRef = z.object({ id: z.string(), displayName: z.string() }).nullable();
+const personRef = z
+  .object({
+    id: z.string(),
+    displayName: z.string(),
+    fullName: z.string().describe('«Фамилия Имя Отчество»'),
+  })
+  .nullable();
 
 /** A person as the API returns them. */
 export const userView = z.object({
@@ -115,6 +126,7 @@ export const userView = z.object({
   familyName: z.string(),
   givenName: z.string(),
   middleName: z.string().nullable(),
+  fullName: z.string().describe('«Фамилия Имя Отчество»: how the console lists people'),
   displayName: z.string(),
   email: z.string().nullable(),
   phone: z.string().nullable(),
@@ -127,7 +139,8 @@ export const userView = z.object({
   loginMethod: z.enum(LOGIN_METHODS),
   role: z.enum(ROLES).nullable(),
   addedBy: personRef,
-  initiatedBy: z.string().nullable(),
+  initiatedBy: z.string().nullable().describe('Free text: someone outside the directory'),
+  initiatedByPerson: personRef.describe('The person of the directory who asked for this one'),
   source: z.enum(SOURCES),
   externalId: z.string().nullable(),
   /** The directory source (AD / LDAP) the person is linked to, if any. */

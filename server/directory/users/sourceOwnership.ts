@@ -12,6 +12,7 @@ export const PROFILE_FIELDS = [
   'title',
   'organizationId',
   'initiatedBy',
+  'initiatedById',
 ] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
 
@@ -36,7 +37,8 @@ const PERSONNEL: readonly ProfileField[] = [
  *   name or a login, and the messenger may need a local one.
  * - `manual`: nothing; everything is edited by hand.
  *
- * `initiatedBy` (who asked for the account) is never owned: it records a local request.
+ * `initiatedBy` / `initiatedById` (who asked for the account) is never owned: it records a
+ * local request.
  */
 export const SOURCE_OWNED: Readonly<Record<Source, readonly ProfileField[]>> = {
   manual: [],

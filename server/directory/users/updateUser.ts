@@ -4,7 +4,7 @@ import { runCommand } from '../../commands/runCommand.ts';
 import { conflict, unprocessable } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import { loadCorePerson } from '../people/corePerson.ts';
-import { labelOf, loadUser, requireAnyRight } from './common.ts';
+import { labelOf, loadUser, requireAnyRight, requireInitiator } from './common.ts';
 import { notifyOldAddresses } from './notifyAddressChange.ts';
 import { ownersOf, presentOne, type UserView } from './presentUser.ts';
 import type { ProfileField } from './sourceOwnership.ts';
@@ -61,6 +61,8 @@ export function updateUser(
         );
       }
       if (changed.length === 0) return presentOne(em, user, precedence);
+      if (changed.includes('initiatedById'))
+        await requireInitiator(em, input.changes.initiatedById);
       const before: Record<string, unknown> = {};
       const after: Record<string, unknown> = {};
       // Assigned field by field so only touched columns end up in the versioned UPDATE.

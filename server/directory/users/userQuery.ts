@@ -9,7 +9,13 @@ import {
   invitationStatusOf,
   type StoredInvitation,
 } from './invitationFilter.ts';
-import { presentUser, type UserRecord, type UserRefs, type UserView } from './presentUser.ts';
+import {
+  fullNameSql,
+  presentUser,
+  type UserRecord,
+  type UserRefs,
+  type UserView,
+} from './presentUser.ts';
 import { searchConditions } from './searchTerms.ts';
 
 /** Sort keys of the people list. */
@@ -62,21 +68,25 @@ const COLUMNS = `u.id, u.username, u.core_account as "coreAccount", u.family_nam
   u.organization_id as "organizationId", u.status, u.status_changed_at as "statusChangedAt",
   u.status_changed_by_id as "statusChangedById", u.status_reason as "statusReason",
   u.login_method as "loginMethod", u.role, u.rank, u.added_by_id as "addedById",
-  u.initiated_by as "initiatedBy", u.source, u.external_id as "externalId",
+  u.initiated_by as "initiatedBy", u.initiated_by_id as "initiatedById", u.source, u.external_id as "externalId",
   u.source_id as "sourceId", u.hr_source_id as "hrSourceId", u.employee_number as "employeeNumber",
   u.hire_date::text as "hireDate", u.termination_date::text as "terminationDate",
   u.last_login_at as "lastLoginAt", u.created_at as "createdAt", u.updated_at as "updatedAt",
   u.version, o.name as "organizationName", a.display_name as "addedByName",
-  s.display_name as "statusChangedByName", i.status as "invitationStored",
+  ${fullNameSql('a')} as "addedByFullName", s.display_name as "statusChangedByName",
+  ${fullNameSql('s')} as "statusChangedByFullName", n.display_name as "initiatedByName",
+  ${fullNameSql('n')} as "initiatedByFullName", i.status as "invitationStored",
   i.expires_at as "invitationExpiresAt"`;
 
-type Row = UserRecord & {
-  organizationName: string | null;
-  addedByName: string | null;
-  statusChangedByName: string | null;
-  invitationStored: StoredInvitation | null;
-  invitationExpiresAt: Date | null;
-};
+/** The names of a person a row refers to, joined as `<prefix>Name` and `<prefix>FullName`. */
+type RefNames<P extends string> = Record<`${P}Name` | `${P}FullName`, string | null>;
+
+type Row = UserRecord &
+  RefNames<'addedBy' | 'statusChangedBy' | 'initiatedBy'> & {
+    organizationName: string | null;
+    invitationStored: StoredInvitation | null;
+    invitationExpiresAt: Date | null;
+  };
 
 /**
  * The filtered people query: the caller's read rules (a MikroORM filter from CASL, compiled by
@@ -133,6 +143,7 @@ export async function queryUsers(
     .leftJoin('organization as o', 'o.id', 'u.organization_id')
     .leftJoin('app_user as a', 'a.id', 'u.added_by_id')
     .leftJoin('app_user as s', 's.id', 'u.status_changed_by_id')
+    .leftJoin('app_user as n', 'n.id', 'u.initiated_by_id')
     .leftJoin('invitation as i', 'i.user_id', 'u.id')
     .orderByRaw(order);
   const count = filtered(em, access, params).clearSelect().count({ total: '*' });
@@ -165,20 +176,57 @@ export async function matchingUserIds(
   return rows.map((row) => row.id);
 }
 
-function refsOf(
-  row: Pick<
-    Row,
-    | 'organizationId'
-    | 'organizationName'
-    | 'addedById'
-    | 'addedByName'
-    | 'statusChangedById'
-    | 'statusChangedByName'
-  >,
-): UserRefs {
+function refsOf(row: Omit<Row, 'invitationStored' | 'invitationExpiresAt'>): UserRefs {
   const refs: UserRefs = { organizations: new Map(), people: new Map() };
   if (row.organizationId) refs.organizations.set(row.organizationId, row.organizationName ?? '');
-  if (row.addedById) refs.people.set(row.addedById, row.addedByName ?? '');
-  if (row.statusChangedById) refs.people.set(row.statusChangedById, row.statusChangedByName ?? '');
+  const people: [string | null | undefined, 'addedBy' | 'statusChangedBy' | 'initiatedBy'][] = [
+    [row.addedById, 'addedBy'],
+    [row.statusChangedById, 'statusChangedBy'],
+    [row.initiatedById, 'initiatedBy'],
+  ];
+  for (const [id, prefix] of people) {
+    if (!id) continue;
+    const displayName = row[`${prefix}Name`] ?? '';
+    refs.people.set(id, { displayName, fullName: row[`${prefix}FullName`] ?? displayName });
+  }
   return refs;
+}
+
+/** The people export's columns (issue 16), in order, as SQL producing text. */
+export const EXPORT_COLUMNS = [
+  ['id', 'u.id::text'],
+  ['familyName', 'u.family_name'],
+  ['givenName', 'u.given_name'],
+  ['middleName', 'u.middle_name'],
+  ['displayName', 'u.display_name'],
+  ['username', 'u.username'],
+  ['email', 'u.email'],
+  ['phone', 'u.phone'],
+  ['title', 'u.title'],
+  ['organization', '(select o.name from organization o where o.id = u.organization_id)'],
+  ['status', 'u.status'],
+  ['role', 'u.role'],
+  ['source', 'u.source'],
+  ['employeeNumber', 'u.employee_number'],
+  ['loginMethod', 'u.login_method'],
+  ['createdAt', `to_char(u.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`],
+  ['lastLoginAt', `to_char(u.last_login_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`],
+] as const;
+
+/**
+ * The SQL (with `$n` bindings, for a cursor on the raw pool) of every person the list's filters
+ * match within the caller's read rules, in name order, with the export's columns: what
+ * "export the current list" streams.
+ */
+export function exportUsersSql(
+  em: EntityManager,
+  access: FilterQuery<User>,
+  params: Omit<UserListParams, 'sort' | 'order' | 'offset' | 'limit'>,
+): { sql: string; bindings: readonly unknown[] } {
+  const query = filtered(em, access, { ...params, sort: 'name', order: 'asc', offset: 0, limit: 0 })
+    .clearSelect()
+    .select(em.getKnex().raw(EXPORT_COLUMNS.map(([, sql]) => sql).join(', ')))
+    .orderByRaw(ORDER.name.replaceAll('#', 'asc'));
+  const native = query.toSQL().toNative();
+  return { sql: native.sql, bindings: native.bindings };
 }

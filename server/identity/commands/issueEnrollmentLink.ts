@@ -79,7 +79,15 @@ export async function issueEnrollmentLink(
         throw unprocessable(
           'reason_required',
           'This person already has credentials: say why a new link is needed',
-          { errors: [{ path: 'reason', message: 'required for a person who has credentials' }] },
+          {
+            errors: [
+              {
+                path: 'reason',
+                message: 'required for a person who has credentials',
+                code: 'required',
+              },
+            ],
+          },
         );
       const now = services.now();
       // Ends every artefact, earlier links included (kept as expired, so their use reads as

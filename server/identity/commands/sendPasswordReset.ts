@@ -83,7 +83,7 @@ export async function sendPasswordReset(
       const reason = input.reason?.trim() || null;
       if (!reason)
         throw unprocessable('reason_required', 'Say why the password is being reset', {
-          errors: [{ path: 'reason', message: 'required' }],
+          errors: [{ path: 'reason', message: 'required', code: 'required' }],
         });
       const now = services.now();
       const sentTo = maskEmail(target.email);

@@ -33,68 +33,21 @@ export async function inviteChunk(
     [batchId, size],
   );
   if (items.length === 0) return 0;
-  const now = ctx.services.now();
-  // Person before invitation, as the single commands lock them (target.ts): no deadlock between.
-  const people = await loadInvitees(
-    ctx.em,
-    items.map((item) => item.user_id),
-    { lock: true },
-  );
-  const allowed = [...people.values()].filter((person) =>
-    ctx.ability.can('invite', asUserSubject(person)),
-  );
-  const rows = await lockInvitationRows(
-    ctx.em,
-    allowed.map((person) => person.id),
-  );
-  const facts = new Map(
-    (await inviteeFacts(ctx.em, allowed, rows, now)).map((fact) => [fact.person.id, fact]),
-  );
-
-  // Batch items come from one query over app_user's key, so nobody appears twice in a chunk
-  // (sendInvitations writes each person once per statement).
-  const results: ItemResult[] = [];
-  const sends: { send: InvitationSend; result: ItemResult }[] = [];
-  for (const item of items) {
-    const person = people.get(item.user_id);
-    const fact = facts.get(item.user_id);
-    const result: ItemResult = {
-      position: item.position,
-      label: person?.label ?? null,
-      outcome: 'skipped',
-      code: null,
-    };
-    results.push(result);
-    if (!person) result.code = 'not_found';
-    else if (!fact) {
-      ctx.audit({
-        action: 'invitation.sent',
-        outcome: 'denied',
-        targetType: 'User',
-        targetId: person.id,
-        targetLabel: person.label,
-        details: { door: 'bulk', batchId, errorCode: 'forbidden' },
-      });
-      result.code = 'forbidden';
-    } else {
-      const checked = checkInvitee(fact, now, true);
-      if ('refusal' in checked) result.code = checked.refusal;
-      else
-        sends.push({
-          send: { invitee: checked.invitable, kind: 'invite', byId: ctx.actor.userId, locale },
-          result,
-        });
-    }
-  }
-  const outcomes = await sendInvitations(
+  const decided = await invitePeople(
     ctx,
-    sends.map(({ send }) => send),
+    items.map((item) => item.user_id),
+    locale,
+    { door: 'bulk', batchId },
   );
-  sends.forEach(({ result }, index) => {
-    result.outcome = 'invited';
-    result.code = outcomes[index]?.status === 'held' ? 'held' : null;
+  const results: ItemResult[] = items.map((item) => {
+    const one = decided.get(item.user_id);
+    return {
+      position: item.position,
+      label: one?.label ?? null,
+      outcome: one?.outcome ?? 'skipped',
+      code: one ? one.code : 'not_found',
+    };
   });
-
   await ctx.em.execute(
     `update invitation_batch_item b set label = r.label, outcome = r.outcome, code = r.code
        from jsonb_to_recordset(?::jsonb) as r(position int, label text, outcome text, code text)
@@ -108,4 +61,88 @@ export async function inviteChunk(
     [results.length, invited, results.length - invited, batchId],
   );
   return items.length;
+}
+
+/** What a bulk invitation did for one person. */
+export interface PersonInvited {
+  label: string | null;
+  outcome: 'invited' | 'skipped';
+  /** Why skipped (`no_email`, `forbidden`, `not_found`...), or `held` for a held invitation. */
+  code: string | null;
+}
+
+/**
+ * Invites `userIds` inside the caller's transaction, set-based: a constant number of
+ * statements whatever their number — the people (locked), their invitation rows (locked), their
+ * credential and address-hold facts, the held invitations, the new tokens, the mails, and the
+ * audit the runner appends at commit. Each person is decided by the rules a single invitation
+ * applies (`refusalOf`, the hold in `sendInvitations`), so every door refuses alike; a person
+ * the caller may not invite is skipped as `forbidden` with a denied audit event (`details` go
+ * into it). The bulk invitation and the people list's bulk jobs both call it per chunk.
+ */
+export async function invitePeople(
+  ctx: CommandContext,
+  userIds: readonly string[],
+  locale: InvitationLocale,
+  details: Record<string, unknown>,
+): Promise<Map<string, PersonInvited>> {
+  const now = ctx.services.now();
+  // Person before invitation, as the single commands lock them (target.ts): no deadlock between.
+  const people = await loadInvitees(ctx.em, [...new Set(userIds)], { lock: true });
+  const allowed = [...people.values()].filter((person) =>
+    ctx.ability.can('invite', asUserSubject(person)),
+  );
+  const rows = await lockInvitationRows(
+    ctx.em,
+    allowed.map((person) => person.id),
+  );
+  const facts = new Map(
+    (await inviteeFacts(ctx.em, allowed, rows, now)).map((fact) => [fact.person.id, fact]),
+  );
+
+  // Each person once (sendInvitations writes each person once per statement).
+  const results = new Map<string, PersonInvited>();
+  const sends: { send: InvitationSend; result: PersonInvited }[] = [];
+  for (const id of new Set(userIds)) {
+    const person = people.get(id);
+    const fact = facts.get(id);
+    const result: PersonInvited = { label: person?.label ?? null, outcome: 'skipped', code: null };
+    results.set(id, result);
+    if (!person) result.code = 'not_found';
+    else if (!fact) {
+      ctx.audit({
+        action: 'invitation.sent',
+        outcome: 'denied',
+        targetType: 'User',
+        targetId: person.id,
+        targetLabel: person.label,
+        details: { ...details, errorCode: 'forbidden' },
+      });
+      result.code = 'forbidden';
+    } else {
+      const checked = checkInvitee(fact, now, true);
+      if ('refusal' in checked) result.code = checked.refusal;
+      else
+        sends.push({
+          send: {
+            invitee: checked.invitable,
+            kind: 'invite',
+            byId: ctx.actor.userId,
+            locale,
+            details,
+          },
+          result,
+        });
+    }
+  }
+  const outcomes = await sendInvitations(
+    ctx,
+    sends.map(({ send }) => send),
+  );
+  sends.forEach(({ result }, index) => {
+    result.outcome = 'invited';
+    result.code = outcomes[index]?.status === 'held' ? 'held' : null;
+  });
+
+  return results;
 }

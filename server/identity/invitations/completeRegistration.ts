@@ -54,13 +54,13 @@ export async function completeRegistration(
         throw unprocessable(
           'second_factor_required',
           'Scan the QR code with an authenticator app and enter its code',
-          { errors: [{ path: 'code', message: 'required' }] },
+          { errors: [{ path: 'code', message: 'required', code: 'required' }] },
         );
       const secret = decryptTotpSecret(services.keys.totp, row.pending_totp_secret, user.id);
       const step = await checkTotp(secret, input.code, now, 0);
       if (step === null)
         throw unprocessable('wrong_code', 'The code is not right; enter the current one', {
-          errors: [{ path: 'code', message: 'wrong code' }],
+          errors: [{ path: 'code', message: 'wrong code', code: 'wrong_code' }],
         });
       factor = { sealed: row.pending_totp_secret, step };
     }

@@ -119,6 +119,8 @@ export interface InvitationSend {
   kind: SendKind;
   byId: string | null;
   locale: InvitationLocale;
+  /** Added to the person's audit event (a bulk job names itself there). */
+  details?: Record<string, unknown>;
 }
 
 const ACTION = {
@@ -197,7 +199,11 @@ export async function sendInvitations(
         targetType: 'User',
         targetId: person.id,
         targetLabel: person.label,
-        details: { heldUntil: hold.until.toISOString(), emailChangedById: hold.byId },
+        details: {
+          heldUntil: hold.until.toISOString(),
+          emailChangedById: hold.byId,
+          ...send.details,
+        },
       });
       return { status: 'held', heldUntil: hold.until };
     }
@@ -214,6 +220,7 @@ export async function sendInvitations(
         locale: send.locale,
         expiresAt: token.expiresAt.toISOString(),
         sentCount: token.sentCount,
+        ...send.details,
       },
     });
     return { status: 'invited', expiresAt: token.expiresAt, sentCount: token.sentCount };

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type ActorKind, actorKindOf } from '../../audit/actorKind.ts';
 import type { UserStatus } from '../../directory/entities.ts';
 import type { Door } from './doors.ts';
 
@@ -11,6 +12,10 @@ export interface StatusHistoryEntry {
   sourceId: string | null;
   actorId: string | null;
   actorLabel: string;
+  /** The acting person's current «Фамилия Имя Отчество»; null for a source or the service. */
+  actorName: string | null;
+  /** What acted when it was not a person (a source, SCIM, the service…). */
+  actorKind: ActorKind;
   reason: string | null;
 }
 
@@ -31,11 +36,15 @@ export async function readStatusHistory(
       source_id: string | null;
       actor_id: string | null;
       actor_label: string;
+      actor_name: string | null;
       reason: string | null;
     }[]
   >(
-    `select changed_at as at, from_status, to_status, door, source_id, actor_id, actor_label, reason
-       from user_status_change where user_id = ? order by changed_at desc, id desc limit ?`,
+    `select c.changed_at as at, c.from_status, c.to_status, c.door, c.source_id, c.actor_id,
+            c.actor_label, c.reason,
+            concat_ws(' ', a.family_name, a.given_name, nullif(a.middle_name, '')) as actor_name
+       from user_status_change c left join app_user a on a.id = c.actor_id
+      where c.user_id = ? order by c.changed_at desc, c.id desc limit ?`,
     [userId, STATUS_HISTORY_LIMIT],
   );
   return rows.map((row) => ({
@@ -46,6 +55,8 @@ export async function readStatusHistory(
     sourceId: row.source_id,
     actorId: row.actor_id,
     actorLabel: row.actor_label,
+    actorName: row.actor_id ? row.actor_name : null,
+    actorKind: actorKindOf(row.actor_id, row.actor_label),
     reason: row.reason,
   }));
 }

@@ -1,6 +1,6 @@
 import type { Actor } from '../../authz/actor.ts';
 import { type AppAbility, asUserSubject } from '../../authz/index.ts';
-import { runCommand } from '../../commands/runCommand.ts';
+import { type CommandContext, runCommand } from '../../commands/runCommand.ts';
 import { requireAnyRight } from '../../directory/users/common.ts';
 import type { Services } from '../../shared/services.ts';
 import {
@@ -47,61 +47,66 @@ export function changeStatuses(
   ids: readonly string[],
   reason: string | null,
 ): Promise<BulkStatusResult> {
-  const auditAction = STATUS_AUDIT_ACTION[verb];
   return runCommand(
     services,
     actor,
-    async (ctx) => {
-      requireAnyRight(ability, verb, auditAction);
-      const unique = [...new Set(ids)];
-      const rows = await ctx.em.execute<{ id: string; rank: number; label: string }[]>(
-        `select id, rank, coalesce(username, display_name) as label from app_user
-          where id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
-        [JSON.stringify(unique)],
-      );
-      const found = new Map(rows.map((row) => [row.id, row]));
-      const result: BulkStatusResult = { changed: [], skipped: [] };
-      const allowed: string[] = [];
-      for (const id of unique) {
-        const row = found.get(id);
-        if (!row) continue; // the lifecycle reports it as not_found
-        if (ability.can(verb, asUserSubject(row))) {
-          allowed.push(id);
-          continue;
-        }
-        result.skipped.push({
-          id,
-          label: row.label,
-          code: 'forbidden',
-          message: MESSAGES.forbidden,
-        });
-        ctx.audit({
-          action: auditAction,
-          outcome: 'denied',
-          targetType: 'user',
-          targetId: id,
-          targetLabel: row.label,
-          reason,
-          details: { door: 'bulk', errorCode: 'forbidden' },
-        });
-      }
-      const missing = unique.filter((id) => !found.has(id)).map((id) => ({ id }));
-      const changed = await changeStatus(
-        ctx,
-        verb,
-        [...allowed.map((id) => ({ id })), ...missing],
-        {
-          door: 'bulk',
-          reason,
-          sourceId: null,
-          details: { requested: unique.length },
-        },
-      );
-      for (const { artefacts: _, ...row } of changed.changed) result.changed.push(row);
-      for (const row of changed.skipped)
-        result.skipped.push({ ...row, message: MESSAGES[row.code] });
-      return result;
+    (ctx) => {
+      requireAnyRight(ability, verb, STATUS_AUDIT_ACTION[verb]);
+      return changeStatusesIn(ctx, verb, ids, reason, { requested: new Set(ids).size });
     },
     ability,
   );
+}
+
+/**
+ * The bulk door inside the caller's transaction (a bulk request, or one chunk of a bulk job):
+ * people the caller may not act on are skipped as `forbidden` with a denied audit event; the
+ * lifecycle changes the rest set-based. `details` go into every audit event.
+ */
+export async function changeStatusesIn(
+  ctx: CommandContext,
+  verb: LifecycleVerb,
+  ids: readonly string[],
+  reason: string | null,
+  details: Record<string, unknown>,
+): Promise<BulkStatusResult> {
+  const auditAction = STATUS_AUDIT_ACTION[verb];
+  const { ability } = ctx;
+  const unique = [...new Set(ids)];
+  const rows = await ctx.em.execute<{ id: string; rank: number; label: string }[]>(
+    `select id, rank, coalesce(username, display_name) as label from app_user
+      where id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
+    [JSON.stringify(unique)],
+  );
+  const found = new Map(rows.map((row) => [row.id, row]));
+  const result: BulkStatusResult = { changed: [], skipped: [] };
+  const allowed: string[] = [];
+  for (const id of unique) {
+    const row = found.get(id);
+    if (!row) continue; // the lifecycle reports it as not_found
+    if (ability.can(verb, asUserSubject(row))) {
+      allowed.push(id);
+      continue;
+    }
+    result.skipped.push({ id, label: row.label, code: 'forbidden', message: MESSAGES.forbidden });
+    ctx.audit({
+      action: auditAction,
+      outcome: 'denied',
+      targetType: 'user',
+      targetId: id,
+      targetLabel: row.label,
+      reason,
+      details: { door: 'bulk', ...details, errorCode: 'forbidden' },
+    });
+  }
+  const missing = unique.filter((id) => !found.has(id)).map((id) => ({ id }));
+  const changed = await changeStatus(ctx, verb, [...allowed.map((id) => ({ id })), ...missing], {
+    door: 'bulk',
+    reason,
+    sourceId: null,
+    details,
+  });
+  for (const { artefacts: _, ...row } of changed.changed) result.changed.push(row);
+  for (const row of changed.skipped) result.skipped.push({ ...row, message: MESSAGES[row.code] });
+  return result;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACTOR_KINDS } from '../../audit/actorKind.ts';
 import { USER_STATUSES } from '../../directory/entities.ts';
 import { listOf, paragraph, uuid } from '../../shared/schemas.ts';
 import { DOORS } from '../lifecycle/doors.ts';
@@ -53,6 +54,8 @@ export const statusHistory = listOf(
     sourceId: z.string().nullable(),
     actorId: z.string().nullable(),
     actorLabel: z.string(),
+    actorName: z.string().nullable().describe("The acting person's current full name"),
+    actorKind: z.enum(ACTOR_KINDS),
     reason: z.string().nullable(),
   }),
 );

@@ -32,6 +32,7 @@ const tlsSchema = z
   .strict()
   .refine((tls) => !(tls.ca && tls.caFile), {
     message: 'give the CA bundle either pasted (ca) or as a file (caFile), not both',
+    params: { code: 'ca_conflict' },
     path: ['ca'],
   });
 
@@ -121,11 +122,14 @@ export const baseDnsSchema = z
             code: 'custom',
             path: [index],
             message: `duplicate base DN (the same as base DN ${earlier + 1}, ${other})`,
+            // The console's text for the field (admin-ui/src/i18n/errors), with the other base.
+            params: { code: 'duplicate_base_dn', other },
           });
         else if (dnWithin(base, other) || dnWithin(other, base))
           ctx.addIssue({
             code: 'custom',
             path: [index],
+            params: { code: 'nested_base_dn', other },
             message: `base DNs may not be nested: ${base} and ${other} (base DN ${earlier + 1}) lie one inside the other; keep the outer one`,
           });
       }
@@ -204,16 +208,27 @@ export const directorySourceSchema = z
   .superRefine((source, ctx) => {
     const ldaps = /^ldaps:/i.test(source.url);
     if (ldaps && source.startTls)
-      ctx.addIssue({ code: 'custom', path: ['startTls'], message: 'ldaps:// is already TLS' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['startTls'],
+        message: 'ldaps:// is already TLS',
+        params: { code: 'ldaps_already_tls' },
+      });
     if (!ldaps && !source.startTls && !source.allowPlain)
       ctx.addIssue({
         code: 'custom',
         path: ['allowPlain'],
+        params: { code: 'plain_ldap_refused' },
         message:
           'plain ldap:// sends passwords in clear text: use ldaps://, startTls, or set allowPlain',
       });
     if (source.baseDns === undefined && source.baseDn === undefined)
-      ctx.addIssue({ code: 'custom', path: ['baseDns'], message: 'give at least one base DN' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['baseDns'],
+        message: 'give at least one base DN',
+        params: { code: 'required' },
+      });
     // Both given: a baseDn naming another base than the first would leave a reader guessing.
     if (
       source.baseDns !== undefined &&
@@ -224,6 +239,7 @@ export const directorySourceSchema = z
         code: 'custom',
         path: ['baseDn'],
         message: 'baseDn is the older spelling of baseDns: give one of them',
+        params: { code: 'base_dn_conflict' },
       });
   })
   .transform(({ baseDn, baseDns, ...source }) => ({

@@ -32,7 +32,7 @@ function useFilters() {
   return [
     <SelectInput key="action" source="action" choices={actions} alwaysOn />,
     <ReferenceInput key="actor" source="actorId" reference="users" alwaysOn>
-      <AutocompleteInput filterToQuery={byName} optionText="displayName" />
+      <AutocompleteInput filterToQuery={byName} optionText="fullName" />
     </ReferenceInput>,
     <TextInput key="target" source="targetId" />,
     <SelectInput

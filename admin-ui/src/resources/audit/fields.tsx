@@ -1,6 +1,6 @@
 import { useRecordContext } from 'react-admin';
-import { Link } from 'react-router-dom';
 import type { AuditEventRecord } from '../../api/types';
+import { ActorName, nameOf, PersonLink } from '../../components/PersonName';
 import { useAuditWords } from './labels';
 
 /** Props shared by the audit fields (react-admin reads `label` for the column header). */
@@ -9,7 +9,7 @@ export interface AuditFieldProps {
   sortable?: boolean;
 }
 
-/** The action of an audit event: its readable name when known, with the code beneath. */
+/** The action of an audit event, in words (the code is in the export and the SIEM stream). */
 export function ActionField(_props: AuditFieldProps) {
   const record = useRecordContext<AuditEventRecord>();
   const words = useAuditWords();
@@ -17,30 +17,40 @@ export function ActionField(_props: AuditFieldProps) {
   return <span>{words.action(record.action)}</span>;
 }
 
-/** Who did it: a link to the actor's card when it is a person. */
+/**
+ * Who did it: a person by their current «Фамилия Имя Отчество» with a link to their card (the
+ * login the event recorded beneath), anything else as its kind and label.
+ */
 export function ActorField(_props: AuditFieldProps) {
   const record = useRecordContext<AuditEventRecord>();
   if (!record) return null;
   const { actor } = record;
-  if (!actor.id) return <span>{actor.label}</span>;
   return (
-    <Link to={`/users/${actor.id}/show`} onClick={(e) => e.stopPropagation()}>
-      {actor.label}
-    </Link>
+    <ActorName
+      id={actor.id}
+      label={actor.label}
+      kind={actor.kind ?? (actor.id ? 'person' : 'system')}
+      name={actor.person ? nameOf(actor.person) : null}
+    />
   );
 }
 
-/** What it was done to: type and label. */
+/** What it was done to: a person by name with a link to their card, else the label. */
 export function TargetField(_props: AuditFieldProps) {
   const record = useRecordContext<AuditEventRecord>();
   if (!record) return null;
   const { target } = record;
   const text = target.label ?? target.id ?? '—';
   if (target.type === 'user' && target.id) {
+    const name = target.person ? nameOf(target.person) : '';
     return (
-      <Link to={`/users/${target.id}/show`} onClick={(e) => e.stopPropagation()}>
-        {text}
-      </Link>
+      <span>
+        <PersonLink person={{ id: target.id, fullName: name || text }} />
+        {/* The label the event recorded (their login then), unless it is only a name again. */}
+        {name && name !== text && text !== target.person?.displayName && (
+          <span style={{ display: 'block', fontSize: 11, opacity: 0.6 }}>{text}</span>
+        )}
+      </span>
     );
   }
   return <span>{text}</span>;

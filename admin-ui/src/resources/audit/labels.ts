@@ -23,6 +23,7 @@ function valuePrefix(field: string, targetType: string | null | undefined): stri
     role: 'app.role',
     door: 'app.door',
     mode: 'app.sync.mode',
+    verb: 'bulkjob.verb',
     loginMethod: 'app.login_method',
     source: 'app.source',
     kind: 'app.kind',

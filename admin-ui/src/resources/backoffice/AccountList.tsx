@@ -40,7 +40,7 @@ export default function AccountList() {
           <FilterButton />
         </TopToolbar>
       }
-      sort={{ field: 'displayName', order: 'ASC' }}
+      sort={{ field: 'fullName', order: 'ASC' }}
       exporter={false}
     >
       <Datagrid
@@ -48,7 +48,7 @@ export default function AccountList() {
         bulkActionButtons={false}
         data-testid="accounts"
       >
-        <TextField source="displayName" sortBy="name" label="resources.users.fields.displayName" />
+        <TextField source="fullName" sortBy="name" label="app.names.full_name" />
         <TextField source="username" sortable={false} label="resources.users.fields.username" />
         <EnumField source="role" prefix="app.role" label="resources.users.fields.role" />
         <EnumField source="status" prefix="app.status" chip label="resources.users.fields.status" />

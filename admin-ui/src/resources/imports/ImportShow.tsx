@@ -1,6 +1,7 @@
 import { Alert, Box, CircularProgress } from '@mui/material';
 import { Show, useCanAccess, useRecordContext, useTranslate } from 'react-admin';
 import type { ImportRunRecord } from '../../api/hrTypes';
+import { runErrorMessage, safetyMessage } from '../../api/problemText';
 import type { RunStatus } from '../../api/syncTypes';
 import { Row, Section } from '../../components/Section';
 import { useFormat } from '../../format';
@@ -30,7 +31,7 @@ function StatusBanner({ record }: { record: ImportRunRecord }) {
     case 'awaiting_approval':
       return (
         <Alert severity="warning" data-testid="awaiting-approval">
-          {t('banner_held', { safety: record.safety ?? '' })}{' '}
+          {t('banner_held', { safety: safetyMessage(translate, record) })}{' '}
           {canApprove ? t('banner_held_approve') : t('banner_held_ask')}
         </Alert>
       );
@@ -50,7 +51,9 @@ function StatusBanner({ record }: { record: ImportRunRecord }) {
     case 'cancelled':
       return <Alert severity="info">{t('banner_cancelled')}</Alert>;
     case 'failed':
-      return <Alert severity="error">{record.error ?? t('banner_failed')}</Alert>;
+      return (
+        <Alert severity="error">{runErrorMessage(translate, record) ?? t('banner_failed')}</Alert>
+      );
     default:
       return null;
   }
@@ -95,7 +98,9 @@ function Body() {
         <Row label={translate('resources.sync-runs.fields.finishedAt')}>
           {dateTime(record.finishedAt)}
         </Row>
-        <Row label={translate('resources.sync-runs.fields.safety')}>{record.safety}</Row>
+        <Row label={translate('resources.sync-runs.fields.safety')}>
+          {safetyMessage(translate, record)}
+        </Row>
         <Row label={translate('resources.sync-runs.fields.counts')}>
           <Box data-testid="import-counts">
             <RunCounts counts={record.counts} />

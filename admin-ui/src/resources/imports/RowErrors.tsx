@@ -1,6 +1,7 @@
 import { Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useTranslate } from 'react-admin';
 import type { ImportDetails } from '../../api/hrTypes';
+import { rowErrorMessage } from '../../api/problemText';
 
 /** The rows of the file that were rejected: row number, column and why. */
 export function RowErrors({ details }: { details: ImportDetails }) {
@@ -25,7 +26,7 @@ export function RowErrors({ details }: { details: ImportDetails }) {
             <TableRow key={`${error.row}\u0000${error.column ?? ''}\u0000${error.message}`}>
               <TableCell>{error.row}</TableCell>
               <TableCell sx={{ fontFamily: 'monospace' }}>{error.column ?? '—'}</TableCell>
-              <TableCell>{error.message}</TableCell>
+              <TableCell>{rowErrorMessage(translate, error)}</TableCell>
             </TableRow>
           ))}
         </TableBody>

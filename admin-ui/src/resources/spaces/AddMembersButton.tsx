@@ -55,7 +55,7 @@ export function AddMembersButton({ spaceId }: { spaceId: string }) {
           <ReferenceArrayInput source="userIds" reference="users">
             <AutocompleteArrayInput
               filterToQuery={byName}
-              optionText="displayName"
+              optionText="fullName"
               label="resources.spaces.fields.members"
               onChange={(value: string[]) => setIds(value)}
               fullWidth

@@ -45,7 +45,7 @@ function Body() {
             rowClick={(id) => `/users/${id}/show`}
             data-testid="members"
           >
-            <TextField source="displayName" label="resources.users.fields.displayName" />
+            <TextField source="fullName" label="app.names.full_name" />
             <TextField source="email" label="resources.users.fields.email" />
             <EnumField
               source="status"

@@ -1,5 +1,6 @@
 import TaskAlt from '@mui/icons-material/TaskAlt';
 import { useCanAccess, useTranslate } from 'react-admin';
+import { safetyMessage } from '../../api/problemText';
 import type { SyncRunRecord } from '../../api/syncTypes';
 import { useAppDataProvider } from '../../dataProviderHook';
 import { ActionButton } from '../users/ActionButton';
@@ -11,7 +12,7 @@ import { ActionButton } from '../users/ActionButton';
 export function ApproveRunButton({
   run,
 }: {
-  run: Pick<SyncRunRecord, 'id' | 'status' | 'safety'>;
+  run: Pick<SyncRunRecord, 'id' | 'status' | 'safety' | 'safetyCode' | 'safetyParams'>;
 }) {
   const translate = useTranslate();
   const dataProvider = useAppDataProvider();
@@ -22,7 +23,7 @@ export function ApproveRunButton({
       label={translate('app.sync.approve')}
       icon={<TaskAlt />}
       title={translate('app.sync.approve_title')}
-      help={translate('app.sync.approve_help', { safety: run.safety ?? '' })}
+      help={translate('app.sync.approve_help', { safety: safetyMessage(translate, run) })}
       reason="none"
       confirmLabel={translate('app.sync.approve')}
       run={async () => {

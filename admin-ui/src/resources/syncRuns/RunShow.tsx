@@ -1,6 +1,7 @@
 import { Alert, Box } from '@mui/material';
 import { Show, useRecordContext, useTranslate } from 'react-admin';
 import { Link } from 'react-router-dom';
+import { runErrorMessage, safetyMessage } from '../../api/problemText';
 import type { SyncRunRecord } from '../../api/syncTypes';
 import { Row, Section } from '../../components/Section';
 import { useFormat } from '../../format';
@@ -19,12 +20,12 @@ function Body() {
     <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 2, p: 2 }}>
       {record.status === 'awaiting_approval' && (
         <Alert severity="warning" sx={{ width: '100%' }} data-testid="awaiting-approval">
-          {translate('app.sync.held', { safety: record.safety ?? '' })}
+          {translate('app.sync.held', { safety: safetyMessage(translate, record) })}
         </Alert>
       )}
       {record.error && (
-        <Alert severity="error" sx={{ width: '100%' }}>
-          {record.error}
+        <Alert severity="error" sx={{ width: '100%' }} data-testid="run-error">
+          {runErrorMessage(translate, record)}
         </Alert>
       )}
       <Section title={translate('app.sync.run')}>
@@ -41,7 +42,7 @@ function Body() {
         <Row label={f('startedAt')}>{dateTime(record.startedAt)}</Row>
         <Row label={f('finishedAt')}>{dateTime(record.finishedAt)}</Row>
         <Row label={f('durationMs')}>{duration(record.durationMs)}</Row>
-        <Row label={f('safety')}>{record.safety}</Row>
+        <Row label={f('safety')}>{safetyMessage(translate, record)}</Row>
         <Row label={f('approvedAt')}>{record.approvedAt && dateTime(record.approvedAt)}</Row>
       </Section>
       <Section title={f('counts')}>

@@ -10,18 +10,20 @@ import {
 } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
 import { HttpError, useTranslate } from 'react-admin';
-import { Link } from 'react-router-dom';
 import type { StatusChange, UserRecord } from '../../api/types';
+import { ActorName, PersonLink } from '../../components/PersonName';
 import { Row } from '../../components/Section';
 import { StatusChip } from '../../components/StatusChip';
 import { useAppDataProvider } from '../../dataProviderHook';
 import { useFormat } from '../../format';
 
-/** Who made a change: a link to their card when a person did, else the source / system label. */
+/** Who made a change: a person by name with a link to their card, else the kind and label. */
 function Who({ change }: { change: StatusChange }) {
   const label = change.actorLabel || change.sourceId || '—';
-  if (!change.actorId) return <>{label}</>;
-  return <Link to={`/users/${change.actorId}/show`}>{label}</Link>;
+  if (!change.actorKind) return <>{label}</>;
+  return (
+    <ActorName id={change.actorId} label={label} kind={change.actorKind} name={change.actorName} />
+  );
 }
 
 /** The last change as the person's record states it: shown when the history cannot be read. */
@@ -35,7 +37,9 @@ function LastChange({ record }: { record: UserRecord }) {
         <StatusChip status={record.status} />
       </Row>
       <Row label={f('statusChangedAt')}>{dateTime(record.statusChangedAt)}</Row>
-      <Row label={f('statusChangedBy')}>{record.statusChangedBy?.displayName}</Row>
+      <Row label={f('statusChangedBy')}>
+        <PersonLink person={record.statusChangedBy} />
+      </Row>
       <Row label={f('statusReason')}>{record.statusReason}</Row>
     </>
   );

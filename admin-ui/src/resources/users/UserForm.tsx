@@ -13,6 +13,7 @@ import type { UserRecord } from '../../api/types';
 import { enumChoices } from '../../components/EnumField';
 import { ownerLabel } from '../../components/SourceOwnerChip';
 import { SOURCE_OWNED } from '../../providers/resources';
+import { InitiatedByInput } from './InitiatedByInput';
 
 const byName = (q: string) => ({ q });
 
@@ -70,7 +71,7 @@ export function UserForm({ creating }: { creating?: boolean }) {
           />
         </ReferenceInput>
       )}
-      <TextInput source="initiatedBy" fullWidth />
+      <InitiatedByInput />
       {creating && (
         <SelectInput
           source="status"

@@ -2,6 +2,7 @@ import { Box } from '@mui/material';
 import { Show, useCanAccess, useRecordContext, useTranslate } from 'react-admin';
 import { Link } from 'react-router-dom';
 import type { UserRecord } from '../../api/types';
+import { PersonLink } from '../../components/PersonName';
 import { Row, Section } from '../../components/Section';
 import { SourceOwnerChip } from '../../components/SourceOwnerChip';
 import { StatusChip } from '../../components/StatusChip';
@@ -15,11 +16,6 @@ import { UserActions } from './UserActions';
 
 const usersOf = (organizationId: string) =>
   `/users?filter=${encodeURIComponent(JSON.stringify({ organizationId }))}`;
-
-function PersonLink({ person }: { person: { id: string; displayName: string } | null }) {
-  if (!person) return <>—</>;
-  return <Link to={`/users/${person.id}/show`}>{person.displayName}</Link>;
-}
 
 function Card() {
   const record = useRecordContext<UserRecord>();
@@ -36,6 +32,7 @@ function Card() {
   return (
     <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 2, p: 2 }}>
       <Section title={translate('app.card.profile')}>
+        <Row label={translate('app.names.full_name')}>{record.fullName || '—'}</Row>
         <Row label={f('displayName')}>
           {record.displayName || '—'}
           <SourceOwnerChip record={record} field="displayName" />
@@ -93,7 +90,13 @@ function Card() {
         <Row label={f('addedBy')}>
           <PersonLink person={record.addedBy} />
         </Row>
-        <Row label={f('initiatedBy')}>{record.initiatedBy}</Row>
+        <Row label={f('initiatedBy')}>
+          {record.initiatedByPerson ? (
+            <PersonLink person={record.initiatedByPerson} />
+          ) : (
+            record.initiatedBy || '—'
+          )}
+        </Row>
         <Row label={f('createdAt')}>{dateTime(record.createdAt)}</Row>
         <Row label={f('updatedAt')}>{dateTime(record.updatedAt)}</Row>
       </Section>

@@ -62,7 +62,7 @@ export function useUserFilters() {
         ]
       : []),
     <ReferenceInput key="addedBy" source="addedBy" reference="users">
-      <AutocompleteInput filterToQuery={byName} optionText="displayName" />
+      <AutocompleteInput filterToQuery={byName} optionText="fullName" />
     </ReferenceInput>,
   ];
 }

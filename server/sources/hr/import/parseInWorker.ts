@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { isErrorCode } from '../../../shared/errorCodes.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { SourcePerson } from '../../types.ts';
 import { type ImportLimits, importTooSlow } from './limits.ts';
@@ -85,7 +86,7 @@ export function parseInWorker(
       clearTimeout(timer);
       if (reply.type === 'error') {
         void close();
-        if (reply.status !== undefined && reply.code !== undefined)
+        if (reply.status !== undefined && reply.code !== undefined && isErrorCode(reply.code))
           throw new AppError(reply.status, reply.code, reply.message, reply.extra ?? {});
         throw new Error(`reading the file failed: ${reply.message}`);
       }

@@ -1,3 +1,4 @@
+import type { RowCode } from '../../../shared/errorCodes.ts';
 import { UNSAFE_TEXT_MESSAGES, unsafeCharacterIn } from '../../../shared/text.ts';
 import type { SourcedAttribute, SourcePerson } from '../../types.ts';
 import { parseDate } from './dates.ts';
@@ -5,10 +6,15 @@ import type { ImportField, ResolvedColumns } from './headers.ts';
 import { parseSuspension } from './suspension.ts';
 import type { Table, TableRow } from './table.ts';
 
-/** One problem of one row: its line in the file, the column's header and what is wrong. */
+/**
+ * One problem of one row: its line in the file, the column's header and what is wrong, as a
+ * registered `code` with `params` (the console translates these) and as English `message`.
+ */
 export interface RowError {
   row: number;
   column: string | null;
+  code: RowCode;
+  params: Record<string, unknown>;
   message: string;
 }
 
@@ -72,18 +78,29 @@ function validateRow(
 ): ValidatedRow {
   const errors: RowError[] = [];
   const header = (field: ImportField) => resolved.mapping[field] ?? field;
-  const fail = (field: ImportField | null, message: string) =>
-    errors.push({ row: row.line, column: field ? header(field) : null, message });
+  const fail = (
+    field: ImportField | null,
+    code: RowCode,
+    message: string,
+    params: Record<string, unknown> = {},
+  ) => errors.push({ row: row.line, column: field ? header(field) : null, code, params, message });
   if (table.fixedWidth && row.cells.length !== table.headers.length)
     fail(
       null,
+      'cell_count_mismatch',
       `${row.cells.length} cells where the header has ${table.headers.length} (a delimiter or quote inside a value?)`,
+      { cells: row.cells.length, headers: table.headers.length },
     );
   // Cells refused below: already this row's error, so not reported again as missing.
   const refused = new Set<ImportField>();
-  const refuse = (field: ImportField, message: string): null => {
+  const refuse = (
+    field: ImportField,
+    code: RowCode,
+    message: string,
+    params: Record<string, unknown> = {},
+  ): null => {
     refused.add(field);
-    fail(field, message);
+    fail(field, code, message, params);
     return null;
   };
   const cell = (field: ImportField): string | null => {
@@ -95,14 +112,15 @@ function validateRow(
     // in jsonb later or an identifier that differs from its twin by an invisible byte. Display
     // text may hold a line break (Alt+Enter in Excel): normalization turns it into a space.
     const unsafe = unsafeCharacterIn(value, IDENTIFIERS.has(field) ? 'singleLine' : 'multiLine');
-    if (unsafe) return refuse(field, UNSAFE_TEXT_MESSAGES[unsafe]);
+    if (unsafe) return refuse(field, unsafe, UNSAFE_TEXT_MESSAGES[unsafe]);
     const max = MAX_LENGTH[field] ?? DEFAULT_MAX;
-    if (value.length > max) return refuse(field, `longer than ${max} characters`);
+    if (value.length > max)
+      return refuse(field, 'too_long', `longer than ${max} characters`, { max });
     return value;
   };
   const employeeId = cell('employeeId');
   if (employeeId === null && !refused.has('employeeId'))
-    fail('employeeId', 'the employee number is missing');
+    fail('employeeId', 'employee_id_missing', 'the employee number is missing');
   let familyName = cell('familyName');
   let givenName = cell('givenName');
   let middleName = cell('middleName');
@@ -111,7 +129,12 @@ function validateRow(
     // ФИО: family name, given name, then the patronymic (possibly two words: "Алиевич оглы").
     const [family, given, ...rest] = fullName.split(/\s+/);
     if (!family || !given)
-      fail('fullName', `"${fullName}" does not have at least a family name and a given name`);
+      fail(
+        'fullName',
+        'full_name_incomplete',
+        `"${fullName}" does not have at least a family name and a given name`,
+        { value: fullName },
+      );
     else {
       familyName = family;
       givenName = given;
@@ -121,17 +144,20 @@ function validateRow(
     (familyName === null || givenName === null) &&
     !NAME_FIELDS.some((field) => refused.has(field))
   ) {
-    if (resolved.columns.fullName !== undefined) fail('fullName', 'the name is missing');
-    else fail(familyName === null ? 'familyName' : 'givenName', 'the name is missing');
+    if (resolved.columns.fullName !== undefined)
+      fail('fullName', 'name_missing', 'the name is missing');
+    else
+      fail(familyName === null ? 'familyName' : 'givenName', 'name_missing', 'the name is missing');
   }
   const email = cell('email');
-  if (email !== null && !EMAIL.test(email)) fail('email', `"${email}" is not an email address`);
+  if (email !== null && !EMAIL.test(email))
+    fail('email', 'invalid_email', `"${email}" is not an email address`, { value: email });
   const date = (field: 'hireDate' | 'terminationDate'): string | null => {
     const raw = cell(field);
     if (raw === null) return null;
     const parsed = parseDate(raw);
     if (parsed.ok) return parsed.value;
-    fail(field, parsed.message);
+    fail(field, 'invalid_date', parsed.message, { value: raw.slice(0, 50) });
     return null;
   };
   const hireDate = date('hireDate');
@@ -141,12 +167,16 @@ function validateRow(
   if (suspended === null)
     fail(
       'suspended',
+      'invalid_suspension_mark',
       `"${mark}" is not a suspension mark: use да / нет, «декрет», «отпуск по уходу», «отстранён»`,
+      { value: mark },
     );
   if (hireDate && terminationDate && terminationDate < hireDate)
     fail(
       'terminationDate',
+      'termination_before_hire',
       `the termination date ${terminationDate} is before the hire date ${hireDate}`,
+      { terminationDate, hireDate },
     );
   const person: SourcePerson = {
     externalId: employeeId ?? `row:${row.line}`,
@@ -196,6 +226,8 @@ export function validateRows(table: Table, resolved: ResolvedColumns): Validated
       row.errors.push({
         row: row.row,
         column,
+        code: 'duplicate_employee_id',
+        params: { employeeId: row.person.employeeId, rows: listed },
         message: `duplicate employee number ${row.person.employeeId}, also on row${others.length > 1 ? 's' : ''} ${listed}`,
       });
       if (index > 0) row.person.externalId = `row:${row.row}`;

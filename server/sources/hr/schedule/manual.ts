@@ -73,7 +73,9 @@ export function scheduleDeactivation(
           'This person already has a scheduled deactivation; cancel it first',
         );
       throw unprocessable('date_in_past', `The end of ${input.date} (${timeZone}) has passed`, {
-        errors: [{ path: 'date', message: 'must be today or later' }],
+        errors: [{ path: 'date', message: 'must be today or later', code: 'must_be_future' }],
+        date: input.date,
+        timeZone,
       });
     }
     const row = await loadScheduled(em, inserted.id);

@@ -1,0 +1,88 @@
+import { Box } from '@mui/material';
+import { useTranslate } from 'react-admin';
+import { Link } from 'react-router-dom';
+import type { ActorKind } from '../api/types';
+
+/** A person as the API refers to them: an id with their names. */
+export interface NamedPerson {
+  id: string;
+  displayName?: string | null;
+  fullName?: string | null;
+}
+
+/** The name a list shows: «Фамилия Имя Отчество», else the display name. */
+export function nameOf(person: Omit<NamedPerson, 'id'>): string {
+  return person.fullName || person.displayName || '';
+}
+
+/** A link to a person's card, by «Фамилия Имя Отчество»; rows do not open when it is clicked. */
+export function PersonLink({ person }: { person: NamedPerson | null | undefined }) {
+  if (!person) return <>—</>;
+  const name = nameOf(person) || person.id;
+  return (
+    <Link
+      to={`/users/${person.id}/show`}
+      onClick={(event) => event.stopPropagation()}
+      title={person.displayName && person.displayName !== name ? person.displayName : undefined}
+    >
+      {name}
+    </Link>
+  );
+}
+
+/** Labels the service gives to its own work, shown as words (app.names.system_actor). */
+const KNOWN_LABELS = new Set([
+  'system',
+  'cli',
+  'scheduler',
+  'schedule',
+  'reconcile',
+  'invitations',
+  'scim-client',
+  'core-client',
+  'sso',
+]);
+
+/**
+ * Who did something, as an audit event or a status change records it: a person by name with a
+ * link to their card (and their login then, small), anything else as a word for its kind with
+ * its label («Источник: corp-ad», «Система: планировщик»).
+ */
+export function ActorName({
+  id,
+  label,
+  kind,
+  name,
+}: {
+  id: string | null;
+  label: string;
+  kind: ActorKind;
+  /** The person's current full name, when known. */
+  name?: string | null;
+}) {
+  const translate = useTranslate();
+  if (id) {
+    return (
+      <span>
+        <PersonLink person={{ id, fullName: name || label }} />
+        {name && name !== label && (
+          <Box component="span" sx={{ display: 'block', fontSize: 11, opacity: 0.6 }}>
+            {label}
+          </Box>
+        )}
+      </span>
+    );
+  }
+  // `anonymous` needs no detail: the kind says it all.
+  const detail = KNOWN_LABELS.has(label)
+    ? translate(`app.names.system_actor.${label.replace('-', '_')}`)
+    : label === 'anonymous'
+      ? ''
+      : label.replace(/^(source|scim):/, '');
+  const word = translate(`app.names.actor_kind.${kind}`);
+  return (
+    <span data-actor-kind={kind} title={label}>
+      {detail ? `${word}: ${detail}` : word}
+    </span>
+  );
+}

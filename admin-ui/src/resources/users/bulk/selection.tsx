@@ -1,0 +1,123 @@
+import { Box, Button, Typography } from '@mui/material';
+import {
+  createContext,
+  type ReactNode,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
+import { useListContext, useLocale, useTranslate, useUnselectAll } from 'react-admin';
+
+/** The people list's filters a bulk job and an export take (paging and sort do not apply). */
+export const FILTER_KEYS = [
+  'q',
+  'organizationId',
+  'spaceId',
+  'status',
+  'role',
+  'source',
+  'addedBy',
+  'invitation',
+] as const;
+
+/** The list's current filters, without empty values or anything the server would refuse. */
+export function useListFilter(): Record<string, string> {
+  const { filterValues } = useListContext();
+  const values = filterValues as Record<string, unknown>;
+  const entries = FILTER_KEYS.flatMap((key) => {
+    const value = values[key];
+    return value === undefined || value === null || value === '' ? [] : [[key, String(value)]];
+  });
+  return Object.fromEntries(entries);
+}
+
+/** Formats a count for the language (5 000 in Russian, 5,000 in English). */
+export function useCount(): (n: number) => string {
+  const locale = useLocale();
+  return useMemo(() => {
+    const format = new Intl.NumberFormat(locale);
+    return (n: number) => format.format(n);
+  }, [locale]);
+}
+
+interface AllMatching {
+  /** Whether "everyone matching the filter" is selected, not only the rows on the page. */
+  all: boolean;
+  setAll(all: boolean): void;
+}
+
+const AllMatchingContext = createContext<AllMatching>({ all: false, setAll: () => undefined });
+
+/** "All matching" is selected: a bulk action then starts a job over the filter. */
+export function useAllMatching(): AllMatching {
+  return useContext(AllMatchingContext);
+}
+
+/** Holds the "all matching" choice for the list below it. */
+export function AllMatchingProvider({ children }: { children: ReactNode }) {
+  const [all, setAll] = useState(false);
+  const value = useMemo(() => ({ all, setAll }), [all]);
+  return <AllMatchingContext.Provider value={value}>{children}</AllMatchingContext.Provider>;
+}
+
+/**
+ * The selection banner, inside the list's bulk actions toolbar (which covers the space above the
+ * table while rows are selected): when every row of the page is selected and more people match,
+ * it offers to select all of them (as Gmail does); then it says so and offers to clear.
+ * Changing the filter or clearing the selection drops "all matching".
+ */
+export function SelectAllBanner() {
+  const translate = useTranslate();
+  const count = useCount();
+  const { selectedIds, data, total, filterValues } = useListContext();
+  const unselectAll = useUnselectAll('users');
+  const { all, setAll } = useAllMatching();
+  const filterKey = JSON.stringify(filterValues);
+  const seenFilter = useRef(filterKey);
+  useEffect(() => {
+    if (seenFilter.current === filterKey) return;
+    seenFilter.current = filterKey;
+    setAll(false);
+  }, [filterKey, setAll]);
+  useEffect(() => {
+    if (selectedIds.length === 0) setAll(false);
+  }, [selectedIds.length, setAll]);
+
+  const onPage = data?.length ?? 0;
+  const matching = total ?? 0;
+  const pageSelected = onPage > 0 && selectedIds.length >= onPage;
+  if (!all && (!pageSelected || matching <= onPage)) return null;
+  return (
+    <Box
+      data-testid="select-all-banner"
+      sx={{ display: 'flex', alignItems: 'center', gap: 1, mx: 1, flexWrap: 'wrap' }}
+    >
+      {/* The toolbar's text is white on primary; its own title sets the colour the same way. */}
+      <Typography
+        variant="body2"
+        sx={{ color: (theme) => (theme.vars || theme).palette.text.primary }}
+      >
+        {all
+          ? translate('bulkjob.all_selected', { smart_count: matching, count: count(matching) })
+          : translate('bulkjob.page_selected', { smart_count: onPage, count: count(onPage) })}
+      </Typography>
+      {all ? (
+        <Button
+          size="small"
+          onClick={() => {
+            setAll(false);
+            unselectAll();
+          }}
+        >
+          {translate('bulkjob.clear')}
+        </Button>
+      ) : (
+        <Button size="small" onClick={() => setAll(true)} data-testid="select-all-matching">
+          {translate('bulkjob.select_all', { count: count(matching) })}
+        </Button>
+      )}
+    </Box>
+  );
+}
