@@ -1,4 +1,5 @@
 import { defaultTheme, type RaThemeOptions } from 'react-admin';
+import { i18nProvider } from './i18n/i18nProvider';
 
 /** react-admin's default theme, slightly denser and with a calm palette. */
 export const theme: RaThemeOptions = {
@@ -10,5 +11,12 @@ export const theme: RaThemeOptions = {
     // The filter form debounces typing on its own (500 ms by default, on top of the list's):
     // searches answer in tens of milliseconds, so wait only long enough to skip mid-word requests.
     RaFilterForm: { defaultProps: { debounce: 150 } },
+    // react-admin's Pagination on a phone passes MUI no labels for its arrows, which then read
+    // «Go to previous page»: the same words as on a desktop, in the current language.
+    MuiTablePagination: {
+      defaultProps: {
+        getItemAriaLabel: (type: string) => i18nProvider.translate(`ra.navigation.${type}`),
+      },
+    },
   },
 };

@@ -38,9 +38,14 @@ export function ActorField(_props: AuditFieldProps) {
 /** What it was done to: a person by name with a link to their card, else the label. */
 export function TargetField(_props: AuditFieldProps) {
   const record = useRecordContext<AuditEventRecord>();
+  const words = useAuditWords();
   if (!record) return null;
   const { target } = record;
-  const text = target.label ?? target.id ?? '—';
+  // An event about another event is labelled with that event's action code: show its words.
+  const text =
+    target.type === 'AuditEvent' && target.label
+      ? words.action(target.label)
+      : (target.label ?? target.id ?? '—');
   if (target.type === 'user' && target.id) {
     const name = target.person ? nameOf(target.person) : '';
     return (

@@ -52,7 +52,7 @@ export function PlanDiff({
         <Box component="ul" sx={{ listStyle: 'none', m: 0, p: 0 }}>
           {values.map(([field, value]) => (
             <Typography key={field} component="li" variant="body2">
-              <Box component="span" sx={{ color: 'text.secondary', mr: 1 }} title={field}>
+              <Box component="span" sx={{ color: 'text.secondary', mr: 1 }}>
                 {name(field)}:
               </Box>
               <Box component="span" sx={{ color: 'success.main' }}>
@@ -69,7 +69,7 @@ export function PlanDiff({
     <Box component="ul" sx={{ listStyle: 'none', m: 0, p: 0 }}>
       {fields.map((field) => (
         <Typography key={field} component="li" variant="body2">
-          <Box component="span" sx={{ color: 'text.secondary', mr: 1 }} title={field}>
+          <Box component="span" sx={{ color: 'text.secondary', mr: 1 }}>
             {name(field)}:
           </Box>
           <Box component="span" sx={{ color: 'error.main', textDecoration: 'line-through' }}>
