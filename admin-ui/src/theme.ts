@@ -1,4 +1,5 @@
 import { defaultTheme, type RaThemeOptions } from 'react-admin';
+import { i18nProvider } from './i18n/i18nProvider';
 
 /** Below MUI's `sm` breakpoint: a phone. */
 const PHONE = '@media (max-width: 599.95px)';
@@ -27,6 +28,13 @@ export const theme: RaThemeOptions = {
     // A table too wide for the screen scrolls inside its own box, not the whole page.
     RaDatagrid: {
       styleOverrides: { root: { '& .RaDatagrid-tableWrapper': { overflowX: 'auto' } } },
+    },
+    // react-admin's Pagination on a phone passes MUI no labels for its arrows, which then read
+    // «Go to previous page»: the same words as on a desktop, in the current language.
+    MuiTablePagination: {
+      defaultProps: {
+        getItemAriaLabel: (type: string) => i18nProvider.translate(`ra.navigation.${type}`),
+      },
     },
   },
 };

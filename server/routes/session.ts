@@ -61,6 +61,9 @@ export const meSchema = z.object({
   role: z.enum(ROLES).nullable(),
   rules: z.array(z.unknown()).describe("CASL's packed rules of the caller"),
   csrfToken: z.string().describe('Send back in X-CSRF-Token on unsafe requests'),
+  timeZone: z
+    .string()
+    .describe("The company's IANA time zone (hr.timeZone): the console shows times in it"),
 });
 
 /** The body of GET /me for a session. */
@@ -76,6 +79,7 @@ export function presentMe(services: Services, user: User, ability: AppAbility, s
     role: user.role ?? null,
     rules: packedRulesOf(ability),
     csrfToken: csrfTokenFor(services, sessionId),
+    timeZone: services.config.hr.timeZone,
   };
 }
 

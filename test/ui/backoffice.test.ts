@@ -85,10 +85,10 @@ describe.runIf(RUN)('admin UI in a real browser', () => {
       secret: new URL(uri).searchParams.get('secret') ?? '',
       shotName: '02-totp-ru',
     });
-    await expect.poll(() => page.getByText('Люди по статусам').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByText('Сотрудники по статусам').count()).toBeGreaterThan(0);
     await shot(page, '03-dashboard-superadmin-ru');
     await appoint(page, people.future as User, 'Администратор', '04-admin');
-    await appoint(page, people.clerk as User, 'Сотрудник', '05-staff');
+    await appoint(page, people.clerk as User, 'Оператор', '05-staff');
     await page.goto(`${context.baseUrl}/admin/#/backoffice-accounts`);
     await page.locator('[data-testid="accounts"] tbody tr', { hasText: 'Орлова' }).waitFor();
     await shot(page, '06-backoffice-accounts-ru');
@@ -154,7 +154,7 @@ describe.runIf(RUN)('admin UI in a real browser', () => {
     await uiLogin(page, context, { username: 'belov', password: GOOD_PASSWORD });
     await shot(page, '20-dashboard-staff-ru');
     const menu = page.locator('.RaSidebar-fixed, .MuiDrawer-root');
-    await menu.getByText('Люди').first().waitFor();
+    await menu.getByText('Сотрудники').first().waitFor();
     expect(await menu.getByText('Журнал аудита').count()).toBe(0);
     expect(await menu.getByText('Роли в бэк-офисе').count()).toBe(0);
 
@@ -162,7 +162,7 @@ describe.runIf(RUN)('admin UI in a real browser', () => {
     await shot(page, '21-staff-on-admin-card-ru');
     expect(await hasButton(page, 'Деактивировать')).toBe(false);
     expect(await hasButton(page, 'Роль в бэк-офисе')).toBe(false);
-    expect(await hasButton(page, 'Сбросить 2FA')).toBe(false);
+    expect(await hasButton(page, 'Сбросить второй фактор')).toBe(false);
     await openUser(page, context, (people.stolen as User).id);
     expect(await hasButton(page, 'Деактивировать')).toBe(true);
     expect(await hasButton(page, 'Роль в бэк-офисе')).toBe(false);

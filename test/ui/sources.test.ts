@@ -222,7 +222,7 @@ describe.runIf(RUN)('directory sources in the console, against Samba AD, in a re
     // A dry run: its plan creates the four people of both base DNs.
     await runAction(page, 'Пробный запуск');
     await page.getByTestId('run-status').first().waitFor();
-    await waitForRunStatus(page, 'Спланирован');
+    await waitForRunStatus(page, 'План готов');
     const plan = page.getByTestId('plan');
     await plan.getByText('Петрова').first().waitFor();
     await plan.getByText('Кузнецова').first().waitFor();

@@ -204,6 +204,8 @@ export interface MeBody {
   role: Role | null;
   rules: unknown[];
   csrfToken: string;
+  /** The company's IANA time zone (`hr.timeZone`): times are shown in it. */
+  timeZone?: string;
 }
 
 /** A page of a list route. */

@@ -96,7 +96,7 @@ export const bulkJobsResourceEn = {
 
 /** The same in Russian. */
 export const bulkJobsResourceRu: typeof bulkJobsResourceEn = {
-  name: 'Массовая операция |||| Массовые операции |||| Массовых операций',
+  name: 'Массовая операция |||| Массовые операции',
   fields: {
     verb: 'Действие',
     requestedBy: 'Кто запустил',

@@ -1,18 +1,6 @@
 import polyglotI18nProvider from 'ra-i18n-polyglot';
 import type { I18nProvider } from 'react-admin';
-import { en } from './en';
-import { errorsEn } from './errors/en';
-import { planNotesEn, planNotesRu } from './errors/planNotes';
-import { errorsRu } from './errors/ru';
-import { ru } from './ru';
-
-// The error codes' texts live in a module of their own (test/errors/registry.test.ts reads it);
-// the Russian one must have the English one's shape.
-const errorsRuChecked: typeof errorsEn = errorsRu;
-const messages = {
-  en: { ...en, ...errorsEn, ...planNotesEn },
-  ru: { ...ru, ...errorsRuChecked, ...planNotesRu },
-};
+import { messagesEn, messagesRu } from './messages';
 
 /** Where the chosen language is remembered. */
 export const LOCALE_KEY = 'frisbee.locale';
@@ -29,7 +17,7 @@ function storedLocale(): Locale {
 }
 
 const base = polyglotI18nProvider(
-  (locale) => (locale === 'en' ? messages.en : messages.ru),
+  (locale) => (locale === 'en' ? messagesEn : messagesRu),
   storedLocale(),
   [
     { locale: 'ru', name: 'Русский' },

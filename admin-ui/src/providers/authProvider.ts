@@ -1,6 +1,7 @@
 import type { AuthProvider } from 'react-admin';
 import { api, setCsrfToken } from '../api/http';
 import type { MeBody } from '../api/types';
+import { setCompanyTimeZone } from '../format';
 import { type AppAbility, abilityFromPacked, canAccessWith } from './ability';
 
 /** What the password step answers: which second step comes next. */
@@ -28,6 +29,7 @@ let current: Promise<Session | null> | null = null;
 
 function remember(me: MeBody): Session {
   setCsrfToken(me.csrfToken);
+  setCompanyTimeZone(me.timeZone);
   const session = { me, ability: abilityFromPacked(me.rules) };
   current = Promise.resolve(session);
   return session;

@@ -201,7 +201,7 @@ export const planNotesRu: typeof planNotesEn = {
   },
   plan_attributes: {
     externalId: 'внешний идентификатор',
-    locator: 'DN',
+    locator: 'Расположение в каталоге (DN)',
     employeeId: 'табельный номер',
     username: 'логин',
     email: 'электронная почта',

@@ -13,22 +13,23 @@ import {
 import { DateTime } from '../../components/DateTime';
 import { EnumField, enumChoices } from '../../components/EnumField';
 import { ResponsiveList } from '../../components/responsive';
+import { fromCompanyWallTime, toCompanyWallTime, useFormat } from '../../format';
 import { AuditCards } from './AuditCards';
 import { AUDIT_ACTIONS } from './actions';
 import { ExportLinks } from './ExportLinks';
 import { ActionField, ActorField, TargetField } from './fields';
+import { auditActionKey } from './labels';
 import { VerifyChain } from './VerifyChain';
 
-/** `<input type="datetime-local">` gives local time without a zone; the API wants ISO 8601. */
-const toIso = (value: string) => (value ? new Date(value).toISOString() : value);
 const byName = (q: string) => ({ q });
 
 function useFilters() {
   const translate = useTranslate();
+  const { compare } = useFormat();
   const actions = AUDIT_ACTIONS.map((action) => ({
     id: action,
-    name: translate(`app.audit_action.${action.replace('.', '_')}`, { _: action }),
-  })).sort((a, b) => a.name.localeCompare(b.name));
+    name: translate(auditActionKey(action), { _: action }),
+  })).sort((a, b) => compare(a.name, b.name));
   return [
     <SelectInput key="action" source="action" choices={actions} alwaysOn />,
     <ReferenceInput key="actor" source="actorId" reference="users" alwaysOn>
@@ -40,8 +41,15 @@ function useFilters() {
       source="outcome"
       choices={enumChoices(['success', 'denied', 'failure'], 'app.outcome')}
     />,
-    <DateTimeInput key="from" source="from" parse={toIso} />,
-    <DateTimeInput key="to" source="to" parse={toIso} />,
+    // `<input type="datetime-local">` has no zone: it is read and shown in the company's zone,
+    // like every time in the list; the API gets ISO 8601.
+    <DateTimeInput
+      key="from"
+      source="from"
+      parse={fromCompanyWallTime}
+      format={toCompanyWallTime}
+    />,
+    <DateTimeInput key="to" source="to" parse={fromCompanyWallTime} format={toCompanyWallTime} />,
   ];
 }
 

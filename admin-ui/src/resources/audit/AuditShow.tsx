@@ -3,13 +3,20 @@ import { Show, useRecordContext, useTranslate } from 'react-admin';
 import type { AuditEventRecord } from '../../api/types';
 import { Row, Section } from '../../components/Section';
 import { useFormat } from '../../format';
+import { DetailsView } from './DetailsView';
 import { DiffView } from './DiffView';
 import { ActionField, ActorField, TargetField } from './fields';
+import { useAuditWords } from './labels';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 function Body() {
   const record = useRecordContext<AuditEventRecord>();
   const translate = useTranslate();
   const { dateTime } = useFormat();
+  const words = useAuditWords();
   if (!record) return null;
   const f = (field: string) => translate(`resources.audit-events.fields.${field}`);
   const hasDetails = record.details !== null && record.details !== undefined;
@@ -27,7 +34,7 @@ function Body() {
         </Row>
         <Row label={f('target')}>
           <TargetField />
-          {record.target.type && ` · ${record.target.type}`}
+          {record.target.type && ` · ${words.target(record.target.type)}`}
         </Row>
         <Row label={f('outcome')}>
           {translate(`app.outcome.${record.outcome}`, { _: record.outcome })}
@@ -37,13 +44,17 @@ function Body() {
         <Row label={f('requestId')}>{record.requestId}</Row>
       </Section>
       <Section title={translate('app.audit.diff')}>
-        <DiffView diff={record.diff} />
+        <DiffView diff={record.diff} targetType={record.target.type} />
       </Section>
       {hasDetails && (
         <Section title={translate('app.audit.details')} wide>
-          <Box component="pre" sx={{ fontSize: 12, whiteSpace: 'pre-wrap', m: 0 }}>
-            {JSON.stringify(record.details, null, 2)}
-          </Box>
+          {isRecord(record.details) ? (
+            <DetailsView details={record.details} targetType={record.target.type} />
+          ) : (
+            <Box component="pre" sx={{ fontSize: 12, whiteSpace: 'pre-wrap', m: 0 }}>
+              {JSON.stringify(record.details, null, 2)}
+            </Box>
+          )}
         </Section>
       )}
     </Box>

@@ -1,17 +1,22 @@
 import { Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useTranslate } from 'react-admin';
 import type { AuditEventRecord } from '../../api/types';
+import { useAuditWords } from './labels';
 
-function show(value: unknown): string {
-  if (value === undefined) return '';
-  if (value === null) return '∅';
-  if (typeof value === 'string') return value;
-  return JSON.stringify(value);
-}
-
-/** The `{before, after}` of an event as a table of changed fields, removed and added values marked. */
-export function DiffView({ diff }: { diff: AuditEventRecord['diff'] }) {
+/**
+ * The `{before, after}` of an event as a table of changed fields, removed and added values
+ * marked. Field names and coded values (statuses, roles, login methods…) are shown as words
+ * (the codes are in the export, for those who search the SIEM by them).
+ */
+export function DiffView({
+  diff,
+  targetType,
+}: {
+  diff: AuditEventRecord['diff'];
+  targetType?: string | null;
+}) {
   const translate = useTranslate();
+  const words = useAuditWords();
   const before = diff?.before ?? {};
   const after = diff?.after ?? {};
   const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
@@ -34,13 +39,15 @@ export function DiffView({ diff }: { diff: AuditEventRecord['diff'] }) {
       <TableBody>
         {fields.map((field) => (
           <TableRow key={field}>
-            <TableCell component="th" scope="row" sx={{ fontFamily: 'monospace' }}>
-              {field}
+            <TableCell component="th" scope="row">
+              {words.field(field)}
             </TableCell>
             <TableCell sx={{ bgcolor: 'rgba(211,47,47,0.08)', textDecoration: 'line-through' }}>
-              {show(before[field])}
+              {words.value(field, before[field], targetType)}
             </TableCell>
-            <TableCell sx={{ bgcolor: 'rgba(46,125,50,0.10)' }}>{show(after[field])}</TableCell>
+            <TableCell sx={{ bgcolor: 'rgba(46,125,50,0.10)' }}>
+              {words.value(field, after[field], targetType)}
+            </TableCell>
           </TableRow>
         ))}
       </TableBody>

@@ -1,6 +1,7 @@
-import { useRecordContext, useTranslate } from 'react-admin';
+import { useRecordContext } from 'react-admin';
 import type { AuditEventRecord } from '../../api/types';
 import { ActorName, nameOf, PersonLink } from '../../components/PersonName';
+import { useAuditWords } from './labels';
 
 /** Props shared by the audit fields (react-admin reads `label` for the column header). */
 export interface AuditFieldProps {
@@ -8,24 +9,12 @@ export interface AuditFieldProps {
   sortable?: boolean;
 }
 
-/** The action of an audit event: its readable name when known, with the code beneath. */
+/** The action of an audit event, in words (the code is in the export and the SIEM stream). */
 export function ActionField(_props: AuditFieldProps) {
   const record = useRecordContext<AuditEventRecord>();
-  const translate = useTranslate();
+  const words = useAuditWords();
   if (!record) return null;
-  const label = translate(`app.audit_action.${record.action.replace('.', '_')}`, {
-    _: record.action,
-  });
-  return (
-    <span title={record.action}>
-      {label}
-      {label !== record.action && (
-        <span style={{ display: 'block', fontSize: 11, opacity: 0.6, fontFamily: 'monospace' }}>
-          {record.action}
-        </span>
-      )}
-    </span>
-  );
+  return <span>{words.action(record.action)}</span>;
 }
 
 /**
@@ -49,9 +38,14 @@ export function ActorField(_props: AuditFieldProps) {
 /** What it was done to: a person by name with a link to their card, else the label. */
 export function TargetField(_props: AuditFieldProps) {
   const record = useRecordContext<AuditEventRecord>();
+  const words = useAuditWords();
   if (!record) return null;
   const { target } = record;
-  const text = target.label ?? target.id ?? '—';
+  // An event about another event is labelled with that event's action code: show its words.
+  const text =
+    target.type === 'AuditEvent' && target.label
+      ? words.action(target.label)
+      : (target.label ?? target.id ?? '—');
   if (target.type === 'user' && target.id) {
     const name = target.person ? nameOf(target.person) : '';
     return (

@@ -6,16 +6,26 @@ import {
   SelectInput,
   TextField,
   TopToolbar,
+  useTranslate,
 } from 'react-admin';
 import { DateTime } from '../../components/DateTime';
 import { EnumField, enumChoices } from '../../components/EnumField';
 import { ROLES, STATUSES } from '../users/constants';
 
-const filters = [
-  <SearchInput key="q" source="q" alwaysOn placeholder="resources.users.fields.q" />,
-  <SelectInput key="role" source="role" choices={enumChoices(ROLES, 'app.role')} alwaysOn />,
-  <SelectInput key="status" source="status" choices={enumChoices(STATUSES, 'app.status')} />,
-];
+/** The filters; SearchInput shows its placeholder as given, so it is translated here. */
+function useFilters() {
+  const translate = useTranslate();
+  return [
+    <SearchInput
+      key="q"
+      source="q"
+      alwaysOn
+      placeholder={translate('resources.backoffice-accounts.fields.q')}
+    />,
+    <SelectInput key="role" source="role" choices={enumChoices(ROLES, 'app.role')} alwaysOn />,
+    <SelectInput key="status" source="status" choices={enumChoices(STATUSES, 'app.status')} />,
+  ];
+}
 
 /**
  * Who holds which back-office role. Roles are granted and withdrawn from a person's card
@@ -24,7 +34,7 @@ const filters = [
 export default function AccountList() {
   return (
     <List
-      filters={filters}
+      filters={useFilters()}
       actions={
         <TopToolbar>
           <FilterButton />

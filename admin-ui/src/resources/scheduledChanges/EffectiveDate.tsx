@@ -4,7 +4,7 @@ import { useFormat } from '../../format';
 
 /**
  * When a scheduled change takes effect: the calendar date (as HR gave it) and, below, the exact
- * instant it fires in the browser's time zone (the end of that day in the service's zone).
+ * instant it fires, in the company's time zone with its offset (the end of that day there).
  */
 export function EffectiveDate({
   change,

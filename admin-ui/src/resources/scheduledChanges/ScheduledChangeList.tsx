@@ -56,7 +56,16 @@ export default function ScheduledChangeList() {
           sortable={false}
           render={(change) => <EffectiveDate change={change} />}
         />
-        <TextField source="sourceId" sortable={false} emptyText="—" />
+        <FunctionField<ScheduledChangeRecord>
+          source="sourceId"
+          sortable={false}
+          // `manual` and `scim` are the service's own sources: words; an HR source's id is data.
+          render={(change) =>
+            change.sourceId
+              ? translate(`app.source.${change.sourceId}`, { _: change.sourceId })
+              : '—'
+          }
+        />
         <TextField source="reason" sortable={false} emptyText="—" />
         <FunctionField<ScheduledChangeRecord>
           source="createdBy"

@@ -23,6 +23,7 @@ import type {
   ConnectionTestStep,
 } from '../../api/syncTypes';
 import { useAppDataProvider } from '../../dataProviderHook';
+import { useFormat } from '../../format';
 
 type Translate = ReturnType<typeof useTranslate>;
 
@@ -38,6 +39,7 @@ export function stepMessage(translate: Translate, step: ConnectionTestStep): str
 
 function Steps({ steps }: { steps: ConnectionTestStep[] }) {
   const translate = useTranslate();
+  const { duration } = useFormat();
   return (
     <Table size="small" data-testid="connection-test-steps">
       <TableBody>
@@ -54,7 +56,7 @@ function Steps({ steps }: { steps: ConnectionTestStep[] }) {
             </TableCell>
             <TableCell>{stepMessage(translate, step)}</TableCell>
             <TableCell align="right" sx={{ color: 'text.secondary', whiteSpace: 'nowrap' }}>
-              {step.ms} {translate('app.sources.unit.ms')}
+              {duration(step.ms)}
             </TableCell>
           </TableRow>
         ))}

@@ -36,10 +36,13 @@ export function PlanDiff({
   record?: PlanItem['record'];
 }) {
   const translate = useTranslate();
-  // A person's field by its name in the card, else in the import mapping, else as is.
+  // A person's field by its name in the card, else in the import mapping, else in the audit's
+  // words for fields (organization, spaces, employee number), else as is.
   const name = (field: string) =>
     translate(`resources.users.fields.${field}`, {
-      _: translate(`app.imports.field.${field}`, { _: field }),
+      _: translate(`app.imports.field.${field}`, {
+        _: translate(`app.audit_field.${field}`, { _: field }),
+      }),
     });
   const fields = Object.keys(diff);
   if (fields.length === 0 && record) {
@@ -49,7 +52,7 @@ export function PlanDiff({
         <Box component="ul" sx={{ listStyle: 'none', m: 0, p: 0 }}>
           {values.map(([field, value]) => (
             <Typography key={field} component="li" variant="body2">
-              <Box component="span" sx={{ color: 'text.secondary', mr: 1 }} title={field}>
+              <Box component="span" sx={{ color: 'text.secondary', mr: 1 }}>
                 {name(field)}:
               </Box>
               <Box component="span" sx={{ color: 'success.main' }}>
@@ -66,7 +69,7 @@ export function PlanDiff({
     <Box component="ul" sx={{ listStyle: 'none', m: 0, p: 0 }}>
       {fields.map((field) => (
         <Typography key={field} component="li" variant="body2">
-          <Box component="span" sx={{ color: 'text.secondary', mr: 1 }} title={field}>
+          <Box component="span" sx={{ color: 'text.secondary', mr: 1 }}>
             {name(field)}:
           </Box>
           <Box component="span" sx={{ color: 'error.main', textDecoration: 'line-through' }}>

@@ -16,6 +16,7 @@ import { useTranslate } from 'react-admin';
 import { Link } from 'react-router-dom';
 import { PLAN_ACTIONS, type PlanAction, type PlanItem } from '../../api/syncTypes';
 import { useAppDataProvider } from '../../dataProviderHook';
+import { useFormat } from '../../format';
 import type { PlanBase } from '../../providers/dataProvider';
 import { PlanDiff } from './PlanDiff';
 import { PlanNotes } from './PlanNotes';
@@ -52,6 +53,7 @@ export interface PlanTableProps {
 /** A run's plan, one row per person (action chip, diff, note), filterable by action and paged. */
 export function PlanTable({ runId, base = 'sync-runs', revision, counts }: PlanTableProps) {
   const translate = useTranslate();
+  const { number } = useFormat();
   const dataProvider = useAppDataProvider();
   const [action, setAction] = useState<PlanAction | ''>('');
   const [page, setPage] = useState(0);
@@ -137,6 +139,17 @@ export function PlanTable({ runId, base = 'sync-runs', revision, counts }: PlanT
           setPage(0);
         }}
         labelRowsPerPage={t('per_page')}
+        // MUI's own default reads «0–0 of 0»: react-admin's words, as its lists use.
+        labelDisplayedRows={({ from, to, count }) =>
+          translate('ra.navigation.page_range_info', {
+            offsetBegin: number(from),
+            offsetEnd: number(to),
+            total: number(count),
+          })
+        }
+        getItemAriaLabel={(type) =>
+          translate(type === 'previous' ? 'ra.navigation.previous' : `ra.navigation.${type}`)
+        }
       />
     </>
   );

@@ -13,7 +13,7 @@ import { RunStatusChip } from './RunStatusChip';
 function Body() {
   const record = useRecordContext<SyncRunRecord>();
   const translate = useTranslate();
-  const { dateTime, number } = useFormat();
+  const { dateTime, duration } = useFormat();
   if (!record) return null;
   const f = (field: string) => translate(`resources.sync-runs.fields.${field}`);
   return (
@@ -41,9 +41,7 @@ function Body() {
         <Row label={f('requestedBy')}>{record.requestedBy}</Row>
         <Row label={f('startedAt')}>{dateTime(record.startedAt)}</Row>
         <Row label={f('finishedAt')}>{dateTime(record.finishedAt)}</Row>
-        <Row label={f('durationMs')}>
-          {record.durationMs === null ? null : `${number(record.durationMs / 1000)} s`}
-        </Row>
+        <Row label={f('durationMs')}>{duration(record.durationMs)}</Row>
         <Row label={f('safety')}>{safetyMessage(translate, record)}</Row>
         <Row label={f('approvedAt')}>{record.approvedAt && dateTime(record.approvedAt)}</Row>
       </Section>

@@ -26,7 +26,7 @@ export function useUserFilters() {
       // SearchInput shows its placeholder as given: translate it here.
       placeholder={translate('resources.users.fields.q')}
       sx={{ minWidth: 320 }}
-      slotProps={{ htmlInput: { 'aria-label': 'search' } }}
+      slotProps={{ htmlInput: { 'aria-label': translate('ra.action.search') } }}
     />,
     <SelectInput key="status" source="status" choices={enumChoices(STATUSES, 'app.status')} />,
     ...(roles
