@@ -90,7 +90,7 @@ export async function dataWords(context: TestContext): Promise<Set<string>> {
               title, employee_number]) as value from app_user
      union all select name from organization
      union all select name from space
-     union all select name from directory_source
+     union all select unnest(array[id, name]) from directory_source
      union all select unnest(array[device_name, platform, user_agent]) from device_session
      union all select user_agent from backoffice_session
      union all select details->>'fileName' from sync_run

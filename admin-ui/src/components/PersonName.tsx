@@ -2,6 +2,7 @@ import { Box } from '@mui/material';
 import { useTranslate } from 'react-admin';
 import { Link } from 'react-router-dom';
 import type { ActorKind } from '../api/types';
+import { sourceName } from './sourceName';
 
 /** A person as the API refers to them: an id with their names. */
 export interface NamedPerson {
@@ -78,11 +79,9 @@ export function ActorName({
     ? translate(`app.names.system_actor.${label.replace('-', '_')}`)
     : label === 'anonymous'
       ? ''
-      : label.replace(/^(source|scim):/, '');
+      : kind === 'source'
+        ? sourceName(label.replace(/^source:/, ''), translate)
+        : label.replace(/^scim:/, '');
   const word = translate(`app.names.actor_kind.${kind}`);
-  return (
-    <span data-actor-kind={kind} title={label}>
-      {detail ? `${word}: ${detail}` : word}
-    </span>
-  );
+  return <span data-actor-kind={kind}>{detail ? `${word}: ${detail}` : word}</span>;
 }

@@ -1,6 +1,7 @@
 import { Chip, Tooltip } from '@mui/material';
 import { useTranslate } from 'react-admin';
 import type { UserRecord } from '../api/types';
+import { sourceName } from './sourceName';
 
 /**
  * "AD/LDAP: corp-ad", "HR: hr-import", "SCIM": which source maintains a field of a person. An
@@ -15,7 +16,7 @@ export function ownerLabel(
   if (record.sourceId && owner === record.sourceId)
     return `${translate('app.owner.directory')}: ${owner}`;
   if (record.hrSourceId && owner === record.hrSourceId)
-    return `${translate('app.owner.hr')}: ${owner}`;
+    return `${translate('app.owner.hr')}: ${sourceName(owner, translate)}`;
   return translate(`app.source.${owner}`, { _: owner });
 }
 

@@ -2,6 +2,7 @@ import { Alert, Box, Skeleton } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslate } from 'react-admin';
 import { Link } from 'react-router-dom';
+import { sourceName } from '../components/sourceName';
 import { useAppDataProvider } from '../dataProviderHook';
 import { useFormat } from '../format';
 import { RunStatusChip } from '../resources/syncRuns/RunStatusChip';
@@ -40,7 +41,7 @@ export function SyncWidget() {
             key={run.id}
             label={
               <Link to={`/sync-runs/${run.id}/show`}>
-                {run.sourceId} · {translate(`app.sync.mode.${run.mode}`)} ·{' '}
+                {sourceName(run.sourceId, translate)} · {translate(`app.sync.mode.${run.mode}`)} ·{' '}
                 {dateTime(run.startedAt)}
               </Link>
             }

@@ -302,6 +302,11 @@ export const appEn = {
       staff: 'Operator',
       none: 'No back-office role',
     },
+    source_id: {
+      'hr-import': 'HR file',
+      scim: 'SCIM',
+      manual: 'By hand',
+    },
     source: {
       manual: 'By hand',
       import: 'CSV import',

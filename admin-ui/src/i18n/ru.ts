@@ -309,6 +309,11 @@ export const appRu: typeof appEn = {
       staff: 'Оператор',
       none: 'Без роли в бэк-офисе',
     },
+    source_id: {
+      'hr-import': 'Кадровый файл',
+      scim: 'SCIM',
+      manual: 'Вручную',
+    },
     source: {
       manual: 'Вручную',
       import: 'Импорт CSV',

@@ -4,6 +4,7 @@ import { useTranslate } from 'react-admin';
 import type { UserRecord } from '../../api/types';
 import { personLabel } from '../../components/personLabel';
 import { Section } from '../../components/Section';
+import { sourceName } from '../../components/sourceName';
 import { useAppDataProvider } from '../../dataProviderHook';
 import { CancelChangeButton } from './CancelChangeButton';
 import { EffectiveDate } from './EffectiveDate';
@@ -35,7 +36,11 @@ export function PersonSchedule({ record }: { record: UserRecord }) {
             </Typography>
             <EffectiveDate change={change} />
             <Typography variant="body2" color="text.secondary">
-              {[change.sourceId, change.reason, personLabel(change.createdBy)]
+              {[
+                change.sourceId && sourceName(change.sourceId, translate),
+                change.reason,
+                personLabel(change.createdBy),
+              ]
                 .filter((part) => part && part !== '—')
                 .join(' · ')}
             </Typography>

@@ -4,6 +4,7 @@ import { SCHEDULE_STATES, type ScheduledChangeRecord } from '../../api/hrTypes';
 import { DateTime } from '../../components/DateTime';
 import { enumChoices } from '../../components/EnumField';
 import { personLabel } from '../../components/personLabel';
+import { sourceName } from '../../components/sourceName';
 import { CancelChangeButton } from './CancelChangeButton';
 import { ChangeState } from './ChangeState';
 import { EffectiveDate } from './EffectiveDate';
@@ -60,11 +61,7 @@ export default function ScheduledChangeList() {
           source="sourceId"
           sortable={false}
           // `manual` and `scim` are the service's own sources: words; an HR source's id is data.
-          render={(change) =>
-            change.sourceId
-              ? translate(`app.source.${change.sourceId}`, { _: change.sourceId })
-              : '—'
-          }
+          render={(change) => (change.sourceId ? sourceName(change.sourceId, translate) : '—')}
         />
         <TextField source="reason" sortable={false} emptyText="—" />
         <FunctionField<ScheduledChangeRecord>

@@ -1,6 +1,8 @@
-import { Datagrid, TextField, useTranslate } from 'react-admin';
+import { Datagrid, FunctionField, TextField, useTranslate } from 'react-admin';
+import type { SyncRunRecord } from '../../api/syncTypes';
 import { DateTime } from '../../components/DateTime';
 import { EnumField } from '../../components/EnumField';
+import { sourceName } from '../../components/sourceName';
 import { RunCountsField, RunStatusField } from './runFields';
 
 /** The columns of a list of sync runs; a row opens the run. */
@@ -13,7 +15,13 @@ export function RunGrid({ withSource }: { withSource?: boolean }) {
       data-testid="runs"
       empty={<p>{translate('app.sync.no_runs')}</p>}
     >
-      {withSource && <TextField source="sourceId" sortable={false} />}
+      {withSource && (
+        <FunctionField<SyncRunRecord>
+          source="sourceId"
+          sortable={false}
+          render={(run) => sourceName(run.sourceId, translate)}
+        />
+      )}
       <DateTime source="startedAt" sortable={false} label="resources.sync-runs.fields.startedAt" />
       <EnumField
         source="mode"

@@ -4,6 +4,7 @@ import { Link } from 'react-router-dom';
 import { runErrorMessage, safetyMessage } from '../../api/problemText';
 import type { SyncRunRecord } from '../../api/syncTypes';
 import { Row, Section } from '../../components/Section';
+import { sourceName } from '../../components/sourceName';
 import { useFormat } from '../../format';
 import { PlanTable } from './PlanTable';
 import { RunActions } from './RunActions';
@@ -31,7 +32,7 @@ function Body() {
       <Section title={translate('app.sync.run')}>
         <Row label={f('sourceId')}>
           <Link to={`/directory-sources/${encodeURIComponent(record.sourceId)}/show`}>
-            {record.sourceId}
+            {sourceName(record.sourceId, translate)}
           </Link>
         </Row>
         <Row label={f('mode')}>{translate(`app.sync.mode.${record.mode}`)}</Row>

@@ -14,6 +14,7 @@ import type { StatusChange, UserRecord } from '../../api/types';
 import { ActorName, PersonLink } from '../../components/PersonName';
 import { Row } from '../../components/Section';
 import { StatusChip } from '../../components/StatusChip';
+import { sourceName } from '../../components/sourceName';
 import { useAppDataProvider } from '../../dataProviderHook';
 import { useFormat } from '../../format';
 
@@ -103,7 +104,7 @@ export function StatusHistory({ record }: { record: UserRecord }) {
               {translate(`app.door.${change.door}`, { _: change.door })}
               {change.sourceId && (
                 <Typography variant="caption" component="div" color="text.secondary">
-                  {change.sourceId}
+                  {sourceName(change.sourceId, translate)}
                 </Typography>
               )}
             </TableCell>
