@@ -188,14 +188,14 @@ describe.runIf(RUN)('HR feeds in the admin UI, in a real browser', () => {
     await row.waitFor();
     await row.getByText('Деактивация').waitFor();
     await row.locator(`time[datetime]`).first().waitFor();
-    await row.getByText('hr-import').first().waitFor();
+    await row.getByText('Кадровый файл').first().waitFor();
     await shot(page, 'hr-08-scheduled-changes-ru');
 
     await row.getByRole('link').first().click();
     await page.getByTestId('person-schedule').getByText('Деактивация').waitFor();
     await expect
       .poll(() => page.getByTestId('owner-familyName').textContent())
-      .toMatch(/hr-import/);
+      .toMatch(/Кадровый файл/);
     await page.getByTestId('owner-hireDate').waitFor();
     await shot(page, 'hr-09-person-card-owners-ru');
     // The admin edits profiles: the fields HR maintains are read-only in the form.
@@ -205,7 +205,7 @@ describe.runIf(RUN)('HR feeds in the admin UI, in a real browser', () => {
     expect(await admin.locator('input[name="familyName"]').isDisabled()).toBe(true);
     expect(await admin.locator('input[name="initiatedBy"]').isDisabled()).toBe(false);
     await admin
-      .getByText(/Maintained by HR: hr-import/)
+      .getByText(/Maintained by HR: HR file/)
       .first()
       .waitFor();
     await shot(admin, 'hr-10-person-edit-owned-en');
