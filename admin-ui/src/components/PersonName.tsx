@@ -74,7 +74,18 @@ export function ActorName({
       </span>
     );
   }
-  // `anonymous` needs no detail: the kind says it all.
+  return <span data-actor-kind={kind}>{actorWords(label, kind, translate)}</span>;
+}
+
+/**
+ * An actor that is not a person, in words: its kind and what it was («Источник: Кадровый
+ * файл», «Система: планировщик»); `anonymous` needs no detail, the kind says it all.
+ */
+export function actorWords(
+  label: string,
+  kind: ActorKind,
+  translate: (key: string, options?: Record<string, unknown>) => string,
+): string {
   const detail = KNOWN_LABELS.has(label)
     ? translate(`app.names.system_actor.${label.replace('-', '_')}`)
     : label === 'anonymous'
@@ -83,5 +94,5 @@ export function ActorName({
         ? sourceName(label.replace(/^source:/, ''), translate)
         : label.replace(/^scim:/, '');
   const word = translate(`app.names.actor_kind.${kind}`);
-  return <span data-actor-kind={kind}>{detail ? `${word}: ${detail}` : word}</span>;
+  return detail ? `${word}: ${detail}` : word;
 }

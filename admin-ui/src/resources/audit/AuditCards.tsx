@@ -1,21 +1,36 @@
 import { SimpleList, useTranslate } from 'react-admin';
 import type { AuditEventRecord } from '../../api/types';
+import { actorWords, nameOf } from '../../components/PersonName';
 import { useFormat } from '../../format';
+import { targetText } from './fields';
+import { useAuditWords } from './labels';
 
 /** The audit log on a phone: one card per event (what; who to whom, why, when, how it ended). */
 export function AuditCards() {
   const translate = useTranslate();
   const { dateTime } = useFormat();
+  const words = useAuditWords();
+  // A card is one link to the event: names are plain text here, not links of their own.
+  const actor = ({ actor }: AuditEventRecord) =>
+    actor.person
+      ? nameOf(actor.person)
+      : actor.id
+        ? actor.label
+        : actorWords(actor.label, actor.kind ?? 'system', translate);
+  const target = (record: AuditEventRecord) =>
+    record.target.person
+      ? nameOf(record.target.person)
+      : targetText(record.target, words.action, translate);
   return (
     <SimpleList<AuditEventRecord>
       data-testid="audit-cards"
       rowClick="show"
-      primaryText={(record) =>
-        translate(`app.audit_action.${record.action.replace('.', '_')}`, { _: record.action })
-      }
+      primaryText={(record) => words.action(record.action)}
       secondaryText={(record) =>
         [
-          [record.actor.label, record.target.label ?? record.target.id].filter(Boolean).join(' → '),
+          [actor(record), record.target.label || record.target.id ? target(record) : null]
+            .filter(Boolean)
+            .join(' → '),
           record.reason,
           `${dateTime(record.at)} · ${translate(`app.outcome.${record.outcome}`)}`,
         ]

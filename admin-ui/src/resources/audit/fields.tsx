@@ -1,6 +1,7 @@
-import { useRecordContext } from 'react-admin';
+import { useRecordContext, useTranslate } from 'react-admin';
 import type { AuditEventRecord } from '../../api/types';
 import { ActorName, nameOf, PersonLink } from '../../components/PersonName';
+import { sourceName } from '../../components/sourceName';
 import { useAuditWords } from './labels';
 
 /** Props shared by the audit fields (react-admin reads `label` for the column header). */
@@ -35,17 +36,30 @@ export function ActorField(_props: AuditFieldProps) {
   );
 }
 
+// Targets whose label is a directory source's id: the service's own sources read as words.
+const SOURCE_TARGETS = new Set(['sync_run', 'directory_source']);
+
+/** An event's target as words: another event by its action, a source by its name, else the label. */
+export function targetText(
+  target: AuditEventRecord['target'],
+  action: (code: string) => string,
+  translate: (key: string, options?: Record<string, unknown>) => string,
+): string {
+  if (!target.label) return target.id ?? '—';
+  // An event about another event is labelled with that event's action code: show its words.
+  if (target.type === 'AuditEvent') return action(target.label);
+  if (target.type && SOURCE_TARGETS.has(target.type)) return sourceName(target.label, translate);
+  return target.label;
+}
+
 /** What it was done to: a person by name with a link to their card, else the label. */
 export function TargetField(_props: AuditFieldProps) {
   const record = useRecordContext<AuditEventRecord>();
   const words = useAuditWords();
+  const translate = useTranslate();
   if (!record) return null;
   const { target } = record;
-  // An event about another event is labelled with that event's action code: show its words.
-  const text =
-    target.type === 'AuditEvent' && target.label
-      ? words.action(target.label)
-      : (target.label ?? target.id ?? '—');
+  const text = targetText(target, words.action, translate);
   if (target.type === 'user' && target.id) {
     const name = target.person ? nameOf(target.person) : '';
     return (
