@@ -809,6 +809,10 @@ export const appEn = {
       cancelled: 'Scheduled change cancelled',
       cancelled_at: 'Cancelled %{at}',
       fired_at: 'Done %{at}',
+      outcome: {
+        applied: 'applied',
+        skipped: 'skipped',
+      },
       none: 'No scheduled changes',
       on_card: 'Scheduled changes',
       none_for_person: 'Nothing scheduled',

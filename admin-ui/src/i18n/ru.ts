@@ -817,6 +817,10 @@ export const appRu: typeof appEn = {
       cancelled: 'Запланированное изменение отменено',
       cancelled_at: 'Отменено %{at}',
       fired_at: 'Выполнено %{at}',
+      outcome: {
+        applied: 'применено',
+        skipped: 'пропущено',
+      },
       none: 'Запланированных изменений нет',
       on_card: 'Запланированные изменения',
       none_for_person: 'Ничего не запланировано',

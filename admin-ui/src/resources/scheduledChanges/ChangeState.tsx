@@ -16,7 +16,13 @@ export function ChangeState({ change }: { change: ScheduledChangeRecord }) {
     );
   }
   if (change.firedAt) {
-    const outcome = [change.outcome, change.outcomeReason].filter(Boolean).join(': ');
+    // The reason of a skip is the service's own English text (docs/handover.md, session 8).
+    const outcome = [
+      change.outcome && t(`outcome.${change.outcome}`, { _: change.outcome }),
+      change.outcomeReason,
+    ]
+      .filter(Boolean)
+      .join(': ');
     return (
       <Tooltip title={`${t('fired_at', { at: dateTime(change.firedAt) })} ${outcome}`}>
         <Chip size="small" variant="outlined" color="success" label={t('state.fired')} />
