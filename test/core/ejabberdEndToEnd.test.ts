@@ -204,9 +204,9 @@ describe.runIf(ejabberdAvailable)(
         otherLogin.sessionId,
       );
       sessions.push(otherSession);
-      const revoked = await admin.request(
-        'DELETE',
-        `/api/v1/users/${other.id}/sessions/${otherLogin.sessionId}`,
+      const revoked = await admin.post(
+        `/api/v1/users/${other.id}/sessions/${otherLogin.sessionId}/revoke`,
+        { reason: 'Телефон украден' },
       );
       expect(revoked.status).toBeLessThan(300);
       await otherSession.closed;
