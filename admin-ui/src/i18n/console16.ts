@@ -75,7 +75,7 @@ export const console16Ru: typeof console16En = {
     retry: 'Повторить',
     window:
       'За последнюю %{smart_count} неделю |||| За последние %{smart_count} недели |||| За последние %{smart_count} недель',
-    status_over_time: 'Сотрудники по статусам',
+    status_over_time: 'Статусы сотрудников по дням',
     status_over_time_empty: 'Сотрудников пока нет: график появится, когда их добавят.',
     joiners_leavers: 'Пришли и ушли по неделям',
     joiners: 'Пришли',
