@@ -163,6 +163,8 @@ export const FIELD_CODES = {
   invalid_email: [],
   invalid_format: ['format'],
   invalid_phone: [],
+  invalid_ldap_url: [],
+  invalid_source_id: [],
   initiator_not_found: [],
   invalid_type: ['expected'],
   invalid_uuid: [],

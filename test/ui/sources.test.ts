@@ -189,8 +189,8 @@ describe.runIf(RUN)('directory sources in the console, against Samba AD, in a re
       const helper = await input(page, source).getAttribute('aria-describedby');
       return page.locator(`[id="${helper}"]`).textContent();
     };
-    await expect.poll(() => errorUnder('connection.url')).toMatch(/ldap:\/\/host/);
-    await expect.poll(() => errorUnder('baseDnRows.1.dn')).toMatch(/nested/);
+    await expect.poll(() => errorUnder('connection.url')).toMatch(/ldap:\/\/сервер/);
+    await expect.poll(() => errorUnder('baseDnRows.1.dn')).toMatch(/Вложен в/);
     await shot(page, 'src-03-field-error-ru');
 
     await fill(page, 'connection.url', dc.ldapsUrl);

@@ -138,9 +138,15 @@ export const baseDnsSchema = z
 
 const commonFields = {
   /** Stable id; synced people will record it (issue 4), so never rename a source in use. */
-  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lowercase letters, digits, _ and -'),
+  id: z.string().refine((id) => /^[a-z0-9][a-z0-9_-]{0,62}$/.test(id), {
+    message: 'lowercase letters, digits, _ and -',
+    params: { code: 'invalid_source_id' },
+  }),
   /** `ldaps://host[:port]` or `ldap://host[:port]` (then StartTLS, or `allowPlain`). */
-  url: z.string().regex(/^ldaps?:\/\/[^/\s]+\/?$/i, 'must be ldap://host[:port] or ldaps://…'),
+  url: z.string().refine((url) => /^ldaps?:\/\/[^/\s]+\/?$/i.test(url), {
+    message: 'must be ldap://host[:port] or ldaps://…',
+    params: { code: 'invalid_ldap_url' },
+  }),
   startTls: z.boolean().default(false),
   tls: tlsSchema.default({ rejectUnauthorized: true }),
   /** Plain `ldap://` without StartTLS sends passwords in clear text: allowed only when explicit. */

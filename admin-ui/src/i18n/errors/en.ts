@@ -164,6 +164,9 @@ export const errorsEn = {
     invalid_email: 'Not a valid e-mail address',
     invalid_format: 'Not in the expected format',
     initiator_not_found: 'This person is not in the directory',
+    invalid_ldap_url: 'Must be ldap://host[:port] or ldaps://host[:port]',
+    invalid_source_id:
+      'Lowercase Latin letters, digits, “_” and “-” only, up to 63, starting with a letter or digit',
     invalid_phone: 'Not a valid phone number',
     invalid_type: 'Not a value of the expected kind',
     invalid_uuid: 'Not a valid identifier',
