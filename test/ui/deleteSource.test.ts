@@ -116,7 +116,7 @@ describe.runIf(browserAvailable())('deleting a directory source in a real browse
     await dialog.waitFor();
     expect(await dialog.getByTestId('delete-source-enabled').count()).toBe(0);
     await dialog.getByRole('button', { name: 'Удалить' }).click();
-    await expectNotice(page, /Источник удалён; на ручное управление переведено людей: 2/);
+    await expectNotice(page, /Источник удалён; на ручное управление переведено сотрудников: 2/);
     await page.getByTestId('sources').waitFor();
     await expect.poll(() => page.getByTestId('sources').textContent()).not.toContain(sourceId);
     await shot(page, 'delete-source-02-deleted-ru');
