@@ -285,6 +285,43 @@ describe('bulk jobs on the whole selection', () => {
     expect((await other.get(`/api/v1/bulk-jobs/${job.id}`)).status).toBe(404);
   });
 
+  it('a requester deactivated while their job runs: the job stops at the next chunk, failed', async () => {
+    const { user: admin } = await signedIn(context, 'admin');
+    const { api: superadmin } = await signedIn(context, 'superadmin');
+    const org = await organizationWith(30, 'revoked');
+    const actor = userActor(admin, { ip: null, userAgent: null, requestId: null });
+    const job = await startBulkJob(
+      context.services,
+      actor,
+      defineAbilityFor(actor),
+      { verb: 'suspend', filter: { organizationId: org }, reason: 'Проверка' },
+      {
+        chunkSize: 10,
+        // After the first chunk a superadmin deactivates the admin who started the job.
+        afterChunk: async (_id, chunk) => {
+          if (chunk !== 1) return;
+          const deactivated = await superadmin.post(`/api/v1/users/${admin.id}/deactivate`, {
+            reason: 'Уволен',
+          });
+          expect(deactivated.status).toBe(200);
+        },
+      },
+    );
+    await drainBulkJobs(context.services);
+    const { rows } = await context.services.pool.query<{
+      status: string;
+      processed: number;
+      error: string | null;
+    }>('select status, processed, error from bulk_job where id = $1', [job.id]);
+    expect(rows[0]).toEqual({ status: 'failed', processed: 10, error: 'requester_lost_access' });
+    expect(
+      await count(
+        `select count(*) as n from app_user where organization_id = $1 and status = 'suspended'`,
+        [org],
+      ),
+    ).toBe(10);
+  });
+
   it('survives a restart: another runner resumes after the last committed chunk, nobody twice', async () => {
     const { api, user: admin } = await signedIn(context, 'admin');
     const org = await organizationWith(200, 'resume');

@@ -70,6 +70,14 @@ async function runJob(
   for (let chunk = 1; ; chunk++) {
     // Stopped: leave the job where its last chunk committed, as a crash would.
     if (state.generation !== generation) return;
+    // Each chunk acts with the rights the requester has now, not those of the job's start: one
+    // demoted or deactivated while their job runs stops acting at the next chunk boundary.
+    const rights = await currentRights(services, actor);
+    if (!rights) {
+      await failForLostAccess(services, actor, ability, jobId);
+      return;
+    }
+    ({ actor, ability } = rights);
     let step: 'more' | 'finished';
     try {
       step = await runCommand(
@@ -86,6 +94,44 @@ async function runJob(
     if (step === 'finished') return;
     await options.afterChunk?.(jobId, chunk);
   }
+}
+
+/**
+ * The requester's actor and ability as their account stands now (role, status), or null when
+ * they may no longer act in the back-office (deactivated, suspended, role withdrawn).
+ */
+async function currentRights(
+  services: Services,
+  actor: Actor,
+): Promise<{ actor: Actor; ability: AppAbility } | null> {
+  if (!actor.userId) return null;
+  const { rows } = await services.pool.query<{ role: Role | null; status: string }>(
+    'select role, status from app_user where id = $1',
+    [actor.userId],
+  );
+  const row = rows[0];
+  if (!row || row.role === null || row.status !== 'active') return null;
+  if (row.role === actor.role) return { actor, ability: defineAbilityFor(actor) };
+  const now = { ...actor, role: row.role };
+  return { actor: now, ability: defineAbilityFor(now) };
+}
+
+/** Ends a job whose requester lost their access, audited as a failure with that reason. */
+async function failForLostAccess(
+  services: Services,
+  actor: Actor,
+  ability: AppAbility,
+  jobId: string,
+): Promise<void> {
+  await runCommand(
+    services,
+    actor,
+    async (ctx) => {
+      const job = await loadJob(ctx.em, jobId, true);
+      if (job?.status === 'running') await finishJob(ctx, job, 'failed', 'requester_lost_access');
+    },
+    ability,
+  );
 }
 
 /**
@@ -190,16 +236,7 @@ export async function resumeBulkJobs(
     );
     const ability = defineAbilityFor(actor);
     if (row.role === null || row.status !== 'active') {
-      await runCommand(
-        services,
-        actor,
-        async (ctx) => {
-          const job = await loadJob(ctx.em, row.id, true);
-          if (job?.status === 'running')
-            await finishJob(ctx, job, 'failed', 'requester_lost_access');
-        },
-        ability,
-      );
+      await failForLostAccess(services, actor, ability, row.id);
       continue;
     }
     launchBulkJob(services, row.id, actor, ability, options);
