@@ -1,6 +1,7 @@
 import { SimpleList, useTranslate } from 'react-admin';
 import type { AuditEventRecord } from '../../api/types';
 import { actorWords, nameOf } from '../../components/PersonName';
+import { reasonText } from '../../components/serviceReason';
 import { useFormat } from '../../format';
 import { targetText } from './fields';
 import { useAuditWords } from './labels';
@@ -8,7 +9,7 @@ import { useAuditWords } from './labels';
 /** The audit log on a phone: one card per event (what; who to whom, why, when, how it ended). */
 export function AuditCards() {
   const translate = useTranslate();
-  const { dateTime } = useFormat();
+  const { dateTime, date } = useFormat();
   const words = useAuditWords();
   // A card is one link to the event: names are plain text here, not links of their own.
   const actor = ({ actor }: AuditEventRecord) =>
@@ -31,7 +32,7 @@ export function AuditCards() {
           [actor(record), record.target.label || record.target.id ? target(record) : null]
             .filter(Boolean)
             .join(' → '),
-          record.reason,
+          reasonText(record.reason, translate, date),
           `${dateTime(record.at)} · ${translate(`app.outcome.${record.outcome}`)}`,
         ]
           .filter(Boolean)

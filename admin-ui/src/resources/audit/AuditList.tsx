@@ -17,7 +17,7 @@ import { fromCompanyWallTime, toCompanyWallTime, useFormat } from '../../format'
 import { AuditCards } from './AuditCards';
 import { AUDIT_ACTIONS } from './actions';
 import { ExportLinks } from './ExportLinks';
-import { ActionField, ActorField, TargetField } from './fields';
+import { ActionField, ActorField, ReasonField, TargetField } from './fields';
 import { auditActionKey } from './labels';
 import { VerifyChain } from './VerifyChain';
 
@@ -81,7 +81,7 @@ export default function AuditList() {
         <ActionField label="resources.audit-events.fields.action" />
         <TargetField label="resources.audit-events.fields.target" />
         <EnumField source="outcome" prefix="app.outcome" sortable={false} />
-        <TextField source="reason" sortable={false} />
+        <ReasonField label="resources.audit-events.fields.reason" sortable={false} />
       </Datagrid>
     </ResponsiveList>
   );

@@ -2,6 +2,7 @@ import { Box } from '@mui/material';
 import { Show, useRecordContext, useTranslate } from 'react-admin';
 import type { AuditEventRecord } from '../../api/types';
 import { Row, Section } from '../../components/Section';
+import { reasonText } from '../../components/serviceReason';
 import { useFormat } from '../../format';
 import { DetailsView } from './DetailsView';
 import { DiffView } from './DiffView';
@@ -15,7 +16,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function Body() {
   const record = useRecordContext<AuditEventRecord>();
   const translate = useTranslate();
-  const { dateTime } = useFormat();
+  const { dateTime, date } = useFormat();
   const words = useAuditWords();
   if (!record) return null;
   const f = (field: string) => translate(`resources.audit-events.fields.${field}`);
@@ -39,7 +40,7 @@ function Body() {
         <Row label={f('outcome')}>
           {translate(`app.outcome.${record.outcome}`, { _: record.outcome })}
         </Row>
-        <Row label={f('reason')}>{record.reason}</Row>
+        <Row label={f('reason')}>{reasonText(record.reason, translate, date)}</Row>
         <Row label={f('ip')}>{record.ip}</Row>
         <Row label={f('requestId')}>{record.requestId}</Row>
       </Section>

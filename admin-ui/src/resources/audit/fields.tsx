@@ -1,7 +1,9 @@
 import { useRecordContext, useTranslate } from 'react-admin';
 import type { AuditEventRecord } from '../../api/types';
 import { ActorName, nameOf, PersonLink } from '../../components/PersonName';
+import { reasonText } from '../../components/serviceReason';
 import { sourceName } from '../../components/sourceName';
+import { useFormat } from '../../format';
 import { useAuditWords } from './labels';
 
 /** Props shared by the audit fields (react-admin reads `label` for the column header). */
@@ -73,4 +75,13 @@ export function TargetField(_props: AuditFieldProps) {
     );
   }
   return <span>{text}</span>;
+}
+
+/** Why: a reason typed by a person as typed, one the service wrote in words (serviceReason.ts). */
+export function ReasonField(_props: AuditFieldProps) {
+  const record = useRecordContext<AuditEventRecord>();
+  const translate = useTranslate();
+  const { date } = useFormat();
+  if (!record?.reason) return null;
+  return <span>{reasonText(record.reason, translate, date)}</span>;
 }

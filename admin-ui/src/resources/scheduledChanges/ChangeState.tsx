@@ -1,6 +1,7 @@
 import { Chip, Tooltip } from '@mui/material';
 import { useTranslate } from 'react-admin';
 import type { ScheduledChangeRecord } from '../../api/hrTypes';
+import { reasonText } from '../../components/serviceReason';
 import { useFormat } from '../../format';
 
 /** Live, done (with its outcome) or cancelled, as a chip; the details in its tooltip. */
@@ -16,10 +17,9 @@ export function ChangeState({ change }: { change: ScheduledChangeRecord }) {
     );
   }
   if (change.firedAt) {
-    // The reason of a skip is the service's own English text (docs/handover.md, session 8).
     const outcome = [
       change.outcome && t(`outcome.${change.outcome}`, { _: change.outcome }),
-      change.outcomeReason,
+      reasonText(change.outcomeReason, translate),
     ]
       .filter(Boolean)
       .join(': ');

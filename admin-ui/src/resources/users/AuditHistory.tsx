@@ -1,7 +1,7 @@
 import { Datagrid, Pagination, ReferenceManyField, TextField } from 'react-admin';
 import { DateTime } from '../../components/DateTime';
 import { EnumField } from '../../components/EnumField';
-import { ActionField, ActorField } from '../audit/fields';
+import { ActionField, ActorField, ReasonField } from '../audit/fields';
 
 /** The audit events that name a person as their target, newest first. */
 export function AuditHistory() {
@@ -21,7 +21,7 @@ export function AuditHistory() {
           prefix="app.outcome"
           label="resources.audit-events.fields.outcome"
         />
-        <TextField source="reason" label="resources.audit-events.fields.reason" />
+        <ReasonField label="resources.audit-events.fields.reason" />
       </Datagrid>
     </ReferenceManyField>
   );

@@ -14,6 +14,7 @@ import type { StatusChange, UserRecord } from '../../api/types';
 import { ActorName, PersonLink } from '../../components/PersonName';
 import { Row } from '../../components/Section';
 import { StatusChip } from '../../components/StatusChip';
+import { reasonText } from '../../components/serviceReason';
 import { sourceName } from '../../components/sourceName';
 import { useAppDataProvider } from '../../dataProviderHook';
 import { useFormat } from '../../format';
@@ -52,7 +53,7 @@ function LastChange({ record }: { record: UserRecord }) {
  */
 export function StatusHistory({ record }: { record: UserRecord }) {
   const translate = useTranslate();
-  const { dateTime } = useFormat();
+  const { dateTime, date } = useFormat();
   const dataProvider = useAppDataProvider();
   const { data, isPending, isError } = useQuery({
     // The record's version in the key: a status action on the card (which bumps it) reads it again.
@@ -111,7 +112,9 @@ export function StatusHistory({ record }: { record: UserRecord }) {
             <TableCell>
               <Who change={change} />
             </TableCell>
-            <TableCell sx={{ wordBreak: 'break-word' }}>{change.reason || '—'}</TableCell>
+            <TableCell sx={{ wordBreak: 'break-word' }}>
+              {reasonText(change.reason, translate, date) || '—'}
+            </TableCell>
           </TableRow>
         ))}
       </TableBody>
