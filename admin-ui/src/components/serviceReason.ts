@@ -1,4 +1,4 @@
-import { sourceName } from './sourceName';
+import { sourceName } from './sourceName.ts';
 
 /**
  * Reasons the service writes itself, in English, into the status history and the audit log (the
