@@ -36,5 +36,14 @@ export const theme: RaThemeOptions = {
         getItemAriaLabel: (type: string) => i18nProvider.translate(`ra.navigation.${type}`),
       },
     },
+    // The page numbers' <nav> is labelled «pagination navigation» by MUI; a getter, because MUI
+    // reads default props at each render and the language can change in between.
+    MuiPagination: {
+      defaultProps: {
+        get 'aria-label'() {
+          return i18nProvider.translate('app.pagination_navigation');
+        },
+      },
+    },
   },
 };

@@ -4,6 +4,8 @@ import iconv from 'iconv-lite';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../server/directory/entities.ts';
+import { fireDueChanges } from '../../server/sources/hr/schedule/fire.ts';
+import { rescheduleFromDates } from '../../server/sources/hr/schedule/reschedule.ts';
 import { backofficePerson, GOOD_PASSWORD } from '../identity/loginFlow.ts';
 import { createDeviceSession, createPerson } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
@@ -78,6 +80,39 @@ function staffList(locale: Locale): Buffer {
   return iconv.encode(`${rows.join('\r\n')}\r\n`, 'win1251');
 }
 
+/**
+ * HR's termination date, scheduled as the HR file schedules it, then due (its instant moved into
+ * the past, standing in for the days passing) and fired by the schedule.
+ */
+async function leaveByDate(person: User): Promise<void> {
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  await context.services.pool.query('update app_user set termination_date = $2 where id = $1', [
+    person.id,
+    tomorrow,
+  ]);
+  await context.services.orm.em.fork().transactional((em) =>
+    rescheduleFromDates(em, {
+      userIds: [person.id],
+      sourceId: 'hr-import',
+      actorLabel: 'source:hr-import',
+      actorId: null,
+      now: new Date(),
+      timeZone: 'Europe/Moscow',
+    }),
+  );
+  await context.services.pool.query(
+    `update scheduled_change set effective_at = now() - interval '1 minute'
+      where user_id = $1 and fired_at is null`,
+    [person.id],
+  );
+  await fireDueChanges(context.services);
+  const { rows } = await context.services.pool.query<{ status: string }>(
+    'select status from app_user where id = $1',
+    [person.id],
+  );
+  expect(rows[0]?.status).toBe('deactivated');
+}
+
 describe.runIf(RUN)('every role walks its journey in both languages', () => {
   beforeAll(async () => {
     ensureAdminUiBuilt();
@@ -127,6 +162,13 @@ describe.runIf(RUN)('every role walks its journey in both languages', () => {
           phone: '+79161234567',
         });
         await createDeviceSession(s, people.leaver, { deviceName: 'Pixel 8' });
+        // Someone HR lets go by date: the schedule deactivates them with the service's own
+        // reason, which the auditor then reads on the card and in the log.
+        people.byDate = await createPerson(s, {
+          familyName: locale === 'ru' ? 'Датова' : 'Датов',
+          givenName: 'Зоя',
+        });
+        await leaveByDate(people.byDate);
       });
 
       it('the superadmin looks around and appoints an admin', {
@@ -277,6 +319,9 @@ describe.runIf(RUN)('every role walks its journey in both languages', () => {
         await visit(page, locale, 'users', 'people list (auditor)', 'table tbody tr');
         await openUser(page, context, (people.leaver as User).id);
         await check(page, locale, 'person card (auditor)');
+        await openUser(page, context, (people.byDate as User).id);
+        await page.getByTestId('status-history').locator('tbody tr').first().waitFor();
+        await check(page, locale, 'card of a person the schedule deactivated');
         await page.close();
       });
     });

@@ -302,6 +302,7 @@ export const appEn = {
       staff: 'Operator',
       none: 'No back-office role',
     },
+    pagination_navigation: 'List pages',
     service_reason: {
       termination_date_reached: 'Termination date reached',
       hire_date_reached: 'Hire date reached',

@@ -309,6 +309,7 @@ export const appRu: typeof appEn = {
       staff: 'Оператор',
       none: 'Без роли в бэк-офисе',
     },
+    pagination_navigation: 'Страницы списка',
     service_reason: {
       termination_date_reached: 'Наступила дата увольнения',
       hire_date_reached: 'Наступила дата приёма',
