@@ -36,6 +36,13 @@ export const theme: RaThemeOptions = {
         getItemAriaLabel: (type: string) => i18nProvider.translate(`ra.navigation.${type}`),
       },
     },
+    // On a phone the language menu shows its globe only (its name stays the button's accessible
+    // text): the full «РУССКИЙ» pushed the screen's title out of the top bar.
+    RaLocalesMenuButton: {
+      styleOverrides: {
+        root: { [PHONE]: { '& .MuiButton-root': { fontSize: 0, minWidth: 0 } } },
+      },
+    },
     // The page numbers' <nav> is labelled «pagination navigation» by MUI; a getter, because MUI
     // reads default props at each render and the language can change in between.
     MuiPagination: {
