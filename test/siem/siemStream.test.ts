@@ -244,11 +244,13 @@ describe.runIf(rsyslogAvailable)('the SIEM stream into a real rsyslog over TLS',
   it(
     'loses nothing when the streaming worker is abandoned mid-stream and a standby takes over',
     async () => {
-      await writeEvents(300);
+      // Counted before the first worker starts: a fast worker may deliver a whole burst before
+      // the standby is up, and "under way" means "since this worker began", not "since then".
+      const before = (await receivedSeqs()).length;
+      await writeEvents(1000);
       const first = worker();
       await waitUntil('one worker elected', SIEM_DELIVERY_MS, () => first.leading);
       const standby = worker();
-      const before = (await receivedSeqs()).length;
       await waitUntil('the stream to be under way', SIEM_DELIVERY_MS, async () => {
         return (await receivedSeqs()).length > before + 30;
       });
