@@ -87,8 +87,10 @@ describe('kill -9 during a burst of outbox deliveries', () => {
       OUTBOX_BACKLOG_MS,
       async () => acknowledged() >= TOTAL / 3 && (await inFlight()) > 0,
     );
-    await killHard(first);
+    // Owed at the moment of the kill: counted just before it, since the processes that stay up
+    // (the third below) may deliver the rest before a count after it.
     const afterFirst = await undelivered(pool);
+    await killHard(first);
 
     const second = await startService(env, services);
     await startService(env, services);
@@ -97,8 +99,8 @@ describe('kill -9 during a burst of outbox deliveries', () => {
       OUTBOX_BACKLOG_MS,
       async () => acknowledged() >= (2 * TOTAL) / 3 && (await inFlight()) > 0,
     );
-    await killHard(second);
     const afterSecond = await undelivered(pool);
+    await killHard(second);
     await emitting;
 
     await drained(pool);
