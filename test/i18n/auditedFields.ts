@@ -59,6 +59,23 @@ function walk(node: AstNode, visit: (node: AstNode) => void): void {
 }
 
 /**
+ * Each server source file whose text passes `mentions`, parsed: its path from `root` and its
+ * program, for the scans below (a file that cannot hold what they look for is not parsed).
+ */
+function* serverPrograms(
+  root: string,
+  mentions: (text: string) => boolean,
+): Generator<{ file: string; program: AstNode }> {
+  for (const path of serverFiles(join(root, 'server'))) {
+    const text = readFileSync(path, 'utf8');
+    if (!mentions(text)) continue;
+    const program = parse(text, { sourceType: 'module', plugins: ['typescript'] })
+      .program as unknown as AstNode;
+    yield { file: relative(root, path), program };
+  }
+}
+
+/**
  * Every field name the server's audit diffs spell out in its source: the keys of `before` and
  * `after` object literals inside a `diff: …` property; of the variables a diff uses as a side
  * (`diff: { after: fields }`, `{ before: diffBefore }`) or names `before`/`after`, whether
@@ -69,15 +86,10 @@ function walk(node: AstNode, visit: (node: AstNode) => void): void {
  */
 export function auditedFieldsInSource(root: string): FieldSite[] {
   const sites: FieldSite[] = [];
-  for (const path of serverFiles(join(root, 'server'))) {
-    const text = readFileSync(path, 'utf8');
-    if (!/\bdiff\b/.test(text)) continue;
-    const file = relative(root, path);
+  for (const { file, program } of serverPrograms(root, (text) => /\bdiff\b/.test(text))) {
     const add = (fields: string[]) => {
       for (const field of fields) sites.push({ field, file });
     };
-    const program = parse(text, { sourceType: 'module', plugins: ['typescript'] })
-      .program as unknown as AstNode;
     // Pass 1: what the diffs hold, and which variables they use as a side.
     const sides = new Set(['before', 'after']);
     walk(program, (node) => {
@@ -129,12 +141,7 @@ export function auditedFieldsInSource(root: string): FieldSite[] {
  */
 export function auditTargetTypesInSource(root: string): FieldSite[] {
   const sites: FieldSite[] = [];
-  for (const path of serverFiles(join(root, 'server'))) {
-    const text = readFileSync(path, 'utf8');
-    if (!text.includes('targetType')) continue;
-    const file = relative(root, path);
-    const program = parse(text, { sourceType: 'module', plugins: ['typescript'] })
-      .program as unknown as AstNode;
+  for (const { file, program } of serverPrograms(root, (text) => text.includes('targetType'))) {
     walk(program, (node) => {
       if (
         node.type === 'ObjectProperty' &&
@@ -154,12 +161,7 @@ export function auditTargetTypesInSource(root: string): FieldSite[] {
  */
 export function auditDetailKeysInSource(root: string): FieldSite[] {
   const sites: FieldSite[] = [];
-  for (const path of serverFiles(join(root, 'server'))) {
-    const text = readFileSync(path, 'utf8');
-    if (!text.includes('details')) continue;
-    const file = relative(root, path);
-    const program = parse(text, { sourceType: 'module', plugins: ['typescript'] })
-      .program as unknown as AstNode;
+  for (const { file, program } of serverPrograms(root, (text) => text.includes('details'))) {
     walk(program, (node) => {
       if (
         node.type === 'ObjectProperty' &&
