@@ -8,6 +8,7 @@ import {
   RecoveryCode,
   TotpFactor,
 } from './identity/entities.ts';
+import { RoleGrant } from './identity/grants/entity.ts';
 import { syncEntities } from './sources/entities.ts';
 
 /** Every entity the ORM knows; handed to `openOrm` / `openDatabase` by whoever opens the database. */
@@ -23,5 +24,6 @@ export const entities = [
   DeviceSession,
   RecoveryCode,
   BulkJob,
+  RoleGrant,
   ...syncEntities,
 ];

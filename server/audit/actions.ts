@@ -23,6 +23,9 @@ export const AUDIT_ACTIONS = [
   'user.login_method_changed',
   'user.delivery_address_approved',
   'user.role_changed',
+  // Role grants (issue 18): scoped and/or time-bound roles on top of the standing one.
+  'user.role_granted',
+  'user.role_grant_ended',
   'user.enrollment_link_issued',
   'user.password_reset_sent',
   'user.password_reset_held',

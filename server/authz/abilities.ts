@@ -5,7 +5,7 @@ import {
   type MongoAbility,
   type MongoQuery,
 } from '@casl/ability';
-import type { Actor } from './actor.ts';
+import type { Actor, EffectiveGrant } from './actor.ts';
 import type { Role } from './roles.ts';
 
 /** What a user action can be. Reads of chats do not exist: the service has no such capability. */
@@ -43,6 +43,19 @@ export type Action =
 export interface UserSubject {
   id: string;
   rank: number;
+  /** The person's organization: a scoped role reaches them only inside its subtrees. */
+  organizationId: string | null;
+}
+
+/** A space as authorization sees it: a scoped role reaches spaces of its organizations. */
+export interface SpaceSubject {
+  id: string;
+  organizationId: string | null;
+}
+
+/** An organization as authorization sees it. */
+export interface OrganizationSubject {
+  id: string;
 }
 
 /** A bulk job on people (issue 16): who started it decides who else may see or cancel it. */
@@ -79,6 +92,8 @@ export type SubjectName =
 export type Subjects =
   | SubjectName
   | (UserSubject & ForcedSubject<'User'>)
+  | (SpaceSubject & ForcedSubject<'Space'>)
+  | (OrganizationSubject & ForcedSubject<'Organization'>)
   | (RoleGrantSubject & ForcedSubject<'RoleGrant'>)
   | (BulkJobSubject & ForcedSubject<'BulkJob'>);
 
@@ -107,100 +122,181 @@ const NEVER_ON_SELF: UserAction[] = [
   'approveAddress',
 ];
 
+type Builder = AbilityBuilder<AppAbility>;
+type Conditions = MongoQuery;
+
 /**
- * Defines what an actor may do, exactly as the roles matrix of DESIGN.md says. Rank rules are
- * conditions on the target's stored `rank`, so the same rules filter lists in the database.
+ * Where one grant reaches: everywhere, or only people, spaces and organizations inside its
+ * organization subtrees. Each returns the conditions of a rule with the scope added, so one rule
+ * serves a check on a row and, through `accessibleWhere`, the SQL filter of a list.
  */
-export function defineAbilityFor(actor: Pick<Actor, 'userId' | 'role'>): AppAbility {
-  const { can, cannot, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
-  switch (actor.role) {
-    case 'superadmin':
-      can('read', [
-        'User',
-        'BackofficeAccount',
-        ...DIRECTORY,
-        'AuditEvent',
-        'DirectorySource',
-        'SyncRun',
-      ]);
-      can('create', 'User');
-      // A superadmin may act on another superadmin: no rank condition...
-      can([...USER_ACTIONS], 'User');
-      // ...except to be shown the invitation link of one: that is a way into their account.
-      cannot('showInvitationLink', 'User', { rank: { $gte: 3 } });
-      can('grant', 'RoleGrant', { to: { $in: ['none', 'staff', 'admin', 'auditor'] } });
-      can(['create', 'update', 'delete'], DIRECTORY);
-      can('manageMembers', 'Space');
-      can(['export', 'verify'], 'AuditEvent');
-      // Deleting a source (API-defined ones only) releases its people: configuring, not running.
-      can(['configure', 'run', 'delete'], 'DirectorySource');
-      can('approve', 'SyncRun');
-      can(['read', 'retry'], 'CoreDelivery');
-      can(['read', 'create'], 'Import');
-      can(['read', 'create', 'delete'], 'ScimToken');
-      // Scheduling a person's status change also needs activate / deactivate on that person.
-      can(['read', 'create', 'delete'], 'ScheduledChange');
-      // Mail settings are read-only everywhere (configuration file only); `verify` sends a test mail.
-      can(['read', 'verify'], 'MailSettings');
-      can('read', 'MailMessage');
-      // The SIEM stream's status (counts, no event content); its settings are file-only.
-      can('read', 'SiemStream');
-      // Issue 16: exporting the people list is a right of its own; every bulk job is visible.
-      can('export', 'User');
-      can(['read', 'delete'], 'BulkJob');
-      break;
-    case 'admin':
-      can('read', ['User', ...DIRECTORY, 'DirectorySource', 'SyncRun']);
-      can('create', 'User');
-      can([...USER_ACTIONS], 'User', { rank: { $lt: 2 } });
-      can('grant', 'RoleGrant', {
-        targetRank: { $lt: 2 },
-        from: { $in: ['none', 'staff'] },
-        to: { $in: ['none', 'staff'] },
-      });
-      can('manageMembers', 'Space');
-      can('run', 'DirectorySource');
-      can('approve', 'SyncRun');
-      can(['read', 'retry'], 'CoreDelivery');
-      can(['read', 'create'], 'Import');
-      can(['read', 'create', 'delete'], 'ScheduledChange');
-      can('read', ['MailSettings', 'MailMessage', 'SiemStream']);
-      can('export', 'User');
-      break;
-    case 'staff':
-      can('read', 'User');
-      can('create', 'User');
-      can(STAFF_USER_ACTIONS, 'User', { rank: 0 });
-      // "Add users (by hand or CSV)": imports; what an import may change is checked per person.
-      can(['read', 'create'], 'Import');
-      can(['read', 'create', 'delete'], 'ScheduledChange');
-      break;
-    case 'auditor':
-      can('read', [
-        'User',
-        'BackofficeAccount',
-        ...DIRECTORY,
-        'AuditEvent',
-        'DirectorySource',
-        'SyncRun',
-      ]);
-      can(['export', 'verify'], 'AuditEvent');
-      can('read', [
-        'CoreDelivery',
-        'Import',
-        'ScimToken',
-        'ScheduledChange',
-        'MailMessage',
-        'SiemStream',
-      ]);
-      // Auditors read and export (docs/decisions.md "Exporting people"); they see every bulk job.
-      can('export', 'User');
-      can('read', 'BulkJob');
-      break;
-    default:
-      break;
+interface Reach {
+  global: boolean;
+  user(conditions?: Conditions): Conditions | undefined;
+  space(conditions?: Conditions): Conditions | undefined;
+  organization(conditions?: Conditions): Conditions | undefined;
+}
+
+const EVERYWHERE: Reach = {
+  global: true,
+  user: (conditions) => conditions,
+  space: (conditions) => conditions,
+  organization: (conditions) => conditions,
+};
+
+function within(organizations: readonly string[]): Reach {
+  const inScope = { $in: [...organizations] };
+  return {
+    global: false,
+    user: (conditions) => ({ ...conditions, organizationId: inScope }),
+    space: (conditions) => ({ ...conditions, organizationId: inScope }),
+    organization: (conditions) => ({ ...conditions, id: inScope }),
+  };
+}
+
+function superadminRules({ can, cannot }: Builder): void {
+  can('read', [
+    'User',
+    'BackofficeAccount',
+    ...DIRECTORY,
+    'AuditEvent',
+    'DirectorySource',
+    'SyncRun',
+  ]);
+  can('create', 'User');
+  // A superadmin may act on another superadmin: no rank condition...
+  can([...USER_ACTIONS], 'User');
+  // ...except to be shown the invitation link of one: that is a way into their account.
+  cannot('showInvitationLink', 'User', { rank: { $gte: 3 } });
+  can('grant', 'RoleGrant', { to: { $in: ['none', 'staff', 'admin', 'auditor'] } });
+  can(['create', 'update', 'delete'], DIRECTORY);
+  can('manageMembers', 'Space');
+  can(['export', 'verify'], 'AuditEvent');
+  // Deleting a source (API-defined ones only) releases its people: configuring, not running.
+  can(['configure', 'run', 'delete'], 'DirectorySource');
+  can('approve', 'SyncRun');
+  can(['read', 'retry'], 'CoreDelivery');
+  can(['read', 'create'], 'Import');
+  can(['read', 'create', 'delete'], 'ScimToken');
+  // Scheduling a person's status change also needs activate / deactivate on that person.
+  can(['read', 'create', 'delete'], 'ScheduledChange');
+  // Mail settings are read-only everywhere (configuration file only); `verify` sends a test mail.
+  can(['read', 'verify'], 'MailSettings');
+  can('read', 'MailMessage');
+  // The SIEM stream's status (counts, no event content); its settings are file-only.
+  can('read', 'SiemStream');
+  // Issue 16: exporting the people list is a right of its own; every bulk job is visible.
+  can('export', 'User');
+  can(['read', 'delete'], 'BulkJob');
+}
+
+/**
+ * An admin's rules, company-wide or inside a scope. A scoped admin keeps the rank rules and
+ * reaches only people, spaces and organizations of the scope; what concerns the whole company
+ * (sources, sync runs, the core's deliveries, mail, the SIEM stream, role grants) stays with
+ * company-wide admins.
+ */
+function adminRules({ can }: Builder, reach: Reach): void {
+  can('read', 'User', reach.user());
+  can('read', 'Organization', reach.organization());
+  can(['read', 'manageMembers'], 'Space', reach.space());
+  can('create', 'User', reach.user());
+  can([...USER_ACTIONS], 'User', reach.user({ rank: { $lt: 2 } }));
+  // "Add users (by hand or CSV)": imports; what an import may change is checked per person.
+  can(['read', 'create'], 'Import');
+  can(['read', 'create', 'delete'], 'ScheduledChange');
+  // Exported rows are those the list shows (`accessibleWhere(read)`), so scope applies.
+  can('export', 'User');
+  if (!reach.global) return;
+  can('grant', 'RoleGrant', {
+    targetRank: { $lt: 2 },
+    from: { $in: ['none', 'staff'] },
+    to: { $in: ['none', 'staff'] },
+  });
+  can('read', ['DirectorySource', 'SyncRun']);
+  can('run', 'DirectorySource');
+  can('approve', 'SyncRun');
+  can(['read', 'retry'], 'CoreDelivery');
+  can('read', ['MailSettings', 'MailMessage', 'SiemStream']);
+}
+
+function staffRules({ can }: Builder, reach: Reach): void {
+  can('read', 'User', reach.user());
+  can('create', 'User', reach.user());
+  can(STAFF_USER_ACTIONS, 'User', reach.user({ rank: 0 }));
+  // "Add users (by hand or CSV)": imports; what an import may change is checked per person.
+  can(['read', 'create'], 'Import');
+  can(['read', 'create', 'delete'], 'ScheduledChange');
+}
+
+function auditorRules({ can }: Builder): void {
+  can('read', [
+    'User',
+    'BackofficeAccount',
+    ...DIRECTORY,
+    'AuditEvent',
+    'DirectorySource',
+    'SyncRun',
+  ]);
+  can(['export', 'verify'], 'AuditEvent');
+  can('read', [
+    'CoreDelivery',
+    'Import',
+    'ScimToken',
+    'ScheduledChange',
+    'MailMessage',
+    'SiemStream',
+  ]);
+  // Auditors read and export (docs/decisions.md "Exporting people"); they see every bulk job.
+  can('export', 'User');
+  can('read', 'BulkJob');
+}
+
+/**
+ * The roles an actor holds at `now`: the loaded grants whose expiry is still ahead, or the
+ * standing role alone when none were loaded.
+ */
+export function grantsInForce(
+  actor: Pick<Actor, 'role' | 'grants'>,
+  now: Date = new Date(),
+): EffectiveGrant[] {
+  const grants =
+    actor.grants ??
+    (actor.role ? [{ role: actor.role, organizations: null, expiresAt: null, grantId: null }] : []);
+  return grants.filter((grant) => grant.expiresAt === null || grant.expiresAt > now);
+}
+
+/**
+ * Defines what an actor may do, exactly as the roles matrix of DESIGN.md says: the union of the
+ * rules of every role they hold at `now` (issue 18), each inside its scope. Rank rules are
+ * conditions on the target's stored `rank`, and scopes conditions on its organization, so the same
+ * rules filter lists in the database.
+ */
+export function defineAbilityFor(
+  actor: Pick<Actor, 'userId' | 'role' | 'grants'>,
+  now: Date = new Date(),
+): AppAbility {
+  const builder = new AbilityBuilder<AppAbility>(createMongoAbility);
+  const { can, cannot, build } = builder;
+  const grants = grantsInForce(actor, now);
+  for (const grant of grants) {
+    const reach = grant.organizations === null ? EVERYWHERE : within(grant.organizations);
+    switch (grant.role) {
+      case 'superadmin':
+        superadminRules(builder);
+        break;
+      case 'admin':
+        adminRules(builder, reach);
+        break;
+      case 'staff':
+        staffRules(builder, reach);
+        break;
+      case 'auditor':
+        auditorRules(builder);
+        break;
+    }
   }
-  if (actor.userId && (actor.role === 'admin' || actor.role === 'staff')) {
+  if (actor.userId && grants.some((grant) => grant.role === 'admin' || grant.role === 'staff')) {
     // A bulk job is seen and cancelled by whoever started it (superadmins and auditors: all).
     can(['read', 'delete'], 'BulkJob', { requestedById: actor.userId });
   }

@@ -15,8 +15,12 @@ import type { Role } from './roles.ts';
 export * from './abilities.ts';
 
 /** Wraps a person's facts as a CASL `User` subject. */
-export function asUserSubject(user: { id: string; rank: number }) {
-  return subject('User', { id: user.id, rank: user.rank } satisfies UserSubject);
+export function asUserSubject(user: { id: string; rank: number; organizationId?: string | null }) {
+  return subject('User', {
+    id: user.id,
+    rank: user.rank,
+    organizationId: user.organizationId ?? null,
+  } satisfies UserSubject);
 }
 
 /** Wraps a role change as a CASL `RoleGrant` subject. */

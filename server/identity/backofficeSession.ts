@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestMeta } from '../authz/actor.ts';
+import type { EffectiveGrant, RequestMeta } from '../authz/actor.ts';
 import type { CommandContext } from '../commands/runCommand.ts';
 import { User } from '../directory/entities.ts';
 import type { Services } from '../shared/services.ts';
 import { hashToken, hmac, newToken } from '../shared/tokens.ts';
 import { BackofficeSession } from './entities.ts';
+import { loadGrantsInForce } from './grants/loadGrants.ts';
 
 /** Cookie holding the back-office session token. */
 export const SESSION_COOKIE = 'fb_session';
@@ -79,7 +80,10 @@ const LAST_SEEN_GRANULARITY_MS = 30_000;
 export async function resolveBackofficeSession(
   services: Services,
   token: string,
-): Promise<{ session: BackofficeSession; user: User } | { rejected: SessionRejection }> {
+): Promise<
+  | { session: BackofficeSession; user: User; grants: EffectiveGrant[] }
+  | { rejected: SessionRejection }
+> {
   const em = services.orm.em.fork();
   const session = await em.findOne(BackofficeSession, { tokenHash: hashToken(token) });
   if (!session) return { rejected: 'unknown' };
@@ -89,14 +93,13 @@ export async function resolveBackofficeSession(
   const idleLimit = services.config.session.idleTimeoutMinutes * 60_000;
   if (now.getTime() - session.lastSeenAt.getTime() > idleLimit) return { rejected: 'idle' };
   // Only an active person who still holds a back-office role keeps a back-office session.
-  const user = await em.findOne(User, {
-    id: session.userId,
-    status: 'active',
-    role: { $ne: null },
-  });
+  const user = await em.findOne(User, { id: session.userId, status: 'active' });
   if (!user) return { rejected: 'no_access' };
+  // The standing role or a grant in force (issue 18): each grant's expiry against the clock.
+  const grants = await loadGrantsInForce(em, user, now);
+  if (grants.length === 0) return { rejected: 'no_access' };
   if (now.getTime() - session.lastSeenAt.getTime() > LAST_SEEN_GRANULARITY_MS) {
     await em.nativeUpdate(BackofficeSession, { id: session.id }, { lastSeenAt: now });
   }
-  return { session, user };
+  return { session, user, grants };
 }

@@ -30,16 +30,16 @@ export function requireSession(services: Services): Koa.Middleware<SessionState>
         `session_${resolved.rejected}`,
       );
     }
-    const { session, user } = resolved;
+    const { session, user, grants } = resolved;
     const csrfToken = csrfTokenFor(services, session.id);
     if (!SAFE_METHODS.has(ctx.method) && !safeEqual(ctx.get(CSRF_HEADER), csrfToken)) {
       throw new AppError(403, 'csrf_failed', 'Missing or wrong X-CSRF-Token header');
     }
-    const actor = userActor(user, ctx.state.meta);
+    const actor = { ...userActor(user, ctx.state.meta), grants };
     ctx.state.auth = {
       user,
       actor,
-      ability: defineAbilityFor(actor),
+      ability: defineAbilityFor(actor, services.now()),
       sessionId: session.id,
       csrfToken,
     };

@@ -8,8 +8,9 @@ export type SecondFactorStep = 'totp' | 'totp_enroll' | 'none';
  * Whether the person must have a second factor: always with a back-office role (such an account
  * can act on others), and for everyone when `identity.requireSecondFactorForEveryone` is set.
  */
-export function secondFactorRequired(config: Config, user: Pick<User, 'role'>): boolean {
-  return Boolean(user.role) || config.identity.requireSecondFactorForEveryone;
+export function secondFactorRequired(config: Config, user: Pick<User, 'role' | 'rank'>): boolean {
+  // `rank` is above 0 for anyone holding a role grant (issue 18) as well as a standing role.
+  return Boolean(user.role) || user.rank > 0 || config.identity.requireSecondFactorForEveryone;
 }
 
 /**
@@ -18,7 +19,7 @@ export function secondFactorRequired(config: Config, user: Pick<User, 'role'>): 
  */
 export function secondFactorStep(
   config: Config,
-  user: Pick<User, 'role'>,
+  user: Pick<User, 'role' | 'rank'>,
   hasFactor: boolean,
 ): SecondFactorStep {
   if (hasFactor) return 'totp';

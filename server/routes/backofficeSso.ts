@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { userActor } from '../authz/actor.ts';
 import { defineAbilityFor } from '../authz/index.ts';
 import { CHALLENGE_COOKIE, SESSION_COOKIE } from '../identity/backofficeSession.ts';
+import { actorWithGrants } from '../identity/grants/loadGrants.ts';
 import {
   backofficeSsoEnabled,
   completeBackofficeOidcLogin,
@@ -100,7 +101,13 @@ export function registerBackofficeSsoRoutes(scope: ApiScope): void {
         setCookie(ctx, services, SESSION_COOKIE, result.sessionToken, {
           expires: result.expiresAt,
         });
-        const ability = defineAbilityFor(userActor(result.user, ctx.state.meta));
+        const actor = await actorWithGrants(
+          services.orm.em.fork(),
+          result.user,
+          ctx.state.meta,
+          services.now(),
+        );
+        const ability = defineAbilityFor(actor, services.now());
         return {
           next: result.next,
           me: presentMe(services, result.user, ability, result.sessionId),

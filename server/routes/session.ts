@@ -12,6 +12,7 @@ import { challengeInvalid } from '../identity/commands/loginRules.ts';
 import { logout } from '../identity/commands/logout.ts';
 import { sendPasswordReset } from '../identity/commands/sendPasswordReset.ts';
 import { startLogin } from '../identity/commands/startLogin.ts';
+import { actorWithGrants } from '../identity/grants/loadGrants.ts';
 import { enrollmentLinkBody, passwordResetBody } from '../identity/people/schemas.ts';
 import { AppError } from '../shared/errors.ts';
 import { idParams, line } from '../shared/schemas.ts';
@@ -156,7 +157,13 @@ export function registerIdentityRoutes(scope: ApiScope): void {
       }
       setCookie(ctx, services, CHALLENGE_COOKIE, null, { path: CHALLENGE_PATH });
       setCookie(ctx, services, SESSION_COOKIE, done.sessionToken, { expires: done.expiresAt });
-      const ability = defineAbilityFor(userActor(done.user, ctx.state.meta));
+      const actor = await actorWithGrants(
+        services.orm.em.fork(),
+        done.user,
+        ctx.state.meta,
+        services.now(),
+      );
+      const ability = defineAbilityFor(actor, services.now());
       return presentMe(services, done.user, ability, done.sessionId);
     },
   );

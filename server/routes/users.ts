@@ -23,6 +23,7 @@ import { idParams } from '../shared/schemas.ts';
 import { liveChangesForCard } from '../sources/hr/schedule/list.ts';
 import { type ScheduledChangeView, scheduledChangeView } from '../sources/hr/schedule/schemas.ts';
 import { type ApiScope, defineRoute } from './defineRoute.ts';
+import { registerRoleGrantRoutes } from './roleGrants.ts';
 import { registerUserStatusRoutes } from './userStatus.ts';
 
 const tags = ['users'];
@@ -138,6 +139,7 @@ export function registerUserRoutes(scope: ApiScope): void {
   );
   registerStatusRoutes(scope);
   registerUserStatusRoutes(scope);
+  registerRoleGrantRoutes(scope);
 }
 
 /** Login method and role changes (status changes: userStatus.ts). */

@@ -4,6 +4,7 @@ import type { Role } from '../../authz/roles.ts';
 import { runCommand } from '../../commands/runCommand.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
+import { loadGrantsInForce } from '../grants/loadGrants.ts';
 import { finishJob, recordResults, runChunk } from './chunk.ts';
 import { loadJob } from './store.ts';
 
@@ -97,8 +98,9 @@ async function runJob(
 }
 
 /**
- * The requester's actor and ability as their account stands now (role, status), or null when
- * they may no longer act in the back-office (deactivated, suspended, role withdrawn).
+ * The requester's actor and ability as their account stands now (status, standing role and role
+ * grants in force, each scope as the organization tree stands now), or null when they may no
+ * longer act in the back-office (deactivated, suspended, every role withdrawn or lapsed).
  */
 async function currentRights(
   services: Services,
@@ -110,10 +112,16 @@ async function currentRights(
     [actor.userId],
   );
   const row = rows[0];
-  if (!row || row.role === null || row.status !== 'active') return null;
-  if (row.role === actor.role) return { actor, ability: defineAbilityFor(actor) };
-  const now = { ...actor, role: row.role };
-  return { actor: now, ability: defineAbilityFor(now) };
+  if (!row || row.status !== 'active') return null;
+  const now = services.now();
+  const grants = await loadGrantsInForce(
+    services.orm.em.fork(),
+    { id: actor.userId, role: row.role },
+    now,
+  );
+  if (grants.length === 0) return null;
+  const current: Actor = { ...actor, role: row.role, grants };
+  return { actor: current, ability: defineAbilityFor(current, now) };
 }
 
 /** Ends a job whose requester lost their access, audited as a failure with that reason. */
@@ -234,12 +242,12 @@ export async function resumeBulkJobs(
       { id: row.user_id, username: row.username, displayName: row.display_name, role: row.role },
       meta,
     );
-    const ability = defineAbilityFor(actor);
-    if (row.role === null || row.status !== 'active') {
-      await failForLostAccess(services, actor, ability, row.id);
+    const rights = await currentRights(services, actor);
+    if (!rights) {
+      await failForLostAccess(services, actor, defineAbilityFor(actor), row.id);
       continue;
     }
-    launchBulkJob(services, row.id, actor, ability, options);
+    launchBulkJob(services, row.id, rights.actor, rights.ability, options);
   }
   return rows.map((row) => row.id);
 }

@@ -148,6 +148,8 @@ export function messengerIneligibility(user: User): LoginFailureReason | null {
 export function ineligibility(user: User): LoginFailureReason | null {
   // An `ldap` person has no local password: the directory checks it.
   if (user.loginMethod === 'password' && !user.passwordHash) return 'no_password';
-  if (!user.role) return 'no_role';
+  // `rank` counts role grants too (issue 18); a lapsed grant not yet tidied still fails at the
+  // session check, which compares every grant's expiry with the clock.
+  if (!user.role && user.rank === 0) return 'no_role';
   return messengerIneligibility(user);
 }

@@ -113,6 +113,7 @@ export const errorsEn = {
     organization_not_empty:
       'The organization still has sub-organizations (%{children}) or people (%{people})',
     organization_not_found: 'The organization does not exist',
+    grant_ended: 'This role grant has already ended',
     login_method_unavailable:
       'No directory source owns this person: a directory password could not be checked',
     job_finished: 'The job has already finished',
@@ -173,6 +174,8 @@ export const errorsEn = {
     invalid_value: 'Choose one of: %{values}',
     lone_surrogate: 'Contains characters that are not text',
     must_be_future: 'Must be today or later',
+    must_be_later: 'Must be later than now',
+    unknown_organization: 'No such organization',
     password_is_username: 'Must not be the same as the login',
     password_too_long: 'At most %{smart_count} character |||| At most %{smart_count} characters',
     password_too_short: 'At least %{smart_count} character |||| At least %{smart_count} characters',

@@ -109,6 +109,7 @@ export const errorsRu = {
     organization_not_empty:
       'В организации ещё есть подразделения (%{children}) или сотрудники (%{people})',
     organization_not_found: 'Организация не существует',
+    grant_ended: 'Это назначение роли уже завершено',
     login_method_unavailable:
       'Человек не принадлежит ни одному каталогу: пароль каталога проверить было бы нечем',
     job_finished: 'Задание уже завершено',
@@ -169,6 +170,8 @@ export const errorsRu = {
     invalid_value: 'Выберите одно из значений: %{values}',
     lone_surrogate: 'Содержит символы, не являющиеся текстом',
     must_be_future: 'Не раньше сегодняшнего дня',
+    must_be_later: 'Должно быть позже текущего момента',
+    unknown_organization: 'Такой организации нет',
     password_is_username: 'Не должен совпадать с логином',
     password_too_long:
       'Не больше %{smart_count} символа |||| Не больше %{smart_count} символов |||| Не больше %{smart_count} символов',
