@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../server/config.ts';
+import { deviceSessionLifetimes } from '../server/identity/messenger/deviceSessions.ts';
 import { coreKey } from '../test/core/deviceSessions.ts';
 import { type ServiceProcess, startServiceProcess } from '../test/core/serviceProcess.ts';
 import { seedDeviceSessions } from './identity/data.ts';
@@ -50,6 +51,22 @@ function runLoad(url: string, key: string, tokens: string[], seconds: number, co
   });
 }
 
+/** The floor server (bench/identity/floor.ts) in a process of its own; resolves with its URL. */
+function startFloor(databaseUrl: string, idleMs: number) {
+  return new Promise<{ baseUrl: string; stop: () => void }>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'bench/identity/floor.ts', databaseUrl, String(idleMs)],
+      { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    child.once('error', reject);
+    child.stdout.on('data', (chunk: Buffer) => {
+      const port = /listening (\d+)/.exec(chunk.toString('utf8'))?.[1];
+      if (port) resolve({ baseUrl: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') });
+    });
+  });
+}
+
 const mark = (ok: boolean) => (ok ? 'yes' : '**no**');
 
 function loginTimingReport(t: LoginTimingResult): string {
@@ -69,33 +86,47 @@ function loginTimingReport(t: LoginTimingResult): string {
   ].join('\n');
 }
 
-function report(loads: LoadResult[], revocation: RevocationResult, sessions: number): string {
-  const rows = loads.map((l) => [
-    String(l.connections),
-    `${l.seconds} s`,
-    l.total.toLocaleString('en-US'),
-    fmt(l.requestsPerSecond),
-    fmt(l.latency.p50),
-    fmt(l.latency.p95),
-    fmt(l.latency.p99),
-    String(l.non2xx + l.errors + l.timeouts),
-    mark(l.requestsPerSecond >= 3000 && l.latency.p99 <= 10),
-  ]);
+/** One connection count: the service and the floor, measured back to back in the same run. */
+interface LoadPair {
+  service: LoadResult;
+  floor: LoadResult;
+}
+
+function report(pairs: LoadPair[], revocation: RevocationResult, sessions: number): string {
+  const rows = pairs.map(({ service: l, floor: f }) => {
+    const rate = f.requestsPerSecond / l.requestsPerSecond;
+    const tail = l.latency.p99 / f.latency.p99;
+    return [
+      String(l.connections),
+      `${l.seconds} s`,
+      fmt(l.requestsPerSecond),
+      fmt(f.requestsPerSecond),
+      `${rate.toFixed(2)}×`,
+      `${fmt(l.latency.p50)} / ${fmt(l.latency.p99)}`,
+      `${fmt(f.latency.p50)} / ${fmt(f.latency.p99)}`,
+      `${tail.toFixed(2)}×`,
+      String(l.non2xx + l.errors + l.timeouts),
+      mark(rate <= 1.25 && tail <= 1.25),
+    ];
+  });
   const r = revocation;
   return [
     `Introspection: ${sessions.toLocaleString('en-US')} live device sessions, POST /api/v1/core/introspect with a random one of them per request, from autocannon 9 in a separate process over loopback, against one service process (\`server/main.ts\`, LOG_LEVEL=warn) while a second one runs idle; latencies in ms from every response time.`,
+    '',
+    `The floor (bench/identity/floor.ts) is a bare node:http server in its own process with a pg pool of 4 (the service's) running the service's own statement and touch; each connection count runs the service, then the floor, back to back.`,
     '',
     table(
       [
         'connections',
         'duration',
-        'requests',
-        'req/s',
-        'p50',
-        'p95',
-        'p99',
+        'service req/s',
+        'floor req/s',
+        'floor / service',
+        'service p50 / p99',
+        'floor p50 / p99',
+        'service / floor p99',
         'errors',
-        'target met (≥ 3,000 req/s, p99 ≤ 10 ms)',
+        'within 1.25× of the floor (both)',
       ],
       rows,
     ),
@@ -170,12 +201,22 @@ export async function runIdentityBenchmark(args: string[]): Promise<void> {
       const [first, second] = processes as [ServiceProcess, ServiceProcess];
       log('warm-up (3 s)…');
       await runLoad(first.baseUrl, key.key, tokens, 3, 16);
-      const loads: LoadResult[] = [];
-      for (const connections of String(values.connections).split(',').map(Number)) {
-        log(`introspect load: ${connections} connections, ${values.seconds} s…`);
-        loads.push(
-          await runLoad(first.baseUrl, key.key, tokens, Number(values.seconds), connections),
-        );
+      const floor = await startFloor(db.url, deviceSessionLifetimes(db.services.config).idleMs);
+      const pairs: LoadPair[] = [];
+      try {
+        await runLoad(floor.baseUrl, key.key, tokens, 3, 16);
+        const seconds = Number(values.seconds);
+        for (const connections of String(values.connections).split(',').map(Number)) {
+          log(`introspect load: ${connections} connections, ${seconds} s, service then floor…`);
+          const service = await runLoad(first.baseUrl, key.key, tokens, seconds, connections);
+          const bare = await runLoad(floor.baseUrl, key.key, tokens, seconds, connections);
+          pairs.push({ service, floor: bare });
+          log(
+            `  service ${fmt(service.requestsPerSecond)} req/s p99 ${fmt(service.latency.p99)} ms; floor ${fmt(bare.requestsPerSecond)} req/s p99 ${fmt(bare.latency.p99)} ms (load ${loadavg()[0]?.toFixed(1)})`,
+          );
+        }
+      } finally {
+        floor.stop();
       }
       log(`revocation: ${values.trials} trials across two processes…`);
       const revocation = await measureRevocation(
@@ -185,7 +226,7 @@ export async function runIdentityBenchmark(args: string[]): Promise<void> {
         key.key,
         Number(values.trials),
       );
-      sections.push(report(loads, revocation, sessions));
+      sections.push(report(pairs, revocation, sessions));
     }
     if (want('login')) {
       log(`refused logins: ${values['login-trials']} of each kind…`);

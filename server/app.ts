@@ -16,6 +16,7 @@ import { type ApiScope, RouteRegistry } from './routes/defineRoute.ts';
 import { registerDeliveryRoutes } from './routes/deliveries.ts';
 import { registerDirectorySyncRoutes } from './routes/directorySync.ts';
 import { registerImportRoutes } from './routes/imports.ts';
+import { type RequestListener, withIntrospectionFastPath } from './routes/introspectFastPath.ts';
 import { registerInvitationRoutes } from './routes/invitations.ts';
 import { registerLoginCodeRoutes } from './routes/loginCodes.ts';
 import { registerMailRoutes } from './routes/mail.ts';
@@ -68,6 +69,8 @@ export interface CreatedApp {
   registry: RouteRegistry;
   /** Installs the answer to requests Node's parser refuses, before Koa (http/clientError.ts), and the keep-alive timeout. */
   prepareServer: (server: Server) => void;
+  /** What a server listens with: the introspection fast path in front of the Koa application. */
+  listener: RequestListener;
 }
 
 /** Builds the Koa application (without listening), so tests can drive it directly. */
@@ -87,6 +90,8 @@ export function createApp(services: Services): CreatedApp {
       enableTypes: ['json'],
       jsonLimit: services.config.http.bodyLimitBytes,
       jsonStrict: true,
+      // The introspection fast path hands on a body it already read (routes/introspectFastPath.ts).
+      enableRawChecking: true,
       onError: (error) => {
         if ((error as { status?: number }).status === 413) throw error;
         throw badRequest('malformed_json', 'The request body is not valid JSON');
@@ -146,5 +151,6 @@ export function createApp(services: Services): CreatedApp {
     // would see ECONNRESET on a request the server never read).
     server.keepAliveTimeout = 65_000;
   };
-  return { app, registry, prepareServer };
+  const listener = withIntrospectionFastPath(services, headerOptions, app.callback());
+  return { app, registry, prepareServer, listener };
 }

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createApp } from './app.ts';
 import { startCheckpoints } from './audit/checkpointWriter.ts';
 import { startSealer } from './audit/seal.ts';
@@ -62,8 +62,8 @@ async function main(): Promise<void> {
   recoverAll();
   const recovery = setInterval(recoverAll, RUN_RECOVERY_INTERVAL_MS);
   recovery.unref();
-  const { app, prepareServer } = createApp(services);
-  const server: Server = app.listen(config.http.port, config.http.host);
+  const { listener, prepareServer } = createApp(services);
+  const server: Server = createServer(listener).listen(config.http.port, config.http.host);
   prepareServer(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

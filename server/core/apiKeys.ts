@@ -48,6 +48,20 @@ export function matchCoreKey(keys: readonly StoredKey[], presented: string): str
 
 const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
 
+/** What an `Authorization` header says about the caller: the key's name, or why it is refused. */
+export type CoreKeyCheck = { name: string } | { refused: RejectionReason };
+
+/** A checker of `Authorization: Bearer <key>` headers against the configured core keys. */
+export function coreKeyChecker(config: Config): (header: string) => CoreKeyCheck {
+  const keys = storedKeys(config);
+  return (header) => {
+    const presented = BEARER.exec(header)?.[1] ?? null;
+    const name = presented === null ? null : matchCoreKey(keys, presented);
+    if (name !== null) return { name };
+    return { refused: header === '' ? 'missing' : presented === null ? 'malformed' : 'unknown' };
+  };
+}
+
 /**
  * Requires `Authorization: Bearer <key>` with one of the messaging core's API keys (configured as
  * SHA-256 hashes; several may be live during a rotation); sets `ctx.state.core`. Failures are
@@ -55,19 +69,15 @@ const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
  * IP per process, so a flood of bad keys cannot flood the audit chain. Keys are never logged.
  */
 export function requireCoreKey(services: Services): Koa.Middleware<CoreKeyState> {
-  const keys = storedKeys(services.config);
+  const check = coreKeyChecker(services.config);
   const rejections = keyRejectionAuditor(services);
   return async (ctx, next) => {
-    const header = ctx.get('authorization');
-    const presented = BEARER.exec(header)?.[1] ?? null;
-    const name = presented === null ? null : matchCoreKey(keys, presented);
-    if (name === null) {
-      const reason: RejectionReason =
-        header === '' ? 'missing' : presented === null ? 'malformed' : 'unknown';
-      await rejections.record(ctx.state.meta, reason);
+    const result = check(ctx.get('authorization'));
+    if ('refused' in result) {
+      await rejections.record(ctx.state.meta, result.refused);
       throw unauthenticated('A valid core API key is required', 'core_key_invalid');
     }
-    ctx.state.core = { keyName: name };
+    ctx.state.core = { keyName: result.name };
     await next();
   };
 }

@@ -1,6 +1,7 @@
 import { deviceSessionLifetimes } from '../identity/messenger/deviceSessions.ts';
 import type { Services } from '../shared/services.ts';
 import { hashToken } from '../shared/tokens.ts';
+import type { IntrospectResponse } from './schemas.ts';
 
 /** A live device session as the messaging core learns it. */
 export interface LiveSession {
@@ -27,11 +28,11 @@ interface Row {
 /** `last_seen_at` is written at most this often per session. */
 export const LAST_SEEN_GRANULARITY_MS = 60_000;
 
-// The hot path: one statement, named so each pooled connection plans it once. It uses the unique
+// The hot path (exported for the benchmark's floor, which runs the very same statement): one statement, named so each pooled connection plans it once. It uses the unique
 // index on token_hash and the primary key of app_user; no ORM, no entity hydration. Every rule of
 // liveness is in the WHERE clause, so "revoked", "expired", "idle", "unknown token" and "person
 // not active" are all the same empty answer.
-const LOOKUP = {
+export const INTROSPECT_STATEMENT = {
   name: 'core_introspect_v2',
   text: `select s.id as sid, s.user_id as sub, u.username, u.core_account,
                 floor(extract(epoch from s.created_at))::int8 as iat,
@@ -45,7 +46,7 @@ const LOOKUP = {
 
 // Conditional, so concurrent introspections of the same stale session write once (the second
 // re-checks the condition after the first commits and updates nothing).
-const TOUCH = {
+export const INTROSPECT_TOUCH = {
   name: 'core_touch_session_v1',
   text: 'update device_session set last_seen_at = $2 where id = $1 and last_seen_at < $3',
 };
@@ -65,7 +66,7 @@ export async function lookupDeviceToken(
   const staleBefore = new Date(now.getTime() - LAST_SEEN_GRANULARITY_MS);
   const idleBefore = new Date(now.getTime() - idleMs);
   const { rows } = await services.pool.query<Row>({
-    ...LOOKUP,
+    ...INTROSPECT_STATEMENT,
     values: [hashToken(token), now, staleBefore, idleBefore],
   });
   const row = rows[0];
@@ -87,8 +88,23 @@ export async function lookupDeviceToken(
  */
 async function touch(services: Services, sid: string, now: Date, staleBefore: Date) {
   try {
-    await services.pool.query({ ...TOUCH, values: [sid, now, staleBefore] });
+    await services.pool.query({ ...INTROSPECT_TOUCH, values: [sid, now, staleBefore] });
   } catch (error) {
     services.logger.error({ err: error, sid }, 'could not record device session use');
   }
+}
+
+/** The RFC 7662 answer for a looked-up session: its claims, or exactly `{active: false}`. */
+export function introspectionAnswer(session: LiveSession | null): IntrospectResponse {
+  if (!session) return { active: false };
+  return {
+    active: true,
+    sub: session.sub,
+    ...(session.username === null ? {} : { username: session.username }),
+    ...(session.coreAccount === null ? {} : { core_account: session.coreAccount }),
+    sid: session.sid,
+    exp: session.exp,
+    iat: session.iat,
+    token_type: 'device_session',
+  };
 }

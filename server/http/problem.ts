@@ -177,21 +177,30 @@ export function toAppError(error: unknown): AppError | null {
   return null;
 }
 
-/** Writes a problem+json response. */
-export function sendProblem(ctx: BaseContext, error: AppError): void {
+/** The problem+json body of an error, for the request at `instance` with id `requestId`. */
+export function problemBody(
+  error: AppError,
+  instance: string,
+  requestId: string | null,
+): ProblemBody {
   const { errors, params: _params, ...members } = error.extra;
-  const body: ProblemBody = {
+  return {
     type: `urn:frisbee:problem:${error.code}`,
     title: TITLES[error.status] ?? 'Error',
     status: error.status,
     code: error.code,
     detail: error.message,
-    instance: ctx.path,
-    requestId: ctx.state.meta?.requestId ?? null,
+    instance,
+    requestId,
     ...members,
     params: paramsOf(error),
     ...(errors ? { errors: errors.map(presentFieldError) } : {}),
   };
+}
+
+/** Writes a problem+json response. */
+export function sendProblem(ctx: BaseContext, error: AppError): void {
+  const body = problemBody(error, ctx.path, ctx.state.meta?.requestId ?? null);
   ctx.status = error.status;
   // Rate limits, lockouts and a busy hasher say when to come back; HTTP clients read the header.
   const retryAfter = error.extra.retryAfterSeconds;

@@ -1,4 +1,4 @@
-import { lookupDeviceToken } from '../core/introspect.ts';
+import { introspectionAnswer, lookupDeviceToken } from '../core/introspect.ts';
 import {
   type AuthenticateResponse,
   authenticateBody,
@@ -28,20 +28,8 @@ export function registerCoreRoutes(scope: ApiScope): void {
       response: { description: 'The introspection answer', schema: introspectResponse },
       errors: [400, 401],
     },
-    async ({ body, services }): Promise<IntrospectResponse> => {
-      const session = await lookupDeviceToken(services, body.token);
-      if (!session) return { active: false };
-      return {
-        active: true,
-        sub: session.sub,
-        ...(session.username === null ? {} : { username: session.username }),
-        ...(session.coreAccount === null ? {} : { core_account: session.coreAccount }),
-        sid: session.sid,
-        exp: session.exp,
-        iat: session.iat,
-        token_type: 'device_session',
-      };
-    },
+    async ({ body, services }): Promise<IntrospectResponse> =>
+      introspectionAnswer(await lookupDeviceToken(services, body.token)),
   );
   defineRoute(
     scope,

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
@@ -88,8 +88,8 @@ describe('core API keys', () => {
       ...context.services.config,
       core: { ...context.services.config.core, apiKeys: [newKey] },
     };
-    const { app } = createApp({ ...context.services, config });
-    const server: Server = app.listen(0, '127.0.0.1');
+    const { listener } = createApp({ ...context.services, config });
+    const server: Server = createServer(listener).listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', resolve));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -268,5 +268,84 @@ describe('POST /core/authenticate', () => {
     );
     expect(response.status).toBe(401);
     expect(response.body.code).toBe('core_key_invalid');
+  });
+});
+
+describe('the introspection fast path (issue 17)', () => {
+  /** Answers of one server to a raw request, without what differs per request. */
+  async function raw(baseUrl: string, body: string, headers: Record<string, string> = {}) {
+    const response = await fetch(`${baseUrl}/api/v1/core/introspect`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${newKey.key}`,
+        ...headers,
+      },
+      body,
+    });
+    const text = await response.text();
+    const parsed = text === '' ? null : (JSON.parse(text) as Record<string, unknown>);
+    if (parsed) delete parsed.requestId;
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      csp: response.headers.get('content-security-policy'),
+      cache: response.headers.get('cache-control'),
+      frame: response.headers.get('x-frame-options'),
+      requestId: Boolean(response.headers.get('x-request-id')),
+      body: parsed,
+    };
+  }
+
+  it('answers every request exactly as the Koa route does, valid or not', async () => {
+    const user = await createPerson(context.services);
+    const session = await createDeviceSession(context.services, user.id);
+    const { app } = createApp(context.services);
+    const koaOnly: Server = app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => koaOnly.once('listening', resolve));
+    const koaUrl = `http://127.0.0.1:${(koaOnly.address() as AddressInfo).port}`;
+    const cases: { body: string; headers?: Record<string, string> }[] = [
+      { body: JSON.stringify({ token: session.token }) },
+      { body: JSON.stringify({ token: session.token, token_type_hint: 'access_token' }) },
+      { body: JSON.stringify({ token: 'no-such-token' }) },
+      { body: '{"token": ' },
+      { body: '42' },
+      { body: '"token"' },
+      { body: 'null' },
+      { body: '[]' },
+      { body: JSON.stringify({ token: 7 }) },
+      { body: JSON.stringify({ token: session.token, extra: true }) },
+      { body: JSON.stringify({ token: 'x'.repeat(1025) }) },
+      { body: JSON.stringify({ token: 'a\u0000b' }) },
+      { body: JSON.stringify({ token: '\ud800' }) },
+      { body: JSON.stringify({ token: session.token }), headers: { 'content-type': 'text/plain' } },
+      { body: JSON.stringify({ token: session.token }), headers: { authorization: 'Bearer nope' } },
+      {
+        body: JSON.stringify({ token: session.token }),
+        headers: { 'content-type': 'application/json; charset=utf-8', 'x-request-id': 'abc-1' },
+      },
+    ];
+    try {
+      for (const { body, headers } of cases) {
+        const viaKoa = await raw(koaUrl, body, headers);
+        const viaService = await raw(context.baseUrl, body, headers);
+        expect(viaService, body.slice(0, 60)).toEqual(viaKoa);
+      }
+      expect((await raw(context.baseUrl, cases[0]?.body ?? '')).body?.active).toBe(true);
+    } finally {
+      koaOnly.closeAllConnections();
+      await new Promise<void>((resolve) => koaOnly.close(() => resolve()));
+    }
+  });
+
+  it('sees a revocation on the very next call: nothing is cached', async () => {
+    const user = await createPerson(context.services);
+    const session = await createDeviceSession(context.services, user.id);
+    expect((await introspect(session.token)).body.active).toBe(true);
+    await context.services.pool.query(
+      'update device_session set revoked_at = now() where user_id = $1',
+      [user.id],
+    );
+    expect((await introspect(session.token)).body).toEqual({ active: false });
   });
 });

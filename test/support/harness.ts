@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,8 +82,8 @@ export async function startTestContext(
     logger: createLogger(config.log.level),
     now: () => fixedNow ?? new Date(),
   };
-  const { app, prepareServer } = createApp(services);
-  const server: Server = app.listen(0, '127.0.0.1');
+  const { listener, prepareServer } = createApp(services);
+  const server: Server = createServer(listener).listen(0, '127.0.0.1');
   prepareServer(server);
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;

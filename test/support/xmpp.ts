@@ -9,6 +9,11 @@ export interface XmppSession {
   jid: string;
   /** Resolves with `performance.now()` at the moment the server closed the connection. */
   closed: Promise<number>;
+  /**
+   * Resolves with `performance.now()` when the server's stream error (a kick) arrived, or with
+   * NaN when the connection closed without one.
+   */
+  streamError: Promise<number>;
   /** Whether the connection is still open. */
   isOpen(): boolean;
   /** Closes it from our side (no-op when already closed). */
@@ -47,14 +52,23 @@ export async function connectXmpp(
       resolve(performance.now());
     });
   });
-  // Errors (stream errors on a kick, SASL failures) are reported through start() or `closed`.
-  xmpp.on('error', () => undefined);
+  // Errors (stream errors on a kick, SASL failures) are reported through start(), `closed` and
+  // `streamError`.
+  let markStreamError: (at: number) => void = () => undefined;
+  const streamError = new Promise<number>((resolve) => {
+    markStreamError = resolve;
+  });
+  xmpp.on('error', (error: Error) => {
+    if (open && error.name === 'StreamError') markStreamError(performance.now());
+  });
+  void closed.then(() => markStreamError(Number.NaN));
   try {
     const jid = await xmpp.start();
     open = true;
     return {
       jid: jid.toString(),
       closed,
+      streamError,
       isOpen: () => open,
       stop: async () => {
         if (xmpp.status !== 'offline') await xmpp.stop().catch(() => undefined);
