@@ -163,3 +163,34 @@ describe('GET /users filters and sorting', () => {
     expect((await search('sort=updatedAt')).data.length).toBeGreaterThan(0);
   });
 });
+
+describe('the count of a broad search (issue 17, scope 3)', () => {
+  it('stops after 1,000 matches and says so; exactTotal=true counts them all', async () => {
+    await context.services.pool.query(
+      `insert into app_user (id, family_name, given_name, display_name, status, created_at, updated_at, version)
+       select gen_random_uuid(), 'Широкопоисков' || n, 'Иван', 'Иван Широкопоисков' || n, 'active',
+              now(), now(), 1
+         from generate_series(1, 1005) as n`,
+    );
+    const broad = await api.get<Page & { totalIsEstimate: boolean }>(
+      `/api/v1/users?q=${encodeURIComponent('широкопоисков')}&limit=25`,
+    );
+    expect(broad.status).toBe(200);
+    expect(broad.body).toMatchObject({ total: 1000, totalIsEstimate: true });
+    expect(broad.body.data).toHaveLength(25);
+    const exact = await api.get<Page & { totalIsEstimate: boolean }>(
+      `/api/v1/users?q=${encodeURIComponent('широкопоисков')}&limit=1&exactTotal=true`,
+    );
+    expect(exact.body).toMatchObject({ total: 1005, totalIsEstimate: false });
+    const narrow = await api.get<Page & { totalIsEstimate: boolean }>(
+      `/api/v1/users?q=${encodeURIComponent('широкопоисков100')}&limit=25`,
+    );
+    // «…100», «…1000» … «…1005»: seven matches, counted exactly.
+    expect(narrow.body).toMatchObject({ total: 7, totalIsEstimate: false });
+    const bad = await api.get<{ code: string; errors: { path: string }[] }>(
+      '/api/v1/users?exactTotal=yes',
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0]?.path).toBe('exactTotal');
+  });
+});

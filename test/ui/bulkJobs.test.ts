@@ -142,4 +142,45 @@ describe.runIf(RUN)('bulk work on the whole selection, in a real browser', () =>
     expect(exported).toHaveLength(121);
     expect(exported.slice(1).every((line) => line.includes('Деактивирован'))).toBe(true);
   });
+
+  it('a broad search pages on without a last page, and "everyone matching" is counted exactly', {
+    timeout: BROWSER_TEST_MS,
+  }, async () => {
+    await context.services.pool.query(
+      `insert into app_user (id, family_name, given_name, display_name, status, source)
+       select gen_random_uuid(), 'Широкопольский' || i, 'Олег', 'Олег Широкопольский' || i,
+              'active', 'manual'
+         from generate_series(1, 1050) as i`,
+    );
+    // A person of their own: each sign-in of the first test's admin needs that test's factor.
+    const searcher = await backofficePerson(context, 'admin', {
+      username: 'poiskova',
+      familyName: 'Поискова',
+      givenName: 'Вера',
+    });
+    const page = await newPage(browser, 'ru');
+    await uiLogin(page, context, {
+      username: searcher.username as string,
+      password: GOOD_PASSWORD,
+    });
+    const filter = encodeURIComponent(JSON.stringify({ q: 'широкопольск' }));
+    await page.goto(`${context.baseUrl}/admin/#/users?filter=${filter}`);
+    // The server stopped counting after 1,000: no last page, «из более чем».
+    await expect
+      .poll(() => page.locator('.MuiTablePagination-displayedRows').textContent())
+      .toMatch(/из более чем 25/);
+    await page.locator('thead input[type="checkbox"]').check();
+    const toolbar = page.locator('[data-test="bulk-actions-toolbar"]');
+    const spaced = async () => (await toolbar.textContent())?.replace(/\s/g, ' ') ?? '';
+    // A bulk job must say how many people it acts on: the exact count, asked for once.
+    await expect.poll(spaced).toContain('Выбрать всех подходящих под фильтр: 1 050');
+    await toolbar.getByTestId('select-all-matching').click();
+    await expect.poll(spaced).toContain('Выбрано 1 050 человек');
+    await toolbar.getByTestId('bulk-job-menu').click();
+    await page.getByTestId('bulk-job-verb-deactivate').click();
+    const dialog = page.getByTestId('bulk-job');
+    await expect
+      .poll(async () => (await dialog.textContent())?.replace(/\s/g, ' '))
+      .toContain('(1 050)');
+  });
 });

@@ -224,9 +224,20 @@ const core = {
       'GET',
       `${s.path}${listQuery(s, params)}`,
     );
+    const data = page.data.map((row) => normalize(resource, row));
+    // A broad search stops counting (`totalIsEstimate`: the total is a lower bound): the list
+    // pages on without a last page («1–25 из более чем 25»), and "everyone matching" asks for
+    // the exact count when it needs one (useMatchingCount).
+    if (page.totalIsEstimate) {
+      const { page: number, perPage } = params.pagination ?? { page: 1, perPage: data.length };
+      return {
+        data,
+        pageInfo: { hasNextPage: data.length >= perPage, hasPreviousPage: number > 1 },
+      };
+    }
     // Short lists (SCIM tokens) come whole, without a total.
     const total = page.total ?? page.data.length;
-    return { data: page.data.map((row) => normalize(resource, row)), total };
+    return { data, total };
   },
   async getOne(resource: string, params: GetOneParams) {
     const row = await api<Record<string, unknown>>(

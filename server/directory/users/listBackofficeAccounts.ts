@@ -13,7 +13,7 @@ export function listBackofficeAccounts(
   actor: Actor,
   ability: AppAbility,
   params: UserListParams,
-): Promise<{ data: UserView[]; total: number }> {
+): Promise<{ data: UserView[]; total: number; totalIsEstimate: boolean }> {
   return runCommand(
     services,
     actor,

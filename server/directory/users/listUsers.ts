@@ -17,7 +17,7 @@ export function listUsers(
   actor: Actor,
   ability: AppAbility,
   params: UserListParams,
-): Promise<{ data: UserView[]; total: number }> {
+): Promise<{ data: UserView[]; total: number; totalIsEstimate: boolean }> {
   return runCommand(
     services,
     actor,

@@ -98,6 +98,14 @@ export function userListQuery(maxLimit: number, defaultLimit: number) {
       source: z.enum(SOURCES).optional(),
       addedBy: uuid.optional(),
       invitation: z.enum(INVITATION_FILTERS).optional(),
+      /**
+       * `true`: count every match even for a broad search (for "everyone matching"); otherwise a
+       * search's count stops after SEARCH_COUNT_CAP matches and says so (`totalIsEstimate`).
+       */
+      exactTotal: z
+        .enum(['true', 'false'])
+        .transform((value) => value === 'true')
+        .optional(),
       sort: z.enum(USER_SORTS).default('name'),
       order,
       ...paging(maxLimit, defaultLimit),
@@ -167,7 +175,13 @@ export const userList = listOf(
     /** Where the person's invitation stands (docs/invitations.md). */
     invitation: z.enum(INVITATION_STATUSES).optional(),
   }),
-);
+).extend({
+  totalIsEstimate: z
+    .boolean()
+    .describe(
+      '`true`: a search matched more than `total` people and counting stopped there, so `total` is a lower bound (ask with `exactTotal=true` for the whole count)',
+    ),
+});
 
 /** A person's card: the list view plus 2FA state and spaces (the API adds scheduled changes). */
 export const personCard = userView.extend({

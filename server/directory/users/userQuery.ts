@@ -36,6 +36,8 @@ export interface UserListParams {
   invitation?: InvitationFilter;
   /** The service's clock, for the invitation filter and status (an invitation expires). */
   now?: Date;
+  /** Count every match even for a broad search (see SEARCH_COUNT_CAP). */
+  exactTotal?: boolean;
   sort: UserSort;
   order: 'asc' | 'desc';
   offset: number;
@@ -118,15 +120,23 @@ function filtered(em: EntityManager, access: FilterQuery<User>, params: UserList
 }
 
 /**
+ * A search's count stops after this many matches (issue 17, scope 3): a broad fragment («ива»)
+ * matches a large share of a million people, and counting them all costs more than the page.
+ * The answer then says "more than 1,000" (`totalIsEstimate`, as the audit log's list does).
+ */
+export const SEARCH_COUNT_CAP = 1000;
+
+/**
  * One page of people (with organization and people names joined in the same query) and the
- * total count (a second, index-only-friendly query).
+ * total count (a second, index-only-friendly query). With a search, the count stops after
+ * SEARCH_COUNT_CAP matches unless `exactTotal` asks for all of them.
  */
 export async function queryUsers(
   em: EntityManager,
   access: FilterQuery<User>,
   params: UserListParams,
   precedence: Precedence,
-): Promise<{ data: UserView[]; total: number }> {
+): Promise<{ data: UserView[]; total: number; totalIsEstimate: boolean }> {
   const knex = em.getKnex();
   const order = (params.q ? SEARCH_ORDER : ORDER)[params.sort].replaceAll('#', params.order);
   // Limit first, join names after: a LIMIT right above the sort lets PostgreSQL keep a top-N
@@ -146,15 +156,26 @@ export async function queryUsers(
     .leftJoin('app_user as n', 'n.id', 'u.initiated_by_id')
     .leftJoin('invitation as i', 'i.user_id', 'u.id')
     .orderByRaw(order);
-  const count = filtered(em, access, params).clearSelect().count({ total: '*' });
+  const capped = Boolean(params.q) && !params.exactTotal;
+  const count = capped
+    ? knex.count({ total: '*' }).from(
+        filtered(em, access, params)
+          .clearSelect()
+          .select(knex.raw('1'))
+          .limit(SEARCH_COUNT_CAP + 1)
+          .as('m'),
+      )
+    : filtered(em, access, params).clearSelect().count({ total: '*' });
   const rows = await em.execute<Row[]>(page);
   const [counted] = await em.execute<{ total: string | number }[]>(count);
+  const total = Number(counted?.total ?? 0);
+  const totalIsEstimate = capped && total > SEARCH_COUNT_CAP;
   const now = params.now ?? new Date();
   const data = rows.map(({ invitationStored, invitationExpiresAt, ...row }) => ({
     ...presentUser(row, refsOf(row), precedence),
     invitation: invitationStatusOf(invitationStored, invitationExpiresAt, now),
   }));
-  return { data, total: Number(counted?.total ?? 0) };
+  return { data, total: totalIsEstimate ? SEARCH_COUNT_CAP : total, totalIsEstimate };
 }
 
 /**

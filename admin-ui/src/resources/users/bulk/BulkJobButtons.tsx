@@ -1,17 +1,10 @@
 import MoreHoriz from '@mui/icons-material/MoreHoriz';
 import { Menu, MenuItem } from '@mui/material';
 import { useState } from 'react';
-import {
-  Button,
-  useCanAccess,
-  useListContext,
-  useRefresh,
-  useTranslate,
-  useUnselectAll,
-} from 'react-admin';
+import { Button, useCanAccess, useRefresh, useTranslate, useUnselectAll } from 'react-admin';
 import type { BulkVerb } from '../../bulkJobs/types';
 import { BulkJobDialog } from './BulkJobDialog';
-import { useListFilter } from './selection';
+import { useListFilter, useMatchingCount } from './selection';
 
 /** The verbs the signed-in person may start, by the server's rules (/me). */
 function useAllowedVerbs(): BulkVerb[] {
@@ -41,7 +34,7 @@ export function BulkJobButtons() {
   const translate = useTranslate();
   const verbs = useAllowedVerbs();
   const filter = useListFilter();
-  const { total } = useListContext();
+  const matching = useMatchingCount();
   const refresh = useRefresh();
   const unselectAll = useUnselectAll('users');
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
@@ -74,7 +67,7 @@ export function BulkJobButtons() {
         <BulkJobDialog
           verb={verb}
           filter={filter}
-          matching={total ?? 0}
+          matching={matching}
           onClose={(finished) => {
             setVerb(null);
             if (finished) {

@@ -15,6 +15,8 @@ import {
   useTranslate,
   useUnselectAll,
 } from 'react-admin';
+import { api } from '../../../api/http';
+import type { Page } from '../../../api/types';
 
 /** The people list's filters a bulk job and an export take (paging and sort do not apply). */
 export const FILTER_KEYS = [
@@ -37,6 +39,35 @@ export function useListFilter(): Record<string, string> {
     return value === undefined || value === null || value === '' ? [] : [[key, String(value)]];
   });
   return Object.fromEntries(entries);
+}
+
+/**
+ * How many people the list's filter matches. The list's own total, or, when a broad search
+ * stopped counting (the list has no total then), the exact count asked once per filter
+ * (`exactTotal=true`): a bulk job must say how many people it is about to act on.
+ */
+export function useMatchingCount(): number {
+  const { total } = useListContext();
+  const filter = useListFilter();
+  const key = new URLSearchParams(filter).toString();
+  const [exact, setExact] = useState<{ key: string; count: number } | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `filter` is rebuilt each render; `key` is its content
+  useEffect(() => {
+    if (total !== undefined) return;
+    let live = true;
+    const query = new URLSearchParams({ ...filter, exactTotal: 'true', limit: '1' });
+    api<Page<unknown>>('GET', `/users?${query.toString()}`).then(
+      (page) => {
+        if (live) setExact({ key, count: page.total });
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [total, key]);
+  if (total !== undefined) return total;
+  return exact?.key === key ? exact.count : 0;
 }
 
 /** Formats a count for the language (5 000 in Russian, 5,000 in English). */
@@ -78,7 +109,8 @@ export function AllMatchingProvider({ children }: { children: ReactNode }) {
 export function SelectAllBanner() {
   const translate = useTranslate();
   const count = useCount();
-  const { selectedIds, data, total, filterValues } = useListContext();
+  const { selectedIds, data, filterValues } = useListContext();
+  const matching = useMatchingCount();
   const unselectAll = useUnselectAll('users');
   const { all, setAll } = useAllMatching();
   const filterKey = JSON.stringify(filterValues);
@@ -93,7 +125,6 @@ export function SelectAllBanner() {
   }, [selectedIds.length, setAll]);
 
   const onPage = data?.length ?? 0;
-  const matching = total ?? 0;
   const pageSelected = onPage > 0 && selectedIds.length >= onPage;
   if (!all && (!pageSelected || matching <= onPage)) return null;
   return (
@@ -137,9 +168,8 @@ export function SelectAllBanner() {
 export function SelectionToolbar({ children }: { children: ReactNode }) {
   const translate = useTranslate();
   const count = useCount();
-  const { total } = useListContext();
   const { all } = useAllMatching();
-  const matching = total ?? 0;
+  const matching = useMatchingCount();
   // The toolbar translates its label with the page's count; a text that is no key comes back
   // as it is, so the whole count is translated here first.
   const label = all
