@@ -1,3 +1,4 @@
+import { ConfigChange } from './commands/configChanges/entity.ts';
 import { Organization, Space, SpaceMember, User } from './directory/entities.ts';
 import { BulkJob } from './identity/bulkJobs/entity.ts';
 import {
@@ -23,5 +24,6 @@ export const entities = [
   DeviceSession,
   RecoveryCode,
   BulkJob,
+  ConfigChange,
   ...syncEntities,
 ];

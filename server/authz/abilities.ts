@@ -74,7 +74,9 @@ export type SubjectName =
   | 'MailSettings'
   | 'MailMessage'
   | 'SiemStream'
-  | 'BulkJob';
+  | 'BulkJob'
+  // Issue 18, scope 3: a change of a sensitive setting under dual control.
+  | 'ConfigChange';
 
 export type Subjects =
   | SubjectName
@@ -200,6 +202,7 @@ export function defineAbilityFor(actor: Pick<Actor, 'userId' | 'role'>): AppAbil
     default:
       break;
   }
+  defineConfigChangeRules(actor, can);
   if (actor.userId && (actor.role === 'admin' || actor.role === 'staff')) {
     // A bulk job is seen and cancelled by whoever started it (superadmins and auditors: all).
     can(['read', 'delete'], 'BulkJob', { requestedById: actor.userId });
@@ -209,4 +212,18 @@ export function defineAbilityFor(actor: Pick<Actor, 'userId' | 'role'>): AppAbil
     cannot('grant', 'RoleGrant', { targetId: actor.userId });
   }
   return build();
+}
+
+/**
+ * Dual control of sensitive configuration (issue 18, scope 3; docs/api.md "Configuration
+ * changes"): superadmins ask for changes and decide on each other's (`approve` covers approving
+ * and rejecting; that the decider is another person is `requireSecondPerson`'s rule); auditors
+ * read the requests and their history. Kept in a block of its own beside the role matrix.
+ */
+function defineConfigChangeRules(
+  actor: Pick<Actor, 'role'>,
+  can: AbilityBuilder<AppAbility>['can'],
+): void {
+  if (actor.role === 'superadmin') can(['read', 'create', 'approve'], 'ConfigChange');
+  if (actor.role === 'auditor') can('read', 'ConfigChange');
 }
