@@ -38,7 +38,10 @@ function flatten(
     out[path] = SECRET_MARK + createHmac('sha256', key).update(text).digest('hex').slice(0, 32);
     return;
   }
-  if (Buffer.isBuffer(value)) return flatten(value.toString('base64'), path, true, key, out);
+  if (Buffer.isBuffer(value)) {
+    flatten(value.toString('base64'), path, true, key, out);
+    return;
+  }
   if (Array.isArray(value)) {
     // Sources are named by id so a reordered list is not a change of every source.
     value.forEach((item, index) => {
