@@ -68,7 +68,9 @@ export async function underDualControl<T>(
   const now = services.now();
   const captured: AuditEventInput[] = [];
   const capture = (event: AuditEventInput) => captured.push(event);
-  const single = (await activeSuperadmins(ctx)) <= 1;
+  const enabled = services.config.dualControl.enabled;
+  const alone = enabled && (await activeSuperadmins(ctx)) <= 1;
+  const single = !enabled || alone;
   let value: T | undefined;
   if (single) {
     value = await apply(
@@ -79,7 +81,7 @@ export async function underDualControl<T>(
           ctx.audit(event);
         },
       },
-      { configChangeId: id, dualControl: 'single superadmin' },
+      { configChangeId: id, dualControl: enabled ? 'single superadmin' : 'off' },
     );
   } else {
     try {
@@ -119,7 +121,7 @@ export async function underDualControl<T>(
     decidedBy: single ? actor.label : null,
     decidedAt: single ? now : null,
     reason: null,
-    singleSuperadmin: single,
+    singleSuperadmin: alone,
   });
   await em.flush();
   if (single) return { kind: 'applied', value: value as T };

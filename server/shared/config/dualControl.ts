@@ -7,6 +7,12 @@ import { z } from 'zod';
  */
 export const dualControlConfigSchema = z
   .object({
+    /**
+     * False: changes apply at once whatever the number of superadmins (audited `dual control
+     * off`). A file setting like the others here: turning it off is itself audited at the next
+     * boot (`config.file_changed`).
+     */
+    enabled: z.coerce.boolean().default(true),
     /** Hours a pending change stays open for approval (default 72 h, at most 30 days). */
     expiryHours: z.coerce
       .number()
