@@ -127,6 +127,7 @@ export function App() {
         icon={resourceIcons.configChanges}
         list={ConfigChangeList}
         show={ConfigChangeShow}
+        recordRepresentation="targetLabel"
       />
       <Resource name="user-sessions" />
       <Resource name="space-members" />

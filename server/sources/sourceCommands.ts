@@ -239,7 +239,7 @@ export function updateDirectorySource(
         setting: 'directory_source',
         operation: 'update',
         targetId: id,
-        targetLabel: body.name ?? row.name,
+        targetLabel: row.name,
         payload: sealedPayload(services, id, body),
         baseVersion: versionOfRow(row),
       },

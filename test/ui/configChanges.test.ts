@@ -75,14 +75,14 @@ describe.runIf(browserAvailable())('dual control of a directory source in a real
 
     await page.goto(`${context.baseUrl}/admin/#/config-changes`);
     const row = page.getByTestId('config-change-list').locator('tbody tr', {
-      hasText: 'Изменение: источник каталога «Каталог Самара и область»',
+      hasText: 'Изменение: источник каталога «Каталог Самара»',
     });
     await row.getByText('Ожидает подтверждения').waitFor();
     await shot(page, 'config-changes-01-pending-ru');
     await row.click();
     await page
       .getByTestId('change-sentence')
-      .getByText(/просит изменить источник каталога/)
+      .getByText('просит изменить источник каталога «Каталог Самара».', { exact: false })
       .waitFor();
     await page.getByTestId('diff').getByText('Каталог Самара', { exact: true }).waitFor();
     await shot(page, 'config-changes-02-request-ru');
