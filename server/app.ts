@@ -11,6 +11,7 @@ import { securityHeaders } from './http/securityHeaders.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerBackofficeSsoRoutes } from './routes/backofficeSso.ts';
 import { registerBulkRoutes } from './routes/bulkJobs.ts';
+import { registerConfigChangeRoutes } from './routes/configChanges.ts';
 import { registerCoreRoutes } from './routes/core.ts';
 import { type ApiScope, RouteRegistry } from './routes/defineRoute.ts';
 import { registerDeliveryRoutes } from './routes/deliveries.ts';
@@ -124,6 +125,7 @@ export function createApp(services: Services): CreatedApp {
   registerStatisticsRoutes(scope);
   registerSpaceRoutes(scope);
   registerAuditRoutes(scope);
+  registerConfigChangeRoutes(scope);
   registerMessengerAuthRoutes(scope);
   registerLoginCodeRoutes(scope);
   registerOidcRoutes(scope);

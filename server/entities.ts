@@ -1,3 +1,4 @@
+import { ConfigChange } from './commands/configChanges/entity.ts';
 import { Organization, Space, SpaceMember, User } from './directory/entities.ts';
 import { BulkJob } from './identity/bulkJobs/entity.ts';
 import {
@@ -25,5 +26,6 @@ export const entities = [
   RecoveryCode,
   BulkJob,
   RoleGrant,
+  ConfigChange,
   ...syncEntities,
 ];

@@ -3,6 +3,8 @@ import { createApp } from './app.ts';
 import { startCheckpoints } from './audit/checkpointWriter.ts';
 import { startSealer } from './audit/seal.ts';
 import { hasActiveSuperadmin, startServices } from './bootstrap.ts';
+import { expireConfigChanges } from './commands/configChanges/expireConfigChanges.ts';
+import { recordConfigFile } from './commands/configFile/recordConfigFile.ts';
 import { ConfigError, loadConfig, publicBaseUrl } from './config.ts';
 import { startCore } from './core/delivery/startCore.ts';
 import { resumeBulkJobs, stopBulkJobs } from './identity/bulkJobs/runner.ts';
@@ -29,6 +31,13 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.log.level);
   const { services, database } = await startServices(config, logger);
+  // A change of the file-only sensitive settings is audited once per boot (issue 18, scope 3).
+  const fileChange = await recordConfigFile(services);
+  if (fileChange && !fileChange.first)
+    logger.warn(
+      { changed: fileChange.paths },
+      'the sensitive settings of the configuration file changed',
+    );
   const core = await startCore(services);
   const mail = await startMail(services);
   const sms = await startSms(services);
@@ -55,9 +64,15 @@ async function main(): Promise<void> {
           logger.warn({ jobs: ids }, 'took over bulk jobs a stopped process left');
       })
       .catch((error: unknown) => logger.error({ err: error }, 'resuming bulk jobs failed'));
+  // Configuration changes nobody approved in time (dualControl.expiryHours) are closed, audited.
+  const expireChanges = () =>
+    void expireConfigChanges(services).catch((error: unknown) =>
+      logger.error({ err: error }, 'expiring configuration changes failed'),
+    );
   const recoverAll = () => {
     recover();
     resumeJobs();
+    expireChanges();
   };
   recoverAll();
   const recovery = setInterval(recoverAll, RUN_RECOVERY_INTERVAL_MS);

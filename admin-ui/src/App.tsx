@@ -41,6 +41,8 @@ const ScimTokenList = lazy(() => import('./resources/scimTokens/ScimTokenList'))
 const MailPage = lazy(() => import('./resources/mail/MailPage'));
 const BulkJobList = lazy(() => import('./resources/bulkJobs/BulkJobList'));
 const BulkJobShow = lazy(() => import('./resources/bulkJobs/BulkJobShow'));
+const ConfigChangeList = lazy(() => import('./resources/configChanges/ConfigChangeList'));
+const ConfigChangeShow = lazy(() => import('./resources/configChanges/ConfigChangeShow'));
 
 /** The back-office: react-admin over `/api/v1`, resources shown as the CASL rules allow. */
 export function App() {
@@ -119,6 +121,13 @@ export function App() {
         icon={resourceIcons.bulkJobs}
         list={BulkJobList}
         show={BulkJobShow}
+      />
+      <Resource
+        name="config-changes"
+        icon={resourceIcons.configChanges}
+        list={ConfigChangeList}
+        show={ConfigChangeShow}
+        recordRepresentation="targetLabel"
       />
       <Resource name="user-sessions" />
       <Resource name="space-members" />

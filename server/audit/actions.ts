@@ -111,6 +111,15 @@ export const AUDIT_ACTIONS = [
   'bulk_job.report_downloaded',
   'user.exported',
   'user.export_finished',
+  // Issue 18, scope 3: dual control of sensitive configuration, and the file's own changes.
+  'config_change.requested',
+  'config_change.approved',
+  'config_change.rejected',
+  'config_change.expired',
+  'config_change.superseded',
+  'config_change.listed',
+  'config_change.viewed',
+  'config.file_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditOutcome = 'success' | 'denied' | 'failure';

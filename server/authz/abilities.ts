@@ -87,7 +87,9 @@ export type SubjectName =
   | 'MailSettings'
   | 'MailMessage'
   | 'SiemStream'
-  | 'BulkJob';
+  | 'BulkJob'
+  // Issue 18, scope 3: a change of a sensitive setting under dual control.
+  | 'ConfigChange';
 
 export type Subjects =
   | SubjectName
@@ -296,6 +298,7 @@ export function defineAbilityFor(
         break;
     }
   }
+  defineConfigChangeRules(grants, can);
   if (actor.userId && grants.some((grant) => grant.role === 'admin' || grant.role === 'staff')) {
     // A bulk job is seen and cancelled by whoever started it (superadmins and auditors: all).
     can(['read', 'delete'], 'BulkJob', { requestedById: actor.userId });
@@ -305,4 +308,19 @@ export function defineAbilityFor(
     cannot('grant', 'RoleGrant', { targetId: actor.userId });
   }
   return build();
+}
+
+/**
+ * Dual control of sensitive configuration (issue 18, scope 3; docs/api.md "Configuration
+ * changes"): superadmins ask for changes and decide on each other's (`approve` covers approving
+ * and rejecting; that the decider is another person is `requireSecondPerson`'s rule); auditors
+ * read the requests and their history. Kept in a block of its own beside the role matrix.
+ */
+function defineConfigChangeRules(
+  grants: readonly EffectiveGrant[],
+  can: AbilityBuilder<AppAbility>['can'],
+): void {
+  const holds = (role: EffectiveGrant['role']) => grants.some((grant) => grant.role === role);
+  if (holds('superadmin')) can(['read', 'create', 'approve'], 'ConfigChange');
+  if (holds('auditor')) can('read', 'ConfigChange');
 }

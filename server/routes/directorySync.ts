@@ -38,6 +38,7 @@ import {
 import { testDirectorySource } from '../sources/testSource.ts';
 import type { ApiScope } from './defineRoute.ts';
 import { defineRoute } from './defineRoute.ts';
+import { answerGated, GATED_DESCRIPTION } from './gated.ts';
 
 const tags = ['directory sync'];
 
@@ -81,13 +82,15 @@ export function registerDirectorySyncRoutes(scope: ApiScope): void {
       method: 'post',
       path: '/directory-sources',
       operationId: 'createDirectorySource',
+      description: GATED_DESCRIPTION,
       summary: 'Define a directory source (superadmin)',
       tags,
       body: createSourceBody,
       response: { status: 201, description: 'Created', schema: sourceChangeView },
       errors: [409],
     },
-    ({ services, auth, body }) => createDirectorySource(services, auth.actor, body),
+    async ({ services, auth, body, ctx }) =>
+      answerGated(ctx, await createDirectorySource(services, auth.actor, body)),
   );
   defineRoute(
     scope,
@@ -95,6 +98,7 @@ export function registerDirectorySyncRoutes(scope: ApiScope): void {
       method: 'patch',
       path: '/directory-sources/:id',
       operationId: 'updateDirectorySource',
+      description: GATED_DESCRIPTION,
       summary: 'Change a directory source defined through the API (superadmin)',
       tags,
       params: sourceIdParams,
@@ -105,8 +109,8 @@ export function registerDirectorySyncRoutes(scope: ApiScope): void {
       },
       errors: [404, 409],
     },
-    ({ services, auth, params, body }) =>
-      updateDirectorySource(services, auth.actor, params.id, body),
+    async ({ services, auth, params, body, ctx }) =>
+      answerGated(ctx, await updateDirectorySource(services, auth.actor, params.id, body)),
   );
   defineRoute(
     scope,
@@ -114,6 +118,7 @@ export function registerDirectorySyncRoutes(scope: ApiScope): void {
       method: 'delete',
       path: '/directory-sources/:id',
       operationId: 'deleteDirectorySource',
+      description: GATED_DESCRIPTION,
       summary:
         'Delete a disabled directory source defined through the API (superadmin); its people are released to manual management',
       tags,
@@ -121,7 +126,8 @@ export function registerDirectorySyncRoutes(scope: ApiScope): void {
       response: { description: 'What the deletion did', schema: sourceDeletedView },
       errors: [404, 409],
     },
-    ({ services, auth, params }) => deleteDirectorySource(services, auth.actor, params.id),
+    async ({ services, auth, params, ctx }) =>
+      answerGated(ctx, await deleteDirectorySource(services, auth.actor, params.id)),
   );
   defineRoute(
     scope,

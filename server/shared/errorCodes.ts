@@ -119,6 +119,10 @@ export const PROBLEM_CODES = {
   unknown_users: [],
   // Directory sources, sync runs, HR imports, demo data.
   bind_password_conflict: [],
+  // Dual control of sensitive configuration (issue 18, scope 3).
+  config_change_decided: [],
+  config_change_expired: [],
+  config_change_stale: [],
   cell_too_long: ['row', 'column', 'max'],
   demo_already_seeded: [],
   empty_file: [],

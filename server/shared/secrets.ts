@@ -15,6 +15,8 @@ export interface Keys {
   sourcePasswords: Buffer;
   /** HMAC key for one-time login codes at rest (a bare hash of 6 digits is reversed at once). */
   loginCodes: Buffer;
+  /** HMAC key for the secrets in the fingerprint of the file-configured settings (issue 18). */
+  configFingerprint: Buffer;
 }
 
 function derive(master: Buffer, purpose: string): Buffer {
@@ -30,6 +32,7 @@ export function deriveKeys(master: Buffer): Keys {
     csrf: derive(master, 'csrf'),
     sourcePasswords: derive(master, 'directory-source-bind-password'),
     loginCodes: derive(master, 'login-code'),
+    configFingerprint: derive(master, 'config-fingerprint'),
   };
 }
 

@@ -2,9 +2,13 @@ import { LockMode } from '@mikro-orm/core';
 import { z } from 'zod';
 import type { Actor } from '../authz/actor.ts';
 import { authorize } from '../authz/index.ts';
-import { runCommand } from '../commands/runCommand.ts';
+import type { ApplyNote } from '../commands/configChanges/gate.ts';
+import { underDualControl } from '../commands/configChanges/gate.ts';
+import type { GateOutcome } from '../commands/configChanges/schemas.ts';
+import { type CommandContext, runCommand } from '../commands/runCommand.ts';
 import { conflict, notFound } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
+import { versionOfRow } from './configChangePayload.ts';
 import { DirectorySourceRow } from './entities.ts';
 import { fromRow } from './registry.ts';
 import { lockSourceInTransaction } from './runs.ts';
@@ -69,80 +73,113 @@ export function deleteDirectorySource(
   services: Services,
   actor: Actor,
   id: string,
-): Promise<SourceDeletedView> {
-  return runCommand(services, actor, async ({ em, ability, audit }) => {
-    authorize(ability, 'delete', 'DirectorySource', {
-      auditAction: 'directory_source.deleted',
-      targetType: 'directory_source',
-      targetId: id,
-    });
+): Promise<GateOutcome<SourceDeletedView>> {
+  return runCommand(services, actor, async (ctx) => {
+    authorizeDelete(ctx, id);
     refuseConfigSource(services, id);
-    // The row lock orders this against a concurrent PATCH (which would otherwise re-enable a
-    // source being deleted); the run lock against a run starting now, in any process.
-    const row = await em.findOne(
-      DirectorySourceRow,
-      { id },
-      { lockMode: LockMode.PESSIMISTIC_WRITE },
-    );
+    const row = await ctx.em.findOne(DirectorySourceRow, { id });
     if (!row) throw notFound('Directory source');
-    if (row.enabled)
-      throw conflict(
-        'source_enabled',
-        'Disable the source before deleting it (its scheduled runs stop first)',
-      );
-    const [live] = await em.execute<{ n: number }[]>(
-      `select count(*)::int as n from sync_run where source_id = ? and status in ('running', 'applying')`,
-      [id],
+    return underDualControl(
+      ctx,
+      {
+        setting: 'directory_source',
+        operation: 'delete',
+        targetId: id,
+        targetLabel: row.name,
+        payload: {},
+        baseVersion: versionOfRow(row),
+      },
+      (applyCtx, note) => applyDeleteSource(applyCtx, id, note),
     );
-    if (!(await lockSourceInTransaction(em, id)) || (live?.n ?? 0) > 0)
-      throw conflict('sync_already_running', 'A sync of this source is running: wait for its end');
-    const before = presentSource(fromRow(services, row));
-    const now = services.now();
-    const cancelled = await em.execute<{ id: string }[]>(
-      `update sync_run set status = 'cancelled', finished_at = ?, cancel_requested_at = ?,
+  });
+}
+
+function authorizeDelete(ctx: CommandContext, id: string): void {
+  authorize(ctx.ability, 'delete', 'DirectorySource', {
+    auditAction: 'directory_source.deleted',
+    targetType: 'directory_source',
+    targetId: id,
+  });
+}
+
+/**
+ * Deletes the source: the code path of `DELETE /directory-sources/:id`, run at once or when a
+ * second superadmin approves (sources/configChangeApplier.ts). `note` joins the audit details.
+ */
+export async function applyDeleteSource(
+  ctx: CommandContext,
+  id: string,
+  note?: ApplyNote,
+): Promise<SourceDeletedView> {
+  const { em, audit, services } = ctx;
+  authorizeDelete(ctx, id);
+  refuseConfigSource(services, id);
+  // The row lock orders this against a concurrent PATCH (which would otherwise re-enable a
+  // source being deleted); the run lock against a run starting now, in any process.
+  const row = await em.findOne(
+    DirectorySourceRow,
+    { id },
+    { lockMode: LockMode.PESSIMISTIC_WRITE },
+  );
+  if (!row) throw notFound('Directory source');
+  if (row.enabled)
+    throw conflict(
+      'source_enabled',
+      'Disable the source before deleting it (its scheduled runs stop first)',
+    );
+  const [live] = await em.execute<{ n: number }[]>(
+    `select count(*)::int as n from sync_run where source_id = ? and status in ('running', 'applying')`,
+    [id],
+  );
+  if (!(await lockSourceInTransaction(em, id)) || (live?.n ?? 0) > 0)
+    throw conflict('sync_already_running', 'A sync of this source is running: wait for its end');
+  const before = presentSource(fromRow(services, row));
+  const now = services.now();
+  const cancelled = await em.execute<{ id: string }[]>(
+    `update sync_run set status = 'cancelled', finished_at = ?, cancel_requested_at = ?,
          error = 'the source was deleted'
        where source_id = ? and (status = 'awaiting_approval' or (status = 'planned' and mode <> 'dry-run'))
        returning id`,
-      [now, now, id],
+    [now, now, id],
+  );
+  // Left by reads that died; a finished run leaves none.
+  for (const table of ['sync_staging', 'sync_absence'])
+    await em.execute(
+      `delete from ${table} where run_id in (select id from sync_run where source_id = ?)`,
+      [id],
     );
-    // Left by reads that died; a finished run leaves none.
-    for (const table of ['sync_staging', 'sync_absence'])
-      await em.execute(
-        `delete from ${table} where run_id in (select id from sync_run where source_id = ?)`,
-        [id],
-      );
-    await em.execute('delete from sync_reconnect_decision where source_id = ?', [id]);
-    const released = await em.execute<ReleasedRow[]>(RELEASE_SQL, [id, now]);
-    const hadPassword = row.bindPasswordSealed !== null && row.bindPasswordSealed !== undefined;
-    em.remove(row);
-    await em.flush();
-    const details = { sourceId: id, sourceName: row.name };
-    for (const person of released)
-      audit({
-        action: 'user.updated',
-        targetType: 'user',
-        targetId: person.id,
-        targetLabel: person.label,
-        reason: `directory source ${id} was deleted: released to manual management`,
-        diff: {
-          before: { source: person.old_source, sourceId: id, externalId: person.external_id },
-          after: { source: person.new_source, sourceId: null, externalId: null },
-        },
-        details,
-      });
-    const cancelledRuns = cancelled.map((run) => run.id);
+  await em.execute('delete from sync_reconnect_decision where source_id = ?', [id]);
+  const released = await em.execute<ReleasedRow[]>(RELEASE_SQL, [id, now]);
+  const hadPassword = row.bindPasswordSealed !== null && row.bindPasswordSealed !== undefined;
+  em.remove(row);
+  await em.flush();
+  const details = { sourceId: id, sourceName: row.name };
+  for (const person of released)
     audit({
-      action: 'directory_source.deleted',
-      targetType: 'directory_source',
-      targetId: id,
-      targetLabel: row.name,
-      diff: { before },
-      details: {
-        releasedPeople: released.length,
-        cancelledRuns,
-        ...(hadPassword ? { bindPasswordChange: 'cleared' } : {}),
+      action: 'user.updated',
+      targetType: 'user',
+      targetId: person.id,
+      targetLabel: person.label,
+      reason: `directory source ${id} was deleted: released to manual management`,
+      diff: {
+        before: { source: person.old_source, sourceId: id, externalId: person.external_id },
+        after: { source: person.new_source, sourceId: null, externalId: null },
       },
+      details,
     });
-    return { id, name: row.name, releasedPeople: released.length, cancelledRuns };
+  const cancelledRuns = cancelled.map((run) => run.id);
+  audit({
+    action: 'directory_source.deleted',
+    targetType: 'directory_source',
+    targetId: id,
+    targetLabel: row.name,
+    diff: { before },
+    details: {
+      ...note,
+      releasedPeople: released.length,
+      cancelledRuns,
+      ...(hadPassword ? { bindPasswordChange: 'cleared' } : {}),
+    },
   });
+  return { id, name: row.name, releasedPeople: released.length, cancelledRuns };
 }

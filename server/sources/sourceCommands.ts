@@ -1,7 +1,10 @@
 import { ZodError } from 'zod';
 import type { Actor } from '../authz/actor.ts';
 import { authorize } from '../authz/index.ts';
-import { runCommand } from '../commands/runCommand.ts';
+import type { ApplyNote } from '../commands/configChanges/gate.ts';
+import { underDualControl } from '../commands/configChanges/gate.ts';
+import type { GateOutcome } from '../commands/configChanges/schemas.ts';
+import { type CommandContext, runCommand } from '../commands/runCommand.ts';
 import {
   bindTargetOf,
   type DirectorySource,
@@ -13,6 +16,7 @@ import { AppError, badRequest, conflict, notFound } from '../shared/errors.ts';
 import { fieldProblemsOf } from '../shared/fieldProblems.ts';
 import type { Services } from '../shared/services.ts';
 import { sealBindPassword } from '../shared/storedSources.ts';
+import { sealedPayload, sourceVersion, versionOfRow } from './configChangePayload.ts';
 import { DirectorySourceRow } from './entities.ts';
 import { HR_SOURCE_IDS } from './hr/source.ts';
 import { findSource, fromRow, listSources } from './registry.ts';
@@ -117,50 +121,77 @@ export function createDirectorySource(
   services: Services,
   actor: Actor,
   body: CreateSourceBody,
-): Promise<SourceChangeView> {
-  return runCommand(services, actor, async ({ em, ability, audit }) => {
-    authorize(ability, 'configure', 'DirectorySource', {
-      auditAction: 'directory_source.created',
-      targetType: 'directory_source',
-      targetId: body.id,
-    });
-    refuseConfigSource(services, body.id);
-    // HR channels own these ids: people and runs are told apart by source id alone.
-    if ((HR_SOURCE_IDS as readonly string[]).includes(body.id))
-      throw conflict('reserved_source_id', `The id ${body.id} is reserved for an HR channel`);
-    const connection = parseConnection({ ...body.connection, id: body.id });
-    const password = body.bindPassword ?? null;
-    refuseTwoPasswords(connection, password !== null);
-    const row = em.create(DirectorySourceRow, {
-      id: body.id,
-      kind: connection.kind,
-      name: body.name,
-      config: storedConnectionOf(connection),
-      schedule: body.schedule ?? DEFAULT_SYNC_SETTINGS.schedule,
-      thresholds: body.thresholds ?? DEFAULT_SYNC_SETTINGS.thresholds,
-      correlateBy: body.correlateBy,
-      reconnect: body.reconnect,
-      enabled: body.enabled,
-      cursor: null,
-      bindPasswordSealed:
-        password === null
-          ? null
-          : sealBindPassword(services.keys.sourcePasswords, connection, password),
-      bindPasswordChangedAt: password === null ? null : services.now(),
-    });
-    await em.flush();
-    const view = presentSource(fromRow(services, row));
-    const bindPasswordChange: BindPasswordChange | null = password === null ? null : 'set';
-    audit({
-      action: 'directory_source.created',
-      targetType: 'directory_source',
-      targetId: row.id,
-      targetLabel: row.name,
-      diff: { after: view },
-      ...(bindPasswordChange ? { details: { bindPasswordChange } } : {}),
-    });
-    return { ...view, bindPasswordChange };
+): Promise<GateOutcome<SourceChangeView>> {
+  return runCommand(services, actor, async (ctx) => {
+    authorizeConfigure(ctx, 'directory_source.created', body.id);
+    return underDualControl(
+      ctx,
+      {
+        setting: 'directory_source',
+        operation: 'create',
+        targetId: body.id,
+        targetLabel: body.name,
+        payload: sealedPayload(services, body.id, body),
+        baseVersion: await sourceVersion(ctx, body.id),
+      },
+      (applyCtx, note) => applyCreateSource(applyCtx, body, note),
+    );
   });
+}
+
+/**
+ * Creates the source: the code path of `POST /directory-sources`, run at once or when a second
+ * superadmin approves (sources/configChangeApplier.ts). `note` joins the audit details.
+ */
+export async function applyCreateSource(
+  ctx: CommandContext,
+  body: CreateSourceBody,
+  note?: ApplyNote,
+): Promise<SourceChangeView> {
+  const { em, ability, audit, services } = ctx;
+  authorize(ability, 'configure', 'DirectorySource', {
+    auditAction: 'directory_source.created',
+    targetType: 'directory_source',
+    targetId: body.id,
+  });
+  refuseConfigSource(services, body.id);
+  // HR channels own these ids: people and runs are told apart by source id alone.
+  if ((HR_SOURCE_IDS as readonly string[]).includes(body.id))
+    throw conflict('reserved_source_id', `The id ${body.id} is reserved for an HR channel`);
+  const connection = parseConnection({ ...body.connection, id: body.id });
+  const password = body.bindPassword ?? null;
+  refuseTwoPasswords(connection, password !== null);
+  const row = em.create(DirectorySourceRow, {
+    id: body.id,
+    kind: connection.kind,
+    name: body.name,
+    config: storedConnectionOf(connection),
+    schedule: body.schedule ?? DEFAULT_SYNC_SETTINGS.schedule,
+    thresholds: body.thresholds ?? DEFAULT_SYNC_SETTINGS.thresholds,
+    correlateBy: body.correlateBy,
+    reconnect: body.reconnect,
+    enabled: body.enabled,
+    cursor: null,
+    bindPasswordSealed:
+      password === null
+        ? null
+        : sealBindPassword(services.keys.sourcePasswords, connection, password),
+    bindPasswordChangedAt: password === null ? null : services.now(),
+  });
+  await em.flush();
+  const view = presentSource(fromRow(services, row));
+  const bindPasswordChange: BindPasswordChange | null = password === null ? null : 'set';
+  audit({
+    action: 'directory_source.created',
+    targetType: 'directory_source',
+    targetId: row.id,
+    targetLabel: row.name,
+    diff: { after: view },
+    ...(bindPasswordChange || note
+      ? { details: { ...note, ...(bindPasswordChange ? { bindPasswordChange } : {}) } }
+      : {}),
+  });
+  return { ...view, bindPasswordChange };
 }
 
 /**
@@ -196,71 +227,115 @@ export function updateDirectorySource(
   actor: Actor,
   id: string,
   body: UpdateSourceBody,
-): Promise<SourceChangeView> {
-  return runCommand(services, actor, async ({ em, ability, audit }) => {
-    authorize(ability, 'configure', 'DirectorySource', {
-      auditAction: 'directory_source.updated',
-      targetType: 'directory_source',
-      targetId: id,
-    });
+): Promise<GateOutcome<SourceChangeView>> {
+  return runCommand(services, actor, async (ctx) => {
+    authorizeConfigure(ctx, 'directory_source.updated', id);
     refuseConfigSource(services, id);
-    const row = await em.findOne(DirectorySourceRow, { id });
+    const row = await ctx.em.findOne(DirectorySourceRow, { id });
     if (!row) throw notFound('Directory source');
-    const current = fromRow(services, row);
-    const before = presentSource(current);
-    let connection = current.connection;
-    let targetChanged = false;
-    let envDropped = false;
-    if (body.connection) {
-      const merged = mergeConnection(
-        { ...row.config, kind: row.kind, id },
-        { ...body.connection, id },
-      );
-      const candidate = parseConnection(merged);
-      targetChanged = bindTargetOf(candidate) !== bindTargetOf(current.connection);
-      envDropped =
-        targetChanged &&
-        !('bindPasswordEnv' in body.connection) &&
-        candidate.bindPasswordEnv !== undefined;
-      connection = envDropped
-        ? parseConnection({ ...merged, bindPasswordEnv: undefined })
-        : candidate;
-      row.kind = connection.kind;
-      row.config = storedConnectionOf(connection);
-    }
-    const hadPassword = row.bindPasswordSealed !== null && row.bindPasswordSealed !== undefined;
-    let bindPasswordChange: BindPasswordChange | null = null;
-    if (typeof body.bindPassword === 'string') {
-      // Sealed bound to the new target: it was typed for this connection.
-      row.bindPasswordSealed = sealBindPassword(
-        services.keys.sourcePasswords,
-        connection,
-        body.bindPassword,
-      );
-      row.bindPasswordChangedAt = services.now();
-      bindPasswordChange = 'set';
-    } else if (hadPassword && (body.bindPassword === null || targetChanged)) {
-      row.bindPasswordSealed = null;
-      row.bindPasswordChangedAt = services.now();
-      bindPasswordChange = body.bindPassword === null ? 'cleared' : 'cleared_connection_changed';
-    } else if (envDropped) bindPasswordChange = 'cleared_connection_changed';
-    refuseTwoPasswords(connection, row.bindPasswordSealed !== null);
-    if (body.name !== undefined) row.name = body.name;
-    if (body.enabled !== undefined) row.enabled = body.enabled;
-    if (body.schedule) row.schedule = body.schedule;
-    if (body.thresholds) row.thresholds = body.thresholds;
-    if (body.correlateBy) row.correlateBy = body.correlateBy;
-    if (body.reconnect) row.reconnect = body.reconnect;
-    await em.flush();
-    const after = presentSource(fromRow(services, row));
-    audit({
-      action: 'directory_source.updated',
-      targetType: 'directory_source',
-      targetId: id,
-      targetLabel: row.name,
-      diff: { before, after },
-      ...(bindPasswordChange ? { details: { bindPasswordChange } } : {}),
-    });
-    return { ...after, bindPasswordChange };
+    return underDualControl(
+      ctx,
+      {
+        setting: 'directory_source',
+        operation: 'update',
+        targetId: id,
+        targetLabel: row.name,
+        payload: sealedPayload(services, id, body),
+        baseVersion: versionOfRow(row),
+      },
+      (applyCtx, note) => applyUpdateSource(applyCtx, id, body, note),
+    );
+  });
+}
+
+/**
+ * Changes the source: the code path of `PATCH /directory-sources/:id`, run at once or when a
+ * second superadmin approves (sources/configChangeApplier.ts). `note` joins the audit details.
+ */
+export async function applyUpdateSource(
+  ctx: CommandContext,
+  id: string,
+  body: UpdateSourceBody,
+  note?: ApplyNote,
+): Promise<SourceChangeView> {
+  const { em, ability, audit, services } = ctx;
+  authorize(ability, 'configure', 'DirectorySource', {
+    auditAction: 'directory_source.updated',
+    targetType: 'directory_source',
+    targetId: id,
+  });
+  refuseConfigSource(services, id);
+  const row = await em.findOne(DirectorySourceRow, { id });
+  if (!row) throw notFound('Directory source');
+  const current = fromRow(services, row);
+  const before = presentSource(current);
+  let connection = current.connection;
+  let targetChanged = false;
+  let envDropped = false;
+  if (body.connection) {
+    const merged = mergeConnection(
+      { ...row.config, kind: row.kind, id },
+      { ...body.connection, id },
+    );
+    const candidate = parseConnection(merged);
+    targetChanged = bindTargetOf(candidate) !== bindTargetOf(current.connection);
+    envDropped =
+      targetChanged &&
+      !('bindPasswordEnv' in body.connection) &&
+      candidate.bindPasswordEnv !== undefined;
+    connection = envDropped
+      ? parseConnection({ ...merged, bindPasswordEnv: undefined })
+      : candidate;
+    row.kind = connection.kind;
+    row.config = storedConnectionOf(connection);
+  }
+  const hadPassword = row.bindPasswordSealed !== null && row.bindPasswordSealed !== undefined;
+  let bindPasswordChange: BindPasswordChange | null = null;
+  if (typeof body.bindPassword === 'string') {
+    // Sealed bound to the new target: it was typed for this connection.
+    row.bindPasswordSealed = sealBindPassword(
+      services.keys.sourcePasswords,
+      connection,
+      body.bindPassword,
+    );
+    row.bindPasswordChangedAt = services.now();
+    bindPasswordChange = 'set';
+  } else if (hadPassword && (body.bindPassword === null || targetChanged)) {
+    row.bindPasswordSealed = null;
+    row.bindPasswordChangedAt = services.now();
+    bindPasswordChange = body.bindPassword === null ? 'cleared' : 'cleared_connection_changed';
+  } else if (envDropped) bindPasswordChange = 'cleared_connection_changed';
+  refuseTwoPasswords(connection, row.bindPasswordSealed !== null);
+  if (body.name !== undefined) row.name = body.name;
+  if (body.enabled !== undefined) row.enabled = body.enabled;
+  if (body.schedule) row.schedule = body.schedule;
+  if (body.thresholds) row.thresholds = body.thresholds;
+  if (body.correlateBy) row.correlateBy = body.correlateBy;
+  if (body.reconnect) row.reconnect = body.reconnect;
+  await em.flush();
+  const after = presentSource(fromRow(services, row));
+  audit({
+    action: 'directory_source.updated',
+    targetType: 'directory_source',
+    targetId: id,
+    targetLabel: row.name,
+    diff: { before, after },
+    ...(bindPasswordChange || note
+      ? { details: { ...note, ...(bindPasswordChange ? { bindPasswordChange } : {}) } }
+      : {}),
+  });
+  return { ...after, bindPasswordChange };
+}
+
+/** 403 (audited as denied) unless the actor may configure directory sources. */
+function authorizeConfigure(
+  ctx: CommandContext,
+  auditAction: 'directory_source.created' | 'directory_source.updated',
+  id: string,
+): void {
+  authorize(ctx.ability, 'configure', 'DirectorySource', {
+    auditAction,
+    targetType: 'directory_source',
+    targetId: id,
   });
 }

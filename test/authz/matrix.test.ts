@@ -205,6 +205,13 @@ const SUBJECT_EXPECTED: Record<OtherSubject, Partial<Record<Action, readonly Act
     read: ['superadmin', 'admin', 'auditor'],
     approve: ['superadmin', 'admin'],
   },
+  // Dual control of sensitive configuration (issue 18): superadmins ask and decide (another
+  // superadmin than the requester: requireSecondPerson); the auditor reads the history.
+  ConfigChange: {
+    read: ['superadmin', 'auditor'],
+    create: ['superadmin'],
+    approve: ['superadmin'],
+  },
   // Outbox deliveries to the messaging core (issue 6): admin and up; the auditor reads only.
   // `retry` also covers skipping a dead event.
   CoreDelivery: {

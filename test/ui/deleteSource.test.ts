@@ -47,6 +47,8 @@ describe.runIf(browserAvailable())('deleting a directory source in a real browse
     context = await startTestContext({
       jobs: { enabled: false },
       directorySources: [CONFIG_SOURCE],
+      // Two superadmins act here; dual control is tested in test/configChanges and test/ui/configChanges.test.ts.
+      dualControl: { enabled: false },
     });
     directories = memoryDirectories(context.services);
     ({ api } = await signedIn(context, 'superadmin'));

@@ -116,7 +116,10 @@ async function leaveByDate(person: User): Promise<void> {
 describe.runIf(RUN)('every role walks its journey in both languages', () => {
   beforeAll(async () => {
     ensureAdminUiBuilt();
-    context = await startTestContext();
+    context = await startTestContext({
+      // Two superadmins act here; dual control is tested in test/configChanges and test/ui/configChanges.test.ts.
+      dualControl: { enabled: false },
+    });
     browser = await launchChromium();
   });
   afterAll(async () => {

@@ -85,7 +85,11 @@ describe.runIf(RUN)('plan notes in Russian on the sync run page, in a real brows
     ldap = await startOpenLdap();
     process.env[PASSWORD_ENV] = ldap.rootPassword;
     for (const person of PEOPLE) await addLdapPerson(ldap, person);
-    context = await startTestContext({ jobs: { enabled: false } });
+    context = await startTestContext({
+      jobs: { enabled: false },
+      // Two superadmins act here; dual control is tested in test/configChanges and test/ui/configChanges.test.ts.
+      dualControl: { enabled: false },
+    });
     ({ api } = await signedIn(context, 'superadmin'));
     const created = await api.request('POST', '/api/v1/directory-sources', {
       body: {

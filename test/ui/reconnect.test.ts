@@ -60,7 +60,11 @@ describe.runIf(RUN)('reconnection in the console, against Samba AD, in a real br
     dc = await startSambaDc();
     process.env[PASSWORD_ENV] = dc.adminPassword;
     staff = await addOu(dc, 'Staff');
-    context = await startTestContext({ jobs: { enabled: false } });
+    context = await startTestContext({
+      jobs: { enabled: false },
+      // Two superadmins act here; dual control is tested in test/configChanges and test/ui/configChanges.test.ts.
+      dualControl: { enabled: false },
+    });
     ({ api } = await signedIn(context, 'superadmin'));
     const created = await api.request('POST', '/api/v1/directory-sources', {
       body: {

@@ -143,7 +143,11 @@ describe.runIf(RUN)('directory sources in the console, against Samba AD, in a re
         employeeID: 'E-3',
       },
     ]);
-    context = await startTestContext({ jobs: { enabled: false } });
+    context = await startTestContext({
+      jobs: { enabled: false },
+      // Two superadmins act here; dual control is tested in test/configChanges and test/ui/configChanges.test.ts.
+      dualControl: { enabled: false },
+    });
     captureLogs(context);
     browser = await launchChromium();
     await backofficePerson(context, 'superadmin', { username: 'adroot', familyName: 'Корнеев' });

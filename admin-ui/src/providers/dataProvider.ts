@@ -12,6 +12,7 @@ import {
   type RaRecord,
   type UpdateParams,
 } from 'react-admin';
+import { type ConfigChangeRecord, isPendingChange } from '../api/configChangeTypes';
 import type {
   CreatedScimToken,
   ImportMapping,
@@ -170,7 +171,10 @@ export interface CustomMethods {
   /** Connects, binds and reads a few entries through the mapping; nothing is stored. */
   testSource(sourceId: Identifier): Promise<ConnectionTestResult>;
   /** Deletes a disabled API source; its people are released to manual management. */
-  deleteSource(sourceId: Identifier): Promise<SourceDeletedRecord>;
+  deleteSource(sourceId: Identifier): Promise<SourceDeletedRecord | ConfigChangeRecord>;
+  /** A second superadmin's word on a pending configuration change (dual control, issue 18). */
+  approveConfigChange(changeId: Identifier): Promise<ConfigChangeRecord>;
+  rejectConfigChange(changeId: Identifier, reason: string): Promise<ConfigChangeRecord>;
   approveRun(runId: Identifier): Promise<SyncRunRecord>;
   cancelRun(runId: Identifier): Promise<SyncRunRecord>;
   /** An admin's decision on a plan item's reconnection proposal, applied by the next run. */
@@ -267,8 +271,13 @@ const core = {
   },
   async create(resource: string, params: CreateParams) {
     const s = spec(resource);
-    if (resource === 'directory-sources')
-      return { data: normalize(resource, await writeSource('POST', s.path, params.data)) };
+    if (resource === 'directory-sources') {
+      const row = await writeSource('POST', s.path, params.data);
+      // Waiting for a second superadmin (202): the source does not exist yet.
+      if (isPendingChange(row))
+        return { data: { id: String(params.data.id ?? ''), pendingChange: row } };
+      return { data: normalize(resource, row) };
+    }
     const row = await api<Record<string, unknown>>('POST', s.path, bodyOf(s, params.data));
     return { data: normalize(resource, row) };
   },
@@ -278,6 +287,8 @@ const core = {
     if (resource === 'directory-sources') {
       const { id: _id, ...body } = params.data as Record<string, unknown>;
       const row = await writeSource('PATCH', `${s.path}/${id(params.id)}`, body);
+      // Waiting for a second superadmin (202): the source is as it was.
+      if (isPendingChange(row)) return { data: { ...previous, id: params.id, pendingChange: row } };
       return { data: normalize(resource, row) };
     }
     const body = { ...bodyOf(s, params.data, previous), version: previous.version };
@@ -346,6 +357,9 @@ export const dataProvider: AppDataProvider = {
   testSource: (sourceId) => api('POST', `/directory-sources/${id(sourceId)}/test`, {}),
   deleteSource: (sourceId) => api('DELETE', `/directory-sources/${id(sourceId)}`),
   approveRun: (runId) => api('POST', `/sync-runs/${id(runId)}/approve`),
+  approveConfigChange: (changeId) => api('POST', `/config-changes/${id(changeId)}/approve`),
+  rejectConfigChange: (changeId, reason) =>
+    api('POST', `/config-changes/${id(changeId)}/reject`, { reason }),
   cancelRun: (runId) => api('POST', `/sync-runs/${id(runId)}/cancel`),
   decidePlanItem: (runId, seq, decision) =>
     api('POST', `/sync-runs/${id(runId)}/plan/${seq}/decision`, { decision }),

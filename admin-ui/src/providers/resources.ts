@@ -88,6 +88,8 @@ export const RESOURCES: Readonly<Record<string, ResourceSpec>> = {
   'mail-messages': { path: '/mail/messages', filters: ['status'] },
   'scheduled-changes': { path: '/scheduled-changes', filters: ['state', 'userId', 'kind'] },
   'bulk-jobs': { path: '/bulk-jobs', filters: ['status', 'verb'] },
+  // Dual control of sensitive configuration (issue 18): pending changes and their history.
+  'config-changes': { path: '/config-changes', filters: ['status', 'setting', 'targetId'] },
 };
 
 /** Fields of a person that a directory source owns (read-only by hand), as the server says. */

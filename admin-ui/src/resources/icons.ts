@@ -8,6 +8,7 @@ import People from '@mui/icons-material/People';
 import PlaylistPlay from '@mui/icons-material/PlaylistPlay';
 import ReceiptLong from '@mui/icons-material/ReceiptLong';
 import Storage from '@mui/icons-material/Storage';
+import SupervisorAccount from '@mui/icons-material/SupervisorAccount';
 import SyncAlt from '@mui/icons-material/SyncAlt';
 import UploadFile from '@mui/icons-material/UploadFile';
 
@@ -25,4 +26,5 @@ export const resourceIcons = {
   scimTokens: Key,
   mail: Mail,
   bulkJobs: PlaylistPlay,
+  configChanges: SupervisorAccount,
 };

@@ -28,6 +28,7 @@ import { Migration20261206100000SiemCheckpointCursor } from './Migration20261206
 import { Migration20261207000000BulkJobs } from './Migration20261207000000BulkJobs.ts';
 import { Migration20261207100000InitiatedByPerson } from './Migration20261207100000InitiatedByPerson.ts';
 import { Migration20261208020000PlanNotes } from './Migration20261208020000PlanNotes.ts';
+import { Migration20261209000000DualControl } from './Migration20261209000000DualControl.ts';
 import { Migration20261209000000RoleGrants } from './Migration20261209000000RoleGrants.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
@@ -86,4 +87,5 @@ export const migrationsList: MigrationObject[] = [
   },
   { name: 'Migration20261208020000PlanNotes', class: Migration20261208020000PlanNotes },
   { name: 'Migration20261209000000RoleGrants', class: Migration20261209000000RoleGrants },
+  { name: 'Migration20261209000000DualControl', class: Migration20261209000000DualControl },
 ];

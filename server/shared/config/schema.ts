@@ -4,6 +4,7 @@ import { auditConfigSchema } from './audit.ts';
 import { coreDeliveryConfig } from './core.ts';
 import { directorySourcesSchema } from './directorySources.ts';
 import { directorySyncConfigSchema, jobsConfigSchema } from './directorySync.ts';
+import { dualControlConfigSchema } from './dualControl.ts';
 import { hrConfigSchema } from './hr.ts';
 import { invitationsConfigSchema } from './invitations.ts';
 import { mailConfigSchema } from './mail.ts';
@@ -127,6 +128,8 @@ export const configSchema = z
     siem: siemConfigSchema,
     /** Signed checkpoints of the audit chain (shared/config/audit.ts, docs/audit.md). */
     audit: auditConfigSchema,
+    /** Dual control of sensitive settings (issue 18): the expiry of pending changes. */
+    dualControl: dualControlConfigSchema,
   })
   .strict();
 

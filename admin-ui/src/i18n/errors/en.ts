@@ -123,6 +123,11 @@ export const errorsEn = {
     unknown_users: 'Some of these people do not exist',
     // Directory sources, sync runs, HR imports, demo data.
     bind_password_conflict: 'Give either a stored password or a variable name, not both',
+    config_change_decided: 'This change has already been approved, rejected or closed',
+    config_change_expired:
+      'This change waited too long for approval and has expired; ask for it again',
+    config_change_stale:
+      'The setting was changed after this request was made; the request is closed, ask for the change again',
     cell_too_long: 'The cell at row %{row}, column %{column} is longer than %{max} characters',
     demo_already_seeded: 'The demo data is already loaded',
     empty_file: 'The file is empty',

@@ -1,6 +1,7 @@
 import DeleteForever from '@mui/icons-material/DeleteForever';
 import { Alert } from '@mui/material';
 import { useRedirect, useTranslate } from 'react-admin';
+import { isPendingChange } from '../../api/configChangeTypes';
 import type { DirectorySourceRecord } from '../../api/syncTypes';
 import { useAppDataProvider } from '../../dataProviderHook';
 import { ActionButton } from '../users/ActionButton';
@@ -24,6 +25,11 @@ export function DeleteSourceButton({ record }: { record: DirectorySourceRecord }
       reason="none"
       run={async () => {
         const deleted = await dataProvider.deleteSource(record.id);
+        // With more than one superadmin the deletion waits for another one's approval (202).
+        if (isPendingChange(deleted)) {
+          redirect('show', 'config-changes', deleted.id);
+          return { message: 'configchange.pending_notice' };
+        }
         redirect('list', 'directory-sources');
         return {
           message: 'app.sources.delete.done',

@@ -1,7 +1,16 @@
 import { Alert, AlertTitle } from '@mui/material';
 import { useMemo } from 'react';
-import { Edit, type RaRecord, useNotify, useRecordContext, useTranslate } from 'react-admin';
+import {
+  Edit,
+  type RaRecord,
+  useNotify,
+  useRecordContext,
+  useRedirect,
+  useTranslate,
+} from 'react-admin';
+import { isPendingChange } from '../../api/configChangeTypes';
 import type { DirectorySourceRecord } from '../../api/syncTypes';
+import { DualControlNotice } from '../configChanges/DualControlNotice';
 import { SourceForm } from './SourceForm';
 import { type SourceFormValues, toFormValues, updateBody } from './sourceForm';
 
@@ -18,7 +27,12 @@ function Form() {
       </Alert>
     );
   }
-  return <SourceForm record={record} values={values} />;
+  return (
+    <>
+      <DualControlNotice />
+      <SourceForm record={record} values={values} />
+    </>
+  );
 }
 
 /**
@@ -27,6 +41,7 @@ function Form() {
  */
 export default function SourceEdit() {
   const notify = useNotify();
+  const redirect = useRedirect();
   return (
     <Edit
       mutationMode="pessimistic"
@@ -38,6 +53,17 @@ export default function SourceEdit() {
         ) as RaRecord
       }
       mutationOptions={{
+        // A change waiting for a second superadmin (202) opens its request instead of the source.
+        onSuccess: (data: RaRecord) => {
+          const pending = (data as { pendingChange?: unknown }).pendingChange;
+          if (isPendingChange(pending)) {
+            notify('configchange.pending_notice', { type: 'info' });
+            redirect('show', 'config-changes', pending.id);
+            return;
+          }
+          notify('ra.notification.updated', { type: 'info', messageArgs: { smart_count: 1 } });
+          redirect('show', 'directory-sources', data.id);
+        },
         onError: (error: unknown) => {
           const body = (error as { body?: { code?: string } } | null)?.body;
           if (body?.code === 'source_defined_in_config') {
