@@ -1,5 +1,6 @@
 import { Organization, Space, SpaceMember, User } from './directory/entities.ts';
 import { BulkJob } from './identity/bulkJobs/entity.ts';
+import { ElevationRequest } from './identity/elevation/entity.ts';
 import {
   BackofficeSession,
   DeviceSession,
@@ -25,5 +26,6 @@ export const entities = [
   RecoveryCode,
   BulkJob,
   RoleGrant,
+  ElevationRequest,
   ...syncEntities,
 ];
