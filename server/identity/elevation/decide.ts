@@ -36,8 +36,8 @@ async function loadLocked(
 }
 
 /**
- * What approving and rejecting share: the request is loaded and locked; the caller must be
- * allowed to decide (superadmins: 403 otherwise) and must not be the requester (four eyes: 403
+ * What approving and rejecting share: the caller must be allowed to decide (superadmins: 403
+ * otherwise, before anything is loaded); the request is loaded and locked and must not be the requester (four eyes: 403
  * `second_approver_required`, even for a superadmin); both refusals are audited as denied under
  * `action`. Then the request must still be pending by the clock (409 `elevation_lapsed` past its
  * lapse time, 409 `elevation_decided` once decided).
@@ -47,6 +47,8 @@ export async function loadForDecision(
   id: string,
   action: Extract<AuditAction, 'elevation.approved' | 'elevation.rejected'>,
 ): Promise<Decidable> {
+  // A role that decides nothing is refused before the request is looked up (learning nothing).
+  authorize(ability, 'approve', 'ElevationRequest', { auditAction: action });
   const request = await loadLocked(em, ability, id);
   const requester = await loadUser(em, request.requesterId);
   const attempt = {
