@@ -41,6 +41,8 @@ const ScimTokenList = lazy(() => import('./resources/scimTokens/ScimTokenList'))
 const MailPage = lazy(() => import('./resources/mail/MailPage'));
 const BulkJobList = lazy(() => import('./resources/bulkJobs/BulkJobList'));
 const BulkJobShow = lazy(() => import('./resources/bulkJobs/BulkJobShow'));
+const ElevationRequestList = lazy(() => import('./resources/elevation/ElevationRequestList'));
+const ElevationRequestCreate = lazy(() => import('./resources/elevation/ElevationRequestCreate'));
 
 /** The back-office: react-admin over `/api/v1`, resources shown as the CASL rules allow. */
 export function App() {
@@ -119,6 +121,12 @@ export function App() {
         icon={resourceIcons.bulkJobs}
         list={BulkJobList}
         show={BulkJobShow}
+      />
+      <Resource
+        name="elevation-requests"
+        icon={resourceIcons.elevation}
+        list={ElevationRequestList}
+        create={ElevationRequestCreate}
       />
       <Resource name="user-sessions" />
       <Resource name="space-members" />

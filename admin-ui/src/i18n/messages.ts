@@ -1,4 +1,5 @@
 import { mergeTranslations } from 'react-admin';
+import { elevationEn, elevationRu } from './elevation';
 import { en } from './en';
 import { errorsEn } from './errors/en';
 import { planNotesEn, planNotesRu } from './errors/planNotes';
@@ -14,10 +15,13 @@ const errorsRuChecked: typeof errorsEn = errorsRu;
  * Everything the console says in English: react-admin's, the app's, the error codes'
  * (errors/en.ts), the sync plan notes' (errors/planNotes.ts) and the terms (terms.ts).
  */
-export const messagesEn = mergeTranslations(en, errorsEn, planNotesEn, termsEn) as typeof en &
-  typeof errorsEn &
-  typeof planNotesEn &
-  typeof termsEn;
+export const messagesEn = mergeTranslations(
+  en,
+  errorsEn,
+  planNotesEn,
+  termsEn,
+  elevationEn,
+) as typeof en & typeof errorsEn & typeof planNotesEn & typeof termsEn & typeof elevationEn;
 
 /**
  * Everything the console says in Russian: react-admin's pack mended where it is wrong
@@ -29,4 +33,5 @@ export const messagesRu = mergeTranslations(
   errorsRuChecked,
   planNotesRu,
   termsRu,
-) as typeof ru & typeof errorsEn & typeof planNotesEn & typeof termsRu;
+  elevationRu,
+) as typeof ru & typeof errorsEn & typeof planNotesEn & typeof termsRu & typeof elevationEn;

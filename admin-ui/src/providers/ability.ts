@@ -52,6 +52,7 @@ const RESOURCE_SUBJECTS: Record<string, string> = {
   'mail-settings': 'MailSettings',
   'siem-stream': 'SiemStream',
   'bulk-jobs': 'BulkJob',
+  'elevation-requests': 'ElevationRequest',
 };
 
 /** react-admin's action names mapped to the server's. */

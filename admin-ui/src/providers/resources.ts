@@ -88,6 +88,11 @@ export const RESOURCES: Readonly<Record<string, ResourceSpec>> = {
   'mail-messages': { path: '/mail/messages', filters: ['status'] },
   'scheduled-changes': { path: '/scheduled-changes', filters: ['state', 'userId', 'kind'] },
   'bulk-jobs': { path: '/bulk-jobs', filters: ['status', 'verb'] },
+  'elevation-requests': {
+    path: '/elevation-requests',
+    filters: ['status', 'mine'],
+    writable: ['role', 'scope', 'durationMinutes', 'reason'],
+  },
 };
 
 /** Fields of a person that a directory source owns (read-only by hand), as the server says. */

@@ -9,6 +9,7 @@ import PlaylistPlay from '@mui/icons-material/PlaylistPlay';
 import ReceiptLong from '@mui/icons-material/ReceiptLong';
 import Storage from '@mui/icons-material/Storage';
 import SyncAlt from '@mui/icons-material/SyncAlt';
+import TrendingUp from '@mui/icons-material/TrendingUp';
 import UploadFile from '@mui/icons-material/UploadFile';
 
 /** Menu icons per resource. */
@@ -25,4 +26,5 @@ export const resourceIcons = {
   scimTokens: Key,
   mail: Mail,
   bulkJobs: PlaylistPlay,
+  elevation: TrendingUp,
 };

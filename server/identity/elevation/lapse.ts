@@ -23,13 +23,10 @@ interface LapsedRow {
 export async function lapseElevationRequests(services: Services): Promise<number> {
   let lapsed = 0;
   for (;;) {
-    const done = await runCommand(
-      services,
-      systemActor('elevation-lapse'),
-      async ({ em, audit }) => {
-        const now = services.now();
-        const rows = await em.execute<LapsedRow[]>(
-          `with due as (
+    const done = await runCommand(services, systemActor('scheduler'), async ({ em, audit }) => {
+      const now = services.now();
+      const rows = await em.execute<LapsedRow[]>(
+        `with due as (
              select id from elevation_request
               where status = 'pending' and lapses_at <= ?
               order by lapses_at, id limit ? for update skip locked)
@@ -38,23 +35,22 @@ export async function lapseElevationRequests(services: Services): Promise<number
              from due, app_user u
             where r.id = due.id and u.id = r.requester_id
            returning r.id, r.requester_id, r.role, r.lapses_at, u.username, u.display_name`,
-          [now, CHUNK, now],
-        );
-        for (const row of rows)
-          audit({
-            action: 'elevation.lapsed',
-            targetType: 'user',
-            targetId: row.requester_id,
-            targetLabel: row.username ?? row.display_name,
-            details: {
-              requestId: row.id,
-              role: row.role,
-              lapsesAt: new Date(row.lapses_at).toISOString(),
-            },
-          });
-        return rows.length;
-      },
-    );
+        [now, CHUNK, now],
+      );
+      for (const row of rows)
+        audit({
+          action: 'elevation.lapsed',
+          targetType: 'user',
+          targetId: row.requester_id,
+          targetLabel: row.username ?? row.display_name,
+          details: {
+            requestId: row.id,
+            role: row.role,
+            lapsesAt: new Date(row.lapses_at).toISOString(),
+          },
+        });
+      return rows.length;
+    });
     lapsed += done;
     if (done < CHUNK) return lapsed;
   }

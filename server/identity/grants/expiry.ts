@@ -30,7 +30,7 @@ interface ExpiredRow {
 export async function tidyExpiredGrants(services: Services): Promise<number> {
   let tidied = 0;
   for (;;) {
-    const done = await runCommand(services, systemActor('grant-expiry'), async ({ em, audit }) => {
+    const done = await runCommand(services, systemActor('scheduler'), async ({ em, audit }) => {
       const now = services.now();
       const rows = await em.execute<ExpiredRow[]>(
         `select g.id, g.user_id, g.role, g.scope, g.expires_at, u.username, u.display_name
