@@ -16,6 +16,7 @@ import { registerCoreRoutes } from './routes/core.ts';
 import { type ApiScope, RouteRegistry } from './routes/defineRoute.ts';
 import { registerDeliveryRoutes } from './routes/deliveries.ts';
 import { registerDirectorySyncRoutes } from './routes/directorySync.ts';
+import { registerElevationRoutes } from './routes/elevationRequests.ts';
 import { registerImportRoutes } from './routes/imports.ts';
 import { type RequestListener, withIntrospectionFastPath } from './routes/introspectFastPath.ts';
 import { registerInvitationRoutes } from './routes/invitations.ts';
@@ -138,6 +139,7 @@ export function createApp(services: Services): CreatedApp {
   registerDeliveryRoutes(scope);
   registerScimTokenRoutes(scope);
   registerMailRoutes(scope);
+  registerElevationRoutes(scope);
   let openapi: unknown = null;
   api.get('/openapi.json', (ctx) => {
     openapi ??= buildOpenApi(registry, API_VERSION);

@@ -1,6 +1,7 @@
 import { ConfigChange } from './commands/configChanges/entity.ts';
 import { Organization, Space, SpaceMember, User } from './directory/entities.ts';
 import { BulkJob } from './identity/bulkJobs/entity.ts';
+import { ElevationRequest } from './identity/elevation/entity.ts';
 import {
   BackofficeSession,
   DeviceSession,
@@ -27,5 +28,6 @@ export const entities = [
   BulkJob,
   RoleGrant,
   ConfigChange,
+  ElevationRequest,
   ...syncEntities,
 ];

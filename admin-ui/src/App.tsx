@@ -43,6 +43,8 @@ const BulkJobList = lazy(() => import('./resources/bulkJobs/BulkJobList'));
 const BulkJobShow = lazy(() => import('./resources/bulkJobs/BulkJobShow'));
 const ConfigChangeList = lazy(() => import('./resources/configChanges/ConfigChangeList'));
 const ConfigChangeShow = lazy(() => import('./resources/configChanges/ConfigChangeShow'));
+const ElevationRequestList = lazy(() => import('./resources/elevation/ElevationRequestList'));
+const ElevationRequestCreate = lazy(() => import('./resources/elevation/ElevationRequestCreate'));
 
 /** The back-office: react-admin over `/api/v1`, resources shown as the CASL rules allow. */
 export function App() {
@@ -128,6 +130,12 @@ export function App() {
         list={ConfigChangeList}
         show={ConfigChangeShow}
         recordRepresentation="targetLabel"
+      />
+      <Resource
+        name="elevation-requests"
+        icon={resourceIcons.elevation}
+        list={ElevationRequestList}
+        create={ElevationRequestCreate}
       />
       <Resource name="user-sessions" />
       <Resource name="space-members" />

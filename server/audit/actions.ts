@@ -26,6 +26,12 @@ export const AUDIT_ACTIONS = [
   // Role grants (issue 18): scoped and/or time-bound roles on top of the standing one.
   'user.role_granted',
   'user.role_grant_ended',
+  // Time-bound elevation (issue 18): the expiry job's tidy-up, and requests with four eyes.
+  'user.role_grant_expired',
+  'elevation.requested',
+  'elevation.approved',
+  'elevation.rejected',
+  'elevation.lapsed',
   'user.enrollment_link_issued',
   'user.password_reset_sent',
   'user.password_reset_held',

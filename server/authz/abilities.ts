@@ -63,6 +63,11 @@ export interface BulkJobSubject {
   requestedById: string;
 }
 
+/** An elevation request (issue 18): who asked decides who else may see it. */
+export interface ElevationRequestSubject {
+  requesterId: string;
+}
+
 /** A change of someone's back-office role; `none` stands for a plain user. */
 export interface RoleGrantSubject {
   targetId: string;
@@ -89,7 +94,8 @@ export type SubjectName =
   | 'SiemStream'
   | 'BulkJob'
   // Issue 18, scope 3: a change of a sensitive setting under dual control.
-  | 'ConfigChange';
+  | 'ConfigChange'
+  | 'ElevationRequest';
 
 export type Subjects =
   | SubjectName
@@ -97,7 +103,8 @@ export type Subjects =
   | (SpaceSubject & ForcedSubject<'Space'>)
   | (OrganizationSubject & ForcedSubject<'Organization'>)
   | (RoleGrantSubject & ForcedSubject<'RoleGrant'>)
-  | (BulkJobSubject & ForcedSubject<'BulkJob'>);
+  | (BulkJobSubject & ForcedSubject<'BulkJob'>)
+  | (ElevationRequestSubject & ForcedSubject<'ElevationRequest'>);
 
 /** The CASL ability of one actor. */
 export type AppAbility = MongoAbility<[Action, Subjects], MongoQuery>;
@@ -302,6 +309,16 @@ export function defineAbilityFor(
   if (actor.userId && grants.some((grant) => grant.role === 'admin' || grant.role === 'staff')) {
     // A bulk job is seen and cancelled by whoever started it (superadmins and auditors: all).
     can(['read', 'delete'], 'BulkJob', { requestedById: actor.userId });
+  }
+  if (actor.userId && grants.length > 0) {
+    // Elevation (issue 18): anyone with a back-office role may ask for more and see what they
+    // asked; superadmins decide and auditors read every request. Deciding one's own request is
+    // the four-eyes rule's refusal (`requireSecondPerson`), not a rule here, so it is audited
+    // with its own code.
+    can(['create', 'read'], 'ElevationRequest', { requesterId: actor.userId });
+    if (grants.some((grant) => grant.role === 'superadmin'))
+      can(['read', 'approve'], 'ElevationRequest');
+    if (grants.some((grant) => grant.role === 'auditor')) can('read', 'ElevationRequest');
   }
   if (actor.userId) {
     cannot(NEVER_ON_SELF, 'User', { id: actor.userId });

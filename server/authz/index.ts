@@ -5,6 +5,7 @@ import { ForbiddenError } from '../shared/errors.ts';
 import type {
   Action,
   AppAbility,
+  ElevationRequestSubject,
   RoleGrantSubject,
   SubjectName,
   Subjects,
@@ -34,6 +35,13 @@ export function asRoleGrant(
     from: target.role ?? 'none',
     to: to ?? 'none',
   } satisfies RoleGrantSubject);
+}
+
+/** Wraps an elevation request (issue 18) as a CASL `ElevationRequest` subject. */
+export function asElevationRequest(request: { requesterId: string }) {
+  return subject('ElevationRequest', {
+    requesterId: request.requesterId,
+  } satisfies ElevationRequestSubject);
 }
 
 /** Describes the audited attempt behind an authorization check. */

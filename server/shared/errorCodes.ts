@@ -113,6 +113,9 @@ export const PROBLEM_CODES = {
   login_method_unavailable: [],
   job_finished: [],
   grant_ended: [],
+  // Elevation requests (issue 18): decided already, or lapsed by the clock.
+  elevation_decided: [],
+  elevation_lapsed: [],
   parent_not_found: [],
   source_owned: ['source'],
   source_owned_attribute: ['fields'],

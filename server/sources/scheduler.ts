@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss';
 import { systemActor } from '../authz/actor.ts';
 import { JOBS_SCHEMA } from '../db/roles.ts';
+import { startElevationExpiryJob } from '../identity/elevation/expiryJob.ts';
 import { startInvitationSweepJob } from '../identity/invitations/sweep.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
@@ -68,6 +69,8 @@ export async function startSyncScheduler(services: Services): Promise<SyncSchedu
   await startScheduledChangesJob(services, boss);
   // Invitation reminders and released holds (issue 14) too.
   await startInvitationSweepJob(services, boss, ensureQueue);
+  // Expired role grants and lapsed elevation requests (issue 18): tidied, never relied on.
+  await startElevationExpiryJob(services, boss, ensureQueue);
   const working = new Set<string>();
 
   const refresh = async () => {

@@ -256,6 +256,13 @@ const SUBJECT_EXPECTED: Record<OtherSubject, Partial<Record<Action, readonly Act
     read: ['superadmin', 'admin', 'staff', 'auditor'],
     delete: ['superadmin', 'admin', 'staff'],
   },
+  // Elevation requests (issue 18): every back-office role asks and reads its own (a condition
+  // on the request); superadmins decide (never their own: requireSecondPerson) and auditors read.
+  ElevationRequest: {
+    read: ['superadmin', 'admin', 'staff', 'auditor'],
+    create: ['superadmin', 'admin', 'staff', 'auditor'],
+    approve: ['superadmin'],
+  },
 };
 const OTHER_SUBJECTS = Object.keys(SUBJECT_EXPECTED) as OtherSubject[];
 
@@ -565,7 +572,10 @@ describe('accessibleWhere(User) selects exactly what can() allows', () => {
     const where = accessibleWhere(abilityOf(actor), 'read', subject);
     // Admins and staff list only the bulk jobs they started (a condition on the job).
     const own = subject === 'BulkJob' && (actor === 'admin' || actor === 'staff');
+    // Likewise the elevation requests they made (issue 18).
+    const asked = subject === 'ElevationRequest' && (actor === 'admin' || actor === 'staff');
     if (own) expect(where).toEqual({ $or: [{ requestedById: ACTOR_ID[actor] }] });
+    else if (asked) expect(where).toEqual({ $or: [{ requesterId: ACTOR_ID[actor] }] });
     else if (expected) expect(where).toEqual({});
     else expect(where).toBeNull();
   });

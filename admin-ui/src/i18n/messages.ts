@@ -1,5 +1,6 @@
 import { mergeTranslations } from 'react-admin';
 import { configChangesEn, configChangesRu } from './configChanges';
+import { elevationEn, elevationRu } from './elevation';
 import { en } from './en';
 import { errorsEn } from './errors/en';
 import { planNotesEn, planNotesRu } from './errors/planNotes';
@@ -21,7 +22,13 @@ export const messagesEn = mergeTranslations(
   planNotesEn,
   termsEn,
   configChangesEn,
-) as typeof en & typeof errorsEn & typeof planNotesEn & typeof termsEn & typeof configChangesEn;
+  elevationEn,
+) as typeof en &
+  typeof errorsEn &
+  typeof planNotesEn &
+  typeof termsEn &
+  typeof configChangesEn &
+  typeof elevationEn;
 
 /**
  * Everything the console says in Russian: react-admin's pack mended where it is wrong
@@ -34,4 +41,10 @@ export const messagesRu = mergeTranslations(
   planNotesRu,
   termsRu,
   configChangesRu,
-) as typeof ru & typeof errorsEn & typeof planNotesEn & typeof termsRu & typeof configChangesEn;
+  elevationRu,
+) as typeof ru &
+  typeof errorsEn &
+  typeof planNotesEn &
+  typeof termsRu &
+  typeof configChangesEn &
+  typeof elevationEn;

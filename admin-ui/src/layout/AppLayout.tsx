@@ -1,6 +1,8 @@
 import { type ReactNode, useEffect } from 'react';
 import { Layout } from 'react-admin';
 import { useNavigate } from 'react-router-dom';
+import { ElevationBanner } from '../resources/elevation/ElevationBanner';
+import { ElevationAppBar } from '../resources/elevation/ElevationMenu';
 
 /** The search box of the list on screen (react-admin's `q` filter), if there is one. */
 function searchBox(): HTMLInputElement | null {
@@ -51,8 +53,16 @@ function useSearchShortcut() {
   }, [navigate]);
 }
 
-/** react-admin's layout with the console's keyboard shortcuts. */
+/**
+ * react-admin's layout with the console's keyboard shortcuts, «Запросить повышение прав» in the
+ * user menu and the banner of a time-bound role in force (issue 18).
+ */
 export function AppLayout({ children }: { children: ReactNode }) {
   useSearchShortcut();
-  return <Layout>{children}</Layout>;
+  return (
+    <Layout appBar={ElevationAppBar}>
+      <ElevationBanner />
+      {children}
+    </Layout>
+  );
 }

@@ -53,6 +53,7 @@ const RESOURCE_SUBJECTS: Record<string, string> = {
   'siem-stream': 'SiemStream',
   'bulk-jobs': 'BulkJob',
   'config-changes': 'ConfigChange',
+  'elevation-requests': 'ElevationRequest',
 };
 
 /** react-admin's action names mapped to the server's. */

@@ -90,6 +90,11 @@ export const RESOURCES: Readonly<Record<string, ResourceSpec>> = {
   'bulk-jobs': { path: '/bulk-jobs', filters: ['status', 'verb'] },
   // Dual control of sensitive configuration (issue 18): pending changes and their history.
   'config-changes': { path: '/config-changes', filters: ['status', 'setting', 'targetId'] },
+  'elevation-requests': {
+    path: '/elevation-requests',
+    filters: ['status', 'mine'],
+    writable: ['role', 'scope', 'durationMinutes', 'reason'],
+  },
 };
 
 /** Fields of a person that a directory source owns (read-only by hand), as the server says. */

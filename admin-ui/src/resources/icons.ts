@@ -10,6 +10,7 @@ import ReceiptLong from '@mui/icons-material/ReceiptLong';
 import Storage from '@mui/icons-material/Storage';
 import SupervisorAccount from '@mui/icons-material/SupervisorAccount';
 import SyncAlt from '@mui/icons-material/SyncAlt';
+import TrendingUp from '@mui/icons-material/TrendingUp';
 import UploadFile from '@mui/icons-material/UploadFile';
 
 /** Menu icons per resource. */
@@ -27,4 +28,5 @@ export const resourceIcons = {
   mail: Mail,
   bulkJobs: PlaylistPlay,
   configChanges: SupervisorAccount,
+  elevation: TrendingUp,
 };

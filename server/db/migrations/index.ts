@@ -30,6 +30,7 @@ import { Migration20261207100000InitiatedByPerson } from './Migration20261207100
 import { Migration20261208020000PlanNotes } from './Migration20261208020000PlanNotes.ts';
 import { Migration20261209000000DualControl } from './Migration20261209000000DualControl.ts';
 import { Migration20261209000000RoleGrants } from './Migration20261209000000RoleGrants.ts';
+import { Migration20261209010000ElevationRequests } from './Migration20261209010000ElevationRequests.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -88,4 +89,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261208020000PlanNotes', class: Migration20261208020000PlanNotes },
   { name: 'Migration20261209000000RoleGrants', class: Migration20261209000000RoleGrants },
   { name: 'Migration20261209000000DualControl', class: Migration20261209000000DualControl },
+  {
+    name: 'Migration20261209010000ElevationRequests',
+    class: Migration20261209010000ElevationRequests,
+  },
 ];

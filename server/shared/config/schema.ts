@@ -5,6 +5,7 @@ import { coreDeliveryConfig } from './core.ts';
 import { directorySourcesSchema } from './directorySources.ts';
 import { directorySyncConfigSchema, jobsConfigSchema } from './directorySync.ts';
 import { dualControlConfigSchema } from './dualControl.ts';
+import { elevationConfigSchema } from './elevation.ts';
 import { hrConfigSchema } from './hr.ts';
 import { invitationsConfigSchema } from './invitations.ts';
 import { mailConfigSchema } from './mail.ts';
@@ -61,6 +62,8 @@ export const configSchema = z
     enrollment: z.object({ linkValidityHours: z.coerce.number().int().min(1) }).strict(),
     /** Invitations by e-mail: link lifetime and reminder (server/shared/config/invitations.ts). */
     invitations: invitationsConfigSchema,
+    /** Elevation requests: longest duration, lapse of undecided ones (./elevation.ts). */
+    elevation: elevationConfigSchema,
     rateLimit: z
       .object({
         loginFailuresPerAccount: z.coerce.number().int().min(1),

@@ -114,6 +114,8 @@ export const errorsEn = {
       'The organization still has sub-organizations (%{children}) or people (%{people})',
     organization_not_found: 'The organization does not exist',
     grant_ended: 'This role grant has already ended',
+    elevation_decided: 'This elevation request has already been decided',
+    elevation_lapsed: 'This elevation request has lapsed: nobody decided it in time',
     login_method_unavailable:
       'No directory source owns this person: a directory password could not be checked',
     job_finished: 'The job has already finished',
