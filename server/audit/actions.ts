@@ -111,6 +111,10 @@ export const AUDIT_ACTIONS = [
   'bulk_job.report_downloaded',
   'user.exported',
   'user.export_finished',
+  // Issue 18: the access views (denied reads) and their exports.
+  'access.viewed',
+  'access.exported',
+  'access.export_finished',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditOutcome = 'success' | 'denied' | 'failure';
