@@ -394,3 +394,73 @@ describe('company views', () => {
     }
   });
 });
+
+describe('scope and size', () => {
+  /** Inserts `count` active people of an organization, last seen 200 days ago, in one statement. */
+  async function crowd(organizationId: string, prefix: string, count: number): Promise<void> {
+    await context.services.pool.query(
+      `insert into app_user (id, username, family_name, given_name, display_name, email,
+                             organization_id, status, source, last_login_at, created_at)
+       select gen_random_uuid(), $2 || i, 'Южанин' || i, 'Олег', 'Олег Южанин' || i,
+              $2 || i || '@corp.example.test', $1, 'active', 'manual',
+              now() - interval '200 days', now() - interval '300 days'
+         from generate_series(1, $3::int) as i`,
+      [organizationId, prefix, count],
+    );
+  }
+
+  it('a scoped admin never sees a person outside their subtree, in a view or its export', async () => {
+    const tag = randomUUID().slice(0, 6);
+    await crowd(yekaterinburg, `in${tag}`, 3);
+    await crowd(moscow, `out${tag}`, 3);
+    const list = await view(scoped, 'dormant', `q=${tag}`);
+    expect(list.status, list.text).toBe(200);
+    expect(list.body.total).toBe(3);
+    const everyone = await view(superadmin.api, 'dormant', `q=${tag}`);
+    expect(everyone.body.total).toBe(6);
+    // A filter naming an organization outside the scope finds nobody rather than leaking.
+    const outside = await view(scoped, 'dormant', `organizationId=${moscow}`);
+    expect(outside.body.total).toBe(0);
+    const file = await scoped.get(`/api/v1/access/dormant/export?q=${tag}`);
+    expect(file.status, file.text).toBe(200);
+    const rows = csvRows(file.text);
+    expect(rows).toHaveLength(1 + 3);
+    expect(rows.slice(1).every((row) => row[4] === 'Екатеринбург')).toBe(true);
+    expect(await audited('access.exported', scopedId)).toContainEqual(
+      expect.objectContaining({ view: 'dormant', filter: expect.objectContaining({ q: tag }) }),
+    );
+    // Staff read people but do not export them.
+    const staff = await signedIn(context, 'staff');
+    expect((await staff.api.get('/api/v1/access/dormant/export')).status).toBe(403);
+  });
+
+  it('answers from thousands of people with the same few statements as from three', async () => {
+    const big = await organization(`Большой филиал ${randomUUID().slice(0, 6)}`, null);
+    const small = await organization(`Малый филиал ${randomUUID().slice(0, 6)}`, null);
+    await crowd(big, `big${randomUUID().slice(0, 6)}`, 3000);
+    await crowd(small, `small${randomUUID().slice(0, 6)}`, 3);
+    const knex = context.services.orm.em.getKnex();
+    const statements = async (path: string) => {
+      let count = 0;
+      const onQuery = () => {
+        count++;
+      };
+      knex.on('query', onQuery);
+      try {
+        const response = await auditor.api.get<{ total: number }>(path);
+        expect(response.status, response.text).toBe(200);
+        return { count, total: response.body.total };
+      } finally {
+        knex.off('query', onQuery);
+      }
+    };
+    const large = await statements(`/api/v1/access/dormant?organizationId=${big}&limit=200`);
+    const few = await statements(`/api/v1/access/dormant?organizationId=${small}&limit=200`);
+    expect(large.total).toBe(3000);
+    expect(few.total).toBe(3);
+    expect(few.count).toBeGreaterThan(0);
+    expect(large.count).toBe(few.count);
+    const file = await auditor.api.get(`/api/v1/access/dormant/export?organizationId=${big}`);
+    expect(csvRows(file.text)).toHaveLength(1 + 3000);
+  });
+});
