@@ -41,6 +41,7 @@ const ScimTokenList = lazy(() => import('./resources/scimTokens/ScimTokenList'))
 const MailPage = lazy(() => import('./resources/mail/MailPage'));
 const BulkJobList = lazy(() => import('./resources/bulkJobs/BulkJobList'));
 const BulkJobShow = lazy(() => import('./resources/bulkJobs/BulkJobShow'));
+const AccessOverview = lazy(() => import('./resources/access/AccessOverview'));
 
 /** The back-office: react-admin over `/api/v1`, resources shown as the CASL rules allow. */
 export function App() {
@@ -120,6 +121,7 @@ export function App() {
         list={BulkJobList}
         show={BulkJobShow}
       />
+      <Resource name="access-review" icon={resourceIcons.access} list={AccessOverview} />
       <Resource name="user-sessions" />
       <Resource name="space-members" />
       <CustomRoutes noLayout>

@@ -1,4 +1,5 @@
 import { mergeTranslations } from 'react-admin';
+import { accessViewsEn, accessViewsRu } from './accessViews';
 import { en } from './en';
 import { errorsEn } from './errors/en';
 import { planNotesEn, planNotesRu } from './errors/planNotes';
@@ -14,10 +15,14 @@ const errorsRuChecked: typeof errorsEn = errorsRu;
  * Everything the console says in English: react-admin's, the app's, the error codes'
  * (errors/en.ts), the sync plan notes' (errors/planNotes.ts) and the terms (terms.ts).
  */
-export const messagesEn = mergeTranslations(en, errorsEn, planNotesEn, termsEn) as typeof en &
-  typeof errorsEn &
-  typeof planNotesEn &
-  typeof termsEn;
+export const messagesEn = mergeTranslations(
+  en,
+  errorsEn,
+  planNotesEn,
+  termsEn,
+  // Issue 18's access views (accessViews.ts).
+  accessViewsEn,
+) as typeof en & typeof errorsEn & typeof planNotesEn & typeof termsEn & typeof accessViewsEn;
 
 /**
  * Everything the console says in Russian: react-admin's pack mended where it is wrong
@@ -29,4 +34,5 @@ export const messagesRu = mergeTranslations(
   errorsRuChecked,
   planNotesRu,
   termsRu,
-) as typeof ru & typeof errorsEn & typeof planNotesEn & typeof termsRu;
+  accessViewsRu,
+) as typeof ru & typeof errorsEn & typeof planNotesEn & typeof termsRu & typeof accessViewsEn;
