@@ -319,6 +319,18 @@ describe('company views', () => {
        values ($1, 1, 'deactivate', $2, 'a'), ($1, 2, 'deactivate', $3, 'b'), ($1, 3, 'unchanged', $4, 'c')`,
       [run, held.id, both.id, present.id],
     );
+    // An older run's word does not count once a newer one read the person again.
+    const older = randomUUID();
+    await context.services.pool.query(
+      `insert into sync_run (id, source_id, mode, status, requested_by, started_at)
+       values ($1, $2, 'full', 'cancelled', 'test', now() - interval '1 day')`,
+      [older, sourceId],
+    );
+    await context.services.pool.query(
+      `insert into sync_plan_item (run_id, seq, action, user_id, external_id)
+       values ($1, 1, 'deactivate', $2, 'c')`,
+      [older, present.id],
+    );
     const orphaned = await view(superadmin.api, 'orphaned', `organizationId=${org}&sort=name`);
     expect(orphaned.status, orphaned.text).toBe(200);
     const found = Object.fromEntries(orphaned.body.data.map((r) => [r.userId, r.goneFrom]));

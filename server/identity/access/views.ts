@@ -29,17 +29,28 @@ const LOGIN_SINCE_SQL = 'coalesce(u.last_login_at, u.created_at)';
 
 /*
  * Each owning source's latest word on the person: the person's item in the newest run of that
- * source that planned (every run keeps an item per person it read: `unchanged` included). A
- * `deactivate` item not applied means the source counts the person as gone, and they are still
+ * source that planned (every run keeps an item per person it read: `unchanged` included), among
+ * the runs since the source's last complete read (a full sync, a dry run, a complete HR import):
+ * plan items are never pruned, and that read had an item for everyone the source still lists.
+ * A `deactivate` item not applied means the source counts the person as gone, and they are still
  * here (held for approval, blocked by a safety rule, cancelled, a dry run or an import preview).
  * A directory owner that is configured no more (neither in the file nor a directory_source row)
  * counts as gone too. HR channels (hr-import, scim) are built in and never removed.
  */
 const GONE_SQL = `
+last_full as materialized (
+  select s.source_id, max(s.started_at) as at from sync_run s
+   where s.status in ('planned', 'awaiting_approval', 'succeeded', 'cancelled')
+     and (s.read_mode = 'full' or (s.read_mode is null and s.mode = 'full'))
+   group by s.source_id
+),
 latest as materialized (
   select distinct on (r.source_id, i.user_id) r.source_id, i.user_id, i.action, i.outcome
-    from sync_plan_item i join sync_run r on r.id = i.run_id
+    from sync_run r
+    left join last_full f on f.source_id = r.source_id
+    join sync_plan_item i on i.run_id = r.id
    where r.status not in ('running', 'applying') and i.user_id is not null
+     and r.started_at >= coalesce(f.at, '-infinity'::timestamptz)
    order by r.source_id, i.user_id, r.started_at desc, r.id desc
 ),
 gone as materialized (
