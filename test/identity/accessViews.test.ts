@@ -185,6 +185,10 @@ describe('a person’s access', () => {
       [scopedId, outside.id],
     );
     expect(rows).toHaveLength(2);
+    const nobody = await superadmin.api.get<{ code: string }>(
+      `/api/v1/users/${randomUUID()}/access`,
+    );
+    expect(nobody.status).toBe(404);
     const anonymous = new ApiClient(context.baseUrl);
     expect((await anonymous.get(`/api/v1/users/${outside.id}/access`)).status).toBe(401);
     expect((await anonymous.get('/api/v1/access/dormant')).status).toBe(401);
