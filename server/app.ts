@@ -8,6 +8,7 @@ import { answerClientErrors } from './http/clientError.ts';
 import { problemMiddleware } from './http/problem.ts';
 import { requestContext } from './http/requestContext.ts';
 import { securityHeaders } from './http/securityHeaders.ts';
+import { registerAccessRoutes } from './routes/access.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerBackofficeSsoRoutes } from './routes/backofficeSso.ts';
 import { registerBulkRoutes } from './routes/bulkJobs.ts';
@@ -125,6 +126,7 @@ export function createApp(services: Services): CreatedApp {
   registerOrganizationRoutes(scope);
   registerStatisticsRoutes(scope);
   registerSpaceRoutes(scope);
+  registerAccessRoutes(scope);
   registerAuditRoutes(scope);
   registerConfigChangeRoutes(scope);
   registerMessengerAuthRoutes(scope);

@@ -45,6 +45,7 @@ const ConfigChangeList = lazy(() => import('./resources/configChanges/ConfigChan
 const ConfigChangeShow = lazy(() => import('./resources/configChanges/ConfigChangeShow'));
 const ElevationRequestList = lazy(() => import('./resources/elevation/ElevationRequestList'));
 const ElevationRequestCreate = lazy(() => import('./resources/elevation/ElevationRequestCreate'));
+const AccessOverview = lazy(() => import('./resources/access/AccessOverview'));
 
 /** The back-office: react-admin over `/api/v1`, resources shown as the CASL rules allow. */
 export function App() {
@@ -137,6 +138,7 @@ export function App() {
         list={ElevationRequestList}
         create={ElevationRequestCreate}
       />
+      <Resource name="access-review" icon={resourceIcons.access} list={AccessOverview} />
       <Resource name="user-sessions" />
       <Resource name="space-members" />
       <CustomRoutes noLayout>

@@ -126,6 +126,10 @@ export const AUDIT_ACTIONS = [
   'config_change.listed',
   'config_change.viewed',
   'config.file_changed',
+  // Issue 18: the access views (denied reads) and their exports.
+  'access.viewed',
+  'access.exported',
+  'access.export_finished',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditOutcome = 'success' | 'denied' | 'failure';

@@ -61,7 +61,7 @@ export async function insertSpaces(
   }
 }
 
-/** Inserts one batch of memberships ([spaceId, userId] pairs) with a single INSERT. */
+/** Inserts one batch of memberships ([spaceId, userId] pairs) with a single INSERT; `via` `import` (a seed: no person added them). */
 export async function insertMemberships(
   em: EntityManager,
   pairs: readonly (readonly [string, string])[],
@@ -69,8 +69,8 @@ export async function insertMemberships(
 ): Promise<void> {
   if (pairs.length === 0) return;
   await em.execute(
-    `insert into space_member (space_id, user_id, added_at)
-     select (p->>0)::uuid, (p->>1)::uuid, ? from jsonb_array_elements(?::jsonb) as p`,
+    `insert into space_member (space_id, user_id, added_at, via)
+     select (p->>0)::uuid, (p->>1)::uuid, ?, 'import' from jsonb_array_elements(?::jsonb) as p`,
     [at, JSON.stringify(pairs)],
   );
 }

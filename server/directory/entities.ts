@@ -8,6 +8,12 @@ export type LoginMethod = (typeof LOGIN_METHODS)[number];
 export const SOURCES = ['manual', 'import', 'ad', 'hr', 'scim'] as const;
 export type Source = (typeof SOURCES)[number];
 export const ORGANIZATION_KINDS = ['department', 'project'] as const;
+/**
+ * Why a person is in a space (`space_member.via`, issue 18): by hand, by a directory group
+ * mapping, by an HR channel, by SCIM group membership, or by a bulk load with no person behind it.
+ */
+export const MEMBERSHIP_VIAS = ['manual', 'directory_group', 'hr', 'scim', 'import'] as const;
+export type MembershipVia = (typeof MEMBERSHIP_VIAS)[number];
 
 /**
  * A person: a messenger user, and possibly a back-office operator (`role`).
@@ -130,6 +136,10 @@ export const SpaceMember = defineEntity({
     userId: p.uuid().primary(),
     addedAt: p.datetime().onCreate(() => new Date()),
     addedById: p.uuid().nullable(),
+    /** The door that added the membership (migration MembershipReasons). */
+    via: p.enum([...MEMBERSHIP_VIAS]).default('manual'),
+    /** The source that added it (a directory source id, `hr-import`, `scim`), if any. */
+    viaSourceId: p.text().nullable(),
   },
 });
 export type SpaceMember = InferEntity<typeof SpaceMember>;

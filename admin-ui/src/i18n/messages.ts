@@ -1,4 +1,5 @@
 import { mergeTranslations } from 'react-admin';
+import { accessViewsEn, accessViewsRu } from './accessViews';
 import { configChangesEn, configChangesRu } from './configChanges';
 import { elevationEn, elevationRu } from './elevation';
 import { en } from './en';
@@ -23,12 +24,14 @@ export const messagesEn = mergeTranslations(
   termsEn,
   configChangesEn,
   elevationEn,
+  accessViewsEn,
 ) as typeof en &
   typeof errorsEn &
   typeof planNotesEn &
   typeof termsEn &
   typeof configChangesEn &
-  typeof elevationEn;
+  typeof elevationEn &
+  typeof accessViewsEn;
 
 /**
  * Everything the console says in Russian: react-admin's pack mended where it is wrong
@@ -42,9 +45,11 @@ export const messagesRu = mergeTranslations(
   termsRu,
   configChangesRu,
   elevationRu,
+  accessViewsRu,
 ) as typeof ru &
   typeof errorsEn &
   typeof planNotesEn &
   typeof termsRu &
   typeof configChangesEn &
-  typeof elevationEn;
+  typeof elevationEn &
+  typeof accessViewsEn;

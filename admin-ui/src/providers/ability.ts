@@ -54,6 +54,12 @@ const RESOURCE_SUBJECTS: Record<string, string> = {
   'bulk-jobs': 'BulkJob',
   'config-changes': 'ConfigChange',
   'elevation-requests': 'ElevationRequest',
+  // Issue 18's access views: people views read as people, back-office views as accounts.
+  'access-review': 'User',
+  'access-dormant': 'User',
+  'access-orphaned': 'User',
+  'access-no-second-factor': 'BackofficeAccount',
+  'access-unused-backoffice': 'BackofficeAccount',
 };
 
 /** react-admin's action names mapped to the server's. */

@@ -56,6 +56,8 @@ function spec(resource: string): ResourceSpec {
 /** Adds what react-admin inputs need (`organizationId` for a person's organization). */
 function normalize(resource: string, record: Record<string, unknown>): RaRecord {
   const row = record as RaRecord;
+  // An access view's rows are people: their id is the person's.
+  if (resource.startsWith('access-')) return { ...row, id: record.userId as string };
   if (resource === 'users' || resource === 'backoffice-accounts') {
     const organization = record.organization as { id: string } | null | undefined;
     return { ...row, organizationId: organization?.id ?? null };

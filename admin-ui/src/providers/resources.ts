@@ -42,8 +42,19 @@ const USER_FIELDS = [
   'initiatedById',
 ] as const;
 
+// Issue 18's company access views (`GET /access/:view`), one UI resource each.
+const ACCESS_VIEW = (view: string): ResourceSpec => ({
+  path: `/access/${view}`,
+  filters: ['q', 'organizationId', 'days'],
+  sorts: { idleDays: 'idle', fullName: 'name' },
+});
+
 /** The resources the data provider knows. */
 export const RESOURCES: Readonly<Record<string, ResourceSpec>> = {
+  'access-dormant': ACCESS_VIEW('dormant'),
+  'access-orphaned': ACCESS_VIEW('orphaned'),
+  'access-no-second-factor': ACCESS_VIEW('no-second-factor'),
+  'access-unused-backoffice': ACCESS_VIEW('unused-backoffice'),
   users: {
     path: '/users',
     filters: USER_FILTERS,

@@ -4,6 +4,7 @@ import EventNote from '@mui/icons-material/EventNote';
 import Groups from '@mui/icons-material/Groups';
 import Key from '@mui/icons-material/Key';
 import Mail from '@mui/icons-material/Mail';
+import ManageSearch from '@mui/icons-material/ManageSearch';
 import People from '@mui/icons-material/People';
 import PlaylistPlay from '@mui/icons-material/PlaylistPlay';
 import ReceiptLong from '@mui/icons-material/ReceiptLong';
@@ -29,4 +30,5 @@ export const resourceIcons = {
   bulkJobs: PlaylistPlay,
   configChanges: SupervisorAccount,
   elevation: TrendingUp,
+  access: ManageSearch,
 };

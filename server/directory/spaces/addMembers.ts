@@ -54,7 +54,8 @@ export async function addMembers(
  * Adds the existing people among `userIds` to a space inside the caller's transaction, in one
  * statement (the single call and a bulk job's chunk alike): one `space.member_added` event per
  * person added, one core event for all. Returns who was added; the others were members already.
- * The caller has authorized `manageMembers` on spaces and checked the space exists.
+ * The caller has authorized `manageMembers` on spaces and checked the space exists. A person
+ * adds them, so the membership's `via` is `manual` (someone already a member keeps their reason).
  */
 export async function addMembersIn(
   ctx: Pick<CommandContext, 'em' | 'actor' | 'services' | 'audit' | 'emit'>,
@@ -67,8 +68,8 @@ export async function addMembersIn(
   const wanted = JSON.stringify([...new Set(userIds)]);
   const added = await em.execute<{ id: string; label: string; username: string | null }[]>(
     `with inserted as (
-         insert into space_member (space_id, user_id, added_at, added_by_id)
-         select ?, u.id, ?::timestamptz, ?::uuid from app_user u
+         insert into space_member (space_id, user_id, added_at, added_by_id, via)
+         select ?, u.id, ?::timestamptz, ?::uuid, 'manual' from app_user u
           where u.id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
          on conflict do nothing
          returning user_id)

@@ -4,7 +4,8 @@ import { authorize } from '../../authz/index.ts';
 import { runCommand } from '../../commands/runCommand.ts';
 import { notFound } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
-import type { UserStatus } from '../entities.ts';
+import { readableSql } from '../accessSql.ts';
+import type { MembershipVia, UserStatus } from '../entities.ts';
 import { containsPattern, isoSql } from '../organizations/support.ts';
 import { fullNameSql } from '../users/presentUser.ts';
 import type { ListMembersQuery, MemberView } from './schemas.ts';
@@ -19,6 +20,8 @@ interface MemberRow {
   organization_id: string | null;
   added_at: string;
   added_by_id: string | null;
+  via: MembershipVia;
+  via_source_id: string | null;
 }
 
 /** Throws 404 unless the space exists. */
@@ -28,7 +31,11 @@ export async function assertSpaceExists(em: EntityManager, id: string): Promise<
   return row;
 }
 
-/** A page of a space's members, by family and given name (read Space: superadmin, admin, auditor). */
+/**
+ * A page of a space's members, by family and given name, each with why they are in it (`via`;
+ * read Space: superadmin, admin, auditor). Only people the caller may read are listed (a scoped
+ * admin sees the members of their organization subtrees).
+ */
 export async function listMembers(
   services: Services,
   actor: Actor,
@@ -36,22 +43,28 @@ export async function listMembers(
   query: ListMembersQuery,
 ): Promise<{ data: MemberView[]; total: number }> {
   return runCommand(services, actor, async ({ em, ability }) => {
+    const readable = readableSql(em, ability, 'User', 'u.id');
     authorize(ability, 'read', 'Space', {
       auditAction: 'space.members_listed',
       targetType: 'Space',
       targetId: spaceId,
     });
     await assertSpaceExists(em, spaceId);
-    const params: unknown[] = [spaceId];
-    let filter = '';
+    if (!readable) return { data: [], total: 0 };
+    const params: unknown[] = [spaceId, ...readable.bindings];
+    let filter = `and ${readable.sql}`;
     if (query.q) {
       // search_text is the folded name/email/username the users' trigram index covers.
-      filter = 'and u.search_text like fold_search(?)';
+      filter += ' and u.search_text like fold_search(?)';
       params.push(containsPattern(query.q));
+    }
+    if (query.via) {
+      filter += ' and m.via = ?';
+      params.push(query.via);
     }
     const rows = await em.execute<MemberRow[]>(
       `select u.id as user_id, u.username, u.display_name, ${fullNameSql('u')} as full_name, u.email, u.status, u.organization_id,
-              ${isoSql('m.added_at')} as added_at, m.added_by_id
+              ${isoSql('m.added_at')} as added_at, m.added_by_id, m.via, m.via_source_id
          from space_member m join app_user u on u.id = m.user_id
         where m.space_id = ? ${filter}
         order by u.family_name collate "und-x-icu", u.given_name collate "und-x-icu", u.id
@@ -74,6 +87,8 @@ export async function listMembers(
         organizationId: row.organization_id,
         addedAt: row.added_at,
         addedById: row.added_by_id,
+        via: row.via,
+        viaSourceId: row.via_source_id,
       })),
       total: count?.total ?? 0,
     };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { line, paging, paragraph, uuid } from '../../shared/schemas.ts';
-import { USER_STATUSES } from '../entities.ts';
+import { MEMBERSHIP_VIAS, USER_STATUSES } from '../entities.ts';
 
 /** Most people one `POST /spaces/:id/members` call adds. */
 export const MAX_MEMBERS_PER_CALL = 500;
@@ -22,6 +22,7 @@ export function listMembersQuery(maxLimit: number, defaultLimit: number) {
   return z
     .object({
       q: line(200).optional().describe('Fragment of a member’s name, email or username'),
+      via: z.enum(MEMBERSHIP_VIAS).optional().describe('Only members added this way'),
       ...paging(maxLimit, defaultLimit),
     })
     .strict();
@@ -82,6 +83,10 @@ export const memberView = z.object({
   organizationId: z.string().nullable(),
   addedAt: z.string(),
   addedById: z.string().nullable(),
+  via: z
+    .enum(MEMBERSHIP_VIAS)
+    .describe('Why the person is in the space: by hand, directory group, HR, SCIM, bulk load'),
+  viaSourceId: z.string().nullable().describe('The source that added the membership, if any'),
 });
 export type MemberView = z.infer<typeof memberView>;
 

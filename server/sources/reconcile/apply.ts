@@ -336,7 +336,7 @@ async function applyBatch(
       }))
         audit(event);
     // After the people exist (and their core upserts are queued): memberships of mapped spaces.
-    const spaces = await applySpaces(em, batch, ids, now, details);
+    const spaces = await applySpaces(em, source, batch, ids, now, details);
     for (const event of spaces.audit) audit(event);
     for (const event of spaces.events) emit(event);
     const done = JSON.stringify([...applied]);

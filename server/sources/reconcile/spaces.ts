@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuditEventInput } from '../../audit/actions.ts';
+import type { MembershipVia } from '../../directory/entities.ts';
 import type { OutboxEvent } from '../../outbox/events.ts';
+import type { SyncSource } from '../types.ts';
 
 // The items of one batch not applied yet (same scope as apply.ts's statements).
 const BATCH = `p.run_id = ? and p.seq between ? and ? and p.applied_at is null and p.blocked is null`;
@@ -35,8 +37,9 @@ with wanted as (
      and not exists (select 1 from jsonb_array_elements_text(${FROM}) f where lower(f) = lower(x.n))
 ),
 added as (
-  insert into space_member (space_id, user_id, added_at, added_by_id)
-  select s.id, w.user_id, ?::timestamptz, null from wanted w join space s on lower(s.name) = lower(w.n)
+  insert into space_member (space_id, user_id, added_at, added_by_id, via, via_source_id)
+  select s.id, w.user_id, ?::timestamptz, null, ?, ?
+    from wanted w join space s on lower(s.name) = lower(w.n)
   on conflict do nothing
   returning space_id, user_id
 )
@@ -102,13 +105,15 @@ function perPerson(
 
 /**
  * Applies the mapped-space changes of one batch, in its transaction: find-or-create the spaces
- * the items name, one INSERT … SELECT of the memberships to add and one DELETE of those to
+ * the items name, one INSERT … SELECT of the memberships to add (their `via` names the source:
+ * `directory_group`, or `hr` for an HR channel) and one DELETE of those to
  * remove, for the people the batch actually created or changed (`done`). Returns the audit
  * events (one per person and direction) and outbox events (one `space.members_changed` per
  * space; people without a username have no core account and are left out of it).
  */
 export async function applySpaces(
   em: EntityManager,
+  source: Pick<SyncSource, 'id' | 'kind'>,
   batch: unknown[],
   done: string[],
   now: Date,
@@ -116,7 +121,9 @@ export async function applySpaces(
 ): Promise<SpaceChanges> {
   const created = await em.execute<{ id: string; name: string }[]>(CREATE_SPACES_SQL, batch);
   const list = JSON.stringify(done);
-  const added = await em.execute<MemberRow[]>(ADD_SQL, [...batch, list, now]);
+  // Why the person is in the space: a directory's group mapping, or an HR channel's record.
+  const via: MembershipVia = source.kind === 'hr' ? 'hr' : 'directory_group';
+  const added = await em.execute<MemberRow[]>(ADD_SQL, [...batch, list, now, via, source.id]);
   const removed = await em.execute<MemberRow[]>(REMOVE_SQL, [...batch, list]);
   const audit: AuditEventInput[] = created.map((space) => ({
     action: 'space.created',

@@ -13,6 +13,8 @@ import {
 import { DateTime } from '../../components/DateTime';
 import { EnumField } from '../../components/EnumField';
 import { Row, Section } from '../../components/Section';
+import { ExportLink } from '../access/ExportLink';
+import { ViaField } from '../access/ViaChip';
 import { AddMembersButton } from './AddMembersButton';
 import { RemoveMemberButton } from './RemoveMemberButton';
 
@@ -28,6 +30,7 @@ function Body() {
   const record = useRecordContext<SpaceRecord>();
   const translate = useTranslate();
   const { canAccess: canManage } = useCanAccess({ action: 'manage', resource: 'space-members' });
+  const { canAccess: canExport } = useCanAccess({ action: 'export', resource: 'users' });
   if (!record) return null;
   const f = (field: string) => translate(`resources.spaces.fields.${field}`);
   return (
@@ -39,6 +42,9 @@ function Body() {
       </Section>
       <Section title={f('members')} wide>
         {canManage && <AddMembersButton spaceId={record.id} />}
+        {canExport && (
+          <ExportLink path={`/spaces/${record.id}/members/export`} testId="members-export" />
+        )}
         <ReferenceManyField reference="space-members" target="spaceId" perPage={25}>
           <Datagrid
             bulkActionButtons={false}
@@ -53,6 +59,7 @@ function Body() {
               chip
               label="resources.users.fields.status"
             />
+            <ViaField label="access.member_via" sortable={false} />
             <DateTime source="addedAt" label="resources.users.fields.createdAt" />
             {canManage ? <RemoveMemberButton /> : <span />}
           </Datagrid>

@@ -7,6 +7,7 @@ import { Row, Section } from '../../components/Section';
 import { SourceOwnerChip } from '../../components/SourceOwnerChip';
 import { StatusChip } from '../../components/StatusChip';
 import { useFormat } from '../../format';
+import { PersonAccess } from '../access/PersonAccess';
 import { PersonSchedule } from '../scheduledChanges/PersonSchedule';
 import { AuditHistory } from './AuditHistory';
 import { CredentialDisclosures } from './CredentialDisclosures';
@@ -124,6 +125,7 @@ function Card() {
           </Row>
         )}
       </Section>
+      <PersonAccess record={record} />
       <Section title={translate('app.card.two_factor')}>
         <Row label={f('loginMethod')}>{translate(`app.login_method.${record.loginMethod}`)}</Row>
         <Row label={translate('app.card.two_factor')}>

@@ -54,8 +54,9 @@ export async function changeMembers(
       ? []
       : await em.execute<Changed[]>(
           `with inserted as (
-             insert into space_member (space_id, user_id, added_at)
-             select ?, value::uuid, ?::timestamptz from jsonb_array_elements_text(?::jsonb)
+             insert into space_member (space_id, user_id, added_at, via, via_source_id)
+             select ?, value::uuid, ?::timestamptz, 'scim', 'scim'
+               from jsonb_array_elements_text(?::jsonb)
              on conflict do nothing returning user_id)
            select u.id, coalesce(u.username, u.display_name) as label, u.username
              from inserted i join app_user u on u.id = i.user_id order by u.id`,
