@@ -23,6 +23,7 @@ import { registerMessengerAuthRoutes } from './routes/messenger.ts';
 import { registerOidcRoutes } from './routes/oidc.ts';
 import { buildOpenApi } from './routes/openapi.ts';
 import { registerOrganizationRoutes } from './routes/organizations.ts';
+import { registerReviewRoutes } from './routes/reviews.ts';
 import { registerScheduledChangeRoutes } from './routes/scheduledChanges.ts';
 import { registerScimTokenRoutes } from './routes/scimTokens.ts';
 import { registerIdentityRoutes } from './routes/session.ts';
@@ -118,6 +119,7 @@ export function createApp(services: Services): CreatedApp {
   registerOrganizationRoutes(scope);
   registerStatisticsRoutes(scope);
   registerSpaceRoutes(scope);
+  registerReviewRoutes(scope);
   registerAuditRoutes(scope);
   registerMessengerAuthRoutes(scope);
   registerLoginCodeRoutes(scope);

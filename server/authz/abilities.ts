@@ -37,6 +37,9 @@ export type Action =
   | 'run'
   | 'approve'
   | 'retry'
+  // Access reviews (issue 18): a reviewer's decision on an item, a campaign's closing.
+  | 'decide'
+  | 'close'
   | UserAction;
 
 /** The facts about a person that authorization looks at. */
@@ -63,6 +66,11 @@ export interface BulkJobSubject {
   requestedById: string;
 }
 
+/** An item of an access review (issue 18): decided only by the person it is assigned to. */
+export interface ReviewItemSubject {
+  reviewerId: string;
+}
+
 /** A change of someone's back-office role; `none` stands for a plain user. */
 export interface RoleGrantSubject {
   targetId: string;
@@ -87,7 +95,9 @@ export type SubjectName =
   | 'MailSettings'
   | 'MailMessage'
   | 'SiemStream'
-  | 'BulkJob';
+  | 'BulkJob'
+  | 'ReviewCampaign'
+  | 'ReviewItem';
 
 export type Subjects =
   | SubjectName
@@ -95,7 +105,8 @@ export type Subjects =
   | (SpaceSubject & ForcedSubject<'Space'>)
   | (OrganizationSubject & ForcedSubject<'Organization'>)
   | (RoleGrantSubject & ForcedSubject<'RoleGrant'>)
-  | (BulkJobSubject & ForcedSubject<'BulkJob'>);
+  | (BulkJobSubject & ForcedSubject<'BulkJob'>)
+  | (ReviewItemSubject & ForcedSubject<'ReviewItem'>);
 
 /** The CASL ability of one actor. */
 export type AppAbility = MongoAbility<[Action, Subjects], MongoQuery>;
@@ -188,6 +199,9 @@ function superadminRules({ can, cannot }: Builder): void {
   // Issue 16: exporting the people list is a right of its own; every bulk job is visible.
   can('export', 'User');
   can(['read', 'delete'], 'BulkJob');
+  // Access reviews: superadmins run campaigns; `export` is the signed report.
+  can(['read', 'create', 'close', 'export'], 'ReviewCampaign');
+  can('read', 'ReviewItem');
 }
 
 /**
@@ -250,6 +264,9 @@ function auditorRules({ can }: Builder): void {
   // Auditors read and export (docs/decisions.md "Exporting people"); they see every bulk job.
   can('export', 'User');
   can('read', 'BulkJob');
+  // Access reviews: auditors read every campaign and item and download the signed reports.
+  can(['read', 'export'], 'ReviewCampaign');
+  can('read', 'ReviewItem');
 }
 
 /**
@@ -299,6 +316,11 @@ export function defineAbilityFor(
   if (actor.userId && grants.some((grant) => grant.role === 'admin' || grant.role === 'staff')) {
     // A bulk job is seen and cancelled by whoever started it (superadmins and auditors: all).
     can(['read', 'delete'], 'BulkJob', { requestedById: actor.userId });
+  }
+  if (actor.userId && grants.length > 0) {
+    // A reviewer decides the items assigned to them, whatever their role (docs/decisions.md
+    // "Who reviews"): the campaign, made by a superadmin, is the authority for the revocation.
+    can(['read', 'decide'], 'ReviewItem', { reviewerId: actor.userId });
   }
   if (actor.userId) {
     cannot(NEVER_ON_SELF, 'User', { id: actor.userId });

@@ -113,6 +113,11 @@ export const PROBLEM_CODES = {
   login_method_unavailable: [],
   job_finished: [],
   grant_ended: [],
+  // Access reviews (issue 18).
+  review_closed: [],
+  review_decided: [],
+  review_not_closed: [],
+  review_own_item: [],
   parent_not_found: [],
   source_owned: ['source'],
   source_owned_attribute: ['fields'],

@@ -249,6 +249,19 @@ const SUBJECT_EXPECTED: Record<OtherSubject, Partial<Record<Action, readonly Act
     read: ['superadmin', 'admin', 'staff', 'auditor'],
     delete: ['superadmin', 'admin', 'staff'],
   },
+  // Access reviews (issue 18): superadmins run campaigns, auditors read them and their reports.
+  ReviewCampaign: {
+    read: ['superadmin', 'auditor'],
+    create: ['superadmin'],
+    close: ['superadmin'],
+    export: ['superadmin', 'auditor'],
+  },
+  // Anyone with a back-office role reads and decides the items assigned to them (a condition on
+  // `reviewerId`: the type-level check sees the rule); superadmins and auditors read them all.
+  ReviewItem: {
+    read: ['superadmin', 'admin', 'staff', 'auditor'],
+    decide: ['superadmin', 'admin', 'staff', 'auditor'],
+  },
 };
 const OTHER_SUBJECTS = Object.keys(SUBJECT_EXPECTED) as OtherSubject[];
 

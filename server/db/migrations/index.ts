@@ -29,6 +29,7 @@ import { Migration20261207000000BulkJobs } from './Migration20261207000000BulkJo
 import { Migration20261207100000InitiatedByPerson } from './Migration20261207100000InitiatedByPerson.ts';
 import { Migration20261208020000PlanNotes } from './Migration20261208020000PlanNotes.ts';
 import { Migration20261209000000RoleGrants } from './Migration20261209000000RoleGrants.ts';
+import { Migration20261209200000AccessReviews } from './Migration20261209200000AccessReviews.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -86,4 +87,5 @@ export const migrationsList: MigrationObject[] = [
   },
   { name: 'Migration20261208020000PlanNotes', class: Migration20261208020000PlanNotes },
   { name: 'Migration20261209000000RoleGrants', class: Migration20261209000000RoleGrants },
+  { name: 'Migration20261209200000AccessReviews', class: Migration20261209200000AccessReviews },
 ];

@@ -114,6 +114,10 @@ export const errorsEn = {
       'The organization still has sub-organizations (%{children}) or people (%{people})',
     organization_not_found: 'The organization does not exist',
     grant_ended: 'This role grant has already ended',
+    review_closed: 'The review campaign is closed',
+    review_decided: 'This item has already been decided',
+    review_not_closed: 'The report is ready once the campaign is closed',
+    review_own_item: 'Nobody reviews their own access',
     login_method_unavailable:
       'No directory source owns this person: a directory password could not be checked',
     job_finished: 'The job has already finished',
