@@ -41,6 +41,10 @@ const ScimTokenList = lazy(() => import('./resources/scimTokens/ScimTokenList'))
 const MailPage = lazy(() => import('./resources/mail/MailPage'));
 const BulkJobList = lazy(() => import('./resources/bulkJobs/BulkJobList'));
 const BulkJobShow = lazy(() => import('./resources/bulkJobs/BulkJobShow'));
+const CampaignList = lazy(() => import('./resources/reviews/CampaignList'));
+const CampaignShow = lazy(() => import('./resources/reviews/CampaignShow'));
+const CampaignCreate = lazy(() => import('./resources/reviews/CampaignCreate'));
+const MyReviewList = lazy(() => import('./resources/reviews/MyReviewList'));
 
 /** The back-office: react-admin over `/api/v1`, resources shown as the CASL rules allow. */
 export function App() {
@@ -119,6 +123,20 @@ export function App() {
         icon={resourceIcons.bulkJobs}
         list={BulkJobList}
         show={BulkJobShow}
+      />
+      <Resource
+        name="review-items"
+        icon={resourceIcons.myReviews}
+        list={MyReviewList}
+        options={{ label: 'app.reviews.mine' }}
+      />
+      <Resource
+        name="review-campaigns"
+        icon={resourceIcons.reviewCampaigns}
+        list={CampaignList}
+        show={CampaignShow}
+        create={CampaignCreate}
+        recordRepresentation="name"
       />
       <Resource name="user-sessions" />
       <Resource name="space-members" />

@@ -20,13 +20,15 @@ const BRANCHES = 20;
 /**
  * Builds, set-based in SQL, a company of `people` plain people in 20 branches under one root and
  * `spaces` spaces of three members each (people of the space's branch). Branch 0, whose head the
- * console tests sign in as, holds 20 spaces: 60 items to review, three pages of the console.
+ * console tests sign in as (`firstHead`, else a new staff person), holds 20 spaces: 60 items to
+ * review, three pages of the console.
  */
 export async function reviewCompany(
   context: TestContext,
   prefix: string,
   people = 5_000,
   spaces = 2_000,
+  firstHead?: User,
 ): Promise<ReviewCompany> {
   const { pool } = context.services;
   const rootId = randomUUID();
@@ -72,11 +74,14 @@ export async function reviewCompany(
   );
   const heads: User[] = [];
   for (const [index, branchId] of branchIds.slice(0, -1).entries()) {
-    const head = await createPerson(context.services, {
-      role: 'staff',
-      familyName: `Руководителев${index}`,
-      givenName: 'Глеб',
-    });
+    const head =
+      index === 0 && firstHead
+        ? firstHead
+        : await createPerson(context.services, {
+            role: 'staff',
+            familyName: `Руководителев${index}`,
+            givenName: 'Глеб',
+          });
     await pool.query('update organization set head_id = $1 where id = $2', [head.id, branchId]);
     heads.push(head);
   }

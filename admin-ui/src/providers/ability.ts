@@ -52,6 +52,8 @@ const RESOURCE_SUBJECTS: Record<string, string> = {
   'mail-settings': 'MailSettings',
   'siem-stream': 'SiemStream',
   'bulk-jobs': 'BulkJob',
+  'review-campaigns': 'ReviewCampaign',
+  'review-items': 'ReviewItem',
 };
 
 /** react-admin's action names mapped to the server's. */

@@ -1,6 +1,7 @@
 import AccountTree from '@mui/icons-material/AccountTree';
 import AdminPanelSettings from '@mui/icons-material/AdminPanelSettings';
 import EventNote from '@mui/icons-material/EventNote';
+import FactCheck from '@mui/icons-material/FactCheck';
 import Groups from '@mui/icons-material/Groups';
 import Key from '@mui/icons-material/Key';
 import Mail from '@mui/icons-material/Mail';
@@ -9,6 +10,7 @@ import PlaylistPlay from '@mui/icons-material/PlaylistPlay';
 import ReceiptLong from '@mui/icons-material/ReceiptLong';
 import Storage from '@mui/icons-material/Storage';
 import SyncAlt from '@mui/icons-material/SyncAlt';
+import TaskAlt from '@mui/icons-material/TaskAlt';
 import UploadFile from '@mui/icons-material/UploadFile';
 
 /** Menu icons per resource. */
@@ -25,4 +27,6 @@ export const resourceIcons = {
   scimTokens: Key,
   mail: Mail,
   bulkJobs: PlaylistPlay,
+  reviewCampaigns: FactCheck,
+  myReviews: TaskAlt,
 };
