@@ -2,6 +2,7 @@ import PgBoss from 'pg-boss';
 import { systemActor } from '../authz/actor.ts';
 import { JOBS_SCHEMA } from '../db/roles.ts';
 import { startInvitationSweepJob } from '../identity/invitations/sweep.ts';
+import { startReviewReminderJob } from '../identity/reviews/remindReviewers.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
 import { ensureQueue } from './ensureQueue.ts';
@@ -68,6 +69,8 @@ export async function startSyncScheduler(services: Services): Promise<SyncSchedu
   await startScheduledChangesJob(services, boss);
   // Invitation reminders and released holds (issue 14) too.
   await startInvitationSweepJob(services, boss, ensureQueue);
+  // Access review reminders (issue 18): hourly pass, each reviewer at most once a day.
+  await startReviewReminderJob(services, boss, ensureQueue);
   const working = new Set<string>();
 
   const refresh = async () => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkpointDir, KEYRING_FILE, readKeyring } from '../../server/audit/checkpoints.ts';
 import { reviewReportCommand } from '../../server/cli/reviewReport.ts';
 import { registerConnectors } from '../../server/core/connectors/registry.ts';
+import { remindReviewers } from '../../server/identity/reviews/remindReviewers.ts';
 import { verifyReviewReport } from '../../server/identity/reviews/report.ts';
 import type { CampaignView, ItemView } from '../../server/identity/reviews/schemas.ts';
 import type { ApiClient } from '../support/api.ts';
@@ -96,6 +97,21 @@ describe('a campaign over the members of every space', () => {
         [campaign.id],
       ),
     ).toBe(1);
+  });
+
+  it('reminds each reviewer with undecided items by mail, at most once a day', async () => {
+    expect(await remindReviewers(context.services)).toBe(20);
+    expect(await remindReviewers(context.services)).toBe(0);
+    const mails = async () =>
+      count(`select count(*)::int as n from mail_message where template = 'reviewReminder'`);
+    expect(await mails()).toBe(20);
+    context.setNow(new Date(Date.now() + 25 * 3_600_000));
+    try {
+      expect(await remindReviewers(context.services)).toBe(20);
+    } finally {
+      context.setNow(undefined);
+    }
+    expect(await mails()).toBe(40);
   });
 
   it('shows a reviewer their own items only, searchable by name', async () => {
