@@ -79,14 +79,14 @@ describe.runIf(RUN)('an access review in a real browser, in Russian', () => {
     // The superadmin starts the campaign in the console.
     const admin = await newPage(browser, 'ru');
     await uiLogin(admin, context, { username: 'orlova', password: GOOD_PASSWORD });
-    await admin.locator('[role^="menuitem"]', { hasText: 'Пересмотр доступа' }).click();
+    await admin.locator('[role^="menuitem"]', { hasText: 'Пересмотры доступа' }).click();
     await admin.goto(`${context.baseUrl}/admin/#/review-campaigns/create`);
-    await admin.locator('input[name="name"]').fill('Участники пространств холдинга, IV квартал');
+    await admin.locator('input[name="name"]').fill('Участники пространств холдинга, четвёртый квартал');
     await choose(admin, 'Организация', 'Холдинг ui', 'Холдинг ui');
     await choose(admin, 'Проверяющий', 'Орлова', /Орлова/);
     const due = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
     await admin.locator('input[name="dueAt"]').fill(due);
-    await admin.locator('#revokeMode').click();
+    await admin.getByRole('combobox', { name: /Когда отзывать/ }).click();
     await admin.getByRole('option', { name: 'Сразу' }).click();
     await expectRussian(admin, 'campaign form');
     await shot(admin, 'reviews-01-create-ru');

@@ -48,7 +48,7 @@ export const reviewsEn = {
       report_json: 'Signed report (JSON)',
       report_csv: 'Items (CSV)',
       report_note:
-        'Check the signature without the database: npm run cli -- review-report verify FILE --public-key KEY --csv FILE (the keys of the audit checkpoints).',
+        'Anyone can check the signature without the database, with the public keys of the audit checkpoints:',
       report_digest: 'SHA-256 of the report: %{sha}',
       reviewer_help:
         'With “Head of the organization”, this person reviews the items of organizations that have no head with console access.',
@@ -173,7 +173,7 @@ export const reviewsRu: typeof reviewsEn = {
       report_json: 'Подписанный отчёт (JSON)',
       report_csv: 'Позиции (CSV)',
       report_note:
-        'Подпись проверяется без базы данных: npm run cli -- review-report verify ФАЙЛ --public-key КЛЮЧ --csv ФАЙЛ (ключи контрольных точек журнала аудита).',
+        'Подпись проверяется без базы данных, открытыми ключами контрольных точек журнала аудита:',
       report_digest: 'SHA-256 отчёта: %{sha}',
       reviewer_help:
         'При правиле «Руководитель организации» этот сотрудник проверяет позиции организаций, у которых нет руководителя с доступом в консоль.',

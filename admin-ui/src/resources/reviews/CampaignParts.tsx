@@ -13,6 +13,10 @@ import { API_BASE, api } from '../../api/http';
 import { ReasonDialog } from '../../components/ReasonDialog';
 import type { CampaignRecord } from './types';
 
+/** The operator's offline check of a downloaded report (a command: never translated). */
+const VERIFY_COMMAND =
+  'npm run cli -- review-report verify REPORT.json --public-key keyring.jsonl --csv REPORT.csv';
+
 /** Decided of total, as a bar and in words. */
 export function CampaignProgress({ campaign }: { campaign: CampaignRecord }) {
   const translate = useTranslate();
@@ -109,7 +113,7 @@ export function ReportDownloads() {
         </Typography>
       )}
       <Typography variant="body2" color="text.secondary">
-        {translate('app.reviews.report_note')}
+        {translate('app.reviews.report_note')} <code translate="no">{VERIFY_COMMAND}</code>
       </Typography>
     </Box>
   );
