@@ -81,7 +81,9 @@ describe.runIf(RUN)('an access review in a real browser, in Russian', () => {
     await uiLogin(admin, context, { username: 'orlova', password: GOOD_PASSWORD });
     await admin.locator('[role^="menuitem"]', { hasText: 'Пересмотры доступа' }).click();
     await admin.goto(`${context.baseUrl}/admin/#/review-campaigns/create`);
-    await admin.locator('input[name="name"]').fill('Участники пространств холдинга, четвёртый квартал');
+    await admin
+      .locator('input[name="name"]')
+      .fill('Участники пространств холдинга, четвёртый квартал');
     await choose(admin, 'Организация', 'Холдинг ui', 'Холдинг ui');
     await choose(admin, 'Проверяющий', 'Орлова', /Орлова/);
     const due = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);

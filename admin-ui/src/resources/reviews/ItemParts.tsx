@@ -47,7 +47,7 @@ export function DecisionField() {
         color={color}
         label={translate(`app.reviews.decision.${decision}`)}
       />
-      {item.outcome && item.outcome !== 'kept' && (
+      {item.outcome && (item.outcome !== 'kept' || item.undecidedAtClose) && (
         <small> {translate(`app.reviews.outcome.${item.outcome}`)}</small>
       )}
     </span>
