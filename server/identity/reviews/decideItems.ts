@@ -41,6 +41,8 @@ export function decideItems(
     async (ctx) => {
       const { em, audit } = ctx;
       const unique = [...new Set(ids)];
+      // The campaign row in share mode: a concurrent close (which locks it for update) either
+      // waits for these decisions or is seen as closed here, never half of each.
       const targets = await em.execute<Target[]>(
         `select i.id::text as id, i.kind, i.user_id, i.space_id, i.grant_id, i.reviewer_id,
                 i.decision, i.role, c.status, c.revoke_mode, c.id as campaign_id,
@@ -49,7 +51,7 @@ export function decideItems(
            from review_item i join review_campaign c on c.id = i.campaign_id
            join app_user u on u.id = i.user_id left join space s on s.id = i.space_id
           where i.id in (select jsonb_array_elements_text(?::jsonb)::bigint)
-          order by i.id for update of i`,
+          order by i.id for update of i for share of c`,
         [JSON.stringify(unique)],
       );
       if (targets.length !== unique.length) throw notFound('ReviewItem');
