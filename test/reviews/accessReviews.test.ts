@@ -368,6 +368,29 @@ describe('a campaign over back-office rights', () => {
     ).toBe(1);
   });
 
+  it('sets an organization’s head through the organization API (superadmins)', async () => {
+    const branch = company.branchIds[19] as string;
+    const read = await superadmin.get<{ version: number; headId: string | null }>(
+      `/api/v1/organizations/${branch}`,
+    );
+    expect(read.body.headId).toBeNull();
+    const head = await createPerson(context.services, { role: 'staff' });
+    const patched = await superadmin.request<{ headId: string | null }>(
+      'PATCH',
+      `/api/v1/organizations/${branch}`,
+      { body: { version: read.body.version, headId: head.id } },
+    );
+    expect(patched.status, patched.text).toBe(200);
+    expect(patched.body.headId).toBe(head.id);
+    const unknown = await superadmin.request<{ errors: { path: string }[] }>(
+      'PATCH',
+      `/api/v1/organizations/${branch}`,
+      { body: { version: read.body.version + 1, headId: company.rootId } },
+    );
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors[0]?.path).toBe('headId');
+  });
+
   it('refuses bad input with the field, never a 500', async () => {
     const response = await createCampaign({
       name: 'Плохая',
