@@ -27,6 +27,7 @@ import { registerMessengerAuthRoutes } from './routes/messenger.ts';
 import { registerOidcRoutes } from './routes/oidc.ts';
 import { buildOpenApi } from './routes/openapi.ts';
 import { registerOrganizationRoutes } from './routes/organizations.ts';
+import { registerReviewRoutes } from './routes/reviews.ts';
 import { registerScheduledChangeRoutes } from './routes/scheduledChanges.ts';
 import { registerScimTokenRoutes } from './routes/scimTokens.ts';
 import { registerIdentityRoutes } from './routes/session.ts';
@@ -127,6 +128,7 @@ export function createApp(services: Services): CreatedApp {
   registerStatisticsRoutes(scope);
   registerSpaceRoutes(scope);
   registerAccessRoutes(scope);
+  registerReviewRoutes(scope);
   registerAuditRoutes(scope);
   registerConfigChangeRoutes(scope);
   registerMessengerAuthRoutes(scope);

@@ -46,6 +46,10 @@ const ConfigChangeShow = lazy(() => import('./resources/configChanges/ConfigChan
 const ElevationRequestList = lazy(() => import('./resources/elevation/ElevationRequestList'));
 const ElevationRequestCreate = lazy(() => import('./resources/elevation/ElevationRequestCreate'));
 const AccessOverview = lazy(() => import('./resources/access/AccessOverview'));
+const CampaignList = lazy(() => import('./resources/reviews/CampaignList'));
+const CampaignShow = lazy(() => import('./resources/reviews/CampaignShow'));
+const CampaignCreate = lazy(() => import('./resources/reviews/CampaignCreate'));
+const MyReviewList = lazy(() => import('./resources/reviews/MyReviewList'));
 
 /** The back-office: react-admin over `/api/v1`, resources shown as the CASL rules allow. */
 export function App() {
@@ -139,6 +143,20 @@ export function App() {
         create={ElevationRequestCreate}
       />
       <Resource name="access-review" icon={resourceIcons.access} list={AccessOverview} />
+      <Resource
+        name="review-items"
+        icon={resourceIcons.myReviews}
+        list={MyReviewList}
+        options={{ label: 'app.reviews.mine' }}
+      />
+      <Resource
+        name="review-campaigns"
+        icon={resourceIcons.reviewCampaigns}
+        list={CampaignList}
+        show={CampaignShow}
+        create={CampaignCreate}
+        recordRepresentation="name"
+      />
       <Resource name="user-sessions" />
       <Resource name="space-members" />
       <CustomRoutes noLayout>

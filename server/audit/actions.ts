@@ -130,6 +130,13 @@ export const AUDIT_ACTIONS = [
   'access.viewed',
   'access.exported',
   'access.export_finished',
+  // Access reviews (issue 18): campaigns, per-item decisions, the signed report.
+  'review.listed',
+  'review.campaign_created',
+  'review.item_decided',
+  'review.campaign_closed',
+  'review.report_downloaded',
+  'review.reminders_sent',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditOutcome = 'success' | 'denied' | 'failure';

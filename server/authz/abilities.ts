@@ -37,6 +37,9 @@ export type Action =
   | 'run'
   | 'approve'
   | 'retry'
+  // Access reviews (issue 18): a reviewer's decision on an item, a campaign's closing.
+  | 'decide'
+  | 'close'
   | UserAction;
 
 /** The facts about a person that authorization looks at. */
@@ -68,6 +71,11 @@ export interface ElevationRequestSubject {
   requesterId: string;
 }
 
+/** An item of an access review (issue 18): decided only by the person it is assigned to. */
+export interface ReviewItemSubject {
+  reviewerId: string;
+}
+
 /** A change of someone's back-office role; `none` stands for a plain user. */
 export interface RoleGrantSubject {
   targetId: string;
@@ -95,7 +103,9 @@ export type SubjectName =
   | 'BulkJob'
   // Issue 18, scope 3: a change of a sensitive setting under dual control.
   | 'ConfigChange'
-  | 'ElevationRequest';
+  | 'ElevationRequest'
+  | 'ReviewCampaign'
+  | 'ReviewItem';
 
 export type Subjects =
   | SubjectName
@@ -104,7 +114,8 @@ export type Subjects =
   | (OrganizationSubject & ForcedSubject<'Organization'>)
   | (RoleGrantSubject & ForcedSubject<'RoleGrant'>)
   | (BulkJobSubject & ForcedSubject<'BulkJob'>)
-  | (ElevationRequestSubject & ForcedSubject<'ElevationRequest'>);
+  | (ElevationRequestSubject & ForcedSubject<'ElevationRequest'>)
+  | (ReviewItemSubject & ForcedSubject<'ReviewItem'>);
 
 /** The CASL ability of one actor. */
 export type AppAbility = MongoAbility<[Action, Subjects], MongoQuery>;
@@ -197,6 +208,9 @@ function superadminRules({ can, cannot }: Builder): void {
   // Issue 16: exporting the people list is a right of its own; every bulk job is visible.
   can('export', 'User');
   can(['read', 'delete'], 'BulkJob');
+  // Access reviews: superadmins run campaigns; `export` is the signed report.
+  can(['read', 'create', 'close', 'export'], 'ReviewCampaign');
+  can('read', 'ReviewItem');
 }
 
 /**
@@ -259,6 +273,9 @@ function auditorRules({ can }: Builder): void {
   // Auditors read and export (docs/decisions.md "Exporting people"); they see every bulk job.
   can('export', 'User');
   can('read', 'BulkJob');
+  // Access reviews: auditors read every campaign and item and download the signed reports.
+  can(['read', 'export'], 'ReviewCampaign');
+  can('read', 'ReviewItem');
 }
 
 /**
@@ -319,6 +336,9 @@ export function defineAbilityFor(
     if (grants.some((grant) => grant.role === 'superadmin'))
       can(['read', 'approve'], 'ElevationRequest');
     if (grants.some((grant) => grant.role === 'auditor')) can('read', 'ElevationRequest');
+    // A reviewer decides the items assigned to them, whatever their role (docs/decisions.md
+    // "Who reviews"): the campaign, made by a superadmin, is the authority for the revocation.
+    can(['read', 'decide'], 'ReviewItem', { reviewerId: actor.userId });
   }
   if (actor.userId) {
     cannot(NEVER_ON_SELF, 'User', { id: actor.userId });

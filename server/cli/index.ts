@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   sync: async () => (await import('./sync.ts')).syncCommand,
   import: async () => (await import('./import.ts')).importCommand,
   'scim-token': async () => (await import('./scimToken.ts')).scimTokenCommand,
+  'review-report': async () => (await import('./reviewReport.ts')).reviewReportCommand,
 };
 
 function usage(): string {
@@ -35,6 +36,7 @@ function usage(): string {
     '  import FILE [--scope partial|complete] [--mapping JSON] [--format csv|xlsx] [--apply] [--json]',
     '                                                  plan (and apply) an HR file (CSV / XLSX)',
     '  scim-token create --name N                      print a new SCIM bearer token and its config line',
+    '  review-report verify FILE --public-key KEY [--csv FILE]  check a signed access review report offline',
   ].join('\n');
 }
 

@@ -93,6 +93,8 @@ export const Organization = defineEntity({
     description: p.text().nullable(),
     source: p.enum([...SOURCES]).default('manual'),
     externalId: p.text().nullable(),
+    // Issue 18: the head reviews the organization's access (access reviews).
+    headId: p.uuid().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

@@ -116,6 +116,11 @@ export const PROBLEM_CODES = {
   // Elevation requests (issue 18): decided already, or lapsed by the clock.
   elevation_decided: [],
   elevation_lapsed: [],
+  // Access reviews (issue 18).
+  review_closed: [],
+  review_decided: [],
+  review_not_closed: [],
+  review_own_item: [],
   parent_not_found: [],
   source_owned: ['source'],
   source_owned_attribute: ['fields'],

@@ -3,6 +3,7 @@ import { systemActor } from '../authz/actor.ts';
 import { JOBS_SCHEMA } from '../db/roles.ts';
 import { startElevationExpiryJob } from '../identity/elevation/expiryJob.ts';
 import { startInvitationSweepJob } from '../identity/invitations/sweep.ts';
+import { startReviewReminderJob } from '../identity/reviews/remindReviewers.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
 import { ensureQueue } from './ensureQueue.ts';
@@ -71,6 +72,8 @@ export async function startSyncScheduler(services: Services): Promise<SyncSchedu
   await startInvitationSweepJob(services, boss, ensureQueue);
   // Expired role grants and lapsed elevation requests (issue 18): tidied, never relied on.
   await startElevationExpiryJob(services, boss, ensureQueue);
+  // Access review reminders (issue 18): hourly pass, each reviewer at most once a day.
+  await startReviewReminderJob(services, boss, ensureQueue);
   const working = new Set<string>();
 
   const refresh = async () => {

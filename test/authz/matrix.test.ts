@@ -263,6 +263,19 @@ const SUBJECT_EXPECTED: Record<OtherSubject, Partial<Record<Action, readonly Act
     create: ['superadmin', 'admin', 'staff', 'auditor'],
     approve: ['superadmin'],
   },
+  // Access reviews (issue 18): superadmins run campaigns, auditors read them and their reports.
+  ReviewCampaign: {
+    read: ['superadmin', 'auditor'],
+    create: ['superadmin'],
+    close: ['superadmin'],
+    export: ['superadmin', 'auditor'],
+  },
+  // Anyone with a back-office role reads and decides the items assigned to them (a condition on
+  // `reviewerId`: the type-level check sees the rule); superadmins and auditors read them all.
+  ReviewItem: {
+    read: ['superadmin', 'admin', 'staff', 'auditor'],
+    decide: ['superadmin', 'admin', 'staff', 'auditor'],
+  },
 };
 const OTHER_SUBJECTS = Object.keys(SUBJECT_EXPECTED) as OtherSubject[];
 
@@ -429,6 +442,26 @@ describe('bulk jobs (issue 16): whose job', () => {
   });
 });
 
+describe('access reviews (issue 18): whose item', () => {
+  const mine = (actor: ActorKind) => subject('ReviewItem', { reviewerId: ACTOR_ID[actor] });
+  const theirs = subject('ReviewItem', { reviewerId: TARGET_ID.plain });
+  it.each([
+    { actor: 'superadmin', decideOwn: true, readOther: true },
+    { actor: 'admin', decideOwn: true, readOther: false },
+    { actor: 'staff', decideOwn: true, readOther: false },
+    { actor: 'auditor', decideOwn: true, readOther: true },
+    { actor: 'plain', decideOwn: false, readOther: false },
+  ] as const)(
+    "$actor: decides own $decideOwn, reads another's $readOther, never decides another's",
+    (row) => {
+      const ability = abilityOf(row.actor);
+      expect(ability.can('decide', mine(row.actor))).toBe(row.decideOwn);
+      expect(ability.can('read', theirs)).toBe(row.readOther);
+      expect(ability.can('decide', theirs)).toBe(false);
+    },
+  );
+});
+
 describe('authorize', () => {
   it('throws a 403 ForbiddenError that carries the attempt for the audit log', () => {
     const target = person('staff', 'admin');
@@ -572,10 +605,12 @@ describe('accessibleWhere(User) selects exactly what can() allows', () => {
     const where = accessibleWhere(abilityOf(actor), 'read', subject);
     // Admins and staff list only the bulk jobs they started (a condition on the job).
     const own = subject === 'BulkJob' && (actor === 'admin' || actor === 'staff');
-    // Likewise the elevation requests they made (issue 18).
+    // Likewise the elevation requests they made (issue 18), and the review items assigned to them.
     const asked = subject === 'ElevationRequest' && (actor === 'admin' || actor === 'staff');
+    const reviewer = subject === 'ReviewItem' && (actor === 'admin' || actor === 'staff');
     if (own) expect(where).toEqual({ $or: [{ requestedById: ACTOR_ID[actor] }] });
     else if (asked) expect(where).toEqual({ $or: [{ requesterId: ACTOR_ID[actor] }] });
+    else if (reviewer) expect(where).toEqual({ $or: [{ reviewerId: ACTOR_ID[actor] }] });
     else if (expected) expect(where).toEqual({});
     else expect(where).toBeNull();
   });

@@ -6,6 +6,7 @@ import { en } from './en';
 import { errorsEn } from './errors/en';
 import { planNotesEn, planNotesRu } from './errors/planNotes';
 import { errorsRu } from './errors/ru';
+import { reviewsEn, reviewsRu } from './reviews';
 import { ru } from './ru';
 import { raRu, termsEn, termsRu } from './terms';
 
@@ -25,13 +26,15 @@ export const messagesEn = mergeTranslations(
   configChangesEn,
   elevationEn,
   accessViewsEn,
+  reviewsEn,
 ) as typeof en &
   typeof errorsEn &
   typeof planNotesEn &
   typeof termsEn &
   typeof configChangesEn &
   typeof elevationEn &
-  typeof accessViewsEn;
+  typeof accessViewsEn &
+  typeof reviewsEn;
 
 /**
  * Everything the console says in Russian: react-admin's pack mended where it is wrong
@@ -46,10 +49,12 @@ export const messagesRu = mergeTranslations(
   configChangesRu,
   elevationRu,
   accessViewsRu,
+  reviewsRu,
 ) as typeof ru &
   typeof errorsEn &
   typeof planNotesEn &
   typeof termsRu &
   typeof configChangesEn &
   typeof elevationEn &
-  typeof accessViewsEn;
+  typeof accessViewsEn &
+  typeof reviewsEn;

@@ -60,6 +60,8 @@ const RESOURCE_SUBJECTS: Record<string, string> = {
   'access-orphaned': 'User',
   'access-no-second-factor': 'BackofficeAccount',
   'access-unused-backoffice': 'BackofficeAccount',
+  'review-campaigns': 'ReviewCampaign',
+  'review-items': 'ReviewItem',
 };
 
 /** react-admin's action names mapped to the server's. */

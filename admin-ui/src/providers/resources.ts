@@ -75,8 +75,8 @@ export const RESOURCES: Readonly<Record<string, ResourceSpec>> = {
   organizations: {
     path: '/organizations',
     filters: ['q', 'parentId', 'kind', 'tree'],
-    writable: ['name', 'kind', 'parentId', 'description'],
-    nullable: ['parentId', 'description'],
+    writable: ['name', 'kind', 'parentId', 'description', 'headId'],
+    nullable: ['parentId', 'description', 'headId'],
   },
   spaces: {
     path: '/spaces',
@@ -106,6 +106,23 @@ export const RESOURCES: Readonly<Record<string, ResourceSpec>> = {
     filters: ['status', 'mine'],
     writable: ['role', 'scope', 'durationMinutes', 'reason'],
   },
+  // Access reviews (issue 18): campaigns, and the items of a reviewer or of a campaign.
+  'review-campaigns': {
+    path: '/reviews/campaigns',
+    filters: ['status'],
+    writable: [
+      'name',
+      'kind',
+      'organizationId',
+      'reviewerRule',
+      'reviewerId',
+      'dueAt',
+      'revokeMode',
+      'undecided',
+    ],
+    nullable: ['organizationId'],
+  },
+  'review-items': { path: '/reviews/items', filters: ['q', 'campaignId', 'state', 'mine'] },
 };
 
 /** Fields of a person that a directory source owns (read-only by hand), as the server says. */

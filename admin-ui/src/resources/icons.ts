@@ -1,6 +1,7 @@
 import AccountTree from '@mui/icons-material/AccountTree';
 import AdminPanelSettings from '@mui/icons-material/AdminPanelSettings';
 import EventNote from '@mui/icons-material/EventNote';
+import FactCheck from '@mui/icons-material/FactCheck';
 import Groups from '@mui/icons-material/Groups';
 import Key from '@mui/icons-material/Key';
 import Mail from '@mui/icons-material/Mail';
@@ -11,6 +12,7 @@ import ReceiptLong from '@mui/icons-material/ReceiptLong';
 import Storage from '@mui/icons-material/Storage';
 import SupervisorAccount from '@mui/icons-material/SupervisorAccount';
 import SyncAlt from '@mui/icons-material/SyncAlt';
+import TaskAlt from '@mui/icons-material/TaskAlt';
 import TrendingUp from '@mui/icons-material/TrendingUp';
 import UploadFile from '@mui/icons-material/UploadFile';
 
@@ -31,4 +33,6 @@ export const resourceIcons = {
   configChanges: SupervisorAccount,
   elevation: TrendingUp,
   access: ManageSearch,
+  reviewCampaigns: FactCheck,
+  myReviews: TaskAlt,
 };

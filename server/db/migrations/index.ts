@@ -31,6 +31,7 @@ import { Migration20261208020000PlanNotes } from './Migration20261208020000PlanN
 import { Migration20261209000000DualControl } from './Migration20261209000000DualControl.ts';
 import { Migration20261209000000RoleGrants } from './Migration20261209000000RoleGrants.ts';
 import { Migration20261209010000ElevationRequests } from './Migration20261209010000ElevationRequests.ts';
+import { Migration20261209200000AccessReviews } from './Migration20261209200000AccessReviews.ts';
 import { Migration20261210010000MembershipReasons } from './Migration20261210010000MembershipReasons.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
@@ -98,4 +99,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261210010000MembershipReasons',
     class: Migration20261210010000MembershipReasons,
   },
+  { name: 'Migration20261209200000AccessReviews', class: Migration20261209200000AccessReviews },
 ];

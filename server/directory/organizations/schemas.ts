@@ -48,6 +48,10 @@ export const updateOrganizationBody = z
     kind: kind.optional(),
     parentId: uuid.nullable().optional(),
     description: paragraph(2000).nullable().optional(),
+    headId: uuid
+      .nullable()
+      .optional()
+      .describe('The head of the organization, who reviews its access (issue 18)'),
   })
   .strict();
 export type UpdateOrganizationInput = z.infer<typeof updateOrganizationBody>;
@@ -61,6 +65,7 @@ export const organizationView = z.object({
   description: z.string().nullable(),
   source: z.enum(SOURCES),
   externalId: z.string().nullable(),
+  headId: z.string().nullable().describe('The head of the organization (access reviews)'),
   childrenCount: z.number().int(),
   memberCount: z.number().int().describe('People whose primary organization this is'),
   totalMemberCount: z

@@ -1,7 +1,7 @@
 import type { Actor } from '../../authz/actor.ts';
 import { authorize } from '../../authz/index.ts';
 import { runCommand } from '../../commands/runCommand.ts';
-import { conflict, notFound, unprocessable } from '../../shared/errors.ts';
+import { badRequest, conflict, notFound, unprocessable } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import { Organization } from '../entities.ts';
 import type { OrganizationDetailView, UpdateOrganizationInput } from './schemas.ts';
@@ -44,6 +44,15 @@ export async function updateOrganization(
           `These fields are owned by the directory source ${organization.source}`,
           { fields: owned },
         );
+    }
+    if (changed.includes('headId') && patch.headId) {
+      const [head] = await em.execute<{ id: string }[]>('select id from app_user where id = ?', [
+        patch.headId,
+      ]);
+      if (!head)
+        throw badRequest('validation_failed', 'The request is not valid', [
+          { path: 'headId', message: 'no such person', code: 'invalid' },
+        ]);
     }
     if (changed.includes('parentId') && patch.parentId) {
       await lockOrganizationTree(em);

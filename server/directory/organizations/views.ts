@@ -12,6 +12,7 @@ export interface OrganizationRow {
   description: string | null;
   source: Source;
   external_id: string | null;
+  head_id: string | null;
   children_count: number;
   member_count: number;
   total_member_count: number;
@@ -25,7 +26,7 @@ export interface OrganizationRow {
  * its subtree totals set-based (listOrganizations.ts); a page or a card adds {@link TOTAL_MEMBERS}.
  */
 export const ORGANIZATION_BASE_COLUMNS = `o.id, o.name, o.kind, o.parent_id, o.description, o.source,
-  o.external_id, o.version, ${isoSql('o.created_at')} as created_at, ${isoSql('o.updated_at')} as updated_at,
+  o.external_id, o.head_id, o.version, ${isoSql('o.created_at')} as created_at, ${isoSql('o.updated_at')} as updated_at,
   (select count(*) from organization c where c.parent_id = o.id)::int as children_count,
   (select count(*) from app_user u where u.organization_id = o.id)::int as member_count`;
 
@@ -51,6 +52,7 @@ export function presentOrganization(row: OrganizationRow): OrganizationView {
     description: row.description,
     source: row.source,
     externalId: row.external_id,
+    headId: row.head_id,
     childrenCount: row.children_count,
     memberCount: row.member_count,
     totalMemberCount: row.total_member_count,

@@ -4,6 +4,7 @@ import { invitationReminderMail } from './invitationReminder.ts';
 import { loginCodeMail } from './loginCode.ts';
 import { loginMethodChangedMail } from './loginMethodChanged.ts';
 import { passwordResetMail } from './passwordReset.ts';
+import { reviewReminderMail } from './reviewReminder.ts';
 import { testMail } from './test.ts';
 import type { MailTemplate } from './types.ts';
 
@@ -21,6 +22,7 @@ export const MAIL_TEMPLATES = {
   loginMethodChanged: loginMethodChangedMail,
   addressChanged: addressChangedMail,
   passwordReset: passwordResetMail,
+  reviewReminder: reviewReminderMail,
 } as const satisfies Record<string, MailTemplate>;
 
 /** The name of a registered template. */

@@ -116,6 +116,10 @@ export const errorsEn = {
     grant_ended: 'This role grant has already ended',
     elevation_decided: 'This elevation request has already been decided',
     elevation_lapsed: 'This elevation request has lapsed: nobody decided it in time',
+    review_closed: 'The review campaign is closed',
+    review_decided: 'This item has already been decided',
+    review_not_closed: 'The report is ready once the campaign is closed',
+    review_own_item: 'Nobody reviews their own access',
     login_method_unavailable:
       'No directory source owns this person: a directory password could not be checked',
     job_finished: 'The job has already finished',

@@ -15,7 +15,7 @@ function EditToolbar() {
 export default function OrganizationEdit() {
   return (
     <Edit mutationMode="pessimistic" redirect="list">
-      <OrganizationForm toolbar={<EditToolbar />} />
+      <OrganizationForm toolbar={<EditToolbar />} withHead />
     </Edit>
   );
 }

@@ -4,8 +4,17 @@ import { enumChoices } from '../../components/EnumField';
 
 const byName = (q: string) => ({ q });
 
-/** The fields of an organization. */
-export function OrganizationForm({ toolbar }: { toolbar?: ReactElement }) {
+/**
+ * The fields of an organization; `withHead` adds its head (issue 18: who reviews its access),
+ * set on an existing organization.
+ */
+export function OrganizationForm({
+  toolbar,
+  withHead = false,
+}: {
+  toolbar?: ReactElement;
+  withHead?: boolean;
+}) {
   return (
     <SimpleForm sx={{ maxWidth: 600 }} toolbar={toolbar}>
       <TextInput source="name" required fullWidth />
@@ -19,6 +28,11 @@ export function OrganizationForm({ toolbar }: { toolbar?: ReactElement }) {
         <AutocompleteInput filterToQuery={byName} optionText="name" fullWidth />
       </ReferenceInput>
       <TextInput source="description" multiline fullWidth />
+      {withHead && (
+        <ReferenceInput source="headId" reference="users">
+          <AutocompleteInput filterToQuery={byName} optionText="fullName" fullWidth />
+        </ReferenceInput>
+      )}
     </SimpleForm>
   );
 }
