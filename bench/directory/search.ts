@@ -63,22 +63,43 @@ const phone: Fragment = (p, rng) => {
   }
 };
 
+/** Who searches: a label for the report, their client, and the organizations they reach. */
+export interface Searcher {
+  label: string;
+  client: BenchClient;
+  /** Every organization of a scoped operator's subtrees; null: the whole company. */
+  organizations: readonly string[] | null;
+}
+
 /**
  * GET /api/v1/users?q=... for Cyrillic, Latin and phone fragments taken from random people, each
  * without a filter, with status=active and with the person's organizationId: `count` sequential
- * requests per kind after a warm-up.
+ * requests per kind after a warm-up, for each searcher. A scoped searcher's fragments come from
+ * people inside their scope (what a branch administrator looks for), so their lists are not empty.
  */
 export async function measureSearch(
   services: Services,
-  client: BenchClient,
+  searchers: readonly Searcher[],
   count = 200,
+): Promise<SearchResult[]> {
+  const results: SearchResult[] = [];
+  for (const searcher of searchers) results.push(...(await searchAs(services, searcher, count)));
+  return results;
+}
+
+async function searchAs(
+  services: Services,
+  { label, client, organizations }: Searcher,
+  count: number,
 ): Promise<SearchResult[]> {
   const latinPeople = await services.pool.query<Sample>(
     `select family_name as "familyName", given_name as "givenName", middle_name as "middleName",
        username, phone,
        organization_id::text as "organizationId"
      from app_user where phone is not null and organization_id is not null and username is not null
+       and ($1::uuid[] is null or organization_id = any($1::uuid[]))
      order by random() limit 2000`,
+    [organizations],
   );
   const people = latinPeople.rows;
   const russian = people.filter((p) => /^[А-ЯЁ]/.test(p.familyName));
@@ -112,7 +133,7 @@ export async function measureSearch(
         return result;
       });
       results.push({
-        kind: `${name}${filterName}`,
+        kind: `${name}${filterName}${label ? ` (${label})` : ''}`,
         example,
         latency: latency(samples),
         meanTotal: totals / count,
