@@ -3,6 +3,7 @@ import { en } from './en';
 import { errorsEn } from './errors/en';
 import { planNotesEn, planNotesRu } from './errors/planNotes';
 import { errorsRu } from './errors/ru';
+import { grantsEn, grantsRu } from './grants';
 import { ru } from './ru';
 import { raRu, termsEn, termsRu } from './terms';
 
@@ -14,10 +15,13 @@ const errorsRuChecked: typeof errorsEn = errorsRu;
  * Everything the console says in English: react-admin's, the app's, the error codes'
  * (errors/en.ts), the sync plan notes' (errors/planNotes.ts) and the terms (terms.ts).
  */
-export const messagesEn = mergeTranslations(en, errorsEn, planNotesEn, termsEn) as typeof en &
-  typeof errorsEn &
-  typeof planNotesEn &
-  typeof termsEn;
+export const messagesEn = mergeTranslations(
+  en,
+  errorsEn,
+  planNotesEn,
+  termsEn,
+  grantsEn,
+) as typeof en & typeof errorsEn & typeof planNotesEn & typeof termsEn;
 
 /**
  * Everything the console says in Russian: react-admin's pack mended where it is wrong
@@ -29,4 +33,5 @@ export const messagesRu = mergeTranslations(
   errorsRuChecked,
   planNotesRu,
   termsRu,
+  grantsRu,
 ) as typeof ru & typeof errorsEn & typeof planNotesEn & typeof termsRu;

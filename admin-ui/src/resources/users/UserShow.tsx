@@ -9,6 +9,7 @@ import { StatusChip } from '../../components/StatusChip';
 import { useFormat } from '../../format';
 import { PersonSchedule } from '../scheduledChanges/PersonSchedule';
 import { AuditHistory } from './AuditHistory';
+import { BackofficeRights } from './BackofficeRights';
 import { CredentialDisclosures } from './CredentialDisclosures';
 import { SessionsPanel } from './SessionsPanel';
 import { StatusHistory } from './StatusHistory';
@@ -141,6 +142,7 @@ function Card() {
       <CredentialDisclosures record={record} />
       {canReadSchedule && <PersonSchedule record={record} />}
       <SessionsPanel record={record} />
+      <BackofficeRights record={record} />
       {canReadAudit && (
         <Section title={translate('app.card.audit')} wide>
           <AuditHistory />
