@@ -42,6 +42,14 @@ export const grantsEn = {
       user_role_granted: 'Back-office role granted',
       user_role_grant_ended: 'Back-office role withdrawn',
     },
+    audit_detail: {
+      grantId: 'Role grant (id)',
+      approvedById: 'Approved by (id)',
+      cause: 'Why it ended',
+    },
+    audit_value: {
+      grant_cause: { withdrawn: 'Withdrawn by hand', expired: 'Expired' },
+    },
   },
 };
 
@@ -83,6 +91,14 @@ export const grantsRu: typeof grantsEn = {
     audit_action: {
       user_role_granted: 'Выдана роль в бэк-офисе',
       user_role_grant_ended: 'Отозвана роль в бэк-офисе',
+    },
+    audit_detail: {
+      grantId: 'Выдача роли (id)',
+      approvedById: 'Кто одобрил (id)',
+      cause: 'Почему завершена',
+    },
+    audit_value: {
+      grant_cause: { withdrawn: 'Отозвана вручную', expired: 'Истёк срок' },
     },
   },
 };
