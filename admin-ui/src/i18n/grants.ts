@@ -16,6 +16,7 @@ export const grantsEn = {
       scope_help:
         'The role reaches people and spaces of these organizations and of everything under them. None chosen: the whole company.',
       whole_company: 'the whole company',
+      no_organizations: 'No such organization',
       until: 'Until',
       until_help: 'Optional, in the company’s time zone. Empty: until withdrawn.',
       no_end: 'until withdrawn',
@@ -66,6 +67,7 @@ export const grantsRu: typeof grantsEn = {
       scope_help:
         'Роль действует на сотрудников и пространства этих организаций и всех вложенных в них. Если не выбрано ни одной — на весь холдинг.',
       whole_company: 'весь холдинг',
+      no_organizations: 'Такой организации нет',
       until: 'Действует до',
       until_help: 'Необязательно, по времени компании. Пусто — до отзыва.',
       no_end: 'до отзыва',

@@ -225,6 +225,12 @@ function GrantButton({ record }: { record: UserRecord }) {
           value={scope}
           onChange={(_, value) => setScope(value)}
           getOptionLabel={(option) => option.pathNames.join(' / ') || option.name}
+          // MUI's own words are English: the console's language instead.
+          openText={translate('ra.action.open')}
+          closeText={translate('ra.action.close')}
+          clearText={translate('ra.action.clear_input_value')}
+          noOptionsText={translate('app.grants.no_organizations')}
+          loadingText={translate('ra.page.loading')}
           isOptionEqualToValue={(option, value) => option.id === value.id}
           renderInput={(params) => (
             <TextField
