@@ -1,6 +1,6 @@
 import { Random } from '../../server/demo/random.ts';
 import type { Services } from '../../server/shared/services.ts';
-import { type BenchClient, sequential } from '../support/client.ts';
+import type { BenchClient } from '../support/client.ts';
 import { type Latency, latency } from '../support/stats.ts';
 
 interface Sample {
