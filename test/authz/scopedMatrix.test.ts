@@ -470,6 +470,21 @@ describe('inside the subtree', () => {
     ]);
   });
 
+  it('the dashboard counts the people of the subtree only', async () => {
+    // The matrix's bulk jobs (suspend everyone in reach) end first: the count is then stable.
+    await drainBulkJobs(context.services);
+    const { rows } = await context.services.pool.query<{ n: number }>(
+      `select count(*)::int as n from app_user
+        where status = 'active' and organization_id = any($1::uuid[])`,
+      [[ural, yekaterinburg]],
+    );
+    const stats = await scoped.admin.get<{ people: { secondFactor: { active: number } } }>(
+      '/api/v1/statistics',
+    );
+    expect(stats.status).toBe(200);
+    expect(stats.body.people.secondFactor.active).toBe(rows[0]?.n);
+  });
+
   it('creating a person needs their organization inside the subtree', async () => {
     const inside = await scoped.staff.post('/api/v1/users', {
       familyName: 'Новикова',
