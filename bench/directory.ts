@@ -22,9 +22,9 @@ import {
 } from './directory/audit.ts';
 import { buildData, type DataState, readState } from './directory/data.ts';
 import { measureDeactivate } from './directory/deactivate.ts';
-import { measureSearch, type SearchResult } from './directory/search.ts';
+import { measureSearch, type Searcher, type SearchResult } from './directory/search.ts';
 import { BENCH_DATA_DIR, openBenchDatabase } from './support/database.ts';
-import { signInSuperadmin } from './support/session.ts';
+import { signInOperator, signInSuperadmin } from './support/session.ts';
 import { fmt, type Latency, table } from './support/stats.ts';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -40,6 +40,51 @@ interface Results {
   tail: TailTiming | string;
   verify: VerifyTiming;
   load: string;
+}
+
+/**
+ * Who searches (issue 18): the superadmin (the figures since issue 2), a company-wide admin, and
+ * an admin whose only right is a grant over one branch, the organization subtree holding the
+ * number of people closest to a fifth of the company (a big branch: the scope filter is
+ * thousands of people wide and lists hundreds of organizations).
+ */
+async function searchers(
+  services: Parameters<typeof signInOperator>[0],
+  baseUrl: string,
+  superadmin: Searcher['client'],
+): Promise<Searcher[]> {
+  const { rows } = await services.pool.query<{ id: string; organizations: string[]; n: number }>(
+    `with recursive tree(root, id) as (
+       select id, id from organization
+       union all
+       select t.root, o.id from organization o join tree t on o.parent_id = t.id),
+     direct as (
+       select organization_id as id, count(*) as n from app_user
+        where organization_id is not null group by 1)
+     select t.root::text as id, array_agg(t.id::text) as organizations,
+            coalesce(sum(d.n), 0)::int as n
+       from tree t left join direct d on d.id = t.id group by t.root
+      order by abs(coalesce(sum(d.n), 0) - (select count(*) from app_user) / 5) limit 1`,
+  );
+  const branch = rows[0];
+  if (!branch) throw new Error('no organization to scope an admin to');
+  log(
+    `  scoped admin: ${branch.organizations.length} organizations, ${branch.n.toLocaleString('en-US')} people`,
+  );
+  const admin = await signInOperator(services, baseUrl, 'bench.admin', { role: 'admin' });
+  const scoped = await signInOperator(services, baseUrl, 'bench.scoped', {
+    grant: 'admin',
+    scope: [branch.id],
+  });
+  return [
+    { label: '', client: superadmin, organizations: null },
+    { label: 'admin', client: admin.client, organizations: null },
+    {
+      label: `scoped admin, ${branch.n.toLocaleString('en-US')} people`,
+      client: scoped.client,
+      organizations: branch.organizations,
+    },
+  ];
 }
 
 /** Runs a stage, turning a failure into the reason it could not be measured. */
@@ -222,7 +267,9 @@ export async function runDirectoryBenchmark(args: string[]): Promise<void> {
       reused: existing !== null,
       search: !want('search')
         ? skipped
-        : await stage('search', () => measureSearch(services, client, requests)),
+        : await stage('search', async () =>
+            measureSearch(services, await searchers(services, baseUrl, client), requests),
+          ),
       auditLists: !want('audit')
         ? skipped
         : await stage('audit lists', () => measureAuditLists(services, client, requests)),

@@ -1,6 +1,6 @@
 import { Random } from '../../server/demo/random.ts';
 import type { Services } from '../../server/shared/services.ts';
-import { type BenchClient, sequential } from '../support/client.ts';
+import type { BenchClient } from '../support/client.ts';
 import { type Latency, latency } from '../support/stats.ts';
 
 interface Sample {
@@ -63,61 +63,84 @@ const phone: Fragment = (p, rng) => {
   }
 };
 
+/** Who searches: a label for the report, their client, and the organizations they reach. */
+export interface Searcher {
+  label: string;
+  client: BenchClient;
+  /** Every organization of a scoped operator's subtrees; null: the whole company. */
+  organizations: readonly string[] | null;
+}
+
 /**
  * GET /api/v1/users?q=... for Cyrillic, Latin and phone fragments taken from random people, each
  * without a filter, with status=active and with the person's organizationId: `count` sequential
- * requests per kind after a warm-up.
+ * requests per kind after a warm-up, for each searcher. The searchers take turns request by
+ * request (issue 18), so a change in the machine's load weighs on each of them alike and their
+ * figures compare. A scoped searcher's fragments come from people inside their scope (what a
+ * branch administrator looks for), so their lists are not empty.
  */
 export async function measureSearch(
   services: Services,
-  client: BenchClient,
+  searchers: readonly Searcher[],
   count = 200,
 ): Promise<SearchResult[]> {
-  const latinPeople = await services.pool.query<Sample>(
-    `select family_name as "familyName", given_name as "givenName", middle_name as "middleName",
-       username, phone,
-       organization_id::text as "organizationId"
-     from app_user where phone is not null and organization_id is not null and username is not null
-     order by random() limit 2000`,
-  );
-  const people = latinPeople.rows;
-  const russian = people.filter((p) => /^[А-ЯЁ]/.test(p.familyName));
+  const pools: { people: Sample[]; russian: Sample[] }[] = [];
+  for (const { organizations } of searchers) {
+    const { rows: people } = await services.pool.query<Sample>(
+      `select family_name as "familyName", given_name as "givenName", middle_name as "middleName",
+         username, phone, organization_id::text as "organizationId"
+       from app_user where phone is not null and organization_id is not null and username is not null
+         and ($1::uuid[] is null or organization_id = any($1::uuid[]))
+       order by random() limit 2000`,
+      [organizations],
+    );
+    pools.push({ people, russian: people.filter((p) => /^[А-ЯЁ]/.test(p.familyName)) });
+  }
   const rng = new Random(7);
-  const kinds: [string, readonly Sample[], Fragment][] = [
-    ['Cyrillic name', russian, cyrillic],
-    ['Фамилия И.О.', russian, initials],
-    ['Latin name', people, latin],
-    ['phone', people, phone],
+  const kinds: [string, 'russian' | 'people', Fragment][] = [
+    ['Cyrillic name', 'russian', cyrillic],
+    ['Фамилия И.О.', 'russian', initials],
+    ['Latin name', 'people', latin],
+    ['phone', 'people', phone],
   ];
   const filters: [string, (p: Sample) => string][] = [
     ['', () => ''],
     [' + status', () => '&status=active'],
     [' + organizationId', (p) => `&organizationId=${p.organizationId}`],
   ];
-  const results: SearchResult[] = [];
-  for (const [name, pool, fragment] of kinds) {
+  const warmup = 20;
+  const results: SearchResult[][] = searchers.map(() => []);
+  for (const [name, poolName, fragment] of kinds) {
     for (const [filterName, filter] of filters) {
-      let totals = 0;
-      let example = '';
-      const samples = await sequential(count, 20, async (i) => {
-        const person = rng.pick(pool);
-        const q = fragment(person, rng);
-        if (i === 20) example = q;
-        const result = await client.timed(
-          'GET',
-          `/api/v1/users?q=${encodeURIComponent(q)}${filter(person)}`,
-        );
-        if (i >= 20 && result.status === 200)
-          totals += (JSON.parse(result.body) as { total: number }).total;
-        return result;
-      });
-      results.push({
-        kind: `${name}${filterName}`,
-        example,
-        latency: latency(samples),
-        meanTotal: totals / count,
-      });
+      const samples: number[][] = searchers.map(() => []);
+      const totals = searchers.map(() => 0);
+      const examples = searchers.map(() => '');
+      for (let i = 0; i < warmup + count; i++) {
+        for (const [index, searcher] of searchers.entries()) {
+          const pool = pools[index]?.[poolName] ?? [];
+          const person = rng.pick(pool);
+          const q = fragment(person, rng);
+          if (i === warmup) examples[index] = q;
+          const result = await searcher.client.timed(
+            'GET',
+            `/api/v1/users?q=${encodeURIComponent(q)}${filter(person)}`,
+          );
+          if (result.status >= 300)
+            throw new Error(`request ${i} answered ${result.status}: ${result.body.slice(0, 300)}`);
+          if (i < warmup) continue;
+          samples[index]?.push(result.ms);
+          totals[index] =
+            (totals[index] ?? 0) + (JSON.parse(result.body) as { total: number }).total;
+        }
+      }
+      for (const [index, searcher] of searchers.entries())
+        results[index]?.push({
+          kind: `${name}${filterName}${searcher.label ? ` (${searcher.label})` : ''}`,
+          example: examples[index] ?? '',
+          latency: latency(samples[index] ?? []),
+          meanTotal: (totals[index] ?? 0) / count,
+        });
     }
   }
-  return results;
+  return results.flat();
 }

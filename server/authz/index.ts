@@ -6,7 +6,9 @@ import type {
   Action,
   AppAbility,
   ElevationRequestSubject,
+  OrganizationSubject,
   RoleGrantSubject,
+  SpaceSubject,
   SubjectName,
   Subjects,
   UserSubject,
@@ -15,13 +17,33 @@ import type { Role } from './roles.ts';
 
 export * from './abilities.ts';
 
-/** Wraps a person's facts as a CASL `User` subject. */
-export function asUserSubject(user: { id: string; rank: number; organizationId?: string | null }) {
+/**
+ * Wraps a person's facts as a CASL `User` subject. `organizationId` is required (issue 18): a row
+ * read without it would fall outside every scope, so the compiler finds each such read.
+ */
+export function asUserSubject(user: {
+  id: string;
+  rank: number;
+  organizationId: string | null | undefined;
+}) {
   return subject('User', {
     id: user.id,
     rank: user.rank,
     organizationId: user.organizationId ?? null,
   } satisfies UserSubject);
+}
+
+/** Wraps a space as a CASL `Space` subject: a scoped role reaches spaces of its organizations. */
+export function asSpaceSubject(space: { id: string; organizationId: string | null }) {
+  return subject('Space', {
+    id: space.id,
+    organizationId: space.organizationId,
+  } satisfies SpaceSubject);
+}
+
+/** Wraps an organization as a CASL `Organization` subject. */
+export function asOrganizationSubject(organization: { id: string }) {
+  return subject('Organization', { id: organization.id } satisfies OrganizationSubject);
 }
 
 /** Wraps a role change as a CASL `RoleGrant` subject. */

@@ -1,5 +1,6 @@
-import type { EntityManager, QBFilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { type AppAbility, accessibleWhere } from '../authz/index.ts';
+import { accessCondition } from '../authz/sql.ts';
 
 /** Subjects with an entity of the same name, whose rows lists filter. */
 export type ReadableSubject = 'User' | 'Space' | 'Organization';
@@ -12,10 +13,9 @@ export interface SqlCondition {
 
 /**
  * The caller's read rules on a subject as a SQL condition on `column` (the id of that subject in
- * the caller's statement): `accessibleWhere` compiled by MikroORM's query builder into an id
- * subquery, so hand-written, set-based statements filter with exactly the rules a single read
- * checks (a scoped admin's organization subtrees). `true` when every row is readable (no
- * subquery at all), `null` when none is.
+ * the caller's statement), compiled by `accessCondition` (server/authz/sql.ts), so hand-written,
+ * set-based statements filter with exactly the rules a single read checks. `null` when no row is
+ * readable at all, so a view can refuse instead of answering an empty page.
  */
 export function readableSql(
   em: EntityManager,
@@ -23,15 +23,7 @@ export function readableSql(
   subject: ReadableSubject,
   column: string,
 ): SqlCondition | null {
-  const access = accessibleWhere<object>(ability, 'read', subject);
-  if (access === null) return null;
-  if (Object.keys(access).length === 0) return { sql: 'true', bindings: [] };
-  const query = em
-    // By entity name: the query builder maps the rules' properties to that entity's columns.
-    .createQueryBuilder<object, 'readable'>(subject, 'readable')
-    .select('id')
-    .where(access as QBFilterQuery<object>)
-    .getKnexQuery()
-    .toSQL();
-  return { sql: `${column} in (${query.sql})`, bindings: [...query.bindings] };
+  if (accessibleWhere<object>(ability, 'read', subject) === null) return null;
+  const { sql, params } = accessCondition<object>(em, ability, 'read', subject, subject, column);
+  return { sql, bindings: params };
 }

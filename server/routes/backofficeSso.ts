@@ -110,7 +110,7 @@ export function registerBackofficeSsoRoutes(scope: ApiScope): void {
         const ability = defineAbilityFor(actor, services.now());
         return {
           next: result.next,
-          me: presentMe(services, result.user, ability, result.sessionId),
+          me: await presentMe(services, result.user, ability, result.sessionId),
         };
       }
       setCookie(ctx, services, CHALLENGE_COOKIE, result.challengeToken, {

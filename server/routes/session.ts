@@ -12,6 +12,7 @@ import { challengeInvalid } from '../identity/commands/loginRules.ts';
 import { logout } from '../identity/commands/logout.ts';
 import { sendPasswordReset } from '../identity/commands/sendPasswordReset.ts';
 import { startLogin } from '../identity/commands/startLogin.ts';
+import { grantInForceView, grantsInForceView } from '../identity/grants/grantsInForceView.ts';
 import { actorWithGrants } from '../identity/grants/loadGrants.ts';
 import { enrollmentLinkBody, passwordResetBody } from '../identity/people/schemas.ts';
 import { AppError } from '../shared/errors.ts';
@@ -60,6 +61,9 @@ export const meSchema = z.object({
     email: z.string().nullable(),
   }),
   role: z.enum(ROLES).nullable(),
+  grants: z
+    .array(grantInForceView)
+    .describe('Role grants in force on top of `role` (issue 18): scope and expiry'),
   rules: z.array(z.unknown()).describe("CASL's packed rules of the caller"),
   csrfToken: z.string().describe('Send back in X-CSRF-Token on unsafe requests'),
   timeZone: z
@@ -68,7 +72,13 @@ export const meSchema = z.object({
 });
 
 /** The body of GET /me for a session. */
-export function presentMe(services: Services, user: User, ability: AppAbility, sessionId: string) {
+export async function presentMe(
+  services: Services,
+  user: User,
+  ability: AppAbility,
+  sessionId: string,
+) {
+  const grants = await grantsInForceView(services.orm.em.fork(), user.id, services.now());
   return {
     user: {
       id: user.id,
@@ -78,6 +88,7 @@ export function presentMe(services: Services, user: User, ability: AppAbility, s
       email: user.email ?? null,
     },
     role: user.role ?? null,
+    grants,
     rules: packedRulesOf(ability),
     csrfToken: csrfTokenFor(services, sessionId),
     timeZone: services.config.hr.timeZone,

@@ -287,6 +287,8 @@ export const PLAN_NOTE_CODES = {
   released_email: ['email', 'label', 'date'],
   released_login_email: ['login', 'email', 'label', 'date'],
   requester_rank: [],
+  // Issue 18: the person, or where they would land, is outside the requester's organizations.
+  requester_scope: [],
   // People the read no longer returns.
   not_found_in_source: [],
   not_in_complete_list: [],
@@ -297,6 +299,7 @@ export const PLAN_NOTE_CODES = {
   moved_out_of_base: ['dn'],
   // Why an item is held back (blockedNote).
   blocked_insufficient_rank: [],
+  blocked_outside_scope: [],
   blocked_last_superadmin: [],
   blocked_empty_read: ['managed'],
   blocked_partial_read: ['read', 'share', 'managed'],

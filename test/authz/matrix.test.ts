@@ -311,9 +311,14 @@ const TARGET_ID: Record<Exclude<Target, 'self'>, string> = {
 };
 
 /** The person a target kind stands for, as the database would store it. */
-function person(actor: ActorKind, target: Target): { id: string; rank: number; role: Role | null } {
-  if (target === 'self') return { id: ACTOR_ID[actor], rank: RANK[actor], role: roleOf(actor) };
-  return { id: TARGET_ID[target], rank: RANK[target], role: roleOf(target) };
+function person(
+  actor: ActorKind,
+  target: Target,
+): { id: string; rank: number; role: Role | null; organizationId: string | null } {
+  // Company-wide roles reach people of any organization, and of none (scopedMatrix.test.ts).
+  if (target === 'self')
+    return { id: ACTOR_ID[actor], rank: RANK[actor], role: roleOf(actor), organizationId: null };
+  return { id: TARGET_ID[target], rank: RANK[target], role: roleOf(target), organizationId: null };
 }
 
 const abilities = new Map<ActorKind, AppAbility>();

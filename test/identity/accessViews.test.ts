@@ -175,6 +175,32 @@ describe('a person’s access', () => {
       .toEqual([expect.objectContaining({ rows: 4, view: 'person' })]);
   });
 
+  it('shows a scoped admin only the spaces of their subtrees, in the view and its file', async () => {
+    const person = await createPerson(context.services, { organizationId: yekaterinburg });
+    const ours = await space(`Склад Урал ${randomUUID().slice(0, 6)}`, yekaterinburg);
+    const theirs = await space(`Совет директоров ${randomUUID().slice(0, 6)}`, moscow);
+    for (const room of [ours, theirs])
+      expect(
+        (await superadmin.api.post(`/api/v1/spaces/${room}/members`, { userIds: [person.id] }))
+          .status,
+      ).toBe(200);
+    const seen = await scoped.get<{ spaces: { spaceId: string }[]; spacesTotal: number }>(
+      `/api/v1/users/${person.id}/access`,
+    );
+    expect(seen.status).toBe(200);
+    expect(seen.body.spaces.map((one) => one.spaceId)).toEqual([ours]);
+    expect(seen.body.spacesTotal).toBe(1);
+    const file = await scoped.get(`/api/v1/users/${person.id}/access/export?lang=ru`);
+    expect(file.status).toBe(200);
+    expect(file.text).toContain('Склад Урал');
+    expect(file.text).not.toContain('Совет директоров');
+    // The company-wide view still sees both.
+    const all = await superadmin.api.get<{ spacesTotal: number }>(
+      `/api/v1/users/${person.id}/access`,
+    );
+    expect(all.body.spacesTotal).toBe(2);
+  });
+
   it('is refused outside a scoped admin’s subtree, and audited as denied', async () => {
     const outside = await createPerson(context.services, { organizationId: moscow });
     expect((await scoped.get(`/api/v1/users/${outside.id}/access`)).status).toBe(403);

@@ -44,6 +44,8 @@ export interface UserRecord {
   statusReason: string | null;
   loginMethod: LoginMethod;
   role: Role | null;
+  /** The highest rank in force: standing role and role grants (issue 18). */
+  rank?: number;
   addedBy: PersonRef | null;
   /** Free text: someone outside the directory. */
   initiatedBy: string | null;
@@ -202,6 +204,12 @@ export interface OrganizationRecord {
 export interface MeBody {
   user: { id: string; username: string | null; displayName: string; role: Role | null };
   role: Role | null;
+  /** Role grants in force on top of `role` (issue 18): scope (named) and expiry. */
+  grants?: {
+    role: Exclude<Role, 'superadmin'>;
+    scope: { id: string; name: string }[];
+    expiresAt: string | null;
+  }[];
   rules: unknown[];
   csrfToken: string;
   /** The company's IANA time zone (`hr.timeZone`): times are shown in it. */

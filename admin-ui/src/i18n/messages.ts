@@ -6,6 +6,7 @@ import { en } from './en';
 import { errorsEn } from './errors/en';
 import { planNotesEn, planNotesRu } from './errors/planNotes';
 import { errorsRu } from './errors/ru';
+import { grantsEn, grantsRu } from './grants';
 import { reviewsEn, reviewsRu } from './reviews';
 import { ru } from './ru';
 import { raRu, termsEn, termsRu } from './terms';
@@ -27,6 +28,7 @@ export const messagesEn = mergeTranslations(
   elevationEn,
   accessViewsEn,
   reviewsEn,
+  grantsEn,
 ) as typeof en &
   typeof errorsEn &
   typeof planNotesEn &
@@ -50,6 +52,7 @@ export const messagesRu = mergeTranslations(
   elevationRu,
   accessViewsRu,
   reviewsRu,
+  grantsRu,
 ) as typeof ru &
   typeof errorsEn &
   typeof planNotesEn &

@@ -18,16 +18,38 @@ export function abilityFromPacked(packed: unknown[]): AppAbility {
   return createMongoAbility(rules);
 }
 
-/** The CASL subject of a person, with the fields the rules look at. */
-export function userSubject(record: { id: string; role: Role | null }) {
-  return subject('User', { id: record.id, rank: rankOf(record.role) });
+/** What the rules look at in a person: rank (in force, grants included) and organization. */
+export interface PersonFacts {
+  id: string;
+  role: Role | null;
+  /** The stored rank (issue 18: a grant may raise it above the role's); else the role's. */
+  rank?: number;
+  organization?: { id: string } | null;
+  organizationId?: string | null;
+}
+
+/** A person's organization, whichever way a record carries it. */
+function organizationOf(record: PersonFacts): string | null {
+  return record.organization?.id ?? record.organizationId ?? null;
+}
+
+/**
+ * The CASL subject of a person, with the fields the rules look at: a scoped role's rules name
+ * organizations (issue 18), so the organization goes with the rank.
+ */
+export function userSubject(record: PersonFacts) {
+  return subject('User', {
+    id: record.id,
+    rank: record.rank ?? rankOf(record.role),
+    organizationId: organizationOf(record),
+  });
 }
 
 /** The CASL subject of a role change of `target` to `to` (`none` for a plain user). */
-export function roleGrantSubject(target: { id: string; role: Role | null }, to: Role | 'none') {
+export function roleGrantSubject(target: PersonFacts, to: Role | 'none') {
   return subject('RoleGrant', {
     targetId: target.id,
-    targetRank: rankOf(target.role),
+    targetRank: target.rank ?? rankOf(target.role),
     from: target.role ?? 'none',
     to,
   });
@@ -82,7 +104,13 @@ export function canAccessWith(
   ability: AppAbility,
   action: string,
   resource: string,
-  record?: { id?: unknown; role?: Role | null },
+  record?: {
+    id?: unknown;
+    role?: Role | null;
+    rank?: number;
+    organization?: { id: string } | null;
+    organizationId?: string | null;
+  },
 ): boolean {
   const subjectName = RESOURCE_SUBJECTS[resource];
   if (!subjectName) return false;
@@ -92,7 +120,10 @@ export function canAccessWith(
       ? 'configure'
       : (ACTIONS[action] ?? action);
   if (resource === 'users' && record && typeof record.id === 'string') {
-    return ability.can(caslAction, userSubject({ id: record.id, role: record.role ?? null }));
+    return ability.can(
+      caslAction,
+      userSubject({ ...record, id: record.id, role: record.role ?? null }),
+    );
   }
   if (resource === 'space-members') return ability.can('manageMembers', 'Space');
   return ability.can(caslAction, subjectName);

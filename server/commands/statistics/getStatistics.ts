@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../authz/actor.ts';
 import { authorize } from '../../authz/index.ts';
+import { accessCondition, type SqlCondition } from '../../authz/sql.ts';
 import type { Services } from '../../shared/services.ts';
 import { runCommand } from '../runCommand.ts';
 import type { PeopleStatistics, StatisticsQuery, StatisticsView } from './schemas.ts';
@@ -15,6 +16,12 @@ interface Window {
   to: string;
 }
 
+/**
+ * The people a caller may read, as a condition on a column holding a person's id (issue 18: a
+ * scoped role's dashboard counts the people of its subtrees, as they are now).
+ */
+type PeopleFilter = (idColumn: string) => SqlCondition;
+
 const WEEKS = `select to_char(w, 'YYYY-MM-DD') as week, w::date as start
   from generate_series(?::date, ?::date, interval '1 week') w`;
 
@@ -23,22 +30,27 @@ const weekOf = (column: string) => `date_trunc('week', ${column} at time zone ?)
 /** The instant the window starts (`?, ?` = the first day, the zone). */
 const START = `(?::date::timestamp at time zone ?)`;
 
-async function peopleByStatus(em: EntityManager, w: Window) {
+async function peopleByStatus(em: EntityManager, w: Window, people: PeopleFilter) {
+  const first = people('user_id');
+  const created = people('u.id');
+  const changed = people('c.user_id');
   // Deltas per day and status: +1 for the status a person was created with (the `from` of their
   // first recorded change, or their status today if it never changed), then -1 / +1 for every
   // change. A running sum over generate_series gives the count on every day in one statement.
   const rows = await em.execute<{ day: string; status: string; n: number }[]>(
     `with first_change as (
        select distinct on (user_id) user_id, from_status from user_status_change
-        order by user_id, changed_at, id
+        where ${first.sql} order by user_id, changed_at, id
      ), deltas as (
        select (u.created_at at time zone ?)::date as day, coalesce(f.from_status, u.status) as status,
               1 as delta
-         from app_user u left join first_change f on f.user_id = u.id
+         from app_user u left join first_change f on f.user_id = u.id where ${created.sql}
        union all
        select (c.changed_at at time zone ?)::date, c.to_status, 1 from user_status_change c
+        where ${changed.sql}
        union all
        select (c.changed_at at time zone ?)::date, c.from_status, -1 from user_status_change c
+        where ${changed.sql}
      ), daily as (
        select day, status, sum(delta) as delta from deltas group by day, status
      ), base as (
@@ -52,7 +64,18 @@ async function peopleByStatus(em: EntityManager, w: Window) {
        left join daily d on d.day = g.day::date and d.status = s.status
        left join base b on b.status = s.status
       order by g.day`,
-    [w.tz, w.tz, w.tz, w.from, w.from, w.to],
+    [
+      ...first.params,
+      w.tz,
+      ...created.params,
+      w.tz,
+      ...changed.params,
+      w.tz,
+      ...changed.params,
+      w.from,
+      w.from,
+      w.to,
+    ],
   );
   const byDay = new Map<string, PeopleStatistics['byStatus'][number]>();
   for (const row of rows) {
@@ -69,7 +92,14 @@ async function peopleByStatus(em: EntityManager, w: Window) {
   return [...byDay.values()];
 }
 
-async function weeklyPeople(em: EntityManager, w: Window) {
+async function weeklyPeople(em: EntityManager, w: Window, people: PeopleFilter) {
+  const [joined, left, invited, registered, enrolled] = [
+    people('id'),
+    people('user_id'),
+    people('user_id'),
+    people('user_id'),
+    people('user_id'),
+  ];
   // One pass per source table, grouped by week, joined onto the weeks of the window.
   return em.execute<
     {
@@ -83,15 +113,16 @@ async function weeklyPeople(em: EntityManager, w: Window) {
   >(
     `with weeks as (${WEEKS}),
      joined as (select ${weekOf('created_at')} as start, count(*) as n from app_user
-                 where created_at >= ${START} group by 1),
+                 where created_at >= ${START} and ${joined.sql} group by 1),
      leavers as (select ${weekOf('changed_at')} as start, count(*) as n from user_status_change
-                  where to_status = 'deactivated' and changed_at >= ${START} group by 1),
+                  where to_status = 'deactivated' and changed_at >= ${START} and ${left.sql}
+                  group by 1),
      invited as (select ${weekOf('first_sent_at')} as start, count(*) as n from invitation
-                  where first_sent_at >= ${START} group by 1),
+                  where first_sent_at >= ${START} and ${invited.sql} group by 1),
      registered as (select ${weekOf('registered_at')} as start, count(*) as n from invitation
-                     where registered_at >= ${START} group by 1),
+                     where registered_at >= ${START} and ${registered.sql} group by 1),
      enrolled as (select ${weekOf('confirmed_at')} as start, count(*) as n from totp_factor
-                   where confirmed_at >= ${START} group by 1)
+                   where confirmed_at >= ${START} and ${enrolled.sql} group by 1)
      select w.week, coalesce(j.n, 0)::int as joined, coalesce(l.n, 0)::int as left,
             coalesce(i.n, 0)::int as invited, coalesce(r.n, 0)::int as registered,
             coalesce(e.n, 0)::int as second_factor
@@ -100,25 +131,43 @@ async function weeklyPeople(em: EntityManager, w: Window) {
        left join invited i on i.start = w.start left join registered r on r.start = w.start
        left join enrolled e on e.start = w.start
       order by w.start`,
-    [w.from, w.to, ...Array.from({ length: 5 }, () => [w.tz, w.from, w.tz]).flat()],
+    [
+      w.from,
+      w.to,
+      ...[joined, left, invited, registered, enrolled].flatMap((filter) => [
+        w.tz,
+        w.from,
+        w.tz,
+        ...filter.params,
+      ]),
+    ],
   );
 }
 
-async function peopleStatistics(em: EntityManager, w: Window): Promise<PeopleStatistics> {
-  const weekly = await weeklyPeople(em, w);
+async function peopleStatistics(
+  em: EntityManager,
+  w: Window,
+  people: PeopleFilter,
+): Promise<PeopleStatistics> {
+  const weekly = await weeklyPeople(em, w, people);
+  const active = people('u.id');
   const [factor] = await em.execute<{ enrolled: number; active: number }[]>(
     `select count(f.user_id)::int as enrolled, count(*)::int as active
-       from app_user u left join totp_factor f on f.user_id = u.id where u.status = 'active'`,
+       from app_user u left join totp_factor f on f.user_id = u.id
+      where u.status = 'active' and ${active.sql}`,
+    active.params,
   );
+  const invited = people('user_id');
   const [invitations] = await em.execute<PeopleStatistics['registration'][]>(
     `select count(*) filter (where status = 'invited')::int as invited,
             count(*) filter (where status = 'registered')::int as registered,
             count(*) filter (where status = 'held')::int as held,
             count(*) filter (where status = 'revoked')::int as revoked
-       from invitation`,
+       from invitation where ${invited.sql}`,
+    invited.params,
   );
   return {
-    byStatus: await peopleByStatus(em, w),
+    byStatus: await peopleByStatus(em, w, people),
     joinersLeavers: weekly.map(({ week, joined, left }) => ({ week, joined, left })),
     enrolment: weekly.map((row) => ({
       week: row.week,
@@ -201,7 +250,9 @@ export function getStatistics(
       timeZone: tz,
       from: w.from,
       to: w.to,
-      people: await peopleStatistics(em, w),
+      people: await peopleStatistics(em, w, (idColumn) =>
+        accessCondition(em, ability, 'read', 'User', 'User', idColumn),
+      ),
       syncRuns: ability.can('read', 'SyncRun') ? await syncRuns(em, w) : null,
       deliveries: ability.can('read', 'CoreDelivery') ? await deliveries(em, w) : null,
     };

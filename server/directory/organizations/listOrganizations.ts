@@ -1,8 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../authz/actor.ts';
 import { authorize } from '../../authz/index.ts';
+import { accessCondition, type SqlCondition } from '../../authz/sql.ts';
 import { runCommand } from '../../commands/runCommand.ts';
 import type { Services } from '../../shared/services.ts';
+import { Organization } from '../entities.ts';
 import {
   type ListOrganizationsQuery,
   type OrganizationTreeNode,
@@ -23,9 +25,15 @@ export interface OrganizationList<T> {
   total: number;
 }
 
-function filtersOf(query: ListOrganizationsQuery, alias: string, withParent: boolean) {
-  const where: string[] = [];
-  const params: unknown[] = [];
+function filtersOf(
+  query: ListOrganizationsQuery,
+  alias: string,
+  withParent: boolean,
+  access: SqlCondition,
+) {
+  // The same rules as a single read: a scoped role lists the organizations of its subtrees.
+  const where: string[] = [access.sql];
+  const params: unknown[] = [...access.params];
   if (query.q) {
     // fold_search on both sides, so the trigram index on fold_search(name) serves the search.
     where.push(`fold_search(${alias}.name) like fold_search(?)`);
@@ -40,7 +48,7 @@ function filtersOf(query: ListOrganizationsQuery, alias: string, withParent: boo
     where.push(`${alias}.parent_id = ?`);
     params.push(query.parentId);
   }
-  return { sql: where.length ? `where ${where.join(' and ')}` : '', params };
+  return { sql: `where ${where.join(' and ')}`, params };
 }
 
 /**
@@ -57,8 +65,9 @@ export async function listOrganizations(
       auditAction: 'organization.listed',
       targetType: 'Organization',
     });
-    if (query.tree) return listTree(em, query);
-    const filters = filtersOf(query, 'o', true);
+    const access = accessCondition(em, ability, 'read', 'Organization', Organization, 'o.id');
+    if (query.tree) return listTree(em, query, access);
+    const filters = filtersOf(query, 'o', true, access);
     const rows = await em.execute<OrganizationRow[]>(
       `select ${ORGANIZATION_COLUMNS} from organization o ${filters.sql}
         order by o.name collate "und-x-icu", o.id limit ? offset ?`,
@@ -78,10 +87,11 @@ type TreeRow = OrganizationRow & { depth: number; path: string[]; path_names: st
 async function listTree(
   em: EntityManager,
   query: ListOrganizationsQuery,
+  access: SqlCondition,
 ): Promise<OrganizationList<OrganizationTreeNode>> {
   const start = query.parentId && query.parentId !== 'root' ? 'parent_id = ?' : 'parent_id is null';
   const startParams = query.parentId && query.parentId !== 'root' ? [query.parentId] : [];
-  const filters = filtersOf(query, 'o', false);
+  const filters = filtersOf(query, 'o', false, access);
   // The sort key is the path of lower-cased names, so a node follows its parent and precedes
   // the next sibling of its parent; `not id = any(path)` guards against a corrupt cycle.
   // Subtree totals for the whole tree in the same statement: each person's organization counts

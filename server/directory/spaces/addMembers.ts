@@ -1,14 +1,16 @@
 import type { Actor } from '../../authz/actor.ts';
-import { authorize } from '../../authz/index.ts';
+import { accessCondition } from '../../authz/sql.ts';
 import type { CommandContext } from '../../commands/runCommand.ts';
 import { runCommand } from '../../commands/runCommand.ts';
 import { unprocessable } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
-import { assertSpaceExists } from './listMembers.ts';
+import { User } from '../entities.ts';
+import { loadAuthorizedSpace } from './listMembers.ts';
 import type { AddMembersResult } from './schemas.ts';
 
 /**
- * Adds people to a space (superadmin, admin) in one set-based insert; people already in it are
+ * Adds people to a space (superadmin, admin; a scoped admin: spaces and people of their subtrees)
+ * in one set-based insert; people already in it are
  * skipped, and any unknown id refuses the whole call (422 `unknown_users`). Each person actually
  * added is one `space.member_added` event whose target is that person, so a person's history
  * (`targetId`) shows their memberships; the space is in `details`.
@@ -20,17 +22,20 @@ export async function addMembers(
   userIds: string[],
 ): Promise<AddMembersResult> {
   return runCommand(services, actor, async ({ em, ability, audit, emit }) => {
-    authorize(ability, 'manageMembers', 'Space', {
+    const space = await loadAuthorizedSpace(em, ability, 'manageMembers', spaceId, {
       auditAction: 'space.member_added',
       targetType: 'Space',
       targetId: spaceId,
     });
-    const space = await assertSpaceExists(em, spaceId);
     const wanted = JSON.stringify([...new Set(userIds)]);
+    // People the caller may not see (outside a scoped role's subtrees) are as unknown as missing
+    // ones: the answer does not tell which ids exist elsewhere in the company (issue 18).
+    const visible = accessCondition(em, ability, 'read', 'User', User, 'u.id');
     const unknown = await em.execute<{ id: string }[]>(
       `select w.id from (select distinct value::uuid as id from jsonb_array_elements_text(?::jsonb)) w
-        where not exists (select 1 from app_user u where u.id = w.id) order by w.id`,
-      [wanted],
+        where not exists (select 1 from app_user u where u.id = w.id and ${visible.sql})
+        order by w.id`,
+      [wanted, ...visible.params],
     );
     if (unknown.length > 0)
       throw unprocessable('unknown_users', 'Some of these people do not exist', {

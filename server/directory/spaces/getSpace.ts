@@ -1,15 +1,15 @@
 import type { Actor } from '../../authz/actor.ts';
-import { authorize } from '../../authz/index.ts';
 import { runCommand } from '../../commands/runCommand.ts';
 import { notFound } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
+import { loadAuthorizedSpace } from './listMembers.ts';
 import type { SpaceView } from './schemas.ts';
 import { loadSpaceView } from './views.ts';
 
 /** One space with its organization and member count. */
 export async function getSpace(services: Services, actor: Actor, id: string): Promise<SpaceView> {
   return runCommand(services, actor, async ({ em, ability }) => {
-    authorize(ability, 'read', 'Space', {
+    await loadAuthorizedSpace(em, ability, 'read', id, {
       auditAction: 'space.viewed',
       targetType: 'Space',
       targetId: id,

@@ -1,11 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../authz/actor.ts';
-import { authorize } from '../../authz/index.ts';
+import {
+  type Action,
+  type AppAbility,
+  type AttemptInfo,
+  asSpaceSubject,
+  authorize,
+} from '../../authz/index.ts';
+import { accessCondition } from '../../authz/sql.ts';
 import { runCommand } from '../../commands/runCommand.ts';
 import { notFound } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
-import { readableSql } from '../accessSql.ts';
-import type { MembershipVia, UserStatus } from '../entities.ts';
+import { type MembershipVia, User, type UserStatus } from '../entities.ts';
 import { containsPattern, isoSql } from '../organizations/support.ts';
 import { fullNameSql } from '../users/presentUser.ts';
 import type { ListMembersQuery, MemberView } from './schemas.ts';
@@ -24,11 +30,38 @@ interface MemberRow {
   via_source_id: string | null;
 }
 
-/** Throws 404 unless the space exists. */
-export async function assertSpaceExists(em: EntityManager, id: string): Promise<{ name: string }> {
-  const [row] = await em.execute<{ name: string }[]>('select name from space where id = ?', [id]);
+/** Throws 404 unless the space exists; its name and organization otherwise. */
+export async function assertSpaceExists(
+  em: EntityManager,
+  id: string,
+): Promise<{ name: string; organizationId: string | null }> {
+  const [row] = await em.execute<{ name: string; organizationId: string | null }[]>(
+    'select name, organization_id as "organizationId" from space where id = ?',
+    [id],
+  );
   if (!row) throw notFound('Space');
   return row;
+}
+
+/**
+ * Load-then-authorize for one space (as `loadAuthorizedTarget` does for a person): a role with
+ * no such right on any space is refused before the load; then 404 for a missing space, and the
+ * right is checked on the space itself, so a scoped role acts only on spaces of its subtrees.
+ */
+export async function loadAuthorizedSpace(
+  em: EntityManager,
+  ability: AppAbility,
+  action: Action,
+  id: string,
+  attempt: AttemptInfo,
+): Promise<{ name: string; organizationId: string | null }> {
+  authorize(ability, action, 'Space', attempt);
+  const space = await assertSpaceExists(em, id);
+  authorize(ability, action, asSpaceSubject({ id, organizationId: space.organizationId }), {
+    ...attempt,
+    targetLabel: attempt.targetLabel ?? space.name,
+  });
+  return space;
 }
 
 /**
@@ -43,16 +76,15 @@ export async function listMembers(
   query: ListMembersQuery,
 ): Promise<{ data: MemberView[]; total: number }> {
   return runCommand(services, actor, async ({ em, ability }) => {
-    const readable = readableSql(em, ability, 'User', 'u.id');
-    authorize(ability, 'read', 'Space', {
+    await loadAuthorizedSpace(em, ability, 'read', spaceId, {
       auditAction: 'space.members_listed',
       targetType: 'Space',
       targetId: spaceId,
     });
-    await assertSpaceExists(em, spaceId);
-    if (!readable) return { data: [], total: 0 };
-    const params: unknown[] = [spaceId, ...readable.bindings];
-    let filter = `and ${readable.sql}`;
+    // Members are people: a scoped role lists only those of its subtrees (issue 18).
+    const people = accessCondition(em, ability, 'read', 'User', User, 'u.id');
+    const params: unknown[] = [spaceId, ...people.params];
+    let filter = `and ${people.sql}`;
     if (query.q) {
       // search_text is the folded name/email/username the users' trigram index covers.
       filter += ' and u.search_text like fold_search(?)';

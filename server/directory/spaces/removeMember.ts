@@ -1,11 +1,15 @@
 import type { Actor } from '../../authz/actor.ts';
-import { authorize } from '../../authz/index.ts';
+import { asUserSubject, authorize } from '../../authz/index.ts';
 import { type CommandContext, runCommand } from '../../commands/runCommand.ts';
 import { notFound } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
-import { assertSpaceExists } from './listMembers.ts';
+import { loadPeopleFacts } from '../users/facts.ts';
+import { loadAuthorizedSpace } from './listMembers.ts';
 
-/** Removes a person from a space (superadmin, admin); 404 if they are not a member. */
+/**
+ * Removes a person from a space (superadmin, admin; a scoped admin: spaces and people of their
+ * subtrees); 404 if they are not a member.
+ */
 export async function removeMember(
   services: Services,
   actor: Actor,
@@ -13,12 +17,19 @@ export async function removeMember(
   userId: string,
 ): Promise<void> {
   await runCommand(services, actor, async (ctx) => {
-    authorize(ctx.ability, 'manageMembers', 'Space', {
+    const attempt = {
       auditAction: 'space.member_removed',
       targetType: 'User',
       targetId: userId,
+    } as const;
+    const space = await loadAuthorizedSpace(ctx.em, ctx.ability, 'manageMembers', spaceId, attempt);
+    // The person too must be within reach: a scoped admin does not act on people elsewhere.
+    const person = (await loadPeopleFacts(ctx.em, [userId])).get(userId);
+    if (!person) throw notFound('Membership');
+    authorize(ctx.ability, 'read', asUserSubject(person), {
+      ...attempt,
+      targetLabel: person.label,
     });
-    const space = await assertSpaceExists(ctx.em, spaceId);
     const removed = await removeMembersIn(ctx, spaceId, space.name, [userId]);
     if (removed.length === 0) throw notFound('Membership');
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../authz/actor.ts';
-import { type AppAbility, authorize } from '../../authz/index.ts';
+import { type AppAbility, asUserSubject, authorize } from '../../authz/index.ts';
 import { runCommand } from '../../commands/runCommand.ts';
 import type { Services } from '../../shared/services.ts';
 import { User } from '../entities.ts';
@@ -38,12 +38,21 @@ export function createUser(
     services,
     actor,
     async ({ em, audit, emit }) => {
-      authorize(ability, 'create', 'User', { auditAction: 'user.created', targetType: 'user' });
+      const attempt = { auditAction: 'user.created', targetType: 'user' } as const;
+      authorize(ability, 'create', 'User', attempt);
+      const id = randomUUID();
+      // Where the person will be: a scoped role adds people inside its subtrees only (issue 18).
+      authorize(
+        ability,
+        'create',
+        asUserSubject({ id, rank: 0, organizationId: input.organizationId ?? null }),
+        attempt,
+      );
       await requireInitiator(em, input.initiatedById);
       const status = input.status ?? 'pending';
       const now = services.now();
       const user = em.create(User, {
-        id: randomUUID(),
+        id,
         username: input.username ?? null,
         familyName: input.familyName,
         givenName: input.givenName,

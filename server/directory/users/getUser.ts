@@ -1,7 +1,9 @@
 import type { Actor } from '../../authz/actor.ts';
 import { type AppAbility, asUserSubject, authorize } from '../../authz/index.ts';
+import { accessCondition } from '../../authz/sql.ts';
 import { runCommand } from '../../commands/runCommand.ts';
 import type { Services } from '../../shared/services.ts';
+import { Space } from '../entities.ts';
 import { labelOf, loadUser, requireAnyRight } from './common.ts';
 import { presentOne, type UserView } from './presentUser.ts';
 
@@ -43,12 +45,15 @@ export function getUser(
         'select confirmed_at from totp_factor where user_id = ?',
         [id],
       );
-      // Staff may see a person's card but not the Spaces section (DESIGN.md's matrix).
+      // Staff may see a person's card but not the Spaces section (DESIGN.md's matrix); a scoped
+      // admin sees only the spaces of their subtrees (issue 18).
+      const readable = accessCondition(em, ability, 'read', 'Space', Space, 's.id');
       const spaces = ability.can('read', 'Space')
         ? await em.execute<{ id: string; name: string }[]>(
             `select s.id, s.name from space_member m join space s on s.id = m.space_id
-             where m.user_id = ? order by s.name collate "und-x-icu" limit ${CARD_SPACES}`,
-            [id],
+             where m.user_id = ? and ${readable.sql}
+             order by s.name collate "und-x-icu" limit ${CARD_SPACES}`,
+            [id, ...readable.params],
           )
         : null;
       const factor = factors[0];

@@ -16,7 +16,7 @@ interface Row {
   id: string;
   rank: number;
   label: string;
-  organization_id: string | null;
+  organizationId: string | null;
   source: 'manual' | 'ad' | 'hr';
   source_id: string | null;
   hr_source_id: string | null;
@@ -37,7 +37,7 @@ export async function moveToOrganization(
   details: Record<string, unknown>,
 ): Promise<Map<string, PersonMoved>> {
   const rows = await ctx.em.execute<Row[]>(
-    `select id, rank, coalesce(username, display_name) as label, organization_id, source,
+    `select id, rank, coalesce(username, display_name) as label, organization_id as "organizationId", source,
             source_id, hr_source_id
        from app_user where id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
       order by id for no key update`,
@@ -53,12 +53,17 @@ export async function moveToOrganization(
       results.set(id, { label: null, code: 'not_found' });
       continue;
     }
+    // Someone the caller may not even see keeps their name out of the report.
+    const visible = ctx.ability.can('read', asUserSubject(row));
     const owners = ownersOf(
       { source: row.source, sourceId: row.source_id, hrSourceId: row.hr_source_id },
       precedence,
     );
     let code: MoveSkipCode | null = null;
-    if (!ctx.ability.can('update', asUserSubject(row))) {
+    // The right where the person is and where they go (issue 18: a scoped role moves people
+    // only within its subtrees).
+    const there = asUserSubject({ ...row, organizationId });
+    if (!ctx.ability.can('update', asUserSubject(row)) || !ctx.ability.can('update', there)) {
       code = 'forbidden';
       ctx.audit({
         action: 'user.updated',
@@ -68,10 +73,10 @@ export async function moveToOrganization(
         targetLabel: row.label,
         details: { ...details, errorCode: 'forbidden' },
       });
-    } else if (row.organization_id === organizationId) code = 'already_there';
+    } else if (row.organizationId === organizationId) code = 'already_there';
     else if (owners.organization !== undefined) code = 'source_owned_field';
     else moving.push(row);
-    results.set(id, { label: row.label, code });
+    results.set(id, { label: visible ? row.label : null, code });
   }
   if (moving.length === 0) return results;
   const now = ctx.services.now().toISOString();
@@ -87,7 +92,7 @@ export async function moveToOrganization(
       targetId: row.id,
       targetLabel: row.label,
       diff: {
-        before: { organizationId: row.organization_id },
+        before: { organizationId: row.organizationId },
         after: { organizationId },
       },
       details,

@@ -26,6 +26,8 @@ export interface UserView {
   statusReason: string | null;
   loginMethod: User['loginMethod'];
   role: User['role'];
+  /** The highest rank in force (standing role and grants, issue 18): what rank rules compare. */
+  rank: number;
   addedBy: PersonRef | null;
   /** Who asked for the person to be added, as free text (someone outside the directory). */
   initiatedBy: string | null;
@@ -185,6 +187,7 @@ export function presentUser(user: UserRecord, refs: UserRefs, precedence: Preced
     statusReason: user.statusReason ?? null,
     loginMethod: user.loginMethod,
     role: user.role ?? null,
+    rank: user.rank,
     addedBy: personRef(user.addedById, refs),
     initiatedBy: user.initiatedBy ?? null,
     initiatedByPerson: personRef(user.initiatedById, refs),

@@ -149,6 +149,7 @@ export const userView = z.object({
   statusReason: z.string().nullable(),
   loginMethod: z.enum(LOGIN_METHODS),
   role: z.enum(ROLES).nullable(),
+  rank: z.number().int().describe('The highest rank in force: standing role and role grants'),
   addedBy: personRef,
   initiatedBy: z.string().nullable().describe('Free text: someone outside the directory'),
   initiatedByPerson: personRef.describe('The person of the directory who asked for this one'),

@@ -61,6 +61,19 @@ export function updateUser(
         );
       }
       if (changed.length === 0) return presentOne(em, user, precedence);
+      if (changed.includes('organizationId'))
+        // Moving needs the right where the person is (above) and where they go (issue 18).
+        authorize(
+          ability,
+          'update',
+          asUserSubject({ ...user, organizationId: input.changes.organizationId ?? null }),
+          {
+            auditAction: 'user.updated',
+            targetType: 'user',
+            targetId: id,
+            targetLabel: labelOf(user),
+          },
+        );
       if (changed.includes('initiatedById'))
         await requireInitiator(em, input.changes.initiatedById);
       const before: Record<string, unknown> = {};

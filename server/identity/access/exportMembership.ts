@@ -10,6 +10,7 @@ import type { Services } from '../../shared/services.ts';
 import { type CsvColumn, type CsvFile, type ExportLang, exportCsv, isoCell } from './csv.ts';
 import {
   loadReadablePerson,
+  NO_ROWS,
   ORGANIZATION_VIA_SOURCE_SQL,
   ORGANIZATION_VIA_SQL,
 } from './personAccess.ts';
@@ -158,6 +159,8 @@ export function exportPersonAccess(
     });
     const precedence = services.config.hr.precedence.organization;
     const now = services.now();
+    // Only spaces the caller may read, as on the person's card.
+    const spaces = readableSql(em, ability, 'Space', 's.id') ?? NO_ROWS;
     return {
       statement: {
         sql: `select * from (
@@ -169,7 +172,7 @@ export function exportPersonAccess(
           select 'space', s.name, m.via, m.via_source_id, ${isoSql('m.added_at')}, null,
                  ${fullNameSql('a')}, 1
             from space_member m join space s on s.id = m.space_id
-            left join app_user a on a.id = m.added_by_id where m.user_id = ?
+            left join app_user a on a.id = m.added_by_id where m.user_id = ? and ${spaces.sql}
           union all
           select 'role', u.role, null, null, null, null, null, 2
             from app_user u where u.id = ? and u.role is not null
@@ -180,7 +183,16 @@ export function exportPersonAccess(
             from role_grant g
            where g.user_id = ? and g.ended_at is null and (g.expires_at is null or g.expires_at > ?)
         ) r order by r.ord, lower(r.name), r.since`,
-        bindings: [precedence, precedence, user.id, user.id, user.id, user.id, now],
+        bindings: [
+          precedence,
+          precedence,
+          user.id,
+          user.id,
+          ...spaces.bindings,
+          user.id,
+          user.id,
+          now,
+        ],
       },
       columns: PERSON_COLUMNS,
       details: { view: 'person' },

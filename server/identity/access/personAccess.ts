@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../authz/actor.ts';
 import { type AppAbility, asUserSubject, authorize } from '../../authz/index.ts';
 import { runCommand } from '../../commands/runCommand.ts';
-import type { SqlCondition } from '../../directory/accessSql.ts';
+import { readableSql, type SqlCondition } from '../../directory/accessSql.ts';
 import type { User } from '../../directory/entities.ts';
 import { isoSql } from '../../directory/organizations/support.ts';
 import { labelOf, loadUser } from '../../directory/users/common.ts';
@@ -10,6 +10,9 @@ import { fullNameSql } from '../../directory/users/presentUser.ts';
 import type { Precedence } from '../../shared/precedence.ts';
 import type { Services } from '../../shared/services.ts';
 import type { OrganizationVia, PersonAccessQuery, PersonAccessView } from './schemas.ts';
+
+/** A condition no row meets: the caller may read no space. */
+export const NO_ROWS: SqlCondition = { sql: 'false', bindings: [] };
 
 /**
  * Why the person `u` is in their organization, as SQL: whichever source owns the attribute (the
@@ -56,14 +59,19 @@ export function rightsStatement(userId: string, now: Date): SqlCondition {
   };
 }
 
-/** The person's memberships: `page` for the card, none for the file. */
+/**
+ * The person's memberships among the spaces the caller may read (`readableSpaces`, on `s.id`):
+ * `page` for the card, none for the file.
+ */
 export function spacesStatement(
   userId: string,
   via: string | undefined,
+  readableSpaces: SqlCondition,
   page?: { offset: number; limit: number },
 ): SqlCondition {
-  const bindings: unknown[] = [userId];
-  let filter = '';
+  const bindings: unknown[] = [userId, ...readableSpaces.bindings];
+  // Only spaces the caller may read: a scoped admin does not learn the spaces of other branches.
+  let filter = `and ${readableSpaces.sql}`;
   if (via) {
     filter = 'and m.via = ?';
     bindings.push(via);
@@ -118,10 +126,12 @@ export function getPersonAccess(
     async ({ em }) => {
       const user = await loadReadablePerson(em, ability, userId, 'access.viewed');
       const organization = await organizationOf(em, user.id, services.config.hr.precedence);
-      const spaces = spacesStatement(user.id, query.via, query);
+      const readableSpaces = readableSql(em, ability, 'Space', 's.id') ?? NO_ROWS;
+      const spaces = spacesStatement(user.id, query.via, readableSpaces, query);
       const count = await em.execute<{ total: number }[]>(
-        `select count(*)::int as total from space_member m where m.user_id = ?${query.via ? ' and m.via = ?' : ''}`,
-        query.via ? [user.id, query.via] : [user.id],
+        `select count(*)::int as total from space_member m join space s on s.id = m.space_id
+          where m.user_id = ? and ${readableSpaces.sql}${query.via ? ' and m.via = ?' : ''}`,
+        [user.id, ...readableSpaces.bindings, ...(query.via ? [query.via] : [])],
       );
       const rights = rightsStatement(user.id, services.now());
       const [names] = await em.execute<{ full_name: string }[]>(

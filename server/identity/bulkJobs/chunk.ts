@@ -1,6 +1,8 @@
+import { asSpaceSubject } from '../../authz/index.ts';
 import type { CommandContext } from '../../commands/runCommand.ts';
 import { addMembersIn } from '../../directory/spaces/addMembers.ts';
 import { removeMembersIn } from '../../directory/spaces/removeMember.ts';
+import { partitionByRight } from '../../directory/users/facts.ts';
 import { moveToOrganization } from '../../directory/users/moveUsers.ts';
 import { invitePeople } from '../invitations/bulkChunk.ts';
 import { changeStatusesIn } from '../people/bulkStatus.ts';
@@ -157,18 +159,38 @@ async function applyVerb(
     case 'remove_from_space': {
       const spaceId = params.spaceId as string;
       const spaceName = params.spaceName ?? '';
+      // Checked again per chunk (issue 18): the space (it may have moved out of a scope since the
+      // start) and each person, who must still be within the caller's reach.
+      const space = await ctx.em.execute<{ organizationId: string | null }[]>(
+        'select organization_id as "organizationId" from space where id = ?',
+        [spaceId],
+      );
+      const onSpace =
+        space[0] !== undefined &&
+        ctx.ability.can('manageMembers', asSpaceSubject({ id: spaceId, ...space[0] }));
+      const reach = await partitionByRight(ctx.em, ctx.ability, 'read', onSpace ? ids : []);
       const done =
         job.verb === 'add_to_space'
-          ? await addMembersIn(ctx, spaceId, spaceName, ids)
-          : await removeMembersIn(ctx, spaceId, spaceName, ids);
+          ? await addMembersIn(ctx, spaceId, spaceName, reach.allowed)
+          : await removeMembersIn(ctx, spaceId, spaceName, reach.allowed);
+      const allowed = new Set(reach.allowed);
       const labels = await labelsOf(ctx, ids);
       const changed = new Set(done.map((row) => row.id));
       const left = job.verb === 'add_to_space' ? 'already_member' : 'not_member';
       for (const id of ids) {
         const label = labels.get(id) ?? null;
-        if (changed.has(id)) results.set(id, { label, outcome: 'ok', code: null });
-        else
-          results.set(id, { label, outcome: 'skipped', code: label === null ? 'not_found' : left });
+        if (label === null) results.set(id, { label, outcome: 'skipped', code: 'not_found' });
+        else if (!allowed.has(id)) {
+          ctx.audit({
+            action: job.verb === 'add_to_space' ? 'space.member_added' : 'space.member_removed',
+            outcome: 'denied',
+            targetType: 'User',
+            targetId: id,
+            details: { ...details, spaceId, errorCode: 'forbidden' },
+          });
+          results.set(id, { label: null, outcome: 'skipped', code: 'forbidden' });
+        } else if (changed.has(id)) results.set(id, { label, outcome: 'ok', code: null });
+        else results.set(id, { label, outcome: 'skipped', code: left });
       }
       return results;
     }

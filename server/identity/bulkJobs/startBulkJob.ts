@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../authz/actor.ts';
-import { type AppAbility, accessibleWhere, authorize } from '../../authz/index.ts';
+import { type AppAbility, accessibleWhere, asUserSubject, authorize } from '../../authz/index.ts';
 import { runCommand } from '../../commands/runCommand.ts';
 import type { User } from '../../directory/entities.ts';
-import { assertSpaceExists } from '../../directory/spaces/listMembers.ts';
+import { loadAuthorizedSpace } from '../../directory/spaces/listMembers.ts';
 import { matchingUserIds } from '../../directory/users/userQuery.ts';
 import { ForbiddenError, unprocessable } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
@@ -18,6 +18,8 @@ const ATTEMPT = { auditAction: 'bulk_job.started', targetType: 'bulk_job' } as c
 
 /** The right a verb needs at all (per person, the chunk checks it again on each). */
 function requireVerbRight(ability: AppAbility, verb: StartBulkJobInput['verb']): void {
+  // Bare subject types: "on someone". Where people go (a move's organization, a space) is checked
+  // on the concrete target below, once it is loaded.
   if (verb === 'move') authorize(ability, 'update', 'User', ATTEMPT);
   else if (verb === 'add_to_space' || verb === 'remove_from_space')
     authorize(ability, 'manageMembers', 'Space', ATTEMPT);
@@ -76,6 +78,13 @@ export async function startBulkJob(
             throw unprocessable('organization_not_found', 'The organization does not exist', {
               errors: [{ path: 'organizationId', message: 'The organization does not exist' }],
             });
+          // A plain person arriving there: the destination must be within the caller's reach.
+          authorize(
+            ability,
+            'update',
+            asUserSubject({ id: '', rank: 0, organizationId: input.organizationId }),
+            { ...ATTEMPT, targetLabel: org.name },
+          );
           params.organizationId = input.organizationId;
           params.organizationName = org.name;
           break;
@@ -83,7 +92,9 @@ export async function startBulkJob(
         case 'add_to_space':
         case 'remove_from_space':
           params.spaceId = input.spaceId;
-          params.spaceName = (await assertSpaceExists(ctx.em, input.spaceId)).name;
+          params.spaceName = (
+            await loadAuthorizedSpace(ctx.em, ability, 'manageMembers', input.spaceId, ATTEMPT)
+          ).name;
           break;
       }
       const now = services.now();

@@ -34,10 +34,13 @@ export const roleGrantView = z.object({
   expiresAt: z.string().nullable(),
   reason: z.string(),
   grantedById: uuid.nullable(),
+  /** Who granted it, by name (the console shows it; they may be outside the reader's scope). */
+  grantedByName: z.string().nullable(),
   approvedById: uuid.nullable(),
   createdAt: z.string(),
   endedAt: z.string().nullable(),
   endedById: uuid.nullable(),
+  endedByName: z.string().nullable(),
   endReason: z.string().nullable(),
   /** In force now: not ended and not lapsed. */
   inForce: z.boolean(),

@@ -119,6 +119,8 @@ export async function invitePeople(
         details: { ...details, errorCode: 'forbidden' },
       });
       result.code = 'forbidden';
+      // Someone the caller may not even see (outside their scope) keeps their name out of it.
+      if (!ctx.ability.can('read', asUserSubject(person))) result.label = null;
     } else {
       const checked = checkInvitee(fact, now, true);
       if ('refusal' in checked) result.code = checked.refusal;

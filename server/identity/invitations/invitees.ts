@@ -8,6 +8,8 @@ import { type InvitationRow, statusOf } from './state.ts';
 export interface Invitee {
   id: string;
   rank: number;
+  /** Where the person is: a scoped role reaches them only inside its subtrees. */
+  organizationId: string | null;
   label: string;
   displayName: string;
   email: string | null;
@@ -59,6 +61,7 @@ export async function loadInvitees(
     {
       id: string;
       rank: number;
+      organization_id: string | null;
       label: string;
       display_name: string;
       email: string | null;
@@ -66,8 +69,8 @@ export async function loadInvitees(
       login_method: User['loginMethod'];
     }[]
   >(
-    `select id, rank, coalesce(username, display_name) as label, display_name, email, status,
-            login_method
+    `select id, rank, organization_id, coalesce(username, display_name) as label, display_name,
+            email, status, login_method
        from app_user where id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
       ${options.lock ? 'order by id for no key update' : ''}`,
     [JSON.stringify(ids)],
@@ -78,6 +81,7 @@ export async function loadInvitees(
       {
         id: row.id,
         rank: row.rank,
+        organizationId: row.organization_id,
         label: row.label,
         displayName: row.display_name,
         email: row.email,

@@ -73,8 +73,11 @@ export async function changeStatusesIn(
   const auditAction = STATUS_AUDIT_ACTION[verb];
   const { ability } = ctx;
   const unique = [...new Set(ids)];
-  const rows = await ctx.em.execute<{ id: string; rank: number; label: string }[]>(
-    `select id, rank, coalesce(username, display_name) as label from app_user
+  const rows = await ctx.em.execute<
+    { id: string; rank: number; label: string; organizationId: string | null }[]
+  >(
+    `select id, rank, coalesce(username, display_name) as label,
+            organization_id as "organizationId" from app_user
       where id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
     [JSON.stringify(unique)],
   );
@@ -88,7 +91,9 @@ export async function changeStatusesIn(
       allowed.push(id);
       continue;
     }
-    result.skipped.push({ id, label: row.label, code: 'forbidden', message: MESSAGES.forbidden });
+    // Someone the caller may not even see (outside their scope) keeps their name out of the report.
+    const label = ability.can('read', asUserSubject(row)) ? row.label : null;
+    result.skipped.push({ id, label, code: 'forbidden', message: MESSAGES.forbidden });
     ctx.audit({
       action: auditAction,
       outcome: 'denied',

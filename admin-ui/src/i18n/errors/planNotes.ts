@@ -69,6 +69,7 @@ export const planNotesEn = {
     released_login_email:
       'Login %{login} and e-mail %{email} released by %{label} (deactivated %{date}) by an admin’s decision: a new person is created',
     requester_rank: 'The requester may not change this person (their role is not lower)',
+    requester_scope: 'Outside the organizations the requester administers',
     // People the read no longer returns.
     not_found_in_source: 'Not found in the source',
     not_in_complete_list: 'Not in the complete list',
@@ -79,6 +80,7 @@ export const planNotesEn = {
     moved_out_of_base: 'Moved out of the base DNs (now %{dn})',
     // Held back.
     blocked_insufficient_rank: 'Held back: the requester may not change this person',
+    blocked_outside_scope: 'Held back: outside the organizations the requester administers',
     blocked_last_superadmin: 'Held back: the last active superadmin',
     blocked_empty_read: 'Held back: the source returned no entries but manages %{managed} people',
     blocked_partial_read:
@@ -182,6 +184,7 @@ export const planNotesRu: typeof planNotesEn = {
     released_login_email:
       'Логин %{login} и адрес %{email} освобождены сотрудником %{label} (деактивация: %{date}) по решению администратора — создаётся новый сотрудник',
     requester_rank: 'Запустивший импорт не может изменять этого сотрудника: его роль не ниже',
+    requester_scope: 'Вне организаций, которыми управляет запустивший импорт',
     not_found_in_source: 'Не найден в источнике',
     not_in_complete_list: 'Отсутствует в полном списке сотрудников',
     gone_from_source: 'Больше нет в источнике',
@@ -190,6 +193,7 @@ export const planNotesRu: typeof planNotesEn = {
     filter_no_match: 'Больше не подходит под фильтр пользователей',
     moved_out_of_base: 'Перемещён за пределы базовых DN (теперь %{dn})',
     blocked_insufficient_rank: 'Удержано: запустивший импорт не может изменять этого сотрудника',
+    blocked_outside_scope: 'Удержано: вне организаций, которыми управляет запустивший импорт',
     blocked_last_superadmin: 'Удержано: это последний активный суперадминистратор',
     blocked_empty_read:
       'Удержано: источник не вернул ни одной записи, хотя ведёт сотрудников: %{managed}',

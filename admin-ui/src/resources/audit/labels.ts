@@ -31,6 +31,8 @@ function valuePrefix(field: string, targetType: string | null | undefined): stri
     origin: 'app.sync.origin',
     correlateBy: 'app.sources.correlate',
     reconnect: 'app.sources.reconnect',
+    // Issue 18: why a role grant ended.
+    cause: 'app.audit_value.grant_cause',
   };
   return prefixes[field] ?? null;
 }

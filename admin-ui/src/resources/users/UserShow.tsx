@@ -10,6 +10,7 @@ import { useFormat } from '../../format';
 import { PersonAccess } from '../access/PersonAccess';
 import { PersonSchedule } from '../scheduledChanges/PersonSchedule';
 import { AuditHistory } from './AuditHistory';
+import { BackofficeRights } from './BackofficeRights';
 import { CredentialDisclosures } from './CredentialDisclosures';
 import { SessionsPanel } from './SessionsPanel';
 import { StatusHistory } from './StatusHistory';
@@ -143,6 +144,7 @@ function Card() {
       <CredentialDisclosures record={record} />
       {canReadSchedule && <PersonSchedule record={record} />}
       <SessionsPanel record={record} />
+      <BackofficeRights record={record} />
       {canReadAudit && (
         <Section title={translate('app.card.audit')} wide>
           <AuditHistory />

@@ -111,7 +111,11 @@ export async function uploadImport(
           mode,
           actor,
           importReader((size) => job.pages(size), mode, onPage),
-          { stopAtPlan: true, details: detailsOf(parsed, input.scope), afterPlan: rankRule(actor) },
+          {
+            stopAtPlan: true,
+            details: detailsOf(parsed, input.scope),
+            afterPlan: rankRule(actor, services.now()),
+          },
         );
         run.id = begun.runId;
         audit({

@@ -1,6 +1,8 @@
 import type { Actor } from '../../../authz/actor.ts';
 import { type AppAbility, authorize } from '../../../authz/index.ts';
+import { accessCondition } from '../../../authz/sql.ts';
 import { runCommand } from '../../../commands/runCommand.ts';
+import { User } from '../../../directory/entities.ts';
 import type { Services } from '../../../shared/services.ts';
 import {
   liveChangesOf,
@@ -36,8 +38,10 @@ export function listScheduledChanges(
       auditAction: 'scheduled_change.listed',
       targetType: 'scheduled_change',
     });
-    const where: string[] = [];
-    const params: unknown[] = [];
+    // Changes of people the caller may read: a scoped role sees its subtrees' only (issue 18).
+    const people = accessCondition(em, ability, 'read', 'User', User, 'c.user_id');
+    const where: string[] = [people.sql];
+    const params: unknown[] = [...people.params];
     const state = STATE_FILTER[query.state];
     if (state) where.push(state);
     if (query.userId) {
@@ -48,7 +52,7 @@ export function listScheduledChanges(
       where.push('c.kind = ?');
       params.push(query.kind);
     }
-    const filter = where.length ? `where ${where.join(' and ')}` : '';
+    const filter = `where ${where.join(' and ')}`;
     const rows = await em.execute<ScheduledRow[]>(
       `select ${SCHEDULED_COLUMNS} from scheduled_change c join app_user u on u.id = c.user_id
         ${filter} order by ${ORDER[query.state]} limit ? offset ?`,
