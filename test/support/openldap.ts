@@ -1,9 +1,18 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import {
+  closeSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+} from 'node:fs';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { Attribute, Change, Client } from 'ldapts';
 import { DIRECTORY_REQUEST_MS, GRACEFUL_EXIT_MS, SLAPD_READY_MS } from './timeouts.ts';
@@ -102,7 +111,7 @@ argsfile ${join(dir, 'slapd.args')}
 sizelimit unlimited
 timelimit unlimited
 database mdb
-maxsize 1073741824
+maxsize 17179869184
 suffix "${OPENLDAP_BASE_DN}"
 rootdn "${ROOT_DN}"
 rootpw ${ROOT_PASSWORD}
@@ -171,19 +180,45 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function slapadd(dir: string, ldif: string): Promise<void> {
+async function slapadd(dir: string, ldif: string | LdifWriter): Promise<void> {
   const file = join(dir, 'load.ldif');
-  await writeFile(file, ldif);
+  if (typeof ldif === 'string') await writeFile(file, ldif);
+  else {
+    // Streamed to the file: a million entries are more text than one JavaScript string holds.
+    const out = createWriteStream(file);
+    const closed = once(out, 'close');
+    await ldif(out);
+    out.end();
+    await closed;
+  }
   // -q: quick mode (no consistency checks), the fast way for 100k entries.
   await run(SLAPADD, ['-q', '-f', join(dir, 'slapd.conf'), '-l', file], { maxBuffer: 64 << 20 });
   await rm(file, { force: true });
 }
 
+/**
+ * Writes LDIF blocks to `out` (awaiting `drain` when it asks to): the streamed form of a large
+ * template's entries, after the base entries.
+ */
+export type LdifWriter = (out: Writable) => Promise<void>;
+
 /** slapd's folder, with the base entries (and `ldif`, if given) loaded by slapadd. */
-async function prepare(dir: string, ldif = '', options: OpenLdapOptions = {}): Promise<void> {
+async function prepare(
+  dir: string,
+  ldif: string | LdifWriter = '',
+  options: OpenLdapOptions = {},
+): Promise<void> {
   mkdirSync(join(dir, 'data'), { recursive: true });
   await writeFile(join(dir, 'slapd.conf'), config(dir, options));
-  await slapadd(dir, `${BASE_LDIF}\n${ldif}`);
+  await slapadd(
+    dir,
+    typeof ldif === 'string'
+      ? `${BASE_LDIF}\n${ldif}`
+      : async (out) => {
+          out.write(`${BASE_LDIF}\n`);
+          await ldif(out);
+        },
+  );
 }
 
 const running = new Set<ChildProcess>();
@@ -276,7 +311,7 @@ export async function startOpenLdap(
  */
 export async function buildOpenLdapTemplate(
   folder: string,
-  makeLdif: () => string | Promise<string>,
+  makeLdif: (() => string | Promise<string>) | { stream: LdifWriter },
 ): Promise<string> {
   if (existsSync(join(folder, 'data', 'data.mdb'))) {
     if (!existsSync(join(folder, ENTRYCSN_INDEXED))) {
@@ -291,7 +326,7 @@ export async function buildOpenLdapTemplate(
   if (slapdMissing) throw new Error(`OpenLDAP is not installed: ${slapdMissing}`);
   const partial = `${folder}.partial-${process.pid}`;
   await rm(partial, { recursive: true, force: true });
-  await prepare(partial, await makeLdif());
+  await prepare(partial, typeof makeLdif === 'function' ? await makeLdif() : makeLdif.stream);
   await writeFile(join(partial, ENTRYCSN_INDEXED), '');
   await rm(folder, { recursive: true, force: true });
   await rename(partial, folder);
