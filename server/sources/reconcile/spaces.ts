@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuditEventInput } from '../../audit/actions.ts';
+import { type BoundValue, executeBound } from '../../db/execute.ts';
 import type { OutboxEvent } from '../../outbox/events.ts';
 
 // The items of one batch not applied yet (same scope as apply.ts's statements).
@@ -109,15 +110,15 @@ function perPerson(
  */
 export async function applySpaces(
   em: EntityManager,
-  batch: unknown[],
+  batch: BoundValue[],
   done: string[],
   now: Date,
   details: Record<string, unknown>,
 ): Promise<SpaceChanges> {
   const created = await em.execute<{ id: string; name: string }[]>(CREATE_SPACES_SQL, batch);
   const list = JSON.stringify(done);
-  const added = await em.execute<MemberRow[]>(ADD_SQL, [...batch, list, now]);
-  const removed = await em.execute<MemberRow[]>(REMOVE_SQL, [...batch, list]);
+  const added = await executeBound<MemberRow>(em, ADD_SQL, [...batch, list, now]);
+  const removed = await executeBound<MemberRow>(em, REMOVE_SQL, [...batch, list]);
   const audit: AuditEventInput[] = created.map((space) => ({
     action: 'space.created',
     targetType: 'Space',
