@@ -72,6 +72,10 @@ export interface OpenLdap {
   readonly dir: string;
   /** Runs `fn` with a client bound as the root DN. */
   asRoot<T>(fn: (client: Client) => Promise<T>): Promise<T>;
+  /** Stops slapd and starts it again on the same folder and port (open connections drop). */
+  restart(): Promise<void>;
+  /** Stops slapd (by pid), keeping the folder; connections drop and new ones are refused. */
+  stop(): Promise<void>;
   /** Stops slapd (by pid) and removes the folder. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -236,7 +240,8 @@ export async function startOpenLdap(
   if (slapdMissing) throw new Error(`OpenLDAP is not installed: ${slapdMissing}`);
   const dir = await mkdtemp(join(tmpdir(), 'frisbee-slapd-'));
   let child: ChildProcess | null = null;
-  const close = async () => {
+  // Stops slapd (by pid), keeping its folder.
+  const stop = async () => {
     const launched = child;
     child = null;
     if (launched && launched.exitCode === null && launched.signalCode === null) {
@@ -247,7 +252,13 @@ export async function startOpenLdap(
       clearTimeout(timer);
     }
     if (launched) running.delete(launched);
+  };
+  const close = async () => {
+    await stop();
     await rm(dir, { recursive: true, force: true });
+  };
+  let launch: () => Promise<void> = async () => {
+    throw new Error('slapd was never started');
   };
   try {
     if (options.template) {
@@ -257,13 +268,6 @@ export async function startOpenLdap(
     } else await prepare(dir, options.ldif, options);
     const port = await freePort();
     const url = `ldap://${ADDRESS}:${port}`;
-    const log = openSync(join(dir, 'slapd.out'), 'a');
-    const launched = spawn(SLAPD, ['-h', `${url}/`, '-f', join(dir, 'slapd.conf'), '-d', '0'], {
-      stdio: ['ignore', log, log],
-    });
-    closeSync(log);
-    child = launched;
-    running.add(launched);
     const asRoot = async <T>(fn: (client: Client) => Promise<T>): Promise<T> => {
       const client = new Client({
         url,
@@ -277,17 +281,30 @@ export async function startOpenLdap(
         await client.unbind().catch(() => undefined);
       }
     };
-    const deadline = Date.now() + SLAPD_READY_MS;
-    for (;;) {
-      if (launched.exitCode !== null)
-        throw new Error(`slapd exited with ${launched.exitCode}: ${tail(join(dir, 'slapd.out'))}`);
-      if (await asRoot(async () => true).catch(() => false)) break;
-      if (Date.now() > deadline)
-        throw new Error(
-          `slapd did not answer in ${SLAPD_READY_MS} ms: ${tail(join(dir, 'slapd.out'))}`,
-        );
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    // Starts slapd on this folder and port and waits until it answers a bind.
+    launch = async () => {
+      const log = openSync(join(dir, 'slapd.out'), 'a');
+      const launched = spawn(SLAPD, ['-h', `${url}/`, '-f', join(dir, 'slapd.conf'), '-d', '0'], {
+        stdio: ['ignore', log, log],
+      });
+      closeSync(log);
+      child = launched;
+      running.add(launched);
+      const deadline = Date.now() + SLAPD_READY_MS;
+      for (;;) {
+        if (launched.exitCode !== null)
+          throw new Error(
+            `slapd exited with ${launched.exitCode}: ${tail(join(dir, 'slapd.out'))}`,
+          );
+        if (await asRoot(async () => true).catch(() => false)) break;
+        if (Date.now() > deadline)
+          throw new Error(
+            `slapd did not answer in ${SLAPD_READY_MS} ms: ${tail(join(dir, 'slapd.out'))}`,
+          );
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    await launch();
     return {
       url,
       baseDn: OPENLDAP_BASE_DN,
@@ -297,6 +314,11 @@ export async function startOpenLdap(
       groupsDn: `ou=groups,${OPENLDAP_BASE_DN}`,
       dir,
       asRoot,
+      async restart() {
+        await stop();
+        await launch();
+      },
+      stop,
       close,
     };
   } catch (error) {
