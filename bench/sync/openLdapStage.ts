@@ -1,18 +1,32 @@
+import { loadavg } from 'node:os';
 import { Attribute } from 'ldapts';
 import { withBaseDns } from '../../server/shared/config/directorySources.ts';
 import type { Services } from '../../server/shared/services.ts';
-import { createDirectoryReader } from '../../server/sources/ldap/reader.ts';
 import { slapdMissing } from '../../test/support/openldap.ts';
 import { openBenchDatabase } from '../support/database.ts';
 import { fmt } from '../support/stats.ts';
 import { changeTrackingRows } from './changeTracking.ts';
 import { applyChanges, changeTitle, incrementalWithDeletions } from './deletionRuns.ts';
-import { bulkInsertFloor, phasedRun, sampleMemory, syncSource } from './engineRuns.ts';
+import { phasedRun, sampleMemory, syncSource, timedRun } from './engineRuns.ts';
 import { rawPagedSearch } from './floors.ts';
-import { buildOpenLdap100k, OPENLDAP_100K_DIR } from './openLdapDirectory.ts';
+import { buildOpenLdap100k } from './openLdapDirectory.ts';
 import { benchPerson } from './people.ts';
+import { sameIndexLoad } from './sameIndexFloor.ts';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The 1, 5 and 15 minute load averages, as `uptime` prints them. */
+export function loadAverage(): string {
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' / ');
+}
+
+/** Keeps a row for the final table and prints it now: a late failure loses nothing measured. */
+function emit(rows: string[][], row: string[]): void {
+  rows.push(row);
+  process.stdout.write(`| ${row.join(' | ')} |\n`);
+}
 
 /**
  * OpenLDAP, 100,000 people (a copy of the bench/.data/openldap-100k template), into an empty
@@ -22,7 +36,12 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
  */
 export async function openLdapStage(
   rows: string[][],
-  options: { sampleSql?: boolean; people?: number } = {},
+  options: {
+    sampleSql?: boolean;
+    people?: number;
+    auditShare?: boolean;
+    floorsOnly?: boolean;
+  } = {},
 ): Promise<void> {
   const people = options.people ?? 100_000;
   if (slapdMissing) {
@@ -30,9 +49,7 @@ export async function openLdapStage(
     return;
   }
   log(`OpenLDAP from the ${people} template…`);
-  const directory = await buildOpenLdap100k(
-    people === 100_000 ? {} : { people, folder: `${OPENLDAP_100K_DIR}-${people}` },
-  );
+  const directory = await buildOpenLdap100k({ people });
   const db = await openBenchDatabase(people === 100_000 ? 'sync-ldap' : `sync-ldap-${people}`, {
     fresh: true,
     poolMax: 8,
@@ -40,23 +57,45 @@ export async function openLdapStage(
   try {
     const { services }: { services: Services } = db;
     const source = syncSource(directory.source);
-    log('raw paged search (floor)…');
+    const ratio = (value: number, floor: number) => `${fmt(value / floor)}×`;
+    log(`load ${loadAverage()}: raw paged search (floor)…`);
     const raw = await rawPagedSearch(directory.source);
     log(`full sync of ${people}…`);
     const memory = sampleMemory();
-    const full = await phasedRun(services, source, options);
+    const full = await phasedRun(services, source, {
+      ...options,
+      auditShare: options.auditShare ?? people <= 100_000,
+    });
     const peak = memory.stop();
-    log('bulk insert of the same rows (floor)…');
-    const read = await createDirectoryReader(directory.source, services).read({ mode: 'full' });
-    const floor = raw.seconds + (await bulkInsertFloor(services, read.pages));
     const entries = full.run.counts.read ?? 0;
-    rows.push([
-      `OpenLDAP full sync (end to end, empty database)`,
+    emit(rows, [
+      'OpenLDAP full sync (end to end, empty database)',
       String(entries),
       fmt(full.seconds),
-      `${fmt(entries / full.seconds)}/s; ${full.phases}; floor ${fmt(floor)} s (search ${fmt(raw.seconds)} s + insert); peak RSS ${fmt(peak.rssMiB)} MiB, heap ${fmt(peak.heapMiB)} MiB`,
-      people === 100_000 ? `< 60 s: ${full.seconds < 60 ? 'yes' : '**no**'}` : '',
+      `${fmt(entries / full.seconds)}/s; ${full.phases}; peak RSS ${fmt(peak.rssMiB)} MiB, heap ${fmt(peak.heapMiB)} MiB; load ${loadAverage()}`,
+      `peak RSS < 400 MiB: ${peak.rssMiB < 400 ? 'yes' : '**no**'}`,
     ]);
+    log('same-index floor: one INSERT … SELECT into a copy of app_user with its indexes…');
+    const load = await sameIndexLoad(services, directory.source, source.id);
+    const floor = raw.seconds + load.seconds;
+    emit(rows, [
+      'OpenLDAP same-index floor (same paged search + one INSERT … SELECT into a WAL-logged copy of app_user)',
+      String(load.rows),
+      fmt(floor),
+      `search ${fmt(raw.seconds)} s + load ${fmt(load.seconds)} s (${load.indexes} indexes); the full sync is ${ratio(full.seconds, floor)} of it`,
+      `full sync ≤ 1.5× floor: ${full.seconds <= 1.5 * floor ? 'yes' : '**no**'}`,
+    ]);
+    log('no-change full run against the bare search…');
+    const bare = await rawPagedSearch(directory.source);
+    const again = await timedRun(services, source, 'full');
+    emit(rows, [
+      'OpenLDAP full sync, nothing changed, against the same paged search alone',
+      String(again.run.counts.read ?? 0),
+      fmt(again.seconds),
+      `bare search ${fmt(bare.seconds)} s; the run is ${ratio(again.seconds, bare.seconds)} of it; unchanged ${again.run.counts.unchanged ?? 0}; load ${loadAverage()}`,
+      `≤ 1.2× search: ${again.seconds <= 1.2 * bare.seconds ? 'yes' : '**no**'}`,
+    ]);
+    if (options.floorsOnly) return;
     log('100 changes: 98 titles, 1 deletion, 1 move out of the base DN…');
     const peopleOu = `ou=people,${directory.baseDn}`;
     const leavers = `ou=Уволенные,${directory.baseDn}`;

@@ -31,7 +31,7 @@ export function sampleStatements(services: Services, everyMs = 25): { stop(): st
       clearInterval(timer);
       return [...counts]
         .sort((a, b) => b[1] - a[1])
-        .slice(0, 6)
+        .slice(0, Number(process.env.SAMPLE_TOP ?? 6))
         .map(([q, n]) => `${Math.round((100 * n) / Math.max(1, samples))}% \`${q.trim()}…\``)
         .join('; ');
     },

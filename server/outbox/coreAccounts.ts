@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { executeBound } from '../db/execute.ts';
 import type { OutboxEvent, StoredOutboxEvent } from './events.ts';
 
 /** The ids of the people an event names. */
@@ -31,7 +32,8 @@ export async function withCoreAccounts(
   const ids = [...new Set(events.flatMap(peopleOf))];
   const accounts = new Map<string, string>();
   if (ids.length > 0) {
-    const rows = await em.execute<{ id: string; core_account: string | null }[]>(
+    const rows = await executeBound<{ id: string; core_account: string | null }>(
+      em,
       'select id::text as id, core_account from app_user where id = any(?::uuid[])',
       // A PostgreSQL array literal: the driver would expand a JS array into a list of values.
       [`{${ids.join(',')}}`],

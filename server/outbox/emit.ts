@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { executeBound } from '../db/execute.ts';
 import { withCoreAccounts } from './coreAccounts.ts';
 import type { OutboxEvent } from './events.ts';
 
@@ -29,7 +30,8 @@ export async function emitMany(
   // expand a JS array into a list of values.
   const stored = await withCoreAccounts(em, events);
   const only = options.connectors ? `{${options.connectors.join(',')}}` : null;
-  const [row] = await em.execute<{ n: number }[]>(
+  const [row] = await executeBound<{ n: number }>(
+    em,
     `with inserted as (
        insert into outbox_event (id, connector, key, type, payload)
        select nextval('outbox_event_id_seq'), s.* from (

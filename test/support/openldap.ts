@@ -1,9 +1,18 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import {
+  closeSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+} from 'node:fs';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { Attribute, Change, Client } from 'ldapts';
 import { DIRECTORY_REQUEST_MS, GRACEFUL_EXIT_MS, SLAPD_READY_MS } from './timeouts.ts';
@@ -63,6 +72,10 @@ export interface OpenLdap {
   readonly dir: string;
   /** Runs `fn` with a client bound as the root DN. */
   asRoot<T>(fn: (client: Client) => Promise<T>): Promise<T>;
+  /** Stops slapd and starts it again on the same folder and port (open connections drop). */
+  restart(): Promise<void>;
+  /** Stops slapd (by pid), keeping the folder; connections drop and new ones are refused. */
+  stop(): Promise<void>;
   /** Stops slapd (by pid) and removes the folder. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -102,7 +115,7 @@ argsfile ${join(dir, 'slapd.args')}
 sizelimit unlimited
 timelimit unlimited
 database mdb
-maxsize 1073741824
+maxsize 17179869184
 suffix "${OPENLDAP_BASE_DN}"
 rootdn "${ROOT_DN}"
 rootpw ${ROOT_PASSWORD}
@@ -171,19 +184,45 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function slapadd(dir: string, ldif: string): Promise<void> {
+async function slapadd(dir: string, ldif: string | LdifWriter): Promise<void> {
   const file = join(dir, 'load.ldif');
-  await writeFile(file, ldif);
+  if (typeof ldif === 'string') await writeFile(file, ldif);
+  else {
+    // Streamed to the file: a million entries are more text than one JavaScript string holds.
+    const out = createWriteStream(file);
+    const closed = once(out, 'close');
+    await ldif(out);
+    out.end();
+    await closed;
+  }
   // -q: quick mode (no consistency checks), the fast way for 100k entries.
   await run(SLAPADD, ['-q', '-f', join(dir, 'slapd.conf'), '-l', file], { maxBuffer: 64 << 20 });
   await rm(file, { force: true });
 }
 
+/**
+ * Writes LDIF blocks to `out` (awaiting `drain` when it asks to): the streamed form of a large
+ * template's entries, after the base entries.
+ */
+export type LdifWriter = (out: Writable) => Promise<void>;
+
 /** slapd's folder, with the base entries (and `ldif`, if given) loaded by slapadd. */
-async function prepare(dir: string, ldif = '', options: OpenLdapOptions = {}): Promise<void> {
+async function prepare(
+  dir: string,
+  ldif: string | LdifWriter = '',
+  options: OpenLdapOptions = {},
+): Promise<void> {
   mkdirSync(join(dir, 'data'), { recursive: true });
   await writeFile(join(dir, 'slapd.conf'), config(dir, options));
-  await slapadd(dir, `${BASE_LDIF}\n${ldif}`);
+  await slapadd(
+    dir,
+    typeof ldif === 'string'
+      ? `${BASE_LDIF}\n${ldif}`
+      : async (out) => {
+          out.write(`${BASE_LDIF}\n`);
+          await ldif(out);
+        },
+  );
 }
 
 const running = new Set<ChildProcess>();
@@ -201,7 +240,8 @@ export async function startOpenLdap(
   if (slapdMissing) throw new Error(`OpenLDAP is not installed: ${slapdMissing}`);
   const dir = await mkdtemp(join(tmpdir(), 'frisbee-slapd-'));
   let child: ChildProcess | null = null;
-  const close = async () => {
+  // Stops slapd (by pid), keeping its folder.
+  const stop = async () => {
     const launched = child;
     child = null;
     if (launched && launched.exitCode === null && launched.signalCode === null) {
@@ -212,7 +252,13 @@ export async function startOpenLdap(
       clearTimeout(timer);
     }
     if (launched) running.delete(launched);
+  };
+  const close = async () => {
+    await stop();
     await rm(dir, { recursive: true, force: true });
+  };
+  let launch: () => Promise<void> = async () => {
+    throw new Error('slapd was never started');
   };
   try {
     if (options.template) {
@@ -222,13 +268,6 @@ export async function startOpenLdap(
     } else await prepare(dir, options.ldif, options);
     const port = await freePort();
     const url = `ldap://${ADDRESS}:${port}`;
-    const log = openSync(join(dir, 'slapd.out'), 'a');
-    const launched = spawn(SLAPD, ['-h', `${url}/`, '-f', join(dir, 'slapd.conf'), '-d', '0'], {
-      stdio: ['ignore', log, log],
-    });
-    closeSync(log);
-    child = launched;
-    running.add(launched);
     const asRoot = async <T>(fn: (client: Client) => Promise<T>): Promise<T> => {
       const client = new Client({
         url,
@@ -242,17 +281,30 @@ export async function startOpenLdap(
         await client.unbind().catch(() => undefined);
       }
     };
-    const deadline = Date.now() + SLAPD_READY_MS;
-    for (;;) {
-      if (launched.exitCode !== null)
-        throw new Error(`slapd exited with ${launched.exitCode}: ${tail(join(dir, 'slapd.out'))}`);
-      if (await asRoot(async () => true).catch(() => false)) break;
-      if (Date.now() > deadline)
-        throw new Error(
-          `slapd did not answer in ${SLAPD_READY_MS} ms: ${tail(join(dir, 'slapd.out'))}`,
-        );
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    // Starts slapd on this folder and port and waits until it answers a bind.
+    launch = async () => {
+      const log = openSync(join(dir, 'slapd.out'), 'a');
+      const launched = spawn(SLAPD, ['-h', `${url}/`, '-f', join(dir, 'slapd.conf'), '-d', '0'], {
+        stdio: ['ignore', log, log],
+      });
+      closeSync(log);
+      child = launched;
+      running.add(launched);
+      const deadline = Date.now() + SLAPD_READY_MS;
+      for (;;) {
+        if (launched.exitCode !== null)
+          throw new Error(
+            `slapd exited with ${launched.exitCode}: ${tail(join(dir, 'slapd.out'))}`,
+          );
+        if (await asRoot(async () => true).catch(() => false)) break;
+        if (Date.now() > deadline)
+          throw new Error(
+            `slapd did not answer in ${SLAPD_READY_MS} ms: ${tail(join(dir, 'slapd.out'))}`,
+          );
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    await launch();
     return {
       url,
       baseDn: OPENLDAP_BASE_DN,
@@ -262,6 +314,11 @@ export async function startOpenLdap(
       groupsDn: `ou=groups,${OPENLDAP_BASE_DN}`,
       dir,
       asRoot,
+      async restart() {
+        await stop();
+        await launch();
+      },
+      stop,
       close,
     };
   } catch (error) {
@@ -276,7 +333,7 @@ export async function startOpenLdap(
  */
 export async function buildOpenLdapTemplate(
   folder: string,
-  makeLdif: () => string | Promise<string>,
+  makeLdif: (() => string | Promise<string>) | { stream: LdifWriter },
 ): Promise<string> {
   if (existsSync(join(folder, 'data', 'data.mdb'))) {
     if (!existsSync(join(folder, ENTRYCSN_INDEXED))) {
@@ -291,7 +348,7 @@ export async function buildOpenLdapTemplate(
   if (slapdMissing) throw new Error(`OpenLDAP is not installed: ${slapdMissing}`);
   const partial = `${folder}.partial-${process.pid}`;
   await rm(partial, { recursive: true, force: true });
-  await prepare(partial, await makeLdif());
+  await prepare(partial, typeof makeLdif === 'function' ? await makeLdif() : makeLdif.stream);
   await writeFile(join(partial, ENTRYCSN_INDEXED), '');
   await rm(folder, { recursive: true, force: true });
   await rename(partial, folder);

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { executeBound } from '../../db/execute.ts';
 import type { CorePerson } from '../../outbox/events.ts';
 import type { User } from '../entities.ts';
 
@@ -82,7 +83,8 @@ export async function loadCorePeople(
   userIds: readonly string[],
 ): Promise<CorePerson[]> {
   if (userIds.length === 0) return [];
-  const rows = await em.execute<PersonRow[]>(
+  const rows = await executeBound<PersonRow>(
+    em,
     `select u.id, u.username, u.display_name, u.family_name, u.given_name, u.middle_name,
             u.email, u.phone, u.title, u.organization_id, o.name as organization_name
        from unnest(?::uuid[]) with ordinality as w(id, n)

@@ -1,5 +1,6 @@
 import type { AuditEventInput } from '../../audit/actions.ts';
 import type { CommandContext } from '../../commands/runCommand.ts';
+import { executeBound } from '../../db/execute.ts';
 import type { UserStatus } from '../../directory/entities.ts';
 import { loadCorePeople } from '../../directory/people/corePerson.ts';
 import type { OutboxEvent } from '../../outbox/events.ts';
@@ -164,7 +165,7 @@ export async function changeStatus(
   const byTarget = new Map(targets.map((target) => [target.id, target]));
   const ids = [...byTarget.keys()];
   if (verb !== 'activate') await lockBeforeSuperadmins(em, ids);
-  const rows = await em.execute<CurrentRow[]>(CURRENT_SQL, [JSON.stringify(ids)]);
+  const rows = await executeBound<CurrentRow>(em, CURRENT_SQL, [JSON.stringify(ids)]);
   const found = new Map(rows.map((row) => [row.id, row]));
   const planned: Planned[] = [];
   for (const target of byTarget.values()) {
@@ -203,8 +204,8 @@ export async function changeStatus(
     source_id: p.sourceId,
   }));
   const json = JSON.stringify(records);
-  await em.execute(UPDATE_SQL, [to, now, PERSON_DECIDED, now, now, json]);
-  await em.execute(HISTORY_SQL, [to, now, actor.label, cause.door, json]);
+  await executeBound(em, UPDATE_SQL, [to, now, PERSON_DECIDED, now, now, json]);
+  await executeBound(em, HISTORY_SQL, [to, now, actor.label, cause.door, json]);
   const artefacts =
     verb === 'activate'
       ? new Map<string, ArtefactCounts>()

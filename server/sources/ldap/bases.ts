@@ -1,7 +1,7 @@
 import type { Client, Entry } from 'ldapts';
 import type { DirectorySource } from '../../shared/config/directorySources.ts';
 import { dnWithinAny } from '../../shared/dn.ts';
-import { type PagedQuery, pagedSearch } from './pagedSearch.ts';
+import { type PagedQuery, type PageRetry, pagedSearch } from './pagedSearch.ts';
 
 /*
  * A source searches one or more base DNs (`baseDns`): one paged search per base, one after the
@@ -27,10 +27,21 @@ export async function* searchBases(
   source: DirectorySource,
   query: Omit<PagedQuery, 'base'>,
   bases: readonly string[] = source.baseDns,
+  retry?: PageRetry,
 ): AsyncGenerator<Entry[]> {
+  // With `retry`, a failed page may move the search to a new connection (pagedSearch.ts);
+  // the next base then starts on the connection the retry opened.
+  let current = client;
+  const following: PageRetry | undefined = retry && {
+    ...retry,
+    reopen: async () => {
+      current = await retry.reopen();
+      return current;
+    },
+  };
   for (const [index, base] of bases.entries()) {
     const earlier = bases.slice(0, index);
-    for await (const page of pagedSearch(client, source, { ...query, base })) {
+    for await (const page of pagedSearch(current, source, { ...query, base }, following)) {
       const fresh =
         earlier.length === 0 ? page : page.filter((entry) => !dnWithinAny(entry.dn, earlier));
       if (fresh.length > 0) yield fresh;

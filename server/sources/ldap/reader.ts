@@ -25,6 +25,7 @@ import {
 import { dnKey } from './groups.ts';
 import { attributeMapping, idAttributeOf, requestedAttributes, toSourcePerson } from './mapping.ts';
 import { addGroups, mappedMembership } from './membership.ts';
+import type { PageRetry } from './pagedSearch.ts';
 import { readPeopleByIds } from './readPeople.ts';
 
 /** What a reader needs from the service: the clock (tests move it) and the environment. */
@@ -40,6 +41,10 @@ export interface ReaderServices {
    * two paths; default `auto` (entryCSN where the server keeps contextCSN).
    */
   ldapChangeTracking?: 'auto' | 'modifyTimestamp';
+  /** Told of a page read again after a transient failure (the service's logger). */
+  logger?: { warn(details: object, message: string): void };
+  /** Retries of one failed page (pagedSearch.ts defaults); tests shorten the wait. */
+  pageRetry?: { attempts?: number; backoffMs?: number };
 }
 
 /** A read of an LDAP/AD source: also names the mapped groups changed since the cursor. */
@@ -86,9 +91,8 @@ export function createDirectoryReader(
 ): LdapDirectoryReader {
   return {
     async read({ mode, since }) {
-      const client = await connectClient(source);
+      const client = await openBound(source, services);
       try {
-        await client.bind(source.bindDn, bindPasswordOf(source, services.env));
         return await startRead(client, source, services, mode, since ?? null);
       } catch (error) {
         await closeQuietly(client);
@@ -97,6 +101,18 @@ export function createDirectoryReader(
     },
     readPeople: (externalIds) => readPeopleByIds(source, services, externalIds),
   };
+}
+
+/** A new connection, bound as the source's service account (StartTLS first where configured). */
+async function openBound(source: DirectorySource, services: ReaderServices): Promise<Client> {
+  const client = await connectClient(source);
+  try {
+    await client.bind(source.bindDn, bindPasswordOf(source, services.env));
+    return client;
+  } catch (error) {
+    await closeQuietly(client);
+    throw error;
+  }
 }
 
 interface Plan {
@@ -253,10 +269,26 @@ async function* pages(
   const { groups } = plan;
   const extra = groups.changed.length > 0;
   const seen = new Set<string>();
+  // The connection in use: a page that fails transiently is read again on a new one, which
+  // the rest of the read then uses (pagedSearch.ts).
+  let current = client;
+  const retry: PageRetry = {
+    ...services.pageRetry,
+    reopen: async () => {
+      await closeQuietly(current);
+      current = await openBound(source, services);
+      return current;
+    },
+    onRetry: ({ attempt, delivered, error }) =>
+      services.logger?.warn(
+        { sourceId: source.id, attempt, delivered, err: error },
+        'directory page failed; reading it again',
+      ),
+  };
   const convert = async (entries: Entry[]) => {
     const now = services.now();
     const people = entries.map((entry) => toSourcePerson(source, mapping, entry, now));
-    await addGroups(client, source, plan.membership, people);
+    await addGroups(current, source, plan.membership, people);
     if (source.kind === 'ldap') advanceTimestampCursor(plan.cursor, entries);
     return people;
   };
@@ -269,18 +301,26 @@ async function* pages(
       return true;
     });
   try {
-    for await (const entries of searchBases(client, source, {
-      filter: plan.filter,
-      attributes,
-      binary,
-    })) {
+    for await (const entries of searchBases(
+      client,
+      source,
+      { filter: plan.filter, attributes, binary },
+      source.baseDns,
+      retry,
+    )) {
       const fresh = extra ? unseen(entries) : entries;
       if (fresh.length > 0) yield await convert(fresh);
     }
     for (const { group, filter } of groups.memberSearches) {
       const members: string[] = [];
       groups.memberDns.set(group, members);
-      for await (const entries of searchBases(client, source, { filter, attributes, binary })) {
+      for await (const entries of searchBases(
+        current,
+        source,
+        { filter, attributes, binary },
+        source.baseDns,
+        retry,
+      )) {
         for (const entry of entries) members.push(entry.dn);
         const fresh = unseen(entries);
         if (fresh.length > 0) yield await convert(fresh);
@@ -296,13 +336,13 @@ async function* pages(
         const chunk = dns.slice(i, i + source.pageSize).filter((dn) => !seen.has(dnKey(dn)));
         // Pipelined on the one connection: base reads of one page at a time.
         const entries = await Promise.all(
-          chunk.map((dn) => readPerson(client, source, dn, attributes, binary)),
+          chunk.map((dn) => readPerson(current, source, dn, attributes, binary)),
         );
         const found = unseen(entries.filter((entry): entry is Entry => entry !== null));
         if (found.length > 0) yield await convert(found);
       }
   } finally {
-    await closeQuietly(client);
+    await closeQuietly(current);
   }
 }
 

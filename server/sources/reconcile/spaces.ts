@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuditEventInput } from '../../audit/actions.ts';
+import { type BoundValue, executeBound } from '../../db/execute.ts';
 import type { MembershipVia } from '../../directory/entities.ts';
 import type { OutboxEvent } from '../../outbox/events.ts';
 import type { SyncSource } from '../types.ts';
@@ -114,7 +115,7 @@ function perPerson(
 export async function applySpaces(
   em: EntityManager,
   source: Pick<SyncSource, 'id' | 'kind'>,
-  batch: unknown[],
+  batch: BoundValue[],
   done: string[],
   now: Date,
   details: Record<string, unknown>,
@@ -123,8 +124,8 @@ export async function applySpaces(
   const list = JSON.stringify(done);
   // Why the person is in the space: a directory's group mapping, or an HR channel's record.
   const via: MembershipVia = source.kind === 'hr' ? 'hr' : 'directory_group';
-  const added = await em.execute<MemberRow[]>(ADD_SQL, [...batch, list, now, via, source.id]);
-  const removed = await em.execute<MemberRow[]>(REMOVE_SQL, [...batch, list]);
+  const added = await executeBound<MemberRow>(em, ADD_SQL, [...batch, list, now, via, source.id]);
+  const removed = await executeBound<MemberRow>(em, REMOVE_SQL, [...batch, list]);
   const audit: AuditEventInput[] = created.map((space) => ({
     action: 'space.created',
     targetType: 'Space',
