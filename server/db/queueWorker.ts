@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import type { Logger } from '../logger.ts';
 import { backoffMs } from '../shared/backoff.ts';
 
@@ -84,7 +84,7 @@ export interface QueueServices {
  */
 export class QueueWorker<Item extends ClaimedItem, Sent> {
   private readonly inFlight: Set<Promise<void>>[];
-  private listener: pg.PoolClient | null = null;
+  private listener: pg.Client | null = null;
   private poll: NodeJS.Timeout | null = null;
   private reconnect: NodeJS.Timeout | null = null;
   private running = false;
@@ -137,8 +137,7 @@ export class QueueWorker<Item extends ClaimedItem, Sent> {
     this.listener = null;
     if (listener) {
       listener.removeAllListeners('notification');
-      await listener.query(`unlisten ${this.options.channel}`).catch(() => undefined);
-      listener.release();
+      await listener.end().catch(() => undefined);
     }
     if (!this.abandoned) await Promise.allSettled(this.inFlight.flatMap((set) => [...set]));
     this.options.onStopped?.(this.abandoned);
@@ -147,18 +146,22 @@ export class QueueWorker<Item extends ClaimedItem, Sent> {
   private async listen(): Promise<void> {
     const { pool, logger } = this.services;
     const { label, channel } = this.options;
+    // A connection of its own, not one of the pool's: held for as long as the worker runs, it
+    // would leave the pool one short for the claims and records of every queue (the outbox, mail
+    // and SMS each listen), and a cut-off's claim would wait for a free connection.
+    const client = new pg.Client(pool.options);
     try {
-      const client = await pool.connect();
       client.on('notification', () => this.wake());
       client.on('error', (error) => {
         logger.warn({ err: error }, `${label} listener failed; reconnecting`);
         if (this.listener === client) this.listener = null;
-        client.release(error);
+        void client.end().catch(() => undefined);
         this.scheduleReconnect();
       });
+      await client.connect();
       await client.query(`listen ${channel}`);
       if (!this.running) {
-        client.release();
+        await client.end();
         return;
       }
       this.listener = client;
@@ -166,6 +169,7 @@ export class QueueWorker<Item extends ClaimedItem, Sent> {
       this.wake();
     } catch (error) {
       logger.warn({ err: error }, `${label} listener could not connect; retrying`);
+      void client.end().catch(() => undefined);
       this.scheduleReconnect();
     }
   }
@@ -179,35 +183,41 @@ export class QueueWorker<Item extends ClaimedItem, Sent> {
     this.reconnect.unref();
   }
 
-  /** Claims what each lane has room for and starts sending those items. */
+  /**
+   * Claims what each lane has room for and starts sending those items. The lanes claim at once,
+   * not one after another: a lane (a connector's cut-offs, another connector) never waits for
+   * another lane's claim query.
+   */
   private async pump(): Promise<void> {
-    for (const [index, lane] of this.options.lanes.entries()) {
-      const flying = this.inFlight[index];
-      if (!flying) continue;
-      const room = lane.capacity - flying.size;
-      if (!this.running || room <= 0) continue;
-      let claimed: Item[];
-      try {
-        claimed = await lane.claim(room);
-      } catch (error) {
-        this.services.logger.warn(
-          { err: error, ...lane.logFields },
-          `${this.options.label} claim failed`,
-        );
-        continue;
-      }
-      for (const item of claimed) {
-        const sending: Promise<void> = this.run(item)
-          .catch((error: unknown) =>
-            this.services.logger.error({ err: error }, `${this.options.label} delivery crashed`),
-          )
-          .finally(() => {
-            flying.delete(sending);
-            // Room for the next (and, in the outbox, the key's next event is due now).
-            this.wake();
-          });
-        flying.add(sending);
-      }
+    await Promise.all(this.options.lanes.map((lane, index) => this.pumpLane(lane, index)));
+  }
+
+  private async pumpLane(lane: QueueLane<Item>, index: number): Promise<void> {
+    const flying = this.inFlight[index];
+    if (!flying) return;
+    const room = lane.capacity - flying.size;
+    if (!this.running || room <= 0) return;
+    let claimed: Item[];
+    try {
+      claimed = await lane.claim(room);
+    } catch (error) {
+      this.services.logger.warn(
+        { err: error, ...lane.logFields },
+        `${this.options.label} claim failed`,
+      );
+      return;
+    }
+    for (const item of claimed) {
+      const sending: Promise<void> = this.run(item)
+        .catch((error: unknown) =>
+          this.services.logger.error({ err: error }, `${this.options.label} delivery crashed`),
+        )
+        .finally(() => {
+          flying.delete(sending);
+          // Room for the next (and, in the outbox, the key's next event is due now).
+          this.wake();
+        });
+      flying.add(sending);
     }
   }
 

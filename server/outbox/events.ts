@@ -59,6 +59,18 @@ export type OutboxEvent =
 export type OutboxEventType = OutboxEvent['type'];
 
 /**
+ * The events that cut someone off (sessions end at once): claimed ahead of any other due event and
+ * with capacity of their own (core/delivery/worker.ts), so a backlog of profile or group changes
+ * never delays a cut-off.
+ */
+export const CUT_OFF_EVENT_TYPES: readonly OutboxEventType[] = [
+  'person.deactivated',
+  'person.suspended',
+  'sessions.revoked',
+  'second_factor.reset',
+];
+
+/**
  * A person's account in the messaging core (the XMPP localpart): assigned once, when the person
  * first has a login, and never changed or given to anyone else (`app_user.core_account`). A
  * connector names accounts by it, never by the login, which can be released and reused.

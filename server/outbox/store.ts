@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { DeliverableEvent, StoredOutboxEvent } from './events.ts';
+import { CUT_OFF_EVENT_TYPES, type DeliverableEvent, type StoredOutboxEvent } from './events.ts';
 
 /** A claimed outbox row: the event, and the attempt number that identifies this claim. */
 export interface Claimed {
@@ -14,23 +14,29 @@ interface ClaimRow {
   attempts: number;
 }
 
+/** Which due events a claim takes: any (cut-offs first), or cut-offs only. */
+export type ClaimScope = 'any' | 'cut-offs';
+
 /**
  * Claims up to `limit` events of `connector` that are due: for each key only its head (the oldest
  * row not delivered or skipped) is eligible, and only if it is not dead, not locked by another
- * worker and its retry time has come. `FOR UPDATE SKIP LOCKED` lets several processes claim at
- * once without waiting or taking the same row; the conditions are repeated on the locking scan
- * because PostgreSQL re-checks them on the newest row version there (a row another worker claimed
- * and committed since our snapshot is then skipped, not claimed twice).
+ * worker and its retry time has come. Heads that cut someone off (`CUT_OFF_EVENT_TYPES`) come
+ * first, then the oldest; `scope: 'cut-offs'` takes only those. `FOR UPDATE SKIP LOCKED` lets
+ * several processes claim at once without waiting or taking the same row; the conditions are
+ * repeated on the locking scan because PostgreSQL re-checks them on the newest row version there
+ * (a row another worker claimed and committed since our snapshot is then skipped, not claimed
+ * twice).
  */
 export async function claimDue(
   pool: pg.Pool,
   connector: string,
   limit: number,
   lockSeconds: number,
+  scope: ClaimScope = 'any',
 ): Promise<Claimed[]> {
   const { rows } = await pool.query<ClaimRow>(
     `with heads as (
-       select distinct on (key) id, dead_at, next_attempt_at, locked_until
+       select distinct on (key) id, type, dead_at, next_attempt_at, locked_until
          from outbox_event
         where connector = $1 and delivered_at is null and skipped_at is null
         order by key, id),
@@ -38,7 +44,8 @@ export async function claimDue(
        select id from heads
         where dead_at is null and next_attempt_at <= now()
           and (locked_until is null or locked_until < now())
-        order by id limit $2),
+          and ($5::boolean is false or type = any($4::text[]))
+        order by type = any($4::text[]) desc, id limit $2),
      claimable as (
        select e.id from outbox_event e
         where e.id in (select id from due)
@@ -50,7 +57,7 @@ export async function claimDue(
        from claimable c
       where e.id = c.id
       returning e.id::text as id, e.payload, e.created_at, e.attempts`,
-    [connector, limit, lockSeconds],
+    [connector, limit, lockSeconds, CUT_OFF_EVENT_TYPES, scope === 'cut-offs'],
   );
   return rows
     .sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))

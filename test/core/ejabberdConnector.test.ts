@@ -159,6 +159,33 @@ describe.runIf(ejabberdAvailable)('ejabberd connector against a real ejabberd 23
     );
   });
 
+  it('cuts off before it bans, and a deactivation or suspension creates no account the core never had', async () => {
+    // `ban_account` alone would register an unknown account in 23.01: the connector kicks first
+    // (harmless for an unknown account) and bans only an account that exists.
+    for (const type of ['person.deactivated', 'person.suspended'] as const) {
+      const never = await backofficePerson(context, null);
+      const username = never.username as string;
+      await connector.deliver(
+        withId({ type, key: never.id, userId: never.id, username, reason: 'left' }),
+      );
+      expect(
+        (await ejabberd.command('check_account', { user: username, host: ejabberd.host })).body,
+      ).toBe(1);
+    }
+    // A suspended person who is online is cut off and banned like a deactivated one.
+    const { user, token, sessionId } = await provisioned(null);
+    const session = await xmpp(user, token, sessionId);
+    const username = user.username as string;
+    await connector.deliver(
+      withId({ type: 'person.suspended', key: user.id, userId: user.id, username, reason: null }),
+    );
+    await session.streamError;
+    await session.closed;
+    expect(
+      (await ejabberd.command('user_sessions_info', { user: username, host: ejabberd.host })).body,
+    ).toEqual([]);
+  });
+
   it('sessions.revoked kicks only the revoked device; a revoked token cannot connect', async () => {
     const { user, token, sessionId } = await provisioned(null);
     const second = await messengerLogIn(context, user.username as string, {

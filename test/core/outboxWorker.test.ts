@@ -6,13 +6,16 @@ import { registerConnectors } from '../../server/core/connectors/registry.ts';
 import { createWebhookConnector } from '../../server/core/connectors/webhook.ts';
 import { resolveDeadDelivery } from '../../server/core/deliveries.ts';
 import { type DeliverySettings, DeliveryWorker } from '../../server/core/delivery/worker.ts';
+import { claimDue } from '../../server/outbox/store.ts';
 import type { Services } from '../../server/shared/services.ts';
+import { createPerson } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import { NEVER_POLL_MS, OUTBOX_DELIVERY_MS } from '../support/timeouts.ts';
 import {
   emitNow,
   numbered,
   numberOf,
+  type Received,
   type Receiver,
   startReceiver,
   waitFor,
@@ -79,6 +82,7 @@ async function rowsOf(key: string): Promise<OutboxRow[]> {
   );
   return rows;
 }
+const typeOf = (request: Received) => (JSON.parse(request.body) as { type: string }).type;
 const keyOf = (request: { body: string }) =>
   (JSON.parse(request.body) as { data: { key: string } }).data.key;
 const deliveredFor = (key: string) =>
@@ -102,6 +106,60 @@ describe('the delivery worker', () => {
       async () => (await rowsOf(a)).every((row) => row.delivered_at !== null),
       OUTBOX_DELIVERY_MS,
     );
+  });
+
+  it('a cut-off goes out at once while every slot hangs on slower deliveries, ahead of older events', async () => {
+    await startWorker({ concurrency: 2, pollIntervalMs: NEVER_POLL_MS });
+    // Group changes hang until the test lets them go (a core busy with a large group).
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    receiver.answer = async (request) => {
+      if (typeOf(request) === 'space.upserted') await held;
+      return 204;
+    };
+    const backlog = Array.from({ length: 5 }, () => numbered(`slow-${randomUUID()}`, 1));
+    const slow = new Set(backlog.map((event) => event.key));
+    const slowSeen = () => receiver.received.filter((r) => slow.has(keyOf(r)));
+    await emitNow(context.services, backlog);
+    // Both of the connector's slots are taken by the backlog, three more of it are due.
+    await waitFor(() => slowSeen().length === 2, OUTBOX_DELIVERY_MS);
+    const person = await createPerson(context.services);
+    await emitNow(context.services, [
+      {
+        type: 'person.deactivated',
+        key: person.id,
+        userId: person.id,
+        username: person.username as string,
+        reason: 'left',
+      },
+    ]);
+    await waitFor(() => deliveredFor(person.id).length === 1, OUTBOX_DELIVERY_MS);
+    // It did not wait for a slot, nor queue behind the older events still due.
+    expect(slowSeen()).toHaveLength(2);
+    release();
+    await waitFor(() => backlog.every((e) => deliveredFor(e.key).length === 1), OUTBOX_DELIVERY_MS);
+  });
+
+  it('claims due cut-offs before older due events; the cut-off scope claims nothing else', async () => {
+    const connector = 'hook';
+    const older = numbered(`older-${randomUUID()}`, 1);
+    const person = await createPerson(context.services);
+    await emitNow(context.services, [older]);
+    await emitNow(context.services, [
+      {
+        type: 'second_factor.reset',
+        key: person.id,
+        userId: person.id,
+        username: person.username as string,
+      },
+    ]);
+    const [first] = await claimDue(context.services.pool, connector, 1, 60);
+    expect(first?.event).toMatchObject({ type: 'second_factor.reset', key: person.id });
+    expect(await claimDue(context.services.pool, connector, 10, 60, 'cut-offs')).toEqual([]);
+    const rest = await claimDue(context.services.pool, connector, 100, 60);
+    expect(rest.map((claimed) => claimed.event.key)).toContain(older.key);
   });
 
   it('retries a failing event with growing delays and keeps the key in order meanwhile', async () => {

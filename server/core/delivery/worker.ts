@@ -16,10 +16,18 @@ interface Delivery extends Claimed {
 }
 
 /**
- * Delivers outbox events to the connectors: a QueueWorker on `NOTIFY outbox` with one lane per
- * connector. Per connector, at most `concurrency` events are in flight, each the head of a
- * different key (`claimDue`), so a person's events go out one after another in order while
- * different people proceed in parallel. A PermanentDeliveryError parks the event at once.
+ * Cut-offs (`CUT_OFF_EVENT_TYPES`) in flight per connector beyond `concurrency`: a lane of their
+ * own, so a connector busy with slow deliveries (a large group's change takes seconds in
+ * ejabberd) still cuts a person off at once. A few suffice: each is a handful of fast calls.
+ */
+export const CUT_OFF_CAPACITY = 4;
+
+/**
+ * Delivers outbox events to the connectors: a QueueWorker on `NOTIFY outbox` with two lanes per
+ * connector, claimed at once: one for cut-offs only (`CUT_OFF_CAPACITY`), one for every event
+ * (`concurrency`, cut-offs first). Each claimed event is the head of a different key
+ * (`claimDue`), so a person's events go out one after another in order while different people
+ * proceed in parallel. A PermanentDeliveryError parks the event at once.
  */
 export class DeliveryWorker extends QueueWorker<Delivery, void> {
   constructor(
@@ -33,14 +41,16 @@ export class DeliveryWorker extends QueueWorker<Delivery, void> {
       channel: OUTBOX_CHANNEL,
       pollIntervalMs: merged.pollIntervalMs,
       retry: merged,
-      lanes: connectors.map((connector) => ({
-        capacity: merged.concurrency,
-        logFields: { connector: connector.name },
-        claim: async (limit: number) =>
-          (await claimDue(services.pool, connector.name, limit, merged.lockSeconds)).map(
-            (claimed) => ({ ...claimed, connector }),
-          ),
-      })),
+      lanes: connectors.flatMap((connector) =>
+        (['cut-offs', 'any'] as const).map((scope) => ({
+          capacity: scope === 'cut-offs' ? CUT_OFF_CAPACITY : merged.concurrency,
+          logFields: { connector: connector.name, scope },
+          claim: async (limit: number) =>
+            (await claimDue(services.pool, connector.name, limit, merged.lockSeconds, scope)).map(
+              (claimed) => ({ ...claimed, connector }),
+            ),
+        })),
+      ),
       handler: outboxHandler(services),
     });
   }

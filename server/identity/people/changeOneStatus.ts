@@ -31,9 +31,10 @@ function refusalError(code: SkipCode): AppError {
  * The console's door to a person's status: loads and authorizes the target (the rank rules),
  * then asks the lifecycle, which changes the status, ends the sessions of someone cut off, tells
  * the core, writes the status history and the audit event. A manual change sticks: no source
- * lifts it.
+ * lifts it. The answer is read after the commit, outside the transaction: the commit is what wakes
+ * the delivery worker, so a cut-off reaches the core without waiting for the person's view.
  */
-export function changeOneStatus(
+export async function changeOneStatus(
   services: Services,
   actor: Actor,
   ability: AppAbility,
@@ -42,7 +43,7 @@ export function changeOneStatus(
   reason: string | null,
 ): Promise<UserView> {
   const auditAction = STATUS_AUDIT_ACTION[verb];
-  return runCommand(
+  await runCommand(
     services,
     actor,
     async (ctx) => {
@@ -61,9 +62,9 @@ export function changeOneStatus(
       });
       const skipped = result.skipped[0];
       if (skipped) throw refusalError(skipped.code);
-      await ctx.em.refresh(user);
-      return presentOne(ctx.em, user, services.config.hr.precedence);
     },
     ability,
   );
+  const em = services.orm.em.fork();
+  return presentOne(em, await loadUser(em, id), services.config.hr.precedence);
 }

@@ -1,5 +1,5 @@
 import type { CoreConnector, DeliverableEvent } from '../types.ts';
-import { accountExists, ensureAccount, kickUser, randomPassword } from './accounts.ts';
+import { ensureAccount, kickUser, randomPassword } from './accounts.ts';
 import { createEjabberdApi, type EjabberdApi } from './api.ts';
 import {
   type EjabberdConnectorConfig,
@@ -8,7 +8,7 @@ import {
 } from './config.ts';
 import { changeMembers, deleteGroup, upsertGroup } from './groups.ts';
 import { reconcileAccounts } from './reconcile.ts';
-import { banAccount, kickSessions } from './sessions.ts';
+import { cutOff, kickSessions } from './sessions.ts';
 import { personVcard, writeVcard } from './vcard.ts';
 
 export { type EjabberdConnectorConfig, ejabberdConnectorConfig } from './config.ts';
@@ -62,11 +62,7 @@ export function createEjabberdConnector(
       }
       case 'person.deactivated':
       case 'person.suspended':
-        // Nothing to cut off for someone who was never provisioned. A suspension bans like a
-        // deactivation (sessions kicked, password scrambled); shared roster groups stay.
-        if (await accountExists(api, local(event.coreAccount), host)) {
-          await banAccount(api, local(event.coreAccount), host, event.reason ?? 'deactivated');
-        }
+        await cutOff(api, local(event.coreAccount), host, event.reason ?? 'deactivated');
         return;
       case 'person.reactivated': {
         // 23.01 has no unban: a fresh random password undoes ban_account's scrambled one.
