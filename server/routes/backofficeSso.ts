@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { userActor } from '../authz/actor.ts';
 import { defineAbilityFor } from '../authz/index.ts';
 import { CHALLENGE_COOKIE, SESSION_COOKIE } from '../identity/backofficeSession.ts';
 import { actorWithGrants } from '../identity/grants/loadGrants.ts';

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { userActor } from '../authz/actor.ts';
 import { type AppAbility, defineAbilityFor, packedRulesOf } from '../authz/index.ts';
 import { ROLES } from '../authz/roles.ts';
 import { type Config, publicBaseUrl } from '../config.ts';

@@ -112,7 +112,7 @@ async function currentRights(
     [actor.userId],
   );
   const row = rows[0];
-  if (!row || row.status !== 'active') return null;
+  if (row?.status !== 'active') return null;
   const now = services.now();
   const grants = await loadGrantsInForce(
     services.orm.em.fork(),
