@@ -30,7 +30,9 @@ const links: Record<string, string> = {};
 describe.runIf(RUN)('admin UI in a real browser', () => {
   beforeAll(async () => {
     ensureAdminUiBuilt();
-    context = await startTestContext();
+    // Two superadmins act on directory sources here: dual control (tested in
+    // test/ui/configChanges.test.ts) would hold their changes for approval.
+    context = await startTestContext({ dualControl: { enabled: false } });
     browser = await launchChromium();
     const s = context.services;
     people.leaver = await createPerson(s, {
