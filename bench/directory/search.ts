@@ -1,7 +1,8 @@
 import { Random } from '../../server/demo/random.ts';
 import type { Services } from '../../server/shared/services.ts';
 import { type BenchClient, sequential } from '../support/client.ts';
-import { type Latency, latency } from '../support/stats.ts';
+import { fmt, type Latency, latency } from '../support/stats.ts';
+import { floorSearch } from './searchFloor.ts';
 
 interface Sample {
   familyName: string;
@@ -17,6 +18,8 @@ export interface SearchResult {
   kind: string;
   example: string;
   latency: Latency;
+  /** The same search as the plainest query (searchFloor.ts), timed right after each request. */
+  floor: Latency;
   meanTotal: number;
 }
 
@@ -99,6 +102,7 @@ export async function measureSearch(
     for (const [filterName, filter] of filters) {
       let totals = 0;
       let example = '';
+      const floorSamples: number[] = [];
       const samples = await sequential(count, 20, async (i) => {
         const person = rng.pick(pool);
         const q = fragment(person, rng);
@@ -109,14 +113,23 @@ export async function measureSearch(
         );
         if (i >= 20 && result.status === 200)
           totals += (JSON.parse(result.body) as { total: number }).total;
+        // The floor right after the request, same fragment and filter: same machine load.
+        const floor = await floorSearch(services.pool, q, filter(person));
+        if (i >= 20) floorSamples.push(floor.ms);
         return result;
       });
-      results.push({
+      const measured: SearchResult = {
         kind: `${name}${filterName}`,
         example,
         latency: latency(samples),
+        floor: latency(floorSamples),
         meanTotal: totals / count,
-      });
+      };
+      // One line per kind at once, so a later failure loses nothing already measured.
+      process.stderr.write(
+        `  ${measured.kind}: p50 ${fmt(measured.latency.p50)} p95 ${fmt(measured.latency.p95)} ms; floor p50 ${fmt(measured.floor.p50)} p95 ${fmt(measured.floor.p95)} ms\n`,
+      );
+      results.push(measured);
     }
   }
   return results;
