@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../server/directory/entities.ts';
 import type { UserView } from '../../server/directory/users/presentUser.ts';
+import { SEARCH_COUNT_CAP } from '../../server/directory/users/userQuery.ts';
 import type { ApiClient } from '../support/api.ts';
 import { createPerson, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
@@ -165,7 +166,7 @@ describe('GET /users filters and sorting', () => {
 });
 
 describe('the count of a broad search (issue 17, scope 3)', () => {
-  it('stops after 1,000 matches and says so; exactTotal=true counts them all', async () => {
+  it('stops after SEARCH_COUNT_CAP matches and says so; exactTotal=true counts them all', async () => {
     await context.services.pool.query(
       `insert into app_user (id, family_name, given_name, display_name, status, created_at, updated_at, version)
        select gen_random_uuid(), 'Широкопоисков' || n, 'Иван', 'Иван Широкопоисков' || n, 'active',
@@ -176,7 +177,7 @@ describe('the count of a broad search (issue 17, scope 3)', () => {
       `/api/v1/users?q=${encodeURIComponent('широкопоисков')}&limit=25`,
     );
     expect(broad.status).toBe(200);
-    expect(broad.body).toMatchObject({ total: 1000, totalIsEstimate: true });
+    expect(broad.body).toMatchObject({ total: SEARCH_COUNT_CAP, totalIsEstimate: true });
     expect(broad.body.data).toHaveLength(25);
     const exact = await api.get<Page & { totalIsEstimate: boolean }>(
       `/api/v1/users?q=${encodeURIComponent('широкопоисков')}&limit=1&exactTotal=true`,
@@ -195,7 +196,7 @@ describe('the count of a broad search (issue 17, scope 3)', () => {
   });
 });
 
-describe('the page of a search reads at most 1,001 matches (issue 17, scope 3)', () => {
+describe('the page of a search reads at most SEARCH_COUNT_CAP + 1 matches (issue 17, scope 3)', () => {
   type Estimated = Page & { totalIsEstimate: boolean };
   const ids = (page: Page) => page.data.map((user) => user.id);
 
@@ -209,8 +210,9 @@ describe('the page of a search reads at most 1,001 matches (issue 17, scope 3)',
     );
   });
 
-  it('orders and pages up to 1,000 matches exactly as the full count does', async () => {
-    // «имя10…»: the given names 1000–1099 (100 matches), counted and ordered exactly.
+  it('orders and pages up to SEARCH_COUNT_CAP matches exactly as the full count does', async () => {
+    // «имя10…»: the given names 1000–1099 (100 matches, under the cap): exact.
+    expect(SEARCH_COUNT_CAP).toBeGreaterThanOrEqual(100);
     const q = encodeURIComponent('многопоисков имя10');
     for (const [sort, order] of [
       ['name', 'asc'],
@@ -234,10 +236,11 @@ describe('the page of a search reads at most 1,001 matches (issue 17, scope 3)',
     ]);
   });
 
-  it('beyond 1,000 matches orders the page within the first 1,001 found and ends paging there', async () => {
+  it('beyond the cap orders the page within the first matches found and ends paging there', async () => {
+    const cap = SEARCH_COUNT_CAP;
     const q = encodeURIComponent('многопоисков');
     const broad = await api.get<Estimated>(`/api/v1/users?q=${q}&sort=name&limit=100`);
-    expect(broad.body).toMatchObject({ total: 1000, totalIsEstimate: true });
+    expect(broad.body).toMatchObject({ total: cap, totalIsEstimate: true });
     const names = broad.body.data.map((user) => user.givenName ?? '');
     expect(names).toHaveLength(100);
     expect(names).toEqual([...names].sort());
@@ -245,12 +248,14 @@ describe('the page of a search reads at most 1,001 matches (issue 17, scope 3)',
     const next = await api.get<Estimated>(`/api/v1/users?q=${q}&sort=name&limit=100&offset=100`);
     expect(ids(next.body).filter((id) => ids(broad.body).includes(id))).toEqual([]);
     expect((next.body.data[0]?.givenName ?? '') >= (names.at(-1) ?? '')).toBe(true);
-    // The last candidate page, then nothing: the count still says "more than 1,000".
-    const last = await api.get<Estimated>(`/api/v1/users?q=${q}&sort=name&limit=25&offset=1000`);
+    // The last candidate page, then nothing: the count still says "more than the cap".
+    const last = await api.get<Estimated>(`/api/v1/users?q=${q}&sort=name&limit=25&offset=${cap}`);
     expect(last.body.data).toHaveLength(1);
-    const past = await api.get<Estimated>(`/api/v1/users?q=${q}&sort=name&limit=25&offset=1025`);
+    const past = await api.get<Estimated>(
+      `/api/v1/users?q=${q}&sort=name&limit=25&offset=${cap + 25}`,
+    );
     expect(past.status).toBe(200);
-    expect(past.body).toMatchObject({ data: [], total: 1000, totalIsEstimate: true });
+    expect(past.body).toMatchObject({ data: [], total: cap, totalIsEstimate: true });
     const exact = await api.get<Estimated>(`/api/v1/users?q=${q}&limit=1&exactTotal=true`);
     expect(exact.body).toMatchObject({ total: 1010, totalIsEstimate: false });
   });
