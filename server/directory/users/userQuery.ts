@@ -179,7 +179,7 @@ export async function queryUsers(
  * or sequential scan that stops early), counts them, and orders the page within them:
  * - up to SEARCH_COUNT_CAP matches, that is every match: the count and the order are exact;
  * - beyond, the count says "more than SEARCH_COUNT_CAP" and the pages order those first
- *   matches, so paging ends after them (offset ≥ the cap gives an empty page); refining the
+ *   matches, so paging ends after them (an offset past them gives an empty page); refining the
  *   search, or `exactTotal=true`, gives the exact order.
  */
 async function boundedSearch(
