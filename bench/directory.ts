@@ -20,9 +20,10 @@ import {
   measureAuditLists,
   measureExports,
 } from './directory/audit.ts';
-import { buildData, type DataState, readState } from './directory/data.ts';
+import { buildData, type DataState, dataSetName, readState } from './directory/data.ts';
 import { measureDeactivate } from './directory/deactivate.ts';
 import { measureSearch, type Searcher, type SearchResult } from './directory/search.ts';
+import { searchTable } from './directory/searchFloor.ts';
 import { BENCH_DATA_DIR, openBenchDatabase } from './support/database.ts';
 import { signInOperator, signInSuperadmin } from './support/session.ts';
 import { fmt, type Latency, table } from './support/stats.ts';
@@ -134,7 +135,7 @@ function report(r: Results): string {
           `GET /users?q= ${x.kind}`,
           x.latency,
           30,
-          `e.g. \`${x.example}\`, mean total ${fmt(x.meanTotal)}`,
+          `e.g. \`${x.example}\`, mean total ${fmt(x.meanTotal)}, floor p50 / p95 ${fmt(x.floor.p50)} / ${fmt(x.floor.p95)}`,
         ),
       );
   if (typeof r.auditLists === 'string')
@@ -223,8 +224,9 @@ function report(r: Results): string {
 
 /**
  * `npm run bench -- directory [--fresh] [--requests 200] [--append-seconds 10]
- * [--tail-events 200000] [--only search,audit,export,deactivate,appends,tail]`: builds (or
- * reuses) 100,000 people and 1,000,000 audit events in bench/.data/directory, starts the real app
+ * [--tail-events 200000] [--people 100000] [--only search,audit,export,deactivate,appends,tail]`:
+ * builds (or reuses) `--people` people (100,000 by default, in bench/.data/directory; other sizes
+ * in bench/.data/directory-<people>) and 1,000,000 audit events, starts the real app
  * on loopback and measures search, audit lists, export, deactivation and concurrent appends.
  */
 export async function runDirectoryBenchmark(args: string[]): Promise<void> {
@@ -235,6 +237,7 @@ export async function runDirectoryBenchmark(args: string[]): Promise<void> {
       requests: { type: 'string', default: '200' },
       'append-seconds': { type: 'string', default: '10' },
       'tail-events': { type: 'string', default: '200000' },
+      people: { type: 'string', default: '100000' },
       only: { type: 'string' },
     },
   });
@@ -242,17 +245,21 @@ export async function runDirectoryBenchmark(args: string[]): Promise<void> {
   const only = values.only?.split(',');
   const want = (name: string) => !only || only.includes(name);
   const skipped = 'skipped (--only)';
-  const dir = join(BENCH_DATA_DIR, 'directory');
-  const existing = values.fresh ? null : readState(dir);
+  const people = Number(values.people);
+  if (!Number.isInteger(people) || people < 1000)
+    throw new Error('--people: a whole number ≥ 1000');
+  const name = dataSetName(people);
+  const dir = join(BENCH_DATA_DIR, name);
+  const existing = values.fresh ? null : readState(dir, people);
   log(existing ? `reusing the data built ${existing.builtAt}` : 'building a fresh data set');
   const loadStart = loadavg()
     .map((n) => n.toFixed(1))
     .join(' / ');
-  const db = await openBenchDatabase('directory', { fresh: existing === null, poolMax: 16 });
+  const db = await openBenchDatabase(name, { fresh: existing === null, poolMax: 16 });
   let server: Server | null = null;
   try {
     const { services } = db;
-    const state = existing ?? (await buildData(services, db.dir, log));
+    const state = existing ?? (await buildData(services, db.dir, log, people));
     const { app } = createApp(services);
     const listening: Server = app.listen(0, '127.0.0.1');
     server = listening;
@@ -267,9 +274,18 @@ export async function runDirectoryBenchmark(args: string[]): Promise<void> {
       reused: existing !== null,
       search: !want('search')
         ? skipped
-        : await stage('search', async () =>
-            measureSearch(services, await searchers(services, baseUrl, client), requests),
-          ),
+        : await stage('search', async () => {
+            const measured = await measureSearch(
+              services,
+              await searchers(services, baseUrl, client),
+              requests,
+            );
+            // The stage's table at once: a later stage's failure loses nothing measured here.
+            process.stdout.write(
+              `Search, ${state.people.toLocaleString('en-US')} people (floor: searchFloor.ts):\n\n${searchTable(measured)}\n\n`,
+            );
+            return measured;
+          }),
       auditLists: !want('audit')
         ? skipped
         : await stage('audit lists', () => measureAuditLists(services, client, requests)),

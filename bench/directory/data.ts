@@ -15,33 +15,43 @@ export interface DataState {
   analyzeSeconds: number;
 }
 
-/** The size of the data set. */
+/** The default size of the data set (`--people` changes the people, not the audit events). */
 export const PEOPLE = 100_000;
 export const AUDIT_EVENTS = 1_000_000;
+
+/**
+ * The data set's directory name under bench/.data: `directory` for the default 100,000 people
+ * (so existing clusters stay reused), `directory-<people>` for any other size.
+ */
+export function dataSetName(people: number): string {
+  return people === PEOPLE ? 'directory' : `directory-${people}`;
+}
 
 function stateFile(dir: string): string {
   return join(dir, 'state.json');
 }
 
 /** The state of a complete data set in `dir`, or null (none, or an interrupted build). */
-export function readState(dir: string): DataState | null {
+export function readState(dir: string, people = PEOPLE): DataState | null {
   const path = stateFile(dir);
   if (!existsSync(path)) return null;
   const state = JSON.parse(readFileSync(path, 'utf8')) as DataState;
-  return state.people === PEOPLE && state.auditEvents === AUDIT_EVENTS ? state : null;
+  return state.people === people && state.auditEvents === AUDIT_EVENTS ? state : null;
 }
 
 /**
- * Generates 100,000 people and 1,000,000 audit events set-based (the seed-demo generator and the
- * audit history generator), then VACUUM ANALYZE; times each step and records it.
+ * Generates `peopleCount` people (100,000 by default) and 1,000,000 audit events set-based (the
+ * seed-demo generator: one multi-row INSERT … SELECT per 5,000 rows; the audit history
+ * generator), then VACUUM ANALYZE; times each step and records it.
  */
 export async function buildData(
   services: Services,
   dir: string,
   log: (line: string) => void,
+  peopleCount = PEOPLE,
 ): Promise<DataState> {
   let start = performance.now();
-  const people = await seedDemo(services, { people: PEOPLE, seed: 1, actorLabel: 'bench' });
+  const people = await seedDemo(services, { people: peopleCount, seed: 1, actorLabel: 'bench' });
   const peopleSeconds = secondsSince(start);
   log(
     `  ${people.people} people, ${people.organizations} organizations, ${people.spaces} spaces, ${people.memberships} memberships: ${peopleSeconds.toFixed(1)} s`,
@@ -64,7 +74,7 @@ export async function buildData(
   await services.pool.query('vacuum analyze');
   const analyzeSeconds = secondsSince(start);
   const state: DataState = {
-    people: PEOPLE,
+    people: peopleCount,
     auditEvents: AUDIT_EVENTS,
     builtAt: new Date().toISOString(),
     peopleSeconds,

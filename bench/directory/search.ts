@@ -1,7 +1,8 @@
 import { Random } from '../../server/demo/random.ts';
 import type { Services } from '../../server/shared/services.ts';
 import type { BenchClient } from '../support/client.ts';
-import { type Latency, latency } from '../support/stats.ts';
+import { fmt, type Latency, latency } from '../support/stats.ts';
+import { floorSearch } from './searchFloor.ts';
 
 interface Sample {
   familyName: string;
@@ -17,6 +18,8 @@ export interface SearchResult {
   kind: string;
   example: string;
   latency: Latency;
+  /** The same search as the plainest query (searchFloor.ts), timed right after each request. */
+  floor: Latency;
   meanTotal: number;
 }
 
@@ -113,6 +116,7 @@ export async function measureSearch(
   for (const [name, poolName, fragment] of kinds) {
     for (const [filterName, filter] of filters) {
       const samples: number[][] = searchers.map(() => []);
+      const floors: number[][] = searchers.map(() => []);
       const totals = searchers.map(() => 0);
       const examples = searchers.map(() => '');
       for (let i = 0; i < warmup + count; i++) {
@@ -127,19 +131,29 @@ export async function measureSearch(
           );
           if (result.status >= 300)
             throw new Error(`request ${i} answered ${result.status}: ${result.body.slice(0, 300)}`);
+          // The floor right after the request, same fragment, filter and scope: same load.
+          const floor = await floorSearch(services.pool, q, filter(person), searcher.organizations);
           if (i < warmup) continue;
           samples[index]?.push(result.ms);
+          floors[index]?.push(floor.ms);
           totals[index] =
             (totals[index] ?? 0) + (JSON.parse(result.body) as { total: number }).total;
         }
       }
-      for (const [index, searcher] of searchers.entries())
-        results[index]?.push({
+      for (const [index, searcher] of searchers.entries()) {
+        const measured: SearchResult = {
           kind: `${name}${filterName}${searcher.label ? ` (${searcher.label})` : ''}`,
           example: examples[index] ?? '',
           latency: latency(samples[index] ?? []),
+          floor: latency(floors[index] ?? []),
           meanTotal: (totals[index] ?? 0) / count,
-        });
+        };
+        // One line per kind at once, so a later failure loses nothing already measured.
+        process.stderr.write(
+          `  ${measured.kind}: p50 ${fmt(measured.latency.p50)} p95 ${fmt(measured.latency.p95)} ms; floor p50 ${fmt(measured.floor.p50)} p95 ${fmt(measured.floor.p95)} ms\n`,
+        );
+        results[index]?.push(measured);
+      }
     }
   }
   return results.flat();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../server/directory/entities.ts';
 import type { UserView } from '../../server/directory/users/presentUser.ts';
+import { SEARCH_COUNT_CAP } from '../../server/directory/users/userQuery.ts';
 import type { ApiClient } from '../support/api.ts';
 import { createPerson, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
@@ -165,7 +166,7 @@ describe('GET /users filters and sorting', () => {
 });
 
 describe('the count of a broad search (issue 17, scope 3)', () => {
-  it('stops after 1,000 matches and says so; exactTotal=true counts them all', async () => {
+  it('stops after SEARCH_COUNT_CAP matches and says so; exactTotal=true counts them all', async () => {
     await context.services.pool.query(
       `insert into app_user (id, family_name, given_name, display_name, status, created_at, updated_at, version)
        select gen_random_uuid(), 'Широкопоисков' || n, 'Иван', 'Иван Широкопоисков' || n, 'active',
@@ -176,7 +177,7 @@ describe('the count of a broad search (issue 17, scope 3)', () => {
       `/api/v1/users?q=${encodeURIComponent('широкопоисков')}&limit=25`,
     );
     expect(broad.status).toBe(200);
-    expect(broad.body).toMatchObject({ total: 1000, totalIsEstimate: true });
+    expect(broad.body).toMatchObject({ total: SEARCH_COUNT_CAP, totalIsEstimate: true });
     expect(broad.body.data).toHaveLength(25);
     const exact = await api.get<Page & { totalIsEstimate: boolean }>(
       `/api/v1/users?q=${encodeURIComponent('широкопоисков')}&limit=1&exactTotal=true`,
@@ -192,5 +193,70 @@ describe('the count of a broad search (issue 17, scope 3)', () => {
     );
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0]?.path).toBe('exactTotal');
+  });
+});
+
+describe('the page of a search reads at most SEARCH_COUNT_CAP + 1 matches (issue 17, scope 3)', () => {
+  type Estimated = Page & { totalIsEstimate: boolean };
+  const ids = (page: Page) => page.data.map((user) => user.id);
+
+  beforeAll(async () => {
+    // Given names in reverse of insertion order, so that the name order is not the table's.
+    await context.services.pool.query(
+      `insert into app_user (id, family_name, given_name, display_name, status, created_at, updated_at, version)
+       select gen_random_uuid(), 'Многопоисков', 'Имя' || lpad((2000 - n)::text, 4, '0'),
+              'Многопоисков ' || n, 'active', now(), now(), 1
+         from generate_series(1, 1010) as n`,
+    );
+  });
+
+  it('orders and pages up to SEARCH_COUNT_CAP matches exactly as the full count does', async () => {
+    // «имя10…»: the given names 1000–1099 (100 matches, under the cap): exact.
+    expect(SEARCH_COUNT_CAP).toBeGreaterThanOrEqual(100);
+    const q = encodeURIComponent('многопоисков имя10');
+    for (const [sort, order] of [
+      ['name', 'asc'],
+      ['name', 'desc'],
+      ['createdAt', 'desc'],
+    ]) {
+      for (const offset of [0, 25, 75]) {
+        const query = `/api/v1/users?q=${q}&sort=${sort}&order=${order}&limit=25&offset=${offset}`;
+        const bounded = await api.get<Estimated>(query);
+        const exact = await api.get<Estimated>(`${query}&exactTotal=true`);
+        expect(bounded.status).toBe(200);
+        expect(bounded.body).toMatchObject({ total: 100, totalIsEstimate: false });
+        expect(ids(bounded.body)).toEqual(ids(exact.body));
+      }
+    }
+    const first = await api.get<Estimated>(`/api/v1/users?q=${q}&sort=name&limit=3`);
+    expect(first.body.data.map((user) => user.givenName)).toEqual([
+      'Имя1000',
+      'Имя1001',
+      'Имя1002',
+    ]);
+  });
+
+  it('beyond the cap orders the page within the first matches found and ends paging there', async () => {
+    const cap = SEARCH_COUNT_CAP;
+    const q = encodeURIComponent('многопоисков');
+    const broad = await api.get<Estimated>(`/api/v1/users?q=${q}&sort=name&limit=100`);
+    expect(broad.body).toMatchObject({ total: cap, totalIsEstimate: true });
+    const names = broad.body.data.map((user) => user.givenName ?? '');
+    expect(names).toHaveLength(100);
+    expect(names).toEqual([...names].sort());
+    // Pages are a partition of the same candidates: no person twice across pages.
+    const next = await api.get<Estimated>(`/api/v1/users?q=${q}&sort=name&limit=100&offset=100`);
+    expect(ids(next.body).filter((id) => ids(broad.body).includes(id))).toEqual([]);
+    expect((next.body.data[0]?.givenName ?? '') >= (names.at(-1) ?? '')).toBe(true);
+    // The last candidate page, then nothing: the count still says "more than the cap".
+    const last = await api.get<Estimated>(`/api/v1/users?q=${q}&sort=name&limit=25&offset=${cap}`);
+    expect(last.body.data).toHaveLength(1);
+    const past = await api.get<Estimated>(
+      `/api/v1/users?q=${q}&sort=name&limit=25&offset=${cap + 25}`,
+    );
+    expect(past.status).toBe(200);
+    expect(past.body).toMatchObject({ data: [], total: cap, totalIsEstimate: true });
+    const exact = await api.get<Estimated>(`/api/v1/users?q=${q}&limit=1&exactTotal=true`);
+    expect(exact.body).toMatchObject({ total: 1010, totalIsEstimate: false });
   });
 });

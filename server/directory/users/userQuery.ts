@@ -1,5 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import type { EntityManager, QBFilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex, QBFilterQuery } from '@mikro-orm/postgresql';
 import type { Role } from '../../authz/roles.ts';
 import type { Precedence } from '../../shared/precedence.ts';
 import { type Source, User, type UserStatus } from '../entities.ts';
@@ -122,21 +122,34 @@ function filtered(em: EntityManager, access: FilterQuery<User>, params: UserList
 /**
  * A search's count stops after this many matches (issue 17, scope 3): a broad fragment («ива»)
  * matches a large share of a million people, and counting them all costs more than the page.
- * The answer then says "more than 1,000" (`totalIsEstimate`, as the audit log's list does).
+ * The answer then says "more than 200" (`totalIsEstimate`, as the audit log's list does).
+ * Reading the matches is the search's whole cost at a million people (boundedSearch), so this is
+ * its price: at 1,000,000 people the scan of the first 1,001 matches of a 4-letter fragment took
+ * 3× the first 201 (p50 27 against 9 ms; benchmarks.md, issue 17).
  */
-export const SEARCH_COUNT_CAP = 1000;
+export const SEARCH_COUNT_CAP = 200;
+
+/** A page of the people list and its count. */
+export interface UserPage {
+  data: UserView[];
+  total: number;
+  /** True when a search matched more than SEARCH_COUNT_CAP people: `total` is a lower bound. */
+  totalIsEstimate: boolean;
+}
 
 /**
  * One page of people (with organization and people names joined in the same query) and the
- * total count (a second, index-only-friendly query). With a search, the count stops after
- * SEARCH_COUNT_CAP matches unless `exactTotal` asks for all of them.
+ * total count. A search (`q`) without `exactTotal` takes the bounded path (see `boundedSearch`):
+ * one statement reads at most SEARCH_COUNT_CAP + 1 matches and both counts and orders those.
+ * Lists without `q`, and searches with `exactTotal`, count every match exactly.
  */
 export async function queryUsers(
   em: EntityManager,
   access: FilterQuery<User>,
   params: UserListParams,
   precedence: Precedence,
-): Promise<{ data: UserView[]; total: number; totalIsEstimate: boolean }> {
+): Promise<UserPage> {
+  if (params.q && !params.exactTotal) return boundedSearch(em, access, params, precedence);
   const knex = em.getKnex();
   const order = (params.q ? SEARCH_ORDER : ORDER)[params.sort].replaceAll('#', params.order);
   // Limit first, join names after: a LIMIT right above the sort lets PostgreSQL keep a top-N
@@ -147,35 +160,96 @@ export async function queryUsers(
     .orderByRaw(order)
     .limit(params.limit)
     .offset(params.offset);
-  const page = knex
-    .select(knex.raw(COLUMNS))
-    .from(matched.as('u'))
+  const rows = await em.execute<Row[]>(withNames(knex, matched, order));
+  const [counted] = await em.execute<{ total: string | number }[]>(
+    filtered(em, access, params).clearSelect().count({ total: '*' }),
+  );
+  return {
+    data: present(rows, params, precedence),
+    total: Number(counted?.total ?? 0),
+    totalIsEstimate: false,
+  };
+}
+
+/**
+ * A search's page without reading every match (issue 17, scope 3). A broad fragment («ива»)
+ * matches a large share of a million people; ordering them all by name means fetching every
+ * matching row for a top-N sort, which costs far more than the page (benchmarks.md). So one
+ * statement takes the first SEARCH_COUNT_CAP + 1 matches the planner finds (no order: a bitmap
+ * or sequential scan that stops early), counts them, and orders the page within them:
+ * - up to SEARCH_COUNT_CAP matches, that is every match: the count and the order are exact;
+ * - beyond, the count says "more than SEARCH_COUNT_CAP" and the pages order those first
+ *   matches, so paging ends after them (an offset past them gives an empty page); refining the
+ *   search, or `exactTotal=true`, gives the exact order.
+ */
+async function boundedSearch(
+  em: EntityManager,
+  access: FilterQuery<User>,
+  params: UserListParams,
+  precedence: Precedence,
+): Promise<UserPage> {
+  const knex = em.getKnex();
+  const order = ORDER[params.sort].replaceAll('#', params.order);
+  const candidates = filtered(em, access, params)
+    .clearSelect()
+    .select('u.*')
+    .limit(SEARCH_COUNT_CAP + 1);
+  // The LIMIT keeps the candidates a subquery of their own (PostgreSQL does not pull a limited
+  // subquery up), so the sort and the window count run over at most CAP + 1 rows.
+  const matched = knex
+    .select('u.*', knex.raw('count(*) over () as "matchCount"'))
+    .from(candidates.as('u'))
+    .orderByRaw(order)
+    .limit(params.limit)
+    .offset(params.offset);
+  const rows = await em.execute<(Row & { matchCount: string | number })[]>(
+    withNames(knex, matched, order, ', u."matchCount"'),
+  );
+  let matches = Number(rows[0]?.matchCount ?? 0);
+  // A page past the last match has no row to carry the count: count apart (rare: a last page).
+  if (rows.length === 0 && params.offset > 0) {
+    const [counted] = await em.execute<{ total: string | number }[]>(
+      knex.count({ total: '*' }).from(
+        filtered(em, access, params)
+          .clearSelect()
+          .select(knex.raw('1'))
+          .limit(SEARCH_COUNT_CAP + 1)
+          .as('m'),
+      ),
+    );
+    matches = Number(counted?.total ?? 0);
+  }
+  const totalIsEstimate = matches > SEARCH_COUNT_CAP;
+  return {
+    data: present(
+      rows.map(({ matchCount: _, ...row }) => row),
+      params,
+      precedence,
+    ),
+    total: totalIsEstimate ? SEARCH_COUNT_CAP : matches,
+    totalIsEstimate,
+  };
+}
+
+/** The page's people with the names they refer to joined, for the page's rows only. */
+function withNames(knex: Knex, page: Knex.QueryBuilder, order: string, extra = '') {
+  return knex
+    .select(knex.raw(`${COLUMNS}${extra}`))
+    .from(page.as('u'))
     .leftJoin('organization as o', 'o.id', 'u.organization_id')
     .leftJoin('app_user as a', 'a.id', 'u.added_by_id')
     .leftJoin('app_user as s', 's.id', 'u.status_changed_by_id')
     .leftJoin('app_user as n', 'n.id', 'u.initiated_by_id')
     .leftJoin('invitation as i', 'i.user_id', 'u.id')
     .orderByRaw(order);
-  const capped = Boolean(params.q) && !params.exactTotal;
-  const count = capped
-    ? knex.count({ total: '*' }).from(
-        filtered(em, access, params)
-          .clearSelect()
-          .select(knex.raw('1'))
-          .limit(SEARCH_COUNT_CAP + 1)
-          .as('m'),
-      )
-    : filtered(em, access, params).clearSelect().count({ total: '*' });
-  const rows = await em.execute<Row[]>(page);
-  const [counted] = await em.execute<{ total: string | number }[]>(count);
-  const total = Number(counted?.total ?? 0);
-  const totalIsEstimate = capped && total > SEARCH_COUNT_CAP;
+}
+
+function present(rows: Row[], params: UserListParams, precedence: Precedence): UserView[] {
   const now = params.now ?? new Date();
-  const data = rows.map(({ invitationStored, invitationExpiresAt, ...row }) => ({
+  return rows.map(({ invitationStored, invitationExpiresAt, ...row }) => ({
     ...presentUser(row, refsOf(row), precedence),
     invitation: invitationStatusOf(invitationStored, invitationExpiresAt, now),
   }));
-  return { data, total: totalIsEstimate ? SEARCH_COUNT_CAP : total, totalIsEstimate };
 }
 
 /**
