@@ -165,10 +165,14 @@ describe.runIf(RUN)('bulk work on the whole selection, in a real browser', () =>
     });
     const filter = encodeURIComponent(JSON.stringify({ q: 'широкопольск' }));
     await page.goto(`${context.baseUrl}/admin/#/users?filter=${filter}`);
-    // The server stopped counting after 1,000: no last page, «из более чем».
+    // The server stopped reading matches (SEARCH_COUNT_CAP): no last page, «из более чем».
     await expect
       .poll(() => page.locator('.MuiTablePagination-displayedRows').textContent())
       .toMatch(/из более чем 25/);
+    // …and the list says it shows only part of the matches.
+    await expect
+      .poll(() => page.getByTestId('broad-search-notice').textContent())
+      .toContain('показана только часть');
     await page.locator('thead input[type="checkbox"]').check();
     const toolbar = page.locator('[data-test="bulk-actions-toolbar"]');
     const spaced = async () => (await toolbar.textContent())?.replace(/\s/g, ' ') ?? '';

@@ -208,6 +208,8 @@ export const appEn = {
       suspended: 'Suspended',
       deactivated: 'Deactivated',
     },
+    broad_search:
+      'Too many people match this search: only part of them is shown, ordered within that part. Add a given name or initials to narrow it down.',
     bulk: {
       deactivate: 'Deactivate',
       suspend: 'Suspend',

@@ -9,6 +9,7 @@ import {
 import { DateTime } from '../../components/DateTime';
 import { EnumField } from '../../components/EnumField';
 import { ResponsiveList } from '../../components/responsive';
+import { BroadSearchNotice } from './BroadSearchNotice';
 import { BulkOutcomeProvider, BulkStatusButtons } from './BulkStatusButton';
 import { BulkJobButtons } from './bulk/BulkJobButtons';
 import { ExportButtons } from './bulk/ExportButtons';
@@ -61,13 +62,19 @@ export default function UserList() {
     <AllMatchingProvider>
       <BulkOutcomeProvider>
         <ResponsiveList
-          cards={<UserCards />}
+          cards={
+            <>
+              <BroadSearchNotice />
+              <UserCards />
+            </>
+          }
           filters={filters}
           actions={<ListActions />}
           sort={{ field: 'fullName', order: 'ASC' }}
           perPage={25}
           debounce={100}
         >
+          <BroadSearchNotice />
           <SelectAllBanner />
           <Datagrid
             rowClick="show"
