@@ -33,7 +33,13 @@ import { drainRuns } from '../../server/sources/runs.ts';
 import type { PlanItemView, RunView } from '../../server/sources/schemas.ts';
 import { oneCFile, upload } from '../hr/importSupport.ts';
 import type { ApiClient } from '../support/api.ts';
-import { createDeviceSession, createPerson, signedIn, signIn } from '../support/factories.ts';
+import {
+  createDeviceSession,
+  createOrganization,
+  createPerson,
+  signedIn,
+  signIn,
+} from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import { BULK_JOB_MS, waitUntil } from '../support/timeouts.ts';
 
@@ -65,15 +71,8 @@ let outsideDeviceSession: string;
 let outsideScheduledChange: string;
 let superadminJob: string;
 
-async function organization(name: string, parentId: string | null): Promise<string> {
-  const id = randomUUID();
-  await context.services.pool.query(
-    `insert into organization (id, name, kind, parent_id, created_at, updated_at, version)
-     values ($1, $2, 'department', $3, now(), now(), 1)`,
-    [id, name, parentId],
-  );
-  return id;
-}
+const organization = (name: string, parentId: string | null) =>
+  createOrganization(context.services, name, parentId);
 
 async function space(name: string, organizationId: string): Promise<string> {
   const created = await superadmin.post<{ id: string }>('/api/v1/spaces', {

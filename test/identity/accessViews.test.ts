@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/api.ts';
-import { createPerson, signedIn, signIn } from '../support/factories.ts';
+import { createOrganization, createPerson, signedIn, signIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import { EXPECT_POLL_MS } from '../support/timeouts.ts';
 
@@ -29,15 +29,8 @@ let ural: string;
 let yekaterinburg: string;
 let moscow: string;
 
-async function organization(name: string, parentId: string | null): Promise<string> {
-  const id = randomUUID();
-  await context.services.pool.query(
-    `insert into organization (id, name, kind, parent_id, created_at, updated_at, version)
-     values ($1, $2, 'department', $3, now(), now(), 1)`,
-    [id, name, parentId],
-  );
-  return id;
-}
+const organization = (name: string, parentId: string | null) =>
+  createOrganization(context.services, name, parentId);
 
 async function space(name: string, organizationId: string | null): Promise<string> {
   const created = await superadmin.api.post<{ id: string }>('/api/v1/spaces', {

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPerson, signedIn, signIn } from '../support/factories.ts';
+import { createOrganization, createPerson, signedIn, signIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 
 /**
@@ -15,15 +14,8 @@ let ural: string;
 let yekaterinburg: string;
 let moscow: string;
 
-async function organization(name: string, parentId: string | null): Promise<string> {
-  const id = randomUUID();
-  await context.services.pool.query(
-    `insert into organization (id, name, kind, parent_id, created_at, updated_at, version)
-     values ($1, $2, 'department', $3, now(), now(), 1)`,
-    [id, name, parentId],
-  );
-  return id;
-}
+const organization = (name: string, parentId: string | null) =>
+  createOrganization(context.services, name, parentId);
 
 beforeAll(async () => {
   context = await startTestContext();

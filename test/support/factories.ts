@@ -130,3 +130,18 @@ export async function createDeviceSession(
   await em.flush();
   return { token, sessionId: session.id };
 }
+
+/** Inserts a department (test setup): under `parentId`, or at the top of the tree. */
+export async function createOrganization(
+  services: Services,
+  name: string,
+  parentId: string | null = null,
+): Promise<string> {
+  const id = randomUUID();
+  await services.pool.query(
+    `insert into organization (id, name, kind, parent_id, created_at, updated_at, version)
+     values ($1, $2, 'department', $3, now(), now(), 1)`,
+    [id, name, parentId],
+  );
+  return id;
+}
