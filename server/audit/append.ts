@@ -38,10 +38,15 @@ function wellFormed<T>(value: T): T {
   return (changed ? Object.fromEntries(mapped) : value) as T;
 }
 
-/** Builds the stored, hashed content of one event. */
-function contentOf(actor: Actor, event: AuditEventInput, seq: string, at: Date): ChainedContent {
-  const content = wellFormed({
-    seq: '',
+/** The part of an event's stored, hashed content that comes from who acted and when. */
+export type ActorContent = Pick<
+  ChainedContent,
+  'at' | 'actorId' | 'actorLabel' | 'actorRole' | 'ip' | 'userAgent' | 'requestId'
+>;
+
+/** The actor's and the time's part of an event's content, as stored and hashed. */
+export function actorContent(actor: Actor, at: Date): ActorContent {
+  return wellFormed({
     at: at.toISOString(),
     actorId: actor.userId,
     actorLabel: actor.label,
@@ -49,6 +54,14 @@ function contentOf(actor: Actor, event: AuditEventInput, seq: string, at: Date):
     ip: actor.ip,
     userAgent: actor.userAgent?.slice(0, 512) ?? null,
     requestId: actor.requestId,
+  });
+}
+
+/** Builds the stored, hashed content of one event. */
+function contentOf(actor: Actor, event: AuditEventInput, seq: string, at: Date): ChainedContent {
+  const content = wellFormed({
+    seq: '',
+    ...actorContent(actor, at),
     action: event.action,
     targetType: event.targetType ?? null,
     targetId: event.targetId ?? null,

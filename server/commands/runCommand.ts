@@ -16,6 +16,11 @@ export interface CommandContext {
   services: Services;
   /** Records an audit event; written in the same transaction, just before commit. */
   audit(event: AuditEventInput): void;
+  /**
+   * Stages the events recorded so far now, so that events a statement stages by itself
+   * (audit/sqlEvents.ts) come after them in the chain.
+   */
+  flushAudit(): Promise<void>;
   /** Enqueues a change for the messaging core; written to the outbox in this transaction. */
   emit(event: OutboxEvent): void;
   /**
@@ -55,6 +60,7 @@ export async function runCommand<T>(
         ability,
         services,
         audit: (event) => events.push(event),
+        flushAudit: () => appendAuditEvents(em, actor, events.splice(0), services.now()),
         emit: (event) => outbox.push(event),
         failAfterCommit: (error) => {
           throw new FailAfterCommit(error);

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealStagedEvents } from '../../server/audit/seal.ts';
+import { verifyAuditChain } from '../../server/audit/verify.ts';
 import { configureEngine, drainRuns } from '../../server/sources/runs.ts';
 import type { RunView } from '../../server/sources/schemas.ts';
 import type { ApiClient } from '../support/api.ts';
-import { createDeviceSession, signedIn } from '../support/factories.ts';
+import { createDeviceSession, createPerson, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import { type MemoryDirectory, sourcePerson } from './memoryDirectory.ts';
 import { defineSource, memoryDirectories, peopleOf, planOf, sync } from './support.ts';
@@ -139,6 +141,69 @@ describe('the deactivation threshold', () => {
       outcomeNote: { code: 'changed_since_plan', params: {} },
     });
     expect(line(leaving[1])).toMatchObject({ outcome: 'applied', outcomeNote: null });
+  });
+
+  it('a newcomer whose login another person took while the plan waited fails alone; the rest are created and audited', async () => {
+    const { id, directory, people } = await syncedSource(12);
+    directory.remove(...people.slice(0, 2).map((p) => p.externalId));
+    // A former login keeps its core account after a rename: a newcomer given that login (logins
+    // are lower-cased) gets an account of their own id, as the database's trigger would choose.
+    const stamp = Date.now().toString(36);
+    const renamed = await createPerson(context.services, { username: `kasey${stamp}` });
+    await context.services.pool.query(`update app_user set username = $2 where id = $1`, [
+      renamed.id,
+      `renamed${stamp}`,
+    ]);
+    const newcomers = [
+      sourcePerson({ username: `taken${stamp}` }),
+      sourcePerson({ username: `Kasey${stamp}` }),
+      sourcePerson({ username: `fresh${stamp}` }),
+    ];
+    directory.put(...newcomers);
+    const run = await sync(api, id);
+    expect(run.status).toBe('awaiting_approval');
+    expect(run.counts).toMatchObject({ create: 3 });
+    // Someone takes the first newcomer's login before the approval.
+    const squatter = await createPerson(context.services, { username: `taken${stamp}` });
+    const approved = await api.request<RunView>(
+      'POST',
+      `/api/v1/sync-runs/${run.id}/approve?wait=true`,
+    );
+    expect(approved.body.status, approved.text).toBe('succeeded');
+    const plan = await planOf(api, run.id);
+    const line = (person: { externalId: string } | undefined) =>
+      plan.find((item) => item.externalId === person?.externalId);
+    expect(line(newcomers[0])).toMatchObject({
+      outcome: 'failed',
+      outcomeNote: { code: 'taken_since_plan', params: {} },
+    });
+    expect(line(newcomers[1])).toMatchObject({ outcome: 'applied' });
+    expect(line(newcomers[2])).toMatchObject({ outcome: 'applied' });
+    const { rows: created } = await context.services.pool.query<{
+      username: string;
+      core_account: string;
+      id: string;
+    }>(
+      `select id, username, core_account from app_user
+        where source_id = $1 and username like $2 order by username`,
+      [id, `%${stamp}`],
+    );
+    const account = (login: string) => created.find((row) => row.username === login);
+    expect(created, JSON.stringify(created)).toHaveLength(2);
+    expect(account(`kasey${stamp}`)?.core_account).toBe(
+      `u${account(`kasey${stamp}`)?.id.replaceAll('-', '')}`,
+    );
+    expect(account(`fresh${stamp}`)?.core_account).toBe(`fresh${stamp}`);
+    // One user.created event per person created, none for the one left out.
+    await sealStagedEvents(context.services.pool);
+    const { rows: events } = await context.services.pool.query<{ target_id: string }>(
+      `select target_id from audit_event where action = 'user.created' and details->>'runId' = $1`,
+      [run.id],
+    );
+    expect(events.map((row) => row.target_id).sort()).toEqual(created.map((row) => row.id).sort());
+    expect(events.map((row) => row.target_id)).not.toContain(squatter.id);
+    const verified = await verifyAuditChain(context.services.pool, { legacyKey: null });
+    expect(verified.firstProblem).toBeNull();
   });
 
   it('a cancelled plan is never applied', async () => {

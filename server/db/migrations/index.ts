@@ -33,6 +33,7 @@ import { Migration20261209000000RoleGrants } from './Migration20261209000000Role
 import { Migration20261209010000ElevationRequests } from './Migration20261209010000ElevationRequests.ts';
 import { Migration20261209200000AccessReviews } from './Migration20261209200000AccessReviews.ts';
 import { Migration20261210010000MembershipReasons } from './Migration20261210010000MembershipReasons.ts';
+import { Migration20261211000000CoreAccountSetBased } from './Migration20261211000000CoreAccountSetBased.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -100,4 +101,8 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261210010000MembershipReasons,
   },
   { name: 'Migration20261209200000AccessReviews', class: Migration20261209200000AccessReviews },
+  {
+    name: 'Migration20261211000000CoreAccountSetBased',
+    class: Migration20261211000000CoreAccountSetBased,
+  },
 ];
