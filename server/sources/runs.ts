@@ -31,6 +31,8 @@ import type { DirectoryRead, DirectoryReader, SyncCursor } from './types.ts';
 /** Engine knobs; tests shrink batches and break one on purpose. */
 export interface EngineOptions {
   batchSize: number;
+  /** Batches applied at once when they only create people (ApplyOptions.concurrency). */
+  concurrency: number;
   onBatch?: (batch: number) => void | Promise<void>;
 }
 
@@ -43,7 +45,10 @@ export function configureEngine(services: Services, options: Partial<EngineOptio
 }
 
 function optionsOf(services: Services): EngineOptions {
-  return engineOptions.get(services) ?? { batchSize: services.config.directorySync.applyBatchSize };
+  const { applyBatchSize, applyConcurrency } = services.config.directorySync;
+  return (
+    engineOptions.get(services) ?? { batchSize: applyBatchSize, concurrency: applyConcurrency }
+  );
 }
 
 /** Waits for every run this process started in the background (shutdown, tests). */

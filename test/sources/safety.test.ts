@@ -6,6 +6,7 @@ import type { RunView } from '../../server/sources/schemas.ts';
 import type { ApiClient } from '../support/api.ts';
 import { createDeviceSession, createPerson, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
+import { CONCURRENT_BATCH_MS } from '../support/timeouts.ts';
 import { type MemoryDirectory, sourcePerson } from './memoryDirectory.ts';
 import { defineSource, memoryDirectories, peopleOf, planOf, sync } from './support.ts';
 
@@ -280,12 +281,13 @@ describe('runs', () => {
     directory.put(...people);
     configureEngine(context.services, {
       batchSize: 3,
+      concurrency: 1,
       onBatch: (batch) => {
         if (batch === 2) throw new Error('killed');
       },
     });
     const broken = await sync(api, id);
-    configureEngine(context.services, { batchSize: 2_000, onBatch: undefined });
+    configureEngine(context.services, { batchSize: 2_000, concurrency: 2, onBatch: undefined });
     expect(broken.status).toBe('failed');
     expect(await peopleOf(context.services, id)).toHaveLength(6);
     const rerun = await sync(api, id);
@@ -298,6 +300,69 @@ describe('runs', () => {
       `select name, count(*)::int as n from organization where name like 'Отдел %' group by name`,
     );
     expect(orgs.every((o: { n: number }) => o.n === 1)).toBe(true);
+  });
+
+  it('batches applied side by side: one killed leaves every batch whole or absent, and a rerun completes', async () => {
+    const { id, directory } = await syncedSource(0);
+    const people = Array.from({ length: 30 }, (_, i) =>
+      sourcePerson({ department: `Цех ${i % 3}` }),
+    );
+    directory.put(...people);
+    // Batch 0 makes the three organizations and runs alone; batch 1 then waits, inside its
+    // transaction, for batch 2 to reach the same point: only batches side by side get there.
+    let arrived: () => void = () => {};
+    const secondArrived = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    let sideBySide = false;
+    configureEngine(context.services, {
+      batchSize: 3,
+      concurrency: 3,
+      onBatch: async (batch) => {
+        if (batch === 2) arrived();
+        if (batch === 1)
+          sideBySide = await Promise.race([
+            secondArrived.then(() => true),
+            new Promise<boolean>((resolve) =>
+              setTimeout(() => resolve(false), CONCURRENT_BATCH_MS),
+            ),
+          ]);
+        if (batch === 4) throw new Error('killed');
+      },
+    });
+    const broken = await sync(api, id);
+    configureEngine(context.services, { batchSize: 2_000, concurrency: 2, onBatch: undefined });
+    expect(broken.status).toBe('failed');
+    expect(sideBySide).toBe(true);
+    // Each batch of three plan items committed whole or not at all, the killed one not at all.
+    const { rows: batches } = await context.services.pool.query<{ applied: number }>(
+      `select count(applied_at)::int as applied from sync_plan_item
+        where run_id = $1 and action = 'create' group by (seq - 1) / 3 order by (seq - 1) / 3`,
+      [broken.id],
+    );
+    expect(batches).toHaveLength(10);
+    expect(batches.every((batch) => batch.applied === 0 || batch.applied === 3)).toBe(true);
+    expect(batches[4]?.applied).toBe(0);
+    const createdBefore = batches.reduce((sum, batch) => sum + batch.applied, 0);
+    expect(await peopleOf(context.services, id)).toHaveLength(createdBefore);
+    const rerun = await sync(api, id);
+    expect(rerun.status).toBe('succeeded');
+    expect(rerun.counts).toMatchObject({ create: 30 - createdBefore, unchanged: createdBefore });
+    const rows = await peopleOf(context.services, id);
+    expect(new Set(rows.map((r) => r.external_id)).size).toBe(30);
+    expect(rows).toHaveLength(30);
+    const { rows: orgs } = await context.services.pool.query<{ n: number }>(
+      `select count(*)::int as n from organization where name like 'Цех %' group by name`,
+    );
+    expect(orgs.map((o) => o.n)).toEqual([1, 1, 1]);
+    await sealStagedEvents(context.services.pool);
+    const { rows: events } = await context.services.pool.query<{ n: number }>(
+      `select count(*)::int as n from audit_event
+        where action = 'user.created' and details->>'sourceId' = $1`,
+      [id],
+    );
+    expect(events[0]?.n).toBe(30);
+    expect((await verifyAuditChain(context.services.pool, { legacyKey: null })).ok).toBe(true);
   });
 
   it('revokes every session of a person it deactivates, and audits with the source as actor', async () => {

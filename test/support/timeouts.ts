@@ -33,6 +33,12 @@ export const TEARDOWN_MS = 60_000;
 /** `expect.poll`: a page shows what the API did (quiet: well under 1 s; vitest's default is 1 s). */
 export const EXPECT_POLL_MS = 30_000;
 
+/**
+ * A sync batch waiting, inside its transaction, for a concurrent batch to reach the same point
+ * (quiet: milliseconds); only a broken dispatch (batches one by one) lets it expire.
+ */
+export const CONCURRENT_BATCH_MS = 60_000;
+
 // --- tests and hooks that do more than an ordinary one ---------------------------------------
 
 /**

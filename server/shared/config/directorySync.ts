@@ -78,9 +78,14 @@ export const directorySyncConfigSchema = z
      * whole; a stopped process leaves whole batches behind, and the run resumes after them.
      */
     applyBatchSize: z.number().int().min(1).max(100_000).default(5_000),
+    /**
+     * Batches applied at once (each its own transaction and connection) while they only create
+     * people into existing organizations and spaces; any other batch runs alone. 1: one by one.
+     */
+    applyConcurrency: z.number().int().min(1).max(8).default(2),
   })
   .strict()
-  .default({ sources: {}, applyBatchSize: 5_000 });
+  .default({ sources: {}, applyBatchSize: 5_000, applyConcurrency: 2 });
 
 /** `jobs` in the configuration: background jobs (pg-boss) in this process. */
 export const jobsConfigSchema = z

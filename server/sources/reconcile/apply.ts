@@ -20,6 +20,12 @@ import { applySpaces } from './spaces.ts';
 /** How apply proceeds; the hooks let a run stop between batches (cancel) and tests break one. */
 export interface ApplyOptions {
   batchSize: number;
+  /**
+   * Batches applied at once, each in its own transaction, while they only create people into
+   * organizations and spaces that exist; a batch that changes anyone else or makes an
+   * organization or space runs alone (default 1).
+   */
+  concurrency?: number;
   /** Called inside each batch's transaction, after its statements: throwing rolls the batch back. */
   onBatch?: (batch: number) => void | Promise<void>;
   /** Asked before each batch; true stops the apply (a cancelled run). */
@@ -428,9 +434,44 @@ async function applyBatch(
   });
 }
 
+// The next batch's range after `after`, and whether it may run beside others: it only creates
+// people, into organizations and spaces that exist (creating one is not safe from a concurrent
+// batch: organization names are not unique, and the batch would not see the other's new row).
+const NEXT_BATCH_SQL = `
+with b as (
+  select seq, action from sync_plan_item
+   where run_id = $1 and seq > $2 and applied_at is null and blocked is null and action in ${CHANGES}
+   order by seq limit $3
+)
+select min(seq) as lo, max(seq) as hi,
+       bool_and(action = 'create') and not exists (
+         select 1 from sync_plan_item p
+          where p.run_id = $1 and p.seq between min(b.seq) and max(b.seq) and p.action = 'create'
+            and ((p.record->>'department' is not null and not exists (
+                    select 1 from organization o where lower(o.name) = lower(p.record->>'department')))
+              or exists (
+                    select 1 from jsonb_array_elements_text(coalesce(p.record->'spaces', '[]'::jsonb)) n
+                     where not exists (select 1 from space s where lower(s.name) = lower(n))))
+       ) as shareable
+  from b`;
+
+/** Adds one batch's counts to the run's. */
+function addCounts(totals: ApplyCounts, counts: Omit<ApplyCounts, 'stopped'>): void {
+  totals.applied += counts.applied;
+  totals.skipped += counts.skipped;
+  totals.failed += counts.failed;
+  totals.sessionsRevoked += counts.sessionsRevoked;
+  totals.organizationsCreated += counts.organizationsCreated;
+  totals.spacesCreated += counts.spacesCreated;
+}
+
 /**
  * Applies a run's stored plan batch by batch, in plan order. Items already applied (by an
- * earlier, interrupted apply of the same run) are skipped, so calling it again resumes.
+ * earlier, interrupted apply of the same run) are skipped, so calling it again resumes. Batches
+ * that only create people run up to `concurrency` at once (PostgreSQL then uses more than one
+ * core); every other batch waits for those in flight and runs alone. A failed batch stops the
+ * dispatch; the batches in flight still end, each committed whole or not at all, and the
+ * failure is thrown.
  */
 export async function applyPlan(
   services: Services,
@@ -447,27 +488,38 @@ export async function applyPlan(
     spacesCreated: 0,
     stopped: false,
   };
+  const concurrency = options.concurrency ?? 1;
+  const running = new Set<Promise<void>>();
+  let failure: { error: unknown } | null = null;
   let after = 0;
-  for (let index = 0; ; index += 1) {
-    if (await options.shouldStop?.()) return { ...totals, stopped: true };
-    const { rows } = await services.pool.query<{ lo: number | null; hi: number | null }>(
-      `select min(seq) as lo, max(seq) as hi from (
-         select seq from sync_plan_item
-          where run_id = $1 and seq > $2 and applied_at is null and blocked is null
-            and action in ${CHANGES}
-          order by seq limit $3) b`,
-      [runId, after, options.batchSize],
-    );
-    const lo = rows[0]?.lo;
-    const hi = rows[0]?.hi;
-    if (lo == null || hi == null) return totals;
-    const counts = await applyBatch(services, source, runId, [lo, hi], index, options);
-    totals.applied += counts.applied;
-    totals.skipped += counts.skipped;
-    totals.failed += counts.failed;
-    totals.sessionsRevoked += counts.sessionsRevoked;
-    totals.organizationsCreated += counts.organizationsCreated;
-    totals.spacesCreated += counts.spacesCreated;
+  for (let index = 0; failure === null; index += 1) {
+    if (await options.shouldStop?.()) {
+      totals.stopped = true;
+      break;
+    }
+    const { rows } = await services.pool.query<{
+      lo: number | null;
+      hi: number | null;
+      shareable: boolean | null;
+    }>(NEXT_BATCH_SQL, [runId, after, options.batchSize]);
+    const { lo, hi, shareable } = rows[0] ?? {};
+    if (lo == null || hi == null) break;
     after = hi;
+    const alone = concurrency === 1 || !shareable;
+    if (alone) await Promise.all(running);
+    while (running.size >= concurrency) await Promise.race(running);
+    if (failure) break;
+    const task: Promise<void> = applyBatch(services, source, runId, [lo, hi], index, options).then(
+      (counts) => addCounts(totals, counts),
+      (error: unknown) => {
+        failure ??= { error };
+      },
+    );
+    running.add(task);
+    void task.finally(() => running.delete(task));
+    if (alone) await task;
   }
+  await Promise.all(running);
+  if (failure) throw (failure as { error: unknown }).error;
+  return totals;
 }
