@@ -70,7 +70,7 @@ export function spacesStatement(
   // Only spaces the caller may read: a scoped admin does not learn the spaces of other branches.
   let filter = `and ${readableSpaces.sql}`;
   if (via) {
-    filter = 'and m.via = ?';
+    filter += ' and m.via = ?';
     params.push(via);
   }
   if (page) params.push(page.limit, page.offset);
