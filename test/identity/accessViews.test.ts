@@ -183,6 +183,13 @@ describe('a person’s access', () => {
     expect(seen.status).toBe(200);
     expect(seen.body.spaces.map((one) => one.spaceId)).toEqual([ours]);
     expect(seen.body.spacesTotal).toBe(1);
+    // Filtered by why, the page keeps the scope too (it once dropped it, with its parameters).
+    const byHand = await scoped.get<{ spaces: { spaceId: string }[]; spacesTotal: number }>(
+      `/api/v1/users/${person.id}/access?via=manual`,
+    );
+    expect(byHand.status, byHand.text).toBe(200);
+    expect(byHand.body.spaces.map((one) => one.spaceId)).toEqual([ours]);
+    expect(byHand.body.spacesTotal).toBe(1);
     const file = await scoped.get(`/api/v1/users/${person.id}/access/export?lang=ru`);
     expect(file.status).toBe(200);
     expect(file.text).toContain('Склад Урал');

@@ -7,17 +7,11 @@ import type { User } from '../../server/directory/entities.ts';
 import { verifyReviewReport } from '../../server/identity/reviews/report.ts';
 import { backofficePerson, GOOD_PASSWORD } from '../identity/loginFlow.ts';
 import { type ReviewCompany, reviewCompany } from '../reviews/reviewData.ts';
-import { startTestContext, type TestContext } from '../support/harness.ts';
+import type { TestContext } from '../support/harness.ts';
 import { BROWSER_TEST_MS } from '../support/timeouts.ts';
-import {
-  browserAvailable,
-  ensureAdminUiBuilt,
-  launchChromium,
-  newPage,
-  shot,
-  uiLogin,
-} from './browser.ts';
+import { browserAvailable, newPage, shot, uiLogin } from './browser.ts';
 import { dataWords, describeFindings, languageFindings } from './language.ts';
+import { closeBrowserSuite, startBrowserSuite } from './setup.ts';
 
 /*
  * Issue 18, "Done when": an access review over 5,000 people and 2,000 spaces, in Chromium and in
@@ -47,9 +41,7 @@ async function choose(page: Page, label: string, typed: string, option: string |
 
 describe.runIf(RUN)('an access review in a real browser, in Russian', () => {
   beforeAll(async () => {
-    ensureAdminUiBuilt();
-    context = await startTestContext();
-    browser = await launchChromium();
+    ({ context, browser } = await startBrowserSuite());
     await backofficePerson(context, 'superadmin', {
       username: 'orlova',
       familyName: 'Орлова',
@@ -62,10 +54,7 @@ describe.runIf(RUN)('an access review in a real browser, in Russian', () => {
     });
     company = await reviewCompany(context, 'ui', 5_000, 2_000, head);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await context?.close();
-  });
+  afterAll(() => closeBrowserSuite({ context, browser }));
 
   it('start, work through page by page with per-item records, revoke one membership, close, verify the report', {
     timeout: BROWSER_TEST_MS,

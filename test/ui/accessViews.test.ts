@@ -5,17 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../server/directory/entities.ts';
 import { backofficePerson, GOOD_PASSWORD } from '../identity/loginFlow.ts';
 import { createPerson } from '../support/factories.ts';
-import { startTestContext, type TestContext } from '../support/harness.ts';
+import type { TestContext } from '../support/harness.ts';
 import { BROWSER_TEST_MS } from '../support/timeouts.ts';
-import {
-  browserAvailable,
-  ensureAdminUiBuilt,
-  launchChromium,
-  newPage,
-  shot,
-  uiLogin,
-} from './browser.ts';
+import { browserAvailable, newPage, shot, uiLogin } from './browser.ts';
 import { dataWords, describeFindings, languageFindings } from './language.ts';
+import { closeBrowserSuite, startBrowserSuite } from './setup.ts';
 
 /*
  * Issue 18, access views, in Chromium and in Russian: the «Доступ» section of a person's card
@@ -40,9 +34,7 @@ function overflows(page: Page): Promise<boolean> {
 
 describe.runIf(RUN)('access views in a real browser', () => {
   beforeAll(async () => {
-    ensureAdminUiBuilt();
-    context = await startTestContext();
-    browser = await launchChromium();
+    ({ context, browser } = await startBrowserSuite());
     superadmin = await backofficePerson(context, 'superadmin', {
       username: 'orlova',
       familyName: 'Орлова',
@@ -85,10 +77,7 @@ describe.runIf(RUN)('access views in a real browser', () => {
     );
     await context.services.pool.query(`update app_user set rank = 1 where id = $1`, [person.id]);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await context?.close();
-  });
+  afterAll(() => closeBrowserSuite({ context, browser }));
 
   it('shows why a person has access, why members are in a space, and the company views', {
     timeout: BROWSER_TEST_MS,

@@ -2,17 +2,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backofficePerson, GOOD_PASSWORD } from '../identity/loginFlow.ts';
 import { signIn } from '../support/factories.ts';
-import { startTestContext, type TestContext } from '../support/harness.ts';
+import type { TestContext } from '../support/harness.ts';
 import { BROWSER_TEST_MS } from '../support/timeouts.ts';
 import { expectNotice, hasButton } from './actions.ts';
-import {
-  browserAvailable,
-  ensureAdminUiBuilt,
-  launchChromium,
-  newPage,
-  shot,
-  uiLogin,
-} from './browser.ts';
+import { browserAvailable, newPage, shot, uiLogin } from './browser.ts';
+import { closeBrowserSuite, startBrowserSuite } from './setup.ts';
 
 /**
  * Time-bound elevation in the console (issue 18), in Russian, in Chromium: an operator asks for
@@ -26,15 +20,12 @@ describe.runIf(browserAvailable())('elevation in a real browser', () => {
   const pages: Page[] = [];
 
   beforeAll(async () => {
-    ensureAdminUiBuilt();
-    context = await startTestContext({ jobs: { enabled: false } });
-    browser = await launchChromium();
+    ({ context, browser } = await startBrowserSuite({ jobs: { enabled: false } }));
   });
 
   afterAll(async () => {
     for (const page of pages) await page.close();
-    await browser?.close();
-    await context?.close();
+    await closeBrowserSuite({ context, browser });
   });
 
   it('an operator asks, a second superadmin approves, the banner shows until when', {

@@ -4,17 +4,11 @@ import type { User } from '../../server/directory/entities.ts';
 import { upload } from '../hr/importSupport.ts';
 import { backofficePerson, GOOD_PASSWORD } from '../identity/loginFlow.ts';
 import { createPerson, signIn } from '../support/factories.ts';
-import { startTestContext, type TestContext } from '../support/harness.ts';
+import type { TestContext } from '../support/harness.ts';
 import { BROWSER_TEST_MS } from '../support/timeouts.ts';
 import { expectNotice } from './actions.ts';
-import {
-  browserAvailable,
-  ensureAdminUiBuilt,
-  launchChromium,
-  newPage,
-  shot,
-  uiLogin,
-} from './browser.ts';
+import { browserAvailable, newPage, shot, uiLogin } from './browser.ts';
+import { closeBrowserSuite, startBrowserSuite } from './setup.ts';
 
 /*
  * Issue 16, scope 1, in Chromium: the server's refusals read in the console's language, at the
@@ -43,9 +37,7 @@ async function fillPerson(page: Page, values: Record<string, string>) {
 
 describe.runIf(RUN)('errors in the console speak its language', () => {
   beforeAll(async () => {
-    ensureAdminUiBuilt();
-    context = await startTestContext();
-    browser = await launchChromium();
+    ({ context, browser } = await startBrowserSuite());
     admin = await backofficePerson(context, 'admin', {
       username: 'oshibki',
       familyName: 'Ошибкина',
@@ -53,10 +45,7 @@ describe.runIf(RUN)('errors in the console speak its language', () => {
     });
     await createPerson(context.services, { username: 'olga.kuz', familyName: 'Кузнецова' });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await context?.close();
-  });
+  afterAll(() => closeBrowserSuite({ context, browser }));
 
   it(
     'shows a wrong password in Russian on the sign-in page',

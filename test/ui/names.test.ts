@@ -5,17 +5,11 @@ import { runCommand } from '../../server/commands/runCommand.ts';
 import type { User } from '../../server/directory/entities.ts';
 import { backofficePerson, GOOD_PASSWORD } from '../identity/loginFlow.ts';
 import { createPerson } from '../support/factories.ts';
-import { startTestContext, type TestContext } from '../support/harness.ts';
+import type { TestContext } from '../support/harness.ts';
 import { BROWSER_TEST_MS } from '../support/timeouts.ts';
 import { openUser, searchPeople } from './actions.ts';
-import {
-  browserAvailable,
-  ensureAdminUiBuilt,
-  launchChromium,
-  newPage,
-  shot,
-  uiLogin,
-} from './browser.ts';
+import { browserAvailable, newPage, shot, uiLogin } from './browser.ts';
+import { closeBrowserSuite, startBrowserSuite } from './setup.ts';
 
 /*
  * Issue 16, scope 3 in Chromium, in Russian: the people list has a ФИО column and finds
@@ -40,9 +34,7 @@ async function signedInPage(user: User): Promise<Page> {
 
 describe.runIf(RUN)('people by name in a real browser', () => {
   beforeAll(async () => {
-    ensureAdminUiBuilt();
-    context = await startTestContext();
-    browser = await launchChromium();
+    ({ context, browser } = await startBrowserSuite());
     staff = await backofficePerson(context, 'staff', {
       username: 'o.kuznetsova',
       familyName: 'Кузнецова',
@@ -79,10 +71,7 @@ describe.runIf(RUN)('people by name in a real browser', () => {
       });
     });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await context?.close();
-  });
+  afterAll(() => closeBrowserSuite({ context, browser }));
 
   it('staff find «Бондаренко Д.И.» in the ФИО column and add a person initiated by him', {
     timeout: BROWSER_TEST_MS,

@@ -4,18 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../server/directory/entities.ts';
 import { backofficePerson, GOOD_PASSWORD } from '../identity/loginFlow.ts';
 import { createPerson, signedIn } from '../support/factories.ts';
-import { startTestContext, type TestContext } from '../support/harness.ts';
+import type { TestContext } from '../support/harness.ts';
 import { BROWSER_TEST_MS } from '../support/timeouts.ts';
 import { expectNotice, openUser } from './actions.ts';
-import {
-  browserAvailable,
-  ensureAdminUiBuilt,
-  launchChromium,
-  newPage,
-  SCREENSHOTS,
-  shot,
-  uiLogin,
-} from './browser.ts';
+import { browserAvailable, newPage, SCREENSHOTS, shot, uiLogin } from './browser.ts';
+import { closeBrowserSuite, startBrowserSuite } from './setup.ts';
 
 const RUN = browserAvailable();
 const PHONE = { width: 360, height: 740 };
@@ -56,9 +49,7 @@ function focusedName(p: Page): Promise<string | null> {
 
 describe.runIf(RUN)('the console on a phone and from the keyboard (issue 16)', () => {
   beforeAll(async () => {
-    ensureAdminUiBuilt();
-    context = await startTestContext();
-    browser = await launchChromium();
+    ({ context, browser } = await startBrowserSuite());
     await backofficePerson(context, 'superadmin', { username: 'root16', familyName: 'Корнеева' });
     // Real data through the API: a company with departments, people with long names and
     // addresses (what overflows first on a phone), a deactivation for the charts and the log.
@@ -107,8 +98,7 @@ describe.runIf(RUN)('the console on a phone and from the keyboard (issue 16)', (
   });
   afterAll(async () => {
     await page?.close();
-    await browser?.close();
-    await context?.close();
+    await closeBrowserSuite({ context, browser });
   });
 
   it('the dashboard draws its charts; the tree counts the people of sub-organizations', {

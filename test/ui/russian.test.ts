@@ -4,17 +4,11 @@ import { AUDIT_ACTIONS } from '../../server/audit/actions.ts';
 import type { User } from '../../server/directory/entities.ts';
 import { backofficePerson, GOOD_PASSWORD } from '../identity/loginFlow.ts';
 import { createPerson, signIn } from '../support/factories.ts';
-import { startTestContext, type TestContext } from '../support/harness.ts';
+import type { TestContext } from '../support/harness.ts';
 import { BROWSER_TEST_MS } from '../support/timeouts.ts';
 import { openUser, runAction } from './actions.ts';
-import {
-  browserAvailable,
-  ensureAdminUiBuilt,
-  launchChromium,
-  newPage,
-  shot,
-  uiLogin,
-} from './browser.ts';
+import { browserAvailable, newPage, shot, uiLogin } from './browser.ts';
+import { closeBrowserSuite, startBrowserSuite } from './setup.ts';
 
 const RUN = browserAvailable();
 
@@ -80,9 +74,7 @@ describe.runIf(RUN)(
   'the console in Russian, as a Russian product team writes it (issue 16)',
   () => {
     beforeAll(async () => {
-      ensureAdminUiBuilt();
-      context = await startTestContext({ hr: { timeZone: COMPANY_ZONE } });
-      browser = await launchChromium();
+      ({ context, browser } = await startBrowserSuite({ hr: { timeZone: COMPANY_ZONE } }));
       const root = await backofficePerson(context, 'superadmin', {
         username: 'root16',
         familyName: 'Корнеева',
@@ -116,8 +108,7 @@ describe.runIf(RUN)(
     });
     afterAll(async () => {
       await page?.close();
-      await browser?.close();
-      await context?.close();
+      await closeBrowserSuite({ context, browser });
     });
 
     it('names people «сотрудники», the staff role «Оператор», and has no raw keys in lists', {

@@ -4,18 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../server/directory/entities.ts';
 import { backofficePerson, GOOD_PASSWORD } from '../identity/loginFlow.ts';
 import { createPerson } from '../support/factories.ts';
-import { startTestContext, type TestContext } from '../support/harness.ts';
+import type { TestContext } from '../support/harness.ts';
 import { BROWSER_TEST_MS } from '../support/timeouts.ts';
 import { expectNotice, openUser } from './actions.ts';
-import {
-  browserAvailable,
-  ensureAdminUiBuilt,
-  launchChromium,
-  newPage,
-  shot,
-  uiLogin,
-} from './browser.ts';
+import { browserAvailable, newPage, shot, uiLogin } from './browser.ts';
 import { dataWords, describeFindings, languageFindings } from './language.ts';
+import { closeBrowserSuite, startBrowserSuite } from './setup.ts';
 
 /*
  * Issue 18, scoped roles in Chromium and in Russian: a superadmin grants an admin role over one
@@ -43,9 +37,7 @@ async function organization(name: string, parentId: string | null): Promise<stri
 
 describe.runIf(RUN)('scoped roles in a real browser', () => {
   beforeAll(async () => {
-    ensureAdminUiBuilt();
-    context = await startTestContext();
-    browser = await launchChromium();
+    ({ context, browser } = await startBrowserSuite());
     const ural = await organization('Уральский филиал', null);
     const yekaterinburg = await organization('Екатеринбург', ural);
     const moscow = await organization('Московский офис', null);
@@ -71,10 +63,7 @@ describe.runIf(RUN)('scoped roles in a real browser', () => {
       organizationId: moscow,
     });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await context?.close();
-  });
+  afterAll(() => closeBrowserSuite({ context, browser }));
 
   it('grant a branch admin role from the card; the branch admin sees only the branch', {
     timeout: BROWSER_TEST_MS,

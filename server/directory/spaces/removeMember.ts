@@ -35,6 +35,13 @@ export async function removeMember(
   });
 }
 
+/** A person removed from a space, as its audit event and the core event name them. */
+interface RemovedPerson {
+  id: string;
+  label: string;
+  username: string | null;
+}
+
 /**
  * Removes the members among `userIds` from a space inside the caller's transaction, in one
  * statement (the single call and a bulk job's chunk alike): one `space.member_removed` event per
@@ -47,7 +54,7 @@ export async function removeMembersIn(
   spaceName: string,
   userIds: readonly string[],
 ): Promise<{ id: string; label: string }[]> {
-  const removed = await ctx.em.execute<{ id: string; label: string; username: string | null }[]>(
+  const removed = await ctx.em.execute<RemovedPerson[]>(
     `with deleted as (
        delete from space_member where space_id = ?
           and user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
@@ -56,6 +63,64 @@ export async function removeMembersIn(
        from deleted d join app_user u on u.id = d.user_id order by u.id`,
     [spaceId, JSON.stringify([...new Set(userIds)])],
   );
+  recordRemovals(ctx, spaceId, spaceName, removed);
+  return removed.map(({ id, label }) => ({ id, label }));
+}
+
+/** One membership: a person in a space. */
+export interface Membership {
+  spaceId: string;
+  userId: string;
+}
+
+/**
+ * Removes `memberships` across any number of spaces inside the caller's transaction, in one
+ * statement whatever the number of spaces (an access review's revocations), with the same
+ * records as `removeMembersIn`: one `space.member_removed` event per membership removed and one
+ * core event per space. Returns the memberships removed; the others no longer existed. The
+ * caller has authorized the removals.
+ */
+export async function removeMembershipsIn(
+  ctx: Pick<CommandContext, 'em' | 'audit' | 'emit'>,
+  memberships: readonly Membership[],
+): Promise<Membership[]> {
+  if (memberships.length === 0) return [];
+  const removed = await ctx.em.execute<
+    (RemovedPerson & { space_id: string; space_name: string })[]
+  >(
+    `with wanted as (
+       select (pair->>0)::uuid as space_id, (pair->>1)::uuid as user_id
+         from jsonb_array_elements(?::jsonb) as pair),
+     deleted as (
+       delete from space_member m using wanted w
+        where m.space_id = w.space_id and m.user_id = w.user_id
+       returning m.space_id, m.user_id)
+     select d.space_id, s.name as space_name, u.id,
+            coalesce(u.username, u.display_name) as label, u.username
+       from deleted d join space s on s.id = d.space_id join app_user u on u.id = d.user_id
+      order by d.space_id, u.id`,
+    [JSON.stringify(memberships.map(({ spaceId, userId }) => [spaceId, userId]))],
+  );
+  const bySpace = new Map<string, { name: string; people: RemovedPerson[] }>();
+  for (const { space_id, space_name, ...person } of removed) {
+    const space = bySpace.get(space_id) ?? { name: space_name, people: [] };
+    space.people.push(person);
+    bySpace.set(space_id, space);
+  }
+  for (const [spaceId, space] of bySpace) recordRemovals(ctx, spaceId, space.name, space.people);
+  return removed.map((row) => ({ spaceId: row.space_id, userId: row.id }));
+}
+
+/**
+ * What a removal from one space leaves behind, wherever it was decided: one `space.member_removed`
+ * audit event per person, and one core event for those who have a core account.
+ */
+function recordRemovals(
+  ctx: Pick<CommandContext, 'audit' | 'emit'>,
+  spaceId: string,
+  spaceName: string,
+  removed: readonly RemovedPerson[],
+): void {
   for (const person of removed)
     ctx.audit({
       action: 'space.member_removed',
@@ -76,5 +141,4 @@ export async function removeMembersIn(
       added: [],
       removed: inCore,
     });
-  return removed.map(({ id, label }) => ({ id, label }));
 }

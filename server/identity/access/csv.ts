@@ -4,9 +4,9 @@ import { stringify } from 'csv-stringify';
 import QueryStream from 'pg-query-stream';
 import type { Actor } from '../../authz/actor.ts';
 import type { AppAbility } from '../../authz/index.ts';
+import type { SqlCondition } from '../../authz/sql.ts';
 import { neutralizeCell } from '../../commands/auditLog/export.ts';
 import { type CommandContext, runCommand } from '../../commands/runCommand.ts';
-import type { SqlCondition } from '../../directory/accessSql.ts';
 import type { Services } from '../../shared/services.ts';
 
 /** The language of an export's headers and words. */
@@ -72,7 +72,7 @@ export async function exportCsv<Row>(
   let rows = 0;
   const client = await services.pool.connect();
   const cursor = client.query(
-    new QueryStream(plan.statement.sql, plan.statement.bindings, {
+    new QueryStream(plan.statement.sql, plan.statement.params, {
       batchSize: 2000,
       highWaterMark: 2000,
     }),
@@ -121,13 +121,13 @@ export async function exportCsv<Row>(
 }
 
 /** A `?`-parameterized statement in PostgreSQL's own `$n` form, for a cursor on the raw pool. */
-function native(em: EntityManager, statement: SqlCondition): { sql: string; bindings: unknown[] } {
+function native(em: EntityManager, statement: SqlCondition): SqlCondition {
   const compiled = em
     .getKnex()
-    .raw(statement.sql, statement.bindings as never[])
+    .raw(statement.sql, statement.params as never[])
     .toSQL()
     .toNative();
-  return { sql: compiled.sql, bindings: [...compiled.bindings] };
+  return { sql: compiled.sql, params: [...compiled.bindings] };
 }
 
 /** A timestamp as the export writes it: ISO 8601 UTC to the second. */

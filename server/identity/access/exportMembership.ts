@@ -1,7 +1,7 @@
 import { subject } from '@casl/ability';
 import type { Actor } from '../../authz/actor.ts';
 import { type AppAbility, authorize } from '../../authz/index.ts';
-import { readableSql } from '../../directory/accessSql.ts';
+import { accessCondition, matchesNothing } from '../../authz/sql.ts';
 import type { MembershipVia } from '../../directory/entities.ts';
 import { isoSql } from '../../directory/organizations/support.ts';
 import { fullNameSql } from '../../directory/users/presentUser.ts';
@@ -10,7 +10,6 @@ import type { Services } from '../../shared/services.ts';
 import { type CsvColumn, type CsvFile, type ExportLang, exportCsv, isoCell } from './csv.ts';
 import {
   loadReadablePerson,
-  NO_ROWS,
   ORGANIZATION_VIA_SOURCE_SQL,
   ORGANIZATION_VIA_SQL,
 } from './personAccess.ts';
@@ -79,10 +78,11 @@ export function exportSpaceMembers(
       attempt,
     );
     authorize(ability, 'export', 'User', attempt);
-    const readable = readableSql(em, ability, 'User', 'u.id');
-    if (!readable) throw new ForbiddenError({ action: 'access.exported', targetId: spaceId });
-    const bindings: unknown[] = [spaceId, ...readable.bindings];
-    if (query.via) bindings.push(query.via);
+    const readable = accessCondition(em, ability, 'read', 'User', 'User', 'u.id');
+    if (matchesNothing(readable))
+      throw new ForbiddenError({ action: 'access.exported', targetId: spaceId });
+    const params: unknown[] = [spaceId, ...readable.params];
+    if (query.via) params.push(query.via);
     return {
       statement: {
         sql: `select u.id, ${fullNameSql('u')} as full_name, u.username, u.email, u.status,
@@ -93,7 +93,7 @@ export function exportSpaceMembers(
           left join app_user a on a.id = m.added_by_id
          where m.space_id = ? and ${readable.sql} ${query.via ? 'and m.via = ?' : ''}
          order by u.family_name collate "und-x-icu", u.given_name collate "und-x-icu", u.id`,
-        bindings,
+        params,
       },
       columns: MEMBER_COLUMNS,
       details: { view: 'space-members', spaceId, via: query.via ?? null },
@@ -160,7 +160,7 @@ export function exportPersonAccess(
     const precedence = services.config.hr.precedence.organization;
     const now = services.now();
     // Only spaces the caller may read, as on the person's card.
-    const spaces = readableSql(em, ability, 'Space', 's.id') ?? NO_ROWS;
+    const spaces = accessCondition(em, ability, 'read', 'Space', 'Space', 's.id');
     return {
       statement: {
         sql: `select * from (
@@ -183,16 +183,7 @@ export function exportPersonAccess(
             from role_grant g
            where g.user_id = ? and g.ended_at is null and (g.expires_at is null or g.expires_at > ?)
         ) r order by r.ord, lower(r.name), r.since`,
-        bindings: [
-          precedence,
-          precedence,
-          user.id,
-          user.id,
-          ...spaces.bindings,
-          user.id,
-          user.id,
-          now,
-        ],
+        params: [precedence, precedence, user.id, user.id, ...spaces.params, user.id, user.id, now],
       },
       columns: PERSON_COLUMNS,
       details: { view: 'person' },

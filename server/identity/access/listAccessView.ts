@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../authz/actor.ts';
 import { type AppAbility, authorize } from '../../authz/index.ts';
+import { accessCondition, matchesNothing, type SqlCondition } from '../../authz/sql.ts';
 import { runCommand } from '../../commands/runCommand.ts';
-import { readableSql, type SqlCondition } from '../../directory/accessSql.ts';
 import type { Services } from '../../shared/services.ts';
 import {
   type AccessRowView,
@@ -30,7 +30,8 @@ export function authorizeView(
   const attempt = { auditAction, targetType: 'access_view', targetLabel: view };
   authorize(ability, 'read', 'User', attempt);
   if (BACKOFFICE_VIEWS.has(view)) authorize(ability, 'read', 'BackofficeAccount', attempt);
-  return readableSql(em, ability, 'User', 'u.id');
+  const readable = accessCondition(em, ability, 'read', 'User', 'User', 'u.id');
+  return matchesNothing(readable) ? null : readable;
 }
 
 /** The statement context of a view for this service: the clock and the configured sources. */
@@ -61,9 +62,9 @@ export function listAccessView(
       const page = viewStatement(view, filter satisfies AccessViewFilter, context, {
         page: { offset, limit },
       });
-      const rows = await em.execute<Row[]>(page.sql, page.bindings);
+      const rows = await em.execute<Row[]>(page.sql, page.params);
       const count = viewStatement(view, filter, context, { count: true });
-      const [counted] = await em.execute<{ total: number }[]>(count.sql, count.bindings);
+      const [counted] = await em.execute<{ total: number }[]>(count.sql, count.params);
       return {
         data: rows.map((row) => ({ ...row, goneFrom: row.goneFrom ?? [] })),
         total: counted?.total ?? 0,

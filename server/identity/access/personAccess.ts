@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../authz/actor.ts';
 import { type AppAbility, asUserSubject, authorize } from '../../authz/index.ts';
+import { accessCondition, type SqlCondition } from '../../authz/sql.ts';
 import { runCommand } from '../../commands/runCommand.ts';
-import { readableSql, type SqlCondition } from '../../directory/accessSql.ts';
 import type { User } from '../../directory/entities.ts';
 import { isoSql } from '../../directory/organizations/support.ts';
 import { labelOf, loadUser } from '../../directory/users/common.ts';
@@ -10,9 +10,6 @@ import { fullNameSql } from '../../directory/users/presentUser.ts';
 import type { Precedence } from '../../shared/precedence.ts';
 import type { Services } from '../../shared/services.ts';
 import type { OrganizationVia, PersonAccessQuery, PersonAccessView } from './schemas.ts';
-
-/** A condition no row meets: the caller may read no space. */
-export const NO_ROWS: SqlCondition = { sql: 'false', bindings: [] };
 
 /**
  * Why the person `u` is in their organization, as SQL: whichever source owns the attribute (the
@@ -55,7 +52,7 @@ export function rightsStatement(userId: string, now: Date): SqlCondition {
                     from organization o where o.id = any(r.scope)), '[]'::jsonb) as scope,
         ${isoSql('r.expires_at')} as "expiresAt", ${isoSql('r.granted_at')} as "grantedAt", r.reason
       from (${RIGHTS_SQL}) r order by r.ord, r.granted_at desc nulls first, r.grant_id`,
-    bindings: [userId, userId, now],
+    params: [userId, userId, now],
   };
 }
 
@@ -69,21 +66,21 @@ export function spacesStatement(
   readableSpaces: SqlCondition,
   page?: { offset: number; limit: number },
 ): SqlCondition {
-  const bindings: unknown[] = [userId, ...readableSpaces.bindings];
+  const params: unknown[] = [userId, ...readableSpaces.params];
   // Only spaces the caller may read: a scoped admin does not learn the spaces of other branches.
   let filter = `and ${readableSpaces.sql}`;
   if (via) {
-    filter = 'and m.via = ?';
-    bindings.push(via);
+    filter += ' and m.via = ?';
+    params.push(via);
   }
-  if (page) bindings.push(page.limit, page.offset);
+  if (page) params.push(page.limit, page.offset);
   return {
     sql: `select s.id as "spaceId", s.name, so.name as "organizationName", m.via,
         m.via_source_id as "viaSourceId", ${isoSql('m.added_at')} as "addedAt",
         m.added_by_id as "addedById", ${fullNameSql('a')} as "addedByName"
       ${SPACES_FROM} ${filter}
       order by lower(s.name), s.id ${page ? 'limit ? offset ?' : ''}`,
-    bindings,
+    params,
   };
 }
 
@@ -126,12 +123,12 @@ export function getPersonAccess(
     async ({ em }) => {
       const user = await loadReadablePerson(em, ability, userId, 'access.viewed');
       const organization = await organizationOf(em, user.id, services.config.hr.precedence);
-      const readableSpaces = readableSql(em, ability, 'Space', 's.id') ?? NO_ROWS;
+      const readableSpaces = accessCondition(em, ability, 'read', 'Space', 'Space', 's.id');
       const spaces = spacesStatement(user.id, query.via, readableSpaces, query);
       const count = await em.execute<{ total: number }[]>(
         `select count(*)::int as total from space_member m join space s on s.id = m.space_id
           where m.user_id = ? and ${readableSpaces.sql}${query.via ? ' and m.via = ?' : ''}`,
-        [user.id, ...readableSpaces.bindings, ...(query.via ? [query.via] : [])],
+        [user.id, ...readableSpaces.params, ...(query.via ? [query.via] : [])],
       );
       const rights = rightsStatement(user.id, services.now());
       const [names] = await em.execute<{ full_name: string }[]>(
@@ -144,9 +141,9 @@ export function getPersonAccess(
         status: user.status,
         owners: [user.sourceId, user.hrSourceId].filter((id): id is string => Boolean(id)),
         organization,
-        spaces: await em.execute(spaces.sql, spaces.bindings),
+        spaces: await em.execute(spaces.sql, spaces.params),
         spacesTotal: count[0]?.total ?? 0,
-        rights: await em.execute(rights.sql, rights.bindings),
+        rights: await em.execute(rights.sql, rights.params),
       };
     },
     ability,

@@ -1,4 +1,4 @@
-import type { SqlCondition } from '../../directory/accessSql.ts';
+import type { SqlCondition } from '../../authz/sql.ts';
 import { isoSql } from '../../directory/organizations/support.ts';
 import { fullNameSql } from '../../directory/users/presentUser.ts';
 import { searchConditions } from '../../directory/users/searchTerms.ts';
@@ -7,7 +7,7 @@ import type { AccessViewFilter, AccessViewName } from './schemas.ts';
 /** What a company view's statement needs besides its filters. */
 export interface ViewContext {
   now: Date;
-  /** The caller's read rules on people (`readableSql`): a scoped admin's subtrees. */
+  /** The caller's read rules on people (`accessCondition`): a scoped admin's subtrees. */
   readable: SqlCondition;
   /** Directory sources the configuration file defines (the others are rows of directory_source). */
   configuredSources: readonly string[];
@@ -143,11 +143,11 @@ export function viewStatement(
   shape: { page?: { offset: number; limit: number }; count?: boolean },
 ): SqlCondition {
   const def = VIEWS[view];
-  const bindings: unknown[] = [];
+  const params: unknown[] = [];
   const conditions: string[] = [def.where];
   // The WHERE's "days ago" placeholders take the clock and the days, in that order.
   const whereBindings = def.where.includes(DAYS_AGO) ? [context.now, filter.days] : [];
-  const filterBindings: unknown[] = [...context.readable.bindings];
+  const filterBindings: unknown[] = [...context.readable.params];
   conditions.push(context.readable.sql);
   for (const term of searchConditions(filter.q)) {
     conditions.push(term.sql);
@@ -160,27 +160,27 @@ export function viewStatement(
     filterBindings.push(filter.organizationId);
   }
   const withClause = def.with ? `with ${def.with}` : '';
-  bindings.push(...def.withBindings(context));
+  params.push(...def.withBindings(context));
   const select = shape.count ? 'count(*)::int as total' : COLUMNS;
-  if (!shape.count) bindings.push(context.now);
+  if (!shape.count) params.push(context.now);
   // x: the person's roles in force and what the idle days count from, computed once per row.
   const from = `from app_user u
     ${def.join}
     left join organization o on o.id = u.organization_id
     cross join lateral (select ${LAST_BACKOFFICE_SQL} as last_at) b
     cross join lateral (select ${ROLES_SQL} as roles, ${def.since} as since) x`;
-  bindings.push(context.now, ...def.sinceBindings(context));
-  bindings.push(...whereBindings, ...filterBindings);
+  params.push(context.now, ...def.sinceBindings(context));
+  params.push(...whereBindings, ...filterBindings);
   const order = shape.count
     ? ''
     : `order by ${ORDERS[filter.sort]
         .replaceAll('#', filter.order)
         .replaceAll('%', filter.order === 'asc' ? 'desc' : 'asc')}`;
   const page = shape.page ? 'limit ? offset ?' : '';
-  if (shape.page) bindings.push(shape.page.limit, shape.page.offset);
+  if (shape.page) params.push(shape.page.limit, shape.page.offset);
   const goneColumn = view === 'orphaned' && !shape.count ? ', gone.sources as "goneFrom"' : '';
   return {
     sql: `${withClause} select ${select}${goneColumn} ${from} where ${conditions.join(' and ')} ${order} ${page}`,
-    bindings,
+    params,
   };
 }

@@ -1,5 +1,5 @@
 import type { CommandContext } from '../../commands/runCommand.ts';
-import { removeMembersIn } from '../../directory/spaces/removeMember.ts';
+import { removeMembershipsIn } from '../../directory/spaces/removeMember.ts';
 import { closeGrants } from '../grants/closeGrants.ts';
 import { withdrawStandingRoles } from '../people/withdrawRoles.ts';
 import type { ItemKind } from './schemas.ts';
@@ -25,9 +25,9 @@ const members = (items: OwedItem[]) => items.filter((item) => item.kind === 'spa
 
 /**
  * Carries out revocations inside the caller's transaction, through each right's own code path:
- * space memberships through `removeMembersIn` (one statement per space, its audit events and one
- * core event per space through the outbox), role grants through `closeGrants` (rank, sessions),
- * standing roles through `withdrawStandingRoles`. Each item then records what happened: `revoked`,
+ * space memberships through `removeMembershipsIn` (one statement across every space, its audit
+ * events and one core event per space through the outbox), role grants through `closeGrants`
+ * (rank, sessions), standing roles through `withdrawStandingRoles`. Each item then records what happened: `revoked`,
  * or `gone` when the right had already ended some other way. The campaign, made by a superadmin,
  * is the authority: the caller checked the decision, not the right itself (docs/decisions.md).
  */
@@ -41,26 +41,14 @@ export async function applyRevocations(
   const reason = `Access review: ${revoking.campaignName}`;
   const done = new Set<string>();
 
-  const bySpace = new Map<string, OwedItem[]>();
-  for (const item of members(items))
-    if (item.space_id) bySpace.set(item.space_id, [...(bySpace.get(item.space_id) ?? []), item]);
-  if (bySpace.size > 0) {
-    const spaces = await em.execute<{ id: string; name: string }[]>(
-      'select id, name from space where id in (select jsonb_array_elements_text(?::jsonb)::uuid)',
-      [JSON.stringify([...bySpace.keys()])],
-    );
-    for (const space of spaces) {
-      const owed = bySpace.get(space.id) ?? [];
-      const removed = await removeMembersIn(
-        ctx,
-        space.id,
-        space.name,
-        owed.map((item) => item.user_id),
-      );
-      const gone = new Set(removed.map((person) => person.id));
-      for (const item of owed) if (gone.has(item.user_id)) done.add(item.id);
-    }
-  }
+  const memberships = members(items).flatMap((item) =>
+    item.space_id ? [{ item, spaceId: item.space_id, userId: item.user_id }] : [],
+  );
+  const removed = new Set(
+    (await removeMembershipsIn(ctx, memberships)).map((m) => `${m.spaceId}/${m.userId}`),
+  );
+  for (const { item, spaceId, userId } of memberships)
+    if (removed.has(`${spaceId}/${userId}`)) done.add(item.id);
 
   const grants = items.filter((item) => item.kind === 'role_grant' && item.grant_id);
   if (grants.length > 0) {

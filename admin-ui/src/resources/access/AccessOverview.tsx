@@ -1,5 +1,5 @@
 import { Box, Tab, Tabs, Typography } from '@mui/material';
-import { useState } from 'react';
+import { type ReactElement, useState } from 'react';
 import {
   AutocompleteInput,
   Datagrid,
@@ -116,18 +116,18 @@ function GoneFrom(_props: Column) {
   );
 }
 
-/** The columns of each view: who, where, and what the view found. */
-function columns(view: AccessViewName) {
-  const person = [
-    <TextField key="name" source="fullName" sortBy="fullName" label="access.fields.fullName" />,
+/** Every column a view may show, each under the key it keeps in whichever view shows it. */
+const COLUMNS = {
+  name: <TextField key="name" source="fullName" sortBy="fullName" label="access.fields.fullName" />,
+  org: (
     <TextField
       key="org"
       source="organizationName"
       sortable={false}
       label="access.fields.organizationName"
-    />,
-  ];
-  const status = (
+    />
+  ),
+  status: (
     <EnumField
       key="status"
       source="status"
@@ -136,60 +136,45 @@ function columns(view: AccessViewName) {
       sortable={false}
       label="access.fields.status"
     />
-  );
-  const idle = <TextField key="idle" source="idleDays" label="access.fields.idleDays" />;
-  switch (view) {
-    case 'dormant':
-      return [
-        ...person,
-        status,
-        <When key="login" at="lastLoginAt" label="access.fields.lastLoginAt" sortable={false} />,
-        idle,
-      ];
-    case 'orphaned':
-      return [
-        ...person,
-        status,
-        <FunctionField<AccessRow>
-          key="owners"
-          label="access.fields.owners"
-          sortable={false}
-          render={(row) => row.owners.join(', ')}
-        />,
-        <GoneFrom key="gone" label="access.fields.goneFrom" sortable={false} />,
-      ];
-    case 'no-second-factor':
-      return [
-        ...person,
-        <Roles key="roles" label="access.fields.roles" sortable={false} />,
-        <EnumField
-          key="method"
-          source="loginMethod"
-          prefix="app.login_method"
-          sortable={false}
-          label="access.fields.loginMethod"
-        />,
-        <When
-          key="console"
-          at="lastBackofficeAt"
-          label="access.fields.lastBackofficeAt"
-          sortable={false}
-        />,
-      ];
-    case 'unused-backoffice':
-      return [
-        ...person,
-        <Roles key="roles" label="access.fields.roles" sortable={false} />,
-        <When
-          key="console"
-          at="lastBackofficeAt"
-          label="access.fields.lastBackofficeAt"
-          sortable={false}
-        />,
-        idle,
-      ];
-  }
-}
+  ),
+  login: <When key="login" at="lastLoginAt" label="access.fields.lastLoginAt" sortable={false} />,
+  owners: (
+    <FunctionField<AccessRow>
+      key="owners"
+      label="access.fields.owners"
+      sortable={false}
+      render={(row) => row.owners.join(', ')}
+    />
+  ),
+  gone: <GoneFrom key="gone" label="access.fields.goneFrom" sortable={false} />,
+  roles: <Roles key="roles" label="access.fields.roles" sortable={false} />,
+  method: (
+    <EnumField
+      key="method"
+      source="loginMethod"
+      prefix="app.login_method"
+      sortable={false}
+      label="access.fields.loginMethod"
+    />
+  ),
+  console: (
+    <When
+      key="console"
+      at="lastBackofficeAt"
+      label="access.fields.lastBackofficeAt"
+      sortable={false}
+    />
+  ),
+  idle: <TextField key="idle" source="idleDays" label="access.fields.idleDays" />,
+} satisfies Record<string, ReactElement>;
+
+/** The columns of each view, in order: who, where, and what the view found. */
+const VIEW_COLUMNS: Record<AccessViewName, readonly (keyof typeof COLUMNS)[]> = {
+  dormant: ['name', 'org', 'status', 'login', 'idle'],
+  orphaned: ['name', 'org', 'status', 'owners', 'gone'],
+  'no-second-factor': ['name', 'org', 'roles', 'method', 'console'],
+  'unused-backoffice': ['name', 'org', 'roles', 'console', 'idle'],
+};
 
 /** One company view: filters, a table (cards on a phone) and the export. */
 function ViewList({ view }: { view: AccessViewName }) {
@@ -229,7 +214,7 @@ function ViewList({ view }: { view: AccessViewName }) {
         rowClick={(id) => `/users/${id}/show`}
         data-testid={`access-${view}`}
       >
-        {columns(view)}
+        {VIEW_COLUMNS[view].map((column) => COLUMNS[column])}
       </Datagrid>
     </ResponsiveList>
   );

@@ -15,7 +15,7 @@ import {
 import { DateTime } from '../../components/DateTime';
 import { EnumField } from '../../components/EnumField';
 import { CampaignProgress, CloseCampaignButton, ReportDownloads } from './CampaignParts';
-import { AccessField, DecisionField } from './ItemParts';
+import { reviewItemColumns } from './ItemParts';
 import type { CampaignRecord, ItemRecord } from './types';
 
 function Summary() {
@@ -88,31 +88,14 @@ export default function CampaignShow() {
           label={translate('resources.review-items.fields.access')}
         >
           <Datagrid bulkActionButtons={false} rowClick={false}>
-            <FunctionField<ItemRecord>
-              source="person"
-              sortable={false}
-              render={(item) => item.person.name}
-            />
-            <FunctionField<ItemRecord>
-              source="access"
-              sortable={false}
-              render={() => <AccessField />}
-            />
-            <FunctionField<ItemRecord>
-              source="reviewer"
-              sortable={false}
-              render={(item) => item.reviewer.name}
-            />
-            <FunctionField<ItemRecord>
-              source="decision"
-              sortable={false}
-              render={() => <DecisionField />}
-            />
-            <FunctionField<ItemRecord>
-              source="note"
-              sortable={false}
-              render={(item) => item.note ?? ''}
-            />
+            {reviewItemColumns([
+              <FunctionField<ItemRecord>
+                key="reviewer"
+                source="reviewer"
+                sortable={false}
+                render={(item) => item.reviewer.name}
+              />,
+            ])}
           </Datagrid>
         </ReferenceManyField>
       </SimpleShowLayout>

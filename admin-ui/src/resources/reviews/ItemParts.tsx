@@ -1,7 +1,8 @@
 import { Chip } from '@mui/material';
-import { useState } from 'react';
+import { type ReactElement, useState } from 'react';
 import {
   Button,
+  FunctionField,
   useListContext,
   useNotify,
   useRecordContext,
@@ -145,4 +146,39 @@ export function ConfirmSelectedButton() {
       onClick={confirm}
     />
   );
+}
+
+/**
+ * The columns every table of review items shows: who and what is reviewed first, the table's
+ * own columns (`middle`, each with its key) next, then the decision and its note. A list of
+ * elements, not a component: Datagrid reads each column's props from its direct children.
+ */
+export function reviewItemColumns(middle: readonly ReactElement[]): ReactElement[] {
+  return [
+    <FunctionField<ItemRecord>
+      key="person"
+      source="person"
+      sortable={false}
+      render={(item) => item.person.name}
+    />,
+    <FunctionField<ItemRecord>
+      key="access"
+      source="access"
+      sortable={false}
+      render={() => <AccessField />}
+    />,
+    ...middle,
+    <FunctionField<ItemRecord>
+      key="decision"
+      source="decision"
+      sortable={false}
+      render={() => <DecisionField />}
+    />,
+    <FunctionField<ItemRecord>
+      key="note"
+      source="note"
+      sortable={false}
+      render={(item) => item.note ?? ''}
+    />,
+  ];
 }

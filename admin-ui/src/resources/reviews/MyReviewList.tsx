@@ -9,7 +9,7 @@ import {
 } from 'react-admin';
 import { DateTime } from '../../components/DateTime';
 import { enumChoices } from '../../components/EnumField';
-import { AccessField, ConfirmSelectedButton, DecisionField, ItemButtons } from './ItemParts';
+import { ConfirmSelectedButton, ItemButtons, reviewItemColumns } from './ItemParts';
 import { ITEM_STATES, type ItemRecord } from './types';
 
 /** Only undecided items of open campaigns can be selected and confirmed. */
@@ -49,33 +49,16 @@ export default function MyReviewList() {
         data-testid="review-items"
         empty={<p>{translate('app.reviews.empty')}</p>}
       >
-        <FunctionField<ItemRecord>
-          source="person"
-          sortable={false}
-          render={(item) => item.person.name}
-        />
-        <FunctionField<ItemRecord>
-          source="access"
-          sortable={false}
-          render={() => <AccessField />}
-        />
-        <FunctionField<ItemRecord>
-          source="organization"
-          sortable={false}
-          render={(item) => item.organization?.name ?? '—'}
-        />
-        <TextField source="campaignName" sortable={false} />
-        <DateTime source="dueAt" sortable={false} />
-        <FunctionField<ItemRecord>
-          source="decision"
-          sortable={false}
-          render={() => <DecisionField />}
-        />
-        <FunctionField<ItemRecord>
-          source="note"
-          sortable={false}
-          render={(item) => item.note ?? ''}
-        />
+        {reviewItemColumns([
+          <FunctionField<ItemRecord>
+            key="organization"
+            source="organization"
+            sortable={false}
+            render={(item) => item.organization?.name ?? '—'}
+          />,
+          <TextField key="campaignName" source="campaignName" sortable={false} />,
+          <DateTime key="dueAt" source="dueAt" sortable={false} />,
+        ])}
         <FunctionField<ItemRecord> label="" render={() => <ItemButtons />} />
       </Datagrid>
     </List>
