@@ -115,3 +115,21 @@ export async function loadCorePeople(
   }
   return people;
 }
+
+/**
+ * The stored `person.upserted` payload of a person as a SQL jsonb expression over `u`, a row
+ * with app_user's columns, and `organizationName`, a SQL text expression: exactly what
+ * toCorePerson() and withCoreAccounts() make of the same row (tested side by side), for bulk
+ * statements that announce the people they write without bringing them back to JavaScript.
+ * Only for rows with a username (the caller filters).
+ */
+export function corePersonPayloadSql(u: string, organizationName: string): string {
+  return `jsonb_build_object('type', 'person.upserted', 'key', ${u}.id::text,
+    'person', jsonb_build_object(
+      'userId', ${u}.id::text, 'username', ${u}.username, 'displayName', ${u}.display_name,
+      'familyName', ${u}.family_name, 'givenName', ${u}.given_name,
+      'middleName', ${u}.middle_name, 'email', ${u}.email, 'phone', ${u}.phone, 'title', ${u}.title,
+      'organization', case when ${u}.organization_id is null then null
+        else jsonb_build_object('id', ${u}.organization_id::text, 'name', coalesce(${organizationName}, '')) end,
+      'coreAccount', ${u}.core_account))`;
+}

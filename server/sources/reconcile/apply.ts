@@ -3,11 +3,13 @@ import { type SqlAuditEvents, sqlAuditStaging } from '../../audit/sqlEvents.ts';
 import { systemActor } from '../../authz/actor.ts';
 import { type CommandContext, runCommand } from '../../commands/runCommand.ts';
 import { type BoundValue, executeBound } from '../../db/execute.ts';
+import { corePersonPayloadSql } from '../../directory/people/corePerson.ts';
 import {
   changeStatus,
   type StatusResult,
   type StatusTarget,
 } from '../../identity/lifecycle/changeStatus.ts';
+import { notifyAfterSql, sqlEmitCte } from '../../outbox/sqlEmit.ts';
 import type { Services } from '../../shared/services.ts';
 import { cutText } from '../../shared/text.ts';
 import { rescheduleFromDates } from '../hr/schedule/reschedule.ts';
@@ -146,7 +148,8 @@ select p.user_id, p.record->>'username', p.record->>'familyName', p.record->>'gi
   from sync_plan_item p ${orgOf(`p.record->>'department'`)}
  where ${BATCH} and p.action = 'create'
 ${skipTaken ? 'on conflict do nothing' : ''}
-returning id, coalesce(username, display_name) as label, external_id, status
+returning id, username, display_name, family_name, given_name, middle_name, email, phone, title,
+  organization_id, core_account, coalesce(username, display_name) as label, external_id, status
 )`;
 
 const ORGANIZATIONS_SQL = `
@@ -181,11 +184,19 @@ const createdEvents = (details: { sourceId: string; runId: string }): SqlAuditEv
   orderBy: 'c.label, c.id',
 });
 
+// The core hears of every new person with a login, in the order of their audit events.
+const ANNOUNCE_CREATED = sqlEmitCte(
+  corePersonPayloadSql('c', 'o.name'),
+  'created c left join organization o on o.id = c.organization_id where c.username is not null',
+  'c.label, c.id',
+);
+
 const isUniqueViolation = (error: unknown) =>
   error instanceof Error && (error as { code?: unknown }).code === '23505';
 
 /**
- * Inserts the batch's planned people and stages their `user.created` events in one statement.
+ * Inserts the batch's planned people, stages their `user.created` events and writes their
+ * `person.upserted` outbox events, in one statement.
  * Optimistic: first without ON CONFLICT (nobody took a login, e-mail or id since the plan, the
  * common case); if someone did, the attempt is undone to a savepoint and made again skipping
  * them (apply then marks their items failed).
@@ -196,7 +207,10 @@ async function createPeople(
   staging: { sql: string; params: (string | null)[] },
 ): Promise<{ id: string; external_id: string | null }[]> {
   const statement = (skipTaken: boolean) =>
-    `${createSql(skipTaken)}, audited as (${staging.sql}) select id, external_id from created`;
+    `${createSql(skipTaken)},
+     audited as (${staging.sql}),
+     announced as (${ANNOUNCE_CREATED})
+     select id, external_id, ${notifyAfterSql('announced')} as notified from created`;
   await executeBound(em, 'savepoint sync_create', []);
   try {
     return await executeBound(em, statement(false), [...params, ...staging.params]);
@@ -367,9 +381,9 @@ async function applyBatch(
           diff: split(row.diff),
           details: { ...details, externalId: row.external_id },
         });
-    // The core hears of new and changed profiles first, then of status changes (the lifecycle's).
+    // The core hears of new people first (createPeople), then of changed profiles, then of status
+    // changes (the lifecycle's).
     const outbox = await coreEvents(em, [
-      ...created.map((row) => ({ id: row.id, action: 'create' as const })),
       ...changed.map((row) => ({ id: row.id, action: 'update' as const })),
       // A released e-mail leaves the former person's core profile too, as any profile change.
       ...released.ids.map((id) => ({ id, action: 'update' as const })),
