@@ -1,5 +1,5 @@
 import { mappingParams } from './reconcile/groupMappings.ts';
-import { type Queryable, stagePage } from './reconcile/plan.ts';
+import { normalizePage, type Queryable, stageNormalized } from './reconcile/plan.ts';
 import type { SyncSource } from './registry.ts';
 import type { DirectoryRead, DirectoryReader, SourcePerson } from './types.ts';
 
@@ -9,25 +9,41 @@ export interface ReadProgress {
 }
 
 /**
- * Stages every page of a read with the next page already requested: the source prepares page
- * n + 1 (LDAP round trip, decoding, mapping) while PostgreSQL stages page n. Returns false when
- * `cancelled` said so after a page. A failing page or staging throws; the reader is left (its
- * connection closed) either way.
+ * Stages every page of a read as a pipeline: the source prepares page n + 2 (LDAP round trip,
+ * decoding, mapping) while this process normalizes page n + 1 and PostgreSQL stages page n.
+ * Pages are staged one at a time and in order (a later entry of the same id wins). Returns
+ * false when `cancelled` said so after a page. A failing page or staging throws; the reader is
+ * left (its connection closed) either way, and no staging statement is left running.
  */
-export function stagePipelined(
+export async function stagePipelined(
   db: Queryable,
   runId: string,
   pages: AsyncIterable<SourcePerson[]>,
   progress: ReadProgress,
   cancelled: () => Promise<boolean>,
 ): Promise<boolean> {
-  return consumePipelined(
-    pages,
-    async (page) => {
-      progress.entries += await stagePage(db, runId, page);
-    },
-    cancelled,
-  );
+  let staging: Promise<void> = Promise.resolve();
+  try {
+    const finished = await consumePipelined(
+      pages,
+      async (page) => {
+        const normalized = await normalizePage(page);
+        await staging;
+        staging = stageNormalized(db, runId, normalized).then((size) => {
+          progress.entries += size;
+        });
+        // Awaited before the next page is staged or at the end; until then a failure must not
+        // count as unhandled.
+        staging.catch(() => {});
+      },
+      cancelled,
+    );
+    await staging;
+    return finished;
+  } catch (error) {
+    await staging.catch(() => {});
+    throw error;
+  }
 }
 
 /**

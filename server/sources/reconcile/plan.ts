@@ -16,17 +16,19 @@ const NORMALIZE_SLICE = 500;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** One page of a read, normalized and serialized for sync_staging (normalizePage). */
+export interface NormalizedPage {
+  /** The JSON array stageNormalized's statement reads. */
+  json: string;
+  /** Entries in it (a repeated external id keeps its last entry). */
+  size: number;
+}
+
 /**
- * Stages one page of a read with one statement (a JSON array expanded by jsonb_array_elements).
- * A repeated external id keeps its last entry. Returns the number of entries staged. Entries
- * are normalized a slice at a time, letting the event loop turn in between.
+ * Normalizes one page of a read a slice at a time, letting the event loop turn in between, and
+ * serializes it for stageNormalized(). A repeated external id keeps its last entry.
  */
-export async function stagePage(
-  db: Queryable,
-  runId: string,
-  people: readonly SourcePerson[],
-): Promise<number> {
-  if (people.length === 0) return 0;
+export async function normalizePage(people: readonly SourcePerson[]): Promise<NormalizedPage> {
   const unique = new Map<string, StagedRecord>();
   for (let start = 0; start < people.length; start += NORMALIZE_SLICE) {
     if (start > 0) await nextTurn();
@@ -36,13 +38,26 @@ export async function stagePage(
       unique.set(person.externalId, normalizePerson(person));
     }
   }
+  return { json: JSON.stringify([...unique.values()]), size: unique.size };
+}
+
+/**
+ * Stages a normalized page with one statement (a JSON array expanded by jsonb_array_elements);
+ * an external id staged by an earlier page of the run takes this page's entry.
+ */
+export async function stageNormalized(
+  db: Queryable,
+  runId: string,
+  page: NormalizedPage,
+): Promise<number> {
+  if (page.size === 0) return 0;
   await db.query(
     `insert into sync_staging (run_id, external_id, record)
      select $1, x->>'externalId', x from jsonb_array_elements($2::jsonb) x
      on conflict (run_id, external_id) do update set record = excluded.record`,
-    [runId, JSON.stringify([...unique.values()])],
+    [runId, page.json],
   );
-  return unique.size;
+  return page.size;
 }
 
 // Profile fields a source can write: the diff's key (also the staged record's key) → the
