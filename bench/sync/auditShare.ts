@@ -6,9 +6,11 @@ import type {
 } from '../../server/audit/actions.ts';
 import { auditStagingSql, stagedAuditEvents } from '../../server/audit/append.ts';
 import { AUDIT_ROW_COLUMNS, type AuditRow } from '../../server/audit/auditRow.ts';
+import { sqlAuditStaging } from '../../server/audit/sqlEvents.ts';
 import type { Actor } from '../../server/authz/actor.ts';
 import type { Role } from '../../server/authz/roles.ts';
 import type { Services } from '../../server/shared/services.ts';
+import { createdEvents } from '../../server/sources/reconcile/apply.ts';
 import { secondsSince } from '../support/stats.ts';
 
 /** What the audit cost a sync run: staging its events and sealing them, in seconds. */
@@ -42,8 +44,9 @@ const STATS_FLUSH_MS = 11_000;
  * Measures the audit's share of a sync run. Sealing: PostgreSQL's own function timing
  * (track_functions = pl, turned on for the run) of audit_seal() and the commit trigger's own
  * time, both of which run inside the apply's commits. Staging: the run's events, read back and
- * staged again exactly as the apply did (the same JSON building and statement, in batches of
- * the apply's size, on one connection), then rolled back, so nothing is sealed twice.
+ * staged again exactly as the apply did (`user.created` by the create statement's SQL, the
+ * others by the same JSON building and statement, in batches of the apply's size, on one
+ * connection), then rolled back, so nothing is sealed twice.
  */
 export async function measureAuditCost<T>(
   services: Services,
@@ -78,7 +81,27 @@ async function headSeq(services: Services): Promise<bigint> {
   return BigInt(rows[0]?.seq ?? '0');
 }
 
-/** Stages the events after `head` again, batch by batch, timing only the staging. */
+// The apply's create statement stages `user.created` itself (sqlAuditStaging, from the rows it
+// inserted): restaged the same way, from the stored events' values.
+const CREATED_ROWS = `(select e.target_id as id, e.target_label as label,
+    e.details->>'externalId' as external_id, e.details->>'status' as status
+   from audit_event e where e.seq > ? and e.seq <= ? and e.action = 'user.created') c
+  cross join (select ?::text as source_id, ?::text as run_id) k`;
+
+/** knex-style `?` placeholders as pg's `$n`. */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => {
+    n += 1;
+    return `$${n}`;
+  });
+}
+
+/**
+ * Stages the events after `head` again, batch by batch, timing only the staging: `user.created`
+ * events by the SQL the apply's create statement runs, the others by the JSON path as their
+ * writers do.
+ */
 async function restage(services: Services, head: bigint): Promise<number> {
   const batch = services.config.directorySync.applyBatchSize;
   const sql = auditStagingSql('$1');
@@ -91,11 +114,32 @@ async function restage(services: Services, head: bigint): Promise<number> {
         [from.toString(), batch],
       );
       if (rows.length === 0) break;
+      const first = rows[0] as AuditRow;
+      const created = rows.find((row) => row.action === 'user.created');
+      const others = rows.filter((row) => row.action !== 'user.created');
       await client.query('begin');
       const start = performance.now();
+      if (created) {
+        const details = created.details as { sourceId: string; runId: string };
+        const staging = sqlAuditStaging(
+          {
+            ...createdEvents(details),
+            from: CREATED_ROWS,
+            fromParams: [
+              from.toString(),
+              (from + BigInt(batch)).toString(),
+              details.sourceId,
+              details.runId,
+            ],
+          },
+          actorOf(created),
+          created.at,
+        );
+        await client.query(numbered(staging.sql), staging.params);
+      }
       // Grouped by actor as the apply's runCommand calls were (one actor per run).
-      const first = rows[0] as AuditRow;
-      await client.query(sql, [stagedAuditEvents(actorOf(first), rows.map(inputOf), first.at)]);
+      if (others.length > 0)
+        await client.query(sql, [stagedAuditEvents(actorOf(first), others.map(inputOf), first.at)]);
       seconds += secondsSince(start);
       await client.query('rollback');
     }

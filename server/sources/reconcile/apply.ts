@@ -167,7 +167,7 @@ on conflict do nothing
 returning id, name`;
 
 /** The `user.created` event of each row the create statement returns (`created`). */
-const createdEvents = (details: { sourceId: string; runId: string }): SqlAuditEvents => ({
+export const createdEvents = (details: { sourceId: string; runId: string }): SqlAuditEvents => ({
   action: 'user.created',
   targetType: 'user',
   targetId: 'c.id',
