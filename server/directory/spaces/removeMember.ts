@@ -1,6 +1,7 @@
 import type { Actor } from '../../authz/actor.ts';
 import { asUserSubject, authorize } from '../../authz/index.ts';
 import { type CommandContext, runCommand } from '../../commands/runCommand.ts';
+import { executeBound } from '../../db/execute.ts';
 import { notFound } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import { loadPeopleFacts } from '../users/facts.ts';
@@ -54,7 +55,8 @@ export async function removeMembersIn(
   spaceName: string,
   userIds: readonly string[],
 ): Promise<{ id: string; label: string }[]> {
-  const removed = await ctx.em.execute<RemovedPerson[]>(
+  const removed = await executeBound<RemovedPerson>(
+    ctx.em,
     `with deleted as (
        delete from space_member where space_id = ?
           and user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
@@ -85,9 +87,9 @@ export async function removeMembershipsIn(
   memberships: readonly Membership[],
 ): Promise<Membership[]> {
   if (memberships.length === 0) return [];
-  const removed = await ctx.em.execute<
-    (RemovedPerson & { space_id: string; space_name: string })[]
-  >(
+  // Bound, not inlined: a review's revocations can be thousands of pairs (db/execute.ts).
+  const removed = await executeBound<RemovedPerson & { space_id: string; space_name: string }>(
+    ctx.em,
     `with wanted as (
        select (pair->>0)::uuid as space_id, (pair->>1)::uuid as user_id
          from jsonb_array_elements(?::jsonb) as pair),
