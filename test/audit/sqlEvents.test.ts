@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealStagedEvents } from '../../server/audit/seal.ts';
-import { sqlAuditStaging } from '../../server/audit/sqlEvents.ts';
+import { type SqlAuditEvents, sqlAuditStaging } from '../../server/audit/sqlEvents.ts';
 import { verifyAuditChain } from '../../server/audit/verify.ts';
 import { systemActor, userActor } from '../../server/authz/actor.ts';
-import { runCommand } from '../../server/commands/runCommand.ts';
+import { type CommandContext, runCommand } from '../../server/commands/runCommand.ts';
 import { executeBound } from '../../server/db/execute.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 
@@ -33,26 +33,41 @@ interface StoredEvent {
   details: Record<string, unknown> | null;
 }
 
+/** `user.created` events of the rows `r` of `from`, as a sync batch's create statement makes them. */
+const createdFrom = (
+  from: string,
+  details: Record<string, string>,
+  fromParams: (string | null)[] = [],
+): SqlAuditEvents => ({
+  action: 'user.created',
+  targetType: 'user',
+  targetId: 'r.id',
+  targetLabel: 'r.label',
+  details,
+  from,
+  fromParams,
+  orderBy: 'r.id',
+});
+
+/** Stages the events through the SQL path inside a command's transaction. */
+async function stageSql(ctx: CommandContext, events: SqlAuditEvents): Promise<void> {
+  const staging = sqlAuditStaging(events, ctx.actor, context.services.now());
+  await executeBound(ctx.em, staging.sql, staging.params);
+}
+
 /** Stages one event of one row built from the values, through the SQL path, in a command. */
 async function stageOne(values: { id: string; label: string | null; note: string | null }) {
   const actor = systemActor('source:ad-«main»\\"x"\u0001');
   await runCommand(context.services, actor, async (ctx) => {
     await ctx.flushAudit();
-    const staging = sqlAuditStaging(
-      {
-        action: 'user.created',
-        targetType: 'user',
-        targetId: 'r.id',
-        targetLabel: 'r.label',
-        details: { note: 'r.note', externalId: 'r.id', status: `'active'` },
-        from: '(select ?::text as id, ?::text as label, ?::text as note) r',
-        fromParams: [values.id, values.label, values.note],
-        orderBy: 'r.id',
-      },
-      actor,
-      context.services.now(),
+    await stageSql(
+      ctx,
+      createdFrom(
+        '(select ?::text as id, ?::text as label, ?::text as note) r',
+        { note: 'r.note', externalId: 'r.id', status: `'active'` },
+        [values.id, values.label, values.note],
+      ),
     );
-    await executeBound(ctx.em, staging.sql, staging.params);
   });
 }
 
@@ -83,20 +98,13 @@ describe('audit events built by PostgreSQL (a sync batch’s creates)', () => {
     await runCommand(context.services, actor, async (ctx) => {
       ctx.audit({ action: 'organization.created', targetType: 'organization', targetId: 'o1' });
       await ctx.flushAudit();
-      const staging = sqlAuditStaging(
-        {
-          action: 'user.created',
-          targetType: 'user',
-          targetId: 'r.id',
-          targetLabel: 'r.label',
-          details: { externalId: 'r.ext' },
-          from: `(values ('u2', 'Второй', null), ('u1', 'Первый "один"', 'e\\1')) r(id, label, ext)`,
-          orderBy: 'r.id',
-        },
-        actor,
-        context.services.now(),
+      await stageSql(
+        ctx,
+        createdFrom(
+          `(values ('u2', 'Второй', null), ('u1', 'Первый "один"', 'e\\1')) r(id, label, ext)`,
+          { externalId: 'r.ext' },
+        ),
       );
-      await executeBound(ctx.em, staging.sql, staging.params);
       ctx.audit({ action: 'user.updated', targetType: 'user', targetId: 'u1' });
     });
     await sealStagedEvents(context.services.pool);
