@@ -344,11 +344,16 @@ async function execute(
   const managed = await managedCount(db, source.id);
   await db.query('begin');
   try {
-    await computePlan(db, runId, source, full, planContextOf(services), absence?.kind ?? null);
+    await computePlan(db, runId, source, full, planContextOf(services), absence?.kind ?? null, {
+      pool: services.pool,
+      slices: optionsOf(services).concurrency,
+    });
     await options.afterPlan?.(db, runId);
     await db.query('commit');
   } catch (error) {
     await db.query('rollback');
+    // Slices of the plan computed on other connections were committed there.
+    await db.query('delete from sync_plan_item where run_id = $1', [runId]);
     await db.query('delete from sync_staging where run_id = $1', [runId]);
     await clearAbsence(db, runId);
     await finishRun(services, source, runId, 'failed', {

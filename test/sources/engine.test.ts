@@ -1,11 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drainRuns } from '../../server/sources/runs.ts';
+import { configureEngine, drainRuns } from '../../server/sources/runs.ts';
 import type { ApiClient } from '../support/api.ts';
 import { createPerson, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import type { MemoryDirectory } from './memoryDirectory.ts';
 import { sourcePerson } from './memoryDirectory.ts';
-import { defineSource, memoryDirectories, peopleOf, planOf, sync } from './support.ts';
+import {
+  defineSource,
+  memoryDirectories,
+  type PlanLine,
+  peopleOf,
+  planOf,
+  sync,
+} from './support.ts';
 
 let context: TestContext;
 let api: ApiClient;
@@ -173,5 +180,50 @@ describe('the last superadmin', () => {
       [rows[0]?.id],
     );
     expect(after).toEqual([{ status: 'active' }]);
+  });
+
+  it('a plan computed in two slices at once is the plan computed whole, item for item', async () => {
+    const { id, directory } = await defineSource(api, directories);
+    const people = Array.from({ length: 40 }, (_, n) =>
+      sourcePerson({ department: `Участок ${n % 3}`, title: `Должность ${n % 5}` }),
+    );
+    directory.put(...people);
+    expect((await sync(api, id)).status).toBe('succeeded');
+    // Then every kind of item: updates, deactivations (gone and disabled), newcomers, and two
+    // newcomers claiming one login (both conflicts).
+    for (const person of people.slice(0, 10))
+      directory.change(person.externalId, { title: 'Новая должность' });
+    directory.remove(...people.slice(10, 14).map((person) => person.externalId));
+    for (const person of people.slice(14, 17))
+      directory.change(person.externalId, { disabled: true });
+    const stamp = Date.now().toString(36);
+    directory.put(
+      ...Array.from({ length: 12 }, () => sourcePerson({ department: 'Участок 9' })),
+      sourcePerson({ username: `twin${stamp}` }),
+      sourcePerson({ username: `twin${stamp}` }),
+    );
+    const lines = async (concurrency: number) => {
+      configureEngine(context.services, { concurrency });
+      const run = await sync(api, id, 'dry-run');
+      expect(run.status, JSON.stringify(run)).toBe('planned');
+      return { counts: run.counts, plan: await planOf(api, run.id) };
+    };
+    const whole = await lines(1);
+    const sliced = await lines(2);
+    configureEngine(context.services, { concurrency: 2 });
+    expect(whole.counts).toMatchObject({ update: 10, deactivate: 7, create: 12, conflict: 2 });
+    const comparable = (plan: PlanLine[]) =>
+      plan.map(({ action, externalId, diff, reason, blocked, label, userId }) => ({
+        action,
+        externalId,
+        diff,
+        reason,
+        blocked,
+        label,
+        // A create's id is drawn at plan time: only whether there is one compares.
+        userId: action === 'create' ? Boolean(userId) : userId,
+      }));
+    expect(comparable(sliced.plan)).toEqual(comparable(whole.plan));
+    expect(sliced.counts).toEqual(whole.counts);
   });
 });

@@ -217,6 +217,18 @@ function reconnectGone(
   return 'false';
 }
 
+/** Which of the staged entries a plan statement writes: slice `index` of `count`. */
+interface EntrySlice {
+  index: number;
+  count: number;
+}
+
+/** SQL: the entry with this external id falls in the slice (a hash, so slices are even). */
+const sliceCondition = (slice: EntrySlice, externalId: string) =>
+  slice.count === 1
+    ? 'true'
+    : `(hashtext(${externalId}) & 2147483647) % ${slice.count} = ${slice.index}`;
+
 /**
  * The people a run's source entries describe, matched and diffed, inserted as plan items.
  * `gone`: see reconnectGone (null: no reconnection on the employee number).
@@ -226,6 +238,7 @@ function entriesSql(
   mapped: boolean,
   precedence: Precedence,
   gone: string | null,
+  slice: EntrySlice,
 ): string {
   const links = LINKS[source.kind];
   const userColumns = Object.values(COLUMNS)
@@ -272,6 +285,9 @@ function entriesSql(
      and not exists (select 1 from s old where old.external_id = u.external_id)`;
   return `
 with ${stagedSql(mapped)},
+-- Every entry's place in the plan, numbered over all of them whichever slice this statement
+-- writes (computePlan): the plan's order is the same however it is computed.
+numbered as (select external_id, row_number() over (order by external_id) as seq from s),
 by_ext as (
   select s.external_id, count(*)::int as n, (array_agg(u.id order by u.id))[1] as user_id
     from s join app_user u on ${links.byExt}
@@ -348,6 +364,7 @@ m as (
     left join claimed cl on cl.user_id = c.user_id
     left join rel_n rn using (external_id)
     left join rel_claimed rc on rc.user_id = rn.user_id
+   where ${sliceCondition(slice, 's.external_id')}
 ),
 -- Materialized (as is d): referenced several times below, these expressions (time-zone
 -- arithmetic, the jsonb diff) would otherwise be evaluated again for each reference.
@@ -400,7 +417,7 @@ a as (
     from d
 )
 insert into sync_plan_item (run_id, seq, action, user_id, external_id, locator, label, diff, record, link, reason, notes)
-select $1, row_number() over (order by a.external_id), a.action,
+select $1, n.seq, a.action,
        case when a.action = 'create' then gen_random_uuid() when a.action <> 'conflict' then a.uid end,
        a.external_id, a.r->>'locator', coalesce(a.r->>'username', a.r->>'displayName'),
        case when a.action in ('conflict', 'create') then '{}'::jsonb
@@ -463,7 +480,7 @@ select $1, row_number() over (order by a.external_id), a.action,
            then ${noteSql('leaves_on', { date: "a.r->'terminationDate'" })} end)`,
          `coalesce(a.r->'problemNotes', '[]'::jsonb)`,
        )}
-  from a`;
+  from a join numbered n using (external_id)`;
 }
 
 // People of this source that a full read no longer returns: deactivated, never deleted.
@@ -689,11 +706,57 @@ export async function countPlan(db: Queryable, runId: string): Promise<PlanCount
   return counts;
 }
 
+/** Plan statements on connections of their own, beside the plan's transaction. */
+export interface PlanParallel {
+  pool: Pick<pg.Pool, 'connect'>;
+  /** Slices of the staged entries computed at once (1: all in the plan's transaction). */
+  slices: number;
+}
+
+/**
+ * Runs the entries statement once per slice, all at once: slice 0 on `db` in the plan's
+ * transaction, each other slice on a pool connection of its own, committed there (PostgreSQL
+ * runs one statement on one core, and this one is most of a plan; one more connection per
+ * slice, not a pool's worth). Waits for every slice before throwing the first failure, so
+ * nothing is still writing when the caller cleans up.
+ */
+async function entriesInSlices(
+  db: Queryable,
+  parallel: PlanParallel,
+  sql: (slice: EntrySlice) => string,
+  params: unknown[],
+): Promise<void> {
+  const count = parallel.slices;
+  const own = async (index: number) => {
+    const client = await parallel.pool.connect();
+    try {
+      await client.query('begin');
+      await client.query(`set local work_mem = '64MB'`);
+      await client.query(sql({ index, count }), params);
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+  const results = await Promise.allSettled([
+    db.query(sql({ index: 0, count }), params),
+    ...Array.from({ length: count - 1 }, (_, n) => own(n + 1)),
+  ]);
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /**
  * Computes a run's plan from its staged entries against the people in the database, in a few
  * set-based statements, then empties the staging area. `full`: people of the source the read
  * did not return are deactivated; `absence` (incremental directory reads): so are those its
  * absence check found gone (see absentSql). Does not change any person: a dry run stops here.
+ * With `parallel`, the entries are planned in slices at once, all but the first committed on
+ * connections of their own before the rest runs on `db` (which must then see them: read
+ * committed); a caller whose plan fails deletes the run's plan items.
  */
 export async function computePlan(
   db: Queryable,
@@ -702,6 +765,7 @@ export async function computePlan(
   full: boolean,
   context: PlanContext,
   absence: 'present' | 'gone' | null = null,
+  parallel: PlanParallel | null = null,
 ): Promise<PlanCounts> {
   const { mappings, spaceNames } = mappingParams(source);
   const mapped = mappings.length > 0;
@@ -709,7 +773,9 @@ export async function computePlan(
   await db.query(`set local work_mem = '64MB'`);
   // $7 and $8 only when the statement uses them: PostgreSQL refuses parameters it cannot type.
   const gone = reconnectGone(source, full, absence);
-  await db.query(entriesSql(source, mapped, context.precedence, gone), [
+  const entries = (slice: EntrySlice) =>
+    entriesSql(source, mapped, context.precedence, gone, slice);
+  const params = [
     runId,
     source.id,
     source.userSource,
@@ -717,7 +783,9 @@ export async function computePlan(
     context.now,
     context.timeZone,
     ...(mapped ? [JSON.stringify(mappings), JSON.stringify(spaceNames)] : []),
-  ]);
+  ];
+  if (parallel && parallel.slices > 1) await entriesInSlices(db, parallel, entries, params);
+  else await db.query(entries({ index: 0, count: 1 }), params);
   if (full) await db.query(missingSql(source), [runId, source.id]);
   else if (absence && source.kind === 'directory')
     await db.query(absentSql(absence), [runId, source.id]);
