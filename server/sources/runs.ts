@@ -242,24 +242,6 @@ async function recordDetection(
     );
 }
 
-/**
- * Runs `stage` over the run's own connection and, when the engine applies batches side by side
- * (`concurrency` > 1), one more connection of the pool for the read's duration.
- */
-async function stageOverTwo<T>(
-  services: Services,
-  db: pg.PoolClient,
-  stage: (connections: [pg.PoolClient, ...pg.PoolClient[]]) => Promise<T>,
-): Promise<T> {
-  if (optionsOf(services).concurrency <= 1) return stage([db]);
-  const extra = await services.pool.connect();
-  try {
-    return await stage([db, extra]);
-  } finally {
-    extra.release();
-  }
-}
-
 /** Applies a planned run and records the outcome. */
 async function applyRun(
   services: Services,
@@ -317,7 +299,7 @@ async function execute(
 ): Promise<void> {
   const db = lease.client;
   let read: DirectoryRead;
-  const progress: ReadProgress = { entries: 0, pages: 0 };
+  const progress: ReadProgress = { entries: 0 };
   let absence: StagedAbsence | null = null;
   try {
     const since = mode === 'incremental' ? await lastCursor(db, source.id) : null;
@@ -332,9 +314,8 @@ async function execute(
     // Pages are staged while the next one is fetched; then, on an incremental read whose mapped
     // groups changed, the people who may have left those groups are re-read (stageRead.ts).
     let finished =
-      (await stageOverTwo(services, db, (connections) =>
-        stagePipelined(connections, runId, read.pages, progress, cancelled),
-      )) && (await stageGroupLeavers(db, runId, source, read, directory, progress, cancelled));
+      (await stagePipelined(db, runId, read.pages, progress, cancelled)) &&
+      (await stageGroupLeavers(db, runId, source, read, directory, progress, cancelled));
     // Then who left the source since the cursor (deleted, moved out of the base DN): ids only.
     if (finished) {
       const staged = await stageAbsence(db, runId, read, cancelled);

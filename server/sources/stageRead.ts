@@ -6,59 +6,44 @@ import type { DirectoryRead, DirectoryReader, SourcePerson } from './types.ts';
 /** How far a run's read got: entries staged so far (reported when the read fails midway). */
 export interface ReadProgress {
   entries: number;
-  /** Pages handed to staging so far: each page's number in the read (later pages win). */
-  pages: number;
 }
 
 /**
- * Stages every page of a read as a pipeline: the source prepares the next pages (LDAP round
- * trips, decoding, mapping) while this process normalizes one and PostgreSQL stages the ones
- * before, over `connections` taking turns (the run's own, plus at most one more: staging is
- * PostgreSQL's work, and one statement uses one core). Pages on one connection are staged in
- * order; an id read twice keeps the later page's entry whatever the order across connections
- * (stageNormalized). Returns false when `cancelled` said so after a page. A failing page or
- * staging throws once no staging statement is still running; the reader is left (its
- * connection closed) either way.
+ * Stages every page of a read as a pipeline: the source prepares page n + 2 (LDAP round trip,
+ * decoding, mapping) while this process normalizes page n + 1 and PostgreSQL stages page n.
+ * Pages are staged one at a time and in order (a later entry of the same id wins). Returns
+ * false when `cancelled` said so after a page. A failing page or staging throws; the reader is
+ * left (its connection closed) either way, and no staging statement is left running.
  */
 export async function stagePipelined(
-  connections: readonly [Queryable, ...Queryable[]],
+  db: Queryable,
   runId: string,
   pages: AsyncIterable<SourcePerson[]>,
   progress: ReadProgress,
   cancelled: () => Promise<boolean>,
 ): Promise<boolean> {
-  const lanes = connections.map((db) => ({ db, staging: Promise.resolve() }));
-  let failed: { error: unknown } | null = null;
-  const settle = async () => {
-    const results = await Promise.allSettled(lanes.map((lane) => lane.staging));
-    const rejected = results.find((result) => result.status === 'rejected');
-    if (rejected && !failed) failed = { error: rejected.reason };
-  };
-  let finished = false;
+  let staging: Promise<void> = Promise.resolve();
   try {
-    finished = await consumePipelined(
+    const finished = await consumePipelined(
       pages,
       async (page) => {
         const normalized = await normalizePage(page);
-        const pageNo = progress.pages;
-        progress.pages += 1;
-        const lane = lanes[pageNo % lanes.length] as (typeof lanes)[number];
-        await lane.staging;
-        lane.staging = stageNormalized(lane.db, runId, normalized, pageNo).then((size) => {
+        await staging;
+        staging = stageNormalized(db, runId, normalized).then((size) => {
           progress.entries += size;
         });
-        // Awaited before this connection stages again or at the end; until then a failure
-        // must not count as unhandled.
-        lane.staging.catch(() => {});
+        // Awaited before the next page is staged or at the end; until then a failure must not
+        // count as unhandled.
+        staging.catch(() => {});
       },
       cancelled,
     );
+    await staging;
+    return finished;
   } catch (error) {
-    failed = { error };
+    await staging.catch(() => {});
+    throw error;
   }
-  await settle();
-  if (failed) throw (failed as { error: unknown }).error;
-  return finished;
 }
 
 /**
@@ -139,7 +124,7 @@ export async function stageGroupLeavers(
   ]);
   if (rows.length === 0) return true;
   return stagePipelined(
-    [db],
+    db,
     runId,
     reader.readPeople(rows.map((row) => row.external_id)),
     progress,

@@ -34,7 +34,6 @@ import { Migration20261209010000ElevationRequests } from './Migration20261209010
 import { Migration20261209200000AccessReviews } from './Migration20261209200000AccessReviews.ts';
 import { Migration20261210010000MembershipReasons } from './Migration20261210010000MembershipReasons.ts';
 import { Migration20261211000000CoreAccountSetBased } from './Migration20261211000000CoreAccountSetBased.ts';
-import { Migration20261211010000StagingPageOrder } from './Migration20261211010000StagingPageOrder.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -105,9 +104,5 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261211000000CoreAccountSetBased',
     class: Migration20261211000000CoreAccountSetBased,
-  },
-  {
-    name: 'Migration20261211010000StagingPageOrder',
-    class: Migration20261211010000StagingPageOrder,
   },
 ];

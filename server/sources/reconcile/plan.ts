@@ -42,24 +42,20 @@ export async function normalizePage(people: readonly SourcePerson[]): Promise<No
 }
 
 /**
- * Stages a normalized page with one statement (a JSON array expanded by jsonb_array_elements).
- * An external id staged by another page of the run keeps the entry of the later page (`pageNo`,
- * counted over the whole read), whichever statement runs first: pages may be staged over
- * several connections at once.
+ * Stages a normalized page with one statement (a JSON array expanded by jsonb_array_elements);
+ * an external id staged by an earlier page of the run takes this page's entry.
  */
 export async function stageNormalized(
   db: Queryable,
   runId: string,
   page: NormalizedPage,
-  pageNo: number,
 ): Promise<number> {
   if (page.size === 0) return 0;
   await db.query(
-    `insert into sync_staging (run_id, external_id, record, page)
-     select $1, x->>'externalId', x, $3 from jsonb_array_elements($2::jsonb) x
-     on conflict (run_id, external_id) do update set record = excluded.record, page = excluded.page
-       where sync_staging.page <= excluded.page`,
-    [runId, page.json, pageNo],
+    `insert into sync_staging (run_id, external_id, record)
+     select $1, x->>'externalId', x from jsonb_array_elements($2::jsonb) x
+     on conflict (run_id, external_id) do update set record = excluded.record`,
+    [runId, page.json],
   );
   return page.size;
 }
