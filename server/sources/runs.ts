@@ -494,6 +494,13 @@ export async function startRun(
   const runId = randomUUID();
   try {
     // Whatever is still "live" for this source died with its process (we hold the lock now).
+    // A run that died reading or planning may have left plan slices committed on their own
+    // connections (computePlan): a failed plan has no items.
+    await lease.client.query(
+      `delete from sync_plan_item where run_id in
+         (select id from sync_run where source_id = $1 and status = 'running')`,
+      [source.id],
+    );
     await lease.client.query(
       `update sync_run set status = 'failed', error = $2,
          details = coalesce(details, '{}'::jsonb) || jsonb_build_object('runError', $3::jsonb),
@@ -684,6 +691,8 @@ export async function recoverRuns(services: Services): Promise<RecoveredRuns> {
         continue;
       }
       await lease.client.query('delete from sync_staging where run_id = $1', [row.id]);
+      // Plan slices committed on their own connections before the process died (computePlan).
+      await lease.client.query('delete from sync_plan_item where run_id = $1', [row.id]);
       await clearAbsence(lease.client, row.id);
       const error = runErrors.interrupted();
       if (source) await finishRun(services, source, row.id, 'failed', { error });

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureEngine, drainRuns } from '../../server/sources/runs.ts';
 import type { ApiClient } from '../support/api.ts';
@@ -225,5 +226,36 @@ describe('the last superadmin', () => {
       }));
     expect(comparable(sliced.plan)).toEqual(comparable(whole.plan));
     expect(sliced.counts).toEqual(whole.counts);
+  });
+
+  it('a plan that fails after its slices were committed leaves no items behind', async () => {
+    const { id, directory } = await defineSource(api, directories);
+    const people = Array.from({ length: 12 }, () => sourcePerson());
+    directory.put(...people);
+    expect((await sync(api, id)).status).toBe('succeeded');
+    directory.remove(people[0]?.externalId ?? '');
+    directory.change(people[1]?.externalId ?? '', { title: 'Другая должность' });
+    // The statement after the sliced one (the full run's "missing" deactivations) fails.
+    const admin = new pg.Client(context.databaseUrl);
+    await admin.connect();
+    try {
+      await admin.query(`create function public.refuse_deactivate_items() returns trigger
+        language plpgsql as $$ begin raise exception 'refused for the test'; end $$`);
+      await admin.query(`create trigger refuse_deactivate_items before insert on sync_plan_item
+        for each row when (new.action = 'deactivate') execute function refuse_deactivate_items()`);
+      configureEngine(context.services, { concurrency: 2 });
+      const run = await sync(api, id);
+      expect(run.status).toBe('failed');
+      expect(run.error).toContain('refused for the test');
+      const { rows } = await context.services.pool.query<{ n: number }>(
+        'select count(*)::int as n from sync_plan_item where run_id = $1',
+        [run.id],
+      );
+      expect(rows[0]?.n).toBe(0);
+    } finally {
+      await admin.query('drop trigger if exists refuse_deactivate_items on sync_plan_item');
+      await admin.query('drop function if exists public.refuse_deactivate_items()');
+      await admin.end();
+    }
   });
 });

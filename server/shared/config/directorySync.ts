@@ -80,7 +80,8 @@ export const directorySyncConfigSchema = z
     applyBatchSize: z.number().int().min(1).max(100_000).default(5_000),
     /**
      * Batches applied at once (each its own transaction and connection) while they only create
-     * people into existing organizations and spaces; any other batch runs alone. 1: one by one.
+     * people into existing organizations and spaces; any other batch runs alone. Also the slices
+     * a plan's main statement is computed in at once. 1: one by one.
      */
     applyConcurrency: z.number().int().min(1).max(8).default(2),
   })
