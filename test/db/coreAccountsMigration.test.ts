@@ -1,8 +1,7 @@
-import type { AbstractSqlDriver } from '@mikro-orm/knex';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Migration20261204150000CoreAccounts } from '../../server/db/migrations/Migration20261204150000CoreAccounts.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
+import { inScratchSchema, migrationUpSql } from './migrationSupport.ts';
 
 let context: TestContext;
 
@@ -13,32 +12,11 @@ afterAll(async () => {
   await context?.close();
 });
 
-/** The statements of the migration's `up`, as MikroORM would run them. */
-async function upSql(): Promise<string> {
-  const { orm } = context.services;
-  const migration = new Migration20261204150000CoreAccounts(
-    orm.em.getDriver() as unknown as AbstractSqlDriver,
-    orm.config,
-  );
-  await migration.up();
-  return migration
-    .getQueries()
-    .map((query) => String(query))
-    .join(';\n');
-}
-
 describe('the CoreAccounts migration on an existing database', () => {
   it('keeps everyone the account they have in the core and completes undelivered events', async () => {
-    const sql = await upSql();
-    // Migrations run as the owner role (docs/database.md); the service's runtime role may not
-    // create a schema.
-    const client = new pg.Client(context.ownerUrl);
-    await client.connect();
-    try {
-      await client.query('begin');
-      // A schema of its own holding the tables as they were before, dropped with the rollback.
-      await client.query('create schema before_core_accounts');
-      await client.query('set local search_path = before_core_accounts');
+    const sql = await migrationUpSql(context, Migration20261204150000CoreAccounts);
+    // The tables as they were before, in a schema of their own (rolled back), as the owner.
+    await inScratchSchema(context, 'before_core_accounts', async (client) => {
       await client.query(`
         create table app_user (id uuid primary key, username text, created_at timestamptz not null);
         create table outbox_event (id bigint primary key, payload jsonb not null,
@@ -92,9 +70,6 @@ describe('the CoreAccounts migration on an existing database', () => {
         'u00000000000040008000000000000004',
         'petr',
       ]);
-    } finally {
-      await client.query('rollback');
-      await client.end();
-    }
+    });
   });
 });

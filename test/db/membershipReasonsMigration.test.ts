@@ -1,8 +1,7 @@
-import type { AbstractSqlDriver } from '@mikro-orm/knex';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Migration20261210010000MembershipReasons } from '../../server/db/migrations/Migration20261210010000MembershipReasons.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
+import { inScratchSchema, migrationUpSql } from './migrationSupport.ts';
 
 let context: TestContext;
 
@@ -13,31 +12,11 @@ afterAll(async () => {
   await context?.close();
 });
 
-/** The statements of the migration's `up`, as MikroORM would run them. */
-async function upSql(): Promise<string> {
-  const { orm } = context.services;
-  const migration = new Migration20261210010000MembershipReasons(
-    orm.em.getDriver() as unknown as AbstractSqlDriver,
-    orm.config,
-  );
-  await migration.up();
-  return migration
-    .getQueries()
-    .map((query) => String(query))
-    .join(';\n');
-}
-
 describe('the MembershipReasons migration on an existing database', () => {
   it('reads each existing membership’s reason from what the row and its person say', async () => {
-    const sql = await upSql();
-    // Migrations run as the owner role (docs/database.md).
-    const client = new pg.Client(context.ownerUrl);
-    await client.connect();
-    try {
-      await client.query('begin');
-      // The tables as they were before, in a schema of their own dropped with the rollback.
-      await client.query('create schema before_membership_reasons');
-      await client.query('set local search_path = before_membership_reasons');
+    const sql = await migrationUpSql(context, Migration20261210010000MembershipReasons);
+    // The tables as they were before, in a schema of their own (rolled back), as the owner.
+    await inScratchSchema(context, 'before_membership_reasons', async (client) => {
       await client.query(`
         create table app_user (id text primary key, source_id text);
         create table space (id text primary key, source text not null);
@@ -74,9 +53,6 @@ describe('the MembershipReasons migration on an existing database', () => {
       await expect(
         client.query(`update space_member set via = 'guess' where user_id = 'admin'`),
       ).rejects.toThrow(/check constraint/);
-    } finally {
-      await client.query('rollback').catch(() => undefined);
-      await client.end();
-    }
+    });
   });
 });
