@@ -17,7 +17,7 @@ import type { SyncSource } from '../registry.ts';
 import { noteSql } from './notes.ts';
 import { coreEvents } from './outbox.ts';
 import { releaseForCreates } from './release.ts';
-import { applySpaces } from './spaces.ts';
+import { applySpaces, type SpaceChanges } from './spaces.ts';
 
 /** How apply proceeds; the hooks let a run stop between batches (cancel) and tests break one. */
 export interface ApplyOptions {
@@ -315,6 +315,7 @@ async function applyBatch(
   source: SyncSource,
   runId: string,
   range: [number, number],
+  shape: BatchShape,
   index: number,
   options: ApplyOptions,
 ): Promise<Omit<ApplyCounts, 'stopped'>> {
@@ -326,11 +327,13 @@ async function applyBatch(
     const timeZone = services.config.hr.timeZone;
     const batch = [runId, range[0], range[1]];
     const details = { sourceId: source.id, runId };
-    const orgs = await em.execute<{ id: string; name: string }[]>(ORGANIZATIONS_SQL, [
-      ...batch,
-      ...batch,
-      source.userSource,
-    ]);
+    const orgs = shape.departments
+      ? await em.execute<{ id: string; name: string }[]>(ORGANIZATIONS_SQL, [
+          ...batch,
+          ...batch,
+          source.userSource,
+        ])
+      : [];
     for (const org of orgs)
       audit({
         action: 'organization.created',
@@ -341,35 +344,41 @@ async function applyBatch(
       });
     // Before the creates: an admin's "create a new person" needs the former person's login
     // and/or e-mail, which the unique indexes let only one person hold.
-    const released = await releaseForCreates(em, source.id, batch, now, details);
+    const released = shape.decided
+      ? await releaseForCreates(em, source.id, batch, now, details)
+      : { audit: [], ids: [] };
     for (const event of released.audit) audit(event);
     // The creates' events are staged by the create statement itself, after those recorded so far.
     await ctx.flushAudit();
     const staging = sqlAuditStaging(createdEvents(details), actor, services.now());
-    const created = await createPeople(
-      em,
-      [
-        timeZone,
-        now,
-        now,
-        source.id,
-        now,
-        source.loginMethod,
-        source.userSource,
-        hr ? null : source.id,
-        hr ? source.id : null,
-        hr ? null : source.id,
-        now,
-        now,
-        ...batch,
-      ],
-      staging,
-    );
-    const changed = await em.execute<ChangedRow[]>(updateSql(source.kind), [
-      ...(hr ? [source.id] : [source.userSource, source.id]),
-      now,
-      ...batch,
-    ]);
+    const created = !shape.creates
+      ? []
+      : await createPeople(
+          em,
+          [
+            timeZone,
+            now,
+            now,
+            source.id,
+            now,
+            source.loginMethod,
+            source.userSource,
+            hr ? null : source.id,
+            hr ? source.id : null,
+            hr ? null : source.id,
+            now,
+            now,
+            ...batch,
+          ],
+          staging,
+        );
+    const changed = shape.changes
+      ? await em.execute<ChangedRow[]>(updateSql(source.kind), [
+          ...(hr ? [source.id] : [source.userSource, source.id]),
+          now,
+          ...batch,
+        ])
+      : [];
     for (const row of changed)
       if (Object.keys(row.diff).length > 0 || row.action === 'update')
         audit({
@@ -389,7 +398,7 @@ async function applyBatch(
       ...released.ids.map((id) => ({ id, action: 'update' as const })),
     ]);
     for (const event of outbox) emit(event);
-    const statuses = await applyStatusItems(ctx, source, batch, details);
+    const statuses = shape.changes ? await applyStatusItems(ctx, source, batch, details) : [];
     const statusChanged = statuses.flatMap((result) => result.changed);
     const sessionsRevoked = statusChanged.reduce(
       (sum, row) => sum + row.artefacts.deviceSessions + row.artefacts.backofficeSessions,
@@ -415,7 +424,9 @@ async function applyBatch(
       }))
         audit(event);
     // After the people exist (and their core upserts are queued): memberships of mapped spaces.
-    const spaces = await applySpaces(em, source, batch, ids, now, details);
+    const spaces = shape.spaces
+      ? await applySpaces(em, source, batch, ids, now, details)
+      : NO_SPACE_CHANGES;
     for (const event of spaces.audit) audit(event);
     for (const event of spaces.events) emit(event);
     const done = JSON.stringify([...applied]);
@@ -448,16 +459,41 @@ async function applyBatch(
   });
 }
 
-// The next batch's range after `after`, and whether it may run beside others: it only creates
-// people, into organizations and spaces that exist (creating one is not safe from a concurrent
-// batch: organization names are not unique, and the batch would not see the other's new row).
+/**
+ * What a batch holds, from its items: each statement of applyBatch that could only act on items
+ * of some kind runs when the batch has one (a batch of plain creates skips the statements for
+ * updates, status changes, released logins and mapped spaces, each a scan of the batch).
+ */
+interface BatchShape {
+  creates: boolean;
+  /** Items other than creates: updates and status changes. */
+  changes: boolean;
+  /** Creates an admin decided on, whose former person may release a login or e-mail. */
+  decided: boolean;
+  /** Items that name a department (a create's, or an update's new one). */
+  departments: boolean;
+  /** Items that name mapped spaces (a create's, or an update's change of them). */
+  spaces: boolean;
+}
+
+// The next batch's range after `after`, its shape, and whether it may run beside others: it only
+// creates people, into organizations and spaces that exist (creating one is not safe from a
+// concurrent batch: organization names are not unique, and the batch would not see the other's
+// new row).
 const NEXT_BATCH_SQL = `
 with b as (
-  select seq, action from sync_plan_item
+  select seq, action, record, diff, proposed_user_id from sync_plan_item
    where run_id = $1 and seq > $2 and applied_at is null and blocked is null and action in ${CHANGES}
    order by seq limit $3
 )
 select min(seq) as lo, max(seq) as hi,
+       bool_or(action = 'create') as creates,
+       bool_or(action <> 'create') as changes,
+       bool_or(action = 'create' and proposed_user_id is not null) as decided,
+       bool_or((action = 'create' and record->>'department' is not null)
+               or diff -> 'organization' is not null) as departments,
+       bool_or((action = 'create' and coalesce(record->'spaces', '[]'::jsonb) <> '[]'::jsonb)
+               or diff -> 'spaces' is not null) as spaces,
        bool_and(action = 'create') and not exists (
          select 1 from sync_plan_item p
           where p.run_id = $1 and p.seq between min(b.seq) and max(b.seq) and p.action = 'create'
@@ -468,6 +504,8 @@ select min(seq) as lo, max(seq) as hi,
                      where not exists (select 1 from space s where lower(s.name) = lower(n))))
        ) as shareable
   from b`;
+
+const NO_SPACE_CHANGES: SpaceChanges = { spacesCreated: 0, audit: [], events: [] };
 
 /** Adds one batch's counts to the run's. */
 function addCounts(totals: ApplyCounts, counts: Omit<ApplyCounts, 'stopped'>): void {
@@ -511,19 +549,25 @@ export async function applyPlan(
       totals.stopped = true;
       break;
     }
-    const { rows } = await services.pool.query<{
-      lo: number | null;
-      hi: number | null;
-      shareable: boolean | null;
-    }>(NEXT_BATCH_SQL, [runId, after, options.batchSize]);
-    const { lo, hi, shareable } = rows[0] ?? {};
+    const { rows } = await services.pool.query<
+      { lo: number | null; hi: number | null; shareable: boolean | null } & BatchShape
+    >(NEXT_BATCH_SQL, [runId, after, options.batchSize]);
+    const { lo, hi, shareable, ...shape } = rows[0] ?? {};
     if (lo == null || hi == null) break;
     after = hi;
     const alone = concurrency === 1 || !shareable;
     if (alone) await Promise.all(running);
     while (running.size >= concurrency) await Promise.race(running);
     if (failure) break;
-    const task: Promise<void> = applyBatch(services, source, runId, [lo, hi], index, options).then(
+    const task: Promise<void> = applyBatch(
+      services,
+      source,
+      runId,
+      [lo, hi],
+      shape as BatchShape,
+      index,
+      options,
+    ).then(
       (counts) => addCounts(totals, counts),
       (error: unknown) => {
         failure ??= { error };
