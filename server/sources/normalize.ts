@@ -123,6 +123,11 @@ interface CutReport {
   findings: Findings;
 }
 
+/** Where `text` reports a cut of this attribute of this entry. */
+function cutReport(findings: Findings, label: string, attribute: string): CutReport {
+  return { label, attribute, findings };
+}
+
 /**
  * Display text: trimmed, NFC, unpaired surrogates as U+FFFD, control characters as spaces, cut
  * on a grapheme boundary to `max` (reported when `report` is given); null when empty.
@@ -168,22 +173,21 @@ function unusable(
   attribute: string,
 ): { text: string; note: PlanNote } | null {
   const unsafe = unsafeCharacterIn(value);
-  const quoted = () => quote(value);
   if (unsafe === 'control_character')
     return {
       text: UNSAFE_TEXT_MESSAGES[unsafe],
-      note: planNote('value_control_character', { attribute, value: quoted() }),
+      note: planNote('value_control_character', { attribute, value: quote(value) }),
     };
   if (unsafe === 'lone_surrogate')
     return {
       text: UNSAFE_TEXT_MESSAGES[unsafe],
-      note: planNote('value_lone_surrogate', { attribute, value: quoted() }),
+      note: planNote('value_lone_surrogate', { attribute, value: quote(value) }),
     };
   if (value.length > max) {
     const length = codePointLength(value);
     return {
       text: `is longer than ${grouped.format(max)} characters (${grouped.format(length)})`,
-      note: planNote('value_too_long', { attribute, value: quoted(), max, length }),
+      note: planNote('value_too_long', { attribute, value: quote(value), max, length }),
     };
   }
   return null;
@@ -221,11 +225,6 @@ export function normalizePerson(person: SourcePerson): StagedRecord {
   };
   const { errors, problems } = findings;
   const externalId = stagingId(person.externalId, findings);
-  const cutReport = (label: string, attribute: string): CutReport => ({
-    label,
-    attribute,
-    findings,
-  });
   let username = identifier(person.username)?.toLowerCase() ?? null;
   if (username && !USERNAME.test(username)) {
     problem(
@@ -269,15 +268,20 @@ export function normalizePerson(person: SourcePerson): StagedRecord {
     );
     employeeId = null;
   }
-  const displayName = text(person.displayName, 400, cutReport('display name', 'displayName'));
+  const displayName = text(
+    person.displayName,
+    400,
+    cutReport(findings, 'display name', 'displayName'),
+  );
   const familyName = cutText(
-    text(person.familyName, 200, cutReport('family name', 'familyName')) ??
+    text(person.familyName, 200, cutReport(findings, 'family name', 'familyName')) ??
       text(displayName, 200) ??
       username ??
       externalId,
     200,
   );
-  const givenName = text(person.givenName, 200, cutReport('given name', 'givenName')) ?? '-';
+  const givenName =
+    text(person.givenName, 200, cutReport(findings, 'given name', 'givenName')) ?? '-';
   const groups = new Set<string>();
   let unusableGroups = 0;
   for (const dn of person.groups) {
@@ -298,14 +302,14 @@ export function normalizePerson(person: SourcePerson): StagedRecord {
     username,
     familyName,
     givenName,
-    middleName: text(person.middleName, 200, cutReport('middle name', 'middleName')),
+    middleName: text(person.middleName, 200, cutReport(findings, 'middle name', 'middleName')),
     // Given name, space and family name can reach 401 characters: cut to the column's 400.
     displayName:
       displayName ?? cutText(`${givenName === '-' ? '' : `${givenName} `}${familyName}`, 400),
     email,
     phone,
-    title: text(person.title, 300, cutReport('title', 'title')),
-    department: text(person.department, 200, cutReport('department', 'department')),
+    title: text(person.title, 300, cutReport(findings, 'title', 'title')),
+    department: text(person.department, 200, cutReport(findings, 'department', 'department')),
     employeeId,
     disabled: person.disabled,
     groups: [...groups],
@@ -335,9 +339,13 @@ function firstUnsafe(record: StagedRecord): { text: string; note: PlanNote } | n
   const fields = record as unknown as Record<string, unknown>;
   for (const key in fields) {
     const value = fields[key];
-    const unsafe = Array.isArray(value)
-      ? (value.map(unstageable).find((reason) => reason !== null) ?? null)
-      : unstageable(value);
+    let unsafe: UnsafeReason | null = null;
+    if (Array.isArray(value))
+      for (const item of value) {
+        unsafe = unstageable(item);
+        if (unsafe) break;
+      }
+    else unsafe = unstageable(value);
     if (unsafe)
       return {
         text: `${key} ${UNSAFE_TEXT_MESSAGES[unsafe]}; the entry cannot be synced`,

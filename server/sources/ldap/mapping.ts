@@ -72,13 +72,28 @@ export function requestedAttributes(source: DirectorySource): string[] {
 
 type Values = Array<string | Buffer>;
 
+// Attribute names as the directory spells them → lower-cased: a read sees the same dozen names
+// on every entry, and lower-casing each again cost a string per attribute per entry.
+const lowered = new Map<string, string>();
+const LOWERED_MAX = 10_000;
+
+function lower(name: string): string {
+  let low = lowered.get(name);
+  if (low === undefined) {
+    low = name.toLowerCase();
+    if (lowered.size < LOWERED_MAX) lowered.set(name, low);
+  }
+  return low;
+}
+
 /** The entry's attributes by lower-cased name, each as a list (ldapts gives one value bare). */
 export function valuesByName(entry: Entry): Map<string, Values> {
   const map = new Map<string, Values>();
-  for (const [key, raw] of Object.entries(entry)) {
+  for (const key in entry) {
     if (key === 'dn') continue;
+    const raw = entry[key] as Entry[string];
     // "member;range=0-1499" and the like keep their options; plain names are what we map.
-    map.set(key.toLowerCase(), Array.isArray(raw) ? raw : [raw]);
+    map.set(lower(key), Array.isArray(raw) ? raw : [raw]);
   }
   return map;
 }
@@ -87,31 +102,47 @@ function text(value: string | Buffer): string {
   return typeof value === 'string' ? value : value.toString('utf8');
 }
 
-/** First non-empty value of the first attribute in `names` that has one; trimmed. */
+/** First non-empty value of the first attribute in `names` (lower-cased) that has one; trimmed. */
 function first(values: Map<string, Values>, names: readonly string[]): string | null {
-  for (const name of names)
-    for (const value of values.get(name.toLowerCase()) ?? []) {
+  for (const name of names) {
+    const list = values.get(name);
+    if (list === undefined) continue;
+    for (const value of list) {
       const trimmed = text(value).trim();
       if (trimmed !== '') return trimmed;
     }
+  }
   return null;
 }
 
 /** All values of all the attributes in `names`, de-duplicated. */
 function all(values: Map<string, Values>, names: readonly string[]): string[] {
   const out = new Set<string>();
-  for (const name of names)
-    for (const value of values.get(name.toLowerCase()) ?? []) out.add(text(value));
+  for (const name of names) for (const value of values.get(name) ?? []) out.add(text(value));
   return [...out];
+}
+
+// A mapping with its attribute names lower-cased, made once per mapping (a read uses one).
+const loweredMappings = new WeakMap<AttributeMapping, AttributeMapping>();
+
+function lowerMapping(mapping: AttributeMapping): AttributeMapping {
+  let low = loweredMappings.get(mapping);
+  if (low === undefined) {
+    low = Object.fromEntries(
+      Object.entries(mapping).map(([field, names]) => [field, names.map(lower)]),
+    ) as AttributeMapping;
+    loweredMappings.set(mapping, low);
+  }
+  return low;
 }
 
 const NEVER_EXPIRES = new Set(['0', '9223372036854775807']);
 const FILETIME_UNIX_OFFSET = 116_444_736_000_000_000n;
 
 function adDisabled(values: Map<string, Values>, now: Date): boolean {
-  const uac = Number.parseInt(first(values, ['userAccountControl']) ?? '0', 10);
+  const uac = Number.parseInt(first(values, ['useraccountcontrol']) ?? '0', 10);
   if (Number.isFinite(uac) && uac & UAC_ACCOUNTDISABLE) return true;
-  const expires = first(values, ['accountExpires']);
+  const expires = first(values, ['accountexpires']);
   if (expires === null || NEVER_EXPIRES.has(expires) || !/^\d+$/.test(expires)) return false;
   // Compared in FILETIME ticks: no precision lost to a Number conversion.
   return BigInt(expires) <= BigInt(now.getTime()) * 10_000n + FILETIME_UNIX_OFFSET;
@@ -120,12 +151,12 @@ function adDisabled(values: Map<string, Values>, now: Date): boolean {
 /** Same rule as the login check (accountState.ts): any value but FALSE in the lock attribute. */
 function ldapLocked(source: DirectorySource, values: Map<string, Values>): boolean {
   if (source.kind !== 'ldap' || !source.lockAttribute) return false;
-  const lock = first(values, [source.lockAttribute]);
+  const lock = first(values, [lower(source.lockAttribute)]);
   return lock !== null && lock.toLowerCase() !== 'false';
 }
 
 function externalIdOf(source: DirectorySource, values: Map<string, Values>, dn: string): string {
-  const raw = values.get(idAttributeOf(source).toLowerCase())?.[0];
+  const raw = values.get(lower(idAttributeOf(source)))?.[0];
   if (raw === undefined)
     throw new Error(`entry ${dn} has no ${idAttributeOf(source)}: cannot identify it`);
   if (source.kind === 'active-directory') {
@@ -143,22 +174,23 @@ export function toSourcePerson(
   now: Date,
 ): SourcePerson {
   const values = valuesByName(entry);
-  const username = first(values, mapping.username);
+  const names = lowerMapping(mapping);
+  const username = first(values, names.username);
   return {
     externalId: externalIdOf(source, values, entry.dn),
     locator: entry.dn,
     username: username === null ? null : username.toLowerCase(),
-    familyName: first(values, mapping.familyName),
-    givenName: first(values, mapping.givenName),
-    middleName: first(values, mapping.middleName),
-    displayName: first(values, mapping.displayName),
-    email: first(values, mapping.email),
-    phone: first(values, mapping.phone),
-    title: first(values, mapping.title),
-    department: first(values, mapping.department),
-    employeeId: first(values, mapping.employeeId),
+    familyName: first(values, names.familyName),
+    givenName: first(values, names.givenName),
+    middleName: first(values, names.middleName),
+    displayName: first(values, names.displayName),
+    email: first(values, names.email),
+    phone: first(values, names.phone),
+    title: first(values, names.title),
+    department: first(values, names.department),
+    employeeId: first(values, names.employeeId),
     disabled:
       source.kind === 'active-directory' ? adDisabled(values, now) : ldapLocked(source, values),
-    groups: all(values, mapping.groups),
+    groups: all(values, names.groups),
   };
 }
