@@ -22,11 +22,13 @@ export function noteSql(code: PlanNoteCode, params: Record<string, string> = {})
 }
 
 /**
- * SQL: the jsonb array of `parts` concatenated (each a jsonb array expression) with the JSON
- * nulls dropped, so a `case` without `else` can stand for "no note".
+ * SQL: the jsonb array of an item's notes: those of `first` and `last` (jsonb arrays of notes),
+ * and between them each of `conditional` (a jsonb note, or NULL for "no note": a `case`
+ * without `else`) that is not NULL. Per row of a plan: an SQL array without its NULLs costs a
+ * tenth of a jsonpath filter over the concatenated arrays.
  */
-export function notesSql(...parts: string[]): string {
-  return `jsonb_path_query_array(${parts.join(' || ')}, '$[*] ? (@.type() != "null")')`;
+export function notesSql(first: string, conditional: string[], last: string): string {
+  return `(${first} || to_jsonb(array_remove(array[${conditional.join(',\n')}]::jsonb[], null)) || ${last})`;
 }
 
 /** SQL: one note appended to an item's notes (`p.notes`, null for items of older versions). */

@@ -160,7 +160,9 @@ function diffExpression(source: SyncSource, precedence: Precedence): string {
  */
 function stagedSql(mapped: boolean): string {
   if (!mapped)
-    return `s as (select external_id, record - 'groups' as r from sync_staging where run_id = $1)`;
+    // The record whole: its groups are left out where a create's record is stored (entriesSql),
+    // not here, where removing them rebuilt every entry's jsonb.
+    return `s as (select external_id, record as r from sync_staging where run_id = $1)`;
   return `mp as (
   select (x->>'ord')::int as ord, x->>'group' as grp, x->'spaces' as spaces, x->>'organization' as org
     from jsonb_array_elements($7::jsonb) x
@@ -313,7 +315,7 @@ rel_n as (
 ),
 rel_claimed as (select user_id, count(distinct external_id)::int as n from rel group by user_id),
 m as (
-  select s.external_id, s.r,
+  select s.external_id, s.r, n.seq,
          case when b.n = 1 then b.user_id end as ext_user,
          case when b.user_id is null and c.n = 1 and cl.n = 1 and rn.n is null then c.user_id
               when b.user_id is null and rn.n = 1 and rc.n = 1 and c.n is null then rn.user_id
@@ -359,6 +361,8 @@ m as (
                 then ${noteSql('match_claimed', { count: 'cl.n', key: '$4::text' })}
          end as conflict_note
     from s
+    -- Numbered here, on narrow rows: joined last, the wide rows were sorted for it.
+    join numbered n using (external_id)
     left join by_ext b using (external_id)
     left join cand_n c using (external_id)
     left join claimed cl on cl.user_id = c.user_id
@@ -369,7 +373,7 @@ m as (
 -- Materialized (as is d): referenced several times below, these expressions (time-zone
 -- arithmetic, the jsonb diff) would otherwise be evaluated again for each reference.
 j as materialized (
-  select m.external_id, m.r, m.conflict, m.conflict_note,
+  select m.external_id, m.seq, m.r, m.conflict, m.conflict_note,
          (m.link_user is not null or (m.ext_user is not null and ${links.linkedById})) as link,
          m.link_user is null as by_id, m.relink, m.decided, u.external_id as u_external_id,
          t.terminated,
@@ -417,7 +421,7 @@ a as (
     from d
 )
 insert into sync_plan_item (run_id, seq, action, user_id, external_id, locator, label, diff, record, link, reason, notes)
-select $1, n.seq, a.action,
+select $1, a.seq, a.action,
        case when a.action = 'create' then gen_random_uuid() when a.action <> 'conflict' then a.uid end,
        a.external_id, a.r->>'locator', coalesce(a.r->>'username', a.r->>'displayName'),
        case when a.action in ('conflict', 'create') then '{}'::jsonb
@@ -426,7 +430,7 @@ select $1, n.seq, a.action,
                 when 'suspend' then 'suspended' else 'active' end))
             else a.diff end,
        case when a.action = 'create'
-         then a.r - 'problems' - 'errors' - 'fields' - 'errorNotes' - 'problemNotes' end,
+         then a.r - array['groups', 'problems', 'errors', 'fields', 'errorNotes', 'problemNotes'] end,
        a.link and a.action <> 'conflict',
        nullif(concat_ws('; ',
          a.conflict,
@@ -455,32 +459,33 @@ select $1, n.seq, a.action,
        ), ''),
        ${notesSql(
          `coalesce(a.r->'errorNotes', '[]'::jsonb)`,
-         `jsonb_build_array(
-         a.conflict_note,
-         case when a.uid is null and a.gone and a.conflict is null then
+         [
+           `a.conflict_note`,
+           `case when a.uid is null and a.gone and a.conflict is null then
            case when a.terminated then ${noteSql('left_not_created', { date: "a.r->'terminationDate'" })}
-                else ${noteSql('disabled_not_created')} end end,
-         case when a.action = 'deactivate' then
+                else ${noteSql('disabled_not_created')} end end`,
+           `case when a.action = 'deactivate' then
            case when a.terminated then ${noteSql('left_on', { date: "a.r->'terminationDate'" })}
-                else ${noteSql('disabled_in_source')} end end,
-         case when a.action = 'reactivate' and a.status = 'suspended' then ${noteSql('back_from_leave')} end,
-         case when a.action = 'reactivate' and a.status <> 'suspended' then ${noteSql('enabled_again')} end,
-         case when a.action = 'suspend' then ${noteSql('on_leave')} end,
-         case when a.kept_deactivated then ${noteSql('kept_deactivated')} end,
-         case when a.kept_suspended then ${noteSql('kept_suspended')} end,
-         case when a.relink and a.action <> 'conflict'
+                else ${noteSql('disabled_in_source')} end end`,
+           `case when a.action = 'reactivate' and a.status = 'suspended' then ${noteSql('back_from_leave')} end`,
+           `case when a.action = 'reactivate' and a.status <> 'suspended' then ${noteSql('enabled_again')} end`,
+           `case when a.action = 'suspend' then ${noteSql('on_leave')} end`,
+           `case when a.kept_deactivated then ${noteSql('kept_deactivated')} end`,
+           `case when a.kept_suspended then ${noteSql('kept_suspended')} end`,
+           `case when a.relink and a.action <> 'conflict'
            then case when a.decided then ${noteSql('reconnected_by_decision', { was: 'a.u_external_id' })}
-                     else ${noteSql('reconnected_by_number', { employeeId: "a.r->'employeeId'", was: 'a.u_external_id' })} end end,
-         case when a.link and not a.relink and a.action <> 'conflict'
-           then ${noteSql('linked_by', { key: "case when a.by_id then 'employeeId' else $4::text end" })} end,
-         case when a.action = 'create' and ${startsLater('a.r')}
-           then ${noteSql('starts_on', { date: "a.r->'hireDate'" })} end,
-         case when a.action in ('create', 'update') and not a.gone and a.r->>'terminationDate' is not null
+                     else ${noteSql('reconnected_by_number', { employeeId: "a.r->'employeeId'", was: 'a.u_external_id' })} end end`,
+           `case when a.link and not a.relink and a.action <> 'conflict'
+           then ${noteSql('linked_by', { key: "case when a.by_id then 'employeeId' else $4::text end" })} end`,
+           `case when a.action = 'create' and ${startsLater('a.r')}
+           then ${noteSql('starts_on', { date: "a.r->'hireDate'" })} end`,
+           `case when a.action in ('create', 'update') and not a.gone and a.r->>'terminationDate' is not null
                    and (a.action = 'create' or a.diff ? 'terminationDate')
-           then ${noteSql('leaves_on', { date: "a.r->'terminationDate'" })} end)`,
+           then ${noteSql('leaves_on', { date: "a.r->'terminationDate'" })} end`,
+         ],
          `coalesce(a.r->'problemNotes', '[]'::jsonb)`,
        )}
-  from a join numbered n using (external_id)`;
+  from a`;
 }
 
 // People of this source that a full read no longer returns: deactivated, never deleted.
