@@ -34,6 +34,7 @@ import { Migration20261209010000ElevationRequests } from './Migration20261209010
 import { Migration20261209200000AccessReviews } from './Migration20261209200000AccessReviews.ts';
 import { Migration20261210010000MembershipReasons } from './Migration20261210010000MembershipReasons.ts';
 import { Migration20261211000000CoreAccountSetBased } from './Migration20261211000000CoreAccountSetBased.ts';
+import { Migration20261212000000AuditSealQueuedOnce } from './Migration20261212000000AuditSealQueuedOnce.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -104,5 +105,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261211000000CoreAccountSetBased',
     class: Migration20261211000000CoreAccountSetBased,
+  },
+  {
+    name: 'Migration20261212000000AuditSealQueuedOnce',
+    class: Migration20261212000000AuditSealQueuedOnce,
   },
 ];

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../server/authz/actor.ts';
+import { runCommand } from '../../server/commands/runCommand.ts';
+import { executeBound } from '../../server/db/execute.ts';
+import { startTestContext, type TestContext } from '../support/harness.ts';
+
+// The commit-time seal is queued by the first event a transaction stages
+// (Migration20261212000000AuditSealQueuedOnce): these are the cases where "first" could go wrong.
+
+let context: TestContext;
+beforeAll(async () => {
+  context = await startTestContext();
+});
+afterAll(async () => {
+  await context.close();
+});
+
+async function stagedCount(): Promise<number> {
+  const { rows } = await context.services.pool.query<{ n: number }>(
+    'select count(*)::int as n from audit_pending',
+  );
+  return rows[0]?.n ?? -1;
+}
+
+async function sealedTargets(prefix: string): Promise<string[]> {
+  const { rows } = await context.services.pool.query<{ target_id: string }>(
+    `select target_id from audit_event where target_id like $1 order by seq`,
+    [`${prefix}%`],
+  );
+  return rows.map((row) => row.target_id);
+}
+
+const event = (targetId: string) => ({
+  action: 'user.viewed' as const,
+  targetType: 'User',
+  targetId,
+});
+
+describe('the seal queued once per transaction', () => {
+  it('seals every event of a transaction in its own COMMIT, however many it staged and when', async () => {
+    const ids = Array.from({ length: 300 }, (_, n) => `many-${String(n).padStart(3, '0')}`);
+    await runCommand(context.services, systemActor('seal-queue'), async (ctx) => {
+      for (const id of ids.slice(0, 100)) ctx.audit(event(id));
+      await ctx.flushAudit();
+      for (const id of ids.slice(100)) ctx.audit(event(id));
+    });
+    expect(await stagedCount()).toBe(0);
+    expect(await sealedTargets('many-')).toEqual(ids);
+  });
+
+  it('queues the seal again when the statement that queued it is rolled back to a savepoint', async () => {
+    await runCommand(context.services, systemActor('seal-queue'), async (ctx) => {
+      await executeBound(ctx.em, 'savepoint before_first', []);
+      ctx.audit(event('savepoint-undone'));
+      await ctx.flushAudit();
+      await executeBound(ctx.em, 'rollback to savepoint before_first', []);
+      ctx.audit(event('savepoint-kept'));
+    });
+    expect(await stagedCount()).toBe(0);
+    expect(await sealedTargets('savepoint-')).toEqual(['savepoint-kept']);
+  });
+
+  it('queues it in each transaction of a connection, not only the first', async () => {
+    const client = await context.services.pool.connect();
+    try {
+      for (const n of [1, 2, 3]) {
+        await client.query('begin');
+        await client.query(
+          `insert into audit_pending (at, actor_label, action, target_type, target_id, outcome,
+             canonical_before, canonical_after)
+           values (now(), 'seal-queue', 'user.viewed', 'User', $1, 'success', $2, $3)`,
+          [`connection-${n}`, '{"seq":', '}'],
+        );
+        await client.query('commit');
+        expect(await stagedCount()).toBe(0);
+      }
+    } finally {
+      client.release();
+    }
+    expect(await sealedTargets('connection-')).toEqual([
+      'connection-1',
+      'connection-2',
+      'connection-3',
+    ]);
+  });
+});
