@@ -86,15 +86,23 @@ function lower(name: string): string {
   return low;
 }
 
+// An attribute's value as ldapts gives it: one value bare, several as a list.
+type Raw = Entry[string];
+
+/** The entry's attributes by lower-cased name, as ldapts gives them (not copied into lists). */
+function attributesOf(entry: Entry): Map<string, Raw> {
+  const map = new Map<string, Raw>();
+  for (const key in entry) {
+    // "member;range=0-1499" and the like keep their options; plain names are what we map.
+    if (key !== 'dn') map.set(lower(key), entry[key] as Raw);
+  }
+  return map;
+}
+
 /** The entry's attributes by lower-cased name, each as a list (ldapts gives one value bare). */
 export function valuesByName(entry: Entry): Map<string, Values> {
   const map = new Map<string, Values>();
-  for (const key in entry) {
-    if (key === 'dn') continue;
-    const raw = entry[key] as Entry[string];
-    // "member;range=0-1499" and the like keep their options; plain names are what we map.
-    map.set(lower(key), Array.isArray(raw) ? raw : [raw]);
-  }
+  for (const [name, raw] of attributesOf(entry)) map.set(name, Array.isArray(raw) ? raw : [raw]);
   return map;
 }
 
@@ -102,23 +110,38 @@ function text(value: string | Buffer): string {
   return typeof value === 'string' ? value : value.toString('utf8');
 }
 
+/** The first non-empty value of `raw`, trimmed. */
+function firstOf(raw: Raw): string | null {
+  if (!Array.isArray(raw)) {
+    const trimmed = text(raw).trim();
+    return trimmed === '' ? null : trimmed;
+  }
+  for (const value of raw) {
+    const trimmed = text(value).trim();
+    if (trimmed !== '') return trimmed;
+  }
+  return null;
+}
+
 /** First non-empty value of the first attribute in `names` (lower-cased) that has one; trimmed. */
-function first(values: Map<string, Values>, names: readonly string[]): string | null {
+function first(values: Map<string, Raw>, names: readonly string[]): string | null {
   for (const name of names) {
-    const list = values.get(name);
-    if (list === undefined) continue;
-    for (const value of list) {
-      const trimmed = text(value).trim();
-      if (trimmed !== '') return trimmed;
-    }
+    const raw = values.get(name);
+    const value = raw === undefined ? null : firstOf(raw);
+    if (value !== null) return value;
   }
   return null;
 }
 
 /** All values of all the attributes in `names`, de-duplicated. */
-function all(values: Map<string, Values>, names: readonly string[]): string[] {
+function all(values: Map<string, Raw>, names: readonly string[]): string[] {
   const out = new Set<string>();
-  for (const name of names) for (const value of values.get(name) ?? []) out.add(text(value));
+  for (const name of names) {
+    const raw = values.get(name);
+    if (raw === undefined) continue;
+    if (Array.isArray(raw)) for (const value of raw) out.add(text(value));
+    else out.add(text(raw));
+  }
   return [...out];
 }
 
@@ -139,7 +162,7 @@ function lowerMapping(mapping: AttributeMapping): AttributeMapping {
 const NEVER_EXPIRES = new Set(['0', '9223372036854775807']);
 const FILETIME_UNIX_OFFSET = 116_444_736_000_000_000n;
 
-function adDisabled(values: Map<string, Values>, now: Date): boolean {
+function adDisabled(values: Map<string, Raw>, now: Date): boolean {
   const uac = Number.parseInt(first(values, ['useraccountcontrol']) ?? '0', 10);
   if (Number.isFinite(uac) && uac & UAC_ACCOUNTDISABLE) return true;
   const expires = first(values, ['accountexpires']);
@@ -149,14 +172,15 @@ function adDisabled(values: Map<string, Values>, now: Date): boolean {
 }
 
 /** Same rule as the login check (accountState.ts): any value but FALSE in the lock attribute. */
-function ldapLocked(source: DirectorySource, values: Map<string, Values>): boolean {
+function ldapLocked(source: DirectorySource, values: Map<string, Raw>): boolean {
   if (source.kind !== 'ldap' || !source.lockAttribute) return false;
   const lock = first(values, [lower(source.lockAttribute)]);
   return lock !== null && lock.toLowerCase() !== 'false';
 }
 
-function externalIdOf(source: DirectorySource, values: Map<string, Values>, dn: string): string {
-  const raw = values.get(lower(idAttributeOf(source)))?.[0];
+function externalIdOf(source: DirectorySource, values: Map<string, Raw>, dn: string): string {
+  const attribute = values.get(lower(idAttributeOf(source)));
+  const raw = Array.isArray(attribute) ? attribute[0] : attribute;
   if (raw === undefined)
     throw new Error(`entry ${dn} has no ${idAttributeOf(source)}: cannot identify it`);
   if (source.kind === 'active-directory') {
@@ -173,7 +197,7 @@ export function toSourcePerson(
   entry: Entry,
   now: Date,
 ): SourcePerson {
-  const values = valuesByName(entry);
+  const values = attributesOf(entry);
   const names = lowerMapping(mapping);
   const username = first(values, names.username);
   return {
