@@ -10,6 +10,7 @@ import { cutText } from '../shared/text.ts';
 import type { RunMode, RunStatus } from './entities.ts';
 import { applyPlan } from './reconcile/apply.ts';
 import {
+  analyzeStaging,
   computePlan,
   countPlan,
   managedCount,
@@ -342,6 +343,7 @@ async function execute(
   const entries = progress.entries;
   const full = read.mode === 'full';
   const managed = await managedCount(db, source.id);
+  await analyzeStaging(db, entries);
   await db.query('begin');
   try {
     await computePlan(db, runId, source, full, planContextOf(services), absence?.kind ?? null, {

@@ -29,7 +29,11 @@ const EXPECTED_AUDIT: Record<string, string[]> = {
 /** Anything beyond this on an audit table is more than append. */
 const APPEND = new Set(['SELECT', 'INSERT']);
 /** The only SECURITY DEFINER functions our schema may have. */
-const EXPECTED_DEFINERS = ['audit_chain_pending()', 'audit_seal(boolean)'];
+const EXPECTED_DEFINERS = [
+  'audit_chain_pending()',
+  'audit_seal(boolean)',
+  'sync_staging_analyze()',
+];
 /** Functions only the owner may execute (the archive's way past the audit guard). */
 const OWNER_ONLY = ['audit_archive_through(bigint,bytea,bytea)'];
 const SYSTEM_SCHEMAS = ['pg_catalog', 'information_schema', 'pg_toast'];

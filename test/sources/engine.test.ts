@@ -1,9 +1,11 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANALYZE_STAGING_FROM } from '../../server/sources/reconcile/plan.ts';
 import { configureEngine, drainRuns } from '../../server/sources/runs.ts';
 import type { ApiClient } from '../support/api.ts';
 import { createPerson, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
+import { EXPECT_POLL_MS } from '../support/timeouts.ts';
 import type { MemoryDirectory } from './memoryDirectory.ts';
 import { sourcePerson } from './memoryDirectory.ts';
 import {
@@ -226,6 +228,25 @@ describe('the last superadmin', () => {
       }));
     expect(comparable(sliced.plan)).toEqual(comparable(whole.plan));
     expect(sliced.counts).toEqual(whole.counts);
+  });
+
+  it('refreshes the staging statistics before planning a read of many entries, as the service role', async () => {
+    const manualAnalyzes = async () => {
+      const { rows } = await context.services.pool.query<{ n: string }>(
+        `select analyze_count::text as n from pg_stat_user_tables where relname = 'sync_staging'`,
+      );
+      return Number(rows[0]?.n ?? 0);
+    };
+    const before = await manualAnalyzes();
+    const { id, directory } = await defineSource(api, directories);
+    directory.put(
+      ...Array.from({ length: ANALYZE_STAGING_FROM }, (_, n) =>
+        sourcePerson({ department: `Участок ${n % 4}` }),
+      ),
+    );
+    expect((await sync(api, id, 'dry-run')).status).toBe('planned');
+    // Counted by the connection that ran it and published within a second or so.
+    await expect.poll(manualAnalyzes, { timeout: EXPECT_POLL_MS }).toBeGreaterThan(before);
   });
 
   it('a plan that fails after its slices were committed leaves no items behind', async () => {

@@ -35,6 +35,7 @@ import { Migration20261209200000AccessReviews } from './Migration20261209200000A
 import { Migration20261210010000MembershipReasons } from './Migration20261210010000MembershipReasons.ts';
 import { Migration20261211000000CoreAccountSetBased } from './Migration20261211000000CoreAccountSetBased.ts';
 import { Migration20261212000000AuditSealQueuedOnce } from './Migration20261212000000AuditSealQueuedOnce.ts';
+import { Migration20261212010000SyncStagingAnalyze } from './Migration20261212010000SyncStagingAnalyze.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -109,5 +110,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261212000000AuditSealQueuedOnce',
     class: Migration20261212000000AuditSealQueuedOnce,
+  },
+  {
+    name: 'Migration20261212010000SyncStagingAnalyze',
+    class: Migration20261212010000SyncStagingAnalyze,
   },
 ];

@@ -711,6 +711,23 @@ export async function countPlan(db: Queryable, runId: string): Promise<PlanCount
   return counts;
 }
 
+/** Staged entries from which a plan first refreshes the staging table's statistics. */
+export const ANALYZE_STAGING_FROM = 1_000;
+
+/**
+ * Refreshes the statistics of `sync_staging` before a plan of `entries` staged entries, outside
+ * any transaction (the plan's slices on other connections must see them). The table holds one
+ * run at a time, so the statistics autovacuum last gathered describe an earlier run: the new
+ * run's id is not among them, PostgreSQL then expects one staged row, and the plan's joins
+ * become nested loops over every entry (quadratic: a million entries planned against the
+ * statistics of an earlier run did not finish in ten minutes). Sampling costs a fraction of a
+ * second; below `ANALYZE_STAGING_FROM` entries a poor plan costs less than that. The service's
+ * role owns nothing: the owner's `sync_staging_analyze()` runs the ANALYZE.
+ */
+export async function analyzeStaging(db: Queryable, entries: number): Promise<void> {
+  if (entries >= ANALYZE_STAGING_FROM) await db.query('select sync_staging_analyze()');
+}
+
 /** Plan statements on connections of their own, beside the plan's transaction. */
 export interface PlanParallel {
   pool: Pick<pg.Pool, 'connect'>;
