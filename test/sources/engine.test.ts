@@ -163,6 +163,56 @@ describe('correlation', () => {
   });
 });
 
+describe('logins and e-mails another person holds', () => {
+  it('checks logins first, then e-mails: a newcomer that lost its login no longer claims its e-mail', async () => {
+    const stamp = Date.now().toString(36);
+    const holderEmail = `holder${stamp}@corp.example`;
+    const holder = await createPerson(context.services, {
+      username: `holder${stamp}`,
+      email: holderEmail,
+    });
+    const { id, directory } = await defineSource(api, directories);
+    const kept = sourcePerson({ title: 'Инженер' });
+    directory.put(kept);
+    expect((await sync(api, id)).status).toBe('succeeded');
+    const both = sourcePerson({ username: holder.username, email: holderEmail });
+    const twinA = sourcePerson({ username: `twin${stamp}`, email: `pair${stamp}@corp.example` });
+    const twinB = sourcePerson({ username: `twin${stamp}` });
+    const pair = sourcePerson({ email: `pair${stamp}@corp.example` });
+    const sharedA = sourcePerson({ email: `shared${stamp}@corp.example` });
+    const sharedB = sourcePerson({ email: `shared${stamp}@corp.example` });
+    directory.put(both, twinA, twinB, pair, sharedA, sharedB);
+    directory.change(kept.externalId, {
+      username: holder.username,
+      email: holderEmail,
+      title: 'Ведущий инженер',
+    });
+    const run = await sync(api, id, 'dry-run');
+    const plan = await planOf(api, run.id);
+    const line = (externalId: string) => plan.find((item) => item.externalId === externalId);
+    // Its login taken, the newcomer is a conflict for that alone.
+    expect(line(both.externalId)).toMatchObject({ action: 'conflict' });
+    expect(line(both.externalId)?.reason).toBe(
+      `username ${holder.username} belongs to another person`,
+    );
+    expect(line(twinA.externalId)?.action).toBe('conflict');
+    expect(line(twinB.externalId)?.action).toBe('conflict');
+    // twinA, a conflict by its login, is not created: the e-mail it named is pair's alone.
+    expect(line(pair.externalId)?.action).toBe('create');
+    for (const shared of [sharedA, sharedB])
+      expect(line(shared.externalId)).toMatchObject({
+        action: 'conflict',
+        reason: `email shared${stamp}@corp.example belongs to another person`,
+      });
+    // A synced person keeps the rest of the change, without the two taken values.
+    expect(line(kept.externalId)).toMatchObject({
+      action: 'update',
+      reason: `username ${holder.username} belongs to another person; email ${holderEmail} belongs to another person`,
+    });
+    expect(Object.keys(line(kept.externalId)?.diff ?? {})).toEqual(['title']);
+  });
+});
+
 describe('the last superadmin', () => {
   it('is never deactivated by a sync', async () => {
     const { id, directory } = await defineSource(api, directories);

@@ -543,38 +543,67 @@ select $1, (select coalesce(max(seq), 0) from sync_plan_item where run_id = $1)
 
 /**
  * A login or email that would collide with another person (or another entry of the same read):
- * a create becomes a conflict; other changes keep going without that field.
+ * a create becomes a conflict; other changes keep going without that field. One statement for
+ * both fields, equal to checking logins first and then e-mails: a create whose login clashes is
+ * a conflict by then, so it no longer counts among the e-mails (each check read every item of
+ * the plan, a few seconds apiece at a million people).
  */
-function uniquenessSql(field: 'username' | 'email'): string {
-  const current = field === 'email' ? 'lower(x.email)' : 'x.username';
+const UNIQUENESS_SQL = (() => {
+  const value = (field: string) =>
+    `case when p.action = 'create' then p.record->>'${field}' else p.diff->'${field}'->>'to' end`;
+  // Materialized, and joined as a semi-join: the plan's rows are not analyzed yet (same
+  // transaction), and a re-evaluated window per row made 10,000 creates take minutes.
+  const clash = (counted: string, current: string) => `materialized (
+  select c.seq from ${counted} c
+   where c.same > 1
+      or exists (select 1 from app_user x where ${current} = c.value and x.id is distinct from c.user_id
+                    and x.id is distinct from c.releaser))`;
+  const phrase = (field: string) =>
+    `'${field} ' || coalesce(p.record->>'${field}', p.diff->'${field}'->>'to') || ' belongs to another person'`;
+  const taken = (field: string, code: 'login_taken' | 'email_taken') =>
+    noteSql(code, { value: `coalesce(p.record->'${field}', p.diff->'${field}'->'to')` });
   return `
 with wanted as (
-  select p.seq, p.user_id, p.action,
-         case when p.action = 'create' then p.record->>'${field}' else p.diff->'${field}'->>'to' end as value,
+  select p.seq, p.user_id, p.action, ${value('username')} as login, ${value('email')} as mail,
          -- A create an admin decided on: the former person named releases what they hold.
          case when p.action = 'create' then p.proposed_user_id end as releaser
     from sync_plan_item p
    where p.run_id = $1 and p.action in ('create', 'update', 'deactivate', 'reactivate')
 ),
-counted as (select w.*, count(*) over (partition by w.value) as same from wanted w where w.value is not null),
--- Materialized, and joined as a semi-join: the plan's rows are not analyzed yet (same
--- transaction), and a re-evaluated window per row made 10,000 creates take minutes.
-clash as materialized (
-  select c.seq from counted c
-   where c.same > 1
-      or exists (select 1 from app_user x where ${current} = c.value and x.id is distinct from c.user_id
-                    and x.id is distinct from c.releaser)
+login_counted as (
+  select w.seq, w.user_id, w.releaser, w.login as value, count(*) over (partition by w.login) as same
+    from wanted w where w.login is not null
+),
+login_clash as ${clash('login_counted', 'x.username')},
+-- The e-mails as the check after the logins sees them: without the creates it made conflicts.
+mail_counted as (
+  select w.seq, w.user_id, w.releaser, w.mail as value, count(*) over (partition by w.mail) as same
+    from wanted w
+   where w.mail is not null
+     and not (w.action = 'create' and w.seq in (select seq from login_clash))
+),
+mail_clash as ${clash('mail_counted', 'lower(x.email)')},
+k as (
+  select seq, bool_or(login) as login, bool_or(mail) as mail from (
+    select seq, true as login, false as mail from login_clash
+    union all
+    select seq, false, true from mail_clash) both_checks
+   group by seq
 )
 update sync_plan_item p
    set action = case when p.action = 'create' then 'conflict' else p.action end,
        user_id = case when p.action = 'create' then null else p.user_id end,
        record = case when p.action = 'create' then null else p.record end,
-       diff = p.diff - '${field}',
-       reason = concat_ws('; ', p.reason, '${field} ' ||
-         coalesce(p.record->>'${field}', p.diff->'${field}'->>'to') || ' belongs to another person'),
-       notes = ${appendNoteSql(noteSql(field === 'email' ? 'email_taken' : 'login_taken', { value: `coalesce(p.record->'${field}', p.diff->'${field}'->'to')` }))}
- where p.run_id = $1 and p.seq in (select seq from clash)`;
-}
+       diff = p.diff - array_remove(array[case when k.login then 'username' end,
+                                          case when k.mail then 'email' end], null),
+       reason = concat_ws('; ', p.reason, case when k.login then ${phrase('username')} end,
+                          case when k.mail then ${phrase('email')} end),
+       notes = coalesce(p.notes, '[]'::jsonb) || to_jsonb(array_remove(array[
+         case when k.login then ${taken('username', 'login_taken')} end,
+         case when k.mail then ${taken('email', 'email_taken')} end]::jsonb[], null))
+  from k
+ where p.run_id = $1 and p.seq = k.seq`;
+})();
 
 /**
  * Reconnection proposals (issue 13): a new person whose login or email is that of a person this
@@ -584,7 +613,7 @@ update sync_plan_item p
  * new, ignore: runCommands.ts decidePlanItem). The most recently deactivated match is named. An
  * entry an admin chose to ignore is left out (unchanged) while the match lasts. An entry an
  * admin chose to create stays a create, the former person kept in proposed_user_id as the one
- * who releases the login and/or email (uniquenessSql, RELEASES_SQL; apply.ts releases them),
+ * who releases the login and/or email (UNIQUENESS_SQL, RELEASES_SQL; apply.ts releases them),
  * but only while the decision still describes that person: the same match, still deactivated,
  * and not deactivated again since the decision (a person reactivated meanwhile is no match at
  * all, so the login is "another person's" again). One statement; $3 is the company's time zone.
@@ -632,6 +661,15 @@ update sync_plan_item p
    and (dec.decision = 'ignore'
         or (dec.decision = 'create' and coalesce(hit.since <= dec.decided_at, true)))
  where p.run_id = $1 and p.seq = hit.seq`;
+
+/** Whether the source has a deactivated person, the only kind PROPOSALS_SQL can name. */
+async function hasFormerPeople(db: Queryable, sourceId: string): Promise<boolean> {
+  const { rows } = await db.query<{ found: boolean }>(
+    `select exists (select 1 from app_user where status = 'deactivated' and source_id = $1) as found`,
+    [sourceId],
+  );
+  return rows[0]?.found === true;
+}
 
 /**
  * Creates an admin decided on (PROPOSALS_SQL) that passed the uniqueness checks: the reason
@@ -812,10 +850,12 @@ export async function computePlan(
   else if (absence && source.kind === 'directory')
     await db.query(absentSql(absence), [runId, source.id]);
   // Before the uniqueness checks: a proposal replaces their "belongs to another person".
-  if (gone !== null) await db.query(PROPOSALS_SQL, [runId, source.id, context.timeZone]);
-  await db.query(uniquenessSql('username'), [runId]);
-  await db.query(uniquenessSql('email'), [runId]);
-  if (gone !== null) await db.query(RELEASES_SQL, [runId, context.timeZone]);
+  // Proposals name former people of this source (deactivated), and only they release a login or
+  // e-mail: without one, both statements would read every create of the plan for nothing.
+  const former = gone !== null && (await hasFormerPeople(db, source.id));
+  if (former) await db.query(PROPOSALS_SQL, [runId, source.id, context.timeZone]);
+  await db.query(UNIQUENESS_SQL, [runId]);
+  if (former) await db.query(RELEASES_SQL, [runId, context.timeZone]);
   await db.query(EMPTIED_SQL, [runId]);
   await db.query('delete from sync_staging where run_id = $1', [runId]);
   await db.query('delete from sync_absence where run_id = $1', [runId]);
