@@ -1,6 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANALYZE_STAGING_FROM } from '../../server/sources/reconcile/plan.ts';
+import {
+  ANALYZE_STAGING_FROM,
+  normalizePage,
+  stageNormalized,
+} from '../../server/sources/reconcile/plan.ts';
 import { configureEngine, drainRuns } from '../../server/sources/runs.ts';
 import type { ApiClient } from '../support/api.ts';
 import { createPerson, signedIn } from '../support/factories.ts';
@@ -160,6 +165,28 @@ describe('correlation', () => {
     const [line] = await planOf(api, run.id);
     expect(line?.reason).toContain('2 people match by employeeId');
     expect(await peopleOf(context.services, id)).toHaveLength(0);
+  });
+});
+
+describe('staging', () => {
+  it('stages an id repeated by a later page once, with the later entry', async () => {
+    const runId = randomUUID();
+    const page = async (...people: ReturnType<typeof sourcePerson>[]) =>
+      stageNormalized(context.services.pool, runId, await normalizePage(people));
+    const [first, repeated, last] = [sourcePerson(), sourcePerson(), sourcePerson()];
+    try {
+      expect(await page(first, repeated)).toBe(2);
+      expect(await page({ ...repeated, title: 'Повторно' }, last)).toBe(2);
+      const { rows } = await context.services.pool.query<{ external_id: string; title: string }>(
+        `select external_id, record->>'title' as title from sync_staging where run_id = $1
+          order by external_id`,
+        [runId],
+      );
+      expect(rows).toHaveLength(3);
+      expect(rows.find((row) => row.external_id === repeated.externalId)?.title).toBe('Повторно');
+    } finally {
+      await context.services.pool.query('delete from sync_staging where run_id = $1', [runId]);
+    }
   });
 });
 
