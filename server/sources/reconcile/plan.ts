@@ -85,9 +85,9 @@ const COLUMNS: Partial<Record<SourcedField, string>> = {
 const DATE_FIELDS: ReadonlySet<string> = new Set(['hire_date', 'termination_date']);
 
 const KEY_JOIN: Record<NonNullable<SyncSource['linkBy']>, string> = {
-  employeeId: `u.employee_number = s.r->>'employeeId'`,
-  email: `lower(u.email) = s.r->>'email'`,
-  username: `u.username = s.r->>'username'`,
+  employeeId: `u.employee_number = s.employee_id`,
+  email: `lower(u.email) = s.email`,
+  username: `u.username = s.username`,
 };
 
 /** How each kind of source finds the people it already feeds, and whom it may link. */
@@ -170,7 +170,7 @@ function stagedSql(mapped: boolean): string {
   if (!mapped)
     // The record whole: its groups are left out where a create's record is stored (entriesSql),
     // not here, where removing them rebuilt every entry's jsonb.
-    return `s as (select external_id, record as r from sync_staging where run_id = $1)`;
+    return `s as not materialized (select external_id, record as r from sync_staging where run_id = $1)`;
   return `mp as (
   select (x->>'ord')::int as ord, x->>'group' as grp, x->'spaces' as spaces, x->>'organization' as org
     from jsonb_array_elements($7::jsonb) x
@@ -227,17 +227,11 @@ function reconnectGone(
   return 'false';
 }
 
-/** Which of the staged entries a plan statement writes: slice `index` of `count`. */
+/** Which of the staged entries a plan statement writes: range `index` of `count` in plan order. */
 interface EntrySlice {
   index: number;
   count: number;
 }
-
-/** SQL: the entry with this external id falls in the slice (a hash, so slices are even). */
-const sliceCondition = (slice: EntrySlice, externalId: string) =>
-  slice.count === 1
-    ? 'true'
-    : `(hashtext(${externalId}) & 2147483647) % ${slice.count} = ${slice.index}`;
 
 /**
  * The people a run's source entries describe, matched and diffed, inserted as plan items.
@@ -280,32 +274,44 @@ function entriesSql(
     gone === null
       ? `select null::text as external_id, null::uuid as user_id, false as decided where false`
       : `select s.external_id, u.id as user_id, false as decided
-    from s join app_user u on u.employee_number = s.r->>'employeeId'
+    from sk s join app_user u on u.employee_number = s.employee_id
    where u.source_id = $2 and u.external_id is not null
      and not exists (select 1 from by_ext b where b.external_id = s.external_id)
-     and not exists (select 1 from s old where old.external_id = u.external_id)
+     and not exists (select 1 from sk old where old.external_id = u.external_id)
      and (${ownDeactivated} or (u.status <> 'deactivated' and ${gone}))
   union all
   select s.external_id, u.id, true
-    from s join sync_reconnect_decision dec
+    from sk s join sync_reconnect_decision dec
            on dec.source_id = $2 and dec.external_id = s.external_id and dec.decision = 'link'
     join app_user u on u.id = dec.user_id
    where u.source_id = $2 and u.external_id is not null
      and not exists (select 1 from by_ext b where b.external_id = s.external_id)
-     and not exists (select 1 from s old where old.external_id = u.external_id)`;
+     and not exists (select 1 from sk old where old.external_id = u.external_id)`;
   return `
 with ${stagedSql(mapped)},
+-- The keys of every entry, narrow, for the checks that look across entries: the whole records
+-- are read once more where each entry is planned (m), instead of being held for every check
+-- (a million of them spilled to disk, once per slice).
+sk as materialized (
+  select external_id, r->>'employeeId' as employee_id, r->>'email' as email,
+         r->>'username' as username
+    from s
+),
 -- Every entry's place in the plan, numbered over all of them whichever slice this statement
--- writes (computePlan): the plan's order is the same however it is computed.
-numbered as (select external_id, row_number() over (order by external_id) as seq from s),
+-- writes (computePlan): the plan's order is the same however it is computed. A slice is a
+-- range of that order, so slices write to different pages of the items' indexes.
+numbered as (
+  select external_id, row_number() over w as seq, ntile(${slice.count}) over w as part
+    from sk window w as (order by external_id)
+),
 by_ext as (
   select s.external_id, count(*)::int as n, (array_agg(u.id order by u.id))[1] as user_id
-    from s join app_user u on ${links.byExt}
+    from sk s join app_user u on ${links.byExt}
    group by s.external_id
 ),
 cand as (
   select s.external_id, u.id as user_id
-    from s join app_user u on ${keyJoin}
+    from sk s join app_user u on ${keyJoin}
    where not exists (select 1 from by_ext b where b.external_id = s.external_id)
      and ${links.linkable}
 ),
@@ -376,7 +382,7 @@ m as (
     left join claimed cl on cl.user_id = c.user_id
     left join rel_n rn using (external_id)
     left join rel_claimed rc on rc.user_id = rn.user_id
-   where ${sliceCondition(slice, 's.external_id')}
+   where n.part = ${slice.index + 1}
 ),
 -- Materialized (as is d): referenced several times below, these expressions (time-zone
 -- arithmetic, the jsonb diff) would otherwise be evaluated again for each reference.
