@@ -24,8 +24,8 @@ export function noteSql(code: PlanNoteCode, params: Record<string, string> = {})
 /**
  * SQL: the jsonb array of an item's notes: those of `first` and `last` (jsonb arrays of notes),
  * and between them each of `conditional` (a jsonb note, or NULL for "no note": a `case`
- * without `else`) that is not NULL. Per row of a plan: an SQL array without its NULLs costs a
- * tenth of a jsonpath filter over the concatenated arrays.
+ * without `else`) that is not NULL. An SQL array without its NULLs, instead of a jsonpath filter
+ * over the concatenated arrays: the plan statement, which builds this per entry, took 11 % less.
  */
 export function notesSql(first: string, conditional: string[], last: string): string {
   return `(${first} || to_jsonb(array_remove(array[${conditional.join(',\n')}]::jsonb[], null)) || ${last})`;
