@@ -3,10 +3,10 @@ import {
   ForeignKeyConstraintViolationException,
   NotNullConstraintViolationException,
   OptimisticLockError,
-  UniqueConstraintViolationException,
 } from '@mikro-orm/core';
 import type Koa from 'koa';
 import { ZodError } from 'zod';
+import { isUniqueViolation } from '../db/errors.ts';
 import { type ErrorCode, type FieldCode, PROBLEM_CODES } from '../shared/errorCodes.ts';
 import { AppError, type FieldProblem } from '../shared/errors.ts';
 import { fieldProblemsOf, pointerOf, uniqueFieldOf } from '../shared/fieldProblems.ts';
@@ -141,11 +141,7 @@ export function toAppError(error: unknown): AppError | null {
       'version_conflict',
       'The record was changed by someone else; reload it',
     );
-  if (
-    error instanceof UniqueConstraintViolationException ||
-    (error instanceof Error && (error as { code?: unknown }).code === '23505')
-  )
-    return alreadyExists(uniqueFieldOf(error));
+  if (isUniqueViolation(error)) return alreadyExists(uniqueFieldOf(error));
   if (error instanceof ForeignKeyConstraintViolationException)
     return new AppError(
       422,

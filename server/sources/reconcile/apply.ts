@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type SqlAuditEvents, sqlAuditStaging } from '../../audit/sqlEvents.ts';
 import { systemActor } from '../../authz/actor.ts';
 import { type CommandContext, runCommand } from '../../commands/runCommand.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import { type BoundValue, executeBound } from '../../db/execute.ts';
 import { corePersonPayloadSql } from '../../directory/people/corePerson.ts';
 import {
@@ -190,9 +191,6 @@ const ANNOUNCE_CREATED = sqlEmitCte(
   'created c left join organization o on o.id = c.organization_id where c.username is not null',
   'c.label, c.id',
 );
-
-const isUniqueViolation = (error: unknown) =>
-  error instanceof Error && (error as { code?: unknown }).code === '23505';
 
 /**
  * Inserts the batch's planned people, stages their `user.created` events and writes their

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { isUniqueViolation } from '../../db/errors.ts';
 import { PROVIDED_BY, type Precedence, type SourcedField } from '../../shared/precedence.ts';
 import type { Services } from '../../shared/services.ts';
 import { normalizePerson, type StagedRecord } from '../normalize.ts';
@@ -59,7 +60,7 @@ export async function stageNormalized(
   try {
     await db.query(insert, [runId, page.json]);
   } catch (error) {
-    if ((error as { code?: unknown }).code !== '23505') throw error;
+    if (!isUniqueViolation(error)) throw error;
     await db.query(
       `${insert} on conflict (run_id, external_id) do update set record = excluded.record`,
       [runId, page.json],

@@ -1,5 +1,5 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { ZodError } from 'zod';
+import { isUniqueViolation } from '../../../db/errors.ts';
 import { AppError } from '../../../shared/errors.ts';
 
 /** SCIM's error message schema (RFC 7644 §3.12). */
@@ -61,10 +61,7 @@ export function toScimError(error: unknown): ScimError {
     const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
     return scimBad('invalidValue', `${where}${issue?.message ?? 'invalid value'}`);
   }
-  if (
-    error instanceof UniqueConstraintViolationException ||
-    (error as { code?: unknown }).code === '23505'
-  )
+  if (isUniqueViolation(error))
     return scimConflict('Another resource already has one of these unique values');
   // PostgreSQL data exceptions (22xxx): a value of the request has a form the column refuses.
   const code = (error as { code?: unknown }).code;
