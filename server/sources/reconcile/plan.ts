@@ -831,7 +831,9 @@ async function entriesInSlices(
  * absence check found gone (see absentSql). Does not change any person: a dry run stops here.
  * With `parallel`, the entries are planned in slices at once, all but the first committed on
  * connections of their own before the rest runs on `db` (which must then see them: read
- * committed); a caller whose plan fails deletes the run's plan items.
+ * committed); a caller whose plan fails deletes the run's plan items. Before the plan's
+ * transaction, the caller runs analyzeStaging (it cannot run here: the slices plan on other
+ * connections, which see the statistics only once they are committed).
  */
 export async function computePlan(
   db: Queryable,
