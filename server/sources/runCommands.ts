@@ -137,7 +137,7 @@ export async function queryPlan(
             coalesce(p.blocked_note, case p.blocked
               when 'insufficient_rank' then ${noteSql('blocked_insufficient_rank')}
               when 'last_superadmin' then ${noteSql('blocked_last_superadmin')} end) as "blockedNote",
-            p.outcome, p.outcome_reason as "outcomeReason", p.outcome_note as "outcomeNote",
+            sync_item_outcome(p) as outcome, p.outcome_reason as "outcomeReason", p.outcome_note as "outcomeNote",
             case when u.id is not null then jsonb_build_object(
               'userId', u.id,
               'label', coalesce(u.username, u.display_name),

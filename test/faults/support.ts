@@ -259,7 +259,7 @@ export async function applyProgress(
   runId: string,
 ): Promise<{ total: number; applied: number }> {
   const { rows } = await pool.query<{ total: number; applied: number }>(
-    `select count(*)::int as total, count(applied_at)::int as applied from sync_plan_item
+    `select count(*)::int as total, count(sync_item_outcome(p))::int as applied from sync_plan_item p
       where run_id = $1 and action in ('create', 'update', 'deactivate', 'suspend', 'reactivate')`,
     [runId],
   );

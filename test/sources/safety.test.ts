@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealStagedEvents } from '../../server/audit/seal.ts';
 import { verifyAuditChain } from '../../server/audit/verify.ts';
+import { applyPlan } from '../../server/sources/reconcile/apply.ts';
+import { findRunSource } from '../../server/sources/registry.ts';
 import { configureEngine, drainRuns } from '../../server/sources/runs.ts';
 import type { RunView } from '../../server/sources/schemas.ts';
 import type { ApiClient } from '../support/api.ts';
 import { createDeviceSession, createPerson, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
-import { CONCURRENT_BATCH_MS } from '../support/timeouts.ts';
+import { CONCURRENT_BATCH_MS, waitUntil } from '../support/timeouts.ts';
 import { type MemoryDirectory, sourcePerson } from './memoryDirectory.ts';
 import { defineSource, memoryDirectories, peopleOf, planOf, sync } from './support.ts';
 
@@ -336,7 +338,7 @@ describe('runs', () => {
     expect(sideBySide).toBe(true);
     // Each batch of three plan items committed whole or not at all, the killed one not at all.
     const { rows: batches } = await context.services.pool.query<{ applied: number }>(
-      `select count(applied_at)::int as applied from sync_plan_item
+      `select count(sync_item_outcome(p))::int as applied from sync_plan_item p
         where run_id = $1 and action = 'create' group by (seq - 1) / 3 order by (seq - 1) / 3`,
       [broken.id],
     );
@@ -363,6 +365,70 @@ describe('runs', () => {
     );
     expect(events[0]?.n).toBe(30);
     expect((await verifyAuditChain(context.services.pool, { legacyKey: null })).ok).toBe(true);
+  });
+
+  it('an apply resumed after a failed batch, with a later one committed, applies only what is missing', async () => {
+    const { id, directory } = await syncedSource(0);
+    directory.put(...Array.from({ length: 15 }, () => sourcePerson()));
+    const pool = context.services.pool;
+    // Batch 1 fails only once batch 2 (seq 7-9) committed beside it: a hole in what is applied.
+    let holeMade = false;
+    configureEngine(context.services, {
+      batchSize: 3,
+      concurrency: 2,
+      onBatch: async (batch) => {
+        if (batch !== 1) return;
+        await waitUntil('batch 2 committed beside batch 1', CONCURRENT_BATCH_MS, async () => {
+          const { rowCount } = await pool.query(
+            `select 1 from sync_plan_batch b join sync_run r on r.id = b.run_id
+              where r.source_id = $1 and b.lo = 7`,
+            [id],
+          );
+          return rowCount === 1;
+        });
+        holeMade = true;
+        throw new Error('killed');
+      },
+    });
+    const broken = await sync(api, id);
+    configureEngine(context.services, { batchSize: 2_000, concurrency: 2, onBatch: undefined });
+    expect(broken.status).toBe('failed');
+    expect(holeMade).toBe(true);
+    const outcomes = async () =>
+      (
+        await pool.query<{ seq: number; outcome: string | null }>(
+          `select seq, sync_item_outcome(p) as outcome from sync_plan_item p
+            where run_id = $1 order by seq`,
+          [broken.id],
+        )
+      ).rows;
+    const before = await outcomes();
+    expect(before.slice(3, 6).map((item) => item.outcome)).toEqual([null, null, null]);
+    expect(before.slice(6, 9).map((item) => item.outcome)).toEqual([
+      'applied',
+      'applied',
+      'applied',
+    ]);
+    const missing = before.filter((item) => item.outcome === null).length;
+
+    // Resumed as a restarted process resumes an interrupted apply.
+    const source = await findRunSource(context.services, id);
+    const resumed = await applyPlan(context.services, source, broken.id, {
+      batchSize: 3,
+      concurrency: 2,
+    });
+    expect(resumed).toMatchObject({ applied: missing, skipped: 0, failed: 0, stopped: false });
+    expect((await outcomes()).every((item) => item.outcome === 'applied')).toBe(true);
+    expect(await peopleOf(context.services, id)).toHaveLength(15);
+    // No two recorded batches share an item.
+    const { rows: overlaps } = await pool.query(
+      `select 1 from sync_plan_batch a join sync_plan_batch b
+          on a.run_id = b.run_id and a.lo < b.lo and b.lo <= a.hi where a.run_id = $1`,
+      [broken.id],
+    );
+    expect(overlaps).toEqual([]);
+    // The plan's API says the same.
+    expect((await planOf(api, broken.id)).every((line) => line.outcome === 'applied')).toBe(true);
   });
 
   it('revokes every session of a person it deactivates, and audits with the source as actor', async () => {

@@ -36,6 +36,7 @@ import { Migration20261210010000MembershipReasons } from './Migration20261210010
 import { Migration20261211000000CoreAccountSetBased } from './Migration20261211000000CoreAccountSetBased.ts';
 import { Migration20261212000000AuditSealQueuedOnce } from './Migration20261212000000AuditSealQueuedOnce.ts';
 import { Migration20261212010000SyncStagingAnalyze } from './Migration20261212010000SyncStagingAnalyze.ts';
+import { Migration20261213000000SyncAppliedBatches } from './Migration20261213000000SyncAppliedBatches.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -114,5 +115,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261212010000SyncStagingAnalyze',
     class: Migration20261212010000SyncStagingAnalyze,
+  },
+  {
+    name: 'Migration20261213000000SyncAppliedBatches',
+    class: Migration20261213000000SyncAppliedBatches,
   },
 ];

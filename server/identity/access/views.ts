@@ -45,7 +45,9 @@ last_full as materialized (
    group by s.source_id
 ),
 latest as materialized (
-  select distinct on (r.source_id, i.user_id) r.source_id, i.user_id, i.action, i.outcome
+  select distinct on (r.source_id, i.user_id) r.source_id, i.user_id, i.action,
+         -- Only a deactivation's outcome is asked below; deriving it costs a lookup.
+         case when i.action = 'deactivate' then sync_item_outcome(i) end as outcome
     from sync_run r
     left join last_full f on f.source_id = r.source_id
     join sync_plan_item i on i.run_id = r.id
