@@ -467,7 +467,8 @@ marked as (
          outcome_note = case when p.action = 'create' then ${noteSql('taken_since_plan')}
            else ${noteSql('changed_since_plan')} end
    where ${BATCH} and p.action in ${CHANGES}
-     and p.user_id not in (select value::uuid from jsonb_array_elements_text(?::jsonb))
+     and (p.user_id is null
+          or p.user_id not in (select value::uuid from jsonb_array_elements_text(?::jsonb)))
   returning p.outcome
 )
 select (select count(*)::int from sync_plan_item p where ${BATCH} and p.action in ${CHANGES}) as total,
@@ -491,23 +492,20 @@ interface BatchShape {
   spaces: boolean;
 }
 
-// The next batch's range after `after`, its shape, and whether it may run beside others: it only
+// The next batch's range after `after` ($2) and before the next batch recorded applied ($4, the
+// one FENCE_SQL found, or the end), its shape, and whether it may run beside others: it only
 // creates people, into organizations and spaces that exist (creating one is not safe from a
 // concurrent batch: organization names are not unique, and the batch would not see the other's
-// new row). The range stops before the next batch an earlier, interrupted apply of the run
-// recorded (`fence`), so no range holds applied items; with nothing before that fence, `skip`
-// is where to go on from.
+// new row). Both bounds are parameters, not a subquery: given a bound it could not see,
+// PostgreSQL guessed a few rows and sorted every later item of the plan for each batch.
 const NEXT_BATCH_SQL = `
-with fence as (
-  select lo, hi from sync_plan_batch where run_id = $1 and lo > $2 order by lo limit 1
-),
-b as (
+with b as (
   select seq, action, record, diff, proposed_user_id from sync_plan_item
-   where run_id = $1 and seq > $2 and seq < coalesce((select lo from fence), 2147483647)
+   where run_id = $1 and seq > $2 and seq < $4
      and applied_at is null and blocked is null and action in ${CHANGES}
    order by seq limit $3
 )
-select min(seq) as lo, max(seq) as hi, (select hi from fence) as skip,
+select min(seq) as lo, max(seq) as hi,
        bool_or(action = 'create') as creates,
        bool_or(action <> 'create') as changes,
        bool_or(action = 'create' and proposed_user_id is not null) as decided,
@@ -525,6 +523,15 @@ select min(seq) as lo, max(seq) as hi, (select hi from fence) as skip,
                      where not exists (select 1 from space s where lower(s.name) = lower(n))))
        ) as shareable
   from b`;
+
+// The first batch an earlier, interrupted apply of the run recorded after `after`: the next
+// range stops before it, so no range holds applied items, and with nothing before it the apply
+// goes on from its end.
+const FENCE_SQL = `
+select lo, hi from sync_plan_batch where run_id = $1 and lo > $2 order by lo limit 1`;
+
+/** The end of the plan for NEXT_BATCH_SQL when no recorded batch lies ahead (seq is an integer). */
+const NO_FENCE = 2_147_483_647;
 
 const NO_SPACE_CHANGES: SpaceChanges = { spacesCreated: 0, audit: [], events: [] };
 
@@ -571,18 +578,18 @@ export async function applyPlan(
       totals.stopped = true;
       break;
     }
+    const { rows: fences } = await services.pool.query<{ lo: number; hi: number }>(FENCE_SQL, [
+      runId,
+      after,
+    ]);
+    const fence = fences[0];
     const { rows } = await services.pool.query<
-      {
-        lo: number | null;
-        hi: number | null;
-        skip: number | null;
-        shareable: boolean | null;
-      } & BatchShape
-    >(NEXT_BATCH_SQL, [runId, after, options.batchSize]);
-    const { lo, hi, skip, shareable, ...shape } = rows[0] ?? {};
+      { lo: number | null; hi: number | null; shareable: boolean | null } & BatchShape
+    >(NEXT_BATCH_SQL, [runId, after, options.batchSize, fence?.lo ?? NO_FENCE]);
+    const { lo, hi, shareable, ...shape } = rows[0] ?? {};
     if (lo == null || hi == null) {
-      if (skip == null) break;
-      after = skip;
+      if (!fence) break;
+      after = fence.hi;
       continue;
     }
     after = hi;
