@@ -94,6 +94,10 @@ export const SyncPlanItem = defineEntity({
     outcome: p.text().nullable(),
     outcomeReason: p.text().nullable(),
     outcomeNote: p.json<PlanNote>().nullable(),
+    /** The entry's digest, recorded by its person once applied (entryDigest.ts). */
+    digest: p.uuid().nullable(),
+    /** The row version (xmin) of the person the plan found unchanged. */
+    userXmin: p.bigint().nullable(),
   },
 });
 export type SyncPlanItem = InferEntity<typeof SyncPlanItem>;
@@ -105,7 +109,9 @@ export const SyncStaging = defineEntity({
   properties: {
     runId: p.uuid().primary(),
     externalId: p.text().primary(),
-    record: p.json<Record<string, unknown>>(),
+    /** Null: an entry recognized unchanged by its digest, present but not planned. */
+    record: p.json<Record<string, unknown>>().nullable(),
+    digest: p.uuid().nullable(),
   },
 });
 export type SyncStaging = InferEntity<typeof SyncStaging>;

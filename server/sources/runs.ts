@@ -8,6 +8,7 @@ import { conflict } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
 import { cutText } from '../shared/text.ts';
 import type { RunMode, RunStatus } from './entities.ts';
+import { digestFingerprint, type KnownDigests, loadRecordedDigests } from './entryDigest.ts';
 import { applyPlan } from './reconcile/apply.ts';
 import {
   analyzeStaging,
@@ -257,10 +258,13 @@ async function applyRun(
       ...optionsOf(services),
       shouldStop: () => isCancelled(services, runId),
     });
-    const counts = { ...(await countPlan(db, runId)), ...countsOf(result) };
     const { rows } = await db.query<{ counts: Record<string, number> }>(
       'select counts from sync_run where id = $1',
       [runId],
+    );
+    const counts = withUnchangedRead(
+      { ...(await countPlan(db, runId)), ...countsOf(result) },
+      rows[0]?.counts?.unchangedByDigest ?? 0,
     );
     const merged = { ...rows[0]?.counts, ...counts };
     if (result.stopped) await finishRun(services, source, runId, 'cancelled', { counts: merged });
@@ -271,6 +275,37 @@ async function applyRun(
       error: runErrors.failed(messageOf(error)),
     });
   }
+}
+
+/**
+ * A run's counts with the entries its read recognized unchanged by digest (never planned, so
+ * not among the plan's items): counted as unchanged, and apart as `unchangedByDigest`.
+ */
+function withUnchangedRead(
+  counts: Record<string, number>,
+  unchangedByDigest: number,
+): Record<string, number> {
+  return {
+    ...counts,
+    unchanged: (counts.unchanged ?? 0) + unchangedByDigest,
+    unchangedByDigest,
+  };
+}
+
+/**
+ * What a directory run's read recognizes unchanged entries by (entryDigest.ts); HR sources plan
+ * every row of their files (their people are fed by a directory too, whose digest this is).
+ */
+async function knownDigests(
+  services: Services,
+  source: SyncSource,
+  db: Queryable,
+): Promise<KnownDigests | null> {
+  if (source.kind !== 'directory') return null;
+  return {
+    fingerprint: digestFingerprint(source, planContextOf(services)),
+    recorded: await loadRecordedDigests(db, source.id),
+  };
 }
 
 function countsOf(result: Awaited<ReturnType<typeof applyPlan>>): Record<string, number> {
@@ -300,9 +335,10 @@ async function execute(
 ): Promise<void> {
   const db = lease.client;
   let read: DirectoryRead;
-  const progress: ReadProgress = { entries: 0 };
+  const progress: ReadProgress = { entries: 0, unchanged: 0 };
   let absence: StagedAbsence | null = null;
   try {
+    const known = await knownDigests(services, source, db);
     const since = mode === 'incremental' ? await lastCursor(db, source.id) : null;
     const directory = reader ?? (await readerFor(services, source));
     read = await openRead(services, source, mode, since, directory);
@@ -315,8 +351,8 @@ async function execute(
     // Pages are staged while the next one is fetched; then, on an incremental read whose mapped
     // groups changed, the people who may have left those groups are re-read (stageRead.ts).
     let finished =
-      (await stagePipelined(db, runId, read.pages, progress, cancelled)) &&
-      (await stageGroupLeavers(db, runId, source, read, directory, progress, cancelled));
+      (await stagePipelined(db, runId, read.pages, progress, cancelled, known)) &&
+      (await stageGroupLeavers(db, runId, source, read, directory, progress, cancelled, known));
     // Then who left the source since the cursor (deleted, moved out of the base DN): ids only.
     if (finished) {
       const staged = await stageAbsence(db, runId, read, cancelled);
@@ -382,14 +418,17 @@ async function execute(
     );
   }
   const deactivations = await pendingDeactivations(db, runId);
-  const counts = {
-    read: entries,
-    managed,
-    ...(absence
-      ? { [absence.kind === 'present' ? 'idsEnumerated' : 'goneCandidates']: absence.ids }
-      : {}),
-    ...(await countPlan(db, runId)),
-  };
+  const counts = withUnchangedRead(
+    {
+      read: entries,
+      managed,
+      ...(absence
+        ? { [absence.kind === 'present' ? 'idsEnumerated' : 'goneCandidates']: absence.ids }
+        : {}),
+      ...(await countPlan(db, runId)),
+    },
+    progress.unchanged,
+  );
   await db.query('update sync_run set counts = $2, cursor_after = $3 where id = $1', [
     runId,
     JSON.stringify(counts),

@@ -1,19 +1,73 @@
+import { digestText, entryDigest, type KnownDigests } from './entryDigest.ts';
 import { mappingParams } from './reconcile/groupMappings.ts';
-import { normalizePage, type Queryable, stageNormalized } from './reconcile/plan.ts';
+import {
+  type NormalizedPage,
+  normalizePage,
+  type Queryable,
+  stageNormalized,
+  stageUnchanged,
+} from './reconcile/plan.ts';
 import type { SyncSource } from './registry.ts';
 import type { DirectoryRead, DirectoryReader, SourcePerson } from './types.ts';
 
 /** How far a run's read got: entries staged so far (reported when the read fails midway). */
 export interface ReadProgress {
   entries: number;
+  /** Of them, entries recognized unchanged by their digest: staged as ids, not planned. */
+  unchanged: number;
+}
+
+/** A page ready to stage: the entries to plan, and the ids of those recognized unchanged. */
+interface PreparedPage {
+  changed: NormalizedPage;
+  unchanged: string[];
+}
+
+/**
+ * Sorts a page by digest (entryDigest.ts) and normalizes what must be planned. A repeated id
+ * keeps its last entry, whichever side it falls on. Without `known`, every entry is planned
+ * and none carries a digest (HR sources).
+ */
+async function preparePage(
+  page: readonly SourcePerson[],
+  known: KnownDigests | null,
+): Promise<PreparedPage> {
+  if (!known) return { changed: await normalizePage(page), unchanged: [] };
+  const last = new Map<string, SourcePerson>();
+  for (const person of page) last.set(person.externalId, person);
+  const changed: SourcePerson[] = [];
+  const digests: string[] = [];
+  const unchanged: string[] = [];
+  for (const person of last.values()) {
+    const digest = entryDigest(known.fingerprint, person);
+    if (known.recorded.has(digest)) unchanged.push(person.externalId);
+    else {
+      changed.push(person);
+      digests.push(digestText(digest));
+    }
+  }
+  return { changed: await normalizePage(changed, digests), unchanged };
+}
+
+async function stagePrepared(
+  db: Queryable,
+  runId: string,
+  page: PreparedPage,
+  progress: ReadProgress,
+): Promise<void> {
+  progress.entries += await stageNormalized(db, runId, page.changed);
+  const unchanged = await stageUnchanged(db, runId, page.unchanged);
+  progress.entries += unchanged;
+  progress.unchanged += unchanged;
 }
 
 /**
  * Stages every page of a read as a pipeline: the source prepares page n + 2 (LDAP round trip,
  * decoding, mapping) while this process normalizes page n + 1 and PostgreSQL stages page n.
- * Pages are staged one at a time and in order (a later entry of the same id wins). Returns
- * false when `cancelled` said so after a page. A failing page or staging throws; the reader is
- * left (its connection closed) either way, and no staging statement is left running.
+ * Pages are staged one at a time and in order (a later entry of the same id wins). With
+ * `known`, an entry whose digest a person recorded is staged as its id only (preparePage).
+ * Returns false when `cancelled` said so after a page. A failing page or staging throws; the
+ * reader is left (its connection closed) either way, and no staging statement is left running.
  */
 export async function stagePipelined(
   db: Queryable,
@@ -21,17 +75,16 @@ export async function stagePipelined(
   pages: AsyncIterable<SourcePerson[]>,
   progress: ReadProgress,
   cancelled: () => Promise<boolean>,
+  known: KnownDigests | null = null,
 ): Promise<boolean> {
   let staging: Promise<void> = Promise.resolve();
   try {
     const finished = await consumePipelined(
       pages,
       async (page) => {
-        const normalized = await normalizePage(page);
+        const prepared = await preparePage(page, known);
         await staging;
-        staging = stageNormalized(db, runId, normalized).then((size) => {
-          progress.entries += size;
-        });
+        staging = stagePrepared(db, runId, prepared, progress);
         // Awaited before the next page is staged or at the end; until then a failure must not
         // count as unhandled.
         staging.catch(() => {});
@@ -107,6 +160,7 @@ export async function stageGroupLeavers(
   reader: DirectoryReader,
   progress: ReadProgress,
   cancelled: () => Promise<boolean>,
+  known: KnownDigests | null = null,
 ): Promise<boolean> {
   const changed = new Set(
     (read.changedGroups?.() ?? []).map((dn) => dn.normalize('NFC').trim().toLowerCase()),
@@ -129,5 +183,6 @@ export async function stageGroupLeavers(
     reader.readPeople(rows.map((row) => row.external_id)),
     progress,
     cancelled,
+    known,
   );
 }

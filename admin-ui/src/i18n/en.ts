@@ -475,6 +475,7 @@ export const appEn = {
         reactivate: 'Reactivate',
         conflict: 'Conflicts',
         unchanged: 'Unchanged',
+        unchangedByDigest: 'Of them, known unchanged (not in the plan)',
         applied: 'Applied',
         blocked: 'Blocked',
         failed: 'Failed',

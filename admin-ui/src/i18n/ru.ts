@@ -481,6 +481,7 @@ export const appRu: typeof appEn = {
         reactivate: 'Активировать снова',
         conflict: 'Конфликты',
         unchanged: 'Без изменений',
+        unchangedByDigest: 'Из них заведомо без изменений (не входят в план)',
         applied: 'Применено',
         blocked: 'Заблокировано',
         failed: 'Ошибки',

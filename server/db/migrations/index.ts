@@ -37,6 +37,7 @@ import { Migration20261211000000CoreAccountSetBased } from './Migration202612110
 import { Migration20261212000000AuditSealQueuedOnce } from './Migration20261212000000AuditSealQueuedOnce.ts';
 import { Migration20261212010000SyncStagingAnalyze } from './Migration20261212010000SyncStagingAnalyze.ts';
 import { Migration20261213000000SyncAppliedBatches } from './Migration20261213000000SyncAppliedBatches.ts';
+import { Migration20261214000000SyncEntryDigests } from './Migration20261214000000SyncEntryDigests.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -119,5 +120,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261213000000SyncAppliedBatches',
     class: Migration20261213000000SyncAppliedBatches,
+  },
+  {
+    name: 'Migration20261214000000SyncEntryDigests',
+    class: Migration20261214000000SyncEntryDigests,
   },
 ];

@@ -17,6 +17,7 @@ import { rescheduleFromDates } from '../hr/schedule/reschedule.ts';
 import type { SyncSource } from '../registry.ts';
 import { noteSql } from './notes.ts';
 import { coreEvents } from './outbox.ts';
+import { recordUnchangedDigests } from './recordDigests.ts';
 import { releaseForCreates } from './release.ts';
 import { applySpaces, type SpaceChanges } from './spaces.ts';
 
@@ -99,6 +100,9 @@ update app_user u set
   organization_id = case when p.diff -> 'organization' is not null then org.id else u.organization_id end,
   employee_number = case when p.diff -> 'employeeNumber' is not null then p.diff->'employeeNumber'->>'to' else u.employee_number end,
   ${LINK_SETS[kind]}
+  -- The person no longer matches the entry their digest describes (entryDigest.ts): the next
+  -- run plans them and, finding nothing to do, records the new one.
+  sync_digest = null,
   version = u.version + 1,
   updated_at = ?
 from sync_plan_item p ${orgOf(`p.diff->'organization'->>'to'`)}
@@ -135,7 +139,7 @@ with created as (
 insert into app_user (id, username, family_name, given_name, middle_name, display_name, email, phone,
   title, organization_id, hire_date, termination_date, status, status_changed_at, status_source,
   status_source_at, login_method, source, source_id, hr_source_id, external_id, employee_number,
-  core_account, created_at, updated_at)
+  core_account, created_at, updated_at, sync_digest)
 select p.user_id, p.record->>'username', p.record->>'familyName', p.record->>'givenName',
        p.record->>'middleName', p.record->>'displayName', p.record->>'email', p.record->>'phone',
        p.record->>'title', org.id, (p.record->>'hireDate')::date, (p.record->>'terminationDate')::date,
@@ -145,7 +149,7 @@ select p.user_id, p.record->>'username', p.record->>'familyName', p.record->>'gi
             then 'pending' else 'active' end,
        ?, ?, ?, ?, ?, ?::text, ?::text,
        case when ?::text is null then null else p.external_id end,
-       p.record->>'employeeId', ${CORE_ACCOUNT}, ?, ?
+       p.record->>'employeeId', ${CORE_ACCOUNT}, ?, ?, p.digest
   from sync_plan_item p ${orgOf(`p.record->>'department'`)}
  where ${BATCH} and p.action = 'create'
 ${skipTaken ? 'on conflict do nothing' : ''}
@@ -422,6 +426,9 @@ async function applyBatch(
       }))
         audit(event);
     // After the people exist (and their core upserts are queued): memberships of mapped spaces.
+    // They are what the batch's digests describe (new people's; every other person the batch
+    // changed has none now), so the membership trigger keeps digests for the rest of the batch.
+    if (shape.spaces) await executeBound(em, `set local sync.keep_digest = 'on'`, []);
     const spaces = shape.spaces
       ? await applySpaces(em, source, batch, ids, now, details)
       : NO_SPACE_CHANGES;
@@ -568,6 +575,7 @@ export async function applyPlan(
     spacesCreated: 0,
     stopped: false,
   };
+  await recordUnchangedDigests(services.pool, runId);
   const concurrency = options.concurrency ?? 1;
   const running = new Set<Promise<void>>();
   let failure: { error: unknown } | null = null;

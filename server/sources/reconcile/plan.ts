@@ -23,23 +23,37 @@ export interface NormalizedPage {
   json: string;
   /** Entries in it (a repeated external id keeps its last entry). */
   size: number;
+  /** Each entry's digest (entryDigest.ts) as uuid text, in the array's order; null: none. */
+  digests: (string | null)[] | null;
 }
 
 /**
  * Normalizes one page of a read a slice at a time, letting the event loop turn in between, and
- * serializes it for stageNormalized(). A repeated external id keeps its last entry.
+ * serializes it for stageNormalized(). A repeated external id keeps its last entry. `digests`,
+ * when given, are the entries' digests in the page's order (entryDigest.ts).
  */
-export async function normalizePage(people: readonly SourcePerson[]): Promise<NormalizedPage> {
-  const unique = new Map<string, StagedRecord>();
+export async function normalizePage(
+  people: readonly SourcePerson[],
+  digests: readonly (string | null)[] | null = null,
+): Promise<NormalizedPage> {
+  const unique = new Map<string, { record: StagedRecord; digest: string | null }>();
   for (let start = 0; start < people.length; start += NORMALIZE_SLICE) {
     if (start > 0) await nextTurn();
     const end = Math.min(people.length, start + NORMALIZE_SLICE);
     for (let index = start; index < end; index += 1) {
       const person = people[index] as SourcePerson;
-      unique.set(person.externalId, normalizePerson(person));
+      unique.set(person.externalId, {
+        record: normalizePerson(person),
+        digest: digests?.[index] ?? null,
+      });
     }
   }
-  return { json: JSON.stringify([...unique.values()]), size: unique.size };
+  const entries = [...unique.values()];
+  return {
+    json: JSON.stringify(entries.map((entry) => entry.record)),
+    size: entries.length,
+    digests: digests ? entries.map((entry) => entry.digest) : null,
+  };
 }
 
 /**
@@ -55,18 +69,45 @@ export async function stageNormalized(
   page: NormalizedPage,
 ): Promise<number> {
   if (page.size === 0) return 0;
-  const insert = `insert into sync_staging (run_id, external_id, record)
-     select $1, x->>'externalId', x from jsonb_array_elements($2::jsonb) x`;
+  const insert = `insert into sync_staging (run_id, external_id, record, digest)
+     select $1, x->>'externalId', x, ($3::uuid[])[n::int]
+       from jsonb_array_elements($2::jsonb) with ordinality as t(x, n)`;
+  const params = [runId, page.json, page.digests];
   try {
-    await db.query(insert, [runId, page.json]);
+    await db.query(insert, params);
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     await db.query(
-      `${insert} on conflict (run_id, external_id) do update set record = excluded.record`,
-      [runId, page.json],
+      `${insert} on conflict (run_id, external_id) do update set record = excluded.record, digest = excluded.digest`,
+      params,
     );
   }
   return page.size;
+}
+
+/**
+ * Stages the ids of entries recognized unchanged by their digest (entryDigest.ts): present in
+ * the read, nothing to plan (a null record). Like stageNormalized, an id staged by an earlier
+ * page takes this page's word for it.
+ */
+export async function stageUnchanged(
+  db: Queryable,
+  runId: string,
+  ids: readonly string[],
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  const insert = `insert into sync_staging (run_id, external_id, record, digest)
+     select $1, x, null, null from unnest($2::text[]) x`;
+  try {
+    await db.query(insert, [runId, ids]);
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    await db.query(
+      `${insert} on conflict (run_id, external_id) do update set record = null, digest = null`,
+      [runId, ids],
+    );
+  }
+  return ids.length;
 }
 
 // Profile fields a source can write: the diff's key (also the staged record's key) → the
@@ -171,7 +212,8 @@ function stagedSql(mapped: boolean): string {
   if (!mapped)
     // The record whole: its groups are left out where a create's record is stored (entriesSql),
     // not here, where removing them rebuilt every entry's jsonb.
-    return `s as not materialized (select external_id, record as r from sync_staging where run_id = $1)`;
+    return `s as not materialized (
+  select external_id, record as r, digest from sync_staging where run_id = $1 and record is not null)`;
   return `mp as (
   select (x->>'ord')::int as ord, x->>'group' as grp, x->'spaces' as spaces, x->>'organization' as org
     from jsonb_array_elements($7::jsonb) x
@@ -187,8 +229,8 @@ s as (
              (select jsonb_agg(t.n order by lower(t.n)) from (
                 select distinct n from mp cross join jsonb_array_elements_text(mp.spaces) n
                  where st.record->'groups' ? mp.grp) t),
-             '[]'::jsonb)) as r
-    from sync_staging st where st.run_id = $1
+             '[]'::jsonb)) as r, st.digest
+    from sync_staging st where st.run_id = $1 and st.record is not null
 )`;
 }
 
@@ -278,7 +320,7 @@ function entriesSql(
     from sk s join app_user u on u.employee_number = s.employee_id
    where u.source_id = $2 and u.external_id is not null
      and not exists (select 1 from by_ext b where b.external_id = s.external_id)
-     and not exists (select 1 from sk old where old.external_id = u.external_id)
+     and not exists (select 1 from sync_staging old where old.run_id = $1 and old.external_id = u.external_id)
      and (${ownDeactivated} or (u.status <> 'deactivated' and ${gone}))
   union all
   select s.external_id, u.id, true
@@ -287,7 +329,7 @@ function entriesSql(
     join app_user u on u.id = dec.user_id
    where u.source_id = $2 and u.external_id is not null
      and not exists (select 1 from by_ext b where b.external_id = s.external_id)
-     and not exists (select 1 from sk old where old.external_id = u.external_id)`;
+     and not exists (select 1 from sync_staging old where old.run_id = $1 and old.external_id = u.external_id)`;
   return `
 with ${stagedSql(mapped)},
 -- The keys of every entry, narrow, for the checks that look across entries: the whole records
@@ -330,7 +372,7 @@ rel_n as (
 ),
 rel_claimed as (select user_id, count(distinct external_id)::int as n from rel group by user_id),
 m as (
-  select s.external_id, s.r, n.seq,
+  select s.external_id, s.r, s.digest, n.seq,
          case when b.n = 1 then b.user_id end as ext_user,
          case when b.user_id is null and c.n = 1 and cl.n = 1 and rn.n is null then c.user_id
               when b.user_id is null and rn.n = 1 and rc.n = 1 and c.n is null then rn.user_id
@@ -391,6 +433,7 @@ j as materialized (
   select m.external_id, m.seq, m.r, m.conflict, m.conflict_note,
          (m.link_user is not null or (m.ext_user is not null and ${links.linkedById})) as link,
          m.link_user is null as by_id, m.relink, m.decided, u.external_id as u_external_id,
+         m.digest, u.xmin::text::bigint as u_xmin,
          t.terminated,
          ((m.r->>'disabled')::boolean or t.terminated) as gone,
          u.id as uid, u.status, u.status_source, u.status_source_at, u.status_changed_at,
@@ -435,7 +478,7 @@ a as (
          end as action
     from d
 )
-insert into sync_plan_item (run_id, seq, action, user_id, external_id, locator, label, diff, record, link, reason, notes)
+insert into sync_plan_item (run_id, seq, action, user_id, external_id, locator, label, diff, record, link, reason, notes, digest, user_xmin)
 select $1, a.seq, a.action,
        case when a.action = 'create' then gen_random_uuid() when a.action <> 'conflict' then a.uid end,
        a.external_id, a.r->>'locator', coalesce(a.r->>'username', a.r->>'displayName'),
@@ -499,7 +542,13 @@ select $1, a.seq, a.action,
            then ${noteSql('leaves_on', { date: "a.r->'terminationDate'" })} end`,
          ],
          `coalesce(a.r->'problemNotes', '[]'::jsonb)`,
-       )}
+       )},
+       -- Recorded by the person once applied (apply.ts): only an entry whose plan the clock
+       -- cannot change (no termination date) and that has nothing to report (its problems
+       -- are listed by every run's plan).
+       case when a.action in ('create', 'unchanged') and a.r->>'terminationDate' is null
+                 and coalesce(jsonb_array_length(a.r->'problems'), 0) = 0 then a.digest end,
+       case when a.action = 'unchanged' then a.u_xmin end
   from a`;
 }
 

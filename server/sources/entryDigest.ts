@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { mappingParams } from './reconcile/groupMappings.ts';
+import type { PlanContext, Queryable } from './reconcile/plan.ts';
+import type { SyncSource } from './registry.ts';
+import type { SourcePerson } from './types.ts';
+
+/**
+ * Unchanged entries by digest (issue 17; docs/decisions.md "Unchanged entries by digest"): a
+ * directory entry whose digest equals the one its person recorded when the last plan created
+ * them or found nothing to change is staged as an id only and not planned again. The digest
+ * covers the entry as the reader returned it and everything else the plan's outcome for it
+ * depends on besides the person (the source's settings and group mappings, precedence, the
+ * company's time zone, the rules' version); the person's side is kept valid by the database,
+ * which forgets a digest when the person changes (Migration20261214000000SyncEntryDigests).
+ */
+
+/**
+ * The version of the rules a digest was made under: raise it with any change to what
+ * normalizePerson() or the plan's entries statement make of an entry, so that digests made
+ * before do not match any more (every entry is planned once again, then recorded anew).
+ */
+export const DIGEST_RULES_VERSION = 1;
+
+/** 128 bits of SHA-256: a changed entry matching a recorded digest is beyond reach, by chance or on purpose. */
+const DIGEST_BYTES = 16;
+
+/** What a run's digests are made with: everything but the entry that decides the plan of one. */
+export function digestFingerprint(source: SyncSource, context: PlanContext): string {
+  return JSON.stringify({
+    rules: DIGEST_RULES_VERSION,
+    source: source.id,
+    kind: source.kind,
+    userSource: source.userSource,
+    linkBy: source.linkBy ?? null,
+    reconnect: source.settings.reconnect ?? null,
+    mappings: mappingParams(source),
+    precedence: context.precedence,
+    timeZone: context.timeZone,
+  });
+}
+
+/** The digest of one entry under a run's fingerprint: 16 bytes. */
+export function entryDigest(fingerprint: string, person: SourcePerson): Buffer {
+  return createHash('sha256')
+    .update(`${fingerprint}\n${JSON.stringify(person)}`)
+    .digest()
+    .subarray(0, DIGEST_BYTES);
+}
+
+/** A digest as PostgreSQL's uuid input reads it (32 hex digits). */
+export const digestText = (digest: Buffer): string => digest.toString('hex');
+
+/**
+ * A set of 16-byte digests in one open-addressing table of 32-bit words (four per digest, at
+ * most half full): 32 bytes a person, no object per entry, so a million people's digests cost
+ * 32 MiB and the read's memory stays flat. The all-zero digest is the empty slot and is never
+ * reported present.
+ */
+export class DigestSet {
+  private readonly words: Int32Array;
+  private readonly mask: number;
+  readonly size: number;
+
+  /** From digests laid end to end (16 bytes each), as loadRecordedDigests() reads them. */
+  constructor(packed: Buffer) {
+    const count = Math.floor(packed.length / DIGEST_BYTES);
+    let slots = 16;
+    while (slots < count * 2) slots *= 2;
+    this.words = new Int32Array(slots * 4);
+    this.mask = slots - 1;
+    let size = 0;
+    for (let offset = 0; offset + DIGEST_BYTES <= packed.length; offset += DIGEST_BYTES)
+      if (this.insert(packed, offset)) size += 1;
+    this.size = size;
+  }
+
+  /** Whether `digest` (16 bytes) is in the set. */
+  has(digest: Buffer): boolean {
+    return this.find(digest, 0) >= 0;
+  }
+
+  private insert(packed: Buffer, offset: number): boolean {
+    if (isZero(packed, offset)) return false;
+    const found = this.find(packed, offset);
+    if (found >= 0) return false;
+    const slot = -found - 1;
+    for (let word = 0; word < 4; word += 1)
+      this.words[slot * 4 + word] = packed.readInt32LE(offset + word * 4);
+    return true;
+  }
+
+  /** The slot holding the digest at `offset`, or -(free slot) - 1 where it would go. */
+  private find(buffer: Buffer, offset: number): number {
+    const a = buffer.readInt32LE(offset);
+    const b = buffer.readInt32LE(offset + 4);
+    const c = buffer.readInt32LE(offset + 8);
+    const d = buffer.readInt32LE(offset + 12);
+    if ((a | b | c | d) === 0) return -1;
+    // SHA-256 output is uniform: its first word is as good a hash as any.
+    for (let slot = a & this.mask; ; slot = (slot + 1) & this.mask) {
+      const base = slot * 4;
+      const w = this.words;
+      const p = w[base] ?? 0;
+      const q = w[base + 1] ?? 0;
+      const r = w[base + 2] ?? 0;
+      const s = w[base + 3] ?? 0;
+      if ((p | q | r | s) === 0) return -slot - 1;
+      if (p === a && q === b && r === c && s === d) return slot;
+    }
+  }
+}
+
+function isZero(buffer: Buffer, offset: number): boolean {
+  for (let index = offset; index < offset + DIGEST_BYTES; index += 1)
+    if (buffer[index] !== 0) return false;
+  return true;
+}
+
+/**
+ * The digests recorded by the people of a directory source, in one value (16 bytes each, end to
+ * end): a row per person would cost a JavaScript object each, hundreds of MiB at a million.
+ */
+export async function loadRecordedDigests(db: Queryable, sourceId: string): Promise<DigestSet> {
+  const { rows } = await db.query<{ packed: Buffer | null }>(
+    `select string_agg(uuid_send(sync_digest), ''::bytea) as packed from app_user
+      where source_id = $1 and sync_digest is not null`,
+    [sourceId],
+  );
+  return new DigestSet(rows[0]?.packed ?? Buffer.alloc(0));
+}
+
+/** What a read needs to recognize unchanged entries: the run's fingerprint and the recorded digests. */
+export interface KnownDigests {
+  fingerprint: string;
+  recorded: DigestSet;
+}
