@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { mappingParams } from './reconcile/groupMappings.ts';
 import type { PlanContext, Queryable } from './reconcile/plan.ts';
 import type { SyncSource } from './registry.ts';
@@ -24,9 +24,12 @@ export const DIGEST_RULES_VERSION = 1;
 /** 128 bits of SHA-256: a changed entry matching a recorded digest is beyond reach, by chance or on purpose. */
 const DIGEST_BYTES = 16;
 
-/** What a run's digests are made with: everything but the entry that decides the plan of one. */
+/**
+ * What a run's digests are made with: everything but the entry that decides the plan of one,
+ * itself digested (64 hex digits), so each entry's digest hashes a short prefix.
+ */
 export function digestFingerprint(source: SyncSource, context: PlanContext): string {
-  return JSON.stringify({
+  const settings = JSON.stringify({
     rules: DIGEST_RULES_VERSION,
     source: source.id,
     kind: source.kind,
@@ -37,14 +40,18 @@ export function digestFingerprint(source: SyncSource, context: PlanContext): str
     precedence: context.precedence,
     timeZone: context.timeZone,
   });
+  return hash('sha256', settings, 'hex');
 }
 
-/** The digest of one entry under a run's fingerprint: 16 bytes. */
+/**
+ * The digest of one entry under a run's fingerprint: 16 bytes. One-shot hashing: a million
+ * entries are hashed on the read's own thread (about 3 µs each, with the JSON).
+ */
 export function entryDigest(fingerprint: string, person: SourcePerson): Buffer {
-  return createHash('sha256')
-    .update(`${fingerprint}\n${JSON.stringify(person)}`)
-    .digest()
-    .subarray(0, DIGEST_BYTES);
+  return hash('sha256', `${fingerprint}\n${JSON.stringify(person)}`, 'buffer').subarray(
+    0,
+    DIGEST_BYTES,
+  );
 }
 
 /** A digest as PostgreSQL's uuid input reads it (32 hex digits). */

@@ -11,6 +11,7 @@ import type { RunMode, RunStatus } from './entities.ts';
 import { digestFingerprint, type KnownDigests, loadRecordedDigests } from './entryDigest.ts';
 import { applyPlan } from './reconcile/apply.ts';
 import {
+  ANALYZE_STAGING_FROM,
   analyzeStaging,
   computePlan,
   countPlan,
@@ -258,6 +259,10 @@ async function applyRun(
       ...optionsOf(services),
       shouldStop: () => isCancelled(services, runId),
     });
+    // A bulk load (a first sync) leaves the people's statistics describing an almost empty
+    // table until autovacuum comes by; the next plan and the console's queries need them now.
+    if (result.applied >= ANALYZE_STAGING_FROM)
+      await db.query('select app_user_analyze_if_stale()');
     const { rows } = await db.query<{ counts: Record<string, number> }>(
       'select counts from sync_run where id = $1',
       [runId],

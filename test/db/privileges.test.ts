@@ -30,6 +30,7 @@ const EXPECTED_AUDIT: Record<string, string[]> = {
 const APPEND = new Set(['SELECT', 'INSERT']);
 /** The only SECURITY DEFINER functions our schema may have. */
 const EXPECTED_DEFINERS = [
+  'app_user_analyze_if_stale()',
   'audit_chain_pending()',
   'audit_seal(boolean)',
   'sync_staging_analyze()',

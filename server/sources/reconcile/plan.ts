@@ -827,7 +827,9 @@ export const ANALYZE_STAGING_FROM = 1_000;
  * role owns nothing: the owner's `sync_staging_analyze()` runs the ANALYZE.
  */
 export async function analyzeStaging(db: Queryable, entries: number): Promise<void> {
-  if (entries >= ANALYZE_STAGING_FROM) await db.query('select sync_staging_analyze()');
+  // The people's too, when a bulk load left them stale (Migration20261214000000SyncEntryDigests).
+  if (entries >= ANALYZE_STAGING_FROM)
+    await db.query('select sync_staging_analyze(), app_user_analyze_if_stale()');
 }
 
 /** Plan statements on connections of their own, beside the plan's transaction. */
