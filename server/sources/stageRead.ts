@@ -33,6 +33,12 @@ async function preparePage(
   known: KnownDigests | null,
 ): Promise<PreparedPage> {
   if (!known) return { changed: await normalizePage(page), unchanged: [] };
+  // Nothing recorded yet (a first sync): every entry is planned, and normalizePage keeps the
+  // last of a repeated id with its digest.
+  if (known.recorded.size === 0) {
+    const digests = page.map((person) => digestText(entryDigest(known.fingerprint, person)));
+    return { changed: await normalizePage(page, digests), unchanged: [] };
+  }
   const last = new Map<string, SourcePerson>();
   for (const person of page) last.set(person.externalId, person);
   const changed: SourcePerson[] = [];

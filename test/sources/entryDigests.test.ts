@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DigestSet } from '../../server/sources/entryDigest.ts';
+import { DigestSet, digestText, entryDigest } from '../../server/sources/entryDigest.ts';
 import { drainRuns } from '../../server/sources/runs.ts';
+import type { SourcePerson } from '../../server/sources/types.ts';
 import type { ApiClient } from '../support/api.ts';
 import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
@@ -215,6 +216,54 @@ describe('unchanged entries by digest', () => {
     expect(patched.status, patched.text).toBe(200);
     const after = await sync(api, id);
     expect(after.counts).toMatchObject({ unchanged: 4, unchangedByDigest: 0 });
+  });
+});
+
+describe('entryDigest', () => {
+  it('changes with every attribute of an entry, and with the fingerprint', () => {
+    const person = sourcePerson({
+      hireDate: '2020-01-01',
+      terminationDate: null,
+      suspended: false,
+      errors: [],
+      errorNotes: [],
+      fields: ['email'],
+      groups: ['cn=a'],
+    });
+    const base = digestText(entryDigest('f', person));
+    expect(digestText(entryDigest('f', { ...person }))).toBe(base);
+    expect(digestText(entryDigest('g', person))).not.toBe(base);
+    const changed: Record<keyof SourcePerson, unknown> = {
+      externalId: 'other',
+      locator: 'cn=other',
+      username: 'other',
+      familyName: 'Другая',
+      givenName: 'Другой',
+      middleName: 'Другович',
+      displayName: 'Другой',
+      email: 'other@corp.example.test',
+      phone: '+7 900 000-00-00',
+      title: 'Другая должность',
+      department: 'Другой отдел',
+      employeeId: 'E0',
+      disabled: true,
+      groups: ['cn=a', 'cn=b'],
+      hireDate: '2021-01-01',
+      terminationDate: '2030-01-01',
+      suspended: true,
+      errors: ['broken'],
+      errorNotes: [{ code: 'x', params: {} }],
+      fields: ['email', 'phone'],
+    };
+    for (const [key, value] of Object.entries(changed))
+      expect(digestText(entryDigest('f', { ...person, [key]: value })), key).not.toBe(base);
+    // Values that would read alike if simply joined are told apart.
+    expect(digestText(entryDigest('f', { ...person, familyName: 'ab', givenName: 'c' }))).not.toBe(
+      digestText(entryDigest('f', { ...person, familyName: 'a', givenName: 'bc' })),
+    );
+    expect(digestText(entryDigest('f', { ...person, middleName: null }))).not.toBe(
+      digestText(entryDigest('f', { ...person, middleName: undefined as unknown as null })),
+    );
   });
 });
 
