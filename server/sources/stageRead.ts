@@ -1,4 +1,4 @@
-import { digestText, entryDigest, type KnownDigests } from './entryDigest.ts';
+import { entryDigest, type KnownDigests } from './entryDigest.ts';
 import { mappingParams } from './reconcile/groupMappings.ts';
 import {
   type NormalizedPage,
@@ -36,7 +36,7 @@ async function preparePage(
   // Nothing recorded yet (a first sync): every entry is planned, and normalizePage keeps the
   // last of a repeated id with its digest.
   if (known.recorded.size === 0) {
-    const digests = page.map((person) => digestText(entryDigest(known.fingerprint, person)));
+    const digests = page.map((person) => entryDigest(known.fingerprint, person));
     return { changed: await normalizePage(page, digests), unchanged: [] };
   }
   const last = new Map<string, SourcePerson>();
@@ -49,7 +49,7 @@ async function preparePage(
     if (known.recorded.has(digest)) unchanged.push(person.externalId);
     else {
       changed.push(person);
-      digests.push(digestText(digest));
+      digests.push(digest);
     }
   }
   return { changed: await normalizePage(changed, digests), unchanged };
