@@ -21,9 +21,12 @@ import type { SourcePerson } from './types.ts';
  */
 export const DIGEST_RULES_VERSION = 1;
 
-/** 128 bits of SHA-256, as 32 hex digits: a changed entry matching a recorded digest is beyond reach, by chance or on purpose. */
-const DIGEST_HEX = 32;
+/**
+ * 128 bits of SHA-256 (32 hex digits): a changed entry matching a recorded digest is beyond
+ * reach, by chance or on purpose.
+ */
 const DIGEST_BYTES = 16;
+const DIGEST_HEX = DIGEST_BYTES * 2;
 
 /**
  * What a run's digests are made with: everything but the entry that decides the plan of one,
