@@ -3,9 +3,9 @@ import { drainRuns } from '../../server/sources/runs.ts';
 import type { RunView } from '../../server/sources/schemas.ts';
 import { ApiClient } from '../support/api.ts';
 import { signedIn } from '../support/factories.ts';
-import { startTestContext, type TestContext } from '../support/harness.ts';
+import type { TestContext } from '../support/harness.ts';
 import { MemoryDirectory, sourcePerson } from './memoryDirectory.ts';
-import { defineSource, memoryDirectories, peopleOf, sync } from './support.ts';
+import { closeEngineSuite, defineSource, peopleOf, startEngineSuite, sync } from './support.ts';
 
 /**
  * DELETE /api/v1/directory-sources/:id (issue 13): superadmin only; config sources, enabled
@@ -38,15 +38,14 @@ const disable = async (id: string) => {
 const codeOf = (response: { body: unknown }) => (response.body as { code?: string }).code;
 
 beforeAll(async () => {
-  context = await startTestContext({ jobs: { enabled: false }, directorySources: [CONFIG_SOURCE] });
-  directories = memoryDirectories(context.services);
-  ({ api: superadmin } = await signedIn(context, 'superadmin'));
+  ({
+    context,
+    directories,
+    api: superadmin,
+  } = await startEngineSuite({ directorySources: [CONFIG_SOURCE] }));
 });
 
-afterAll(async () => {
-  await drainRuns(context.services);
-  await context.close();
-});
+afterAll(() => closeEngineSuite(context));
 
 describe('DELETE /directory-sources/:id', () => {
   it('401 without a session; 403 for admin, staff and auditor, audited as denied', async () => {

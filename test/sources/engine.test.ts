@@ -6,19 +6,20 @@ import {
   normalizePage,
   stageNormalized,
 } from '../../server/sources/reconcile/plan.ts';
-import { configureEngine, drainRuns } from '../../server/sources/runs.ts';
+import { configureEngine } from '../../server/sources/runs.ts';
 import type { ApiClient } from '../support/api.ts';
 import { createPerson, signedIn } from '../support/factories.ts';
-import { startTestContext, type TestContext } from '../support/harness.ts';
+import type { TestContext } from '../support/harness.ts';
 import { EXPECT_POLL_MS } from '../support/timeouts.ts';
 import type { MemoryDirectory } from './memoryDirectory.ts';
 import { sourcePerson } from './memoryDirectory.ts';
 import {
+  closeEngineSuite,
   defineSource,
-  memoryDirectories,
   type PlanLine,
   peopleOf,
   planOf,
+  startEngineSuite,
   sync,
 } from './support.ts';
 
@@ -27,15 +28,10 @@ let api: ApiClient;
 let directories: Map<string, MemoryDirectory>;
 
 beforeAll(async () => {
-  context = await startTestContext({ jobs: { enabled: false } });
-  directories = memoryDirectories(context.services);
-  ({ api } = await signedIn(context, 'superadmin'));
+  ({ context, directories, api } = await startEngineSuite());
 });
 
-afterAll(async () => {
-  await drainRuns(context.services);
-  await context.close();
-});
+afterAll(() => closeEngineSuite(context));
 
 describe('plan and apply', () => {
   it('creates, updates, deactivates, reactivates and leaves the unchanged alone', async () => {

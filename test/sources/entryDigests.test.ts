@@ -1,14 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DigestSet, entryDigest } from '../../server/sources/entryDigest.ts';
-import { drainRuns } from '../../server/sources/runs.ts';
 import type { SourcePerson } from '../../server/sources/types.ts';
 import type { ApiClient } from '../support/api.ts';
-import { signedIn } from '../support/factories.ts';
-import { startTestContext, type TestContext } from '../support/harness.ts';
+import type { TestContext } from '../support/harness.ts';
 import type { MemoryDirectory } from './memoryDirectory.ts';
 import { sourcePerson } from './memoryDirectory.ts';
-import { defineSource, memoryDirectories, peopleOf, planOf, sync } from './support.ts';
+import {
+  closeEngineSuite,
+  defineSource,
+  peopleOf,
+  planOf,
+  startEngineSuite,
+  sync,
+} from './support.ts';
 
 // Unchanged entries by digest (server/sources/entryDigest.ts): a run skips the entries whose
 // person recorded the same digest, and every other way a person can change makes the next run
@@ -20,15 +25,10 @@ let directories: Map<string, MemoryDirectory>;
 let counter = 0;
 
 beforeAll(async () => {
-  context = await startTestContext({ jobs: { enabled: false } });
-  directories = memoryDirectories(context.services);
-  ({ api } = await signedIn(context, 'superadmin'));
+  ({ context, directories, api } = await startEngineSuite());
 });
 
-afterAll(async () => {
-  await drainRuns(context.services);
-  await context.close();
-});
+afterAll(() => closeEngineSuite(context));
 
 const sql = async (text: string, params: unknown[] = []) =>
   (await context.services.pool.query(text, params)).rows;

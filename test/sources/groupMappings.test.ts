@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drainRuns } from '../../server/sources/runs.ts';
 import type { ApiClient } from '../support/api.ts';
-import { signedIn } from '../support/factories.ts';
-import { startTestContext, type TestContext } from '../support/harness.ts';
+import type { TestContext } from '../support/harness.ts';
 import type { MemoryDirectory } from './memoryDirectory.ts';
 import { sourcePerson } from './memoryDirectory.ts';
-import { defineSource, memoryDirectories, peopleOf, planOf, sync } from './support.ts';
+import {
+  closeEngineSuite,
+  defineSource,
+  peopleOf,
+  planOf,
+  startEngineSuite,
+  sync,
+} from './support.ts';
 
 let context: TestContext;
 let api: ApiClient;
@@ -13,15 +18,10 @@ let directories: Map<string, MemoryDirectory>;
 let counter = 0;
 
 beforeAll(async () => {
-  context = await startTestContext({ jobs: { enabled: false } });
-  directories = memoryDirectories(context.services);
-  ({ api } = await signedIn(context, 'superadmin'));
+  ({ context, directories, api } = await startEngineSuite());
 });
 
-afterAll(async () => {
-  await drainRuns(context.services);
-  await context.close();
-});
+afterAll(() => closeEngineSuite(context));
 
 /** A source with two group mappings, and the names (unique per test) they use. */
 async function mappedSource() {

@@ -7,25 +7,27 @@ import { configureEngine, drainRuns } from '../../server/sources/runs.ts';
 import type { RunView } from '../../server/sources/schemas.ts';
 import type { ApiClient } from '../support/api.ts';
 import { createDeviceSession, createPerson, signedIn } from '../support/factories.ts';
-import { startTestContext, type TestContext } from '../support/harness.ts';
+import type { TestContext } from '../support/harness.ts';
 import { CONCURRENT_BATCH_MS, waitUntil } from '../support/timeouts.ts';
 import { type MemoryDirectory, sourcePerson } from './memoryDirectory.ts';
-import { defineSource, memoryDirectories, peopleOf, planOf, sync } from './support.ts';
+import {
+  closeEngineSuite,
+  defineSource,
+  peopleOf,
+  planOf,
+  startEngineSuite,
+  sync,
+} from './support.ts';
 
 let context: TestContext;
 let api: ApiClient;
 let directories: Map<string, MemoryDirectory>;
 
 beforeAll(async () => {
-  context = await startTestContext({ jobs: { enabled: false } });
-  directories = memoryDirectories(context.services);
-  ({ api } = await signedIn(context, 'superadmin'));
+  ({ context, directories, api } = await startEngineSuite());
 });
 
-afterAll(async () => {
-  await drainRuns(context.services);
-  await context.close();
-});
+afterAll(() => closeEngineSuite(context));
 
 async function syncedSource(count: number) {
   const source = await defineSource(api, directories);

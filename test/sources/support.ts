@@ -1,8 +1,11 @@
 import { expect } from 'vitest';
 import type { Services } from '../../server/shared/services.ts';
 import { useReaderFactory } from '../../server/sources/registry.ts';
+import { drainRuns } from '../../server/sources/runs.ts';
 import type { RunView } from '../../server/sources/schemas.ts';
 import type { ApiClient } from '../support/api.ts';
+import { signedIn } from '../support/factories.ts';
+import { startTestContext, type TestContext } from '../support/harness.ts';
 import { MemoryDirectory } from './memoryDirectory.ts';
 
 let sources = 0;
@@ -16,6 +19,34 @@ export function memoryDirectories(services: Services): Map<string, MemoryDirecto
     return directory;
   });
   return directories;
+}
+
+/** A sync engine test's parts: the service, its in-memory directories and a superadmin. */
+export interface EngineSuite {
+  context: TestContext;
+  directories: Map<string, MemoryDirectory>;
+  /** Signed in as a superadmin. */
+  api: ApiClient;
+}
+
+/**
+ * The opening the sync engine's tests share, for their `beforeAll`: the service with its jobs
+ * off (each test runs syncs itself), in-memory directories and a signed-in superadmin.
+ */
+export async function startEngineSuite(
+  overrides: Record<string, unknown> = {},
+): Promise<EngineSuite> {
+  const context = await startTestContext({ jobs: { enabled: false }, ...overrides });
+  const directories = memoryDirectories(context.services);
+  const { api } = await signedIn(context, 'superadmin');
+  return { context, directories, api };
+}
+
+/** The closing they share, for `afterAll`: waits for runs still going, then stops the service. */
+export async function closeEngineSuite(context: TestContext | undefined): Promise<void> {
+  if (!context) return;
+  await drainRuns(context.services);
+  await context.close();
 }
 
 /** Defines a source through the API and gives it an in-memory directory. */

@@ -15,6 +15,7 @@ import type { Services } from '../../shared/services.ts';
 import { cutText } from '../../shared/text.ts';
 import { rescheduleFromDates } from '../hr/schedule/reschedule.ts';
 import type { SyncSource } from '../registry.ts';
+import { BATCH_ITEMS } from './batchItems.ts';
 import { noteSql } from './notes.ts';
 import { coreEvents } from './outbox.ts';
 import { recordUnchangedDigests } from './recordDigests.ts';
@@ -49,8 +50,6 @@ export interface ApplyCounts {
 }
 
 const CHANGES = `('create', 'update', 'deactivate', 'suspend', 'reactivate')`;
-// The items of one batch not applied yet: every statement of the batch is scoped by this.
-const BATCH = `p.run_id = ? and p.seq between ? and ? and p.applied_at is null and p.blocked is null`;
 
 const FIELDS: [string, string][] = [
   ['username', 'username'],
@@ -106,7 +105,7 @@ update app_user u set
   version = u.version + 1,
   updated_at = ?
 from sync_plan_item p ${orgOf(`p.diff->'organization'->>'to'`)}
-where ${BATCH} and u.id = p.user_id
+where ${BATCH_ITEMS} and u.id = p.user_id
   and (p.action = 'update' or (p.action in ('deactivate', 'suspend', 'reactivate')
        and ((p.diff - 'status' - 'spaces') <> '{}'::jsonb or p.link)))
 returning u.id, p.seq, p.action, p.diff - 'status' as diff, p.reason, p.external_id,
@@ -115,7 +114,7 @@ returning u.id, p.seq, p.action, p.diff - 'status' as diff, p.reason, p.external
 // The items of a batch that change a person's status, for the lifecycle.
 const STATUS_ITEMS_SQL = `
 select p.user_id, p.action, p.reason, p.external_id from sync_plan_item p
- where ${BATCH} and p.action in ('deactivate', 'suspend', 'reactivate') order by p.seq`;
+ where ${BATCH_ITEMS} and p.action in ('deactivate', 'suspend', 'reactivate') order by p.seq`;
 
 // The core account of each new person, chosen as the database's insert trigger would choose it
 // (their lower-cased login, unless a person ever had that account, or an earlier person of the
@@ -151,7 +150,7 @@ select p.user_id, p.record->>'username', p.record->>'familyName', p.record->>'gi
        case when ?::text is null then null else p.external_id end,
        p.record->>'employeeId', ${CORE_ACCOUNT}, ?, ?, p.digest
   from sync_plan_item p ${orgOf(`p.record->>'department'`)}
- where ${BATCH} and p.action = 'create'
+ where ${BATCH_ITEMS} and p.action = 'create'
 ${skipTaken ? 'on conflict do nothing' : ''}
 returning id, username, display_name, family_name, given_name, middle_name, email, phone, title,
   organization_id, core_account, coalesce(username, display_name) as label, external_id, status
@@ -160,9 +159,9 @@ returning id, username, display_name, family_name, given_name, middle_name, emai
 const ORGANIZATIONS_SQL = `
 with names as (
   select distinct on (lower(n)) n from (
-    select p.record->>'department' as n from sync_plan_item p where ${BATCH} and p.action = 'create'
+    select p.record->>'department' as n from sync_plan_item p where ${BATCH_ITEMS} and p.action = 'create'
     union all
-    select p.diff->'organization'->>'to' from sync_plan_item p where ${BATCH} and p.diff -> 'organization' is not null
+    select p.diff->'organization'->>'to' from sync_plan_item p where ${BATCH_ITEMS} and p.diff -> 'organization' is not null
   ) x where n is not null order by lower(n), n
 )
 insert into organization (id, name, kind, source)
@@ -298,7 +297,7 @@ async function applyStatusItems(
       ctx.em,
       `update sync_plan_item p set blocked = 'last_superadmin',
               blocked_note = ${noteSql('blocked_last_superadmin')}
-        where ${BATCH} and p.user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
+        where ${BATCH_ITEMS} and p.user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
       [...batch, JSON.stringify(blocked.map((s) => s.id))],
     );
   return results;
@@ -473,12 +472,12 @@ marked as (
            else 'the person changed since the plan' end,
          outcome_note = case when p.action = 'create' then ${noteSql('taken_since_plan')}
            else ${noteSql('changed_since_plan')} end
-   where ${BATCH} and p.action in ${CHANGES}
+   where ${BATCH_ITEMS} and p.action in ${CHANGES}
      and (p.user_id is null
           or p.user_id not in (select value::uuid from jsonb_array_elements_text(?::jsonb)))
   returning p.outcome
 )
-select (select count(*)::int from sync_plan_item p where ${BATCH} and p.action in ${CHANGES}) as total,
+select (select count(*)::int from sync_plan_item p where ${BATCH_ITEMS} and p.action in ${CHANGES}) as total,
        (select count(*)::int from marked where outcome = 'skipped') as skipped,
        (select count(*)::int from marked where outcome = 'failed') as failed`;
 

@@ -1,8 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuditEventInput } from '../../audit/actions.ts';
-
-// The items of one batch not applied yet (same scope as apply.ts's statements).
-const BATCH = `p.run_id = ? and p.seq between ? and ? and p.applied_at is null and p.blocked is null`;
+import { BATCH_ITEMS } from './batchItems.ts';
 
 /**
  * Releases, for the batch's creates an admin decided on (plan.ts, PROPOSALS_SQL: the item is a
@@ -31,7 +29,7 @@ with r as materialized (
      and dec.user_id = p.proposed_user_id
     join app_user x on x.id = dec.user_id
     left join app_user a on a.id = dec.decided_by_id
-   where ${BATCH} and p.action = 'create'
+   where ${BATCH_ITEMS} and p.action = 'create'
      and x.source_id = ? and x.status = 'deactivated'
      and coalesce(x.status_changed_at <= dec.decided_at, true)
      and (x.username = p.record->>'username' or lower(x.email) = p.record->>'email')

@@ -4,9 +4,8 @@ import { type BoundValue, executeBound } from '../../db/execute.ts';
 import type { MembershipVia } from '../../directory/entities.ts';
 import type { OutboxEvent } from '../../outbox/events.ts';
 import type { SyncSource } from '../types.ts';
+import { BATCH_ITEMS } from './batchItems.ts';
 
-// The items of one batch not applied yet (same scope as apply.ts's statements).
-const BATCH = `p.run_id = ? and p.seq between ? and ? and p.applied_at is null and p.blocked is null`;
 // The people the batch actually created or changed (a JSON array of ids).
 const DONE = `p.user_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`;
 // The mapped spaces an item adds (a create: all of its spaces) and removes, by name.
@@ -21,7 +20,7 @@ const CREATE_SPACES_SQL = `
 with names as (
   select distinct on (lower(x.n)) x.n
     from sync_plan_item p cross join lateral jsonb_array_elements_text(${TO}) x(n)
-   where ${BATCH} and ${HAS_SPACES}
+   where ${BATCH_ITEMS} and ${HAS_SPACES}
    order by lower(x.n), x.n
 )
 -- Spaces a mapping names and nobody made yet: made by the directory (source 'ad').
@@ -34,7 +33,7 @@ const ADD_SQL = `
 with wanted as (
   select p.user_id, x.n
     from sync_plan_item p cross join lateral jsonb_array_elements_text(${TO}) x(n)
-   where ${BATCH} and ${HAS_SPACES} and ${DONE}
+   where ${BATCH_ITEMS} and ${HAS_SPACES} and ${DONE}
      and not exists (select 1 from jsonb_array_elements_text(${FROM}) f where lower(f) = lower(x.n))
 ),
 added as (
@@ -54,7 +53,7 @@ const REMOVE_SQL = `
 with gone as (
   select p.user_id, f.n
     from sync_plan_item p cross join lateral jsonb_array_elements_text(${FROM}) f(n)
-   where ${BATCH} and p.diff -> 'spaces' is not null and ${DONE}
+   where ${BATCH_ITEMS} and p.diff -> 'spaces' is not null and ${DONE}
      and not exists (select 1 from jsonb_array_elements_text(${TO}) t where lower(t) = lower(f.n))
 ),
 removed as (
