@@ -18,6 +18,8 @@ export interface AuditCost {
   events: number;
   stagingSeconds: number;
   sealSeconds: number;
+  /** The floor: the same events written once, one row each, into a copy of audit_event. */
+  floorSeconds: number;
 }
 
 interface FunctionTimes {
@@ -63,11 +65,13 @@ export async function measureAuditCost<T>(
   await services.pool.query('alter system reset track_functions');
   await services.pool.query('select pg_reload_conf()');
   const stagingSeconds = await restage(services, head);
+  const floorSeconds = await insertOnce(services, head);
   return {
     result,
     audit: {
       events: Number((await headSeq(services)) - head),
       stagingSeconds,
+      floorSeconds,
       sealSeconds:
         (after.sealMs - before.sealMs + after.triggerSelfMs - before.triggerSelfMs) / 1000,
     },
@@ -143,6 +147,42 @@ async function restage(services: Services, head: bigint): Promise<number> {
       seconds += secondsSince(start);
       await client.query('rollback');
     }
+  } finally {
+    client.release();
+  }
+  return seconds;
+}
+
+const AUDIT_FLOOR_TABLE = 'bench_audit_floor';
+
+/**
+ * The audit's floor for the same run: its events written once, in batches of the apply's size,
+ * each batch one `INSERT … SELECT` committed, into a WAL-logged copy of audit_event with all its
+ * indexes (empty, as audit_event was before the run). No staging, no chaining, no hashing: what
+ * any design that keeps one row per event, as auditors search them, must still write.
+ */
+async function insertOnce(services: Services, head: bigint): Promise<number> {
+  const batch = services.config.directorySync.applyBatchSize;
+  const client = await services.pool.connect();
+  let seconds = 0;
+  try {
+    await client.query(`drop table if exists ${AUDIT_FLOOR_TABLE}`);
+    await client.query(`create table ${AUDIT_FLOOR_TABLE} (like audit_event including all)`);
+    const { rows } = await client.query<{ seq: string }>(
+      'select max(seq)::text as seq from audit_event',
+    );
+    const last = BigInt(rows[0]?.seq ?? '0');
+    for (let from = head; from < last; from += BigInt(batch)) {
+      const start = performance.now();
+      await client.query('begin');
+      await client.query(
+        `insert into ${AUDIT_FLOOR_TABLE} select * from audit_event where seq > $1 and seq <= $2`,
+        [from.toString(), (from + BigInt(batch)).toString()],
+      );
+      await client.query('commit');
+      seconds += secondsSince(start);
+    }
+    await client.query(`drop table ${AUDIT_FLOOR_TABLE}`);
   } finally {
     client.release();
   }
