@@ -160,11 +160,11 @@ const terminated = (r: string) =>
   `(${r}->>'terminationDate' is not null and
     ((${r}->>'terminationDate')::date + 1)::timestamp at time zone $6::text <= $5::timestamptz)`;
 
-/** SQL: a staged record's hire date is still to come. */
-/** Whether the source says the person is suspended (`true`) or not (`false`); absent: neither. */
+/** SQL: whether the source says the person is suspended (`true`) or not (`false`); absent: neither. */
 const suspendedSaid = (r: string, value: boolean) =>
   `coalesce((${r}->>'suspended')::boolean = ${value}, false)`;
 
+/** SQL: a staged record's hire date is still to come. */
 const startsLater = (r: string) =>
   `(${r}->>'hireDate' is not null and
     ((${r}->>'hireDate')::date)::timestamp at time zone $6::text > $5::timestamptz)`;
@@ -427,9 +427,11 @@ m as (
     left join rel_claimed rc on rc.user_id = rn.user_id
    where n.part = ${slice.index + 1}
 ),
--- Materialized (as is d): referenced several times below, these expressions (time-zone
--- arithmetic, the jsonb diff) would otherwise be evaluated again for each reference.
-j as materialized (
+-- Fenced with OFFSET 0 (as are d and a): referenced several times below, these expressions
+-- (time-zone arithmetic, the jsonb diff, the action) would otherwise be evaluated again for each
+-- reference. A fence keeps each row's values without materializing the rows: materialized, a
+-- million wide rows were written to disk twice and read back, once per slice.
+j as (
   select m.external_id, m.seq, m.r, m.conflict, m.conflict_note,
          (m.link_user is not null or (m.ext_user is not null and ${links.linkedById})) as link,
          m.link_user is null as by_id, m.relink, m.decided, u.external_id as u_external_id,
@@ -445,8 +447,9 @@ j as materialized (
     left join app_user u on u.id = coalesce(m.ext_user, m.link_user)
     left join organization o on o.id = u.organization_id
     ${currentSpaces}
+  offset 0
 ),
-d as materialized (
+d as (
   select j.*, (${diffExpression(source, precedence)})${mapped ? ` || ${spacesDiff(ownStatus, precedence)}` : ''}
          -- A reconnection moves the person's link to the new account: shown, and audited, as a change.
          || case when j.relink then jsonb_build_object('externalId',
@@ -466,6 +469,7 @@ d as materialized (
          (j.uid is not null and not j.gone and j.status = 'suspended'
           and ${suspendedSaid('j.r', false)} and not ${ownStatus}) as kept_suspended
     from j
+  offset 0
 ),
 a as (
   select d.*,
@@ -477,6 +481,7 @@ a as (
               else 'unchanged'
          end as action
     from d
+  offset 0
 )
 insert into sync_plan_item (run_id, seq, action, user_id, external_id, locator, label, diff, record, link, reason, notes, digest, user_xmin)
 select $1, a.seq, a.action,
@@ -615,38 +620,37 @@ select $1, (select coalesce(max(seq), 0) from sync_plan_item where run_id = $1)
 const UNIQUENESS_SQL = (() => {
   const value = (field: string) =>
     `case when p.action = 'create' then p.record->>'${field}' else p.diff->'${field}'->>'to' end`;
+  // A value two items of the plan want is found by hashing the values (such values are rare):
+  // a window counting every value sorted all of them, with the collation, in both checks.
   // Materialized, and joined as a semi-join: the plan's rows are not analyzed yet (same
   // transaction), and a re-evaluated window per row made 10,000 creates take minutes.
-  const clash = (counted: string, current: string) => `materialized (
-  select c.seq from ${counted} c
-   where c.same > 1
-      or exists (select 1 from app_user x where ${current} = c.value and x.id is distinct from c.user_id
-                    and x.id is distinct from c.releaser))`;
+  const clash = (rows: string, column: 'login' | 'mail', current: string) => `materialized (
+  select w.seq from ${rows} w
+   where w.${column} is not null
+     and (w.${column} in (select ${column} from ${rows} where ${column} is not null
+                           group by ${column} having count(*) > 1)
+          or exists (select 1 from app_user x where ${current} = w.${column}
+                        and x.id is distinct from w.user_id and x.id is distinct from w.releaser)))`;
   const phrase = (field: string) =>
     `'${field} ' || coalesce(p.record->>'${field}', p.diff->'${field}'->>'to') || ' belongs to another person'`;
   const taken = (field: string, code: 'login_taken' | 'email_taken') =>
     noteSql(code, { value: `coalesce(p.record->'${field}', p.diff->'${field}'->'to')` });
   return `
-with wanted as (
+with wanted as materialized (
   select p.seq, p.user_id, p.action, ${value('username')} as login, ${value('email')} as mail,
          -- A create an admin decided on: the former person named releases what they hold.
          case when p.action = 'create' then p.proposed_user_id end as releaser
     from sync_plan_item p
    where p.run_id = $1 and p.action in ('create', 'update', 'deactivate', 'reactivate')
 ),
-login_counted as (
-  select w.seq, w.user_id, w.releaser, w.login as value, count(*) over (partition by w.login) as same
-    from wanted w where w.login is not null
-),
-login_clash as ${clash('login_counted', 'x.username')},
+login_clash as ${clash('wanted', 'login', 'x.username')},
 -- The e-mails as the check after the logins sees them: without the creates it made conflicts.
-mail_counted as (
-  select w.seq, w.user_id, w.releaser, w.mail as value, count(*) over (partition by w.mail) as same
-    from wanted w
+mail_wanted as materialized (
+  select w.* from wanted w
    where w.mail is not null
      and not (w.action = 'create' and w.seq in (select seq from login_clash))
 ),
-mail_clash as ${clash('mail_counted', 'lower(x.email)')},
+mail_clash as ${clash('mail_wanted', 'mail', 'lower(x.email)')},
 k as (
   select seq, bool_or(login) as login, bool_or(mail) as mail from (
     select seq, true as login, false as mail from login_clash
