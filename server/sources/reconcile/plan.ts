@@ -622,8 +622,8 @@ const UNIQUENESS_SQL = (() => {
     `case when p.action = 'create' then p.record->>'${field}' else p.diff->'${field}'->>'to' end`;
   // A value two items of the plan want is found by hashing the values (such values are rare):
   // a window counting every value sorted all of them, with the collation, in both checks.
-  // Materialized, and joined as a semi-join: the plan's rows are not analyzed yet (same
-  // transaction), and a re-evaluated window per row made 10,000 creates take minutes.
+  // Materialized: the plan's rows are not analyzed yet (same transaction), and a check
+  // re-evaluated per item (an inlined window, once) made 10,000 creates take minutes.
   const clash = (rows: string, column: 'login' | 'mail', current: string) => `materialized (
   select w.seq from ${rows} w
    where w.${column} is not null
