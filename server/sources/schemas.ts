@@ -229,7 +229,12 @@ export const planItemView = z.object({
   locator: z.string().nullable(),
   label: z.string().nullable(),
   diff: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
-  record: z.record(z.string(), z.unknown()).nullable(),
+  record: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .describe(
+      "A create: the values the person is created with. Fields without a value are left out; the external id and locator are the item's own fields (plans made by earlier versions repeat them here)",
+    ),
   link: z.boolean(),
   /** The note in English (for the audit, the CLI and older clients); `notes` says it as codes. */
   reason: z.string().nullable(),

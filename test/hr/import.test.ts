@@ -320,7 +320,7 @@ describe('apply', () => {
       expect(row).toMatchObject({
         family_name: item.record?.familyName,
         given_name: item.record?.givenName,
-        middle_name: item.record?.middleName,
+        middle_name: item.record?.middleName ?? null,
         title: 'Инженер',
         status: 'active',
         hire_date: '2020-02-01',

@@ -121,6 +121,49 @@ describe('plan and apply', () => {
   });
 });
 
+describe('plan items', () => {
+  it("keep a create's values and nothing else, and go with their run", async () => {
+    const { id, directory } = await defineSource(api, directories);
+    const anna = sourcePerson({ givenName: 'Анна', department: 'ИТ', phone: '8 916 123-45-67' });
+    directory.put(anna);
+    const run = await sync(api, id, 'dry-run');
+    const response = await api.request<{
+      data: { action: string; externalId: string; locator: string; record: unknown }[];
+    }>('GET', `/api/v1/sync-runs/${run.id}/plan?limit=10`);
+    expect(response.status, response.text).toBe(200);
+    const [item] = response.body.data;
+    expect(item).toMatchObject({
+      action: 'create',
+      externalId: anna.externalId,
+      locator: anna.locator,
+    });
+    // The external id and locator are the item's own fields, and a field without a value is
+    // left out: the record is exactly what the person is created with.
+    expect(item?.record).toEqual({
+      username: anna.username,
+      familyName: anna.familyName,
+      givenName: 'Анна',
+      displayName: `Анна ${anna.familyName}`,
+      email: anna.email,
+      phone: '+79161234567',
+      department: 'ИТ',
+    });
+    // Not a foreign key any more (a check per inserted item): a trigger keeps the cascade.
+    const dba = new pg.Client({ connectionString: context.databaseUrl });
+    await dba.connect();
+    try {
+      await dba.query('delete from sync_run where id = $1', [run.id]);
+      const { rows } = await dba.query(
+        'select count(*)::int as n from sync_plan_item where run_id = $1',
+        [run.id],
+      );
+      expect(rows).toEqual([{ n: 0 }]);
+    } finally {
+      await dba.end();
+    }
+  });
+});
+
 describe('correlation', () => {
   it('links a person created by hand by employee id, and by email', async () => {
     const { id, directory } = await defineSource(api, directories);

@@ -38,6 +38,7 @@ import { Migration20261212000000AuditSealQueuedOnce } from './Migration202612120
 import { Migration20261212010000SyncStagingAnalyze } from './Migration20261212010000SyncStagingAnalyze.ts';
 import { Migration20261213000000SyncAppliedBatches } from './Migration20261213000000SyncAppliedBatches.ts';
 import { Migration20261214000000SyncEntryDigests } from './Migration20261214000000SyncEntryDigests.ts';
+import { Migration20261215000000PlanItemsRunCascade } from './Migration20261215000000PlanItemsRunCascade.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -124,5 +125,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261214000000SyncEntryDigests',
     class: Migration20261214000000SyncEntryDigests,
+  },
+  {
+    name: 'Migration20261215000000PlanItemsRunCascade',
+    class: Migration20261215000000PlanItemsRunCascade,
   },
 ];

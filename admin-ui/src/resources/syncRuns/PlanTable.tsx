@@ -117,7 +117,15 @@ export function PlanTable({ runId, base = 'sync-runs', revision, counts }: PlanT
                 />
               </TableCell>
               <TableCell>
-                <PlanDiff diff={item.diff} record={item.action === 'create' ? item.record : null} />
+                <PlanDiff
+                  diff={item.diff}
+                  // The source's key is the item's own field; the record holds the values.
+                  record={
+                    item.action === 'create' && item.record
+                      ? { externalId: item.externalId, ...item.record }
+                      : null
+                  }
+                />
               </TableCell>
               <TableCell>
                 <PlanNotes item={item} />
