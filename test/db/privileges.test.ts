@@ -34,6 +34,7 @@ const EXPECTED_DEFINERS = [
   'audit_chain_pending()',
   'audit_seal(boolean)',
   'sync_staging_analyze()',
+  'sync_staging_release(uuid)',
 ];
 /** Functions only the owner may execute (the archive's way past the audit guard). */
 const OWNER_ONLY = ['audit_archive_through(bigint,bytea,bytea)'];

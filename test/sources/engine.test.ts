@@ -208,6 +208,34 @@ describe('correlation', () => {
 });
 
 describe('staging', () => {
+  it("is truncated once a plan is made, unless another run's entries are staged", async () => {
+    const { id, directory } = await defineSource(api, directories);
+    directory.put(sourcePerson(), sourcePerson());
+    const pool = context.services.pool;
+    const staged = async () =>
+      (
+        await pool.query<{ runs: string[]; bytes: string }>(
+          `select array(select distinct run_id::text from sync_staging order by 1) as runs,
+                  pg_relation_size('sync_staging')::text as bytes`,
+        )
+      ).rows[0];
+    // Alone: no row left and no page either (a delete leaves its pages to autovacuum).
+    await sync(api, id, 'dry-run');
+    expect(await staged()).toEqual({ runs: [], bytes: '0' });
+    // Another run's read staging meanwhile: its entries stay, this run's own are deleted.
+    const other = randomUUID();
+    await pool.query(
+      `insert into sync_staging (run_id, external_id, record) values ($1, 'someone', '{}')`,
+      [other],
+    );
+    try {
+      await sync(api, id, 'dry-run');
+      expect((await staged())?.runs).toEqual([other]);
+    } finally {
+      await pool.query('delete from sync_staging where run_id = $1', [other]);
+    }
+  });
+
   it('stages an id repeated by a later page once, with the later entry', async () => {
     const runId = randomUUID();
     const page = async (...people: ReturnType<typeof sourcePerson>[]) =>

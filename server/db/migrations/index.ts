@@ -39,6 +39,7 @@ import { Migration20261212010000SyncStagingAnalyze } from './Migration2026121201
 import { Migration20261213000000SyncAppliedBatches } from './Migration20261213000000SyncAppliedBatches.ts';
 import { Migration20261214000000SyncEntryDigests } from './Migration20261214000000SyncEntryDigests.ts';
 import { Migration20261215000000PlanItemsRunCascade } from './Migration20261215000000PlanItemsRunCascade.ts';
+import { Migration20261215010000SyncStagingRelease } from './Migration20261215010000SyncStagingRelease.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -129,5 +130,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261215000000PlanItemsRunCascade',
     class: Migration20261215000000PlanItemsRunCascade,
+  },
+  {
+    name: 'Migration20261215010000SyncStagingRelease',
+    class: Migration20261215010000SyncStagingRelease,
   },
 ];

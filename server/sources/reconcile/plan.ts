@@ -936,8 +936,23 @@ export async function computePlan(
   await db.query(UNIQUENESS_SQL, [runId]);
   if (former) await db.query(RELEASES_SQL, [runId, context.timeZone]);
   await db.query(EMPTIED_SQL, [runId]);
-  await db.query('delete from sync_staging where run_id = $1', [runId]);
+  await releaseStaging(db, runId);
   await db.query('delete from sync_absence where run_id = $1', [runId]);
+}
+
+/**
+ * Empties the run's staged entries: the whole table with TRUNCATE when no other run has any
+ * and nobody holds it (sync_staging_release), else a DELETE of the run's own. A deleted million
+ * left its pages to autovacuum, which worked through them beside the apply, and to every later
+ * run's scans of the table. The truncate's lock lasts until the caller's transaction ends.
+ */
+async function releaseStaging(db: Queryable, runId: string): Promise<void> {
+  const { rows } = await db.query<{ released: boolean }>(
+    'select sync_staging_release($1) as released',
+    [runId],
+  );
+  if (rows[0]?.released !== true)
+    await db.query('delete from sync_staging where run_id = $1', [runId]);
 }
 
 /**
