@@ -208,6 +208,17 @@ describe('correlation', () => {
 });
 
 describe('staging', () => {
+  it('and the plan items are not vacuumed for inserts alone (a sync writes them in bursts)', async () => {
+    const { rows } = await context.services.pool.query<{ table: string; options: string[] }>(
+      `select relname as table, reloptions as options from pg_class
+        where relname in ('sync_staging', 'sync_plan_item') and relkind = 'r' order by relname`,
+    );
+    expect(rows).toEqual([
+      { table: 'sync_plan_item', options: ['autovacuum_vacuum_insert_threshold=-1'] },
+      { table: 'sync_staging', options: ['autovacuum_vacuum_insert_threshold=-1'] },
+    ]);
+  });
+
   it("is truncated once a plan is made, unless another run's entries are staged", async () => {
     const { id, directory } = await defineSource(api, directories);
     directory.put(sourcePerson(), sourcePerson());

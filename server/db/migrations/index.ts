@@ -40,6 +40,7 @@ import { Migration20261213000000SyncAppliedBatches } from './Migration2026121300
 import { Migration20261214000000SyncEntryDigests } from './Migration20261214000000SyncEntryDigests.ts';
 import { Migration20261215000000PlanItemsRunCascade } from './Migration20261215000000PlanItemsRunCascade.ts';
 import { Migration20261215010000SyncStagingRelease } from './Migration20261215010000SyncStagingRelease.ts';
+import { Migration20261215020000SyncBurstTablesNoInsertVacuum } from './Migration20261215020000SyncBurstTablesNoInsertVacuum.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -134,5 +135,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261215010000SyncStagingRelease',
     class: Migration20261215010000SyncStagingRelease,
+  },
+  {
+    name: 'Migration20261215020000SyncBurstTablesNoInsertVacuum',
+    class: Migration20261215020000SyncBurstTablesNoInsertVacuum,
   },
 ];
