@@ -17,7 +17,9 @@ create function sync_staging_release(p_run uuid) returns boolean language plpgsq
 begin
   -- Held to the end of the caller's transaction: nobody stages between the check and the truncate.
   lock table sync_staging in access exclusive mode nowait;
-  if exists (select 1 from sync_staging where run_id <> p_run) then
+  -- Two ranges of the primary key's first column: run_id <> p_run would read every staged row.
+  if exists (select 1 from sync_staging where run_id < p_run)
+     or exists (select 1 from sync_staging where run_id > p_run) then
     return false;
   end if;
   truncate sync_staging;
