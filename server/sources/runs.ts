@@ -18,6 +18,7 @@ import {
   managedCount,
   planContextOf,
   type Queryable,
+  releaseStaging,
 } from './reconcile/plan.ts';
 import { findRunSource, readerFor, type SyncSource } from './registry.ts';
 import { INTERRUPTED_TEXT, type RunError, runErrors, storedRunError } from './runErrors.ts';
@@ -366,14 +367,14 @@ async function execute(
       if (absence) await recordDetection(services, source, runId, absence);
     }
     if (!finished) {
-      await db.query('delete from sync_staging where run_id = $1', [runId]);
+      await releaseStaging(db, runId);
       await clearAbsence(db, runId);
       await finishRun(services, source, runId, 'cancelled', { counts: { read: progress.entries } });
       return;
     }
   } catch (error) {
     // A read that failed midway plans nothing and applies nothing: nobody is deactivated.
-    await db.query('delete from sync_staging where run_id = $1', [runId]);
+    await releaseStaging(db, runId);
     await clearAbsence(db, runId);
     await finishRun(services, source, runId, 'failed', {
       error: runErrors.readFailed(messageOf(error)),
@@ -397,7 +398,7 @@ async function execute(
     await db.query('rollback');
     // Slices of the plan computed on other connections were committed there.
     await db.query('delete from sync_plan_item where run_id = $1', [runId]);
-    await db.query('delete from sync_staging where run_id = $1', [runId]);
+    await releaseStaging(db, runId);
     await clearAbsence(db, runId);
     await finishRun(services, source, runId, 'failed', {
       error: runErrors.planFailed(messageOf(error)),
@@ -736,7 +737,7 @@ export async function recoverRuns(services: Services): Promise<RecoveredRuns> {
         );
         continue;
       }
-      await lease.client.query('delete from sync_staging where run_id = $1', [row.id]);
+      await releaseStaging(lease.client, row.id);
       // Plan slices committed on their own connections before the process died (computePlan).
       await lease.client.query('delete from sync_plan_item where run_id = $1', [row.id]);
       await clearAbsence(lease.client, row.id);

@@ -941,12 +941,13 @@ export async function computePlan(
 }
 
 /**
- * Empties the run's staged entries: the whole table with TRUNCATE when no other run has any
- * and nobody holds it (sync_staging_release), else a DELETE of the run's own. A deleted million
- * left its pages to autovacuum, which worked through them beside the apply, and to every later
- * run's scans of the table. The truncate's lock lasts until the caller's transaction ends.
+ * Empties the run's staged entries, once planned or once the run has failed or been cancelled:
+ * the whole table with TRUNCATE when no other run has any and nobody holds it
+ * (sync_staging_release), else a DELETE of the run's own. A deleted million left its pages to
+ * autovacuum, which worked through them beside the apply, and to every later run's scans of the
+ * table. The truncate's lock lasts until the caller's transaction (or statement) ends.
  */
-async function releaseStaging(db: Queryable, runId: string): Promise<void> {
+export async function releaseStaging(db: Queryable, runId: string): Promise<void> {
   const { rows } = await db.query<{ released: boolean }>(
     'select sync_staging_release($1) as released',
     [runId],
