@@ -148,7 +148,8 @@ describe('plan items', () => {
       phone: '+79161234567',
       department: 'ИТ',
     });
-    // Not a foreign key any more (a check per inserted item): a trigger keeps the cascade.
+    // Not a foreign key any more (a check per inserted item): a trigger keeps the cascade. A
+    // client of its own, not asSuperuser (tamper.ts), which switches user triggers off.
     const dba = new pg.Client({ connectionString: context.databaseUrl });
     await dba.connect();
     try {
