@@ -68,6 +68,17 @@ function track<T>(services: Services, promise: Promise<T>): Promise<T> {
   return promise;
 }
 
+/**
+ * Clears what a run that ends without a plan to apply (failed, cancelled, or died with its
+ * process) leaves behind: its staged entries (releaseStaging), its staged absences, and plan
+ * slices committed on their own connections (computePlan).
+ */
+async function discardLeftovers(db: Queryable, runId: string): Promise<void> {
+  await releaseStaging(db, runId);
+  await clearAbsence(db, runId);
+  await db.query('delete from sync_plan_item where run_id = $1', [runId]);
+}
+
 /** A held per-source lock: one run per source at a time, across every process. */
 interface SourceLease {
   client: pg.PoolClient;
@@ -367,15 +378,13 @@ async function execute(
       if (absence) await recordDetection(services, source, runId, absence);
     }
     if (!finished) {
-      await releaseStaging(db, runId);
-      await clearAbsence(db, runId);
+      await discardLeftovers(db, runId);
       await finishRun(services, source, runId, 'cancelled', { counts: { read: progress.entries } });
       return;
     }
   } catch (error) {
     // A read that failed midway plans nothing and applies nothing: nobody is deactivated.
-    await releaseStaging(db, runId);
-    await clearAbsence(db, runId);
+    await discardLeftovers(db, runId);
     await finishRun(services, source, runId, 'failed', {
       error: runErrors.readFailed(messageOf(error)),
       counts: { read: progress.entries },
@@ -397,9 +406,7 @@ async function execute(
   } catch (error) {
     await db.query('rollback');
     // Slices of the plan computed on other connections were committed there.
-    await db.query('delete from sync_plan_item where run_id = $1', [runId]);
-    await releaseStaging(db, runId);
-    await clearAbsence(db, runId);
+    await discardLeftovers(db, runId);
     await finishRun(services, source, runId, 'failed', {
       error: runErrors.planFailed(messageOf(error)),
     });
@@ -541,13 +548,14 @@ export async function startRun(
   const runId = randomUUID();
   try {
     // Whatever is still "live" for this source died with its process (we hold the lock now).
-    // A run that died reading or planning may have left plan slices committed on their own
-    // connections (computePlan): a failed plan has no items.
-    await lease.client.query(
-      `delete from sync_plan_item where run_id in
-         (select id from sync_run where source_id = $1 and status = 'running')`,
+    // A run that died reading or planning leaves what discardLeftovers clears: left staged, a
+    // million entries stayed for good, and every later plan deleted its own instead of
+    // truncating the table (releaseStaging).
+    const { rows: died } = await lease.client.query<{ id: string }>(
+      `select id from sync_run where source_id = $1 and status = 'running'`,
       [source.id],
     );
+    for (const { id } of died) await discardLeftovers(lease.client, id);
     await lease.client.query(
       `update sync_run set status = 'failed', error = $2,
          details = coalesce(details, '{}'::jsonb) || jsonb_build_object('runError', $3::jsonb),
@@ -737,10 +745,7 @@ export async function recoverRuns(services: Services): Promise<RecoveredRuns> {
         );
         continue;
       }
-      await releaseStaging(lease.client, row.id);
-      // Plan slices committed on their own connections before the process died (computePlan).
-      await lease.client.query('delete from sync_plan_item where run_id = $1', [row.id]);
-      await clearAbsence(lease.client, row.id);
+      await discardLeftovers(lease.client, row.id);
       const error = runErrors.interrupted();
       if (source) await finishRun(services, source, row.id, 'failed', { error });
       else

@@ -248,6 +248,59 @@ describe('staging', () => {
     }
   });
 
+  it("is emptied of a dead run's entries when the next run of its source starts", async () => {
+    const { id, directory } = await defineSource(api, directories);
+    directory.put(sourcePerson());
+    const pool = context.services.pool;
+    const first = await sync(api, id, 'dry-run');
+    // A run whose process died mid-read: still "running", its entries staged, an absence
+    // staged and a plan slice committed on its own connection.
+    const dead = randomUUID();
+    await pool.query(
+      `insert into sync_run (id, source_id, mode, status, requested_by_id, requested_by, started_at, details)
+       select $1, source_id, 'full', 'running', requested_by_id, requested_by, now(), '{}'
+         from sync_run where id = $2`,
+      [dead, first.id],
+    );
+    await pool.query(
+      `insert into sync_staging (run_id, external_id, record)
+       select $1, 'dead-' || g, '{}' from generate_series(1, 50) g`,
+      [dead],
+    );
+    await pool.query(`insert into sync_absence (run_id, external_id) values ($1, 'gone')`, [dead]);
+    await pool.query(
+      `insert into sync_plan_item (run_id, seq, action, external_id, label)
+       values ($1, 1, 'unchanged', 'dead-1', 'dead-1')`,
+      [dead],
+    );
+    const next = await sync(api, id, 'dry-run');
+    expect(next.status).toBe('planned');
+    const left = await pool.query<{ table: string; n: number }>(
+      `select 'staging' as table, count(*)::int as n from sync_staging where run_id = $1
+       union all select 'absence', count(*)::int from sync_absence where run_id = $1
+       union all select 'items', count(*)::int from sync_plan_item where run_id = $1`,
+      [dead],
+    );
+    expect(left.rows).toEqual([
+      { table: 'staging', n: 0 },
+      { table: 'absence', n: 0 },
+      { table: 'items', n: 0 },
+    ]);
+    const { rows } = await pool.query<{ status: string }>(
+      'select status from sync_run where id = $1',
+      [dead],
+    );
+    expect(rows[0]?.status).toBe('failed');
+    // Alone again, the table was truncated rather than deleted from.
+    expect(
+      (
+        await pool.query<{ bytes: string }>(
+          `select pg_relation_size('sync_staging')::text as bytes`,
+        )
+      ).rows[0]?.bytes,
+    ).toBe('0');
+  });
+
   it('stages an id repeated by a later page once, with the later entry', async () => {
     const runId = randomUUID();
     const page = async (...people: ReturnType<typeof sourcePerson>[]) =>
