@@ -19,6 +19,7 @@ import {
   planContextOf,
   type Queryable,
   releaseStaging,
+  SLICED_FROM,
 } from './reconcile/plan.ts';
 import { findRunSource, readerFor, type SyncSource } from './registry.ts';
 import { INTERRUPTED_TEXT, type RunError, runErrors, storedRunError } from './runErrors.ts';
@@ -35,8 +36,13 @@ import type { DirectoryRead, DirectoryReader, SyncCursor } from './types.ts';
 /** Engine knobs; tests shrink batches and break one on purpose. */
 export interface EngineOptions {
   batchSize: number;
-  /** Batches applied at once when they only create people (ApplyOptions.concurrency). */
+  /**
+   * Batches applied at once when they only create people (ApplyOptions.concurrency), and slices
+   * of a plan computed at once.
+   */
   concurrency: number;
+  /** Entries to plan from which a plan is sliced (SLICED_FROM). */
+  slicedFrom: number;
   onBatch?: (batch: number) => void | Promise<void>;
 }
 
@@ -51,7 +57,11 @@ export function configureEngine(services: Services, options: Partial<EngineOptio
 function optionsOf(services: Services): EngineOptions {
   const { applyBatchSize, applyConcurrency } = services.config.directorySync;
   return (
-    engineOptions.get(services) ?? { batchSize: applyBatchSize, concurrency: applyConcurrency }
+    engineOptions.get(services) ?? {
+      batchSize: applyBatchSize,
+      concurrency: applyConcurrency,
+      slicedFrom: SLICED_FROM,
+    }
   );
 }
 
@@ -399,7 +409,11 @@ async function execute(
   try {
     await computePlan(db, runId, source, full, planContextOf(services), absence?.kind ?? null, {
       pool: services.pool,
-      slices: optionsOf(services).concurrency,
+      // Entries recognized unchanged by their digest are staged, not planned.
+      slices:
+        entries - progress.unchanged >= optionsOf(services).slicedFrom
+          ? optionsOf(services).concurrency
+          : 1,
     });
     await options.afterPlan?.(db, runId);
     await db.query('commit');

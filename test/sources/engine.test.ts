@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ANALYZE_STAGING_FROM,
   normalizePage,
+  SLICED_FROM,
   stageNormalized,
 } from '../../server/sources/reconcile/plan.ts';
 import { configureEngine } from '../../server/sources/runs.ts';
@@ -415,14 +416,14 @@ describe('the last superadmin', () => {
       sourcePerson({ username: `twin${stamp}` }),
     );
     const lines = async (concurrency: number) => {
-      configureEngine(context.services, { concurrency });
+      configureEngine(context.services, { concurrency, slicedFrom: 0 });
       const run = await sync(api, id, 'dry-run');
       expect(run.status, JSON.stringify(run)).toBe('planned');
       return { counts: run.counts, plan: await planOf(api, run.id) };
     };
     const whole = await lines(1);
     const sliced = await lines(2);
-    configureEngine(context.services, { concurrency: 2 });
+    configureEngine(context.services, { concurrency: 2, slicedFrom: SLICED_FROM });
     expect(whole.counts).toMatchObject({ update: 10, deactivate: 7, create: 12, conflict: 2 });
     const comparable = (plan: PlanLine[]) =>
       plan.map(({ action, externalId, diff, reason, blocked, label, userId }) => ({
