@@ -405,15 +405,14 @@ async function execute(
   const full = read.mode === 'full';
   const managed = await managedCount(db, source.id);
   await analyzeStaging(db, entries);
+  const { concurrency, slicedFrom } = optionsOf(services);
+  // Entries recognized unchanged by their digest are staged, not planned.
+  const slices = entries - progress.unchanged >= slicedFrom ? concurrency : 1;
   await db.query('begin');
   try {
     await computePlan(db, runId, source, full, planContextOf(services), absence?.kind ?? null, {
       pool: services.pool,
-      // Entries recognized unchanged by their digest are staged, not planned.
-      slices:
-        entries - progress.unchanged >= optionsOf(services).slicedFrom
-          ? optionsOf(services).concurrency
-          : 1,
+      slices,
     });
     await options.afterPlan?.(db, runId);
     await db.query('commit');
