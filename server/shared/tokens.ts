@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A new opaque token: 256 random bits, URL-safe. */
 export function newToken(): string {
@@ -7,7 +7,8 @@ export function newToken(): string {
 
 /** The stored form of a token: its SHA-256. Tokens themselves are never stored. */
 export function hashToken(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
+  // One-shot: no Hash object per call (introspection hashes a token on every request).
+  return hash('sha256', token, 'buffer');
 }
 
 /** HMAC-SHA256 of a value, URL-safe. */
