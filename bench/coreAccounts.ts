@@ -9,7 +9,7 @@
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { openBenchDatabase } from './support/database.ts';
-import { fmt, table } from './support/stats.ts';
+import { fmt, median, table } from './support/stats.ts';
 
 const INSERT = `
 insert into app_user (id, username, family_name, given_name, display_name, email, status,
@@ -23,11 +23,6 @@ function option(args: string[], name: string, fallback: number): number {
   const value = index >= 0 ? Number(args[index + 1]) : Number.NaN;
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
 
 /** Runs the benchmark (see the file comment). */
 export async function runCoreAccountsBenchmark(args: string[]): Promise<void> {

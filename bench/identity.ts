@@ -9,7 +9,8 @@ import { seedDeviceSessions } from './identity/data.ts';
 import { type LoginTimingResult, measureLoginTiming } from './identity/loginTiming.ts';
 import { measureRevocation, type RevocationResult } from './identity/revocation.ts';
 import { openBenchDatabase } from './support/database.ts';
-import { fmt, type Latency, table } from './support/stats.ts';
+import { processCpuMs } from './support/processCpu.ts';
+import { fmt, type Latency, median, table } from './support/stats.ts';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -53,7 +54,7 @@ function runLoad(url: string, key: string, tokens: string[], seconds: number, co
 
 /** The floor server (bench/identity/floor.ts) in a process of its own; resolves with its URL. */
 function startFloor(databaseUrl: string, idleMs: number) {
-  return new Promise<{ baseUrl: string; stop: () => void }>((resolve, reject) => {
+  return new Promise<{ baseUrl: string; pid: number; stop: () => void }>((resolve, reject) => {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'bench/identity/floor.ts', databaseUrl, String(idleMs)],
@@ -62,7 +63,12 @@ function startFloor(databaseUrl: string, idleMs: number) {
     child.once('error', reject);
     child.stdout.on('data', (chunk: Buffer) => {
       const port = /listening (\d+)/.exec(chunk.toString('utf8'))?.[1];
-      if (port) resolve({ baseUrl: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') });
+      if (port)
+        resolve({
+          baseUrl: `http://127.0.0.1:${port}`,
+          pid: child.pid ?? 0,
+          stop: () => child.kill('SIGTERM'),
+        });
     });
   });
 }
@@ -86,26 +92,56 @@ function loginTimingReport(t: LoginTimingResult): string {
   ].join('\n');
 }
 
-/** One connection count: the service and the floor, measured back to back in the same run. */
-interface LoadPair {
-  service: LoadResult;
-  floor: LoadResult;
+/** One load run and the CPU its server process used for it (ms per request; null off Linux). */
+interface MeasuredLoad extends LoadResult {
+  serverCpuPerRequest: number | null;
 }
 
+/**
+ * One connection count: the service and the floor in alternating rounds of the same run
+ * (service, floor, service, floor...), so a slow minute of the machine falls on both.
+ */
+interface LoadPair {
+  connections: number;
+  service: MeasuredLoad[];
+  floor: MeasuredLoad[];
+}
+
+/** Requests per second over all rounds: every request, every second. */
+const pooledRate = (runs: MeasuredLoad[]) =>
+  runs.reduce((sum, run) => sum + run.total, 0) / runs.reduce((sum, run) => sum + run.seconds, 0);
+
+const cpuPerRequest = (runs: MeasuredLoad[]) => {
+  const values = runs.map((run) => run.serverCpuPerRequest);
+  return values.every((value) => value !== null) ? median(values as number[]) : null;
+};
+
 function report(pairs: LoadPair[], revocation: RevocationResult, sessions: number): string {
-  const rows = pairs.map(({ service: l, floor: f }) => {
-    const rate = f.requestsPerSecond / l.requestsPerSecond;
-    const tail = l.latency.p99 / f.latency.p99;
+  const rows = pairs.map(({ connections, service, floor }) => {
+    const rate = pooledRate(floor) / pooledRate(service);
+    const serviceP99 = median(service.map((run) => run.latency.p99));
+    const floorP99 = median(floor.map((run) => run.latency.p99));
+    const tail = serviceP99 / floorP99;
+    const perRound = service
+      .map(
+        (run, i) => `${((floor[i]?.requestsPerSecond ?? 0) / run.requestsPerSecond).toFixed(2)}×`,
+      )
+      .join(', ');
+    const serviceCpu = cpuPerRequest(service);
+    const floorCpu = cpuPerRequest(floor);
     return [
-      String(l.connections),
-      `${l.seconds} s`,
-      fmt(l.requestsPerSecond),
-      fmt(f.requestsPerSecond),
-      `${rate.toFixed(2)}×`,
-      `${fmt(l.latency.p50)} / ${fmt(l.latency.p99)}`,
-      `${fmt(f.latency.p50)} / ${fmt(f.latency.p99)}`,
+      String(connections),
+      `${service.length} × ${service[0]?.seconds ?? 0} s`,
+      fmt(pooledRate(service)),
+      fmt(pooledRate(floor)),
+      `${rate.toFixed(2)}× (${perRound})`,
+      `${fmt(median(service.map((run) => run.latency.p50)))} / ${fmt(serviceP99)}`,
+      `${fmt(median(floor.map((run) => run.latency.p50)))} / ${fmt(floorP99)}`,
       `${tail.toFixed(2)}×`,
-      String(l.non2xx + l.errors + l.timeouts),
+      serviceCpu === null || floorCpu === null
+        ? 'n/a'
+        : `${serviceCpu.toFixed(3)} / ${floorCpu.toFixed(3)}`,
+      String(service.reduce((sum, l) => sum + l.non2xx + l.errors + l.timeouts, 0)),
       mark(rate <= 1.25 && tail <= 1.25),
     ];
   });
@@ -113,18 +149,19 @@ function report(pairs: LoadPair[], revocation: RevocationResult, sessions: numbe
   return [
     `Introspection: ${sessions.toLocaleString('en-US')} live device sessions, POST /api/v1/core/introspect with a random one of them per request, from autocannon 9 in a separate process over loopback, against one service process (\`server/main.ts\`, LOG_LEVEL=warn) while a second one runs idle; latencies in ms from every response time.`,
     '',
-    `The floor (bench/identity/floor.ts) is a bare node:http server in its own process with a pg pool of 4 (the service's) running the service's own statement and touch; each connection count runs the service, then the floor, back to back.`,
+    `The floor (bench/identity/floor.ts) is a bare node:http server in its own process with a pg pool of 4 (the service's) running the service's own statement and touch. Each connection count runs in alternating rounds (service, floor, service, floor...); req/s are over all rounds, p50 and p99 the median of the rounds', and the per-round rate ratios are listed. Server CPU is what the server's own process used per request (user + system, from /proc), the median of the rounds'.`,
     '',
     table(
       [
         'connections',
-        'duration',
+        'rounds',
         'service req/s',
         'floor req/s',
-        'floor / service',
+        'floor / service (per round)',
         'service p50 / p99',
         'floor p50 / p99',
         'service / floor p99',
+        'server CPU ms/request, service / floor',
         'errors',
         'within 1.25× of the floor (both)',
       ],
@@ -157,7 +194,7 @@ function report(pairs: LoadPair[], revocation: RevocationResult, sessions: numbe
 }
 
 /**
- * `npm run bench -- identity [--fresh] [--seconds 10] [--connections 8,16,32] [--trials 1000]
+ * `npm run bench -- identity [--fresh] [--seconds 10] [--rounds 3] [--connections 8,16,32] [--trials 1000]
  * [--login-trials 200] [--only introspect,login]`: introspection load and revocation across two
  * service processes (`introspect`), and the timing of refused logins (`login`).
  */
@@ -167,6 +204,7 @@ export async function runIdentityBenchmark(args: string[]): Promise<void> {
     options: {
       fresh: { type: 'boolean', default: false },
       seconds: { type: 'string', default: '10' },
+      rounds: { type: 'string', default: '3' },
       connections: { type: 'string', default: '8,16,32' },
       trials: { type: 'string', default: '1000' },
       sessions: { type: 'string', default: '10000' },
@@ -206,14 +244,30 @@ export async function runIdentityBenchmark(args: string[]): Promise<void> {
       try {
         await runLoad(floor.baseUrl, key.key, tokens, 3, 16);
         const seconds = Number(values.seconds);
+        const rounds = Number(values.rounds);
+        const measured = async (url: string, pid: number, connections: number) => {
+          const before = processCpuMs(pid);
+          const load = await runLoad(url, key.key, tokens, seconds, connections);
+          const after = processCpuMs(pid);
+          const serverCpuPerRequest =
+            before === null || after === null || load.total === 0
+              ? null
+              : (after - before) / load.total;
+          return { ...load, serverCpuPerRequest };
+        };
         for (const connections of String(values.connections).split(',').map(Number)) {
-          log(`introspect load: ${connections} connections, ${seconds} s, service then floor…`);
-          const service = await runLoad(first.baseUrl, key.key, tokens, seconds, connections);
-          const bare = await runLoad(floor.baseUrl, key.key, tokens, seconds, connections);
-          pairs.push({ service, floor: bare });
-          log(
-            `  service ${fmt(service.requestsPerSecond)} req/s p99 ${fmt(service.latency.p99)} ms; floor ${fmt(bare.requestsPerSecond)} req/s p99 ${fmt(bare.latency.p99)} ms (load ${loadavg()[0]?.toFixed(1)})`,
-          );
+          const pair: LoadPair = { connections, service: [], floor: [] };
+          for (let round = 1; round <= rounds; round++) {
+            log(`introspect load: ${connections} connections, round ${round} of ${rounds}…`);
+            const service = await measured(first.baseUrl, first.pid, connections);
+            const bare = await measured(floor.baseUrl, floor.pid, connections);
+            pair.service.push(service);
+            pair.floor.push(bare);
+            log(
+              `  service ${fmt(service.requestsPerSecond)} req/s p99 ${fmt(service.latency.p99)} ms; floor ${fmt(bare.requestsPerSecond)} req/s p99 ${fmt(bare.latency.p99)} ms (load ${loadavg()[0]?.toFixed(1)})`,
+            );
+          }
+          pairs.push(pair);
         }
       } finally {
         floor.stop();
