@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type tls from 'node:tls';
-import type pg from 'pg';
+import pg from 'pg';
 import { AUDIT_ROW_COLUMNS, type AuditRow } from '../audit/auditRow.ts';
 import { checkpointDir } from '../audit/checkpoints.ts';
 import { sealStagedEvents } from '../audit/seal.ts';
@@ -47,7 +47,10 @@ export class SiemWorker {
   private readonly siem: SiemConfig;
   private readonly target: string;
   private tlsOptions: SiemTlsOptions | null = null;
-  private client: pg.PoolClient | null = null;
+  /** The session that holds the stream's lock while this worker leads. */
+  private client: pg.Client | null = null;
+  /** The worker's session between elections it lost, kept to try again. */
+  private standby: pg.Client | null = null;
   private socket: tls.TLSSocket | null = null;
   private running = false;
   private loop: Promise<void> | null = null;
@@ -85,10 +88,11 @@ export class SiemWorker {
     this.wakeUp?.();
     if (options.abandon) {
       this.socket?.destroy();
-      // Releasing with an error closes the session, which frees the advisory lock.
+      // Closing the session frees the advisory lock.
       const client = this.client;
       this.client = null;
-      client?.release(new Error('siem worker abandoned'));
+      this.closeStandby();
+      if (client) void client.end().catch(() => undefined);
       return;
     }
     await this.loop;
@@ -137,52 +141,69 @@ export class SiemWorker {
     }
     const client = this.client;
     this.client = null;
-    if (client) {
-      await client
-        .query('select pg_advisory_unlock($1, hashtext($2))', [LOCK_NAMESPACE, this.target])
-        .catch(() => undefined);
-      client.release();
+    this.closeStandby();
+    // Closing the session frees the advisory lock.
+    await client?.end().catch(() => undefined);
+  }
+
+  private closeStandby(): void {
+    const standby = this.standby;
+    this.standby = null;
+    if (standby) void standby.end().catch(() => undefined);
+  }
+
+  /**
+   * The worker's database session: a connection of its own, not one of the pool's. The leader
+   * holds its session (and so the lock) for as long as it streams; taken from the pool it would
+   * leave the pool one connection short for every request, token introspection among them.
+   */
+  private async session(): Promise<pg.Client> {
+    const kept = this.standby;
+    this.standby = null;
+    if (kept) return kept;
+    const client = new pg.Client(this.services.pool.options);
+    // A broken session has lost the lock: step down and elect again.
+    client.on('error', (error) => {
+      if (this.client === client) {
+        this.services.logger.warn({ err: error }, 'siem worker lost its database session');
+        this.client = null;
+      }
+      if (this.standby === client) this.standby = null;
+      void client.end().catch(() => undefined);
+    });
+    try {
+      await client.connect();
+    } catch (error) {
+      void client.end().catch(() => undefined);
+      throw error;
     }
+    return client;
   }
 
   /** Tries to become the streaming process; keeps the session (and so the lock) if it does. */
   private async elect(): Promise<boolean> {
-    const client = await this.services.pool.connect();
+    const client = await this.session();
+    let won = false;
     try {
       const { rows } = await client.query<{ ok: boolean }>(
         'select pg_try_advisory_lock($1, hashtext($2)) as ok',
         [LOCK_NAMESPACE, this.target],
       );
-      if (!rows[0]?.ok || !this.running) {
-        if (rows[0]?.ok)
-          await client.query('select pg_advisory_unlock($1, hashtext($2))', [
-            LOCK_NAMESPACE,
-            this.target,
-          ]);
-        client.release();
-        return false;
-      }
+      won = rows[0]?.ok === true && this.running;
+      if (won)
+        await client.query(
+          'insert into siem_cursor (target) values ($1) on conflict (target) do nothing',
+          [this.target],
+        );
     } catch (error) {
-      client.release(error instanceof Error ? error : true);
+      void client.end().catch(() => undefined);
       throw error;
     }
-    // A broken session has lost the lock: step down and elect again. Only while it is ours: a
-    // session released to the pool (stopped, abandoned) is the pool's, and releasing it twice
-    // throws from an event handler, which would end the process.
-    client.on('error', (error) => {
-      if (this.client !== client) return;
-      this.services.logger.warn({ err: error }, 'siem worker lost its database session');
-      this.client = null;
-      client.release(error);
-    });
-    try {
-      await client.query(
-        'insert into siem_cursor (target) values ($1) on conflict (target) do nothing',
-        [this.target],
-      );
-    } catch (error) {
-      client.release(error instanceof Error ? error : true);
-      throw error;
+    if (!won) {
+      // A lost election keeps the session for the next; a lock won while stopping goes with it.
+      if (this.running) this.standby = client;
+      else void client.end().catch(() => undefined);
+      return false;
     }
     this.client = client;
     this.services.logger.info({ target: this.target }, 'siem worker elected');

@@ -167,10 +167,14 @@ describe.runIf(rsyslogAvailable)('the SIEM stream into a real rsyslog over TLS',
 
   it('delivers every event in order, once, with the right fields', async () => {
     await writeEvents(60);
-    worker();
+    const stream = worker();
     await waitForAll('60 events at rsyslog');
     const { duplicates } = await expectCompleteCopy();
     expect(duplicates).toBe(0);
+    // The leader's session is its own, not the pool's: while the stream runs, the pool keeps
+    // every connection for requests (token introspection's among them).
+    expect(stream.leading).toBe(true);
+    expect(context.services.pool.totalCount - context.services.pool.idleCount).toBe(0);
 
     const { rows } = await context.services.pool.query<AuditRow>(
       `select ${AUDIT_ROW_COLUMNS} from audit_event order by audit_event.seq`,
