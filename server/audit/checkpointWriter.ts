@@ -231,15 +231,26 @@ export class CheckpointWorker {
   private running: Promise<void> | null = null;
   private lastWarning = '';
   private signer: CheckpointSigner | null = null;
+  private retryAt = 0;
 
   constructor(private readonly services: Services) {}
+
+  /**
+   * When the timer may try again (ms since the epoch; 0: at its next beat). A refused head
+   * waits out a whole checkpoint interval: the walk from the last checkpoint to a head that does
+   * not follow from it would otherwise run again every second, in every process, for as long as
+   * the log stays tampered with. The refusal is logged, so nothing is hidden by waiting.
+   */
+  get nextAttemptAt(): number {
+    return this.retryAt;
+  }
 
   start(): void {
     if (this.timer) return;
     this.signer = loadCheckpointSigner(this.services.config);
     const every = Math.min(1000, this.services.config.audit.checkpoints.everySeconds * 1000);
     this.timer = setInterval(() => {
-      if (!this.running)
+      if (!this.running && Date.now() >= this.retryAt)
         this.running = this.tick()
           .then(() => undefined)
           .finally(() => {
@@ -261,6 +272,10 @@ export class CheckpointWorker {
     try {
       this.signer ??= loadCheckpointSigner(this.services.config);
       const outcome = await writeCheckpoint(this.services, this.signer, { force });
+      this.retryAt =
+        outcome.kind === 'refused'
+          ? Date.now() + this.services.config.audit.checkpoints.everySeconds * 1000
+          : 0;
       if (outcome.kind === 'written') {
         this.lastWarning = '';
         if ('seq' in outcome.record)

@@ -13,7 +13,11 @@ import {
   readCheckpointFile,
   rotateCheckpointKey,
 } from '../../server/audit/checkpoints.ts';
-import { recordRestore, writeCheckpoint } from '../../server/audit/checkpointWriter.ts';
+import {
+  CheckpointWorker,
+  recordRestore,
+  writeCheckpoint,
+} from '../../server/audit/checkpointWriter.ts';
 import { verifyAuditChain } from '../../server/audit/verify.ts';
 import { verifyExportFile } from '../../server/audit/verifyExport.ts';
 import type { VerifyResult } from '../../server/audit/verifyResult.ts';
@@ -379,6 +383,23 @@ describe('checkpoint writing', () => {
     const outcome = await writeCheckpoint(s.context.services, s.signer, { force: true });
     expect(outcome.kind).toBe('refused');
     expect(readCheckpointFile(s.dir)?.records).toHaveLength(2);
+  });
+
+  it('after a refusal, the writer walks again only a checkpoint interval later', async () => {
+    const s = await scenario();
+    const worker = new CheckpointWorker(s.context.services);
+    // An intact log: the timer keeps its beat.
+    expect((await worker.tick(true))?.kind).toBe('not_due');
+    expect(worker.nextAttemptAt).toBe(0);
+    await asSuperuser(s.context, async (client) => {
+      await client.query(`update audit_event set target_label = 'forged' where seq = 15`);
+      await rechain(client, 15);
+    });
+    await appendEvents(s.context, 1, 'after');
+    const before = Date.now();
+    expect((await worker.tick(true))?.kind).toBe('refused');
+    const interval = s.context.services.config.audit.checkpoints.everySeconds * 1000;
+    expect(worker.nextAttemptAt).toBeGreaterThanOrEqual(before + interval);
   });
 
   it('writes when due: every N events, not before', async () => {
