@@ -31,6 +31,11 @@ export interface SiemStopOptions {
   abandon?: boolean;
 }
 
+/** Ends a session of the worker's own; a session already broken has nothing left to end. */
+function closeSession(client: pg.Client): Promise<void> {
+  return client.end().catch(() => undefined);
+}
+
 /**
  * Streams the audit log to the SIEM: one process at a time (the holder of the advisory lock; the
  * others retry every poll interval), in `seq` order, in batches of `siem.batchSize`, each on a
@@ -92,7 +97,7 @@ export class SiemWorker {
       const client = this.client;
       this.client = null;
       this.closeStandby();
-      if (client) void client.end().catch(() => undefined);
+      if (client) void closeSession(client);
       return;
     }
     await this.loop;
@@ -143,13 +148,13 @@ export class SiemWorker {
     this.client = null;
     this.closeStandby();
     // Closing the session frees the advisory lock.
-    await client?.end().catch(() => undefined);
+    if (client) await closeSession(client);
   }
 
   private closeStandby(): void {
     const standby = this.standby;
     this.standby = null;
-    if (standby) void standby.end().catch(() => undefined);
+    if (standby) void closeSession(standby);
   }
 
   /**
@@ -169,12 +174,12 @@ export class SiemWorker {
         this.client = null;
       }
       if (this.standby === client) this.standby = null;
-      void client.end().catch(() => undefined);
+      void closeSession(client);
     });
     try {
       await client.connect();
     } catch (error) {
-      void client.end().catch(() => undefined);
+      void closeSession(client);
       throw error;
     }
     return client;
@@ -196,13 +201,13 @@ export class SiemWorker {
           [this.target],
         );
     } catch (error) {
-      void client.end().catch(() => undefined);
+      void closeSession(client);
       throw error;
     }
     if (!won) {
       // A lost election keeps the session for the next; a lock won while stopping goes with it.
       if (this.running) this.standby = client;
-      else void client.end().catch(() => undefined);
+      else void closeSession(client);
       return false;
     }
     this.client = client;
