@@ -65,9 +65,10 @@ returning u.id, coalesce(u.username, u.display_name) as label, old.source as old
  * 409 `source_enabled` (disable it first: scheduled runs stop, and the admin has seen the source
  * stop before it goes); a source with a live run 409 `sync_already_running`. In one transaction:
  * the people it owns are released to manual management (one `user.updated` each), runs waiting
- * for an approval or an apply are cancelled, its staging rows and reconnection decisions are
- * removed, and the row goes with its sealed bind password and cursor. Runs, plans and audit
- * events stay readable: runs name their source by id, without a foreign key.
+ * for an approval or an apply are cancelled, its staging rows, reconnection decisions and
+ * recorded entries that matched nobody are removed, and the row goes with its sealed bind
+ * password and cursor. Runs, plans and audit events stay readable: runs name their source by id,
+ * without a foreign key.
  */
 export function deleteDirectorySource(
   services: Services,
@@ -148,7 +149,8 @@ export async function applyDeleteSource(
       `delete from ${table} where run_id in (select id from sync_run where source_id = ?)`,
       [id],
     );
-  await em.execute('delete from sync_reconnect_decision where source_id = ?', [id]);
+  for (const table of ['sync_reconnect_decision', 'sync_unmatched_entry'])
+    await em.execute(`delete from ${table} where source_id = ?`, [id]);
   const released = await em.execute<ReleasedRow[]>(RELEASE_SQL, [id, now]);
   const hadPassword = row.bindPasswordSealed !== null && row.bindPasswordSealed !== undefined;
   em.remove(row);

@@ -331,7 +331,7 @@ async function knownDigests(
   if (source.kind !== 'directory') return null;
   return {
     fingerprint: digestFingerprint(source, planContextOf(services)),
-    recorded: await loadRecordedDigests(db, source.id),
+    recorded: await loadRecordedDigests(db, source.id, services.pool),
   };
 }
 

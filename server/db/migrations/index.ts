@@ -41,6 +41,7 @@ import { Migration20261214000000SyncEntryDigests } from './Migration202612140000
 import { Migration20261215000000PlanItemsRunCascade } from './Migration20261215000000PlanItemsRunCascade.ts';
 import { Migration20261215010000SyncStagingRelease } from './Migration20261215010000SyncStagingRelease.ts';
 import { Migration20261215020000SyncBurstTablesNoInsertVacuum } from './Migration20261215020000SyncBurstTablesNoInsertVacuum.ts';
+import { Migration20261215030000SyncUnmatchedEntries } from './Migration20261215030000SyncUnmatchedEntries.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -139,5 +140,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261215020000SyncBurstTablesNoInsertVacuum',
     class: Migration20261215020000SyncBurstTablesNoInsertVacuum,
+  },
+  {
+    name: 'Migration20261215030000SyncUnmatchedEntries',
+    class: Migration20261215030000SyncUnmatchedEntries,
   },
 ];

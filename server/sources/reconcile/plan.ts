@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { isUniqueViolation } from '../../db/errors.ts';
+import type { Queryable } from '../../db/queryable.ts';
 import { PROVIDED_BY, type Precedence, type SourcedField } from '../../shared/precedence.ts';
 import type { Services } from '../../shared/services.ts';
 import { normalizePerson, type StagedRecord } from '../normalize.ts';
@@ -7,9 +8,9 @@ import type { SyncSource } from '../registry.ts';
 import type { SourcePerson } from '../types.ts';
 import { mappingParams } from './groupMappings.ts';
 import { appendNoteSql, noteSql, notesSql } from './notes.ts';
+import { recordUnmatchedEntries } from './unmatchedEntries.ts';
 
-/** Any pg connection: the pool, or a client holding a transaction. */
-export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
+export type { Queryable } from '../../db/queryable.ts';
 
 // Entries normalized between two turns of the event loop: phone parsing makes a normalized
 // entry cost tens of microseconds, so a 5,000-entry page at once stalled the loop ~200 ms.
@@ -555,9 +556,12 @@ select $1, a.seq, a.action,
        )},
        -- Recorded by the person once applied (apply.ts): only an entry whose plan the clock
        -- cannot change (no termination date) and that has nothing to report (its problems
-       -- are listed by every run's plan).
-       case when a.action in ('create', 'unchanged') and a.r->>'terminationDate' is null
-                 and coalesce(jsonb_array_length(a.r->'problems'), 0) = 0 then a.digest end,
+       -- are listed by every run's plan). An entry that matches nobody and is not created is
+       -- recorded apart (unmatchedEntries.ts): the clock cannot bring back one that is
+       -- disabled or whose last day has passed.
+       case when coalesce(jsonb_array_length(a.r->'problems'), 0) > 0 then null
+            when a.action in ('create', 'unchanged') and a.r->>'terminationDate' is null then a.digest
+            when a.action = 'unchanged' and a.uid is null then a.digest end,
        case when a.action = 'unchanged' then a.u_xmin end
   from a`;
 }
@@ -945,6 +949,7 @@ export async function computePlan(
   await db.query(UNIQUENESS_SQL, [runId]);
   if (former) await db.query(RELEASES_SQL, [runId, context.timeZone]);
   await db.query(EMPTIED_SQL, [runId]);
+  await recordUnmatchedEntries(db, runId, source, full);
   await releaseStaging(db, runId);
   await db.query('delete from sync_absence where run_id = $1', [runId]);
 }
