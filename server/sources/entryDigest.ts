@@ -210,28 +210,32 @@ export class DigestSet {
   private readonly mask: number;
   readonly size: number;
 
-  /** From digests laid end to end (16 bytes each), as loadRecordedDigests() reads them. */
-  constructor(packed: Buffer) {
-    const count = Math.floor(packed.length / DIGEST_BYTES);
+  /**
+   * From digests laid end to end (16 bytes each), as loadRecordedDigests() reads them, in one
+   * value or several (read apart, and not copied into one: a million digests are 16 MiB).
+   */
+  constructor(...packed: Buffer[]) {
+    const count = packed.reduce((sum, part) => sum + Math.floor(part.length / DIGEST_BYTES), 0);
     let slots = 16;
     while (slots < count * 2) slots *= 2;
     this.words = new Int32Array(slots * 4);
     this.mask = slots - 1;
     let size = 0;
-    for (let offset = 0; offset + DIGEST_BYTES <= packed.length; offset += DIGEST_BYTES) {
-      const a = packed.readInt32BE(offset);
-      const b = packed.readInt32BE(offset + 4);
-      const c = packed.readInt32BE(offset + 8);
-      const d = packed.readInt32BE(offset + 12);
-      const found = this.find(a, b, c, d);
-      if (found >= 0 || (a | b | c | d) === 0) continue;
-      const base = (-found - 1) * 4;
-      this.words[base] = a;
-      this.words[base + 1] = b;
-      this.words[base + 2] = c;
-      this.words[base + 3] = d;
-      size += 1;
-    }
+    for (const part of packed)
+      for (let offset = 0; offset + DIGEST_BYTES <= part.length; offset += DIGEST_BYTES) {
+        const a = part.readInt32BE(offset);
+        const b = part.readInt32BE(offset + 4);
+        const c = part.readInt32BE(offset + 8);
+        const d = part.readInt32BE(offset + 12);
+        const found = this.find(a, b, c, d);
+        if (found >= 0 || (a | b | c | d) === 0) continue;
+        const base = (-found - 1) * 4;
+        this.words[base] = a;
+        this.words[base + 1] = b;
+        this.words[base + 2] = c;
+        this.words[base + 3] = d;
+        size += 1;
+      }
     this.size = size;
   }
 
@@ -302,7 +306,7 @@ export async function loadRecordedDigests(
     packed(db, RECORDED_SQL, sourceId),
     packed(beside, UNMATCHED_SQL, sourceId),
   ]);
-  return new DigestSet(Buffer.concat(parts));
+  return new DigestSet(...parts);
 }
 
 /** What a read needs to recognize unchanged entries: the run's fingerprint and the recorded digests. */

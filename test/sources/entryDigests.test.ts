@@ -456,6 +456,11 @@ describe('DigestSet', () => {
     near.writeInt32BE(near.readInt32BE(12) ^ 1, 12);
     expect(set.has(hex(near))).toBe(false);
     expect(new DigestSet(Buffer.alloc(0)).has(hex(held[0] as Buffer))).toBe(false);
+    // Read in parts, as the people's digests and the unmatched entries' are.
+    const parts = new DigestSet(Buffer.concat(held.slice(0, 10)), Buffer.concat(held.slice(5, 20)));
+    expect(parts.size).toBe(20);
+    expect(held.slice(0, 20).every((digest) => parts.has(hex(digest)))).toBe(true);
+    expect(parts.has(hex(held[20] as Buffer))).toBe(false);
   });
 
   it('reads a digest made by entryDigest as PostgreSQL stores and returns it', async () => {

@@ -127,6 +127,9 @@ const COLUMNS: Partial<Record<SourcedField, string>> = {
 };
 const DATE_FIELDS: ReadonlySet<string> = new Set(['hire_date', 'termination_date']);
 
+// Every way an entry can match a person (these keys, LINKS' byExt, reconnection by employee
+// number, an admin's decision) must also be checked by UNMATCHED_SQL (entryDigest.ts): an entry
+// that matched nobody is skipped only while none of them finds someone.
 const KEY_JOIN: Record<NonNullable<SyncSource['linkBy']>, string> = {
   employeeId: `u.employee_number = s.employee_id`,
   email: `lower(u.email) = s.email`,
