@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { AUDIT_ACTIONS, type AuditAction, type AuditEventInput } from '../../audit/actions.ts';
+import {
+  AUDIT_ACTIONS,
+  type AuditAction,
+  type AuditDiff,
+  type AuditEventInput,
+} from '../../audit/actions.ts';
 import { ACTOR_KINDS } from '../../audit/actorKind.ts';
 import { loadCheckpointAnchors } from '../../audit/anchors.ts';
 import type { AuditRow } from '../../audit/auditRow.ts';
@@ -153,7 +158,13 @@ export const auditEventView = z.object({
   }),
   outcome: z.string(),
   reason: z.string().nullable(),
-  diff: z.unknown(),
+  diff: z
+    .object({
+      before: z.record(z.string(), z.unknown()).optional(),
+      after: z.record(z.string(), z.unknown()).optional(),
+    })
+    .nullable()
+    .describe('The fields the action changed: their values before and after, secrets redacted'),
   details: z.unknown(),
 });
 export type AuditEventView = z.infer<typeof auditEventView>;
@@ -189,7 +200,8 @@ export function presentAuditEvent(
     },
     outcome: row.outcome,
     reason: row.reason,
-    diff: row.diff,
+    // Every writer appends an AuditDiff or nothing (audit/append.ts); the column is jsonb.
+    diff: row.diff as AuditDiff | null,
     details: row.details,
   };
 }
