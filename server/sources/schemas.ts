@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { MAX_BASE_DNS, storedConnectionOf } from '../shared/config/directorySources.ts';
+import {
+  connectionViewOf,
+  connectionViewSchema,
+  MAX_BASE_DNS,
+} from '../shared/config/directorySources.ts';
 import {
   CORRELATION_KEYS,
   RECONNECT_POLICIES,
@@ -108,7 +112,7 @@ export const sourceView = z.object({
   origin: z.enum(['config', 'api']),
   kind: z.enum(['active-directory', 'ldap']),
   /** The connection settings with defaults applied; the base DNs always as `baseDns`. */
-  connection: z.object({ baseDns: z.array(z.string()) }).catchall(z.unknown()),
+  connection: connectionViewSchema,
   /** Whether a stored bind password is set (API sources). */
   bindPasswordSet: z.boolean(),
   /** When the stored bind password was last set or cleared; null if never. */
@@ -143,7 +147,7 @@ export function presentSource(source: DirectorySyncSource): SourceView {
     name: source.name,
     origin: source.origin,
     kind: source.connection.kind,
-    connection: { kind: source.connection.kind, ...storedConnectionOf(source.connection) },
+    connection: connectionViewOf(source.connection),
     bindPasswordSet: source.connection.storedBindPassword !== undefined,
     bindPasswordChangedAt: source.bindPasswordChangedAt?.toISOString() ?? null,
     enabled: source.settings.enabled,

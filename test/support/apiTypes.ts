@@ -77,7 +77,6 @@ export async function generateApiTypes(document: OpenApiDocument): Promise<strin
     bannerComment: '',
     additionalProperties: false,
     unknownAny: true,
-    strictIndexSignatures: true,
     style: { printWidth: 100, singleQuote: true, trailingComma: 'all' as const },
   };
   const parts = await Promise.all([

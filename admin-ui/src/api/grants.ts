@@ -1,40 +1,18 @@
+import type { ApiBodies, ApiResponses } from './generated/openapi';
 import { api } from './http';
 import type { Page, Role } from './types';
 
 /** A role a grant may give (superadmins are made from the command line only). */
 export type GrantableRole = Exclude<Role, 'superadmin'>;
 
-/** One organization of a grant's scope, named. */
-export interface ScopeOrganization {
-  id: string;
-  name: string;
-}
-
 /** A role grant as `GET /users/:id/grants` shows it (server/identity/grants/schemas.ts). */
-export interface RoleGrantRecord {
-  id: string;
-  userId: string;
-  role: GrantableRole;
-  /** Empty: the whole company. */
-  scope: ScopeOrganization[];
-  expiresAt: string | null;
-  reason: string;
-  grantedById: string | null;
-  grantedByName: string | null;
-  createdAt: string;
-  endedAt: string | null;
-  endedByName: string | null;
-  endReason: string | null;
-  inForce: boolean;
-}
+export type RoleGrantRecord = ApiResponses['listRoleGrants']['data'][number];
+
+/** One organization of a grant's scope, named. */
+export type ScopeOrganization = RoleGrantRecord['scope'][number];
 
 /** What a new grant is made of. */
-export interface GrantInput {
-  role: GrantableRole;
-  scope: string[];
-  expiresAt: string | null;
-  reason: string;
-}
+export type GrantInput = ApiBodies['grantRole'];
 
 /** An organization of the tree, for the scope picker. */
 export interface OrganizationNode {

@@ -1,5 +1,5 @@
 import type { ImportField } from '../../../server/sources/vocabulary';
-import type { SyncRunRecord } from './syncTypes';
+import type { ApiResponses } from './generated/openapi';
 
 /** Fields of a person an HR file's columns can map to (the server's list). */
 export { IMPORT_FIELDS, type ImportField } from '../../../server/sources/vocabulary';
@@ -20,7 +20,10 @@ export interface RowError {
   message: string;
 }
 
-/** What the server learned about an uploaded file (sync_run.details of an import). */
+/**
+ * What the server learned about an uploaded file (sync_run.details of an import). The API
+ * declares `details` as an object of any keys; these are the ones an import writes.
+ */
 export interface ImportDetails {
   fileName?: string;
   sha256?: string;
@@ -38,49 +41,20 @@ export interface ImportDetails {
 }
 
 /** An import: a sync run of the `hr-import` source with the file's details. */
-export interface ImportRunRecord extends SyncRunRecord {
-  details: ImportDetails | null;
-}
+export type ImportRunRecord = Omit<ApiResponses['getImport'], 'details'> & {
+  details: ImportDetails;
+};
 
 /** A SCIM bearer token (never the secret, except once in the creation answer). */
-export interface ScimTokenRecord {
-  id: string;
-  name: string;
-  /** The token's visible start; none for tokens from the configuration (hashes only). */
-  prefix: string | null;
-  /** `database`: made here (revocable here); `config`: from SCIM_TOKENS. */
-  origin: 'database' | 'config';
-  createdAt: string | null;
-  createdBy: unknown;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export type ScimTokenRecord = ApiResponses['listScimTokens']['data'][number];
 
 /** What creating a SCIM token answers: the token itself, shown once. */
-export interface CreatedScimToken extends ScimTokenRecord {
-  token: string;
-}
+export type CreatedScimToken = ApiResponses['createScimToken'];
 
 /** Which scheduled changes to list. */
 export const SCHEDULE_STATES = ['live', 'fired', 'cancelled', 'all'] as const;
-/** A scheduled change's kind. */
-export type ScheduledKind = 'activate' | 'deactivate';
-
 /** A change of a person's status planned for a date (a leaver, a future joiner). */
-export interface ScheduledChangeRecord {
-  id: string;
-  userId: string;
-  userLabel: string | null;
-  kind: ScheduledKind;
-  effectiveDate: string;
-  effectiveAt: string;
-  sourceId: string | null;
-  reason: string | null;
-  createdBy: unknown;
-  createdAt: string;
-  cancelledAt: string | null;
-  cancelledBy: unknown;
-  firedAt: string | null;
-  outcome: string | null;
-  outcomeReason: string | null;
-}
+export type ScheduledChangeRecord = ApiResponses['listScheduledChanges']['data'][number];
+
+/** A scheduled change's kind. */
+export type ScheduledKind = ScheduledChangeRecord['kind'];

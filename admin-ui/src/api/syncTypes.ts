@@ -1,5 +1,4 @@
-import type { PlanAction, RunMode, RunStatus } from '../../../server/sources/vocabulary';
-import type { PlanNote } from './planNotes';
+import type { ApiBodies, ApiResponses } from './generated/openapi';
 
 /** Run modes, run statuses and plan actions: the server's lists. */
 export {
@@ -12,95 +11,33 @@ export {
 } from '../../../server/sources/vocabulary';
 
 /** How a source matches directory entries to people. */
-export const CORRELATION_KEYS = ['employeeId', 'email', 'username'] as const;
+export const CORRELATION_KEYS = [
+  'employeeId',
+  'email',
+  'username',
+] as const satisfies readonly DirectorySourceRecord['correlateBy'][];
 
 /**
  * How a re-created account or a rehire finds its person again (the server's
  * `RECONNECT_POLICIES`; docs/directory-sync.md, "Reconnection").
  */
-export const RECONNECT_POLICIES = ['employeeId', 'never'] as const;
-export type ReconnectPolicy = (typeof RECONNECT_POLICIES)[number];
+export const RECONNECT_POLICIES = [
+  'employeeId',
+  'never',
+] as const satisfies readonly DirectorySourceRecord['reconnect'][];
+export type ReconnectPolicy = DirectorySourceRecord['reconnect'];
 
-/** A directory source (no secrets: only the name of the variable holding the bind password). */
-export interface DirectorySourceRecord {
-  id: string;
-  name: string;
-  origin: 'config' | 'api';
-  kind: 'active-directory' | 'ldap';
-  connection: Record<string, unknown>;
-  /** Whether a stored bind password is set (write-only: the password itself is never sent). */
-  bindPasswordSet: boolean;
-  /** When the stored bind password was last set or cleared; null if never. */
-  bindPasswordChangedAt: string | null;
-  enabled: boolean;
-  schedule: { incremental: string | null; full: string | null };
-  thresholds: { minShareOfManaged: number; maxDeactivationShare: number; maxDeactivations: number };
-  correlateBy: (typeof CORRELATION_KEYS)[number];
-  /** How a re-created account or a rehire finds its person again. */
-  reconnect: ReconnectPolicy;
-}
+/** A directory source (no secrets: only whether a bind password is stored, and since when). */
+export type DirectorySourceRecord = ApiResponses['getDirectorySource'];
 
 /** A sync run. */
-export interface SyncRunRecord {
-  id: string;
-  sourceId: string;
-  mode: RunMode;
-  readMode: string | null;
-  status: RunStatus;
-  counts: Record<string, number>;
-  cursorBefore: Record<string, unknown> | null;
-  cursorAfter: Record<string, unknown> | null;
-  requestedBy: string;
-  requestedById: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-  durationMs: number | null;
-  error: string | null;
-  /** Why it failed or was cancelled, as a registered code with its params. */
-  errorCode?: string | null;
-  errorParams?: Record<string, unknown>;
-  safety: string | null;
-  /** Why the plan is held back, as a registered code with its params. */
-  safetyCode?: string | null;
-  safetyParams?: Record<string, unknown>;
-  approvedById: string | null;
-  approvedAt: string | null;
-}
+export type SyncRunRecord = ApiResponses['getSyncRun'];
 
 /** One person's line of a run's plan. */
-export interface PlanItem {
-  seq: number;
-  action: PlanAction;
-  userId: string | null;
-  externalId: string | null;
-  locator: string | null;
-  label: string | null;
-  diff: Record<string, { from: unknown; to: unknown }>;
-  record: Record<string, unknown> | null;
-  link: boolean;
-  /** The note in English; `notes` says it as codes (null on items of older plans). */
-  reason: string | null;
-  notes: PlanNote[] | null;
-  blocked: string | null;
-  blockedNote: PlanNote | null;
-  outcome: string | null;
-  outcomeReason: string | null;
-  outcomeNote: PlanNote | null;
-  /** A reconnection proposal: the deactivated person the entry may be (login or e-mail match). */
-  proposed: { userId: string; label: string; deactivatedOn: string | null } | null;
-}
+export type PlanItem = ApiResponses['getSyncRunPlan']['data'][number];
 
 /** Delivery counts per connector of the messaging core's outbox. */
-export interface DeliverySummary {
-  data: {
-    connector: string;
-    pending: number;
-    dead: number;
-    delivered: number;
-    skipped: number;
-    oldestPendingAt: string | null;
-  }[];
-}
+export type DeliverySummary = ApiResponses['summarizeCoreDeliveries'];
 
 /** Person fields a source's attributes map onto (`groups` reads DN-valued attributes). */
 export const SYNC_ATTRIBUTE_FIELDS = [
@@ -118,51 +55,21 @@ export const SYNC_ATTRIBUTE_FIELDS = [
 ] as const;
 export type SyncAttributeField = (typeof SYNC_ATTRIBUTE_FIELDS)[number];
 
-/** A group whose members get spaces (by name) and an organization. */
-export interface GroupMapping {
-  group: string;
-  spaces: string[];
-  organization: string | null;
-}
+/** A source's connection settings of either kind, as the API shows them. */
+type ConnectionOfKind = DirectorySourceRecord['connection'];
 
-/** The connection settings of a source as the API takes and shows them (no password). */
-export interface SourceConnection {
-  kind: 'active-directory' | 'ldap';
-  url: string;
-  startTls?: boolean;
-  allowPlain?: boolean;
-  tls?: { ca?: string; caFile?: string; rejectUnauthorized?: boolean };
-  bindDn: string;
-  bindPasswordEnv?: string | null;
-  /** Where people are searched: one or more subtrees, each searched and the results merged. */
-  baseDns: string[];
-  /** The older spelling of a single base DN: accepted in a body, never in an answer. */
-  baseDn?: string;
-  userFilter?: string;
-  loginAttribute?: string;
-  idAttribute?: string;
-  groupBaseDn?: string | null;
-  groupFilter?: string | null;
-  groupMappings?: GroupMapping[];
-  nestedGroups?: boolean;
-  attributes?: Partial<Record<SyncAttributeField, string | string[] | null>>;
-  timeoutMs?: number;
-  pageSize?: number;
-}
+/**
+ * The connection settings of a source as the API shows them (no password): the settings both
+ * kinds have, and generic LDAP's own (`idAttribute`, `lockAttribute`) as optional.
+ */
+export type SourceConnection = Pick<ConnectionOfKind, keyof ConnectionOfKind> &
+  Partial<Omit<Extract<ConnectionOfKind, { kind: 'ldap' }>, keyof ConnectionOfKind>>;
+
+/** A group whose members get spaces (by name) and an organization. */
+export type GroupMapping = NonNullable<SourceConnection['groupMappings']>[number];
 
 /** The body of POST / PATCH /directory-sources (`bindPassword` is write-only). */
-export interface SourceBody {
-  id?: string;
-  name?: string;
-  connection?: Partial<Record<keyof SourceConnection, unknown>>;
-  /** A string sets or replaces the stored password, null clears it, absent keeps it. */
-  bindPassword?: string | null;
-  enabled?: boolean;
-  schedule?: DirectorySourceRecord['schedule'];
-  thresholds?: DirectorySourceRecord['thresholds'];
-  correlateBy?: DirectorySourceRecord['correlateBy'];
-  reconnect?: ReconnectPolicy;
-}
+export type SourceBody = ApiBodies['updateDirectorySource'] & { id?: string };
 
 /**
  * An admin's decision on a reconnection proposal: link the entry to the proposed person, create
@@ -171,14 +78,7 @@ export interface SourceBody {
 export type PlanDecision = 'link' | 'create' | 'ignore';
 
 /** The answer of POST /sync-runs/:id/plan/:seq/decision: applied by the source's next run. */
-export interface PlanDecisionRecord {
-  runId: string;
-  seq: number;
-  sourceId: string;
-  externalId: string;
-  decision: PlanDecision;
-  userId: string;
-}
+export type PlanDecisionRecord = ApiResponses['decideSyncRunPlanItem'];
 
 /** The steps of a connection test, in order. */
 export const CONNECTION_TEST_STEPS = [
@@ -193,46 +93,14 @@ export const CONNECTION_TEST_STEPS = [
   'deletion_detection',
 ] as const;
 
+/** The answer of POST /directory-sources/:id/test. */
+export type ConnectionTestResult = ApiResponses['testDirectorySource'];
+
 /** One step of a connection test; `code` is stable, `message` is English. */
-export interface ConnectionTestStep {
-  step: string;
-  ok: boolean;
-  code: string;
-  message: string;
-  params: Record<string, string | number | boolean | null | string[]>;
-  ms: number;
-}
+export type ConnectionTestStep = ConnectionTestResult['steps'][number];
 
 /** One directory entry read through the mapping by a connection test. */
-export interface ConnectionTestPreview {
-  dn: string;
-  externalId: string | null;
-  record: {
-    username?: string | null;
-    displayName?: string | null;
-    email?: string | null;
-    title?: string | null;
-    organization?: string | null;
-  };
-  /** Values cut, dropped or unusable, and errors that would make the entry a conflict. */
-  problems: string[];
-  /** The same as plan notes (codes with params); absent from an older server. */
-  notes?: PlanNote[];
-}
+export type ConnectionTestPreview = ConnectionTestResult['preview'][number];
 
 /** The answer of DELETE /directory-sources/:id. */
-export interface SourceDeletedRecord {
-  id: string;
-  name: string;
-  /** People the source owned, now managed by hand (status, memberships and history kept). */
-  releasedPeople: number;
-  /** Runs that waited for an approval or an apply, cancelled with the source. */
-  cancelledRuns: string[];
-}
-
-/** The answer of POST /directory-sources/:id/test. */
-export interface ConnectionTestResult {
-  ok: boolean;
-  steps: ConnectionTestStep[];
-  preview: ConnectionTestPreview[];
-}
+export type SourceDeletedRecord = ApiResponses['deleteDirectorySource'];

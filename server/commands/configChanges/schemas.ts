@@ -15,8 +15,13 @@ export const configChangeView = z.object({
   targetId: z.string(),
   targetLabel: z.string().nullable(),
   status: z.enum(CONFIG_CHANGE_STATUSES),
-  /** `{before, after, details}` of the change, secrets redacted (`[redacted]`). */
-  diff: z.record(z.string(), z.unknown()),
+  diff: z
+    .object({
+      before: z.record(z.string(), z.unknown()).optional(),
+      after: z.record(z.string(), z.unknown()).optional(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    })
+    .describe('The setting before and after the change, and details; secrets redacted'),
   requestedById: z.string().nullable(),
   requestedBy: z.string(),
   requestedAt: z.string(),
@@ -43,7 +48,8 @@ export function presentConfigChange(row: ConfigChange, now: Date): ConfigChangeV
     targetId: row.targetId,
     targetLabel: row.targetLabel ?? null,
     status: lapsed ? 'expired' : row.status,
-    diff: row.diff,
+    // Stored by the gate as the change's audit diff and details (gate.ts, diffOf).
+    diff: row.diff as ConfigChangeView['diff'],
     requestedById: row.requestedById ?? null,
     requestedBy: row.requestedBy,
     requestedAt: row.requestedAt.toISOString(),

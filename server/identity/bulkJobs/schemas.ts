@@ -48,14 +48,16 @@ export const startBulkJobBody = z.discriminatedUnion('verb', [
 export type StartBulkJobInput = z.infer<typeof startBulkJobBody>;
 
 /** What a job keeps besides its filter: the verb's parameters. */
-export interface BulkJobParams {
-  reason?: string | null;
-  locale?: 'ru' | 'en';
-  organizationId?: string;
-  organizationName?: string;
-  spaceId?: string;
-  spaceName?: string;
-}
+const bulkJobParams = z.object({
+  reason: z.string().nullable().optional(),
+  locale: z.enum(['ru', 'en']).optional(),
+  organizationId: z.string().optional(),
+  organizationName: z.string().optional().describe('The target organization’s name when asked'),
+  spaceId: z.string().optional(),
+  spaceName: z.string().optional().describe('The target space’s name when asked'),
+});
+/** What a job keeps besides its filter: the verb's parameters. */
+export type BulkJobParams = z.infer<typeof bulkJobParams>;
 
 /** A bulk job as the API returns it. */
 export const bulkJobView = z.object({
@@ -75,7 +77,7 @@ export const bulkJobView = z.object({
       addedBy: z.string().nullable(),
     })
     .describe("The names of the filter's organization, space and adding person, now"),
-  params: z.record(z.string(), z.unknown()),
+  params: bulkJobParams,
   total: z.number().int(),
   processed: z.number().int(),
   ok: z.number().int(),

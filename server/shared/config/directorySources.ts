@@ -208,6 +208,16 @@ const genericLdapSchema = z
   })
   .strict();
 
+/**
+ * A source's connection settings as the API shows them (storedConnectionOf() with the kind):
+ * every setting with its default applied, the base DNs only as `baseDns`. Declared for the
+ * OpenAPI document, so the console's generated types name each setting.
+ */
+export const connectionViewSchema = z.discriminatedUnion('kind', [
+  activeDirectorySchema.omit({ id: true, baseDn: true }).extend({ baseDns: z.array(z.string()) }),
+  genericLdapSchema.omit({ id: true, baseDn: true }).extend({ baseDns: z.array(z.string()) }),
+]);
+
 /** One directory source as configured under `directorySources`. */
 export const directorySourceSchema = z
   .discriminatedUnion('kind', [activeDirectorySchema, genericLdapSchema])
@@ -320,6 +330,12 @@ export function storedConnectionOf(
   source: DirectorySource,
 ): Omit<DirectorySource, 'id' | 'kind' | 'storedBindPassword'> {
   const { id: _id, kind: _kind, storedBindPassword: _stored, ...settings } = source;
+  return settings;
+}
+
+/** A source's connection settings as the API shows them (connectionViewSchema). */
+export function connectionViewOf(source: DirectorySource): z.infer<typeof connectionViewSchema> {
+  const { id: _id, storedBindPassword: _stored, ...settings } = source;
   return settings;
 }
 

@@ -85,7 +85,7 @@ export interface ApiResponses {
      */
     terminationDate: string | null;
     fieldOwners: {
-      [k: string]: string | undefined;
+      [k: string]: string;
     };
     lastLoginAt: string | null;
     createdAt: string;
@@ -124,13 +124,13 @@ export interface ApiResponses {
       | 'failed'
       | 'cancelled';
     counts: {
-      [k: string]: number | undefined;
+      [k: string]: number;
     };
     cursorBefore: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     } | null;
     cursorAfter: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     } | null;
     requestedBy: string;
     requestedById: string | null;
@@ -148,17 +148,17 @@ export interface ApiResponses {
         )
       | null;
     errorParams: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     safety: string | null;
     safetyCode: ('safety_approval_needed' | 'safety_empty_read' | 'safety_partial_read') | null;
     safetyParams: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     approvedById: string | null;
     approvedAt: string | null;
     details: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
   };
   approveConfigChange: {
@@ -168,8 +168,19 @@ export interface ApiResponses {
     targetId: string;
     targetLabel: string | null;
     status: 'pending' | 'applied' | 'rejected' | 'expired' | 'superseded';
+    /**
+     * The setting before and after the change, and details; secrets redacted
+     */
     diff: {
-      [k: string]: unknown | undefined;
+      before?: {
+        [k: string]: unknown;
+      };
+      after?: {
+        [k: string]: unknown;
+      };
+      details?: {
+        [k: string]: unknown;
+      };
     };
     requestedById: string | null;
     requestedBy: string;
@@ -239,13 +250,13 @@ export interface ApiResponses {
       | 'failed'
       | 'cancelled';
     counts: {
-      [k: string]: number | undefined;
+      [k: string]: number;
     };
     cursorBefore: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     } | null;
     cursorAfter: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     } | null;
     requestedBy: string;
     requestedById: string | null;
@@ -263,17 +274,17 @@ export interface ApiResponses {
         )
       | null;
     errorParams: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     safety: string | null;
     safetyCode: ('safety_approval_needed' | 'safety_empty_read' | 'safety_partial_read') | null;
     safetyParams: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     approvedById: string | null;
     approvedAt: string | null;
     details: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
   };
   authenticateToken: {
@@ -301,7 +312,7 @@ export interface ApiResponses {
       fullName: string | null;
     };
     filter: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     /**
      * The names of the filter's organization, space and adding person, now
@@ -312,7 +323,18 @@ export interface ApiResponses {
       addedBy: string | null;
     };
     params: {
-      [k: string]: unknown | undefined;
+      reason?: string | null;
+      locale?: 'ru' | 'en';
+      organizationId?: string;
+      /**
+       * The target organization’s name when asked
+       */
+      organizationName?: string;
+      spaceId?: string;
+      /**
+       * The target space’s name when asked
+       */
+      spaceName?: string;
     };
     total: number;
     processed: number;
@@ -357,13 +379,13 @@ export interface ApiResponses {
       | 'failed'
       | 'cancelled';
     counts: {
-      [k: string]: number | undefined;
+      [k: string]: number;
     };
     cursorBefore: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     } | null;
     cursorAfter: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     } | null;
     requestedBy: string;
     requestedById: string | null;
@@ -381,17 +403,17 @@ export interface ApiResponses {
         )
       | null;
     errorParams: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     safety: string | null;
     safetyCode: ('safety_approval_needed' | 'safety_empty_read' | 'safety_partial_read') | null;
     safetyParams: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     approvedById: string | null;
     approvedAt: string | null;
     details: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
   };
   changeLoginMethod: {
@@ -470,7 +492,7 @@ export interface ApiResponses {
      */
     terminationDate: string | null;
     fieldOwners: {
-      [k: string]: string | undefined;
+      [k: string]: string;
     };
     lastLoginAt: string | null;
     createdAt: string;
@@ -553,7 +575,7 @@ export interface ApiResponses {
      */
     terminationDate: string | null;
     fieldOwners: {
-      [k: string]: string | undefined;
+      [k: string]: string;
     };
     lastLoginAt: string | null;
     createdAt: string;
@@ -655,10 +677,87 @@ export interface ApiResponses {
     name: string;
     origin: 'config' | 'api';
     kind: 'active-directory' | 'ldap';
-    connection: {
-      baseDns: string[];
-      [k: string]: unknown | undefined;
-    };
+    connection:
+      | {
+          kind: 'active-directory';
+          url: string;
+          startTls: boolean;
+          tls: {
+            ca?: string;
+            caFile?: string;
+            rejectUnauthorized: boolean;
+          };
+          allowPlain: boolean;
+          bindDn: string;
+          bindPasswordEnv?: string;
+          baseDns: string[];
+          timeoutMs: number;
+          pageSize: number;
+          attributes: {
+            username?: (string | [string, ...string[]]) | null;
+            givenName?: (string | [string, ...string[]]) | null;
+            familyName?: (string | [string, ...string[]]) | null;
+            middleName?: (string | [string, ...string[]]) | null;
+            displayName?: (string | [string, ...string[]]) | null;
+            email?: (string | [string, ...string[]]) | null;
+            phone?: (string | [string, ...string[]]) | null;
+            title?: (string | [string, ...string[]]) | null;
+            department?: (string | [string, ...string[]]) | null;
+            employeeId?: (string | [string, ...string[]]) | null;
+            groups?: (string | [string, ...string[]]) | null;
+          };
+          groupBaseDn?: string;
+          groupFilter?: string;
+          groupMappings: {
+            group: string;
+            spaces: string[];
+            organization: string | null;
+          }[];
+          nestedGroups: boolean;
+          userFilter: string;
+          loginAttribute: string;
+        }
+      | {
+          kind: 'ldap';
+          url: string;
+          startTls: boolean;
+          tls: {
+            ca?: string;
+            caFile?: string;
+            rejectUnauthorized: boolean;
+          };
+          allowPlain: boolean;
+          bindDn: string;
+          bindPasswordEnv?: string;
+          baseDns: string[];
+          timeoutMs: number;
+          pageSize: number;
+          attributes: {
+            username?: (string | [string, ...string[]]) | null;
+            givenName?: (string | [string, ...string[]]) | null;
+            familyName?: (string | [string, ...string[]]) | null;
+            middleName?: (string | [string, ...string[]]) | null;
+            displayName?: (string | [string, ...string[]]) | null;
+            email?: (string | [string, ...string[]]) | null;
+            phone?: (string | [string, ...string[]]) | null;
+            title?: (string | [string, ...string[]]) | null;
+            department?: (string | [string, ...string[]]) | null;
+            employeeId?: (string | [string, ...string[]]) | null;
+            groups?: (string | [string, ...string[]]) | null;
+          };
+          groupBaseDn?: string;
+          groupFilter?: string;
+          groupMappings: {
+            group: string;
+            spaces: string[];
+            organization: string | null;
+          }[];
+          nestedGroups: boolean;
+          userFilter: string;
+          loginAttribute: string;
+          idAttribute: string;
+          lockAttribute: string | null;
+        };
     bindPasswordSet: boolean;
     bindPasswordChangedAt: string | null;
     enabled: boolean;
@@ -858,7 +957,7 @@ export interface ApiResponses {
      */
     terminationDate: string | null;
     fieldOwners: {
-      [k: string]: string | undefined;
+      [k: string]: string;
     };
     lastLoginAt: string | null;
     createdAt: string;
@@ -941,7 +1040,7 @@ export interface ApiResponses {
      */
     terminationDate: string | null;
     fieldOwners: {
-      [k: string]: string | undefined;
+      [k: string]: string;
     };
     lastLoginAt: string | null;
     createdAt: string;
@@ -997,13 +1096,13 @@ export interface ApiResponses {
       | 'failed'
       | 'cancelled';
     counts: {
-      [k: string]: number | undefined;
+      [k: string]: number;
     };
     cursorBefore: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     } | null;
     cursorAfter: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     } | null;
     requestedBy: string;
     requestedById: string | null;
@@ -1021,17 +1120,17 @@ export interface ApiResponses {
         )
       | null;
     errorParams: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     safety: string | null;
     safetyCode: ('safety_approval_needed' | 'safety_empty_read' | 'safety_partial_read') | null;
     safetyParams: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     approvedById: string | null;
     approvedAt: string | null;
     details: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
   };
   endRoleGrant: {
@@ -1113,10 +1212,10 @@ export interface ApiResponses {
      */
     diff: {
       before?: {
-        [k: string]: unknown | undefined;
+        [k: string]: unknown;
       };
       after?: {
-        [k: string]: unknown | undefined;
+        [k: string]: unknown;
       };
     } | null;
     details: unknown;
@@ -1141,7 +1240,7 @@ export interface ApiResponses {
       fullName: string | null;
     };
     filter: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     /**
      * The names of the filter's organization, space and adding person, now
@@ -1152,7 +1251,18 @@ export interface ApiResponses {
       addedBy: string | null;
     };
     params: {
-      [k: string]: unknown | undefined;
+      reason?: string | null;
+      locale?: 'ru' | 'en';
+      organizationId?: string;
+      /**
+       * The target organization’s name when asked
+       */
+      organizationName?: string;
+      spaceId?: string;
+      /**
+       * The target space’s name when asked
+       */
+      spaceName?: string;
     };
     total: number;
     processed: number;
@@ -1171,8 +1281,19 @@ export interface ApiResponses {
     targetId: string;
     targetLabel: string | null;
     status: 'pending' | 'applied' | 'rejected' | 'expired' | 'superseded';
+    /**
+     * The setting before and after the change, and details; secrets redacted
+     */
     diff: {
-      [k: string]: unknown | undefined;
+      before?: {
+        [k: string]: unknown;
+      };
+      after?: {
+        [k: string]: unknown;
+      };
+      details?: {
+        [k: string]: unknown;
+      };
     };
     requestedById: string | null;
     requestedBy: string;
@@ -1189,10 +1310,87 @@ export interface ApiResponses {
     name: string;
     origin: 'config' | 'api';
     kind: 'active-directory' | 'ldap';
-    connection: {
-      baseDns: string[];
-      [k: string]: unknown | undefined;
-    };
+    connection:
+      | {
+          kind: 'active-directory';
+          url: string;
+          startTls: boolean;
+          tls: {
+            ca?: string;
+            caFile?: string;
+            rejectUnauthorized: boolean;
+          };
+          allowPlain: boolean;
+          bindDn: string;
+          bindPasswordEnv?: string;
+          baseDns: string[];
+          timeoutMs: number;
+          pageSize: number;
+          attributes: {
+            username?: (string | [string, ...string[]]) | null;
+            givenName?: (string | [string, ...string[]]) | null;
+            familyName?: (string | [string, ...string[]]) | null;
+            middleName?: (string | [string, ...string[]]) | null;
+            displayName?: (string | [string, ...string[]]) | null;
+            email?: (string | [string, ...string[]]) | null;
+            phone?: (string | [string, ...string[]]) | null;
+            title?: (string | [string, ...string[]]) | null;
+            department?: (string | [string, ...string[]]) | null;
+            employeeId?: (string | [string, ...string[]]) | null;
+            groups?: (string | [string, ...string[]]) | null;
+          };
+          groupBaseDn?: string;
+          groupFilter?: string;
+          groupMappings: {
+            group: string;
+            spaces: string[];
+            organization: string | null;
+          }[];
+          nestedGroups: boolean;
+          userFilter: string;
+          loginAttribute: string;
+        }
+      | {
+          kind: 'ldap';
+          url: string;
+          startTls: boolean;
+          tls: {
+            ca?: string;
+            caFile?: string;
+            rejectUnauthorized: boolean;
+          };
+          allowPlain: boolean;
+          bindDn: string;
+          bindPasswordEnv?: string;
+          baseDns: string[];
+          timeoutMs: number;
+          pageSize: number;
+          attributes: {
+            username?: (string | [string, ...string[]]) | null;
+            givenName?: (string | [string, ...string[]]) | null;
+            familyName?: (string | [string, ...string[]]) | null;
+            middleName?: (string | [string, ...string[]]) | null;
+            displayName?: (string | [string, ...string[]]) | null;
+            email?: (string | [string, ...string[]]) | null;
+            phone?: (string | [string, ...string[]]) | null;
+            title?: (string | [string, ...string[]]) | null;
+            department?: (string | [string, ...string[]]) | null;
+            employeeId?: (string | [string, ...string[]]) | null;
+            groups?: (string | [string, ...string[]]) | null;
+          };
+          groupBaseDn?: string;
+          groupFilter?: string;
+          groupMappings: {
+            group: string;
+            spaces: string[];
+            organization: string | null;
+          }[];
+          nestedGroups: boolean;
+          userFilter: string;
+          loginAttribute: string;
+          idAttribute: string;
+          lockAttribute: string | null;
+        };
     bindPasswordSet: boolean;
     bindPasswordChangedAt: string | null;
     enabled: boolean;
@@ -1255,13 +1453,13 @@ export interface ApiResponses {
       | 'failed'
       | 'cancelled';
     counts: {
-      [k: string]: number | undefined;
+      [k: string]: number;
     };
     cursorBefore: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     } | null;
     cursorAfter: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     } | null;
     requestedBy: string;
     requestedById: string | null;
@@ -1279,17 +1477,17 @@ export interface ApiResponses {
         )
       | null;
     errorParams: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     safety: string | null;
     safetyCode: ('safety_approval_needed' | 'safety_empty_read' | 'safety_partial_read') | null;
     safetyParams: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     approvedById: string | null;
     approvedAt: string | null;
     details: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
   };
   getImportPlan: {
@@ -1302,18 +1500,16 @@ export interface ApiResponses {
       locator: string | null;
       label: string | null;
       diff: {
-        [k: string]:
-          | {
-              from: unknown;
-              to: unknown;
-            }
-          | undefined;
+        [k: string]: {
+          from: unknown;
+          to: unknown;
+        };
       };
       /**
        * A create: the values the person is created with. Fields without a value are left out; the external id and locator are the item's own fields (plans made by earlier versions repeat them here)
        */
       record: {
-        [k: string]: unknown | undefined;
+        [k: string]: unknown;
       } | null;
       link: boolean;
       reason: string | null;
@@ -1379,7 +1575,7 @@ export interface ApiResponses {
               | 'taken_since_plan'
               | 'changed_since_plan';
             params: {
-              [k: string]: unknown | undefined;
+              [k: string]: unknown;
             };
           }[]
         | null;
@@ -1445,7 +1641,7 @@ export interface ApiResponses {
           | 'taken_since_plan'
           | 'changed_since_plan';
         params: {
-          [k: string]: unknown | undefined;
+          [k: string]: unknown;
         };
       } | null;
       outcome: string | null;
@@ -1511,7 +1707,7 @@ export interface ApiResponses {
           | 'taken_since_plan'
           | 'changed_since_plan';
         params: {
-          [k: string]: unknown | undefined;
+          [k: string]: unknown;
         };
       } | null;
       proposed: {
@@ -1542,7 +1738,7 @@ export interface ApiResponses {
     status: 'running' | 'succeeded' | 'failed';
     requestedBy: string;
     filter: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     locale: 'ru' | 'en';
     total: number;
@@ -1853,13 +2049,13 @@ export interface ApiResponses {
       | 'failed'
       | 'cancelled';
     counts: {
-      [k: string]: number | undefined;
+      [k: string]: number;
     };
     cursorBefore: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     } | null;
     cursorAfter: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     } | null;
     requestedBy: string;
     requestedById: string | null;
@@ -1877,17 +2073,17 @@ export interface ApiResponses {
         )
       | null;
     errorParams: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     safety: string | null;
     safetyCode: ('safety_approval_needed' | 'safety_empty_read' | 'safety_partial_read') | null;
     safetyParams: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     approvedById: string | null;
     approvedAt: string | null;
     details: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
   };
   getSyncRunPlan: {
@@ -1900,18 +2096,16 @@ export interface ApiResponses {
       locator: string | null;
       label: string | null;
       diff: {
-        [k: string]:
-          | {
-              from: unknown;
-              to: unknown;
-            }
-          | undefined;
+        [k: string]: {
+          from: unknown;
+          to: unknown;
+        };
       };
       /**
        * A create: the values the person is created with. Fields without a value are left out; the external id and locator are the item's own fields (plans made by earlier versions repeat them here)
        */
       record: {
-        [k: string]: unknown | undefined;
+        [k: string]: unknown;
       } | null;
       link: boolean;
       reason: string | null;
@@ -1977,7 +2171,7 @@ export interface ApiResponses {
               | 'taken_since_plan'
               | 'changed_since_plan';
             params: {
-              [k: string]: unknown | undefined;
+              [k: string]: unknown;
             };
           }[]
         | null;
@@ -2043,7 +2237,7 @@ export interface ApiResponses {
           | 'taken_since_plan'
           | 'changed_since_plan';
         params: {
-          [k: string]: unknown | undefined;
+          [k: string]: unknown;
         };
       } | null;
       outcome: string | null;
@@ -2109,7 +2303,7 @@ export interface ApiResponses {
           | 'taken_since_plan'
           | 'changed_since_plan';
         params: {
-          [k: string]: unknown | undefined;
+          [k: string]: unknown;
         };
       } | null;
       proposed: {
@@ -2196,7 +2390,7 @@ export interface ApiResponses {
      */
     terminationDate: string | null;
     fieldOwners: {
-      [k: string]: string | undefined;
+      [k: string]: string;
     };
     lastLoginAt: string | null;
     createdAt: string;
@@ -2399,10 +2593,10 @@ export interface ApiResponses {
        */
       diff: {
         before?: {
-          [k: string]: unknown | undefined;
+          [k: string]: unknown;
         };
         after?: {
-          [k: string]: unknown | undefined;
+          [k: string]: unknown;
         };
       } | null;
       details: unknown;
@@ -2488,7 +2682,7 @@ export interface ApiResponses {
        */
       terminationDate: string | null;
       fieldOwners: {
-        [k: string]: string | undefined;
+        [k: string]: string;
       };
       lastLoginAt: string | null;
       createdAt: string;
@@ -2523,7 +2717,7 @@ export interface ApiResponses {
         fullName: string | null;
       };
       filter: {
-        [k: string]: unknown | undefined;
+        [k: string]: unknown;
       };
       /**
        * The names of the filter's organization, space and adding person, now
@@ -2534,7 +2728,18 @@ export interface ApiResponses {
         addedBy: string | null;
       };
       params: {
-        [k: string]: unknown | undefined;
+        reason?: string | null;
+        locale?: 'ru' | 'en';
+        organizationId?: string;
+        /**
+         * The target organization’s name when asked
+         */
+        organizationName?: string;
+        spaceId?: string;
+        /**
+         * The target space’s name when asked
+         */
+        spaceName?: string;
       };
       total: number;
       processed: number;
@@ -2556,8 +2761,19 @@ export interface ApiResponses {
       targetId: string;
       targetLabel: string | null;
       status: 'pending' | 'applied' | 'rejected' | 'expired' | 'superseded';
+      /**
+       * The setting before and after the change, and details; secrets redacted
+       */
       diff: {
-        [k: string]: unknown | undefined;
+        before?: {
+          [k: string]: unknown;
+        };
+        after?: {
+          [k: string]: unknown;
+        };
+        details?: {
+          [k: string]: unknown;
+        };
       };
       requestedById: string | null;
       requestedBy: string;
@@ -2579,7 +2795,7 @@ export interface ApiResponses {
       type: string;
       status: 'pending' | 'dead' | 'delivered' | 'skipped';
       payload: {
-        [k: string]: unknown | undefined;
+        [k: string]: unknown;
       };
       createdAt: string;
       attempts: number;
@@ -2597,10 +2813,87 @@ export interface ApiResponses {
       name: string;
       origin: 'config' | 'api';
       kind: 'active-directory' | 'ldap';
-      connection: {
-        baseDns: string[];
-        [k: string]: unknown | undefined;
-      };
+      connection:
+        | {
+            kind: 'active-directory';
+            url: string;
+            startTls: boolean;
+            tls: {
+              ca?: string;
+              caFile?: string;
+              rejectUnauthorized: boolean;
+            };
+            allowPlain: boolean;
+            bindDn: string;
+            bindPasswordEnv?: string;
+            baseDns: string[];
+            timeoutMs: number;
+            pageSize: number;
+            attributes: {
+              username?: (string | [string, ...string[]]) | null;
+              givenName?: (string | [string, ...string[]]) | null;
+              familyName?: (string | [string, ...string[]]) | null;
+              middleName?: (string | [string, ...string[]]) | null;
+              displayName?: (string | [string, ...string[]]) | null;
+              email?: (string | [string, ...string[]]) | null;
+              phone?: (string | [string, ...string[]]) | null;
+              title?: (string | [string, ...string[]]) | null;
+              department?: (string | [string, ...string[]]) | null;
+              employeeId?: (string | [string, ...string[]]) | null;
+              groups?: (string | [string, ...string[]]) | null;
+            };
+            groupBaseDn?: string;
+            groupFilter?: string;
+            groupMappings: {
+              group: string;
+              spaces: string[];
+              organization: string | null;
+            }[];
+            nestedGroups: boolean;
+            userFilter: string;
+            loginAttribute: string;
+          }
+        | {
+            kind: 'ldap';
+            url: string;
+            startTls: boolean;
+            tls: {
+              ca?: string;
+              caFile?: string;
+              rejectUnauthorized: boolean;
+            };
+            allowPlain: boolean;
+            bindDn: string;
+            bindPasswordEnv?: string;
+            baseDns: string[];
+            timeoutMs: number;
+            pageSize: number;
+            attributes: {
+              username?: (string | [string, ...string[]]) | null;
+              givenName?: (string | [string, ...string[]]) | null;
+              familyName?: (string | [string, ...string[]]) | null;
+              middleName?: (string | [string, ...string[]]) | null;
+              displayName?: (string | [string, ...string[]]) | null;
+              email?: (string | [string, ...string[]]) | null;
+              phone?: (string | [string, ...string[]]) | null;
+              title?: (string | [string, ...string[]]) | null;
+              department?: (string | [string, ...string[]]) | null;
+              employeeId?: (string | [string, ...string[]]) | null;
+              groups?: (string | [string, ...string[]]) | null;
+            };
+            groupBaseDn?: string;
+            groupFilter?: string;
+            groupMappings: {
+              group: string;
+              spaces: string[];
+              organization: string | null;
+            }[];
+            nestedGroups: boolean;
+            userFilter: string;
+            loginAttribute: string;
+            idAttribute: string;
+            lockAttribute: string | null;
+          };
       bindPasswordSet: boolean;
       bindPasswordChangedAt: string | null;
       enabled: boolean;
@@ -2661,13 +2954,13 @@ export interface ApiResponses {
         | 'failed'
         | 'cancelled';
       counts: {
-        [k: string]: number | undefined;
+        [k: string]: number;
       };
       cursorBefore: {
-        [k: string]: unknown | undefined;
+        [k: string]: unknown;
       } | null;
       cursorAfter: {
-        [k: string]: unknown | undefined;
+        [k: string]: unknown;
       } | null;
       requestedBy: string;
       requestedById: string | null;
@@ -2685,17 +2978,17 @@ export interface ApiResponses {
           )
         | null;
       errorParams: {
-        [k: string]: unknown | undefined;
+        [k: string]: unknown;
       };
       safety: string | null;
       safetyCode: ('safety_approval_needed' | 'safety_empty_read' | 'safety_partial_read') | null;
       safetyParams: {
-        [k: string]: unknown | undefined;
+        [k: string]: unknown;
       };
       approvedById: string | null;
       approvedAt: string | null;
       details: {
-        [k: string]: unknown | undefined;
+        [k: string]: unknown;
       };
     }[];
     total: number;
@@ -2983,13 +3276,13 @@ export interface ApiResponses {
         | 'failed'
         | 'cancelled';
       counts: {
-        [k: string]: number | undefined;
+        [k: string]: number;
       };
       cursorBefore: {
-        [k: string]: unknown | undefined;
+        [k: string]: unknown;
       } | null;
       cursorAfter: {
-        [k: string]: unknown | undefined;
+        [k: string]: unknown;
       } | null;
       requestedBy: string;
       requestedById: string | null;
@@ -3007,17 +3300,17 @@ export interface ApiResponses {
           )
         | null;
       errorParams: {
-        [k: string]: unknown | undefined;
+        [k: string]: unknown;
       };
       safety: string | null;
       safetyCode: ('safety_approval_needed' | 'safety_empty_read' | 'safety_partial_read') | null;
       safetyParams: {
-        [k: string]: unknown | undefined;
+        [k: string]: unknown;
       };
       approvedById: string | null;
       approvedAt: string | null;
       details: {
-        [k: string]: unknown | undefined;
+        [k: string]: unknown;
       };
     }[];
     total: number;
@@ -3116,7 +3409,7 @@ export interface ApiResponses {
        */
       terminationDate: string | null;
       fieldOwners: {
-        [k: string]: string | undefined;
+        [k: string]: string;
       };
       lastLoginAt: string | null;
       createdAt: string;
@@ -3273,8 +3566,19 @@ export interface ApiResponses {
     targetId: string;
     targetLabel: string | null;
     status: 'pending' | 'applied' | 'rejected' | 'expired' | 'superseded';
+    /**
+     * The setting before and after the change, and details; secrets redacted
+     */
     diff: {
-      [k: string]: unknown | undefined;
+      before?: {
+        [k: string]: unknown;
+      };
+      after?: {
+        [k: string]: unknown;
+      };
+      details?: {
+        [k: string]: unknown;
+      };
     };
     requestedById: string | null;
     requestedBy: string;
@@ -3364,7 +3668,7 @@ export interface ApiResponses {
     type: string;
     status: 'pending' | 'dead' | 'delivered' | 'skipped';
     payload: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     createdAt: string;
     attempts: number;
@@ -3471,7 +3775,7 @@ export interface ApiResponses {
     type: string;
     status: 'pending' | 'dead' | 'delivered' | 'skipped';
     payload: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     createdAt: string;
     attempts: number;
@@ -3505,7 +3809,7 @@ export interface ApiResponses {
       fullName: string | null;
     };
     filter: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     /**
      * The names of the filter's organization, space and adding person, now
@@ -3516,7 +3820,18 @@ export interface ApiResponses {
       addedBy: string | null;
     };
     params: {
-      [k: string]: unknown | undefined;
+      reason?: string | null;
+      locale?: 'ru' | 'en';
+      organizationId?: string;
+      /**
+       * The target organization’s name when asked
+       */
+      organizationName?: string;
+      spaceId?: string;
+      /**
+       * The target space’s name when asked
+       */
+      spaceName?: string;
     };
     total: number;
     processed: number;
@@ -3622,7 +3937,7 @@ export interface ApiResponses {
      */
     terminationDate: string | null;
     fieldOwners: {
-      [k: string]: string | undefined;
+      [k: string]: string;
     };
     lastLoginAt: string | null;
     createdAt: string;
@@ -3657,13 +3972,13 @@ export interface ApiResponses {
       | 'failed'
       | 'cancelled';
     counts: {
-      [k: string]: number | undefined;
+      [k: string]: number;
     };
     cursorBefore: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     } | null;
     cursorAfter: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     } | null;
     requestedBy: string;
     requestedById: string | null;
@@ -3681,17 +3996,17 @@ export interface ApiResponses {
         )
       | null;
     errorParams: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     safety: string | null;
     safetyCode: ('safety_approval_needed' | 'safety_empty_read' | 'safety_partial_read') | null;
     safetyParams: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     approvedById: string | null;
     approvedAt: string | null;
     details: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
   };
   testDirectorySource: {
@@ -3702,7 +4017,7 @@ export interface ApiResponses {
       code: string;
       message: string;
       params: {
-        [k: string]: string | number | boolean | null | string[] | undefined;
+        [k: string]: string | number | boolean | null | string[];
       };
       ms: number;
     }[];
@@ -3778,7 +4093,7 @@ export interface ApiResponses {
           | 'taken_since_plan'
           | 'changed_since_plan';
         params: {
-          [k: string]: unknown | undefined;
+          [k: string]: unknown;
         };
       }[];
     }[];
@@ -3788,10 +4103,87 @@ export interface ApiResponses {
     name: string;
     origin: 'config' | 'api';
     kind: 'active-directory' | 'ldap';
-    connection: {
-      baseDns: string[];
-      [k: string]: unknown | undefined;
-    };
+    connection:
+      | {
+          kind: 'active-directory';
+          url: string;
+          startTls: boolean;
+          tls: {
+            ca?: string;
+            caFile?: string;
+            rejectUnauthorized: boolean;
+          };
+          allowPlain: boolean;
+          bindDn: string;
+          bindPasswordEnv?: string;
+          baseDns: string[];
+          timeoutMs: number;
+          pageSize: number;
+          attributes: {
+            username?: (string | [string, ...string[]]) | null;
+            givenName?: (string | [string, ...string[]]) | null;
+            familyName?: (string | [string, ...string[]]) | null;
+            middleName?: (string | [string, ...string[]]) | null;
+            displayName?: (string | [string, ...string[]]) | null;
+            email?: (string | [string, ...string[]]) | null;
+            phone?: (string | [string, ...string[]]) | null;
+            title?: (string | [string, ...string[]]) | null;
+            department?: (string | [string, ...string[]]) | null;
+            employeeId?: (string | [string, ...string[]]) | null;
+            groups?: (string | [string, ...string[]]) | null;
+          };
+          groupBaseDn?: string;
+          groupFilter?: string;
+          groupMappings: {
+            group: string;
+            spaces: string[];
+            organization: string | null;
+          }[];
+          nestedGroups: boolean;
+          userFilter: string;
+          loginAttribute: string;
+        }
+      | {
+          kind: 'ldap';
+          url: string;
+          startTls: boolean;
+          tls: {
+            ca?: string;
+            caFile?: string;
+            rejectUnauthorized: boolean;
+          };
+          allowPlain: boolean;
+          bindDn: string;
+          bindPasswordEnv?: string;
+          baseDns: string[];
+          timeoutMs: number;
+          pageSize: number;
+          attributes: {
+            username?: (string | [string, ...string[]]) | null;
+            givenName?: (string | [string, ...string[]]) | null;
+            familyName?: (string | [string, ...string[]]) | null;
+            middleName?: (string | [string, ...string[]]) | null;
+            displayName?: (string | [string, ...string[]]) | null;
+            email?: (string | [string, ...string[]]) | null;
+            phone?: (string | [string, ...string[]]) | null;
+            title?: (string | [string, ...string[]]) | null;
+            department?: (string | [string, ...string[]]) | null;
+            employeeId?: (string | [string, ...string[]]) | null;
+            groups?: (string | [string, ...string[]]) | null;
+          };
+          groupBaseDn?: string;
+          groupFilter?: string;
+          groupMappings: {
+            group: string;
+            spaces: string[];
+            organization: string | null;
+          }[];
+          nestedGroups: boolean;
+          userFilter: string;
+          loginAttribute: string;
+          idAttribute: string;
+          lockAttribute: string | null;
+        };
     bindPasswordSet: boolean;
     bindPasswordChangedAt: string | null;
     enabled: boolean;
@@ -3924,7 +4316,7 @@ export interface ApiResponses {
      */
     terminationDate: string | null;
     fieldOwners: {
-      [k: string]: string | undefined;
+      [k: string]: string;
     };
     lastLoginAt: string | null;
     createdAt: string;
@@ -3945,13 +4337,13 @@ export interface ApiResponses {
       | 'failed'
       | 'cancelled';
     counts: {
-      [k: string]: number | undefined;
+      [k: string]: number;
     };
     cursorBefore: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     } | null;
     cursorAfter: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     } | null;
     requestedBy: string;
     requestedById: string | null;
@@ -3969,17 +4361,17 @@ export interface ApiResponses {
         )
       | null;
     errorParams: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     safety: string | null;
     safetyCode: ('safety_approval_needed' | 'safety_empty_read' | 'safety_partial_read') | null;
     safetyParams: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     approvedById: string | null;
     approvedAt: string | null;
     details: {
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
   };
   verifyAuditEvents: {
@@ -4113,7 +4505,7 @@ export interface ApiBodies {
        * The older spelling of a single base DN, the same as `baseDns: [baseDn]`; give one of the two. Answers show `baseDns` only.
        */
       baseDn?: string | null;
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     bindPassword?: string | null;
     enabled?: boolean;
@@ -4471,7 +4863,7 @@ export interface ApiBodies {
        * The older spelling of a single base DN, the same as `baseDns: [baseDn]`; give one of the two. Answers show `baseDns` only.
        */
       baseDn?: string | null;
-      [k: string]: unknown | undefined;
+      [k: string]: unknown;
     };
     bindPassword?: string | null;
     enabled?: boolean;

@@ -1,17 +1,11 @@
 import { Typography } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
 import { useCanAccess, useTranslate } from 'react-admin';
+import type { ApiResponses } from '../../api/generated/openapi';
 import { api } from '../../api/http';
 import { useFormat } from '../../format';
 
-interface SiemStatusView {
-  configured: boolean;
-  cursorSeq: string;
-  headSeq: string;
-  lag: string;
-  connected: boolean;
-  lastError: string | null;
-}
+type SiemStatusView = ApiResponses['getSiemStatus'];
 
 /** One line on the audit page: how far the SIEM stream has got (`GET /audit/siem`). */
 export function SiemStatus() {

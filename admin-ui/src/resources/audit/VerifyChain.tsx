@@ -1,15 +1,12 @@
 import { Alert, Box, Button, Card, CardContent, Typography } from '@mui/material';
 import { useMutation } from '@tanstack/react-query';
 import { useCanAccess, useTranslate } from 'react-admin';
+import type { ApiResponses } from '../../api/generated/openapi';
 import { useAppDataProvider } from '../../dataProviderHook';
 import { useFormat } from '../../format';
 import { SiemStatus } from './SiemStatus';
 
-interface VerifyResult {
-  ok: boolean;
-  checked: number;
-  firstProblem: { seq: string; problem: string; detail: string } | null;
-}
+type VerifyResult = ApiResponses['verifyAuditEvents'];
 
 /** The chain's verification status, checked on demand (`POST /audit-events/verify`). */
 export function VerifyChain() {

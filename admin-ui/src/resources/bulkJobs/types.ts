@@ -1,12 +1,7 @@
+import type { ApiResponses } from '../../api/generated/openapi';
+
 /** What a bulk job does to each person. */
-export type BulkVerb =
-  | 'deactivate'
-  | 'activate'
-  | 'suspend'
-  | 'invite'
-  | 'move'
-  | 'add_to_space'
-  | 'remove_from_space';
+export type BulkVerb = ApiResponses['getBulkJob']['verb'];
 
 /** Every verb, in the order the console offers them. */
 export const BULK_VERBS: readonly BulkVerb[] = [
@@ -20,7 +15,7 @@ export const BULK_VERBS: readonly BulkVerb[] = [
 ];
 
 /** Where a bulk job stands. */
-export type BulkJobStatus = 'queued' | 'running' | 'cancelled' | 'done' | 'failed';
+export type BulkJobStatus = ApiResponses['getBulkJob']['status'];
 
 /** Every status, for the list's filter. */
 export const BULK_JOB_STATUSES: readonly BulkJobStatus[] = [
@@ -32,28 +27,7 @@ export const BULK_JOB_STATUSES: readonly BulkJobStatus[] = [
 ];
 
 /** A bulk job as `GET /bulk-jobs` and `GET /bulk-jobs/:id` answer it (server: bulkJobView). */
-export interface BulkJob {
-  id: string;
-  verb: BulkVerb;
-  status: BulkJobStatus;
-  requestedBy: { id: string; label: string; fullName: string | null };
-  filter: Record<string, string>;
-  filterNames: { organization: string | null; space: string | null; addedBy: string | null };
-  params: {
-    reason?: string | null;
-    organizationName?: string;
-    spaceName?: string;
-  };
-  total: number;
-  processed: number;
-  ok: number;
-  skipped: number;
-  failed: number;
-  cancelRequested: boolean;
-  error: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
+export type BulkJob = ApiResponses['getBulkJob'];
 
 /** How often a live job's progress is read again. */
 export const POLL_MS = 1000;

@@ -1,3 +1,4 @@
+import type { ApiResponses } from '../../api/generated/openapi';
 import type { Role } from '../../api/types';
 
 /** Where an elevation request stands (an undecided one past its time reads `lapsed`). */
@@ -10,34 +11,11 @@ export const ELEVATION_ROLES = ['staff', 'admin', 'auditor'] as const satisfies 
 /** Durations offered, in minutes; the server refuses more than `elevation.maxDurationMinutes`. */
 export const ELEVATION_DURATIONS = [30, 60, 120, 240, 480] as const;
 
-/** An organization of a request's scope, named. */
-export interface ScopeOrganization {
-  id: string;
-  name: string;
-}
-
 /** An elevation request as `GET /api/v1/elevation-requests` answers it. */
-export interface ElevationRequestRecord {
-  id: string;
-  requester: { id: string; displayName: string };
-  role: Role;
-  scope: ScopeOrganization[];
-  durationMinutes: number;
-  reason: string;
-  status: ElevationStatus;
-  createdAt: string;
-  lapsesAt: string;
-  decidedAt: string | null;
-  decidedBy: { id: string; displayName: string } | null;
-  decisionReason: string | null;
-  grantId: string | null;
-  grantExpiresAt: string | null;
-}
+export type ElevationRequestRecord = ApiResponses['getElevationRequest'];
+
+/** An organization of a request's scope, named. */
+export type ScopeOrganization = ElevationRequestRecord['scope'][number];
 
 /** A time-bound role the signed-in person holds now (`GET /api/v1/me/elevation`). */
-export interface ActiveElevation {
-  grantId: string;
-  role: Role;
-  scope: ScopeOrganization[];
-  expiresAt: string;
-}
+export type ActiveElevation = ApiResponses['getMyElevation']['data'][number];

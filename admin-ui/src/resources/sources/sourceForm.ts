@@ -63,8 +63,8 @@ export interface SourceFormValues {
 }
 
 /** The connection settings of a record, typed. */
-export function connectionOf(record: DirectorySourceRecord): Partial<SourceConnection> {
-  return record.connection as Partial<SourceConnection>;
+export function connectionOf(record: DirectorySourceRecord): SourceConnection {
+  return record.connection;
 }
 
 /** The TLS mode of connection settings. */
@@ -127,8 +127,7 @@ export function toFormValues(record: DirectorySourceRecord): SourceFormValues {
     schedule: record.schedule,
     thresholds: record.thresholds,
     tlsMode: tlsModeOf(c),
-    // A server older than several base DNs answers `baseDn`.
-    baseDnRows: (c.baseDns ?? (c.baseDn ? [c.baseDn] : [])).map((dn) => ({ dn })),
+    baseDnRows: c.baseDns.map((dn) => ({ dn })),
     attributeRows: Object.entries(c.attributes ?? {}).map(([field, value]) => ({
       field: field as SyncAttributeField,
       attributes: list(value),
@@ -167,10 +166,14 @@ const text = (value: string | null | undefined) => {
   return trimmed === '' ? null : trimmed;
 };
 
-/** The full connection settings the form describes; null for an optional setting left empty. */
+/**
+ * The full connection settings the form describes; null for an optional setting left empty.
+ * `lockAttribute` is not in the form (set through the API or the configuration): left out, so
+ * the server keeps it (a PATCH merges the connection's keys).
+ */
 function connectionFrom(
   values: SourceFormValues,
-): Record<Exclude<keyof SourceConnection, 'baseDn'>, unknown> {
+): Record<Exclude<keyof SourceConnection, 'lockAttribute'>, unknown> {
   const c = values.connection;
   const attributes: Record<string, string | string[] | null> = {};
   for (const row of values.attributeRows ?? []) {

@@ -10,6 +10,7 @@ import {
   useRecordContext,
   useTranslate,
 } from 'react-admin';
+import type { ApiResponses } from '../../api/generated/openapi';
 import { DateTime } from '../../components/DateTime';
 import { EnumField } from '../../components/EnumField';
 import { Row, Section } from '../../components/Section';
@@ -18,13 +19,7 @@ import { ViaField } from '../access/ViaChip';
 import { AddMembersButton } from './AddMembersButton';
 import { RemoveMemberButton } from './RemoveMemberButton';
 
-interface SpaceRecord {
-  id: string;
-  name: string;
-  description: string | null;
-  organizationName: string | null;
-  memberCount: number;
-}
+type SpaceRecord = ApiResponses['getSpace'];
 
 function Body() {
   const record = useRecordContext<SpaceRecord>();

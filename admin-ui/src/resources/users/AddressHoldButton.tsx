@@ -2,17 +2,13 @@ import VerifiedUser from '@mui/icons-material/VerifiedUser';
 import { Chip, Tooltip } from '@mui/material';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslate } from 'react-admin';
+import type { ApiResponses } from '../../api/generated/openapi';
 import { api } from '../../api/http';
 import type { UserRecord } from '../../api/types';
 import { useFormat } from '../../format';
 import { ActionButton } from './ActionButton';
 
-interface HeldAddress {
-  field: 'email' | 'phone';
-  changedById: string;
-  changedAt: string;
-  heldUntil: string;
-}
+type HeldAddress = ApiResponses['getHeldAddresses']['held'][number];
 
 /**
  * A delivery address (e-mail, phone) changed by hand in the last 24 h holds one-time codes and

@@ -12,20 +12,12 @@ import {
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNotify, useTranslate } from 'react-admin';
+import type { ApiResponses } from '../../api/generated/openapi';
 import { api, problemCode } from '../../api/http';
 import type { UserRecord } from '../../api/types';
 
-interface Invitation {
-  status: 'not_invited' | 'invited' | 'held' | 'expired' | 'registered' | 'revoked';
-  sentCount: number;
-  lastSentAt: string | null;
-  expiresAt: string | null;
-  heldUntil: string | null;
-}
-interface ShownLink {
-  url: string;
-  expiresAt: string;
-}
+type Invitation = ApiResponses['getInvitation'];
+type ShownLink = ApiResponses['showInvitationLink'];
 
 /**
  * The invitation on a person's card: its status, and Invite / Resend / Revoke / Approve, plus

@@ -12,25 +12,16 @@ import {
 } from '@mui/material';
 import { useEffect, useRef, useState } from 'react';
 import { useListContext, useNotify, useTranslate } from 'react-admin';
+import type { ApiResponses } from '../../api/generated/openapi';
 import { api, problemCode } from '../../api/http';
 
-interface BatchItem {
-  userId: string;
-  label: string | null;
-  outcome: 'invited' | 'skipped' | null;
-  code: string | null;
-}
+type BatchItem = Batch['items'][number];
 
-interface Batch {
-  id: string;
-  status: 'running' | 'succeeded' | 'failed';
-  total: number;
-  processed: number;
-  invited: number;
-  skipped: number;
-  error: string | null;
-  items: BatchItem[];
-}
+/** A batch's progress, as the button follows it (the start answers its id and size only). */
+type Batch = Pick<
+  ApiResponses['getInvitationBatch'],
+  'id' | 'status' | 'total' | 'processed' | 'invited' | 'skipped' | 'error' | 'items'
+>;
 
 const FILTER_KEYS = [
   'q',
@@ -120,9 +111,13 @@ export function InviteAllButton() {
       ),
     );
     try {
-      const started = await api<{ id: string; total: number }>('POST', '/invitation-batches', {
-        filter,
-      });
+      const started = await api<ApiResponses['startBulkInvitation']>(
+        'POST',
+        '/invitation-batches',
+        {
+          filter,
+        },
+      );
       setResults(null);
       setBatch({
         ...started,
