@@ -13,9 +13,11 @@ type UserRow = ApiResponses['listUsers']['data'][number];
 
 /**
  * A person as the console holds one: a row of the list, or a card. react-admin keeps both in
- * one cache, so the card's own fields (second factor, spaces, disclosures…) are optional.
+ * one cache, so the card's own fields (second factor, spaces, disclosures…) are optional. The
+ * data provider adds `organizationId` (the organization's id) for the form's organization input.
  */
-export type UserRecord = UserRow & Partial<Omit<UserCard, keyof UserRow>>;
+export type UserRecord = UserRow &
+  Partial<Omit<UserCard, keyof UserRow>> & { organizationId?: string | null };
 
 /** Back-office roles; `null` is a plain messenger user. */
 export type Role = NonNullable<UserCard['role']>;
