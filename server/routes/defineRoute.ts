@@ -1,5 +1,5 @@
 import type Koa from 'koa';
-import type { ZodType, z } from 'zod';
+import { type ZodType, z } from 'zod';
 import { inputBoundary } from '../http/inputBoundary.ts';
 import type { Authenticated } from '../identity/authenticated.ts';
 import type { Services } from '../shared/services.ts';
@@ -68,6 +68,22 @@ function flattenQuery(query: Koa.Context['query']): Record<string, string | stri
 }
 
 /**
+ * Checks an answer, as the client will read it (JSON), against the route's declared response
+ * schema: the OpenAPI document and the console's types generated from it say what the service
+ * answers only while every answer holds to them. Turned on by `http.checkResponses` (tests).
+ */
+function checkResponse(spec: RouteSpec, result: unknown): void {
+  const schema = spec.response?.schema;
+  const json = (spec.response?.contentType ?? 'application/json') === 'application/json';
+  if (!schema || !json) return;
+  const checked = schema.safeParse(JSON.parse(JSON.stringify(result)));
+  if (!checked.success)
+    throw new Error(
+      `${spec.operationId} answered outside its declared response schema:\n${z.prettifyError(checked.error)}`,
+    );
+}
+
+/**
  * Declares a route: the input boundary (http/inputBoundary.ts), authentication, validation of
  * params, query and body, then the handler.
  * A handler's return value becomes the JSON body; return `undefined` after writing `ctx.body`
@@ -98,6 +114,7 @@ export function defineRoute<P extends ZodType, Q extends ZodType, B extends ZodT
     };
     const result = await handler(input);
     if (result !== undefined) {
+      if (scope.services.config.http.checkResponses) checkResponse(spec as RouteSpec, result);
       ctx.status = spec.response?.status ?? 200;
       ctx.body = result;
     } else if (ctx.body === undefined || ctx.body === null) {

@@ -62,7 +62,7 @@ export async function startTestContext(
     { ...env, ...databaseEnv, SECRET_KEY: randomBytes(32).toString('base64') },
     {
       log: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
-      http: { port: 0 },
+      http: { port: 0, checkResponses: true },
       dataDir,
       ...overrides,
     },

@@ -29,6 +29,11 @@ export const configSchema = z
         publicUrl: z.url().nullable(),
         bodyLimitBytes: z.coerce.number().int().positive(),
         trustProxy: z.coerce.boolean(),
+        /**
+         * Tests: every JSON answer is checked against its route's declared response schema (the
+         * OpenAPI document the console's types are generated from); one that is not is a 500.
+         */
+        checkResponses: z.boolean().default(false),
       })
       .strict(),
     dataDir: z.string().min(1),
