@@ -1,69 +1,19 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { z } from 'zod';
 import { fieldOwners, type Precedence } from '../../shared/precedence.ts';
 import type { User } from '../entities.ts';
 import type { InvitationStatus } from './invitationFilter.ts';
+import type { userView } from './schemas.ts';
 import { ownedFields } from './sourceOwnership.ts';
 
-/** A person as the API shows them. Never carries the password hash. */
-export interface UserView {
-  id: string;
-  username: string | null;
-  /** The account in the messaging core (never reused; usually the first login). */
-  coreAccount: string | null;
-  familyName: string;
-  givenName: string;
-  middleName: string | null;
-  /** «Фамилия Имя Отчество»: how the console lists people. */
-  fullName: string;
-  displayName: string;
-  email: string | null;
-  phone: string | null;
-  title: string | null;
-  organization: { id: string; name: string } | null;
-  status: User['status'];
-  statusChangedAt: string | null;
-  statusChangedBy: PersonRef | null;
-  statusReason: string | null;
-  loginMethod: User['loginMethod'];
-  role: User['role'];
-  /** The highest rank in force (standing role and grants, issue 18): what rank rules compare. */
-  rank: number;
-  addedBy: PersonRef | null;
-  /** Who asked for the person to be added, as free text (someone outside the directory). */
-  initiatedBy: string | null;
-  /** Who asked for the person to be added, as a person of the directory. */
-  initiatedByPerson: PersonRef | null;
-  source: User['source'];
-  externalId: string | null;
-  /** The directory source (AD / LDAP) the person is linked to, if any. */
-  sourceId: string | null;
-  /** The HR channel ('hr-import', 'scim') that feeds the person, if any. */
-  hrSourceId: string | null;
-  employeeNumber: string | null;
-  /** YYYY-MM-DD. */
-  hireDate: string | null;
-  /** YYYY-MM-DD. */
-  terminationDate: string | null;
-  /**
-   * Attribute → the source id that maintains it (SOURCED_FIELDS names; `organization` is the
-   * department). Attributes absent here are edited by hand.
-   */
-  fieldOwners: Record<string, string>;
-  lastLoginAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-  /** Where the person's invitation stands; in the people list only. */
-  invitation?: InvitationStatus;
-}
+/**
+ * A person as the API shows them (the `userView` schema the OpenAPI document is made from; the
+ * people list adds the invitation). Never carries the password hash.
+ */
+export type UserView = z.infer<typeof userView> & { invitation?: InvitationStatus };
 
 /** Another person referred to from a card (who added, who initiated, who changed the status). */
-export interface PersonRef {
-  id: string;
-  displayName: string;
-  /** «Фамилия Имя Отчество», as the console lists people. */
-  fullName: string;
-}
+export type PersonRef = NonNullable<UserView['addedBy']>;
 
 /** A referred person's names. */
 export type PersonNames = Omit<PersonRef, 'id'>;

@@ -13,7 +13,6 @@ import {
 } from '../../shared/schemas.ts';
 import { LOGIN_METHODS, SOURCES, USER_STATUSES } from '../entities.ts';
 import { INVITATION_FILTERS, INVITATION_STATUSES } from './invitationFilter.ts';
-import { USER_SORTS } from './userQuery.ts';
 
 const name = line(200);
 const profile = {
@@ -85,6 +84,10 @@ export const loginMethodBody = z.object({ loginMethod: z.enum(LOGIN_METHODS) }).
 export const roleBody = z
   .object({ role: z.enum(ROLES).nullable(), reason: paragraph(1000).optional() })
   .strict();
+
+/** Sort keys of the people list. */
+export const USER_SORTS = ['name', 'createdAt', 'status', 'updatedAt'] as const;
+export type UserSort = (typeof USER_SORTS)[number];
 
 /** Query of `GET /users`; `role=none` selects plain users. */
 export function userListQuery(maxLimit: number, defaultLimit: number) {

@@ -16,11 +16,8 @@ import {
   type UserRefs,
   type UserView,
 } from './presentUser.ts';
+import type { UserSort } from './schemas.ts';
 import { searchConditions } from './searchTerms.ts';
-
-/** Sort keys of the people list. */
-export const USER_SORTS = ['name', 'createdAt', 'status', 'updatedAt'] as const;
-export type UserSort = (typeof USER_SORTS)[number];
 
 /** Filters, sort and page of the people list. */
 export interface UserListParams {

@@ -1,22 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type InvitationRow, type InvitationStatus, readInvitationRow, statusOf } from './state.ts';
+import type { z } from 'zod';
+import type { invitationView } from './schemas.ts';
+import { type InvitationRow, readInvitationRow, statusOf } from './state.ts';
 
 /** The state of a person's invitation as the API shows it (never the token). */
-export interface InvitationView {
-  userId: string;
-  status: InvitationStatus;
-  locale: 'ru' | 'en' | null;
-  firstSentAt: string | null;
-  lastSentAt: string | null;
-  sentCount: number;
-  firstInvitedById: string | null;
-  lastInvitedById: string | null;
-  expiresAt: string | null;
-  remindedAt: string | null;
-  heldUntil: string | null;
-  registeredAt: string | null;
-  revokedAt: string | null;
-}
+export type InvitationView = z.infer<typeof invitationView>;
 
 const iso = (value: Date | null | undefined) => (value ? new Date(value).toISOString() : null);
 

@@ -1,30 +1,13 @@
+import type { z } from 'zod';
 import type { Actor } from '../../authz/actor.ts';
 import { type AppAbility, authorize } from '../../authz/index.ts';
 import { runCommand } from '../../commands/runCommand.ts';
 import { notFound } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
+import type { invitationBatchView } from './schemas.ts';
 
 /** A bulk invitation: its progress and, page by page, the result per person. */
-export interface InvitationBatchView {
-  id: string;
-  status: 'running' | 'succeeded' | 'failed';
-  requestedBy: string;
-  filter: Record<string, unknown>;
-  locale: 'ru' | 'en';
-  total: number;
-  processed: number;
-  invited: number;
-  skipped: number;
-  error: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-  items: {
-    userId: string;
-    label: string | null;
-    outcome: 'invited' | 'skipped' | null;
-    code: string | null;
-  }[];
-}
+export type InvitationBatchView = z.infer<typeof invitationBatchView>;
 
 /**
  * Reads a bulk invitation for those who may invite (its results name people and why they were
