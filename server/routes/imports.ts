@@ -5,9 +5,14 @@ import { idParams, listOf } from '../shared/schemas.ts';
 import { applyImport } from '../sources/hr/import/applyImport.ts';
 import { discardImport } from '../sources/hr/import/discardImport.ts';
 import { getImport, getImportPlan, listImports } from '../sources/hr/import/readImports.ts';
-import { applyQuery, listImportsQuery, uploadFields } from '../sources/hr/import/schemas.ts';
+import {
+  applyQuery,
+  importView,
+  listImportsQuery,
+  uploadFields,
+} from '../sources/hr/import/schemas.ts';
 import { authorizeUpload, uploadImport } from '../sources/hr/import/uploadImport.ts';
-import { planItemView, planQuery, runView } from '../sources/schemas.ts';
+import { planItemView, planQuery } from '../sources/schemas.ts';
 import { type ApiScope, defineRoute } from './defineRoute.ts';
 import type { AppContext } from './types.ts';
 
@@ -72,7 +77,7 @@ export function registerImportRoutes(scope: ApiScope): void {
         'object of field → column header, e.g. {"employeeId":"Таб. №"}) and `format` ' +
         '(`csv` | `xlsx`). Answers once the preview is planned: counts, details and row errors.',
       tags,
-      response: { status: 201, description: 'The planned import', schema: runView },
+      response: { status: 201, description: 'The planned import', schema: importView },
       errors: [409, 413, 415, 422],
     },
     async ({ ctx, services, auth }) => {
@@ -103,7 +108,7 @@ export function registerImportRoutes(scope: ApiScope): void {
       summary: 'List imports, newest first',
       tags,
       query: listImportsQuery(maxLimit, defaultLimit),
-      response: { description: 'A page of imports', schema: listOf(runView) },
+      response: { description: 'A page of imports', schema: listOf(importView) },
     },
     ({ services, auth, query }) => listImports(services, auth.actor, query),
   );
@@ -116,7 +121,7 @@ export function registerImportRoutes(scope: ApiScope): void {
       summary: 'Get an import: status, counts, file details and row errors',
       tags,
       params: idParams,
-      response: { description: 'The import', schema: runView },
+      response: { description: 'The import', schema: importView },
       errors: [404],
     },
     ({ services, auth, params }) => getImport(services, auth.actor, params.id),
@@ -146,7 +151,7 @@ export function registerImportRoutes(scope: ApiScope): void {
       tags,
       params: idParams,
       query: applyQuery,
-      response: { status: 202, description: 'The import, applying', schema: runView },
+      response: { status: 202, description: 'The import, applying', schema: importView },
       errors: [404, 409],
     },
     ({ services, auth, params, query }) =>
@@ -161,7 +166,7 @@ export function registerImportRoutes(scope: ApiScope): void {
       summary: 'Discard a planned import',
       tags,
       params: idParams,
-      response: { description: 'The import, cancelled', schema: runView },
+      response: { description: 'The import, cancelled', schema: importView },
       errors: [404, 409],
     },
     ({ services, auth, params }) => discardImport(services, auth.actor, params.id),

@@ -6,44 +6,17 @@ export { IMPORT_FIELDS, type ImportField } from '../../../server/sources/vocabul
 /** field → the file's header that feeds it. */
 export type ImportMapping = Partial<Record<ImportField, string>>;
 
+/** An import: a sync run of the `hr-import` source with the file's details. */
+export type ImportRunRecord = ApiResponses['getImport'];
+
+/** What the server learned about an uploaded file (sync_run.details of an import). */
+export type ImportDetails = ImportRunRecord['details'];
+
 /** What an import covers: only the people in the file, or the whole staff list. */
-export type ImportScope = 'partial' | 'complete';
+export type ImportScope = NonNullable<ImportDetails['scope']>;
 
 /** One rejected row of an uploaded file. */
-export interface RowError {
-  row: number;
-  column: string | null;
-  /** A registered row error code and its params (rows read before codes existed have none). */
-  code?: string;
-  params?: Record<string, unknown>;
-  /** English, for API clients; the console shows the code's text. */
-  message: string;
-}
-
-/**
- * What the server learned about an uploaded file (sync_run.details of an import). The API
- * declares `details` as an object of any keys; these are the ones an import writes.
- */
-export interface ImportDetails {
-  fileName?: string;
-  sha256?: string;
-  bytes?: number;
-  format?: string;
-  encoding?: string;
-  delimiter?: string | null;
-  headers?: string[];
-  mapping?: ImportMapping;
-  unmappedHeaders?: string[];
-  rows?: number;
-  rowErrors?: RowError[];
-  rowErrorCount?: number;
-  scope?: ImportScope;
-}
-
-/** An import: a sync run of the `hr-import` source with the file's details. */
-export type ImportRunRecord = Omit<ApiResponses['getImport'], 'details'> & {
-  details: ImportDetails;
-};
+export type RowError = NonNullable<ImportDetails['rowErrors']>[number];
 
 /** A SCIM bearer token (never the secret, except once in the creation answer). */
 export type ScimTokenRecord = ApiResponses['listScimTokens']['data'][number];

@@ -158,7 +158,79 @@ export interface ApiResponses {
     approvedById: string | null;
     approvedAt: string | null;
     details: {
-      [k: string]: unknown;
+      fileName?: string;
+      sha256?: string;
+      bytes?: number;
+      format?: 'csv' | 'xlsx';
+      encoding?: string | null;
+      delimiter?: string | null;
+      /**
+       * The first 200 headers
+       */
+      headers?: string[];
+      /**
+       * Field → the header that feeds it
+       */
+      mapping?: {
+        fullName?: string;
+        familyName?: string;
+        givenName?: string;
+        middleName?: string;
+        title?: string;
+        department?: string;
+        phone?: string;
+        email?: string;
+        employeeId?: string;
+        hireDate?: string;
+        terminationDate?: string;
+        suspended?: string;
+        username?: string;
+      };
+      unmappedHeaders?: string[];
+      rows?: number;
+      /**
+       * The first 1,000 row errors, in file order
+       */
+      rowErrors?: {
+        row: number;
+        column: string | null;
+        /**
+         * A registered row error code (imports read before codes existed have none)
+         */
+        code?:
+          | 'cell_count_mismatch'
+          | 'control_character'
+          | 'duplicate_employee_id'
+          | 'employee_id_missing'
+          | 'full_name_incomplete'
+          | 'invalid_date'
+          | 'invalid_email'
+          | 'invalid_suspension_mark'
+          | 'lone_surrogate'
+          | 'name_missing'
+          | 'termination_before_hire'
+          | 'too_long';
+        params?: {
+          [k: string]: unknown;
+        };
+        /**
+         * English, for API clients; the console shows the code’s text
+         */
+        message: string;
+      }[];
+      rowErrorCount?: number;
+      scope?: 'partial' | 'complete';
+      /**
+       * The worker thread that read the file (never 0)
+       */
+      parsedInThread?: number;
+      /**
+       * Rows handed over for staging so far
+       */
+      progress?: {
+        rowsRead: number;
+        rows: number;
+      };
     };
   };
   approveConfigChange: {
@@ -1130,7 +1202,79 @@ export interface ApiResponses {
     approvedById: string | null;
     approvedAt: string | null;
     details: {
-      [k: string]: unknown;
+      fileName?: string;
+      sha256?: string;
+      bytes?: number;
+      format?: 'csv' | 'xlsx';
+      encoding?: string | null;
+      delimiter?: string | null;
+      /**
+       * The first 200 headers
+       */
+      headers?: string[];
+      /**
+       * Field → the header that feeds it
+       */
+      mapping?: {
+        fullName?: string;
+        familyName?: string;
+        givenName?: string;
+        middleName?: string;
+        title?: string;
+        department?: string;
+        phone?: string;
+        email?: string;
+        employeeId?: string;
+        hireDate?: string;
+        terminationDate?: string;
+        suspended?: string;
+        username?: string;
+      };
+      unmappedHeaders?: string[];
+      rows?: number;
+      /**
+       * The first 1,000 row errors, in file order
+       */
+      rowErrors?: {
+        row: number;
+        column: string | null;
+        /**
+         * A registered row error code (imports read before codes existed have none)
+         */
+        code?:
+          | 'cell_count_mismatch'
+          | 'control_character'
+          | 'duplicate_employee_id'
+          | 'employee_id_missing'
+          | 'full_name_incomplete'
+          | 'invalid_date'
+          | 'invalid_email'
+          | 'invalid_suspension_mark'
+          | 'lone_surrogate'
+          | 'name_missing'
+          | 'termination_before_hire'
+          | 'too_long';
+        params?: {
+          [k: string]: unknown;
+        };
+        /**
+         * English, for API clients; the console shows the code’s text
+         */
+        message: string;
+      }[];
+      rowErrorCount?: number;
+      scope?: 'partial' | 'complete';
+      /**
+       * The worker thread that read the file (never 0)
+       */
+      parsedInThread?: number;
+      /**
+       * Rows handed over for staging so far
+       */
+      progress?: {
+        rowsRead: number;
+        rows: number;
+      };
     };
   };
   endRoleGrant: {
@@ -1487,7 +1631,79 @@ export interface ApiResponses {
     approvedById: string | null;
     approvedAt: string | null;
     details: {
-      [k: string]: unknown;
+      fileName?: string;
+      sha256?: string;
+      bytes?: number;
+      format?: 'csv' | 'xlsx';
+      encoding?: string | null;
+      delimiter?: string | null;
+      /**
+       * The first 200 headers
+       */
+      headers?: string[];
+      /**
+       * Field → the header that feeds it
+       */
+      mapping?: {
+        fullName?: string;
+        familyName?: string;
+        givenName?: string;
+        middleName?: string;
+        title?: string;
+        department?: string;
+        phone?: string;
+        email?: string;
+        employeeId?: string;
+        hireDate?: string;
+        terminationDate?: string;
+        suspended?: string;
+        username?: string;
+      };
+      unmappedHeaders?: string[];
+      rows?: number;
+      /**
+       * The first 1,000 row errors, in file order
+       */
+      rowErrors?: {
+        row: number;
+        column: string | null;
+        /**
+         * A registered row error code (imports read before codes existed have none)
+         */
+        code?:
+          | 'cell_count_mismatch'
+          | 'control_character'
+          | 'duplicate_employee_id'
+          | 'employee_id_missing'
+          | 'full_name_incomplete'
+          | 'invalid_date'
+          | 'invalid_email'
+          | 'invalid_suspension_mark'
+          | 'lone_surrogate'
+          | 'name_missing'
+          | 'termination_before_hire'
+          | 'too_long';
+        params?: {
+          [k: string]: unknown;
+        };
+        /**
+         * English, for API clients; the console shows the code’s text
+         */
+        message: string;
+      }[];
+      rowErrorCount?: number;
+      scope?: 'partial' | 'complete';
+      /**
+       * The worker thread that read the file (never 0)
+       */
+      parsedInThread?: number;
+      /**
+       * Rows handed over for staging so far
+       */
+      progress?: {
+        rowsRead: number;
+        rows: number;
+      };
     };
   };
   getImportPlan: {
@@ -2988,7 +3204,79 @@ export interface ApiResponses {
       approvedById: string | null;
       approvedAt: string | null;
       details: {
-        [k: string]: unknown;
+        fileName?: string;
+        sha256?: string;
+        bytes?: number;
+        format?: 'csv' | 'xlsx';
+        encoding?: string | null;
+        delimiter?: string | null;
+        /**
+         * The first 200 headers
+         */
+        headers?: string[];
+        /**
+         * Field → the header that feeds it
+         */
+        mapping?: {
+          fullName?: string;
+          familyName?: string;
+          givenName?: string;
+          middleName?: string;
+          title?: string;
+          department?: string;
+          phone?: string;
+          email?: string;
+          employeeId?: string;
+          hireDate?: string;
+          terminationDate?: string;
+          suspended?: string;
+          username?: string;
+        };
+        unmappedHeaders?: string[];
+        rows?: number;
+        /**
+         * The first 1,000 row errors, in file order
+         */
+        rowErrors?: {
+          row: number;
+          column: string | null;
+          /**
+           * A registered row error code (imports read before codes existed have none)
+           */
+          code?:
+            | 'cell_count_mismatch'
+            | 'control_character'
+            | 'duplicate_employee_id'
+            | 'employee_id_missing'
+            | 'full_name_incomplete'
+            | 'invalid_date'
+            | 'invalid_email'
+            | 'invalid_suspension_mark'
+            | 'lone_surrogate'
+            | 'name_missing'
+            | 'termination_before_hire'
+            | 'too_long';
+          params?: {
+            [k: string]: unknown;
+          };
+          /**
+           * English, for API clients; the console shows the code’s text
+           */
+          message: string;
+        }[];
+        rowErrorCount?: number;
+        scope?: 'partial' | 'complete';
+        /**
+         * The worker thread that read the file (never 0)
+         */
+        parsedInThread?: number;
+        /**
+         * Rows handed over for staging so far
+         */
+        progress?: {
+          rowsRead: number;
+          rows: number;
+        };
       };
     }[];
     total: number;
@@ -4371,7 +4659,79 @@ export interface ApiResponses {
     approvedById: string | null;
     approvedAt: string | null;
     details: {
-      [k: string]: unknown;
+      fileName?: string;
+      sha256?: string;
+      bytes?: number;
+      format?: 'csv' | 'xlsx';
+      encoding?: string | null;
+      delimiter?: string | null;
+      /**
+       * The first 200 headers
+       */
+      headers?: string[];
+      /**
+       * Field → the header that feeds it
+       */
+      mapping?: {
+        fullName?: string;
+        familyName?: string;
+        givenName?: string;
+        middleName?: string;
+        title?: string;
+        department?: string;
+        phone?: string;
+        email?: string;
+        employeeId?: string;
+        hireDate?: string;
+        terminationDate?: string;
+        suspended?: string;
+        username?: string;
+      };
+      unmappedHeaders?: string[];
+      rows?: number;
+      /**
+       * The first 1,000 row errors, in file order
+       */
+      rowErrors?: {
+        row: number;
+        column: string | null;
+        /**
+         * A registered row error code (imports read before codes existed have none)
+         */
+        code?:
+          | 'cell_count_mismatch'
+          | 'control_character'
+          | 'duplicate_employee_id'
+          | 'employee_id_missing'
+          | 'full_name_incomplete'
+          | 'invalid_date'
+          | 'invalid_email'
+          | 'invalid_suspension_mark'
+          | 'lone_surrogate'
+          | 'name_missing'
+          | 'termination_before_hire'
+          | 'too_long';
+        params?: {
+          [k: string]: unknown;
+        };
+        /**
+         * English, for API clients; the console shows the code’s text
+         */
+        message: string;
+      }[];
+      rowErrorCount?: number;
+      scope?: 'partial' | 'complete';
+      /**
+       * The worker thread that read the file (never 0)
+       */
+      parsedInThread?: number;
+      /**
+       * Rows handed over for staging so far
+       */
+      progress?: {
+        rowsRead: number;
+        rows: number;
+      };
     };
   };
   verifyAuditEvents: {

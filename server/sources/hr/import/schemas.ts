@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { ROW_CODES, type RowCode } from '../../../shared/errorCodes.ts';
 import { line, paging } from '../../../shared/schemas.ts';
 import { RUN_STATUSES } from '../../entities.ts';
+import { runView } from '../../schemas.ts';
 import { IMPORT_FIELDS, type ImportField } from './headers.ts';
 import { IMPORT_FORMATS } from './parse.ts';
 import { IMPORT_SCOPES } from './uploadImport.ts';
@@ -43,3 +45,44 @@ export function listImportsQuery(maxLimit: number, defaultLimit: number) {
 
 /** POST /imports/:id/apply: `?wait=true` answers once applied or held for approval. */
 export const applyQuery = z.object({ wait: z.enum(['true', 'false']).default('false') }).strict();
+
+/** One rejected row of an uploaded file (rows.ts, RowError). */
+const rowErrorView = z.object({
+  row: z.number().int(),
+  column: z.string().nullable(),
+  code: z
+    .enum(Object.keys(ROW_CODES) as [RowCode, ...RowCode[]])
+    .optional()
+    .describe('A registered row error code (imports read before codes existed have none)'),
+  params: z.record(z.string(), z.unknown()).optional(),
+  message: z.string().describe('English, for API clients; the console shows the code’s text'),
+});
+
+/**
+ * What an import run keeps about its file (`sync_run.details`, uploadImport.ts detailsOf). Each
+ * key optional: runs recorded by earlier versions lack the later ones.
+ */
+export const importDetailsView = z
+  .object({
+    fileName: z.string(),
+    sha256: z.string(),
+    bytes: z.number().int(),
+    format: z.enum(IMPORT_FORMATS),
+    encoding: z.string().nullable(),
+    delimiter: z.string().nullable(),
+    headers: z.array(z.string()).describe('The first 200 headers'),
+    mapping: mappingObject.describe('Field → the header that feeds it'),
+    unmappedHeaders: z.array(z.string()),
+    rows: z.number().int(),
+    rowErrors: z.array(rowErrorView).describe('The first 1,000 row errors, in file order'),
+    rowErrorCount: z.number().int(),
+    scope: z.enum(IMPORT_SCOPES),
+    parsedInThread: z.number().int().describe('The worker thread that read the file (never 0)'),
+    progress: z
+      .object({ rowsRead: z.number().int(), rows: z.number().int() })
+      .describe('Rows handed over for staging so far'),
+  })
+  .partial();
+
+/** An import as the API shows it: a run of the `hr-import` source with its file's details. */
+export const importView = runView.extend({ details: importDetailsView });
