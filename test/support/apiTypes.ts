@@ -85,9 +85,11 @@ export async function generateApiTypes(document: OpenApiDocument): Promise<strin
       'ApiResponses',
       options,
     ),
-    compile(interfaceOf('ApiBodies', 'Each operation’s JSON request body.', bodies), 'ApiBodies', {
-      ...options,
-    }),
+    compile(
+      interfaceOf('ApiBodies', 'Each operation’s JSON request body.', bodies),
+      'ApiBodies',
+      options,
+    ),
     compile(
       interfaceOf('ApiQueries', 'Each operation’s query parameters.', queries),
       'ApiQueries',

@@ -52,9 +52,9 @@ const bulkJobParams = z.object({
   reason: z.string().nullable().optional(),
   locale: z.enum(['ru', 'en']).optional(),
   organizationId: z.string().optional(),
-  organizationName: z.string().optional().describe('The target organization’s name when asked'),
+  organizationName: z.string().optional().describe('Moving people: the organization’s name'),
   spaceId: z.string().optional(),
-  spaceName: z.string().optional().describe('The target space’s name when asked'),
+  spaceName: z.string().optional().describe('Adding to or removing from a space: the space’s name'),
 });
 /** What a job keeps besides its filter: the verb's parameters. */
 export type BulkJobParams = z.infer<typeof bulkJobParams>;

@@ -399,12 +399,12 @@ export interface ApiResponses {
       locale?: 'ru' | 'en';
       organizationId?: string;
       /**
-       * The target organization’s name when asked
+       * Moving people: the organization’s name
        */
       organizationName?: string;
       spaceId?: string;
       /**
-       * The target space’s name when asked
+       * Adding to or removing from a space: the space’s name
        */
       spaceName?: string;
     };
@@ -1399,12 +1399,12 @@ export interface ApiResponses {
       locale?: 'ru' | 'en';
       organizationId?: string;
       /**
-       * The target organization’s name when asked
+       * Moving people: the organization’s name
        */
       organizationName?: string;
       spaceId?: string;
       /**
-       * The target space’s name when asked
+       * Adding to or removing from a space: the space’s name
        */
       spaceName?: string;
     };
@@ -2948,12 +2948,12 @@ export interface ApiResponses {
         locale?: 'ru' | 'en';
         organizationId?: string;
         /**
-         * The target organization’s name when asked
+         * Moving people: the organization’s name
          */
         organizationName?: string;
         spaceId?: string;
         /**
-         * The target space’s name when asked
+         * Adding to or removing from a space: the space’s name
          */
         spaceName?: string;
       };
@@ -4112,12 +4112,12 @@ export interface ApiResponses {
       locale?: 'ru' | 'en';
       organizationId?: string;
       /**
-       * The target organization’s name when asked
+       * Moving people: the organization’s name
        */
       organizationName?: string;
       spaceId?: string;
       /**
-       * The target space’s name when asked
+       * Adding to or removing from a space: the space’s name
        */
       spaceName?: string;
     };
