@@ -13,13 +13,13 @@ import {
   type UpdateParams,
 } from 'react-admin';
 import { type ConfigChangeRecord, isPendingChange } from '../api/configChangeTypes';
+import type { ApiBodies, ApiResponses } from '../api/generated/openapi';
 import type {
   CreatedScimToken,
   ImportMapping,
   ImportRunRecord,
   ImportScope,
   ScheduledChangeRecord,
-  ScheduledKind,
 } from '../api/hrTypes';
 import type { ProblemErrorBody } from '../api/http';
 import { api, problemFieldErrors, queryString, upload } from '../api/http';
@@ -41,7 +41,6 @@ import type {
   Page,
   Role,
   SessionRecord,
-  StatusChange,
   UserRecord,
 } from '../api/types';
 import { submissionErrors } from '../resources/sources/sourceForm';
@@ -151,23 +150,26 @@ export interface CustomMethods {
     userIds: Identifier[],
     reason?: string,
   ): Promise<BulkStatusResult>;
-  statusHistory(userId: Identifier): Promise<{ data: StatusChange[] }>;
-  setLoginMethod(userId: Identifier, loginMethod: LoginMethod): Promise<UserRecord>;
+  statusHistory(userId: Identifier): Promise<ApiResponses['getStatusHistory']>;
+  setLoginMethod(
+    userId: Identifier,
+    loginMethod: LoginMethod,
+  ): Promise<ApiResponses['changeLoginMethod']>;
   setRole(userId: Identifier, role: Role | null, reason?: string): Promise<UserRecord>;
-  resetSecondFactor(userId: Identifier, reason: string): Promise<Record<string, number | boolean>>;
-  revokeAllSessions(userId: Identifier, reason: string): Promise<Record<string, number>>;
+  resetSecondFactor(userId: Identifier, reason: string): Promise<ApiResponses['resetSecondFactor']>;
+  revokeAllSessions(
+    userId: Identifier,
+    reason: string,
+  ): Promise<ApiResponses['revokeAllUserSessions']>;
   /** A reason is needed (422 `reason_required`) when the person already has credentials. */
   issueEnrollmentLink(
     userId: Identifier,
     reason?: string,
-  ): Promise<{ url: string; expiresAt: string }>;
+  ): Promise<ApiResponses['issueEnrollmentLink']>;
   /** Mails the person a link to set a new password; only the masked address comes back. */
-  sendPasswordReset(
-    userId: Identifier,
-    reason: string,
-  ): Promise<{ sentTo: string; expiresAt: string }>;
-  addSpaceMembers(spaceId: Identifier, userIds: string[]): Promise<{ added: string[] }>;
-  verifyAudit(): Promise<{ ok: boolean; checked: number; firstProblem: unknown }>;
+  sendPasswordReset(userId: Identifier, reason: string): Promise<ApiResponses['sendPasswordReset']>;
+  addSpaceMembers(spaceId: Identifier, userIds: string[]): Promise<ApiResponses['addSpaceMembers']>;
+  verifyAudit(): Promise<ApiResponses['verifyAuditEvents']>;
   countUsers(filter: Record<string, string>): Promise<number>;
   syncSource(sourceId: Identifier, mode: RunMode): Promise<SyncRunRecord>;
   /** Connects, binds and reads a few entries through the mapping; nothing is stored. */
@@ -204,13 +206,11 @@ export interface CustomMethods {
 /** Where a plan is read: a sync run's or an import's. */
 export type PlanBase = 'sync-runs' | 'imports';
 
-/** A status change of a person planned for a date (YYYY-MM-DD). */
-export interface ScheduleInput {
-  userId: string;
-  kind: ScheduledKind;
-  date: string;
-  reason?: string;
-}
+/**
+ * A status change of a person planned for a date (YYYY-MM-DD): through the console and the API,
+ * a deactivation (activations are planned by HR's hire dates).
+ */
+export type ScheduleInput = ApiBodies['createScheduledChange'];
 
 /** A page of a run's plan, optionally one action only or matching a text. */
 export interface PlanQuery {
