@@ -1,17 +1,17 @@
 import type { AuthProvider } from 'react-admin';
+import type { ApiResponses } from '../api/generated/openapi';
 import { api, setCsrfToken } from '../api/http';
 import type { MeBody } from '../api/types';
 import { setCompanyTimeZone } from '../format';
 import { type AppAbility, abilityFromPacked, canAccessWith } from './ability';
 
 /** What the password step answers: which second step comes next. */
-export interface PasswordStep {
-  next: 'totp' | 'totp_enroll';
-  otpauthUri?: string;
-  qrCode?: string;
-}
+export type PasswordStep = ApiResponses['startLogin'];
 
-/** What the corporate sign-in's exchange answers: signed in, or the service's own TOTP step. */
+/**
+ * What the corporate sign-in's exchange answers (`ApiResponses['sessionOidc']`), as the union
+ * the server keeps to: signed in with `me`, or the service's own TOTP step.
+ */
 type SsoStep = { next: 'done'; me: MeBody } | PasswordStep;
 
 /** What `login({ssoCode})` resolves to when the TOTP step is next (the page then shows it). */
@@ -52,7 +52,7 @@ export function startLogin(username: string, password: string): Promise<Password
 /** Whether the login page offers «Sign in with corporate SSO» (`sso.oidc` is configured). */
 export async function ssoOffered(): Promise<boolean> {
   try {
-    return (await api<{ oidc: boolean }>('GET', '/session/sso')).oidc;
+    return (await api<ApiResponses['sessionSso']>('GET', '/session/sso')).oidc;
   } catch {
     return false;
   }
@@ -60,7 +60,7 @@ export async function ssoOffered(): Promise<boolean> {
 
 /** Starts the corporate sign-in: the browser leaves for the provider and returns to `#/login`. */
 export async function startSso(): Promise<void> {
-  const { authorizationUrl } = await api<{ authorizationUrl: string }>(
+  const { authorizationUrl } = await api<ApiResponses['sessionOidcStart']>(
     'POST',
     '/session/oidc/start',
     {},
