@@ -2,16 +2,11 @@ import { Alert, Box, Button, TextField, Typography } from '@mui/material';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useLocaleState, useTranslate } from 'react-admin';
 import { useSearchParams } from 'react-router-dom';
+import type { ApiResponses } from '../api/generated/openapi';
 import { api, problemCode } from '../api/http';
 import { AuthCard } from './AuthCard';
 
-interface Opened {
-  displayName: string;
-  username: string | null;
-  locale: 'ru' | 'en';
-  passwordMinLength: number;
-  secondFactor: { otpauthUri: string; qrCode: string } | null;
-}
+type Opened = ApiResponses['openInvitation'];
 
 /** Codes of a link that no longer works; each has its own sentence for the person. */
 const GONE = ['invitation_used', 'invitation_expired', 'invitation_revoked', 'invitation_invalid'];
@@ -54,7 +49,7 @@ export function RegisterPage() {
     setBusy(true);
     setError(null);
     try {
-      const result = await api<{ recoveryCodes: string[] | null }>(
+      const result = await api<ApiResponses['completeRegistration']>(
         'POST',
         '/invitations/register',
         {

@@ -2,10 +2,10 @@ import { Alert } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useIsAuthPending, useLocale, useTranslate } from 'react-admin';
+import type { ApiResponses } from '../../api/generated/openapi';
 import { api } from '../../api/http';
 import { formatDateTime } from '../../format';
 import { useScopeText } from './Duration';
-import type { ActiveElevation } from './types';
 
 const POLL_MS = 60_000;
 const TICK_MS = 15_000;
@@ -22,7 +22,7 @@ export function ElevationBanner() {
   const authPending = useIsAuthPending({ action: 'list', resource: 'elevation-requests' });
   const { data } = useQuery({
     queryKey: ['me', 'elevation'],
-    queryFn: () => api<{ data: ActiveElevation[] }>('GET', '/me/elevation'),
+    queryFn: () => api<ApiResponses['getMyElevation']>('GET', '/me/elevation'),
     refetchInterval: POLL_MS,
     enabled: !authPending,
     retry: false,

@@ -10,6 +10,7 @@ import {
   useTranslate,
   useUnselectAll,
 } from 'react-admin';
+import type { ApiResponses } from '../../api/generated/openapi';
 import { api } from '../../api/http';
 import { ReasonDialog } from '../../components/ReasonDialog';
 import type { ItemRecord } from './types';
@@ -123,9 +124,13 @@ export function ConfirmSelectedButton() {
   const confirm = async () => {
     setBusy(true);
     try {
-      const result = await api<{ decided: number }>('POST', '/reviews/items/confirm', {
-        ids: selectedIds.map(String),
-      });
+      const result = await api<ApiResponses['confirmReviewItems']>(
+        'POST',
+        '/reviews/items/confirm',
+        {
+          ids: selectedIds.map(String),
+        },
+      );
       notify('app.reviews.confirmed_selected', {
         type: 'success',
         messageArgs: { smart_count: result.decided },

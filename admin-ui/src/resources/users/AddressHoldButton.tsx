@@ -8,8 +8,6 @@ import type { UserRecord } from '../../api/types';
 import { useFormat } from '../../format';
 import { ActionButton } from './ActionButton';
 
-type HeldAddress = ApiResponses['getHeldAddresses']['held'][number];
-
 /**
  * A delivery address (e-mail, phone) changed by hand in the last 24 h holds one-time codes and
  * invitations (issue 14, scope 4). The card says so, and offers a second person the approval;
@@ -29,7 +27,7 @@ export function AddressHoldButton({
   const queryKey = ['users', record.id, 'delivery-address', record.version];
   const { data } = useQuery({
     queryKey,
-    queryFn: () => api<{ held: HeldAddress[] }>('GET', base),
+    queryFn: () => api<ApiResponses['getHeldAddresses']>('GET', base),
     retry: false,
   });
   const held = data?.held ?? [];

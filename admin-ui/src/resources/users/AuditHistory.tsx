@@ -1,4 +1,4 @@
-import { Datagrid, Pagination, ReferenceManyField, TextField } from 'react-admin';
+import { Datagrid, Pagination, ReferenceManyField } from 'react-admin';
 import { DateTime } from '../../components/DateTime';
 import { EnumField } from '../../components/EnumField';
 import { ActionField, ActorField, ReasonField } from '../audit/fields';

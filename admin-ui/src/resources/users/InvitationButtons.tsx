@@ -50,7 +50,7 @@ export function InvitationButtons({
   // does not offer it then either. Unknown (the settings unreadable): not offered.
   const { data: mail } = useQuery({
     queryKey: ['mail', 'settings'],
-    queryFn: () => api<{ configured: boolean }>('GET', '/mail/settings'),
+    queryFn: () => api<ApiResponses['getMailSettings']>('GET', '/mail/settings'),
     enabled: canShowLink,
     retry: false,
   });

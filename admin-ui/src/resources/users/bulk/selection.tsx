@@ -15,8 +15,8 @@ import {
   useTranslate,
   useUnselectAll,
 } from 'react-admin';
+import type { ApiResponses } from '../../../api/generated/openapi';
 import { api } from '../../../api/http';
-import type { Page } from '../../../api/types';
 
 /** The people list's filters a bulk job and an export take (paging and sort do not apply). */
 export const FILTER_KEYS = [
@@ -56,7 +56,7 @@ export function useMatchingCount(): number {
     if (total !== undefined) return;
     let live = true;
     const query = new URLSearchParams({ ...filter, exactTotal: 'true', limit: '1' });
-    api<Page<unknown>>('GET', `/users?${query.toString()}`).then(
+    api<ApiResponses['listUsers']>('GET', `/users?${query.toString()}`).then(
       (page) => {
         if (live) setExact({ key, count: page.total });
       },
