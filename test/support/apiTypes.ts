@@ -15,6 +15,9 @@ interface Operation {
   responses: Record<string, { content?: Record<string, { schema: JSONSchema }> }>;
 }
 
+/** Where the service's JSON API lives: the console's paths are below it (API_BASE). */
+const API_PREFIX = '/api/v1';
+
 /** One interface of the generated file: operationId → a schema. */
 type Table = Record<string, JSONSchema>;
 
@@ -55,17 +58,40 @@ const BANNER = `/**
  */`;
 
 /**
- * The console's API types from the service's OpenAPI document: `ApiResponses` (each operation's
+ * `API_OPERATIONS`: each operation's method and path below the API's prefix, by operationId, as
+ * a constant the console's typed call (admin-ui/src/api/call.ts) reads the path parameters from.
+ */
+function operationsTable(routes: Map<string, { method: string; path: string }>): string {
+  const lines = [...routes.keys()].sort().map((id) => {
+    const { method, path } = routes.get(id) as { method: string; path: string };
+    return `  ${id}: { method: '${method}', path: '${path}' },`;
+  });
+  return `/**
+ * Each operation’s method and path below /api/v1 (\`{name}\` is a path parameter).
+ */
+export const API_OPERATIONS = {
+${lines.join('\n')}
+} as const;
+`;
+}
+
+/**
+ * The console's API from the service's OpenAPI document: `ApiResponses` (each operation's
  * success body), `ApiBodies` (its JSON request body) and `ApiQueries` (its query parameters),
- * each keyed by operationId, made by json-schema-to-typescript.
+ * each keyed by operationId, made by json-schema-to-typescript, and `API_OPERATIONS` (each
+ * operation's method and path).
  */
 export async function generateApiTypes(document: OpenApiDocument): Promise<string> {
   const responses: Table = {};
   const bodies: Table = {};
   const queries: Table = {};
-  for (const operations of Object.values(document.paths))
-    for (const operation of Object.values(operations)) {
+  const routes = new Map<string, { method: string; path: string }>();
+  for (const [path, operations] of Object.entries(document.paths))
+    for (const [method, operation] of Object.entries(operations)) {
       const id = operation.operationId;
+      if (!path.startsWith(`${API_PREFIX}/`))
+        throw new Error(`${id}: ${path} is not below ${API_PREFIX}, where the console calls`);
+      routes.set(id, { method: method.toUpperCase(), path: path.slice(API_PREFIX.length) });
       const response = successSchema(operation);
       if (response) responses[id] = response;
       const body = operation.requestBody?.content['application/json']?.schema;
@@ -96,5 +122,5 @@ export async function generateApiTypes(document: OpenApiDocument): Promise<strin
       options,
     ),
   ]);
-  return `${BANNER}\n\n${parts.join('\n')}`;
+  return `${BANNER}\n\n${parts.join('\n')}\n${operationsTable(routes)}`;
 }

@@ -50,17 +50,6 @@ export function setCsrfToken(token: string | null): void {
 
 const SAFE = new Set(['GET', 'HEAD']);
 
-/** Builds a query string from defined, non-empty values. */
-export function queryString(params: Record<string, unknown>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value === undefined || value === null || value === '') continue;
-    search.set(key, String(value));
-  }
-  const text = search.toString();
-  return text === '' ? '' : `?${text}`;
-}
-
 /** The field errors of a problem with each message in the console's language. */
 function translatedFieldErrors(problem: Partial<Problem>): ProblemFieldError[] {
   const translate = i18nProvider.translate;

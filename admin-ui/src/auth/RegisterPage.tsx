@@ -2,8 +2,9 @@ import { Alert, Box, Button, TextField, Typography } from '@mui/material';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useLocaleState, useTranslate } from 'react-admin';
 import { useSearchParams } from 'react-router-dom';
+import { call } from '../api/call';
 import type { ApiResponses } from '../api/generated/openapi';
-import { api, problemCode } from '../api/http';
+import { problemCode } from '../api/http';
 import { AuthCard } from './AuthCard';
 
 type Opened = ApiResponses['openInvitation'];
@@ -32,7 +33,7 @@ export function RegisterPage() {
 
   useEffect(() => {
     if (!token) return;
-    api<Opened>('POST', '/invitations/open', { token })
+    call('openInvitation', { body: { token } })
       .then((result) => {
         setOpened(result);
         setLocale(result.locale);
@@ -49,15 +50,9 @@ export function RegisterPage() {
     setBusy(true);
     setError(null);
     try {
-      const result = await api<ApiResponses['completeRegistration']>(
-        'POST',
-        '/invitations/register',
-        {
-          token,
-          password,
-          ...(opened?.secondFactor ? { code } : {}),
-        },
-      );
+      const result = await call('completeRegistration', {
+        body: { token, password, ...(opened?.secondFactor ? { code } : {}) },
+      });
       setDone(result);
     } catch (caught) {
       const codeOf = problemCode(caught);

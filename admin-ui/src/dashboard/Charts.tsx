@@ -4,8 +4,7 @@ import { LineChart } from '@mui/x-charts/LineChart';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslate } from 'react-admin';
-import { api } from '../api/http';
-import type { Statistics } from '../api/statisticsTypes';
+import { call } from '../api/call';
 import { useFormat } from '../format';
 import { Panel } from './Panel';
 
@@ -55,7 +54,7 @@ const sum = (values: number[]) => values.reduce((total, value) => total + value,
 function useStatistics() {
   return useQuery({
     queryKey: ['statistics', WEEKS],
-    queryFn: () => api<Statistics>('GET', `/statistics?weeks=${WEEKS}`),
+    queryFn: () => call('getStatistics', { query: { weeks: WEEKS } }),
   });
 }
 

@@ -1,18 +1,13 @@
 import type { AuthProvider } from 'react-admin';
+import { call } from '../api/call';
 import type { ApiResponses } from '../api/generated/openapi';
-import { api, setCsrfToken } from '../api/http';
+import { setCsrfToken } from '../api/http';
 import type { MeBody } from '../api/types';
 import { setCompanyTimeZone } from '../format';
 import { type AppAbility, abilityFromPacked, canAccessWith } from './ability';
 
 /** What the password step answers: which second step comes next. */
 export type PasswordStep = ApiResponses['startLogin'];
-
-/**
- * What the corporate sign-in's exchange answers (`ApiResponses['sessionOidc']`), as the union
- * the server keeps to: signed in with `me`, or the service's own TOTP step.
- */
-type SsoStep = { next: 'done'; me: MeBody } | PasswordStep;
 
 /** What `login({ssoCode})` resolves to when the TOTP step is next (the page then shows it). */
 export interface SsoSecondStep {
@@ -36,7 +31,7 @@ function remember(me: MeBody): Session {
 }
 
 async function loadSession(): Promise<Session | null> {
-  current ??= api<MeBody>('GET', '/me')
+  current ??= call('getMe')
     .then(remember)
     .catch(() => null);
   const session = await current;
@@ -46,13 +41,13 @@ async function loadSession(): Promise<Session | null> {
 
 /** Step 1 of signing in: username and password. Answers which second step follows. */
 export function startLogin(username: string, password: string): Promise<PasswordStep> {
-  return api<PasswordStep>('POST', '/session', { username, password });
+  return call('startLogin', { body: { username, password } });
 }
 
 /** Whether the login page offers «Sign in with corporate SSO» (`sso.oidc` is configured). */
 export async function ssoOffered(): Promise<boolean> {
   try {
-    return (await api<ApiResponses['sessionSso']>('GET', '/session/sso')).oidc;
+    return (await call('sessionSso')).oidc;
   } catch {
     return false;
   }
@@ -60,17 +55,13 @@ export async function ssoOffered(): Promise<boolean> {
 
 /** Starts the corporate sign-in: the browser leaves for the provider and returns to `#/login`. */
 export async function startSso(): Promise<void> {
-  const { authorizationUrl } = await api<ApiResponses['sessionOidcStart']>(
-    'POST',
-    '/session/oidc/start',
-    {},
-  );
+  const { authorizationUrl } = await call('sessionOidcStart', { body: {} });
   window.location.assign(authorizationUrl);
 }
 
 /** Sets the password of a new back-office account from its one-time enrollment token. */
 export async function completeEnrollment(token: string, password: string): Promise<void> {
-  await api<unknown>('POST', '/enrollment', { token, password });
+  await call('completeEnrollment', { body: { token, password } });
 }
 
 /** The signed-in person's id, once known (for "not on yourself" checks in views). */
@@ -88,21 +79,26 @@ export async function currentUserId(): Promise<string | null> {
 export const authProvider: AuthProvider = {
   async login(params: { code: string } | { ssoCode: string }): Promise<SsoSecondStep | undefined> {
     if ('ssoCode' in params) {
-      const step = await api<SsoStep>('POST', '/session/oidc', { code: params.ssoCode });
+      const step = await call('sessionOidc', { body: { code: params.ssoCode } });
       if (step.next === 'done') {
+        // The service sends `me` with `done`; an answer without it signed nobody in.
+        if (!step.me) throw new Error('ra.auth.sign_in_error');
         remember(step.me);
         return undefined;
       }
-      return { redirectTo: false, step };
+      return {
+        redirectTo: false,
+        step: { next: step.next, otpauthUri: step.otpauthUri, qrCode: step.qrCode },
+      };
     }
-    const me = await api<MeBody>('POST', '/session/totp', { code: params.code });
+    const me = await call('completeLogin', { body: { code: params.code } });
     remember(me);
     return undefined;
   },
   async logout() {
     const had = current !== null;
     current = null;
-    if (had) await api<unknown>('DELETE', '/session').catch(() => undefined);
+    if (had) await call('logout').catch(() => undefined);
     setCsrfToken(null);
   },
   async checkAuth() {

@@ -12,6 +12,7 @@ import {
   type RaRecord,
   type UpdateParams,
 } from 'react-admin';
+import { call, nonEmpty, type Operation } from '../api/call';
 import { type ConfigChangeRecord, isPendingChange } from '../api/configChangeTypes';
 import type { ApiBodies, ApiResponses } from '../api/generated/openapi';
 import type {
@@ -22,7 +23,8 @@ import type {
   ScheduledChangeRecord,
 } from '../api/hrTypes';
 import type { ProblemErrorBody } from '../api/http';
-import { api, problemFieldErrors, queryString, upload } from '../api/http';
+import { api, problemFieldErrors, upload } from '../api/http';
+import { queryString } from '../api/paths';
 import type {
   ConnectionTestResult,
   DeliverySummary,
@@ -120,6 +122,13 @@ async function listMembers(spaceId: Identifier, query: string) {
 }
 
 const id = (value: Identifier) => encodeURIComponent(String(value));
+
+/** The operation behind each bulk status change of the people's list. */
+const BULK_STATUS_OPERATIONS = {
+  deactivate: 'deactivateUsers',
+  suspend: 'suspendUsers',
+  activate: 'activateUsers',
+} as const satisfies Record<BulkStatusAction, Operation>;
 
 /**
  * Creates or changes a directory source: the body is the one the form's transform built (its
@@ -304,15 +313,14 @@ const core = {
     const previous = (params.previousData ?? {}) as Record<string, unknown>;
     if (resource === 'user-sessions') {
       // One session is revoked with a reason (required by the server), passed as `meta.reason`.
-      await api(
-        'POST',
-        `/users/${id(previous.userId as string)}/sessions/${id(params.id)}/revoke`,
-        {
-          reason: (params.meta as { reason?: string } | undefined)?.reason ?? '',
-        },
-      );
+      await call('revokeUserSession', {
+        params: { id: String(previous.userId), sessionId: String(params.id) },
+        body: { reason: (params.meta as { reason?: string } | undefined)?.reason ?? '' },
+      });
     } else if (resource === 'space-members') {
-      await api('DELETE', `/spaces/${id(previous.spaceId as string)}/members/${id(params.id)}`);
+      await call('removeSpaceMember', {
+        params: { id: String(previous.spaceId), userId: String(params.id) },
+      });
     } else {
       await api('DELETE', `${spec(resource).path}/${id(params.id)}`);
     }
@@ -332,43 +340,63 @@ const core = {
 export const dataProvider: AppDataProvider = {
   // The methods are written for plain records; react-admin's signatures are generic over them.
   ...(core as unknown as DataProvider),
-  deactivate: (userId, reason) => api('POST', `/users/${id(userId)}/deactivate`, { reason }),
+  deactivate: (userId, reason) =>
+    call('deactivateUser', { params: { id: String(userId) }, body: { reason } }),
   activate: (userId, reason) =>
-    api('POST', `/users/${id(userId)}/activate`, reason ? { reason } : {}),
-  suspend: (userId, reason) => api('POST', `/users/${id(userId)}/suspend`, { reason }),
+    call('activateUser', { params: { id: String(userId) }, body: reason ? { reason } : {} }),
+  suspend: (userId, reason) =>
+    call('suspendUser', { params: { id: String(userId) }, body: { reason } }),
   bulkStatus: (action, userIds, reason) =>
-    api('POST', `/users/bulk/${action}`, {
-      ids: userIds.map(String),
-      ...(reason ? { reason } : {}),
+    call(BULK_STATUS_OPERATIONS[action], {
+      body: { ids: nonEmpty(userIds.map(String)), ...(reason ? { reason } : {}) },
     }),
-  statusHistory: (userId) => api('GET', `/users/${id(userId)}/status-history`),
+  statusHistory: (userId) => call('getStatusHistory', { params: { id: String(userId) } }),
   setLoginMethod: (userId, loginMethod) =>
-    api('PUT', `/users/${id(userId)}/login-method`, { loginMethod }),
+    call('changeLoginMethod', { params: { id: String(userId) }, body: { loginMethod } }),
   setRole: (userId, role, reason) =>
-    api('PUT', `/users/${id(userId)}/role`, reason ? { role, reason } : { role }),
-  resetSecondFactor: (userId, reason) => api('POST', `/users/${id(userId)}/2fa/reset`, { reason }),
+    call('changeRole', {
+      params: { id: String(userId) },
+      body: reason ? { role, reason } : { role },
+    }),
+  resetSecondFactor: (userId, reason) =>
+    call('resetSecondFactor', { params: { id: String(userId) }, body: { reason } }),
   revokeAllSessions: (userId, reason) =>
-    api('POST', `/users/${id(userId)}/sessions/revoke-all`, { reason }),
+    call('revokeAllUserSessions', { params: { id: String(userId) }, body: { reason } }),
   issueEnrollmentLink: (userId, reason) =>
-    api('POST', `/users/${id(userId)}/enrollment-link`, reason ? { reason } : {}),
+    call('issueEnrollmentLink', {
+      params: { id: String(userId) },
+      body: reason ? { reason } : {},
+    }),
   sendPasswordReset: (userId, reason) =>
-    api('POST', `/users/${id(userId)}/password-reset`, { reason }),
-  addSpaceMembers: (spaceId, userIds) => api('POST', `/spaces/${id(spaceId)}/members`, { userIds }),
-  verifyAudit: () => api('POST', '/audit-events/verify', {}),
-  syncSource: (sourceId, mode) => api('POST', `/directory-sources/${id(sourceId)}/sync`, { mode }),
-  testSource: (sourceId) => api('POST', `/directory-sources/${id(sourceId)}/test`, {}),
-  deleteSource: (sourceId) => api('DELETE', `/directory-sources/${id(sourceId)}`),
-  approveRun: (runId) => api('POST', `/sync-runs/${id(runId)}/approve`),
-  approveConfigChange: (changeId) => api('POST', `/config-changes/${id(changeId)}/approve`),
+    call('sendPasswordReset', { params: { id: String(userId) }, body: { reason } }),
+  addSpaceMembers: (spaceId, userIds) =>
+    call('addSpaceMembers', {
+      params: { id: String(spaceId) },
+      body: { userIds: nonEmpty(userIds) },
+    }),
+  verifyAudit: () => call('verifyAuditEvents'),
+  syncSource: (sourceId, mode) =>
+    call('syncDirectorySource', { params: { id: String(sourceId) }, body: { mode } }),
+  testSource: (sourceId) =>
+    call('testDirectorySource', { params: { id: String(sourceId) }, body: {} }),
+  deleteSource: (sourceId) => call('deleteDirectorySource', { params: { id: String(sourceId) } }),
+  approveRun: (runId) => call('approveSyncRun', { params: { id: String(runId) } }),
+  approveConfigChange: (changeId) =>
+    call('approveConfigChange', { params: { id: String(changeId) } }),
   rejectConfigChange: (changeId, reason) =>
-    api('POST', `/config-changes/${id(changeId)}/reject`, { reason }),
-  cancelRun: (runId) => api('POST', `/sync-runs/${id(runId)}/cancel`),
+    call('rejectConfigChange', { params: { id: String(changeId) }, body: { reason } }),
+  cancelRun: (runId) => call('cancelSyncRun', { params: { id: String(runId) } }),
   decidePlanItem: (runId, seq, decision) =>
-    api('POST', `/sync-runs/${id(runId)}/plan/${seq}/decision`, { decision }),
+    call('decideSyncRunPlanItem', {
+      params: { id: String(runId), seq: String(seq) },
+      body: { decision },
+    }),
   getPlan: (runId, query, base = 'sync-runs') =>
-    api('GET', `/${base}/${id(runId)}/plan${queryString({ ...query })}`),
-  listRuns: (query) => api('GET', `/sync-runs${queryString(query)}`),
-  deliverySummary: () => api('GET', '/core/deliveries/summary'),
+    base === 'imports'
+      ? call('getImportPlan', { params: { id: String(runId) }, query })
+      : call('getSyncRunPlan', { params: { id: String(runId) }, query }),
+  listRuns: (query) => call('listSyncRuns', { query }),
+  deliverySummary: () => call('summarizeCoreDeliveries'),
   uploadImport(file, scope, mapping) {
     const form = new FormData();
     form.append('scope', scope);
@@ -377,15 +405,15 @@ export const dataProvider: AppDataProvider = {
     form.append('file', file, file.name);
     return upload('/imports', form);
   },
-  applyImport: (runId) => api('POST', `/imports/${id(runId)}/apply`, {}),
-  discardImport: (runId) => api('POST', `/imports/${id(runId)}/discard`, {}),
-  createScimToken: (name) => api('POST', '/scim-tokens', { name }),
-  revokeScimToken: (tokenId) => api('DELETE', `/scim-tokens/${id(tokenId)}`),
-  scheduleChange: (input) => api('POST', '/scheduled-changes', input),
-  cancelScheduledChange: (changeId) => api('POST', `/scheduled-changes/${id(changeId)}/cancel`, {}),
-  listScheduledChanges: (query) => api('GET', `/scheduled-changes${queryString(query)}`),
+  applyImport: (runId) => call('applyImport', { params: { id: String(runId) } }),
+  discardImport: (runId) => call('discardImport', { params: { id: String(runId) } }),
+  createScimToken: (name) => call('createScimToken', { body: { name } }),
+  revokeScimToken: (tokenId) => call('revokeScimToken', { params: { id: String(tokenId) } }),
+  scheduleChange: (input) => call('createScheduledChange', { body: input }),
+  cancelScheduledChange: (changeId) =>
+    call('cancelScheduledChange', { params: { id: String(changeId) }, body: {} }),
+  listScheduledChanges: (query) => call('listScheduledChanges', { query }),
   async countUsers(filter) {
-    const page = await api<Page<unknown>>('GET', `/users${queryString({ ...filter, limit: 1 })}`);
-    return page.total;
+    return (await call('listUsers', { query: { ...filter, limit: 1 } })).total;
   },
 };

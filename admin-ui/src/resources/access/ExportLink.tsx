@@ -1,7 +1,8 @@
 import Download from '@mui/icons-material/Download';
 import { Button } from '@mui/material';
 import { useLocale, useTranslate } from 'react-admin';
-import { API_BASE, queryString } from '../../api/http';
+import { API_BASE } from '../../api/http';
+import { queryString } from '../../api/paths';
 
 /**
  * A download link of an access export (CSV, in the console's language). The server streams the

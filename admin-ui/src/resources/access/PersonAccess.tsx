@@ -2,8 +2,7 @@ import { Box, Table, TableBody, TableCell, TableHead, TableRow, Typography } fro
 import { useQuery } from '@tanstack/react-query';
 import { useCanAccess, useTranslate } from 'react-admin';
 import { Link } from 'react-router-dom';
-import type { PersonAccess as PersonAccessData } from '../../api/accessTypes';
-import { api } from '../../api/http';
+import { call } from '../../api/call';
 import type { UserRecord } from '../../api/types';
 import { Row, Section } from '../../components/Section';
 import { useFormat } from '../../format';
@@ -26,8 +25,7 @@ export function PersonAccess({ record }: { record: UserRecord }) {
   const { data } = useQuery({
     // The record's version in the key: an action on the card (which bumps it) reads this again.
     queryKey: ['person-access', record.id, record.version],
-    queryFn: () =>
-      api<PersonAccessData>('GET', `/users/${encodeURIComponent(record.id)}/access?limit=${SHOWN}`),
+    queryFn: () => call('getPersonAccess', { params: { id: record.id }, query: { limit: SHOWN } }),
   });
   const t = (key: string, options?: Record<string, unknown>) =>
     translate(`access.person.${key}`, options);

@@ -1,7 +1,8 @@
 import Download from '@mui/icons-material/Download';
 import { Button } from '@mui/material';
 import { useListContext, useTranslate } from 'react-admin';
-import { API_BASE, queryString } from '../../api/http';
+import { API_BASE } from '../../api/http';
+import { queryString } from '../../api/paths';
 import { RESOURCES } from '../../providers/resources';
 
 /** Links that download the filtered audit log as CSV or NDJSON (streamed by the server). */

@@ -1,11 +1,8 @@
 import { Typography } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
 import { useCanAccess, useTranslate } from 'react-admin';
-import type { ApiResponses } from '../../api/generated/openapi';
-import { api } from '../../api/http';
+import { call } from '../../api/call';
 import { useFormat } from '../../format';
-
-type SiemStatusView = ApiResponses['getSiemStatus'];
 
 /** One line on the audit page: how far the SIEM stream has got (`GET /audit/siem`). */
 export function SiemStatus() {
@@ -14,7 +11,7 @@ export function SiemStatus() {
   const { canAccess } = useCanAccess({ action: 'read', resource: 'siem-stream' });
   const status = useQuery({
     queryKey: ['siem-status'],
-    queryFn: () => api<SiemStatusView>('GET', '/audit/siem'),
+    queryFn: () => call('getSiemStatus'),
     enabled: canAccess === true,
   });
   const data = status.data;

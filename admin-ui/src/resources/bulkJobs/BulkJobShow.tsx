@@ -14,7 +14,8 @@ import {
   useRefresh,
   useTranslate,
 } from 'react-admin';
-import { API_BASE, api, problemCode, queryString } from '../../api/http';
+import { call, operationUrl } from '../../api/call';
+import { problemCode } from '../../api/http';
 import { DateTime } from '../../components/DateTime';
 import { PersonLink } from '../../components/PersonName';
 import { useFormat } from '../../format';
@@ -51,7 +52,7 @@ function StopButton({ job }: { job: BulkJob }) {
     return null;
   const stop = async () => {
     try {
-      await api<BulkJob>('POST', `/bulk-jobs/${job.id}/cancel`);
+      await call('cancelBulkJob', { params: { id: job.id } });
       refresh();
     } catch (caught) {
       const code = problemCode(caught);
@@ -82,7 +83,10 @@ function JobDetails() {
   const translate = useTranslate();
   const locale = useLocale();
   if (!job) return null;
-  const reportHref = `${API_BASE}/bulk-jobs/${job.id}/report${queryString({ lang: locale === 'en' ? 'en' : 'ru' })}`;
+  const reportHref = operationUrl('getBulkJobReport', {
+    params: { id: job.id },
+    query: { lang: locale === 'en' ? 'en' : 'ru' },
+  });
   const field = (name: string) => `resources.bulk-jobs.fields.${name}`;
   return (
     <Stack spacing={2} sx={{ p: 2, maxWidth: 900 }} data-testid="bulk-job-show">

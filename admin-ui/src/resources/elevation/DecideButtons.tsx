@@ -1,7 +1,7 @@
 import { Button, Stack } from '@mui/material';
 import { useState } from 'react';
 import { useGetIdentity, useNotify, useRefresh, useTranslate } from 'react-admin';
-import { api } from '../../api/http';
+import { call } from '../../api/call';
 import { ReasonDialog } from '../../components/ReasonDialog';
 import { useAbility } from '../../providers/useAbility';
 import type { ElevationRequestRecord } from './types';
@@ -26,9 +26,9 @@ export function DecideButtons({ record }: { record: ElevationRequestRecord }) {
   const decide = async (decision: Decision, reason: string) => {
     setBusy(true);
     try {
-      await api('POST', `/elevation-requests/${encodeURIComponent(record.id)}/${decision}`, {
-        ...(reason ? { reason } : {}),
-      });
+      const request = { params: { id: record.id }, body: reason ? { reason } : {} };
+      if (decision === 'approve') await call('approveElevationRequest', request);
+      else await call('rejectElevationRequest', request);
       notify(decision === 'approve' ? 'elevation.approved' : 'elevation.rejected', {
         type: 'success',
       });

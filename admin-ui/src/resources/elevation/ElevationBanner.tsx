@@ -2,8 +2,7 @@ import { Alert } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useIsAuthPending, useLocale, useTranslate } from 'react-admin';
-import type { ApiResponses } from '../../api/generated/openapi';
-import { api } from '../../api/http';
+import { call } from '../../api/call';
 import { formatDateTime } from '../../format';
 import { useScopeText } from './Duration';
 
@@ -22,7 +21,7 @@ export function ElevationBanner() {
   const authPending = useIsAuthPending({ action: 'list', resource: 'elevation-requests' });
   const { data } = useQuery({
     queryKey: ['me', 'elevation'],
-    queryFn: () => api<ApiResponses['getMyElevation']>('GET', '/me/elevation'),
+    queryFn: () => call('getMyElevation'),
     refetchInterval: POLL_MS,
     enabled: !authPending,
     retry: false,

@@ -1,7 +1,7 @@
 import { Alert, Table, TableBody, TableCell, TableRow } from '@mui/material';
 import { useEffect, useState } from 'react';
 import { useTranslate } from 'react-admin';
-import { api } from '../../api/http';
+import { call } from '../../api/call';
 import type { MailSettings } from '../../api/mailTypes';
 import { Section } from '../../components/Section';
 
@@ -14,7 +14,7 @@ export function MailSettingsCard() {
   const [settings, setSettings] = useState<MailSettings | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
-    api<MailSettings>('GET', '/mail/settings').then(setSettings, () => setFailed(true));
+    call('getMailSettings').then(setSettings, () => setFailed(true));
   }, []);
   if (failed) return null;
   const rows: [string, string][] = settings

@@ -1,7 +1,7 @@
 import { Button, Stack, TextField } from '@mui/material';
 import { type FormEvent, useState } from 'react';
 import { useNotify, useRefresh, useTranslate } from 'react-admin';
-import { api } from '../../api/http';
+import { call } from '../../api/call';
 import { Section } from '../../components/Section';
 
 /** "Send test mail" (superadmins): queues the test mail; the queue below shows how it went. */
@@ -15,7 +15,7 @@ export function TestMailForm() {
     event.preventDefault();
     setSending(true);
     try {
-      await api('POST', '/mail/test', { to });
+      await call('sendTestMail', { body: { to } });
       notify('app.mail.test_queued', { type: 'success', messageArgs: { to } });
       refresh();
     } catch (error) {

@@ -9,7 +9,7 @@ import {
   useRefresh,
   useTranslate,
 } from 'react-admin';
-import { API_BASE, api } from '../../api/http';
+import { call, operationUrl } from '../../api/call';
 import { ReasonDialog } from '../../components/ReasonDialog';
 import type { CampaignRecord } from './types';
 
@@ -49,7 +49,7 @@ export function CloseCampaignButton() {
   const close = async () => {
     setBusy(true);
     try {
-      await api('POST', `/reviews/campaigns/${encodeURIComponent(campaign.id)}/close`, {});
+      await call('closeReviewCampaign', { params: { id: campaign.id } });
       notify('app.reviews.closed', { type: 'success' });
       setOpen(false);
       refresh();
@@ -91,7 +91,7 @@ export function ReportDownloads() {
   const { canAccess } = useCanAccess({ action: 'export', resource: 'review-campaigns' });
   if (campaign?.status !== 'closed' || !canAccess) return null;
   const href = (format: 'json' | 'csv') =>
-    `${API_BASE}/reviews/campaigns/${encodeURIComponent(campaign.id)}/report?format=${format}`;
+    operationUrl('getReviewReport', { params: { id: campaign.id }, query: { format } });
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
       <Box sx={{ display: 'flex', gap: 1 }}>

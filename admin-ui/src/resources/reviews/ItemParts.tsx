@@ -10,8 +10,7 @@ import {
   useTranslate,
   useUnselectAll,
 } from 'react-admin';
-import type { ApiResponses } from '../../api/generated/openapi';
-import { api } from '../../api/http';
+import { call, nonEmpty } from '../../api/call';
 import { ReasonDialog } from '../../components/ReasonDialog';
 import type { ItemRecord } from './types';
 
@@ -57,7 +56,7 @@ export function DecisionField() {
 }
 
 async function decide(id: string, decision: 'confirm' | 'revoke', note: string | null) {
-  await api('POST', `/reviews/items/${encodeURIComponent(id)}/decision`, { decision, note });
+  await call('decideReviewItem', { params: { id }, body: { decision, note } });
 }
 
 /** Confirm and revoke for one undecided item of an open campaign. */
@@ -124,13 +123,9 @@ export function ConfirmSelectedButton() {
   const confirm = async () => {
     setBusy(true);
     try {
-      const result = await api<ApiResponses['confirmReviewItems']>(
-        'POST',
-        '/reviews/items/confirm',
-        {
-          ids: selectedIds.map(String),
-        },
-      );
+      const result = await call('confirmReviewItems', {
+        body: { ids: nonEmpty(selectedIds.map(String)) },
+      });
       notify('app.reviews.confirmed_selected', {
         type: 'success',
         messageArgs: { smart_count: result.decided },

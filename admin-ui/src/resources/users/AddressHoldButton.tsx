@@ -2,8 +2,7 @@ import VerifiedUser from '@mui/icons-material/VerifiedUser';
 import { Chip, Tooltip } from '@mui/material';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslate } from 'react-admin';
-import type { ApiResponses } from '../../api/generated/openapi';
-import { api } from '../../api/http';
+import { call } from '../../api/call';
 import type { UserRecord } from '../../api/types';
 import { useFormat } from '../../format';
 import { ActionButton } from './ActionButton';
@@ -23,11 +22,11 @@ export function AddressHoldButton({
   const translate = useTranslate();
   const format = useFormat();
   const queryClient = useQueryClient();
-  const base = `/users/${encodeURIComponent(String(record.id))}/delivery-address`;
+  const params = { id: String(record.id) };
   const queryKey = ['users', record.id, 'delivery-address', record.version];
   const { data } = useQuery({
     queryKey,
-    queryFn: () => api<ApiResponses['getHeldAddresses']>('GET', base),
+    queryFn: () => call('getHeldAddresses', { params }),
     retry: false,
   });
   const held = data?.held ?? [];
@@ -57,7 +56,7 @@ export function AddressHoldButton({
           help={translate('app.address_hold.approve_help', { fields })}
           reason="none"
           run={async () => {
-            await api('POST', `${base}/approve`);
+            await call('approveDeliveryAddress', { params });
             await queryClient.invalidateQueries({ queryKey });
             return { message: 'app.address_hold.approved' };
           }}

@@ -12,8 +12,8 @@ import {
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { Button, useNotify, useRefresh, useTranslate } from 'react-admin';
-import type { ApiResponses } from '../../api/generated/openapi';
-import { api, problemCode } from '../../api/http';
+import { call } from '../../api/call';
+import { problemCode } from '../../api/http';
 import type { UserRecord } from '../../api/types';
 import { ReasonDialog } from '../../components/ReasonDialog';
 import { useAppDataProvider } from '../../dataProviderHook';
@@ -40,7 +40,7 @@ export function EnrollmentLinkButton({ record }: { record: UserRecord }) {
   const [reasonError, setReasonError] = useState<string | undefined>();
   const { data: mail } = useQuery({
     queryKey: ['mail', 'settings'],
-    queryFn: () => api<ApiResponses['getMailSettings']>('GET', '/mail/settings'),
+    queryFn: () => call('getMailSettings'),
     retry: false,
   });
 

@@ -12,12 +12,20 @@ import {
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNotify, useTranslate } from 'react-admin';
+import { call } from '../../api/call';
 import type { ApiResponses } from '../../api/generated/openapi';
-import { api, problemCode } from '../../api/http';
+import { problemCode } from '../../api/http';
 import type { UserRecord } from '../../api/types';
 
 type Invitation = ApiResponses['getInvitation'];
 type ShownLink = ApiResponses['showInvitationLink'];
+
+/** What the card's buttons do to an invitation. */
+type InvitationAction =
+  | 'inviteUser'
+  | 'resendInvitation'
+  | 'approveInvitation'
+  | 'revokeInvitation';
 
 /**
  * The invitation on a person's card: its status, and Invite / Resend / Revoke / Approve, plus
@@ -35,13 +43,13 @@ export function InvitationButtons({
   const notify = useNotify();
   const queryClient = useQueryClient();
   const [link, setLink] = useState<ShownLink | null>(null);
-  const base = `/users/${encodeURIComponent(String(record.id))}/invitation`;
+  const params = { id: String(record.id) };
   // A query of its own (not a one-off fetch): the console's refresh button and a return to the
   // card read it again, so a registration the person just finished shows without a page reload.
   const queryKey = ['users', record.id, 'invitation'];
   const { data: state } = useQuery({
     queryKey,
-    queryFn: () => api<Invitation>('GET', base),
+    queryFn: () => call('getInvitation', { params }),
     retry: false,
   });
   const setState = (next: Invitation) => queryClient.setQueryData(queryKey, next);
@@ -50,15 +58,19 @@ export function InvitationButtons({
   // does not offer it then either. Unknown (the settings unreadable): not offered.
   const { data: mail } = useQuery({
     queryKey: ['mail', 'settings'],
-    queryFn: () => api<ApiResponses['getMailSettings']>('GET', '/mail/settings'),
+    queryFn: () => call('getMailSettings'),
     enabled: canShowLink,
     retry: false,
   });
   const mailConfigured = mail ? mail.configured : null;
 
-  const run = async (path: string, done: string) => {
+  const send = (action: InvitationAction): Promise<Invitation> => {
+    if (action === 'approveInvitation') return call(action, { params });
+    return call(action, { params, body: {} });
+  };
+  const run = async (action: InvitationAction, done: string) => {
     try {
-      setState(await api<Invitation>('POST', `${base}${path}`, {}));
+      setState(await send(action));
       notify(done, { type: 'success' });
     } catch (caught) {
       const code = problemCode(caught);
@@ -70,7 +82,7 @@ export function InvitationButtons({
   };
   const showLink = async () => {
     try {
-      setLink(await api<ShownLink>('POST', `${base}/link`, {}));
+      setLink(await call('showInvitationLink', { params, body: {} }));
       load();
     } catch (caught) {
       const code = problemCode(caught);
@@ -86,22 +98,26 @@ export function InvitationButtons({
     <Box sx={{ display: 'inline-flex', gap: 1, alignItems: 'center' }} data-testid="invitation">
       <Chip size="small" label={translate(`app.invitation.status.${state.status}`)} />
       {(state.status === 'not_invited' || state.status === 'revoked') && (
-        <Button startIcon={<Send />} size="small" onClick={() => run('', 'app.invitation.sent')}>
+        <Button
+          startIcon={<Send />}
+          size="small"
+          onClick={() => run('inviteUser', 'app.invitation.sent')}
+        >
           {translate('app.invitation.invite')}
         </Button>
       )}
       {open && (
-        <Button size="small" onClick={() => run('/resend', 'app.invitation.sent')}>
+        <Button size="small" onClick={() => run('resendInvitation', 'app.invitation.sent')}>
           {translate('app.invitation.resend')}
         </Button>
       )}
       {state.status === 'held' && (
-        <Button size="small" onClick={() => run('/approve', 'app.invitation.sent')}>
+        <Button size="small" onClick={() => run('approveInvitation', 'app.invitation.sent')}>
           {translate('app.invitation.approve')}
         </Button>
       )}
       {(open || state.status === 'held') && (
-        <Button size="small" onClick={() => run('/revoke', 'app.invitation.revoked')}>
+        <Button size="small" onClick={() => run('revokeInvitation', 'app.invitation.revoked')}>
           {translate('app.invitation.revoke')}
         </Button>
       )}

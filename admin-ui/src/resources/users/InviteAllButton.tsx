@@ -12,8 +12,10 @@ import {
 } from '@mui/material';
 import { useEffect, useRef, useState } from 'react';
 import { useListContext, useNotify, useTranslate } from 'react-admin';
+import { call } from '../../api/call';
 import type { ApiResponses } from '../../api/generated/openapi';
-import { api, problemCode } from '../../api/http';
+import { problemCode } from '../../api/http';
+import { peopleFilterOf } from './bulk/selection';
 
 type BatchItem = Batch['items'][number];
 
@@ -22,17 +24,6 @@ type Batch = Pick<
   ApiResponses['getInvitationBatch'],
   'id' | 'status' | 'total' | 'processed' | 'invited' | 'skipped' | 'error' | 'items'
 >;
-
-const FILTER_KEYS = [
-  'q',
-  'organizationId',
-  'spaceId',
-  'status',
-  'role',
-  'source',
-  'addedBy',
-  'invitation',
-];
 
 /** How often a running job's progress is read again. */
 const POLL_MS = 1000;
@@ -43,10 +34,10 @@ const PAGE = 1000;
 async function readResults(id: string, total: number): Promise<BatchItem[]> {
   const items: BatchItem[] = [];
   for (let offset = 0; offset < Math.max(total, 1); offset += PAGE) {
-    const page = await api<Batch>(
-      'GET',
-      `/invitation-batches/${id}?offset=${offset}&limit=${PAGE}`,
-    );
+    const page = await call('getInvitationBatch', {
+      params: { id },
+      query: { offset, limit: PAGE },
+    });
     items.push(...page.items);
   }
   return items;
@@ -75,7 +66,7 @@ export function InviteAllButton() {
     // While it runs only the counters are read (one result row, not the whole list); an answer
     // that arrives after the job was seen finished does not bring the bar back.
     const timer = setInterval(() => {
-      api<Batch>('GET', `/invitation-batches/${runningId}?limit=1`).then(
+      call('getInvitationBatch', { params: { id: runningId }, query: { limit: 1 } }).then(
         (next) =>
           setBatch((seen) => (seen?.id === next.id && seen.status === 'running' ? next : seen)),
         () => {},
@@ -105,19 +96,9 @@ export function InviteAllButton() {
   }, [finishedId, finishedTotal]);
 
   const start = async () => {
-    const filter = Object.fromEntries(
-      Object.entries(filterValues as Record<string, unknown>).filter(
-        ([key, value]) => FILTER_KEYS.includes(key) && value !== '' && value != null,
-      ),
-    );
+    const filter = peopleFilterOf(filterValues as Record<string, unknown>);
     try {
-      const started = await api<ApiResponses['startBulkInvitation']>(
-        'POST',
-        '/invitation-batches',
-        {
-          filter,
-        },
-      );
+      const started = await call('startBulkInvitation', { body: { filter } });
       setResults(null);
       setBatch({
         ...started,

@@ -3,8 +3,8 @@ import { Alert } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button, useNotify, useTranslate } from 'react-admin';
-import type { ApiResponses } from '../../api/generated/openapi';
-import { api, problemCode } from '../../api/http';
+import { call } from '../../api/call';
+import { problemCode } from '../../api/http';
 import type { UserRecord } from '../../api/types';
 import { ReasonDialog } from '../../components/ReasonDialog';
 import { useAppDataProvider } from '../../dataProviderHook';
@@ -26,7 +26,7 @@ export function PasswordResetButton({ record }: { record: UserRecord }) {
   // The same query (and cache) as the enrollment link button: exactly one of them is offered.
   const { data: mail } = useQuery({
     queryKey: ['mail', 'settings'],
-    queryFn: () => api<ApiResponses['getMailSettings']>('GET', '/mail/settings'),
+    queryFn: () => call('getMailSettings'),
     retry: false,
   });
 

@@ -14,9 +14,11 @@ import {
 import { useEffect, useId, useState } from 'react';
 import { useGetList, useLocale, useTranslate } from 'react-admin';
 import { useNavigate } from 'react-router-dom';
-import { API_BASE, api, problemCode, queryString } from '../../../api/http';
+import { call, operationUrl } from '../../../api/call';
+import type { ApiBodies } from '../../../api/generated/openapi';
+import { problemCode } from '../../../api/http';
 import { type BulkJob, type BulkVerb, isLive, POLL_MS, percentOf } from '../../bulkJobs/types';
-import { useCount } from './selection';
+import { type PeopleFilter, useCount } from './selection';
 
 /** Picks an organization or a space for the job (the first 500 by name). */
 function TargetSelect({
@@ -54,6 +56,31 @@ function TargetSelect({
 }
 
 /**
+ * What a job of `verb` asks for: each verb with what the service takes for it (a reason, the
+ * letter's language, the organization or the space), nothing else.
+ */
+function jobRequest(
+  verb: BulkVerb,
+  filter: PeopleFilter,
+  input: { reason: string; locale: 'ru' | 'en'; target: string },
+): ApiBodies['startBulkJob'] {
+  switch (verb) {
+    case 'deactivate':
+    case 'suspend':
+      return { verb, filter, reason: input.reason };
+    case 'activate':
+      return { verb, filter, ...(input.reason ? { reason: input.reason } : {}) };
+    case 'invite':
+      return { verb, filter, locale: input.locale };
+    case 'move':
+      return { verb, filter, organizationId: input.target };
+    case 'add_to_space':
+    case 'remove_from_space':
+      return { verb, filter, spaceId: input.target };
+  }
+}
+
+/**
  * Starts a bulk job over the list's filter and shows it to its end: what the verb needs (a
  * reason, an organization, a space), then a progress bar polled every second, the counts,
  * "Stop" (the job ends at its next chunk boundary) and the per-person report as CSV. The job
@@ -66,7 +93,7 @@ export function BulkJobDialog({
   onClose,
 }: {
   verb: BulkVerb;
-  filter: Record<string, string>;
+  filter: PeopleFilter;
   matching: number;
   onClose(finished: boolean): void;
 }) {
@@ -86,7 +113,7 @@ export function BulkJobDialog({
   useEffect(() => {
     if (!runningId) return;
     const timer = setInterval(() => {
-      api<BulkJob>('GET', `/bulk-jobs/${runningId}`).then(
+      call('getBulkJob', { params: { id: runningId } }).then(
         (next) => setJob((seen) => (seen?.id === next.id && isLive(seen) ? next : seen)),
         () => {},
       );
@@ -108,13 +135,13 @@ export function BulkJobDialog({
     if (reasonMissing || (needsTarget && !target)) return;
     setBusy(true);
     setError(null);
-    const body: Record<string, unknown> = { verb, filter };
-    if (needsReason || (verb === 'activate' && reason.trim())) body.reason = reason.trim();
-    if (verb === 'invite') body.locale = locale === 'en' ? 'en' : 'ru';
-    if (verb === 'move') body.organizationId = target;
-    if (verb === 'add_to_space' || verb === 'remove_from_space') body.spaceId = target;
+    const body = jobRequest(verb, filter, {
+      reason: reason.trim(),
+      locale: locale === 'en' ? 'en' : 'ru',
+      target,
+    });
     try {
-      setJob(await api<BulkJob>('POST', '/bulk-jobs', body));
+      setJob(await call('startBulkJob', { body }));
     } catch (caught) {
       setError(failMessage(caught));
     } finally {
@@ -124,7 +151,7 @@ export function BulkJobDialog({
   const stop = async () => {
     if (!job) return;
     try {
-      setJob(await api<BulkJob>('POST', `/bulk-jobs/${job.id}/cancel`));
+      setJob(await call('cancelBulkJob', { params: { id: job.id } }));
     } catch (caught) {
       setError(failMessage(caught));
     }
@@ -132,7 +159,10 @@ export function BulkJobDialog({
 
   const percent = job ? percentOf(job) : 0;
   const reportHref = job
-    ? `${API_BASE}/bulk-jobs/${job.id}/report${queryString({ lang: locale === 'en' ? 'en' : 'ru' })}`
+    ? operationUrl('getBulkJobReport', {
+        params: { id: job.id },
+        query: { lang: locale === 'en' ? 'en' : 'ru' },
+      })
     : '';
   return (
     <Dialog

@@ -1,7 +1,7 @@
 import Download from '@mui/icons-material/Download';
 import { Button } from '@mui/material';
 import { useLocale, useTranslate } from 'react-admin';
-import { API_BASE, queryString } from '../../../api/http';
+import { operationUrl } from '../../../api/call';
 import { useListFilter } from './selection';
 
 /**
@@ -13,7 +13,9 @@ export function ExportButtons() {
   const locale = useLocale();
   const filter = useListFilter();
   const href = (format: 'csv' | 'xlsx') =>
-    `${API_BASE}/users/export${queryString({ ...filter, format, lang: locale === 'en' ? 'en' : 'ru' })}`;
+    operationUrl('exportUsers', {
+      query: { ...filter, format, lang: locale === 'en' ? 'en' : 'ru' },
+    });
   return (
     <>
       {(['csv', 'xlsx'] as const).map((format) => (

@@ -15,8 +15,11 @@ import {
   useTranslate,
   useUnselectAll,
 } from 'react-admin';
-import type { ApiResponses } from '../../../api/generated/openapi';
-import { api } from '../../../api/http';
+import { call } from '../../../api/call';
+import type { ApiBodies } from '../../../api/generated/openapi';
+
+/** The people list's filter as a bulk job, an invitation batch and the exact count take it. */
+export type PeopleFilter = ApiBodies['startBulkInvitation']['filter'];
 
 /** The people list's filters a bulk job and an export take (paging and sort do not apply). */
 export const FILTER_KEYS = [
@@ -30,15 +33,23 @@ export const FILTER_KEYS = [
   'invitation',
 ] as const;
 
-/** The list's current filters, without empty values or anything the server would refuse. */
-export function useListFilter(): Record<string, string> {
-  const { filterValues } = useListContext();
-  const values = filterValues as Record<string, unknown>;
+/**
+ * The list's filters a job takes, without empty values or keys the server does not know. Their
+ * values come from the list's filter inputs, which offer only what the service accepts; the
+ * service checks each again (a 422 names the field), so the type is asserted here, once.
+ */
+export function peopleFilterOf(filterValues: Record<string, unknown>): PeopleFilter {
   const entries = FILTER_KEYS.flatMap((key) => {
-    const value = values[key];
+    const value = filterValues[key];
     return value === undefined || value === null || value === '' ? [] : [[key, String(value)]];
   });
-  return Object.fromEntries(entries);
+  return Object.fromEntries(entries) as PeopleFilter;
+}
+
+/** The list's current filters as a job takes them (peopleFilterOf). */
+export function useListFilter(): PeopleFilter {
+  const { filterValues } = useListContext();
+  return peopleFilterOf(filterValues as Record<string, unknown>);
 }
 
 /**
@@ -55,8 +66,7 @@ export function useMatchingCount(): number {
   useEffect(() => {
     if (total !== undefined) return;
     let live = true;
-    const query = new URLSearchParams({ ...filter, exactTotal: 'true', limit: '1' });
-    api<ApiResponses['listUsers']>('GET', `/users?${query.toString()}`).then(
+    call('listUsers', { query: { ...filter, exactTotal: 'true', limit: 1 } }).then(
       (page) => {
         if (live) setExact({ key, count: page.total });
       },
