@@ -8,7 +8,7 @@ import {
   startBackofficeOidcLogin,
 } from '../identity/oidc/backofficeOidcLogin.ts';
 import { type ApiScope, defineRoute } from './defineRoute.ts';
-import { CHALLENGE_PATH, meSchema, presentMe, setCookie } from './session.ts';
+import { CHALLENGE_PATH, meSchema, presentMe, setCookie, totpStepSchema } from './session.ts';
 
 /** The browser's verifier between the console's SSO start and its exchange (httpOnly). */
 const SSO_COOKIE = 'fb_sso';
@@ -79,12 +79,7 @@ export function registerBackofficeSsoRoutes(scope: ApiScope): void {
       body: z.object({ code: z.string().min(1).max(128) }).strict(),
       response: {
         description: 'Signed in, or the TOTP step is next',
-        schema: z.object({
-          next: z.enum(['done', 'totp', 'totp_enroll']),
-          me: meSchema.optional(),
-          otpauthUri: z.string().optional(),
-          qrCode: z.string().optional(),
-        }),
+        schema: z.union([z.object({ next: z.literal('done'), me: meSchema }), totpStepSchema]),
       },
       errors: [400, 403, 409, 429],
     },

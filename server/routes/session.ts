@@ -50,6 +50,17 @@ export function setCookie(
   });
 }
 
+/**
+ * The second step a sign-in asks for: the service's own TOTP code, or enrolling it first (with
+ * the secret as an otpauth URI and its QR code). After a password, and after a corporate sign-in
+ * whose provider did not prove MFA.
+ */
+export const totpStepSchema = z.object({
+  next: z.enum(['totp', 'totp_enroll']),
+  otpauthUri: z.string().optional(),
+  qrCode: z.string().optional().describe('SVG data URL of otpauthUri'),
+});
+
 /** What GET /me (and a completed sign-in) answers. */
 export const meSchema = z.object({
   user: z.object({
@@ -114,11 +125,7 @@ export function registerIdentityRoutes(scope: ApiScope): void {
       body: z.object({ username: line(256), password }).strict(),
       response: {
         description: 'Password accepted; a TOTP code is needed next',
-        schema: z.object({
-          next: z.enum(['totp', 'totp_enroll']),
-          otpauthUri: z.string().optional(),
-          qrCode: z.string().optional().describe('SVG data URL of otpauthUri'),
-        }),
+        schema: totpStepSchema,
       },
       errors: [401, 429, 503],
     },

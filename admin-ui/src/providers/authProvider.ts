@@ -81,15 +81,10 @@ export const authProvider: AuthProvider = {
     if ('ssoCode' in params) {
       const step = await call('sessionOidc', { body: { code: params.ssoCode } });
       if (step.next === 'done') {
-        // The service sends `me` with `done`; an answer without it signed nobody in.
-        if (!step.me) throw new Error('ra.auth.sign_in_error');
         remember(step.me);
         return undefined;
       }
-      return {
-        redirectTo: false,
-        step: { next: step.next, otpauthUri: step.otpauthUri, qrCode: step.qrCode },
-      };
+      return { redirectTo: false, step };
     }
     const me = await call('completeLogin', { body: { code: params.code } });
     remember(me);

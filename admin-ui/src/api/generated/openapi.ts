@@ -4003,44 +4003,51 @@ export interface ApiResponses {
     id: string;
     status: 'queued';
   };
-  sessionOidc: {
-    next: 'done' | 'totp' | 'totp_enroll';
-    me?: {
-      user: {
-        id: string;
-        username: string | null;
-        displayName: string;
-        role: ('staff' | 'admin' | 'auditor' | 'superadmin') | null;
-        email: string | null;
+  sessionOidc:
+    | {
+        next: 'done';
+        me: {
+          user: {
+            id: string;
+            username: string | null;
+            displayName: string;
+            role: ('staff' | 'admin' | 'auditor' | 'superadmin') | null;
+            email: string | null;
+          };
+          role: ('staff' | 'admin' | 'auditor' | 'superadmin') | null;
+          /**
+           * Role grants in force on top of `role` (issue 18): scope and expiry
+           */
+          grants: {
+            role: 'staff' | 'admin' | 'auditor';
+            scope: {
+              id: string;
+              name: string;
+            }[];
+            expiresAt: string | null;
+          }[];
+          /**
+           * CASL's packed rules of the caller
+           */
+          rules: unknown[];
+          /**
+           * Send back in X-CSRF-Token on unsafe requests
+           */
+          csrfToken: string;
+          /**
+           * The company's IANA time zone (hr.timeZone): the console shows times in it
+           */
+          timeZone: string;
+        };
+      }
+    | {
+        next: 'totp' | 'totp_enroll';
+        otpauthUri?: string;
+        /**
+         * SVG data URL of otpauthUri
+         */
+        qrCode?: string;
       };
-      role: ('staff' | 'admin' | 'auditor' | 'superadmin') | null;
-      /**
-       * Role grants in force on top of `role` (issue 18): scope and expiry
-       */
-      grants: {
-        role: 'staff' | 'admin' | 'auditor';
-        scope: {
-          id: string;
-          name: string;
-        }[];
-        expiresAt: string | null;
-      }[];
-      /**
-       * CASL's packed rules of the caller
-       */
-      rules: unknown[];
-      /**
-       * Send back in X-CSRF-Token on unsafe requests
-       */
-      csrfToken: string;
-      /**
-       * The company's IANA time zone (hr.timeZone): the console shows times in it
-       */
-      timeZone: string;
-    };
-    otpauthUri?: string;
-    qrCode?: string;
-  };
   sessionOidcStart: {
     authorizationUrl: string;
     expiresAt: string;
