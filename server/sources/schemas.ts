@@ -20,6 +20,11 @@ import {
 } from '../shared/errorCodes.ts';
 import { line, paging, uuid } from '../shared/schemas.ts';
 import { PLAN_ACTIONS, RUN_MODES, RUN_STATUSES } from './entities.ts';
+import {
+  CONNECTION_TEST_MESSAGES,
+  CONNECTION_TEST_STEPS,
+  type ConnectionTestCode,
+} from './ldap/connectionTestCodes.ts';
 import type { DirectorySyncSource } from './registry.ts';
 
 /** A source id in a path. */
@@ -311,9 +316,11 @@ export const connectionTestView = z.object({
   ok: z.boolean(),
   steps: z.array(
     z.object({
-      step: z.string(),
+      step: z.enum(CONNECTION_TEST_STEPS),
       ok: z.boolean(),
-      code: z.string(),
+      code: z.enum(
+        Object.keys(CONNECTION_TEST_MESSAGES) as [ConnectionTestCode, ...ConnectionTestCode[]],
+      ),
       message: z.string(),
       params: z.record(z.string(), paramValue),
       ms: z.number(),

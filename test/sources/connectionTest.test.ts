@@ -3,11 +3,11 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/logger.ts';
 import { directorySourceSchema } from '../../server/shared/config/directorySources.ts';
+import { testDirectoryConnection } from '../../server/sources/ldap/connectionTest.ts';
 import {
   CONNECTION_TEST_MESSAGES,
   CONNECTION_TEST_STEPS,
-  testDirectoryConnection,
-} from '../../server/sources/ldap/connectionTest.ts';
+} from '../../server/sources/ldap/connectionTestCodes.ts';
 import type { ConnectionTestView } from '../../server/sources/schemas.ts';
 import type { ApiClient } from '../support/api.ts';
 import { signedIn } from '../support/factories.ts';

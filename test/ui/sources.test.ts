@@ -3,7 +3,7 @@ import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appEn } from '../../admin-ui/src/i18n/en.ts';
-import { CONNECTION_TEST_MESSAGES } from '../../server/sources/ldap/connectionTest.ts';
+import { CONNECTION_TEST_MESSAGES } from '../../server/sources/ldap/connectionTestCodes.ts';
 import { backofficePerson, GOOD_PASSWORD } from '../identity/loginFlow.ts';
 import type { ApiClient } from '../support/api.ts';
 import { signedIn } from '../support/factories.ts';

@@ -80,19 +80,6 @@ export type PlanDecision = 'link' | 'create' | 'ignore';
 /** The answer of POST /sync-runs/:id/plan/:seq/decision: applied by the source's next run. */
 export type PlanDecisionRecord = ApiResponses['decideSyncRunPlanItem'];
 
-/** The steps of a connection test, in order. */
-export const CONNECTION_TEST_STEPS = [
-  'dns',
-  'tcp',
-  'tls',
-  'bind',
-  'root_dse',
-  'base_dn',
-  'filter',
-  'mapping',
-  'deletion_detection',
-] as const;
-
 /** The answer of POST /directory-sources/:id/test. */
 export type ConnectionTestResult = ApiResponses['testDirectorySource'];
 

@@ -4307,9 +4307,70 @@ export interface ApiResponses {
   testDirectorySource: {
     ok: boolean;
     steps: {
-      step: string;
+      step:
+        | 'dns'
+        | 'tcp'
+        | 'tls'
+        | 'bind'
+        | 'root_dse'
+        | 'base_dn'
+        | 'filter'
+        | 'mapping'
+        | 'deletion_detection';
       ok: boolean;
-      code: string;
+      code:
+        | 'dns_resolved'
+        | 'dns_ip_address'
+        | 'dns_failed'
+        | 'dns_timeout'
+        | 'tcp_connected'
+        | 'tcp_refused'
+        | 'tcp_timeout'
+        | 'tcp_unreachable'
+        | 'tcp_failed'
+        | 'tls_not_used'
+        | 'tls_established'
+        | 'tls_starttls_established'
+        | 'tls_unverified'
+        | 'tls_certificate_untrusted'
+        | 'tls_hostname_mismatch'
+        | 'tls_certificate_expired'
+        | 'tls_certificate_not_yet_valid'
+        | 'tls_ca_unreadable'
+        | 'tls_handshake_failed'
+        | 'tls_timeout'
+        | 'bind_ok'
+        | 'bind_no_password'
+        | 'bind_invalid_credentials'
+        | 'bind_account_disabled'
+        | 'bind_strong_auth_required'
+        | 'bind_timeout'
+        | 'bind_failed'
+        | 'root_dse_read'
+        | 'root_dse_no_paging'
+        | 'root_dse_timeout'
+        | 'root_dse_failed'
+        | 'base_dn_found'
+        | 'base_dns_found'
+        | 'base_dn_not_found'
+        | 'base_dn_timeout'
+        | 'base_dn_failed'
+        | 'filter_matched'
+        | 'filter_no_match'
+        | 'filter_invalid'
+        | 'filter_timeout'
+        | 'filter_failed'
+        | 'mapping_ok'
+        | 'mapping_attribute_missing'
+        | 'mapping_username_missing'
+        | 'mapping_id_missing'
+        | 'mapping_failed'
+        | 'deletion_detection_permitted'
+        | 'deletion_detection_enumeration'
+        | 'deletion_detection_not_permitted'
+        | 'deletion_detection_timeout'
+        | 'deletion_detection_failed'
+        | 'skipped';
       message: string;
       params: {
         [k: string]: string | number | boolean | null | string[];
