@@ -1,22 +1,28 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-
-/** An enrollment link that disclosed a way into an account that already had credentials. */
-export interface CredentialDisclosure {
-  at: string;
-  byId: string | null;
-  byLabel: string | null;
-  reason: string | null;
-  expiresAt: string;
-  usedAt: string | null;
-}
+import { z } from 'zod';
 
 /** What the card tells of a person's credentials (never a credential itself). */
-export interface CredentialFacts {
-  /** Ever had a way in: a password, a directory login, a second factor, a session or a sign-in. */
-  hasCredentials: boolean;
-  /** Links issued over existing credentials, newest first. */
-  credentialDisclosures: CredentialDisclosure[];
-}
+export const credentialFactsView = z.object({
+  /** Ever had a credential: an enrollment link for them is a disclosure and needs a reason. */
+  hasCredentials: z.boolean(),
+  /** Enrollment links issued over existing credentials, newest first. */
+  credentialDisclosures: z.array(
+    z.object({
+      at: z.iso.datetime(),
+      byId: z.string().nullable(),
+      byLabel: z.string().nullable(),
+      reason: z.string().nullable(),
+      expiresAt: z.iso.datetime(),
+      usedAt: z.iso.datetime().nullable(),
+    }),
+  ),
+});
+
+/** What the card tells of a person's credentials (credentialFactsView). */
+export type CredentialFacts = z.infer<typeof credentialFactsView>;
+
+/** An enrollment link that disclosed a way into an account that already had credentials. */
+export type CredentialDisclosure = CredentialFacts['credentialDisclosures'][number];
 
 /** How many disclosures the card lists (newest first). */
 const DISCLOSURES_SHOWN = 20;

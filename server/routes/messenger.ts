@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { confirmSecondFactor } from '../identity/messenger/confirmSecondFactor.ts';
 import { deviceAuth } from '../identity/messenger/deviceSessions.ts';
 import { enrollSecondFactor } from '../identity/messenger/enrollSecondFactor.ts';
-import { listMySessions } from '../identity/messenger/listMySessions.ts';
+import { listMySessions, mySessionView } from '../identity/messenger/listMySessions.ts';
 import { logoutDevice } from '../identity/messenger/logout.ts';
 import { regenerateRecoveryCodes } from '../identity/messenger/regenerateRecoveryCodes.ts';
 import { revokeMySession } from '../identity/messenger/revokeMySession.ts';
@@ -153,20 +153,7 @@ export function registerMessengerAuthRoutes(scope: ApiScope): void {
       auth: 'device',
       response: {
         description: 'Most recently used first; `current` marks the calling device',
-        schema: z.object({
-          data: z.array(
-            z.object({
-              id: z.uuid(),
-              deviceName: z.string().nullable(),
-              platform: z.string().nullable(),
-              ip: z.string().nullable(),
-              createdAt: z.iso.datetime(),
-              lastSeenAt: z.iso.datetime(),
-              expiresAt: z.iso.datetime(),
-              current: z.boolean(),
-            }),
-          ),
-        }),
+        schema: z.object({ data: z.array(mySessionView) }),
       },
     },
     async ({ ctx, services }) => ({ data: await listMySessions(services, deviceAuth(ctx)) }),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createUser } from '../directory/users/createUser.ts';
-import { getUser, type PersonCard } from '../directory/users/getUser.ts';
+import { getUser } from '../directory/users/getUser.ts';
 import { listBackofficeAccounts } from '../directory/users/listBackofficeAccounts.ts';
 import { listUsers } from '../directory/users/listUsers.ts';
 import {
@@ -15,13 +15,13 @@ import {
   userView,
 } from '../directory/users/schemas.ts';
 import { updateUser } from '../directory/users/updateUser.ts';
-import type { CredentialFacts } from '../identity/credentialFacts.ts';
+import { credentialFactsView } from '../identity/credentialFacts.ts';
 import { changeLoginMethod } from '../identity/people/changeLoginMethod.ts';
 import { changeRole } from '../identity/people/changeRole.ts';
 import { getCredentialFacts } from '../identity/people/readPersonRecords.ts';
 import { idParams } from '../shared/schemas.ts';
 import { liveChangesForCard } from '../sources/hr/schedule/list.ts';
-import { type ScheduledChangeView, scheduledChangeView } from '../sources/hr/schedule/schemas.ts';
+import { scheduledChangeView } from '../sources/hr/schedule/schemas.ts';
 import { type ApiScope, defineRoute } from './defineRoute.ts';
 import { registerRoleGrantRoutes } from './roleGrants.ts';
 import { registerUserStatusRoutes } from './userStatus.ts';
@@ -29,29 +29,18 @@ import { registerUserStatusRoutes } from './userStatus.ts';
 const tags = ['users'];
 const user = { description: 'The person', schema: userView };
 
-/** A person's card (GET /users/:id): the directory's card plus HR's scheduled status changes. */
-export interface UserCard extends PersonCard, CredentialFacts {
-  /** Live scheduled status changes (a leaver's deactivation, a new hire's activation). */
-  scheduledChanges: ScheduledChangeView[] | null;
-}
-
+/**
+ * A person's card (GET /users/:id): the directory's card, HR's live scheduled status changes (a
+ * leaver's deactivation, a new hire's activation; null for those who may not read them) and what
+ * is known of the person's credentials.
+ */
 const userCard = personCard.extend({
-  /** Live scheduled status changes; null for those who may not read them. */
   scheduledChanges: z.array(scheduledChangeView).nullable(),
-  /** Ever had a credential: an enrollment link for them is a disclosure and needs a reason. */
-  hasCredentials: z.boolean(),
-  /** Enrollment links issued over existing credentials, newest first. */
-  credentialDisclosures: z.array(
-    z.object({
-      at: z.iso.datetime(),
-      byId: z.string().nullable(),
-      byLabel: z.string().nullable(),
-      reason: z.string().nullable(),
-      expiresAt: z.iso.datetime(),
-      usedAt: z.iso.datetime().nullable(),
-    }),
-  ),
+  ...credentialFactsView.shape,
 });
+
+/** A person's card as GET /users/:id answers it (userCard). */
+export type UserCard = z.infer<typeof userCard>;
 
 /** Declares the people routes: list and search, card, create, edit, status, login, role. */
 export function registerUserRoutes(scope: ApiScope): void {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import type { Actor } from '../../authz/actor.ts';
 import { type AppAbility, asUserSubject, authorize } from '../../authz/index.ts';
 import { runCommand } from '../../commands/runCommand.ts';
@@ -7,25 +8,14 @@ import { User } from '../entities.ts';
 import { loadCorePerson } from '../people/corePerson.ts';
 import { labelOf, pick, requireInitiator } from './common.ts';
 import { presentOne, type UserView } from './presentUser.ts';
+import type { createUserBody } from './schemas.ts';
 import { PROFILE_FIELDS } from './sourceOwnership.ts';
 
-/** What a new person is created with. */
-export interface CreateUserInput {
-  username?: string | null;
-  familyName: string;
-  givenName: string;
-  middleName?: string | null;
-  displayName?: string;
-  email?: string | null;
-  phone?: string | null;
-  title?: string | null;
-  organizationId?: string | null;
-  initiatedBy?: string | null;
-  /** The person of the directory who asked for this one (validated to exist). */
-  initiatedById?: string | null;
-  /** New people wait in `pending` unless the caller activates them at once. */
-  status?: 'pending' | 'active';
-}
+/**
+ * What a new person is created with (`POST /users`): the initiator as free text or as a person
+ * of the directory (validated to exist), and `pending` unless the caller activates them at once.
+ */
+export type CreateUserInput = z.infer<typeof createUserBody>;
 
 /** Adds a person by hand (source `manual`), recording who added them. */
 export function createUser(

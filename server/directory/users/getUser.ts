@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Actor } from '../../authz/actor.ts';
 import { type AppAbility, asUserSubject, authorize } from '../../authz/index.ts';
 import { accessCondition } from '../../authz/sql.ts';
@@ -5,20 +6,18 @@ import { runCommand } from '../../commands/runCommand.ts';
 import type { Services } from '../../shared/services.ts';
 import { Space } from '../entities.ts';
 import { labelOf, loadUser, requireAnyRight } from './common.ts';
-import { presentOne, type UserView } from './presentUser.ts';
+import { presentOne } from './presentUser.ts';
+import type { personCard } from './schemas.ts';
 
 /** The card shows at most this many spaces; a person in more is rare and the space list has paging. */
 const CARD_SPACES = 200;
 
 /**
- * A person's card: the list view plus their second factor's state and their spaces. The API's
- * card (GET /users/:id, server/routes/users.ts) adds the person's scheduled status changes.
+ * A person's card: the list view plus their second factor's state and their spaces (null for
+ * those who may not see spaces: staff). The API's card (GET /users/:id, server/routes/users.ts)
+ * adds the person's scheduled status changes and what is known of their credentials.
  */
-export interface PersonCard extends UserView {
-  secondFactor: { enrolled: boolean; enrolledAt: string | null };
-  /** Null for those who may not see spaces (staff). */
-  spaces: { id: string; name: string }[] | null;
-}
+export type PersonCard = z.infer<typeof personCard>;
 
 /** A person's card, including who added them, who last changed their status, 2FA state and spaces. */
 export function getUser(

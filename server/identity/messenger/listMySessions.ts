@@ -1,19 +1,24 @@
+import { z } from 'zod';
 import type { Services } from '../../shared/services.ts';
 import type { DeviceAuthenticated } from '../authenticated.ts';
 import { DeviceSession } from '../entities.ts';
 import { deviceSessionLifetimes } from './deviceSessions.ts';
 
 /** One of my live device sessions, as the messenger's "devices" screen shows it. */
-export interface MySessionView {
-  id: string;
-  deviceName: string | null;
-  platform: string | null;
-  ip: string | null;
-  createdAt: string;
-  lastSeenAt: string;
-  expiresAt: string;
-  current: boolean;
-}
+export const mySessionView = z.object({
+  id: z.uuid(),
+  deviceName: z.string().nullable(),
+  platform: z.string().nullable(),
+  ip: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  lastSeenAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+  /** The device that asks. */
+  current: z.boolean(),
+});
+
+/** One of my live device sessions (mySessionView). */
+export type MySessionView = z.infer<typeof mySessionView>;
 
 /**
  * The caller's live device sessions (not revoked, not expired, not idle), most recently used
