@@ -1,5 +1,5 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
+import { phoneE164 } from './phone.ts';
 import { hasLoneSurrogate, UNSAFE_TEXT_MESSAGES } from './text.ts';
 
 // C0/C1 control characters, DEL, and Unicode line/paragraph separators have no place in names.
@@ -69,8 +69,8 @@ export const phone = z
   .string()
   .max(40, 'must be at most 40 characters')
   .transform((value, ctx) => {
-    const parsed = parsePhoneNumberFromString(value, 'RU');
-    if (!parsed?.isValid()) {
+    const e164 = phoneE164(value);
+    if (e164 === null) {
       ctx.addIssue({
         code: 'custom',
         message: 'must be a valid phone number',
@@ -78,7 +78,7 @@ export const phone = z
       });
       return z.NEVER;
     }
-    return parsed.number;
+    return e164;
   });
 
 /** A username: lower-case letters, digits, dot, dash, underscore; 2 to 64 characters. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { PlanNote } from '../shared/errorCodes.ts';
+import { phoneE164 } from '../shared/phone.ts';
 import {
   codePointLength,
   cutText,
@@ -247,11 +247,8 @@ export function normalizePerson(person: SourcePerson): StagedRecord {
   // Controls in a phone number are harmless separators; a number is never cut, though.
   const rawPhone = text(person.phone, Number.POSITIVE_INFINITY);
   if (rawPhone) {
-    const parsed = unusable(rawPhone, PHONE_MAX, 'phone')
-      ? undefined
-      : parsePhoneNumberFromString(rawPhone, 'RU');
-    if (parsed?.isValid()) phone = parsed.number;
-    else
+    phone = unusable(rawPhone, PHONE_MAX, 'phone') ? null : phoneE164(rawPhone);
+    if (phone === null)
       problem(
         findings,
         `phone ${quote(rawPhone)} is not valid`,
