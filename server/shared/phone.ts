@@ -11,6 +11,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
  * leaves every other input to the library.
  */
 
+const PLUS = 43;
 const DIGIT_0 = 48;
 const DIGIT_9 = 57;
 const SPACE = 32;
@@ -24,7 +25,8 @@ const CLOSE = 41;
  * test enumerates every first three digits, so a metadata update that changes this fails it.
  */
 function validFirstDigit(code: number): boolean {
-  return code === 51 || code === 52 || code === 55 || code === 56 || code === 57;
+  const digit = code - DIGIT_0;
+  return digit === 3 || digit === 4 || digit === 7 || digit === 8 || digit === 9;
 }
 
 /**
@@ -34,8 +36,8 @@ function validFirstDigit(code: number): boolean {
  */
 export function fastRussianE164(raw: string): string | undefined {
   let at: number;
-  if (raw.charCodeAt(0) === 43 && raw.charCodeAt(1) === 55) at = 2;
-  else if (raw.charCodeAt(0) === 56) at = 1;
+  if (raw.charCodeAt(0) === PLUS && raw.charCodeAt(1) === DIGIT_0 + 7) at = 2;
+  else if (raw.charCodeAt(0) === DIGIT_0 + 8) at = 1;
   else return undefined;
   const start = at;
   let digits = 0;
