@@ -39,31 +39,25 @@ export function fastRussianE164(raw: string): string | undefined {
   if (raw.charCodeAt(0) === PLUS && raw.charCodeAt(1) === DIGIT_0 + 7) at = 2;
   else if (raw.charCodeAt(0) === DIGIT_0 + 8) at = 1;
   else return undefined;
-  const start = at;
-  let digits = 0;
-  let parens = 0;
+  let national = '';
+  let opened = false;
   let inParens = false;
   for (; at < raw.length; at++) {
     const code = raw.charCodeAt(at);
     if (code >= DIGIT_0 && code <= DIGIT_9) {
-      digits++;
-      if (digits === 1 && !validFirstDigit(code)) return undefined;
+      if (national === '' && !validFirstDigit(code)) return undefined;
+      national += raw[at];
     } else if (code === OPEN) {
-      if (inParens || parens > 0) return undefined;
+      if (opened) return undefined;
+      opened = true;
       inParens = true;
-      parens++;
     } else if (code === CLOSE) {
       if (!inParens) return undefined;
       inParens = false;
     } else if (code !== SPACE && code !== HYPHEN) return undefined;
   }
   const last = raw.charCodeAt(raw.length - 1);
-  if (digits !== 10 || inParens || last < DIGIT_0 || last > DIGIT_9) return undefined;
-  let national = '';
-  for (at = start; at < raw.length; at++) {
-    const code = raw.charCodeAt(at);
-    if (code >= DIGIT_0 && code <= DIGIT_9) national += raw[at];
-  }
+  if (national.length !== 10 || inParens || last < DIGIT_0 || last > DIGIT_9) return undefined;
   return `+7${national}`;
 }
 

@@ -42,6 +42,16 @@ function shapes(first3: string, rest: string): string[] {
   ];
 }
 
+/** The property every test below checks, over its own inputs. */
+function answersAsTheLibrary(inputs: fc.Arbitrary<string>, numRuns: number): void {
+  fc.assert(
+    fc.property(inputs, (input) => {
+      expect(phoneE164(input)).toBe(libraryE164(input));
+    }),
+    { numRuns },
+  );
+}
+
 describe('phoneE164: a scan in front of libphonenumber', () => {
   it('gives the library’s answer for every first three digits, in every usual shape', () => {
     let decidedByScan = 0;
@@ -62,29 +72,14 @@ describe('phoneE164: a scan in front of libphonenumber', () => {
   });
 
   it('gives the library’s answer on near misses of those shapes', () => {
-    fc.assert(
-      fc.property(phoneLike, (input) => {
-        expect(phoneE164(input)).toBe(libraryE164(input));
-      }),
-      { numRuns: 50_000 },
-    );
+    answersAsTheLibrary(phoneLike, 50_000);
   });
 
   it('gives the library’s answer on arbitrary text', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (input) => {
-        expect(phoneE164(input)).toBe(libraryE164(input));
-      }),
-      { numRuns: 20_000 },
-    );
-    fc.assert(
-      fc.property(
-        fc.string({ unit: fc.constantFrom(...'+78 ()-0123456789'), maxLength: 24 }),
-        (input) => {
-          expect(phoneE164(input)).toBe(libraryE164(input));
-        },
-      ),
-      { numRuns: 50_000 },
+    answersAsTheLibrary(fc.string({ unit: 'grapheme', maxLength: 40 }), 20_000);
+    answersAsTheLibrary(
+      fc.string({ unit: fc.constantFrom(...'+78 ()-0123456789'), maxLength: 24 }),
+      50_000,
     );
   });
 
