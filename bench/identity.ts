@@ -52,15 +52,16 @@ function runLoad(url: string, key: string, tokens: string[], seconds: number, co
   });
 }
 
-/** The floor server (bench/identity/floor.ts) in a process of its own; resolves with its URL. */
-function startFloor(databaseUrl: string, idleMs: number) {
+/** A bare server script of bench/identity in a process of its own; resolves with its URL. */
+function startBareServer(script: string, args: string[], env: Record<string, string> = {}) {
   return new Promise<{ baseUrl: string; pid: number; stop: () => void }>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'bench/identity/floor.ts', databaseUrl, String(idleMs)],
-      { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
     child.stdout.on('data', (chunk: Buffer) => {
       const port = /listening (\d+)/.exec(chunk.toString('utf8'))?.[1];
       if (port)
@@ -98,12 +99,14 @@ interface MeasuredLoad extends LoadResult {
 }
 
 /**
- * One connection count: the service and the floor in alternating rounds of the same run
- * (service, floor, service, floor...), so a slow minute of the machine falls on both.
+ * One connection count: the service, its fast path alone and the floor in alternating rounds of
+ * the same run (service, alone, floor, service...), so a slow minute of the machine falls on all.
  */
 interface LoadPair {
   connections: number;
   service: MeasuredLoad[];
+  /** The service's fast path in a bare process (bench/identity/fastPathAlone.ts). */
+  alone: MeasuredLoad[];
   floor: MeasuredLoad[];
 }
 
@@ -117,7 +120,7 @@ const cpuPerRequest = (runs: MeasuredLoad[]) => {
 };
 
 function report(pairs: LoadPair[], revocation: RevocationResult, sessions: number): string {
-  const rows = pairs.map(({ connections, service, floor }) => {
+  const rows = pairs.map(({ connections, service, alone, floor }) => {
     const rate = pooledRate(floor) / pooledRate(service);
     const serviceP99 = median(service.map((run) => run.latency.p99));
     const floorP99 = median(floor.map((run) => run.latency.p99));
@@ -128,7 +131,9 @@ function report(pairs: LoadPair[], revocation: RevocationResult, sessions: numbe
       )
       .join(', ');
     const serviceCpu = cpuPerRequest(service);
+    const aloneCpu = cpuPerRequest(alone);
     const floorCpu = cpuPerRequest(floor);
+    const ms = (value: number | null) => (value === null ? 'n/a' : value.toFixed(3));
     return [
       String(connections),
       `${service.length} × ${service[0]?.seconds ?? 0} s`,
@@ -138,9 +143,8 @@ function report(pairs: LoadPair[], revocation: RevocationResult, sessions: numbe
       `${fmt(median(service.map((run) => run.latency.p50)))} / ${fmt(serviceP99)}`,
       `${fmt(median(floor.map((run) => run.latency.p50)))} / ${fmt(floorP99)}`,
       `${tail.toFixed(2)}×`,
-      serviceCpu === null || floorCpu === null
-        ? 'n/a'
-        : `${serviceCpu.toFixed(3)} / ${floorCpu.toFixed(3)}`,
+      `${fmt(pooledRate(alone))}; ${fmt(median(alone.map((run) => run.latency.p99)))}`,
+      `${ms(serviceCpu)} / ${ms(aloneCpu)} / ${ms(floorCpu)}`,
       String(service.reduce((sum, l) => sum + l.non2xx + l.errors + l.timeouts, 0)),
       mark(rate <= 1.25 && tail <= 1.25),
     ];
@@ -149,7 +153,7 @@ function report(pairs: LoadPair[], revocation: RevocationResult, sessions: numbe
   return [
     `Introspection: ${sessions.toLocaleString('en-US')} live device sessions, POST /api/v1/core/introspect with a random one of them per request, from autocannon 9 in a separate process over loopback, against one service process (\`server/main.ts\`, LOG_LEVEL=warn) while a second one runs idle; latencies in ms from every response time.`,
     '',
-    `The floor (bench/identity/floor.ts) is a bare node:http server in its own process with a pg pool of 4 (the service's) running the service's own statement and touch. Each connection count runs in alternating rounds (service, floor, service, floor...); req/s are over all rounds, p50 and p99 the median of the rounds', and the per-round rate ratios are listed. Server CPU is what the server's own process used per request (user + system, from /proc), the median of the rounds'.`,
+    `The floor (bench/identity/floor.ts) is a bare node:http server in its own process with a pg pool of 4 (the service's) running the service's own statement and touch. A third contender, the fast path alone (bench/identity/fastPathAlone.ts), is the service's own introspection code with every check it makes (core key, schema, input boundary, request id, security headers) in a bare process with the same pool and nothing else of the service: between the floor and it lies what the checks cost, between it and the service what the rest of the service's process costs the same requests. Each connection count runs in alternating rounds (service, alone, floor, service...); req/s are over all rounds, p50 and p99 the median of the rounds', and the per-round rate ratios are listed. Server CPU is what the server's own process used per request (user + system, from /proc), the median of the rounds'.`,
     '',
     table(
       [
@@ -161,7 +165,8 @@ function report(pairs: LoadPair[], revocation: RevocationResult, sessions: numbe
         'service p50 / p99',
         'floor p50 / p99',
         'service / floor p99',
-        'server CPU ms/request, service / floor',
+        'fast path alone req/s; p99',
+        'server CPU ms/request, service / alone / floor',
         'errors',
         'within 1.25× of the floor (both)',
       ],
@@ -239,10 +244,20 @@ export async function runIdentityBenchmark(args: string[]): Promise<void> {
       const [first, second] = processes as [ServiceProcess, ServiceProcess];
       log('warm-up (3 s)…');
       await runLoad(first.baseUrl, key.key, tokens, 3, 16);
-      const floor = await startFloor(db.url, deviceSessionLifetimes(db.services.config).idleMs);
+      const floor = await startBareServer('bench/identity/floor.ts', [
+        db.url,
+        String(deviceSessionLifetimes(db.services.config).idleMs),
+      ]);
+      const alone = await startBareServer('bench/identity/fastPathAlone.ts', [], env).catch(
+        (error: unknown) => {
+          floor.stop();
+          throw error;
+        },
+      );
       const pairs: LoadPair[] = [];
       try {
         await runLoad(floor.baseUrl, key.key, tokens, 3, 16);
+        await runLoad(alone.baseUrl, key.key, tokens, 3, 16);
         const seconds = Number(values.seconds);
         const rounds = Number(values.rounds);
         const measured = async (url: string, pid: number, connections: number) => {
@@ -256,21 +271,24 @@ export async function runIdentityBenchmark(args: string[]): Promise<void> {
           return { ...load, serverCpuPerRequest };
         };
         for (const connections of String(values.connections).split(',').map(Number)) {
-          const pair: LoadPair = { connections, service: [], floor: [] };
+          const pair: LoadPair = { connections, service: [], alone: [], floor: [] };
           for (let round = 1; round <= rounds; round++) {
             log(`introspect load: ${connections} connections, round ${round} of ${rounds}…`);
             const service = await measured(first.baseUrl, first.pid, connections);
+            const checked = await measured(alone.baseUrl, alone.pid, connections);
             const bare = await measured(floor.baseUrl, floor.pid, connections);
             pair.service.push(service);
+            pair.alone.push(checked);
             pair.floor.push(bare);
             log(
-              `  service ${fmt(service.requestsPerSecond)} req/s p99 ${fmt(service.latency.p99)} ms; floor ${fmt(bare.requestsPerSecond)} req/s p99 ${fmt(bare.latency.p99)} ms (load ${loadavg()[0]?.toFixed(1)})`,
+              `  service ${fmt(service.requestsPerSecond)} req/s p99 ${fmt(service.latency.p99)} ms; alone ${fmt(checked.requestsPerSecond)} req/s p99 ${fmt(checked.latency.p99)} ms; floor ${fmt(bare.requestsPerSecond)} req/s p99 ${fmt(bare.latency.p99)} ms (load ${loadavg()[0]?.toFixed(1)})`,
             );
           }
           pairs.push(pair);
         }
       } finally {
         floor.stop();
+        alone.stop();
       }
       log(`revocation: ${values.trials} trials across two processes…`);
       const revocation = await measureRevocation(

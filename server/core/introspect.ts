@@ -3,6 +3,12 @@ import type { Services } from '../shared/services.ts';
 import { hashToken } from '../shared/tokens.ts';
 import type { IntrospectResponse } from './schemas.ts';
 
+/**
+ * What introspection needs from the running service, and nothing more: no ORM, no keys. The
+ * benchmark's "fast path alone" contender runs the same code in a bare process with just these.
+ */
+export type IntrospectionServices = Pick<Services, 'config' | 'pool' | 'logger' | 'now'>;
+
 /** A live device session as the messaging core learns it. */
 export interface LiveSession {
   sid: string;
@@ -58,7 +64,7 @@ export const INTROSPECT_TOUCH = {
  * call would serialize every introspection on the audit chain's lock.
  */
 export async function lookupDeviceToken(
-  services: Services,
+  services: IntrospectionServices,
   token: string,
 ): Promise<LiveSession | null> {
   const now = services.now();
@@ -86,7 +92,7 @@ export async function lookupDeviceToken(
  * Records use of a session. Awaited (at most once a minute per session, so rarely on the hot
  * path) and never fatal: the answer is already decided, but a failure is logged, not lost.
  */
-async function touch(services: Services, sid: string, now: Date, staleBefore: Date) {
+async function touch(services: IntrospectionServices, sid: string, now: Date, staleBefore: Date) {
   try {
     await services.pool.query({ ...INTROSPECT_TOUCH, values: [sid, now, staleBefore] });
   } catch (error) {

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { coreKeyChecker } from '../core/apiKeys.ts';
-import { introspectionAnswer, lookupDeviceToken } from '../core/introspect.ts';
+import {
+  type IntrospectionServices,
+  introspectionAnswer,
+  lookupDeviceToken,
+} from '../core/introspect.ts';
 import { introspectBody } from '../core/schemas.ts';
 import { findUnsafeText } from '../http/inputBoundary.ts';
 import { problemBody } from '../http/problem.ts';
@@ -11,7 +15,6 @@ import {
   type SecurityHeadersOptions,
 } from '../http/securityHeaders.ts';
 import { AppError } from '../shared/errors.ts';
-import type { Services } from '../shared/services.ts';
 
 /** A Node request listener: what `http.createServer` takes. */
 export type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
@@ -38,7 +41,7 @@ const MAX_BODY_BYTES = 4096;
  * the problem it gets is exactly Koa's. Nothing is cached: every answer reads the database.
  */
 export function withIntrospectionFastPath(
-  services: Services,
+  services: IntrospectionServices,
   headerOptions: SecurityHeadersOptions,
   fallback: RequestListener,
 ): RequestListener {
