@@ -13,6 +13,7 @@ import pg from 'pg';
 import { loadConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { withIntrospectionFastPath } from '../../server/routes/introspectFastPath.ts';
+import { serveContender } from './listen.ts';
 
 const config = loadConfig();
 if (!config.database.url)
@@ -31,12 +32,4 @@ const server = createServer(
   ),
 );
 server.keepAliveTimeout = 65_000;
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  process.stdout.write(`listening ${port}\n`);
-});
-process.on('SIGTERM', () => {
-  server.close();
-  void pool.end().then(() => process.exit(0));
-});
+serveContender(server, pool);

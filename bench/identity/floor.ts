@@ -13,6 +13,7 @@ import {
   LAST_SEEN_GRANULARITY_MS,
 } from '../../server/core/introspect.ts';
 import { hashToken } from '../../server/shared/tokens.ts';
+import { serveContender } from './listen.ts';
 
 interface Row {
   sid: string;
@@ -67,12 +68,4 @@ const server = createServer((request, response) => {
     );
   });
 });
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  process.stdout.write(`listening ${port}\n`);
-});
-process.on('SIGTERM', () => {
-  server.close();
-  void pool.end().then(() => process.exit(0));
-});
+serveContender(server, pool);
