@@ -3,11 +3,12 @@ import {
   bindPasswordOf,
   type DirectorySource,
 } from '../../server/shared/config/directorySources.ts';
+import type { KnownDigests } from '../../server/sources/entryDigest.ts';
 import { requestedAttributes } from '../../server/sources/ldap/mapping.ts';
 import { pagedSearch } from '../../server/sources/ldap/pagedSearch.ts';
 import { createDirectoryReader } from '../../server/sources/ldap/reader.ts';
+import { splitByDigest } from '../../server/sources/stageRead.ts';
 
-/** What one pass over a directory cost. */
 /** The base DN of a bench source: the benchmark directories put everyone under one base. */
 export function oneBase(source: DirectorySource): string {
   const [base] = source.baseDns;
@@ -16,6 +17,7 @@ export function oneBase(source: DirectorySource): string {
   return base;
 }
 
+/** What one pass over a directory cost. */
 export interface ReadFigures {
   entries: number;
   seconds: number;
@@ -72,18 +74,30 @@ export async function rawPagedSearch(source: DirectorySource): Promise<ReadFigur
   };
 }
 
-/** A full read through the reader, pages dropped as they come (what streaming costs). */
-export async function readerPass(source: DirectorySource): Promise<ReadFigures> {
+/**
+ * A full read through the reader, pages dropped as they come (what streaming costs). With
+ * `known`, each page is also split by digest exactly as a run's read splits it
+ * (`splitByDigest`), and nothing is staged: the no-change run's read without its writes.
+ */
+export async function readerPass(
+  source: DirectorySource,
+  known: KnownDigests | null = null,
+): Promise<ReadFigures & { unchanged: number }> {
   const memory = sampler();
   const started = performance.now();
   const read = await createDirectoryReader(source, { now: () => new Date() }).read({
     mode: 'full',
   });
   let entries = 0;
-  for await (const page of read.pages) entries += page.length;
+  let unchanged = 0;
+  for await (const page of read.pages) {
+    entries += page.length;
+    if (known) unchanged += splitByDigest(page, known).unchanged.length;
+  }
   const seconds = (performance.now() - started) / 1000;
   return {
     entries,
+    unchanged,
     seconds,
     perSecond: entries / seconds,
     peakRssMiB: memory.stop(),

@@ -322,8 +322,9 @@ function withUnchangedRead(
 /**
  * What a directory run's read recognizes unchanged entries by (entryDigest.ts); HR sources plan
  * every row of their files (their people are fed by a directory too, whose digest this is).
+ * Exported for the sync benchmark, which checks digests exactly as a run does.
  */
-async function knownDigests(
+export async function knownDigests(
   services: Services,
   source: SyncSource,
   db: Queryable,
