@@ -4,7 +4,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import { publicBaseUrl } from './config.ts';
 import { adminUi } from './http/adminUi.ts';
-import { answerClientErrors } from './http/clientError.ts';
+import { prepareApiServer } from './http/clientError.ts';
 import { problemMiddleware } from './http/problem.ts';
 import { requestContext } from './http/requestContext.ts';
 import { securityHeaders } from './http/securityHeaders.ts';
@@ -36,7 +36,7 @@ import { registerSpaceRoutes } from './routes/spaces.ts';
 import { registerStatisticsRoutes } from './routes/statistics.ts';
 import type { AppRouter, AppState } from './routes/types.ts';
 import { registerUserRoutes } from './routes/users.ts';
-import { AppError, badRequest } from './shared/errors.ts';
+import { AppError, malformedJson, unsupportedMediaType } from './shared/errors.ts';
 import type { Services } from './shared/services.ts';
 import { scimMiddleware } from './sources/hr/scim/routes.ts';
 
@@ -58,11 +58,7 @@ const requireJsonBody: Koa.Middleware<AppState> = async (ctx, next) => {
       ctx.is('multipart/form-data')
     )
   ) {
-    throw new AppError(
-      415,
-      'unsupported_media_type',
-      'Send JSON with Content-Type: application/json',
-    );
+    throw unsupportedMediaType();
   }
   await next();
 };
@@ -98,7 +94,7 @@ export function createApp(services: Services): CreatedApp {
       enableRawChecking: true,
       onError: (error) => {
         if ((error as { status?: number }).status === 413) throw error;
-        throw badRequest('malformed_json', 'The request body is not valid JSON');
+        throw malformedJson();
       },
     }),
   );
@@ -152,13 +148,8 @@ export function createApp(services: Services): CreatedApp {
   });
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));
-  const prepareServer = (server: Server) => {
-    answerClientErrors(server, headerOptions);
-    // Longer than the idle timeout of the proxies and load balancers in front (60 s is common),
-    // so the server never closes a kept-alive connection a client is about to reuse (the client
-    // would see ECONNRESET on a request the server never read).
-    server.keepAliveTimeout = 65_000;
-  };
+  const prepareServer = (server: Server) => prepareApiServer(server, headerOptions);
+
   const listener = withIntrospectionFastPath(services, headerOptions, app.callback());
   return { app, registry, prepareServer, listener };
 }

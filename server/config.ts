@@ -48,6 +48,8 @@ const envMapping: Record<string, string[]> = {
   SECRET_KEY: ['secretKey'],
   LOG_LEVEL: ['log', 'level'],
   CORE_API_KEYS: ['core', 'apiKeys'],
+  CORE_PORT: ['core', 'listen', 'port'],
+  CORE_HOST: ['core', 'listen', 'host'],
   SCIM_TOKENS: ['hr', 'scim', 'tokens'],
   TIME_ZONE: ['hr', 'timeZone'],
   AUDIT_CHECKPOINT_KEY: ['audit', 'checkpoints', 'privateKey'],

@@ -7,6 +7,7 @@ import { expireConfigChanges } from './commands/configChanges/expireConfigChange
 import { recordConfigFile } from './commands/configFile/recordConfigFile.ts';
 import { ConfigError, loadConfig, publicBaseUrl } from './config.ts';
 import { startCore } from './core/delivery/startCore.ts';
+import { startCorePort } from './corePort/start.ts';
 import { resumeBulkJobs, stopBulkJobs } from './identity/bulkJobs/runner.ts';
 import { createLogger } from './logger.ts';
 import { startMail } from './mail/worker.ts';
@@ -77,6 +78,9 @@ async function main(): Promise<void> {
   recoverAll();
   const recovery = setInterval(recoverAll, RUN_RECOVERY_INTERVAL_MS);
   recovery.unref();
+  // The messaging core's own port, on a thread of its own, when configured (core.listen). Before
+  // the main port, so both listen by the time /readyz answers.
+  const corePort = await startCorePort(services, database.url);
   const { listener, prepareServer } = createApp(services);
   const server: Server = createServer(listener).listen(config.http.port, config.http.host);
   prepareServer(server);
@@ -105,6 +109,7 @@ async function main(): Promise<void> {
     server.close();
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.once('close', () => resolve()));
+    await corePort?.stop();
     clearInterval(recovery);
     // The chunk in flight commits; the leases are given up so the next process goes on at once.
     await stopBulkJobs(services);

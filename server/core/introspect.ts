@@ -1,7 +1,7 @@
 import { deviceSessionLifetimes } from '../identity/messenger/deviceSessions.ts';
 import type { Services } from '../shared/services.ts';
 import { hashToken } from '../shared/tokens.ts';
-import type { IntrospectResponse } from './schemas.ts';
+import type { AuthenticateResponse, IntrospectResponse } from './schemas.ts';
 
 /**
  * What introspection needs from the running service, and nothing more: no ORM, no keys. The
@@ -113,4 +113,20 @@ export function introspectionAnswer(session: LiveSession | null): IntrospectResp
     iat: session.iat,
     token_type: 'device_session',
   };
+}
+
+/**
+ * The answer to `POST /core/authenticate`: ok only when the looked-up session belongs to exactly
+ * the core account `username` names (compared lower-case and trimmed: accounts are stored so, and
+ * the core may send them in any case).
+ */
+export function authenticationAnswer(
+  session: LiveSession | null,
+  username: string,
+): AuthenticateResponse {
+  const account = username.trim().toLowerCase();
+  if (!session || session.coreAccount === null || session.coreAccount !== account) {
+    return { ok: false };
+  }
+  return { ok: true, sub: session.sub, sid: session.sid };
 }

@@ -80,6 +80,17 @@ async function provisionEmbeddedRoles(
 }
 
 /**
+ * A small node-postgres pool (4 connections) for what goes around the ORM: streamed reads,
+ * notifications, and the hot statements of introspection. A failing idle connection is logged
+ * and dropped, never thrown.
+ */
+export function openRawPool(url: string, logger: Logger): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
+  return pool;
+}
+
+/**
  * Opens the database named by the configuration: the external `database.url`, or an embedded
  * PostgreSQL in `<dataDir>/postgres` started for the life of this process, mapping `entities`
  * (server/entities.ts). Applies migrations as the owner role and connects as the runtime role.
@@ -117,8 +128,7 @@ export async function openDatabase(
     poolMax: config.database.poolMax,
     log: (message) => logger.debug({ orm: message }, 'orm'),
   });
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
-  pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
+  const pool = openRawPool(url, logger);
   const server = embedded;
   return {
     orm,

@@ -71,3 +71,15 @@ export function answerClientErrors(server: Server, options: SecurityHeadersOptio
     socket.end(`HTTP/1.1 ${refusal.status} ${refusal.title}\r\n${head}\r\n${body}`);
   });
 }
+
+/**
+ * What every server of the service installs before it listens: the answer to requests Node's
+ * parser refuses ({@link answerClientErrors}), and a keep-alive timeout longer than the idle
+ * timeout of the proxies and load balancers in front (60 s is common), so the server never
+ * closes a kept-alive connection a client is about to reuse (the client would see ECONNRESET
+ * on a request the server never read).
+ */
+export function prepareApiServer(server: Server, options: SecurityHeadersOptions): void {
+  answerClientErrors(server, options);
+  server.keepAliveTimeout = 65_000;
+}

@@ -8,7 +8,15 @@ import type Koa from 'koa';
 import { ZodError } from 'zod';
 import { isUniqueViolation } from '../db/errors.ts';
 import { type ErrorCode, type FieldCode, PROBLEM_CODES } from '../shared/errorCodes.ts';
-import { AppError, type FieldProblem } from '../shared/errors.ts';
+import {
+  AppError,
+  type FieldProblem,
+  internalError,
+  methodNotAllowed,
+  payloadTooLarge,
+  routeNotFound,
+  unsupportedMediaType,
+} from '../shared/errors.ts';
 import { fieldProblemsOf, pointerOf, uniqueFieldOf } from '../shared/fieldProblems.ts';
 import type { BaseContext } from './types.ts';
 
@@ -156,18 +164,9 @@ export function toAppError(error: unknown): AppError | null {
   if (error instanceof URIError)
     return new AppError(400, 'malformed_uri', 'The request URI is malformed');
   const status = httpStatusOf(error);
-  if (status === 413)
-    return new AppError(413, 'payload_too_large', 'The request body is too large');
-  if (status === 415)
-    return new AppError(
-      415,
-      'unsupported_media_type',
-      'Send JSON with Content-Type: application/json',
-    );
-  if (status === 405)
-    return new AppError(405, 'method_not_allowed', 'Method not allowed on this resource');
-  if (status === 501)
-    return new AppError(405, 'method_not_allowed', 'Method not allowed on this resource');
+  if (status === 413) return payloadTooLarge();
+  if (status === 415) return unsupportedMediaType();
+  if (status === 405 || status === 501) return methodNotAllowed();
   if (status === 400)
     return new AppError(400, 'malformed_request', 'The request could not be parsed');
   return null;
@@ -212,10 +211,7 @@ export function problemMiddleware(): Koa.Middleware<BaseContext['state']> {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) {
-        sendProblem(
-          ctx,
-          new AppError(404, 'route_not_found', `No route for ${ctx.method} ${ctx.path}`),
-        );
+        sendProblem(ctx, routeNotFound(ctx.method, ctx.path));
       }
     } catch (error) {
       const appError = toAppError(error);
@@ -224,10 +220,7 @@ export function problemMiddleware(): Koa.Middleware<BaseContext['state']> {
         return;
       }
       ctx.state.log?.error({ err: error }, 'unhandled error');
-      sendProblem(
-        ctx,
-        new AppError(500, 'internal', 'An internal error occurred; see the server log'),
-      );
+      sendProblem(ctx, internalError());
     }
   };
 }

@@ -1,4 +1,8 @@
-import { introspectionAnswer, lookupDeviceToken } from '../core/introspect.ts';
+import {
+  authenticationAnswer,
+  introspectionAnswer,
+  lookupDeviceToken,
+} from '../core/introspect.ts';
 import {
   type AuthenticateResponse,
   authenticateBody,
@@ -46,14 +50,7 @@ export function registerCoreRoutes(scope: ApiScope): void {
       response: { description: 'The answer', schema: authenticateResponse },
       errors: [400, 401],
     },
-    async ({ body, services }): Promise<AuthenticateResponse> => {
-      const session = await lookupDeviceToken(services, body.token);
-      // Accounts are stored lower-case; the core may send them in any case.
-      const account = body.username.trim().toLowerCase();
-      if (!session || session.coreAccount === null || session.coreAccount !== account) {
-        return { ok: false };
-      }
-      return { ok: true, sub: session.sub, sid: session.sid };
-    },
+    async ({ body, services }): Promise<AuthenticateResponse> =>
+      authenticationAnswer(await lookupDeviceToken(services, body.token), body.username),
   );
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { coreKeyChecker } from '../core/apiKeys.ts';
 import {
@@ -8,13 +7,10 @@ import {
 } from '../core/introspect.ts';
 import { introspectBody } from '../core/schemas.ts';
 import { findUnsafeText } from '../http/inputBoundary.ts';
-import { problemBody } from '../http/problem.ts';
-import {
-  API_CSP,
-  fixedSecurityHeaders,
-  type SecurityHeadersOptions,
-} from '../http/securityHeaders.ts';
-import { AppError } from '../shared/errors.ts';
+import { plainAnswers } from '../http/plainAnswers.ts';
+import { requestIdFrom } from '../http/requestContext.ts';
+import type { SecurityHeadersOptions } from '../http/securityHeaders.ts';
+import { internalError, malformedJson } from '../shared/errors.ts';
 
 /** A Node request listener: what `http.createServer` takes. */
 export type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
@@ -24,7 +20,6 @@ export type PrereadRequest = IncomingMessage & { body?: unknown };
 
 const PATH = '/api/v1/core/introspect';
 const JSON_TYPE = /^application\/json\s*(?:;\s*charset=utf-8\s*)?$/i;
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 // An introspection body is a token of at most 1,024 characters and a short hint.
 const MAX_BODY_BYTES = 4096;
 
@@ -47,47 +42,10 @@ export function withIntrospectionFastPath(
 ): RequestListener {
   const checkKey = coreKeyChecker(services.config);
   const limit = Math.min(services.config.http.bodyLimitBytes, MAX_BODY_BYTES);
-  // Names and values in one flat list, built once: writeHead takes it as it is, where an object
-  // of headers would be copied and walked on every request.
-  const fixed = Object.entries({
-    ...fixedSecurityHeaders(headerOptions),
-    'Content-Security-Policy': API_CSP,
-    'Cache-Control': 'no-store',
-  }).flat();
-
-  // The content types as Koa writes them, so the two paths' answers are the same bytes.
-  const send = (
-    response: ServerResponse,
-    requestId: string,
-    status: number,
-    type: string,
-    body: unknown,
-  ) => {
-    const text = JSON.stringify(body);
-    response.writeHead(status, [
-      ...fixed,
-      'Content-Type',
-      type,
-      'Content-Length',
-      String(Buffer.byteLength(text)),
-      'X-Request-Id',
-      requestId,
-    ]);
-    response.end(text);
-  };
-  const sendProblem = (response: ServerResponse, requestId: string, error: AppError) =>
-    send(
-      response,
-      requestId,
-      error.status,
-      'application/problem+json',
-      problemBody(error, PATH, requestId),
-    );
+  const answers = plainAnswers(headerOptions);
 
   const answer = async (request: PrereadRequest, response: ServerResponse, raw: Buffer) => {
-    const incoming = request.headers['x-request-id'];
-    const requestId =
-      typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdFrom(request.headers['x-request-id']);
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw.toString('utf8'));
@@ -96,11 +54,7 @@ export function withIntrospectionFastPath(
     }
     // The body parser is strict: only an object or an array is JSON here.
     if (typeof parsed !== 'object' || parsed === null) {
-      sendProblem(
-        response,
-        requestId,
-        new AppError(400, 'malformed_json', 'The request body is not valid JSON'),
-      );
+      answers.problem(response, requestId, malformedJson(), PATH);
       return;
     }
     const body = introspectBody.safeParse(parsed);
@@ -111,20 +65,15 @@ export function withIntrospectionFastPath(
       return;
     }
     try {
-      send(
+      answers.json(
         response,
         requestId,
         200,
-        'application/json; charset=utf-8',
         introspectionAnswer(await lookupDeviceToken(services, body.data.token)),
       );
     } catch (error) {
       services.logger.error({ err: error, requestId }, 'introspection failed');
-      sendProblem(
-        response,
-        requestId,
-        new AppError(500, 'internal', 'An internal error occurred; see the server log'),
-      );
+      answers.problem(response, requestId, internalError(), PATH);
     }
   };
 

@@ -36,6 +36,24 @@ export const unauthenticated = (
   message = 'Authentication required',
   code: ErrorCode = 'unauthenticated',
 ) => new AppError(401, code, message);
+/** 400 `malformed_json`: the body is not a JSON object or array. */
+export const malformedJson = () =>
+  new AppError(400, 'malformed_json', 'The request body is not valid JSON');
+/** 404 `route_not_found`: no route answers this method and path. */
+export const routeNotFound = (method: string, path: string) =>
+  new AppError(404, 'route_not_found', `No route for ${method} ${path}`);
+/** 405 `method_not_allowed`: the path exists, not with this method. */
+export const methodNotAllowed = () =>
+  new AppError(405, 'method_not_allowed', 'Method not allowed on this resource');
+/** 413 `payload_too_large`: the body is over `http.bodyLimitBytes`. */
+export const payloadTooLarge = () =>
+  new AppError(413, 'payload_too_large', 'The request body is too large');
+/** 415 `unsupported_media_type`: a body that is not JSON on the JSON API. */
+export const unsupportedMediaType = () =>
+  new AppError(415, 'unsupported_media_type', 'Send JSON with Content-Type: application/json');
+/** 500 `internal`: what went wrong is in the server log, never in the answer. */
+export const internalError = () =>
+  new AppError(500, 'internal', 'An internal error occurred; see the server log');
 /** 404: nothing there, or nothing the caller may know about. */
 export const notFound = (what: string) =>
   new AppError(404, 'not_found', `${what} not found`, { params: { what } });

@@ -6,6 +6,7 @@ import { loadConfig } from '../../server/config.ts';
 import { ApiClient } from '../support/api.ts';
 import { createPerson } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
+import { rawCoreCall } from './coreRequests.ts';
 import { coreKey, createDeviceSession } from './deviceSessions.ts';
 
 const oldKey = coreKey('core-old');
@@ -272,30 +273,8 @@ describe('POST /core/authenticate', () => {
 });
 
 describe('the introspection fast path (issue 17)', () => {
-  /** Answers of one server to a raw request, without what differs per request. */
-  async function raw(baseUrl: string, body: string, headers: Record<string, string> = {}) {
-    const response = await fetch(`${baseUrl}/api/v1/core/introspect`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${newKey.key}`,
-        ...headers,
-      },
-      body,
-    });
-    const text = await response.text();
-    const parsed = text === '' ? null : (JSON.parse(text) as Record<string, unknown>);
-    if (parsed) delete parsed.requestId;
-    return {
-      status: response.status,
-      type: response.headers.get('content-type'),
-      csp: response.headers.get('content-security-policy'),
-      cache: response.headers.get('cache-control'),
-      frame: response.headers.get('x-frame-options'),
-      requestId: Boolean(response.headers.get('x-request-id')),
-      body: parsed,
-    };
-  }
+  const raw = (baseUrl: string, body: string, headers: Record<string, string> = {}) =>
+    rawCoreCall(baseUrl, newKey.key, { body, headers });
 
   it('answers every request exactly as the Koa route does, valid or not', async () => {
     const user = await createPerson(context.services);

@@ -25,8 +25,24 @@ const ejabberdConnector = z
   .object({ kind: z.literal('ejabberd'), name: name.default('ejabberd') })
   .catchall(z.unknown());
 
-/** `core.connectors`, `core.delivery` and `core.reconcile` of the service configuration. */
+/**
+ * `core.listen`: the messaging core's own port (docs/core-connector.md, "The core's own port").
+ * Its calls (introspection on every message it routes, authentication) are then served on a
+ * thread of their own, away from the back-office's work; off (null) by default.
+ */
+const coreListen = z
+  .object({
+    /** The port; null: the core calls the service's main port (`http.port`) only. */
+    port: z.coerce.number().int().min(0).max(65535).nullable().default(null),
+    /** The address to listen on; null: `http.host`. An internal interface keeps it off the public network. */
+    host: z.string().min(1).nullable().default(null),
+  })
+  .strict()
+  .prefault({});
+
+/** `core.listen`, `core.connectors`, `core.delivery` and `core.reconcile` of the service configuration. */
 export const coreDeliveryConfig = {
+  listen: coreListen,
   connectors: z
     .array(z.union([webhookConnector, ejabberdConnector]))
     .default([])

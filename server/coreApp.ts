@@ -1,0 +1,209 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+import type { z } from 'zod';
+import type { RequestMeta } from './authz/actor.ts';
+import { coreKeyChecker } from './core/apiKeys.ts';
+import {
+  authenticationAnswer,
+  type IntrospectionServices,
+  introspectionAnswer,
+  lookupDeviceToken,
+} from './core/introspect.ts';
+import type { RejectionReason } from './core/keyRejections.ts';
+import { authenticateBody, introspectBody } from './core/schemas.ts';
+import { prepareApiServer } from './http/clientError.ts';
+import { refuseUnsafeText } from './http/inputBoundary.ts';
+import { plainAnswers } from './http/plainAnswers.ts';
+import { toAppError } from './http/problem.ts';
+import { requestIdFrom, requestMetaOf } from './http/requestContext.ts';
+import type { SecurityHeadersOptions } from './http/securityHeaders.ts';
+import {
+  type PrereadRequest,
+  type RequestListener,
+  withIntrospectionFastPath,
+} from './routes/introspectFastPath.ts';
+import {
+  internalError,
+  malformedJson,
+  methodNotAllowed,
+  payloadTooLarge,
+  routeNotFound,
+  unauthenticated,
+  unsupportedMediaType,
+} from './shared/errors.ts';
+
+/** What the core's port tells the process it runs in. */
+export interface CoreListenerHooks {
+  /** A refused core key: the main thread audits it (rate-limited, `core.key_rejected`). */
+  onKeyRefused(meta: RequestMeta, reason: RejectionReason): void;
+}
+
+/** A listener for the core's port and what its server must install. */
+export interface CoreListener {
+  listener: RequestListener;
+  /** The problem+json answer to what Node's parser refuses, and the keep-alive timeout. */
+  prepareServer(server: Server): void;
+}
+
+/** One of the core's routes: its body's schema and how it answers. */
+interface CoreRoute {
+  answer(services: IntrospectionServices, body: unknown): Promise<unknown>;
+}
+
+function coreRoute<S extends z.ZodType>(
+  schema: S,
+  answer: (services: IntrospectionServices, body: z.infer<S>) => Promise<unknown>,
+): CoreRoute {
+  return { answer: (services, body) => answer(services, schema.parse(body)) };
+}
+
+const CORE_ROUTES = new Map<string, CoreRoute>([
+  [
+    '/api/v1/core/introspect',
+    coreRoute(introspectBody, async (services, body) =>
+      introspectionAnswer(await lookupDeviceToken(services, body.token)),
+    ),
+  ],
+  [
+    '/api/v1/core/authenticate',
+    coreRoute(authenticateBody, async (services, body) =>
+      authenticationAnswer(await lookupDeviceToken(services, body.token), body.username),
+    ),
+  ],
+]);
+
+// Exactly JSON in UTF-8: the core is a program, not a browser, so the port accepts one form.
+const JSON_TYPE = /^application\/json\s*(?:;\s*charset=utf-8\s*)?$/i;
+
+/**
+ * Reads a JSON body of at most `limit` bytes: `{}` when there is none (as Koa's body parser
+ * gives), 413 beyond the limit, 400 `malformed_json` unless it is an object or an array (the
+ * parser is strict, as Koa's is).
+ */
+function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > limit) return Promise.reject(payloadTooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(payloadTooLarge());
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('error', reject);
+    request.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (text.trim() === '') {
+        resolve({});
+        return;
+      }
+      try {
+        const parsed: unknown = JSON.parse(text);
+        if (typeof parsed === 'object' && parsed !== null) resolve(parsed);
+        else reject(malformedJson());
+      } catch {
+        reject(malformedJson());
+      }
+    });
+  });
+}
+
+/**
+ * The listener of the messaging core's own port (`core.listen`, docs/core-connector.md): the
+ * introspection fast path, and behind it the core's two routes answered without Koa, by the same
+ * rules and in the same order as the main port's stack (routes/core.ts): the body's type and
+ * size, the route and method, the input boundary, the core key, the body's schema, the answer.
+ * The port is stricter than the main one where the core never needs more: a body is JSON in
+ * UTF-8 without a Content-Encoding (415 otherwise), and only the core's routes and `GET /healthz`
+ * exist (404 for anything else).
+ */
+export function createCoreListener(
+  services: IntrospectionServices,
+  headerOptions: SecurityHeadersOptions,
+  hooks: CoreListenerHooks,
+): CoreListener {
+  const { config, logger } = services;
+  const checkKey = coreKeyChecker(config);
+  const answers = plainAnswers(headerOptions);
+  const limit = config.http.bodyLimitBytes;
+
+  const serve = async (request: PrereadRequest, response: ServerResponse, requestId: string) => {
+    const url = request.url ?? '/';
+    const mark = url.indexOf('?');
+    const path = mark === -1 ? url : url.slice(0, mark);
+    const method = request.method ?? 'GET';
+    if (method === 'GET' && path === '/healthz') {
+      answers.json(response, requestId, 200, { status: 'ok' });
+      return;
+    }
+    const { headers } = request;
+    const hasBody =
+      Number(headers['content-length'] ?? 0) > 0 || headers['transfer-encoding'] !== undefined;
+    if (
+      hasBody &&
+      (!JSON_TYPE.test(headers['content-type'] ?? '') ||
+        (headers['content-encoding'] ?? 'identity') !== 'identity')
+    )
+      throw unsupportedMediaType();
+    const body =
+      request.body !== undefined
+        ? request.body
+        : method === 'POST' && hasBody
+          ? await readJsonBody(request, limit)
+          : {};
+    const route = CORE_ROUTES.get(path);
+    if (!route) throw routeNotFound(method, path);
+    if (method !== 'POST') throw methodNotAllowed();
+    refuseUnsafeText({
+      params: {},
+      query: mark === -1 ? {} : parseQuery(url.slice(mark + 1)),
+      headers: { 'user-agent': headers['user-agent'] ?? '' },
+      body,
+    });
+    const key = checkKey(headers.authorization ?? '');
+    if ('refused' in key) {
+      hooks.onKeyRefused(requestMetaOf(request, config.http.trustProxy, requestId), key.refused);
+      throw unauthenticated('A valid core API key is required', 'core_key_invalid');
+    }
+    answers.json(response, requestId, 200, await route.answer(services, body));
+  };
+
+  const fallback: RequestListener = (request: PrereadRequest, response) => {
+    const started = performance.now();
+    const given = response.getHeader('x-request-id');
+    const requestId =
+      typeof given === 'string' ? given : requestIdFrom(request.headers['x-request-id']);
+    serve(request, response, requestId)
+      .catch((error: unknown) => {
+        const problem = toAppError(error);
+        if (!problem) logger.error({ err: error, requestId }, 'unhandled error');
+        const path = (request.url ?? '/').split('?')[0] ?? '/';
+        if (!response.headersSent)
+          answers.problem(response, requestId, problem ?? internalError(), path);
+      })
+      .finally(() => {
+        const level = response.statusCode < 400 ? 'debug' : 'info';
+        logger[level](
+          {
+            requestId,
+            method: request.method,
+            path: request.url,
+            status: response.statusCode,
+            ms: Math.round((performance.now() - started) * 10) / 10,
+            port: 'core',
+          },
+          'request',
+        );
+      });
+  };
+
+  return {
+    listener: withIntrospectionFastPath(services, headerOptions, fallback),
+    prepareServer: (server) => prepareApiServer(server, headerOptions),
+  };
+}
