@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { projectRoot } from '../server/config.ts';
 import { deviceSessionLifetimes } from '../server/identity/messenger/deviceSessions.ts';
 import { coreKey } from '../test/core/deviceSessions.ts';
-import { type ServiceProcess, startServiceProcess } from '../test/core/serviceProcess.ts';
+import { freePort, type ServiceProcess, startServiceProcess } from '../test/core/serviceProcess.ts';
 import { seedDeviceSessions } from './identity/data.ts';
 import { type LoginTimingResult, measureLoginTiming } from './identity/loginTiming.ts';
 import { measureRevocation, type RevocationResult } from './identity/revocation.ts';
@@ -99,14 +99,16 @@ interface MeasuredLoad extends LoadResult {
 }
 
 /**
- * One connection count: the service, its fast path alone and the floor in alternating rounds of
- * the same run (service, alone, floor, service...), so a slow minute of the machine falls on all.
+ * One connection count: the service's core port, its main port and the floor in alternating
+ * rounds of the same run (core port, main port, floor, core port...), so a slow minute of the
+ * machine falls on all.
  */
 interface LoadPair {
   connections: number;
+  /** The service's own port for the messaging core (`core.listen`, a worker thread). */
   service: MeasuredLoad[];
-  /** The service's fast path in a bare process (bench/identity/fastPathAlone.ts). */
-  alone: MeasuredLoad[];
+  /** The same process's main port (the fast path in front of Koa, on the main thread). */
+  main: MeasuredLoad[];
   floor: MeasuredLoad[];
 }
 
@@ -120,7 +122,7 @@ const cpuPerRequest = (runs: MeasuredLoad[]) => {
 };
 
 function report(pairs: LoadPair[], revocation: RevocationResult, sessions: number): string {
-  const rows = pairs.map(({ connections, service, alone, floor }) => {
+  const rows = pairs.map(({ connections, service, main, floor }) => {
     const rate = pooledRate(floor) / pooledRate(service);
     const serviceP99 = median(service.map((run) => run.latency.p99));
     const floorP99 = median(floor.map((run) => run.latency.p99));
@@ -131,8 +133,9 @@ function report(pairs: LoadPair[], revocation: RevocationResult, sessions: numbe
       )
       .join(', ');
     const serviceCpu = cpuPerRequest(service);
-    const aloneCpu = cpuPerRequest(alone);
+    const mainCpu = cpuPerRequest(main);
     const floorCpu = cpuPerRequest(floor);
+    const mainP99 = median(main.map((run) => run.latency.p99));
     const ms = (value: number | null) => (value === null ? 'n/a' : value.toFixed(3));
     return [
       String(connections),
@@ -143,10 +146,10 @@ function report(pairs: LoadPair[], revocation: RevocationResult, sessions: numbe
       `${fmt(median(service.map((run) => run.latency.p50)))} / ${fmt(serviceP99)}`,
       `${fmt(median(floor.map((run) => run.latency.p50)))} / ${fmt(floorP99)}`,
       `${tail.toFixed(2)}×`,
-      `${fmt(pooledRate(alone))}; ${fmt(median(alone.map((run) => run.latency.p99)))}`,
-      `${ms(serviceCpu)} / ${ms(aloneCpu)} / ${ms(floorCpu)}`,
+      `${fmt(pooledRate(main))}; ${fmt(mainP99)} (${(pooledRate(floor) / pooledRate(main)).toFixed(2)}×; ${(mainP99 / floorP99).toFixed(2)}×)`,
+      `${ms(serviceCpu)} / ${ms(mainCpu)} / ${ms(floorCpu)}`,
       String(
-        [...service, ...alone, ...floor].reduce(
+        [...service, ...main, ...floor].reduce(
           (sum, l) => sum + l.non2xx + l.errors + l.timeouts,
           0,
         ),
@@ -156,9 +159,9 @@ function report(pairs: LoadPair[], revocation: RevocationResult, sessions: numbe
   });
   const r = revocation;
   return [
-    `Introspection: ${sessions.toLocaleString('en-US')} live device sessions, POST /api/v1/core/introspect with a random one of them per request, from autocannon 9 in a separate process over loopback, against one service process (\`server/main.ts\`, LOG_LEVEL=warn) while a second one runs idle; latencies in ms from every response time.`,
+    `Introspection: ${sessions.toLocaleString('en-US')} live device sessions, POST /api/v1/core/introspect with a random one of them per request, from autocannon 9 in a separate process over loopback, against one service process (\`server/main.ts\`, LOG_LEVEL=warn, with \`CORE_PORT\` set) while a second one runs idle; latencies in ms from every response time.`,
     '',
-    `The floor (bench/identity/floor.ts) is a bare node:http server in its own process with a pg pool of 4 (the service's) running the service's own statement and touch. A third contender, the fast path alone (bench/identity/fastPathAlone.ts), is the service's own introspection code with every check it makes (core key, schema, input boundary, request id, security headers) in a bare process with the same pool and nothing else of the service: between the floor and it lies what the checks cost, between it and the service what the rest of the service's process costs the same requests. Each connection count runs in alternating rounds (service, alone, floor, service...); req/s are over all rounds, p50 and p99 the median of the rounds', and the per-round rate ratios are listed. Server CPU is what the server's own process used per request (user + system, from /proc), the median of the rounds'.`,
+    `"Service" is the service's own port for the messaging core (\`core.listen\`: a worker thread of the service's process with a pool of 4 of its own, serving the core's routes with every check: core key, schema, input boundary, request id, security headers). The same process's main port (the fast path in front of Koa, on the main thread) is measured beside it. The floor (bench/identity/floor.ts) is a bare node:http server in its own process with a pg pool of 4 (the service's) running the service's own statement and touch. Each connection count runs in alternating rounds (core port, main port, floor, core port...); req/s are over all rounds, p50 and p99 the median of the rounds', and the per-round rate ratios are listed. Server CPU is what the server's whole process used per request (user + system, from /proc, every thread), the median of the rounds'.`,
     '',
     table(
       [
@@ -170,15 +173,15 @@ function report(pairs: LoadPair[], revocation: RevocationResult, sessions: numbe
         'service p50 / p99',
         'floor p50 / p99',
         'service / floor p99',
-        'fast path alone req/s; p99',
-        'server CPU ms/request, service / alone / floor',
+        'main port req/s; p99 (floor / main, main / floor p99)',
+        'server CPU ms/request, core port / main port / floor',
         'errors (all three)',
         'within 1.25× of the floor (both)',
       ],
       rows,
     ),
     '',
-    `Revocation across two service processes: ${r.trials.toLocaleString('en-US')} trials (new session; introspect on process 2 → live; DELETE /users/:id/sessions/:sid on process 1; introspect on process 2 as soon as that call returned).`,
+    `Revocation across two service processes: ${r.trials.toLocaleString('en-US')} trials (new session; introspect on process 2's core port → live; revoke through process 1's admin API; introspect on process 2's core port as soon as that call returned).`,
     '',
     table(
       [
@@ -238,31 +241,31 @@ export async function runIdentityBenchmark(args: string[]): Promise<void> {
         SECRET_KEY: db.services.config.secretKey ?? '',
         CORE_API_KEYS: `${key.name}:${key.sha256}`,
       };
-      log('starting two service processes…');
-      for (const started of await Promise.allSettled([
-        startServiceProcess(env),
-        startServiceProcess(env),
-      ])) {
+      log('starting two service processes, each with its core port…');
+      const corePorts = [await freePort(), await freePort()];
+      for (const started of await Promise.allSettled(
+        corePorts.map((port) =>
+          startServiceProcess({ ...env, CORE_PORT: String(port), CORE_HOST: '127.0.0.1' }),
+        ),
+      )) {
         if (started.status === 'fulfilled') processes.push(started.value);
         else throw started.reason;
       }
-      const [first, second] = processes as [ServiceProcess, ServiceProcess];
-      log('warm-up (3 s)…');
+      const [first] = processes as [ServiceProcess, ServiceProcess];
+      const [firstCore, secondCore] = corePorts.map((port) => `http://127.0.0.1:${port}`) as [
+        string,
+        string,
+      ];
+      log('warm-up (3 s each port)…');
+      await runLoad(firstCore, key.key, tokens, 3, 16);
       await runLoad(first.baseUrl, key.key, tokens, 3, 16);
       const floor = await startBareServer('bench/identity/floor.ts', [
         db.url,
         String(deviceSessionLifetimes(db.services.config).idleMs),
       ]);
-      const alone = await startBareServer('bench/identity/fastPathAlone.ts', [], env).catch(
-        (error: unknown) => {
-          floor.stop();
-          throw error;
-        },
-      );
       const pairs: LoadPair[] = [];
       try {
         await runLoad(floor.baseUrl, key.key, tokens, 3, 16);
-        await runLoad(alone.baseUrl, key.key, tokens, 3, 16);
         const seconds = Number(values.seconds);
         const rounds = Number(values.rounds);
         const measured = async (url: string, pid: number, connections: number) => {
@@ -276,30 +279,29 @@ export async function runIdentityBenchmark(args: string[]): Promise<void> {
           return { ...load, serverCpuPerRequest };
         };
         for (const connections of String(values.connections).split(',').map(Number)) {
-          const pair: LoadPair = { connections, service: [], alone: [], floor: [] };
+          const pair: LoadPair = { connections, service: [], main: [], floor: [] };
           for (let round = 1; round <= rounds; round++) {
             log(`introspect load: ${connections} connections, round ${round} of ${rounds}…`);
-            const service = await measured(first.baseUrl, first.pid, connections);
-            const checked = await measured(alone.baseUrl, alone.pid, connections);
+            const service = await measured(firstCore, first.pid, connections);
+            const main = await measured(first.baseUrl, first.pid, connections);
             const bare = await measured(floor.baseUrl, floor.pid, connections);
             pair.service.push(service);
-            pair.alone.push(checked);
+            pair.main.push(main);
             pair.floor.push(bare);
             log(
-              `  service ${fmt(service.requestsPerSecond)} req/s p99 ${fmt(service.latency.p99)} ms; alone ${fmt(checked.requestsPerSecond)} req/s p99 ${fmt(checked.latency.p99)} ms; floor ${fmt(bare.requestsPerSecond)} req/s p99 ${fmt(bare.latency.p99)} ms (load ${loadavg()[0]?.toFixed(1)})`,
+              `  core port ${fmt(service.requestsPerSecond)} req/s p99 ${fmt(service.latency.p99)} ms; main port ${fmt(main.requestsPerSecond)} req/s p99 ${fmt(main.latency.p99)} ms; floor ${fmt(bare.requestsPerSecond)} req/s p99 ${fmt(bare.latency.p99)} ms (load ${loadavg()[0]?.toFixed(1)})`,
             );
           }
           pairs.push(pair);
         }
       } finally {
         floor.stop();
-        alone.stop();
       }
       log(`revocation: ${values.trials} trials across two processes…`);
       const revocation = await measureRevocation(
         db.services,
         first.baseUrl,
-        second.baseUrl,
+        secondCore,
         key.key,
         Number(values.trials),
       );

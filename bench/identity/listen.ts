@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type pg from 'pg';
 
 /**
- * Serves a bare contender of the introspection benchmark (the floor, the fast path alone) on a
+ * Serves a bare contender of the introspection benchmark (its floor, bench/identity/floor.ts) on a
  * free loopback port, announced on stdout as `listening <port>` for bench/identity.ts, and stops
  * it on SIGTERM: the server, then the pool, then the process.
  */

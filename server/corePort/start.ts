@@ -20,7 +20,6 @@ const RESTART_MAX_MS = 30_000;
 
 /** Starts one thread and resolves with its port once it listens; rejects if it cannot. */
 function startThread(
-  services: Services,
   data: CorePortData,
   onKeyRefused: (message: Extract<CorePortMessage, { type: 'keyRefused' }>) => void,
 ): Promise<{ worker: Worker; port: number }> {
@@ -60,7 +59,7 @@ export async function startCorePort(
   let delay = RESTART_FIRST_MS;
   let retry: NodeJS.Timeout | null = null;
 
-  const first = await startThread(services, data, onKeyRefused).catch((error: unknown) => {
+  const first = await startThread(data, onKeyRefused).catch((error: unknown) => {
     throw new Error(
       `the messaging core's port ${host}:${config.core.listen.port} could not start: ${(error as Error).message}`,
     );
@@ -70,7 +69,7 @@ export async function startCorePort(
   const restart = () => {
     retry = setTimeout(() => {
       retry = null;
-      startThread(services, data, onKeyRefused).then(
+      startThread(data, onKeyRefused).then(
         (started) => {
           if (stopping) {
             started.worker.postMessage({ type: 'stop' } satisfies CorePortStop);
