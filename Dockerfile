@@ -28,6 +28,7 @@ COPY --from=build /app/admin-ui ./admin-ui
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 8080
+# With CORE_PORT set (the messaging core's own port, docs/identity.md), publish that port too.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node itself is PID 1, so SIGTERM reaches the service's graceful shutdown directly.

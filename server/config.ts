@@ -99,6 +99,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Tree
   if (secretProblems.length > 0)
     throw new ConfigError(`Invalid configuration:\n  - ${secretProblems.join('\n  - ')}`);
   config.dataDir = resolve(config.dataDir);
+  const corePort = config.core.listen.port;
+  if (corePort !== null && corePort !== 0 && corePort === config.http.port)
+    throw new ConfigError(
+      `Invalid configuration:\n  - core.listen.port: must differ from http.port (${corePort}); the core's port is a second port`,
+    );
   if (config.database.url && !config.secretKey) {
     throw new ConfigError(
       'SECRET_KEY is required with an external DATABASE_URL (generate one with: openssl rand -base64 32)',

@@ -7,6 +7,8 @@ import type { CorePortData, CorePortMessage, CorePortStop } from './protocol.ts'
 export interface CorePort {
   /** The port it listens on (the configured one, or the one the system chose for 0). */
   port: number;
+  /** The thread serving now, or null while a dead one's successor starts (supervision, tests). */
+  thread(): Worker | null;
   /** Stops serving: requests in flight finish, the thread's pool closes, the thread ends. */
   stop(): Promise<void>;
 }
@@ -105,6 +107,7 @@ export async function startCorePort(
 
   return {
     port: first.port,
+    thread: () => current,
     async stop() {
       stopping = true;
       if (retry) clearTimeout(retry);

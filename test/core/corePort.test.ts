@@ -4,12 +4,14 @@ import { createServer as createTcpServer } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
 import { type CorePort, startCorePort } from '../../server/corePort/start.ts';
 import { createPerson, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import { EXPECT_POLL_MS } from '../support/timeouts.ts';
 import { type RawCoreRequest, rawCoreCall } from './coreRequests.ts';
 import { coreKey, createDeviceSession } from './deviceSessions.ts';
+import { freePort } from './serviceProcess.ts';
 
 const key = coreKey('core-port');
 let context: TestContext;
@@ -290,6 +292,51 @@ describe("the messaging core's own port (core.listen)", () => {
     } finally {
       await new Promise<void>((resolve) => taken.close(() => resolve()));
     }
+  });
+
+  it('starts a thread that died again, on the same port, and keeps answering', async () => {
+    const port = await freePort();
+    const { config } = context.services;
+    const restarting = await startCorePort(
+      {
+        ...context.services,
+        config: { ...config, core: { ...config.core, listen: { port, host: '127.0.0.1' } } },
+      },
+      context.runtimeUrl,
+    );
+    if (!restarting) throw new Error('the port must start');
+    try {
+      const person = await createPerson(context.services);
+      const { token } = await createDeviceSession(context.services, person.id);
+      const url = `http://127.0.0.1:${port}`;
+      const call = () => rawCoreCall(url, key.key, { body: JSON.stringify({ token }) });
+      expect((await call()).body?.active).toBe(true);
+      const dead = restarting.thread();
+      await dead?.terminate();
+      await vi.waitFor(
+        async () => {
+          expect(restarting.thread()).not.toBeNull();
+          expect(restarting.thread()).not.toBe(dead);
+          expect((await call()).body?.active).toBe(true);
+        },
+        { timeout: EXPECT_POLL_MS, interval: 200 },
+      );
+    } finally {
+      await restarting.stop();
+    }
+  });
+
+  it('reads CORE_PORT and CORE_HOST, and refuses a port that is the main one or out of range', () => {
+    expect(loadConfig({ CORE_PORT: '8081', CORE_HOST: '10.0.0.5' }).core.listen).toEqual({
+      port: 8081,
+      host: '10.0.0.5',
+    });
+    expect(loadConfig({}).core.listen).toEqual({ port: null, host: null });
+    expect(() => loadConfig({ CORE_PORT: '8080', PORT: '8080' })).toThrow(
+      /core\.listen\.port: must differ from http\.port/,
+    );
+    expect(() => loadConfig({ CORE_PORT: '70000' })).toThrow(/core\.listen\.port/);
+    expect(() => loadConfig({ CORE_PORT: 'eighty' })).toThrow(/core\.listen\.port/);
   });
 
   it('is off unless configured, and stops cleanly when asked', async () => {
