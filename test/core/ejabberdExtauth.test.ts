@@ -6,6 +6,7 @@ import {
   parseRequest,
   readFrames,
 } from '../../server/core/connectors/ejabberd/extauthProtocol.ts';
+import { startCorePort } from '../../server/corePort/start.ts';
 import { hashPassword } from '../../server/identity/passwords.ts';
 import { backofficePerson, GOOD_PASSWORD } from '../identity/loginFlow.ts';
 import { messengerLogIn } from '../identity/messengerFlow.ts';
@@ -130,6 +131,37 @@ describe('the external-auth program', () => {
       [login.sessionId],
     );
     expect(await ask(auth(person.username as string, login.token))).toEqual([false]);
+  });
+
+  it("works the same against the core's own port (core.listen)", async () => {
+    const { config } = context.services;
+    const corePort = await startCorePort(
+      {
+        ...context.services,
+        config: { ...config, core: { ...config.core, listen: { port: 0, host: '127.0.0.1' } } },
+      },
+      context.runtimeUrl,
+    );
+    if (!corePort) throw new Error('the port must start');
+    try {
+      const person = await backofficePerson(context, null, {}, GOOD_PASSWORD);
+      const login = await messengerLogIn(context, person.username as string);
+      const { ask } = program({
+        EXTAUTH_SERVICE_URL: `http://127.0.0.1:${corePort.port}`,
+        EXTAUTH_CORE_API_KEY: key.key,
+        EXTAUTH_HOSTS: 'corp.example.test',
+      });
+      const auth = (token: string) => frame(`auth:${person.username}:corp.example.test:${token}`);
+      expect(await ask(auth(login.token))).toEqual([true]);
+      expect(await ask(auth(`${login.token}x`))).toEqual([false]);
+      await context.services.pool.query(
+        'update device_session set revoked_at = now() where id = $1',
+        [login.sessionId],
+      );
+      expect(await ask(auth(login.token))).toEqual([false]);
+    } finally {
+      await corePort.stop();
+    }
   });
 
   it('fails closed: a wrong core key, an unreachable service, or no configuration refuse every login', async () => {
