@@ -149,7 +149,6 @@ export function createApp(services: Services): CreatedApp {
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));
   const prepareServer = (server: Server) => prepareApiServer(server, headerOptions);
-
   const listener = withIntrospectionFastPath(services, headerOptions, app.callback());
   return { app, registry, prepareServer, listener };
 }

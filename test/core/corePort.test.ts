@@ -182,24 +182,32 @@ describe("the messaging core's own port (core.listen)", () => {
     expect(health).toMatchObject({ status: 200, body: { status: 'ok' } });
   });
 
-  it('reads a chunked body (no Content-Length)', async () => {
+  it('reads a chunked body (no Content-Length), and answers 413 past the limit', async () => {
     const person = await createPerson(context.services);
     const { token } = await createDeviceSession(context.services, person.id);
+    const chunked = (parts: string[]) =>
+      fetch(`${coreUrl}/api/v1/core/introspect`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key.key}` },
+        body: new ReadableStream({
+          start(controller) {
+            for (const part of parts) controller.enqueue(new TextEncoder().encode(part));
+            controller.close();
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit);
     const text = JSON.stringify({ token });
-    const response = await fetch(`${coreUrl}/api/v1/core/introspect`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key.key}` },
-      body: new ReadableStream({
-        start(controller) {
-          controller.enqueue(new TextEncoder().encode(text.slice(0, 5)));
-          controller.enqueue(new TextEncoder().encode(text.slice(5)));
-          controller.close();
-        },
-      }),
-      duplex: 'half',
-    } as RequestInit);
-    expect(response.status).toBe(200);
-    expect(((await response.json()) as { active: boolean }).active).toBe(true);
+    const small = await chunked([text.slice(0, 5), text.slice(5)]);
+    expect(small.status).toBe(200);
+    expect(((await small.json()) as { active: boolean }).active).toBe(true);
+    // 1.2 MB in 100 kB pieces against the 1 MiB limit.
+    const padding = Array.from({ length: 12 }, () => 'p'.repeat(100_000));
+    const large = await chunked([`{"token":"${token}","padding":"`, ...padding, '"}']);
+    expect(large.status).toBe(413);
+    expect(((await large.json()) as { code: string }).code).toBe('payload_too_large');
+    // The connection is still good for the next request.
+    expect((await chunked([text])).status).toBe(200);
   });
 
   it('sees a revocation through the main port on its very next call (20 trials)', async () => {
