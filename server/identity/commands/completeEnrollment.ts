@@ -1,5 +1,4 @@
 import { LockMode } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { type RequestMeta, userActor } from '../../authz/actor.ts';
 import { runCommand } from '../../commands/runCommand.ts';
 import { User } from '../../directory/entities.ts';
@@ -7,8 +6,7 @@ import { AppError, badRequest } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
 import { hashToken } from '../../shared/tokens.ts';
 import { EnrollmentToken } from '../entities.ts';
-import { changeCredentials } from '../lifecycle/changeCredentials.ts';
-import { changeStatus } from '../lifecycle/changeStatus.ts';
+import { setPasswordThroughLink } from '../lifecycle/passwordThroughLink.ts';
 import { assertPasswordPolicy, hashPassword } from '../passwords.ts';
 
 const unknownLink = () =>
@@ -23,24 +21,6 @@ function linkGone(token: EnrollmentToken, user: User | null, now: Date): AppErro
   if (!user || user.status === 'deactivated' || user.status === 'suspended')
     return new AppError(410, 'enrollment_link_revoked', 'This enrollment link no longer applies');
   return null;
-}
-
-/**
- * Whether a pending person has a live scheduled activation after `now` (a new hire whose first
- * day is still ahead): setting their credentials leaves them pending, and the scheduled change
- * activates them on that day. Also used by the invitation's registration.
- */
-export async function startsLaterThan(
-  em: EntityManager,
-  userId: string,
-  now: Date,
-): Promise<boolean> {
-  const rows = await em.execute<{ id: string }[]>(
-    `select id from scheduled_change where user_id = ? and kind = 'activate'
-        and cancelled_at is null and fired_at is null and effective_at > ?`,
-    [userId, now],
-  );
-  return rows.length > 0;
 }
 
 /**
@@ -82,33 +62,18 @@ export async function completeEnrollment(
     if (stale || !user) throw stale ?? unknownLink();
     const before = { status: user.status, passwordSet: user.passwordHash !== null };
     token.usedAt = now;
-    user.passwordHash = passwordHash;
-    user.passwordChangedAt = now;
-    const startsLater = user.status === 'pending' && (await startsLaterThan(em, user.id, now));
-    await em.flush();
-    // A new password ends whatever proved the old credentials, on every device and the core.
-    const revoked = await changeCredentials(
-      ctx,
-      [user],
-      'password_set',
-      'password set through an enrollment link',
-    );
-    if (user.status === 'pending' && !startsLater) {
-      await changeStatus(ctx, 'activate', [{ id: user.id, byId: token.createdById }], {
-        door: 'enrollment',
-        reason: 'Enrollment completed',
-        sourceId: null,
-        from: ['pending'],
-      });
-      await em.refresh(user);
-    }
+    const revoked = await setPasswordThroughLink(ctx, user, passwordHash, now, {
+      issuedById: token.createdById ?? null,
+      revokeReason: 'password set through an enrollment link',
+      activateReason: 'Enrollment completed',
+    });
     audit({
       action: 'auth.enrollment_completed',
       targetType: 'User',
       targetId: user.id,
       targetLabel: user.username ?? user.displayName,
       diff: { before, after: { status: user.status, passwordSet: true } },
-      details: { artefactsRevoked: revoked.get(user.id) },
+      details: { artefactsRevoked: revoked },
     });
   });
 }

@@ -2,10 +2,8 @@ import { type RequestMeta, userActor } from '../../authz/actor.ts';
 import { runCommand } from '../../commands/runCommand.ts';
 import { unprocessable } from '../../shared/errors.ts';
 import type { Services } from '../../shared/services.ts';
-import { startsLaterThan } from '../commands/completeEnrollment.ts';
 import { TotpFactor } from '../entities.ts';
-import { changeCredentials, countsOf } from '../lifecycle/changeCredentials.ts';
-import { changeStatus } from '../lifecycle/changeStatus.ts';
+import { setPasswordThroughLink } from '../lifecycle/passwordThroughLink.ts';
 import { assertPasswordPolicy, hashPassword } from '../passwords.ts';
 import { replaceRecoveryCodes } from '../recoveryCodes.ts';
 import { secondFactorRequired } from '../secondFactorPolicy.ts';
@@ -65,26 +63,12 @@ export async function completeRegistration(
       factor = { sealed: row.pending_totp_secret, step };
     }
     const before = { status: user.status, invitation: 'invited' };
-    user.passwordHash = passwordHash;
-    user.passwordChangedAt = now;
-    const startsLater = user.status === 'pending' && (await startsLaterThan(em, user.id, now));
-    await em.flush();
     // As every credential change: whatever existed before ends (there should be nothing).
-    const revoked = await changeCredentials(
-      ctx,
-      [user],
-      'password_set',
-      'registered by invitation',
-    );
-    if (user.status === 'pending' && !startsLater) {
-      await changeStatus(ctx, 'activate', [{ id: user.id, byId: row.last_invited_by_id }], {
-        door: 'enrollment',
-        reason: 'Registered by invitation',
-        sourceId: null,
-        from: ['pending'],
-      });
-      await em.refresh(user);
-    }
+    const revoked = await setPasswordThroughLink(ctx, user, passwordHash, now, {
+      issuedById: row.last_invited_by_id,
+      revokeReason: 'registered by invitation',
+      activateReason: 'Registered by invitation',
+    });
     let recoveryCodes: string[] | null = null;
     if (factor) {
       em.create(TotpFactor, {
@@ -116,7 +100,7 @@ export async function completeRegistration(
       diff: { before, after: { status: user.status, invitation: 'registered' } },
       details: {
         secondFactorEnrolled: factor !== null,
-        artefactsRevoked: countsOf(revoked, user.id),
+        artefactsRevoked: revoked,
       },
     });
     return { username: user.username ?? null, recoveryCodes };
