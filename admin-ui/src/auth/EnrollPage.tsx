@@ -1,9 +1,10 @@
-import { Alert, Box, Button, TextField, Typography } from '@mui/material';
+import { Alert, Box, Button, Typography } from '@mui/material';
 import { type FormEvent, useState } from 'react';
 import { useTranslate } from 'react-admin';
 import { Link, useSearchParams } from 'react-router-dom';
 import { completeEnrollment } from '../providers/authProvider';
 import { AuthCard } from './AuthCard';
+import { NewPasswordFields } from './NewPasswordFields';
 
 /**
  * `#/enroll?token=…`: a person sets their password from a one-time link (an enrollment link, or a
@@ -57,27 +58,15 @@ export function EnrollPage() {
           <Typography variant="body2" sx={{ mt: 2 }}>
             {translate('app.enroll.help')}
           </Typography>
-          <TextField
-            id="new-password"
-            type="password"
-            label={translate('app.enroll.password')}
-            autoComplete="new-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            fullWidth
-            margin="normal"
-            required
-          />
-          <TextField
-            id="confirm-password"
-            type="password"
-            label={translate('app.enroll.confirm')}
-            autoComplete="new-password"
-            value={confirm}
-            onChange={(e) => setConfirm(e.target.value)}
-            fullWidth
-            margin="normal"
-            required
+          <NewPasswordFields
+            password={password}
+            confirm={confirm}
+            onPassword={setPassword}
+            onConfirm={setConfirm}
+            labels={{
+              password: translate('app.enroll.password'),
+              confirm: translate('app.enroll.confirm'),
+            }}
           />
           <Button
             type="submit"

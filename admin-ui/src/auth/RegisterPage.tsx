@@ -6,6 +6,7 @@ import { call } from '../api/call';
 import type { ApiResponses } from '../api/generated/openapi';
 import { problemCode } from '../api/http';
 import { AuthCard } from './AuthCard';
+import { NewPasswordFields } from './NewPasswordFields';
 
 type Opened = ApiResponses['openInvitation'];
 
@@ -108,27 +109,15 @@ export function RegisterPage() {
                 min: opened.passwordMinLength,
               })}
             </Typography>
-            <TextField
-              id="new-password"
-              type="password"
-              label={translate('app.register.password')}
-              autoComplete="new-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              fullWidth
-              margin="normal"
-              required
-            />
-            <TextField
-              id="confirm-password"
-              type="password"
-              label={translate('app.register.confirm')}
-              autoComplete="new-password"
-              value={confirm}
-              onChange={(e) => setConfirm(e.target.value)}
-              fullWidth
-              margin="normal"
-              required
+            <NewPasswordFields
+              password={password}
+              confirm={confirm}
+              onPassword={setPassword}
+              onConfirm={setConfirm}
+              labels={{
+                password: translate('app.register.password'),
+                confirm: translate('app.register.confirm'),
+              }}
             />
             {opened.secondFactor && (
               <Box sx={{ mt: 2 }}>
