@@ -13,6 +13,7 @@ import type { RejectionReason } from './core/keyRejections.ts';
 import { authenticateBody, introspectBody } from './core/schemas.ts';
 import { prepareApiServer } from './http/clientError.ts';
 import { refuseUnsafeText } from './http/inputBoundary.ts';
+import { parseJsonBody } from './http/jsonBody.ts';
 import { plainAnswers } from './http/plainAnswers.ts';
 import { toAppError } from './http/problem.ts';
 import { requestIdFrom, requestMetaOf } from './http/requestContext.ts';
@@ -77,9 +78,9 @@ const JSON_TYPE = /^application\/json\s*(?:;\s*charset=utf-8\s*)?$/i;
 
 /**
  * Reads a JSON body of at most `limit` bytes: `{}` when there is none (as Koa's body parser
- * gives), 413 beyond the limit, 400 `malformed_json` unless it is an object or an array (the
- * parser is strict, as Koa's is). Past the limit nothing more is kept: the answer goes out at
- * once and Node discards the rest of the body, as it does behind Koa.
+ * gives), 413 beyond the limit, 400 `malformed_json` unless `parseJsonBody` takes it. Past the
+ * limit nothing more is kept: the answer goes out at once and Node discards the rest of the
+ * body, as it does behind Koa.
  */
 function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
   const declared = Number(request.headers['content-length'] ?? 0);
@@ -102,17 +103,10 @@ function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown>
     request.on('end', () => {
       if (size > limit) return;
       const text = Buffer.concat(chunks).toString('utf8');
-      if (text.trim() === '') {
-        resolve({});
-        return;
-      }
-      try {
-        const parsed: unknown = JSON.parse(text);
-        if (typeof parsed === 'object' && parsed !== null) resolve(parsed);
-        else reject(malformedJson());
-      } catch {
-        reject(malformedJson());
-      }
+      // As Koa's parser: no body at all is `{}`; anything else must be an object or an array.
+      const parsed = text === '' ? {} : parseJsonBody(text);
+      if (parsed === undefined) reject(malformedJson());
+      else resolve(parsed);
     });
   });
 }

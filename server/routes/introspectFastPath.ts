@@ -7,6 +7,7 @@ import {
 } from '../core/introspect.ts';
 import { introspectBody } from '../core/schemas.ts';
 import { findUnsafeText } from '../http/inputBoundary.ts';
+import { parseJsonBody } from '../http/jsonBody.ts';
 import { plainAnswers } from '../http/plainAnswers.ts';
 import { requestIdFrom } from '../http/requestContext.ts';
 import type { SecurityHeadersOptions } from '../http/securityHeaders.ts';
@@ -46,14 +47,8 @@ export function withIntrospectionFastPath(
 
   const answer = async (request: PrereadRequest, response: ServerResponse, raw: Buffer) => {
     const requestId = requestIdFrom(request.headers['x-request-id']);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw.toString('utf8'));
-    } catch {
-      parsed = undefined;
-    }
-    // The body parser is strict: only an object or an array is JSON here.
-    if (typeof parsed !== 'object' || parsed === null) {
+    const parsed = parseJsonBody(raw.toString('utf8'));
+    if (parsed === undefined) {
       answers.problem(response, requestId, malformedJson(), PATH);
       return;
     }

@@ -81,6 +81,11 @@ describe("the messaging core's own port (core.listen)", () => {
       { body: 'null' },
       { body: '[]' },
       { body: '' },
+      { body: '  ' },
+      // A `__proto__` key anywhere is refused as Koa's parser refuses it (prototype poisoning).
+      { body: '{"token":"x","__proto__":{"admin":true}}' },
+      { body: '[{"__proto__":null}]' },
+      { body: '{"token":"x","nested":{"\\u005f_proto__":1}}' },
       { body: json({ token: 7 }) },
       { body: json({ token, extra: true }) },
       { body: json({ token: 'x'.repeat(1025) }) },
@@ -124,6 +129,10 @@ describe("the messaging core's own port (core.listen)", () => {
     for (const request of cases) answers.push(await expectSameAnswer(request));
     expect(answers[0]?.body?.active).toBe(true);
     expect(answers.map((answer) => answer.status)).toContain(413);
+    const poisoned = cases.filter((request) => request.body?.includes('_proto__'));
+    expect(poisoned).toHaveLength(3);
+    for (const request of poisoned)
+      expect(answers[cases.indexOf(request)]?.body?.code, request.body).toBe('malformed_json');
     expect(answers.find((_, index) => cases[index]?.path === authenticate)?.body).toEqual({
       ok: true,
       sub: person.id,

@@ -292,6 +292,11 @@ describe('the introspection fast path (issue 17)', () => {
       { body: '"token"' },
       { body: 'null' },
       { body: '[]' },
+      { body: '  ' },
+      // A `__proto__` key anywhere is refused as Koa's parser refuses it (prototype poisoning).
+      { body: '{"token":"x","__proto__":{"admin":true}}' },
+      { body: '[{"__proto__":null}]' },
+      { body: '{"token":"x","nested":{"\\u005f_proto__":1}}' },
       { body: JSON.stringify({ token: 7 }) },
       { body: JSON.stringify({ token: session.token, extra: true }) },
       { body: JSON.stringify({ token: 'x'.repeat(1025) }) },
