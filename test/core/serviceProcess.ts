@@ -9,6 +9,8 @@ export interface ServiceProcess {
   baseUrl: string;
   /** Stops this process (by its pid): SIGTERM, then SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
+  /** For a failing test's message: the last 4,000 characters it wrote, and how it ended if it did. */
+  diagnostics(): string;
 }
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
@@ -74,12 +76,19 @@ export async function startServiceProcess(
     await exited(child);
     clearTimeout(timer);
   };
+  const diagnostics = () => {
+    const ended =
+      child.exitCode !== null || child.signalCode !== null
+        ? `exited (${child.exitCode ?? child.signalCode})`
+        : 'still running';
+    return `service process ${pid} ${ended}; its last output:\n${output}`;
+  };
   const deadline = Date.now() + (options.timeoutMs ?? SERVICE_READY_MS);
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`service exited (${child.exitCode}): ${output}`);
     try {
       const response = await fetch(`${baseUrl}/readyz`);
-      if (response.ok) return { pid, baseUrl, stop };
+      if (response.ok) return { pid, baseUrl, stop, diagnostics };
     } catch {
       // Not listening yet.
     }
