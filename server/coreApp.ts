@@ -112,7 +112,7 @@ function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown>
 }
 
 /**
- * The listener of the messaging core's own port (`core.listen`, docs/core-connector.md): the
+ * The listener of the messaging core's own port (`core.listen`, docs/identity.md): the
  * introspection fast path, and behind it the core's two routes answered without Koa, by the same
  * rules and in the same order as the main port's stack (routes/core.ts): the body's type and
  * size, the route and method, the input boundary, the core key, the body's schema, the answer.
@@ -176,28 +176,34 @@ export function createCoreListener(
     const given = response.getHeader('x-request-id');
     const requestId =
       typeof given === 'string' ? given : requestIdFrom(request.headers['x-request-id']);
-    serve(request, response, requestId)
-      .catch((error: unknown) => {
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const handle = async () => {
+      try {
+        await serve(request, response, requestId);
+      } catch (error) {
         const problem = toAppError(error);
         if (!problem) logger.error({ err: error, requestId }, 'unhandled error');
-        const path = (request.url ?? '/').split('?')[0] ?? '/';
         if (!response.headersSent)
           answers.problem(response, requestId, problem ?? internalError(), path);
-      })
-      .finally(() => {
-        const level = response.statusCode < 400 ? 'debug' : 'info';
-        logger[level](
+      } finally {
+        // As the main port's access log: the path without its query, quiet unless it failed.
+        logger[response.statusCode < 400 ? 'debug' : 'info'](
           {
             requestId,
             method: request.method,
-            path: request.url,
+            path,
             status: response.statusCode,
             ms: Math.round((performance.now() - started) * 10) / 10,
             port: 'core',
           },
           'request',
         );
-      });
+      }
+    };
+    // Nothing above throws past its own catch; a failure to answer must not end the thread.
+    handle().catch((error: unknown) =>
+      logger.error({ err: error, requestId }, 'could not answer a request'),
+    );
   };
 
   return {

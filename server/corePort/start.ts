@@ -39,7 +39,7 @@ function startThread(
 }
 
 /**
- * Starts the messaging core's own port (`core.listen.port`, docs/core-connector.md) on a worker
+ * Starts the messaging core's own port (`core.listen.port`, docs/identity.md) on a worker
  * thread, or returns null when none is configured. Refused core keys come back to this thread,
  * which audits them as the main port does (one `core.key_rejected` per client IP a minute, across
  * both ports). A thread that dies is started again, after 1 s, then up to 30 s between tries,

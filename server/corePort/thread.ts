@@ -9,7 +9,7 @@ import type { CorePortData, CorePortMessage, CorePortStop } from './protocol.ts'
 
 // The messaging core's own port, on a thread of its own (start.ts): a bare HTTP server, its
 // own pool of four connections and nothing else of the service, so introspection does not pay
-// for the main thread's ORM, queues and async context tracking (docs/core-connector.md).
+// for the main thread's ORM, queues and async context tracking (docs/identity.md).
 const port = parentPort;
 if (!port) throw new Error('server/corePort/thread.ts runs as a worker thread (start.ts)');
 const { config, databaseUrl } = workerData as CorePortData;

@@ -26,7 +26,7 @@ const ejabberdConnector = z
   .catchall(z.unknown());
 
 /**
- * `core.listen`: the messaging core's own port (docs/core-connector.md, "The core's own port").
+ * `core.listen`: the messaging core's own port (docs/identity.md, "The core's own port").
  * Its calls (introspection on every message it routes, authentication) are then served on a
  * thread of their own, away from the back-office's work; off (null) by default.
  */
