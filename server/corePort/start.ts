@@ -19,6 +19,8 @@ const THREAD_URL = new URL('./thread.mjs', import.meta.url);
 const STOP_GRACE_MS = 5_000;
 const RESTART_FIRST_MS = 1_000;
 const RESTART_MAX_MS = 30_000;
+/** A thread that lived this long died of something new: its successor starts after 1 s again. */
+const HEALTHY_AFTER_MS = 60_000;
 
 /** Starts one thread and resolves with its port once it listens; rejects if it cannot. */
 function startThread(
@@ -41,10 +43,11 @@ function startThread(
 /**
  * Starts the messaging core's own port (`core.listen.port`, docs/identity.md) on a worker
  * thread, or returns null when none is configured. Refused core keys come back to this thread,
- * which audits them as the main port does (one `core.key_rejected` per client IP a minute, across
- * both ports). A thread that dies is started again, after 1 s, then up to 30 s between tries,
- * and logged each time. Rejects when the first start cannot listen (a port in use), so the
- * service does not start half configured.
+ * which audits them as the main port does (one `core.key_rejected` per client IP a minute on
+ * this port; the main port counts its own). A thread that dies is started again after 1 s; one
+ * that dies again within a minute of its start waits twice as long, up to 30 s. Each death is
+ * logged. Rejects when the first start cannot listen (a port in use), so the service does not
+ * start half configured.
  */
 export async function startCorePort(
   services: Services,
@@ -58,7 +61,8 @@ export async function startCorePort(
     void rejections.record(message.meta, message.reason);
   const host = config.core.listen.host ?? config.http.host;
   let stopping = false;
-  let delay = RESTART_FIRST_MS;
+  // Until the next start: 0 until a thread has died, then doubling while threads die young.
+  let delay = 0;
   let retry: NodeJS.Timeout | null = null;
 
   const first = await startThread(data, onKeyRefused).catch((error: unknown) => {
@@ -77,7 +81,6 @@ export async function startCorePort(
             started.worker.postMessage({ type: 'stop' } satisfies CorePortStop);
             return;
           }
-          delay = RESTART_FIRST_MS;
           logger.info({ port: started.port }, "the messaging core's port is back");
           watch(started.worker);
         },
@@ -94,10 +97,15 @@ export async function startCorePort(
   };
   const watch = (worker: Worker) => {
     current = worker;
+    const startedAt = Date.now();
     worker.on('error', (error) => logger.error({ err: error }, "the messaging core's port failed"));
     worker.once('exit', (code) => {
       current = null;
       if (stopping) return;
+      delay =
+        delay === 0 || Date.now() - startedAt >= HEALTHY_AFTER_MS
+          ? RESTART_FIRST_MS
+          : Math.min(delay * 2, RESTART_MAX_MS);
       logger.error({ code, retryInMs: delay }, "the messaging core's port stopped; restarting it");
       restart();
     });
