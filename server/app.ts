@@ -2,12 +2,11 @@ import type { Server } from 'node:http';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
-import { publicBaseUrl } from './config.ts';
 import { adminUi } from './http/adminUi.ts';
 import { prepareApiServer } from './http/clientError.ts';
 import { problemMiddleware } from './http/problem.ts';
 import { requestContext } from './http/requestContext.ts';
-import { securityHeaders } from './http/securityHeaders.ts';
+import { securityHeaderOptions, securityHeaders } from './http/securityHeaders.ts';
 import { registerAccessRoutes } from './routes/access.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerBackofficeSsoRoutes } from './routes/backofficeSso.ts';
@@ -77,7 +76,7 @@ export interface CreatedApp {
 export function createApp(services: Services): CreatedApp {
   const app = new Koa<AppState>({ proxy: services.config.http.trustProxy });
   const registry = new RouteRegistry();
-  const headerOptions = { hsts: publicBaseUrl(services.config).startsWith('https://') };
+  const headerOptions = securityHeaderOptions(services.config);
   app.use(requestContext(services.logger));
   // Outside the problem middleware: errors turned into problem+json get the headers too.
   app.use(securityHeaders(headerOptions));

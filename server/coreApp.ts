@@ -12,8 +12,8 @@ import {
 import type { RejectionReason } from './core/keyRejections.ts';
 import { authenticateBody, introspectBody } from './core/schemas.ts';
 import { prepareApiServer } from './http/clientError.ts';
-import { refuseUnsafeText } from './http/inputBoundary.ts';
-import { parseJsonBody } from './http/jsonBody.ts';
+import { refuseUnsafeText, storedHeaders } from './http/inputBoundary.ts';
+import { isJsonUtf8, parseJsonBody } from './http/jsonBody.ts';
 import { plainAnswers } from './http/plainAnswers.ts';
 import { toAppError } from './http/problem.ts';
 import { requestIdFrom, requestMetaOf } from './http/requestContext.ts';
@@ -72,9 +72,6 @@ const CORE_ROUTES = new Map<string, CoreRoute>([
     ),
   ],
 ]);
-
-// Exactly JSON in UTF-8: the core is a program, not a browser, so the port accepts one form.
-const JSON_TYPE = /^application\/json\s*(?:;\s*charset=utf-8\s*)?$/i;
 
 /**
  * Reads a JSON body of at most `limit` bytes: `{}` when there is none (as Koa's body parser
@@ -144,7 +141,8 @@ export function createCoreListener(
       Number(headers['content-length'] ?? 0) > 0 || headers['transfer-encoding'] !== undefined;
     if (
       hasBody &&
-      (!JSON_TYPE.test(headers['content-type'] ?? '') ||
+      // Exactly JSON in UTF-8: the core is a program, not a browser, so the port takes one form.
+      (!isJsonUtf8(headers['content-type']) ||
         (headers['content-encoding'] ?? 'identity') !== 'identity')
     )
       throw unsupportedMediaType();
@@ -160,7 +158,10 @@ export function createCoreListener(
     refuseUnsafeText({
       params: {},
       query: mark === -1 ? {} : parseQuery(url.slice(mark + 1)),
-      headers: { 'user-agent': headers['user-agent'] ?? '' },
+      headers: storedHeaders((name) => {
+        const value = headers[name];
+        return Array.isArray(value) ? value.join(', ') : (value ?? '');
+      }),
       body,
     });
     const key = checkKey(headers.authorization ?? '');

@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
-import { publicBaseUrl } from '../config.ts';
 import { createCoreListener } from '../coreApp.ts';
 import { openRawPool } from '../db/database.ts';
+import { securityHeaderOptions } from '../http/securityHeaders.ts';
 import { createLogger } from '../logger.ts';
 import type { CorePortData, CorePortMessage, CorePortStop } from './protocol.ts';
 
@@ -18,7 +18,7 @@ const logger = createLogger(config.log.level).child({ thread: 'core-port' });
 const pool = openRawPool(databaseUrl, logger);
 const { listener, prepareServer } = createCoreListener(
   { config, pool, logger, now: () => new Date() },
-  { hsts: publicBaseUrl(config).startsWith('https://') },
+  securityHeaderOptions(config),
   { onKeyRefused: (meta, reason) => tell({ type: 'keyRefused', meta, reason }) },
 );
 const server = createServer(listener);

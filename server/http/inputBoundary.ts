@@ -8,6 +8,13 @@ export const INVALID_TEXT = 'invalid_text';
 /** Request headers the service reads as text of its own (the others are matched by pattern). */
 const READ_HEADERS = ['user-agent'] as const;
 
+/** The request headers the service stores, as the input boundary checks them (`get` reads one). */
+export function storedHeaders(get: (name: string) => string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of READ_HEADERS) headers[name] = get(name);
+  return headers;
+}
+
 /** At most this many problems are listed; one is enough to fix the request. */
 const MAX_PROBLEMS = 20;
 
@@ -91,12 +98,10 @@ export function refuseUnsafeText(parts: RequestParts): void {
  */
 export const inputBoundary: Koa.Middleware = async (ctx, next) => {
   const routed = ctx as Koa.Context & { params?: Record<string, string> };
-  const headers: Record<string, string> = {};
-  for (const name of READ_HEADERS) headers[name] = ctx.get(name);
   refuseUnsafeText({
     params: routed.params ?? {},
     query: ctx.query,
-    headers,
+    headers: storedHeaders((name) => ctx.get(name)),
     body: (ctx.request as { body?: unknown }).body,
   });
   await next();

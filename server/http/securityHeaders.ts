@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Koa from 'koa';
+import { type Config, publicBaseUrl } from '../config.ts';
 import { ADMIN_UI_PREFIX } from './adminUi.ts';
 import type { BaseState } from './types.ts';
 
@@ -29,6 +30,11 @@ export const CONSOLE_CSP = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/** The options every server of the service answers with: HSTS when the public URL is https. */
+export function securityHeaderOptions(config: Config): SecurityHeadersOptions {
+  return { hsts: publicBaseUrl(config).startsWith('https://') };
+}
 
 /** HSTS as sent when the public URL is https. */
 export const HSTS = 'max-age=31536000; includeSubDomains';

@@ -7,7 +7,7 @@ import {
 } from '../core/introspect.ts';
 import { introspectBody } from '../core/schemas.ts';
 import { findUnsafeText } from '../http/inputBoundary.ts';
-import { parseJsonBody } from '../http/jsonBody.ts';
+import { isJsonUtf8, parseJsonBody } from '../http/jsonBody.ts';
 import { plainAnswers } from '../http/plainAnswers.ts';
 import { requestIdFrom } from '../http/requestContext.ts';
 import type { SecurityHeadersOptions } from '../http/securityHeaders.ts';
@@ -20,7 +20,6 @@ export type RequestListener = (request: IncomingMessage, response: ServerRespons
 export type PrereadRequest = IncomingMessage & { body?: unknown };
 
 const PATH = '/api/v1/core/introspect';
-const JSON_TYPE = /^application\/json\s*(?:;\s*charset=utf-8\s*)?$/i;
 // An introspection body is a token of at most 1,024 characters and a short hint.
 const MAX_BODY_BYTES = 4096;
 
@@ -78,7 +77,7 @@ export function withIntrospectionFastPath(
     if (
       request.method !== 'POST' ||
       request.url !== PATH ||
-      !JSON_TYPE.test(headers['content-type'] ?? '') ||
+      !isJsonUtf8(headers['content-type']) ||
       headers['transfer-encoding'] !== undefined ||
       headers['content-encoding'] !== undefined ||
       !Number.isInteger(length) ||
