@@ -11,6 +11,9 @@ import { walkRange } from './walkRange.ts';
  */
 async function walk(task: RangeTask): Promise<RangeOutcome> {
   const client = new pg.Client(task.url);
+  // A connection lost between statements (a PostgreSQL restart) is emitted on the client; the
+  // walk's next statement rejects with it, so the listener only keeps it from ending the thread.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('begin isolation level repeatable read read only');

@@ -1,5 +1,5 @@
-import pg from 'pg';
 import { startServices } from '../bootstrap.ts';
+import { openRawPool } from '../db/database.ts';
 import { generateAuditHistory } from '../demo/auditHistory.ts';
 import { seedDemo } from '../demo/command.ts';
 import { AppError } from '../shared/errors.ts';
@@ -42,9 +42,7 @@ export const seedDemoCommand: CliCommand = {
       if (auditEvents > 0) {
         // The generated history bypasses the chaining trigger: the owner role writes it (the
         // runtime role cannot touch audit_event or audit_chain_head directly).
-        const owner = database.ownerUrl
-          ? new pg.Pool({ connectionString: database.ownerUrl, max: 1 })
-          : null;
+        const owner = database.ownerUrl ? openRawPool(database.ownerUrl, services.logger, 1) : null;
         const history = await generateAuditHistory(owner ?? services.pool, {
           count: auditEvents,
           seed,

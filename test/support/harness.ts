@@ -8,6 +8,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
+import { openRawPool } from '../../server/db/database.ts';
 import { openOrm } from '../../server/db/orm.ts';
 import { ident } from '../../server/db/roles.ts';
 import { entities } from '../../server/entities.ts';
@@ -68,18 +69,17 @@ export async function startTestContext(
     },
   );
   const orm = await openOrm(runtimeUrl, entities, { poolMax: 10 });
-  const pool = new pg.Pool({ connectionString: runtimeUrl, max: 4 });
-  // As the service's pool does (server/db/database.ts): an idle connection that fails is dropped,
-  // not thrown. pool.end() resolves before its sockets close, so close() below can drop the
-  // database while one is still closing; without a listener that is an uncaught 57P01.
-  pool.on('error', () => undefined);
+  const logger = createLogger(config.log.level);
+  // The service's own pool: a failing connection is dropped, not thrown. pool.end() resolves
+  // before its sockets close, so close() below can drop the database while one is still closing.
+  const pool = openRawPool(runtimeUrl, logger);
   let fixedNow: Date | undefined;
   const services: Services = {
     config,
     orm,
     pool,
     keys: deriveKeys(Buffer.from(config.secretKey ?? '', 'base64')),
-    logger: createLogger(config.log.level),
+    logger,
     now: () => fixedNow ?? new Date(),
   };
   const { listener, prepareServer } = createApp(services);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import pg from 'pg';
+import type pg from 'pg';
 import { loadCheckpointAnchors } from '../../audit/anchors.ts';
 import { stageAuditEvents } from '../../audit/append.ts';
 import {
@@ -11,6 +11,7 @@ import {
 import { tryCheckpointLock } from '../../audit/checkpointWriter.ts';
 import { verifyAuditChain } from '../../audit/verify.ts';
 import { systemActor } from '../../authz/actor.ts';
+import { openRawPool } from '../../db/database.ts';
 import type { Services } from '../../shared/services.ts';
 import { writeArchiveBundle } from './archiveBundle.ts';
 
@@ -70,8 +71,7 @@ export async function archiveAuditEvents(
   if (typeof cutoff === 'string') return refused('usage', cutoff);
   if (existsSync(request.out))
     return refused('usage', `${request.out} exists: an archive never overwrites a file`);
-  const owner = new pg.Pool({ connectionString: request.ownerUrl, max: 1 });
-  owner.on('error', () => undefined);
+  const owner = openRawPool(request.ownerUrl, services.logger, 1);
   try {
     const client = await owner.connect();
     let done = false;
