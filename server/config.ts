@@ -11,6 +11,7 @@ import { resolveSsoSecret } from './shared/config/sso.ts';
 /** The project root (where `config/` lives), independent of the process's working directory. */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+export { publicBaseUrl } from './shared/config/publicUrl.ts';
 /** The configuration's type and error, defined beside the schema (shared/config/schema.ts). */
 export { type Config, ConfigError };
 
@@ -110,12 +111,4 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Tree
     );
   }
   return config;
-}
-
-/** The base URL people reach the service at. */
-export function publicBaseUrl(config: Config): string {
-  return (config.http.publicUrl ?? `http://${config.http.host}:${config.http.port}`).replace(
-    /\/$/,
-    '',
-  );
 }

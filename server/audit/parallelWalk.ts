@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { workerModuleUrl } from '../shared/workerModule.ts';
 import type { Anchor } from './anchors.ts';
 import type { ChainFormula } from './chain.ts';
 import type { VerifyProblem } from './verifyResult.ts';
@@ -23,8 +24,8 @@ export function walkThreads(): number {
   return Math.min(4, availableParallelism());
 }
 
-// A .mjs bootstrap registers tsx in the worker, then loads walkWorker.ts.
-const WORKER_URL = new URL('./walkWorker.mjs', import.meta.url);
+// Bundled into one plain module before the first worker starts (shared/workerModule.ts).
+const WORKER_ENTRY = new URL('./walkWorker.ts', import.meta.url);
 
 /**
  * Events per range: small enough that the threads finish together and that this thread's head
@@ -41,6 +42,10 @@ class RangeQueue {
   constructor(readonly tasks: readonly RangeTask[]) {
     this.end = tasks.length;
     this.outcomes = new Array(tasks.length);
+  }
+  /** True when every range is taken. */
+  done(): boolean {
+    return this.next >= this.end;
   }
   /** The index of the next range to walk, or null when none is left. */
   take(): number | null {
@@ -59,10 +64,17 @@ async function walkHere(queue: RangeQueue): Promise<void> {
     queue.record(index, await walkTask(queue.tasks[index] as RangeTask));
 }
 
-/** Starts a worker thread that, once loaded, walks ranges until none is left. */
-function walkInWorker(queue: RangeQueue, started: Worker[]): Promise<void> {
+/**
+ * Starts a worker thread that, once loaded, walks ranges until none is left. This thread walks
+ * meanwhile, so a worker that takes its time to start (the module's first bundling) costs nothing
+ * but its share of the work; one that cannot start fails the walk.
+ */
+async function walkInWorker(queue: RangeQueue, started: Worker[]): Promise<void> {
+  const url = await workerModuleUrl(WORKER_ENTRY);
+  // Everything may be taken while the module was bundled: no worker to start then.
+  if (queue.done()) return;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_URL, { execArgv: [] });
+    const worker = new Worker(url, { execArgv: [] });
     started.push(worker);
     let current: number | null = null;
     const sendNext = () => {

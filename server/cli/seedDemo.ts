@@ -1,5 +1,5 @@
 import { startServices } from '../bootstrap.ts';
-import { openRawPool } from '../db/database.ts';
+import { openRawPool } from '../db/rawPool.ts';
 import { generateAuditHistory } from '../demo/auditHistory.ts';
 import { seedDemo } from '../demo/command.ts';
 import { AppError } from '../shared/errors.ts';

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { keyRejectionAuditor } from '../core/keyRejections.ts';
 import type { Services } from '../shared/services.ts';
+import { workerModuleUrl } from '../shared/workerModule.ts';
 import type { CorePortData, CorePortMessage, CorePortStop } from './protocol.ts';
 
 /** The core's own port, running. */
@@ -13,8 +14,8 @@ export interface CorePort {
   stop(): Promise<void>;
 }
 
-// A .mjs bootstrap registers tsx in the thread, then loads thread.ts.
-const THREAD_URL = new URL('./thread.mjs', import.meta.url);
+// Bundled into one plain module before the first thread starts (shared/workerModule.ts).
+const THREAD_ENTRY = new URL('./thread.ts', import.meta.url);
 /** A stop waits this long for requests in flight, then ends the thread. */
 const STOP_GRACE_MS = 5_000;
 const RESTART_FIRST_MS = 1_000;
@@ -23,12 +24,13 @@ const RESTART_MAX_MS = 30_000;
 const HEALTHY_AFTER_MS = 60_000;
 
 /** Starts one thread and resolves with its port once it listens; rejects if it cannot. */
-function startThread(
+async function startThread(
   data: CorePortData,
   onKeyRefused: (message: Extract<CorePortMessage, { type: 'keyRefused' }>) => void,
 ): Promise<{ worker: Worker; port: number }> {
+  const url = await workerModuleUrl(THREAD_ENTRY);
   // No execArgv: a preload of the parent's (`--import`) must not run again in the thread.
-  const worker = new Worker(THREAD_URL, { workerData: data, execArgv: [] });
+  const worker = new Worker(url, { workerData: data, execArgv: [] });
   return new Promise((resolve, reject) => {
     worker.on('message', (message: CorePortMessage) => {
       if (message.type === 'listening') resolve({ worker, port: message.port });

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createCoreListener } from '../coreApp.ts';
-import { openRawPool } from '../db/database.ts';
+import { openRawPool } from '../db/rawPool.ts';
 import { securityHeaderOptions } from '../http/securityHeaders.ts';
 import { createLogger } from '../logger.ts';
 import type { CorePortData, CorePortMessage, CorePortStop } from './protocol.ts';

@@ -4,10 +4,8 @@ import { extname, resolve, sep } from 'node:path';
 import type Koa from 'koa';
 import { projectRoot } from '../config.ts';
 import { AppError } from '../shared/errors.ts';
+import { ADMIN_UI_PREFIX } from './adminUiPrefix.ts';
 import type { BaseState } from './types.ts';
-
-/** Where the admin UI is mounted. */
-export const ADMIN_UI_PREFIX = '/admin';
 
 /** Where `npm run build -w admin-ui` puts the built UI. */
 export const ADMIN_UI_DIST = resolve(projectRoot, 'admin-ui/dist');

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type Koa from 'koa';
-import { type Config, publicBaseUrl } from '../config.ts';
-import { ADMIN_UI_PREFIX } from './adminUi.ts';
+import type { Config } from '../config.ts';
+import { publicBaseUrl } from '../shared/config/publicUrl.ts';
+import { ADMIN_UI_PREFIX } from './adminUiPrefix.ts';
 import type { BaseState } from './types.ts';
 
 /** A CSP hash source (`'sha256-…'`) for an inline `<script>` or `<style>` whose text is `text`. */

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openRawPool } from '../../server/db/database.ts';
+import { openRawPool } from '../../server/db/rawPool.ts';
 import { createLogger } from '../../server/logger.ts';
 import { EXPECT_POLL_MS, TEST_MS, waitUntil } from '../support/timeouts.ts';
 

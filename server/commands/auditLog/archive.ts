@@ -11,7 +11,7 @@ import {
 import { tryCheckpointLock } from '../../audit/checkpointWriter.ts';
 import { verifyAuditChain } from '../../audit/verify.ts';
 import { systemActor } from '../../authz/actor.ts';
-import { openRawPool } from '../../db/database.ts';
+import { openRawPool } from '../../db/rawPool.ts';
 import type { Services } from '../../shared/services.ts';
 import { writeArchiveBundle } from './archiveBundle.ts';
 

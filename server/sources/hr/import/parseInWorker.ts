@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { isErrorCode } from '../../../shared/errorCodes.ts';
 import { AppError } from '../../../shared/errors.ts';
+import { workerModuleUrl } from '../../../shared/workerModule.ts';
 import type { SourcePerson } from '../../types.ts';
 import { type ImportLimits, importTooSlow } from './limits.ts';
 import type { ParseOptions } from './parse.ts';
@@ -17,8 +18,8 @@ export interface WorkerParse {
   close(): Promise<void>;
 }
 
-// A .mjs bootstrap registers tsx in the worker, then loads parseWorker.ts.
-const WORKER_URL = new URL('./parseWorker.mjs', import.meta.url);
+// Bundled into one plain module before the first worker starts (shared/workerModule.ts).
+const WORKER_ENTRY = new URL('./parseWorker.ts', import.meta.url);
 
 /**
  * Reads, maps and validates an import file in a worker thread, so that nothing in proportion to
@@ -28,16 +29,17 @@ const WORKER_URL = new URL('./parseWorker.mjs', import.meta.url);
  * `limits.maxParseSeconds` ends the worker: 422 `import_too_slow`. `onProgress` hears the rows
  * read so far (every 10,000, XLSX).
  */
-export function parseInWorker(
+export async function parseInWorker(
   bytes: Uint8Array,
   options: ParseOptions,
   limits: ImportLimits,
   onProgress?: (rows: number) => void,
 ): Promise<WorkerParse> {
+  const url = await workerModuleUrl(WORKER_ENTRY);
   // A copy of its own for the worker (moved, not cloned): the caller keeps its buffer.
   const copy = new Uint8Array(bytes);
-  const worker = new Worker(WORKER_URL, {
-    // A clean thread: tsx is registered by the bootstrap, not by inherited flags.
+  const worker = new Worker(url, {
+    // A clean thread: the module is plain JavaScript, and no preload of ours belongs in it.
     execArgv: [],
     workerData: { bytes: copy, options, limits },
     transferList: [copy.buffer],
