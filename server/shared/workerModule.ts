@@ -1,5 +1,5 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build, type Plugin, stop } from 'esbuild';
 
 /** Marks a resolution this plugin asked esbuild for, so it does not ask itself again. */
 const RESOLVING = Symbol('resolving');
@@ -28,8 +28,21 @@ const packagesByUrl: Plugin = {
 };
 
 const modules = new Map<string, Promise<URL>>();
+/** Bundles in progress: esbuild's own process is stopped when none is left. */
+let building = 0;
 
 async function bundle(entry: URL): Promise<URL> {
+  building += 1;
+  try {
+    return await bundled(entry);
+  } finally {
+    building -= 1;
+    // No esbuild process lingers beside the service; the next bundle starts one again.
+    if (building === 0) await stop();
+  }
+}
+
+async function bundled(entry: URL): Promise<URL> {
   const result = await build({
     entryPoints: [fileURLToPath(entry)],
     bundle: true,

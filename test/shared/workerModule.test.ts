@@ -1,7 +1,11 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { workerModuleUrl } from '../../server/shared/workerModule.ts';
-import { TEST_MS } from '../support/timeouts.ts';
+import { EXPECT_POLL_MS, TEST_MS, waitUntil } from '../support/timeouts.ts';
+
+const run = promisify(execFile);
 
 const ANSWERS = new URL('./workerFixtures/answers.ts', import.meta.url);
 
@@ -38,6 +42,19 @@ describe('a worker thread’s TypeScript module, bundled once per process', () =
     expect(workerModuleUrl(ANSWERS)).toBe(workerModuleUrl(ANSWERS));
     expect((await workerModuleUrl(ANSWERS)).href).toBe((await workerModuleUrl(ANSWERS)).href);
   });
+
+  it(
+    'leaves no esbuild process running once the bundling is done',
+    async () => {
+      await workerModuleUrl(new URL('./workerFixtures/later.ts', import.meta.url));
+      // Polled: a stopped child is reaped by this process's event loop, a moment later.
+      await waitUntil('esbuild’s process gone', EXPECT_POLL_MS, async () => {
+        const { stdout } = await run('ps', ['--ppid', String(process.pid), '-o', 'args=']);
+        return !/esbuild/.test(stdout);
+      });
+    },
+    TEST_MS,
+  );
 
   it('refuses a module that uses import.meta, which would name the bundle', async () => {
     await expect(
