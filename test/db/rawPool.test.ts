@@ -5,10 +5,10 @@ import { createLogger } from '../../server/logger.ts';
 import { EXPECT_POLL_MS, TEST_MS, waitUntil } from '../support/timeouts.ts';
 
 /** The log lines the pool wrote, parsed. */
-const lines: Array<{ level: number; msg: string; err?: { message?: string } }> = [];
+const lines: Array<{ level: number; msg: string; err?: { errorCode?: string } }> = [];
 const logger = createLogger('warn', { write: (line: string) => lines.push(JSON.parse(line)) });
-/** What PostgreSQL says to a connection it ends (57P01; the logger redacts any `code`). */
-const TERMINATED = 'terminating connection due to administrator command';
+/** The SQLSTATE PostgreSQL ends a connection with on a restart ("terminating connection"). */
+const TERMINATED = '57P01';
 let pool: pg.Pool;
 let admin: pg.Client;
 
@@ -45,7 +45,7 @@ describe('the raw pool when PostgreSQL ends its connections', () => {
         await client.query('begin');
         await terminate(await backendPid(client));
         await waitUntil('the lost connection logged', EXPECT_POLL_MS, () =>
-          lines.slice(before).some((line) => line.err?.message === TERMINATED),
+          lines.slice(before).some((line) => line.err?.errorCode === TERMINATED),
         );
         await expect(client.query('select 1')).rejects.toThrow();
       } finally {
@@ -70,7 +70,7 @@ describe('the raw pool when PostgreSQL ends its connections', () => {
       const before = lines.length;
       await terminate(pid);
       await waitUntil('the lost connection logged', EXPECT_POLL_MS, () =>
-        lines.slice(before).some((line) => line.err?.message === TERMINATED),
+        lines.slice(before).some((line) => line.err?.errorCode === TERMINATED),
       );
       await waitUntil('the pool dropped it', EXPECT_POLL_MS, () => pool.totalCount === 0);
       const { rows } = await pool.query<{ pid: number }>('select pg_backend_pid() as pid');
