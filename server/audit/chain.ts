@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, hash } from 'node:crypto';
 
 /** The hash before the first event. */
 export const GENESIS_HASH = Buffer.alloc(32);
@@ -30,7 +30,33 @@ export interface ChainedContent {
  * the Ed25519-signed checkpoint kept outside the database (checkpoints.ts).
  */
 export function keylessHash(previous: Buffer, content: ChainedContent): Buffer {
-  return createHash('sha256').update(previous).update(contentJson(content), 'utf8').digest();
+  return Buffer.from(keylessHashHex(previous.toString('hex'), content), 'hex');
+}
+
+/** A chain hash as verification carries it: 64 lowercase hex digits, as encode(hash, 'hex'). */
+export type HashHex = string;
+
+/** Events whose text is longer than this are hashed incrementally, not through `input`. */
+const ONE_SHOT_MAX = 1 << 20;
+
+/** Where SHA-256's input is laid out for a one-shot hash; grows up to ONE_SHOT_MAX. */
+let input = Buffer.allocUnsafe(16 * 1024);
+
+/**
+ * keylessHash() with the hashes as hex text, as verification reads them: one native call on a
+ * reused buffer, and a string out rather than a Buffer. A Hash object, its three calls and a
+ * Buffer for each event cost more than the SHA-256 itself (docs/benchmarks.md, session 26).
+ */
+export function keylessHashHex(previous: HashHex, content: ChainedContent): HashHex {
+  const text = contentJson(content);
+  // An upper bound: two hex digits make a byte; a UTF-16 code unit is at most three of UTF-8.
+  const most = previous.length + text.length * 3;
+  if (most > ONE_SHOT_MAX)
+    return createHash('sha256').update(previous, 'hex').update(text, 'utf8').digest('hex');
+  if (most > input.length) input = Buffer.allocUnsafe(most);
+  const at = input.write(previous, 0, 'hex');
+  const end = at + input.write(text, at, 'utf8');
+  return hash('sha256', input.subarray(0, end), 'hex');
 }
 
 /**
@@ -38,7 +64,15 @@ export function keylessHash(previous: Buffer, content: ChainedContent): Buffer {
  * hash(n) = HMAC-SHA256(key, hash(n-1) || canonical JSON of event n). Only verification uses it.
  */
 export function legacyHmacHash(key: Buffer, previous: Buffer, content: ChainedContent): Buffer {
-  return createHmac('sha256', key).update(previous).update(contentJson(content), 'utf8').digest();
+  return Buffer.from(legacyHmacHashHex(key, previous.toString('hex'), content), 'hex');
+}
+
+/** legacyHmacHash() with the hashes as hex text. */
+function legacyHmacHashHex(key: Buffer, previous: HashHex, content: ChainedContent): HashHex {
+  return createHmac('sha256', key)
+    .update(previous, 'hex')
+    .update(contentJson(content), 'utf8')
+    .digest('hex');
 }
 
 /** Which formula links an event: HMAC before `keylessFrom`, SHA-256 from it on. */
@@ -54,11 +88,11 @@ export interface ChainFormula {
  */
 export function chainHash(
   formula: ChainFormula,
-  previous: Buffer,
+  previous: HashHex,
   content: ChainedContent,
-): Buffer | null {
-  if (BigInt(content.seq) >= formula.keylessFrom) return keylessHash(previous, content);
-  return formula.legacyKey ? legacyHmacHash(formula.legacyKey, previous, content) : null;
+): HashHex | null {
+  if (BigInt(content.seq) >= formula.keylessFrom) return keylessHashHex(previous, content);
+  return formula.legacyKey ? legacyHmacHashHex(formula.legacyKey, previous, content) : null;
 }
 
 // An array index as V8 orders it: such keys come first in numeric order whatever the insertion
@@ -69,22 +103,48 @@ const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
 class NotPlain extends Error {}
 
 /**
- * A copy of a JSON value with every object's keys inserted in canonical order, so that
- * JSON.stringify (native, several times faster than a walk in JavaScript) prints canonicalJson().
- * Throws NotPlain for anything else: non-plain objects, array-index keys.
+ * A JSON value with every object's keys in canonical order, so that JSON.stringify (native,
+ * several times faster than a walk in JavaScript) prints canonicalJson(): the value itself when
+ * its keys already are (as jsonb mostly returns them), else a copy. Throws NotPlain for anything
+ * else: non-plain objects, array-index keys.
  */
 function sortedCopy(value: unknown): unknown {
+  return inCanonicalOrder(value) ? value : copyInOrder(value);
+}
+
+/** Whether every object in the value has its keys in canonical order; throws NotPlain as above. */
+function inCanonicalOrder(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) return value.every(inCanonicalOrder);
+  if (Object.getPrototypeOf(value) !== Object.prototype) throw new NotPlain();
+  const keys = Object.keys(value);
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index] as string;
+    plainKey(key);
+    if (index > 0 && !((keys[index - 1] as string) < key)) return false;
+    if (!inCanonicalOrder((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+/** A copy of a JSON value with every object's keys inserted in canonical order. */
+function copyInOrder(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(sortedCopy);
+  if (Array.isArray(value)) return value.map(copyInOrder);
   if (Object.getPrototypeOf(value) !== Object.prototype) throw new NotPlain();
   const keys = Object.keys(value).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const copy: Record<string, unknown> = {};
   for (const key of keys) {
-    // `__proto__` would set the copy's prototype instead of a key.
-    if (ARRAY_INDEX.test(key) || key === '__proto__') throw new NotPlain();
-    copy[key] = sortedCopy((value as Record<string, unknown>)[key]);
+    plainKey(key);
+    copy[key] = copyInOrder((value as Record<string, unknown>)[key]);
   }
   return copy;
+}
+
+/** Throws NotPlain for a key JSON.stringify would misplace, or a copy would not hold as a key. */
+function plainKey(key: string): void {
+  // An array index is printed first whatever its place; `__proto__` would set a copy's prototype.
+  if (ARRAY_INDEX.test(key) || key === '__proto__') throw new NotPlain();
 }
 
 /**

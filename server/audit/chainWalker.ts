@@ -1,5 +1,11 @@
 import type { Anchor, CheckpointAnchors } from './anchors.ts';
-import { type ChainedContent, type ChainFormula, chainHash, GENESIS_HASH } from './chain.ts';
+import {
+  type ChainedContent,
+  type ChainFormula,
+  chainHash,
+  GENESIS_HASH,
+  type HashHex,
+} from './chain.ts';
 import type { VerifyProblem } from './verifyResult.ts';
 
 /**
@@ -9,7 +15,8 @@ import type { VerifyProblem } from './verifyResult.ts';
  */
 export class ChainWalker {
   expected: bigint;
-  previous: Buffer;
+  /** The hash of the last event walked (of the start before the first). */
+  previous: HashHex;
   checked = 0;
   legacyUnchecked = 0;
   private lastAnchor: bigint;
@@ -22,7 +29,7 @@ export class ChainWalker {
     lastAnchor: bigint = start.seq,
   ) {
     this.expected = start.seq + 1n;
-    this.previous = start.hash;
+    this.previous = start.hash.toString('hex');
     this.lastAnchor = lastAnchor;
   }
 
@@ -31,8 +38,8 @@ export class ChainWalker {
     return this.expected - 1n;
   }
 
-  /** Checks the next event; returns the problem it shows, if any. */
-  step(content: ChainedContent, stored: Buffer): VerifyProblem | null {
+  /** Checks the next event against its stored hash (hex); returns the problem it shows, if any. */
+  step(content: ChainedContent, stored: HashHex): VerifyProblem | null {
     const seq = BigInt(content.seq);
     if (seq !== this.expected) {
       if (seq < this.expected)
@@ -51,7 +58,7 @@ export class ChainWalker {
     if (recomputed === null) {
       this.legacyUnchecked += 1;
       recomputed = stored;
-    } else if (!recomputed.equals(stored)) {
+    } else if (recomputed !== stored) {
       return {
         seq: content.seq,
         problem: 'hash_mismatch',
@@ -60,7 +67,7 @@ export class ChainWalker {
     }
     const anchor = this.anchors.get(seq);
     if (anchor) {
-      if (!anchor.hash.equals(recomputed))
+      if (anchor.hash.toString('hex') !== recomputed)
         return {
           seq: content.seq,
           problem: 'checkpoint_mismatch',

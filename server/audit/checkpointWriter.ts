@@ -1,8 +1,6 @@
 import type pg from 'pg';
-import QueryStream from 'pg-query-stream';
 import type { Services } from '../shared/services.ts';
 import { loadCheckpointAnchors } from './anchors.ts';
-import { AUDIT_ROW_COLUMNS, type AuditRow, contentOfRow } from './auditRow.ts';
 import { GENESIS_HASH } from './chain.ts';
 import { ChainWalker } from './chainWalker.ts';
 import {
@@ -17,6 +15,7 @@ import {
 import { sealStagedEvents } from './seal.ts';
 import { verifyAuditChain } from './verify.ts';
 import { errorText, type VerifyResult } from './verifyResult.ts';
+import { walkRange } from './walkRange.ts';
 
 /**
  * Transaction-level advisory lock (namespace, key) held by whoever appends to the checkpoint
@@ -112,26 +111,13 @@ export async function writeCheckpoint(
       headSeq - lastSeq >= BigInt(settings.everyEvents) ||
       age >= settings.everySeconds * 1000;
     if (!due) return { kind: 'not_due', ...state };
-    const walker = new ChainWalker({ keylessFrom, legacyKey: services.keys.audit }, new Map(), {
-      seq: lastSeq,
-      hash: lastHash,
-    });
-    const stream = client.query(
-      new QueryStream(
-        `select ${AUDIT_ROW_COLUMNS} from audit_event e where e.seq > $1 and e.seq <= $2 order by e.seq`,
-        [lastSeq.toString(), headSeq.toString()],
-        { batchSize: 2000 },
-      ),
-    );
-    for await (const raw of stream) {
-      const row = raw as AuditRow;
-      const problem = walker.step(contentOfRow(row), row.hash);
-      if (problem) {
-        stream.destroy();
-        return { kind: 'refused', detail: `event ${problem.seq}: ${problem.detail}` };
-      }
-    }
-    if (walker.last !== headSeq || !walker.previous.equals(headHash))
+    const formula = { keylessFrom, legacyKey: services.keys.audit };
+    const walker = new ChainWalker(formula, new Map(), { seq: lastSeq, hash: lastHash });
+    // Rows at or below lastSeq are not read, so none lies in an archived range.
+    const bounds = { after: lastSeq, through: headSeq, start: lastSeq, headAt: headSeq };
+    const problem = await walkRange(client, walker, formula, bounds);
+    if (problem) return { kind: 'refused', detail: `event ${problem.seq}: ${problem.detail}` };
+    if (walker.last !== headSeq || walker.previous !== headHash.toString('hex'))
       return {
         kind: 'refused',
         detail: `the chain head (${headSeq}) does not follow from the events after the last checkpoint (${lastSeq})`,

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { workerModuleUrl } from '../shared/workerModule.ts';
 import type { Anchor } from './anchors.ts';
-import type { ChainFormula } from './chain.ts';
+import type { ChainFormula, HashHex } from './chain.ts';
 import type { VerifyProblem } from './verifyResult.ts';
 import type { RangeOutcome, RangeTask } from './walkProtocol.ts';
 import { walkTask } from './walkTask.ts';
@@ -13,7 +13,7 @@ export interface WalkProgress {
   last: bigint;
   legacyUnchecked: number;
   /** The recomputed hash of the last event walked. */
-  previous: Buffer;
+  previous: HashHex;
 }
 
 /** Below this many events one thread is quicker than starting workers. */
@@ -179,7 +179,7 @@ export async function walkInParallel(
       checked,
       last: BigInt(outcome.last),
       legacyUnchecked,
-      previous: Buffer.from(outcome.previous, 'hex'),
+      previous: outcome.previous,
     };
     if (outcome.problem || outcome === queue.outcomes.at(-1))
       return { problem: outcome.problem, progress };

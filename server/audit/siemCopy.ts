@@ -6,6 +6,7 @@ import {
   canonicalJson,
   chainHash,
   GENESIS_HASH,
+  type HashHex,
 } from './chain.ts';
 import type { AnyCheckpointRecord } from './checkpoints.ts';
 import type { EventCopyCheck, SiemCopySummary, VerifyProblem } from './verifyResult.ts';
@@ -168,7 +169,7 @@ export async function collectCopy(
  */
 export class SiemCopyCheck implements EventCopyCheck {
   private readonly signedSeq: bigint;
-  private readonly signedHash: Buffer;
+  private readonly signedHash: HashHex;
   private readonly firstSeq: bigint = 0n;
   private readonly lastSeq: bigint = 0n;
   private readonly distinct: number = 0;
@@ -185,7 +186,9 @@ export class SiemCopyCheck implements EventCopyCheck {
     checkpoints?: CheckpointAnchors,
   ) {
     this.signedSeq = checkpoints?.requiredSeq ?? 0n;
-    this.signedHash = checkpoints?.anchors.get(this.signedSeq)?.hash ?? GENESIS_HASH;
+    this.signedHash = (checkpoints?.anchors.get(this.signedSeq)?.hash ?? GENESIS_HASH).toString(
+      'hex',
+    );
     this.unrecordedRestores = (checkpoints?.restores ?? 0) > copy.restores.length;
     for (const [key, first] of copy.events) {
       const seq = BigInt(key);
@@ -213,8 +216,8 @@ export class SiemCopyCheck implements EventCopyCheck {
 
   step(
     content: ChainedContent,
-    stored: Buffer,
-    previous: Buffer,
+    stored: HashHex,
+    previous: HashHex,
     formula: ChainFormula,
   ): VerifyProblem | null {
     const seq = BigInt(content.seq);
@@ -242,7 +245,7 @@ export class SiemCopyCheck implements EventCopyCheck {
     if (unsigned && version.content) {
       const from = seq === this.signedSeq + 1n ? this.signedHash : previous;
       const recomputed = chainHash(formula, from, version.content);
-      follows = recomputed ? recomputed.toString('hex') === version.hash : null;
+      follows = recomputed ? recomputed === version.hash : null;
     }
     // Recomputed from the signed hash or from a predecessor the copy matched, a line that does not
     // follow was altered in the copy; after a hole in the copy the predecessor is only the
@@ -260,7 +263,7 @@ export class SiemCopyCheck implements EventCopyCheck {
         problem: 'siem_mismatch',
         detail: `${line} (event ${seq}) does not follow from the database's event ${seq - 1n}, which the copy lacks: that event (or one before it, back to the copy's previous event) was changed in the database, or the copy's line was altered`,
       };
-    const sameHash = version.hash === stored.toString('hex');
+    const sameHash = version.hash === stored;
     if (sameHash && version.digest === digestOf(content)) {
       this.matched = seq;
       return null;
@@ -285,7 +288,7 @@ export class SiemCopyCheck implements EventCopyCheck {
     };
   }
 
-  end(last: bigint, lastHash: Buffer, formula: ChainFormula): VerifyProblem | null {
+  end(last: bigint, lastHash: HashHex, formula: ChainFormula): VerifyProblem | null {
     let first: bigint | null = null;
     let version: CopyVersion | undefined;
     for (const [key, firstVersion] of this.copy.events) {
@@ -300,8 +303,7 @@ export class SiemCopyCheck implements EventCopyCheck {
     let how =
       ': events were deleted from the database (a tail cut off and the head rewound, or the table truncated)';
     if (first === last + 1n && version.content) {
-      const follows =
-        chainHash(formula, lastHash, version.content)?.toString('hex') === version.hash;
+      const follows = chainHash(formula, lastHash, version.content) === version.hash;
       if (follows)
         how = `: it follows from the database's last event, so the chain went on past ${last} and the newest events were deleted and the head rewound`;
     }

@@ -210,7 +210,7 @@ export async function verifyAuditChain(
         detail: `the chain head is at ${headSeq} but the log ends at ${last}`,
       });
     }
-    if (!progress.previous.equals(head.rows[0]?.hash ?? GENESIS_HASH)) {
+    if (progress.previous !== (head.rows[0]?.hash ?? GENESIS_HASH).toString('hex')) {
       return result({
         seq: headSeq,
         problem: 'head_mismatch',

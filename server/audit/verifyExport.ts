@@ -264,7 +264,7 @@ export async function verifyExportFile(path: string, trustedKeys: Buffer[]): Pro
           problem: 'beyond_head',
           detail: `event ${event.id} lies past the archive bundle's last event (${range.throughSeq})`,
         });
-      const problem = walker.step(contentOfExported(event), Buffer.from(event.hash, 'hex'));
+      const problem = walker.step(contentOfExported(event), event.hash);
       if (problem) return result(problem);
     }
   } catch (error) {

@@ -1,4 +1,4 @@
-import type { ChainedContent, ChainFormula } from './chain.ts';
+import type { ChainedContent, ChainFormula, HashHex } from './chain.ts';
 
 /** What can be wrong, in the order a walk meets it. */
 export const VERIFY_PROBLEMS = [
@@ -135,12 +135,12 @@ export interface EventCopyCheck {
   /** Compares the event just walked (its link already checked; `previous`: its predecessor's hash). */
   step(
     content: ChainedContent,
-    stored: Buffer,
-    previous: Buffer,
+    stored: HashHex,
+    previous: HashHex,
     formula: ChainFormula,
   ): VerifyProblem | null;
   /** Once the walk reached the database's last event: what the copy holds beyond it. */
-  end(last: bigint, lastHash: Buffer, formula: ChainFormula): VerifyProblem | null;
+  end(last: bigint, lastHash: HashHex, formula: ChainFormula): VerifyProblem | null;
   summary(): SiemCopySummary;
 }
 

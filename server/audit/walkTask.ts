@@ -48,7 +48,7 @@ async function walk(task: RangeTask): Promise<RangeOutcome> {
       checked: walker.checked,
       legacyUnchecked: walker.legacyUnchecked,
       last: walker.last.toString(),
-      previous: walker.previous.toString('hex'),
+      previous: walker.previous,
     });
     if (!startHash)
       return outcome({

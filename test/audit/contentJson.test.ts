@@ -1,6 +1,13 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ChainedContent, canonicalJson, contentJson } from '../../server/audit/chain.ts';
+import {
+  type ChainedContent,
+  canonicalJson,
+  contentJson,
+  keylessHash,
+  keylessHashHex,
+} from '../../server/audit/chain.ts';
 
 const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }));
 const nullableText = fc.option(text, { nil: null });
@@ -50,6 +57,36 @@ describe("the hash's serialization of an event", () => {
     ]) {
       const event = { ...base, details };
       expect(contentJson(event)).toBe(canonicalJson(event));
+    }
+  });
+});
+
+/** The keyless link as its definition states it: SHA-256(previous || canonical JSON). */
+function definedLink(previous: Buffer, event: ChainedContent): string {
+  return createHash('sha256').update(previous).update(canonicalJson(event), 'utf8').digest('hex');
+}
+
+describe('the keyless link as verification computes it (one-shot, hex)', () => {
+  it('is SHA-256(previous || canonical JSON), for any content and any previous hash', () => {
+    fc.assert(
+      fc.property(content, fc.uint8Array({ minLength: 32, maxLength: 32 }), (event, bytes) => {
+        const previous = Buffer.from(bytes);
+        const expected = definedLink(previous, event);
+        expect(keylessHashHex(previous.toString('hex'), event)).toBe(expected);
+        expect(keylessHash(previous, event).toString('hex')).toBe(expected);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('holds for events that outgrow its buffer, up to past the one-shot limit, in any order', () => {
+    const base = fc.sample(content, { numRuns: 1, seed: 26 })[0] as ChainedContent;
+    const previous = Buffer.alloc(32, 7);
+    // 20 KB and 200 KB of Cyrillic grow the reused buffer; 600,000 characters (1.8 MB of UTF-8
+    // at most) take the incremental path; the small one after them uses the grown buffer.
+    for (const size of [10, 20_000, 200_000, 600_000, 10]) {
+      const event = { ...base, details: { text: 'щ'.repeat(size) } };
+      expect(keylessHashHex(previous.toString('hex'), event)).toBe(definedLink(previous, event));
     }
   });
 });
