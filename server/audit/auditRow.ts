@@ -28,8 +28,8 @@ export const AUDIT_ROW_COLUMNS = `seq::text as seq, at, actor_id, actor_label, a
 /**
  * AUDIT_ROW_COLUMNS with `at` as the very text toISOString() gives (UTC, milliseconds) and the
  * hash as hex, for the walk: parsing a Date and printing it again per event was a tenth of a
- * verification's time, and a Buffer per hash more than the comparison. It trusts the database no
- * more than reading the columns does.
+ * verification's time, and a Buffer per hash costs more than comparing hex text. It trusts the
+ * database no more than reading the columns does.
  */
 export const WALK_COLUMNS = AUDIT_ROW_COLUMNS.replace(
   ' at,',

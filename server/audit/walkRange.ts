@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import Cursor from 'pg-cursor';
+import QueryStream from 'pg-query-stream';
 import { contentOfRow, WALK_COLUMNS, type WalkRow } from './auditRow.ts';
 import type { ChainFormula } from './chain.ts';
 import type { ChainWalker } from './chainWalker.ts';
@@ -29,61 +29,43 @@ export async function walkRange(
   bounds: WalkBounds,
   copy?: EventCopyCheck,
 ): Promise<VerifyProblem | null> {
-  // A cursor read in batches, not a stream iterated row by row: each row's promise and the
-  // stream's bookkeeping were a fifth of a verification's CPU (docs/benchmarks.md, session 26).
-  const cursor = client.query(
+  const stream = client.query(
     // Qualified: a bare `seq` in ORDER BY is the text output column (1, 10, 100, 2, ...).
-    new Cursor<WalkRow>(
+    new QueryStream(
       `select ${WALK_COLUMNS} from audit_event e
         where e.seq > $1 and ($2::bigint is null or e.seq <= $2::bigint) order by e.seq`,
       [bounds.after.toString(), bounds.through?.toString() ?? null],
+      { batchSize: 10_000 },
     ),
   );
   try {
-    for (;;) {
-      const rows = await cursor.read(WALK_BATCH);
-      if (rows.length === 0) return null;
-      for (const row of rows) {
-        const problem = checkRow(row, walker, formula, bounds, copy);
-        if (problem) return problem;
+    for await (const raw of stream) {
+      const row = raw as WalkRow;
+      const seq = BigInt(row.seq);
+      if (seq > bounds.headAt)
+        return {
+          seq: row.seq,
+          problem: 'beyond_head',
+          detail: `event ${row.seq} lies past the chain head (${bounds.headAt}): the chain never wrote it`,
+        };
+      if (seq <= bounds.start)
+        return {
+          seq: row.seq,
+          problem: 'out_of_order',
+          detail: `event ${row.seq} lies in the archived range (up to ${bounds.start}), which the archive removed from the log: it was put back, or the boundary was forged`,
+        };
+      const content = contentOfRow(row);
+      const previous = walker.previous;
+      let problem = walker.step(content, row.hash);
+      if (!problem && copy) {
+        problem = copy.step(content, row.hash, previous, formula);
+        // The event the copy contradicts is not a verified one.
+        if (problem) walker.checked -= 1;
       }
+      if (problem) return problem;
     }
+    return null;
   } finally {
-    await cursor.close().catch(() => undefined);
+    stream.destroy();
   }
-}
-
-/** Rows a walk holds at a time: a few megabytes. */
-const WALK_BATCH = 10_000;
-
-/** The first problem one row shows, if any; advances the walker past it otherwise. */
-function checkRow(
-  row: WalkRow,
-  walker: ChainWalker,
-  formula: ChainFormula,
-  bounds: WalkBounds,
-  copy: EventCopyCheck | undefined,
-): VerifyProblem | null {
-  const seq = BigInt(row.seq);
-  if (seq > bounds.headAt)
-    return {
-      seq: row.seq,
-      problem: 'beyond_head',
-      detail: `event ${row.seq} lies past the chain head (${bounds.headAt}): the chain never wrote it`,
-    };
-  if (seq <= bounds.start)
-    return {
-      seq: row.seq,
-      problem: 'out_of_order',
-      detail: `event ${row.seq} lies in the archived range (up to ${bounds.start}), which the archive removed from the log: it was put back, or the boundary was forged`,
-    };
-  const content = contentOfRow(row);
-  const previous = walker.previous;
-  let problem = walker.step(content, row.hash);
-  if (!problem && copy) {
-    problem = copy.step(content, row.hash, previous, formula);
-    // The event the copy contradicts is not a verified one.
-    if (problem) walker.checked -= 1;
-  }
-  return problem;
 }
