@@ -385,6 +385,25 @@ describe('checkpoint writing', () => {
     expect(readCheckpointFile(s.dir)?.records).toHaveLength(2);
   });
 
+  it('names the first event since the last checkpoint that does not match its hash', async () => {
+    const s = await scenario();
+    await appendEvents(s.context, 2, 'after');
+    // The first of the two, past the last checkpoint: edited, the later hash left as it was.
+    const { rows } = await s.context.services.pool.query<{ seq: string }>(
+      'select (max(seq) - 1)::text as seq from audit_event',
+    );
+    const seq = rows[0]?.seq;
+    await asSuperuser(s.context, async (client) => {
+      await client.query(`update audit_event set target_label = 'forged' where seq = $1`, [seq]);
+    });
+    const outcome = await writeCheckpoint(s.context.services, s.signer, { force: true });
+    expect(outcome).toMatchObject({
+      kind: 'refused',
+      detail: expect.stringMatching(new RegExp(`^event ${seq}: event ${seq} does not match`)),
+    });
+    expect(readCheckpointFile(s.dir)?.records).toHaveLength(2);
+  });
+
   it('after a refusal, the writer walks again only a checkpoint interval later', async () => {
     const s = await scenario();
     const worker = new CheckpointWorker(s.context.services);
