@@ -205,7 +205,14 @@ function report(r: Results): string {
           : `**broken**: ${t.verify.problem}`,
         '≥ 100,000 events/s',
         mark(t.verify.ok && t.verify.checked / t.verify.seconds >= 100_000),
-        `${t.verify.checked.toLocaleString('en-US')} events in ${t.verify.seconds.toFixed(2)} s`,
+        `${t.verify.checked.toLocaleString('en-US')} events in ${t.verify.seconds.toFixed(2)} s; floor ÷ this: ${(Math.min(...t.floorPerSecond) / (t.verify.checked / t.verify.seconds)).toFixed(2)} to ${(Math.max(...t.floorPerSecond) / (t.verify.checked / t.verify.seconds)).toFixed(2)}`,
+      ],
+      [
+        'floor: the same rows read and chained with SHA-256, one thread (before / after)',
+        `${t.floorPerSecond.map(fmt).join(' / ')} events/s`,
+        '',
+        '',
+        'same query, driver and pool; jsonb as text; no canonical JSON, no checks',
       ],
     );
   }

@@ -1,6 +1,9 @@
+import { hash } from 'node:crypto';
 import pg from 'pg';
+import QueryStream from 'pg-query-stream';
 import { loadCheckpointAnchors } from '../../server/audit/anchors.ts';
 import { auditStagingSql, stageAuditEvents, stagedAuditEvents } from '../../server/audit/append.ts';
+import { WALK_COLUMNS } from '../../server/audit/auditRow.ts';
 import { checkpointDir, loadCheckpointSigner } from '../../server/audit/checkpoints.ts';
 import { writeCheckpoint } from '../../server/audit/checkpointWriter.ts';
 import { sealStagedEvents } from '../../server/audit/seal.ts';
@@ -190,6 +193,8 @@ export interface TailTiming {
   /** The commits of the staging transactions, each sealing its own batch. */
   sealSeconds: number;
   verify: VerifyTiming;
+  /** The floor's events per second before and after the verification (tailFloor). */
+  floorPerSecond: [number, number];
 }
 
 const TAIL_BATCH = 5_000;
@@ -208,6 +213,7 @@ export async function measureTail(services: Services, events: number): Promise<T
   if (outcome.kind !== 'written' && outcome.kind !== 'not_due')
     throw new Error(`no checkpoint: ${JSON.stringify(outcome)}`);
   const checkpointSeconds = secondsSince(start);
+  const signedAt = await headSeq(services.pool);
   process.stderr.write(`staging and sealing ${events} events…\n`);
   const actor = systemActor('bench-tail');
   let stagingSeconds = 0;
@@ -233,13 +239,16 @@ export async function measureTail(services: Services, events: number): Promise<T
   } finally {
     client.release();
   }
-  process.stderr.write('verify since the last checkpoint…\n');
+  process.stderr.write('the floor, then verify since the last checkpoint, then the floor…\n');
+  const floorBefore = await tailFloor(services.pool, signedAt);
   start = performance.now();
   const verified = await verifyAuditChain(services.pool, {
     legacyKey: services.keys.audit,
     checkpoints: loadCheckpointAnchors(checkpointDir(services.config)),
     sinceLastCheckpoint: true,
   });
+  const verifySeconds = secondsSince(start);
+  const floorAfter = await tailFloor(services.pool, signedAt);
   return {
     checkpointSeconds,
     events,
@@ -248,8 +257,43 @@ export async function measureTail(services: Services, events: number): Promise<T
     verify: {
       ok: verified.ok,
       checked: verified.checked,
-      seconds: secondsSince(start),
+      seconds: verifySeconds,
       problem: verified.firstProblem?.detail ?? null,
     },
+    floorPerSecond: [floorBefore, floorAfter],
   };
+}
+
+/**
+ * The verification's floor, in events per second: the same rows, by the same query and driver on one
+ * connection of the same pool, each row's text chained into one SHA-256 (hash(n) = SHA-256 of
+ * hash(n-1) and the row's columns as PostgreSQL sends them; jsonb as its text, not parsed). No
+ * canonical JSON, no checks, no worker threads: the least a walk that reads and hashes every
+ * event can do with these parts.
+ */
+async function tailFloor(pool: pg.Pool, after: bigint): Promise<number> {
+  const columns = WALK_COLUMNS.replace(
+    'diff, details',
+    'diff::text as diff, details::text as details',
+  );
+  const client = await pool.connect();
+  try {
+    const start = performance.now();
+    const stream = client.query(
+      new QueryStream(
+        `select ${columns} from audit_event e where e.seq > $1 order by e.seq`,
+        [after.toString()],
+        { batchSize: 10_000, rowMode: 'array' },
+      ),
+    );
+    let previous = '';
+    let read = 0;
+    for await (const row of stream) {
+      previous = hash('sha256', previous + (row as (string | null)[]).join('\t'), 'hex');
+      read += 1;
+    }
+    return read / secondsSince(start);
+  } finally {
+    client.release();
+  }
 }
