@@ -265,11 +265,11 @@ export async function measureTail(services: Services, events: number): Promise<T
 }
 
 /**
- * The verification's floor, in events per second: the same rows, by the same query and driver on one
- * connection of the same pool, each row's text chained into one SHA-256 (hash(n) = SHA-256 of
- * hash(n-1) and the row's columns as PostgreSQL sends them; jsonb as its text, not parsed). No
- * canonical JSON, no checks, no worker threads: the least a walk that reads and hashes every
- * event can do with these parts.
+ * The verification's floor, in events per second: the same rows, by the same query and driver
+ * on one connection of the same pool, each row's text chained into one SHA-256 (hash(n) =
+ * SHA-256 of hash(n-1) and the row's columns as PostgreSQL sends them; jsonb as its text, not
+ * parsed). No canonical JSON, no checks, no worker threads: the least a walk that reads and
+ * hashes every event can do with these parts.
  */
 async function tailFloor(pool: pg.Pool, after: bigint): Promise<number> {
   const columns = WALK_COLUMNS.replace(
