@@ -212,7 +212,7 @@ function report(r: Results): string {
         `${t.floorPerSecond.map(fmt).join(' / ')} events/s`,
         '',
         '',
-        'same query, driver and pool; jsonb as text; no canonical JSON, no checks',
+        'same select, COPY, driver and pool; jsonb as text; no canonical JSON, no checks',
       ],
     );
   }

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import pg from 'pg';
-import QueryStream from 'pg-query-stream';
+import copyStreams from 'pg-copy-streams';
 import { loadCheckpointAnchors } from '../../server/audit/anchors.ts';
 import { auditStagingSql, stageAuditEvents, stagedAuditEvents } from '../../server/audit/append.ts';
 import { WALK_COLUMNS } from '../../server/audit/auditRow.ts';
@@ -8,6 +8,7 @@ import { checkpointDir, loadCheckpointSigner } from '../../server/audit/checkpoi
 import { writeCheckpoint } from '../../server/audit/checkpointWriter.ts';
 import { sealStagedEvents } from '../../server/audit/seal.ts';
 import { verifyAuditChain } from '../../server/audit/verify.ts';
+import { copyLineBatches } from '../../server/audit/walkRows.ts';
 import { systemActor } from '../../server/authz/actor.ts';
 import { runCommand } from '../../server/commands/runCommand.ts';
 import type { Services } from '../../server/shared/services.ts';
@@ -265,33 +266,28 @@ export async function measureTail(services: Services, events: number): Promise<T
 }
 
 /**
- * The verification's floor, in events per second: the same rows, by the same query and driver
- * on one connection of the same pool, each row's text chained into one SHA-256 (hash(n) =
- * SHA-256 of hash(n-1) and the row's columns as PostgreSQL sends them; jsonb as its text, not
- * parsed). No canonical JSON, no checks, no worker threads: the least a walk that reads and
- * hashes every event can do with these parts.
+ * The verification's floor, in events per second: the same rows, read the way the walk reads
+ * them (COPY of the same select, the same line splitting) on one connection of the same pool, each
+ * line chained into one SHA-256 (hash(n) = SHA-256 of hash(n-1) and the line as PostgreSQL sends
+ * it: jsonb as its text, not parsed). No canonical JSON, no checks, no worker threads, one
+ * statement: the least a walk that reads and hashes every event can do with these parts.
  */
 async function tailFloor(pool: pg.Pool, after: bigint): Promise<number> {
-  const columns = WALK_COLUMNS.replace(
-    'diff, details',
-    'diff::text as diff, details::text as details',
-  );
   const client = await pool.connect();
   try {
     const start = performance.now();
     const stream = client.query(
-      new QueryStream(
-        `select ${columns} from audit_event e where e.seq > $1 order by e.seq`,
-        [after.toString()],
-        { batchSize: 10_000, rowMode: 'array' },
+      copyStreams.to(
+        `copy (select ${WALK_COLUMNS} from audit_event e where e.seq > ${after} order by e.seq) to stdout`,
       ),
     );
     let previous = '';
     let read = 0;
-    for await (const row of stream) {
-      previous = hash('sha256', previous + (row as (string | null)[]).join('\t'), 'hex');
-      read += 1;
-    }
+    for await (const lines of copyLineBatches(stream))
+      for (const line of lines) {
+        previous = hash('sha256', previous + line, 'hex');
+        read += 1;
+      }
     return read / secondsSince(start);
   } finally {
     client.release();

@@ -1,9 +1,9 @@
 import type pg from 'pg';
-import QueryStream from 'pg-query-stream';
-import { contentOfRow, WALK_COLUMNS, type WalkRow } from './auditRow.ts';
+import { contentOfRow } from './auditRow.ts';
 import type { ChainFormula } from './chain.ts';
 import type { ChainWalker } from './chainWalker.ts';
 import type { EventCopyCheck, VerifyProblem } from './verifyResult.ts';
+import { walkRowBatches } from './walkRows.ts';
 
 /** Which rows one walk reads and what it holds them to. */
 export interface WalkBounds {
@@ -29,18 +29,8 @@ export async function walkRange(
   bounds: WalkBounds,
   copy?: EventCopyCheck,
 ): Promise<VerifyProblem | null> {
-  const stream = client.query(
-    // Qualified: a bare `seq` in ORDER BY is the text output column (1, 10, 100, 2, ...).
-    new QueryStream(
-      `select ${WALK_COLUMNS} from audit_event e
-        where e.seq > $1 and ($2::bigint is null or e.seq <= $2::bigint) order by e.seq`,
-      [bounds.after.toString(), bounds.through?.toString() ?? null],
-      { batchSize: 10_000 },
-    ),
-  );
-  try {
-    for await (const raw of stream) {
-      const row = raw as WalkRow;
+  for await (const batch of walkRowBatches(client, bounds.after, bounds.through)) {
+    for (const row of batch) {
       const seq = BigInt(row.seq);
       if (seq > bounds.headAt)
         return {
@@ -64,8 +54,6 @@ export async function walkRange(
       }
       if (problem) return problem;
     }
-    return null;
-  } finally {
-    stream.destroy();
   }
+  return null;
 }
