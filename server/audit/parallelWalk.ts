@@ -5,7 +5,7 @@ import type { Anchor } from './anchors.ts';
 import type { ChainFormula, HashHex } from './chain.ts';
 import type { VerifyProblem } from './verifyResult.ts';
 import type { RangeOutcome, RangeTask } from './walkProtocol.ts';
-import { walkTask } from './walkTask.ts';
+import { WalkConnection, walkTask } from './walkTask.ts';
 
 /** Where a walk got to: what verifyAuditChain reports and checks at the end. */
 export interface WalkProgress {
@@ -60,8 +60,13 @@ class RangeQueue {
 
 /** Walks ranges in this thread until none is left. */
 async function walkHere(queue: RangeQueue): Promise<void> {
-  for (let index = queue.take(); index !== null; index = queue.take())
-    queue.record(index, await walkTask(queue.tasks[index] as RangeTask));
+  const connection = new WalkConnection();
+  try {
+    for (let index = queue.take(); index !== null; index = queue.take())
+      queue.record(index, await walkTask(queue.tasks[index] as RangeTask, connection));
+  } finally {
+    await connection.close();
+  }
 }
 
 /**

@@ -5,16 +5,48 @@ import type { RangeOutcome, RangeTask } from './walkProtocol.ts';
 import { walkRange } from './walkRange.ts';
 
 /**
- * Walks one range of the chain in the snapshot of the walk that started it and answers a
- * RangeOutcome (in a worker thread, or in the walk's own thread). Its first event links to `startHash`, or to the stored hash of event `from` (the
- * range before checks that hash was recomputed correctly, so each link is checked exactly once).
+ * One thread's connection for the ranges it walks: opened by the first, kept for the next ones.
+ * A connection a range costs more than the range's rows at the walk's pace (a password exchange
+ * on both sides), so each range only starts and ends a transaction in the walk's snapshot.
  */
-async function walk(task: RangeTask): Promise<RangeOutcome> {
-  const client = new pg.Client(task.url);
+export class WalkConnection {
+  private client: Promise<pg.Client> | null = null;
+
+  /** The open connection to `url`, opening it first when there is none. */
+  open(url: string): Promise<pg.Client> {
+    this.client ??= connect(url);
+    return this.client.catch((error: unknown) => {
+      this.client = null;
+      throw error;
+    });
+  }
+
+  /** Closes the connection; the next range opens a new one. */
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    await client?.then((open) => open.end()).catch(() => undefined);
+  }
+}
+
+async function connect(url: string): Promise<pg.Client> {
+  const client = new pg.Client(url);
   // A connection lost between statements (a PostgreSQL restart) is emitted on the client; the
   // walk's next statement rejects with it, so the listener only keeps it from ending the thread.
   client.on('error', () => undefined);
   await client.connect();
+  return client;
+}
+
+/**
+ * Walks one range of the chain in the snapshot of the walk that started it and answers a
+ * RangeOutcome (in a worker thread, or in the walk's own thread). Its first event links to
+ * `startHash`, or to the stored hash of event `from` (the range before checks that hash was
+ * recomputed correctly, so each link is checked exactly once).
+ */
+async function walk(task: RangeTask, connection: WalkConnection): Promise<RangeOutcome> {
+  const client = await connection.open(task.url);
+  let failed = false;
   try {
     await client.query('begin isolation level repeatable read read only');
     await client.query(`set transaction snapshot '${task.snapshot.replace(/[^0-9A-F-]/gi, '')}'`);
@@ -82,17 +114,34 @@ async function walk(task: RangeTask): Promise<RangeOutcome> {
       });
     }
     return outcome(null);
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
-    await client.end().catch(() => undefined);
+    // The next range starts its own transaction on this connection. A statement queues behind
+    // the walk's last COPY, whose data may end before the statement does: the rollback also
+    // waits for that. A connection that failed is not used again.
+    if (failed || !(await rolledBack(client))) await connection.close();
+  }
+}
+
+/** Whether the transaction was rolled back, leaving the connection ready for the next range. */
+async function rolledBack(client: pg.Client): Promise<boolean> {
+  try {
+    await client.query('rollback');
+    return true;
+  } catch {
+    return false;
   }
 }
 
 /**
- * Walks one range and answers its outcome; a failure of the walk itself (a lost connection)
- * becomes the outcome's `error`, so the walk fails rather than reporting the log.
+ * Walks one range on the thread's connection and answers its outcome; a failure of the walk
+ * itself (a lost connection) becomes the outcome's `error`, so the walk fails rather than
+ * reporting the log.
  */
-export function walkTask(task: RangeTask): Promise<RangeOutcome> {
-  return walk(task).catch(
+export function walkTask(task: RangeTask, connection: WalkConnection): Promise<RangeOutcome> {
+  return walk(task, connection).catch(
     (error: unknown): RangeOutcome => ({
       problem: null,
       checked: 0,
