@@ -16,8 +16,17 @@ export interface WalkProgress {
   previous: HashHex;
 }
 
-/** Below this many events one thread is quicker than starting workers. */
-export const PARALLEL_FROM = 100_000;
+/**
+ * Below this many events one thread is quicker than starting workers. On two cores the walk's
+ * thread and PostgreSQL's backend already take one each, so a worker pays only once its cold
+ * start is spread over a long walk: measured in fresh processes, one thread walked 200,000
+ * events 22 % faster than two, 1,000,000 as fast, and 3,000,000 7 % slower (benchmarks.md,
+ * session 27). With more cores a worker has one of its own; 100,000 was measured (session 8)
+ * when the walk cost twice as much a row.
+ */
+export function parallelFrom(cores = availableParallelism()): number {
+  return cores <= 2 ? 1_000_000 : 100_000;
+}
 
 /** The threads a walk may use: the machine's, up to four (one database connection each). */
 export function walkThreads(): number {
@@ -154,7 +163,7 @@ export interface ParallelWalk {
 /**
  * Walks (start, headAt] in ranges of `rangeEvents`, all in the exported `snapshot` of the
  * caller's transaction: this thread starts at once and `threads - 1` worker threads join as they
- * load, each taking the next range when done with one (one connection per range). Every event is
+ * load, each taking the next range when done with one (one connection per thread). Every event is
  * checked against its predecessor's stored hash, and each range checks its own last hash, so the
  * ranges need nothing of each other; the first problem in seq order wins, as in a walk in one
  * thread, and no range after it is walked.

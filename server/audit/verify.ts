@@ -3,7 +3,7 @@ import type { ArchiveAnchor, CheckpointAnchors } from './anchors.ts';
 import { GENESIS_HASH } from './chain.ts';
 import { ChainWalker, truncationProblem } from './chainWalker.ts';
 import {
-  PARALLEL_FROM,
+  parallelFrom,
   RANGE_EVENTS,
   type WalkProgress,
   walkInParallel,
@@ -36,7 +36,7 @@ export interface VerifyOptions {
   /**
    * Split the walk across this many threads, this one and worker threads (default: the
    * machine's cores, up to four), when it covers at least `parallelFrom` events (default
-   * PARALLEL_FROM). Not with a copy, whose comparison goes in order.
+   * parallelFrom()). Not with a copy, whose comparison goes in order.
    */
   threads?: number;
   parallelFrom?: number;
@@ -169,7 +169,7 @@ export async function verifyAuditChain(
       !copy &&
       url &&
       threads > 1 &&
-      headAt - start.seq >= (options.parallelFrom ?? PARALLEL_FROM)
+      headAt - start.seq >= (options.parallelFrom ?? parallelFrom())
     ) {
       const snapshot = await client.query<{ id: string }>('select pg_export_snapshot() as id');
       const walked = await walkInParallel({
