@@ -20,7 +20,7 @@ export interface WalkProgress {
  * Below this many events one thread is quicker than starting workers. On two cores the walk's
  * thread and PostgreSQL's backend already take one each, so a worker pays only once its cold
  * start is spread over a long walk: measured in fresh processes, one thread walked 200,000
- * events 22 % faster than two, 1,000,000 as fast, and 3,000,000 7 % slower (benchmarks.md,
+ * events 22 % faster than two, 1,000,000 as fast, and 3,000,000 8 % slower (benchmarks.md,
  * session 27). With more cores a worker has one of its own; 100,000 was measured (session 8)
  * when the walk cost twice as much a row.
  */
