@@ -6,8 +6,8 @@ import { walkRange } from './walkRange.ts';
 
 /**
  * One thread's connection for the ranges it walks: opened by the first, kept for the next ones.
- * A connection a range costs more than the range's rows at the walk's pace (a password exchange
- * on both sides), so each range only starts and ends a transaction in the walk's snapshot.
+ * A connection per range paid a start-up and an authentication for every range of events; now
+ * each range only starts and ends a transaction in the walk's snapshot.
  */
 export class WalkConnection {
   private client: Promise<pg.Client> | null = null;
