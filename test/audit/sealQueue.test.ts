@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../server/authz/actor.ts';
 import { runCommand } from '../../server/commands/runCommand.ts';
@@ -82,5 +83,59 @@ describe('the seal queued once per transaction', () => {
       'connection-2',
       'connection-3',
     ]);
+  });
+});
+
+/** Scans of audit_pending so far, with this connection's own counts flushed first. */
+async function queueScans(admin: pg.Client): Promise<{ seq: number; index: number }> {
+  // A backend reports its counts when idle, at most once a second unless told to.
+  await admin.query('select pg_stat_force_next_flush()');
+  await admin.query('select pg_stat_clear_snapshot()');
+  const { rows } = await admin.query<{ seq: number; index: number }>(
+    `select seq_scan::int as seq, coalesce(idx_scan, 0)::int as index
+       from pg_stat_user_tables where relname = 'audit_pending'`,
+  );
+  const [row] = rows;
+  if (!row) throw new Error('no statistics for audit_pending');
+  return row;
+}
+
+describe('the seal on a queue of dead rows', () => {
+  // Every seal deletes what it chains, so until autovacuum passes the queue is mostly dead rows
+  // (Migration20261216000000AuditSealByIndex). A sequential scan reads every one of them in each
+  // seal; through the primary key, only index pages whose dead entries are skipped.
+  it('reads the queue through its index, never by a sequential scan', async () => {
+    await runCommand(context.services, systemActor('seal-queue'), async (ctx) => {
+      for (let n = 0; n < 3_000; n += 1) ctx.audit(event(`dead-${n}`));
+    });
+    const admin = new pg.Client(context.databaseUrl);
+    await admin.connect();
+    try {
+      const stage = (targetId: string) =>
+        admin.query(
+          `insert into audit_pending (at, actor_label, action, target_type, target_id, outcome,
+             canonical_before, canonical_after)
+           values (now(), 'seal-queue', 'user.viewed', 'User', $1, 'success', $2, $3)`,
+          [targetId, '{"seq":', '}'],
+        );
+      const before = await queueScans(admin);
+      await admin.query('begin');
+      await stage('after-dead-1');
+      await admin.query('commit');
+      await admin.query('begin');
+      await admin.query("select set_config('audit.seal_queued', 'on', true)");
+      await stage('after-dead-2');
+      await admin.query('commit');
+      expect(await stagedCount()).toBe(1);
+      await admin.query('select audit_seal(true)');
+      await admin.query('select audit_seal(false)');
+      const after = await queueScans(admin);
+      expect(after.seq - before.seq).toBe(0);
+      expect(after.index).toBeGreaterThan(before.index);
+    } finally {
+      await admin.end();
+    }
+    expect(await stagedCount()).toBe(0);
+    expect(await sealedTargets('after-dead-')).toEqual(['after-dead-1', 'after-dead-2']);
   });
 });

@@ -36,6 +36,10 @@ const EXPECTED_DEFINERS = [
   'sync_staging_analyze()',
   'sync_staging_release(uuid)',
 ];
+/** Each definer's settings: a fixed search_path, and for the seal, its plan (AuditSealByIndex). */
+const DEFINER_SETTINGS: Readonly<Record<string, string[]>> = {
+  'audit_seal(boolean)': ['search_path=public, pg_temp', 'enable_seqscan=off'],
+};
 /** Functions only the owner may execute (the archive's way past the audit guard). */
 const OWNER_ONLY = ['audit_archive_through(bigint,bytea,bytea)'];
 const SYSTEM_SCHEMAS = ['pg_catalog', 'information_schema', 'pg_toast'];
@@ -218,7 +222,9 @@ describe("the runtime role's privileges, enumerated", () => {
     for (const definer of definers) {
       expect(definer.schema).toBe('public');
       expect(definer.owner).toBe(roles.owner);
-      expect(definer.config).toEqual(['search_path=public, pg_temp']);
+      expect(definer.config).toEqual(
+        DEFINER_SETTINGS[definer.signature] ?? ['search_path=public, pg_temp'],
+      );
       expect(definer.public_execute).toBe(false);
     }
   });

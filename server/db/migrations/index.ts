@@ -42,6 +42,7 @@ import { Migration20261215000000PlanItemsRunCascade } from './Migration202612150
 import { Migration20261215010000SyncStagingRelease } from './Migration20261215010000SyncStagingRelease.ts';
 import { Migration20261215020000SyncBurstTablesNoInsertVacuum } from './Migration20261215020000SyncBurstTablesNoInsertVacuum.ts';
 import { Migration20261215030000SyncUnmatchedEntries } from './Migration20261215030000SyncUnmatchedEntries.ts';
+import { Migration20261216000000AuditSealByIndex } from './Migration20261216000000AuditSealByIndex.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -144,5 +145,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261215030000SyncUnmatchedEntries',
     class: Migration20261215030000SyncUnmatchedEntries,
+  },
+  {
+    name: 'Migration20261216000000AuditSealByIndex',
+    class: Migration20261216000000AuditSealByIndex,
   },
 ];
