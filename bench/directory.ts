@@ -315,6 +315,7 @@ export async function runDirectoryBenchmark(args: string[]): Promise<void> {
       ['floor in a transaction: BEGIN, the same INSERT, COMMIT', 'floor-tx', 8],
       ['product: runCommand and ctx.audit', 'product', 8],
       ['raw SQL: the same staging statement and seal, no ORM', 'staging', 8],
+      ['runCommand with no audit event, in commands/s: what any command pays', 'runner', 8],
       ['floor again', 'floor', 8],
       ['product, 1 writer for comparison', 'product', 1],
     ] as const) {

@@ -14,8 +14,11 @@ import { runCommand } from '../../server/commands/runCommand.ts';
 import type { Services } from '../../server/shared/services.ts';
 import { secondsSince } from '../support/stats.ts';
 
-/** How one run appends: the product, raw SQL through the same staging, or the floor. */
-export type AppendMode = 'product' | 'staging' | 'floor' | 'floor-tx';
+/**
+ * How one run appends: the product, raw SQL through the same staging, or the floor; `runner`
+ * appends nothing: the product's command machinery alone, the least any command pays.
+ */
+export type AppendMode = 'product' | 'staging' | 'floor' | 'floor-tx' | 'runner';
 
 /** Throughput of concurrent audit appends. */
 export interface AppendResult {
@@ -94,6 +97,8 @@ function appender(services: Services, pool: pg.Pool, mode: AppendMode, writer: n
       runCommand(services, actor, async (ctx) => {
         ctx.audit(event(target));
       });
+  // The same command with nothing in it: MikroORM's transaction, the ability, BEGIN and COMMIT.
+  if (mode === 'runner') return () => runCommand(services, actor, async () => {});
   if (mode === 'staging')
     return (target: Target | undefined) =>
       inTransaction(pool, (client) =>
@@ -119,8 +124,9 @@ function appender(services: Services, pool: pg.Pool, mode: AppendMode, writer: n
  * SQL on a pg pool of `writers` connections (`staging`: the same statement and trigger, without
  * the ORM), or as the floor: a one-row INSERT into a full copy of audit_event (prepareFloor), on a
  * pool of the same size, autocommit (`floor`) or as BEGIN, INSERT, COMMIT (`floor-tx`: the round
- * trips of an audited command). For product and staging the clock stops only once the
- * events the busy chain left staged are sealed too.
+ * trips of an audited command); `runner` is the product's command with no audit event in it.
+ * For product and staging the clock stops only once the events the busy chain left staged are
+ * sealed too.
  */
 export async function measureAppends(
   services: Services,
@@ -132,7 +138,7 @@ export async function measureAppends(
   if (!url) throw new Error('the benchmark needs database.url');
   const pool = new pg.Pool({ connectionString: url, max: options.writers });
   try {
-    const floor = options.mode === 'floor' || options.mode === 'floor-tx';
+    const chainless = options.mode !== 'product' && options.mode !== 'staging';
     const headBefore = await headSeq(pool);
     const deadline = performance.now() + options.seconds * 1000;
     const start = performance.now();
@@ -147,10 +153,10 @@ export async function measureAppends(
         return written;
       }),
     );
-    if (!floor) await sealStagedEvents(pool);
+    if (!chainless) await sealStagedEvents(pool);
     const seconds = secondsSince(start);
     const events = counts.reduce((sum, n) => sum + n, 0);
-    const sealed = floor ? null : Number((await headSeq(pool)) - headBefore);
+    const sealed = chainless ? null : Number((await headSeq(pool)) - headBefore);
     return {
       label: options.label,
       mode: options.mode,
