@@ -130,8 +130,6 @@ export const auditStagingSql = (
       with ordinality as e(${aliases}, n)
    order by e.n`;
 
-const KNEX_STAGING_SQL = auditStagingSql('?');
-
 /** The JSON array auditStagingSql() reads: each event's stored content and canonical halves. */
 export function stagedAuditEvents(actor: Actor, events: AuditEventInput[], at: Date): string {
   const rows = events.map((event) => {
@@ -141,11 +139,19 @@ export function stagedAuditEvents(actor: Actor, events: AuditEventInput[], at: D
   return JSON.stringify(rows);
 }
 
-const PG_STAGING_SQL = auditStagingSql('$1');
+/**
+ * The staging statement as a named prepared statement: PostgreSQL parses and plans it once per
+ * connection instead of once per audited command (a quarter of the database's work per event
+ * with one event a command; docs/benchmarks.md "Issue 15, session 28").
+ */
+const STAGING_STATEMENT = {
+  name: 'audit_pending_stage',
+  text: auditStagingSql('$1'),
+} as const;
 
 /**
- * appendAuditEvents for a caller that holds a plain pg client in an open transaction instead of
- * an entity manager (`audit archive`, in the owner's transaction that deletes archived events).
+ * Stages events on a pg client that holds an open transaction: appendAuditEvents's own way in,
+ * and `audit archive`'s (the owner's transaction that deletes archived events).
  */
 export async function stageAuditEvents(
   client: Pick<pg.ClientBase, 'query'>,
@@ -154,7 +160,16 @@ export async function stageAuditEvents(
   at: Date,
 ): Promise<void> {
   if (events.length === 0) return;
-  await client.query(PG_STAGING_SQL, [stagedAuditEvents(actor, events, at)]);
+  await client.query({ ...STAGING_STATEMENT, values: [stagedAuditEvents(actor, events, at)] });
+}
+
+/**
+ * What appendAuditEvents needs of MikroORM's transaction, a knex transaction: whether it is over,
+ * and its one connection (a pg client, the same for every query of the transaction).
+ */
+interface KnexTransaction {
+  isCompleted(): boolean;
+  client: { acquireConnection(): Promise<pg.ClientBase> };
 }
 
 /**
@@ -173,9 +188,11 @@ export async function appendAuditEvents(
   at: Date = new Date(),
 ): Promise<void> {
   if (events.length === 0) return;
-  // Through knex with a bind parameter: em.execute() would inline the events into the SQL text.
-  const query = em.getKnex().raw(KNEX_STAGING_SQL, [stagedAuditEvents(actor, events, at)]);
-  const transaction = em.getTransactionContext();
+  const transaction = em.getTransactionContext<KnexTransaction>();
   if (!transaction) throw new Error('appendAuditEvents must run inside a transaction');
-  await query.transacting(transaction);
+  // A finished transaction's connection may serve another by now, or run the statement alone.
+  if (transaction.isCompleted()) throw new Error('appendAuditEvents: the transaction is over');
+  // On the transaction's connection itself: knex has no prepared statements, and its query
+  // pipeline cost the service more than the statement (docs/benchmarks.md, session 28).
+  await stageAuditEvents(await transaction.client.acquireConnection(), actor, events, at);
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stageAuditEvents } from '../../server/audit/append.ts';
 import { systemActor } from '../../server/authz/actor.ts';
 import { runCommand } from '../../server/commands/runCommand.ts';
 import { executeBound } from '../../server/db/execute.ts';
@@ -137,5 +138,44 @@ describe('the seal on a queue of dead rows', () => {
     }
     expect(await stagedCount()).toBe(0);
     expect(await sealedTargets('after-dead-')).toEqual(['after-dead-1', 'after-dead-2']);
+  });
+});
+
+describe("events staged on the command's own connection", () => {
+  // appendAuditEvents stages through the knex transaction's pg client, past knex, with a named
+  // prepared statement: the event must still be the command's, and the statement survive.
+  it('never stages the event of a command that fails after recording it', async () => {
+    const failing = runCommand(context.services, systemActor('seal-queue'), async (ctx) => {
+      ctx.audit(event('failed-command'));
+      await ctx.flushAudit();
+      throw new Error('the command fails after its event is staged');
+    });
+    await expect(failing).rejects.toThrow('the command fails');
+    await runCommand(context.services, systemActor('seal-queue'), async (ctx) => {
+      ctx.audit(event('next-command'));
+    });
+    expect(await stagedCount()).toBe(0);
+    expect(await sealedTargets('failed-command')).toEqual([]);
+    expect(await sealedTargets('next-command')).toEqual(['next-command']);
+  });
+
+  it('keeps the prepared statement of a connection across a rolled-back transaction', async () => {
+    const client = await context.services.pool.connect();
+    try {
+      for (const [n, end] of [
+        [1, 'rollback'],
+        [2, 'commit'],
+        [3, 'rollback'],
+        [4, 'commit'],
+      ] as const) {
+        await client.query('begin');
+        await stageAuditEvents(client, systemActor('seal-queue'), [event(`kept-${n}`)], new Date());
+        await client.query(end);
+      }
+    } finally {
+      client.release();
+    }
+    expect(await stagedCount()).toBe(0);
+    expect(await sealedTargets('kept-')).toEqual(['kept-2', 'kept-4']);
   });
 });
