@@ -1,6 +1,8 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stageAuditEvents } from '../../server/audit/append.ts';
+import { appendAuditEvents, stageAuditEvents } from '../../server/audit/append.ts';
+import { sealStagedEvents } from '../../server/audit/seal.ts';
 import { systemActor } from '../../server/authz/actor.ts';
 import { runCommand } from '../../server/commands/runCommand.ts';
 import { executeBound } from '../../server/db/execute.ts';
@@ -157,6 +159,19 @@ describe("events staged on the command's own connection", () => {
     expect(await stagedCount()).toBe(0);
     expect(await sealedTargets('failed-command')).toEqual([]);
     expect(await sealedTargets('next-command')).toEqual(['next-command']);
+  });
+
+  it("refuses an event recorded through a command's entity manager once its transaction is over", async () => {
+    let finished: EntityManager | undefined;
+    await runCommand(context.services, systemActor('seal-queue'), async (ctx) => {
+      finished = ctx.em;
+    });
+    if (!finished) throw new Error('the command did not run');
+    await expect(
+      appendAuditEvents(finished, systemActor('seal-queue'), [event('after-the-end')]),
+    ).rejects.toThrow(/transaction/);
+    expect(await sealStagedEvents(context.services.pool)).toBe(0);
+    expect(await sealedTargets('after-the-end')).toEqual([]);
   });
 
   it('keeps the prepared statement of a connection across a rolled-back transaction', async () => {
