@@ -164,17 +164,20 @@ function report(r: Results): string {
         mark(x.perSecond >= 50_000),
         `${x.events.toLocaleString('en-US')} events, ${fmt(x.megabytes)} MiB in ${x.seconds.toFixed(1)} s, client ${x.client}`,
       ]);
-  const floor = r.appends.find((a) => a.mode === 'floor' && a.writers === 8);
+  // The faster of the two floor lines (first and last): the machine's drift must not flatter
+  // what is measured between them.
+  const floors = r.appends.filter((a) => a.mode === 'floor' && a.writers === 8);
+  const floor = floors.length > 0 ? Math.max(...floors.map((a) => a.perSecond)) : null;
   for (const a of r.appends) {
     const product = a.mode === 'product' && a.writers === 8;
-    const ratio = floor && a.mode !== 'floor' ? floor.perSecond / a.perSecond : null;
+    const ratio = floor && a.mode !== 'floor' ? floor / a.perSecond : null;
     // floor-tx is reported against the autocommit floor too: the plainest way is the floor.
     const sealed =
       a.sealed === null ? '' : `, ${a.sealed.toLocaleString('en-US')} sealed into the chain`;
     throughput.push([
       `audit appends, ${a.writers} concurrent writer${a.writers > 1 ? 's' : ''} (${a.label})`,
       `${fmt(a.perSecond)} events/s${ratio ? ` (floor ÷ this: ${ratio.toFixed(2)})` : ''}`,
-      product ? 'within 1.5× of the floor' : '',
+      product ? 'within 1.5× of the floor (the faster of its two lines)' : '',
       product && ratio ? mark(ratio <= 1.5) : '',
       `${a.events.toLocaleString('en-US')} events in ${a.seconds.toFixed(1)} s${sealed}`,
     ]);
