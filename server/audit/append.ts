@@ -141,8 +141,8 @@ export function stagedAuditEvents(actor: Actor, events: AuditEventInput[], at: D
 
 /**
  * The staging statement as a named prepared statement: PostgreSQL parses and plans it once per
- * connection instead of once per audited command (a quarter of the database's work per event
- * with one event a command; docs/benchmarks.md "Issue 15, session 28").
+ * connection instead of once per audited command (a quarter to a third of the database's work
+ * per event with one event a command; docs/benchmarks.md "Issue 15, session 28").
  */
 const STAGING_STATEMENT = {
   name: 'audit_pending_stage',
