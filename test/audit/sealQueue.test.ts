@@ -34,6 +34,16 @@ async function sealedTargets(prefix: string): Promise<string[]> {
   return rows.map((row) => row.target_id);
 }
 
+/** Stages one event by plain SQL on `db`, as any writer of the queue may. */
+async function stageByHand(db: Pick<pg.ClientBase, 'query'>, targetId: string): Promise<void> {
+  await db.query(
+    `insert into audit_pending (at, actor_label, action, target_type, target_id, outcome,
+       canonical_before, canonical_after)
+     values (now(), 'seal-queue', 'user.viewed', 'User', $1, 'success', $2, $3)`,
+    [targetId, '{"seq":', '}'],
+  );
+}
+
 const event = (targetId: string) => ({
   action: 'user.viewed' as const,
   targetType: 'User',
@@ -69,12 +79,7 @@ describe('the seal queued once per transaction', () => {
     try {
       for (const n of [1, 2, 3]) {
         await client.query('begin');
-        await client.query(
-          `insert into audit_pending (at, actor_label, action, target_type, target_id, outcome,
-             canonical_before, canonical_after)
-           values (now(), 'seal-queue', 'user.viewed', 'User', $1, 'success', $2, $3)`,
-          [`connection-${n}`, '{"seq":', '}'],
-        );
+        await stageByHand(client, `connection-${n}`);
         await client.query('commit');
         expect(await stagedCount()).toBe(0);
       }
@@ -114,13 +119,7 @@ describe('the seal on a queue of dead rows', () => {
     const admin = new pg.Client(context.databaseUrl);
     await admin.connect();
     try {
-      const stage = (targetId: string) =>
-        admin.query(
-          `insert into audit_pending (at, actor_label, action, target_type, target_id, outcome,
-             canonical_before, canonical_after)
-           values (now(), 'seal-queue', 'user.viewed', 'User', $1, 'success', $2, $3)`,
-          [targetId, '{"seq":', '}'],
-        );
+      const stage = (targetId: string) => stageByHand(admin, targetId);
       const before = await queueScans(admin);
       await admin.query('begin');
       await stage('after-dead-1');
