@@ -190,7 +190,7 @@ export function entryDigest(fingerprint: string, person: SourcePerson): string {
  * a parse per word cost a million entries four strings each). Only entryDigest()'s output is
  * looked up, so other characters are not checked for.
  */
-export function hexWord(digest: string, at: number): number {
+function hexWord(digest: string, at: number): number {
   let word = 0;
   for (let i = at; i < at + 8; i += 1) {
     const code = digest.charCodeAt(i);
@@ -208,8 +208,6 @@ export function hexWord(digest: string, at: number): number {
 export class DigestSet {
   private readonly words: Int32Array;
   private readonly mask: number;
-  /** One byte a slot, set by `meet`; allocated on the first. */
-  private met: Uint8Array | null = null;
   readonly size: number;
 
   /**
@@ -243,50 +241,9 @@ export class DigestSet {
 
   /** Whether a digest (32 lower-case hex digits, as entryDigest() makes them) is in the set. */
   has(digest: string): boolean {
-    return this.slotOf(digest) >= 0;
-  }
-
-  /**
-   * Whether a digest is in the set, as `has`; if it is, it is marked met (see `unmet`). A full
-   * read marks the digests its entries match, so it can tell afterwards whose entries it did
-   * not return without having staged the ones it did (unreadIds.ts).
-   */
-  meet(digest: string): boolean {
-    const slot = this.slotOf(digest);
-    if (slot < 0) return false;
-    this.met ??= new Uint8Array(this.mask + 1);
-    this.met[slot] = 1;
-    return true;
-  }
-
-  /** The digests of the set never passed to `meet`, as PostgreSQL's uuid text reads them. */
-  unmet(): string[] {
-    const found: string[] = [];
-    const hex = Buffer.alloc(DIGEST_BYTES);
-    const w = this.words;
-    for (let slot = 0; slot <= this.mask; slot += 1) {
-      if (this.met?.[slot] === 1) continue;
-      const base = slot * 4;
-      const a = w[base] ?? 0;
-      const b = w[base + 1] ?? 0;
-      const c = w[base + 2] ?? 0;
-      const d = w[base + 3] ?? 0;
-      if ((a | b | c | d) === 0) continue;
-      hex.writeInt32BE(a, 0);
-      hex.writeInt32BE(b, 4);
-      hex.writeInt32BE(c, 8);
-      hex.writeInt32BE(d, 12);
-      found.push(hex.toString('hex'));
-    }
-    return found;
-  }
-
-  private slotOf(digest: string): number {
-    return this.find(
-      hexWord(digest, 0),
-      hexWord(digest, 8),
-      hexWord(digest, 16),
-      hexWord(digest, 24),
+    return (
+      this.find(hexWord(digest, 0), hexWord(digest, 8), hexWord(digest, 16), hexWord(digest, 24)) >=
+      0
     );
   }
 

@@ -9,7 +9,6 @@ import type { Services } from '../shared/services.ts';
 import { cutText } from '../shared/text.ts';
 import type { RunMode, RunStatus } from './entities.ts';
 import { digestFingerprint, type KnownDigests, loadRecordedDigests } from './entryDigest.ts';
-import { ReadIds } from './readIds.ts';
 import { applyPlan } from './reconcile/apply.ts';
 import {
   ANALYZE_STAGING_FROM,
@@ -17,7 +16,6 @@ import {
   computePlan,
   countPlan,
   managedCount,
-  type NotRead,
   planContextOf,
   type Queryable,
   releaseStaging,
@@ -34,7 +32,6 @@ import {
 import { clearAbsence, type StagedAbsence, stageAbsence } from './stageAbsence.ts';
 import { type ReadProgress, stageGroupLeavers, stagePipelined } from './stageRead.ts';
 import type { DirectoryRead, DirectoryReader, SyncCursor } from './types.ts';
-import { listUnread } from './unreadIds.ts';
 
 /** Engine knobs; tests shrink batches and break one on purpose. */
 export interface EngineOptions {
@@ -368,7 +365,6 @@ async function execute(
   let read: DirectoryRead;
   const progress: ReadProgress = { entries: 0, unchanged: 0 };
   let absence: StagedAbsence | null = null;
-  let notRead: NotRead = 'unstaged';
   try {
     const known = await knownDigests(services, source, db);
     const since = mode === 'incremental' ? await lastCursor(db, source.id) : null;
@@ -380,17 +376,10 @@ async function execute(
       since ? JSON.stringify(since) : null,
     ]);
     const cancelled = () => isCancelled(services, runId);
-    // A full read keeps the ids of the entries it recognizes unchanged in memory, not staged:
-    // at a million people and nothing changed, staging their ids was most of what the run
-    // cost above the search (docs/decisions.md "A full read stages only what changed").
-    const readIds =
-      read.mode === 'full' && known && known.recorded.size > 0
-        ? new ReadIds(known.recorded.size)
-        : null;
     // Pages are staged while the next one is fetched; then, on an incremental read whose mapped
     // groups changed, the people who may have left those groups are re-read (stageRead.ts).
     let finished =
-      (await stagePipelined(db, runId, read.pages, progress, cancelled, known, readIds)) &&
+      (await stagePipelined(db, runId, read.pages, progress, cancelled, known)) &&
       (await stageGroupLeavers(db, runId, source, read, directory, progress, cancelled, known));
     // Then who left the source since the cursor (deleted, moved out of the base DN): ids only.
     if (finished) {
@@ -398,11 +387,6 @@ async function execute(
       finished = staged !== 'cancelled';
       absence = staged === 'cancelled' ? null : staged;
       if (absence) await recordDetection(services, source, runId, absence);
-    }
-    // Then the ids of the source that read did not return, for the plan to tell who left.
-    if (finished && known && readIds && readIds.size > 0) {
-      await listUnread(db, runId, source.id, known.recorded, readIds);
-      notRead = 'listed';
     }
     if (!finished) {
       await discardLeftovers(db, runId);
@@ -427,10 +411,9 @@ async function execute(
   const slices = entries - progress.unchanged >= slicedFrom ? concurrency : 1;
   await db.query('begin');
   try {
-    await computePlan(db, runId, source, full, planContextOf(services), {
-      absence: absence?.kind ?? null,
-      notRead,
-      parallel: { pool: services.pool, slices },
+    await computePlan(db, runId, source, full, planContextOf(services), absence?.kind ?? null, {
+      pool: services.pool,
+      slices,
     });
     await options.afterPlan?.(db, runId);
     await db.query('commit');

@@ -1,5 +1,4 @@
 import { entryDigest, type KnownDigests } from './entryDigest.ts';
-import type { ReadIds } from './readIds.ts';
 import { mappingParams } from './reconcile/groupMappings.ts';
 import {
   type NormalizedPage,
@@ -14,7 +13,7 @@ import type { DirectoryRead, DirectoryReader, SourcePerson } from './types.ts';
 /** How far a run's read got: entries staged so far (reported when the read fails midway). */
 export interface ReadProgress {
   entries: number;
-  /** Of them, entries recognized unchanged by their digest: not planned (see stagePipelined). */
+  /** Of them, entries recognized unchanged by their digest: staged as ids, not planned. */
   unchanged: number;
 }
 
@@ -32,7 +31,6 @@ interface PreparedPage {
 async function preparePage(
   page: readonly SourcePerson[],
   known: KnownDigests | null,
-  meet: boolean,
 ): Promise<PreparedPage> {
   if (!known) return { changed: await normalizePage(page), unchanged: [] };
   // Nothing recorded yet (a first sync): every entry is planned, and normalizePage keeps the
@@ -41,7 +39,7 @@ async function preparePage(
     const digests = page.map((person) => entryDigest(known.fingerprint, person));
     return { changed: await normalizePage(page, digests), unchanged: [] };
   }
-  const { changed, digests, unchanged } = splitByDigest(page, known, meet);
+  const { changed, digests, unchanged } = splitByDigest(page, known);
   return { changed: await normalizePage(changed, digests), unchanged };
 }
 
@@ -56,22 +54,15 @@ export interface DigestSplit {
 
 /**
  * Sorts a page's entries by their digest against `known` (entryDigest.ts). A repeated id keeps
- * its last entry. `meet`: the digests found are marked met (DigestSet.meet), for a full read
- * that does not stage its unchanged ids. Exported for the sync benchmark, which times this
- * check apart from staging.
+ * its last entry. Exported for the sync benchmark, which times this check apart from staging.
  */
-export function splitByDigest(
-  page: readonly SourcePerson[],
-  known: KnownDigests,
-  meet = false,
-): DigestSplit {
+export function splitByDigest(page: readonly SourcePerson[], known: KnownDigests): DigestSplit {
   const last = new Map<string, SourcePerson>();
   for (const person of page) last.set(person.externalId, person);
   const split: DigestSplit = { changed: [], digests: [], unchanged: [] };
   for (const person of last.values()) {
     const digest = entryDigest(known.fingerprint, person);
-    if (meet ? known.recorded.meet(digest) : known.recorded.has(digest))
-      split.unchanged.push(person.externalId);
+    if (known.recorded.has(digest)) split.unchanged.push(person.externalId);
     else {
       split.changed.push(person);
       split.digests.push(digest);
@@ -85,23 +76,18 @@ async function stagePrepared(
   runId: string,
   page: PreparedPage,
   progress: ReadProgress,
-  read: ReadIds | null,
 ): Promise<void> {
   progress.entries += await stageNormalized(db, runId, page.changed);
-  if (read) for (const id of page.unchanged) read.add(id);
-  else await stageUnchanged(db, runId, page.unchanged);
-  progress.entries += page.unchanged.length;
-  progress.unchanged += page.unchanged.length;
+  const unchanged = await stageUnchanged(db, runId, page.unchanged);
+  progress.entries += unchanged;
+  progress.unchanged += unchanged;
 }
 
 /**
  * Stages every page of a read as a pipeline: the source prepares page n + 2 (LDAP round trip,
  * decoding, mapping) while this process normalizes page n + 1 and PostgreSQL stages page n.
  * Pages are staged one at a time and in order (a later entry of the same id wins). With
- * `known`, an entry whose digest a person recorded is not planned: its id is staged alone
- * (preparePage), or with `read` (a full read) only kept there, its digest marked met, and the
- * plan learns who left from listUnread (unreadIds.ts). An id such a read returns both changed
- * and unchanged is then planned from its changed entry, whichever came last.
+ * `known`, an entry whose digest a person recorded is staged as its id only (preparePage).
  * Returns false when `cancelled` said so after a page. A failing page or staging throws; the
  * reader is left (its connection closed) either way, and no staging statement is left running.
  */
@@ -112,16 +98,15 @@ export async function stagePipelined(
   progress: ReadProgress,
   cancelled: () => Promise<boolean>,
   known: KnownDigests | null = null,
-  read: ReadIds | null = null,
 ): Promise<boolean> {
   let staging: Promise<void> = Promise.resolve();
   try {
     const finished = await consumePipelined(
       pages,
       async (page) => {
-        const prepared = await preparePage(page, known, read !== null);
+        const prepared = await preparePage(page, known);
         await staging;
-        staging = stagePrepared(db, runId, prepared, progress, read);
+        staging = stagePrepared(db, runId, prepared, progress);
         // Awaited before the next page is staged or at the end; until then a failure must not
         // count as unhandled.
         staging.catch(() => {});

@@ -281,20 +281,6 @@ interface EntrySlice {
 }
 
 /**
- * How a plan tells that the read did not return an id: `unstaged`, every id it returned is
- * staged; `listed`, a full read kept its unchanged ids in memory and listed every id of the
- * source it did not return in `sync_absence` (listUnread, unreadIds.ts).
- */
-export type NotRead = 'unstaged' | 'listed';
-
-/** SQL: the read did not return the id `key` (an id the source no longer has, or null). */
-function notReadSql(notRead: NotRead, key: string): string {
-  return notRead === 'listed'
-    ? `(${key} is null or exists (select 1 from sync_absence nr where nr.run_id = $1 and nr.external_id = ${key}))`
-    : `not exists (select 1 from sync_staging nr where nr.run_id = $1 and nr.external_id = ${key})`;
-}
-
-/**
  * The people a run's source entries describe, matched and diffed, inserted as plan items.
  * `gone`: see reconnectGone (null: no reconnection on the employee number).
  */
@@ -303,7 +289,6 @@ function entriesSql(
   mapped: boolean,
   precedence: Precedence,
   gone: string | null,
-  notRead: NotRead,
   slice: EntrySlice,
 ): string {
   const links = LINKS[source.kind];
@@ -339,7 +324,7 @@ function entriesSql(
     from sk s join app_user u on u.employee_number = s.employee_id
    where u.source_id = $2 and u.external_id is not null
      and not exists (select 1 from by_ext b where b.external_id = s.external_id)
-     and ${notReadSql(notRead, 'u.external_id')}
+     and not exists (select 1 from sync_staging old where old.run_id = $1 and old.external_id = u.external_id)
      and (${ownDeactivated} or (u.status <> 'deactivated' and ${gone}))
   union all
   select s.external_id, u.id, true
@@ -348,7 +333,7 @@ function entriesSql(
     join app_user u on u.id = dec.user_id
    where u.source_id = $2 and u.external_id is not null
      and not exists (select 1 from by_ext b where b.external_id = s.external_id)
-     and ${notReadSql(notRead, 'u.external_id')}`;
+     and not exists (select 1 from sync_staging old where old.run_id = $1 and old.external_id = u.external_id)`;
   return `
 with ${stagedSql(mapped)},
 -- The keys of every entry, narrow, for the checks that look across entries: the whole records
@@ -585,7 +570,7 @@ select $1, a.seq, a.action,
 }
 
 // People of this source that a full read no longer returns: deactivated, never deleted.
-function missingSql(source: SyncSource, notRead: NotRead): string {
+function missingSql(source: SyncSource): string {
   const hr = source.kind === 'hr';
   const key = hr ? 'u.employee_number' : 'u.external_id';
   return `
@@ -598,7 +583,7 @@ select $1, (select coalesce(max(seq), 0) from sync_plan_item where run_id = $1)
        jsonb_build_array(${noteSql(hr ? 'not_in_complete_list' : 'not_found_in_source')})
   from app_user u
  where u.${hr ? 'hr_source_id' : 'source_id'} = $2 and u.status <> 'deactivated'
-   and ${notReadSql(notRead, key)}
+   and not exists (select 1 from sync_staging st where st.run_id = $1 and st.external_id = ${key})
    -- Reconnected to a new account by this plan: not gone, and one item per person.
    and not exists (select 1 from sync_plan_item p where p.run_id = $1 and p.link and p.user_id = u.id)`;
 }
@@ -926,8 +911,7 @@ async function entriesInSlices(
  * connections of their own before the rest runs on `db` (which must then see them: read
  * committed); a caller whose plan fails deletes the run's plan items. Before the plan's
  * transaction, the caller runs analyzeStaging (it cannot run here: the slices plan on other
- * connections, which see the statistics only once they are committed). `notRead`: see NotRead
- * (`listed` only for a full read of a directory source).
+ * connections, which see the statistics only once they are committed).
  */
 export async function computePlan(
   db: Queryable,
@@ -935,18 +919,9 @@ export async function computePlan(
   source: SyncSource,
   full: boolean,
   context: PlanContext,
-  {
-    absence = null,
-    notRead = 'unstaged',
-    parallel = null,
-  }: {
-    absence?: 'present' | 'gone' | null;
-    notRead?: NotRead;
-    parallel?: PlanParallel | null;
-  } = {},
+  absence: 'present' | 'gone' | null = null,
+  parallel: PlanParallel | null = null,
 ): Promise<void> {
-  if (notRead === 'listed' && !(full && source.kind === 'directory'))
-    throw new Error('only a full read of a directory lists the ids it did not return');
   const { mappings, spaceNames } = mappingParams(source);
   const mapped = mappings.length > 0;
   // A plan of tens of thousands of people sorts and hashes in memory, not on disk.
@@ -954,7 +929,7 @@ export async function computePlan(
   // $7 and $8 only when the statement uses them: PostgreSQL refuses parameters it cannot type.
   const gone = reconnectGone(source, full, absence);
   const entries = (slice: EntrySlice) =>
-    entriesSql(source, mapped, context.precedence, gone, notRead, slice);
+    entriesSql(source, mapped, context.precedence, gone, slice);
   const params = [
     runId,
     source.id,
@@ -966,7 +941,7 @@ export async function computePlan(
   ];
   if (parallel && parallel.slices > 1) await entriesInSlices(db, parallel, entries, params);
   else await db.query(entries({ index: 0, count: 1 }), params);
-  if (full) await db.query(missingSql(source, notRead), [runId, source.id]);
+  if (full) await db.query(missingSql(source), [runId, source.id]);
   else if (absence && source.kind === 'directory')
     await db.query(absentSql(absence), [runId, source.id]);
   // Before the uniqueness checks: a proposal replaces their "belongs to another person".
@@ -977,7 +952,7 @@ export async function computePlan(
   await db.query(UNIQUENESS_SQL, [runId]);
   if (former) await db.query(RELEASES_SQL, [runId, context.timeZone]);
   await db.query(EMPTIED_SQL, [runId]);
-  await recordUnmatchedEntries(db, runId, source, full, notRead === 'listed');
+  await recordUnmatchedEntries(db, runId, source, full);
   await releaseStaging(db, runId);
   await db.query('delete from sync_absence where run_id = $1', [runId]);
 }

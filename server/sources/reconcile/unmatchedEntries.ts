@@ -29,31 +29,22 @@ delete from sync_unmatched_entry e
    and (select true from sync_staging st
          where st.run_id = $1 and st.external_id = e.external_id) is null`;
 
-// The same, after a full read that listed the ids it did not return (unreadIds.ts): the
-// entries it recognized by digest are not staged.
-const FORGET_LISTED_SQL = `
-delete from sync_unmatched_entry e
- where e.source_id = $2
-   and exists (select 1 from sync_absence a where a.run_id = $1 and a.external_id = e.external_id)`;
-
 /**
  * Records the entries of a directory plan that match nobody and are not created, so the next
  * reads recognize them by digest (entryDigest.ts, loadRecordedDigests) instead of planning them
  * every run: in a directory with many disabled accounts they were most of a no-change run's plan.
  * Runs in the plan's transaction before the staging is released, in a dry run too: a row
  * describes the directory, not a person, and is checked against the people before every read.
- * Nothing for HR sources (their rows carry no digest). `listed`: the full read listed the ids it
- * did not return (plan.ts, NotRead).
+ * Nothing for HR sources (their rows carry no digest).
  */
 export async function recordUnmatchedEntries(
   db: Queryable,
   runId: string,
   source: SyncSource,
   full: boolean,
-  listed = false,
 ): Promise<void> {
   if (source.kind !== 'directory') return;
   // Forgotten first: a first sync then finds nothing to forget.
-  if (full) await db.query(listed ? FORGET_LISTED_SQL : FORGET_UNREAD_SQL, [runId, source.id]);
+  if (full) await db.query(FORGET_UNREAD_SQL, [runId, source.id]);
   await db.query(RECORD_SQL, [runId, source.id]);
 }
