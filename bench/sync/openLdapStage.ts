@@ -93,21 +93,20 @@ export async function openLdapStage(
     const reader = await readerPass(directory.source);
     // The same read with every entry's digest checked as the run checks it, nothing staged:
     // what the run's read costs before it records what it saw.
-    const checked = await readerPass(
-      directory.source,
-      await knownDigests(services, source, services.pool),
-    );
+    const checked = await readerPass(directory.source, await knownDigests(services, source));
     // Phased, and with BENCH_SAMPLE_SQL=1 sampled too: where a no-change run's time goes is the
     // profile its target asks for (sampling pg_stat_activity every 25 ms costs the run itself).
+    const againMemory = sampleMemory();
     const again = await phasedRun(services, source, {
       auditShare: false,
       sampleSql: process.env.BENCH_SAMPLE_SQL === '1',
     });
+    const againPeak = againMemory.stop();
     emit(rows, [
       'OpenLDAP full sync, nothing changed, against the same paged search alone',
       String(again.run.counts.read ?? 0),
       fmt(again.seconds),
-      `bare search ${fmt(bare.seconds)} s; the run is ${ratio(again.seconds, bare.seconds)} of it; the reader alone ${fmt(reader.seconds)} s (${ratio(reader.seconds, bare.seconds)}); with the digest check, nothing staged ${fmt(checked.seconds)} s (${ratio(checked.seconds, bare.seconds)}, ${checked.unchanged} unchanged); unchanged ${again.run.counts.unchanged ?? 0} (by digest ${again.run.counts.unchangedByDigest ?? 0}); ${again.phases}; load ${loadAverage()}`,
+      `bare search ${fmt(bare.seconds)} s; the run is ${ratio(again.seconds, bare.seconds)} of it; the reader alone ${fmt(reader.seconds)} s (${ratio(reader.seconds, bare.seconds)}); with the digest check, nothing staged ${fmt(checked.seconds)} s (${ratio(checked.seconds, bare.seconds)}, ${checked.unchanged} unchanged); unchanged ${again.run.counts.unchanged ?? 0} (by digest ${again.run.counts.unchangedByDigest ?? 0}); ${again.phases}; peak RSS ${fmt(againPeak.rssMiB)} MiB; load ${loadAverage()}`,
       `≤ 1.2× search: ${again.seconds <= 1.2 * bare.seconds ? 'yes' : '**no**'}`,
     ]);
     if (options.floorsOnly) return;

@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
+import pg from 'pg';
 import { mappingParams } from './reconcile/groupMappings.ts';
-import type { PlanContext, Queryable } from './reconcile/plan.ts';
+import type { PlanContext } from './reconcile/plan.ts';
 import type { SyncSource } from './registry.ts';
 import type { SourcePerson } from './types.ts';
 
@@ -206,37 +207,65 @@ function hexWord(digest: string, at: number): number {
  * reported present.
  */
 export class DigestSet {
-  private readonly words: Int32Array;
-  private readonly mask: number;
-  readonly size: number;
+  private words = new Int32Array(0);
+  private mask = -1;
+  private held = 0;
 
   /**
    * From digests laid end to end (16 bytes each), as loadRecordedDigests() reads them, in one
    * value or several (read apart, and not copied into one: a million digests are 16 MiB).
    */
   constructor(...packed: Buffer[]) {
-    const count = packed.reduce((sum, part) => sum + Math.floor(part.length / DIGEST_BYTES), 0);
+    this.allocate(packed.reduce((sum, part) => sum + Math.floor(part.length / DIGEST_BYTES), 0));
+    for (const part of packed) this.add(part);
+  }
+
+  /** An empty set with room for `count` digests (it grows past them, at a cost). */
+  static withRoom(count: number): DigestSet {
+    const set = new DigestSet();
+    set.allocate(count);
+    return set;
+  }
+
+  /** How many digests the set holds. */
+  get size(): number {
+    return this.held;
+  }
+
+  /** Adds digests laid end to end (16 bytes each); one already held, or all-zero, is skipped. */
+  add(packed: Buffer): void {
+    for (let offset = 0; offset + DIGEST_BYTES <= packed.length; offset += DIGEST_BYTES) {
+      if ((this.held + 1) * 2 > this.mask + 1) this.allocate((this.mask + 1) * 2);
+      this.put(
+        packed.readInt32BE(offset),
+        packed.readInt32BE(offset + 4),
+        packed.readInt32BE(offset + 8),
+        packed.readInt32BE(offset + 12),
+      );
+    }
+  }
+
+  private put(a: number, b: number, c: number, d: number): void {
+    const found = this.find(a, b, c, d);
+    if (found >= 0 || (a | b | c | d) === 0) return;
+    const base = (-found - 1) * 4;
+    this.words[base] = a;
+    this.words[base + 1] = b;
+    this.words[base + 2] = c;
+    this.words[base + 3] = d;
+    this.held += 1;
+  }
+
+  /** A table for `count` digests at most half full, holding what this one holds. */
+  private allocate(count: number): void {
     let slots = 16;
     while (slots < count * 2) slots *= 2;
+    const old = this.words;
     this.words = new Int32Array(slots * 4);
     this.mask = slots - 1;
-    let size = 0;
-    for (const part of packed)
-      for (let offset = 0; offset + DIGEST_BYTES <= part.length; offset += DIGEST_BYTES) {
-        const a = part.readInt32BE(offset);
-        const b = part.readInt32BE(offset + 4);
-        const c = part.readInt32BE(offset + 8);
-        const d = part.readInt32BE(offset + 12);
-        const found = this.find(a, b, c, d);
-        if (found >= 0 || (a | b | c | d) === 0) continue;
-        const base = (-found - 1) * 4;
-        this.words[base] = a;
-        this.words[base + 1] = b;
-        this.words[base + 2] = c;
-        this.words[base + 3] = d;
-        size += 1;
-      }
-    this.size = size;
+    this.held = 0;
+    for (let at = 0; at < old.length; at += 4)
+      this.put(old[at] ?? 0, old[at + 1] ?? 0, old[at + 2] ?? 0, old[at + 3] ?? 0);
   }
 
   /** Whether a digest (32 lower-case hex digits, as entryDigest() makes them) is in the set. */
@@ -264,49 +293,91 @@ export class DigestSet {
   }
 }
 
+// Digests a row of a load sends: 1 MiB of bytea, 2 MiB of hex text. A million in one value
+// came as one 32 MB message, decoded into a 32 MB string and a 16 MB Buffer before the table
+// was built: 60–80 MiB at once at the start of every run (docs/benchmarks.md, session 29).
+const DIGESTS_PER_ROW = 65_536;
+
+/** A select of digests (one uuid column), packed 16 bytes each, DIGESTS_PER_ROW to a row. */
+function inRows(select: string): string {
+  return `
+select string_agg(uuid_send(d), ''::bytea) as packed
+  from (select d, (row_number() over ()) / ${DIGESTS_PER_ROW} as part from (${select}) s(d)) numbered
+ group by part`;
+}
+
 // The digests the source's people recorded.
-const RECORDED_SQL = `
-select string_agg(uuid_send(sync_digest), ''::bytea) as packed from app_user
- where source_id = $1 and sync_digest is not null`;
+const RECORDED_SQL = inRows(
+  `select sync_digest from app_user where source_id = $1 and sync_digest is not null`,
+);
 
 // The digests of entries that matched nobody (Migration20261215030000SyncUnmatchedEntries) and
 // still match nobody: no person has the entry's id in this source, its employee number, e-mail
 // or login (the keys the plan matches and reconnects by, whatever the source's settings), and
 // no admin's reconnection decision names it. Otherwise the entry is planned, and a person
 // created since is linked as before.
-const UNMATCHED_SQL = `
-select string_agg(uuid_send(e.digest), ''::bytea) as packed from sync_unmatched_entry e
+const UNMATCHED_SQL = inRows(`
+select e.digest from sync_unmatched_entry e
  where e.source_id = $1
    and not exists (select 1 from app_user u where u.source_id = $1 and u.external_id = e.external_id)
    and not exists (select 1 from app_user u where u.employee_number = e.employee_id)
    and not exists (select 1 from app_user u where lower(u.email) = e.email)
    and not exists (select 1 from app_user u where u.username = e.username)
    and not exists (select 1 from sync_reconnect_decision d
-                    where d.source_id = $1 and d.external_id = e.external_id)`;
+                    where d.source_id = $1 and d.external_id = e.external_id)`);
 
-async function packed(db: Queryable, sql: string, sourceId: string): Promise<Buffer> {
-  const { rows } = await db.query<{ packed: Buffer | null }>(sql, [sourceId]);
-  return rows[0]?.packed ?? Buffer.alloc(0);
+// At most how many digests the two statements return: the table is sized once.
+const ROOM_SQL = `
+select (select count(*) from app_user where source_id = $1 and sync_digest is not null)
+     + (select count(*) from sync_unmatched_entry where source_id = $1) as room`;
+
+/**
+ * Runs a statement of packed digests on a connection of its own and hands each row's value to
+ * `take` as it arrives: node-postgres keeps no rows of a Query that has a `row` listener and
+ * no callback, so each is dropped once taken.
+ */
+async function eachPacked(
+  pool: Pick<pg.Pool, 'connect'>,
+  sql: string,
+  sourceId: string,
+  take: (packed: Buffer) => void,
+): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const query = new pg.Query<{ packed: Buffer | null }>(sql, [sourceId]);
+      query.on('row', (row: { packed: Buffer | null }) => {
+        if (row.packed) take(row.packed);
+      });
+      query.on('error', reject);
+      query.on('end', () => resolve());
+      client.query(query);
+    });
+  } finally {
+    client.release();
+  }
 }
 
 /**
- * The digests a read of a directory source recognizes unchanged entries by, in one value (16
- * bytes each, end to end; a row per person would cost a JavaScript object each, hundreds of MiB
- * at a million): those its people recorded, and those of entries that matched nobody and still
- * do (UNMATCHED_SQL). The two statements run at once when `beside` is another connection (at a
- * million people, 0.6 s and 0.4 s). A person created during the read is found by the next run,
- * as one created just after it would be.
+ * The digests a read of a directory source recognizes unchanged entries by, in one table (16
+ * bytes each; a row per person would cost a JavaScript object each, hundreds of MiB at a
+ * million): those its people recorded, and those of entries that matched nobody and still do
+ * (UNMATCHED_SQL). The two statements run at once on two connections of `pool` (at a million
+ * people, 0.6 s and 0.4 s), each sending its digests a part at a time. A person created during
+ * the read is found by the next run, as one created just after it would be.
  */
 export async function loadRecordedDigests(
-  db: Queryable,
+  pool: Pick<pg.Pool, 'connect' | 'query'>,
   sourceId: string,
-  beside: Queryable = db,
 ): Promise<DigestSet> {
-  const parts = await Promise.all([
-    packed(db, RECORDED_SQL, sourceId),
-    packed(beside, UNMATCHED_SQL, sourceId),
+  const { rows } = await pool.query<{ room: string }>(ROOM_SQL, [sourceId]);
+  const set = DigestSet.withRoom(Number(rows[0]?.room ?? 0));
+  const take = (packed: Buffer) => set.add(packed);
+  await Promise.all([
+    eachPacked(pool, RECORDED_SQL, sourceId, take),
+    eachPacked(pool, UNMATCHED_SQL, sourceId, take),
   ]);
-  return new DigestSet(...parts);
+  return set;
 }
 
 /** What a read needs to recognize unchanged entries: the run's fingerprint and the recorded digests. */

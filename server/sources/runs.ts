@@ -327,12 +327,11 @@ function withUnchangedRead(
 export async function knownDigests(
   services: Services,
   source: SyncSource,
-  db: Queryable,
 ): Promise<KnownDigests | null> {
   if (source.kind !== 'directory') return null;
   return {
     fingerprint: digestFingerprint(source, planContextOf(services)),
-    recorded: await loadRecordedDigests(db, source.id, services.pool),
+    recorded: await loadRecordedDigests(services.pool, source.id),
   };
 }
 
@@ -366,7 +365,7 @@ async function execute(
   const progress: ReadProgress = { entries: 0, unchanged: 0 };
   let absence: StagedAbsence | null = null;
   try {
-    const known = await knownDigests(services, source, db);
+    const known = await knownDigests(services, source);
     const since = mode === 'incremental' ? await lastCursor(db, source.id) : null;
     const directory = reader ?? (await readerFor(services, source));
     read = await openRead(services, source, mode, since, directory);

@@ -1,7 +1,7 @@
 import { hash, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DigestSet, entryDigest } from '../../server/sources/entryDigest.ts';
+import { DigestSet, entryDigest, loadRecordedDigests } from '../../server/sources/entryDigest.ts';
 import type { SourcePerson } from '../../server/sources/types.ts';
 import type { ApiClient } from '../support/api.ts';
 import { createPerson } from '../support/factories.ts';
@@ -31,6 +31,9 @@ beforeAll(async () => {
 });
 
 afterAll(() => closeEngineSuite(context));
+
+// Inserting and loading 140,000 digests on a busy machine.
+const LOAD_TIMEOUT_MS = 120_000;
 
 const sql = async (text: string, params: unknown[] = []) =>
   (await context.services.pool.query(text, params)).rows;
@@ -462,6 +465,50 @@ describe('DigestSet', () => {
     expect(held.slice(0, 20).every((digest) => parts.has(hex(digest)))).toBe(true);
     expect(parts.has(hex(held[20] as Buffer))).toBe(false);
   });
+
+  it('grows past the room it was made with, and keeps every digest', () => {
+    const held = Array.from({ length: 2_000 }, () => randomBytes(16));
+    const set = DigestSet.withRoom(10);
+    set.add(Buffer.concat(held.slice(0, 700)));
+    set.add(Buffer.concat([...held.slice(500), Buffer.alloc(16)]));
+    expect(set.size).toBe(2_000);
+    expect(held.every((digest) => set.has(digest.toString('hex')))).toBe(true);
+    expect(set.has(randomBytes(16).toString('hex'))).toBe(false);
+  });
+
+  it(
+    'loads more digests than one row of the load carries, people and entries alike',
+    async () => {
+      const { id } = await syncedSource(3);
+      // 140,000 entries that match nobody: three rows of 65,536 digests at most.
+      await sql(
+        `insert into sync_unmatched_entry (source_id, external_id, digest, employee_id, email, username)
+         select $1, 'entry-' || n, gen_random_uuid(), 'E-nobody-' || n, null, null
+           from generate_series(1, 140000) n`,
+        [id],
+      );
+      const stored = await sql(
+        `select encode(uuid_send(sync_digest), 'hex') as d from app_user where source_id = $1
+          union all
+         select encode(uuid_send(digest), 'hex') from sync_unmatched_entry where source_id = $1`,
+        [id],
+      );
+      expect(stored).toHaveLength(140_003);
+      const set = await loadRecordedDigests(context.services.pool, id);
+      expect(set.size).toBe(140_003);
+      expect(stored.every((row) => set.has(row.d as string))).toBe(true);
+      // An entry someone could match now is left out (UNMATCHED_SQL): here, by login.
+      await sql(
+        `update sync_unmatched_entry set username = (
+           select username from app_user where source_id = $1 limit 1)
+          where source_id = $1 and external_id = 'entry-7'`,
+        [id],
+      );
+      expect((await loadRecordedDigests(context.services.pool, id)).size).toBe(140_002);
+      await sql('delete from sync_unmatched_entry where source_id = $1', [id]);
+    },
+    LOAD_TIMEOUT_MS,
+  );
 
   it('reads a digest made by entryDigest as PostgreSQL stores and returns it', async () => {
     const digest = entryDigest('f', sourcePerson());
