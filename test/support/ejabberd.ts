@@ -1,12 +1,24 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../server/config.ts';
 import { freePort } from '../core/serviceProcess.ts';
 import { CORE_API_MS, EJABBERD_READY_MS, GRACEFUL_EXIT_MS, HTTP_ANSWER_MS } from './timeouts.ts';
+
+/** One readiness probe of a starting ejabberd (probes repeat until EJABBERD_READY_MS). */
+const STATUS_PROBE_MS = 5_000;
+
+/** First starts tried, each on new ports, while a port turns out taken. */
+const PORT_ATTEMPTS = 3;
+
+/**
+ * What ejabberd logs when its application did not start, or a listener could not open its
+ * port (logged first; the application's failure may come much later).
+ */
+const START_FAILED = /Failed to start ejabberd application|eaddrinuse/;
 
 /**
  * A throw-away ejabberd 23.01 for tests and benchmarks, started directly with `erl` (no epmd,
@@ -151,7 +163,10 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
   if (ejabberdMissing) throw new Error(`ejabberd cannot start: ${ejabberdMissing}`);
   const host = options.host ?? 'corp.example.test';
   const dir = await mkdtemp(join(tmpdir(), 'frisbee-ejabberd-'));
-  const [c2sPort, httpPort] = [await freePort(), await freePort()];
+  // Ports the kernel just gave out for port 0 are ephemeral: another process's outgoing
+  // connection can take one before ejabberd listens on it (a CI run saw it). The first start
+  // then tries new ports (startWithFreshPorts below).
+  let [c2sPort, httpPort] = [await freePort(), await freePort()];
   const keyFile = join(dir, 'key.pem');
   const certFile = join(dir, 'crt.pem');
   await run(OPENSSL, [
@@ -176,10 +191,12 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
     (await readFile(keyFile, 'utf8')) + (await readFile(certFile, 'utf8')),
     { mode: 0o600 },
   );
-  await writeFile(
-    join(dir, 'ejabberd.yml'),
-    config({ host, c2sPort, httpPort, dir, loglevel: options.loglevel ?? 'warning' }),
-  );
+  const writeConfig = () =>
+    writeFile(
+      join(dir, 'ejabberd.yml'),
+      config({ host, c2sPort, httpPort, dir, loglevel: options.loglevel ?? 'warning' }),
+    );
+  await writeConfig();
   // ejabberd runs the program without a shell environment of ours: a wrapper carries it.
   const tsx = import.meta.resolve('tsx');
   const quote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
@@ -197,7 +214,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
     ].join('\n'),
   );
   await chmod(join(dir, 'extauth.sh'), 0o755);
-  const apiUrl = `http://127.0.0.1:${httpPort}/api`;
+  let apiUrl = `http://127.0.0.1:${httpPort}/api`;
 
   let child: ChildProcess | null = null;
   let output = '';
@@ -208,12 +225,16 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
   };
   process.once('exit', killOnExit);
 
-  const command = async (name: string, args: Record<string, unknown> = {}) => {
+  const command = async (
+    name: string,
+    args: Record<string, unknown> = {},
+    timeoutMs: number = CORE_API_MS,
+  ) => {
     const response = await fetch(`${apiUrl}/${name}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(args),
-      signal: AbortSignal.timeout(CORE_API_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await response.text();
     let body: unknown = text;
@@ -238,9 +259,15 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
     clearTimeout(timer);
   };
 
+  const logPath = join(dir, 'ejabberd.log');
+  // The log from byte `from` on: a restart appends to the log of the starts before it.
+  const logSince = async (from: number) =>
+    (await readFile(logPath).catch(() => Buffer.alloc(0))).subarray(from).toString('utf8');
+
   const start = async () => {
     if (child && child.exitCode === null && child.signalCode === null) return;
     output = '';
+    const logStart = (await stat(logPath).catch(() => null))?.size ?? 0;
     // `erl` execs erlexec, which execs beam.smp: the child's pid is the VM's. No -sname: no epmd.
     child = spawn(
       ERL,
@@ -265,24 +292,47 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
     const deadline = Date.now() + EJABBERD_READY_MS;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) break;
+      // The VM outlives an application that failed to start: its log says so at once.
+      if (START_FAILED.test(output) || START_FAILED.test(await logSince(logStart))) break;
       try {
-        const { status, body } = await command('status');
+        // Asked again and again until the deadline: one probe must not wait long on a port
+        // that someone else holds.
+        const { status, body } = await command('status', {}, STATUS_PROBE_MS);
         if (status === 200 && typeof body === 'string' && body.includes('started')) return;
       } catch {
         // Not listening yet.
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    const log = await readFile(join(dir, 'ejabberd.log'), 'utf8').catch(() => '');
+    const log = await logSince(logStart);
     await stop();
     throw new Error(`ejabberd did not start: ${output}\n${log.slice(-4000)}`);
+  };
+
+  // The first start only: a restart keeps its ports, which clients already hold.
+  const startWithFreshPorts = async () => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await start();
+        return;
+      } catch (error) {
+        if (attempt >= PORT_ATTEMPTS || !/eaddrinuse/.test(String(error))) throw error;
+        [c2sPort, httpPort] = [await freePort(), await freePort()];
+        apiUrl = `http://127.0.0.1:${httpPort}/api`;
+        await writeConfig();
+      }
+    }
   };
 
   let closed = false;
   const handle: Ejabberd = {
     host,
-    apiUrl,
-    c2sPort,
+    get apiUrl() {
+      return apiUrl;
+    },
+    get c2sPort() {
+      return c2sPort;
+    },
     dir,
     get pid() {
       return child && child.exitCode === null && child.signalCode === null
@@ -305,7 +355,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
     },
   };
   try {
-    await start();
+    await startWithFreshPorts();
   } catch (error) {
     process.removeListener('exit', killOnExit);
     await rm(dir, { recursive: true, force: true, maxRetries: 5 });

@@ -1,0 +1,58 @@
+import { createServer, type Server } from 'node:net';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+// The harness's ports come from port 0, and another process can take one before ejabberd
+// listens on it (a CI run failed so). Its first start then tries new ports.
+
+const taken: Server[] = [];
+
+/** A port this process listens on, handed to the harness as if free. */
+async function takenPort(): Promise<number> {
+  // Connections (the harness asking for ejabberd's status) are dropped: none lingers.
+  const server = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  taken.push(server);
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+let handOutTaken = true;
+vi.mock('./serviceProcess.ts', async (original) => {
+  const actual = await original<typeof import('./serviceProcess.ts')>();
+  return {
+    ...actual,
+    // The first two ports asked for (c2s, http) are taken; the rest are really free.
+    freePort: async () => (handOutTaken ? takenPort() : actual.freePort()),
+  };
+});
+
+const { ejabberdAvailable, startEjabberd } = await import('../support/ejabberd.ts');
+
+afterAll(async () => {
+  await Promise.all(
+    taken.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+  );
+});
+
+describe.runIf(ejabberdAvailable)('the ejabberd harness', () => {
+  it('starts on new ports when the ones it was given are taken', async () => {
+    const started = startEjabberd();
+    // Taken ports for the first attempt only: its two are asked for first.
+    await vi.waitFor(() => expect(taken).toHaveLength(2));
+    handOutTaken = false;
+    const ejabberd = await started;
+    try {
+      const ports = [ejabberd.c2sPort, Number(new URL(ejabberd.apiUrl).port)];
+      for (const server of taken) {
+        const address = server.address();
+        const port = typeof address === 'object' && address ? address.port : 0;
+        expect(ports).not.toContain(port);
+      }
+      const { status, body } = await ejabberd.command('status');
+      expect(status).toBe(200);
+      expect(String(body)).toContain('started');
+    } finally {
+      await ejabberd.close();
+    }
+  });
+});
