@@ -4,25 +4,26 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 // The harness's ports come from port 0, and another process can take one before ejabberd
 // listens on it (a CI run failed so). Its first start then tries new ports.
 
-const taken: Server[] = [];
+const taken: { server: Server; port: number }[] = [];
 
 /** A port this process listens on, handed to the harness as if free. */
 async function takenPort(): Promise<number> {
   // Connections (the harness asking for ejabberd's status) are dropped: none lingers.
   const server = createServer((socket) => socket.destroy());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  taken.push(server);
   const address = server.address();
-  return typeof address === 'object' && address ? address.port : 0;
+  const port = typeof address === 'object' && address ? address.port : 0;
+  taken.push({ server, port });
+  return port;
 }
 
-let handOutTaken = true;
+// The first two ports asked for (the first start's c2s and http) are taken; the rest are free.
+let handedOut = 0;
 vi.mock('./serviceProcess.ts', async (original) => {
   const actual = await original<typeof import('./serviceProcess.ts')>();
   return {
     ...actual,
-    // The first two ports asked for (c2s, http) are taken; the rest are really free.
-    freePort: async () => (handOutTaken ? takenPort() : actual.freePort()),
+    freePort: async () => (handedOut++ < 2 ? takenPort() : actual.freePort()),
   };
 });
 
@@ -30,24 +31,17 @@ const { ejabberdAvailable, startEjabberd } = await import('../support/ejabberd.t
 
 afterAll(async () => {
   await Promise.all(
-    taken.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+    taken.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))),
   );
 });
 
 describe.runIf(ejabberdAvailable)('the ejabberd harness', () => {
   it('starts on new ports when the ones it was given are taken', async () => {
-    const started = startEjabberd();
-    // Taken ports for the first attempt only: its two are asked for first.
-    await vi.waitFor(() => expect(taken).toHaveLength(2));
-    handOutTaken = false;
-    const ejabberd = await started;
+    const ejabberd = await startEjabberd();
     try {
+      expect(taken).toHaveLength(2);
       const ports = [ejabberd.c2sPort, Number(new URL(ejabberd.apiUrl).port)];
-      for (const server of taken) {
-        const address = server.address();
-        const port = typeof address === 'object' && address ? address.port : 0;
-        expect(ports).not.toContain(port);
-      }
+      for (const { port } of taken) expect(ports).not.toContain(port);
       const { status, body } = await ejabberd.command('status');
       expect(status).toBe(200);
       expect(String(body)).toContain('started');

@@ -350,8 +350,7 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Ejab
       await rm(dir, { recursive: true, force: true, maxRetries: 5 });
     },
     async logTail() {
-      const log = await readFile(join(dir, 'ejabberd.log'), 'utf8').catch(() => '');
-      return `${output}\n${log.slice(-4000)}`;
+      return `${output}\n${(await logSince(0)).slice(-4000)}`;
     },
   };
   try {
