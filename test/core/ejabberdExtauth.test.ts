@@ -8,12 +8,12 @@ import {
 } from '../../server/core/connectors/ejabberd/extauthProtocol.ts';
 import { startCorePort } from '../../server/corePort/start.ts';
 import { hashPassword } from '../../server/identity/passwords.ts';
+import { freePort } from '../../server/shared/freePort.ts';
 import { backofficePerson, GOOD_PASSWORD } from '../identity/loginFlow.ts';
 import { messengerLogIn } from '../identity/messengerFlow.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import { HTTP_ANSWER_MS, NEVER_ANSWERS_MS } from '../support/timeouts.ts';
 import { coreKey } from './deviceSessions.ts';
-import { freePort } from './serviceProcess.ts';
 
 const key = coreKey('extauth');
 let context: TestContext;

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 
-// The harness's ports come from port 0, and another process can take one before ejabberd
-// listens on it (a CI run failed so). Its first start then tries new ports.
+// Another process can take a port the harness was given before ejabberd listens on it (a CI run
+// failed so, when the ports came from port 0). Its first start then tries new ports.
 
 const taken: { server: Server; port: number }[] = [];
 
@@ -19,8 +19,8 @@ async function takenPort(): Promise<number> {
 
 // The first two ports asked for (the first start's c2s and http) are taken; the rest are free.
 let handedOut = 0;
-vi.mock('./serviceProcess.ts', async (original) => {
-  const actual = await original<typeof import('./serviceProcess.ts')>();
+vi.mock('../../server/shared/freePort.ts', async (original) => {
+  const actual = await original<typeof import('../../server/shared/freePort.ts')>();
   return {
     ...actual,
     freePort: async () => (handedOut++ < 2 ? takenPort() : actual.freePort()),

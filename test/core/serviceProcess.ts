@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { projectRoot } from '../../server/config.ts';
+import { freePort } from '../../server/shared/freePort.ts';
 import { GRACEFUL_EXIT_MS, SERVICE_READY_MS } from '../support/timeouts.ts';
 
 /** A real service process (`server/main.ts`) started by a test or benchmark. */
@@ -11,19 +11,6 @@ export interface ServiceProcess {
   stop(graceMs?: number): Promise<void>;
   /** For a failing test's message: the last 4,000 characters it wrote, and how it ended if it did. */
   diagnostics(): string;
-}
-
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function exited(child: ChildProcess): Promise<void> {

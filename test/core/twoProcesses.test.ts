@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../server/identity/backofficeSession.ts';
+import { freePort } from '../../server/shared/freePort.ts';
 import { ApiClient } from '../support/api.ts';
 import { createPerson, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import { SERVICE_PROCESS_TEST_MS } from '../support/timeouts.ts';
 import { coreKey, createDeviceSession } from './deviceSessions.ts';
-import { freePort, type ServiceProcess, startServiceProcess } from './serviceProcess.ts';
+import { type ServiceProcess, startServiceProcess } from './serviceProcess.ts';
 
 const TRIALS = 100;
 const key = coreKey('core-two-processes');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../server/config.ts';
-import { freePort } from '../core/serviceProcess.ts';
+import { freePort } from '../../server/shared/freePort.ts';
 import { CORE_API_MS, EJABBERD_READY_MS, GRACEFUL_EXIT_MS, HTTP_ANSWER_MS } from './timeouts.ts';
 
 /** One readiness probe of a starting ejabberd (probes repeat until EJABBERD_READY_MS). */

@@ -9,12 +9,12 @@ import {
   readFileSync,
 } from 'node:fs';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { Attribute, Change, Client } from 'ldapts';
+import { freePort } from '../../server/shared/freePort.ts';
 import { DIRECTORY_REQUEST_MS, GRACEFUL_EXIT_MS, SLAPD_READY_MS } from './timeouts.ts';
 
 /**
@@ -170,18 +170,6 @@ export function personLdif(person: LdapPerson): string {
     if (type !== 'cn' && typeof value === 'string' && value !== '')
       lines.push(ldifLine(type, value));
   return `${lines.join('\n')}\n`;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, ADDRESS, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function slapadd(dir: string, ldif: string | LdifWriter): Promise<void> {

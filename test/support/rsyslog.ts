@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { SiemConfig } from '../../server/shared/config/siem.ts';
-import { freePort } from '../core/serviceProcess.ts';
+import { freePort } from '../../server/shared/freePort.ts';
 import { GRACEFUL_EXIT_MS, RSYSLOG_READY_MS, waitUntil } from './timeouts.ts';
 
 /**
