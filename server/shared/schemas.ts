@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PLAN_NOTE_CODES, type PlanNoteCode } from './errorCodes.ts';
 import { phoneE164 } from './phone.ts';
 import { hasLoneSurrogate, UNSAFE_TEXT_MESSAGES } from './text.ts';
 
@@ -116,3 +117,12 @@ export const idParams = z.object({ id: uuid }).strict();
 export function listOf<T extends z.ZodType>(item: T) {
   return z.object({ data: z.array(item), total: z.number().int() });
 }
+
+/**
+ * One note of a sync plan item (a registered code and its params), also a status change's
+ * reason phrase by phrase: the console says it in its language.
+ */
+export const planNote = z.object({
+  code: z.enum(Object.keys(PLAN_NOTE_CODES) as [PlanNoteCode, ...PlanNoteCode[]]),
+  params: z.record(z.string(), z.unknown()),
+});

@@ -11,14 +11,12 @@ import {
   thresholdsSchema,
 } from '../shared/config/directorySync.ts';
 import {
-  PLAN_NOTE_CODES,
-  type PlanNoteCode,
   RUN_ERROR_CODES,
   type RunErrorCode,
   SAFETY_CODES,
   type SafetyCode,
 } from '../shared/errorCodes.ts';
-import { line, paging, uuid } from '../shared/schemas.ts';
+import { line, paging, planNote, uuid } from '../shared/schemas.ts';
 import { PLAN_ACTIONS, RUN_MODES, RUN_STATUSES } from './entities.ts';
 import {
   CONNECTION_TEST_MESSAGES,
@@ -222,12 +220,6 @@ export const runView = z.object({
   details: z.record(z.string(), z.unknown()),
 });
 export type RunView = z.infer<typeof runView>;
-
-/** One note of a plan item: a registered code and its params. */
-const planNote = z.object({
-  code: z.enum(Object.keys(PLAN_NOTE_CODES) as [PlanNoteCode, ...PlanNoteCode[]]),
-  params: z.record(z.string(), z.unknown()),
-});
 
 /** One person's line of a plan. */
 export const planItemView = z.object({

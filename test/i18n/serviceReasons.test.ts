@@ -1,6 +1,6 @@
 import polyglotI18nProvider from 'ra-i18n-polyglot';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { reasonText } from '../../admin-ui/src/components/serviceReason.ts';
+import { reasonNotesOf, reasonText } from '../../admin-ui/src/components/serviceReason.ts';
 import { CYRILLIC, loadMessages } from './dictionaries.ts';
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
@@ -66,9 +66,67 @@ describe('reasons the service writes itself read in words (issue 16)', () => {
     );
   });
 
+  // A source's reason is its plan item's English line (server/sources/reconcile/plan.ts); the
+  // status change stores the item's notes beside it (changeStatus.ts, reasonNotes).
+  const SOURCE_SAYS: readonly (readonly [string, string, Record<string, unknown>])[] = [
+    ['directory source corp-ad: disabled in the source', 'disabled_in_source', {}],
+    ['directory source corp-ad: not found in the source', 'not_found_in_source', {}],
+    ['directory source corp-ad: enabled again in the source', 'enabled_again', {}],
+    ['HR hr-import: on leave in the source', 'on_leave', {}],
+    ['HR hr-import: back from leave in the source', 'back_from_leave', {}],
+    ['HR hr-import: not in the complete list', 'not_in_complete_list', {}],
+    ['HR hr-import: left on 2031-03-15', 'left_on', { date: '2031-03-15' }],
+  ];
+
+  it.each(SOURCE_SAYS)('says what a source said («%s») from its codes', (written, code, params) => {
+    const coded = (locale: string) => ({ notes: [{ code, params }], locale });
+    const russian = reasonText(written, ru, (iso) => `день ${iso}`, coded('ru'));
+    expect(russian).toMatch(/^(Источник каталога|Кадровый источник) «[^»]+»: /);
+    const latin = russian.match(/[A-Za-z]{3,}/g) ?? [];
+    expect(latin.filter((word) => !/^(corp|ad)$/i.test(word))).toEqual([]);
+    expect(russian).not.toMatch(/plan_notes|%\{/);
+    // Without its codes (a change recorded before they were stored) the line stays as written.
+    expect(reasonText(written, ru)).toContain(written.slice(written.indexOf(': ') + 2));
+    expect(reasonText(written, en, undefined, coded('en'))).not.toMatch(/plan_notes|%\{/);
+  });
+
+  it('joins several coded phrases, and keeps the English line when one has no words here', () => {
+    const written = 'directory source corp-ad: disabled in the source; linked by employee number';
+    const notes = [
+      { code: 'disabled_in_source', params: {} },
+      { code: 'linked_by', params: { key: 'employeeId' } },
+    ];
+    const both = reasonText(written, ru, undefined, { notes, locale: 'ru' });
+    expect(both).toBe(
+      'Источник каталога «corp-ad»: Учётная запись отключена в источнике; ' +
+        'Связь установлена по табельному номеру',
+    );
+    const unknown = [...notes, { code: 'said_by_a_newer_server', params: {} }];
+    expect(reasonText(written, ru, undefined, { notes: unknown, locale: 'ru' })).toContain(
+      'disabled in the source; linked by employee number',
+    );
+  });
+
+  it('reads the codes an audit event keeps for its reason, and only whole ones', () => {
+    const note = { note: 'left_on', params: { date: '2031-03-15' } };
+    expect(reasonNotesOf({ door: 'hr-import', reasonNotes: [note] })).toEqual([
+      { code: 'left_on', params: { date: '2031-03-15' } },
+    ]);
+    // The log redacts every field named `code`, at any depth: such a note is not said.
+    const redacted = { note: 'left_on', params: { error: { code: '[redacted]' } } };
+    expect(reasonNotesOf({ reasonNotes: [note, redacted] })).toBeNull();
+    for (const details of [null, 'text', {}, { reasonNotes: 'x' }, { reasonNotes: [{ note: 1 }] }])
+      expect(reasonNotesOf(details)).toBeNull();
+  });
+
   it('leaves a reason a person typed as typed', () => {
     for (const typed of ['Уволен по собственному желанию', 'terminated by HR request', ''])
       expect(reasonText(typed, ru)).toBe(typed);
+    // Codes say only what a source said, never a typed reason.
+    const coded = { notes: [{ code: 'disabled_in_source', params: {} }], locale: 'ru' };
+    expect(reasonText('terminated by HR request', ru, undefined, coded)).toBe(
+      'terminated by HR request',
+    );
     expect(reasonText(null, ru)).toBe('');
   });
 });

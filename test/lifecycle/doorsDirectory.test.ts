@@ -11,10 +11,12 @@ import {
 } from '../support/openldap.ts';
 import {
   arm,
+  auditOf,
   consoleOk,
   deleteLdapPerson,
   expectDoorEffects,
   expectUnchanged,
+  historyOf,
   inWorld,
   ldapSubject,
   planOf,
@@ -62,6 +64,8 @@ interface DirectoryRow {
   before?: Step[];
   act: (world: World, subject: Subject) => Promise<void>;
   from: Status;
+  /** The codes of the plan item's reason, stored with the change for the console's words. */
+  notes: string[];
 }
 
 const rows: DirectoryRow[] = [
@@ -70,12 +74,14 @@ const rows: DirectoryRow[] = [
     how: 'disabled in LDAP (lock attribute), then a sync run',
     act: (world, s) => directoryChange(world, s, lock(true)),
     from: 'active',
+    notes: ['disabled_in_source'],
   },
   {
     verb: 'deactivate',
     how: 'deleted from LDAP, then a full sync run',
     act: (world, s) => directoryChange(world, s, (uid) => deleteLdapPerson(ldap, uid)),
     from: 'active',
+    notes: ['not_found_in_source'],
   },
   {
     verb: 'activate',
@@ -83,6 +89,7 @@ const rows: DirectoryRow[] = [
     before: [{ verb: 'deactivate', run: (world, s) => directoryChange(world, s, lock(true)) }],
     act: (world, s) => directoryChange(world, s, lock(false)),
     from: 'deactivated',
+    notes: ['enabled_again'],
   },
 ];
 
@@ -117,6 +124,14 @@ describe.skipIf(!slapdAvailable)('issue 11: the directory door (real OpenLDAP)',
             VERB[row.verb].event,
           ],
         });
+        // The source's reason as codes, for the console's words (the English line stays too).
+        const [entry] = (await historyOf(world, subject.id)).entries;
+        expect(entry?.reason).toMatch(/^directory source \S+: /);
+        expect(entry?.reasonNotes?.map((note) => note.code)).toEqual(row.notes);
+        const [event] = (await auditOf(world, subject.id, VERB[row.verb].audit, 'success')).events;
+        // There as `{note, params}`: the log redacts every field named `code`.
+        const details = (event?.details ?? {}) as { reasonNotes?: { note: string }[] };
+        expect(details.reasonNotes?.map((note) => note.note)).toEqual(row.notes);
       }),
     ROW_TIMEOUT,
   );

@@ -512,6 +512,7 @@ export interface HistoryEntry {
   actorId: string | null;
   actorLabel: string;
   reason: string | null;
+  reasonNotes: { code: string; params: Record<string, unknown> }[] | null;
 }
 
 /** The person's status history, newest first (tolerates a bare array or a `{data}` page). */

@@ -184,4 +184,37 @@ describe.runIf(RUN)('plan notes in Russian on the sync run page, in a real brows
       ]);
     await shot(page, 'plan-notes-03-legacy-ru');
   });
+
+  it("a person's status history says in Russian why the source deactivated them", {
+    timeout: BROWSER_TEST_MS,
+  }, async () => {
+    // A new run (the last one's notes were wiped above), with nothing held back this time.
+    const patched = await api.request('PATCH', `/api/v1/directory-sources/${SOURCE}`, {
+      body: {
+        thresholds: { minShareOfManaged: 0, maxDeactivationShare: 1, maxDeactivations: 100 },
+      },
+    });
+    expect(patched.status, patched.text).toBe(200);
+    const applied = await sync(api, SOURCE, 'full');
+    expect(applied.counts).toMatchObject({ deactivate: 4, blocked: 0 });
+    const { rows } = await context.services.pool.query<{ id: string; status: string }>(
+      `select id, status from app_user where username = 'vera'`,
+    );
+    expect(rows[0]?.status).toBe('deactivated');
+    await page.goto(`${context.baseUrl}/admin/#/users/${rows[0]?.id}/show`);
+    const history = page.getByTestId('status-history');
+    // The plan item's reason, from its codes: no English line inside the Russian sentence.
+    await history
+      .locator('tbody tr', {
+        hasText: `Источник каталога «${SOURCE}»: Не найден в источнике`,
+      })
+      .waitFor();
+    await shot(page, 'plan-notes-04-status-history-ru');
+    const data = await dataWords(context);
+    const text = (await history.allTextContents()).join('\n');
+    const findings = (await languageFindings(page, 'ru', data)).filter((finding) =>
+      text.includes(finding.in),
+    );
+    expect(findings, describeFindings('the status history', findings)).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
-import { formatDate } from '../format';
-import { messageArgs, rowErrorMessage, type Translate } from './problemText';
+import { formatDate } from '../format.ts';
+import { messageArgs, rowErrorMessage, type Translate } from './problemText.ts';
 
 /**
  * A plan item's notes in the console's language (issue 16): each note's code

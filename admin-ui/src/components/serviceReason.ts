@@ -1,3 +1,4 @@
+import { noteLines, type PlanNote } from '../api/planNotes.ts';
 import { sourceName } from './sourceName.ts';
 
 /**
@@ -40,17 +41,59 @@ const SERVICE_REASONS: readonly (readonly [RegExp, string, readonly string[]])[]
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
 
+/**
+ * A reason's phrases as the service coded them (a source's plan item's notes, stored with the
+ * status change and in its audit event), and the console's locale to say them in.
+ */
+export interface ReasonNotes {
+  notes: readonly PlanNote[] | null | undefined;
+  locale: string;
+}
+
+// What the audit log writes for a field it redacts.
+const REDACTED = '[redacted]';
+
+/**
+ * The notes an audit event's details carry for its reason (`reasonNotes`, each `{note, params}`:
+ * the log redacts every field named `code`), or null when they are missing, malformed, or lost a
+ * param to that redaction (the reason's English line is shown then).
+ */
+export function reasonNotesOf(details: unknown): PlanNote[] | null {
+  if (typeof details !== 'object' || details === null) return null;
+  const notes = (details as { reasonNotes?: unknown }).reasonNotes;
+  if (!Array.isArray(notes)) return null;
+  const coded: PlanNote[] = [];
+  for (const item of notes) {
+    if (typeof item !== 'object' || item === null) return null;
+    const { note, params } = item as { note?: unknown; params?: unknown };
+    if (typeof note !== 'string' || typeof params !== 'object' || params === null) return null;
+    if (JSON.stringify(params).includes(REDACTED)) return null;
+    coded.push({ code: note, params: params as Record<string, unknown> });
+  }
+  return coded;
+}
+
+/** The coded phrases in words, joined as the service joins them; null if any has no words here. */
+function notesText(translate: Translate, coded: ReasonNotes | undefined): string | null {
+  if (!coded?.notes || coded.notes.length === 0) return null;
+  const lines = noteLines(translate, coded.locale, coded.notes, null);
+  return lines.length > 0 ? lines.map((line) => line.text).join('; ') : null;
+}
+
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * A stored reason as the console shows it: the service's own in words (`app.service_reason.*`,
- * with its verb, source kind and status as words too), anyone's typed reason as it is.
+ * with its verb, source kind and status as words too), anyone's typed reason as it is. What a
+ * source said (`source_says`) is its plan item's English line: with `coded`, its notes are said
+ * instead (changes recorded before notes were stored keep the English line).
  */
 export function reasonText(
   reason: string | null | undefined,
   translate: Translate,
   /** How a calendar day (`2026-12-31`) reads in the console's language. */
   day: (iso: string) => string = (iso) => iso,
+  coded?: ReasonNotes,
 ): string {
   if (!reason) return '';
   for (const [pattern, key, names] of SERVICE_REASONS) {
@@ -70,7 +113,9 @@ export function reasonText(
                 ? sourceName(value, translate)
                 : name === 'date' && ISO_DAY.test(value)
                   ? day(value)
-                  : value;
+                  : name === 'detail'
+                    ? (notesText(translate, coded) ?? value)
+                    : value;
     });
     return translate(`app.service_reason.${key}`, { ...params, _: reason });
   }

@@ -43,6 +43,7 @@ import { Migration20261215010000SyncStagingRelease } from './Migration2026121501
 import { Migration20261215020000SyncBurstTablesNoInsertVacuum } from './Migration20261215020000SyncBurstTablesNoInsertVacuum.ts';
 import { Migration20261215030000SyncUnmatchedEntries } from './Migration20261215030000SyncUnmatchedEntries.ts';
 import { Migration20261216000000AuditSealByIndex } from './Migration20261216000000AuditSealByIndex.ts';
+import { Migration20261217000000StatusReasonNotes } from './Migration20261217000000StatusReasonNotes.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -149,5 +150,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261216000000AuditSealByIndex',
     class: Migration20261216000000AuditSealByIndex,
+  },
+  {
+    name: 'Migration20261217000000StatusReasonNotes',
+    class: Migration20261217000000StatusReasonNotes,
   },
 ];

@@ -4,6 +4,7 @@ import { executeBound } from '../../db/execute.ts';
 import type { UserStatus } from '../../directory/entities.ts';
 import { loadCorePeople } from '../../directory/people/corePerson.ts';
 import type { OutboxEvent } from '../../outbox/events.ts';
+import type { PlanNote } from '../../shared/errorCodes.ts';
 import { type ArtefactCounts, NO_ARTEFACTS, revokeArtefacts } from '../sessions/revokeArtefacts.ts';
 import type { Door } from './doors.ts';
 import { lastSuperadmins, lockBeforeSuperadmins } from './lastSuperadmin.ts';
@@ -26,6 +27,12 @@ export interface StatusTarget {
   id: string;
   /** This person's reason, if it differs from the cause's. */
   reason?: string | null;
+  /**
+   * The reason's phrases as registered notes, when it has them (a sync plan item's): stored with
+   * the status change and in its audit event (as `{note, params}`), so the console says them in
+   * its language.
+   */
+  reasonNotes?: readonly PlanNote[] | null;
   /** The person credited with this change, if it differs from the acting person. */
   byId?: string | null;
   /** The source whose word it is for this person, if it differs from the cause's. */
@@ -134,9 +141,11 @@ update app_user u set status = ?, status_changed_at = ?::timestamptz, status_cha
 
 const HISTORY_SQL = `
 insert into user_status_change (user_id, from_status, to_status, changed_at, actor_id, actor_label,
-  door, source_id, reason)
-select t.id, t.from_status, ?, ?::timestamptz, t.by_id, ?, ?, t.source_id, left(t.reason, 1000)
-  from jsonb_to_recordset(?::jsonb) as t(id uuid, from_status text, reason text, by_id uuid, source_id text)`;
+  door, source_id, reason, reason_notes)
+select t.id, t.from_status, ?, ?::timestamptz, t.by_id, ?, ?, t.source_id, left(t.reason, 1000),
+       t.reason_notes
+  from jsonb_to_recordset(?::jsonb)
+    as t(id uuid, from_status text, reason text, by_id uuid, source_id text, reason_notes jsonb)`;
 
 interface Planned {
   row: CurrentRow;
@@ -200,6 +209,7 @@ export async function changeStatus(
     id: p.row.id,
     from_status: p.row.status,
     reason: p.reason,
+    reason_notes: p.target.reasonNotes ?? null,
     by_id: p.byId,
     source_id: p.sourceId,
   }));
@@ -235,6 +245,7 @@ export async function changeStatus(
       details: {
         door: cause.door,
         ...(p.sourceId ? { sourceId: p.sourceId } : {}),
+        ...(p.target.reasonNotes ? { reasonNotes: auditedNotes(p.target.reasonNotes) } : {}),
         ...(verb === 'activate' ? {} : { artefactsRevoked: counts }),
         ...cause.details,
         ...p.target.details,
@@ -243,6 +254,14 @@ export async function changeStatus(
     ctx.audit(event);
   }
   return result;
+}
+
+/**
+ * A reason's notes as its audit event keeps them: `{note, params}`, since the log redacts every
+ * field named `code` (one-time codes) at any depth.
+ */
+function auditedNotes(notes: readonly PlanNote[]): { note: string; params: PlanNote['params'] }[] {
+  return notes.map(({ code, params }) => ({ note: code, params }));
 }
 
 /** What the core must hear, in the order the people were named (one query for everyone). */

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type ActorKind, actorKindOf } from '../../audit/actorKind.ts';
 import type { UserStatus } from '../../directory/entities.ts';
+import type { PlanNote } from '../../shared/errorCodes.ts';
 import type { Door } from './doors.ts';
 
 /** One status change of a person, as the card shows it. */
@@ -17,6 +18,8 @@ export interface StatusHistoryEntry {
   /** What acted when it was not a person (a source, SCIM, the service…). */
   actorKind: ActorKind;
   reason: string | null;
+  /** The reason's phrases as registered notes (a source's plan item's), else null. */
+  reasonNotes: PlanNote[] | null;
 }
 
 /** How many entries one read returns at most (newest first). */
@@ -38,10 +41,11 @@ export async function readStatusHistory(
       actor_label: string;
       actor_name: string | null;
       reason: string | null;
+      reason_notes: PlanNote[] | null;
     }[]
   >(
     `select c.changed_at as at, c.from_status, c.to_status, c.door, c.source_id, c.actor_id,
-            c.actor_label, c.reason,
+            c.actor_label, c.reason, c.reason_notes,
             concat_ws(' ', a.family_name, a.given_name, nullif(a.middle_name, '')) as actor_name
        from user_status_change c left join app_user a on a.id = c.actor_id
       where c.user_id = ? order by c.changed_at desc, c.id desc limit ?`,
@@ -58,5 +62,6 @@ export async function readStatusHistory(
     actorName: row.actor_id ? row.actor_name : null,
     actorKind: actorKindOf(row.actor_id, row.actor_label),
     reason: row.reason,
+    reasonNotes: row.reason_notes,
   }));
 }

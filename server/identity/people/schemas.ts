@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ACTOR_KINDS } from '../../audit/actorKind.ts';
 import { USER_STATUSES } from '../../directory/entities.ts';
-import { listOf, paragraph, uuid } from '../../shared/schemas.ts';
+import { listOf, paragraph, planNote, uuid } from '../../shared/schemas.ts';
 import { DOORS } from '../lifecycle/doors.ts';
 import { BULK_MAX } from './bulkStatus.ts';
 
@@ -57,5 +57,9 @@ export const statusHistory = listOf(
     actorName: z.string().nullable().describe("The acting person's current full name"),
     actorKind: z.enum(ACTOR_KINDS),
     reason: z.string().nullable(),
+    reasonNotes: z
+      .array(planNote)
+      .nullable()
+      .describe("The reason's phrases as codes with params (a source's), for the console's words"),
   }),
 );

@@ -11,6 +11,7 @@ import {
   type StatusTarget,
 } from '../../identity/lifecycle/changeStatus.ts';
 import { notifyAfterSql, sqlEmitCte } from '../../outbox/sqlEmit.ts';
+import type { PlanNote } from '../../shared/errorCodes.ts';
 import type { Services } from '../../shared/services.ts';
 import { cutText } from '../../shared/text.ts';
 import { rescheduleFromDates } from '../hr/schedule/reschedule.ts';
@@ -113,7 +114,7 @@ returning u.id, p.seq, p.action, p.diff - 'status' as diff, p.reason, p.external
 
 // The items of a batch that change a person's status, for the lifecycle.
 const STATUS_ITEMS_SQL = `
-select p.user_id, p.action, p.reason, p.external_id from sync_plan_item p
+select p.user_id, p.action, p.reason, p.notes, p.external_id from sync_plan_item p
  where ${BATCH_ITEMS} and p.action in ('deactivate', 'suspend', 'reactivate') order by p.seq`;
 
 // The core account of each new person, chosen as the database's insert trigger would choose it
@@ -246,6 +247,8 @@ interface StatusItem {
   user_id: string;
   action: 'deactivate' | 'suspend' | 'reactivate';
   reason: string | null;
+  /** The reason's phrases as codes (null for items of plans made before notes). */
+  notes: PlanNote[] | null;
   external_id: string | null;
 }
 
@@ -270,6 +273,8 @@ async function applyStatusItems(
         id: item.user_id,
         // Cut whole: the reason quotes source values and goes to audit details (jsonb).
         reason: cutText(`${who}: ${item.reason ?? ''}`, 1000),
+        // An item's notes say its reason phrase by phrase; none (older plans): the text alone.
+        reasonNotes: item.notes && item.notes.length > 0 ? item.notes : null,
         details: { externalId: item.external_id },
       }));
   const cause = {

@@ -2248,6 +2248,75 @@ export interface ApiResponses {
       actorName: string | null;
       actorKind: 'person' | 'source' | 'scim' | 'core' | 'anonymous' | 'system';
       reason: string | null;
+      /**
+       * The reason's phrases as codes with params (a source's), for the console's words
+       */
+      reasonNotes:
+        | {
+            code:
+              | 'value_control_character'
+              | 'value_lone_surrogate'
+              | 'value_too_long'
+              | 'value_unstageable'
+              | 'entry_id_missing'
+              | 'import_row'
+              | 'import_row_cell'
+              | 'invalid_login'
+              | 'invalid_email'
+              | 'invalid_phone'
+              | 'invalid_date'
+              | 'value_cut'
+              | 'groups_ignored'
+              | 'id_shared'
+              | 'decision_number_disagree'
+              | 'former_number_shared'
+              | 'former_number_claimed'
+              | 'former_and_match'
+              | 'match_many'
+              | 'match_claimed'
+              | 'login_taken'
+              | 'email_taken'
+              | 'maybe_same_person'
+              | 'maybe_same_person_undecided'
+              | 'ignored_same_person'
+              | 'left_not_created'
+              | 'disabled_not_created'
+              | 'left_on'
+              | 'disabled_in_source'
+              | 'back_from_leave'
+              | 'enabled_again'
+              | 'on_leave'
+              | 'kept_deactivated'
+              | 'kept_suspended'
+              | 'reconnected_by_decision'
+              | 'reconnected_by_number'
+              | 'linked_by'
+              | 'starts_on'
+              | 'leaves_on'
+              | 'released_login'
+              | 'released_email'
+              | 'released_login_email'
+              | 'requester_rank'
+              | 'requester_scope'
+              | 'not_found_in_source'
+              | 'not_in_complete_list'
+              | 'gone_from_source'
+              | 'deleted_in_directory'
+              | 'deleted_in_directory_from'
+              | 'filter_no_match'
+              | 'moved_out_of_base'
+              | 'blocked_insufficient_rank'
+              | 'blocked_outside_scope'
+              | 'blocked_last_superadmin'
+              | 'blocked_empty_read'
+              | 'blocked_partial_read'
+              | 'taken_since_plan'
+              | 'changed_since_plan';
+            params: {
+              [k: string]: unknown;
+            };
+          }[]
+        | null;
     }[];
     total: number;
   };

@@ -1,7 +1,7 @@
-import { SimpleList, useTranslate } from 'react-admin';
+import { SimpleList, useLocaleState, useTranslate } from 'react-admin';
 import type { AuditEventRecord } from '../../api/types';
 import { actorWords, nameOf } from '../../components/PersonName';
-import { reasonText } from '../../components/serviceReason';
+import { reasonNotesOf, reasonText } from '../../components/serviceReason';
 import { useFormat } from '../../format';
 import { targetText } from './fields';
 import { useAuditWords } from './labels';
@@ -10,6 +10,7 @@ import { useAuditWords } from './labels';
 export function AuditCards() {
   const translate = useTranslate();
   const { dateTime, date } = useFormat();
+  const [locale] = useLocaleState();
   const words = useAuditWords();
   // A card is one link to the event: names are plain text here, not links of their own.
   const actor = ({ actor }: AuditEventRecord) =>
@@ -32,7 +33,10 @@ export function AuditCards() {
           [actor(record), record.target.label || record.target.id ? target(record) : null]
             .filter(Boolean)
             .join(' → '),
-          reasonText(record.reason, translate, date),
+          reasonText(record.reason, translate, date, {
+            notes: reasonNotesOf(record.details),
+            locale,
+          }),
           `${dateTime(record.at)} · ${translate(`app.outcome.${record.outcome}`)}`,
         ]
           .filter(Boolean)

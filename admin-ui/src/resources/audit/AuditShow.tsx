@@ -1,8 +1,8 @@
 import { Box } from '@mui/material';
-import { Show, useRecordContext, useTranslate } from 'react-admin';
+import { Show, useLocaleState, useRecordContext, useTranslate } from 'react-admin';
 import type { AuditEventRecord } from '../../api/types';
 import { Row, Section } from '../../components/Section';
-import { reasonText } from '../../components/serviceReason';
+import { reasonNotesOf, reasonText } from '../../components/serviceReason';
 import { useFormat } from '../../format';
 import { DetailsView } from './DetailsView';
 import { DiffView } from './DiffView';
@@ -18,9 +18,16 @@ function Body() {
   const translate = useTranslate();
   const { dateTime, date } = useFormat();
   const words = useAuditWords();
+  const [locale] = useLocaleState();
   if (!record) return null;
   const f = (field: string) => translate(`resources.audit-events.fields.${field}`);
-  const hasDetails = record.details !== null && record.details !== undefined;
+  const coded = reasonNotesOf(record.details);
+  // The reason's coded phrases are said in the reason's row, not again as details.
+  const details =
+    coded && isRecord(record.details)
+      ? Object.fromEntries(Object.entries(record.details).filter(([key]) => key !== 'reasonNotes'))
+      : record.details;
+  const hasDetails = details !== null && details !== undefined;
   return (
     <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 2, p: 2 }}>
       <Section title={`${f('id')} ${record.id}`}>
@@ -40,7 +47,9 @@ function Body() {
         <Row label={f('outcome')}>
           {translate(`app.outcome.${record.outcome}`, { _: record.outcome })}
         </Row>
-        <Row label={f('reason')}>{reasonText(record.reason, translate, date)}</Row>
+        <Row label={f('reason')}>
+          {reasonText(record.reason, translate, date, { notes: coded, locale })}
+        </Row>
         <Row label={f('ip')}>{record.ip}</Row>
         <Row label={f('requestId')}>{record.requestId}</Row>
       </Section>
@@ -49,11 +58,11 @@ function Body() {
       </Section>
       {hasDetails && (
         <Section title={translate('app.audit.details')} wide>
-          {isRecord(record.details) ? (
-            <DetailsView details={record.details} targetType={record.target.type} />
+          {isRecord(details) ? (
+            <DetailsView details={details} targetType={record.target.type} />
           ) : (
             <Box component="pre" sx={{ fontSize: 12, whiteSpace: 'pre-wrap', m: 0 }}>
-              {JSON.stringify(record.details, null, 2)}
+              {JSON.stringify(details, null, 2)}
             </Box>
           )}
         </Section>

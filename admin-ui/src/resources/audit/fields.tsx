@@ -1,7 +1,7 @@
-import { useRecordContext, useTranslate } from 'react-admin';
+import { useLocaleState, useRecordContext, useTranslate } from 'react-admin';
 import type { AuditEventRecord } from '../../api/types';
 import { ActorName, nameOf, PersonLink } from '../../components/PersonName';
-import { reasonText } from '../../components/serviceReason';
+import { reasonNotesOf, reasonText } from '../../components/serviceReason';
 import { sourceName } from '../../components/sourceName';
 import { useFormat } from '../../format';
 import { useAuditWords } from './labels';
@@ -82,6 +82,8 @@ export function ReasonField(_props: AuditFieldProps) {
   const record = useRecordContext<AuditEventRecord>();
   const translate = useTranslate();
   const { date } = useFormat();
+  const [locale] = useLocaleState();
   if (!record?.reason) return null;
-  return <span>{reasonText(record.reason, translate, date)}</span>;
+  const coded = { notes: reasonNotesOf(record.details), locale };
+  return <span>{reasonText(record.reason, translate, date, coded)}</span>;
 }

@@ -9,7 +9,7 @@ import {
   Typography,
 } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
-import { HttpError, useTranslate } from 'react-admin';
+import { HttpError, useLocaleState, useTranslate } from 'react-admin';
 import type { StatusChange, UserRecord } from '../../api/types';
 import { ActorName, PersonLink } from '../../components/PersonName';
 import { Row } from '../../components/Section';
@@ -31,7 +31,7 @@ function Who({ change }: { change: StatusChange }) {
 /** The last change as the person's record states it: shown when the history cannot be read. */
 function LastChange({ record }: { record: UserRecord }) {
   const translate = useTranslate();
-  const { dateTime } = useFormat();
+  const { dateTime, date } = useFormat();
   const f = (field: string) => translate(`resources.users.fields.${field}`);
   return (
     <>
@@ -42,7 +42,7 @@ function LastChange({ record }: { record: UserRecord }) {
       <Row label={f('statusChangedBy')}>
         <PersonLink person={record.statusChangedBy} />
       </Row>
-      <Row label={f('statusReason')}>{record.statusReason}</Row>
+      <Row label={f('statusReason')}>{reasonText(record.statusReason, translate, date)}</Row>
     </>
   );
 }
@@ -53,6 +53,7 @@ function LastChange({ record }: { record: UserRecord }) {
  */
 export function StatusHistory({ record }: { record: UserRecord }) {
   const translate = useTranslate();
+  const [locale] = useLocaleState();
   const { dateTime, date } = useFormat();
   const dataProvider = useAppDataProvider();
   const { data, isPending, isError } = useQuery({
@@ -113,7 +114,8 @@ export function StatusHistory({ record }: { record: UserRecord }) {
               <Who change={change} />
             </TableCell>
             <TableCell sx={{ wordBreak: 'break-word' }}>
-              {reasonText(change.reason, translate, date) || '—'}
+              {reasonText(change.reason, translate, date, { notes: change.reasonNotes, locale }) ||
+                '—'}
             </TableCell>
           </TableRow>
         ))}
