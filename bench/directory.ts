@@ -20,6 +20,7 @@ import {
   measureAuditLists,
   measureExports,
 } from './directory/audit.ts';
+import { type DashboardResult, measureDashboard } from './directory/dashboard.ts';
 import { buildData, type DataState, dataSetName, readState } from './directory/data.ts';
 import { measureDeactivate } from './directory/deactivate.ts';
 import { measureSearch, type Searcher, type SearchResult } from './directory/search.ts';
@@ -37,6 +38,7 @@ interface Results {
   auditLists: AuditListResult[] | string;
   exports: ExportResult[] | string;
   deactivate: Latency | string;
+  dashboard: DashboardResult | string;
   appends: AppendResult[];
   tail: TailTiming | string;
   verify: VerifyTiming;
@@ -151,6 +153,21 @@ function report(r: Results): string {
     rows.push(
       latencyRow('POST /users/:id/deactivate', r.deactivate, 25, 'different person each time'),
     );
+  if (typeof r.dashboard === 'string')
+    rows.push(['GET /statistics?weeks=12', '', '', '', '', '', '', r.dashboard]);
+  else {
+    const d = r.dashboard;
+    rows.push([
+      'GET /statistics?weeks=12 (dashboard)',
+      String(d.product.n),
+      fmt(d.product.p50),
+      fmt(d.product.p95),
+      fmt(d.product.p99),
+      '—',
+      '—',
+      `floor p50 / p95 ${fmt(d.floor.p50)} / ${fmt(d.floor.p95)} (people by status, the window's joiners and changes counted); ${d.people.toLocaleString('en-US')} people, ${d.changes.toLocaleString('en-US')} status changes${d.backfilled > 0 ? ` (${d.backfilled.toLocaleString('en-US')} recorded first)` : ''}`,
+    ]);
+  }
   out.push(table(header, rows), '');
   const throughput: string[][] = [];
   if (typeof r.exports === 'string')
@@ -234,10 +251,12 @@ function report(r: Results): string {
 
 /**
  * `npm run bench -- directory [--fresh] [--requests 200] [--append-seconds 10]
- * [--tail-events 200000] [--people 100000] [--only search,audit,export,deactivate,appends,tail]`:
+ * [--tail-events 200000] [--people 100000]
+ * [--only search,audit,export,deactivate,dashboard,appends,tail]`:
  * builds (or reuses) `--people` people (100,000 by default, in bench/.data/directory; other sizes
  * in bench/.data/directory-<people>) and 1,000,000 audit events, starts the real app
- * on loopback and measures search, audit lists, export, deactivation and concurrent appends.
+ * on loopback and measures search, audit lists, export, deactivation, the dashboard and concurrent
+ * appends.
  */
 export async function runDirectoryBenchmark(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -305,6 +324,9 @@ export async function runDirectoryBenchmark(args: string[]): Promise<void> {
       deactivate: !want('deactivate')
         ? skipped
         : await stage('deactivate', () => measureDeactivate(services, client, requests)),
+      dashboard: !want('dashboard')
+        ? skipped
+        : await stage('dashboard', () => measureDashboard(services, client)),
       appends: [],
       tail: skipped,
       verify: { ok: false, checked: 0, seconds: 0, problem: 'not run' },

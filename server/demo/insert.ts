@@ -44,6 +44,35 @@ export async function insertPeople(em: EntityManager, rows: readonly DemoPerson[
   );
 }
 
+/**
+ * The status history of demo people deactivated earlier (their `status_changed_at`): one change
+ * from active by the operator named, through the console, as the lifecycle would have recorded
+ * it, so the dashboard's series and the cards show when they left. `ids`: the people of one
+ * batch; null: every such person without a recorded change (a data set seeded before the demo
+ * wrote history). Returns how many changes it recorded.
+ */
+export async function insertDemoStatusHistory(
+  em: EntityManager,
+  ids: readonly string[] | null,
+): Promise<number> {
+  const list = ids === null ? null : JSON.stringify(ids);
+  const rows = await em.execute<{ n: number }[]>(
+    `with recorded as (
+       insert into user_status_change (user_id, from_status, to_status, changed_at, actor_id,
+         actor_label, door, reason)
+       select u.id, 'active', 'deactivated', u.status_changed_at, u.status_changed_by_id,
+              coalesce(a.username, 'demo'), 'console', u.status_reason
+         from app_user u left join app_user a on a.id = u.status_changed_by_id
+        where u.status = 'deactivated' and u.status_changed_at is not null
+          and (?::jsonb is null or u.id in (select value::uuid from jsonb_array_elements_text(?::jsonb)))
+          and not exists (select 1 from user_status_change c where c.user_id = u.id)
+       returning 1)
+     select count(*)::int as n from recorded`,
+    [list, list],
+  );
+  return rows[0]?.n ?? 0;
+}
+
 /** Inserts spaces with one INSERT per batch. */
 export async function insertSpaces(
   em: EntityManager,

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Role } from '../authz/roles.ts';
 import {
   BATCH_SIZE,
+  insertDemoStatusHistory,
   insertMemberships,
   insertOrganizations,
   insertPeople,
@@ -71,6 +72,15 @@ function operatorRoles(people: number, rng: Random): Role[] {
   return roles.slice(0, count);
 }
 
+/** A batch of people, then the status history of those of them deactivated earlier. */
+async function insertPeopleWithHistory(em: EntityManager, batch: readonly DemoPerson[]) {
+  await insertPeople(em, batch);
+  await insertDemoStatusHistory(
+    em,
+    batch.filter((person) => person.status === 'deactivated').map((person) => person.id),
+  );
+}
+
 /**
  * Loads a demo directory inside the caller's transaction, set-based: organizations, people and
  * memberships go in with one multi-row INSERT per 5,000 rows. Memory holds the people's ids only.
@@ -107,11 +117,11 @@ export async function seedDemoDirectory(
     batch.push(person);
     // Operators go in the first batch, so every later added_by reference already exists.
     if (batch.length >= BATCH_SIZE || i === roles.length - 1) {
-      await insertPeople(em, batch);
+      await insertPeopleWithHistory(em, batch);
       batch = [];
     }
   }
-  await insertPeople(em, batch);
+  await insertPeopleWithHistory(em, batch);
 
   const spaces = buildSpaces(options.people, tree, rng, suffix);
   await insertSpaces(em, spaces, now);

@@ -109,6 +109,24 @@ describe('seed-demo', () => {
     expect(feminine).toEqual([]);
   });
 
+  it('records when each person deactivated earlier left, as the lifecycle would have', async () => {
+    // The dashboard's series and the card read the status history, not app_user alone.
+    const rows = await query<{ left: number; recorded: number; matching: number }>(
+      `select count(*)::int as left,
+              count(c.user_id)::int as recorded,
+              count(*) filter (where c.changed_at = u.status_changed_at and c.from_status = 'active'
+                                 and c.reason = u.status_reason and c.door = 'console')::int as matching
+         from app_user u left join user_status_change c on c.user_id = u.id and c.to_status = 'deactivated'
+        where u.status = 'deactivated'`,
+    );
+    expect(rows[0]?.left).toBeGreaterThan(0);
+    expect(rows[0]).toEqual({
+      left: rows[0]?.left,
+      recorded: rows[0]?.left,
+      matching: rows[0]?.left,
+    });
+  });
+
   it('is audited as demo.seeded and refuses a second run without force', async () => {
     const events = await query<{ actor_label: string; target_id: string }>(
       "select actor_label, target_id from audit_event where action = 'demo.seeded'",
