@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPerson, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import { TEST_MS } from '../support/timeouts.ts';
+import { dayOf, type Point } from './support.ts';
 
 /*
  * The dashboard's people-by-status series is counted back from today (getStatistics.ts): today's
@@ -15,19 +16,7 @@ import { TEST_MS } from '../support/timeouts.ts';
 const STATUSES = ['pending', 'active', 'suspended', 'deactivated'] as const;
 type Status = (typeof STATUSES)[number];
 const DAY = 86_400_000;
-const TZ = 'Europe/Moscow';
 const PEOPLE = 8;
-
-/** The calendar day of `at` in the company's zone, as the server buckets it. */
-const dayOf = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(at);
-
-interface Point {
-  day: string;
-  pending: number;
-  active: number;
-  suspended: number;
-  deactivated: number;
-}
 
 /** One person's generated life: when they were created, in which status, and what followed. */
 interface Life {

@@ -3,14 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/api.ts';
 import { createPerson, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
+import { dayOf, type Point, TZ } from './support.ts';
 
-interface Point {
-  day: string;
-  pending: number;
-  active: number;
-  suspended: number;
-  deactivated: number;
-}
 interface Statistics {
   timeZone: string;
   from: string;
@@ -28,15 +22,12 @@ interface Statistics {
 type Client = Awaited<ReturnType<typeof signedIn>>;
 
 const DAY = 86_400_000;
-const TZ = 'Europe/Moscow';
 let context: TestContext;
 let db: pg.Client;
 let admin: Client;
 let staff: Client;
 let auditor: Client;
 
-/** The calendar day of `at` in the company's zone, as the server buckets it. */
-const dayOf = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(at);
 /** The Monday of the week of a YYYY-MM-DD day. */
 function mondayOf(day: string): string {
   const date = new Date(`${day}T00:00:00Z`);
