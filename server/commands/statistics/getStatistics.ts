@@ -36,11 +36,11 @@ async function peopleByStatus(em: EntityManager, w: Window, people: PeopleFilter
   const joined = people('u.id');
   // Counted back from today, not forward from the first person: today's counts (the table as it
   // is), less what happened after each day of the window. A forward sum read every person's
-  // first change and the whole history on every load: 4.9–5.3 s of the dashboard's 5.5–5.9 s at
+  // first change and the whole history on every load: 4.9–5.3 s of the dashboard's 5.8–6.8 s at
   // a million people (docs/benchmarks.md). Now only the window's changes and joiners are read,
   // besides one count of the people by status. Equal to the forward sum whenever the history
   // describes every change (the lifecycle writes it for each; test/dashboard/byStatus.test.ts).
-  // `after`: the instant `from`'s day ends in the zone; events from then on are "later".
+  // "Later" events are those from the end of the window's first day in the zone on.
   const rows = await em.execute<{ day: string; status: string; n: number }[]>(
     `with changes as materialized (
        select c.id, c.user_id, c.changed_at, c.from_status, c.to_status,
