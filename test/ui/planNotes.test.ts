@@ -30,7 +30,8 @@ import { dataWords, describeFindings, languageFindings } from './language.ts';
  * Issue 16: a sync run's «Примечание» column in Russian, against a real OpenLDAP in Chromium. A
  * refused entry, dropped values and blocked deactivations read in Russian, with no English, key
  * or raw code on the page; an item recorded before notes had codes shows its English marked as
- * an older version's.
+ * an older version's. A person the source deactivated then reads why, in Russian, in their
+ * status history (the notes are stored with the status change).
  */
 
 const RUN = browserAvailable() && slapdAvailable;
