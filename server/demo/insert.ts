@@ -55,6 +55,7 @@ export async function insertDemoStatusHistory(
   em: EntityManager,
   ids: readonly string[] | null,
 ): Promise<number> {
+  if (ids !== null && ids.length === 0) return 0;
   const list = ids === null ? null : JSON.stringify(ids);
   const rows = await em.execute<{ n: number }[]>(
     `with recorded as (
