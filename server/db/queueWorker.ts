@@ -1,6 +1,5 @@
-import pg from 'pg';
-import type { Logger } from '../logger.ts';
 import { backoffMs } from '../shared/backoff.ts';
+import { type ListenerServices, NotificationListener } from './notificationListener.ts';
 
 /** A claimed queue item; `attempt` numbers this claim and guards its recording. */
 export interface ClaimedItem {
@@ -67,10 +66,7 @@ export interface QueueStopOptions {
 }
 
 /** What a queue worker needs of the running service. */
-export interface QueueServices {
-  pool: pg.Pool;
-  logger: Logger;
-}
+export type QueueServices = ListenerServices;
 
 /**
  * Sends a table-backed queue's items after their transaction committed: the outbox to the
@@ -84,9 +80,8 @@ export interface QueueServices {
  */
 export class QueueWorker<Item extends ClaimedItem, Sent> {
   private readonly inFlight: Set<Promise<void>>[];
-  private listener: pg.Client | null = null;
+  private readonly listener: NotificationListener;
   private poll: NodeJS.Timeout | null = null;
-  private reconnect: NodeJS.Timeout | null = null;
   private running = false;
   private abandoned = false;
   private pumping = false;
@@ -97,13 +92,19 @@ export class QueueWorker<Item extends ClaimedItem, Sent> {
     private readonly options: QueueWorkerOptions<Item, Sent>,
   ) {
     this.inFlight = options.lanes.map(() => new Set());
+    // Items committed while nobody listened are picked up by the pass after each connection.
+    this.listener = new NotificationListener(services, {
+      label: options.label,
+      channel: options.channel,
+      onNotify: () => this.wake(),
+    });
   }
 
   /** Starts listening and polling; resolves once the listener is connected (or failed once). */
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    await this.listen();
+    await this.listener.start();
     this.poll = setInterval(() => this.wake(), this.options.pollIntervalMs);
     this.poll.unref();
     this.wake();
@@ -132,55 +133,9 @@ export class QueueWorker<Item extends ClaimedItem, Sent> {
     this.running = false;
     this.abandoned = options.abandon === true;
     if (this.poll) clearInterval(this.poll);
-    if (this.reconnect) clearTimeout(this.reconnect);
-    const listener = this.listener;
-    this.listener = null;
-    if (listener) {
-      listener.removeAllListeners('notification');
-      await listener.end().catch(() => undefined);
-    }
+    await this.listener.stop();
     if (!this.abandoned) await Promise.allSettled(this.inFlight.flatMap((set) => [...set]));
     this.options.onStopped?.(this.abandoned);
-  }
-
-  private async listen(): Promise<void> {
-    const { pool, logger } = this.services;
-    const { label, channel } = this.options;
-    // A connection of its own, not one of the pool's: held for as long as the worker runs, it
-    // would leave the pool one short for the claims and records of every queue (the outbox, mail
-    // and SMS each listen), and a cut-off's claim would wait for a free connection.
-    const client = new pg.Client(pool.options);
-    try {
-      client.on('notification', () => this.wake());
-      client.on('error', (error) => {
-        logger.warn({ err: error }, `${label} listener failed; reconnecting`);
-        if (this.listener === client) this.listener = null;
-        void client.end().catch(() => undefined);
-        this.scheduleReconnect();
-      });
-      await client.connect();
-      await client.query(`listen ${channel}`);
-      if (!this.running) {
-        await client.end();
-        return;
-      }
-      this.listener = client;
-      // Items committed while nobody listened are picked up by this pass.
-      this.wake();
-    } catch (error) {
-      logger.warn({ err: error }, `${label} listener could not connect; retrying`);
-      void client.end().catch(() => undefined);
-      this.scheduleReconnect();
-    }
-  }
-
-  private scheduleReconnect(): void {
-    if (!this.running || this.reconnect) return;
-    this.reconnect = setTimeout(() => {
-      this.reconnect = null;
-      void this.listen();
-    }, 1000);
-    this.reconnect.unref();
   }
 
   /**

@@ -66,8 +66,8 @@ export async function startSyncScheduler(services: Services): Promise<SyncSchedu
   });
   boss.on('error', (error) => services.logger.error({ err: error }, 'pg-boss error'));
   await boss.start();
-  // Scheduled status changes (issue 7) ride on the same pg-boss.
-  await startScheduledChangesJob(services, boss);
+  // Scheduled status changes (issue 7): fired on time, and swept on the same pg-boss.
+  const dueTimer = await startScheduledChangesJob(services, boss);
   // Invitation reminders and released holds (issue 14) too.
   await startInvitationSweepJob(services, boss, ensureQueue);
   // Expired role grants and lapsed elevation requests (issue 18): tidied, never relied on.
@@ -111,6 +111,7 @@ export async function startSyncScheduler(services: Services): Promise<SyncSchedu
     refresh,
     stop: async () => {
       clearInterval(timer);
+      await dueTimer.stop();
       await boss.stop({ graceful: true, wait: true, close: false });
     },
   };

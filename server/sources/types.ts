@@ -77,6 +77,12 @@ export interface SyncCursor {
   invocationId?: string;
   /** AD: highestCommittedUSN read before the search started. */
   highestCommittedUsn?: string;
+  /**
+   * AD: the service's clock when the read started (ISO 8601). An account's `accountExpires`
+   * passing is no change in AD (its uSNChanged stays), so the next incremental read also asks
+   * for the accounts that expired since this instant.
+   */
+  readAt?: string;
   /** Generic LDAP: the greatest modifyTimestamp seen (generalized time). */
   modifyTimestamp?: string;
   /**

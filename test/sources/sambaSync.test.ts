@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dateToFiletime } from '../../server/identity/ldap/accountState.ts';
 import { drainRuns } from '../../server/sources/runs.ts';
 import type { RunView } from '../../server/sources/schemas.ts';
 import type { ApiClient } from '../support/api.ts';
@@ -161,6 +162,35 @@ describe.skipIf(!sambaAvailable)('directory sync against Samba AD', () => {
       expect(active).toHaveLength(2);
     } finally {
       await dc.start();
+    }
+  });
+
+  it('an account that expires between two incremental runs is cut by the second, though AD records no change', async () => {
+    // AD's "account expires": the instant passing changes nothing in AD (no uSNChanged), so
+    // only a search by accountExpires itself finds the account before the next full read.
+    const expiry = new Date(Date.now() + 10 * 60_000);
+    await dc.setAttributes('sidorov', { accountExpires: dateToFiletime(expiry) });
+    const before = await sync(api, SOURCE, 'incremental');
+    expect(before.status, before.error ?? '').toBe('succeeded');
+    const sidorov = (await byLogin()).get('sidorov');
+    expect(sidorov?.status).toBe('active');
+    const device = await createDeviceSession(context.services, {
+      id: sidorov?.id ?? '',
+    } as Parameters<typeof createDeviceSession>[1]);
+    // A minute past the expiry by the service's clock; AD has seen no change of sidorov since.
+    context.setNow(new Date(expiry.getTime() + 60_000));
+    try {
+      const after = await sync(api, SOURCE, 'incremental');
+      expect(after.status, after.error ?? '').toBe('succeeded');
+      expect(after.counts).toMatchObject({ deactivate: 1, sessionsRevoked: 1 });
+      expect((await byLogin()).get('sidorov')?.status).toBe('deactivated');
+      const { rows } = await context.services.pool.query(
+        'select revoked_at from device_session where id = $1',
+        [device.sessionId],
+      );
+      expect(rows[0]?.revoked_at).not.toBeNull();
+    } finally {
+      context.setNow(undefined);
     }
   });
 });

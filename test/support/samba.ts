@@ -81,7 +81,9 @@ export type PersonAttributes = Partial<
     | 'company'
     | 'title'
     | 'employeeID'
-    | 'middleName',
+    | 'middleName'
+    // A FILETIME in decimal (accountState.ts dateToFiletime), "0" for never.
+    | 'accountExpires',
     string
   >
 >;

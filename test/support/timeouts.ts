@@ -109,6 +109,13 @@ export const BULK_INVITATION_MS = 300_000;
 /** pg-boss picks up a job (it polls every 2 s) and runs it to the end (quiet: 2–5 s). */
 export const SCHEDULER_JOB_MS = 120_000;
 
+/**
+ * The due timer fires a change a second or two ahead of its write, woken by the write's
+ * notification or its listener's reconnection (quiet: 1–3 s; the timer's own longest sleep is set
+ * far above this, so only the notification can make it).
+ */
+export const DUE_TIMER_FIRE_MS = 60_000;
+
 /** `server/main.ts` started under tsx answers `/readyz` (quiet: 3–5 s). */
 export const SERVICE_READY_MS = 180_000;
 

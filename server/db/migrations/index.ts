@@ -44,6 +44,7 @@ import { Migration20261215020000SyncBurstTablesNoInsertVacuum } from './Migratio
 import { Migration20261215030000SyncUnmatchedEntries } from './Migration20261215030000SyncUnmatchedEntries.ts';
 import { Migration20261216000000AuditSealByIndex } from './Migration20261216000000AuditSealByIndex.ts';
 import { Migration20261217000000StatusReasonNotes } from './Migration20261217000000StatusReasonNotes.ts';
+import { Migration20261218000000ScheduledChangeNotify } from './Migration20261218000000ScheduledChangeNotify.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -154,5 +155,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261217000000StatusReasonNotes',
     class: Migration20261217000000StatusReasonNotes,
+  },
+  {
+    name: 'Migration20261218000000ScheduledChangeNotify',
+    class: Migration20261218000000ScheduledChangeNotify,
   },
 ];

@@ -1,4 +1,5 @@
 import type { Client, Entry } from 'ldapts';
+import { dateToFiletime } from '../../identity/ldap/accountState.ts';
 import { closeQuietly, connectClient } from '../../identity/ldap/client.ts';
 import { escapeFilterValue } from '../../identity/ldap/filter.ts';
 import { bindPasswordOf, type DirectorySource } from '../../shared/config/directorySources.ts';
@@ -123,6 +124,8 @@ interface Plan {
   membership: Map<string, Set<string>>;
   /** AD incremental reads: the first USN after the saved cursor (the absence check's window). */
   usnFrom?: string;
+  /** AD incremental reads: the accounts that expired since the last read (expiredSince()). */
+  expiredFilter?: string;
 }
 
 async function startRead(
@@ -135,7 +138,7 @@ async function startRead(
   const membership = await mappedMembership(client, source);
   const plan =
     source.kind === 'active-directory'
-      ? await planAd(client, source, mode, since)
+      ? await planAd(client, source, services.now(), mode, since)
       : await planLdap(client, source, services, mode, since, membership.memberDns);
   plan.membership = membership.keys;
   const usnTo = plan.cursor.highestCommittedUsn;
@@ -154,6 +157,7 @@ async function startRead(
 async function planAd(
   client: Client,
   source: DirectorySource,
+  now: Date,
   mode: ReadMode,
   since: SyncCursor | null,
 ): Promise<Plan> {
@@ -162,6 +166,7 @@ async function planAd(
   const cursor: SyncCursor = {
     invocationId: state.invocationId,
     highestCommittedUsn: state.highestCommittedUsn,
+    readAt: now.toISOString(),
   };
   const none = { changed: [], memberSearches: [], memberDns: new Map() };
   if (mode === 'full')
@@ -185,7 +190,34 @@ async function planAd(
     groups: await adGroupChanges(client, source, from),
     membership: new Map(),
     usnFrom: from,
+    expiredFilter: `(&${source.userFilter}${expiredSince(since, now)})`,
   };
+}
+
+/**
+ * How far before the last read's start an incremental read looks for expired accounts: the
+ * service's clock may have stepped back since, and an entry read twice is recognized unchanged.
+ */
+const EXPIRY_OVERLAP_MS = 5 * 60_000;
+
+/** The window of a cursor saved without `readAt` (before it was kept): a day, and an hour more. */
+const EXPIRY_WINDOW_WITHOUT_CURSOR_MS = 25 * 3_600_000;
+
+/**
+ * The filter part selecting accounts whose `accountExpires` fell since the last read and by
+ * `now`: AD does not count an account's expiry as a change, so the uSNChanged search never
+ * returns it, and without this search an expired account would stay active, with its sessions,
+ * until the next full read. The mapping (mapping.ts) then finds it expired, and the plan
+ * deactivates it. "Never" (0 and 2^63 − 1) is outside any window.
+ */
+function expiredSince(since: SyncCursor, now: Date): string {
+  const last = since.readAt ? Date.parse(since.readAt) : Number.NaN;
+  const start = Number.isNaN(last)
+    ? now.getTime() - EXPIRY_WINDOW_WITHOUT_CURSOR_MS
+    : Math.min(last, now.getTime()) - EXPIRY_OVERLAP_MS;
+  const from = dateToFiletime(new Date(start));
+  const to = dateToFiletime(now);
+  return `(accountExpires>=${from})(accountExpires<=${to})`;
 }
 
 async function planLdap(
@@ -267,7 +299,7 @@ async function* pages(
   const attributes = requestedAttributes(source);
   const binary = source.kind === 'active-directory' ? [idAttributeOf(source)] : [];
   const { groups } = plan;
-  const extra = groups.changed.length > 0;
+  const extra = groups.changed.length > 0 || plan.expiredFilter !== undefined;
   const seen = new Set<string>();
   // The connection in use: a page that fails transiently is read again on a new one, which
   // the rest of the read then uses (pagedSearch.ts).
@@ -311,6 +343,17 @@ async function* pages(
       const fresh = extra ? unseen(entries) : entries;
       if (fresh.length > 0) yield await convert(fresh);
     }
+    if (plan.expiredFilter)
+      for await (const entries of searchBases(
+        current,
+        source,
+        { filter: plan.expiredFilter, attributes, binary },
+        source.baseDns,
+        retry,
+      )) {
+        const fresh = unseen(entries);
+        if (fresh.length > 0) yield await convert(fresh);
+      }
     for (const { group, filter } of groups.memberSearches) {
       const members: string[] = [];
       groups.memberDns.set(group, members);

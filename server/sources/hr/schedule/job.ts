@@ -1,18 +1,24 @@
 import type PgBoss from 'pg-boss';
 import type { Services } from '../../../shared/services.ts';
 import { ensureQueue } from '../../ensureQueue.ts';
+import { type DueTimer, startDueTimer } from './dueTimer.ts';
 import { fireDueChanges } from './fire.ts';
 
 /** The pg-boss queue that sweeps due scheduled changes. */
 export const FIRE_QUEUE = 'scheduled-changes-fire';
 
 /**
- * Registers the sweep of due scheduled changes on a started pg-boss: a cron job every minute
- * (pg-boss makes one job per slot however many processes run it) and one run right away, so
- * changes that fell due while the service was down fire at startup. The job only sweeps rows
- * whose instant has passed, so nothing is lost across restarts.
+ * Starts firing scheduled changes: a due timer that fires each change at its instant
+ * (dueTimer.ts), and beneath it, as the net, the sweep on a started pg-boss: a cron job every
+ * minute (pg-boss makes one job per slot however many processes run it) and one run right away,
+ * so changes that fell due while the service was down fire at startup. Both only fire rows whose
+ * instant has passed, so nothing is lost across restarts and nothing fires twice. Returns the
+ * timer, which the caller stops with pg-boss.
  */
-export async function startScheduledChangesJob(services: Services, boss: PgBoss): Promise<void> {
+export async function startScheduledChangesJob(
+  services: Services,
+  boss: PgBoss,
+): Promise<DueTimer> {
   await ensureQueue(services, boss, FIRE_QUEUE);
   await boss.schedule(FIRE_QUEUE, '* * * * *', {});
   await boss.work(FIRE_QUEUE, async () => {
@@ -20,4 +26,5 @@ export async function startScheduledChangesJob(services: Services, boss: PgBoss)
     if (result.fired + result.skipped > 0) services.logger.info(result, 'scheduled changes fired');
   });
   await boss.send(FIRE_QUEUE, {});
+  return startDueTimer(services);
 }
