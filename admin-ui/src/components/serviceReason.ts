@@ -20,6 +20,8 @@ const SERVICE_REASONS: readonly (readonly [RegExp, string, readonly string[]])[]
   [/^the last active superadmin is never deactivated$/, 'last_superadmin', []],
   [/^already deactivated$/, 'already_deactivated', []],
   [/^no longer pending \((\w+)\)$/, 'no_longer_pending', ['status']],
+  // sources/hr/schedule/timeZoneMove.ts
+  [/^the company's time zone is (\S+)$/, 'company_time_zone', ['zone']],
   // sources/hr/scim/users/saveStatus.ts and commands.ts
   [/^termination date (\S+) has passed \(SCIM\)$/, 'termination_date_passed_scim', ['date']],
   [/^(deactivated|suspended|activated) by SCIM client (.+)$/s, 'by_scim', ['verb', 'client']],

@@ -315,6 +315,7 @@ export const appEn = {
       last_superadmin: 'The last active superadmin is never deactivated',
       already_deactivated: 'Already deactivated',
       no_longer_pending: 'No longer pending (%{status})',
+      company_time_zone: "The company's time zone is now %{zone}",
       termination_date_passed_scim: 'Termination date %{date} has passed (SCIM)',
       by_scim: '%{verb} by SCIM client “%{client}”',
       deleted_by_scim: 'Deleted by SCIM client “%{client}”',

@@ -322,6 +322,7 @@ export const appRu: typeof appEn = {
       last_superadmin: 'Последнего активного суперадминистратора деактивировать нельзя',
       already_deactivated: 'Уже деактивирован',
       no_longer_pending: 'Уже не ожидает (%{status})',
+      company_time_zone: 'Часовой пояс компании теперь %{zone}',
       termination_date_passed_scim: 'Дата увольнения %{date} прошла (SCIM)',
       by_scim: '%{verb} клиентом SCIM «%{client}»',
       deleted_by_scim: 'Удалён клиентом SCIM «%{client}»',

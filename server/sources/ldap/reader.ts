@@ -332,38 +332,23 @@ async function* pages(
       seen.add(key);
       return true;
     });
+  // A paged search of every base DN, on the connection in use when it starts.
+  const search = (filter: string) =>
+    searchBases(current, source, { filter, attributes, binary }, source.baseDns, retry);
   try {
-    for await (const entries of searchBases(
-      client,
-      source,
-      { filter: plan.filter, attributes, binary },
-      source.baseDns,
-      retry,
-    )) {
+    for await (const entries of search(plan.filter)) {
       const fresh = extra ? unseen(entries) : entries;
       if (fresh.length > 0) yield await convert(fresh);
     }
     if (plan.expiredFilter)
-      for await (const entries of searchBases(
-        current,
-        source,
-        { filter: plan.expiredFilter, attributes, binary },
-        source.baseDns,
-        retry,
-      )) {
+      for await (const entries of search(plan.expiredFilter)) {
         const fresh = unseen(entries);
         if (fresh.length > 0) yield await convert(fresh);
       }
     for (const { group, filter } of groups.memberSearches) {
       const members: string[] = [];
       groups.memberDns.set(group, members);
-      for await (const entries of searchBases(
-        current,
-        source,
-        { filter, attributes, binary },
-        source.baseDns,
-        retry,
-      )) {
+      for await (const entries of search(filter)) {
         for (const entry of entries) members.push(entry.dn);
         const fresh = unseen(entries);
         if (fresh.length > 0) yield await convert(fresh);
