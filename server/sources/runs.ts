@@ -195,7 +195,7 @@ async function finishRun(
 }
 
 /** The cursor to continue from: that of the latest successful run that read the source. */
-async function lastCursor(db: pg.PoolClient, sourceId: string): Promise<SyncCursor | null> {
+export async function lastCursor(db: Queryable, sourceId: string): Promise<SyncCursor | null> {
   const { rows } = await db.query<{ cursor_after: SyncCursor | null }>(
     `select cursor_after from sync_run
       where source_id = $1 and status = 'succeeded' and mode <> 'dry-run' and cursor_after is not null

@@ -6,6 +6,7 @@ import { startInvitationSweepJob } from '../identity/invitations/sweep.ts';
 import { startReviewReminderJob } from '../identity/reviews/remindReviewers.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Services } from '../shared/services.ts';
+import { startChangeWatch } from './changeWatch.ts';
 import { ensureQueue } from './ensureQueue.ts';
 import type { RunMode } from './entities.ts';
 import { startScheduledChangesJob } from './hr/schedule/job.ts';
@@ -100,6 +101,9 @@ export async function startSyncScheduler(services: Services): Promise<SyncSchedu
     }
   };
   await refresh();
+  // Disabled AD accounts: a run within the watch's interval, not the schedule's (changeWatch.ts).
+  const { watch: watchOptions } = services.config.directorySync;
+  const watch = watchOptions.enabled ? startChangeWatch(services, watchOptions) : null;
   const timer = setInterval(() => {
     refresh().catch((error: unknown) =>
       services.logger.error({ err: error }, 'sync schedule refresh failed'),
@@ -111,6 +115,7 @@ export async function startSyncScheduler(services: Services): Promise<SyncSchedu
     refresh,
     stop: async () => {
       clearInterval(timer);
+      await watch?.stop();
       await dueTimer.stop();
       await boss.stop({ graceful: true, wait: true, close: false });
     },

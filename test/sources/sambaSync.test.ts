@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dateToFiletime } from '../../server/identity/ldap/accountState.ts';
 import { drainRuns } from '../../server/sources/runs.ts';
 import type { RunView } from '../../server/sources/schemas.ts';
 import type { ApiClient } from '../support/api.ts';
 import { createDeviceSession, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import { type SambaDc, sambaAvailable, startSambaDc } from '../support/samba.ts';
-import { addOu, addPeople, deleteEntry, setDisabled } from '../support/sambaPeople.ts';
+import { addOu, addPeople, deleteEntry, setDisabled, setExpiry } from '../support/sambaPeople.ts';
 import { DIRECTORY_REQUEST_MS } from '../support/timeouts.ts';
 import { type PersonRow, peopleOf, planOf, sync } from './support.ts';
 
@@ -169,7 +168,7 @@ describe.skipIf(!sambaAvailable)('directory sync against Samba AD', () => {
     // AD's "account expires": the instant passing changes nothing in AD (no uSNChanged), so
     // only a search by accountExpires itself finds the account before the next full read.
     const expiry = new Date(Date.now() + 10 * 60_000);
-    await dc.setAttributes('sidorov', { accountExpires: dateToFiletime(expiry) });
+    await setExpiry(dc, dns[2] ?? '', expiry);
     const before = await sync(api, SOURCE, 'incremental');
     expect(before.status, before.error ?? '').toBe('succeeded');
     const sidorov = (await byLogin()).get('sidorov');

@@ -81,9 +81,7 @@ export type PersonAttributes = Partial<
     | 'company'
     | 'title'
     | 'employeeID'
-    | 'middleName'
-    // A FILETIME in decimal (accountState.ts dateToFiletime), "0" for never.
-    | 'accountExpires',
+    | 'middleName',
     string
   >
 >;

@@ -116,6 +116,12 @@ export const SCHEDULER_JOB_MS = 120_000;
  */
 export const DUE_TIMER_FIRE_MS = 60_000;
 
+/**
+ * The change watch notices an account disabled in AD (it asks every 200 ms in the tests) and the
+ * incremental run it starts ends (quiet: 1–3 s).
+ */
+export const WATCH_RUN_MS = 120_000;
+
 /** `server/main.ts` started under tsx answers `/readyz` (quiet: 3–5 s). */
 export const SERVICE_READY_MS = 180_000;
 

@@ -84,9 +84,26 @@ export const directorySyncConfigSchema = z
      * a plan's main statement is computed in at once. 1: one by one.
      */
     applyConcurrency: z.number().int().min(1).max(8).default(2),
+    /**
+     * The change watch (server/sources/changeWatch.ts): every `intervalMs`, each enabled AD
+     * source is asked whether an account was disabled since its last run, and if so an
+     * incremental run starts at once. Runs where the jobs run (`jobs.enabled`).
+     */
+    watch: z
+      .object({
+        enabled: z.boolean().default(true),
+        intervalMs: z.number().int().min(200).max(60_000).default(1_000),
+      })
+      .strict()
+      .default({ enabled: true, intervalMs: 1_000 }),
   })
   .strict()
-  .default({ sources: {}, applyBatchSize: 5_000, applyConcurrency: 2 });
+  .default({
+    sources: {},
+    applyBatchSize: 5_000,
+    applyConcurrency: 2,
+    watch: { enabled: true, intervalMs: 1_000 },
+  });
 
 /** `jobs` in the configuration: background jobs (pg-boss) in this process. */
 export const jobsConfigSchema = z
