@@ -21,9 +21,12 @@ const SOURCES_EVERY_MS = 30_000;
 // After a probe failed (the DC down, the password changed), the source is left alone this long.
 const PAUSE_AFTER_FAILURE_MS = 30_000;
 
-// A run of the source in progress or waiting for an admin: the watch starts none beside it.
-const RUN_PENDING_SQL = `select exists (select 1 from sync_run where source_id = $1
-   and status in ('running', 'planned', 'awaiting_approval', 'applying')) as pending`;
+// The source's latest run (dry runs aside) still in progress or waiting for an admin: the watch
+// starts none beside it. The latest only, so each look is one probe of sync_run_source_idx,
+// however many runs a source has had.
+const RUN_PENDING_SQL = `select status in ('running', 'planned', 'awaiting_approval', 'applying')
+  as pending from sync_run where source_id = $1 and mode <> 'dry-run'
+ order by started_at desc, id desc limit 1`;
 
 interface Watched {
   source: DirectorySyncSource;
