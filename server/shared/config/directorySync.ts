@@ -92,17 +92,17 @@ export const directorySyncConfigSchema = z
     watch: z
       .object({
         enabled: z.boolean().default(true),
-        intervalMs: z.number().int().min(200).max(60_000).default(1_000),
+        intervalMs: z.number().int().min(200).max(60_000).default(500),
       })
       .strict()
-      .default({ enabled: true, intervalMs: 1_000 }),
+      .default({ enabled: true, intervalMs: 500 }),
   })
   .strict()
   .default({
     sources: {},
     applyBatchSize: 5_000,
     applyConcurrency: 2,
-    watch: { enabled: true, intervalMs: 1_000 },
+    watch: { enabled: true, intervalMs: 500 },
   });
 
 /** `jobs` in the configuration: background jobs (pg-boss) in this process. */

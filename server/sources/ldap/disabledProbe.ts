@@ -19,7 +19,7 @@ export interface DisabledProbe {
 }
 
 /**
- * A probe of an AD source on one connection of its own, bound once and kept (a bind a second
+ * A probe of an AD source on one connection of its own, bound once and kept (a bind per ask
  * would fill the DC's security log with logons), opened again after any error.
  */
 export function createDisabledProbe(
