@@ -30,7 +30,7 @@ const RUN_PENDING_SQL = `select status in ('running', 'planned', 'awaiting_appro
 
 interface Watched {
   source: DirectorySyncSource;
-  /** The source's connection settings as JSON: a change makes a new probe. */
+  /** The source's connection settings and password's age as JSON: a change makes a new probe. */
   connection: string;
   probe: DisabledProbe;
   /** The cursor (its USN) a run was started for: none again until a run moves the cursor. */
@@ -64,6 +64,7 @@ export function startChangeWatch(
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<void> = Promise.resolve();
   let sourcesReadAt = Number.NEGATIVE_INFINITY;
+  let passesFailing = false;
 
   const readSources = async () => {
     const wanted = (await sources()).filter(
@@ -77,7 +78,8 @@ export function startChangeWatch(
       }
     for (const source of wanted) {
       if (!source.connection) continue;
-      const connection = JSON.stringify(source.connection);
+      // A stored password serializes as {}: its change time stands for it.
+      const connection = JSON.stringify([source.connection, source.bindPasswordChangedAt]);
       const known = watched.get(source.id);
       if (known && known.connection === connection) {
         known.source = source;
@@ -153,7 +155,17 @@ export function startChangeWatch(
     if (!running) return;
     timer = setTimeout(() => {
       ticking = tick()
-        .catch((error: unknown) => logger.warn({ err: error }, 'change watch: a pass failed'))
+        .then(
+          () => {
+            if (passesFailing) logger.info('change watch: passes recovered');
+            passesFailing = false;
+          },
+          (error: unknown) => {
+            // Once per outage (the database down), not every half second.
+            if (!passesFailing) logger.warn({ err: error }, 'change watch: a pass failed');
+            passesFailing = true;
+          },
+        )
         .finally(schedule);
     }, options.intervalMs);
     timer.unref();

@@ -8,8 +8,8 @@ import { createDeviceSession, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import { type SambaDc, sambaAvailable, startSambaDc } from '../support/samba.ts';
 import { addOu, addPeople, setDisabled } from '../support/sambaPeople.ts';
-import { DIRECTORY_REQUEST_MS, WATCH_RUN_MS, waitUntil } from '../support/timeouts.ts';
-import { peopleOf, sync } from './support.ts';
+import { WATCH_RUN_MS, waitUntil } from '../support/timeouts.ts';
+import { addSambaSource, peopleOf, sync } from './support.ts';
 
 /**
  * The change watch against a real Samba AD DC: an account disabled in AD is cut by a run the
@@ -38,22 +38,12 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
     ]);
     context = await startTestContext({ jobs: { enabled: false } });
     ({ api } = await signedIn(context, 'superadmin'));
-    const created = await api.request('POST', '/api/v1/directory-sources', {
-      body: {
-        id: SOURCE,
-        name: 'Watched AD',
-        connection: {
-          kind: 'active-directory',
-          url: dc.url,
-          allowPlain: true,
-          bindDn: dc.adminDn,
-          bindPasswordEnv: PASSWORD_ENV,
-          baseDn: staff,
-          timeoutMs: DIRECTORY_REQUEST_MS,
-        },
-      },
+    await addSambaSource(api, dc, {
+      id: SOURCE,
+      name: 'Watched AD',
+      passwordEnv: PASSWORD_ENV,
+      baseDn: staff,
     });
-    expect(created.status, created.text).toBe(201);
     const first = await sync(api, SOURCE, 'full');
     expect(first.status, first.error ?? '').toBe('succeeded');
   });

@@ -10,8 +10,7 @@ import {
   addPeople,
   changeGroupMembers,
 } from '../support/sambaPeople.ts';
-import { DIRECTORY_REQUEST_MS } from '../support/timeouts.ts';
-import { peopleOf, sync } from './support.ts';
+import { addSambaSource, peopleOf, sync } from './support.ts';
 
 /** Group mappings end to end: the real LDAP reader's memberOf → plan → apply. */
 
@@ -36,26 +35,18 @@ describe.skipIf(!sambaAvailable)('group mappings against Samba AD', () => {
     sales = await addGroupWithMembers(dc, 'Отдел продаж', [people[0] ?? '']);
     context = await startTestContext({ jobs: { enabled: false } });
     ({ api } = await signedIn(context, 'superadmin'));
-    const created = await api.request('POST', '/api/v1/directory-sources', {
-      body: {
-        id: SOURCE,
-        name: 'Samba AD groups',
-        connection: {
-          kind: 'active-directory',
-          url: dc.url,
-          allowPlain: true,
-          bindDn: dc.adminDn,
-          bindPasswordEnv: PASSWORD_ENV,
-          baseDn: staff,
-          timeoutMs: DIRECTORY_REQUEST_MS,
-          // The config spells the DN in another case than the directory: compared case-insensitively.
-          groupMappings: [
-            { group: sales.toUpperCase(), spaces: ['Продажи AD'], organization: 'Продажи' },
-          ],
-        },
+    await addSambaSource(api, dc, {
+      id: SOURCE,
+      name: 'Samba AD groups',
+      passwordEnv: PASSWORD_ENV,
+      baseDn: staff,
+      connection: {
+        // The config spells the DN in another case than the directory: compared case-insensitively.
+        groupMappings: [
+          { group: sales.toUpperCase(), spaces: ['Продажи AD'], organization: 'Продажи' },
+        ],
       },
     });
-    expect(created.status, created.text).toBe(201);
   });
 
   afterAll(async () => {

@@ -6,8 +6,7 @@ import { createDeviceSession, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import { type SambaDc, sambaAvailable, startSambaDc } from '../support/samba.ts';
 import { addOu, addPeople, deleteEntry, setDisabled, setExpiry } from '../support/sambaPeople.ts';
-import { DIRECTORY_REQUEST_MS } from '../support/timeouts.ts';
-import { type PersonRow, peopleOf, planOf, sync } from './support.ts';
+import { addSambaSource, type PersonRow, peopleOf, planOf, sync } from './support.ts';
 
 /** The whole engine (real LDAP reader → plan → apply) against a real Samba AD DC. */
 
@@ -59,22 +58,12 @@ describe.skipIf(!sambaAvailable)('directory sync against Samba AD', () => {
     ]);
     context = await startTestContext({ jobs: { enabled: false } });
     ({ api } = await signedIn(context, 'superadmin'));
-    const created = await api.request('POST', '/api/v1/directory-sources', {
-      body: {
-        id: SOURCE,
-        name: 'Samba AD',
-        connection: {
-          kind: 'active-directory',
-          url: dc.url,
-          allowPlain: true,
-          bindDn: dc.adminDn,
-          bindPasswordEnv: PASSWORD_ENV,
-          baseDn: staff,
-          timeoutMs: DIRECTORY_REQUEST_MS,
-        },
-      },
+    await addSambaSource(api, dc, {
+      id: SOURCE,
+      name: 'Samba AD',
+      passwordEnv: PASSWORD_ENV,
+      baseDn: staff,
     });
-    expect(created.status, created.text).toBe(201);
   });
 
   afterAll(async () => {

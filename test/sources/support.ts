@@ -6,6 +6,8 @@ import type { RunView } from '../../server/sources/schemas.ts';
 import type { ApiClient } from '../support/api.ts';
 import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
+import type { SambaDc } from '../support/samba.ts';
+import { DIRECTORY_REQUEST_MS } from '../support/timeouts.ts';
 import { MemoryDirectory } from './memoryDirectory.ts';
 
 let sources = 0;
@@ -145,4 +147,43 @@ export async function peopleOf(services: Services, sourceId: string): Promise<Pe
     [sourceId],
   );
   return rows;
+}
+
+/** An AD source a test adds on its throw-away Samba DC. */
+export interface SambaSourceSpec {
+  id: string;
+  name: string;
+  /** The variable holding the DC's Administrator password (set by the caller). */
+  passwordEnv: string;
+  baseDn: string;
+  /** Further connection settings (group mappings, filters…). */
+  connection?: Record<string, unknown>;
+}
+
+/**
+ * Adds an AD source through the API: plain LDAP on loopback to the test's Samba DC, bound as its
+ * Administrator, with the tests' request timeout; fails the test unless it is created.
+ */
+export async function addSambaSource(
+  api: ApiClient,
+  dc: SambaDc,
+  spec: SambaSourceSpec,
+): Promise<void> {
+  const created = await api.request('POST', '/api/v1/directory-sources', {
+    body: {
+      id: spec.id,
+      name: spec.name,
+      connection: {
+        kind: 'active-directory',
+        url: dc.url,
+        allowPlain: true,
+        bindDn: dc.adminDn,
+        bindPasswordEnv: spec.passwordEnv,
+        baseDn: spec.baseDn,
+        timeoutMs: DIRECTORY_REQUEST_MS,
+        ...spec.connection,
+      },
+    },
+  });
+  expect(created.status, created.text).toBe(201);
 }
