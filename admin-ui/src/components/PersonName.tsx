@@ -37,6 +37,7 @@ const KNOWN_LABELS = new Set([
   'cli',
   'scheduler',
   'schedule',
+  'watch',
   'reconcile',
   'invitations',
   'scim-client',
