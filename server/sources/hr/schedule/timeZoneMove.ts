@@ -15,9 +15,9 @@ interface MovedRow {
 }
 
 // Every live change whose instant is not what its date means in the zone (the first two
-// parameters; the third is the time of the move): a leaver's
-// change at the end of their last day, a starter's at the start of their first. Rows another
-// process moves at the same time are waited for, then seen moved (READ COMMITTED re-reads them).
+// parameters; the third is the time of the move): a leaver's change at the end of their last
+// day, a starter's at the start of their first. Rows another process moves at the same time are
+// waited for, then seen moved (READ COMMITTED re-reads them).
 const MOVE_SQL = `
 with wanted as (
   select c.id, c.effective_at as previous_at,
