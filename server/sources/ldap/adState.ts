@@ -35,3 +35,17 @@ export async function readAdState(client: Client): Promise<AdReplicationState> {
   if (!Buffer.isBuffer(invocation)) throw new Error(`no invocationId on ${service.toString()}`);
   return { invocationId: formatGuid(invocation), highestCommittedUsn: usn.toString() };
 }
+
+/**
+ * The DC's `highestCommittedUSN` alone (one rootDSE attribute, no second read): cheap enough to
+ * ask often (the change watch's gate, disabledProbe.ts). Null when the rootDSE does not say.
+ */
+export async function readHighestCommittedUsn(client: Client): Promise<bigint | null> {
+  const { searchEntries } = await client.search('', {
+    scope: 'base',
+    filter: '(objectClass=*)',
+    attributes: ['highestCommittedUSN'],
+  });
+  const usn = single(searchEntries[0]?.highestCommittedUSN)?.toString() ?? '';
+  return /^\d+$/.test(usn) ? BigInt(usn) : null;
+}

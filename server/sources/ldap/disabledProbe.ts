@@ -2,6 +2,7 @@ import { type Client, SizeLimitExceededError } from 'ldapts';
 import { closeQuietly, connectClient } from '../../identity/ldap/client.ts';
 import { bindPasswordOf, type DirectorySource } from '../../shared/config/directorySources.ts';
 import type { SyncCursor } from '../types.ts';
+import { readHighestCommittedUsn } from './adState.ts';
 
 /** AD's LDAP_MATCHING_RULE_BIT_AND: `userAccountControl` with ACCOUNTDISABLE (2) set. */
 const DISABLED = '(userAccountControl:1.2.840.113556.1.4.803:=2)';
@@ -52,7 +53,7 @@ export function createDisabledProbe(
         // The rootDSE first (a read of one attribute): nothing committed since the cursor, or
         // since the last search found nobody, needs no search. Samba evaluates the search's
         // uSNChanged range without an index (60-130 ms at 10,000 people, benchmarks.md).
-        const usn = await highestCommittedUsn(connection);
+        const usn = await readHighestCommittedUsn(connection);
         if (usn !== null && (usn <= since || usn === quietAt)) return false;
         for (const base of source.baseDns) {
           try {
@@ -84,17 +85,4 @@ export function createDisabledProbe(
       if (open) await closeQuietly(open);
     },
   };
-}
-
-/** The DC's `highestCommittedUSN` from its rootDSE; null when it does not say. */
-async function highestCommittedUsn(client: Client): Promise<bigint | null> {
-  const { searchEntries } = await client.search('', {
-    scope: 'base',
-    filter: '(objectClass=*)',
-    attributes: ['highestCommittedUSN'],
-  });
-  const raw = searchEntries[0]?.highestCommittedUSN;
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  const text = value === undefined ? '' : value.toString();
-  return /^\d+$/.test(text) ? BigInt(text) : null;
 }
