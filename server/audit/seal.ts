@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from '../logger.ts';
+import { outageLog } from '../shared/outageLog.ts';
 
 /** A pool or one of its clients: whatever the caller holds. */
 type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.ClientBase, 'query'>;
@@ -30,18 +31,14 @@ export interface Sealer {
  */
 export function startSealer(pool: pg.Pool, intervalMs: number, logger: Logger): Sealer {
   let running: Promise<void> = Promise.resolve();
-  let failing = false;
+  const outage = outageLog(logger, {
+    failed: 'audit sealer: sealing failed; will retry',
+    recovered: 'audit sealer recovered',
+  });
   const tick = () => {
     running = sealStagedEvents(pool, false).then(
-      () => {
-        if (failing) logger.info('audit sealer recovered');
-        failing = false;
-      },
-      (error: unknown) => {
-        // Logged once per outage, not every interval: the database may be down for a while.
-        if (!failing) logger.warn({ err: error }, 'audit sealer: sealing failed; will retry');
-        failing = true;
-      },
+      () => outage.succeeded(),
+      (error: unknown) => outage.failed(error),
     );
   };
   const timer = setInterval(tick, intervalMs);

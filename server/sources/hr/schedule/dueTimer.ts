@@ -1,4 +1,5 @@
 import { NotificationListener } from '../../../db/notificationListener.ts';
+import { outageLog } from '../../../shared/outageLog.ts';
 import type { Services } from '../../../shared/services.ts';
 import { fireDueChanges } from './fire.ts';
 
@@ -50,7 +51,10 @@ export async function startDueTimer(
   let nextLook: Date | null = null;
   let passing: Promise<void> | null = null;
   let again = false;
-  let failing = false;
+  const outage = outageLog(logger, {
+    failed: 'scheduled changes timer failed; will retry',
+    recovered: 'scheduled changes timer recovered',
+  });
 
   const sleep = (ms: number) => {
     if (timer) clearTimeout(timer);
@@ -88,14 +92,11 @@ export async function startDueTimer(
     passing = pass()
       .then(
         (ms) => {
-          if (failing) logger.info('scheduled changes timer recovered');
-          failing = false;
+          outage.succeeded();
           sleep(ms);
         },
         (error: unknown) => {
-          // Logged once per outage, not every retry: the database may be down for a while.
-          if (!failing) logger.warn({ err: error }, 'scheduled changes timer failed; will retry');
-          failing = true;
+          outage.failed(error);
           sleep(options.retryMs);
         },
       )
