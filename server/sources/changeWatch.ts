@@ -1,9 +1,11 @@
 import { systemActor } from '../authz/actor.ts';
 import { AppError } from '../shared/errors.ts';
+import { type OutageLog, outageLog } from '../shared/outageLog.ts';
 import type { Services } from '../shared/services.ts';
-import { createDisabledProbe, type DisabledProbe } from './ldap/disabledProbe.ts';
+import { type AccountProbe, createAccountProbe } from './ldap/accountProbe.ts';
 import { type DirectorySyncSource, listSources } from './registry.ts';
 import { lastCursor, startRun } from './runs.ts';
+import type { SyncCursor } from './types.ts';
 
 /** `directorySync.watch`: how often each AD source is asked whether someone was disabled. */
 export interface ChangeWatchOptions {
@@ -12,6 +14,8 @@ export interface ChangeWatchOptions {
 
 /** A running watch of the directory sources. */
 export interface ChangeWatch {
+  /** Passes finished so far (a test or a benchmark waits for the watch to have looked). */
+  readonly passes: number;
   stop(): Promise<void>;
 }
 
@@ -36,25 +40,44 @@ interface Watched {
   source: DirectorySyncSource;
   /** The source's connection settings and password's age as JSON: a change makes a new probe. */
   connection: string;
-  probe: DisabledProbe;
-  /** The cursor (its USN) a run was started for: none again until a run moves the cursor. */
+  probe: AccountProbe;
+  /** The cursor a run was started for: none again until a run moves the cursor. */
   triggeredFor: string | null;
+  /**
+   * The earliest expiry ahead that the watch knows of (ms): read after each run of the source
+   * (expiryReadFor: that run's cursor), lowered by expiries set since; null when none.
+   */
+  expiresAt: number | null;
+  expiryReadFor: string | null;
   pausedUntil: number;
-  failing: boolean;
+  /** The probe's failures: the first logged, then its recovery. */
+  outage: OutageLog;
+}
+
+/**
+ * A cursor's identity: its USN, and the instant its run read (a run started for an expiry may
+ * end with the same USN, AD having committed nothing meanwhile).
+ */
+function cursorKey(cursor: SyncCursor): string | null {
+  return cursor.highestCommittedUsn ? `${cursor.highestCommittedUsn}@${cursor.readAt ?? ''}` : null;
 }
 
 /**
  * Starts an incremental run of an AD source within a probe's interval of an account being
- * disabled there, instead of at the next scheduled run (every 5 minutes by default): "gone
- * means gone", whoever in AD switched the person off. Every `intervalMs` each enabled AD source
- * with a cursor is asked, on a connection of its own, whether an account under its base DNs was
- * changed after the cursor and is disabled now (disabledProbe.ts: one indexed search, no
- * attributes); if so, an incremental run starts (actor `watch`), which deactivates the person
- * through the lifecycle as any run does. Other changes (renames, groups, deletions, moves out of
- * the base DNs) wait for the schedule: AD's change counter moves for every object of the domain,
- * and a run for each would be a run every few seconds. At most one run per cursor: a run that
- * fails or waits for approval leaves the cursor, and the watch waits for the schedule's next
- * run to move it. Several processes may watch: the source's lock lets one run start.
+ * disabled there, or at the instant an account's expiry passes, instead of at the next scheduled
+ * run (every 5 minutes by default): "gone means gone", whoever in AD switched the person off or
+ * whenever AD said they would be. Every `intervalMs` each enabled AD source with a cursor is
+ * asked, on a connection of its own, whether an account under its base DNs was changed after
+ * the cursor and is disabled or expired now, and which expiries the changed accounts carry
+ * (accountProbe.ts: one search on the indexed uSNChanged, usually finding nobody). The earliest
+ * expiry ahead is read once after each run of the source (a scan: AD does not index
+ * accountExpires), and the watch wakes for it. Either way an incremental run starts (actor
+ * `watch`), which deactivates the person through the lifecycle as any run does. Other changes
+ * (renames, groups, deletions, moves out of the base DNs) wait for the schedule: AD's change
+ * counter moves for every object of the domain, and a run for each would be a run every few
+ * seconds. At most one run per cursor: a run that fails or waits for approval leaves the
+ * cursor, and the watch waits for the schedule's next run to move it. Several processes may
+ * watch: the source's lock lets one run start.
  */
 export function startChangeWatch(
   services: Services,
@@ -68,7 +91,11 @@ export function startChangeWatch(
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<void> = Promise.resolve();
   let sourcesReadAt = Number.NEGATIVE_INFINITY;
-  let passesFailing = false;
+  const passesOutage = outageLog(logger, {
+    failed: 'change watch: a pass failed',
+    recovered: 'change watch: passes recovered',
+  });
+  let passes = 0;
 
   const readSources = async () => {
     const wanted = (await sources()).filter(
@@ -93,10 +120,15 @@ export function startChangeWatch(
       watched.set(source.id, {
         source,
         connection,
-        probe: createDisabledProbe(source.connection),
+        probe: createAccountProbe(source.connection),
         triggeredFor: known?.triggeredFor ?? null,
+        expiresAt: null,
+        expiryReadFor: null,
         pausedUntil: 0,
-        failing: false,
+        outage: outageLog(logger, {
+          failed: 'change watch: probe failed',
+          recovered: 'change watch recovered',
+        }),
       });
     }
   };
@@ -104,32 +136,42 @@ export function startChangeWatch(
   const watchOne = async (entry: Watched) => {
     if (Date.now() < entry.pausedUntil) return;
     const cursor = await lastCursor(services.pool, entry.source.id);
-    const usn = cursor?.highestCommittedUsn;
-    if (!cursor || !usn || entry.triggeredFor === usn) return;
+    const key = cursor ? cursorKey(cursor) : null;
+    if (!cursor || !key || entry.triggeredFor === key) return;
     const { rows } = await services.pool.query<{ pending: boolean }>(RUN_PENDING_SQL, [
       entry.source.id,
     ]);
     if (rows[0]?.pending) return;
-    let disabled: boolean;
+    const now = services.now();
+    let outNow: boolean;
     try {
-      disabled = await entry.probe.disabledSince(cursor);
-      if (entry.failing) logger.info({ sourceId: entry.source.id }, 'change watch recovered');
-      entry.failing = false;
+      if (entry.expiryReadFor !== key) {
+        // From the run's start: an expiry that passed while it ran is due now.
+        const after = cursor.readAt ? new Date(cursor.readAt) : now;
+        entry.expiresAt = (await entry.probe.earliestExpiry(after))?.getTime() ?? null;
+        entry.expiryReadFor = key;
+      }
+      const changed = await entry.probe.changedSince(cursor, now);
+      outNow = changed.outNow;
+      if (changed.nextExpiry)
+        entry.expiresAt = Math.min(entry.expiresAt ?? Infinity, changed.nextExpiry.getTime());
+      entry.outage.succeeded({ sourceId: entry.source.id });
     } catch (error) {
-      // Logged once per outage; the scheduled runs report the source's state meanwhile.
-      if (!entry.failing)
-        logger.warn({ err: error, sourceId: entry.source.id }, 'change watch: probe failed');
-      entry.failing = true;
+      // The scheduled runs report the source's state meanwhile.
+      entry.outage.failed(error, { sourceId: entry.source.id });
       entry.pausedUntil = Date.now() + PAUSE_AFTER_FAILURE_MS;
       return;
     }
-    if (!disabled) return;
-    entry.triggeredFor = usn;
+    const expired = entry.expiresAt !== null && entry.expiresAt <= now.getTime();
+    if (!outNow && !expired) return;
+    entry.triggeredFor = key;
     try {
       const started = await startRun(services, entry.source, 'incremental', systemActor('watch'));
       logger.info(
-        { sourceId: entry.source.id, runId: started.runId },
-        'change watch: an account was disabled; incremental run started',
+        { sourceId: entry.source.id, runId: started.runId, expired },
+        expired
+          ? 'change watch: an account expired; incremental run started'
+          : 'change watch: an account was disabled; incremental run started',
       );
       started.done.catch((error: unknown) =>
         logger.warn({ err: error, sourceId: entry.source.id }, 'change watch: the run failed'),
@@ -142,6 +184,17 @@ export function startChangeWatch(
       }
       throw error;
     }
+  };
+
+  // How long until the earliest expiry ahead of any source: the next pass wakes for it, so an
+  // account is cut at its expiry, not up to a pass later.
+  const untilNextExpiry = (): number => {
+    const now = services.now().getTime();
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const entry of watched.values())
+      if (entry.expiresAt !== null && entry.expiresAt > now)
+        soonest = Math.min(soonest, entry.expiresAt - now);
+    return soonest;
   };
 
   const tick = async () => {
@@ -161,24 +214,26 @@ export function startChangeWatch(
       const started = Date.now();
       ticking = tick()
         .then(
-          () => {
-            if (passesFailing) logger.info('change watch: passes recovered');
-            passesFailing = false;
-          },
-          (error: unknown) => {
-            // Once per outage (the database down), not every half second.
-            if (!passesFailing) logger.warn({ err: error }, 'change watch: a pass failed');
-            passesFailing = true;
-          },
+          () => passesOutage.succeeded(),
+          (error: unknown) => passesOutage.failed(error),
         )
-        .finally(() =>
-          schedule(Math.max(options.intervalMs, (Date.now() - started) * IDLE_PER_BUSY)),
-        );
+        .finally(() => {
+          passes += 1;
+          schedule(
+            Math.min(
+              Math.max(options.intervalMs, (Date.now() - started) * IDLE_PER_BUSY),
+              untilNextExpiry(),
+            ),
+          );
+        });
     }, delayMs);
     timer.unref();
   };
   schedule(options.intervalMs);
   return {
+    get passes() {
+      return passes;
+    },
     async stop() {
       running = false;
       if (timer) clearTimeout(timer);

@@ -1,19 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChangeWatch, startChangeWatch } from '../../server/sources/changeWatch.ts';
-import { createDisabledProbe } from '../../server/sources/ldap/disabledProbe.ts';
+import { createAccountProbe } from '../../server/sources/ldap/accountProbe.ts';
 import { findSource } from '../../server/sources/registry.ts';
 import { drainRuns, lastCursor } from '../../server/sources/runs.ts';
 import type { ApiClient } from '../support/api.ts';
 import { createDeviceSession, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import { type SambaDc, sambaAvailable, startSambaDc } from '../support/samba.ts';
-import { addOu, addPeople, setDisabled } from '../support/sambaPeople.ts';
+import { addOu, addPeople, setDisabled, setExpiry } from '../support/sambaPeople.ts';
 import { WATCH_RUN_MS, waitUntil } from '../support/timeouts.ts';
 import { addSambaSource, peopleOf, sync } from './support.ts';
 
 /**
- * The change watch against a real Samba AD DC: an account disabled in AD is cut by a run the
- * watch starts, with no scheduled run and nobody pressing "sync".
+ * The change watch against a real Samba AD DC: an account disabled in AD, or whose expiry
+ * passes, is cut by a run the watch starts, with no scheduled run and nobody pressing "sync".
  */
 
 const PASSWORD_ENV = 'DIRECTORY_BIND_PASSWORD_TEST_WATCH_AD_PASSWORD';
@@ -35,6 +35,9 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
       { name: 'ivanov', parent: staff, givenName: 'Иван', sn: 'Иванов' },
       { name: 'petrova', parent: staff, givenName: 'Мария', sn: 'Петрова' },
       { name: 'sidorov', parent: staff, givenName: 'Олег', sn: 'Сидоров' },
+      { name: 'kuznetsova', parent: staff, givenName: 'Анна', sn: 'Кузнецова' },
+      { name: 'smirnov', parent: staff, givenName: 'Павел', sn: 'Смирнов' },
+      { name: 'orlova', parent: staff, givenName: 'Вера', sn: 'Орлова' },
     ]);
     context = await startTestContext({ jobs: { enabled: false } });
     ({ api } = await signedIn(context, 'superadmin'));
@@ -56,29 +59,53 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
     await dc?.close();
   });
 
-  it('the probe tells an account disabled since the cursor from any other change', async () => {
+  it('the probe tells an account out since the cursor, and the expiries ahead, from any other change', async () => {
     const source = await findSource(context.services, SOURCE);
     const cursor = await lastCursor(context.services.pool, SOURCE);
     if (!source.connection || !cursor) throw new Error('no connection or cursor');
-    const probe = createDisabledProbe(source.connection);
+    const nothing = { outNow: false, nextExpiry: null };
+    const inAnHour = new Date(Date.now() + 3_600_000);
+    const probe = createAccountProbe(source.connection);
     try {
-      expect(await probe.disabledSince(cursor)).toBe(false);
+      expect(await probe.changedSince(cursor, new Date())).toEqual(nothing);
+      expect(await probe.earliestExpiry(new Date())).toBeNull();
       // A change that is not a disable: no run for it.
       await dc.setAttributes('ivanov', { title: 'Главный бухгалтер' });
-      expect(await probe.disabledSince(cursor)).toBe(false);
+      expect(await probe.changedSince(cursor, new Date())).toEqual(nothing);
+      // An expiry ahead: no run yet, but the watch learns when to start one.
+      await setExpiry(dc, dns[3] ?? '', inAnHour);
+      expect(await probe.changedSince(cursor, new Date())).toEqual({
+        outNow: false,
+        nextExpiry: inAnHour,
+      });
+      expect(await probe.earliestExpiry(new Date())).toEqual(inAnHour);
+      expect(await probe.earliestExpiry(inAnHour)).toBeNull();
+      // An expiry already passed is out now, as a disable is.
+      await setExpiry(dc, dns[4] ?? '', new Date(Date.now() - 60_000));
+      expect((await probe.changedSince(cursor, new Date())).outNow).toBe(true);
+      await setExpiry(dc, dns[4] ?? '', null);
+      expect((await probe.changedSince(cursor, new Date())).outNow).toBe(false);
       await setDisabled(dc, dns[1] ?? '', true);
-      expect(await probe.disabledSince(cursor)).toBe(true);
+      expect(await probe.changedSince(cursor, new Date())).toEqual({
+        outNow: true,
+        nextExpiry: inAnHour,
+      });
+      // Disabled accounts are out already: their expiry is nothing to wake for.
+      await setDisabled(dc, dns[3] ?? '', true);
+      expect(await probe.earliestExpiry(new Date())).toBeNull();
+      await setDisabled(dc, dns[3] ?? '', false);
+      await setExpiry(dc, dns[3] ?? '', null);
     } finally {
       await probe.close();
     }
-    // The next run reads both; the cursor then stands after them.
+    // The next run reads them all; the cursor then stands after them.
     const run = await sync(api, SOURCE, 'incremental');
     expect(run.counts).toMatchObject({ update: 1, deactivate: 1 });
     const after = await lastCursor(context.services.pool, SOURCE);
     if (!after) throw new Error('no cursor');
-    const again = createDisabledProbe(source.connection);
+    const again = createAccountProbe(source.connection);
     try {
-      expect(await again.disabledSince(after)).toBe(false);
+      expect(await again.changedSince(after, new Date())).toEqual(nothing);
     } finally {
       await again.close();
     }
@@ -117,5 +144,61 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
     } finally {
       await watch?.stop();
     }
+  });
+
+  /** Deactivates `login`'s account in the messenger when AD's expiry passes, by the watch's run. */
+  const cutAtExpiry = async (
+    login: string,
+    /** Done once the watch runs; gives the expiry. */
+    whileWatching: (watch: ChangeWatch) => Promise<Date>,
+  ) => {
+    const person = (await peopleOf(context.services, SOURCE)).find((p) => p.username === login);
+    expect(person?.status).toBe('active');
+    const device = await createDeviceSession(context.services, {
+      id: person?.id ?? '',
+    } as Parameters<typeof createDeviceSession>[1]);
+    let watch: ChangeWatch | null = null;
+    try {
+      watch = startChangeWatch(context.services, { intervalMs: 200 });
+      const expiry = await whileWatching(watch);
+      await waitUntil('the watch cut the expired account', WATCH_RUN_MS, async () => {
+        return (await statusOf(login)) === 'deactivated';
+      });
+      await watch.stop();
+      watch = null;
+      await drainRuns(context.services);
+      const { rows } = await context.services.pool.query(
+        `select r.requested_by, r.status, r.started_at,
+                (select revoked_at from device_session where id = $2) as revoked_at
+           from sync_run r where r.source_id = $1 order by r.started_at desc limit 1`,
+        [SOURCE, device.sessionId],
+      );
+      expect(rows[0]).toMatchObject({ requested_by: 'watch', status: 'succeeded' });
+      // Not before its instant: until then the person was in.
+      expect(new Date(rows[0]?.started_at).getTime()).toBeGreaterThanOrEqual(expiry.getTime());
+      expect(rows[0]?.revoked_at).not.toBeNull();
+      expect(await statusOf('ivanov')).toBe('active');
+    } finally {
+      await watch?.stop();
+    }
+  };
+
+  it('cuts an account at its expiry, set in AD before the last run, with nobody running a sync', async () => {
+    // Read after the run: the run's own search for expired accounts could not see it coming.
+    const expiry = new Date(Date.now() + 8_000);
+    await setExpiry(dc, dns[3] ?? '', expiry);
+    const run = await sync(api, SOURCE, 'incremental');
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    await cutAtExpiry('kuznetsova', async () => expiry);
+  });
+
+  it('cuts an account at its expiry, set in AD while the watch is on', async () => {
+    await cutAtExpiry('orlova', async (watch) => {
+      // The watch has read the expiries ahead; it learns this one from the changes since.
+      await waitUntil('the watch looked twice', WATCH_RUN_MS, () => watch.passes >= 2);
+      const expiry = new Date(Date.now() + 4_000);
+      await setExpiry(dc, dns[5] ?? '', expiry);
+      return expiry;
+    });
   });
 });

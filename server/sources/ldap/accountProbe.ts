@@ -1,20 +1,48 @@
-import { type Client, SizeLimitExceededError } from 'ldapts';
+import type { Client, Entry } from 'ldapts';
+import {
+  attributeText,
+  dateToFiletime,
+  filetimeToDate,
+  UAC_ACCOUNTDISABLE,
+} from '../../identity/ldap/accountState.ts';
 import { closeQuietly, connectClient } from '../../identity/ldap/client.ts';
 import { bindPasswordOf, type DirectorySource } from '../../shared/config/directorySources.ts';
 import type { SyncCursor } from '../types.ts';
 import { readHighestCommittedUsn } from './adState.ts';
+import { pagedSearch } from './pagedSearch.ts';
 
 /** AD's LDAP_MATCHING_RULE_BIT_AND: `userAccountControl` with ACCOUNTDISABLE (2) set. */
 const DISABLED = '(userAccountControl:1.2.840.113556.1.4.803:=2)';
+/** `accountExpires` set to an instant: neither 0 nor 2^63 − 1, AD's two spellings of "never". */
+const EXPIRY_SET = '(accountExpires>=1)(!(accountExpires=9223372036854775807))';
+const STATE_ATTRIBUTES = ['userAccountControl', 'accountExpires'];
 
-/** A directory asked, cheaply and often, whether someone was switched off since a cursor. */
-export interface DisabledProbe {
+/** What a probe found among the accounts changed after a cursor. */
+export interface ChangedAccounts {
+  /** One of them is out now: disabled, or its expiry has passed. */
+  outNow: boolean;
+  /** The earliest expiry still ahead among them; null when none has one. */
+  nextExpiry: Date | null;
+}
+
+const NOTHING: ChangedAccounts = { outNow: false, nextExpiry: null };
+
+/** A directory asked, cheaply and often, whether someone was switched off or will be. */
+export interface AccountProbe {
   /**
-   * Whether an account under the source's base DNs, matching its user filter, was changed after
-   * `cursor` and is disabled now. One indexed search per base DN (uSNChanged), no attributes,
-   * at most one entry. False when the cursor has no USN (nothing to compare with).
+   * What changed after `cursor` among the accounts under the source's base DNs that match its
+   * user filter and are disabled or carry an expiry: one search per base DN, on uSNChanged
+   * (indexed in Windows AD), two attributes, usually no entry at all. Nothing when the cursor
+   * has no USN, or when the DC committed nothing since the cursor or since the last search that
+   * found nobody out (read from the rootDSE first).
    */
-  disabledSince(cursor: SyncCursor): Promise<boolean>;
+  changedSince(cursor: SyncCursor, now: Date): Promise<ChangedAccounts>;
+  /**
+   * The earliest `accountExpires` after `after` among the enabled accounts in scope; null when
+   * none will expire. `accountExpires` has no index in AD or Samba, so this reads every account
+   * of the scope: the change watch asks it once per run of the source, not per pass.
+   */
+  earliestExpiry(after: Date): Promise<Date | null>;
   /** Closes the connection it keeps. */
   close(): Promise<void>;
 }
@@ -23,10 +51,10 @@ export interface DisabledProbe {
  * A probe of an AD source on one connection of its own, bound once and kept (a bind per ask
  * would fill the DC's security log with logons), opened again after any error.
  */
-export function createDisabledProbe(
+export function createAccountProbe(
   source: DirectorySource,
   env: NodeJS.ProcessEnv = process.env,
-): DisabledProbe {
+): AccountProbe {
   let client: Client | null = null;
   const bound = async (): Promise<Client> => {
     if (client) return client;
@@ -40,44 +68,68 @@ export function createDisabledProbe(
     client = fresh;
     return fresh;
   };
-  // The DC's change counter at the last search that found nobody: until it moves, nothing new.
+  // Any error drops the connection: the next ask opens a new one.
+  const onConnection = async <T>(work: (connection: Client) => Promise<T>): Promise<T> => {
+    try {
+      return await work(await bound());
+    } catch (error) {
+      const broken = client;
+      client = null;
+      if (broken) await closeQuietly(broken);
+      throw error;
+    }
+  };
+  // Every entry of a paged search of each base DN. Consumed to its end: an abandoned paged
+  // search would hold one of the DC's result sets on the connection kept.
+  const each = async function* (connection: Client, filter: string): AsyncGenerator<Entry> {
+    for (const base of source.baseDns)
+      for await (const page of pagedSearch(connection, source, {
+        base,
+        filter,
+        attributes: STATE_ATTRIBUTES,
+      }))
+        yield* page;
+  };
+  // The DC's change counter at the last search that found nobody out: until it moves, nothing new.
   let quietAt: bigint | null = null;
   return {
-    async disabledSince(cursor) {
-      if (source.kind !== 'active-directory' || !cursor.highestCommittedUsn) return false;
-      if (!/^\d+$/.test(cursor.highestCommittedUsn)) return false;
+    changedSince(cursor, now) {
+      if (source.kind !== 'active-directory' || !cursor.highestCommittedUsn)
+        return Promise.resolve(NOTHING);
+      if (!/^\d+$/.test(cursor.highestCommittedUsn)) return Promise.resolve(NOTHING);
       const since = BigInt(cursor.highestCommittedUsn);
-      const filter = `(&${source.userFilter}(uSNChanged>=${(since + 1n).toString()})${DISABLED})`;
-      try {
-        const connection = await bound();
+      const filter = `(&${source.userFilter}(uSNChanged>=${(since + 1n).toString()})(|${DISABLED}(&${EXPIRY_SET})))`;
+      return onConnection(async (connection) => {
         // The rootDSE first (a read of one attribute): nothing committed since the cursor, or
-        // since the last search found nobody, needs no search. Samba evaluates the search's
+        // since the last search found nobody out, needs no search. Samba evaluates the search's
         // uSNChanged range without an index (60-130 ms at 10,000 people, benchmarks.md).
         const usn = await readHighestCommittedUsn(connection);
-        if (usn !== null && (usn <= since || usn === quietAt)) return false;
-        for (const base of source.baseDns) {
-          try {
-            const { searchEntries } = await connection.search(base, {
-              scope: 'sub',
-              filter,
-              attributes: ['1.1'],
-              sizeLimit: 1,
-            });
-            if (searchEntries.length > 0) return true;
-          } catch (error) {
-            // More than one: the DC stops at the limit and says so.
-            if (error instanceof SizeLimitExceededError) return true;
-            throw error;
-          }
+        if (usn !== null && (usn <= since || usn === quietAt)) return NOTHING;
+        let outNow = false;
+        let nextExpiry: Date | null = null;
+        for await (const entry of each(connection, filter)) {
+          const uac = Number.parseInt(attributeText(entry, 'userAccountControl') ?? '0', 10);
+          const expires = filetimeToDate(attributeText(entry, 'accountExpires'));
+          if ((Number.isFinite(uac) && uac & UAC_ACCOUNTDISABLE) || (expires && expires <= now))
+            outNow = true;
+          else if (expires && (!nextExpiry || expires < nextExpiry)) nextExpiry = expires;
         }
-        quietAt = usn;
-        return false;
-      } catch (error) {
-        const broken = client;
-        client = null;
-        if (broken) await closeQuietly(broken);
-        throw error;
-      }
+        if (!outNow) quietAt = usn;
+        return { outNow, nextExpiry };
+      });
+    },
+    earliestExpiry(after) {
+      if (source.kind !== 'active-directory') return Promise.resolve(null);
+      const from = dateToFiletime(new Date(after.getTime() + 1));
+      const filter = `(&${source.userFilter}(!${DISABLED})(accountExpires>=${from})(!(accountExpires=9223372036854775807)))`;
+      return onConnection(async (connection) => {
+        let earliest: Date | null = null;
+        for await (const entry of each(connection, filter)) {
+          const expires = filetimeToDate(attributeText(entry, 'accountExpires'));
+          if (expires && (!earliest || expires < earliest)) earliest = expires;
+        }
+        return earliest;
+      });
     },
     async close() {
       const open = client;

@@ -38,7 +38,7 @@ export async function readAdState(client: Client): Promise<AdReplicationState> {
 
 /**
  * The DC's `highestCommittedUSN` alone (one rootDSE attribute, no second read): cheap enough to
- * ask often (the change watch's gate, disabledProbe.ts). Null when the rootDSE does not say.
+ * ask often (the change watch's gate, accountProbe.ts). Null when the rootDSE does not say.
  */
 export async function readHighestCommittedUsn(client: Client): Promise<bigint | null> {
   const { searchEntries } = await client.search('', {
