@@ -6,7 +6,12 @@ import { hashToken, newToken } from '../../server/shared/tokens.ts';
 import { startChangeWatch } from '../../server/sources/changeWatch.ts';
 import { useReaderFactory } from '../../server/sources/registry.ts';
 import { sambaMissing } from '../../test/support/samba.ts';
-import { escapeDnValue, setDisabled, setExpiry } from '../../test/support/sambaPeople.ts';
+import {
+  deleteEntry,
+  escapeDnValue,
+  setDisabled,
+  setExpiry,
+} from '../../test/support/sambaPeople.ts';
 import { fmt, latency, table } from '../support/stats.ts';
 import { syncSource, timedRun } from './engineRuns.ts';
 import { benchPerson } from './people.ts';
@@ -27,11 +32,13 @@ const WATCH_INTERVAL_MS = 500;
 const EXPIRY_LEAD_MS = 2_000;
 
 /** A trial: what AD says, and who acts on it. */
-type Door = 'disable' | 'expiry';
+type Door = 'disable' | 'delete' | 'expiry';
 type Path = 'watch' | 'floor';
 const TURNS: ReadonlyArray<readonly [Door, Path]> = [
   ['disable', 'watch'],
   ['disable', 'floor'],
+  ['delete', 'watch'],
+  ['delete', 'floor'],
   ['expiry', 'watch'],
   ['expiry', 'floor'],
 ];
@@ -39,13 +46,14 @@ const TURNS: ReadonlyArray<readonly [Door, Path]> = [
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /**
- * `npm run bench -- sync --only watch`: an account disabled in AD, or whose expiry passes, to
- * the person's messenger session revoked, on a copy of the 10,000-person Samba template after a
- * full sync. Through the change watch (its default interval), and beside it the floor: an
- * incremental run started by hand right after the disable, or at the expiry's instant, which is
- * what the watch does without its wait. The four take turns, each trial a different person, with
- * the watch on only in its own trials (started, and past its first look, before the change).
- * Timed from just before the LDAP modify, or from the expiry's instant.
+ * `npm run bench -- sync --only watch`: an account disabled or deleted in AD, or whose expiry
+ * passes, to the person's messenger session revoked, on a copy of the 10,000-person Samba
+ * template after a full sync. Through the change watch (its default interval), and beside it
+ * the floor: an incremental run started by hand right after the change, or at the expiry's
+ * instant, which is what the watch does without its wait. The six take turns, each trial a
+ * different person, with the watch on only in its own trials (started, and past its first
+ * look, before the change). Timed from just before the LDAP modify or delete, or from the
+ * expiry's instant.
  */
 export async function watchStage(services: Services): Promise<void> {
   if (sambaMissing) throw new Error(`Samba is needed: ${sambaMissing}`);
@@ -93,6 +101,7 @@ export async function watchStage(services: Services): Promise<void> {
         while (watch && watch.passes < 2) await sleep(POLL_MS);
         let start = performance.now();
         if (door === 'disable') await setDisabled(dc, dn, true);
+        else if (door === 'delete') await deleteEntry(dc, dn);
         else {
           const expiry = new Date(Date.now() + EXPIRY_LEAD_MS);
           start += expiry.getTime() - Date.now();
@@ -124,7 +133,7 @@ export async function watchStage(services: Services): Promise<void> {
     };
     process.stdout.write(
       [
-        `An account disabled in Samba AD, or whose expiry passes (10,000 people, after a full sync), to the person's messenger session revoked; ${TRIALS} trials each way, taking turns, each a different person, timed from just before the LDAP modify (disable) or from the expiry's instant (set ${EXPIRY_LEAD_MS} ms ahead); polled every ${POLL_MS} ms. The watch asks every ${WATCH_INTERVAL_MS} ms (the default), and is on only in its own trials; the floor starts an incremental run right after the modify, or at the instant, as the watch does once it knows. Load average at the end: ${loadavg()
+        `An account disabled or deleted in Samba AD, or whose expiry passes (10,000 people, after a full sync), to the person's messenger session revoked; ${TRIALS} trials each way, taking turns, each a different person, timed from just before the LDAP modify or delete, or from the expiry's instant (set ${EXPIRY_LEAD_MS} ms ahead); polled every ${POLL_MS} ms. The watch asks every ${WATCH_INTERVAL_MS} ms (the default), and is on only in its own trials; the floor starts an incremental run right after the change, or at the instant, as the watch does once it knows. Load average at the end: ${loadavg()
           .map((v) => v.toFixed(2))
           .join(' / ')}.`,
         '',

@@ -64,16 +64,17 @@ function cursorKey(cursor: SyncCursor): string | null {
 
 /**
  * Starts an incremental run of an AD source within a probe's interval of an account being
- * disabled there, or at the instant an account's expiry passes, instead of at the next scheduled
- * run (every 5 minutes by default): "gone means gone", whoever in AD switched the person off or
- * whenever AD said they would be. Every `intervalMs` each enabled AD source with a cursor is
- * asked, on a connection of its own, whether an account under its base DNs was changed after
- * the cursor and is disabled or expired now, and which expiries the changed accounts carry
- * (accountProbe.ts: one search on the indexed uSNChanged, usually finding nobody). The earliest
- * expiry ahead is read once after each run of the source (a scan: AD does not index
- * accountExpires), and the watch wakes for it. Either way an incremental run starts (actor
- * `watch`), which deactivates the person through the lifecycle as any run does. Other changes
- * (renames, groups, deletions, moves out of the base DNs) wait for the schedule: AD's change
+ * disabled or deleted there, or at the instant an account's expiry passes, instead of at the
+ * next scheduled run (every 5 minutes by default): "gone means gone", whoever in AD switched
+ * the person off or whenever AD said they would be. Every `intervalMs` each enabled AD source
+ * with a cursor is asked, on a connection of its own, whether an account under its base DNs
+ * was changed after the cursor and is disabled or expired now, which expiries the changed
+ * accounts carry (accountProbe.ts: one search on the indexed uSNChanged, usually finding
+ * nobody), and, where the account may see tombstones, whether a user was deleted from under
+ * them since. The earliest expiry ahead is read once after each run of the source (a scan: AD
+ * does not index accountExpires), and the watch wakes for it. Either way an incremental run
+ * starts (actor `watch`), which deactivates the person through the lifecycle as any run does.
+ * Other changes (renames, groups, moves out of the base DNs) wait for the schedule: AD's change
  * counter moves for every object of the domain, and a run for each would be a run every few
  * seconds. At most one run per cursor: a run that fails or waits for approval leaves the
  * cursor, and the watch waits for the schedule's next run to move it. Several processes may
@@ -171,7 +172,7 @@ export function startChangeWatch(
         { sourceId: entry.source.id, runId: started.runId, expired },
         expired
           ? 'change watch: an account expired; incremental run started'
-          : 'change watch: an account was disabled; incremental run started',
+          : 'change watch: an account was disabled or deleted; incremental run started',
       );
       started.done.catch((error: unknown) =>
         logger.warn({ err: error, sourceId: entry.source.id }, 'change watch: the run failed'),

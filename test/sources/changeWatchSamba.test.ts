@@ -7,7 +7,7 @@ import type { ApiClient } from '../support/api.ts';
 import { createDeviceSession, signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import { type SambaDc, sambaAvailable, startSambaDc } from '../support/samba.ts';
-import { addOu, addPeople, setDisabled, setExpiry } from '../support/sambaPeople.ts';
+import { addOu, addPeople, deleteEntry, setDisabled, setExpiry } from '../support/sambaPeople.ts';
 import { WATCH_RUN_MS, waitUntil } from '../support/timeouts.ts';
 import { addSambaSource, peopleOf, sync } from './support.ts';
 
@@ -24,6 +24,7 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
   let context: TestContext;
   let api: ApiClient;
   let dns: string[];
+  let outsiderDn: string;
   const statusOf = async (login: string) =>
     (await peopleOf(context.services, SOURCE)).find((p) => p.username === login)?.status;
 
@@ -38,6 +39,12 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
       { name: 'kuznetsova', parent: staff, givenName: 'Анна', sn: 'Кузнецова' },
       { name: 'smirnov', parent: staff, givenName: 'Павел', sn: 'Смирнов' },
       { name: 'orlova', parent: staff, givenName: 'Вера', sn: 'Орлова' },
+      { name: 'volkov', parent: staff, givenName: 'Пётр', sn: 'Волков' },
+    ]);
+    // Outside the source's base DN: its deletion is nothing to the watch.
+    const contractors = await addOu(dc, 'Contractors');
+    [outsiderDn = ''] = await addPeople(dc, [
+      { name: 'outsider', parent: contractors, givenName: 'Гость', sn: 'Внешний' },
     ]);
     context = await startTestContext({ jobs: { enabled: false } });
     ({ api } = await signedIn(context, 'superadmin'));
@@ -71,6 +78,8 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
       expect(await probe.earliestExpiry(new Date())).toBeNull();
       // A change that is not a disable: no run for it.
       await dc.setAttributes('ivanov', { title: 'Главный бухгалтер' });
+      expect(await probe.changedSince(cursor, new Date())).toEqual(nothing);
+      await deleteEntry(dc, outsiderDn);
       expect(await probe.changedSince(cursor, new Date())).toEqual(nothing);
       // An expiry ahead: no run yet, but the watch learns when to start one.
       await setExpiry(dc, dns[3] ?? '', inAnHour);
@@ -146,11 +155,13 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
     }
   });
 
-  /** Deactivates `login`'s account in the messenger when AD's expiry passes, by the watch's run. */
-  const cutAtExpiry = async (
+  /**
+   * Checks that `login`'s account in the messenger is cut by the watch's run, after what
+   * `whileWatching` does in AD once the watch is on; not before the instant it gives, if any.
+   */
+  const cutByWatch = async (
     login: string,
-    /** Done once the watch runs; gives the expiry. */
-    whileWatching: (watch: ChangeWatch) => Promise<Date>,
+    whileWatching: (watch: ChangeWatch) => Promise<Date | null>,
   ) => {
     const person = (await peopleOf(context.services, SOURCE)).find((p) => p.username === login);
     expect(person?.status).toBe('active');
@@ -160,8 +171,8 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
     let watch: ChangeWatch | null = null;
     try {
       watch = startChangeWatch(context.services, { intervalMs: 200 });
-      const expiry = await whileWatching(watch);
-      await waitUntil('the watch cut the expired account', WATCH_RUN_MS, async () => {
+      const notBefore = await whileWatching(watch);
+      await waitUntil(`the watch cut ${login}`, WATCH_RUN_MS, async () => {
         return (await statusOf(login)) === 'deactivated';
       });
       await watch.stop();
@@ -175,7 +186,8 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
       );
       expect(rows[0]).toMatchObject({ requested_by: 'watch', status: 'succeeded' });
       // Not before its instant: until then the person was in.
-      expect(new Date(rows[0]?.started_at).getTime()).toBeGreaterThanOrEqual(expiry.getTime());
+      if (notBefore)
+        expect(new Date(rows[0]?.started_at).getTime()).toBeGreaterThanOrEqual(notBefore.getTime());
       expect(rows[0]?.revoked_at).not.toBeNull();
       expect(await statusOf('ivanov')).toBe('active');
     } finally {
@@ -189,16 +201,24 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
     await setExpiry(dc, dns[3] ?? '', expiry);
     const run = await sync(api, SOURCE, 'incremental');
     expect(run.status, run.error ?? '').toBe('succeeded');
-    await cutAtExpiry('kuznetsova', async () => expiry);
+    await cutByWatch('kuznetsova', async () => expiry);
   });
 
   it('cuts an account at its expiry, set in AD while the watch is on', async () => {
-    await cutAtExpiry('orlova', async (watch) => {
+    await cutByWatch('orlova', async (watch) => {
       // The watch has read the expiries ahead; it learns this one from the changes since.
       await waitUntil('the watch looked twice', WATCH_RUN_MS, () => watch.passes >= 2);
       const expiry = new Date(Date.now() + 4_000);
       await setExpiry(dc, dns[5] ?? '', expiry);
       return expiry;
+    });
+  });
+
+  it('cuts an account deleted in AD, through its tombstone, with nobody running a sync', async () => {
+    await cutByWatch('volkov', async (watch) => {
+      await waitUntil('the watch looked twice', WATCH_RUN_MS, () => watch.passes >= 2);
+      await deleteEntry(dc, dns[6] ?? '');
+      return null;
     });
   });
 });

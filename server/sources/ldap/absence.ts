@@ -29,7 +29,8 @@ import { pagedSearch } from './pagedSearch.ts';
 /** LDAP_SERVER_SHOW_DELETED_OID: searches also return deleted objects (tombstones). */
 const SHOW_DELETED_OID = '1.2.840.113556.1.4.417';
 
-const showDeleted = () => new Control(SHOW_DELETED_OID, { critical: true });
+/** The Show Deleted control: a search with it also returns tombstones. */
+export const showDeleted = () => new Control(SHOW_DELETED_OID, { critical: true });
 
 /** The domain's naming context (rootDSE `defaultNamingContext`): where `CN=Deleted Objects` is. */
 async function namingContext(client: Client): Promise<string> {
@@ -96,6 +97,15 @@ async function probeTombstones(client: Client, nc: string): Promise<DeletionDete
     method: 'tombstones',
     message: `deletion detection not permitted: the service account cannot list ${container} (grant it read and list on that container, see docs/directory-sync.md); people deleted in the directory are deactivated only by the nightly full run`,
   };
+}
+
+/**
+ * Where the bound account sees the domain's tombstones (`CN=Deleted Objects`), or null when it
+ * may not (see probeTombstones).
+ */
+export async function visibleTombstones(client: Client): Promise<string | null> {
+  const nc = await namingContext(client);
+  return (await probeTombstones(client, nc)).permitted ? deletedObjectsOf(nc) : null;
 }
 
 /** AD: tombstones and entries changed since the cursor, as ids of people gone (see above). */

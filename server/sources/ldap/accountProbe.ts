@@ -7,7 +7,9 @@ import {
 } from '../../identity/ldap/accountState.ts';
 import { closeQuietly, connectClient } from '../../identity/ldap/client.ts';
 import { bindPasswordOf, type DirectorySource } from '../../shared/config/directorySources.ts';
+import { dnWithinAny } from '../../shared/dn.ts';
 import type { SyncCursor } from '../types.ts';
+import { showDeleted, visibleTombstones } from './absence.ts';
 import { readHighestCommittedUsn } from './adState.ts';
 import { pagedSearch } from './pagedSearch.ts';
 
@@ -16,10 +18,12 @@ const DISABLED = '(userAccountControl:1.2.840.113556.1.4.803:=2)';
 /** `accountExpires` set to an instant: neither 0 nor 2^63 − 1, AD's two spellings of "never". */
 const EXPIRY_SET = '(accountExpires>=1)(!(accountExpires=9223372036854775807))';
 const STATE_ATTRIBUTES = ['userAccountControl', 'accountExpires'];
+/** How long the answer to "may this account see tombstones?" is kept. */
+const TOMBSTONE_RIGHT_AGE_MS = 10 * 60_000;
 
 /** What a probe found among the accounts changed after a cursor. */
 export interface ChangedAccounts {
-  /** One of them is out now: disabled, or its expiry has passed. */
+  /** One of them is out now: disabled, its expiry passed, or deleted (a tombstone). */
   outNow: boolean;
   /** The earliest expiry still ahead among them; null when none has one. */
   nextExpiry: Date | null;
@@ -32,9 +36,11 @@ export interface AccountProbe {
   /**
    * What changed after `cursor` among the accounts under the source's base DNs that match its
    * user filter and are disabled or carry an expiry: one search per base DN, on uSNChanged
-   * (indexed in Windows AD), two attributes, usually no entry at all. Nothing when the cursor
-   * has no USN, or when the DC committed nothing since the cursor or since the last search that
-   * found nobody out (read from the rootDSE first).
+   * (indexed in Windows AD), two attributes, usually no entry at all. Then, where the account may
+   * see them, the tombstones of users deleted after `cursor` from under the base DNs (one search
+   * of `CN=Deleted Objects`, one level). Nothing when the cursor has no USN, or when the DC
+   * committed nothing since the cursor or since the last search that found nobody out (read
+   * from the rootDSE first).
    */
   changedSince(cursor: SyncCursor, now: Date): Promise<ChangedAccounts>;
   /**
@@ -66,7 +72,35 @@ export function createAccountProbe(
       throw error;
     }
     client = fresh;
+    tombstones = undefined;
     return fresh;
+  };
+  // Where this connection's account sees tombstones: null, nowhere; undefined, not asked yet.
+  // Asked again now and then: the right may be granted (or taken) while the connection lasts.
+  let tombstones: string | null | undefined;
+  let tombstonesAskedAt = 0;
+  // Whether a user was deleted after `since` from under the base DNs (someone moved out first
+  // has a last parent outside them: the scheduled run finds them by their GUID).
+  const deletedSince = async (connection: Client, since: bigint): Promise<boolean> => {
+    if (tombstones === undefined || Date.now() - tombstonesAskedAt > TOMBSTONE_RIGHT_AGE_MS) {
+      tombstones = await visibleTombstones(connection);
+      tombstonesAskedAt = Date.now();
+    }
+    if (tombstones === null) return false;
+    // Read to the end, as each() does.
+    let found = false;
+    for await (const page of pagedSearch(connection, source, {
+      base: tombstones,
+      scope: 'one',
+      filter: `(&(isDeleted=TRUE)(objectClass=user)(!(objectClass=computer))(uSNChanged>=${(since + 1n).toString()}))`,
+      attributes: ['lastKnownParent'],
+      controls: [showDeleted()],
+    }))
+      for (const entry of page) {
+        const parent = attributeText(entry, 'lastKnownParent');
+        if (parent !== null && dnWithinAny(parent, source.baseDns)) found = true;
+      }
+    return found;
   };
   // Any error drops the connection: the next ask opens a new one.
   const onConnection = async <T>(work: (connection: Client) => Promise<T>): Promise<T> => {
@@ -114,6 +148,7 @@ export function createAccountProbe(
             outNow = true;
           else if (expires && (!nextExpiry || expires < nextExpiry)) nextExpiry = expires;
         }
+        if (!outNow) outNow = await deletedSince(connection, since);
         if (!outNow) quietAt = usn;
         return { outNow, nextExpiry };
       });
