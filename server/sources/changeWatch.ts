@@ -7,7 +7,7 @@ import { type DirectorySyncSource, listSources } from './registry.ts';
 import { lastCursor, startRun } from './runs.ts';
 import type { SyncCursor } from './types.ts';
 
-/** `directorySync.watch`: how often each AD source is asked whether someone was disabled. */
+/** `directorySync.watch`: how often each directory source is asked whether someone is out. */
 export interface ChangeWatchOptions {
   intervalMs: number;
 }
@@ -59,7 +59,11 @@ interface Watched {
  * end with the same USN, AD having committed nothing meanwhile).
  */
 function cursorKey(cursor: SyncCursor): string | null {
-  return cursor.highestCommittedUsn ? `${cursor.highestCommittedUsn}@${cursor.readAt ?? ''}` : null;
+  if (cursor.highestCommittedUsn) return `${cursor.highestCommittedUsn}@${cursor.readAt ?? ''}`;
+  // Generic LDAP: only entryCSN cursors can be asked (accountProbe.ts).
+  if (cursor.ldapTracking === 'entryCSN' && cursor.contextCsn?.length)
+    return cursor.contextCsn.join(' ');
+  return null;
 }
 
 /**
@@ -100,7 +104,10 @@ export function startChangeWatch(
 
   const readSources = async () => {
     const wanted = (await sources()).filter(
-      (source) => source.settings.enabled && source.connection?.kind === 'active-directory',
+      (source) =>
+        source.settings.enabled &&
+        (source.connection?.kind === 'active-directory' ||
+          (source.connection?.kind === 'ldap' && source.connection.lockAttribute !== null)),
     );
     const ids = new Set(wanted.map((source) => source.id));
     for (const [id, entry] of watched)

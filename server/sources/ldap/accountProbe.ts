@@ -3,14 +3,17 @@ import {
   attributeText,
   dateToFiletime,
   filetimeToDate,
+  isAccountBlocked,
   UAC_ACCOUNTDISABLE,
 } from '../../identity/ldap/accountState.ts';
 import { closeQuietly, connectClient } from '../../identity/ldap/client.ts';
+import { escapeFilterValue } from '../../identity/ldap/filter.ts';
 import { bindPasswordOf, type DirectorySource } from '../../shared/config/directorySources.ts';
 import { dnWithinAny } from '../../shared/dn.ts';
 import type { SyncCursor } from '../types.ts';
 import { showDeleted, visibleTombstones } from './absence.ts';
 import { readHighestCommittedUsn } from './adState.ts';
+import { readContextCsn } from './changeSequence.ts';
 import { pagedSearch } from './pagedSearch.ts';
 
 /** AD's LDAP_MATCHING_RULE_BIT_AND: `userAccountControl` with ACCOUNTDISABLE (2) set. */
@@ -23,7 +26,7 @@ const TOMBSTONE_RIGHT_AGE_MS = 10 * 60_000;
 
 /** What a probe found among the accounts changed after a cursor. */
 export interface ChangedAccounts {
-  /** One of them is out now: disabled, its expiry passed, or deleted (a tombstone). */
+  /** One of them is out now: disabled, its expiry passed, deleted (a tombstone), or locked. */
   outNow: boolean;
   /** The earliest expiry still ahead among them; null when none has one. */
   nextExpiry: Date | null;
@@ -41,6 +44,10 @@ export interface AccountProbe {
    * of `CN=Deleted Objects`, one level). Nothing when the cursor has no USN, or when the DC
    * committed nothing since the cursor or since the last search that found nobody out (read
    * from the rootDSE first).
+   *
+   * Generic LDAP: the entries written after the cursor whose lock attribute locks them, where
+   * the source has a lock attribute and an entryCSN cursor (OpenLDAP with syncprov), gated by
+   * the suffix's contextCSN; nothing otherwise.
    */
   changedSince(cursor: SyncCursor, now: Date): Promise<ChangedAccounts>;
   /**
@@ -54,7 +61,19 @@ export interface AccountProbe {
 }
 
 /**
- * A probe of an AD source on one connection of its own, bound once and kept (a bind per ask
+ * Entries written after each server id's saved CSN: csnSinceFilter's `>=` without the boundary
+ * entry, which the run that saved the cursor has read (a locked one would start a run each time).
+ */
+function strictlyAfter(saved: readonly string[]): string {
+  const terms = saved.map((csn) => {
+    const value = escapeFilterValue(csn);
+    return `(&(entryCSN>=${value})(!(entryCSN=${value})))`;
+  });
+  return terms.length === 1 ? (terms[0] ?? '') : `(|${terms.join('')})`;
+}
+
+/**
+ * A probe of a directory source on one connection of its own, bound once and kept (a bind per ask
  * would fill the DC's security log with logons), opened again after any error.
  */
 export function createAccountProbe(
@@ -115,21 +134,40 @@ export function createAccountProbe(
   };
   // Every entry of a paged search of each base DN. Consumed to its end: an abandoned paged
   // search would hold one of the DC's result sets on the connection kept.
-  const each = async function* (connection: Client, filter: string): AsyncGenerator<Entry> {
+  const each = async function* (
+    connection: Client,
+    filter: string,
+    attributes = STATE_ATTRIBUTES,
+  ): AsyncGenerator<Entry> {
     for (const base of source.baseDns)
-      for await (const page of pagedSearch(connection, source, {
-        base,
-        filter,
-        attributes: STATE_ATTRIBUTES,
-      }))
+      for await (const page of pagedSearch(connection, source, { base, filter, attributes }))
         yield* page;
   };
-  // The DC's change counter at the last search that found nobody out: until it moves, nothing new.
-  let quietAt: bigint | null = null;
+  // The DC's change counter (AD) or the suffix's contextCSN (OpenLDAP) at the last search that
+  // found nobody out: until it moves, nothing new.
+  let quietAt: string | null = null;
+  // Generic LDAP: entries changed after the cursor whose lock attribute locks them. Only with an
+  // entryCSN cursor (OpenLDAP with syncprov): its contextCSN gates the search as AD's USN does.
+  const lockedSince = (cursor: SyncCursor, now: Date): Promise<ChangedAccounts> => {
+    const lock = source.kind === 'ldap' ? source.lockAttribute : null;
+    const saved = cursor.ldapTracking === 'entryCSN' ? (cursor.contextCsn ?? []) : [];
+    if (!lock || saved.length === 0) return Promise.resolve(NOTHING);
+    const filter = `(&${source.userFilter}(${lock}=*)${strictlyAfter(saved)})`;
+    return onConnection(async (connection) => {
+      const current = (await readContextCsn(connection, source.baseDns))?.join(' ') ?? null;
+      // No contextCSN any more: the next run reads in full anyway.
+      if (current === null || current === saved.join(' ') || current === quietAt) return NOTHING;
+      let outNow = false;
+      for await (const entry of each(connection, filter, [lock]))
+        if (isAccountBlocked(source, entry, now)) outNow = true;
+      if (!outNow) quietAt = current;
+      return { outNow, nextExpiry: null };
+    });
+  };
   return {
     changedSince(cursor, now) {
-      if (source.kind !== 'active-directory' || !cursor.highestCommittedUsn)
-        return Promise.resolve(NOTHING);
+      if (source.kind === 'ldap') return lockedSince(cursor, now);
+      if (!cursor.highestCommittedUsn) return Promise.resolve(NOTHING);
       if (!/^\d+$/.test(cursor.highestCommittedUsn)) return Promise.resolve(NOTHING);
       const since = BigInt(cursor.highestCommittedUsn);
       const filter = `(&${source.userFilter}(uSNChanged>=${(since + 1n).toString()})(|${DISABLED}(&${EXPIRY_SET})))`;
@@ -138,7 +176,7 @@ export function createAccountProbe(
         // since the last search found nobody out, needs no search. Samba evaluates the search's
         // uSNChanged range without an index (60-130 ms at 10,000 people, benchmarks.md).
         const usn = await readHighestCommittedUsn(connection);
-        if (usn !== null && (usn <= since || usn === quietAt)) return NOTHING;
+        if (usn !== null && (usn <= since || usn.toString() === quietAt)) return NOTHING;
         let outNow = false;
         let nextExpiry: Date | null = null;
         for await (const entry of each(connection, filter)) {
@@ -149,7 +187,7 @@ export function createAccountProbe(
           else if (expires && (!nextExpiry || expires < nextExpiry)) nextExpiry = expires;
         }
         if (!outNow) outNow = await deletedSince(connection, since);
-        if (!outNow) quietAt = usn;
+        if (!outNow) quietAt = usn?.toString() ?? null;
         return { outNow, nextExpiry };
       });
     },
