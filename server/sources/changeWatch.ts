@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { systemActor } from '../authz/actor.ts';
 import { AppError } from '../shared/errors.ts';
 import { type OutageLog, outageLog } from '../shared/outageLog.ts';
@@ -52,6 +53,15 @@ interface Watched {
   pausedUntil: number;
   /** The probe's failures: the first logged, then its recovery. */
   outage: OutageLog;
+}
+
+// Whether any of the source's people with these external ids is not deactivated yet.
+const STILL_IN_SQL = `select exists (select 1 from app_user where source_id = $1
+  and external_id = any($2::text[]) and status <> 'deactivated') as still_in`;
+
+async function stillIn(pool: pg.Pool, sourceId: string, externalIds: string[]): Promise<boolean> {
+  const { rows } = await pool.query<{ still_in: boolean }>(STILL_IN_SQL, [sourceId, externalIds]);
+  return rows[0]?.still_in === true;
 }
 
 /**
@@ -160,7 +170,11 @@ export function startChangeWatch(
         entry.expiryReadFor = key;
       }
       const changed = await entry.probe.changedSince(cursor, now);
-      outNow = changed.outNow;
+      // Someone out in the directory and still in here: a disabled account that a script keeps
+      // touching, long since deactivated, starts no run for each touch.
+      outNow =
+        changed.out.length > 0 && (await stillIn(services.pool, entry.source.id, changed.out));
+      if (changed.out.length > 0 && !outNow) changed.settle();
       if (changed.nextExpiry)
         entry.expiresAt = Math.min(entry.expiresAt ?? Infinity, changed.nextExpiry.getTime());
       entry.outage.succeeded({ sourceId: entry.source.id });
@@ -179,7 +193,7 @@ export function startChangeWatch(
         { sourceId: entry.source.id, runId: started.runId, expired },
         expired
           ? 'change watch: an account expired; incremental run started'
-          : 'change watch: an account was disabled or deleted; incremental run started',
+          : 'change watch: an account was disabled, deleted or locked; incremental run started',
       );
       started.done.catch((error: unknown) =>
         logger.warn({ err: error, sourceId: entry.source.id }, 'change watch: the run failed'),

@@ -5,7 +5,7 @@ import { dnWithinAny } from '../../shared/dn.ts';
 import { planNote } from '../reconcile/notes.ts';
 import type { AbsenceRead, AbsentId, DeletionDetection } from '../types.ts';
 import { searchBases } from './bases.ts';
-import { formatGuid } from './guid.ts';
+import { entryGuid } from './guid.ts';
 import { idAttributeOf } from './mapping.ts';
 import { pagedSearch } from './pagedSearch.ts';
 
@@ -48,12 +48,6 @@ async function namingContext(client: Client): Promise<string> {
 
 const deletedObjectsOf = (nc: string) => `CN=Deleted Objects,${nc}`;
 
-function guidOf(entry: Entry): string | null {
-  const raw = entry.objectGUID;
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  return Buffer.isBuffer(value) && value.length === 16 ? formatGuid(value) : null;
-}
-
 function textOf(value: Entry[string] | undefined): string | null {
   const first = Array.isArray(value) ? value[0] : value;
   return first === undefined ? null : first.toString();
@@ -86,7 +80,7 @@ async function probeTombstones(client: Client, nc: string): Promise<DeletionDete
     // A DC that hides the container entirely answers noSuchObject: not permitted either.
     if ((error as { code?: unknown }).code !== 0x20) throw error;
   }
-  if (entry && guidOf(entry) !== null)
+  if (entry && entryGuid(entry) !== null)
     return {
       permitted: true,
       method: 'tombstones',
@@ -133,7 +127,7 @@ async function* adGoneIds(
       controls: [showDeleted()],
     })) {
       const ids = entries.flatMap((entry) => {
-        const externalId = guidOf(entry);
+        const externalId = entryGuid(entry);
         const parent = textOf(entry.lastKnownParent);
         return externalId === null
           ? []
@@ -158,7 +152,7 @@ async function* adGoneIds(
     binary: ['objectGUID'],
   })) {
     const ids = entries.flatMap((entry) => {
-      const externalId = guidOf(entry);
+      const externalId = entryGuid(entry);
       if (externalId === null) return [];
       // Out of scope means outside every base DN: a person moved from one base to another is
       // read by the pages under the new one, and the engine drops ids the read staged.

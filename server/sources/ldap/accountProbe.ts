@@ -14,25 +14,35 @@ import type { SyncCursor } from '../types.ts';
 import { showDeleted, visibleTombstones } from './absence.ts';
 import { readHighestCommittedUsn } from './adState.ts';
 import { readContextCsn } from './changeSequence.ts';
+import { entryGuid } from './guid.ts';
 import { pagedSearch } from './pagedSearch.ts';
 
 /** AD's LDAP_MATCHING_RULE_BIT_AND: `userAccountControl` with ACCOUNTDISABLE (2) set. */
 const DISABLED = '(userAccountControl:1.2.840.113556.1.4.803:=2)';
 /** `accountExpires` set to an instant: neither 0 nor 2^63 − 1, AD's two spellings of "never". */
 const EXPIRY_SET = '(accountExpires>=1)(!(accountExpires=9223372036854775807))';
-const STATE_ATTRIBUTES = ['userAccountControl', 'accountExpires'];
+const STATE_ATTRIBUTES = ['objectGUID', 'userAccountControl', 'accountExpires'];
+const GUID = ['objectGUID'];
 /** How long the answer to "may this account see tombstones?" is kept. */
 const TOMBSTONE_RIGHT_AGE_MS = 10 * 60_000;
 
 /** What a probe found among the accounts changed after a cursor. */
 export interface ChangedAccounts {
-  /** One of them is out now: disabled, its expiry passed, deleted (a tombstone), or locked. */
-  outNow: boolean;
+  /**
+   * The external ids (as the sync makes them) of those out now: disabled, expired, deleted (a
+   * tombstone) or locked.
+   */
+  out: string[];
   /** The earliest expiry still ahead among them; null when none has one. */
   nextExpiry: Date | null;
+  /**
+   * Says that what was found needs nothing more (everyone in `out` is out in the service too):
+   * until the directory changes again, the next asks search nothing.
+   */
+  settle(): void;
 }
 
-const NOTHING: ChangedAccounts = { outNow: false, nextExpiry: null };
+const NOTHING: ChangedAccounts = { out: [], nextExpiry: null, settle() {} };
 
 /** A directory asked, cheaply and often, whether someone was switched off or will be. */
 export interface AccountProbe {
@@ -98,26 +108,28 @@ export function createAccountProbe(
   // Asked again now and then: the right may be granted (or taken) while the connection lasts.
   let tombstones: string | null | undefined;
   let tombstonesAskedAt = 0;
-  // Whether a user was deleted after `since` from under the base DNs (someone moved out first
-  // has a last parent outside them: the scheduled run finds them by their GUID).
-  const deletedSince = async (connection: Client, since: bigint): Promise<boolean> => {
+  // The users deleted after `since` from under the base DNs (someone moved out first has a last
+  // parent outside them: the scheduled run finds them by their GUID).
+  const deletedSince = async (connection: Client, since: bigint): Promise<string[]> => {
     if (tombstones === undefined || Date.now() - tombstonesAskedAt > TOMBSTONE_RIGHT_AGE_MS) {
       tombstones = await visibleTombstones(connection);
       tombstonesAskedAt = Date.now();
     }
-    if (tombstones === null) return false;
+    if (tombstones === null) return [];
     // Read to the end, as each() does.
-    let found = false;
+    const found: string[] = [];
     for await (const page of pagedSearch(connection, source, {
       base: tombstones,
       scope: 'one',
       filter: `(&(isDeleted=TRUE)(objectClass=user)(!(objectClass=computer))(uSNChanged>=${(since + 1n).toString()}))`,
-      attributes: ['lastKnownParent'],
+      attributes: ['objectGUID', 'lastKnownParent'],
+      binary: GUID,
       controls: [showDeleted()],
     }))
       for (const entry of page) {
         const parent = attributeText(entry, 'lastKnownParent');
-        if (parent !== null && dnWithinAny(parent, source.baseDns)) found = true;
+        const id = entryGuid(entry);
+        if (id !== null && parent !== null && dnWithinAny(parent, source.baseDns)) found.push(id);
       }
     return found;
   };
@@ -139,13 +151,33 @@ export function createAccountProbe(
     filter: string,
     attributes = STATE_ATTRIBUTES,
   ): AsyncGenerator<Entry> {
+    const binary = source.kind === 'active-directory' ? GUID : [];
     for (const base of source.baseDns)
-      for await (const page of pagedSearch(connection, source, { base, filter, attributes }))
+      for await (const page of pagedSearch(connection, source, {
+        base,
+        filter,
+        attributes,
+        binary,
+      }))
         yield* page;
   };
   // The DC's change counter (AD) or the suffix's contextCSN (OpenLDAP) at the last search that
-  // found nobody out: until it moves, nothing new.
+  // found nobody out, or whose finds were settled: until it moves, nothing new.
   let quietAt: string | null = null;
+  const found = (
+    out: string[],
+    nextExpiry: Date | null,
+    counter: string | null,
+  ): ChangedAccounts => {
+    if (out.length === 0) quietAt = counter;
+    return {
+      out,
+      nextExpiry,
+      settle() {
+        quietAt = counter;
+      },
+    };
+  };
   // Generic LDAP: entries changed after the cursor whose lock attribute locks them. Only with an
   // entryCSN cursor (OpenLDAP with syncprov): its contextCSN gates the search as AD's USN does.
   const lockedSince = (cursor: SyncCursor, now: Date): Promise<ChangedAccounts> => {
@@ -153,15 +185,18 @@ export function createAccountProbe(
     const saved = cursor.ldapTracking === 'entryCSN' ? (cursor.contextCsn ?? []) : [];
     if (!lock || saved.length === 0) return Promise.resolve(NOTHING);
     const filter = `(&${source.userFilter}(${lock}=*)${strictlyAfter(saved)})`;
+    const idAttribute = source.kind === 'ldap' ? source.idAttribute : 'entryUUID';
     return onConnection(async (connection) => {
       const current = (await readContextCsn(connection, source.baseDns))?.join(' ') ?? null;
       // No contextCSN any more: the next run reads in full anyway.
       if (current === null || current === saved.join(' ') || current === quietAt) return NOTHING;
-      let outNow = false;
-      for await (const entry of each(connection, filter, [lock]))
-        if (isAccountBlocked(source, entry, now)) outNow = true;
-      if (!outNow) quietAt = current;
-      return { outNow, nextExpiry: null };
+      const out: string[] = [];
+      for await (const entry of each(connection, filter, [lock, idAttribute])) {
+        // Trimmed and lower-cased as the reader makes external ids (mapping.ts).
+        const id = attributeText(entry, idAttribute)?.trim().toLowerCase();
+        if (id && isAccountBlocked(source, entry, now)) out.push(id);
+      }
+      return found(out, null, current);
     });
   };
   return {
@@ -177,18 +212,18 @@ export function createAccountProbe(
         // uSNChanged range without an index (60-130 ms at 10,000 people, benchmarks.md).
         const usn = await readHighestCommittedUsn(connection);
         if (usn !== null && (usn <= since || usn.toString() === quietAt)) return NOTHING;
-        let outNow = false;
+        const out: string[] = [];
         let nextExpiry: Date | null = null;
         for await (const entry of each(connection, filter)) {
           const uac = Number.parseInt(attributeText(entry, 'userAccountControl') ?? '0', 10);
           const expires = filetimeToDate(attributeText(entry, 'accountExpires'));
-          if ((Number.isFinite(uac) && uac & UAC_ACCOUNTDISABLE) || (expires && expires <= now))
-            outNow = true;
-          else if (expires && (!nextExpiry || expires < nextExpiry)) nextExpiry = expires;
+          const id = entryGuid(entry);
+          if ((Number.isFinite(uac) && uac & UAC_ACCOUNTDISABLE) || (expires && expires <= now)) {
+            if (id !== null) out.push(id);
+          } else if (expires && (!nextExpiry || expires < nextExpiry)) nextExpiry = expires;
         }
-        if (!outNow) outNow = await deletedSince(connection, since);
-        if (!outNow) quietAt = usn?.toString() ?? null;
-        return { outNow, nextExpiry };
+        out.push(...(await deletedSince(connection, since)));
+        return found(out, nextExpiry, usn?.toString() ?? null);
       });
     },
     earliestExpiry(after) {

@@ -1,3 +1,5 @@
+import type { Entry } from 'ldapts';
+
 /**
  * AD's objectGUID is 16 bytes in the Windows GUID layout: the first three groups (a 32-bit and two
  * 16-bit integers) are little-endian, the last 8 bytes are in order. The standard string form
@@ -35,4 +37,11 @@ export function guidBytes(guid: string): Buffer {
  */
 export function guidFilterValue(guid: string): string {
   return [...guidBytes(guid)].map((byte) => `\\${byte.toString(16).padStart(2, '0')}`).join('');
+}
+
+/** An AD entry's objectGUID in the standard string form; null when it has none (or not 16 bytes). */
+export function entryGuid(entry: Entry): string | null {
+  const raw = entry.objectGUID;
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  return Buffer.isBuffer(value) && value.length === 16 ? formatGuid(value) : null;
 }
