@@ -86,8 +86,11 @@ function cursorKey(cursor: SyncCursor): string | null {
  * accounts carry (accountProbe.ts: one search on the indexed uSNChanged, usually finding
  * nobody), and, where the account may see tombstones, whether a user was deleted from under
  * them since. The earliest expiry ahead is read once after each run of the source (a scan: AD
- * does not index accountExpires), and the watch wakes for it. Either way an incremental run
- * starts (actor `watch`), which deactivates the person through the lifecycle as any run does.
+ * does not index accountExpires), and the watch wakes for it. A generic LDAP source with a lock
+ * attribute and an entryCSN cursor (OpenLDAP with syncprov) is asked the same of its entries
+ * locked since the cursor. When someone found out there is still in here, or an expiry is due,
+ * an incremental run starts (actor `watch`), which deactivates the person through the
+ * lifecycle as any run does.
  * Other changes (renames, groups, moves out of the base DNs) wait for the schedule: AD's change
  * counter moves for every object of the domain, and a run for each would be a run every few
  * seconds. At most one run per cursor: a run that fails or waits for approval leaves the

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChangeWatch, startChangeWatch } from '../../server/sources/changeWatch.ts';
 import { createAccountProbe } from '../../server/sources/ldap/accountProbe.ts';
 import { findSource } from '../../server/sources/registry.ts';
 import { drainRuns, lastCursor } from '../../server/sources/runs.ts';
 import type { ApiClient } from '../support/api.ts';
-import { createDeviceSession, signedIn } from '../support/factories.ts';
+import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import {
   ldapPersonDn,
@@ -14,8 +13,8 @@ import {
   slapdAvailable,
   startOpenLdap,
 } from '../support/openldap.ts';
-import { DIRECTORY_REQUEST_MS, WATCH_RUN_MS, waitUntil } from '../support/timeouts.ts';
-import { peopleOf, sync } from './support.ts';
+import { addOpenLdapSource, peopleOf, sync } from './support.ts';
+import { expectCutByWatch, lookedTwice, probed } from './watchSupport.ts';
 
 /**
  * The change watch against a real OpenLDAP slapd (syncprov: entryCSN cursors): an account
@@ -30,8 +29,6 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
   let ldap: OpenLdap;
   let context: TestContext;
   let api: ApiClient;
-  const statusOf = async (login: string) =>
-    (await peopleOf(context.services, SOURCE)).find((p) => p.username === login)?.status;
 
   beforeAll(async () => {
     ldap = await startOpenLdap({
@@ -42,23 +39,15 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
     process.env[PASSWORD_ENV] = ldap.rootPassword;
     context = await startTestContext({ jobs: { enabled: false } });
     ({ api } = await signedIn(context, 'superadmin'));
-    const created = await api.request('POST', '/api/v1/directory-sources', {
-      body: {
-        id: SOURCE,
-        name: 'Watched LDAP',
-        connection: {
-          kind: 'ldap',
-          url: ldap.url,
-          allowPlain: true,
-          bindDn: ldap.rootDn,
-          bindPasswordEnv: PASSWORD_ENV,
-          baseDn: ldap.baseDn,
-          lockAttribute: 'pwdAccountLockedTime',
-          timeoutMs: DIRECTORY_REQUEST_MS,
-        },
+    await addOpenLdapSource(api, ldap, {
+      id: SOURCE,
+      name: 'Watched LDAP',
+      passwordEnv: PASSWORD_ENV,
+      baseDn: ldap.baseDn,
+      connection: {
+        lockAttribute: 'pwdAccountLockedTime',
       },
     });
-    expect(created.status, created.text).toBe(201);
     const first = await sync(api, SOURCE, 'full');
     expect(first.status, first.error ?? '').toBe('succeeded');
     expect(first.counts).toMatchObject({ create: 4 });
@@ -78,20 +67,16 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
     if (!source.connection || !cursor) throw new Error('no connection or cursor');
     expect(cursor.ldapTracking).toBe('entryCSN');
     const nothing = { out: [], nextExpiry: null };
-    const seen = async (found: Promise<{ out: string[]; nextExpiry: Date | null }>) => {
-      const { out, nextExpiry } = await found;
-      return { out, nextExpiry };
-    };
     const probe = createAccountProbe(source.connection);
     try {
-      expect(await seen(probe.changedSince(cursor, new Date()))).toEqual(nothing);
+      expect(await probed(probe.changedSince(cursor, new Date()))).toEqual(nothing);
       await modifyLdapEntry(ldap, ldapPersonDn('ivanov'), { title: 'Инженер' });
-      expect(await seen(probe.changedSince(cursor, new Date()))).toEqual(nothing);
+      expect(await probed(probe.changedSince(cursor, new Date()))).toEqual(nothing);
       await modifyLdapEntry(ldap, ldapPersonDn('petrov'), LOCKED);
       const petrov = (await peopleOf(context.services, SOURCE)).find(
         (p) => p.username === 'petrov',
       );
-      expect(await seen(probe.changedSince(cursor, new Date()))).toEqual({
+      expect(await probed(probe.changedSince(cursor, new Date()))).toEqual({
         out: [petrov?.external_id],
         nextExpiry: null,
       });
@@ -106,43 +91,24 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
     if (!after) throw new Error('no cursor');
     const again = createAccountProbe(source.connection);
     try {
-      expect(await seen(again.changedSince(after, new Date()))).toEqual(nothing);
+      expect(await probed(again.changedSince(after, new Date()))).toEqual(nothing);
       await modifyLdapEntry(ldap, ldapPersonDn('kozlov'), { title: 'Кладовщик' });
-      expect(await seen(again.changedSince(after, new Date()))).toEqual(nothing);
+      expect(await probed(again.changedSince(after, new Date()))).toEqual(nothing);
     } finally {
       await again.close();
     }
   });
 
   it('cuts an entry locked in the directory without anyone running a sync', async () => {
-    const sidorov = (await peopleOf(context.services, SOURCE)).find(
-      (p) => p.username === 'sidorov',
-    );
-    expect(sidorov?.status).toBe('active');
-    const device = await createDeviceSession(context.services, {
-      id: sidorov?.id ?? '',
-    } as Parameters<typeof createDeviceSession>[1]);
-    let watch: ChangeWatch | null = startChangeWatch(context.services, { intervalMs: 200 });
-    try {
-      await waitUntil('the watch looked twice', WATCH_RUN_MS, () => (watch?.passes ?? 0) >= 2);
-      await modifyLdapEntry(ldap, ldapPersonDn('sidorov'), LOCKED);
-      await waitUntil('the watch cut the locked entry', WATCH_RUN_MS, async () => {
-        return (await statusOf('sidorov')) === 'deactivated';
-      });
-      await watch.stop();
-      watch = null;
-      await drainRuns(context.services);
-      const { rows } = await context.services.pool.query(
-        `select r.requested_by, r.status,
-                (select revoked_at from device_session where id = $2) as revoked_at
-           from sync_run r where r.source_id = $1 order by r.started_at desc limit 1`,
-        [SOURCE, device.sessionId],
-      );
-      expect(rows[0]).toMatchObject({ requested_by: 'watch', status: 'succeeded' });
-      expect(rows[0]?.revoked_at).not.toBeNull();
-      expect(await statusOf('kozlov')).toBe('active');
-    } finally {
-      await watch?.stop();
-    }
+    await expectCutByWatch(context, {
+      sourceId: SOURCE,
+      login: 'sidorov',
+      bystander: 'kozlov',
+      whileWatching: async (watch) => {
+        await lookedTwice(watch);
+        await modifyLdapEntry(ldap, ldapPersonDn('sidorov'), LOCKED);
+        return null;
+      },
+    });
   });
 });

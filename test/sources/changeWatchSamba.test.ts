@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChangeWatch, startChangeWatch } from '../../server/sources/changeWatch.ts';
+import { startChangeWatch } from '../../server/sources/changeWatch.ts';
 import { createAccountProbe } from '../../server/sources/ldap/accountProbe.ts';
 import { findSource } from '../../server/sources/registry.ts';
 import { drainRuns, lastCursor } from '../../server/sources/runs.ts';
 import type { ApiClient } from '../support/api.ts';
-import { createDeviceSession, signedIn } from '../support/factories.ts';
+import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import { type SambaDc, sambaAvailable, startSambaDc } from '../support/samba.ts';
 import { addOu, addPeople, deleteEntry, setDisabled, setExpiry } from '../support/sambaPeople.ts';
-import { WATCH_RUN_MS, waitUntil } from '../support/timeouts.ts';
 import { addSambaSource, peopleOf, sync } from './support.ts';
+import { type CutByWatch, expectCutByWatch, lookedTwice, probed } from './watchSupport.ts';
 
 /**
  * The change watch against a real Samba AD DC: an account disabled in AD, or whose expiry
@@ -75,10 +75,7 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
     const nothing = { out: [], nextExpiry: null };
     const inAnHour = new Date(Date.now() + 3_600_000);
     const probe = createAccountProbe(source.connection);
-    const found = async () => {
-      const { out, nextExpiry } = await probe.changedSince(cursor, new Date());
-      return { out, nextExpiry };
-    };
+    const found = () => probed(probe.changedSince(cursor, new Date()));
     try {
       expect(await found()).toEqual(nothing);
       expect(await probe.earliestExpiry(new Date())).toBeNull();
@@ -130,38 +127,15 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
   });
 
   it('cuts an account disabled in AD without anyone running a sync', async () => {
-    const sidorov = (await peopleOf(context.services, SOURCE)).find(
-      (p) => p.username === 'sidorov',
-    );
-    const device = await createDeviceSession(context.services, {
-      id: sidorov?.id ?? '',
-    } as Parameters<typeof createDeviceSession>[1]);
-    let watch: ChangeWatch | null = startChangeWatch(context.services, { intervalMs: 200 });
-    try {
-      await setDisabled(dc, dns[2] ?? '', true);
-      await waitUntil('the watch cut the disabled account', WATCH_RUN_MS, async () => {
-        return (await statusOf('sidorov')) === 'deactivated';
-      });
-      await watch.stop();
-      watch = null;
-      await drainRuns(context.services);
-      const { rows } = await context.services.pool.query(
-        `select r.mode, r.read_mode, r.requested_by, r.status,
-                (select revoked_at from device_session where id = $2) as revoked_at
-           from sync_run r where r.source_id = $1 order by r.started_at desc limit 1`,
-        [SOURCE, device.sessionId],
-      );
-      expect(rows[0]).toMatchObject({
-        mode: 'incremental',
-        read_mode: 'incremental',
-        requested_by: 'watch',
-        status: 'succeeded',
-      });
-      expect(rows[0]?.revoked_at).not.toBeNull();
-      expect(await statusOf('ivanov')).toBe('active');
-    } finally {
-      await watch?.stop();
-    }
+    await expectCutByWatch(context, {
+      sourceId: SOURCE,
+      login: 'sidorov',
+      bystander: 'ivanov',
+      whileWatching: async () => {
+        await setDisabled(dc, dns[2] ?? '', true);
+        return null;
+      },
+    });
   });
 
   it('starts no run for an account out here already, however often AD touches it', async () => {
@@ -180,13 +154,8 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
     const watch = startChangeWatch(context.services, { intervalMs: 200 });
     try {
       for (const title of ['Кладовщик', 'Старший кладовщик', 'Кладовщик']) {
-        const passes = watch.passes;
         await dc.setAttributes('sidorov', { title });
-        await waitUntil(
-          'the watch looked twice more',
-          WATCH_RUN_MS,
-          () => watch.passes >= passes + 2,
-        );
+        await lookedTwice(watch);
       }
     } finally {
       await watch.stop();
@@ -194,45 +163,8 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
     expect(await runs()).toBe(before);
   });
 
-  /**
-   * Checks that `login`'s account in the messenger is cut by the watch's run, after what
-   * `whileWatching` does in AD once the watch is on; not before the instant it gives, if any.
-   */
-  const cutByWatch = async (
-    login: string,
-    whileWatching: (watch: ChangeWatch) => Promise<Date | null>,
-  ) => {
-    const person = (await peopleOf(context.services, SOURCE)).find((p) => p.username === login);
-    expect(person?.status).toBe('active');
-    const device = await createDeviceSession(context.services, {
-      id: person?.id ?? '',
-    } as Parameters<typeof createDeviceSession>[1]);
-    let watch: ChangeWatch | null = null;
-    try {
-      watch = startChangeWatch(context.services, { intervalMs: 200 });
-      const notBefore = await whileWatching(watch);
-      await waitUntil(`the watch cut ${login}`, WATCH_RUN_MS, async () => {
-        return (await statusOf(login)) === 'deactivated';
-      });
-      await watch.stop();
-      watch = null;
-      await drainRuns(context.services);
-      const { rows } = await context.services.pool.query(
-        `select r.requested_by, r.status, r.started_at,
-                (select revoked_at from device_session where id = $2) as revoked_at
-           from sync_run r where r.source_id = $1 order by r.started_at desc limit 1`,
-        [SOURCE, device.sessionId],
-      );
-      expect(rows[0]).toMatchObject({ requested_by: 'watch', status: 'succeeded' });
-      // Not before its instant: until then the person was in.
-      if (notBefore)
-        expect(new Date(rows[0]?.started_at).getTime()).toBeGreaterThanOrEqual(notBefore.getTime());
-      expect(rows[0]?.revoked_at).not.toBeNull();
-      expect(await statusOf('ivanov')).toBe('active');
-    } finally {
-      await watch?.stop();
-    }
-  };
+  const cutByWatch = (login: string, whileWatching: CutByWatch['whileWatching']) =>
+    expectCutByWatch(context, { sourceId: SOURCE, login, bystander: 'ivanov', whileWatching });
 
   it('cuts an account at its expiry, set in AD before the last run, with nobody running a sync', async () => {
     // Read after the run: the run's own search for expired accounts could not see it coming.
@@ -246,7 +178,7 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
   it('cuts an account at its expiry, set in AD while the watch is on', async () => {
     await cutByWatch('orlova', async (watch) => {
       // The watch has read the expiries ahead; it learns this one from the changes since.
-      await waitUntil('the watch looked twice', WATCH_RUN_MS, () => watch.passes >= 2);
+      await lookedTwice(watch);
       const expiry = new Date(Date.now() + 4_000);
       await setExpiry(dc, dns[5] ?? '', expiry);
       return expiry;
@@ -255,7 +187,7 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
 
   it('cuts an account deleted in AD, through its tombstone, with nobody running a sync', async () => {
     await cutByWatch('volkov', async (watch) => {
-      await waitUntil('the watch looked twice', WATCH_RUN_MS, () => watch.passes >= 2);
+      await lookedTwice(watch);
       await deleteEntry(dc, dns[6] ?? '');
       return null;
     });

@@ -1,5 +1,5 @@
 import { Attribute, Change } from 'ldapts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { drainRuns } from '../../server/sources/runs.ts';
 import type { ApiClient } from '../support/api.ts';
 import { signedIn } from '../support/factories.ts';
@@ -13,7 +13,6 @@ import {
   slapdAvailable,
   startOpenLdap,
 } from '../support/openldap.ts';
-import { DIRECTORY_REQUEST_MS } from '../support/timeouts.ts';
 import {
   BINARY_VALUE,
   expectHostileFullRun,
@@ -23,6 +22,7 @@ import {
   type HostilePerson,
   INCREMENTAL_CHANGES,
 } from './hostileValuesSupport.ts';
+import { addOpenLdapSource } from './support.ts';
 
 /** Issue 13: hostile values in a real OpenLDAP never fail a full or an incremental run. */
 
@@ -67,23 +67,15 @@ describe.skipIf(!slapdAvailable)('hostile values against OpenLDAP', () => {
     );
     context = await startTestContext({ jobs: { enabled: false } });
     ({ api } = await signedIn(context, 'superadmin'));
-    const created = await api.request('POST', '/api/v1/directory-sources', {
-      body: {
-        id: SOURCE,
-        name: 'Hostile LDAP',
-        connection: {
-          kind: 'ldap',
-          url: ldap.url,
-          allowPlain: true,
-          bindDn: ldap.rootDn,
-          bindPasswordEnv: PASSWORD_ENV,
-          baseDn: ldap.peopleDn,
-          attributes: { middleName: 'jpegPhoto' },
-          timeoutMs: DIRECTORY_REQUEST_MS,
-        },
+    await addOpenLdapSource(api, ldap, {
+      id: SOURCE,
+      name: 'Hostile LDAP',
+      passwordEnv: PASSWORD_ENV,
+      baseDn: ldap.peopleDn,
+      connection: {
+        attributes: { middleName: 'jpegPhoto' },
       },
     });
-    expect(created.status, created.text).toBe(201);
   });
 
   afterAll(async () => {

@@ -12,8 +12,7 @@ import {
   slapdAvailable,
   startOpenLdap,
 } from '../support/openldap.ts';
-import { DIRECTORY_REQUEST_MS } from '../support/timeouts.ts';
-import { type PersonRow, peopleOf, planOf, sync } from './support.ts';
+import { addOpenLdapSource, type PersonRow, peopleOf, planOf, sync } from './support.ts';
 
 /**
  * Reconnection (issue 13) on generic LDAP, against a real slapd: a person deleted and added
@@ -85,25 +84,15 @@ describe.skipIf(!slapdAvailable)('reconnection against OpenLDAP', () => {
     process.env[PASSWORD_ENV] = ldap.rootPassword;
     context = await startTestContext({ jobs: { enabled: false } });
     ({ api } = await signedIn(context, 'superadmin'));
-    const created = await api.request('POST', '/api/v1/directory-sources', {
-      body: {
-        id: SOURCE,
-        name: 'OpenLDAP (reconnection)',
-        connection: {
-          kind: 'ldap',
-          url: ldap.url,
-          allowPlain: true,
-          bindDn: ldap.rootDn,
-          bindPasswordEnv: PASSWORD_ENV,
-          baseDn: ldap.peopleDn,
-          timeoutMs: DIRECTORY_REQUEST_MS,
-        },
-        // Most of this small directory leaves at once: no approval in these tests.
-        thresholds: { minShareOfManaged: 0, maxDeactivationShare: 1, maxDeactivations: 100 },
-      },
+    const created = await addOpenLdapSource(api, ldap, {
+      id: SOURCE,
+      name: 'OpenLDAP (reconnection)',
+      passwordEnv: PASSWORD_ENV,
+      baseDn: ldap.peopleDn,
+      // Most of this small directory leaves at once: no approval in these tests.
+      thresholds: { minShareOfManaged: 0, maxDeactivationShare: 1, maxDeactivations: 100 },
     });
-    expect(created.status, created.text).toBe(201);
-    expect(created.body).toMatchObject({ reconnect: 'employeeId' });
+    expect(created).toMatchObject({ reconnect: 'employeeId' });
     const initial = await sync(api, SOURCE, 'full');
     expect(initial.status, initial.error ?? '').toBe('succeeded');
     expect(initial.counts).toMatchObject({ create: FIRST.length, conflict: 0 });

@@ -6,6 +6,7 @@ import type { RunView } from '../../server/sources/schemas.ts';
 import type { ApiClient } from '../support/api.ts';
 import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
+import type { OpenLdap } from '../support/openldap.ts';
 import type { SambaDc } from '../support/samba.ts';
 import { DIRECTORY_REQUEST_MS } from '../support/timeouts.ts';
 import { MemoryDirectory } from './memoryDirectory.ts';
@@ -149,41 +150,64 @@ export async function peopleOf(services: Services, sourceId: string): Promise<Pe
   return rows;
 }
 
-/** An AD source a test adds on its throw-away Samba DC. */
-export interface SambaSourceSpec {
+/** A directory source a test adds on its throw-away Samba DC or slapd. */
+export interface TestSourceSpec {
   id: string;
   name: string;
-  /** The variable holding the DC's Administrator password (set by the caller). */
+  /** The variable holding the bind password (set by the caller). */
   passwordEnv: string;
   baseDn: string;
-  /** Further connection settings (group mappings, filters…). */
+  /** Further connection settings (group mappings, filters, a lock attribute…). */
   connection?: Record<string, unknown>;
+  /** The source's thresholds, when a test needs other than the defaults. */
+  thresholds?: Record<string, number>;
 }
 
-/**
- * Adds an AD source through the API: plain LDAP on loopback to the test's Samba DC, bound as its
- * Administrator, with the tests' request timeout; fails the test unless it is created.
- */
-export async function addSambaSource(
+async function addTestSource(
   api: ApiClient,
-  dc: SambaDc,
-  spec: SambaSourceSpec,
-): Promise<void> {
+  spec: TestSourceSpec,
+  server: { kind: 'active-directory' | 'ldap'; url: string; bindDn: string },
+): Promise<unknown> {
   const created = await api.request('POST', '/api/v1/directory-sources', {
     body: {
       id: spec.id,
       name: spec.name,
       connection: {
-        kind: 'active-directory',
-        url: dc.url,
+        ...server,
         allowPlain: true,
-        bindDn: dc.adminDn,
         bindPasswordEnv: spec.passwordEnv,
         baseDn: spec.baseDn,
         timeoutMs: DIRECTORY_REQUEST_MS,
         ...spec.connection,
       },
+      ...(spec.thresholds ? { thresholds: spec.thresholds } : {}),
     },
   });
   expect(created.status, created.text).toBe(201);
+  return created.body;
+}
+
+/**
+ * Adds an AD source through the API: plain LDAP on loopback to the test's Samba DC, bound as its
+ * Administrator, with the tests' request timeout; fails the test unless it is created. Returns the created source.
+ */
+export async function addSambaSource(
+  api: ApiClient,
+  dc: SambaDc,
+  spec: TestSourceSpec,
+): Promise<unknown> {
+  return addTestSource(api, spec, { kind: 'active-directory', url: dc.url, bindDn: dc.adminDn });
+}
+
+/**
+ * Adds a generic LDAP source through the API: plain LDAP on loopback to the test's slapd, bound
+ * as its root DN, with the tests' request timeout; fails the test unless it is created.
+ * Returns the created source.
+ */
+export async function addOpenLdapSource(
+  api: ApiClient,
+  ldap: OpenLdap,
+  spec: TestSourceSpec,
+): Promise<unknown> {
+  return addTestSource(api, spec, { kind: 'ldap', url: ldap.url, bindDn: ldap.rootDn });
 }

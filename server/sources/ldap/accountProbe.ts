@@ -15,6 +15,7 @@ import { showDeleted, visibleTombstones } from './absence.ts';
 import { readHighestCommittedUsn } from './adState.ts';
 import { readContextCsn } from './changeSequence.ts';
 import { entryGuid } from './guid.ts';
+import { idAttributeOf } from './mapping.ts';
 import { pagedSearch } from './pagedSearch.ts';
 
 /** AD's LDAP_MATCHING_RULE_BIT_AND: `userAccountControl` with ACCOUNTDISABLE (2) set. */
@@ -49,7 +50,7 @@ export interface AccountProbe {
   /**
    * What changed after `cursor` among the accounts under the source's base DNs that match its
    * user filter and are disabled or carry an expiry: one search per base DN, on uSNChanged
-   * (indexed in Windows AD), two attributes, usually no entry at all. Then, where the account may
+   * (indexed in Windows AD), three attributes, usually no entry at all. Then, where the account may
    * see them, the tombstones of users deleted after `cursor` from under the base DNs (one search
    * of `CN=Deleted Objects`, one level). Nothing when the cursor has no USN, or when the DC
    * committed nothing since the cursor or since the last search that found nobody out (read
@@ -185,7 +186,7 @@ export function createAccountProbe(
     const saved = cursor.ldapTracking === 'entryCSN' ? (cursor.contextCsn ?? []) : [];
     if (!lock || saved.length === 0) return Promise.resolve(NOTHING);
     const filter = `(&${source.userFilter}(${lock}=*)${strictlyAfter(saved)})`;
-    const idAttribute = source.kind === 'ldap' ? source.idAttribute : 'entryUUID';
+    const idAttribute = idAttributeOf(source);
     return onConnection(async (connection) => {
       const current = (await readContextCsn(connection, source.baseDns))?.join(' ') ?? null;
       // No contextCSN any more: the next run reads in full anyway.

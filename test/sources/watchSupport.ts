@@ -1,0 +1,78 @@
+import { expect } from 'vitest';
+import { type ChangeWatch, startChangeWatch } from '../../server/sources/changeWatch.ts';
+import type { ChangedAccounts } from '../../server/sources/ldap/accountProbe.ts';
+import { drainRuns } from '../../server/sources/runs.ts';
+import { createDeviceSession } from '../support/factories.ts';
+import type { TestContext } from '../support/harness.ts';
+import { WATCH_RUN_MS, waitUntil } from '../support/timeouts.ts';
+import { peopleOf } from './support.ts';
+
+/** What a probe found, without its settle(): what the tests compare. */
+export async function probed(
+  found: Promise<ChangedAccounts>,
+): Promise<Pick<ChangedAccounts, 'out' | 'nextExpiry'>> {
+  const { out, nextExpiry } = await found;
+  return { out, nextExpiry };
+}
+
+/** Waits until the watch has looked twice more (its first looks read what it starts from). */
+export async function lookedTwice(watch: ChangeWatch): Promise<void> {
+  const passes = watch.passes;
+  await waitUntil('the watch looked twice', WATCH_RUN_MS, () => watch.passes >= passes + 2);
+}
+
+/** How a watch test checks a person's cut. */
+export interface CutByWatch {
+  sourceId: string;
+  login: string;
+  /** Someone of the same source who must stay active. */
+  bystander: string;
+  /** What the directory does once the watch is on; gives the instant the cut may not precede. */
+  whileWatching: (watch: ChangeWatch) => Promise<Date | null>;
+}
+
+/**
+ * Checks that `login` (active, with a device session) is cut by an incremental run the change
+ * watch started after what `whileWatching` did in the directory, with nobody running a sync:
+ * deactivated, the session revoked, not before the instant given, the bystander untouched.
+ */
+export async function expectCutByWatch(context: TestContext, cut: CutByWatch): Promise<void> {
+  const statusOf = async (login: string) =>
+    (await peopleOf(context.services, cut.sourceId)).find((p) => p.username === login)?.status;
+  const person = (await peopleOf(context.services, cut.sourceId)).find(
+    (p) => p.username === cut.login,
+  );
+  expect(person?.status).toBe('active');
+  const device = await createDeviceSession(context.services, {
+    id: person?.id ?? '',
+  } as Parameters<typeof createDeviceSession>[1]);
+  let watch: ChangeWatch | null = startChangeWatch(context.services, { intervalMs: 200 });
+  try {
+    const notBefore = await cut.whileWatching(watch);
+    await waitUntil(`the watch cut ${cut.login}`, WATCH_RUN_MS, async () => {
+      return (await statusOf(cut.login)) === 'deactivated';
+    });
+    await watch.stop();
+    watch = null;
+    await drainRuns(context.services);
+    const { rows } = await context.services.pool.query(
+      `select r.mode, r.read_mode, r.requested_by, r.status, r.started_at,
+              (select revoked_at from device_session where id = $2) as revoked_at
+         from sync_run r where r.source_id = $1 order by r.started_at desc limit 1`,
+      [cut.sourceId, device.sessionId],
+    );
+    expect(rows[0]).toMatchObject({
+      mode: 'incremental',
+      read_mode: 'incremental',
+      requested_by: 'watch',
+      status: 'succeeded',
+    });
+    // Not before its instant: until then the person was in.
+    if (notBefore)
+      expect(new Date(rows[0]?.started_at).getTime()).toBeGreaterThanOrEqual(notBefore.getTime());
+    expect(rows[0]?.revoked_at).not.toBeNull();
+    expect(await statusOf(cut.bystander)).toBe('active');
+  } finally {
+    await watch?.stop();
+  }
+}
