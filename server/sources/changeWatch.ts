@@ -11,6 +11,8 @@ import type { SyncCursor } from './types.ts';
 /** `directorySync.watch`: how often each directory source is asked whether someone is out. */
 export interface ChangeWatchOptions {
   intervalMs: number;
+  /** How long a source whose probe failed is left alone; default 30 s (a test shortens it). */
+  pauseAfterFailureMs?: number;
 }
 
 /** A running watch of the directory sources. */
@@ -184,7 +186,7 @@ export function startChangeWatch(
     } catch (error) {
       // The scheduled runs report the source's state meanwhile.
       entry.outage.failed(error, { sourceId: entry.source.id });
-      entry.pausedUntil = Date.now() + PAUSE_AFTER_FAILURE_MS;
+      entry.pausedUntil = Date.now() + (options.pauseAfterFailureMs ?? PAUSE_AFTER_FAILURE_MS);
       return;
     }
     const expired = entry.expiresAt !== null && entry.expiresAt <= now.getTime();

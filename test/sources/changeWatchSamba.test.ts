@@ -8,6 +8,7 @@ import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import { type SambaDc, sambaAvailable, startSambaDc } from '../support/samba.ts';
 import { addOu, addPeople, deleteEntry, setDisabled, setExpiry } from '../support/sambaPeople.ts';
+import { WATCH_RUN_MS, waitUntil } from '../support/timeouts.ts';
 import { addSambaSource, peopleOf, sync } from './support.ts';
 import { type CutByWatch, expectCutByWatch, lookedTwice, probed } from './watchSupport.ts';
 
@@ -40,6 +41,7 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
       { name: 'smirnov', parent: staff, givenName: 'Павел', sn: 'Смирнов' },
       { name: 'orlova', parent: staff, givenName: 'Вера', sn: 'Орлова' },
       { name: 'volkov', parent: staff, givenName: 'Пётр', sn: 'Волков' },
+      { name: 'egorov', parent: staff, givenName: 'Егор', sn: 'Егоров' },
     ]);
     // Outside the source's base DN: its deletion is nothing to the watch.
     const contractors = await addOu(dc, 'Contractors');
@@ -191,5 +193,28 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
       await deleteEntry(dc, dns[6] ?? '');
       return null;
     });
+  });
+
+  it('outlives the DC going down, and cuts a disable once the DC is back', async () => {
+    const watch = startChangeWatch(context.services, { intervalMs: 200, pauseAfterFailureMs: 500 });
+    try {
+      await lookedTwice(watch);
+      await dc.stop();
+      try {
+        // Its asks fail while the DC is down (each pauses the source); the passes go on.
+        await lookedTwice(watch);
+        await lookedTwice(watch);
+      } finally {
+        await dc.start();
+      }
+      await setDisabled(dc, dns[7] ?? '', true);
+      await waitUntil('the watch cut egorov once the DC was back', WATCH_RUN_MS, async () => {
+        return (await statusOf('egorov')) === 'deactivated';
+      });
+    } finally {
+      await watch.stop();
+      await drainRuns(context.services);
+    }
+    expect(await statusOf('ivanov')).toBe('active');
   });
 });
