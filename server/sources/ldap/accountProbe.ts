@@ -233,7 +233,7 @@ export function createAccountProbe(
       const filter = `(&${source.userFilter}(!${DISABLED})(accountExpires>=${from})(!(accountExpires=9223372036854775807)))`;
       return onConnection(async (connection) => {
         let earliest: Date | null = null;
-        for await (const entry of each(connection, filter)) {
+        for await (const entry of each(connection, filter, ['accountExpires'])) {
           const expires = filetimeToDate(attributeText(entry, 'accountExpires'));
           if (expires && (!earliest || expires < earliest)) earliest = expires;
         }
