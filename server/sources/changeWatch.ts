@@ -4,8 +4,9 @@ import { AppError } from '../shared/errors.ts';
 import { type OutageLog, outageLog } from '../shared/outageLog.ts';
 import type { Services } from '../shared/services.ts';
 import { type AccountProbe, createAccountProbe } from './ldap/accountProbe.ts';
-import { type DirectorySyncSource, listSources } from './registry.ts';
+import { type DirectorySyncSource, listSources, readerFor } from './registry.ts';
 import { lastCursor, startRun } from './runs.ts';
+import { targetedReader } from './targetedReader.ts';
 import type { SyncCursor } from './types.ts';
 
 /** `directorySync.watch`: how often each directory source is asked whether someone is out. */
@@ -52,18 +53,20 @@ interface Watched {
    */
   expiresAt: number | null;
   expiryReadFor: string | null;
+  /** The people a run of their own was started for, at the cursor `key`: not again there. */
+  tried: { key: string | null; ids: Set<string> };
   pausedUntil: number;
   /** The probe's failures: the first logged, then its recovery. */
   outage: OutageLog;
 }
 
-// Whether any of the source's people with these external ids is not deactivated yet.
-const STILL_IN_SQL = `select exists (select 1 from app_user where source_id = $1
-  and external_id = any($2::text[]) and status <> 'deactivated') as still_in`;
+// Which of the source's people with these external ids are not deactivated yet.
+const STILL_IN_SQL = `select external_id from app_user where source_id = $1
+  and external_id = any($2::text[]) and status <> 'deactivated'`;
 
-async function stillIn(pool: pg.Pool, sourceId: string, externalIds: string[]): Promise<boolean> {
-  const { rows } = await pool.query<{ still_in: boolean }>(STILL_IN_SQL, [sourceId, externalIds]);
-  return rows[0]?.still_in === true;
+async function stillIn(pool: pg.Pool, sourceId: string, externalIds: string[]): Promise<string[]> {
+  const { rows } = await pool.query<{ external_id: string }>(STILL_IN_SQL, [sourceId, externalIds]);
+  return rows.map((row) => row.external_id);
 }
 
 /**
@@ -90,13 +93,15 @@ function cursorKey(cursor: SyncCursor): string | null {
  * them since. The earliest expiry ahead is read once after each run of the source (a scan: AD
  * does not index accountExpires), and the watch wakes for it. A generic LDAP source with a lock
  * attribute and an entryCSN cursor (OpenLDAP with syncprov) is asked the same of its entries
- * locked since the cursor. When someone found out there is still in here, or an expiry is due,
- * an incremental run starts (actor `watch`), which deactivates the person through the
- * lifecycle as any run does.
+ * locked since the cursor. Someone found disabled or locked and still in here is read again by
+ * id in a run of their own (targetedReader.ts: the cursor stays for the next ordinary run); a
+ * deletion, or an expiry due, starts an ordinary incremental run. Either is requested by
+ * `watch` and deactivates the person through the lifecycle as any run does.
  * Other changes (renames, groups, moves out of the base DNs) wait for the schedule: AD's change
  * counter moves for every object of the domain, and a run for each would be a run every few
- * seconds. At most one run per cursor: a run that fails or waits for approval leaves the
- * cursor, and the watch waits for the schedule's next run to move it. Several processes may
+ * seconds. At most one ordinary run per cursor, and one run per person found out at a cursor:
+ * a run that fails or waits for approval leaves the cursor, and the watch waits for the
+ * schedule's next run to move it. Several processes may
  * watch: the source's lock lets one run start.
  */
 export function startChangeWatch(
@@ -147,6 +152,7 @@ export function startChangeWatch(
         triggeredFor: known?.triggeredFor ?? null,
         expiresAt: null,
         expiryReadFor: null,
+        tried: known?.tried ?? { key: null, ids: new Set() },
         pausedUntil: 0,
         outage: outageLog(logger, {
           failed: 'change watch: probe failed',
@@ -166,7 +172,10 @@ export function startChangeWatch(
     ]);
     if (rows[0]?.pending) return;
     const now = services.now();
-    let outNow: boolean;
+    // Those found out (disabled, expired or locked) and still in here, not tried at this cursor.
+    let targets: string[];
+    // Someone still in here was deleted in the directory: a run that reads by id cannot tell.
+    let deleted: boolean;
     try {
       if (entry.expiryReadFor !== key) {
         // From the run's start: an expiry that passed while it ran is due now.
@@ -175,11 +184,17 @@ export function startChangeWatch(
         entry.expiryReadFor = key;
       }
       const changed = await entry.probe.changedSince(cursor, now);
-      // Someone out in the directory and still in here: a disabled account that a script keeps
-      // touching, long since deactivated, starts no run for each touch.
-      outNow =
-        changed.out.length > 0 && (await stillIn(services.pool, entry.source.id, changed.out));
-      if (changed.out.length > 0 && !outNow) changed.settle();
+      const found = [...changed.out, ...changed.deleted];
+      // Only someone still in here counts: a disabled account that a script keeps touching,
+      // long since deactivated, starts no run for each touch.
+      const inHere = new Set(
+        found.length > 0 ? await stillIn(services.pool, entry.source.id, found) : [],
+      );
+      if (found.length > 0 && inHere.size === 0) changed.settle();
+      deleted = changed.deleted.some((id) => inHere.has(id));
+      if (entry.tried.key !== key) entry.tried = { key, ids: new Set() };
+      const { ids: tried } = entry.tried;
+      targets = changed.out.filter((id) => inHere.has(id) && !tried.has(id));
       if (changed.nextExpiry)
         entry.expiresAt = Math.min(entry.expiresAt ?? Infinity, changed.nextExpiry.getTime());
       entry.outage.succeeded({ sourceId: entry.source.id });
@@ -190,15 +205,20 @@ export function startChangeWatch(
       return;
     }
     const expired = entry.expiresAt !== null && entry.expiresAt <= now.getTime();
-    if (!outNow && !expired) return;
+    if (deleted || expired) await startWatchRun(entry, key, expired ? 'expired' : 'deleted');
+    else if (targets.length > 0) await startTargetedRun(entry, targets);
+  };
+
+  // An ordinary incremental run, at most one per cursor: a deletion or an expiry.
+  const startWatchRun = async (entry: Watched, key: string, why: 'expired' | 'deleted') => {
     entry.triggeredFor = key;
     try {
       const started = await startRun(services, entry.source, 'incremental', systemActor('watch'));
       logger.info(
-        { sourceId: entry.source.id, runId: started.runId, expired },
-        expired
+        { sourceId: entry.source.id, runId: started.runId },
+        why === 'expired'
           ? 'change watch: an account expired; incremental run started'
-          : 'change watch: an account was disabled, deleted or locked; incremental run started',
+          : 'change watch: an account was deleted; incremental run started',
       );
       started.done.catch((error: unknown) =>
         logger.warn({ err: error, sourceId: entry.source.id }, 'change watch: the run failed'),
@@ -207,6 +227,37 @@ export function startChangeWatch(
       // Another process (or an admin) started one first; look again once it is done.
       if (error instanceof AppError && error.code === 'sync_already_running') {
         entry.triggeredFor = null;
+        return;
+      }
+      throw error;
+    }
+  };
+
+  // An incremental run of the people found out only, read by id, the cursor left where it was
+  // (targetedReader.ts): each is tried once per cursor, so a run that fails is not started
+  // again and again.
+  const startTargetedRun = async (entry: Watched, targets: string[]) => {
+    for (const id of targets) entry.tried.ids.add(id);
+    try {
+      const reader = targetedReader(await readerFor(services, entry.source), targets);
+      const started = await startRun(
+        services,
+        entry.source,
+        'incremental',
+        systemActor('watch'),
+        reader,
+        { details: { watchTargets: targets.length } },
+      );
+      logger.info(
+        { sourceId: entry.source.id, runId: started.runId, people: targets.length },
+        'change watch: accounts disabled or locked; a run of them started',
+      );
+      started.done.catch((error: unknown) =>
+        logger.warn({ err: error, sourceId: entry.source.id }, 'change watch: the run failed'),
+      );
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'sync_already_running') {
+        for (const id of targets) entry.tried.ids.delete(id);
         return;
       }
       throw error;

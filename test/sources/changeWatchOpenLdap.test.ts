@@ -66,7 +66,7 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
     const cursor = await lastCursor(context.services.pool, SOURCE);
     if (!source.connection || !cursor) throw new Error('no connection or cursor');
     expect(cursor.ldapTracking).toBe('entryCSN');
-    const nothing = { out: [], nextExpiry: null };
+    const nothing = { out: [], deleted: [], nextExpiry: null };
     const probe = createAccountProbe(source.connection);
     try {
       expect(await probed(probe.changedSince(cursor, new Date()))).toEqual(nothing);
@@ -78,6 +78,7 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
       );
       expect(await probed(probe.changedSince(cursor, new Date()))).toEqual({
         out: [petrov?.external_id],
+        deleted: [],
         nextExpiry: null,
       });
     } finally {
@@ -104,6 +105,7 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
       sourceId: SOURCE,
       login: 'sidorov',
       bystander: 'kozlov',
+      targeted: true,
       whileWatching: async (watch) => {
         await lookedTwice(watch);
         await modifyLdapEntry(ldap, ldapPersonDn('sidorov'), LOCKED);

@@ -74,7 +74,7 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
     if (!source.connection || !cursor) throw new Error('no connection or cursor');
     const idOf = async (login: string) =>
       (await peopleOf(context.services, SOURCE)).find((p) => p.username === login)?.external_id;
-    const nothing = { out: [], nextExpiry: null };
+    const nothing = { out: [], deleted: [], nextExpiry: null };
     const inAnHour = new Date(Date.now() + 3_600_000);
     const probe = createAccountProbe(source.connection);
     const found = () => probed(probe.changedSince(cursor, new Date()));
@@ -88,7 +88,7 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
       expect(await found()).toEqual(nothing);
       // An expiry ahead: no run yet, but the watch learns when to start one.
       await setExpiry(dc, dns[3] ?? '', inAnHour);
-      expect(await found()).toEqual({ out: [], nextExpiry: inAnHour });
+      expect(await found()).toEqual({ out: [], deleted: [], nextExpiry: inAnHour });
       expect(await probe.earliestExpiry(new Date())).toEqual(inAnHour);
       expect(await probe.earliestExpiry(inAnHour)).toBeNull();
       // An expiry already passed is out now, as a disable is.
@@ -97,13 +97,14 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
       await setExpiry(dc, dns[4] ?? '', null);
       expect((await found()).out).toEqual([]);
       await setDisabled(dc, dns[1] ?? '', true);
-      const petrova = await probe.changedSince(cursor, new Date());
-      expect({ out: petrova.out, nextExpiry: petrova.nextExpiry }).toEqual({
+      const petrova = probe.changedSince(cursor, new Date());
+      expect(await probed(petrova)).toEqual({
         out: [await idOf('petrova')],
+        deleted: [],
         nextExpiry: inAnHour,
       });
       // Settled (the watch found her out here already): no search until AD changes again.
-      petrova.settle();
+      (await petrova).settle();
       expect(await found()).toEqual(nothing);
       await dc.setAttributes('ivanov', { title: 'Бухгалтер' });
       expect((await found()).out).toEqual([await idOf('petrova')]);
@@ -133,6 +134,7 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
       sourceId: SOURCE,
       login: 'sidorov',
       bystander: 'ivanov',
+      targeted: true,
       whileWatching: async () => {
         await setDisabled(dc, dns[2] ?? '', true);
         return null;
@@ -166,7 +168,13 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
   });
 
   const cutByWatch = (login: string, whileWatching: CutByWatch['whileWatching']) =>
-    expectCutByWatch(context, { sourceId: SOURCE, login, bystander: 'ivanov', whileWatching });
+    expectCutByWatch(context, {
+      sourceId: SOURCE,
+      login,
+      bystander: 'ivanov',
+      whileWatching,
+      targeted: false,
+    });
 
   it('cuts an account at its expiry, set in AD before the last run, with nobody running a sync', async () => {
     // Read after the run: the run's own search for expired accounts could not see it coming.

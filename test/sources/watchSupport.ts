@@ -10,9 +10,9 @@ import { peopleOf } from './support.ts';
 /** What a probe found, without its settle(): what the tests compare. */
 export async function probed(
   found: Promise<ChangedAccounts>,
-): Promise<Pick<ChangedAccounts, 'out' | 'nextExpiry'>> {
-  const { out, nextExpiry } = await found;
-  return { out, nextExpiry };
+): Promise<Pick<ChangedAccounts, 'out' | 'deleted' | 'nextExpiry'>> {
+  const { out, deleted, nextExpiry } = await found;
+  return { out, deleted, nextExpiry };
 }
 
 /** Waits until the watch has looked twice more (its first looks read what it starts from). */
@@ -29,6 +29,11 @@ export interface CutByWatch {
   bystander: string;
   /** What the directory does once the watch is on; gives the instant the cut may not precede. */
   whileWatching: (watch: ChangeWatch) => Promise<Date | null>;
+  /**
+   * The run reads only the person, by id (a disable or a lock), rather than every change since
+   * the cursor (a deletion or an expiry).
+   */
+  targeted: boolean;
 }
 
 /**
@@ -56,7 +61,8 @@ export async function expectCutByWatch(context: TestContext, cut: CutByWatch): P
     watch = null;
     await drainRuns(context.services);
     const { rows } = await context.services.pool.query(
-      `select r.mode, r.read_mode, r.requested_by, r.status, r.started_at,
+      `select r.mode, r.read_mode, r.requested_by, r.status, r.started_at, r.details, r.counts,
+              r.cursor_before, r.cursor_after,
               (select revoked_at from device_session where id = $2) as revoked_at
          from sync_run r where r.source_id = $1 order by r.started_at desc limit 1`,
       [cut.sourceId, device.sessionId],
@@ -67,6 +73,12 @@ export async function expectCutByWatch(context: TestContext, cut: CutByWatch): P
       requested_by: 'watch',
       status: 'succeeded',
     });
+    if (cut.targeted) {
+      // That person alone, and the cursor left for the next ordinary run.
+      expect(rows[0]?.details).toMatchObject({ watchTargets: 1 });
+      expect(rows[0]?.counts).toMatchObject({ read: 1, deactivate: 1 });
+      expect(rows[0]?.cursor_after).toEqual(rows[0]?.cursor_before);
+    } else expect(rows[0]?.details).not.toHaveProperty('watchTargets');
     // Not before its instant: until then the person was in.
     if (notBefore)
       expect(new Date(rows[0]?.started_at).getTime()).toBeGreaterThanOrEqual(notBefore.getTime());

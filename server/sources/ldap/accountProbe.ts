@@ -30,20 +30,22 @@ const TOMBSTONE_RIGHT_AGE_MS = 10 * 60_000;
 /** What a probe found among the accounts changed after a cursor. */
 export interface ChangedAccounts {
   /**
-   * The external ids (as the sync makes them) of those out now: disabled, expired, deleted (a
-   * tombstone) or locked.
+   * The external ids (as the sync makes them) of those out now and still in the directory:
+   * disabled, expired or locked (a run can read them by id).
    */
   out: string[];
+  /** The external ids of those deleted from under the base DNs (AD tombstones). */
+  deleted: string[];
   /** The earliest expiry still ahead among them; null when none has one. */
   nextExpiry: Date | null;
   /**
-   * Says that what was found needs nothing more (everyone in `out` is out in the service too):
+   * Says that what was found needs nothing more (everyone found is out in the service too):
    * until the directory changes again, the next asks search nothing.
    */
   settle(): void;
 }
 
-const NOTHING: ChangedAccounts = { out: [], nextExpiry: null, settle() {} };
+const NOTHING: ChangedAccounts = { out: [], deleted: [], nextExpiry: null, settle() {} };
 
 /** A directory asked, cheaply and often, whether someone was switched off or will be. */
 export interface AccountProbe {
@@ -167,12 +169,14 @@ export function createAccountProbe(
   let quietAt: string | null = null;
   const found = (
     out: string[],
+    deleted: string[],
     nextExpiry: Date | null,
     counter: string | null,
   ): ChangedAccounts => {
-    if (out.length === 0) quietAt = counter;
+    if (out.length === 0 && deleted.length === 0) quietAt = counter;
     return {
       out,
+      deleted,
       nextExpiry,
       settle() {
         quietAt = counter;
@@ -197,7 +201,7 @@ export function createAccountProbe(
         const id = attributeText(entry, idAttribute)?.trim().toLowerCase();
         if (id && isAccountBlocked(source, entry, now)) out.push(id);
       }
-      return found(out, null, current);
+      return found(out, [], null, current);
     });
   };
   return {
@@ -223,8 +227,8 @@ export function createAccountProbe(
             if (id !== null) out.push(id);
           } else if (expires && (!nextExpiry || expires < nextExpiry)) nextExpiry = expires;
         }
-        out.push(...(await deletedSince(connection, since)));
-        return found(out, nextExpiry, usn?.toString() ?? null);
+        const deleted = await deletedSince(connection, since);
+        return found(out, deleted, nextExpiry, usn?.toString() ?? null);
       });
     },
     earliestExpiry(after) {
