@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { Client } from 'ldapts';
-import type { DirectorySource } from '../../shared/config/directorySources.ts';
+import { bindPasswordOf, type DirectorySource } from '../../shared/config/directorySources.ts';
 
 /** TLS settings for a source: CA bundle (read per connection, so a replaced file is picked up). */
 export function tlsOptionsOf(source: DirectorySource): ConnectionOptions {
@@ -42,6 +42,24 @@ export async function connectClient(source: DirectorySource): Promise<Client> {
     }
   }
   return client;
+}
+
+/**
+ * A new connection bound as the source's service account (StartTLS first where configured);
+ * closed again if the bind fails.
+ */
+export async function connectBound(
+  source: DirectorySource,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Client> {
+  const client = await connectClient(source);
+  try {
+    await client.bind(source.bindDn, bindPasswordOf(source, env));
+    return client;
+  } catch (error) {
+    await closeQuietly(client);
+    throw error;
+  }
 }
 
 /** Unbinds and closes the socket, ignoring errors (the connection may already be dead). */

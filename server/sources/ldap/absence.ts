@@ -1,6 +1,6 @@
 import { type Client, Control, type Entry } from 'ldapts';
-import { closeQuietly, connectClient } from '../../identity/ldap/client.ts';
-import { bindPasswordOf, type DirectorySource } from '../../shared/config/directorySources.ts';
+import { closeQuietly, connectBound } from '../../identity/ldap/client.ts';
+import type { DirectorySource } from '../../shared/config/directorySources.ts';
 import { dnWithinAny } from '../../shared/dn.ts';
 import { planNote } from '../reconcile/notes.ts';
 import type { AbsenceRead, AbsentId, DeletionDetection } from '../types.ts';
@@ -203,15 +203,8 @@ export interface AbsenceServices {
   env?: NodeJS.ProcessEnv;
 }
 
-async function bound(source: DirectorySource, services: AbsenceServices): Promise<Client> {
-  const client = await connectClient(source);
-  try {
-    await client.bind(source.bindDn, bindPasswordOf(source, services.env));
-    return client;
-  } catch (error) {
-    await closeQuietly(client);
-    throw error;
-  }
+function bound(source: DirectorySource, services: AbsenceServices): Promise<Client> {
+  return connectBound(source, services.env);
 }
 
 /**

@@ -6,9 +6,9 @@ import {
   isAccountBlocked,
   UAC_ACCOUNTDISABLE,
 } from '../../identity/ldap/accountState.ts';
-import { closeQuietly, connectClient } from '../../identity/ldap/client.ts';
+import { closeQuietly, connectBound } from '../../identity/ldap/client.ts';
 import { escapeFilterValue } from '../../identity/ldap/filter.ts';
-import { bindPasswordOf, type DirectorySource } from '../../shared/config/directorySources.ts';
+import type { DirectorySource } from '../../shared/config/directorySources.ts';
 import { dnWithinAny } from '../../shared/dn.ts';
 import type { SyncCursor } from '../types.ts';
 import { showDeleted, visibleTombstones } from './absence.ts';
@@ -96,13 +96,7 @@ export function createAccountProbe(
   let client: Client | null = null;
   const bound = async (): Promise<Client> => {
     if (client) return client;
-    const fresh = await connectClient(source);
-    try {
-      await fresh.bind(source.bindDn, bindPasswordOf(source, env));
-    } catch (error) {
-      await closeQuietly(fresh);
-      throw error;
-    }
+    const fresh = await connectBound(source, env);
     client = fresh;
     tombstones = undefined;
     return fresh;

@@ -1,8 +1,8 @@
 import type { Client, Entry } from 'ldapts';
 import { dateToFiletime } from '../../identity/ldap/accountState.ts';
-import { closeQuietly, connectClient } from '../../identity/ldap/client.ts';
+import { closeQuietly, connectBound } from '../../identity/ldap/client.ts';
 import { escapeFilterValue } from '../../identity/ldap/filter.ts';
-import { bindPasswordOf, type DirectorySource } from '../../shared/config/directorySources.ts';
+import type { DirectorySource } from '../../shared/config/directorySources.ts';
 import { dnWithinAny } from '../../shared/dn.ts';
 import type {
   DirectoryRead,
@@ -105,15 +105,8 @@ export function createDirectoryReader(
 }
 
 /** A new connection, bound as the source's service account (StartTLS first where configured). */
-async function openBound(source: DirectorySource, services: ReaderServices): Promise<Client> {
-  const client = await connectClient(source);
-  try {
-    await client.bind(source.bindDn, bindPasswordOf(source, services.env));
-    return client;
-  } catch (error) {
-    await closeQuietly(client);
-    throw error;
-  }
+function openBound(source: DirectorySource, services: ReaderServices): Promise<Client> {
+  return connectBound(source, services.env);
 }
 
 interface Plan {
