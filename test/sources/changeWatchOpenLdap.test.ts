@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccountProbe } from '../../server/sources/ldap/accountProbe.ts';
-import { findSource } from '../../server/sources/registry.ts';
-import { drainRuns, lastCursor } from '../../server/sources/runs.ts';
+import { drainRuns } from '../../server/sources/runs.ts';
 import type { ApiClient } from '../support/api.ts';
 import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
@@ -14,7 +12,13 @@ import {
   startOpenLdap,
 } from '../support/openldap.ts';
 import { addOpenLdapSource, peopleOf, sync } from './support.ts';
-import { expectCutByWatch, lookedTwice, probed } from './watchSupport.ts';
+import {
+  expectCutByWatch,
+  lookedTwice,
+  NOTHING_FOUND,
+  probeAtCursor,
+  probed,
+} from './watchSupport.ts';
 
 /**
  * The change watch against a real OpenLDAP slapd (syncprov: entryCSN cursors): an account
@@ -62,16 +66,12 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
   });
 
   it('the probe tells an entry locked since the cursor from any other change', async () => {
-    const source = await findSource(context.services, SOURCE);
-    const cursor = await lastCursor(context.services.pool, SOURCE);
-    if (!source.connection || !cursor) throw new Error('no connection or cursor');
+    const { probe, cursor } = await probeAtCursor(context, SOURCE);
     expect(cursor.ldapTracking).toBe('entryCSN');
-    const nothing = { out: [], deleted: [], nextExpiry: null };
-    const probe = createAccountProbe(source.connection);
     try {
-      expect(await probed(probe.changedSince(cursor, new Date()))).toEqual(nothing);
+      expect(await probed(probe.changedSince(cursor, new Date()))).toEqual(NOTHING_FOUND);
       await modifyLdapEntry(ldap, ldapPersonDn('ivanov'), { title: 'Инженер' });
-      expect(await probed(probe.changedSince(cursor, new Date()))).toEqual(nothing);
+      expect(await probed(probe.changedSince(cursor, new Date()))).toEqual(NOTHING_FOUND);
       await modifyLdapEntry(ldap, ldapPersonDn('petrov'), LOCKED);
       const petrov = (await peopleOf(context.services, SOURCE)).find(
         (p) => p.username === 'petrov',
@@ -88,13 +88,11 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
     expect(run.counts).toMatchObject({ update: 1, deactivate: 1 });
     // The locked entry was the run's last change: the next cursor's boundary, not a new lock,
     // even once another change moves the suffix's contextCSN past it.
-    const after = await lastCursor(context.services.pool, SOURCE);
-    if (!after) throw new Error('no cursor');
-    const again = createAccountProbe(source.connection);
+    const { probe: again, cursor: after } = await probeAtCursor(context, SOURCE);
     try {
-      expect(await probed(again.changedSince(after, new Date()))).toEqual(nothing);
+      expect(await probed(again.changedSince(after, new Date()))).toEqual(NOTHING_FOUND);
       await modifyLdapEntry(ldap, ldapPersonDn('kozlov'), { title: 'Кладовщик' });
-      expect(await probed(again.changedSince(after, new Date()))).toEqual(nothing);
+      expect(await probed(again.changedSince(after, new Date()))).toEqual(NOTHING_FOUND);
     } finally {
       await again.close();
     }

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChangeWatch } from '../../server/sources/changeWatch.ts';
-import { createAccountProbe } from '../../server/sources/ldap/accountProbe.ts';
-import { findSource } from '../../server/sources/registry.ts';
-import { drainRuns, lastCursor } from '../../server/sources/runs.ts';
+import { drainRuns } from '../../server/sources/runs.ts';
 import type { ApiClient } from '../support/api.ts';
 import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
@@ -10,7 +8,14 @@ import { type SambaDc, sambaAvailable, startSambaDc } from '../support/samba.ts'
 import { addOu, addPeople, deleteEntry, setDisabled, setExpiry } from '../support/sambaPeople.ts';
 import { WATCH_RUN_MS, waitUntil } from '../support/timeouts.ts';
 import { addSambaSource, peopleOf, sync } from './support.ts';
-import { type CutByWatch, expectCutByWatch, lookedTwice, probed } from './watchSupport.ts';
+import {
+  type CutByWatch,
+  expectCutByWatch,
+  lookedTwice,
+  NOTHING_FOUND,
+  probeAtCursor,
+  probed,
+} from './watchSupport.ts';
 
 /**
  * The change watch against a real Samba AD DC: an account disabled in AD, or whose expiry
@@ -69,23 +74,19 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
   });
 
   it('the probe tells an account out since the cursor, and the expiries ahead, from any other change', async () => {
-    const source = await findSource(context.services, SOURCE);
-    const cursor = await lastCursor(context.services.pool, SOURCE);
-    if (!source.connection || !cursor) throw new Error('no connection or cursor');
+    const { probe, cursor } = await probeAtCursor(context, SOURCE);
     const idOf = async (login: string) =>
       (await peopleOf(context.services, SOURCE)).find((p) => p.username === login)?.external_id;
-    const nothing = { out: [], deleted: [], nextExpiry: null };
     const inAnHour = new Date(Date.now() + 3_600_000);
-    const probe = createAccountProbe(source.connection);
     const found = () => probed(probe.changedSince(cursor, new Date()));
     try {
-      expect(await found()).toEqual(nothing);
+      expect(await found()).toEqual(NOTHING_FOUND);
       expect(await probe.earliestExpiry(new Date())).toBeNull();
       // A change that is not a disable: no run for it.
       await dc.setAttributes('ivanov', { title: 'Главный бухгалтер' });
-      expect(await found()).toEqual(nothing);
+      expect(await found()).toEqual(NOTHING_FOUND);
       await deleteEntry(dc, outsiderDn);
-      expect(await found()).toEqual(nothing);
+      expect(await found()).toEqual(NOTHING_FOUND);
       // An expiry ahead: no run yet, but the watch learns when to start one.
       await setExpiry(dc, dns[3] ?? '', inAnHour);
       expect(await found()).toEqual({ out: [], deleted: [], nextExpiry: inAnHour });
@@ -105,7 +106,7 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
       });
       // Settled (the watch found her out here already): no search until AD changes again.
       (await petrova).settle();
-      expect(await found()).toEqual(nothing);
+      expect(await found()).toEqual(NOTHING_FOUND);
       await dc.setAttributes('ivanov', { title: 'Бухгалтер' });
       expect((await found()).out).toEqual([await idOf('petrova')]);
       // Disabled accounts are out already: their expiry is nothing to wake for.
@@ -119,9 +120,7 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
     // The next run reads them all; the cursor then stands after them.
     const run = await sync(api, SOURCE, 'incremental');
     expect(run.counts).toMatchObject({ update: 1, deactivate: 1 });
-    const after = await lastCursor(context.services.pool, SOURCE);
-    if (!after) throw new Error('no cursor');
-    const again = createAccountProbe(source.connection);
+    const { probe: again, cursor: after } = await probeAtCursor(context, SOURCE);
     try {
       expect((await again.changedSince(after, new Date())).out).toEqual([]);
     } finally {

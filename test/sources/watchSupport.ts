@@ -1,11 +1,31 @@
 import { expect } from 'vitest';
 import { type ChangeWatch, startChangeWatch } from '../../server/sources/changeWatch.ts';
-import type { ChangedAccounts } from '../../server/sources/ldap/accountProbe.ts';
-import { drainRuns } from '../../server/sources/runs.ts';
+import {
+  type AccountProbe,
+  type ChangedAccounts,
+  createAccountProbe,
+} from '../../server/sources/ldap/accountProbe.ts';
+import { findSource } from '../../server/sources/registry.ts';
+import { drainRuns, lastCursor } from '../../server/sources/runs.ts';
+import type { SyncCursor } from '../../server/sources/types.ts';
 import { createDeviceSession } from '../support/factories.ts';
 import type { TestContext } from '../support/harness.ts';
 import { WATCH_RUN_MS, waitUntil } from '../support/timeouts.ts';
 import { peopleOf } from './support.ts';
+
+/** What a probe finds when nobody is out and no expiry is ahead. */
+export const NOTHING_FOUND = { out: [], deleted: [], nextExpiry: null };
+
+/** A new probe of the source, and the cursor its last run saved (both must exist). */
+export async function probeAtCursor(
+  context: TestContext,
+  sourceId: string,
+): Promise<{ probe: AccountProbe; cursor: SyncCursor }> {
+  const source = await findSource(context.services, sourceId);
+  const cursor = await lastCursor(context.services.pool, sourceId);
+  if (!source.connection || !cursor) throw new Error(`${sourceId}: no connection or cursor`);
+  return { probe: createAccountProbe(source.connection), cursor };
+}
 
 /** What a probe found, without its settle(): what the tests compare. */
 export async function probed(
