@@ -6,7 +6,7 @@ import type { Services } from '../shared/services.ts';
 import { type AccountProbe, createAccountProbe } from './ldap/accountProbe.ts';
 import { type DirectorySyncSource, listSources, readerFor } from './registry.ts';
 import { lastCursor, startRun } from './runs.ts';
-import { targetedReader } from './targetedReader.ts';
+import { type Targets, targetedReader } from './targetedReader.ts';
 import type { SyncCursor } from './types.ts';
 
 /** `directorySync.watch`: how often each directory source is asked whether someone is out. */
@@ -45,7 +45,7 @@ interface Watched {
   /** The source's connection settings and password's age as JSON: a change makes a new probe. */
   connection: string;
   probe: AccountProbe;
-  /** The cursor a run was started for: none again until a run moves the cursor. */
+  /** The cursor an expiry run was started for: none again until a run moves the cursor. */
   triggeredFor: string | null;
   /**
    * The earliest expiry ahead that the watch knows of (ms): read after each run of the source
@@ -93,13 +93,13 @@ function cursorKey(cursor: SyncCursor): string | null {
  * them since. The earliest expiry ahead is read once after each run of the source (a scan: AD
  * does not index accountExpires), and the watch wakes for it. A generic LDAP source with a lock
  * attribute and an entryCSN cursor (OpenLDAP with syncprov) is asked the same of its entries
- * locked since the cursor. Someone found disabled or locked and still in here is read again by
- * id in a run of their own (targetedReader.ts: the cursor stays for the next ordinary run); a
- * deletion, or an expiry due, starts an ordinary incremental run. Either is requested by
- * `watch` and deactivates the person through the lifecycle as any run does.
+ * locked since the cursor. Someone found disabled, locked or deleted and still in here is read
+ * again by id in a run of their own (targetedReader.ts: the entry, or the tombstone; the cursor
+ * stays for the next ordinary run); an expiry due starts an ordinary incremental run. Either is
+ * requested by `watch` and deactivates the person through the lifecycle as any run does.
  * Other changes (renames, groups, moves out of the base DNs) wait for the schedule: AD's change
  * counter moves for every object of the domain, and a run for each would be a run every few
- * seconds. At most one ordinary run per cursor, and one run per person found out at a cursor:
+ * seconds. At most one expiry run per cursor, and one run per person found out at a cursor:
  * a run that fails or waits for approval leaves the cursor, and the watch waits for the
  * schedule's next run to move it. Several processes may
  * watch: the source's lock lets one run start.
@@ -172,10 +172,9 @@ export function startChangeWatch(
     ]);
     if (rows[0]?.pending) return;
     const now = services.now();
-    // Those found out (disabled, expired or locked) and still in here, not tried at this cursor.
-    let targets: string[];
-    // Someone still in here was deleted in the directory: a run that reads by id cannot tell.
-    let deleted: boolean;
+    // Those found out (disabled, expired, locked or deleted) and still in here, not tried at
+    // this cursor.
+    let targets: Targets;
     try {
       if (entry.expiryReadFor !== key) {
         // From the run's start: an expiry that passed while it ran is due now.
@@ -191,10 +190,10 @@ export function startChangeWatch(
         found.length > 0 ? await stillIn(services.pool, entry.source.id, found) : [],
       );
       if (found.length > 0 && inHere.size === 0) changed.settle();
-      deleted = changed.deleted.some((id) => inHere.has(id));
       if (entry.tried.key !== key) entry.tried = { key, ids: new Set() };
       const { ids: tried } = entry.tried;
-      targets = changed.out.filter((id) => inHere.has(id) && !tried.has(id));
+      const untried = (ids: string[]) => ids.filter((id) => inHere.has(id) && !tried.has(id));
+      targets = { out: untried(changed.out), deleted: untried(changed.deleted) };
       if (changed.nextExpiry)
         entry.expiresAt = Math.min(entry.expiresAt ?? Infinity, changed.nextExpiry.getTime());
       entry.outage.succeeded({ sourceId: entry.source.id });
@@ -204,21 +203,22 @@ export function startChangeWatch(
       entry.pausedUntil = Date.now() + (options.pauseAfterFailureMs ?? PAUSE_AFTER_FAILURE_MS);
       return;
     }
-    const expired = entry.expiresAt !== null && entry.expiresAt <= now.getTime();
-    if (deleted || expired) await startWatchRun(entry, key, expired ? 'expired' : 'deleted');
-    else if (targets.length > 0) await startTargetedRun(entry, targets);
+    // An expiry due: the ordinary run reads it (and everything else changed since the cursor).
+    if (entry.expiresAt !== null && entry.expiresAt <= now.getTime())
+      await startExpiryRun(entry, key);
+    else if (targets.out.length + targets.deleted.length > 0)
+      await startTargetedRun(entry, targets);
   };
 
-  // An ordinary incremental run, at most one per cursor: a deletion or an expiry.
-  const startWatchRun = async (entry: Watched, key: string, why: 'expired' | 'deleted') => {
+  // An ordinary incremental run for an expiry due, at most one per cursor: the watch knows the
+  // instant, not whose it is (the expiry search after each run reads instants only).
+  const startExpiryRun = async (entry: Watched, key: string) => {
     entry.triggeredFor = key;
     try {
       const started = await startRun(services, entry.source, 'incremental', systemActor('watch'));
       logger.info(
         { sourceId: entry.source.id, runId: started.runId },
-        why === 'expired'
-          ? 'change watch: an account expired; incremental run started'
-          : 'change watch: an account was deleted; incremental run started',
+        'change watch: an account expired; incremental run started',
       );
       started.done.catch((error: unknown) =>
         logger.warn({ err: error, sourceId: entry.source.id }, 'change watch: the run failed'),
@@ -233,11 +233,12 @@ export function startChangeWatch(
     }
   };
 
-  // An incremental run of the people found out only, read by id, the cursor left where it was
-  // (targetedReader.ts): each is tried once per cursor, so a run that fails is not started
-  // again and again.
-  const startTargetedRun = async (entry: Watched, targets: string[]) => {
-    for (const id of targets) entry.tried.ids.add(id);
+  // An incremental run of the people found out or deleted only, read again by id, the cursor
+  // left where it was (targetedReader.ts): each is tried once per cursor, so a run that fails
+  // is not started again and again.
+  const startTargetedRun = async (entry: Watched, targets: Targets) => {
+    const people = [...targets.out, ...targets.deleted];
+    for (const id of people) entry.tried.ids.add(id);
     try {
       const reader = targetedReader(await readerFor(services, entry.source), targets);
       const started = await startRun(
@@ -246,18 +247,18 @@ export function startChangeWatch(
         'incremental',
         systemActor('watch'),
         reader,
-        { details: { watchTargets: targets.length } },
+        { details: { watchTargets: people.length } },
       );
       logger.info(
-        { sourceId: entry.source.id, runId: started.runId, people: targets.length },
-        'change watch: accounts disabled or locked; a run of them started',
+        { sourceId: entry.source.id, runId: started.runId, people: people.length },
+        'change watch: accounts disabled, locked or deleted; a run of them started',
       );
       started.done.catch((error: unknown) =>
         logger.warn({ err: error, sourceId: entry.source.id }, 'change watch: the run failed'),
       );
     } catch (error) {
       if (error instanceof AppError && error.code === 'sync_already_running') {
-        for (const id of targets) entry.tried.ids.delete(id);
+        for (const id of people) entry.tried.ids.delete(id);
         return;
       }
       throw error;

@@ -167,6 +167,12 @@ export interface DirectoryReader {
    * longer has (or no longer matches the user filter) are simply absent. Throws on any error.
    */
   readPeople?(externalIds: readonly string[]): AsyncIterable<SourcePerson[]>;
+  /**
+   * Which of the given people (by external id) the directory deleted, read again from the
+   * directory: the absence check of a run for those people only (AD: their tombstones). Sources
+   * that keep no trace of a deletion have none.
+   */
+  readGone?(externalIds: readonly string[]): Promise<AbsenceRead>;
 }
 
 /** A source the engine can sync: its connection settings, its sync settings and where it is defined. */

@@ -103,7 +103,7 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
       sourceId: SOURCE,
       login: 'sidorov',
       bystander: 'kozlov',
-      targeted: true,
+      targeted: 'entry',
       whileWatching: async (watch) => {
         await lookedTwice(watch);
         await modifyLdapEntry(ldap, ldapPersonDn('sidorov'), LOCKED);

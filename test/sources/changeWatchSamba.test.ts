@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../server/authz/actor.ts';
 import { startChangeWatch } from '../../server/sources/changeWatch.ts';
-import { drainRuns } from '../../server/sources/runs.ts';
+import { findSource, readerFor } from '../../server/sources/registry.ts';
+import { drainRuns, startRun } from '../../server/sources/runs.ts';
+import { targetedReader } from '../../server/sources/targetedReader.ts';
 import type { ApiClient } from '../support/api.ts';
 import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
@@ -18,8 +21,9 @@ import {
 } from './watchSupport.ts';
 
 /**
- * The change watch against a real Samba AD DC: an account disabled in AD, or whose expiry
- * passes, is cut by a run the watch starts, with no scheduled run and nobody pressing "sync".
+ * The change watch against a real Samba AD DC: an account disabled or deleted in AD, or whose
+ * expiry passes, is cut by a run the watch starts, with no scheduled run and nobody pressing
+ * "sync".
  */
 
 const PASSWORD_ENV = 'DIRECTORY_BIND_PASSWORD_TEST_WATCH_AD_PASSWORD';
@@ -47,6 +51,7 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
       { name: 'orlova', parent: staff, givenName: 'Вера', sn: 'Орлова' },
       { name: 'volkov', parent: staff, givenName: 'Пётр', sn: 'Волков' },
       { name: 'egorov', parent: staff, givenName: 'Егор', sn: 'Егоров' },
+      { name: 'zaitsev', parent: staff, givenName: 'Денис', sn: 'Зайцев' },
     ]);
     // Outside the source's base DN: its deletion is nothing to the watch.
     const contractors = await addOu(dc, 'Contractors');
@@ -133,7 +138,7 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
       sourceId: SOURCE,
       login: 'sidorov',
       bystander: 'ivanov',
-      targeted: true,
+      targeted: 'entry',
       whileWatching: async () => {
         await setDisabled(dc, dns[2] ?? '', true);
         return null;
@@ -166,13 +171,17 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
     expect(await runs()).toBe(before);
   });
 
-  const cutByWatch = (login: string, whileWatching: CutByWatch['whileWatching']) =>
+  const cutByWatch = (
+    login: string,
+    targeted: CutByWatch['targeted'],
+    whileWatching: CutByWatch['whileWatching'],
+  ) =>
     expectCutByWatch(context, {
       sourceId: SOURCE,
       login,
       bystander: 'ivanov',
       whileWatching,
-      targeted: false,
+      targeted,
     });
 
   it('cuts an account at its expiry, set in AD before the last run, with nobody running a sync', async () => {
@@ -181,11 +190,11 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
     await setExpiry(dc, dns[3] ?? '', expiry);
     const run = await sync(api, SOURCE, 'incremental');
     expect(run.status, run.error ?? '').toBe('succeeded');
-    await cutByWatch('kuznetsova', async () => expiry);
+    await cutByWatch('kuznetsova', null, async () => expiry);
   });
 
   it('cuts an account at its expiry, set in AD while the watch is on', async () => {
-    await cutByWatch('orlova', async (watch) => {
+    await cutByWatch('orlova', null, async (watch) => {
       // The watch has read the expiries ahead; it learns this one from the changes since.
       await lookedTwice(watch);
       const expiry = new Date(Date.now() + 4_000);
@@ -195,11 +204,42 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
   });
 
   it('cuts an account deleted in AD, through its tombstone, with nobody running a sync', async () => {
-    await cutByWatch('volkov', async (watch) => {
+    await cutByWatch('volkov', 'tombstone', async (watch) => {
       await lookedTwice(watch);
       await deleteEntry(dc, dns[6] ?? '');
       return null;
     });
+  });
+
+  it('deactivates, in a run for people seen deleted, only those whose tombstones it reads itself', async () => {
+    // The probe's word is not enough: smirnov is in AD (as if restored from the Recycle Bin
+    // since), zaitsev's tombstone is there.
+    const idOf = async (login: string) =>
+      (await peopleOf(context.services, SOURCE)).find((p) => p.username === login)?.external_id ??
+      '';
+    const deleted = [await idOf('zaitsev'), await idOf('smirnov')];
+    await deleteEntry(dc, dns[8] ?? '');
+    const source = await findSource(context.services, SOURCE);
+    const reader = targetedReader(await readerFor(context.services, source), { out: [], deleted });
+    const started = await startRun(
+      context.services,
+      source,
+      'incremental',
+      systemActor('watch'),
+      reader,
+    );
+    await started.done;
+    const { rows } = await context.services.pool.query(
+      'select status, counts, details from sync_run where id = $1',
+      [started.runId],
+    );
+    expect(rows[0]).toMatchObject({
+      status: 'succeeded',
+      counts: { read: 0, deactivate: 1 },
+      details: { deletionDetection: { permitted: true, method: 'tombstones' } },
+    });
+    expect(await statusOf('zaitsev')).toBe('deactivated');
+    expect(await statusOf('smirnov')).toBe('active');
   });
 
   it('outlives the DC going down, and cuts a disable once the DC is back', async () => {

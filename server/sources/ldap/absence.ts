@@ -1,13 +1,14 @@
-import { type Client, Control, type Entry } from 'ldapts';
+import { AndFilter, type Client, Control, type Entry, EqualityFilter, OrFilter } from 'ldapts';
 import { closeQuietly, connectBound } from '../../identity/ldap/client.ts';
 import type { DirectorySource } from '../../shared/config/directorySources.ts';
 import { dnWithinAny } from '../../shared/dn.ts';
 import { planNote } from '../reconcile/notes.ts';
 import type { AbsenceRead, AbsentId, DeletionDetection } from '../types.ts';
 import { searchBases } from './bases.ts';
-import { entryGuid } from './guid.ts';
+import { entryGuid, objectGuidFilter } from './guid.ts';
 import { idAttributeOf } from './mapping.ts';
 import { pagedSearch } from './pagedSearch.ts';
+import { IDS_PER_FILTER } from './readPeople.ts';
 
 /**
  * How an incremental read finds people who left the source (issue 13):
@@ -102,6 +103,26 @@ export async function visibleTombstones(client: Client): Promise<string | null> 
   return (await probeTombstones(client, nc)).permitted ? deletedObjectsOf(nc) : null;
 }
 
+/** A user's tombstone as the id of someone deleted, with where they were when known. */
+function tombstoneAbsence(entry: Entry): AbsentId[] {
+  const externalId = entryGuid(entry);
+  const parent = textOf(entry.lastKnownParent);
+  return externalId === null
+    ? []
+    : [
+        {
+          externalId,
+          reason: `deleted in the directory${parent ? ` (was in ${parent})` : ''}`,
+          note: parent
+            ? planNote('deleted_in_directory_from', { parent })
+            : planNote('deleted_in_directory'),
+        },
+      ];
+}
+
+/** The attributes read of a user's tombstone. */
+const TOMBSTONE_ATTRIBUTES = ['objectGUID', 'lastKnownParent'];
+
 /** AD: tombstones and entries changed since the cursor, as ids of people gone (see above). */
 async function* adGoneIds(
   client: Client,
@@ -122,25 +143,11 @@ async function* adGoneIds(
       // out of the base DNs and deleted within one interval has a lastKnownParent outside all of
       // them and must still go (lastKnownParent only explains the reason).
       filter: `(&(isDeleted=TRUE)(objectClass=user)${window})`,
-      attributes: ['objectGUID', 'lastKnownParent'],
+      attributes: TOMBSTONE_ATTRIBUTES,
       binary: ['objectGUID'],
       controls: [showDeleted()],
     })) {
-      const ids = entries.flatMap((entry) => {
-        const externalId = entryGuid(entry);
-        const parent = textOf(entry.lastKnownParent);
-        return externalId === null
-          ? []
-          : [
-              {
-                externalId,
-                reason: `deleted in the directory${parent ? ` (was in ${parent})` : ''}`,
-                note: parent
-                  ? planNote('deleted_in_directory_from', { parent })
-                  : planNote('deleted_in_directory'),
-              },
-            ];
-      });
+      const ids = entries.flatMap(tombstoneAbsence);
       if (ids.length > 0) yield ids;
     }
   // The reason's wording: a source with one base DN reads as before.
@@ -258,6 +265,69 @@ export async function openAbsence(
     throw error;
   }
 }
+
+/**
+ * AD: the tombstones among the given objectGUIDs, as ids of people gone: OR filters of 100
+ * GUIDs, one search of `CN=Deleted Objects` each (objectGUID is indexed).
+ */
+async function* tombstonesOf(
+  client: Client,
+  source: DirectorySource,
+  container: string,
+  externalIds: readonly string[],
+): AsyncGenerator<AbsentId[]> {
+  const filters = externalIds.flatMap((id) => objectGuidFilter(id) ?? []);
+  for (let i = 0; i < filters.length; i += IDS_PER_FILTER) {
+    const filter = new AndFilter({
+      filters: [
+        new EqualityFilter({ attribute: 'isDeleted', value: 'TRUE' }),
+        new EqualityFilter({ attribute: 'objectClass', value: 'user' }),
+        new OrFilter({ filters: filters.slice(i, i + IDS_PER_FILTER) }),
+      ],
+    });
+    for await (const entries of pagedSearch(client, source, {
+      base: container,
+      scope: 'one',
+      filter,
+      attributes: TOMBSTONE_ATTRIBUTES,
+      binary: ['objectGUID'],
+      controls: [showDeleted()],
+    })) {
+      const ids = entries.flatMap(tombstoneAbsence);
+      if (ids.length > 0) yield ids;
+    }
+  }
+}
+
+/**
+ * The absence check of a run for the given people only (the change watch's, for accounts it saw
+ * deleted): those of them whose tombstone AD holds, read again by objectGUID on a connection of
+ * its own, so that the run deactivates on what it read itself, not on the probe's word (an
+ * account restored from AD's Recycle Bin since has no tombstone). Matched to the source's
+ * people in PostgreSQL, as every absence is. AD only: generic LDAP has no tombstones.
+ */
+export async function openTombstonesOf(
+  source: DirectorySource,
+  services: AbsenceServices,
+  externalIds: readonly string[],
+): Promise<AbsenceRead> {
+  if (source.kind !== 'active-directory')
+    throw new Error(`source ${source.id}: only AD keeps tombstones to read by id`);
+  const client = await bound(source, services);
+  try {
+    const nc = await namingContext(client);
+    const detection = await probeTombstones(client, nc);
+    const ids = detection.permitted
+      ? tombstonesOf(client, source, deletedObjectsOf(nc), externalIds)
+      : noIds();
+    return { kind: 'gone', detection, ids: closing(client, ids) };
+  } catch (error) {
+    await closeQuietly(client);
+    throw error;
+  }
+}
+
+async function* noIds(): AsyncGenerator<AbsentId[]> {}
 
 async function* closing<T>(client: Client, inner: AsyncGenerator<T>): AsyncGenerator<T> {
   try {

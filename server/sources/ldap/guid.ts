@@ -1,4 +1,4 @@
-import type { Entry } from 'ldapts';
+import { type Entry, EqualityFilter } from 'ldapts';
 
 /**
  * AD's objectGUID is 16 bytes in the Windows GUID layout: the first three groups (a 32-bit and two
@@ -44,4 +44,16 @@ export function entryGuid(entry: Entry): string | null {
   const raw = entry.objectGUID;
   const value = Array.isArray(raw) ? raw[0] : raw;
   return Buffer.isBuffer(value) && value.length === 16 ? formatGuid(value) : null;
+}
+
+const GUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The filter `(objectGUID=<the 16 bytes>)` for a GUID string, built as a filter object (see
+ * {@link guidFilterValue}); null when the text is not a GUID (it then matches nobody).
+ */
+export function objectGuidFilter(guid: string): EqualityFilter | null {
+  return GUID_TEXT.test(guid)
+    ? new EqualityFilter({ attribute: 'objectGUID', value: guidBytes(guid) })
+    : null;
 }

@@ -3,7 +3,7 @@ import { closeQuietly, connectClient } from '../../identity/ldap/client.ts';
 import { bindPasswordOf, type DirectorySource } from '../../shared/config/directorySources.ts';
 import type { SourcePerson } from '../types.ts';
 import { searchBases } from './bases.ts';
-import { guidBytes } from './guid.ts';
+import { objectGuidFilter } from './guid.ts';
 import { attributeMapping, idAttributeOf, requestedAttributes, toSourcePerson } from './mapping.ts';
 import { addGroups, mappedMembership } from './membership.ts';
 
@@ -14,8 +14,7 @@ export interface ReadPeopleServices {
 }
 
 /** Ids per OR filter: short enough for any server's filter limits, few round trips. */
-const IDS_PER_FILTER = 100;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const IDS_PER_FILTER = 100;
 
 /**
  * The filter of one external id: AD's objectGUID as its 16 bytes (in AD's byte order); the
@@ -24,10 +23,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * the id cannot be an id of this source (it then matches nobody).
  */
 function idFilter(source: DirectorySource, externalId: string): Filter | null {
-  if (source.kind === 'active-directory')
-    return GUID.test(externalId)
-      ? new EqualityFilter({ attribute: 'objectGUID', value: guidBytes(externalId) })
-      : null;
+  if (source.kind === 'active-directory') return objectGuidFilter(externalId);
   return new EqualityFilter({ attribute: idAttributeOf(source), value: externalId });
 }
 
