@@ -7,8 +7,10 @@ import { startChangeWatch } from '../../server/sources/changeWatch.ts';
 import { useReaderFactory } from '../../server/sources/registry.ts';
 import { sambaMissing } from '../../test/support/samba.ts';
 import {
+  addOu,
   deleteEntry,
   escapeDnValue,
+  renamePerson,
   setDisabled,
   setExpiry,
 } from '../../test/support/sambaPeople.ts';
@@ -32,13 +34,15 @@ const WATCH_INTERVAL_MS = 500;
 const EXPIRY_LEAD_MS = 2_000;
 
 /** A trial: what AD says, and who acts on it. */
-type Door = 'disable' | 'delete' | 'expiry';
+type Door = 'disable' | 'delete' | 'move' | 'expiry';
 type Path = 'watch' | 'floor';
 const TURNS: ReadonlyArray<readonly [Door, Path]> = [
   ['disable', 'watch'],
   ['disable', 'floor'],
   ['delete', 'watch'],
   ['delete', 'floor'],
+  ['move', 'watch'],
+  ['move', 'floor'],
   ['expiry', 'watch'],
   ['expiry', 'floor'],
 ];
@@ -48,13 +52,13 @@ const WATCHED = 'the change watch (nobody runs a sync)';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /**
- * `npm run bench -- sync --only watch`: an account disabled or deleted in AD, or whose expiry
- * passes, to the person's messenger session revoked, on a copy of the 10,000-person Samba
+ * `npm run bench -- sync --only watch`: an account disabled, deleted or moved out of the base DN
+ * (to «Уволенные») in AD, or whose expiry passes, to the person's messenger session revoked, on a copy of the 10,000-person Samba
  * template after a full sync. Through the change watch (its default interval), and beside it
  * the floor: an incremental run started by hand right after the change, or at the expiry's
  * instant, which is what the watch does without its wait. The six take turns, each trial a
  * different person, with the watch on only in its own trials (started, and past its first
- * look, before the change). Timed from just before the LDAP modify or delete, or from the
+ * look, before the change). Timed from just before the LDAP modify, delete or move, or from the
  * expiry's instant.
  */
 export async function watchStage(services: Services): Promise<void> {
@@ -64,6 +68,7 @@ export async function watchStage(services: Services): Promise<void> {
   try {
     const { dc } = directory;
     const staff = `OU=Staff,${dc.baseDn}`;
+    const former = await addOu(dc, 'Уволенные');
     const connection = directorySourceSchema.parse({
       ...withBaseDns(directory.source, [staff]),
       id: 'bench-watch',
@@ -104,6 +109,7 @@ export async function watchStage(services: Services): Promise<void> {
         let start = performance.now();
         if (door === 'disable') await setDisabled(dc, dn, true);
         else if (door === 'delete') await deleteEntry(dc, dn);
+        else if (door === 'move') await renamePerson(dc, dn, { parent: former });
         else {
           const expiry = new Date(Date.now() + EXPIRY_LEAD_MS);
           start += expiry.getTime() - Date.now();
@@ -132,6 +138,7 @@ export async function watchStage(services: Services): Promise<void> {
     const pathName: Record<Door, Record<Path, string>> = {
       disable: { watch: WATCHED, floor: 'floor: an incremental run started at once' },
       delete: { watch: WATCHED, floor: 'floor: an incremental run started at once' },
+      move: { watch: WATCHED, floor: 'floor: an incremental run started at once' },
       expiry: { watch: WATCHED, floor: 'floor: an incremental run started at the instant' },
     };
     const rows = TURNS.map(([door, path]) => {
@@ -141,7 +148,7 @@ export async function watchStage(services: Services): Promise<void> {
     });
     process.stdout.write(
       [
-        `An account disabled or deleted in Samba AD, or whose expiry passes (10,000 people, after a full sync), to the person's messenger session revoked; ${TRIALS} trials each way, taking turns, each a different person, timed from just before the LDAP modify or delete, or from the expiry's instant (set ${EXPIRY_LEAD_MS} ms ahead); polled every ${POLL_MS} ms. The watch asks every ${WATCH_INTERVAL_MS} ms (the default), and is on only in its own trials; the floor starts an incremental run right after the change, or at the instant, as the watch does once it knows. Load average at the end: ${loadavg()
+        `An account disabled, deleted or moved out of the base DN in Samba AD, or whose expiry passes (10,000 people, after a full sync), to the person's messenger session revoked; ${TRIALS} trials each way, taking turns, each a different person, timed from just before the LDAP modify, delete or move, or from the expiry's instant (set ${EXPIRY_LEAD_MS} ms ahead); polled every ${POLL_MS} ms. The watch asks every ${WATCH_INTERVAL_MS} ms (the default), and is on only in its own trials; the floor starts an incremental run right after the change, or at the instant, as the watch does once it knows. Load average at the end: ${loadavg()
           .map((v) => v.toFixed(2))
           .join(' / ')}.`,
         '',

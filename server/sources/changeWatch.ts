@@ -3,10 +3,14 @@ import { systemActor } from '../authz/actor.ts';
 import { AppError } from '../shared/errors.ts';
 import { type OutageLog, outageLog } from '../shared/outageLog.ts';
 import type { Services } from '../shared/services.ts';
-import { type AccountProbe, createAccountProbe } from './ldap/accountProbe.ts';
+import {
+  type AccountProbe,
+  type ChangedAccounts,
+  createAccountProbe,
+} from './ldap/accountProbe.ts';
 import { type DirectorySyncSource, listSources, readerFor } from './registry.ts';
 import { lastCursor, startRun } from './runs.ts';
-import { type Targets, targetedReader } from './targetedReader.ts';
+import { targetedReader } from './targetedReader.ts';
 import type { SyncCursor } from './types.ts';
 
 /** `directorySync.watch`: how often each directory source is asked whether someone is out. */
@@ -82,27 +86,26 @@ function cursorKey(cursor: SyncCursor): string | null {
 }
 
 /**
- * Starts an incremental run of an AD source within a probe's interval of an account being
- * disabled or deleted there, or at the instant an account's expiry passes, instead of at the
- * next scheduled run (every 5 minutes by default): "gone means gone", whoever in AD switched
- * the person off or whenever AD said they would be. Every `intervalMs` each enabled AD source
- * with a cursor is asked, on a connection of its own, whether an account under its base DNs
- * was changed after the cursor and is disabled or expired now, which expiries the changed
- * accounts carry (accountProbe.ts: one search on the indexed uSNChanged, usually finding
- * nobody), and, where the account may see tombstones, whether a user was deleted from under
- * them since. The earliest expiry ahead is read once after each run of the source (a scan: AD
- * does not index accountExpires), and the watch wakes for it. A generic LDAP source with a lock
- * attribute and an entryCSN cursor (OpenLDAP with syncprov) is asked the same of its entries
- * locked since the cursor. Someone found disabled, locked or deleted and still in here is read
- * again by id in a run of their own (targetedReader.ts: the entry, or the tombstone; the cursor
- * stays for the next ordinary run); an expiry due starts an ordinary incremental run. Either is
- * requested by `watch` and deactivates the person through the lifecycle as any run does.
- * Other changes (renames, groups, moves out of the base DNs) wait for the schedule: AD's change
- * counter moves for every object of the domain, and a run for each would be a run every few
- * seconds. At most one expiry run per cursor, and one run per person found out at a cursor:
- * a run that fails or waits for approval leaves the cursor, and the watch waits for the
- * schedule's next run to move it. Several processes may
- * watch: the source's lock lets one run start.
+ * Starts a run of an AD source within a probe's interval of an account being disabled, deleted
+ * or moved out of the base DNs there, or at the instant an account's expiry passes, instead of
+ * at the next scheduled run (every 5 minutes by default): "gone means gone", whoever in AD
+ * switched the person off or whenever AD said they would be. Every `intervalMs` each enabled
+ * AD source with a cursor is asked, on a connection of its own, which users of the domain
+ * changed since the cursor (and since its last ask): those under its base DNs disabled or
+ * expired now, those now outside every base DN, the expiries the changed accounts carry
+ * (accountProbe.ts: one search on the indexed uSNChanged, each change looked at once), and,
+ * where the account may see tombstones, who was deleted from under them. The earliest expiry
+ * ahead is read once after each run of the source (a scan: AD does not index accountExpires),
+ * and the watch wakes for it. A generic LDAP source with a lock attribute and an entryCSN
+ * cursor (OpenLDAP with syncprov) is asked the same of its entries locked since. Someone found
+ * so and still in here is read again by id in a run of their own (targetedReader.ts: the entry,
+ * the tombstone, or the entry out of scope; the cursor stays for the next ordinary run); an
+ * expiry due starts an ordinary incremental run. Either is requested by `watch` and deactivates
+ * the person through the lifecycle as any run does. Other changes (renames, groups, a user
+ * filter no longer matched) wait for the schedule. At most one expiry run per cursor, and one
+ * run per person found at a cursor: a run that fails or waits for approval leaves the cursor,
+ * and the watch waits for the schedule's next run to move it. Several processes may watch: the
+ * source's lock lets one run start.
  */
 export function startChangeWatch(
   services: Services,
@@ -172,9 +175,10 @@ export function startChangeWatch(
     ]);
     if (rows[0]?.pending) return;
     const now = services.now();
-    // Those found out (disabled, expired, locked or deleted) and still in here, not tried at
-    // this cursor.
-    let targets: Targets;
+    let changed: ChangedAccounts;
+    // Those found out (disabled, expired, locked, deleted or moved out) and still in here, not
+    // tried at this cursor.
+    let targets: string[];
     try {
       if (entry.expiryReadFor !== key) {
         // From the run's start: an expiry that passed while it ran is due now.
@@ -182,18 +186,19 @@ export function startChangeWatch(
         entry.expiresAt = (await entry.probe.earliestExpiry(after))?.getTime() ?? null;
         entry.expiryReadFor = key;
       }
-      const changed = await entry.probe.changedSince(cursor, now);
-      const found = [...changed.out, ...changed.deleted];
+      changed = await entry.probe.changedSince(cursor, now);
+      const found = [...changed.out, ...changed.deleted, ...changed.movedOut];
       // Only someone still in here counts: a disabled account that a script keeps touching,
-      // long since deactivated, starts no run for each touch.
+      // long since deactivated, or a user of another OU, starts no run.
       const inHere = new Set(
         found.length > 0 ? await stillIn(services.pool, entry.source.id, found) : [],
       );
-      if (found.length > 0 && inHere.size === 0) changed.settle();
       if (entry.tried.key !== key) entry.tried = { key, ids: new Set() };
       const { ids: tried } = entry.tried;
-      const untried = (ids: string[]) => ids.filter((id) => inHere.has(id) && !tried.has(id));
-      targets = { out: untried(changed.out), deleted: untried(changed.deleted) };
+      const untried = (ids: string[]) => [
+        ...new Set(ids.filter((id) => inHere.has(id) && !tried.has(id))),
+      ];
+      targets = untried(found);
       if (changed.nextExpiry)
         entry.expiresAt = Math.min(entry.expiresAt ?? Infinity, changed.nextExpiry.getTime());
       entry.outage.succeeded({ sourceId: entry.source.id });
@@ -204,15 +209,18 @@ export function startChangeWatch(
       return;
     }
     // An expiry due: the ordinary run reads it (and everything else changed since the cursor).
+    let started = true;
     if (entry.expiresAt !== null && entry.expiresAt <= now.getTime())
-      await startExpiryRun(entry, key);
-    else if (targets.out.length + targets.deleted.length > 0)
-      await startTargetedRun(entry, targets);
+      started = await startExpiryRun(entry, key);
+    else if (targets.length > 0) started = await startTargetedRun(entry, targets);
+    // Acted on: the next ask looks at later changes only. A run refused (another was starting)
+    // leaves them to be found again.
+    if (started) changed.seen();
   };
 
   // An ordinary incremental run for an expiry due, at most one per cursor: the watch knows the
   // instant, not whose it is (the expiry search after each run reads instants only).
-  const startExpiryRun = async (entry: Watched, key: string) => {
+  const startExpiryRun = async (entry: Watched, key: string): Promise<boolean> => {
     entry.triggeredFor = key;
     try {
       const started = await startRun(services, entry.source, 'incremental', systemActor('watch'));
@@ -223,22 +231,22 @@ export function startChangeWatch(
       started.done.catch((error: unknown) =>
         logger.warn({ err: error, sourceId: entry.source.id }, 'change watch: the run failed'),
       );
+      return true;
     } catch (error) {
       // Another process (or an admin) started one first; look again once it is done.
       if (error instanceof AppError && error.code === 'sync_already_running') {
         entry.triggeredFor = null;
-        return;
+        return false;
       }
       throw error;
     }
   };
 
-  // An incremental run of the people found out or deleted only, read again by id, the cursor
-  // left where it was (targetedReader.ts): each is tried once per cursor, so a run that fails
-  // is not started again and again.
-  const startTargetedRun = async (entry: Watched, targets: Targets) => {
-    const people = [...targets.out, ...targets.deleted];
-    for (const id of people) entry.tried.ids.add(id);
+  // An incremental run of the people found out, deleted or moved only, read again by id, the
+  // cursor left where it was (targetedReader.ts): each is tried once per cursor, so a run that
+  // fails is not started again and again.
+  const startTargetedRun = async (entry: Watched, targets: string[]): Promise<boolean> => {
+    for (const id of targets) entry.tried.ids.add(id);
     try {
       const reader = targetedReader(await readerFor(services, entry.source), targets);
       const started = await startRun(
@@ -247,19 +255,20 @@ export function startChangeWatch(
         'incremental',
         systemActor('watch'),
         reader,
-        { details: { watchTargets: people.length } },
+        { details: { watchTargets: targets.length } },
       );
       logger.info(
-        { sourceId: entry.source.id, runId: started.runId, people: people.length },
-        'change watch: accounts disabled, locked or deleted; a run of them started',
+        { sourceId: entry.source.id, runId: started.runId, people: targets.length },
+        'change watch: accounts disabled, locked, deleted or moved out; a run of them started',
       );
       started.done.catch((error: unknown) =>
         logger.warn({ err: error, sourceId: entry.source.id }, 'change watch: the run failed'),
       );
+      return true;
     } catch (error) {
       if (error instanceof AppError && error.code === 'sync_already_running') {
-        for (const id of people) entry.tried.ids.delete(id);
-        return;
+        for (const id of targets) entry.tried.ids.delete(id);
+        return false;
       }
       throw error;
     }

@@ -168,9 +168,10 @@ export interface DirectoryReader {
    */
   readPeople?(externalIds: readonly string[]): AsyncIterable<SourcePerson[]>;
   /**
-   * Which of the given people (by external id) the directory deleted, read again from the
-   * directory: the absence check of a run for those people only (AD: their tombstones). Sources
-   * that keep no trace of a deletion have none.
+   * Which of the given people (by external id) the directory says are gone, read again from the
+   * directory: the absence check of a run for those people only (AD: their tombstones, and
+   * their entries now out of scope; the run's pages drop anyone they read). Sources that keep no
+   * trace of a deletion have none.
    */
   readGone?(externalIds: readonly string[]): Promise<AbsenceRead>;
 }

@@ -8,7 +8,14 @@ import type { ApiClient } from '../support/api.ts';
 import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
 import { type SambaDc, sambaAvailable, startSambaDc } from '../support/samba.ts';
-import { addOu, addPeople, deleteEntry, setDisabled, setExpiry } from '../support/sambaPeople.ts';
+import {
+  addOu,
+  addPeople,
+  deleteEntry,
+  renamePerson,
+  setDisabled,
+  setExpiry,
+} from '../support/sambaPeople.ts';
 import { WATCH_RUN_MS, waitUntil } from '../support/timeouts.ts';
 import { addSambaSource, peopleOf, sync } from './support.ts';
 import {
@@ -28,6 +35,8 @@ import {
 
 const PASSWORD_ENV = 'DIRECTORY_BIND_PASSWORD_TEST_WATCH_AD_PASSWORD';
 const SOURCE = 'watched-ad';
+// A second source whose user filter leaves disabled accounts out, a common choice.
+const ENABLED_ONLY = 'watched-ad-enabled-only';
 
 describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
   let dc: SambaDc;
@@ -35,6 +44,10 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
   let api: ApiClient;
   let dns: string[];
   let outsiderDn: string;
+  let staffDn: string;
+  // Where AD administrators move those who left: outside the source's base DN.
+  let formerDn: string;
+  let branchDns: string[];
   const statusOf = async (login: string) =>
     (await peopleOf(context.services, SOURCE)).find((p) => p.username === login)?.status;
 
@@ -42,6 +55,8 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
     dc = await startSambaDc();
     process.env[PASSWORD_ENV] = dc.adminPassword;
     const staff = await addOu(dc, 'Staff');
+    staffDn = staff;
+    formerDn = await addOu(dc, 'Уволенные');
     dns = await addPeople(dc, [
       { name: 'ivanov', parent: staff, givenName: 'Иван', sn: 'Иванов' },
       { name: 'petrova', parent: staff, givenName: 'Мария', sn: 'Петрова' },
@@ -52,6 +67,8 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
       { name: 'volkov', parent: staff, givenName: 'Пётр', sn: 'Волков' },
       { name: 'egorov', parent: staff, givenName: 'Егор', sn: 'Егоров' },
       { name: 'zaitsev', parent: staff, givenName: 'Денис', sn: 'Зайцев' },
+      { name: 'belov', parent: staff, givenName: 'Илья', sn: 'Белов' },
+      { name: 'lebedev', parent: staff, givenName: 'Роман', sn: 'Лебедев' },
     ]);
     // Outside the source's base DN: its deletion is nothing to the watch.
     const contractors = await addOu(dc, 'Contractors');
@@ -65,9 +82,29 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
       name: 'Watched AD',
       passwordEnv: PASSWORD_ENV,
       baseDn: staff,
+      // Two of a dozen people out in one run is not a mass deactivation here.
+      thresholds: { minShareOfManaged: 0.5, maxDeactivationShare: 0.5, maxDeactivations: 50 },
     });
     const first = await sync(api, SOURCE, 'full');
     expect(first.status, first.error ?? '').toBe('succeeded');
+    const branch = await addOu(dc, 'Branch');
+    branchDns = await addPeople(dc, [
+      { name: 'gromov', parent: branch, givenName: 'Глеб', sn: 'Громов' },
+      { name: 'titova', parent: branch, givenName: 'Нина', sn: 'Титова' },
+    ]);
+    await addSambaSource(api, dc, {
+      id: ENABLED_ONLY,
+      name: 'Watched AD, enabled accounts only',
+      passwordEnv: PASSWORD_ENV,
+      baseDn: branch,
+      connection: {
+        userFilter:
+          '(&(objectClass=user)(objectCategory=person)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))',
+      },
+      thresholds: { minShareOfManaged: 0.5, maxDeactivationShare: 0.5, maxDeactivations: 50 },
+    });
+    const second = await sync(api, ENABLED_ONLY, 'full');
+    expect(second.status, second.error ?? '').toBe('succeeded');
   });
 
   afterAll(async () => {
@@ -78,12 +115,20 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
     await dc?.close();
   });
 
-  it('the probe tells an account out since the cursor, and the expiries ahead, from any other change', async () => {
+  it('the probe tells an account out, deleted or moved out since the cursor, and the expiries ahead, from any other change, and looks at each change once', async () => {
     const { probe, cursor } = await probeAtCursor(context, SOURCE);
-    const idOf = async (login: string) =>
-      (await peopleOf(context.services, SOURCE)).find((p) => p.username === login)?.external_id;
+    const people = await peopleOf(context.services, SOURCE);
+    const idOf = (login: string) => people.find((p) => p.username === login)?.external_id;
+    const ours = new Set(people.flatMap((p) => p.external_id ?? []));
     const inAnHour = new Date(Date.now() + 3_600_000);
-    const found = () => probed(probe.changedSince(cursor, new Date()));
+    const ask = () => probe.changedSince(cursor, new Date());
+    const found = () => probed(ask(), ours);
+    // An ask whose finds the watch acted on: the next asks look only at later changes.
+    const actedOn = async () => {
+      const changed = await ask();
+      changed.seen();
+      return probed(Promise.resolve(changed), ours);
+    };
     try {
       expect(await found()).toEqual(NOTHING_FOUND);
       expect(await probe.earliestExpiry(new Date())).toBeNull();
@@ -92,28 +137,36 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
       expect(await found()).toEqual(NOTHING_FOUND);
       await deleteEntry(dc, outsiderDn);
       expect(await found()).toEqual(NOTHING_FOUND);
-      // An expiry ahead: no run yet, but the watch learns when to start one.
+      // An expiry ahead: no run yet, but the watch learns when to start one, once.
       await setExpiry(dc, dns[3] ?? '', inAnHour);
-      expect(await found()).toEqual({ out: [], deleted: [], nextExpiry: inAnHour });
+      expect(await actedOn()).toEqual({ ...NOTHING_FOUND, nextExpiry: inAnHour });
+      expect(await found()).toEqual(NOTHING_FOUND);
       expect(await probe.earliestExpiry(new Date())).toEqual(inAnHour);
       expect(await probe.earliestExpiry(inAnHour)).toBeNull();
-      // An expiry already passed is out now, as a disable is.
+      // An expiry already passed is out now, as a disable is: found until acted on.
       await setExpiry(dc, dns[4] ?? '', new Date(Date.now() - 60_000));
-      expect((await found()).out).toEqual([await idOf('smirnov')]);
-      await setExpiry(dc, dns[4] ?? '', null);
+      expect((await found()).out).toEqual([idOf('smirnov')]);
+      expect((await actedOn()).out).toEqual([idOf('smirnov')]);
       expect((await found()).out).toEqual([]);
+      await setExpiry(dc, dns[4] ?? '', null);
+      expect(await actedOn()).toEqual(NOTHING_FOUND);
       await setDisabled(dc, dns[1] ?? '', true);
-      const petrova = probe.changedSince(cursor, new Date());
-      expect(await probed(petrova)).toEqual({
-        out: [await idOf('petrova')],
-        deleted: [],
-        nextExpiry: inAnHour,
-      });
-      // Settled (the watch found her out here already): no search until AD changes again.
-      (await petrova).settle();
+      expect(await actedOn()).toEqual({ ...NOTHING_FOUND, out: [idOf('petrova')] });
       expect(await found()).toEqual(NOTHING_FOUND);
-      await dc.setAttributes('ivanov', { title: 'Бухгалтер' });
-      expect((await found()).out).toEqual([await idOf('petrova')]);
+      // Touched again: looked at again (the watch then finds her out here already).
+      await dc.setAttributes('petrova', { title: 'Бухгалтер' });
+      expect((await found()).out).toEqual([idOf('petrova')]);
+      // Moved out of the base DN, to «Уволенные»: someone the watch asks about.
+      const moved = await renamePerson(dc, dns[2] ?? '', { parent: formerDn });
+      try {
+        expect(await found()).toEqual({
+          ...NOTHING_FOUND,
+          out: [idOf('petrova')],
+          movedOut: [idOf('sidorov')],
+        });
+      } finally {
+        dns[2] = await renamePerson(dc, moved, { parent: staffDn });
+      }
       // Disabled accounts are out already: their expiry is nothing to wake for.
       await setDisabled(dc, dns[3] ?? '', true);
       expect(await probe.earliestExpiry(new Date())).toBeNull();
@@ -122,7 +175,8 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
     } finally {
       await probe.close();
     }
-    // The next run reads them all; the cursor then stands after them.
+    // The next run reads them all (sidorov, moved back, is as he was); the cursor then stands
+    // after them.
     const run = await sync(api, SOURCE, 'incremental');
     expect(run.counts).toMatchObject({ update: 1, deactivate: 1 });
     const { probe: again, cursor: after } = await probeAtCursor(context, SOURCE);
@@ -204,23 +258,49 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
   });
 
   it('cuts an account deleted in AD, through its tombstone, with nobody running a sync', async () => {
-    await cutByWatch('volkov', 'tombstone', async (watch) => {
+    await cutByWatch('volkov', 'gone', async (watch) => {
       await lookedTwice(watch);
       await deleteEntry(dc, dns[6] ?? '');
       return null;
     });
   });
 
-  it('deactivates, in a run for people seen deleted, only those whose tombstones it reads itself', async () => {
-    // The probe's word is not enough: smirnov is in AD (as if restored from the Recycle Bin
-    // since), zaitsev's tombstone is there.
-    const idOf = async (login: string) =>
-      (await peopleOf(context.services, SOURCE)).find((p) => p.username === login)?.external_id ??
-      '';
-    const deleted = [await idOf('zaitsev'), await idOf('smirnov')];
+  it('cuts an account disabled in AD where the user filter leaves disabled accounts out', async () => {
+    // To that source, a disable is "no longer matches the user filter": the run cannot read
+    // her by id, and finds her gone.
+    await expectCutByWatch(context, {
+      sourceId: ENABLED_ONLY,
+      login: 'titova',
+      bystander: 'gromov',
+      targeted: 'gone',
+      whileWatching: async () => {
+        await setDisabled(dc, branchDns[1] ?? '', true);
+        return null;
+      },
+    });
+  });
+
+  it('cuts an account moved out of the base DN, to «Уволенные», with nobody running a sync', async () => {
+    await cutByWatch('belov', 'gone', async (watch) => {
+      await lookedTwice(watch);
+      await renamePerson(dc, dns[9] ?? '', { parent: formerDn });
+      return null;
+    });
+  });
+
+  it('deactivates, in a run for people seen gone, only those it finds gone itself', async () => {
+    // The probe's word is not enough: smirnov is in AD, in scope (as if restored from the
+    // Recycle Bin, or moved back, since); zaitsev's tombstone is there; lebedev is in «Уволенные».
+    const people = await peopleOf(context.services, SOURCE);
+    const idOf = (login: string) => people.find((p) => p.username === login)?.external_id ?? '';
     await deleteEntry(dc, dns[8] ?? '');
+    await renamePerson(dc, dns[10] ?? '', { parent: formerDn });
     const source = await findSource(context.services, SOURCE);
-    const reader = targetedReader(await readerFor(context.services, source), { out: [], deleted });
+    const reader = targetedReader(await readerFor(context.services, source), [
+      idOf('zaitsev'),
+      idOf('smirnov'),
+      idOf('lebedev'),
+    ]);
     const started = await startRun(
       context.services,
       source,
@@ -235,10 +315,22 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
     );
     expect(rows[0]).toMatchObject({
       status: 'succeeded',
-      counts: { read: 0, deactivate: 1 },
+      counts: { read: 1, deactivate: 2 },
       details: { deletionDetection: { permitted: true, method: 'tombstones' } },
     });
-    expect(await statusOf('zaitsev')).toBe('deactivated');
+    const reasons = await context.services.pool.query<{ external_id: string; reason: string }>(
+      `select external_id, reason from sync_plan_item where run_id = $1 and action = 'deactivate'`,
+      [started.runId],
+    );
+    expect(new Map(reasons.rows.map((row) => [row.external_id, row.reason]))).toEqual(
+      new Map([
+        [idOf('zaitsev'), expect.stringMatching(/^deleted in the directory \(was in OU=Staff,/)],
+        [
+          idOf('lebedev'),
+          expect.stringMatching(/^moved out of the base DN \(now CN=lebedev,OU=Уволенные,/),
+        ],
+      ]),
+    );
     expect(await statusOf('smirnov')).toBe('active');
   });
 

@@ -14,7 +14,7 @@ import { WATCH_RUN_MS, waitUntil } from '../support/timeouts.ts';
 import { peopleOf } from './support.ts';
 
 /** What a probe finds when nobody is out and no expiry is ahead. */
-export const NOTHING_FOUND = { out: [], deleted: [], nextExpiry: null };
+export const NOTHING_FOUND = { out: [], deleted: [], movedOut: [], nextExpiry: null };
 
 /** A new probe of the source, and the cursor its last run saved (both must exist). */
 export async function probeAtCursor(
@@ -27,12 +27,22 @@ export async function probeAtCursor(
   return { probe: createAccountProbe(source.connection), cursor };
 }
 
-/** What a probe found, without its settle(): what the tests compare. */
+/**
+ * What a probe found, without its seen(): what the tests compare. With `ours`, only the users
+ * outside the base DNs who are among them: any other user of the domain changed meanwhile (the
+ * DC records the administrator's logons) is the watch's to drop, as nobody in here.
+ */
 export async function probed(
   found: Promise<ChangedAccounts>,
-): Promise<Pick<ChangedAccounts, 'out' | 'deleted' | 'nextExpiry'>> {
-  const { out, deleted, nextExpiry } = await found;
-  return { out, deleted, nextExpiry };
+  ours?: ReadonlySet<string>,
+): Promise<Pick<ChangedAccounts, 'out' | 'deleted' | 'movedOut' | 'nextExpiry'>> {
+  const { out, deleted, movedOut, nextExpiry } = await found;
+  return {
+    out,
+    deleted,
+    movedOut: ours ? movedOut.filter((id) => ours.has(id)) : movedOut,
+    nextExpiry,
+  };
 }
 
 /** Waits until the watch has looked twice more (its first looks read what it starts from). */
@@ -51,9 +61,10 @@ export interface CutByWatch {
   whileWatching: (watch: ChangeWatch) => Promise<Date | null>;
   /**
    * What the watch's run reads of the person alone, rather than every change since the cursor
-   * (an expiry, null): their entry by id (a disable, a lock) or their tombstone (a deletion).
+   * (an expiry, null): their entry by id (a disable, a lock), or that they are gone (their
+   * tombstone, or their entry out of the base DNs).
    */
-  targeted: 'entry' | 'tombstone' | null;
+  targeted: 'entry' | 'gone' | null;
 }
 
 /**

@@ -34,7 +34,7 @@ const SHOW_DELETED_OID = '1.2.840.113556.1.4.417';
 export const showDeleted = () => new Control(SHOW_DELETED_OID, { critical: true });
 
 /** The domain's naming context (rootDSE `defaultNamingContext`): where `CN=Deleted Objects` is. */
-async function namingContext(client: Client): Promise<string> {
+export async function namingContext(client: Client): Promise<string> {
   const { searchEntries } = await client.search('', {
     scope: 'base',
     filter: '(objectClass=*)',
@@ -150,30 +150,36 @@ async function* adGoneIds(
       const ids = entries.flatMap(tombstoneAbsence);
       if (ids.length > 0) yield ids;
     }
-  // The reason's wording: a source with one base DN reads as before.
-  const bases = source.baseDns.length === 1 ? 'DN' : 'DNs';
   for await (const entries of pagedSearch(client, source, {
     base: nc,
     filter: `(&(objectClass=user)${window})`,
     attributes: ['objectGUID'],
     binary: ['objectGUID'],
   })) {
-    const ids = entries.flatMap((entry) => {
-      const externalId = entryGuid(entry);
-      if (externalId === null) return [];
-      // Out of scope means outside every base DN: a person moved from one base to another is
-      // read by the pages under the new one, and the engine drops ids the read staged.
-      const within = dnWithinAny(entry.dn, source.baseDns);
-      const reason = within
-        ? 'no longer matches the user filter'
-        : `moved out of the base ${bases} (now ${entry.dn})`;
-      const note = within
-        ? planNote('filter_no_match')
-        : planNote('moved_out_of_base', { dn: entry.dn });
-      return [{ externalId, reason, note }];
-    });
+    const ids = entries.flatMap((entry) => liveAbsence(source, entry));
     if (ids.length > 0) yield ids;
   }
+}
+
+/**
+ * A user entry the read did not return, as the id of someone gone: moved out of the base DNs,
+ * or, under one of them, no longer matching the user filter. Out of scope means outside every
+ * base DN: a person moved from one base to another is read by the pages under the new one, and
+ * the engine drops ids the read staged.
+ */
+function liveAbsence(source: DirectorySource, entry: Entry): AbsentId[] {
+  const externalId = entryGuid(entry);
+  if (externalId === null) return [];
+  // The reason's wording: a source with one base DN reads as before.
+  const bases = source.baseDns.length === 1 ? 'DN' : 'DNs';
+  const within = dnWithinAny(entry.dn, source.baseDns);
+  const reason = within
+    ? 'no longer matches the user filter'
+    : `moved out of the base ${bases} (now ${entry.dn})`;
+  const note = within
+    ? planNote('filter_no_match')
+    : planNote('moved_out_of_base', { dn: entry.dn });
+  return [{ externalId, reason, note }];
 }
 
 /**
@@ -267,33 +273,42 @@ export async function openAbsence(
 }
 
 /**
- * AD: the tombstones among the given objectGUIDs, as ids of people gone: OR filters of 100
- * GUIDs, one search of `CN=Deleted Objects` each (objectGUID is indexed).
+ * AD: the given objectGUIDs as ids of people gone: their tombstones (where the account may see
+ * them), and their live user entries wherever they are in the domain (the run's read by id drops
+ * those still in scope). OR filters of 100 GUIDs; objectGUID is indexed.
  */
-async function* tombstonesOf(
+async function* goneOf(
   client: Client,
   source: DirectorySource,
-  container: string,
+  nc: string,
+  detection: DeletionDetection,
   externalIds: readonly string[],
 ): AsyncGenerator<AbsentId[]> {
   const filters = externalIds.flatMap((id) => objectGuidFilter(id) ?? []);
+  const user = new EqualityFilter({ attribute: 'objectClass', value: 'user' });
   for (let i = 0; i < filters.length; i += IDS_PER_FILTER) {
-    const filter = new AndFilter({
-      filters: [
-        new EqualityFilter({ attribute: 'isDeleted', value: 'TRUE' }),
-        new EqualityFilter({ attribute: 'objectClass', value: 'user' }),
-        new OrFilter({ filters: filters.slice(i, i + IDS_PER_FILTER) }),
-      ],
-    });
+    const guids = new OrFilter({ filters: filters.slice(i, i + IDS_PER_FILTER) });
+    if (detection.permitted)
+      for await (const entries of pagedSearch(client, source, {
+        base: deletedObjectsOf(nc),
+        scope: 'one',
+        filter: new AndFilter({
+          filters: [new EqualityFilter({ attribute: 'isDeleted', value: 'TRUE' }), user, guids],
+        }),
+        attributes: TOMBSTONE_ATTRIBUTES,
+        binary: ['objectGUID'],
+        controls: [showDeleted()],
+      })) {
+        const ids = entries.flatMap(tombstoneAbsence);
+        if (ids.length > 0) yield ids;
+      }
     for await (const entries of pagedSearch(client, source, {
-      base: container,
-      scope: 'one',
-      filter,
-      attributes: TOMBSTONE_ATTRIBUTES,
+      base: nc,
+      filter: new AndFilter({ filters: [user, guids] }),
+      attributes: ['objectGUID'],
       binary: ['objectGUID'],
-      controls: [showDeleted()],
     })) {
-      const ids = entries.flatMap(tombstoneAbsence);
+      const ids = entries.flatMap((entry) => liveAbsence(source, entry));
       if (ids.length > 0) yield ids;
     }
   }
@@ -301,33 +316,33 @@ async function* tombstonesOf(
 
 /**
  * The absence check of a run for the given people only (the change watch's, for accounts it saw
- * deleted): those of them whose tombstone AD holds, read again by objectGUID on a connection of
- * its own, so that the run deactivates on what it read itself, not on the probe's word (an
- * account restored from AD's Recycle Bin since has no tombstone). Matched to the source's
- * people in PostgreSQL, as every absence is. AD only: generic LDAP has no tombstones.
+ * deleted or moved out of the base DNs), on a connection of its own: as an incremental run's
+ * check (tombstones, and user entries out of scope), over these objectGUIDs instead of a USN
+ * window. The run deactivates on what it read itself, not on the probe's word: an account
+ * restored from AD's Recycle Bin, or moved back, is not gone. AD only: generic LDAP has no
+ * tombstones.
  */
-export async function openTombstonesOf(
+export async function openGoneOf(
   source: DirectorySource,
   services: AbsenceServices,
   externalIds: readonly string[],
 ): Promise<AbsenceRead> {
   if (source.kind !== 'active-directory')
-    throw new Error(`source ${source.id}: only AD keeps tombstones to read by id`);
+    throw new Error(`source ${source.id}: only AD can say by id who is gone`);
   const client = await bound(source, services);
   try {
     const nc = await namingContext(client);
     const detection = await probeTombstones(client, nc);
-    const ids = detection.permitted
-      ? tombstonesOf(client, source, deletedObjectsOf(nc), externalIds)
-      : noIds();
-    return { kind: 'gone', detection, ids: closing(client, ids) };
+    return {
+      kind: 'gone',
+      detection,
+      ids: closing(client, goneOf(client, source, nc, detection, externalIds)),
+    };
   } catch (error) {
     await closeQuietly(client);
     throw error;
   }
 }
-
-async function* noIds(): AsyncGenerator<AbsentId[]> {}
 
 async function* closing<T>(client: Client, inner: AsyncGenerator<T>): AsyncGenerator<T> {
   try {

@@ -11,7 +11,7 @@ import { escapeFilterValue } from '../../identity/ldap/filter.ts';
 import type { DirectorySource } from '../../shared/config/directorySources.ts';
 import { dnWithinAny } from '../../shared/dn.ts';
 import type { SyncCursor } from '../types.ts';
-import { showDeleted, visibleTombstones } from './absence.ts';
+import { namingContext, showDeleted, visibleTombstones } from './absence.ts';
 import { readHighestCommittedUsn } from './adState.ts';
 import { readContextCsn } from './changeSequence.ts';
 import { entryGuid } from './guid.ts';
@@ -20,47 +20,55 @@ import { pagedSearch } from './pagedSearch.ts';
 
 /** AD's LDAP_MATCHING_RULE_BIT_AND: `userAccountControl` with ACCOUNTDISABLE (2) set. */
 const DISABLED = '(userAccountControl:1.2.840.113556.1.4.803:=2)';
-/** `accountExpires` set to an instant: neither 0 nor 2^63 − 1, AD's two spellings of "never". */
-const EXPIRY_SET = '(accountExpires>=1)(!(accountExpires=9223372036854775807))';
 const STATE_ATTRIBUTES = ['objectGUID', 'userAccountControl', 'accountExpires'];
 const GUID = ['objectGUID'];
 /** How long the answer to "may this account see tombstones?" is kept. */
 const TOMBSTONE_RIGHT_AGE_MS = 10 * 60_000;
 
-/** What a probe found among the accounts changed after a cursor. */
+/** What a probe found among the accounts changed after a cursor, since it last looked. */
 export interface ChangedAccounts {
   /**
-   * The external ids (as the sync makes them) of those out now and still in the directory:
+   * The external ids (as the sync makes them) of those out now and still under the base DNs:
    * disabled, expired or locked (a run can read them by id).
    */
   out: string[];
   /** The external ids of those deleted from under the base DNs (AD tombstones). */
   deleted: string[];
+  /** AD: the external ids of users changed and now outside every base DN (moved out, or anyone's). */
+  movedOut: string[];
   /** The earliest expiry still ahead among them; null when none has one. */
   nextExpiry: Date | null;
   /**
-   * Says that what was found needs nothing more (everyone found is out in the service too):
-   * until the directory changes again, the next asks search nothing.
+   * Says that what was found was acted on: the next asks look only at what changes after this
+   * one looked. Until then they find it again (the watch could not start its run). A probe
+   * that found nobody has moved on by itself.
    */
-  settle(): void;
+  seen(): void;
 }
 
-const NOTHING: ChangedAccounts = { out: [], deleted: [], nextExpiry: null, settle() {} };
+const NOTHING: ChangedAccounts = {
+  out: [],
+  deleted: [],
+  movedOut: [],
+  nextExpiry: null,
+  seen() {},
+};
 
 /** A directory asked, cheaply and often, whether someone was switched off or will be. */
 export interface AccountProbe {
   /**
-   * What changed after `cursor` among the accounts under the source's base DNs that match its
-   * user filter and are disabled or carry an expiry: one search per base DN, on uSNChanged
-   * (indexed in Windows AD), three attributes, usually no entry at all. Then, where the account may
-   * see them, the tombstones of users deleted after `cursor` from under the base DNs (one search
-   * of `CN=Deleted Objects`, one level). Nothing when the cursor has no USN, or when the DC
-   * committed nothing since the cursor or since the last search that found nobody out (read
-   * from the rootDSE first).
+   * AD: the users changed after `cursor`, and after what this probe's last ask saw (see
+   * `seen()`), up to the DC's highestCommittedUSN: one paged search of the domain on uSNChanged
+   * (indexed in Windows AD), three attributes, usually few entries. Those under the base DNs
+   * that are disabled or expired are `out`, those outside every base DN `movedOut`; the
+   * expiries ahead give `nextExpiry`. Then, where the account may see them, the tombstones of
+   * users deleted in the same window from under the base DNs (one search of `CN=Deleted
+   * Objects`, one level). Nothing, and no search, when the DC committed nothing in the window
+   * (the rootDSE is read first), or when the cursor has no USN.
    *
-   * Generic LDAP: the entries written after the cursor whose lock attribute locks them, where
-   * the source has a lock attribute and an entryCSN cursor (OpenLDAP with syncprov), gated by
-   * the suffix's contextCSN; nothing otherwise.
+   * Generic LDAP: the entries written after the cursor (and after the last ask seen) whose lock
+   * attribute locks them, where the source has a lock attribute and an entryCSN cursor
+   * (OpenLDAP with syncprov), gated by the suffix's contextCSN; nothing otherwise.
    */
   changedSince(cursor: SyncCursor, now: Date): Promise<ChangedAccounts>;
   /**
@@ -75,7 +83,8 @@ export interface AccountProbe {
 
 /**
  * Entries written after each server id's saved CSN: csnSinceFilter's `>=` without the boundary
- * entry, which the run that saved the cursor has read (a locked one would start a run each time).
+ * entry, which the run that saved the cursor (or the ask that saw it) has read (a locked one
+ * would start a run each time).
  */
 function strictlyAfter(saved: readonly string[]): string {
   const terms = saved.map((csn) => {
@@ -85,29 +94,43 @@ function strictlyAfter(saved: readonly string[]): string {
   return terms.length === 1 ? (terms[0] ?? '') : `(|${terms.join('')})`;
 }
 
+/** Where a probe's asks start: after the cursor, or after what an ask at that cursor saw. */
+interface Seen<T> {
+  /** The cursor the ask was made at. */
+  cursor: string;
+  /** The change counter (AD's USN, OpenLDAP's contextCSN) the ask looked up to. */
+  to: T;
+}
+
 /**
  * A probe of a directory source on one connection of its own, bound once and kept (a bind per ask
- * would fill the DC's security log with logons), opened again after any error.
+ * would fill the DC's security log with logons), opened again after any error. Each change is
+ * looked at once: an ask starts where the last ask whose finds were acted on stopped, so a busy
+ * domain (a script retitling thousands) costs each change one look, not one per ask until the
+ * next run.
  */
 export function createAccountProbe(
   source: DirectorySource,
   env: NodeJS.ProcessEnv = process.env,
 ): AccountProbe {
   let client: Client | null = null;
+  // The domain's naming context (AD): where the moves out of the base DNs are searched.
+  let domain: string | null = null;
   const bound = async (): Promise<Client> => {
     if (client) return client;
     const fresh = await connectBound(source, env);
     client = fresh;
     tombstones = undefined;
+    domain = source.kind === 'active-directory' ? await namingContext(fresh) : null;
     return fresh;
   };
   // Where this connection's account sees tombstones: null, nowhere; undefined, not asked yet.
   // Asked again now and then: the right may be granted (or taken) while the connection lasts.
   let tombstones: string | null | undefined;
   let tombstonesAskedAt = 0;
-  // The users deleted after `since` from under the base DNs (someone moved out first has a last
-  // parent outside them: the scheduled run finds them by their GUID).
-  const deletedSince = async (connection: Client, since: bigint): Promise<string[]> => {
+  // The users deleted in the window from under the base DNs (someone moved out first has a last
+  // parent outside them: the move was found, or the scheduled run finds them by their GUID).
+  const deletedIn = async (connection: Client, window: string): Promise<string[]> => {
     if (tombstones === undefined || Date.now() - tombstonesAskedAt > TOMBSTONE_RIGHT_AGE_MS) {
       tombstones = await visibleTombstones(connection);
       tombstonesAskedAt = Date.now();
@@ -118,7 +141,7 @@ export function createAccountProbe(
     for await (const page of pagedSearch(connection, source, {
       base: tombstones,
       scope: 'one',
-      filter: `(&(isDeleted=TRUE)(objectClass=user)(!(objectClass=computer))(uSNChanged>=${(since + 1n).toString()}))`,
+      filter: `(&(isDeleted=TRUE)(objectClass=user)(!(objectClass=computer))${window})`,
       attributes: ['objectGUID', 'lastKnownParent'],
       binary: GUID,
       controls: [showDeleted()],
@@ -146,7 +169,7 @@ export function createAccountProbe(
   const each = async function* (
     connection: Client,
     filter: string,
-    attributes = STATE_ATTRIBUTES,
+    attributes: string[],
   ): AsyncGenerator<Entry> {
     const binary = source.kind === 'active-directory' ? GUID : [];
     for (const base of source.baseDns)
@@ -158,24 +181,16 @@ export function createAccountProbe(
       }))
         yield* page;
   };
-  // The DC's change counter (AD) or the suffix's contextCSN (OpenLDAP) at the last search that
-  // found nobody out, or whose finds were settled: until it moves, nothing new.
-  let quietAt: string | null = null;
+  // What the last acted-on ask looked up to, per kind of source.
+  let seenUsn: Seen<bigint> | null = null;
+  let seenCsn: Seen<string[]> | null = null;
   const found = (
-    out: string[],
-    deleted: string[],
-    nextExpiry: Date | null,
-    counter: string | null,
+    finds: Pick<ChangedAccounts, 'out' | 'deleted' | 'movedOut' | 'nextExpiry'>,
+    seen: () => void,
   ): ChangedAccounts => {
-    if (out.length === 0 && deleted.length === 0) quietAt = counter;
-    return {
-      out,
-      deleted,
-      nextExpiry,
-      settle() {
-        quietAt = counter;
-      },
-    };
+    // Nobody found: nothing to act on, so the next ask starts after this one.
+    if (finds.out.length + finds.deleted.length + finds.movedOut.length === 0) seen();
+    return { ...finds, seen };
   };
   // Generic LDAP: entries changed after the cursor whose lock attribute locks them. Only with an
   // entryCSN cursor (OpenLDAP with syncprov): its contextCSN gates the search as AD's USN does.
@@ -183,46 +198,75 @@ export function createAccountProbe(
     const lock = source.kind === 'ldap' ? source.lockAttribute : null;
     const saved = cursor.ldapTracking === 'entryCSN' ? (cursor.contextCsn ?? []) : [];
     if (!lock || saved.length === 0) return Promise.resolve(NOTHING);
-    const filter = `(&${source.userFilter}(${lock}=*)${strictlyAfter(saved)})`;
+    const at = saved.join(' ');
+    const from = seenCsn?.cursor === at ? seenCsn.to : saved;
+    const filter = `(&${source.userFilter}(${lock}=*)${strictlyAfter(from)})`;
     const idAttribute = idAttributeOf(source);
     return onConnection(async (connection) => {
-      const current = (await readContextCsn(connection, source.baseDns))?.join(' ') ?? null;
+      const current = await readContextCsn(connection, source.baseDns);
       // No contextCSN any more: the next run reads in full anyway.
-      if (current === null || current === saved.join(' ') || current === quietAt) return NOTHING;
+      if (current === null || current.join(' ') === from.join(' ')) return NOTHING;
       const out: string[] = [];
       for await (const entry of each(connection, filter, [lock, idAttribute])) {
         // Trimmed and lower-cased as the reader makes external ids (mapping.ts).
         const id = attributeText(entry, idAttribute)?.trim().toLowerCase();
         if (id && isAccountBlocked(source, entry, now)) out.push(id);
       }
-      return found(out, [], null, current);
+      // Entries written after contextCSN was read are found again next time: harmless.
+      return found({ out, deleted: [], movedOut: [], nextExpiry: null }, () => {
+        seenCsn = { cursor: at, to: current };
+      });
     });
+  };
+  // AD: the users changed in the window, domain-wide (a move out of the base DNs leaves them).
+  const changedIn = async (connection: Client, window: string, now: Date) => {
+    const out: string[] = [];
+    const movedOut: string[] = [];
+    let nextExpiry: Date | null = null;
+    for await (const page of pagedSearch(connection, source, {
+      base: domain ?? '',
+      filter: `(&(objectClass=user)(!(objectClass=computer))${window})`,
+      attributes: STATE_ATTRIBUTES,
+      binary: GUID,
+    }))
+      for (const entry of page) {
+        const id = entryGuid(entry);
+        if (id === null) continue;
+        if (!dnWithinAny(entry.dn, source.baseDns)) {
+          movedOut.push(id);
+          continue;
+        }
+        const uac = Number.parseInt(attributeText(entry, 'userAccountControl') ?? '0', 10);
+        const expires = filetimeToDate(attributeText(entry, 'accountExpires'));
+        if ((Number.isFinite(uac) && uac & UAC_ACCOUNTDISABLE) || (expires && expires <= now))
+          out.push(id);
+        else if (expires && (!nextExpiry || expires < nextExpiry)) nextExpiry = expires;
+      }
+    return { out, movedOut, nextExpiry };
   };
   return {
     changedSince(cursor, now) {
       if (source.kind === 'ldap') return lockedSince(cursor, now);
       if (!cursor.highestCommittedUsn) return Promise.resolve(NOTHING);
       if (!/^\d+$/.test(cursor.highestCommittedUsn)) return Promise.resolve(NOTHING);
-      const since = BigInt(cursor.highestCommittedUsn);
-      const filter = `(&${source.userFilter}(uSNChanged>=${(since + 1n).toString()})(|${DISABLED}(&${EXPIRY_SET})))`;
+      const at = cursor.highestCommittedUsn;
+      const since = BigInt(at);
       return onConnection(async (connection) => {
-        // The rootDSE first (a read of one attribute): nothing committed since the cursor, or
-        // since the last search found nobody out, needs no search. Samba evaluates the search's
-        // uSNChanged range without an index (60-130 ms at 10,000 people, benchmarks.md).
+        // The rootDSE first (a read of one attribute): nothing committed in the window needs no
+        // search. Samba evaluates uSNChanged ranges without an index (60-130 ms at 10,000
+        // people, benchmarks.md).
         const usn = await readHighestCommittedUsn(connection);
-        if (usn !== null && (usn <= since || usn.toString() === quietAt)) return NOTHING;
-        const out: string[] = [];
-        let nextExpiry: Date | null = null;
-        for await (const entry of each(connection, filter)) {
-          const uac = Number.parseInt(attributeText(entry, 'userAccountControl') ?? '0', 10);
-          const expires = filetimeToDate(attributeText(entry, 'accountExpires'));
-          const id = entryGuid(entry);
-          if ((Number.isFinite(uac) && uac & UAC_ACCOUNTDISABLE) || (expires && expires <= now)) {
-            if (id !== null) out.push(id);
-          } else if (expires && (!nextExpiry || expires < nextExpiry)) nextExpiry = expires;
-        }
-        const deleted = await deletedSince(connection, since);
-        return found(out, deleted, nextExpiry, usn?.toString() ?? null);
+        // A DC restored from a backup counts from lower again: start from the cursor.
+        if (seenUsn && (seenUsn.cursor !== at || (usn !== null && usn < seenUsn.to)))
+          seenUsn = null;
+        const after = seenUsn && seenUsn.to > since ? seenUsn.to : since;
+        if (usn !== null && usn <= after) return NOTHING;
+        const window = `(uSNChanged>=${(after + 1n).toString()})${usn === null ? '' : `(uSNChanged<=${usn.toString()})`}`;
+        const changed = await changedIn(connection, window, now);
+        const deleted = await deletedIn(connection, window);
+        return found({ ...changed, deleted }, () => {
+          if (usn !== null) seenUsn = { cursor: at, to: usn };
+        });
       });
     },
     earliestExpiry(after) {

@@ -11,7 +11,7 @@ import type {
   SourcePerson,
   SyncCursor,
 } from '../types.ts';
-import { openAbsence, openTombstonesOf } from './absence.ts';
+import { openAbsence, openGoneOf } from './absence.ts';
 import { readAdState } from './adState.ts';
 import { searchBases } from './bases.ts';
 import { csnSinceFilter, csnVectorProblem, readContextCsn } from './changeSequence.ts';
@@ -103,8 +103,7 @@ export function createDirectoryReader(
     readPeople: (externalIds) => readPeopleByIds(source, services, externalIds),
     ...(source.kind === 'active-directory'
       ? {
-          readGone: (externalIds: readonly string[]) =>
-            openTombstonesOf(source, services, externalIds),
+          readGone: (externalIds: readonly string[]) => openGoneOf(source, services, externalIds),
         }
       : {}),
   };
