@@ -50,6 +50,18 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
   let branchDns: string[];
   const statusOf = async (login: string) =>
     (await peopleOf(context.services, SOURCE)).find((p) => p.username === login)?.status;
+  const cutByWatch = (
+    login: string,
+    targeted: CutByWatch['targeted'],
+    whileWatching: CutByWatch['whileWatching'],
+  ) =>
+    expectCutByWatch(context, {
+      sourceId: SOURCE,
+      login,
+      bystander: 'ivanov',
+      whileWatching,
+      targeted,
+    });
 
   beforeAll(async () => {
     dc = await startSambaDc();
@@ -188,15 +200,9 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
   });
 
   it('cuts an account disabled in AD without anyone running a sync', async () => {
-    await expectCutByWatch(context, {
-      sourceId: SOURCE,
-      login: 'sidorov',
-      bystander: 'ivanov',
-      targeted: 'entry',
-      whileWatching: async () => {
-        await setDisabled(dc, dns[2] ?? '', true);
-        return null;
-      },
+    await cutByWatch('sidorov', 'entry', async () => {
+      await setDisabled(dc, dns[2] ?? '', true);
+      return null;
     });
   });
 
@@ -224,19 +230,6 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
     }
     expect(await runs()).toBe(before);
   });
-
-  const cutByWatch = (
-    login: string,
-    targeted: CutByWatch['targeted'],
-    whileWatching: CutByWatch['whileWatching'],
-  ) =>
-    expectCutByWatch(context, {
-      sourceId: SOURCE,
-      login,
-      bystander: 'ivanov',
-      whileWatching,
-      targeted,
-    });
 
   it('cuts an account at its expiry, set in AD before the last run, with nobody running a sync', async () => {
     // Read after the run: the run's own search for expired accounts could not see it coming.

@@ -249,27 +249,18 @@ export async function openAbsence(
   services: AbsenceServices,
   usn: { from: string; to: string } | null,
 ): Promise<AbsenceRead> {
-  const client = await bound(source, services);
-  try {
-    if (source.kind !== 'active-directory')
-      return {
-        kind: 'present',
-        detection: ENUMERATION,
-        ids: closing(client, ldapPresentIds(client, source)),
-      };
-    if (!usn)
-      throw new Error(`source ${source.id}: an AD absence check needs the read's USN window`);
-    const nc = await namingContext(client);
-    const detection = await probeTombstones(client, nc);
+  if (source.kind !== 'active-directory') {
+    const client = await bound(source, services);
     return {
-      kind: 'gone',
-      detection,
-      ids: closing(client, adGoneIds(client, source, nc, usn, detection)),
+      kind: 'present',
+      detection: ENUMERATION,
+      ids: closing(client, ldapPresentIds(client, source)),
     };
-  } catch (error) {
-    await closeQuietly(client);
-    throw error;
   }
+  if (!usn) throw new Error(`source ${source.id}: an AD absence check needs the read's USN window`);
+  return openAdGone(source, services, (client, nc, detection) =>
+    adGoneIds(client, source, nc, usn, detection),
+  );
 }
 
 /**
@@ -322,22 +313,32 @@ async function* goneOf(
  * restored from AD's Recycle Bin, or moved back, is not gone. AD only: generic LDAP has no
  * tombstones.
  */
-export async function openGoneOf(
+export function openGoneOf(
   source: DirectorySource,
   services: AbsenceServices,
   externalIds: readonly string[],
 ): Promise<AbsenceRead> {
   if (source.kind !== 'active-directory')
     throw new Error(`source ${source.id}: only AD can say by id who is gone`);
+  return openAdGone(source, services, (client, nc, detection) =>
+    goneOf(client, source, nc, detection, externalIds),
+  );
+}
+
+/**
+ * AD: connects and binds, reads the naming context and whether the account may see tombstones,
+ * and opens `ids` on that connection, which closes when they end, fail or are left.
+ */
+async function openAdGone(
+  source: DirectorySource,
+  services: AbsenceServices,
+  ids: (client: Client, nc: string, detection: DeletionDetection) => AsyncGenerator<AbsentId[]>,
+): Promise<AbsenceRead> {
   const client = await bound(source, services);
   try {
     const nc = await namingContext(client);
     const detection = await probeTombstones(client, nc);
-    return {
-      kind: 'gone',
-      detection,
-      ids: closing(client, goneOf(client, source, nc, detection, externalIds)),
-    };
+    return { kind: 'gone', detection, ids: closing(client, ids(client, nc, detection)) };
   } catch (error) {
     await closeQuietly(client);
     throw error;
