@@ -49,7 +49,7 @@ interface Watched {
   /** The source's connection settings and password's age as JSON: a change makes a new probe. */
   connection: string;
   probe: AccountProbe;
-  /** The cursor an expiry run was started for: none again until a run moves the cursor. */
+  /** The cursor an ordinary run was started for: none again until a run moves the cursor. */
   triggeredFor: string | null;
   /**
    * The earliest expiry ahead that the watch knows of (ms): read after each run of the source
@@ -100,9 +100,10 @@ function cursorKey(cursor: SyncCursor): string | null {
  * cursor (OpenLDAP with syncprov) is asked the same of its entries locked since. Someone found
  * so and still in here is read again by id in a run of their own (targetedReader.ts: the entry,
  * the tombstone, or the entry out of scope; the cursor stays for the next ordinary run); an
- * expiry due starts an ordinary incremental run. Either is requested by `watch` and deactivates
- * the person through the lifecycle as any run does. Other changes (renames, groups, a user
- * filter no longer matched) wait for the schedule. At most one expiry run per cursor, and one
+ * expiry due, or a change of a group the user filter names (an access group), starts an
+ * ordinary incremental run. Either is requested by `watch` and deactivates the person through
+ * the lifecycle as any run does. Other changes (renames, mapped groups, a user filter no longer
+ * matched through another attribute) wait for the schedule. At most one ordinary run per cursor, and one
  * run per person found at a cursor: a run that fails or waits for approval leaves the cursor,
  * and the watch waits for the schedule's next run to move it. Several processes may watch: the
  * source's lock lets one run start.
@@ -208,25 +209,29 @@ export function startChangeWatch(
       entry.pausedUntil = Date.now() + (options.pauseAfterFailureMs ?? PAUSE_AFTER_FAILURE_MS);
       return;
     }
-    // An expiry due: the ordinary run reads it (and everything else changed since the cursor).
+    // An expiry due, or a change of a group the user filter names: the watch does not know
+    // whose, the ordinary run finds out (and reads everything else changed since the cursor).
     let started = true;
     if (entry.expiresAt !== null && entry.expiresAt <= now.getTime())
-      started = await startExpiryRun(entry, key);
+      started = await startOrdinaryRun(entry, key, 'an account expired');
+    else if (changed.filterGroupChanged)
+      started = await startOrdinaryRun(entry, key, 'a group the user filter names changed');
     else if (targets.length > 0) started = await startTargetedRun(entry, targets);
     // Acted on: the next ask looks at later changes only. A run refused (another was starting)
     // leaves them to be found again.
     if (started) changed.seen();
   };
 
-  // An ordinary incremental run for an expiry due, at most one per cursor: the watch knows the
-  // instant, not whose it is (the expiry search after each run reads instants only).
-  const startExpiryRun = async (entry: Watched, key: string): Promise<boolean> => {
+  // An ordinary incremental run, at most one per cursor: for an expiry due (the watch knows the
+  // instant, not whose it is: the expiry search after each run reads instants only), or a
+  // change of a group the user filter names (only the run's enumeration tells who left).
+  const startOrdinaryRun = async (entry: Watched, key: string, why: string): Promise<boolean> => {
     entry.triggeredFor = key;
     try {
       const started = await startRun(services, entry.source, 'incremental', systemActor('watch'));
       logger.info(
         { sourceId: entry.source.id, runId: started.runId },
-        'change watch: an account expired; incremental run started',
+        `change watch: ${why}; incremental run started`,
       );
       started.done.catch((error: unknown) =>
         logger.warn({ err: error, sourceId: entry.source.id }, 'change watch: the run failed'),

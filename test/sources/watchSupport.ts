@@ -14,7 +14,13 @@ import { WATCH_RUN_MS, waitUntil } from '../support/timeouts.ts';
 import { peopleOf } from './support.ts';
 
 /** What a probe finds when nobody is out and no expiry is ahead. */
-export const NOTHING_FOUND = { out: [], deleted: [], movedOut: [], nextExpiry: null };
+export const NOTHING_FOUND = {
+  out: [],
+  deleted: [],
+  movedOut: [],
+  nextExpiry: null,
+  filterGroupChanged: false,
+};
 
 /** A new probe of the source, and the cursor its last run saved (both must exist). */
 export async function probeAtCursor(
@@ -35,13 +41,11 @@ export async function probeAtCursor(
 export async function probed(
   found: Promise<ChangedAccounts>,
   ours?: ReadonlySet<string>,
-): Promise<Pick<ChangedAccounts, 'out' | 'deleted' | 'movedOut' | 'nextExpiry'>> {
-  const { out, deleted, movedOut, nextExpiry } = await found;
+): Promise<Omit<ChangedAccounts, 'seen'>> {
+  const { seen: _, ...finds } = await found;
   return {
-    out,
-    deleted,
-    movedOut: ours ? movedOut.filter((id) => ours.has(id)) : movedOut,
-    nextExpiry,
+    ...finds,
+    movedOut: ours ? finds.movedOut.filter((id) => ours.has(id)) : finds.movedOut,
   };
 }
 

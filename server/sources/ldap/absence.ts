@@ -5,6 +5,7 @@ import { dnWithinAny } from '../../shared/dn.ts';
 import { planNote } from '../reconcile/notes.ts';
 import type { AbsenceRead, AbsentId, DeletionDetection } from '../types.ts';
 import { searchBases } from './bases.ts';
+import { filterGroupChanged, filterGroupsOf } from './filterGroups.ts';
 import { entryGuid, objectGuidFilter } from './guid.ts';
 import { idAttributeOf } from './mapping.ts';
 import { pagedSearch } from './pagedSearch.ts';
@@ -183,22 +184,22 @@ function liveAbsence(source: DirectorySource, entry: Entry): AbsentId[] {
 }
 
 /**
- * Generic LDAP: every id in scope (ids only; the same base DNs and filter as a full read). A
- * person moved from one base DN to another is still enumerated, under the new one.
+ * Every id in scope (ids only; the same base DNs and filter as a full read): generic LDAP on
+ * every incremental run, AD when a group its user filter names changed. A person moved from one
+ * base DN to another is still enumerated, under the new one.
  */
-async function* ldapPresentIds(
-  client: Client,
-  source: DirectorySource,
-): AsyncGenerator<AbsentId[]> {
+async function* presentIds(client: Client, source: DirectorySource): AsyncGenerator<AbsentId[]> {
   const attribute = idAttributeOf(source);
+  const ad = source.kind === 'active-directory';
   for await (const entries of searchBases(client, source, {
     filter: source.userFilter,
     attributes: [attribute],
+    binary: ad ? [attribute] : [],
   })) {
     const ids = entries.flatMap((entry) => {
-      const id = textOf(entry[attribute]);
       // Lower-cased and trimmed as the reader makes external ids (mapping.ts).
-      return id === null ? [] : [{ externalId: id.trim().toLowerCase(), reason: null }];
+      const id = ad ? entryGuid(entry) : (textOf(entry[attribute])?.trim().toLowerCase() ?? null);
+      return id === null ? [] : [{ externalId: id, reason: null }];
     });
     if (ids.length > 0) yield ids;
   }
@@ -209,6 +210,13 @@ const ENUMERATION: DeletionDetection = {
   method: 'enumeration',
   message:
     'deletions and moves out of the base DNs are detected by enumerating the ids in scope on every incremental run',
+};
+
+const GROUP_ENUMERATION: DeletionDetection = {
+  permitted: true,
+  method: 'enumeration',
+  message:
+    'a group the user filter names changed since the last run: the ids in scope were enumerated',
 };
 
 /** What connecting needs from the service. */
@@ -254,12 +262,17 @@ export async function openAbsence(
     return {
       kind: 'present',
       detection: ENUMERATION,
-      ids: closing(client, ldapPresentIds(client, source)),
+      ids: closing(client, presentIds(client, source)),
     };
   }
   if (!usn) throw new Error(`source ${source.id}: an AD absence check needs the read's USN window`);
-  return openAdGone(source, services, (client, nc, detection) =>
-    adGoneIds(client, source, nc, usn, detection),
+  const groups = filterGroupsOf(source);
+  return openAd(source, services, async (client, nc, detection) =>
+    // Someone left a group the filter requires (or joined one it excludes) with no change of
+    // their own: only the ids in scope tell who no longer matches.
+    (await filterGroupChanged(client, source, nc, groups, usn))
+      ? { kind: 'present', detection: GROUP_ENUMERATION, ids: presentIds(client, source) }
+      : { kind: 'gone', detection, ids: adGoneIds(client, source, nc, usn, detection) },
   );
 }
 
@@ -320,32 +333,35 @@ export function openGoneOf(
 ): Promise<AbsenceRead> {
   if (source.kind !== 'active-directory')
     throw new Error(`source ${source.id}: only AD can say by id who is gone`);
-  return openAdGone(source, services, (client, nc, detection) =>
-    goneOf(client, source, nc, detection, externalIds),
-  );
+  return openAd(source, services, async (client, nc, detection) => ({
+    kind: 'gone',
+    detection,
+    ids: goneOf(client, source, nc, detection, externalIds),
+  }));
 }
 
 /**
  * AD: connects and binds, reads the naming context and whether the account may see tombstones,
- * and opens `ids` on that connection, which closes when they end, fail or are left.
+ * and opens the check `open` makes on that connection, which closes when its ids end, fail or
+ * are left.
  */
-async function openAdGone(
+async function openAd(
   source: DirectorySource,
   services: AbsenceServices,
-  ids: (client: Client, nc: string, detection: DeletionDetection) => AsyncGenerator<AbsentId[]>,
+  open: (client: Client, nc: string, detection: DeletionDetection) => Promise<AbsenceRead>,
 ): Promise<AbsenceRead> {
   const client = await bound(source, services);
   try {
     const nc = await namingContext(client);
-    const detection = await probeTombstones(client, nc);
-    return { kind: 'gone', detection, ids: closing(client, ids(client, nc, detection)) };
+    const check = await open(client, nc, await probeTombstones(client, nc));
+    return { ...check, ids: closing(client, check.ids) };
   } catch (error) {
     await closeQuietly(client);
     throw error;
   }
 }
 
-async function* closing<T>(client: Client, inner: AsyncGenerator<T>): AsyncGenerator<T> {
+async function* closing<T>(client: Client, inner: AsyncIterable<T>): AsyncGenerator<T> {
   try {
     yield* inner;
   } finally {

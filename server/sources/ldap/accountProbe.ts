@@ -14,6 +14,7 @@ import type { SyncCursor } from '../types.ts';
 import { namingContext, showDeleted, visibleTombstones } from './absence.ts';
 import { readHighestCommittedUsn } from './adState.ts';
 import { readContextCsn } from './changeSequence.ts';
+import { filterGroupChanged, filterGroupsOf } from './filterGroups.ts';
 import { entryGuid } from './guid.ts';
 import { idAttributeOf } from './mapping.ts';
 import { pagedSearch } from './pagedSearch.ts';
@@ -39,6 +40,11 @@ export interface ChangedAccounts {
   /** The earliest expiry still ahead among them; null when none has one. */
   nextExpiry: Date | null;
   /**
+   * AD: a group the user filter names (an access group) changed, so someone may have left the
+   * filter with no change of their own: only an ordinary run's enumeration tells who.
+   */
+  filterGroupChanged: boolean;
+  /**
    * Says that what was found was acted on: the next asks look only at what changes after this
    * one looked. Until then they find it again (the watch could not start its run). A probe
    * that found nobody has moved on by itself.
@@ -51,6 +57,7 @@ const NOTHING: ChangedAccounts = {
   deleted: [],
   movedOut: [],
   nextExpiry: null,
+  filterGroupChanged: false,
   seen() {},
 };
 
@@ -63,8 +70,9 @@ export interface AccountProbe {
    * that are disabled or expired are `out`, those outside every base DN `movedOut`; the
    * expiries ahead give `nextExpiry`. Then, where the account may see them, the tombstones of
    * users deleted in the same window from under the base DNs (one search of `CN=Deleted
-   * Objects`, one level). Nothing, and no search, when the DC committed nothing in the window
-   * (the rootDSE is read first), or when the cursor has no USN.
+   * Objects`, one level), and whether a group the user filter names changed in it (one search
+   * of the domain's groups, when the filter names any). Nothing, and no search, when the DC
+   * committed nothing in the window (the rootDSE is read first), or when the cursor has no USN.
    *
    * Generic LDAP: the entries written after the cursor (and after the last ask seen) whose lock
    * attribute locks them, where the source has a lock attribute and an entryCSN cursor
@@ -184,14 +192,14 @@ export function createAccountProbe(
   // What the last acted-on ask looked up to, per kind of source.
   let seenUsn: Seen<bigint> | null = null;
   let seenCsn: Seen<string[]> | null = null;
-  const found = (
-    finds: Pick<ChangedAccounts, 'out' | 'deleted' | 'movedOut' | 'nextExpiry'>,
-    seen: () => void,
-  ): ChangedAccounts => {
-    // Nobody found: nothing to act on, so the next ask starts after this one.
-    if (finds.out.length + finds.deleted.length + finds.movedOut.length === 0) seen();
+  const found = (finds: Omit<ChangedAccounts, 'seen'>, seen: () => void): ChangedAccounts => {
+    // Nothing found: nothing to act on, so the next ask starts after this one.
+    const count = finds.out.length + finds.deleted.length + finds.movedOut.length;
+    if (count === 0 && !finds.filterGroupChanged) seen();
     return { ...finds, seen };
   };
+  // The groups the user filter names (AD): a change of one is a change of who matches.
+  const filterGroups = source.kind === 'active-directory' ? filterGroupsOf(source) : [];
   // Generic LDAP: entries changed after the cursor whose lock attribute locks them. Only with an
   // entryCSN cursor (OpenLDAP with syncprov): its contextCSN gates the search as AD's USN does.
   const lockedSince = (cursor: SyncCursor, now: Date): Promise<ChangedAccounts> => {
@@ -213,7 +221,7 @@ export function createAccountProbe(
         if (id && isAccountBlocked(source, entry, now)) out.push(id);
       }
       // Entries written after contextCSN was read are found again next time: harmless.
-      return found({ out, deleted: [], movedOut: [], nextExpiry: null }, () => {
+      return found({ ...NOTHING, out }, () => {
         seenCsn = { cursor: at, to: current };
       });
     });
@@ -264,7 +272,15 @@ export function createAccountProbe(
         const window = `(uSNChanged>=${(after + 1n).toString()})${usn === null ? '' : `(uSNChanged<=${usn.toString()})`}`;
         const changed = await changedIn(connection, window, now);
         const deleted = await deletedIn(connection, window);
-        return found({ ...changed, deleted }, () => {
+        const usnWindow = { from: (after + 1n).toString(), to: usn?.toString() ?? null };
+        const groupChanged = await filterGroupChanged(
+          connection,
+          source,
+          domain ?? '',
+          filterGroups,
+          usnWindow,
+        );
+        return found({ ...changed, deleted, filterGroupChanged: groupChanged }, () => {
           if (usn !== null) seenUsn = { cursor: at, to: usn };
         });
       });

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drainRuns } from '../../server/sources/runs.ts';
+import type { ApiClient } from '../support/api.ts';
+import { signedIn } from '../support/factories.ts';
+import { startTestContext, type TestContext } from '../support/harness.ts';
+import { type SambaDc, sambaAvailable, startSambaDc } from '../support/samba.ts';
+import {
+  addGroupWithMembers,
+  addOu,
+  addPeople,
+  changeGroupMembers,
+} from '../support/sambaPeople.ts';
+import { addSambaSource, peopleOf, sync } from './support.ts';
+import { expectCutByWatch, lookedTwice, probeAtCursor, probed } from './watchSupport.ts';
+
+/**
+ * A source whose user filter requires an access group («Доступ к мессенджеру»), the usual way an
+ * AD-centred company grants an application: removing someone from the group takes them out.
+ * AD changes the group, not the person (memberOf is a back link), so an incremental run that
+ * only searches the people changed since its cursor would never see them go: a change of the
+ * group makes the run enumerate the ids in scope, and the change watch start one.
+ */
+
+const PASSWORD_ENV = 'DIRECTORY_BIND_PASSWORD_TEST_ACCESS_GROUP';
+const SOURCE = 'ad-access-group';
+
+describe.skipIf(!sambaAvailable)('a user filter that requires an access group (Samba AD)', () => {
+  let dc: SambaDc;
+  let context: TestContext;
+  let api: ApiClient;
+  let dns: string[];
+  let group: string;
+  const statusOf = async (login: string) =>
+    (await peopleOf(context.services, SOURCE)).find((p) => p.username === login)?.status;
+
+  beforeAll(async () => {
+    dc = await startSambaDc();
+    process.env[PASSWORD_ENV] = dc.adminPassword;
+    const staff = await addOu(dc, 'Staff');
+    dns = await addPeople(dc, [
+      { name: 'ivanov', parent: staff, givenName: 'Иван', sn: 'Иванов' },
+      { name: 'petrova', parent: staff, givenName: 'Мария', sn: 'Петрова' },
+      { name: 'sidorov', parent: staff, givenName: 'Олег', sn: 'Сидоров' },
+      { name: 'gostev', parent: staff, givenName: 'Гость', sn: 'Гостев' },
+    ]);
+    group = await addGroupWithMembers(dc, 'Доступ к мессенджеру', dns.slice(0, 3));
+    context = await startTestContext({ jobs: { enabled: false } });
+    ({ api } = await signedIn(context, 'superadmin'));
+    await addSambaSource(api, dc, {
+      id: SOURCE,
+      name: 'AD, access group',
+      passwordEnv: PASSWORD_ENV,
+      baseDn: staff,
+      connection: {
+        userFilter: `(&(objectCategory=person)(objectClass=user)(memberOf=${group}))`,
+      },
+      thresholds: { minShareOfManaged: 0.5, maxDeactivationShare: 0.5, maxDeactivations: 50 },
+    });
+    const first = await sync(api, SOURCE, 'full');
+    expect(first.status, first.error ?? '').toBe('succeeded');
+    expect(first.counts).toMatchObject({ create: 3 });
+  });
+
+  afterAll(async () => {
+    if (context) {
+      await drainRuns(context.services);
+      await context.close();
+    }
+    await dc?.close();
+  });
+
+  it('an incremental run deactivates someone removed from the access group', async () => {
+    // No group changed: the usual search of what changed since the cursor.
+    await dc.setAttributes('ivanov', { title: 'Инженер' });
+    const quiet = await sync(api, SOURCE, 'incremental');
+    expect(quiet.counts).toMatchObject({ update: 1, deactivate: 0 });
+    expect(quiet.details.deletionDetection).toMatchObject({ method: 'tombstones' });
+    await changeGroupMembers(dc, group, 'delete', [dns[1] ?? '']);
+    const run = await sync(api, SOURCE, 'incremental');
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    expect(run.counts).toMatchObject({ deactivate: 1 });
+    expect(run.details.deletionDetection).toMatchObject({
+      method: 'enumeration',
+      message: expect.stringMatching(/a group the user filter names changed/),
+    });
+    expect(await statusOf('petrova')).toBe('deactivated');
+    expect(await statusOf('ivanov')).toBe('active');
+  });
+
+  it('the probe tells a change of the access group from other changes', async () => {
+    const { probe, cursor } = await probeAtCursor(context, SOURCE);
+    try {
+      await dc.setAttributes('ivanov', { title: 'Старший инженер' });
+      expect((await probed(probe.changedSince(cursor, new Date()))).filterGroupChanged).toBe(false);
+      await changeGroupMembers(dc, group, 'add', [dns[3] ?? '']);
+      expect((await probed(probe.changedSince(cursor, new Date()))).filterGroupChanged).toBe(true);
+    } finally {
+      await probe.close();
+    }
+    await changeGroupMembers(dc, group, 'delete', [dns[3] ?? '']);
+    const run = await sync(api, SOURCE, 'incremental');
+    expect(run.status, run.error ?? '').toBe('succeeded');
+  });
+
+  it('the change watch cuts someone removed from the access group, with nobody running a sync', async () => {
+    await expectCutByWatch(context, {
+      sourceId: SOURCE,
+      login: 'sidorov',
+      bystander: 'ivanov',
+      targeted: null,
+      whileWatching: async (watch) => {
+        await lookedTwice(watch);
+        await changeGroupMembers(dc, group, 'delete', [dns[2] ?? '']);
+        return null;
+      },
+    });
+  });
+});
