@@ -1,5 +1,6 @@
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { escapeFilterValue } from '../../server/identity/ldap/filter.ts';
 import { directorySourceSchema, withBaseDns } from '../../server/shared/config/directorySources.ts';
 import type { Services } from '../../server/shared/services.ts';
 import { hashToken, newToken } from '../../server/shared/tokens.ts';
@@ -7,7 +8,9 @@ import { startChangeWatch } from '../../server/sources/changeWatch.ts';
 import { useReaderFactory } from '../../server/sources/registry.ts';
 import { sambaMissing } from '../../test/support/samba.ts';
 import {
+  addGroupWithMembers,
   addOu,
+  changeGroupMembers,
   deleteEntry,
   escapeDnValue,
   renamePerson,
@@ -34,7 +37,7 @@ const WATCH_INTERVAL_MS = 500;
 const EXPIRY_LEAD_MS = 2_000;
 
 /** A trial: what AD says, and who acts on it. */
-type Door = 'disable' | 'delete' | 'move' | 'expiry';
+type Door = 'disable' | 'delete' | 'move' | 'ungroup' | 'expiry';
 type Path = 'watch' | 'floor';
 const TURNS: ReadonlyArray<readonly [Door, Path]> = [
   ['disable', 'watch'],
@@ -43,6 +46,8 @@ const TURNS: ReadonlyArray<readonly [Door, Path]> = [
   ['delete', 'floor'],
   ['move', 'watch'],
   ['move', 'floor'],
+  ['ungroup', 'watch'],
+  ['ungroup', 'floor'],
   ['expiry', 'watch'],
   ['expiry', 'floor'],
 ];
@@ -52,8 +57,9 @@ const WATCHED = 'the change watch (nobody runs a sync)';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /**
- * `npm run bench -- sync --only watch`: an account disabled, deleted or moved out of the base DN
- * (to «Уволенные») in AD, or whose expiry passes, to the person's messenger session revoked, on a copy of the 10,000-person Samba
+ * `npm run bench -- sync --only watch`: an account disabled, deleted, moved out of the base DN
+ * (to «Уволенные») or removed from the access group the user filter requires in AD, or whose
+ * expiry passes, to the person's messenger session revoked, on a copy of the 10,000-person Samba
  * template after a full sync. Through the change watch (its default interval), and beside it
  * the floor: an incremental run started by hand right after the change, or at the expiry's
  * instant, which is what the watch does without its wait. The six take turns, each trial a
@@ -69,9 +75,16 @@ export async function watchStage(services: Services): Promise<void> {
     const { dc } = directory;
     const staff = `OU=Staff,${dc.baseDn}`;
     const former = await addOu(dc, 'Уволенные');
+    const dnOf = (n: number) =>
+      `CN=${escapeDnValue(`${benchPerson(n).displayName} ${n}`)},${staff}`;
+    log('access group of everyone…');
+    const everyone = Array.from({ length: directory.people }, (_, n) => dnOf(n));
+    const access = await addGroupWithMembers(dc, 'Доступ к мессенджеру', everyone);
+    // The usual way an application is granted in AD: the user filter requires a group.
     const connection = directorySourceSchema.parse({
       ...withBaseDns(directory.source, [staff]),
       id: 'bench-watch',
+      userFilter: `(&(objectCategory=person)(objectClass=user)(memberOf=${escapeFilterValue(access)}))`,
     });
     const source = syncSource(connection);
     const watched = { ...source, settings: { ...source.settings, enabled: true } };
@@ -99,7 +112,7 @@ export async function watchStage(services: Services): Promise<void> {
         [userId, hashToken(newToken())],
       );
       const sessionId = session.rows[0]?.id;
-      const dn = `CN=${escapeDnValue(`${person.displayName} ${n}`)},${staff}`;
+      const dn = dnOf(n);
       const watch =
         path === 'watch'
           ? startChangeWatch(services, { intervalMs: WATCH_INTERVAL_MS }, async () => [watched])
@@ -110,6 +123,7 @@ export async function watchStage(services: Services): Promise<void> {
         if (door === 'disable') await setDisabled(dc, dn, true);
         else if (door === 'delete') await deleteEntry(dc, dn);
         else if (door === 'move') await renamePerson(dc, dn, { parent: former });
+        else if (door === 'ungroup') await changeGroupMembers(dc, access, 'delete', [dn]);
         else {
           const expiry = new Date(Date.now() + EXPIRY_LEAD_MS);
           start += expiry.getTime() - Date.now();
@@ -139,6 +153,7 @@ export async function watchStage(services: Services): Promise<void> {
       disable: { watch: WATCHED, floor: 'floor: an incremental run started at once' },
       delete: { watch: WATCHED, floor: 'floor: an incremental run started at once' },
       move: { watch: WATCHED, floor: 'floor: an incremental run started at once' },
+      ungroup: { watch: WATCHED, floor: 'floor: an incremental run started at once' },
       expiry: { watch: WATCHED, floor: 'floor: an incremental run started at the instant' },
     };
     const rows = TURNS.map(([door, path]) => {
@@ -148,7 +163,7 @@ export async function watchStage(services: Services): Promise<void> {
     });
     process.stdout.write(
       [
-        `An account disabled, deleted or moved out of the base DN in Samba AD, or whose expiry passes (10,000 people, after a full sync), to the person's messenger session revoked; ${TRIALS} trials each way, taking turns, each a different person, timed from just before the LDAP modify, delete or move, or from the expiry's instant (set ${EXPIRY_LEAD_MS} ms ahead); polled every ${POLL_MS} ms. The watch asks every ${WATCH_INTERVAL_MS} ms (the default), and is on only in its own trials; the floor starts an incremental run right after the change, or at the instant, as the watch does once it knows. Load average at the end: ${loadavg()
+        `An account disabled, deleted, moved out of the base DN or removed from the access group the user filter requires in Samba AD, or whose expiry passes (10,000 people, all in the access group, after a full sync), to the person's messenger session revoked; ${TRIALS} trials each way, taking turns, each a different person, timed from just before the LDAP modify, delete or move, or from the expiry's instant (set ${EXPIRY_LEAD_MS} ms ahead); polled every ${POLL_MS} ms. The watch asks every ${WATCH_INTERVAL_MS} ms (the default), and is on only in its own trials; the floor starts an incremental run right after the change, or at the instant, as the watch does once it knows. Load average at the end: ${loadavg()
           .map((v) => v.toFixed(2))
           .join(' / ')}.`,
         '',
