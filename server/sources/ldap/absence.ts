@@ -1,9 +1,18 @@
-import { AndFilter, type Client, Control, type Entry, EqualityFilter, OrFilter } from 'ldapts';
+import {
+  AndFilter,
+  type Client,
+  Control,
+  type Entry,
+  EqualityFilter,
+  type Filter,
+  OrFilter,
+} from 'ldapts';
 import { closeQuietly, connectBound } from '../../identity/ldap/client.ts';
 import type { DirectorySource } from '../../shared/config/directorySources.ts';
 import { dnWithinAny } from '../../shared/dn.ts';
 import { planNote } from '../reconcile/notes.ts';
 import type { AbsenceRead, AbsentId, DeletionDetection } from '../types.ts';
+import { usnWindowTerms } from './adState.ts';
 import { searchBases } from './bases.ts';
 import { filterGroupChanged, filterGroupsOf } from './filterGroups.ts';
 import { entryGuid, objectGuidFilter } from './guid.ts';
@@ -124,17 +133,19 @@ function tombstoneAbsence(entry: Entry): AbsentId[] {
 /** The attributes read of a user's tombstone. */
 const TOMBSTONE_ATTRIBUTES = ['objectGUID', 'lastKnownParent'];
 
-/** AD: tombstones and entries changed since the cursor, as ids of people gone (see above). */
-async function* adGoneIds(
+/**
+ * AD: the users `among` names (a USN window, or a list of objectGUIDs) as ids of people gone:
+ * their tombstones, where the account may see them, and their live entries anywhere in the
+ * domain, which are out of scope unless the run read them (the engine drops ids it staged).
+ */
+async function* goneAmong(
   client: Client,
   source: DirectorySource,
   nc: string,
-  usn: { from: string; to: string },
   detection: DeletionDetection,
+  among: Filter[],
 ): AsyncGenerator<AbsentId[]> {
-  // Bounded above by the cursor read before the pages: an entry changed after it was read (or
-  // not) by the pages in a state this search would not see; the next run reads it.
-  const window = `(uSNChanged>=${usn.from})(uSNChanged<=${usn.to})`;
+  const user = new EqualityFilter({ attribute: 'objectClass', value: 'user' });
   if (detection.permitted)
     for await (const entries of pagedSearch(client, source, {
       base: deletedObjectsOf(nc),
@@ -143,7 +154,9 @@ async function* adGoneIds(
       // objectGUID in PostgreSQL, not by lastKnownParent under one of the base DNs: someone moved
       // out of the base DNs and deleted within one interval has a lastKnownParent outside all of
       // them and must still go (lastKnownParent only explains the reason).
-      filter: `(&(isDeleted=TRUE)(objectClass=user)${window})`,
+      filter: new AndFilter({
+        filters: [new EqualityFilter({ attribute: 'isDeleted', value: 'TRUE' }), user, ...among],
+      }),
       attributes: TOMBSTONE_ATTRIBUTES,
       binary: ['objectGUID'],
       controls: [showDeleted()],
@@ -153,7 +166,7 @@ async function* adGoneIds(
     }
   for await (const entries of pagedSearch(client, source, {
     base: nc,
-    filter: `(&(objectClass=user)${window})`,
+    filter: new AndFilter({ filters: [user, ...among] }),
     attributes: ['objectGUID'],
     binary: ['objectGUID'],
   })) {
@@ -272,15 +285,17 @@ export async function openAbsence(
     // their own: only the ids in scope tell who no longer matches.
     (await filterGroupChanged(client, source, nc, groups, usn))
       ? { kind: 'present', detection: GROUP_ENUMERATION, ids: presentIds(client, source) }
-      : { kind: 'gone', detection, ids: adGoneIds(client, source, nc, usn, detection) },
+      : {
+          kind: 'gone',
+          detection,
+          // Bounded above by the cursor read before the pages: an entry changed after it was
+          // read (or not) by the pages in a state this search would not see; the next run reads it.
+          ids: goneAmong(client, source, nc, detection, usnWindowTerms(usn)),
+        },
   );
 }
 
-/**
- * AD: the given objectGUIDs as ids of people gone: their tombstones (where the account may see
- * them), and their live user entries wherever they are in the domain (the run's read by id drops
- * those still in scope). OR filters of 100 GUIDs; objectGUID is indexed.
- */
+/** AD: the given objectGUIDs as ids of people gone, 100 to a search (objectGUID is indexed). */
 async function* goneOf(
   client: Client,
   source: DirectorySource,
@@ -289,33 +304,10 @@ async function* goneOf(
   externalIds: readonly string[],
 ): AsyncGenerator<AbsentId[]> {
   const filters = externalIds.flatMap((id) => objectGuidFilter(id) ?? []);
-  const user = new EqualityFilter({ attribute: 'objectClass', value: 'user' });
-  for (let i = 0; i < filters.length; i += IDS_PER_FILTER) {
-    const guids = new OrFilter({ filters: filters.slice(i, i + IDS_PER_FILTER) });
-    if (detection.permitted)
-      for await (const entries of pagedSearch(client, source, {
-        base: deletedObjectsOf(nc),
-        scope: 'one',
-        filter: new AndFilter({
-          filters: [new EqualityFilter({ attribute: 'isDeleted', value: 'TRUE' }), user, guids],
-        }),
-        attributes: TOMBSTONE_ATTRIBUTES,
-        binary: ['objectGUID'],
-        controls: [showDeleted()],
-      })) {
-        const ids = entries.flatMap(tombstoneAbsence);
-        if (ids.length > 0) yield ids;
-      }
-    for await (const entries of pagedSearch(client, source, {
-      base: nc,
-      filter: new AndFilter({ filters: [user, guids] }),
-      attributes: ['objectGUID'],
-      binary: ['objectGUID'],
-    })) {
-      const ids = entries.flatMap((entry) => liveAbsence(source, entry));
-      if (ids.length > 0) yield ids;
-    }
-  }
+  for (let i = 0; i < filters.length; i += IDS_PER_FILTER)
+    yield* goneAmong(client, source, nc, detection, [
+      new OrFilter({ filters: filters.slice(i, i + IDS_PER_FILTER) }),
+    ]);
 }
 
 /**

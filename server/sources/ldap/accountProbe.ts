@@ -1,4 +1,4 @@
-import type { Client, Entry } from 'ldapts';
+import { AndFilter, type Client, type Entry, EqualityFilter, type Filter, NotFilter } from 'ldapts';
 import {
   attributeText,
   dateToFiletime,
@@ -12,7 +12,7 @@ import type { DirectorySource } from '../../shared/config/directorySources.ts';
 import { dnWithinAny } from '../../shared/dn.ts';
 import type { SyncCursor } from '../types.ts';
 import { namingContext, showDeleted, visibleTombstones } from './absence.ts';
-import { readHighestCommittedUsn } from './adState.ts';
+import { readHighestCommittedUsn, type UsnWindow, usnWindowTerms } from './adState.ts';
 import { readContextCsn } from './changeSequence.ts';
 import { filterGroupChanged, filterGroupsOf } from './filterGroups.ts';
 import { entryGuid } from './guid.ts';
@@ -102,6 +102,20 @@ function strictlyAfter(saved: readonly string[]): string {
   return terms.length === 1 ? (terms[0] ?? '') : `(|${terms.join('')})`;
 }
 
+/** Users, not computers (a computer is `objectClass=user` too), with `terms`, in `window`. */
+function users(terms: Filter[], window: UsnWindow): Filter {
+  return new AndFilter({
+    filters: [
+      ...terms,
+      new EqualityFilter({ attribute: 'objectClass', value: 'user' }),
+      new NotFilter({
+        filter: new EqualityFilter({ attribute: 'objectClass', value: 'computer' }),
+      }),
+      ...usnWindowTerms(window),
+    ],
+  });
+}
+
 /** Where a probe's asks start: after the cursor, or after what an ask at that cursor saw. */
 interface Seen<T> {
   /** The cursor the ask was made at. */
@@ -138,7 +152,7 @@ export function createAccountProbe(
   let tombstonesAskedAt = 0;
   // The users deleted in the window from under the base DNs (someone moved out first has a last
   // parent outside them: the move was found, or the scheduled run finds them by their GUID).
-  const deletedIn = async (connection: Client, window: string): Promise<string[]> => {
+  const deletedIn = async (connection: Client, window: UsnWindow): Promise<string[]> => {
     if (tombstones === undefined || Date.now() - tombstonesAskedAt > TOMBSTONE_RIGHT_AGE_MS) {
       tombstones = await visibleTombstones(connection);
       tombstonesAskedAt = Date.now();
@@ -149,7 +163,7 @@ export function createAccountProbe(
     for await (const page of pagedSearch(connection, source, {
       base: tombstones,
       scope: 'one',
-      filter: `(&(isDeleted=TRUE)(objectClass=user)(!(objectClass=computer))${window})`,
+      filter: users([new EqualityFilter({ attribute: 'isDeleted', value: 'TRUE' })], window),
       attributes: ['objectGUID', 'lastKnownParent'],
       binary: GUID,
       controls: [showDeleted()],
@@ -227,13 +241,13 @@ export function createAccountProbe(
     });
   };
   // AD: the users changed in the window, domain-wide (a move out of the base DNs leaves them).
-  const changedIn = async (connection: Client, window: string, now: Date) => {
+  const changedIn = async (connection: Client, window: UsnWindow, now: Date) => {
     const out: string[] = [];
     const movedOut: string[] = [];
     let nextExpiry: Date | null = null;
     for await (const page of pagedSearch(connection, source, {
       base: domain ?? '',
-      filter: `(&(objectClass=user)(!(objectClass=computer))${window})`,
+      filter: users([], window),
       attributes: STATE_ATTRIBUTES,
       binary: GUID,
     }))
@@ -269,16 +283,15 @@ export function createAccountProbe(
           seenUsn = null;
         const after = seenUsn && seenUsn.to > since ? seenUsn.to : since;
         if (usn !== null && usn <= after) return NOTHING;
-        const window = `(uSNChanged>=${(after + 1n).toString()})${usn === null ? '' : `(uSNChanged<=${usn.toString()})`}`;
+        const window = { from: (after + 1n).toString(), to: usn?.toString() ?? null };
         const changed = await changedIn(connection, window, now);
         const deleted = await deletedIn(connection, window);
-        const usnWindow = { from: (after + 1n).toString(), to: usn?.toString() ?? null };
         const groupChanged = await filterGroupChanged(
           connection,
           source,
           domain ?? '',
           filterGroups,
-          usnWindow,
+          window,
         );
         return found({ ...changed, deleted, filterGroupChanged: groupChanged }, () => {
           if (usn !== null) seenUsn = { cursor: at, to: usn };

@@ -1,4 +1,4 @@
-import type { Client } from 'ldapts';
+import { type Client, type Filter, GreaterThanEqualsFilter, LessThanEqualsFilter } from 'ldapts';
 import { formatGuid } from './guid.ts';
 
 /** Where an AD DC's change numbers stand: read before a search, so nothing changed during it is missed. */
@@ -48,4 +48,20 @@ export async function readHighestCommittedUsn(client: Client): Promise<bigint | 
   });
   const usn = single(searchEntries[0]?.highestCommittedUSN)?.toString() ?? '';
   return /^\d+$/.test(usn) ? BigInt(usn) : null;
+}
+
+/** A window of AD change numbers: from `from` to `to` inclusive (`to` null: no upper bound). */
+export interface UsnWindow {
+  from: string;
+  to: string | null;
+}
+
+/** The filter terms of a USN window on `uSNChanged`, to AND with a search's own. */
+export function usnWindowTerms(window: UsnWindow): Filter[] {
+  return [
+    new GreaterThanEqualsFilter({ attribute: 'uSNChanged', value: window.from }),
+    ...(window.to === null
+      ? []
+      : [new LessThanEqualsFilter({ attribute: 'uSNChanged', value: window.to })]),
+  ];
 }

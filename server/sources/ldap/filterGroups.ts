@@ -5,12 +5,11 @@ import {
   ExtensibleFilter,
   type Filter,
   FilterParser,
-  GreaterThanEqualsFilter,
-  LessThanEqualsFilter,
   NotFilter,
   OrFilter,
 } from 'ldapts';
 import type { DirectorySource } from '../../shared/config/directorySources.ts';
+import { type UsnWindow, usnWindowTerms } from './adState.ts';
 import { IN_CHAIN } from './groups.ts';
 import { pagedSearch } from './pagedSearch.ts';
 
@@ -55,7 +54,7 @@ export async function filterGroupChanged(
   source: DirectorySource,
   domain: string,
   groups: readonly FilterGroup[],
-  usn: { from: string; to: string | null },
+  usn: UsnWindow,
 ): Promise<boolean> {
   if (groups.length === 0) return false;
   const named = new OrFilter({
@@ -69,10 +68,7 @@ export async function filterGroupChanged(
   const filter = new AndFilter({
     filters: [
       new EqualityFilter({ attribute: 'objectClass', value: 'group' }),
-      new GreaterThanEqualsFilter({ attribute: 'uSNChanged', value: usn.from }),
-      ...(usn.to === null
-        ? []
-        : [new LessThanEqualsFilter({ attribute: 'uSNChanged', value: usn.to })]),
+      ...usnWindowTerms(usn),
       named,
     ],
   });
