@@ -35,7 +35,10 @@ export interface ChangedAccounts {
   out: string[];
   /** The external ids of those deleted from under the base DNs (AD tombstones). */
   deleted: string[];
-  /** AD: the external ids of users changed and now outside every base DN (moved out, or anyone's). */
+  /**
+   * AD: the external ids of users changed and now outside every base DN: moved out, or users of
+   * other OUs (the watch keeps only those it has from the source).
+   */
   movedOut: string[];
   /** The earliest expiry still ahead among them; null when none has one. */
   nextExpiry: Date | null;
