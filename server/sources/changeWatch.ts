@@ -64,6 +64,23 @@ interface Watched {
   outage: OutageLog;
 }
 
+// Which of the source's people not deactivated yet are not among these external ids.
+const NOT_AMONG_SQL = `select u.external_id from app_user u where u.source_id = $1
+  and u.status <> 'deactivated' and u.external_id is not null
+  and not exists (select 1 from unnest($2::text[]) m(id) where m.id = u.external_id)`;
+
+async function notAmong(
+  pool: pg.Pool,
+  sourceId: string,
+  externalIds: ReadonlySet<string>,
+): Promise<string[]> {
+  const { rows } = await pool.query<{ external_id: string }>(NOT_AMONG_SQL, [
+    sourceId,
+    [...externalIds],
+  ]);
+  return rows.map((row) => row.external_id);
+}
+
 // Which of the source's people with these external ids are not deactivated yet.
 const STILL_IN_SQL = `select external_id from app_user where source_id = $1
   and external_id = any($2::text[]) and status <> 'deactivated'`;
@@ -100,9 +117,10 @@ function cursorKey(cursor: SyncCursor): string | null {
  * cursor (OpenLDAP with syncprov) is asked the same of its entries locked since. Someone found
  * so and still in here is read again by id in a run of their own (targetedReader.ts: the entry,
  * the tombstone, or the entry out of scope; the cursor stays for the next ordinary run); an
- * expiry due, or a change of a group the user filter names (an access group), starts an
- * ordinary incremental run. Either is requested by `watch` and deactivates the person through
- * the lifecycle as any run does. Other changes (renames, mapped groups, a user filter no longer
+ * expiry due starts an ordinary incremental run. So does a change of a group the user filter
+ * names (an access group), unless the filter only requires groups directly: then those in here
+ * and no longer in their member lists get a run of their own as above. Either is requested by
+ * `watch` and deactivates the person through the lifecycle as any run does. Other changes (renames, mapped groups, a user filter no longer
  * matched through another attribute) wait for the schedule. At most one ordinary run per
  * cursor, and one run per person found at a cursor: a run that fails or waits for approval
  * leaves the cursor, and the watch waits for the schedule's next run to move it. Several
@@ -188,7 +206,11 @@ export function startChangeWatch(
         entry.expiryReadFor = key;
       }
       changed = await entry.probe.changedSince(cursor, now);
-      const found = [...changed.out, ...changed.deleted, ...changed.movedOut];
+      // A filter group changed: those in here no longer in the groups it requires left.
+      const left = changed.filterMembers
+        ? await notAmong(services.pool, entry.source.id, changed.filterMembers)
+        : [];
+      const found = [...changed.out, ...changed.deleted, ...changed.movedOut, ...left];
       // Only someone still in here counts: a disabled account that a script keeps touching,
       // long since deactivated, or a user of another OU, starts no run.
       const inHere = new Set(
@@ -214,7 +236,7 @@ export function startChangeWatch(
     let started = true;
     if (entry.expiresAt !== null && entry.expiresAt <= now.getTime())
       started = await startOrdinaryRun(entry, key, 'an account expired');
-    else if (changed.filterGroupChanged)
+    else if (changed.filterGroupChanged && changed.filterMembers === null)
       started = await startOrdinaryRun(entry, key, 'a group the user filter names changed');
     else if (targets.length > 0) started = await startTargetedRun(entry, targets);
     // Acted on: the next ask looks at later changes only. A run refused (another was starting)

@@ -9,6 +9,7 @@ import {
   addOu,
   addPeople,
   changeGroupMembers,
+  guidFromLdb,
 } from '../support/sambaPeople.ts';
 import { addSambaSource, peopleOf, sync } from './support.ts';
 import { expectCutByWatch, lookedTwice, probeAtCursor, probed } from './watchSupport.ts';
@@ -18,7 +19,8 @@ import { expectCutByWatch, lookedTwice, probeAtCursor, probed } from './watchSup
  * AD-centred company grants an application: removing someone from the group takes them out.
  * AD changes the group, not the person (memberOf is a back link), so an incremental run that
  * only searches the people changed since its cursor would never see them go: a change of the
- * group makes the run enumerate the ids in scope, and the change watch start one.
+ * group makes the run enumerate the ids in scope, and the change watch cut those no longer in
+ * the group's member values.
  */
 
 const PASSWORD_ENV = 'DIRECTORY_BIND_PASSWORD_TEST_ACCESS_GROUP';
@@ -93,7 +95,14 @@ describe.skipIf(!sambaAvailable)('a user filter that requires an access group (S
       await dc.setAttributes('ivanov', { title: 'Старший инженер' });
       expect((await probed(probe.changedSince(cursor, new Date()))).filterGroupChanged).toBe(false);
       await changeGroupMembers(dc, group, 'add', [dns[3] ?? '']);
-      expect((await probed(probe.changedSince(cursor, new Date()))).filterGroupChanged).toBe(true);
+      const found = await probed(probe.changedSince(cursor, new Date()));
+      expect(found.filterGroupChanged).toBe(true);
+      // The filter requires the group directly: its member values say who is in it now.
+      const people = await peopleOf(context.services, SOURCE);
+      const idOf = (login: string) => people.find((p) => p.username === login)?.external_id;
+      expect(found.filterMembers).toEqual(
+        new Set([idOf('ivanov'), idOf('sidorov'), await guidFromLdb(dc, 'gostev')]),
+      );
     } finally {
       await probe.close();
     }
@@ -107,7 +116,8 @@ describe.skipIf(!sambaAvailable)('a user filter that requires an access group (S
       sourceId: SOURCE,
       login: 'sidorov',
       bystander: 'ivanov',
-      targeted: null,
+      // The group's member values name who left: a run of that person alone.
+      targeted: 'gone',
       whileWatching: async (watch) => {
         await lookedTwice(watch);
         await changeGroupMembers(dc, group, 'delete', [dns[2] ?? '']);

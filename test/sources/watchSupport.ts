@@ -20,6 +20,7 @@ export const NOTHING_FOUND = {
   movedOut: [],
   nextExpiry: null,
   filterGroupChanged: false,
+  filterMembers: null,
 };
 
 /** A new probe of the source, and the cursor its last run saved (both must exist). */

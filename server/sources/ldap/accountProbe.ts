@@ -14,7 +14,12 @@ import type { SyncCursor } from '../types.ts';
 import { namingContext, showDeleted, visibleTombstones } from './absence.ts';
 import { readHighestCommittedUsn, type UsnWindow, usnWindowTerms } from './adState.ts';
 import { readContextCsn } from './changeSequence.ts';
-import { filterGroupChanged, filterGroupsOf } from './filterGroups.ts';
+import {
+  filterGroupChanged,
+  filterGroupsOf,
+  membersOfAll,
+  requiredGroupsOf,
+} from './filterGroups.ts';
 import { entryGuid } from './guid.ts';
 import { idAttributeOf } from './mapping.ts';
 import { pagedSearch } from './pagedSearch.ts';
@@ -48,6 +53,12 @@ export interface ChangedAccounts {
    */
   filterGroupChanged: boolean;
   /**
+   * When a filter group changed and the filter only requires groups directly: the objectGUIDs
+   * of the people in all of them now (read from the groups' member values), so whoever the
+   * service has from the source and is not among them left. Null otherwise.
+   */
+  filterMembers: ReadonlySet<string> | null;
+  /**
    * Says that what was found was acted on: the next asks look only at what changes after this
    * one looked. Until then they find it again (the watch could not start its run). A probe
    * that found nobody has moved on by itself.
@@ -61,6 +72,7 @@ const NOTHING: ChangedAccounts = {
   movedOut: [],
   nextExpiry: null,
   filterGroupChanged: false,
+  filterMembers: null,
   seen() {},
 };
 
@@ -217,6 +229,8 @@ export function createAccountProbe(
   };
   // The groups the user filter names (AD): a change of one is a change of who matches.
   const filterGroups = source.kind === 'active-directory' ? filterGroupsOf(source) : [];
+  // Those it requires directly, when it names no other way (null): their members tell who left.
+  const requiredGroups = source.kind === 'active-directory' ? requiredGroupsOf(source) : null;
   // Generic LDAP: entries changed after the cursor whose lock attribute locks them. Only with an
   // entryCSN cursor (OpenLDAP with syncprov): its contextCSN gates the search as AD's USN does.
   const lockedSince = (cursor: SyncCursor, now: Date): Promise<ChangedAccounts> => {
@@ -296,9 +310,16 @@ export function createAccountProbe(
           filterGroups,
           window,
         );
-        return found({ ...changed, deleted, filterGroupChanged: groupChanged }, () => {
-          if (usn !== null) seenUsn = { cursor: at, to: usn };
-        });
+        const filterMembers =
+          groupChanged && requiredGroups !== null
+            ? await membersOfAll(connection, requiredGroups)
+            : null;
+        return found(
+          { ...changed, deleted, filterGroupChanged: groupChanged, filterMembers },
+          () => {
+            if (usn !== null) seenUsn = { cursor: at, to: usn };
+          },
+        );
       });
     },
     earliestExpiry(after) {

@@ -1,6 +1,7 @@
 import {
   AndFilter,
   type Client,
+  Control,
   EqualityFilter,
   ExtensibleFilter,
   type Filter,
@@ -10,7 +11,8 @@ import {
 } from 'ldapts';
 import type { DirectorySource } from '../../shared/config/directorySources.ts';
 import { type UsnWindow, usnWindowTerms } from './adState.ts';
-import { IN_CHAIN } from './groups.ts';
+import { groupMembers, IN_CHAIN } from './groups.ts';
+import { formatGuid } from './guid.ts';
 import { pagedSearch } from './pagedSearch.ts';
 
 /** A group the user filter names through `memberOf`. */
@@ -82,4 +84,60 @@ export async function filterGroupChanged(
   }))
     if (page.length > 0) changed = true;
   return changed;
+}
+
+/** Whether a filter names a group through `memberOf` anywhere in it. */
+function namesGroups(filter: Filter): boolean {
+  if (filter instanceof AndFilter || filter instanceof OrFilter)
+    return filter.filters.some(namesGroups);
+  if (filter instanceof NotFilter) return namesGroups(filter.filter);
+  if (filter instanceof EqualityFilter) return filter.attribute.toLowerCase() === 'memberof';
+  return filter instanceof ExtensibleFilter && filter.matchType.toLowerCase() === 'memberof';
+}
+
+/**
+ * The groups an AD user filter requires directly (`(memberOf=<dn>)` as the filter, or as one of
+ * its top-level AND terms), when those are the only groups it names: then someone matches it
+ * only while a direct member of each, and the groups' member lists tell who left. Null when
+ * the filter names a group any other way (nested, or-ed, excluded): only an enumeration tells.
+ */
+export function requiredGroupsOf(source: DirectorySource): string[] | null {
+  const filter = FilterParser.parseString(source.userFilter);
+  const terms = filter instanceof AndFilter ? filter.filters : [filter];
+  const required: string[] = [];
+  for (const term of terms)
+    if (term instanceof EqualityFilter && term.attribute.toLowerCase() === 'memberof')
+      required.push(term.value.toString());
+    else if (namesGroups(term)) return null;
+  return required;
+}
+
+/** LDAP_SERVER_EXTENDED_DN_OID: each DN value comes as `<GUID=hex>;<SID=hex>;<DN>`. */
+const EXTENDED_DN_OID = '1.2.840.113556.1.4.529';
+const GUID_OF_VALUE = /^<GUID=([0-9a-fA-F]{32})>/;
+
+/**
+ * The objectGUIDs (as the sync makes external ids) of the direct members of every given group,
+ * read from each group's `member` values with the extended DN control (ranged, 1,500 a read):
+ * no search of the people at all.
+ */
+export async function membersOfAll(
+  client: Client,
+  groupDns: readonly string[],
+): Promise<Set<string>> {
+  const sets: Set<string>[] = [];
+  for (const groupDn of groupDns) {
+    const values = await groupMembers(client, groupDn, [
+      new Control(EXTENDED_DN_OID, { critical: true }),
+    ]);
+    const members = new Set<string>();
+    for (const value of values) {
+      const hex = GUID_OF_VALUE.exec(value)?.[1];
+      if (!hex) throw new Error(`group ${groupDn}: a member value without its GUID: ${value}`);
+      members.add(formatGuid(Buffer.from(hex, 'hex')));
+    }
+    sets.push(members);
+  }
+  const [first, ...rest] = sets;
+  return new Set([...(first ?? [])].filter((id) => rest.every((set) => set.has(id))));
 }

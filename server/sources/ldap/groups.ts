@@ -1,4 +1,4 @@
-import type { Client } from 'ldapts';
+import type { Client, Control } from 'ldapts';
 import { escapeFilterValue } from '../../identity/ldap/filter.ts';
 import type { DirectorySource } from '../../shared/config/directorySources.ts';
 import { groupBasesOf, searchBases } from './bases.ts';
@@ -63,17 +63,26 @@ const RANGE = /^(member|uniquemember);range=(\d+)-(\d+|\*)$/i;
  * entry (MaxValRange) and then names the attribute `member;range=0-1499`: the rest is fetched with
  * `member;range=1500-*` and so on until a range ends in `*`.
  */
-export async function groupMembers(client: Client, groupDn: string): Promise<string[]> {
+export async function groupMembers(
+  client: Client,
+  groupDn: string,
+  /** Controls for each read (the extended DN control gives each value's GUID). */
+  controls: Control[] = [],
+): Promise<string[]> {
   const members: string[] = [];
   let low = 0;
   for (;;) {
-    const { searchEntries } = await client.search(groupDn, {
-      scope: 'base',
-      filter: '(objectClass=*)',
-      // Explicit windows of MaxValRange (1,500): Windows cuts there anyway, and Samba (which
-      // would answer "low-*" with every value) then pages the same way.
-      attributes: [`member;range=${low}-${low + RANGE_STEP - 1}`],
-    });
+    const { searchEntries } = await client.search(
+      groupDn,
+      {
+        scope: 'base',
+        filter: '(objectClass=*)',
+        // Explicit windows of MaxValRange (1,500): Windows cuts there anyway, and Samba (which
+        // would answer "low-*" with every value) then pages the same way.
+        attributes: [`member;range=${low}-${low + RANGE_STEP - 1}`],
+      },
+      controls,
+    );
     const entry = searchEntries[0];
     if (!entry) throw new Error(`group ${groupDn} not found`);
     let next: number | null = null;
