@@ -120,11 +120,12 @@ function cursorKey(cursor: SyncCursor): string | null {
  * expiry due starts an ordinary incremental run. So does a change of a group the user filter
  * names (an access group), unless the filter only requires groups directly: then those in here
  * and no longer in their member lists get a run of their own as above. Either is requested by
- * `watch` and deactivates the person through the lifecycle as any run does. Other changes (renames, mapped groups, a user filter no longer
- * matched through another attribute) wait for the schedule. At most one ordinary run per
- * cursor, and one run per person found at a cursor: a run that fails or waits for approval
- * leaves the cursor, and the watch waits for the schedule's next run to move it. Several
- * processes may watch: the source's lock lets one run start.
+ * `watch` and deactivates the person through the lifecycle as any run does. Other changes
+ * (renames, mapped groups, a user filter no longer matched through another attribute) wait for
+ * the schedule. At most one ordinary run per cursor, and one run per person found at a cursor:
+ * a run that fails or waits for approval leaves the cursor, and the watch waits for the
+ * schedule's next run to move it. Several processes may watch: the source's lock lets one run
+ * start.
  */
 export function startChangeWatch(
   services: Services,
