@@ -181,7 +181,10 @@ async function floorSearches(
   return { seconds: (performance.now() - started) / 1_000, ids, kind };
 }
 
-/** The database half of the floor: stage the ids (pages of 1,000) and the one comparison. */
+/**
+ * The database half of the floor: stage the ids (pages of 1,000), the one comparison and, for an
+ * enumeration, the check for ids nobody recorded.
+ */
 async function floorComparison(
   services: Services,
   sourceId: string,
@@ -203,6 +206,19 @@ async function floorComparison(
               where a.run_id = $1 and a.external_id = u.external_id)`,
     [runId, sourceId],
   );
+  // An enumeration also finds whom nobody recorded (joined the scope without a change of their
+  // own, newInScope.ts): the same probes, nothing staged to exclude.
+  if (kind === 'present')
+    await services.pool.query(
+      `select count(*) from sync_absence a
+        where a.run_id = $1
+          and not exists (select 1 from sync_unmatched_entry e
+                           where e.source_id = $2 and e.external_id = a.external_id)
+          and not exists (select 1 from app_user u
+                           where u.source_id = $2 and u.external_id = a.external_id
+                             and (u.status <> 'deactivated' or u.sync_digest is not null))`,
+      [runId, sourceId],
+    );
   const seconds = (performance.now() - started) / 1_000;
   await services.pool.query('delete from sync_absence where run_id = $1', [runId]);
   return seconds;

@@ -8,6 +8,7 @@ import {
   type ChangedAccounts,
   createAccountProbe,
 } from './ldap/accountProbe.ts';
+import { newInScopeAmong } from './newInScope.ts';
 import { type DirectorySyncSource, listSources, readerFor } from './registry.ts';
 import { lastCursor, startRun } from './runs.ts';
 import { targetedReader } from './targetedReader.ts';
@@ -119,7 +120,8 @@ function cursorKey(cursor: SyncCursor): string | null {
  * the tombstone, or the entry out of scope; the cursor stays for the next ordinary run); an
  * expiry due starts an ordinary incremental run. So does a change of a group the user filter
  * names (an access group), unless the filter only requires groups directly: then those in here
- * and no longer in their member lists get a run of their own as above. Either is requested by
+ * and no longer in their member lists, and those in them the service has no word for (added to
+ * the group: newInScope.ts), get a run of their own as above. Either is requested by
  * `watch` and deactivates the person through the lifecycle as any run does. Other changes
  * (renames, mapped groups, a user filter no longer matched through another attribute) wait for
  * the schedule. At most one ordinary run per cursor, and one run per person found at a cursor:
@@ -196,8 +198,8 @@ export function startChangeWatch(
     if (rows[0]?.pending) return;
     const now = services.now();
     let changed: ChangedAccounts;
-    // Those found out (disabled, expired, locked, deleted or moved out) and still in here, not
-    // tried at this cursor.
+    // Those found out (disabled, expired, locked, deleted or moved out) and still in here, or
+    // found added to the access group, not tried at this cursor.
     let targets: string[];
     try {
       if (entry.expiryReadFor !== key) {
@@ -207,10 +209,11 @@ export function startChangeWatch(
         entry.expiryReadFor = key;
       }
       changed = await entry.probe.changedSince(cursor, now);
-      // A filter group changed: those in here no longer in the groups it requires left.
-      const left = changed.filterMembers
-        ? await notAmong(services.pool, entry.source.id, changed.filterMembers)
-        : [];
+      // A filter group changed: those in here no longer in the groups it requires left, and
+      // those in them the service has no word for may have joined.
+      const members = changed.filterMembers;
+      const left = members ? await notAmong(services.pool, entry.source.id, members) : [];
+      const joined = members ? await newInScopeAmong(services.pool, entry.source.id, members) : [];
       const found = [...changed.out, ...changed.deleted, ...changed.movedOut, ...left];
       // Only someone still in here counts: a disabled account that a script keeps touching,
       // long since deactivated, or a user of another OU, starts no run.
@@ -219,10 +222,11 @@ export function startChangeWatch(
       );
       if (entry.tried.key !== key) entry.tried = { key, ids: new Set() };
       const { ids: tried } = entry.tried;
-      const untried = (ids: string[]) => [
-        ...new Set(ids.filter((id) => inHere.has(id) && !tried.has(id))),
+      targets = [
+        ...new Set(
+          [...found.filter((id) => inHere.has(id)), ...joined].filter((id) => !tried.has(id)),
+        ),
       ];
-      targets = untried(found);
       if (changed.nextExpiry)
         entry.expiresAt = Math.min(entry.expiresAt ?? Infinity, changed.nextExpiry.getTime());
       entry.outage.succeeded({ sourceId: entry.source.id });
@@ -270,9 +274,9 @@ export function startChangeWatch(
     }
   };
 
-  // An incremental run of the people found out, deleted or moved only, read again by id, the
-  // cursor left where it was (targetedReader.ts): each is tried once per cursor, so a run that
-  // fails is not started again and again.
+  // An incremental run of the people found out, deleted, moved or joined only, read again by
+  // id, the cursor left where it was (targetedReader.ts): each is tried once per cursor, so a
+  // run that fails is not started again and again.
   const startTargetedRun = async (entry: Watched, targets: string[]): Promise<boolean> => {
     for (const id of targets) entry.tried.ids.add(id);
     try {
@@ -287,7 +291,7 @@ export function startChangeWatch(
       );
       logger.info(
         { sourceId: entry.source.id, runId: started.runId, people: targets.length },
-        'change watch: accounts disabled, locked, deleted or moved out; a run of them started',
+        'change watch: accounts disabled, locked, deleted, moved out or added to the access group; a run of them started',
       );
       started.done.catch((error: unknown) =>
         logger.warn({ err: error, sourceId: entry.source.id }, 'change watch: the run failed'),

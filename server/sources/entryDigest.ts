@@ -311,14 +311,15 @@ const RECORDED_SQL = inRows(
   `select sync_digest from app_user where source_id = $1 and sync_digest is not null`,
 );
 
-// The digests of entries that matched nobody (Migration20261215030000SyncUnmatchedEntries) and
-// still match nobody: no person has the entry's id in this source, its employee number, e-mail
-// or login (the keys the plan matches and reconnects by, whatever the source's settings), and
-// no admin's reconnection decision names it. Otherwise the entry is planned, and a person
-// created since is linked as before.
+// The digests of entries that matched nobody and were not created
+// (Migration20261215030000SyncUnmatchedEntries; a conflict's row has none) and still match
+// nobody: no person has the entry's id in this source, its employee number, e-mail or login (the
+// keys the plan matches and reconnects by, whatever the source's settings), and no admin's
+// reconnection decision names it. Otherwise the entry is planned, and a person created since
+// is linked as before.
 const UNMATCHED_SQL = inRows(`
 select e.digest from sync_unmatched_entry e
- where e.source_id = $1
+ where e.source_id = $1 and e.outcome = 'not_created'
    and not exists (select 1 from app_user u where u.source_id = $1 and u.external_id = e.external_id)
    and not exists (select 1 from app_user u where u.employee_number = e.employee_id)
    and not exists (select 1 from app_user u where lower(u.email) = e.email)

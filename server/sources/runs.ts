@@ -9,6 +9,7 @@ import type { Services } from '../shared/services.ts';
 import { cutText } from '../shared/text.ts';
 import type { RunMode, RunStatus } from './entities.ts';
 import { digestFingerprint, type KnownDigests, loadRecordedDigests } from './entryDigest.ts';
+import { stageNewInScope } from './newInScope.ts';
 import { applyPlan } from './reconcile/apply.ts';
 import {
   ANALYZE_STAGING_FROM,
@@ -364,6 +365,8 @@ async function execute(
   let read: DirectoryRead;
   const progress: ReadProgress = { entries: 0, unchanged: 0 };
   let absence: StagedAbsence | null = null;
+  // Ids in scope read again because nobody recorded them (stageNewInScope).
+  let newInScope = 0;
   try {
     const known = await knownDigests(services, source);
     const since = mode === 'incremental' ? await lastCursor(db, source.id) : null;
@@ -386,6 +389,21 @@ async function execute(
       finished = staged !== 'cancelled';
       absence = staged === 'cancelled' ? null : staged;
       if (absence) await recordDetection(services, source, runId, absence);
+    }
+    // Ids enumerated in scope that nobody recorded joined it with no change of their own (an
+    // access group): read by id, as the next full read would.
+    if (finished && absence?.kind === 'present') {
+      const joined = await stageNewInScope(
+        db,
+        runId,
+        source.id,
+        directory,
+        progress,
+        cancelled,
+        known,
+      );
+      finished = joined !== 'cancelled';
+      if (joined !== 'cancelled') newInScope = joined;
     }
     if (!finished) {
       await discardLeftovers(db, runId);
@@ -451,6 +469,7 @@ async function execute(
       ...(absence
         ? { [absence.kind === 'present' ? 'idsEnumerated' : 'goneCandidates']: absence.ids }
         : {}),
+      ...(newInScope > 0 ? { newInScope } : {}),
       ...(await countPlan(db, runId)),
     },
     progress.unchanged,

@@ -1,4 +1,6 @@
+import { Attribute, Change } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChangeWatch, startChangeWatch } from '../../server/sources/changeWatch.ts';
 import { drainRuns } from '../../server/sources/runs.ts';
 import type { ApiClient } from '../support/api.ts';
 import { signedIn } from '../support/factories.ts';
@@ -11,6 +13,7 @@ import {
   changeGroupMembers,
   guidFromLdb,
 } from '../support/sambaPeople.ts';
+import { WATCH_RUN_MS, waitUntil } from '../support/timeouts.ts';
 import { addSambaSource, peopleOf, sync } from './support.ts';
 import { expectCutByWatch, lookedTwice, probeAtCursor, probed } from './watchSupport.ts';
 
@@ -44,8 +47,14 @@ describe.skipIf(!sambaAvailable)('a user filter that requires an access group (S
       { name: 'petrova', parent: staff, givenName: 'Мария', sn: 'Петрова' },
       { name: 'sidorov', parent: staff, givenName: 'Олег', sn: 'Сидоров' },
       { name: 'gostev', parent: staff, givenName: 'Гость', sn: 'Гостев' },
+      { name: 'novikov', parent: staff, givenName: 'Пётр', sn: 'Новиков' },
+      { name: 'uvolen', parent: staff, givenName: 'Давно', sn: 'Уволен', disabled: true },
     ]);
-    group = await addGroupWithMembers(dc, 'Доступ к мессенджеру', dns.slice(0, 3));
+    // A disabled account in the group all along: never created, recorded as such.
+    group = await addGroupWithMembers(dc, 'Доступ к мессенджеру', [
+      ...dns.slice(0, 3),
+      dns[5] ?? '',
+    ]);
     context = await startTestContext({ jobs: { enabled: false } });
     ({ api } = await signedIn(context, 'superadmin'));
     await addSambaSource(api, dc, {
@@ -97,11 +106,17 @@ describe.skipIf(!sambaAvailable)('a user filter that requires an access group (S
       await changeGroupMembers(dc, group, 'add', [dns[3] ?? '']);
       const found = await probed(probe.changedSince(cursor, new Date()));
       expect(found.filterGroupChanged).toBe(true);
-      // The filter requires the group directly: its member values say who is in it now.
+      // The filter requires the group directly: its member values say who is in it now (the
+      // disabled account too: the watch's run reads it, the plan leaves it out).
       const people = await peopleOf(context.services, SOURCE);
       const idOf = (login: string) => people.find((p) => p.username === login)?.external_id;
       expect(found.filterMembers).toEqual(
-        new Set([idOf('ivanov'), idOf('sidorov'), await guidFromLdb(dc, 'gostev')]),
+        new Set([
+          idOf('ivanov'),
+          idOf('sidorov'),
+          await guidFromLdb(dc, 'gostev'),
+          await guidFromLdb(dc, 'uvolen'),
+        ]),
       );
     } finally {
       await probe.close();
@@ -109,6 +124,33 @@ describe.skipIf(!sambaAvailable)('a user filter that requires an access group (S
     await changeGroupMembers(dc, group, 'delete', [dns[3] ?? '']);
     const run = await sync(api, SOURCE, 'incremental');
     expect(run.status, run.error ?? '').toBe('succeeded');
+  });
+
+  it('an incremental run creates someone added to the access group, and brings back someone re-added', async () => {
+    // Their entries did not change (memberOf is a back link): only the group did.
+    await changeGroupMembers(dc, group, 'add', [dns[4] ?? '', dns[1] ?? '']);
+    const run = await sync(api, SOURCE, 'incremental');
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    // Read again by id: the newcomer and the one deactivated for leaving, not the members the
+    // service already knows (ivanov, sidorov) nor the disabled account it never created.
+    expect(run.counts).toMatchObject({ newInScope: 2, create: 1, reactivate: 1, deactivate: 0 });
+    expect(await statusOf('novikov')).toBe('active');
+    expect(await statusOf('petrova')).toBe('active');
+    expect(await statusOf('uvolen')).toBeUndefined();
+    // The group changed again, nobody joined: the ids are enumerated, nobody is read again.
+    await dc.asAdmin((client) =>
+      client.modify(
+        group,
+        new Change({
+          operation: 'replace',
+          modification: new Attribute({ type: 'description', values: ['Кому открыт мессенджер'] }),
+        }),
+      ),
+    );
+    const quiet = await sync(api, SOURCE, 'incremental');
+    expect(quiet.details.deletionDetection).toMatchObject({ method: 'enumeration' });
+    expect(quiet.counts).toMatchObject({ read: 0, idsEnumerated: 5 });
+    expect(quiet.counts).not.toHaveProperty('newInScope');
   });
 
   it('the change watch cuts someone removed from the access group, with nobody running a sync', async () => {
@@ -124,5 +166,37 @@ describe.skipIf(!sambaAvailable)('a user filter that requires an access group (S
         return null;
       },
     });
+  });
+
+  it('the change watch lets in someone added to the access group, with nobody running a sync', async () => {
+    expect(await statusOf('gostev')).toBeUndefined();
+    let watch: ChangeWatch | null = startChangeWatch(context.services, { intervalMs: 200 });
+    try {
+      await lookedTwice(watch);
+      await changeGroupMembers(dc, group, 'add', [dns[3] ?? '']);
+      await waitUntil('the watch let gostev in', WATCH_RUN_MS, async () => {
+        return (await statusOf('gostev')) === 'active';
+      });
+      await watch.stop();
+      watch = null;
+    } finally {
+      await watch?.stop();
+    }
+    await drainRuns(context.services);
+    const { rows } = await context.services.pool.query(
+      `select requested_by, status, details, counts, cursor_before, cursor_after from sync_run
+        where source_id = $1 order by started_at desc limit 1`,
+      [SOURCE],
+    );
+    // A run of that person alone (not the disabled member the service never created), the
+    // cursor left for the next ordinary run.
+    expect(rows[0]).toMatchObject({
+      requested_by: 'watch',
+      status: 'succeeded',
+      details: { watchTargets: 1 },
+      counts: { read: 1, create: 1, deactivate: 0 },
+    });
+    expect(rows[0]?.cursor_after).toEqual(rows[0]?.cursor_before);
+    expect(await statusOf('ivanov')).toBe('active');
   });
 });

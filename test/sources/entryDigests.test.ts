@@ -282,6 +282,31 @@ describe('entries that match nobody', () => {
     expect(await unmatchedOf(id)).not.toContain(left.externalId);
   });
 
+  it('are known but planned by every run while in conflict, and created once it is resolved', async () => {
+    const { id, directory } = await syncedSource(1);
+    counter += 1;
+    const taken = await createPerson(context.services, { username: `taken-${counter}` });
+    const entry = sourcePerson({ username: `taken-${counter}` });
+    directory.put(entry);
+    const conflictsOf = async () =>
+      sql(
+        `select outcome, digest from sync_unmatched_entry
+          where source_id = $1 and external_id = $2`,
+        [id, entry.externalId],
+      );
+    for (let run = 0; run < 2; run += 1) {
+      const seen = await sync(api, id);
+      expect(seen.counts).toMatchObject({ conflict: 1, create: 0, unchangedByDigest: 1 });
+      // Known (an enumerating incremental run does not read it again: newInScope.ts), with no
+      // digest, so never skipped as unchanged.
+      expect(await conflictsOf()).toEqual([{ outcome: 'conflict', digest: null }]);
+    }
+    await sql('update app_user set username = $2 where id = $1', [taken.id, `freed-${counter}`]);
+    const resolved = await sync(api, id);
+    expect(resolved.counts).toMatchObject({ conflict: 0, create: 1 });
+    expect((await personOf(id, entry.externalId))?.status).toBe('active');
+  });
+
   it("are planned while an admin's reconnection decision names them", async () => {
     const { id, directory, people } = await syncedSource(1);
     const entry = sourcePerson({ disabled: true });

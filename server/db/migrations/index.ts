@@ -45,6 +45,7 @@ import { Migration20261215030000SyncUnmatchedEntries } from './Migration20261215
 import { Migration20261216000000AuditSealByIndex } from './Migration20261216000000AuditSealByIndex.ts';
 import { Migration20261217000000StatusReasonNotes } from './Migration20261217000000StatusReasonNotes.ts';
 import { Migration20261218000000ScheduledChangeNotify } from './Migration20261218000000ScheduledChangeNotify.ts';
+import { Migration20261219000000UnmatchedConflicts } from './Migration20261219000000UnmatchedConflicts.ts';
 
 /** Every migration, in order. Listed explicitly: folder discovery is not reliable under tsx. */
 export const migrationsList: MigrationObject[] = [
@@ -159,5 +160,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261218000000ScheduledChangeNotify',
     class: Migration20261218000000ScheduledChangeNotify,
+  },
+  {
+    name: 'Migration20261219000000UnmatchedConflicts',
+    class: Migration20261219000000UnmatchedConflicts,
   },
 ];

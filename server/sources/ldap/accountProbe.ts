@@ -54,8 +54,9 @@ export interface ChangedAccounts {
   filterGroupChanged: boolean;
   /**
    * When a filter group changed and the filter only requires groups directly: the objectGUIDs
-   * of the people in all of them now (read from the groups' member values), so whoever the
-   * service has from the source and is not among them left. Null otherwise.
+   * of the people under the base DNs in all of them now (read from the groups' member values),
+   * so whoever the service has from the source and is not among them left, and whoever is
+   * among them and unknown to the service may have joined. Null otherwise.
    */
   filterMembers: ReadonlySet<string> | null;
   /**
@@ -312,7 +313,7 @@ export function createAccountProbe(
         );
         const filterMembers =
           groupChanged && requiredGroups !== null
-            ? await membersOfAll(connection, requiredGroups)
+            ? await membersOfAll(connection, requiredGroups, source.baseDns)
             : null;
         return found(
           { ...changed, deleted, filterGroupChanged: groupChanged, filterMembers },

@@ -10,6 +10,7 @@ import {
   OrFilter,
 } from 'ldapts';
 import type { DirectorySource } from '../../shared/config/directorySources.ts';
+import { dnWithinAny } from '../../shared/dn.ts';
 import { type UsnWindow, usnWindowTerms } from './adState.ts';
 import { groupMembers, IN_CHAIN } from './groups.ts';
 import { formatGuid } from './guid.ts';
@@ -115,15 +116,18 @@ export function requiredGroupsOf(source: DirectorySource): string[] | null {
 /** LDAP_SERVER_EXTENDED_DN_OID: each DN value comes as `<GUID=hex>;<SID=hex>;<DN>`. */
 const EXTENDED_DN_OID = '1.2.840.113556.1.4.529';
 const GUID_OF_VALUE = /^<GUID=([0-9a-fA-F]{32})>/;
+/** The `<…>;` parts before the DN of such a value. */
+const EXTENDED_PARTS = /^(?:<[^>]*>;)+/;
 
 /**
- * The objectGUIDs (as the sync makes external ids) of the direct members of every given group,
- * read from each group's `member` values with the extended DN control (ranged, 1,500 a read):
- * no search of the people at all.
+ * The objectGUIDs (as the sync makes external ids) of the direct members of every given group
+ * whose DN lies under one of `within` (the source's base DNs), read from each group's `member`
+ * values with the extended DN control (ranged, 1,500 a read): no search of the people at all.
  */
 export async function membersOfAll(
   client: Client,
   groupDns: readonly string[],
+  within: readonly string[],
 ): Promise<Set<string>> {
   const sets: Set<string>[] = [];
   for (const groupDn of groupDns) {
@@ -134,7 +138,8 @@ export async function membersOfAll(
     for (const value of values) {
       const hex = GUID_OF_VALUE.exec(value)?.[1];
       if (!hex) throw new Error(`group ${groupDn}: a member value without its GUID: ${value}`);
-      members.add(formatGuid(Buffer.from(hex, 'hex')));
+      if (dnWithinAny(value.replace(EXTENDED_PARTS, ''), within))
+        members.add(formatGuid(Buffer.from(hex, 'hex')));
     }
     sets.push(members);
   }
