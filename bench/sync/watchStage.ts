@@ -37,7 +37,7 @@ const WATCH_INTERVAL_MS = 500;
 const EXPIRY_LEAD_MS = 2_000;
 
 /** A trial: what AD says, and who acts on it. */
-type Door = 'disable' | 'delete' | 'move' | 'ungroup' | 'expiry';
+type Door = 'disable' | 'delete' | 'move' | 'ungroup' | 'expiry' | 'join';
 type Path = 'watch' | 'floor';
 const TURNS: ReadonlyArray<readonly [Door, Path]> = [
   ['disable', 'watch'],
@@ -50,19 +50,77 @@ const TURNS: ReadonlyArray<readonly [Door, Path]> = [
   ['ungroup', 'floor'],
   ['expiry', 'watch'],
   ['expiry', 'floor'],
+  ['join', 'watch'],
+  ['join', 'floor'],
 ];
+
+/** Enabled people from `from` on (the template disables or expires a few in every hundred). */
+function enabledFrom(from: number, count: number): number[] {
+  const found: number[] = [];
+  for (let n = from; found.length < count; n += 1)
+    if (!benchPerson(n).disabled && !benchPerson(n).expired) found.push(n);
+  return found;
+}
+
+/**
+ * The people left out of the access group before the full sync, past those the other doors
+ * take (100 + 37 a trial): each joins it in a trial of its own, watch and floor in turn.
+ */
+const JOINERS = enabledFrom(9_100, TRIALS * 2);
+const joinerOf = (trial: number) =>
+  JOINERS[
+    Math.floor(trial / TURNS.length) * 2 + (TURNS[trial % TURNS.length]?.[1] === 'floor' ? 1 : 0)
+  ] ?? 0;
 
 const WATCHED = 'the change watch (nobody runs a sync)';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /**
+ * A person about to be cut: active now, given a device session; says whether it is revoked.
+ */
+async function cut(services: Services, n: number, login: string): Promise<() => Promise<boolean>> {
+  const { rows } = await services.pool.query<{ id: string }>(
+    'select id from app_user where username = $1 and status = $2',
+    [login, 'active'],
+  );
+  const userId = rows[0]?.id;
+  if (!userId) throw new Error(`person ${n} (${login}) is not active`);
+  const session = await services.pool.query<{ id: string }>(
+    `insert into device_session (id, user_id, token_hash, device_name, platform, ip,
+       user_agent, expires_at, last_seen_at)
+     values (gen_random_uuid(), $1, $2, 'Bench phone', 'android', '10.1.2.3', 'bench',
+       now() + interval '30 days', now()) returning id`,
+    [userId, hashToken(newToken())],
+  );
+  const sessionId = session.rows[0]?.id;
+  return async () => {
+    const revoked = await services.pool.query<{ revoked: boolean }>(
+      'select revoked_at is not null as revoked from device_session where id = $1',
+      [sessionId],
+    );
+    return revoked.rows[0]?.revoked === true;
+  };
+}
+
+/** A person about to join the access group: says whether the service has created them. */
+function letIn(services: Services, login: string): () => Promise<boolean> {
+  return async () => {
+    const { rows } = await services.pool.query('select 1 from app_user where username = $1', [
+      login,
+    ]);
+    return rows.length > 0;
+  };
+}
+
+/**
  * `npm run bench -- sync --only watch`: an account disabled, deleted, moved out of the base DN
  * (to «Уволенные») or removed from the access group the user filter requires in AD, or whose
  * expiry passes, to the person's messenger session revoked, on a copy of the 10,000-person Samba
- * template after a full sync. Through the change watch (its default interval), and beside it
+ * template after a full sync; and an account added to the access group (left out of it before
+ * the full sync) to the person created. Through the change watch (its default interval), and beside it
  * the floor: an incremental run started by hand right after the change, or at the expiry's
- * instant, which is what the watch does without its wait. The six take turns, each trial a
+ * instant, which is what the watch does without its wait. The twelve take turns, each trial a
  * different person, with the watch on only in its own trials (started, and past its first
  * look, before the change). Timed from just before the LDAP modify, delete or move, or from the
  * expiry's instant.
@@ -77,8 +135,11 @@ export async function watchStage(services: Services): Promise<void> {
     const former = await addOu(dc, 'Уволенные');
     const dnOf = (n: number) =>
       `CN=${escapeDnValue(`${benchPerson(n).displayName} ${n}`)},${staff}`;
-    log('access group of everyone…');
-    const everyone = Array.from({ length: directory.people }, (_, n) => dnOf(n));
+    log('access group of everyone but the joiners…');
+    const joiners = new Set(JOINERS);
+    const everyone = Array.from({ length: directory.people }, (_, n) => n)
+      .filter((n) => !joiners.has(n))
+      .map(dnOf);
     const access = await addGroupWithMembers(dc, 'Доступ к мессенджеру', everyone);
     // The usual way an application is granted in AD: the user filter requires a group.
     const connection = directorySourceSchema.parse({
@@ -94,24 +155,14 @@ export async function watchStage(services: Services): Promise<void> {
     const through = new Map<string, number[]>();
     for (let trial = 0; trial < TRIALS * TURNS.length; trial += 1) {
       const [door, path] = TURNS[trial % TURNS.length] ?? ['disable', 'watch'];
+      const joining = door === 'join';
       // Enabled people only (the template disables or expires a few in every hundred).
-      let n = 100 + trial * 37;
+      let n = joining ? joinerOf(trial) : 100 + trial * 37;
       while (benchPerson(n).disabled || benchPerson(n).expired) n += 1;
       const person = benchPerson(n);
-      const { rows } = await services.pool.query<{ id: string }>(
-        'select id from app_user where username = $1 and status = $2',
-        [person.login, 'active'],
-      );
-      const userId = rows[0]?.id;
-      if (!userId) throw new Error(`person ${n} (${person.login}) is not active`);
-      const session = await services.pool.query<{ id: string }>(
-        `insert into device_session (id, user_id, token_hash, device_name, platform, ip,
-           user_agent, expires_at, last_seen_at)
-         values (gen_random_uuid(), $1, $2, 'Bench phone', 'android', '10.1.2.3', 'bench',
-           now() + interval '30 days', now()) returning id`,
-        [userId, hashToken(newToken())],
-      );
-      const sessionId = session.rows[0]?.id;
+      // A joiner is let in: timed to their person created. Anyone else is cut: timed to their
+      // device session revoked.
+      const done = joining ? letIn(services, person.login) : await cut(services, n, person.login);
       const dn = dnOf(n);
       const watch =
         path === 'watch'
@@ -124,6 +175,7 @@ export async function watchStage(services: Services): Promise<void> {
         else if (door === 'delete') await deleteEntry(dc, dn);
         else if (door === 'move') await renamePerson(dc, dn, { parent: former });
         else if (door === 'ungroup') await changeGroupMembers(dc, access, 'delete', [dn]);
+        else if (door === 'join') await changeGroupMembers(dc, access, 'add', [dn]);
         else {
           const expiry = new Date(Date.now() + EXPIRY_LEAD_MS);
           start += expiry.getTime() - Date.now();
@@ -132,12 +184,8 @@ export async function watchStage(services: Services): Promise<void> {
         }
         if (path === 'floor') await timedRun(services, source, 'incremental');
         for (;;) {
-          const revoked = await services.pool.query<{ revoked: boolean }>(
-            'select revoked_at is not null as revoked from device_session where id = $1',
-            [sessionId],
-          );
-          if (revoked.rows[0]?.revoked) break;
-          if (performance.now() - start > 120_000) throw new Error(`person ${n} still in`);
+          if (await done()) break;
+          if (performance.now() - start > 120_000) throw new Error(`person ${n}: no change seen`);
           await sleep(POLL_MS);
         }
         const times = through.get(`${door} ${path}`) ?? [];
@@ -155,6 +203,7 @@ export async function watchStage(services: Services): Promise<void> {
       move: { watch: WATCHED, floor: 'floor: an incremental run started at once' },
       ungroup: { watch: WATCHED, floor: 'floor: an incremental run started at once' },
       expiry: { watch: WATCHED, floor: 'floor: an incremental run started at the instant' },
+      join: { watch: WATCHED, floor: 'floor: an incremental run started at once' },
     };
     const rows = TURNS.map(([door, path]) => {
       const stats = latency(through.get(`${door} ${path}`) ?? []);
@@ -163,7 +212,7 @@ export async function watchStage(services: Services): Promise<void> {
     });
     process.stdout.write(
       [
-        `An account disabled, deleted, moved out of the base DN or removed from the access group the user filter requires in Samba AD, or whose expiry passes (10,000 people, all in the access group, after a full sync), to the person's messenger session revoked; ${TRIALS} trials each way, taking turns, each a different person, timed from just before the LDAP modify, delete or move, or from the expiry's instant (set ${EXPIRY_LEAD_MS} ms ahead); polled every ${POLL_MS} ms. The watch asks every ${WATCH_INTERVAL_MS} ms (the default), and is on only in its own trials; the floor starts an incremental run right after the change, or at the instant, as the watch does once it knows. Load average at the end: ${loadavg()
+        `An account disabled, deleted, moved out of the base DN or removed from the access group the user filter requires in Samba AD, or whose expiry passes (10,000 people, all in the access group but the joiners, after a full sync), to the person's messenger session revoked; an account added to the access group (join) to the person created; ${TRIALS} trials each way, taking turns, each a different person, timed from just before the LDAP modify, delete or move, or from the expiry's instant (set ${EXPIRY_LEAD_MS} ms ahead); polled every ${POLL_MS} ms. The watch asks every ${WATCH_INTERVAL_MS} ms (the default), and is on only in its own trials; the floor starts an incremental run right after the change, or at the instant, as the watch does once it knows. Load average at the end: ${loadavg()
           .map((v) => v.toFixed(2))
           .join(' / ')}.`,
         '',
