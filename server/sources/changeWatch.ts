@@ -110,8 +110,10 @@ function cursorKey(cursor: SyncCursor): string | null {
  * switched the person off or whenever AD said they would be. Every `intervalMs` each enabled
  * AD source with a cursor is asked, on a connection of its own, which users of the domain
  * changed since the cursor (and since its last ask): those under its base DNs disabled or
- * expired now, those now outside every base DN, the expiries the changed accounts carry
- * (accountProbe.ts: one search on the indexed uSNChanged, each change looked at once), and,
+ * expired now, or no longer matched by the user filter, those now outside every base DN, the
+ * expiries the changed accounts carry (accountProbe.ts: a search on the indexed uSNChanged,
+ * and the same window through the user filter when someone changed under the base DNs; each
+ * change looked at once), and,
  * where the account may see tombstones, who was deleted from under them. The earliest expiry
  * ahead is read once after each run of the source (a scan: AD does not index accountExpires),
  * and the watch wakes for it. A generic LDAP source with a lock attribute and an entryCSN
@@ -123,11 +125,10 @@ function cursorKey(cursor: SyncCursor): string | null {
  * and no longer in their member lists, and those in them the service has no word for (added to
  * the group: newInScope.ts), get a run of their own as above. Either is requested by
  * `watch` and deactivates the person through the lifecycle as any run does. Other changes
- * (renames, mapped groups, a user filter no longer matched through another attribute) wait for
- * the schedule. At most one ordinary run per cursor, and one run per person found at a cursor:
- * a run that fails or waits for approval leaves the cursor, and the watch waits for the
- * schedule's next run to move it. Several processes may watch: the source's lock lets one run
- * start.
+ * (renames, mapped groups) wait for the schedule. At most one ordinary run per cursor, and one
+ * run per person found at a cursor: a run that fails or waits for approval leaves the cursor,
+ * and the watch waits for the schedule's next run to move it. Several processes may watch: the
+ * source's lock lets one run start.
  */
 export function startChangeWatch(
   services: Services,
@@ -214,7 +215,13 @@ export function startChangeWatch(
       const members = changed.filterMembers;
       const left = members ? await notAmong(services.pool, entry.source.id, members) : [];
       const joined = members ? await newInScopeAmong(services.pool, entry.source.id, members) : [];
-      const found = [...changed.out, ...changed.deleted, ...changed.movedOut, ...left];
+      const found = [
+        ...changed.out,
+        ...changed.deleted,
+        ...changed.movedOut,
+        ...changed.unmatched,
+        ...left,
+      ];
       // Only someone still in here counts: a disabled account that a script keeps touching,
       // long since deactivated, or a user of another OU, starts no run.
       const inHere = new Set(

@@ -35,7 +35,8 @@ import {
 
 const PASSWORD_ENV = 'DIRECTORY_BIND_PASSWORD_TEST_WATCH_AD_PASSWORD';
 const SOURCE = 'watched-ad';
-// A second source whose user filter leaves disabled accounts out, a common choice.
+// A second source whose user filter leaves disabled accounts out, a common choice, and takes one
+// company's people only.
 const ENABLED_ONLY = 'watched-ad-enabled-only';
 
 describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
@@ -101,8 +102,9 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
     expect(first.status, first.error ?? '').toBe('succeeded');
     const branch = await addOu(dc, 'Branch');
     branchDns = await addPeople(dc, [
-      { name: 'gromov', parent: branch, givenName: 'Глеб', sn: 'Громов' },
-      { name: 'titova', parent: branch, givenName: 'Нина', sn: 'Титова' },
+      { name: 'gromov', parent: branch, givenName: 'Глеб', sn: 'Громов', company: 'Ромашка' },
+      { name: 'titova', parent: branch, givenName: 'Нина', sn: 'Титова', company: 'Ромашка' },
+      { name: 'fomin', parent: branch, givenName: 'Фёдор', sn: 'Фомин', company: 'Ромашка' },
     ]);
     await addSambaSource(api, dc, {
       id: ENABLED_ONLY,
@@ -111,7 +113,7 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
       baseDn: branch,
       connection: {
         userFilter:
-          '(&(objectClass=user)(objectCategory=person)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))',
+          '(&(objectClass=user)(objectCategory=person)(company=Ромашка)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))',
       },
       thresholds: { minShareOfManaged: 0.5, maxDeactivationShare: 0.5, maxDeactivations: 50 },
     });
@@ -268,6 +270,21 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
       targeted: 'gone',
       whileWatching: async () => {
         await setDisabled(dc, branchDns[1] ?? '', true);
+        return null;
+      },
+    });
+  });
+
+  it('cuts an account the user filter no longer matches (its company changed in AD), with nobody running a sync', async () => {
+    await expectCutByWatch(context, {
+      sourceId: ENABLED_ONLY,
+      login: 'fomin',
+      bystander: 'gromov',
+      // The run cannot read him through the filter, and finds his entry under the base DN.
+      targeted: 'gone',
+      whileWatching: async (watch) => {
+        await lookedTwice(watch);
+        await dc.setAttributes('fomin', { company: 'Другая компания' });
         return null;
       },
     });

@@ -16,6 +16,7 @@ import { peopleOf } from './support.ts';
 /** What a probe finds when nobody is out and no expiry is ahead. */
 export const NOTHING_FOUND = {
   out: [],
+  unmatched: [],
   deleted: [],
   movedOut: [],
   nextExpiry: null,

@@ -1,4 +1,12 @@
-import { AndFilter, type Client, type Entry, EqualityFilter, type Filter, NotFilter } from 'ldapts';
+import {
+  AndFilter,
+  type Client,
+  type Entry,
+  EqualityFilter,
+  type Filter,
+  FilterParser,
+  NotFilter,
+} from 'ldapts';
 import {
   attributeText,
   dateToFiletime,
@@ -45,6 +53,13 @@ export interface ChangedAccounts {
    * other OUs (the watch keeps only those it has from the source).
    */
   movedOut: string[];
+  /**
+   * AD: the external ids of users changed under a base DN, neither disabled nor expired, that
+   * the user filter no longer matches (an attribute it tests changed: a department, a company,
+   * an `employeeType`), or never did (users the source does not take: the watch keeps only
+   * those it has).
+   */
+  unmatched: string[];
   /** The earliest expiry still ahead among them; null when none has one. */
   nextExpiry: Date | null;
   /**
@@ -69,6 +84,7 @@ export interface ChangedAccounts {
 
 const NOTHING: ChangedAccounts = {
   out: [],
+  unmatched: [],
   deleted: [],
   movedOut: [],
   nextExpiry: null,
@@ -224,7 +240,8 @@ export function createAccountProbe(
   let seenCsn: Seen<string[]> | null = null;
   const found = (finds: Omit<ChangedAccounts, 'seen'>, seen: () => void): ChangedAccounts => {
     // Nothing found: nothing to act on, so the next ask starts after this one.
-    const count = finds.out.length + finds.deleted.length + finds.movedOut.length;
+    const count =
+      finds.out.length + finds.deleted.length + finds.movedOut.length + finds.unmatched.length;
     if (count === 0 && !finds.filterGroupChanged) seen();
     return { ...finds, seen };
   };
@@ -258,10 +275,37 @@ export function createAccountProbe(
       });
     });
   };
+  // Of users changed in the window under the base DNs, those the user filter does not match: the
+  // same window searched again through the filter, ids only, and what it does not return. Both
+  // searches end at the same USN, so a change made between them is in neither.
+  const unmatchedAmong = async (
+    connection: Client,
+    within: Set<string>,
+    window: UsnWindow,
+  ): Promise<string[]> => {
+    if (within.size === 0) return [];
+    const matching = new AndFilter({
+      filters: [FilterParser.parseString(source.userFilter), ...usnWindowTerms(window)],
+    });
+    for (const base of source.baseDns)
+      for await (const page of pagedSearch(connection, source, {
+        base,
+        filter: matching,
+        attributes: GUID,
+        binary: GUID,
+      }))
+        for (const entry of page) {
+          const id = entryGuid(entry);
+          if (id !== null) within.delete(id);
+        }
+    return [...within];
+  };
   // AD: the users changed in the window, domain-wide (a move out of the base DNs leaves them).
   const changedIn = async (connection: Client, window: UsnWindow, now: Date) => {
     const out: string[] = [];
     const movedOut: string[] = [];
+    // Changed under a base DN and neither disabled nor expired: does the filter still match?
+    const within = new Set<string>();
     let nextExpiry: Date | null = null;
     for await (const page of pagedSearch(connection, source, {
       base: domain ?? '',
@@ -280,9 +324,17 @@ export function createAccountProbe(
         const expires = filetimeToDate(attributeText(entry, 'accountExpires'));
         if ((Number.isFinite(uac) && uac & UAC_ACCOUNTDISABLE) || (expires && expires <= now))
           out.push(id);
-        else if (expires && (!nextExpiry || expires < nextExpiry)) nextExpiry = expires;
+        else {
+          within.add(id);
+          if (expires && (!nextExpiry || expires < nextExpiry)) nextExpiry = expires;
+        }
       }
-    return { out, movedOut, nextExpiry };
+    return {
+      out,
+      movedOut,
+      nextExpiry,
+      unmatched: await unmatchedAmong(connection, within, window),
+    };
   };
   return {
     changedSince(cursor, now) {
