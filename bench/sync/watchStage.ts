@@ -1,5 +1,6 @@
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { Attribute, Change } from 'ldapts';
 import { escapeFilterValue } from '../../server/identity/ldap/filter.ts';
 import { directorySourceSchema, withBaseDns } from '../../server/shared/config/directorySources.ts';
 import type { Services } from '../../server/shared/services.ts';
@@ -33,11 +34,14 @@ const POLL_MS = 10;
 /** The watch's interval in this stage: the configuration's default. */
 const WATCH_INTERVAL_MS = 500;
 
+/** The employeeType the source's user filter leaves out (the refilter door sets it). */
+const LEFT = 'Уволен';
+
 /** How far ahead an expiry trial sets the account's expiry. */
 const EXPIRY_LEAD_MS = 2_000;
 
 /** A trial: what AD says, and who acts on it. */
-type Door = 'disable' | 'delete' | 'move' | 'ungroup' | 'expiry' | 'join';
+type Door = 'disable' | 'delete' | 'move' | 'ungroup' | 'expiry' | 'join' | 'refilter';
 type Path = 'watch' | 'floor';
 const TURNS: ReadonlyArray<readonly [Door, Path]> = [
   ['disable', 'watch'],
@@ -52,7 +56,12 @@ const TURNS: ReadonlyArray<readonly [Door, Path]> = [
   ['expiry', 'floor'],
   ['join', 'watch'],
   ['join', 'floor'],
+  ['refilter', 'watch'],
+  ['refilter', 'floor'],
 ];
+
+/** The people the other doors take: a different one each trial, below the joiners. */
+const STRIDE = 31;
 
 /** Enabled people from `from` on (the template disables or expires a few in every hundred). */
 function enabledFrom(from: number, count: number): number[] {
@@ -64,7 +73,7 @@ function enabledFrom(from: number, count: number): number[] {
 
 /**
  * The people left out of the access group before the full sync, past those the other doors
- * take (100 + 37 a trial): each joins it in a trial of its own, watch and floor in turn.
+ * take (100 + STRIDE a trial): each joins it in a trial of its own, watch and floor in turn.
  */
 const JOINERS = enabledFrom(9_100, TRIALS * 2);
 const joinerOf = (trial: number) =>
@@ -115,15 +124,15 @@ function letIn(services: Services, login: string): () => Promise<boolean> {
 
 /**
  * `npm run bench -- sync --only watch`: an account disabled, deleted, moved out of the base DN
- * (to «Уволенные») or removed from the access group the user filter requires in AD, or whose
- * expiry passes, to the person's messenger session revoked, on a copy of the 10,000-person Samba
- * template after a full sync; and an account added to the access group (left out of it before
- * the full sync) to the person created. Through the change watch (its default interval), and beside it
- * the floor: an incremental run started by hand right after the change, or at the expiry's
- * instant, which is what the watch does without its wait. The twelve take turns, each trial a
- * different person, with the watch on only in its own trials (started, and past its first
- * look, before the change). Timed from just before the LDAP modify, delete or move, or from the
- * expiry's instant.
+ * (to «Уволенные»), removed from the access group the user filter requires, or given the
+ * employeeType the filter leaves out in AD, or whose expiry passes, to the person's messenger
+ * session revoked, on a copy of the 10,000-person Samba template after a full sync; and an
+ * account added to the access group (left out of it before the full sync) to the person
+ * created. Through the change watch (its default interval), and beside it the floor: an
+ * incremental run started by hand right after the change, or at the expiry's instant, which is
+ * what the watch does without its wait. The fourteen take turns, each trial a different person,
+ * with the watch on only in its own trials (started, and past its first look, before the
+ * change). Timed from just before the LDAP modify, delete or move, or from the expiry's instant.
  */
 export async function watchStage(services: Services): Promise<void> {
   if (sambaMissing) throw new Error(`Samba is needed: ${sambaMissing}`);
@@ -145,7 +154,8 @@ export async function watchStage(services: Services): Promise<void> {
     const connection = directorySourceSchema.parse({
       ...withBaseDns(directory.source, [staff]),
       id: 'bench-watch',
-      userFilter: `(&(objectCategory=person)(objectClass=user)(memberOf=${escapeFilterValue(access)}))`,
+      // And leaves out those whose employeeType says they left: an attribute the filter tests.
+      userFilter: `(&(objectCategory=person)(objectClass=user)(memberOf=${escapeFilterValue(access)})(!(employeeType=${LEFT})))`,
     });
     const source = syncSource(connection);
     const watched = { ...source, settings: { ...source.settings, enabled: true } };
@@ -157,7 +167,7 @@ export async function watchStage(services: Services): Promise<void> {
       const [door, path] = TURNS[trial % TURNS.length] ?? ['disable', 'watch'];
       const joining = door === 'join';
       // Enabled people only (the template disables or expires a few in every hundred).
-      let n = joining ? joinerOf(trial) : 100 + trial * 37;
+      let n = joining ? joinerOf(trial) : 100 + trial * STRIDE;
       while (benchPerson(n).disabled || benchPerson(n).expired) n += 1;
       const person = benchPerson(n);
       // A joiner is let in: timed to their person created. Anyone else is cut: timed to their
@@ -176,6 +186,16 @@ export async function watchStage(services: Services): Promise<void> {
         else if (door === 'move') await renamePerson(dc, dn, { parent: former });
         else if (door === 'ungroup') await changeGroupMembers(dc, access, 'delete', [dn]);
         else if (door === 'join') await changeGroupMembers(dc, access, 'add', [dn]);
+        else if (door === 'refilter')
+          await dc.asAdmin((client) =>
+            client.modify(
+              dn,
+              new Change({
+                operation: 'replace',
+                modification: new Attribute({ type: 'employeeType', values: [LEFT] }),
+              }),
+            ),
+          );
         else {
           const expiry = new Date(Date.now() + EXPIRY_LEAD_MS);
           start += expiry.getTime() - Date.now();
@@ -204,6 +224,7 @@ export async function watchStage(services: Services): Promise<void> {
       ungroup: { watch: WATCHED, floor: 'floor: an incremental run started at once' },
       expiry: { watch: WATCHED, floor: 'floor: an incremental run started at the instant' },
       join: { watch: WATCHED, floor: 'floor: an incremental run started at once' },
+      refilter: { watch: WATCHED, floor: 'floor: an incremental run started at once' },
     };
     const rows = TURNS.map(([door, path]) => {
       const stats = latency(through.get(`${door} ${path}`) ?? []);
@@ -212,7 +233,7 @@ export async function watchStage(services: Services): Promise<void> {
     });
     process.stdout.write(
       [
-        `An account disabled, deleted, moved out of the base DN or removed from the access group the user filter requires in Samba AD, or whose expiry passes (10,000 people, all in the access group but the joiners, after a full sync), to the person's messenger session revoked; an account added to the access group (join) to the person created; ${TRIALS} trials each way, taking turns, each a different person, timed from just before the LDAP modify, delete or move, or from the expiry's instant (set ${EXPIRY_LEAD_MS} ms ahead); polled every ${POLL_MS} ms. The watch asks every ${WATCH_INTERVAL_MS} ms (the default), and is on only in its own trials; the floor starts an incremental run right after the change, or at the instant, as the watch does once it knows. Load average at the end: ${loadavg()
+        `An account disabled, deleted, moved out of the base DN, removed from the access group the user filter requires or given the employeeType it leaves out (refilter) in Samba AD, or whose expiry passes (10,000 people, all in the access group but the joiners, after a full sync), to the person's messenger session revoked; an account added to the access group (join) to the person created; ${TRIALS} trials each way, taking turns, each a different person, timed from just before the LDAP modify, delete or move, or from the expiry's instant (set ${EXPIRY_LEAD_MS} ms ahead); polled every ${POLL_MS} ms. The watch asks every ${WATCH_INTERVAL_MS} ms (the default), and is on only in its own trials; the floor starts an incremental run right after the change, or at the instant, as the watch does once it knows. Load average at the end: ${loadavg()
           .map((v) => v.toFixed(2))
           .join(' / ')}.`,
         '',
