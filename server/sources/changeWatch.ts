@@ -116,8 +116,9 @@ function cursorKey(cursor: SyncCursor): string | null {
  * change looked at once), and,
  * where the account may see tombstones, who was deleted from under them. The earliest expiry
  * ahead is read once after each run of the source (a scan: AD does not index accountExpires),
- * and the watch wakes for it. A generic LDAP source with a lock attribute and an entryCSN
- * cursor (OpenLDAP with syncprov) is asked the same of its entries locked since. Someone found
+ * and the watch wakes for it. A generic LDAP source with an entryCSN cursor (OpenLDAP with
+ * syncprov) is asked the same of its entries changed since: locked by its lock attribute, no
+ * longer matched by the user filter, or moved out of the base DNs. Someone found
  * so and still in here is read again by id in a run of their own (targetedReader.ts: the entry,
  * the tombstone, or the entry out of scope; the cursor stays for the next ordinary run); an
  * expiry due starts an ordinary incremental run. So does a change of a group the user filter
@@ -152,8 +153,7 @@ export function startChangeWatch(
     const wanted = (await sources()).filter(
       (source) =>
         source.settings.enabled &&
-        (source.connection?.kind === 'active-directory' ||
-          (source.connection?.kind === 'ldap' && source.connection.lockAttribute !== null)),
+        (source.connection?.kind === 'active-directory' || source.connection?.kind === 'ldap'),
     );
     const ids = new Set(wanted.map((source) => source.id));
     for (const [id, entry] of watched)

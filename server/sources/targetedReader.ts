@@ -3,10 +3,11 @@ import type { DirectoryReader } from './types.ts';
 /**
  * A reader for an incremental run of the given people only (by external id), which leaves the
  * source's cursor where it was: the change watch's run for the accounts its probe found out,
- * deleted, moved out or added to the access group, instead of every change since the cursor
- * (on Samba, three scans of the domain). Its pages are those people read again by id (`readPeople`: those still in scope);
- * its absence, where the source can say it (`readGone`, AD), is which of them the directory
- * says are gone (a tombstone, an entry out of the base DNs, or one the user filter no longer
+ * deleted, moved out, no longer matched by the user filter or added to the access group,
+ * instead of every change since the cursor (on Samba, three scans of the domain). Its pages are
+ * those people read again by id (`readPeople`: those still in scope); its absence
+ * (`readGone`) is which of them the directory says are gone (a tombstone or, in generic LDAP,
+ * an id found nowhere; an entry out of the base DNs, or one the user filter no longer
  * matches), less anyone the pages read. So the run acts on what it read itself, not on the
  * probe's word. The changes it skips are read by the next ordinary run, from the same cursor.
  */

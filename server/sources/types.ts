@@ -170,8 +170,9 @@ export interface DirectoryReader {
   /**
    * Which of the given people (by external id) the directory says are gone, read again from the
    * directory: the absence check of a run for those people only (AD: their tombstones, and
-   * their entries now out of scope; the run's pages drop anyone they read). Sources that keep no
-   * trace of a deletion have none.
+   * their entries now out of scope; generic LDAP: their entries looked up by id in the whole
+   * tree, one found nowhere deleted; the run's pages drop anyone they read). HR sources have
+   * none.
    */
   readGone?(externalIds: readonly string[]): Promise<AbsenceRead>;
 }

@@ -1,5 +1,9 @@
+import { Attribute } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drainRuns } from '../../server/sources/runs.ts';
+import { systemActor } from '../../server/authz/actor.ts';
+import { findSource, readerFor } from '../../server/sources/registry.ts';
+import { drainRuns, startRun } from '../../server/sources/runs.ts';
+import { targetedReader } from '../../server/sources/targetedReader.ts';
 import type { ApiClient } from '../support/api.ts';
 import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
@@ -33,13 +37,24 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
   let ldap: OpenLdap;
   let context: TestContext;
   let api: ApiClient;
+  let formerDn: string;
+  const statusOf = async (login: string) =>
+    (await peopleOf(context.services, SOURCE)).find((p) => p.username === login)?.status;
 
   beforeAll(async () => {
     ldap = await startOpenLdap({
-      ldif: ['ivanov', 'petrov', 'sidorov', 'kozlov']
+      ldif: ['ivanov', 'petrov', 'sidorov', 'kozlov', 'orlov', 'belov', 'zotov']
         .map((uid) => personLdif({ uid, sn: uid }))
         .join('\n'),
     });
+    // Where those who left are moved: outside the source's base DN.
+    formerDn = `ou=former,${ldap.baseDn}`;
+    await ldap.asRoot((client) =>
+      client.add(formerDn, [
+        new Attribute({ type: 'objectClass', values: ['organizationalUnit'] }),
+        new Attribute({ type: 'ou', values: ['former'] }),
+      ]),
+    );
     process.env[PASSWORD_ENV] = ldap.rootPassword;
     context = await startTestContext({ jobs: { enabled: false } });
     ({ api } = await signedIn(context, 'superadmin'));
@@ -47,14 +62,17 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
       id: SOURCE,
       name: 'Watched LDAP',
       passwordEnv: PASSWORD_ENV,
-      baseDn: ldap.baseDn,
+      baseDn: ldap.peopleDn,
       connection: {
         lockAttribute: 'pwdAccountLockedTime',
+        // Those whose employeeType says they left are out: an attribute the filter tests.
+        userFilter: '(&(objectClass=inetOrgPerson)(!(employeeType=left)))',
       },
+      thresholds: { minShareOfManaged: 0.5, maxDeactivationShare: 0.5, maxDeactivations: 50 },
     });
     const first = await sync(api, SOURCE, 'full');
     expect(first.status, first.error ?? '').toBe('succeeded');
-    expect(first.counts).toMatchObject({ create: 4 });
+    expect(first.counts).toMatchObject({ create: 7 });
   });
 
   afterAll(async () => {
@@ -114,5 +132,69 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
         return null;
       },
     });
+  });
+
+  it('cuts an entry moved out of the base DN without anyone running a sync', async () => {
+    await expectCutByWatch(context, {
+      sourceId: SOURCE,
+      login: 'orlov',
+      bystander: 'kozlov',
+      // Not read through the base DN: found outside it by its id.
+      targeted: 'gone',
+      whileWatching: async (watch) => {
+        await lookedTwice(watch);
+        await ldap.asRoot((client) =>
+          client.modifyDN(ldapPersonDn('orlov'), `uid=orlov,${formerDn}`),
+        );
+        return null;
+      },
+    });
+  });
+
+  it('cuts an entry the user filter no longer matches without anyone running a sync', async () => {
+    await expectCutByWatch(context, {
+      sourceId: SOURCE,
+      login: 'belov',
+      bystander: 'kozlov',
+      targeted: 'gone',
+      whileWatching: async (watch) => {
+        await lookedTwice(watch);
+        await modifyLdapEntry(ldap, ldapPersonDn('belov'), { employeeType: 'left' });
+        return null;
+      },
+    });
+  });
+
+  it('deactivates, in a run for people by id, one found nowhere as deleted, and not one in scope', async () => {
+    const people = await peopleOf(context.services, SOURCE);
+    const idOf = (login: string) => people.find((p) => p.username === login)?.external_id ?? '';
+    await ldap.asRoot((client) => client.del(ldapPersonDn('zotov')));
+    const source = await findSource(context.services, SOURCE);
+    const reader = targetedReader(await readerFor(context.services, source), [
+      idOf('zotov'),
+      idOf('ivanov'),
+    ]);
+    const started = await startRun(
+      context.services,
+      source,
+      'incremental',
+      systemActor('watch'),
+      reader,
+    );
+    await started.done;
+    const { rows } = await context.services.pool.query(
+      'select status, counts from sync_run where id = $1',
+      [started.runId],
+    );
+    expect(rows[0]).toMatchObject({ status: 'succeeded', counts: { read: 1, deactivate: 1 } });
+    const reasons = await context.services.pool.query<{ external_id: string; reason: string }>(
+      `select external_id, reason from sync_plan_item where run_id = $1 and action = 'deactivate'`,
+      [started.runId],
+    );
+    expect(reasons.rows).toEqual([
+      { external_id: idOf('zotov'), reason: 'deleted in the directory' },
+    ]);
+    expect(await statusOf('zotov')).toBe('deactivated');
+    expect(await statusOf('ivanov')).toBe('active');
   });
 });

@@ -14,6 +14,7 @@ import { planNote } from '../reconcile/notes.ts';
 import type { AbsenceRead, AbsentId, DeletionDetection } from '../types.ts';
 import { usnWindowTerms } from './adState.ts';
 import { searchBases } from './bases.ts';
+import { suffixesHolding } from './changeSequence.ts';
 import { filterGroupChanged, filterGroupsOf } from './filterGroups.ts';
 import { entryGuid, objectGuidFilter } from './guid.ts';
 import { idAttributeOf } from './mapping.ts';
@@ -35,6 +36,8 @@ import { IDS_PER_FILTER } from './readPeople.ts';
  * - **Generic LDAP**: no tombstones and no change number common to every server, so every
  *   incremental run enumerates the ids in scope (the id attribute only, paged): people of the
  *   source neither among them nor read are gone. The engine compares the sets in PostgreSQL.
+ *   A run for a few people (the change watch's) looks each up by id in the whole tree instead
+ *   (ldapGoneOf).
  */
 
 /** LDAP_SERVER_SHOW_DELETED_OID: searches also return deleted objects (tombstones). */
@@ -181,8 +184,11 @@ async function* goneAmong(
  * base DN: a person moved from one base to another is read by the pages under the new one, and
  * the engine drops ids the read staged.
  */
-function liveAbsence(source: DirectorySource, entry: Entry): AbsentId[] {
-  const externalId = entryGuid(entry);
+function liveAbsence(
+  source: DirectorySource,
+  entry: Entry,
+  externalId: string | null = entryGuid(entry),
+): AbsentId[] {
   if (externalId === null) return [];
   // The reason's wording: a source with one base DN reads as before.
   const bases = source.baseDns.length === 1 ? 'DN' : 'DNs';
@@ -310,21 +316,76 @@ async function* goneOf(
     ]);
 }
 
+const BY_ID: DeletionDetection = {
+  permitted: true,
+  method: 'enumeration',
+  message:
+    'the people were looked up by id in the whole directory: one found nowhere was deleted, one found outside the base DNs was moved out',
+};
+
+/**
+ * Generic LDAP: the given ids as ids of people gone, looked up by the id attribute in the
+ * naming contexts holding the base DNs (100 to a search): an entry found outside every base DN
+ * was moved out, one under a base DN no longer matches the user filter (the engine drops the
+ * ids the run read), and an id found nowhere was deleted (no tombstones: the directory's whole
+ * tree, as far as the service account may read it, is the evidence).
+ */
+async function* ldapGoneOf(
+  client: Client,
+  source: DirectorySource,
+  externalIds: readonly string[],
+): AsyncGenerator<AbsentId[]> {
+  const attribute = idAttributeOf(source);
+  const suffixes = (await suffixesHolding(client, source.baseDns)) ?? source.baseDns;
+  for (let i = 0; i < externalIds.length; i += IDS_PER_FILTER) {
+    const unseen = new Set(externalIds.slice(i, i + IDS_PER_FILTER));
+    const gone: AbsentId[] = [];
+    const filter = new OrFilter({
+      filters: [...unseen].map((value) => new EqualityFilter({ attribute, value })),
+    });
+    for (const base of suffixes)
+      for await (const entries of pagedSearch(client, source, {
+        base,
+        filter,
+        attributes: [attribute],
+        binary: [],
+      }))
+        for (const entry of entries) {
+          // Lower-cased and trimmed as the reader makes external ids (mapping.ts).
+          const id = textOf(entry[attribute])?.trim().toLowerCase() ?? null;
+          if (id !== null && unseen.delete(id)) gone.push(...liveAbsence(source, entry, id));
+        }
+    for (const externalId of unseen)
+      gone.push({
+        externalId,
+        reason: 'deleted in the directory',
+        note: planNote('deleted_in_directory'),
+      });
+    if (gone.length > 0) yield gone;
+  }
+}
+
 /**
  * The absence check of a run for the given people only (the change watch's, for accounts it saw
- * deleted or moved out of the base DNs), on a connection of its own: as an incremental run's
- * check (tombstones, and user entries out of scope), over these objectGUIDs instead of a USN
- * window. The run deactivates on what it read itself, not on the probe's word: an account
- * restored from AD's Recycle Bin, or moved back, is not gone. AD only: generic LDAP has no
- * tombstones.
+ * out, deleted, moved out of the base DNs or no longer matched by the user filter), on a
+ * connection of its own. AD: as an incremental run's check (tombstones, and user entries out of
+ * scope), over these objectGUIDs instead of a USN window. Generic LDAP: each looked up by id
+ * (ldapGoneOf). The run deactivates on what it read itself, not on the probe's word: an account
+ * restored from AD's Recycle Bin, or moved back, is not gone.
  */
-export function openGoneOf(
+export async function openGoneOf(
   source: DirectorySource,
   services: AbsenceServices,
   externalIds: readonly string[],
 ): Promise<AbsenceRead> {
-  if (source.kind !== 'active-directory')
-    throw new Error(`source ${source.id}: only AD can say by id who is gone`);
+  if (source.kind !== 'active-directory') {
+    const client = await bound(source, services);
+    return {
+      kind: 'gone',
+      detection: BY_ID,
+      ids: closing(client, ldapGoneOf(client, source, externalIds)),
+    };
+  }
   return openAd(source, services, async (client, nc, detection) => ({
     kind: 'gone',
     detection,

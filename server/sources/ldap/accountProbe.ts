@@ -21,7 +21,7 @@ import { dnWithinAny } from '../../shared/dn.ts';
 import type { SyncCursor } from '../types.ts';
 import { namingContext, showDeleted, visibleTombstones } from './absence.ts';
 import { readHighestCommittedUsn, type UsnWindow, usnWindowTerms } from './adState.ts';
-import { readContextCsn } from './changeSequence.ts';
+import { readContextCsn, suffixesHolding } from './changeSequence.ts';
 import {
   filterGroupChanged,
   filterGroupsOf,
@@ -49,14 +49,14 @@ export interface ChangedAccounts {
   /** The external ids of those deleted from under the base DNs (AD tombstones). */
   deleted: string[];
   /**
-   * AD: the external ids of users changed and now outside every base DN: moved out, or users of
-   * other OUs (the watch keeps only those it has from the source).
+   * The external ids of users (generic LDAP: entries) changed and now outside every base DN:
+   * moved out, or users of other subtrees (the watch keeps only those it has from the source).
    */
   movedOut: string[];
   /**
-   * AD: the external ids of users changed under a base DN, neither disabled nor expired, that
+   * The external ids of users (generic LDAP: entries) changed under a base DN, not out, that
    * the user filter no longer matches (an attribute it tests changed: a department, a company,
-   * an `employeeType`), or never did (users the source does not take: the watch keeps only
+   * an `employeeType`), or never did (entries the source does not take: the watch keeps only
    * those it has).
    */
   unmatched: string[];
@@ -249,56 +249,81 @@ export function createAccountProbe(
   const filterGroups = source.kind === 'active-directory' ? filterGroupsOf(source) : [];
   // Those it requires directly, when it names no other way (null): their members tell who left.
   const requiredGroups = source.kind === 'active-directory' ? requiredGroupsOf(source) : null;
-  // Generic LDAP: entries changed after the cursor whose lock attribute locks them. Only with an
-  // entryCSN cursor (OpenLDAP with syncprov): its contextCSN gates the search as AD's USN does.
-  const lockedSince = (cursor: SyncCursor, now: Date): Promise<ChangedAccounts> => {
+  // An entry's external id, as the reader makes it (mapping.ts): AD's objectGUID, or the id
+  // attribute trimmed and lower-cased.
+  const idAttribute = idAttributeOf(source);
+  const idOf = (entry: Entry): string | null =>
+    source.kind === 'active-directory'
+      ? entryGuid(entry)
+      : (attributeText(entry, idAttribute)?.trim().toLowerCase() ?? null);
+  const idAttributes = source.kind === 'active-directory' ? GUID : [idAttribute];
+  // Of entries changed in the window under the base DNs, those the user filter does not match:
+  // the same window searched again through the filter, ids only, and what it does not return.
+  // AD's searches both end at the same USN, so a change made between them is in neither; an
+  // LDAP window has no end, and an entry changed between them is judged as it is now.
+  const unmatchedAmong = async (
+    connection: Client,
+    within: Set<string>,
+    matching: Filter | string,
+  ): Promise<string[]> => {
+    if (within.size === 0) return [];
+    for (const base of source.baseDns)
+      for await (const page of pagedSearch(connection, source, {
+        base,
+        filter: matching,
+        attributes: idAttributes,
+        binary: source.kind === 'active-directory' ? GUID : [],
+      }))
+        for (const entry of page) {
+          const id = idOf(entry);
+          if (id !== null) within.delete(id);
+        }
+    return [...within];
+  };
+  // Generic LDAP, only with an entryCSN cursor (OpenLDAP with syncprov): its contextCSN gates
+  // the searches as AD's USN does. The entries of the suffixes changed after the cursor (and
+  // the last acted-on ask), ids only: under a base DN and locked by the lock attribute, out;
+  // under a base DN and no longer matched by the user filter, unmatched; outside every base
+  // DN, moved out (entries of other subtrees are dropped by the watch's check of who is in).
+  const changedSinceCsn = (cursor: SyncCursor, now: Date): Promise<ChangedAccounts> => {
     const lock = source.kind === 'ldap' ? source.lockAttribute : null;
     const saved = cursor.ldapTracking === 'entryCSN' ? (cursor.contextCsn ?? []) : [];
-    if (!lock || saved.length === 0) return Promise.resolve(NOTHING);
+    if (saved.length === 0) return Promise.resolve(NOTHING);
     const at = saved.join(' ');
     const from = seenCsn?.cursor === at ? seenCsn.to : saved;
-    const filter = `(&${source.userFilter}(${lock}=*)${strictlyAfter(from)})`;
-    const idAttribute = idAttributeOf(source);
+    const window = strictlyAfter(from);
     return onConnection(async (connection) => {
       const current = await readContextCsn(connection, source.baseDns);
       // No contextCSN any more: the next run reads in full anyway.
       if (current === null || current.join(' ') === from.join(' ')) return NOTHING;
       const out: string[] = [];
-      for await (const entry of each(connection, filter, [lock, idAttribute])) {
-        // Trimmed and lower-cased as the reader makes external ids (mapping.ts).
-        const id = attributeText(entry, idAttribute)?.trim().toLowerCase();
-        if (id && isAccountBlocked(source, entry, now)) out.push(id);
-      }
+      const movedOut: string[] = [];
+      const within = new Set<string>();
+      const suffixes = (await suffixesHolding(connection, source.baseDns)) ?? source.baseDns;
+      for (const suffix of suffixes)
+        for await (const page of pagedSearch(connection, source, {
+          base: suffix,
+          filter: `(&(${idAttribute}=*)${window})`,
+          attributes: lock ? [idAttribute, lock] : [idAttribute],
+          binary: [],
+        }))
+          for (const entry of page) {
+            const id = idOf(entry);
+            if (id === null) continue;
+            if (!dnWithinAny(entry.dn, source.baseDns)) movedOut.push(id);
+            else if (lock && isAccountBlocked(source, entry, now)) out.push(id);
+            else within.add(id);
+          }
+      const unmatched = await unmatchedAmong(
+        connection,
+        within,
+        `(&${source.userFilter}${window})`,
+      );
       // Entries written after contextCSN was read are found again next time: harmless.
-      return found({ ...NOTHING, out }, () => {
+      return found({ ...NOTHING, out, movedOut, unmatched }, () => {
         seenCsn = { cursor: at, to: current };
       });
     });
-  };
-  // Of users changed in the window under the base DNs, those the user filter does not match: the
-  // same window searched again through the filter, ids only, and what it does not return. Both
-  // searches end at the same USN, so a change made between them is in neither.
-  const unmatchedAmong = async (
-    connection: Client,
-    within: Set<string>,
-    window: UsnWindow,
-  ): Promise<string[]> => {
-    if (within.size === 0) return [];
-    const matching = new AndFilter({
-      filters: [FilterParser.parseString(source.userFilter), ...usnWindowTerms(window)],
-    });
-    for (const base of source.baseDns)
-      for await (const page of pagedSearch(connection, source, {
-        base,
-        filter: matching,
-        attributes: GUID,
-        binary: GUID,
-      }))
-        for (const entry of page) {
-          const id = entryGuid(entry);
-          if (id !== null) within.delete(id);
-        }
-    return [...within];
   };
   // AD: the users changed in the window, domain-wide (a move out of the base DNs leaves them).
   const changedIn = async (connection: Client, window: UsnWindow, now: Date) => {
@@ -333,12 +358,18 @@ export function createAccountProbe(
       out,
       movedOut,
       nextExpiry,
-      unmatched: await unmatchedAmong(connection, within, window),
+      unmatched: await unmatchedAmong(
+        connection,
+        within,
+        new AndFilter({
+          filters: [FilterParser.parseString(source.userFilter), ...usnWindowTerms(window)],
+        }),
+      ),
     };
   };
   return {
     changedSince(cursor, now) {
-      if (source.kind === 'ldap') return lockedSince(cursor, now);
+      if (source.kind === 'ldap') return changedSinceCsn(cursor, now);
       if (!cursor.highestCommittedUsn) return Promise.resolve(NOTHING);
       if (!/^\d+$/.test(cursor.highestCommittedUsn)) return Promise.resolve(NOTHING);
       const at = cursor.highestCommittedUsn;

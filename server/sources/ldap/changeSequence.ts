@@ -51,6 +51,25 @@ function contextHolding(contexts: readonly string[], baseDn: string): string | n
 }
 
 /**
+ * The distinct naming contexts holding the base DNs (see namingContextOf); null when one of them
+ * is held by none, or the rootDSE cannot be read.
+ */
+export async function suffixesHolding(
+  client: Client,
+  baseDns: readonly string[],
+): Promise<string[] | null> {
+  const contexts = await namingContexts(client).catch(() => null);
+  if (contexts === null) return null;
+  const holding = new Map<string, string>();
+  for (const base of baseDns) {
+    const context = contextHolding(contexts, base);
+    if (context === null) return null;
+    holding.set(dnMatchKey(context), context);
+  }
+  return [...holding.values()];
+}
+
+/**
  * The naming context holding `baseDn`: the longest of the rootDSE's `namingContexts` that is
  * `baseDn` or one of its ancestors (a server may hold several databases). Null when none does.
  */

@@ -101,11 +101,7 @@ export function createDirectoryReader(
       }
     },
     readPeople: (externalIds) => readPeopleByIds(source, services, externalIds),
-    ...(source.kind === 'active-directory'
-      ? {
-          readGone: (externalIds: readonly string[]) => openGoneOf(source, services, externalIds),
-        }
-      : {}),
+    readGone: (externalIds) => openGoneOf(source, services, externalIds),
   };
 }
 
