@@ -1,9 +1,6 @@
 import { Attribute } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemActor } from '../../server/authz/actor.ts';
-import { findSource, readerFor } from '../../server/sources/registry.ts';
-import { drainRuns, startRun } from '../../server/sources/runs.ts';
-import { targetedReader } from '../../server/sources/targetedReader.ts';
+import { drainRuns } from '../../server/sources/runs.ts';
 import type { ApiClient } from '../support/api.ts';
 import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
@@ -22,6 +19,7 @@ import {
   NOTHING_FOUND,
   probeAtCursor,
   probed,
+  runOfPeople,
 } from './watchSupport.ts';
 
 /**
@@ -169,31 +167,9 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
     const people = await peopleOf(context.services, SOURCE);
     const idOf = (login: string) => people.find((p) => p.username === login)?.external_id ?? '';
     await ldap.asRoot((client) => client.del(ldapPersonDn('zotov')));
-    const source = await findSource(context.services, SOURCE);
-    const reader = targetedReader(await readerFor(context.services, source), [
-      idOf('zotov'),
-      idOf('ivanov'),
-    ]);
-    const started = await startRun(
-      context.services,
-      source,
-      'incremental',
-      systemActor('watch'),
-      reader,
-    );
-    await started.done;
-    const { rows } = await context.services.pool.query(
-      'select status, counts from sync_run where id = $1',
-      [started.runId],
-    );
-    expect(rows[0]).toMatchObject({ status: 'succeeded', counts: { read: 1, deactivate: 1 } });
-    const reasons = await context.services.pool.query<{ external_id: string; reason: string }>(
-      `select external_id, reason from sync_plan_item where run_id = $1 and action = 'deactivate'`,
-      [started.runId],
-    );
-    expect(reasons.rows).toEqual([
-      { external_id: idOf('zotov'), reason: 'deleted in the directory' },
-    ]);
+    const { run, reasons } = await runOfPeople(context, SOURCE, [idOf('zotov'), idOf('ivanov')]);
+    expect(run).toMatchObject({ status: 'succeeded', counts: { read: 1, deactivate: 1 } });
+    expect(reasons).toEqual(new Map([[idOf('zotov'), 'deleted in the directory']]));
     expect(await statusOf('zotov')).toBe('deactivated');
     expect(await statusOf('ivanov')).toBe('active');
   });

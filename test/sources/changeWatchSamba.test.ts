@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemActor } from '../../server/authz/actor.ts';
 import { startChangeWatch } from '../../server/sources/changeWatch.ts';
-import { findSource, readerFor } from '../../server/sources/registry.ts';
-import { drainRuns, startRun } from '../../server/sources/runs.ts';
-import { targetedReader } from '../../server/sources/targetedReader.ts';
+import { drainRuns } from '../../server/sources/runs.ts';
 import type { ApiClient } from '../support/api.ts';
 import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
@@ -25,6 +22,7 @@ import {
   NOTHING_FOUND,
   probeAtCursor,
   probed,
+  runOfPeople,
 } from './watchSupport.ts';
 
 /**
@@ -305,34 +303,17 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
     const idOf = (login: string) => people.find((p) => p.username === login)?.external_id ?? '';
     await deleteEntry(dc, dns[8] ?? '');
     await renamePerson(dc, dns[10] ?? '', { parent: formerDn });
-    const source = await findSource(context.services, SOURCE);
-    const reader = targetedReader(await readerFor(context.services, source), [
+    const { run, reasons } = await runOfPeople(context, SOURCE, [
       idOf('zaitsev'),
       idOf('smirnov'),
       idOf('lebedev'),
     ]);
-    const started = await startRun(
-      context.services,
-      source,
-      'incremental',
-      systemActor('watch'),
-      reader,
-    );
-    await started.done;
-    const { rows } = await context.services.pool.query(
-      'select status, counts, details from sync_run where id = $1',
-      [started.runId],
-    );
-    expect(rows[0]).toMatchObject({
+    expect(run).toMatchObject({
       status: 'succeeded',
       counts: { read: 1, deactivate: 2 },
       details: { deletionDetection: { permitted: true, method: 'tombstones' } },
     });
-    const reasons = await context.services.pool.query<{ external_id: string; reason: string }>(
-      `select external_id, reason from sync_plan_item where run_id = $1 and action = 'deactivate'`,
-      [started.runId],
-    );
-    expect(new Map(reasons.rows.map((row) => [row.external_id, row.reason]))).toEqual(
+    expect(reasons).toEqual(
       new Map([
         [idOf('zaitsev'), expect.stringMatching(/^deleted in the directory \(was in OU=Staff,/)],
         [

@@ -1,12 +1,14 @@
 import { expect } from 'vitest';
+import { systemActor } from '../../server/authz/actor.ts';
 import { type ChangeWatch, startChangeWatch } from '../../server/sources/changeWatch.ts';
 import {
   type AccountProbe,
   type ChangedAccounts,
   createAccountProbe,
 } from '../../server/sources/ldap/accountProbe.ts';
-import { findSource } from '../../server/sources/registry.ts';
-import { drainRuns, lastCursor } from '../../server/sources/runs.ts';
+import { findSource, readerFor } from '../../server/sources/registry.ts';
+import { drainRuns, lastCursor, startRun } from '../../server/sources/runs.ts';
+import { targetedReader } from '../../server/sources/targetedReader.ts';
 import type { SyncCursor } from '../../server/sources/types.ts';
 import { createDeviceSession } from '../support/factories.ts';
 import type { TestContext } from '../support/harness.ts';
@@ -125,4 +127,42 @@ export async function expectCutByWatch(context: TestContext, cut: CutByWatch): P
   } finally {
     await watch?.stop();
   }
+}
+
+/** What a run of a few people did: its row, and the reasons of its deactivations by external id. */
+export interface RunOfPeople {
+  run: { status: string; counts: Record<string, number>; details: Record<string, unknown> };
+  reasons: Map<string, string>;
+}
+
+/**
+ * Runs, to its end, the change watch's run of these people of the source (read again by id,
+ * and asked which of them are gone: targetedReader.ts), as the watch would start it.
+ */
+export async function runOfPeople(
+  context: TestContext,
+  sourceId: string,
+  externalIds: string[],
+): Promise<RunOfPeople> {
+  const source = await findSource(context.services, sourceId);
+  const reader = targetedReader(await readerFor(context.services, source), externalIds);
+  const started = await startRun(
+    context.services,
+    source,
+    'incremental',
+    systemActor('watch'),
+    reader,
+  );
+  await started.done;
+  const { rows } = await context.services.pool.query<RunOfPeople['run']>(
+    'select status, counts, details from sync_run where id = $1',
+    [started.runId],
+  );
+  const reasons = await context.services.pool.query<{ external_id: string; reason: string }>(
+    `select external_id, reason from sync_plan_item where run_id = $1 and action = 'deactivate'`,
+    [started.runId],
+  );
+  const run = rows[0];
+  if (!run) throw new Error(`run ${started.runId} not found`);
+  return { run, reasons: new Map(reasons.rows.map((row) => [row.external_id, row.reason])) };
 }
