@@ -106,14 +106,9 @@ export async function readContextCsn(
 ): Promise<string[] | null> {
   const bySid = new Map<string, string>();
   try {
-    const contexts = await namingContexts(client);
-    const holding = new Map<string, string>();
-    for (const base of baseDns) {
-      const context = contextHolding(contexts, base);
-      if (context === null) return null;
-      holding.set(dnMatchKey(context), context);
-    }
-    for (const context of holding.values()) {
+    const suffixes = await suffixesHolding(client, baseDns);
+    if (suffixes === null) return null;
+    for (const context of suffixes) {
       const vector = await contextCsnOf(client, context);
       if (vector.size === 0) return null;
       for (const [sid, csn] of vector) {
