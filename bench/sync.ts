@@ -11,6 +11,7 @@ import type {
 import { openBenchDatabase } from './support/database.ts';
 import { fmt, table } from './support/stats.ts';
 import { sampleMemory, syncSource, timedRun } from './sync/engineRuns.ts';
+import { ldapWatchStage } from './sync/ldapWatchStage.ts';
 import { openLdapStage } from './sync/openLdapStage.ts';
 import { sambaStage } from './sync/sambaStage.ts';
 import { watchStage } from './sync/watchStage.ts';
@@ -71,7 +72,7 @@ const fakeConnection = (id: string) =>
 
 /**
  * `npm run bench -- sync [--people 10000] [--large 100000] [--no-samba] [--no-openldap]
- * [--only samba|openldap|watch] [--sample-sql] [--ldap-sizes 10000,100000,1000000] [--floors-only]`: the engine over a generated directory (full, then 100 changes
+ * [--only samba|openldap|watch|ldap-watch] [--sample-sql] [--ldap-sizes 10000,100000,1000000] [--floors-only]`: the engine over a generated directory (full, then 100 changes
  * incrementally), a large generated full run with its peak memory, the end-to-end sync of a
  * Samba AD DC (10,000 people) against its floor with two incremental runs, and the end-to-end
  * sync of 100,000 people from OpenLDAP (its own database; about two minutes). The directories
@@ -102,14 +103,19 @@ export async function runSyncBenchmark(args: string[]): Promise<void> {
   const total = Number(values.people);
   const large = Number(values.large);
   const only = values.only;
-  if (only !== undefined && only !== 'samba' && only !== 'openldap' && only !== 'watch')
-    throw new Error('--only takes samba, openldap or watch');
+  const stages = ['samba', 'openldap', 'watch', 'ldap-watch'];
+  if (only !== undefined && !stages.includes(only))
+    throw new Error(`--only takes ${stages.join(', ')}`);
   const db = await openBenchDatabase('sync', { fresh: true, poolMax: 8 });
   const rows: string[][] = [];
   try {
     const { services } = db;
     if (only === 'watch') {
       await watchStage(services);
+      return;
+    }
+    if (only === 'ldap-watch') {
+      await ldapWatchStage(services);
       return;
     }
     if (only === undefined) await generatedStages(services, total, large, rows);

@@ -4,7 +4,6 @@ import { Attribute, Change } from 'ldapts';
 import { escapeFilterValue } from '../../server/identity/ldap/filter.ts';
 import { directorySourceSchema, withBaseDns } from '../../server/shared/config/directorySources.ts';
 import type { Services } from '../../server/shared/services.ts';
-import { hashToken, newToken } from '../../server/shared/tokens.ts';
 import { startChangeWatch } from '../../server/sources/changeWatch.ts';
 import { useReaderFactory } from '../../server/sources/registry.ts';
 import { sambaMissing } from '../../test/support/samba.ts';
@@ -18,21 +17,24 @@ import {
   setDisabled,
   setExpiry,
 } from '../../test/support/sambaPeople.ts';
-import { fmt, latency, table } from '../support/stats.ts';
+import { table } from '../support/stats.ts';
 import { syncSource, timedRun } from './engineRuns.ts';
 import { benchPerson } from './people.ts';
 import { buildSambaDirectory10k } from './sambaDirectory.ts';
+import {
+  cut,
+  latencyRow,
+  POLL_MS,
+  sleep,
+  timeUntil,
+  WATCH_INTERVAL_MS,
+  WATCHED,
+} from './watchTrials.ts';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Trials through each path. */
 const TRIALS = 20;
-
-/** How often a trial looks whether the person's session was revoked. */
-const POLL_MS = 10;
-
-/** The watch's interval in this stage: the configuration's default. */
-const WATCH_INTERVAL_MS = 500;
 
 /** The employeeType the source's user filter leaves out (the refilter door sets it). */
 const LEFT = 'Уволен';
@@ -80,37 +82,6 @@ const joinerOf = (trial: number) =>
   JOINERS[
     Math.floor(trial / TURNS.length) * 2 + (TURNS[trial % TURNS.length]?.[1] === 'floor' ? 1 : 0)
   ] ?? 0;
-
-const WATCHED = 'the change watch (nobody runs a sync)';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-
-/**
- * A person about to be cut: active now, given a device session; says whether it is revoked.
- */
-async function cut(services: Services, n: number, login: string): Promise<() => Promise<boolean>> {
-  const { rows } = await services.pool.query<{ id: string }>(
-    'select id from app_user where username = $1 and status = $2',
-    [login, 'active'],
-  );
-  const userId = rows[0]?.id;
-  if (!userId) throw new Error(`person ${n} (${login}) is not active`);
-  const session = await services.pool.query<{ id: string }>(
-    `insert into device_session (id, user_id, token_hash, device_name, platform, ip,
-       user_agent, expires_at, last_seen_at)
-     values (gen_random_uuid(), $1, $2, 'Bench phone', 'android', '10.1.2.3', 'bench',
-       now() + interval '30 days', now()) returning id`,
-    [userId, hashToken(newToken())],
-  );
-  const sessionId = session.rows[0]?.id;
-  return async () => {
-    const revoked = await services.pool.query<{ revoked: boolean }>(
-      'select revoked_at is not null as revoked from device_session where id = $1',
-      [sessionId],
-    );
-    return revoked.rows[0]?.revoked === true;
-  };
-}
 
 /** A person about to join the access group: says whether the service has created them. */
 function letIn(services: Services, login: string): () => Promise<boolean> {
@@ -203,13 +174,8 @@ export async function watchStage(services: Services): Promise<void> {
           if (path === 'floor') await sleep(expiry.getTime() - Date.now());
         }
         if (path === 'floor') await timedRun(services, source, 'incremental');
-        for (;;) {
-          if (await done()) break;
-          if (performance.now() - start > 120_000) throw new Error(`person ${n}: no change seen`);
-          await sleep(POLL_MS);
-        }
         const times = through.get(`${door} ${path}`) ?? [];
-        times.push(performance.now() - start);
+        times.push(await timeUntil(done, start, `person ${n}`));
         through.set(`${door} ${path}`, times);
       } finally {
         await watch?.stop();
@@ -226,11 +192,9 @@ export async function watchStage(services: Services): Promise<void> {
       join: { watch: WATCHED, floor: 'floor: an incremental run started at once' },
       refilter: { watch: WATCHED, floor: 'floor: an incremental run started at once' },
     };
-    const rows = TURNS.map(([door, path]) => {
-      const stats = latency(through.get(`${door} ${path}`) ?? []);
-      const name = pathName[door][path];
-      return [door, name, String(stats.n), fmt(stats.p50), fmt(stats.p95), fmt(stats.max)];
-    });
+    const rows = TURNS.map(([door, path]) =>
+      latencyRow(door, pathName[door][path], through.get(`${door} ${path}`) ?? []),
+    );
     process.stdout.write(
       [
         `An account disabled, deleted, moved out of the base DN, removed from the access group the user filter requires or given the employeeType it leaves out (refilter) in Samba AD, or whose expiry passes (10,000 people, all in the access group but the joiners, after a full sync), to the person's messenger session revoked; an account added to the access group (join) to the person created; ${TRIALS} trials each way, taking turns, each a different person, timed from just before the LDAP modify, delete or move, or from the expiry's instant (set ${EXPIRY_LEAD_MS} ms ahead); polled every ${POLL_MS} ms. The watch asks every ${WATCH_INTERVAL_MS} ms (the default), and is on only in its own trials; the floor starts an incremental run right after the change, or at the instant, as the watch does once it knows. Load average at the end: ${loadavg()

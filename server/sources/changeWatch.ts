@@ -19,6 +19,11 @@ export interface ChangeWatchOptions {
   intervalMs: number;
   /** How long a source whose probe failed is left alone; default 30 s (a test shortens it). */
   pauseAfterFailureMs?: number;
+  /**
+   * A run for a deletion in generic LDAP waits this many times the last one's length after it
+   * ended before the next (Watched.deletionRunsFrom); IDLE_PER_BUSY by default (a test raises it).
+   */
+  deletionIdlePerBusy?: number;
 }
 
 /** A running watch of the directory sources. */
@@ -61,6 +66,13 @@ interface Watched {
   /** The people a run of their own was started for, at the cursor `key`: not again there. */
   tried: { key: string | null; ids: Set<string> };
   pausedUntil: number;
+  /**
+   * Generic LDAP: no ordinary run for a deletion before this instant (ms): IDLE_PER_BUSY times
+   * the last one's length after it ended. A deletion is told by a contextCSN no entry carries,
+   * which changes of entries the service account cannot read look like too; those must not
+   * keep the source enumerating.
+   */
+  deletionRunsFrom: number;
   /** The probe's failures: the first logged, then its recovery. */
   outage: OutageLog;
 }
@@ -118,7 +130,10 @@ function cursorKey(cursor: SyncCursor): string | null {
  * ahead is read once after each run of the source (a scan: AD does not index accountExpires),
  * and the watch wakes for it. A generic LDAP source with an entryCSN cursor (OpenLDAP with
  * syncprov) is asked the same of its entries changed since: locked by its lock attribute, no
- * longer matched by the user filter, or moved out of the base DNs. Someone found
+ * longer matched by the user filter, or moved out of the base DNs; and whether an entry was
+ * deleted (the suffix's contextCSN on a change no entry carries), which starts an ordinary
+ * incremental run: its enumeration of the ids in scope tells whose entry it was (such runs
+ * keep to a tenth of the time, as passes do). Someone found
  * so and still in here is read again by id in a run of their own (targetedReader.ts: the entry,
  * the tombstone, or the entry out of scope; the cursor stays for the next ordinary run); an
  * expiry due starts an ordinary incremental run. So does a change of a group the user filter
@@ -180,6 +195,7 @@ export function startChangeWatch(
         expiryReadFor: null,
         tried: known?.tried ?? { key: null, ids: new Set() },
         pausedUntil: 0,
+        deletionRunsFrom: known?.deletionRunsFrom ?? 0,
         outage: outageLog(logger, {
           failed: 'change watch: probe failed',
           recovered: 'change watch recovered',
@@ -250,6 +266,12 @@ export function startChangeWatch(
       started = await startOrdinaryRun(entry, key, 'an account expired');
     else if (changed.filterGroupChanged && changed.filterMembers === null)
       started = await startOrdinaryRun(entry, key, 'a group the user filter names changed');
+    else if (changed.entryDeleted)
+      started =
+        Date.now() >= entry.deletionRunsFrom &&
+        (await startOrdinaryRun(entry, key, 'an entry was deleted in the directory', (ms) => {
+          entry.deletionRunsFrom = Date.now() + ms * (options.deletionIdlePerBusy ?? IDLE_PER_BUSY);
+        }));
     else if (targets.length > 0) started = await startTargetedRun(entry, targets);
     // Acted on: the next ask looks at later changes only. A run refused (another was starting)
     // leaves them to be found again.
@@ -257,19 +279,28 @@ export function startChangeWatch(
   };
 
   // An ordinary incremental run, at most one per cursor: for an expiry due (the watch knows the
-  // instant, not whose it is: the expiry search after each run reads instants only), or a
-  // change of a group the user filter names (only the run's enumeration tells who left).
-  const startOrdinaryRun = async (entry: Watched, key: string, why: string): Promise<boolean> => {
+  // instant, not whose it is: the expiry search after each run reads instants only), a change
+  // of a group the user filter names, or a deletion in generic LDAP (only the run's
+  // enumeration tells who left). `ended` is told how long the run took, once it has ended.
+  const startOrdinaryRun = async (
+    entry: Watched,
+    key: string,
+    why: string,
+    ended?: (ms: number) => void,
+  ): Promise<boolean> => {
     entry.triggeredFor = key;
     try {
+      const startedAt = Date.now();
       const started = await startRun(services, entry.source, 'incremental', systemActor('watch'));
       logger.info(
         { sourceId: entry.source.id, runId: started.runId },
         `change watch: ${why}; incremental run started`,
       );
-      started.done.catch((error: unknown) =>
-        logger.warn({ err: error, sourceId: entry.source.id }, 'change watch: the run failed'),
-      );
+      started.done
+        .finally(() => ended?.(Date.now() - startedAt))
+        .catch((error: unknown) =>
+          logger.warn({ err: error, sourceId: entry.source.id }, 'change watch: the run failed'),
+        );
       return true;
     } catch (error) {
       // Another process (or an admin) started one first; look again once it is done.

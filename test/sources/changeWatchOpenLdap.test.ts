@@ -1,5 +1,6 @@
 import { Attribute } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startChangeWatch } from '../../server/sources/changeWatch.ts';
 import { drainRuns } from '../../server/sources/runs.ts';
 import type { ApiClient } from '../support/api.ts';
 import { signedIn } from '../support/factories.ts';
@@ -12,6 +13,7 @@ import {
   slapdAvailable,
   startOpenLdap,
 } from '../support/openldap.ts';
+import { WATCH_RUN_MS, waitUntil } from '../support/timeouts.ts';
 import { addOpenLdapSource, peopleOf, sync } from './support.ts';
 import {
   expectCutByWatch,
@@ -41,7 +43,19 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
 
   beforeAll(async () => {
     ldap = await startOpenLdap({
-      ldif: ['ivanov', 'petrov', 'sidorov', 'kozlov', 'orlov', 'belov', 'zotov']
+      ldif: [
+        'ivanov',
+        'petrov',
+        'sidorov',
+        'kozlov',
+        'orlov',
+        'belov',
+        'zotov',
+        'volkov',
+        'lebedev',
+        'kuznetsov',
+        'smirnov',
+      ]
         .map((uid) => personLdif({ uid, sn: uid }))
         .join('\n'),
     });
@@ -70,7 +84,7 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
     });
     const first = await sync(api, SOURCE, 'full');
     expect(first.status, first.error ?? '').toBe('succeeded');
-    expect(first.counts).toMatchObject({ create: 7 });
+    expect(first.counts).toMatchObject({ create: 11 });
   });
 
   afterAll(async () => {
@@ -116,6 +130,87 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
     } finally {
       await again.close();
     }
+  });
+
+  it('the probe tells a deletion from changes of entries still there', async () => {
+    const { probe, cursor } = await probeAtCursor(context, SOURCE);
+    // The new OU is outside the base DN: moved out as far as the probe knows, and nobody's.
+    const ours = new Set(
+      (await peopleOf(context.services, SOURCE)).flatMap((p) => p.external_id ?? []),
+    );
+    const asked = () => probed(probe.changedSince(cursor, new Date()), ours);
+    try {
+      // A change of a person, and an entry with no person in it (an OU), each carry their CSN.
+      await modifyLdapEntry(ldap, ldapPersonDn('ivanov'), { title: 'Старший инженер' });
+      await ldap.asRoot((client) =>
+        client.add(`ou=projects,${ldap.baseDn}`, [
+          new Attribute({ type: 'objectClass', values: ['organizationalUnit'] }),
+          new Attribute({ type: 'ou', values: ['projects'] }),
+        ]),
+      );
+      expect(await asked()).toEqual(NOTHING_FOUND);
+      // A deletion leaves the suffix's contextCSN on a change no entry carries.
+      await ldap.asRoot((client) => client.del(ldapPersonDn('volkov')));
+      const deletion = { ...NOTHING_FOUND, entryDeleted: true };
+      const found = probe.changedSince(cursor, new Date());
+      expect(await probed(found, ours)).toEqual(deletion);
+      // Found again until the watch has acted on it; then only later changes.
+      expect(await asked()).toEqual(deletion);
+      (await found).seen();
+      expect(await asked()).toEqual(NOTHING_FOUND);
+      await modifyLdapEntry(ldap, ldapPersonDn('ivanov'), { title: 'Инженер' });
+      expect(await asked()).toEqual(NOTHING_FOUND);
+    } finally {
+      await probe.close();
+    }
+    // The ordinary run's enumeration tells whose entry it was.
+    const run = await sync(api, SOURCE, 'incremental');
+    expect(run.counts).toMatchObject({ deactivate: 1 });
+    expect(await statusOf('volkov')).toBe('deactivated');
+  });
+
+  it('cuts an entry deleted in the directory without anyone running a sync', async () => {
+    await expectCutByWatch(context, {
+      sourceId: SOURCE,
+      login: 'lebedev',
+      bystander: 'kozlov',
+      // Whose entry it was, only the enumeration of an ordinary run tells.
+      targeted: null,
+      whileWatching: async (watch) => {
+        await lookedTwice(watch);
+        await ldap.asRoot((client) => client.del(ldapPersonDn('lebedev')));
+        return null;
+      },
+    });
+  });
+
+  it('keeps its runs for deletions to a share of the time', async () => {
+    // Paced as if the last run for a deletion had been a million times longer: the next
+    // deletion waits for the schedule.
+    const watch = startChangeWatch(context.services, {
+      intervalMs: 200,
+      deletionIdlePerBusy: 1_000_000,
+    });
+    try {
+      await lookedTwice(watch);
+      await ldap.asRoot((client) => client.del(ldapPersonDn('kuznetsov')));
+      await waitUntil('the watch cut kuznetsov', WATCH_RUN_MS, async () => {
+        return (await statusOf('kuznetsov')) === 'deactivated';
+      });
+      await drainRuns(context.services);
+      await ldap.asRoot((client) => client.del(ldapPersonDn('smirnov')));
+      const passes = watch.passes;
+      await waitUntil(
+        'the watch looked ten times',
+        WATCH_RUN_MS,
+        () => watch.passes >= passes + 10,
+      );
+    } finally {
+      await watch.stop();
+    }
+    expect(await statusOf('smirnov')).toBe('active');
+    expect((await sync(api, SOURCE, 'incremental')).counts).toMatchObject({ deactivate: 1 });
+    expect(await statusOf('smirnov')).toBe('deactivated');
   });
 
   it('cuts an entry locked in the directory without anyone running a sync', async () => {

@@ -24,6 +24,7 @@ export const NOTHING_FOUND = {
   nextExpiry: null,
   filterGroupChanged: false,
   filterMembers: null,
+  entryDeleted: false,
 };
 
 /** A new probe of the source, and the cursor its last run saved (both must exist). */

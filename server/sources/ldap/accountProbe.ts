@@ -75,6 +75,13 @@ export interface ChangedAccounts {
    */
   filterMembers: ReadonlySet<string> | null;
   /**
+   * Generic LDAP: the suffix's contextCSN moved to a change no entry carries any more, so an
+   * entry was deleted (or changed again since, which only costs a run): generic LDAP keeps no
+   * tombstone to tell whose, and only an ordinary run's enumeration of the ids in scope tells
+   * who left.
+   */
+  entryDeleted: boolean;
+  /**
    * Says that what was found was acted on: the next asks look only at what changes after this
    * one looked. Until then they find it again (the watch could not start its run). A probe
    * that found nobody has moved on by itself.
@@ -90,6 +97,7 @@ const NOTHING: ChangedAccounts = {
   nextExpiry: null,
   filterGroupChanged: false,
   filterMembers: null,
+  entryDeleted: false,
   seen() {},
 };
 
@@ -106,9 +114,11 @@ export interface AccountProbe {
    * of the domain's groups, when the filter names any). Nothing, and no search, when the DC
    * committed nothing in the window (the rootDSE is read first), or when the cursor has no USN.
    *
-   * Generic LDAP: the entries written after the cursor (and after the last ask seen) whose lock
-   * attribute locks them, where the source has a lock attribute and an entryCSN cursor
-   * (OpenLDAP with syncprov), gated by the suffix's contextCSN; nothing otherwise.
+   * Generic LDAP, where the source has an entryCSN cursor (OpenLDAP with syncprov), gated by
+   * the suffix's contextCSN: the entries written after the cursor (and after the last ask
+   * seen), locked by the lock attribute, moved out of the base DNs or no longer matched by the
+   * user filter; and whether the newest change was a deletion (`entryDeleted`). Nothing
+   * otherwise.
    */
   changedSince(cursor: SyncCursor, now: Date): Promise<ChangedAccounts>;
   /**
@@ -242,7 +252,7 @@ export function createAccountProbe(
     // Nothing found: nothing to act on, so the next ask starts after this one.
     const count =
       finds.out.length + finds.deleted.length + finds.movedOut.length + finds.unmatched.length;
-    if (count === 0 && !finds.filterGroupChanged) seen();
+    if (count === 0 && !finds.filterGroupChanged && !finds.entryDeleted) seen();
     return { ...finds, seen };
   };
   // The groups the user filter names (AD): a change of one is a change of who matches.
@@ -285,6 +295,8 @@ export function createAccountProbe(
   // the last acted-on ask), ids only: under a base DN and locked by the lock attribute, out;
   // under a base DN and no longer matched by the user filter, unmatched; outside every base
   // DN, moved out (entries of other subtrees are dropped by the watch's check of who is in).
+  // Every changed entry is asked for, with its entryCSN, whether it has an id or not (a group,
+  // an OU): a server's new contextCSN that none of them carries was a deletion's.
   const changedSinceCsn = (cursor: SyncCursor, now: Date): Promise<ChangedAccounts> => {
     const lock = source.kind === 'ldap' ? source.lockAttribute : null;
     const saved = cursor.ldapTracking === 'entryCSN' ? (cursor.contextCsn ?? []) : [];
@@ -299,15 +311,20 @@ export function createAccountProbe(
       const out: string[] = [];
       const movedOut: string[] = [];
       const within = new Set<string>();
+      // The changes the entries still there carry: the newest of each server id among them,
+      // unless a deletion was newer.
+      const carried = new Set<string>();
       const suffixes = (await suffixesHolding(connection, source.baseDns)) ?? source.baseDns;
       for (const suffix of suffixes)
         for await (const page of pagedSearch(connection, source, {
           base: suffix,
-          filter: `(&(${idAttribute}=*)${window})`,
-          attributes: lock ? [idAttribute, lock] : [idAttribute],
+          filter: window,
+          attributes: lock ? [idAttribute, 'entryCSN', lock] : [idAttribute, 'entryCSN'],
           binary: [],
         }))
           for (const entry of page) {
+            const csn = attributeText(entry, 'entryCSN');
+            if (csn !== null) carried.add(csn);
             const id = idOf(entry);
             if (id === null) continue;
             if (!dnWithinAny(entry.dn, source.baseDns)) movedOut.push(id);
@@ -319,8 +336,9 @@ export function createAccountProbe(
         within,
         `(&${source.userFilter}${window})`,
       );
+      const entryDeleted = current.some((csn) => !from.includes(csn) && !carried.has(csn));
       // Entries written after contextCSN was read are found again next time: harmless.
-      return found({ ...NOTHING, out, movedOut, unmatched }, () => {
+      return found({ ...NOTHING, out, movedOut, unmatched, entryDeleted }, () => {
         seenCsn = { cursor: at, to: current };
       });
     });
@@ -399,7 +417,14 @@ export function createAccountProbe(
             ? await membersOfAll(connection, requiredGroups, source.baseDns)
             : null;
         return found(
-          { ...changed, deleted, filterGroupChanged: groupChanged, filterMembers },
+          {
+            ...changed,
+            deleted,
+            filterGroupChanged: groupChanged,
+            filterMembers,
+            // AD says whose: its tombstones.
+            entryDeleted: false,
+          },
           () => {
             if (usn !== null) seenUsn = { cursor: at, to: usn };
           },

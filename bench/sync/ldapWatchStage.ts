@@ -1,0 +1,139 @@
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Attribute, Change, Client } from 'ldapts';
+import { directorySourceSchema, withBaseDns } from '../../server/shared/config/directorySources.ts';
+import type { Services } from '../../server/shared/services.ts';
+import { startChangeWatch } from '../../server/sources/changeWatch.ts';
+import { useReaderFactory } from '../../server/sources/registry.ts';
+import { slapdMissing } from '../../test/support/openldap.ts';
+import { table } from '../support/stats.ts';
+import { syncSource, timedRun } from './engineRuns.ts';
+import { buildOpenLdap100k } from './openLdapDirectory.ts';
+import { benchPerson } from './people.ts';
+import {
+  cut,
+  latencyRow,
+  POLL_MS,
+  sleep,
+  timeUntil,
+  WATCH_INTERVAL_MS,
+  WATCHED,
+} from './watchTrials.ts';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** People in the directory: as many as the Samba watch stage's. */
+const PEOPLE = 10_000;
+
+/** Trials through each path. */
+const TRIALS = 20;
+
+/** A trial's person: a different one each trial. */
+const STRIDE = 31;
+
+/** The employeeType the source's user filter leaves out (the refilter door sets it). */
+const LEFT = 'left';
+
+/** What OpenLDAP says, and who acts on it. */
+type Door = 'lock' | 'delete' | 'move' | 'refilter';
+type Path = 'watch' | 'floor';
+const DOORS: readonly Door[] = ['lock', 'delete', 'move', 'refilter'];
+const TURNS = DOORS.flatMap((door) => [
+  [door, 'watch'],
+  [door, 'floor'],
+]) as ReadonlyArray<readonly [Door, Path]>;
+
+const FLOOR = 'floor: an incremental run started at once';
+
+/**
+ * `npm run bench -- sync --only ldap-watch`: an entry locked (`pwdAccountLockedTime`), deleted,
+ * moved out of the base DN (to «Уволенные») or given the employeeType the user filter leaves out,
+ * in OpenLDAP with syncprov (entryCSN cursors), to the person's messenger session revoked, on a
+ * copy of a 10,000-person template after a full sync. Through the change watch (its default
+ * interval), and beside it the floor: an incremental run started by hand right after the change,
+ * which is what the watch does without its wait (for a deletion it starts exactly that run).
+ * The eight take turns, each trial a different person, with the watch on only in its own trials
+ * (started, and past its first look, before the change). Timed from just before the LDAP
+ * modify, delete or move.
+ */
+export async function ldapWatchStage(services: Services): Promise<void> {
+  if (slapdMissing) throw new Error(`OpenLDAP is needed: ${slapdMissing}`);
+  log(`OpenLDAP from the ${PEOPLE} template…`);
+  const directory = await buildOpenLdap100k({ people: PEOPLE });
+  const admin = new Client({ url: directory.url, timeout: 60_000 });
+  try {
+    await admin.bind(directory.bindDn, directory.bindPassword);
+    const peopleOu = `ou=people,${directory.baseDn}`;
+    const former = `ou=Уволенные,${directory.baseDn}`;
+    await admin.add(former, [
+      new Attribute({ type: 'objectClass', values: ['organizationalUnit'] }),
+      new Attribute({ type: 'ou', values: ['Уволенные'] }),
+    ]);
+    const rdnOf = (n: number) => `uid=${benchPerson(n).login}`;
+    const connection = directorySourceSchema.parse({
+      ...withBaseDns(directory.source, [peopleOu]),
+      id: 'bench-ldap-watch',
+      // Those whose employeeType says they left are out: an attribute the filter tests.
+      userFilter: `(&(objectClass=inetOrgPerson)(!(employeeType=${LEFT})))`,
+    });
+    const source = syncSource(connection);
+    const watched = { ...source, settings: { ...source.settings, enabled: true } };
+    useReaderFactory(services, null);
+    log('full sync…');
+    await timedRun(services, source, 'full');
+    const through = new Map<string, number[]>();
+    const replace = (dn: string, type: string, value: string) =>
+      admin.modify(
+        dn,
+        new Change({
+          operation: 'replace',
+          modification: new Attribute({ type, values: [value] }),
+        }),
+      );
+    for (let trial = 0; trial < TRIALS * TURNS.length; trial += 1) {
+      const [door, path] = TURNS[trial % TURNS.length] ?? ['lock', 'watch'];
+      // Unlocked people only (the template locks a few in every hundred).
+      let n = 100 + trial * STRIDE;
+      while (benchPerson(n).disabled || benchPerson(n).expired) n += 1;
+      const done = await cut(services, n, benchPerson(n).login);
+      const dn = `${rdnOf(n)},${peopleOu}`;
+      const watch =
+        path === 'watch'
+          ? startChangeWatch(services, { intervalMs: WATCH_INTERVAL_MS }, async () => [watched])
+          : null;
+      try {
+        while (watch && watch.passes < 2) await sleep(POLL_MS);
+        const start = performance.now();
+        if (door === 'lock') await replace(dn, 'pwdAccountLockedTime', '000001010000Z');
+        else if (door === 'delete') await admin.del(dn);
+        else if (door === 'move') await admin.modifyDN(dn, `${rdnOf(n)},${former}`);
+        else await replace(dn, 'employeeType', LEFT);
+        if (path === 'floor') await timedRun(services, source, 'incremental');
+        const times = through.get(`${door} ${path}`) ?? [];
+        times.push(await timeUntil(done, start, `person ${n}`));
+        through.set(`${door} ${path}`, times);
+      } finally {
+        await watch?.stop();
+      }
+      // Let a run the watch started end before the next trial.
+      await sleep(200);
+    }
+    const rows = TURNS.map(([door, path]) =>
+      latencyRow(door, path === 'watch' ? WATCHED : FLOOR, through.get(`${door} ${path}`) ?? []),
+    );
+    process.stdout.write(
+      [
+        `An entry locked (pwdAccountLockedTime), deleted, moved out of the base DN or given the employeeType the user filter leaves out (refilter) in OpenLDAP with syncprov (${PEOPLE.toLocaleString('en')} people, entryCSN cursors, after a full sync), to the person's messenger session revoked; ${TRIALS} trials each way, taking turns, each a different person, timed from just before the LDAP modify, delete or move; polled every ${POLL_MS} ms. The watch asks every ${WATCH_INTERVAL_MS} ms (the default), and is on only in its own trials; the floor starts an incremental run right after the change, as the watch does once it knows (for a deletion, the very run the watch starts). Load average at the end: ${loadavg()
+          .map((v) => v.toFixed(2))
+          .join(' / ')}.`,
+        '',
+        table(['door', 'path', 'n', 'p50 ms', 'p95 ms', 'max ms'], rows),
+        '',
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await admin.unbind().catch(() => undefined);
+    await directory.stop();
+  }
+}
