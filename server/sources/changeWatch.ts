@@ -227,10 +227,15 @@ export function startChangeWatch(
       }
       changed = await entry.probe.changedSince(cursor, now);
       // A filter group changed: those in here no longer in the groups it requires left, and
-      // those in them the service has no word for may have joined.
+      // those in them the service has no word for may have joined. By DirSync, only those
+      // removed and those added since the last look.
       const members = changed.filterMembers;
-      const left = members ? await notAmong(services.pool, entry.source.id, members) : [];
-      const joined = members ? await newInScopeAmong(services.pool, entry.source.id, members) : [];
+      const delta = changed.filterChanges;
+      const left = members
+        ? await notAmong(services.pool, entry.source.id, members)
+        : (delta?.left ?? []);
+      const candidates = members ?? new Set(delta?.joined ?? []);
+      const joined = await newInScopeAmong(services.pool, entry.source.id, candidates);
       const found = [
         ...changed.out,
         ...changed.deleted,
@@ -264,7 +269,11 @@ export function startChangeWatch(
     let started = true;
     if (entry.expiresAt !== null && entry.expiresAt <= now.getTime())
       started = await startOrdinaryRun(entry, key, 'an account expired');
-    else if (changed.filterGroupChanged && changed.filterMembers === null)
+    else if (
+      changed.filterGroupChanged &&
+      changed.filterMembers === null &&
+      changed.filterChanges === null
+    )
       started = await startOrdinaryRun(entry, key, 'a group the user filter names changed');
     else if (changed.entryDeleted)
       started =

@@ -104,10 +104,11 @@ describe.skipIf(!sambaAvailable)('a user filter that requires an access group (S
       await dc.setAttributes('ivanov', { title: 'Старший инженер' });
       expect((await probed(probe.changedSince(cursor, new Date()))).filterGroupChanged).toBe(false);
       await changeGroupMembers(dc, group, 'add', [dns[3] ?? '']);
-      const found = await probed(probe.changedSince(cursor, new Date()));
+      const asked = probe.changedSince(cursor, new Date());
+      const found = await probed(asked);
       expect(found.filterGroupChanged).toBe(true);
-      // The filter requires the group directly: its member values say who is in it now (the
-      // disabled account too: the watch's run reads it, the plan leaves it out).
+      // The filter requires the group directly: on the first look its member values say who is
+      // in it now (the disabled account too: the watch's run reads it, the plan leaves it out).
       const people = await peopleOf(context.services, SOURCE);
       const idOf = (login: string) => people.find((p) => p.username === login)?.external_id;
       expect(found.filterMembers).toEqual(
@@ -118,10 +119,25 @@ describe.skipIf(!sambaAvailable)('a user filter that requires an access group (S
           await guidFromLdb(dc, 'uvolen'),
         ]),
       );
+      expect(found.filterChanges).toBeNull();
+      (await asked).seen();
+      // Then, by DirSync, only who was removed and who added since the look acted on.
+      await changeGroupMembers(dc, group, 'add', [dns[4] ?? '']);
+      await changeGroupMembers(dc, group, 'delete', [dns[3] ?? '']);
+      const next = await probed(probe.changedSince(cursor, new Date()));
+      expect(next).toMatchObject({ filterGroupChanged: true, filterMembers: null });
+      expect(next.filterChanges).toEqual({
+        left: [await guidFromLdb(dc, 'gostev')],
+        joined: [await guidFromLdb(dc, 'novikov')],
+      });
+      // Found again until acted on.
+      expect((await probed(probe.changedSince(cursor, new Date()))).filterChanges).toEqual(
+        next.filterChanges,
+      );
     } finally {
       await probe.close();
     }
-    await changeGroupMembers(dc, group, 'delete', [dns[3] ?? '']);
+    await changeGroupMembers(dc, group, 'delete', [dns[4] ?? '']);
     const run = await sync(api, SOURCE, 'incremental');
     expect(run.status, run.error ?? '').toBe('succeeded');
   });
@@ -198,5 +214,60 @@ describe.skipIf(!sambaAvailable)('a user filter that requires an access group (S
     });
     expect(rows[0]?.cursor_after).toEqual(rows[0]?.cursor_before);
     expect(await statusOf('ivanov')).toBe('active');
+  });
+
+  it('the change watch reads only what changed in the access group after its first look', async () => {
+    // Two changes, one watch: its first look at the changed group reads the whole member list
+    // (here, maybe already in its first passes: the group changed since the cursor, which the
+    // watch's runs leave); the second change at the latest is read by DirSync, only the member
+    // removed, and cut by a run of that person alone.
+    await expectCutByWatch(context, {
+      sourceId: SOURCE,
+      login: 'gostev',
+      bystander: 'ivanov',
+      targeted: 'gone',
+      whileWatching: async (watch) => {
+        await lookedTwice(watch);
+        await changeGroupMembers(dc, group, 'delete', [dns[4] ?? '']);
+        await waitUntil('the watch cut novikov', WATCH_RUN_MS, async () => {
+          return (await statusOf('novikov')) === 'deactivated';
+        });
+        await drainRuns(context.services);
+        await lookedTwice(watch);
+        await changeGroupMembers(dc, group, 'delete', [dns[3] ?? '']);
+        return null;
+      },
+    });
+  });
+
+  it('the change watch lets back in, after its first look, someone added again', async () => {
+    const watch = startChangeWatch(context.services, { intervalMs: 200 });
+    try {
+      await lookedTwice(watch);
+      // Two changes, one watch: the second at the latest read by DirSync (see above).
+      for (const [login, dn] of [
+        ['novikov', dns[4]],
+        ['gostev', dns[3]],
+      ] as const) {
+        await changeGroupMembers(dc, group, 'add', [dn ?? '']);
+        await waitUntil(`the watch let ${login} back in`, WATCH_RUN_MS, async () => {
+          return (await statusOf(login)) === 'active';
+        });
+        await drainRuns(context.services);
+        await lookedTwice(watch);
+      }
+    } finally {
+      await watch.stop();
+    }
+    const { rows } = await context.services.pool.query(
+      `select requested_by, details, counts from sync_run
+        where source_id = $1 order by started_at desc limit 1`,
+      [SOURCE],
+    );
+    expect(rows[0]).toMatchObject({
+      requested_by: 'watch',
+      details: { watchTargets: 1 },
+      counts: { read: 1, reactivate: 1 },
+    });
   });
 });

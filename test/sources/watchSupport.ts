@@ -24,6 +24,7 @@ export const NOTHING_FOUND = {
   nextExpiry: null,
   filterGroupChanged: false,
   filterMembers: null,
+  filterChanges: null,
   entryDeleted: false,
 };
 

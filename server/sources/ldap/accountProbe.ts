@@ -22,12 +22,16 @@ import type { SyncCursor } from '../types.ts';
 import { namingContext, showDeleted, visibleTombstones } from './absence.ts';
 import { readHighestCommittedUsn, type UsnWindow, usnWindowTerms } from './adState.ts';
 import { readContextCsn, suffixesHolding } from './changeSequence.ts';
+import { dirSyncRefused, memberChangesSince } from './dirSync.ts';
 import {
+  type ExtendedMember,
   filterGroupChanged,
   filterGroupsOf,
+  inAll,
   membersOfAll,
   requiredGroupsOf,
 } from './filterGroups.ts';
+import { dnKey } from './groups.ts';
 import { entryGuid } from './guid.ts';
 import { idAttributeOf } from './mapping.ts';
 import { pagedSearch } from './pagedSearch.ts';
@@ -75,6 +79,13 @@ export interface ChangedAccounts {
    */
   filterMembers: ReadonlySet<string> | null;
   /**
+   * When a filter group changed, the filter only requires groups directly, and the DC answers
+   * DirSync: who was removed from any of them (`left`) and who was added to any of them under
+   * the base DNs (`joined`) since the last acted-on ask (dirSync.ts). Null otherwise, and on
+   * the probe's first look at the groups, which reads their whole member lists (filterMembers).
+   */
+  filterChanges: { left: string[]; joined: string[] } | null;
+  /**
    * Generic LDAP: the suffix's contextCSN moved to a change no entry carries any more, so an
    * entry was deleted (or changed again since, which only costs a run): generic LDAP keeps no
    * tombstone to tell whose, and only an ordinary run's enumeration of the ids in scope tells
@@ -97,6 +108,7 @@ const NOTHING: ChangedAccounts = {
   nextExpiry: null,
   filterGroupChanged: false,
   filterMembers: null,
+  filterChanges: null,
   entryDeleted: false,
   seen() {},
 };
@@ -259,6 +271,55 @@ export function createAccountProbe(
   const filterGroups = source.kind === 'active-directory' ? filterGroupsOf(source) : [];
   // Those it requires directly, when it names no other way (null): their members tell who left.
   const requiredGroups = source.kind === 'active-directory' ? requiredGroupsOf(source) : null;
+  // AD: where the DirSync of the required groups' members continues from (the last acted-on
+  // ask's cookie; null: none yet), and whether the DC refused DirSync (then their member lists
+  // are read in full on every change, as before session 35).
+  let memberCookie: Buffer | null = null;
+  let memberDirSyncRefused = false;
+  // The required groups' members after one of them changed: by DirSync, who was removed and
+  // who added since the last acted-on ask; the first time (or without DirSync), everyone in all
+  // of them under the base DNs. `cookie` is kept once the ask is acted on.
+  const requiredMembers = async (
+    connection: Client,
+    groups: readonly string[],
+  ): Promise<{
+    all: ReadonlySet<string> | null;
+    changes: ChangedAccounts['filterChanges'];
+    cookie: Buffer | null;
+  }> => {
+    const under = (members: readonly ExtendedMember[]) =>
+      members.filter((member) => dnWithinAny(member.dn, source.baseDns)).map((m) => m.guid);
+    if (!memberDirSyncRefused)
+      try {
+        const read = await memberChangesSince(connection, domain ?? '', groups, memberCookie);
+        if (memberCookie !== null)
+          return {
+            all: null,
+            changes: {
+              left: read.removed.map((m) => m.guid),
+              joined: under([...read.added.values()].flat()),
+            },
+            cookie: read.cookie,
+          };
+        const sets = groups.map((group) => read.added.get(dnKey(group)));
+        // Every group must have come: one the account may not read would look empty, and
+        // everyone in here would look gone.
+        if (sets.every((members) => members !== undefined))
+          return {
+            all: inAll(sets.map((members) => new Set(under(members ?? [])))),
+            changes: null,
+            cookie: read.cookie,
+          };
+      } catch (error) {
+        if (!dirSyncRefused(error)) throw error;
+        memberDirSyncRefused = true;
+      }
+    return {
+      all: await membersOfAll(connection, groups, source.baseDns),
+      changes: null,
+      cookie: null,
+    };
+  };
   // An entry's external id, as the reader makes it (mapping.ts): AD's objectGUID, or the id
   // attribute trimmed and lower-cased.
   const idAttribute = idAttributeOf(source);
@@ -412,21 +473,23 @@ export function createAccountProbe(
           filterGroups,
           window,
         );
-        const filterMembers =
+        const members =
           groupChanged && requiredGroups !== null
-            ? await membersOfAll(connection, requiredGroups, source.baseDns)
+            ? await requiredMembers(connection, requiredGroups)
             : null;
         return found(
           {
             ...changed,
             deleted,
             filterGroupChanged: groupChanged,
-            filterMembers,
+            filterMembers: members?.all ?? null,
+            filterChanges: members?.changes ?? null,
             // AD says whose: its tombstones.
             entryDeleted: false,
           },
           () => {
             if (usn !== null) seenUsn = { cursor: at, to: usn };
+            if (members?.cookie) memberCookie = members.cookie;
           },
         );
       });

@@ -114,10 +114,24 @@ export function requiredGroupsOf(source: DirectorySource): string[] | null {
 }
 
 /** LDAP_SERVER_EXTENDED_DN_OID: each DN value comes as `<GUID=hex>;<SID=hex>;<DN>`. */
-const EXTENDED_DN_OID = '1.2.840.113556.1.4.529';
+export const EXTENDED_DN_OID = '1.2.840.113556.1.4.529';
 const GUID_OF_VALUE = /^<GUID=([0-9a-fA-F]{32})>/;
 /** The `<…>;` parts before the DN of such a value. */
 const EXTENDED_PARTS = /^(?:<[^>]*>;)+/;
+
+/** A member value read with the extended DN control: the member's objectGUID and DN. */
+export interface ExtendedMember {
+  /** As the sync makes external ids (formatGuid). */
+  guid: string;
+  dn: string;
+}
+
+/** Splits a value read with the extended DN control; throws on one without its GUID. */
+export function extendedMember(groupDn: string, value: string): ExtendedMember {
+  const hex = GUID_OF_VALUE.exec(value)?.[1];
+  if (!hex) throw new Error(`group ${groupDn}: a member value without its GUID: ${value}`);
+  return { guid: formatGuid(Buffer.from(hex, 'hex')), dn: value.replace(EXTENDED_PARTS, '') };
+}
 
 /**
  * The objectGUIDs (as the sync makes external ids) of the direct members of every given group
@@ -136,13 +150,16 @@ export async function membersOfAll(
     ]);
     const members = new Set<string>();
     for (const value of values) {
-      const hex = GUID_OF_VALUE.exec(value)?.[1];
-      if (!hex) throw new Error(`group ${groupDn}: a member value without its GUID: ${value}`);
-      if (dnWithinAny(value.replace(EXTENDED_PARTS, ''), within))
-        members.add(formatGuid(Buffer.from(hex, 'hex')));
+      const member = extendedMember(groupDn, value);
+      if (dnWithinAny(member.dn, within)) members.add(member.guid);
     }
     sets.push(members);
   }
+  return inAll(sets);
+}
+
+/** The ids in every one of the sets (none when there is no set). */
+export function inAll(sets: readonly ReadonlySet<string>[]): Set<string> {
   const [first, ...rest] = sets;
   return new Set([...(first ?? [])].filter((id) => rest.every((set) => set.has(id))));
 }
