@@ -72,7 +72,7 @@ const fakeConnection = (id: string) =>
 
 /**
  * `npm run bench -- sync [--people 10000] [--large 100000] [--no-samba] [--no-openldap]
- * [--only samba|openldap|watch|ldap-watch] [--sample-sql] [--ldap-sizes 10000,100000,1000000] [--floors-only]`: the engine over a generated directory (full, then 100 changes
+ * [--only samba|openldap|watch|ldap-watch] [--trials 20] [--sample-sql] [--ldap-sizes 10000,100000,1000000] [--floors-only]`: the engine over a generated directory (full, then 100 changes
  * incrementally), a large generated full run with its peak memory, the end-to-end sync of a
  * Samba AD DC (10,000 people) against its floor with two incremental runs, and the end-to-end
  * sync of 100,000 people from OpenLDAP (its own database; about two minutes). The directories
@@ -98,6 +98,7 @@ export async function runSyncBenchmark(args: string[]): Promise<void> {
       fresh: { type: 'boolean', default: false },
       'ldap-sizes': { type: 'string', default: '10000,100000' },
       'floors-only': { type: 'boolean', default: false },
+      trials: { type: 'string' },
     },
   });
   const total = Number(values.people);
@@ -110,12 +111,14 @@ export async function runSyncBenchmark(args: string[]): Promise<void> {
   const rows: string[][] = [];
   try {
     const { services } = db;
+    // The watch stages' trials per door and path (20 by default).
+    const trials = values.trials === undefined ? undefined : Number(values.trials);
     if (only === 'watch') {
-      await watchStage(services);
+      await watchStage(services, trials);
       return;
     }
     if (only === 'ldap-watch') {
-      await ldapWatchStage(services);
+      await ldapWatchStage(services, trials);
       return;
     }
     if (only === undefined) await generatedStages(services, total, large, rows);

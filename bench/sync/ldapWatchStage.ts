@@ -3,7 +3,6 @@ import { performance } from 'node:perf_hooks';
 import { Attribute, Change, Client } from 'ldapts';
 import { directorySourceSchema, withBaseDns } from '../../server/shared/config/directorySources.ts';
 import type { Services } from '../../server/shared/services.ts';
-import { startChangeWatch } from '../../server/sources/changeWatch.ts';
 import { useReaderFactory } from '../../server/sources/registry.ts';
 import { slapdMissing } from '../../test/support/openldap.ts';
 import { table } from '../support/stats.ts';
@@ -12,12 +11,12 @@ import { buildOpenLdap100k } from './openLdapDirectory.ts';
 import { benchPerson } from './people.ts';
 import {
   cut,
-  latencyRow,
   POLL_MS,
-  sleep,
-  timeUntil,
+  runWatchTrials,
+  type Trial,
   WATCH_INTERVAL_MS,
-  WATCHED,
+  type WatchPath,
+  watchRows,
 } from './watchTrials.ts';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -25,7 +24,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 /** People in the directory: as many as the Samba watch stage's. */
 const PEOPLE = 10_000;
 
-/** Trials through each path. */
+/** Trials through each path, unless `--trials` says otherwise. */
 const TRIALS = 20;
 
 /** A trial's person: a different one each trial. */
@@ -36,12 +35,11 @@ const LEFT = 'left';
 
 /** What OpenLDAP says, and who acts on it. */
 type Door = 'lock' | 'delete' | 'move' | 'refilter';
-type Path = 'watch' | 'floor';
 const DOORS: readonly Door[] = ['lock', 'delete', 'move', 'refilter'];
 const TURNS = DOORS.flatMap((door) => [
   [door, 'watch'],
   [door, 'floor'],
-]) as ReadonlyArray<readonly [Door, Path]>;
+]) as ReadonlyArray<readonly [Door, WatchPath]>;
 
 const FLOOR = 'floor: an incremental run started at once';
 
@@ -56,7 +54,7 @@ const FLOOR = 'floor: an incremental run started at once';
  * (started, and past its first look, before the change). Timed from just before the LDAP
  * modify, delete or move.
  */
-export async function ldapWatchStage(services: Services): Promise<void> {
+export async function ldapWatchStage(services: Services, trials = TRIALS): Promise<void> {
   if (slapdMissing) throw new Error(`OpenLDAP is needed: ${slapdMissing}`);
   log(`OpenLDAP from the ${PEOPLE} template…`);
   const directory = await buildOpenLdap100k({ people: PEOPLE });
@@ -77,11 +75,9 @@ export async function ldapWatchStage(services: Services): Promise<void> {
       userFilter: `(&(objectClass=inetOrgPerson)(!(employeeType=${LEFT})))`,
     });
     const source = syncSource(connection);
-    const watched = { ...source, settings: { ...source.settings, enabled: true } };
     useReaderFactory(services, null);
     log('full sync…');
     await timedRun(services, source, 'full');
-    const through = new Map<string, number[]>();
     const replace = (dn: string, type: string, value: string) =>
       admin.modify(
         dn,
@@ -90,40 +86,36 @@ export async function ldapWatchStage(services: Services): Promise<void> {
           modification: new Attribute({ type, values: [value] }),
         }),
       );
-    for (let trial = 0; trial < TRIALS * TURNS.length; trial += 1) {
-      const [door, path] = TURNS[trial % TURNS.length] ?? ['lock', 'watch'];
-      // Unlocked people only (the template locks a few in every hundred).
-      let n = 100 + trial * STRIDE;
-      while (benchPerson(n).disabled || benchPerson(n).expired) n += 1;
-      const done = await cut(services, n, benchPerson(n).login);
-      const dn = `${rdnOf(n)},${peopleOu}`;
-      const watch =
-        path === 'watch'
-          ? startChangeWatch(services, { intervalMs: WATCH_INTERVAL_MS }, async () => [watched])
-          : null;
-      try {
-        while (watch && watch.passes < 2) await sleep(POLL_MS);
-        const start = performance.now();
-        if (door === 'lock') await replace(dn, 'pwdAccountLockedTime', '000001010000Z');
-        else if (door === 'delete') await admin.del(dn);
-        else if (door === 'move') await admin.modifyDN(dn, `${rdnOf(n)},${former}`);
-        else await replace(dn, 'employeeType', LEFT);
-        if (path === 'floor') await timedRun(services, source, 'incremental');
-        const times = through.get(`${door} ${path}`) ?? [];
-        times.push(await timeUntil(done, start, `person ${n}`));
-        through.set(`${door} ${path}`, times);
-      } finally {
-        await watch?.stop();
-      }
-      // Let a run the watch started end before the next trial.
-      await sleep(200);
-    }
-    const rows = TURNS.map(([door, path]) =>
-      latencyRow(door, path === 'watch' ? WATCHED : FLOOR, through.get(`${door} ${path}`) ?? []),
+    const through = await runWatchTrials(
+      services,
+      source,
+      TURNS,
+      trials,
+      async (trial, door): Promise<Trial> => {
+        // Unlocked people only (the template locks a few in every hundred).
+        let n = 100 + trial * STRIDE;
+        while (benchPerson(n).disabled || benchPerson(n).expired) n += 1;
+        const dn = `${rdnOf(n)},${peopleOu}`;
+        const act: Record<Door, () => Promise<void>> = {
+          lock: () => replace(dn, 'pwdAccountLockedTime', '000001010000Z'),
+          delete: () => admin.del(dn),
+          move: () => admin.modifyDN(dn, `${rdnOf(n)},${former}`),
+          refilter: () => replace(dn, 'employeeType', LEFT),
+        };
+        return {
+          done: await cut(services, n, benchPerson(n).login),
+          async change() {
+            const start = performance.now();
+            await act[door]();
+            return start;
+          },
+        };
+      },
     );
+    const rows = watchRows(TURNS, through, () => FLOOR);
     process.stdout.write(
       [
-        `An entry locked (pwdAccountLockedTime), deleted, moved out of the base DN or given the employeeType the user filter leaves out (refilter) in OpenLDAP with syncprov (${PEOPLE.toLocaleString('en')} people, entryCSN cursors, after a full sync), to the person's messenger session revoked; ${TRIALS} trials each way, taking turns, each a different person, timed from just before the LDAP modify, delete or move; polled every ${POLL_MS} ms. The watch asks every ${WATCH_INTERVAL_MS} ms (the default), and is on only in its own trials; the floor starts an incremental run right after the change, as the watch does once it knows (for a deletion, the very run the watch starts). Load average at the end: ${loadavg()
+        `An entry locked (pwdAccountLockedTime), deleted, moved out of the base DN or given the employeeType the user filter leaves out (refilter) in OpenLDAP with syncprov (${PEOPLE.toLocaleString('en')} people, entryCSN cursors, after a full sync), to the person's messenger session revoked; ${trials} trials each way, taking turns, each a different person, timed from just before the LDAP modify, delete or move; polled every ${POLL_MS} ms. The watch asks every ${WATCH_INTERVAL_MS} ms (the default), and is on only in its own trials; the floor starts an incremental run right after the change, as the watch does once it knows (for a deletion, the very run the watch starts). Load average at the end: ${loadavg()
           .map((v) => v.toFixed(2))
           .join(' / ')}.`,
         '',

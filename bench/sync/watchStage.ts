@@ -4,9 +4,8 @@ import { Attribute, Change } from 'ldapts';
 import { escapeFilterValue } from '../../server/identity/ldap/filter.ts';
 import { directorySourceSchema, withBaseDns } from '../../server/shared/config/directorySources.ts';
 import type { Services } from '../../server/shared/services.ts';
-import { startChangeWatch } from '../../server/sources/changeWatch.ts';
 import { useReaderFactory } from '../../server/sources/registry.ts';
-import { sambaMissing } from '../../test/support/samba.ts';
+import { type SambaDc, sambaMissing } from '../../test/support/samba.ts';
 import {
   addGroupWithMembers,
   addOu,
@@ -23,17 +22,18 @@ import { benchPerson } from './people.ts';
 import { buildSambaDirectory10k } from './sambaDirectory.ts';
 import {
   cut,
-  latencyRow,
   POLL_MS,
+  runWatchTrials,
   sleep,
-  timeUntil,
+  type Trial,
   WATCH_INTERVAL_MS,
-  WATCHED,
+  type WatchPath,
+  watchRows,
 } from './watchTrials.ts';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-/** Trials through each path. */
+/** Trials through each path, unless `--trials` says otherwise. */
 const TRIALS = 20;
 
 /** The employeeType the source's user filter leaves out (the refilter door sets it). */
@@ -44,8 +44,7 @@ const EXPIRY_LEAD_MS = 2_000;
 
 /** A trial: what AD says, and who acts on it. */
 type Door = 'disable' | 'delete' | 'move' | 'ungroup' | 'expiry' | 'join' | 'refilter';
-type Path = 'watch' | 'floor';
-const TURNS: ReadonlyArray<readonly [Door, Path]> = [
+const TURNS: ReadonlyArray<readonly [Door, WatchPath]> = [
   ['disable', 'watch'],
   ['disable', 'floor'],
   ['delete', 'watch'],
@@ -83,6 +82,19 @@ const joinerOf = (trial: number) =>
     Math.floor(trial / TURNS.length) * 2 + (TURNS[trial % TURNS.length]?.[1] === 'floor' ? 1 : 0)
   ] ?? 0;
 
+/** An untimed change of the group (its description), which the watch looks at. */
+async function touchGroup(dc: SambaDc, groupDn: string): Promise<void> {
+  await dc.asAdmin((client) =>
+    client.modify(
+      groupDn,
+      new Change({
+        operation: 'replace',
+        modification: new Attribute({ type: 'description', values: [`Тронута ${Date.now()}`] }),
+      }),
+    ),
+  );
+}
+
 /** A person about to join the access group: says whether the service has created them. */
 function letIn(services: Services, login: string): () => Promise<boolean> {
   return async () => {
@@ -103,9 +115,13 @@ function letIn(services: Services, login: string): () => Promise<boolean> {
  * incremental run started by hand right after the change, or at the expiry's instant, which is
  * what the watch does without its wait. The fourteen take turns, each trial a different person,
  * with the watch on only in its own trials (started, and past its first look, before the
- * change). Timed from just before the LDAP modify, delete or move, or from the expiry's instant.
+ * change; for the access group's doors, past its first look at the group too, as a watch that
+ * has run a while). Timed from just before the LDAP modify, delete or move, or from the
+ * expiry's instant.
  */
-export async function watchStage(services: Services): Promise<void> {
+export async function watchStage(services: Services, trials = TRIALS): Promise<void> {
+  // The joiners were left out of the group for TRIALS trials of each path.
+  if (trials > TRIALS) throw new Error(`--trials: at most ${TRIALS} for the Samba watch stage`);
   if (sambaMissing) throw new Error(`Samba is needed: ${sambaMissing}`);
   log('Samba DC from the 10k template…');
   const directory = await buildSambaDirectory10k();
@@ -129,75 +145,79 @@ export async function watchStage(services: Services): Promise<void> {
       userFilter: `(&(objectCategory=person)(objectClass=user)(memberOf=${escapeFilterValue(access)})(!(employeeType=${LEFT})))`,
     });
     const source = syncSource(connection);
-    const watched = { ...source, settings: { ...source.settings, enabled: true } };
     useReaderFactory(services, null);
     log('full sync…');
     await timedRun(services, source, 'full');
-    const through = new Map<string, number[]>();
-    for (let trial = 0; trial < TRIALS * TURNS.length; trial += 1) {
-      const [door, path] = TURNS[trial % TURNS.length] ?? ['disable', 'watch'];
-      const joining = door === 'join';
-      // Enabled people only (the template disables or expires a few in every hundred).
-      let n = joining ? joinerOf(trial) : 100 + trial * STRIDE;
-      while (benchPerson(n).disabled || benchPerson(n).expired) n += 1;
-      const person = benchPerson(n);
-      // A joiner is let in: timed to their person created. Anyone else is cut: timed to their
-      // device session revoked.
-      const done = joining ? letIn(services, person.login) : await cut(services, n, person.login);
-      const dn = dnOf(n);
-      const watch =
-        path === 'watch'
-          ? startChangeWatch(services, { intervalMs: WATCH_INTERVAL_MS }, async () => [watched])
-          : null;
-      try {
-        while (watch && watch.passes < 2) await sleep(POLL_MS);
-        let start = performance.now();
-        if (door === 'disable') await setDisabled(dc, dn, true);
-        else if (door === 'delete') await deleteEntry(dc, dn);
-        else if (door === 'move') await renamePerson(dc, dn, { parent: former });
-        else if (door === 'ungroup') await changeGroupMembers(dc, access, 'delete', [dn]);
-        else if (door === 'join') await changeGroupMembers(dc, access, 'add', [dn]);
-        else if (door === 'refilter')
-          await dc.asAdmin((client) =>
-            client.modify(
-              dn,
-              new Change({
-                operation: 'replace',
-                modification: new Attribute({ type: 'employeeType', values: [LEFT] }),
-              }),
-            ),
-          );
-        else {
-          const expiry = new Date(Date.now() + EXPIRY_LEAD_MS);
-          start += expiry.getTime() - Date.now();
-          await setExpiry(dc, dn, expiry);
-          if (path === 'floor') await sleep(expiry.getTime() - Date.now());
-        }
-        if (path === 'floor') await timedRun(services, source, 'incremental');
-        const times = through.get(`${door} ${path}`) ?? [];
-        times.push(await timeUntil(done, start, `person ${n}`));
-        through.set(`${door} ${path}`, times);
-      } finally {
-        await watch?.stop();
-      }
-      // Let a run the watch started end before the next trial.
-      await sleep(200);
-    }
-    const pathName: Record<Door, Record<Path, string>> = {
-      disable: { watch: WATCHED, floor: 'floor: an incremental run started at once' },
-      delete: { watch: WATCHED, floor: 'floor: an incremental run started at once' },
-      move: { watch: WATCHED, floor: 'floor: an incremental run started at once' },
-      ungroup: { watch: WATCHED, floor: 'floor: an incremental run started at once' },
-      expiry: { watch: WATCHED, floor: 'floor: an incremental run started at the instant' },
-      join: { watch: WATCHED, floor: 'floor: an incremental run started at once' },
-      refilter: { watch: WATCHED, floor: 'floor: an incremental run started at once' },
-    };
-    const rows = TURNS.map(([door, path]) =>
-      latencyRow(door, pathName[door][path], through.get(`${door} ${path}`) ?? []),
+    const modify = (dn: string, type: string, value: string) =>
+      dc.asAdmin((client) =>
+        client.modify(
+          dn,
+          new Change({
+            operation: 'replace',
+            modification: new Attribute({ type, values: [value] }),
+          }),
+        ),
+      );
+    const through = await runWatchTrials(
+      services,
+      source,
+      TURNS,
+      trials,
+      async (trial, door): Promise<Trial> => {
+        const joining = door === 'join';
+        // Enabled people only (the template disables or expires a few in every hundred).
+        let n = joining ? joinerOf(trial) : 100 + trial * STRIDE;
+        while (benchPerson(n).disabled || benchPerson(n).expired) n += 1;
+        const person = benchPerson(n);
+        const dn = dnOf(n);
+        const act: Record<Exclude<Door, 'expiry'>, () => Promise<unknown>> = {
+          disable: () => setDisabled(dc, dn, true),
+          delete: () => deleteEntry(dc, dn),
+          move: () => renamePerson(dc, dn, { parent: former }),
+          ungroup: () => changeGroupMembers(dc, access, 'delete', [dn]),
+          join: () => changeGroupMembers(dc, access, 'add', [dn]),
+          refilter: () => modify(dn, 'employeeType', LEFT),
+        };
+        const expiry = new Date(Date.now() + EXPIRY_LEAD_MS);
+        return {
+          // A joiner is let in: timed to their person created. Anyone else is cut: timed to
+          // their device session revoked.
+          done: joining ? letIn(services, person.login) : await cut(services, n, person.login),
+          async change() {
+            if (door !== 'expiry') {
+              const start = performance.now();
+              await act[door]();
+              return start;
+            }
+            // Timed from the expiry's instant, set a little ahead.
+            expiry.setTime(Date.now() + EXPIRY_LEAD_MS);
+            const start = performance.now() + (expiry.getTime() - Date.now());
+            await setExpiry(dc, dn, expiry);
+            return start;
+          },
+          beforeFloor: async () => {
+            if (door === 'expiry') await sleep(expiry.getTime() - Date.now());
+          },
+          // A watch that has run a while has looked at the access group before: its first look
+          // reads the whole member list, every later one only the changes (DirSync). So the
+          // group's doors start from a look already taken (an untimed change of the group).
+          warm: async (watch) => {
+            if (door !== 'ungroup' && door !== 'join') return;
+            await touchGroup(dc, access);
+            const passes = watch.passes;
+            while (watch.passes < passes + 2) await sleep(POLL_MS);
+          },
+        };
+      },
+    );
+    const rows = watchRows(TURNS, through, (door) =>
+      door === 'expiry'
+        ? 'floor: an incremental run started at the instant'
+        : 'floor: an incremental run started at once',
     );
     process.stdout.write(
       [
-        `An account disabled, deleted, moved out of the base DN, removed from the access group the user filter requires or given the employeeType it leaves out (refilter) in Samba AD, or whose expiry passes (10,000 people, all in the access group but the joiners, after a full sync), to the person's messenger session revoked; an account added to the access group (join) to the person created; ${TRIALS} trials each way, taking turns, each a different person, timed from just before the LDAP modify, delete or move, or from the expiry's instant (set ${EXPIRY_LEAD_MS} ms ahead); polled every ${POLL_MS} ms. The watch asks every ${WATCH_INTERVAL_MS} ms (the default), and is on only in its own trials; the floor starts an incremental run right after the change, or at the instant, as the watch does once it knows. Load average at the end: ${loadavg()
+        `An account disabled, deleted, moved out of the base DN, removed from the access group the user filter requires or given the employeeType it leaves out (refilter) in Samba AD, or whose expiry passes (10,000 people, all in the access group but the joiners, after a full sync), to the person's messenger session revoked; an account added to the access group (join) to the person created; ${trials} trials each way, taking turns, each a different person, timed from just before the LDAP modify, delete or move, or from the expiry's instant (set ${EXPIRY_LEAD_MS} ms ahead); polled every ${POLL_MS} ms. The watch asks every ${WATCH_INTERVAL_MS} ms (the default), and is on only in its own trials (for ungroup and join, past its first look at the group, which an untimed change of its description makes: later looks read only the changed members, by DirSync); the floor starts an incremental run right after the change, or at the instant, as the watch does once it knows. Load average at the end: ${loadavg()
           .map((v) => v.toFixed(2))
           .join(' / ')}.`,
         '',

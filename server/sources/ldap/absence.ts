@@ -31,8 +31,9 @@ import { IDS_PER_FILTER } from './readPeople.ts';
  *   base DNs (to an OU such as «Уволенные», outside every one of them) is an ordinary entry
  *   whose uSNChanged moved: every user changed since the cursor, domain-wide, ids only, that
  *   the read did not return is gone (the engine drops those it staged; someone moved to
- *   another of the base DNs is read under it). DirSync would need a replication right security teams
- *   rarely grant, and returned no tombstones to a plain account.
+ *   another of the base DNs is read under it). DirSync needs a replication right security teams
+ *   rarely grant, or, with its object-security flag (which the change watch uses for the access
+ *   group's members, dirSync.ts), returned no tombstones to a plain account.
  * - **Generic LDAP**: no tombstones and no change number common to every server, so every
  *   incremental run enumerates the ids in scope (the id attribute only, paged): people of the
  *   source neither among them nor read are gone. The engine compares the sets in PostgreSQL.

@@ -17,7 +17,7 @@ import {
 import { closeQuietly, connectBound } from '../../identity/ldap/client.ts';
 import { escapeFilterValue } from '../../identity/ldap/filter.ts';
 import type { DirectorySource } from '../../shared/config/directorySources.ts';
-import { dnWithinAny } from '../../shared/dn.ts';
+import { dnMatchKey, dnWithinAny } from '../../shared/dn.ts';
 import type { SyncCursor } from '../types.ts';
 import { namingContext, showDeleted, visibleTombstones } from './absence.ts';
 import { readHighestCommittedUsn, type UsnWindow, usnWindowTerms } from './adState.ts';
@@ -31,7 +31,6 @@ import {
   membersOfAll,
   requiredGroupsOf,
 } from './filterGroups.ts';
-import { dnKey } from './groups.ts';
 import { entryGuid } from './guid.ts';
 import { idAttributeOf } from './mapping.ts';
 import { pagedSearch } from './pagedSearch.ts';
@@ -289,10 +288,14 @@ export function createAccountProbe(
   }> => {
     const under = (members: readonly ExtendedMember[]) =>
       members.filter((member) => dnWithinAny(member.dn, source.baseDns)).map((m) => m.guid);
+    // A later look sent as whole lists keeps its cookie; a first look without every group
+    // keeps none (that group's changes would never come).
+    let kept: Buffer | null = null;
     if (!memberDirSyncRefused)
       try {
         const read = await memberChangesSince(connection, domain ?? '', groups, memberCookie);
-        if (memberCookie !== null)
+        if (memberCookie !== null) kept = read.cookie;
+        if (memberCookie !== null && read.listed.size === 0)
           return {
             all: null,
             changes: {
@@ -301,10 +304,15 @@ export function createAccountProbe(
             },
             cookie: read.cookie,
           };
-        const sets = groups.map((group) => read.added.get(dnKey(group)));
+        // The first look: every member (sent as added, or as a plain list).
+        const sets = groups.map((group) => {
+          const added = read.added.get(dnMatchKey(group));
+          return added && [...added, ...(read.listed.get(dnMatchKey(group)) ?? [])];
+        });
         // Every group must have come: one the account may not read would look empty, and
-        // everyone in here would look gone.
-        if (sets.every((members) => members !== undefined))
+        // everyone in here would look gone. A later look sent as whole lists reads them in
+        // full, as without DirSync.
+        if (memberCookie === null && sets.every((members) => members !== undefined))
           return {
             all: inAll(sets.map((members) => new Set(under(members ?? [])))),
             changes: null,
@@ -317,7 +325,7 @@ export function createAccountProbe(
     return {
       all: await membersOfAll(connection, groups, source.baseDns),
       changes: null,
-      cookie: null,
+      cookie: kept,
     };
   };
   // An entry's external id, as the reader makes it (mapping.ts): AD's objectGUID, or the id
@@ -372,8 +380,8 @@ export function createAccountProbe(
       const out: string[] = [];
       const movedOut: string[] = [];
       const within = new Set<string>();
-      // The changes the entries still there carry: the newest of each server id among them,
-      // unless a deletion was newer.
+      // The CSNs the changed entries still there carry: a server's new contextCSN among them
+      // was a write to one of them; one not among them, a deletion's.
       const carried = new Set<string>();
       const suffixes = (await suffixesHolding(connection, source.baseDns)) ?? source.baseDns;
       for (const suffix of suffixes)

@@ -7,8 +7,8 @@ import {
   EqualityFilter,
   OrFilter,
 } from 'ldapts';
+import { dnMatchKey } from '../../shared/dn.ts';
 import { EXTENDED_DN_OID, type ExtendedMember, extendedMember } from './filterGroups.ts';
-import { dnKey } from './groups.ts';
 
 /**
  * AD's DirSync control (LDAP_SERVER_DIRSYNC_OID), asked for the changed values of the groups
@@ -82,12 +82,18 @@ export interface MemberChanges {
   /** Where the next ask continues from (keep it once these changes were acted on). */
   cookie: Buffer;
   /**
-   * Per group (by dnKey of its DN), the members added since the cookie; without a cookie, every
-   * member. A group absent here sent nothing: unchanged, or (without a cookie) not readable.
+   * Per group (by dnMatchKey of its DN), the members added since the cookie; without a
+   * cookie, every member. A group absent here sent nothing: unchanged, or (without a cookie)
+   * not readable.
    */
   added: Map<string, ExtendedMember[]>;
   /** The members removed since the cookie from any of the groups (none without a cookie). */
   removed: ExtendedMember[];
+  /**
+   * Per group, a whole member list sent as plain `member` values (a DC that did not take the
+   * incremental flag for it): the group's members now, not a change.
+   */
+  listed: Map<string, ExtendedMember[]>;
 }
 
 /** An attribute's values as ldapts gives them: one bare, several in a list. */
@@ -116,6 +122,7 @@ export async function memberChangesSince(
   });
   const added = new Map<string, ExtendedMember[]>();
   const removed: ExtendedMember[] = [];
+  const listed = new Map<string, ExtendedMember[]>();
   do {
     const { searchEntries } = await client.search(
       domain,
@@ -125,16 +132,21 @@ export async function memberChangesSince(
     for (const entry of searchEntries) {
       // The entry's own DN comes extended too.
       const group = extendedMember(domain, entry.dn).dn;
-      const into = added.get(dnKey(group)) ?? [];
-      added.set(dnKey(group), into);
+      const key = dnMatchKey(group);
+      const into = added.get(key) ?? [];
+      added.set(key, into);
+      // DirSync also sends the entry's objectGUID and instanceType, whatever was asked for.
       for (const [name, raw] of Object.entries(entry)) {
         const change = CHANGED_VALUE.exec(name);
-        if (!change) continue;
+        const plain = name.toLowerCase() === 'member';
+        if (!change && !plain) continue;
         const members = valuesOf(raw).map((value) => extendedMember(group, value));
-        if (change[1] === '1') into.push(...members);
-        else removed.push(...members);
+        if (change?.[1] === '1') into.push(...members);
+        else if (change) removed.push(...members);
+        // ldapts gives an attribute asked for and not sent as an empty list.
+        else if (members.length > 0) listed.set(key, [...(listed.get(key) ?? []), ...members]);
       }
     }
   } while (control.more);
-  return { cookie: control.cookie, added, removed };
+  return { cookie: control.cookie, added, removed, listed };
 }
