@@ -124,6 +124,8 @@ export async function memberChangesSince(
   const removed: ExtendedMember[] = [];
   const listed = new Map<string, ExtendedMember[]>();
   do {
+    // A DC that says there is more must move its cookie on, or the ask would never end.
+    const before = control.cookie;
     const { searchEntries } = await client.search(
       domain,
       { scope: 'sub', filter, attributes: ['member'] },
@@ -147,6 +149,8 @@ export async function memberChangesSince(
         else if (members.length > 0) listed.set(key, [...(listed.get(key) ?? []), ...members]);
       }
     }
+    if (control.more && control.cookie.equals(before))
+      throw new Error('DirSync: the DC said there is more without moving its cookie');
   } while (control.more);
   return { cookie: control.cookie, added, removed, listed };
 }
