@@ -1,6 +1,6 @@
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { Attribute, Change, Client } from 'ldapts';
+import { Attribute, Client } from 'ldapts';
 import { directorySourceSchema, withBaseDns } from '../../server/shared/config/directorySources.ts';
 import type { Services } from '../../server/shared/services.ts';
 import { useReaderFactory } from '../../server/sources/registry.ts';
@@ -12,6 +12,7 @@ import { benchPerson } from './people.ts';
 import {
   cut,
   POLL_MS,
+  replaceValue,
   runWatchTrials,
   type Trial,
   WATCH_INTERVAL_MS,
@@ -78,14 +79,6 @@ export async function ldapWatchStage(services: Services, trials = TRIALS): Promi
     useReaderFactory(services, null);
     log('full sync…');
     await timedRun(services, source, 'full');
-    const replace = (dn: string, type: string, value: string) =>
-      admin.modify(
-        dn,
-        new Change({
-          operation: 'replace',
-          modification: new Attribute({ type, values: [value] }),
-        }),
-      );
     const through = await runWatchTrials(
       services,
       source,
@@ -97,10 +90,10 @@ export async function ldapWatchStage(services: Services, trials = TRIALS): Promi
         while (benchPerson(n).disabled || benchPerson(n).expired) n += 1;
         const dn = `${rdnOf(n)},${peopleOu}`;
         const act: Record<Door, () => Promise<void>> = {
-          lock: () => replace(dn, 'pwdAccountLockedTime', '000001010000Z'),
+          lock: () => replaceValue(admin, dn, 'pwdAccountLockedTime', '000001010000Z'),
           delete: () => admin.del(dn),
           move: () => admin.modifyDN(dn, `${rdnOf(n)},${former}`),
-          refilter: () => replace(dn, 'employeeType', LEFT),
+          refilter: () => replaceValue(admin, dn, 'employeeType', LEFT),
         };
         return {
           done: await cut(services, n, benchPerson(n).login),

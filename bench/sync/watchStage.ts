@@ -1,6 +1,5 @@
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { Attribute, Change } from 'ldapts';
 import { escapeFilterValue } from '../../server/identity/ldap/filter.ts';
 import { directorySourceSchema, withBaseDns } from '../../server/shared/config/directorySources.ts';
 import type { Services } from '../../server/shared/services.ts';
@@ -23,6 +22,7 @@ import { buildSambaDirectory10k } from './sambaDirectory.ts';
 import {
   cut,
   POLL_MS,
+  replaceValue,
   runWatchTrials,
   sleep,
   type Trial,
@@ -85,13 +85,7 @@ const joinerOf = (trial: number) =>
 /** An untimed change of the group (its description), which the watch looks at. */
 async function touchGroup(dc: SambaDc, groupDn: string): Promise<void> {
   await dc.asAdmin((client) =>
-    client.modify(
-      groupDn,
-      new Change({
-        operation: 'replace',
-        modification: new Attribute({ type: 'description', values: [`Тронута ${Date.now()}`] }),
-      }),
-    ),
+    replaceValue(client, groupDn, 'description', `Тронута ${Date.now()}`),
   );
 }
 
@@ -148,16 +142,6 @@ export async function watchStage(services: Services, trials = TRIALS): Promise<v
     useReaderFactory(services, null);
     log('full sync…');
     await timedRun(services, source, 'full');
-    const modify = (dn: string, type: string, value: string) =>
-      dc.asAdmin((client) =>
-        client.modify(
-          dn,
-          new Change({
-            operation: 'replace',
-            modification: new Attribute({ type, values: [value] }),
-          }),
-        ),
-      );
     const through = await runWatchTrials(
       services,
       source,
@@ -176,7 +160,7 @@ export async function watchStage(services: Services, trials = TRIALS): Promise<v
           move: () => renamePerson(dc, dn, { parent: former }),
           ungroup: () => changeGroupMembers(dc, access, 'delete', [dn]),
           join: () => changeGroupMembers(dc, access, 'add', [dn]),
-          refilter: () => modify(dn, 'employeeType', LEFT),
+          refilter: () => dc.asAdmin((client) => replaceValue(client, dn, 'employeeType', LEFT)),
         };
         const expiry = new Date(Date.now() + EXPIRY_LEAD_MS);
         return {

@@ -1,3 +1,4 @@
+import { Attribute, Change, type Client } from 'ldapts';
 import type { Services } from '../../server/shared/services.ts';
 import { hashToken, newToken } from '../../server/shared/tokens.ts';
 import { type ChangeWatch, startChangeWatch } from '../../server/sources/changeWatch.ts';
@@ -144,5 +145,13 @@ export function watchRows<Door extends string>(
       path === 'watch' ? WATCHED : floor(door),
       through.get(`${door} ${path}`) ?? [],
     ),
+  );
+}
+
+/** Replaces one attribute of an entry with a single value. */
+export function replaceValue(client: Client, dn: string, type: string, value: string) {
+  return client.modify(
+    dn,
+    new Change({ operation: 'replace', modification: new Attribute({ type, values: [value] }) }),
   );
 }
