@@ -41,6 +41,8 @@ const STATE_ATTRIBUTES = ['objectGUID', 'userAccountControl', 'accountExpires'];
 const GUID = ['objectGUID'];
 /** How long the answer to "may this account see tombstones?" is kept. */
 const TOMBSTONE_RIGHT_AGE_MS = 10 * 60_000;
+/** How long a DC's refusal of DirSync is taken as its answer before it is asked again. */
+const DIRSYNC_REFUSAL_AGE_MS = 10 * 60_000;
 
 /** What a probe found among the accounts changed after a cursor, since it last looked. */
 export interface ChangedAccounts {
@@ -271,10 +273,10 @@ export function createAccountProbe(
   // Those it requires directly, when it names no other way (null): their members tell who left.
   const requiredGroups = source.kind === 'active-directory' ? requiredGroupsOf(source) : null;
   // AD: where the DirSync of the required groups' members continues from (the last acted-on
-  // ask's cookie; null: none yet), and whether the DC refused DirSync (then their member lists
-  // are read in full on every change, as before session 35).
+  // ask's cookie; null: none yet), and until when the DC's refusal of DirSync holds (their
+  // member lists are read in full on every change meanwhile, as before session 35).
   let memberCookie: Buffer | null = null;
-  let memberDirSyncRefused = false;
+  let memberDirSyncRefusedUntil = 0;
   // The required groups' members after one of them changed: by DirSync, who was removed and
   // who added since the last acted-on ask; the first time (or without DirSync), everyone in all
   // of them under the base DNs. `cookie` is kept once the ask is acted on.
@@ -291,7 +293,7 @@ export function createAccountProbe(
     // A later look sent as whole lists keeps its cookie; a first look without every group
     // keeps none (that group's changes would never come).
     let kept: Buffer | null = null;
-    if (!memberDirSyncRefused)
+    if (Date.now() >= memberDirSyncRefusedUntil)
       try {
         const read = await memberChangesSince(connection, domain ?? '', groups, memberCookie);
         if (memberCookie !== null) kept = read.cookie;
@@ -320,7 +322,7 @@ export function createAccountProbe(
           };
       } catch (error) {
         if (!dirSyncRefused(error)) throw error;
-        memberDirSyncRefused = true;
+        memberDirSyncRefusedUntil = Date.now() + DIRSYNC_REFUSAL_AGE_MS;
       }
     return {
       all: await membersOfAll(connection, groups, source.baseDns),
