@@ -1,7 +1,9 @@
 import { Attribute, Change } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChangeWatch, startChangeWatch } from '../../server/sources/changeWatch.ts';
-import { drainRuns } from '../../server/sources/runs.ts';
+import { createAccountProbe } from '../../server/sources/ldap/accountProbe.ts';
+import { findSource } from '../../server/sources/registry.ts';
+import { drainRuns, lastCursor } from '../../server/sources/runs.ts';
 import type { ApiClient } from '../support/api.ts';
 import { signedIn } from '../support/factories.ts';
 import { startTestContext, type TestContext } from '../support/harness.ts';
@@ -27,6 +29,7 @@ import { expectCutByWatch, lookedTwice, probeAtCursor, probed } from './watchSup
  */
 
 const PASSWORD_ENV = 'DIRECTORY_BIND_PASSWORD_TEST_ACCESS_GROUP';
+const PLAIN_PASSWORD_ENV = 'DIRECTORY_BIND_PASSWORD_TEST_ACCESS_GROUP_PLAIN';
 const SOURCE = 'ad-access-group';
 
 describe.skipIf(!sambaAvailable)('a user filter that requires an access group (Samba AD)', () => {
@@ -269,5 +272,37 @@ describe.skipIf(!sambaAvailable)('a user filter that requires an access group (S
       details: { watchTargets: 1 },
       counts: { read: 1, reactivate: 1 },
     });
+  });
+
+  it('reads the changes by DirSync as a plain account, with no replication right', async () => {
+    const password = 'Plain-Watch-2026!x';
+    const plainDn = await dc.addUser('svc-watch', password, {
+      givenName: 'Служба',
+      sn: 'Слежения',
+    });
+    process.env[PLAIN_PASSWORD_ENV] = password;
+    const source = await findSource(context.services, SOURCE);
+    const cursor = await lastCursor(context.services.pool, SOURCE);
+    if (!source.connection || !cursor) throw new Error(`${SOURCE}: no connection or cursor`);
+    const probe = createAccountProbe({
+      ...source.connection,
+      bindDn: plainDn,
+      bindPasswordEnv: PLAIN_PASSWORD_ENV,
+      storedBindPassword: undefined,
+    });
+    try {
+      // The group changed since the cursor: the first look reads every member, the next only
+      // what changed.
+      const first = probe.changedSince(cursor, new Date());
+      expect((await first).filterMembers).not.toBeNull();
+      (await first).seen();
+      await changeGroupMembers(dc, group, 'delete', [dns[4] ?? '']);
+      expect((await probed(probe.changedSince(cursor, new Date()))).filterChanges).toEqual({
+        left: [await guidFromLdb(dc, 'novikov')],
+        joined: [],
+      });
+    } finally {
+      await probe.close();
+    }
   });
 });
