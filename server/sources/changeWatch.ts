@@ -73,6 +73,12 @@ interface Watched {
    * keep the source enumerating.
    */
   deletionRunsFrom: number;
+  /**
+   * The cursor at which a deletion was found while its runs kept their pace: its run starts
+   * once they may, even if a later change hid it from the probe (contextCSN moved on). A run
+   * that moves the cursor enumerates, and so finds it: then this no longer matches.
+   */
+  deletionPendingAt: string | null;
   /** The probe's failures: the first logged, then its recovery. */
   outage: OutageLog;
 }
@@ -196,6 +202,7 @@ export function startChangeWatch(
         tried: known?.tried ?? { key: null, ids: new Set() },
         pausedUntil: 0,
         deletionRunsFrom: known?.deletionRunsFrom ?? 0,
+        deletionPendingAt: known?.deletionPendingAt ?? null,
         outage: outageLog(logger, {
           failed: 'change watch: probe failed',
           recovered: 'change watch recovered',
@@ -267,6 +274,11 @@ export function startChangeWatch(
     // An expiry due, or a change of a group the user filter names: the watch does not know
     // whose, the ordinary run finds out (and reads everything else changed since the cursor).
     let started = true;
+    // A deletion found while its runs keep their pace waits for them (deletionPendingAt); the
+    // people found out meanwhile get their run of their own as usual.
+    const deletion = changed.entryDeleted || entry.deletionPendingAt === key;
+    const deletionPaced = deletion && Date.now() < entry.deletionRunsFrom;
+    if (deletionPaced) entry.deletionPendingAt = key;
     if (entry.expiresAt !== null && entry.expiresAt <= now.getTime())
       started = await startOrdinaryRun(entry, key, 'an account expired');
     else if (
@@ -275,13 +287,17 @@ export function startChangeWatch(
       changed.filterChanges === null
     )
       started = await startOrdinaryRun(entry, key, 'a group the user filter names changed');
-    else if (changed.entryDeleted)
-      started =
-        Date.now() >= entry.deletionRunsFrom &&
-        (await startOrdinaryRun(entry, key, 'an entry was deleted in the directory', (ms) => {
+    else if (deletion && !deletionPaced) {
+      started = await startOrdinaryRun(
+        entry,
+        key,
+        'an entry was deleted in the directory',
+        (ms) => {
           entry.deletionRunsFrom = Date.now() + ms * (options.deletionIdlePerBusy ?? IDLE_PER_BUSY);
-        }));
-    else if (targets.length > 0) started = await startTargetedRun(entry, targets);
+        },
+      );
+      if (started) entry.deletionPendingAt = null;
+    } else if (targets.length > 0) started = await startTargetedRun(entry, targets);
     // Acted on: the next ask looks at later changes only. A run refused (another was starting)
     // leaves them to be found again.
     if (started) changed.seen();

@@ -55,6 +55,7 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
         'lebedev',
         'kuznetsov',
         'smirnov',
+        'sokolov',
       ]
         .map((uid) => personLdif({ uid, sn: uid }))
         .join('\n'),
@@ -84,7 +85,7 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
     });
     const first = await sync(api, SOURCE, 'full');
     expect(first.status, first.error ?? '').toBe('succeeded');
-    expect(first.counts).toMatchObject({ create: 11 });
+    expect(first.counts).toMatchObject({ create: 12 });
   });
 
   afterAll(async () => {
@@ -205,6 +206,12 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
         WATCH_RUN_MS,
         () => watch.passes >= passes + 10,
       );
+      // Meanwhile, someone locked is cut by a run of their own, as ever.
+      await modifyLdapEntry(ldap, ldapPersonDn('sokolov'), LOCKED);
+      await waitUntil('the watch cut sokolov', WATCH_RUN_MS, async () => {
+        return (await statusOf('sokolov')) === 'deactivated';
+      });
+      await drainRuns(context.services);
     } finally {
       await watch.stop();
     }
