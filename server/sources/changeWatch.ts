@@ -271,8 +271,9 @@ export function startChangeWatch(
       entry.pausedUntil = Date.now() + (options.pauseAfterFailureMs ?? PAUSE_AFTER_FAILURE_MS);
       return;
     }
-    // An expiry due, or a change of a group the user filter names: the watch does not know
-    // whose, the ordinary run finds out (and reads everything else changed since the cursor).
+    // An expiry due, a change of a group the user filter names, or a deletion in generic LDAP:
+    // the watch does not know whose, the ordinary run finds out (and reads everything else
+    // changed since the cursor).
     let started = true;
     // A deletion found while its runs keep their pace waits for them (deletionPendingAt); the
     // people found out meanwhile get their run of their own as usual.
