@@ -9,6 +9,7 @@ import {
 } from 'ldapts';
 import { dnMatchKey } from '../../shared/dn.ts';
 import { EXTENDED_DN_OID, type ExtendedMember, extendedMember } from './filterGroups.ts';
+import { valueTexts } from './values.ts';
 
 /**
  * AD's DirSync control (LDAP_SERVER_DIRSYNC_OID), asked for the changed values of the groups
@@ -96,12 +97,6 @@ export interface MemberChanges {
   listed: Map<string, ExtendedMember[]>;
 }
 
-/** An attribute's values as ldapts gives them: one bare, several in a list. */
-function valuesOf(raw: unknown): string[] {
-  if (Array.isArray(raw)) return raw.map(String);
-  return raw === undefined ? [] : [String(raw)];
-}
-
 /**
  * The changes of the `member` values of the groups `groupDns` since `cookie` (null: every
  * member, and a first cookie): DirSync searches of the domain's naming context, asked again
@@ -142,7 +137,7 @@ export async function memberChangesSince(
         const change = CHANGED_VALUE.exec(name);
         const plain = name.toLowerCase() === 'member';
         if (!change && !plain) continue;
-        const members = valuesOf(raw).map((value) => extendedMember(group, value));
+        const members = valueTexts(raw).map((value) => extendedMember(group, value));
         if (change?.[1] === '1') into.push(...members);
         else if (change) removed.push(...members);
         // ldapts gives an attribute asked for and not sent as an empty list.

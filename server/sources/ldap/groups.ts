@@ -2,6 +2,7 @@ import type { Client, Control } from 'ldapts';
 import { escapeFilterValue } from '../../identity/ldap/filter.ts';
 import type { DirectorySource } from '../../shared/config/directorySources.ts';
 import { groupBasesOf, searchBases } from './bases.ts';
+import { valueTexts } from './values.ts';
 
 /** LDAP_MATCHING_RULE_IN_CHAIN: AD walks nested group membership server-side. */
 export const IN_CHAIN = '1.2.840.113556.1.4.1941';
@@ -89,19 +90,18 @@ export async function groupMembers(
     let ranged = false;
     for (const [key, raw] of Object.entries(entry)) {
       const match = RANGE.exec(key);
-      const values = Array.isArray(raw) ? raw : [raw];
+      const values = valueTexts(raw);
       // ldapts adds every requested attribute the server left out as [] (under the requested
       // name): an empty window is the end, or we would ask for the next window forever.
       if (!match || values.length === 0) continue;
       ranged = true;
-      for (const value of values) members.push(value.toString());
+      members.push(...values);
       if (match[3] !== '*') next = Number(match[3]) + 1;
     }
     if (!ranged) {
       // Small groups: some servers answer a range request with the plain attribute.
       const plain = Object.entries(entry).find(([key]) => key.toLowerCase() === 'member')?.[1];
-      if (plain !== undefined)
-        for (const value of Array.isArray(plain) ? plain : [plain]) members.push(value.toString());
+      members.push(...valueTexts(plain));
       return members;
     }
     if (next === null) return members;

@@ -2,6 +2,7 @@ import type { Client } from 'ldapts';
 import type { DirectorySource } from '../../shared/config/directorySources.ts';
 import type { SourcePerson } from '../types.ts';
 import { dnKey, nestedGroupsOf, nestedMembers } from './groups.ts';
+import { valueTexts } from './values.ts';
 
 /** Who is in the mapped groups, as far as memberOf alone does not tell. */
 export interface MappedMembership {
@@ -35,11 +36,7 @@ export async function mappedMembership(
     const entry = searchEntries[0];
     if (!entry) throw new Error(`mapped group ${group} not found in ${source.id}`);
     const dns: string[] = [];
-    for (const name of ['member', 'uniqueMember']) {
-      const raw = entry[name];
-      for (const value of Array.isArray(raw) ? raw : raw === undefined ? [] : [raw])
-        dns.push(value.toString());
-    }
+    for (const name of ['member', 'uniqueMember']) dns.push(...valueTexts(entry[name]));
     keys.set(group, new Set(dns.map(dnKey)));
     memberDns.set(group, dns);
   }
