@@ -15,9 +15,15 @@ import {
   changeGroupMembers,
   guidFromLdb,
 } from '../support/sambaPeople.ts';
-import { WATCH_RUN_MS, waitUntil } from '../support/timeouts.ts';
 import { addSambaSource, peopleOf, sync } from './support.ts';
-import { expectCutByWatch, lookedTwice, probeAtCursor, probed } from './watchSupport.ts';
+import {
+  expectCutByWatch,
+  lookedTwice,
+  personStatus,
+  probeAtCursor,
+  probed,
+  untilStatus,
+} from './watchSupport.ts';
 
 /**
  * A source whose user filter requires an access group («Доступ к мессенджеру»), the usual way an
@@ -38,8 +44,7 @@ describe.skipIf(!sambaAvailable)('a user filter that requires an access group (S
   let api: ApiClient;
   let dns: string[];
   let group: string;
-  const statusOf = async (login: string) =>
-    (await peopleOf(context.services, SOURCE)).find((p) => p.username === login)?.status;
+  const statusOf = (login: string) => personStatus(context, SOURCE, login);
 
   beforeAll(async () => {
     dc = await startSambaDc();
@@ -193,9 +198,7 @@ describe.skipIf(!sambaAvailable)('a user filter that requires an access group (S
     try {
       await lookedTwice(watch);
       await changeGroupMembers(dc, group, 'add', [dns[3] ?? '']);
-      await waitUntil('the watch let gostev in', WATCH_RUN_MS, async () => {
-        return (await statusOf('gostev')) === 'active';
-      });
+      await untilStatus(context, SOURCE, 'gostev', 'active');
       await watch.stop();
       watch = null;
     } finally {
@@ -232,9 +235,7 @@ describe.skipIf(!sambaAvailable)('a user filter that requires an access group (S
       whileWatching: async (watch) => {
         await lookedTwice(watch);
         await changeGroupMembers(dc, group, 'delete', [dns[4] ?? '']);
-        await waitUntil('the watch cut novikov', WATCH_RUN_MS, async () => {
-          return (await statusOf('novikov')) === 'deactivated';
-        });
+        await untilStatus(context, SOURCE, 'novikov', 'deactivated');
         await drainRuns(context.services);
         await lookedTwice(watch);
         await changeGroupMembers(dc, group, 'delete', [dns[3] ?? '']);
@@ -253,9 +254,7 @@ describe.skipIf(!sambaAvailable)('a user filter that requires an access group (S
         ['gostev', dns[3]],
       ] as const) {
         await changeGroupMembers(dc, group, 'add', [dn ?? '']);
-        await waitUntil(`the watch let ${login} back in`, WATCH_RUN_MS, async () => {
-          return (await statusOf(login)) === 'active';
-        });
+        await untilStatus(context, SOURCE, login, 'active');
         await drainRuns(context.services);
         await lookedTwice(watch);
       }

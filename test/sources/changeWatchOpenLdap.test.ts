@@ -19,9 +19,11 @@ import {
   expectCutByWatch,
   lookedTwice,
   NOTHING_FOUND,
+  personStatus,
   probeAtCursor,
   probed,
   runOfPeople,
+  untilStatus,
 } from './watchSupport.ts';
 
 /**
@@ -38,8 +40,7 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
   let context: TestContext;
   let api: ApiClient;
   let formerDn: string;
-  const statusOf = async (login: string) =>
-    (await peopleOf(context.services, SOURCE)).find((p) => p.username === login)?.status;
+  const statusOf = (login: string) => personStatus(context, SOURCE, login);
 
   beforeAll(async () => {
     ldap = await startOpenLdap({
@@ -195,9 +196,7 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
     try {
       await lookedTwice(watch);
       await ldap.asRoot((client) => client.del(ldapPersonDn('kuznetsov')));
-      await waitUntil('the watch cut kuznetsov', WATCH_RUN_MS, async () => {
-        return (await statusOf('kuznetsov')) === 'deactivated';
-      });
+      await untilStatus(context, SOURCE, 'kuznetsov', 'deactivated');
       await drainRuns(context.services);
       await ldap.asRoot((client) => client.del(ldapPersonDn('smirnov')));
       const passes = watch.passes;
@@ -208,9 +207,7 @@ describe.skipIf(!slapdAvailable)('the change watch against OpenLDAP', () => {
       );
       // Meanwhile, someone locked is cut by a run of their own, as ever.
       await modifyLdapEntry(ldap, ldapPersonDn('sokolov'), LOCKED);
-      await waitUntil('the watch cut sokolov', WATCH_RUN_MS, async () => {
-        return (await statusOf('sokolov')) === 'deactivated';
-      });
+      await untilStatus(context, SOURCE, 'sokolov', 'deactivated');
       await drainRuns(context.services);
     } finally {
       await watch.stop();

@@ -13,16 +13,17 @@ import {
   setDisabled,
   setExpiry,
 } from '../support/sambaPeople.ts';
-import { WATCH_RUN_MS, waitUntil } from '../support/timeouts.ts';
 import { addSambaSource, peopleOf, sync } from './support.ts';
 import {
   type CutByWatch,
   expectCutByWatch,
   lookedTwice,
   NOTHING_FOUND,
+  personStatus,
   probeAtCursor,
   probed,
   runOfPeople,
+  untilStatus,
 } from './watchSupport.ts';
 
 /**
@@ -47,8 +48,7 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
   // Where AD administrators move those who left: outside the source's base DN.
   let formerDn: string;
   let branchDns: string[];
-  const statusOf = async (login: string) =>
-    (await peopleOf(context.services, SOURCE)).find((p) => p.username === login)?.status;
+  const statusOf = (login: string) => personStatus(context, SOURCE, login);
   const cutByWatch = (
     login: string,
     targeted: CutByWatch['targeted'],
@@ -338,9 +338,7 @@ describe.skipIf(!sambaAvailable)('the change watch against Samba AD', () => {
         await dc.start();
       }
       await setDisabled(dc, dns[7] ?? '', true);
-      await waitUntil('the watch cut egorov once the DC was back', WATCH_RUN_MS, async () => {
-        return (await statusOf('egorov')) === 'deactivated';
-      });
+      await untilStatus(context, SOURCE, 'egorov', 'deactivated');
     } finally {
       await watch.stop();
       await drainRuns(context.services);

@@ -55,6 +55,27 @@ export async function probed(
   };
 }
 
+/** The status of the source's person with this login (undefined: the service has none). */
+export async function personStatus(
+  context: TestContext,
+  sourceId: string,
+  login: string,
+): Promise<string | undefined> {
+  return (await peopleOf(context.services, sourceId)).find((p) => p.username === login)?.status;
+}
+
+/** Waits until the source's person with this login has `status` (the watch's run has acted). */
+export async function untilStatus(
+  context: TestContext,
+  sourceId: string,
+  login: string,
+  status: 'active' | 'deactivated',
+): Promise<void> {
+  await waitUntil(`${login} ${status} by the watch`, WATCH_RUN_MS, async () => {
+    return (await personStatus(context, sourceId, login)) === status;
+  });
+}
+
 /** Waits until the watch has looked twice more (its first looks read what it starts from). */
 export async function lookedTwice(watch: ChangeWatch): Promise<void> {
   const passes = watch.passes;
@@ -83,8 +104,6 @@ export interface CutByWatch {
  * deactivated, the session revoked, not before the instant given, the bystander untouched.
  */
 export async function expectCutByWatch(context: TestContext, cut: CutByWatch): Promise<void> {
-  const statusOf = async (login: string) =>
-    (await peopleOf(context.services, cut.sourceId)).find((p) => p.username === login)?.status;
   const person = (await peopleOf(context.services, cut.sourceId)).find(
     (p) => p.username === cut.login,
   );
@@ -95,9 +114,7 @@ export async function expectCutByWatch(context: TestContext, cut: CutByWatch): P
   let watch: ChangeWatch | null = startChangeWatch(context.services, { intervalMs: 200 });
   try {
     const notBefore = await cut.whileWatching(watch);
-    await waitUntil(`the watch cut ${cut.login}`, WATCH_RUN_MS, async () => {
-      return (await statusOf(cut.login)) === 'deactivated';
-    });
+    await untilStatus(context, cut.sourceId, cut.login, 'deactivated');
     await watch.stop();
     watch = null;
     await drainRuns(context.services);
@@ -125,7 +142,7 @@ export async function expectCutByWatch(context: TestContext, cut: CutByWatch): P
     if (notBefore)
       expect(new Date(rows[0]?.started_at).getTime()).toBeGreaterThanOrEqual(notBefore.getTime());
     expect(rows[0]?.revoked_at).not.toBeNull();
-    expect(await statusOf(cut.bystander)).toBe('active');
+    expect(await personStatus(context, cut.sourceId, cut.bystander)).toBe('active');
   } finally {
     await watch?.stop();
   }
